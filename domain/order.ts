@@ -1,0 +1,105 @@
+// The canonical order, as DESIGN.md defines it: every channel's parser ends here.
+// Unknown values are null, never invented.
+import { z } from 'zod';
+
+export const CHANNELS = ['email', 'fax', 'scan', 'edi', 'api', 'folder'] as const;
+export const channelSchema = z.enum(CHANNELS);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const PURPOSES = ['original', 'replace', 'cancel'] as const;
+export const purposeSchema = z.enum(PURPOSES);
+export type Purpose = z.infer<typeof purposeSchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const confidence = z.number().min(0).max(1);
+
+export const orderLineSchema = z.object({
+  lineNumber: z.number().int().positive(),
+  sku: z.string().min(1).nullable(),
+  customerPartNumber: z.string().min(1).nullable(),
+  ean: z.string().regex(/^\d{8,14}$/, 'expected an EAN/GTIN of 8 to 14 digits').nullable(),
+  description: z.string().nullable(),
+  quantity: z.number().positive().nullable(),
+  unit: z.string().nullable(),
+  unitPrice: z.number().nonnegative().nullable(),
+  confidence,
+  /** Why confidence is low, for the agent ("SKU read as VIS-44O, snapped to VIS-440"). */
+  doubts: z.array(z.string()).default([]),
+});
+export type OrderLine = z.infer<typeof orderLineSchema>;
+
+export const customerRefSchema = z.object({
+  id: z.string().nullable(),
+  name: z.string().nullable(),
+  /** Which evidence identified the customer: 'x12_id', 'edifact_gln', 'email_domain', 'vat_number', 'siret', 'fax', 'phone', 'name', 'api', or null when unknown. */
+  matchedBy: z.string().nullable(),
+});
+
+export const addressSchema = z.object({
+  code: z.string().nullable(),
+  gln: z.string().nullable(),
+  name: z.string().nullable(),
+  street: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  city: z.string().nullable(),
+  country: z.string().length(2).nullable(),
+});
+export type Address = z.infer<typeof addressSchema>;
+
+export const provenanceSchema = z.object({
+  /** The parser that produced the order, e.g. 'api-json', 'x12-850', 'edifact-orders', 'email-body', 'pdf-text', 'ocr'. */
+  parser: z.string(),
+  /** Where in the document: transaction control number, message reference, page, attachment name… */
+  location: z.string().nullable().default(null),
+  /** Free-form signals for deduplication and review (e.g. 'marked COPIE', 'test indicator'). */
+  signals: z.array(z.string()).default([]),
+});
+
+export const orderSchema = z.object({
+  poNumber: z.string().min(1).nullable(),
+  orderDate: isoDate.nullable(),
+  requestedDeliveryDate: isoDate.nullable(),
+  purpose: purposeSchema,
+  currency: z.string().length(3).nullable(),
+  customer: customerRefSchema,
+  shipTo: addressSchema,
+  lines: z.array(orderLineSchema),
+  confidence,
+  provenance: provenanceSchema,
+});
+export type Order = z.infer<typeof orderSchema>;
+
+export const problemSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  /** Where: 'file.edi:12', 'line 3 / quantity', 'segment PO1 #4'. */
+  where: z.string().nullable().default(null),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+export const documentMetaSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  fileName: z.string(),
+  mediaType: z.string(),
+  channel: channelSchema,
+  receivedAt: z.string(), // ISO 8601
+  /** Channel context: sender address, subject, partner id, mailbox, fax number… */
+  context: z.record(z.string(), z.string()).default({}),
+});
+export type DocumentMeta = z.infer<typeof documentMetaSchema>;
+
+export const documentResultSchema = z.object({
+  document: documentMetaSchema,
+  orders: z.array(orderSchema),
+  problems: z.array(problemSchema),
+});
+export type DocumentResult = z.infer<typeof documentResultSchema>;
+
+export function problem(code: string, message: string, severity: Problem['severity'] = 'error', where: string | null = null): Problem {
+  return { code, message, severity, where };
+}
+
+export function emptyAddress(): Address {
+  return { code: null, gln: null, name: null, street: null, postalCode: null, city: null, country: null };
+}

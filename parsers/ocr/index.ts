@@ -1,0 +1,8 @@
+// Placeholder until the image/fax reader lands: the document is kept and reported, never dropped.
+import { problem } from '../../domain/order';
+import type { Parser } from '../types';
+
+export const parseImage: Parser = async (_bytes, ctx) => ({
+  drafts: [],
+  problems: [problem('UNSUPPORTED_FORMAT', `${ctx.meta.fileName}: image/fax documents cannot be read yet`, 'error', ctx.meta.fileName)],
+});
