@@ -6,21 +6,18 @@ import type { MasterData } from '../domain/masterdata';
 import { resolveOrder } from '../domain/resolve';
 import { sniff, type DocumentKind } from './sniff';
 import { parseApiOrder } from './api-order';
-import { parseEdi } from './edi/index';
-import { parseEmail } from './email/index';
-import { parsePdf } from './pdf/index';
-import { parseImage } from './ocr/index';
 import type { ParseContext, Parser } from './types';
 
-const PARSERS: Partial<Record<DocumentKind, Parser>> = {
-  'api-json': parseApiOrder,
-  x12: parseEdi,
-  edifact: parseEdi,
-  email: parseEmail,
-  pdf: parsePdf,
-  tiff: parseImage,
-  png: parseImage,
-  jpeg: parseImage,
+// Loaded on first use: the OCR and PDF engines are heavy, and most runs need one or two readers.
+const PARSERS: Partial<Record<DocumentKind, () => Promise<Parser>>> = {
+  'api-json': async () => parseApiOrder,
+  x12: async () => (await import('./edi/index')).parseEdi,
+  edifact: async () => (await import('./edi/index')).parseEdi,
+  email: async () => (await import('./email/index')).parseEmail,
+  pdf: async () => (await import('./pdf/index')).parsePdf,
+  tiff: async () => (await import('./ocr/index')).parseImage,
+  png: async () => (await import('./ocr/index')).parseImage,
+  jpeg: async () => (await import('./ocr/index')).parseImage,
 };
 
 export const MEDIA_TYPES: Record<DocumentKind, string> = {
@@ -63,10 +60,10 @@ export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterD
   const kind = sniff(bytes);
   const docProblems: Problem[] = [];
   const extracted: ExtractedOrder[] = [];
-  const parser = PARSERS[kind];
+  const loadParser = PARSERS[kind];
   if (bytes.length === 0) {
     docProblems.push(problem('EMPTY_DOCUMENT', `${meta.fileName}: the file is empty`, 'error', meta.fileName));
-  } else if (!parser) {
+  } else if (!loadParser) {
     docProblems.push(problem('UNRECOGNISED_FORMAT', `${meta.fileName}: not an order format Aiguillage reads (looks like ${kind}); expected EDI, email, PDF, image or order JSON`, 'error', meta.fileName));
   } else if (depth > MAX_DEPTH) {
     docProblems.push(problem('TOO_DEEPLY_NESTED', `${meta.fileName}: documents nested more than ${MAX_DEPTH} deep are not opened`, 'error', meta.fileName));
@@ -81,6 +78,7 @@ export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterD
       },
     };
     try {
+      const parser = await loadParser();
       const out = await parser(bytes, ctx);
       docProblems.push(...out.problems);
       for (const d of out.drafts) {

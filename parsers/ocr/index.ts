@@ -1,8 +1,89 @@
-// Placeholder until the image/fax reader lands: the document is kept and reported, never dropped.
-import { problem } from '../../domain/order';
+// Faxes, scans and photos of orders (TIFF, PNG, JPEG) → draft orders, through OCR. Also the entry
+// point the PDF reader uses for image-only pages (ocrImagePage).
+import sharp from 'sharp';
+import { problem, type Problem } from '../../domain/order';
 import type { Parser } from '../types';
+import { OcrError, sharedOcrPool, type OcrPageResult, type OcrPool } from './engine';
+import { ImageError, MAX_PAGE_PIXELS, preparePage, describePages, faxResolution, type PreparedPage } from './image';
+import { readImageOrder, type OcrPage } from './order';
 
-export const parseImage: Parser = async (_bytes, ctx) => ({
-  drafts: [],
-  problems: [problem('UNSUPPORTED_FORMAT', `${ctx.meta.fileName}: image/fax documents cannot be read yet`, 'error', ctx.meta.fileName)],
-});
+export { readImageOrder } from './order';
+export type { OcrPage } from './order';
+export { OcrPool, closeSharedOcrPool, sharedOcrPool } from './engine';
+
+export interface OcrImageOptions {
+  /** The pool to use (default: the process-wide one). */
+  pool?: OcrPool;
+  /** Resolution of the image when known (a PDF's image placement gives it); fax 204×98 needs both. */
+  xDpi?: number;
+  yDpi?: number;
+  /** Undecoded pixels (pdf.js image data): 1 (grey), 3 (RGB) or 4 (RGBA) channels. */
+  raw?: { width: number; height: number; channels: 1 | 3 | 4 };
+  /** 1-based page number, for problems. */
+  page?: number;
+}
+
+/**
+ * One page image (PNG, JPEG, TIFF page or raw pixels) → words with confidence and Tesseract's
+ * line ids. Throws ImageError (too large, unreadable) or OcrError (engine failure), each with a
+ * code and a message for the user.
+ */
+export async function ocrImagePage(image: Buffer, opts: OcrImageOptions = {}): Promise<OcrPageResult> {
+  const prepared = await prepareAny(image, opts);
+  return (opts.pool ?? sharedOcrPool()).recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height);
+}
+
+async function prepareAny(image: Buffer, opts: OcrImageOptions): Promise<PreparedPage> {
+  const page = opts.page ?? 1;
+  if (opts.raw) {
+    const { width, height, channels } = opts.raw;
+    if (width * height > MAX_PAGE_PIXELS) throw new ImageError('IMAGE_TOO_LARGE', `page ${page} image is ${width}×${height} pixels, above the ${MAX_PAGE_PIXELS / 1e6} Mpx limit`, page);
+    if (image.length < width * height * channels) throw new ImageError('IMAGE_UNREADABLE', `page ${page} image data is shorter than ${width}×${height}×${channels} bytes`, page);
+    const png = await sharp(image, { raw: { width, height, channels } }).png({ compressionLevel: 0 }).toBuffer();
+    const info = { index: 0, width, height, xDpi: opts.xDpi ?? null, yDpi: opts.yDpi ?? opts.xDpi ?? null, isTiff: faxResolution({ width, height, xDpi: opts.xDpi ?? null, yDpi: opts.yDpi ?? null }) !== null };
+    return { ...(await preparePage(png, info)), page };
+  }
+  const [first] = await describePages(image);
+  const info = { ...first!, xDpi: opts.xDpi ?? first!.xDpi, yDpi: opts.yDpi ?? opts.xDpi ?? first!.yDpi };
+  return { ...(await preparePage(image, info)), page };
+}
+
+export const parseImage: Parser = async (bytes, ctx) => {
+  const file = ctx.meta.fileName;
+  const problems: Problem[] = [];
+  let infos: Awaited<ReturnType<typeof describePages>>;
+  try {
+    infos = await describePages(bytes);
+  } catch (e) {
+    if (e instanceof ImageError) return { drafts: [], problems: [problem(e.code, `${file}: ${e.message}`, 'error', e.page ? `${file} page ${e.page}` : file)] };
+    throw e;
+  }
+  const pool = sharedOcrPool();
+  // Pages are prepared one after the other (memory) but recognised in parallel by the pool.
+  const jobs: Promise<OcrPage | null>[] = [];
+  for (const info of infos) {
+    let prepared: PreparedPage;
+    try {
+      prepared = await preparePage(bytes, info);
+    } catch (e) {
+      if (!(e instanceof ImageError)) throw e;
+      problems.push(problem(e.code, `${file}: ${e.message}`, 'error', `${file} page ${info.index + 1}`));
+      continue;
+    }
+    jobs.push(
+      pool.recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height).then(
+        (r) => ({ page: prepared.page, words: r.words, meanConfidence: r.meanConfidence }),
+        (e: unknown) => {
+          const code = e instanceof OcrError ? e.code : 'OCR_FAILED';
+          problems.push(problem(code, `${file}: page ${prepared.page} could not be read by OCR (${(e as Error).message})`, 'error', `${file} page ${prepared.page}`));
+          return null;
+        },
+      ),
+    );
+  }
+  const pages = (await Promise.all(jobs)).filter((p): p is OcrPage => p !== null);
+  if (pages.length === 0) return { drafts: [], problems };
+  const reading = readImageOrder(pages, { masterData: ctx.masterData, fileName: file, context: ctx.meta.context, receivedAt: ctx.meta.receivedAt });
+  problems.push(...reading.problems);
+  return { drafts: reading.draft ? [reading.draft] : [], problems };
+};

@@ -1,0 +1,117 @@
+// Side effects the workflows call. Built by a factory from their dependencies, so tests hand in real
+// ones (a temporary store, a real Temporal client) without module mocking.
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { MasterData } from '../domain/masterdata';
+import type { Order, Problem, Channel } from '../domain/order';
+import { extractDocument, type ExtractedOrder } from '../parsers/index';
+import { documentReceived, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
+import type { DocumentStore } from './store';
+import type { ReadModel } from './readmodel';
+
+export interface RouteInput {
+  orderId: string;
+  order: Order;
+  channels: Channel[];
+  problems: Problem[];
+}
+
+export interface ActivityDeps {
+  store: DocumentStore;
+  /** Current master data (reloaded when its files change). */
+  masterData: () => MasterData;
+  client: Client;
+  taskQueue: string;
+  readModel: ReadModel;
+  log: Logger;
+  /** Routing decision; until rules are configured everything goes to the default team. */
+  route?: (input: RouteInput) => RouteDecision | Promise<RouteDecision>;
+  retentionDays?: number;
+}
+
+interface StoredExtraction {
+  extracted: ExtractedOrder[];
+  problems: Problem[];
+}
+
+export const DEFAULT_ROUTE: RouteDecision = { team: 'ADV', agent: null, ruleId: 'default', rulesVersion: 'none', reason: 'aucune règle de routage configurée : équipe ADV par défaut' };
+
+export function createActivities(deps: ActivityDeps) {
+  const { store, client, log } = deps;
+
+  return {
+    /** Read the document and keep what was extracted beside it; returns only counts (payload limits). */
+    async extract({ sha256 }: { sha256: string }): Promise<{ orderCount: number; problems: Problem[] }> {
+      const meta = await store.meta(sha256);
+      const bytes = await store.bytes(sha256);
+      const beat = setInterval(() => heartbeat(), 10_000);
+      try {
+        const ex = await extractDocument(bytes, meta, deps.masterData());
+        const docProblems = ex.result.problems.filter((p) => !ex.extracted.some((e) => e.problems.includes(p)));
+        await store.putResult(sha256, { extracted: ex.extracted, problems: ex.result.problems } satisfies StoredExtraction);
+        log.info({ sha256, fileName: meta.fileName, orders: ex.extracted.length, problems: ex.result.problems.length }, 'document extracted');
+        return { orderCount: ex.extracted.length, problems: (ex.extracted.length === 0 ? ex.result.problems : docProblems).slice(0, 50) };
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    /** Hand orders [from, to) of a document to their order workflows (signal-with-start: idempotent). */
+    async deliverOrders({ sha256, from, to }: { sha256: string; from: number; to: number }) {
+      const meta = await store.meta(sha256);
+      const { extracted } = await store.result<StoredExtraction>(sha256);
+      const out: { orderWorkflowId: string; poNumber: string | null; customerId: string | null }[] = [];
+      for (let i = from; i < to && i < extracted.length; i++) {
+        const { order, problems } = extracted[i]!;
+        const workflowId = orderWorkflowIdFor(order, sha256, i);
+        const doc: OrderDocument = {
+          document: { sha256, fileName: meta.fileName, mediaType: meta.mediaType, channel: meta.channel, receivedAt: meta.receivedAt },
+          index: i,
+          order,
+          problems,
+        };
+        await client.workflow.signalWithStart('orderWorkflow', {
+          workflowId,
+          taskQueue: deps.taskQueue,
+          args: [{ retentionDays: deps.retentionDays }],
+          signal: documentReceived,
+          signalArgs: [doc],
+        });
+        log.info({ sha256, workflowId, orderId: workflowId, poNumber: order.poNumber }, 'order delivered');
+        out.push({ orderWorkflowId: workflowId, poNumber: order.poNumber, customerId: order.customer.id });
+        if (i % 50 === 0) heartbeat();
+      }
+      return out;
+    },
+
+    /** Nothing usable in the document: keep it, visibly, with the reason. */
+    async quarantine({ sha256, problems }: { sha256: string; problems: Problem[] }): Promise<void> {
+      const meta = await store.meta(sha256);
+      const rec = { sha256, fileName: meta.fileName, channel: meta.channel, receivedAt: meta.receivedAt, quarantinedAt: new Date().toISOString(), problems };
+      await store.quarantine(rec);
+      deps.readModel.recordQuarantine(rec);
+      log.warn({ sha256, fileName: meta.fileName, reasons: problems.map((p) => p.code) }, 'document quarantined');
+    },
+
+    async routeOrder(input: RouteInput): Promise<RouteDecision> {
+      const decision = deps.route ? await deps.route(input) : DEFAULT_ROUTE;
+      log.info({ orderId: input.orderId, team: decision.team, agent: decision.agent, ruleId: decision.ruleId }, 'order routed');
+      return decision;
+    },
+
+    async publishOrder(state: OrderState): Promise<void> {
+      deps.readModel.upsert(state);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+function heartbeat(): void {
+  try {
+    Context.current().heartbeat();
+  } catch {
+    // Called outside an activity (tests of the factory): nothing to tell.
+  }
+}

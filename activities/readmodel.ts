@@ -1,0 +1,120 @@
+// The read model: what the inbox, the dashboard and `orders` read. Temporal stays the source of truth;
+// activities project each order state here idempotently (a state is applied only if its revision is
+// newer), so it can be rebuilt from Temporal at any time. SQLite by default.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { OrderState } from '../workflows/definitions';
+import type { QuarantineRecord } from './store';
+
+export interface OrderFilter {
+  status?: string;
+  team?: string;
+  agent?: string;
+  customerId?: string;
+  /** Free text: PO number, customer id or name, order id, document hash or file name. */
+  query?: string;
+  limit?: number;
+}
+
+export class ReadModel {
+  private db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS orders (
+        order_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, status TEXT NOT NULL, customer_id TEXT, customer_name TEXT,
+        po_number TEXT, team TEXT, agent TEXT, received_at TEXT NOT NULL, due_at TEXT, entered_at TEXT,
+        updated_at TEXT NOT NULL, state_json TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS orders_due ON orders(due_at);
+      CREATE INDEX IF NOT EXISTS orders_team ON orders(team, status);
+      CREATE TABLE IF NOT EXISTS order_documents (
+        sha256 TEXT NOT NULL, order_id TEXT NOT NULL, file_name TEXT, channel TEXT, role TEXT, PRIMARY KEY (sha256, order_id));
+      CREATE TABLE IF NOT EXISTS quarantine (
+        sha256 TEXT PRIMARY KEY, file_name TEXT, channel TEXT, received_at TEXT, quarantined_at TEXT, problems_json TEXT);
+    `);
+  }
+
+  /** Apply a state if it is newer than what we have. Returns true when applied. */
+  upsert(state: OrderState): boolean {
+    const last = state.history[state.history.length - 1];
+    const res = this.db
+      .prepare(
+        `INSERT INTO orders (order_id, revision, status, customer_id, customer_name, po_number, team, agent, received_at, due_at, entered_at, updated_at, state_json)
+         VALUES (@order_id, @revision, @status, @customer_id, @customer_name, @po_number, @team, @agent, @received_at, @due_at, @entered_at, @updated_at, @state_json)
+         ON CONFLICT(order_id) DO UPDATE SET revision=excluded.revision, status=excluded.status, customer_id=excluded.customer_id,
+           customer_name=excluded.customer_name, po_number=excluded.po_number, team=excluded.team, agent=excluded.agent,
+           received_at=excluded.received_at, due_at=excluded.due_at, entered_at=excluded.entered_at, updated_at=excluded.updated_at,
+           state_json=excluded.state_json
+         WHERE excluded.revision > orders.revision`,
+      )
+      .run({
+        order_id: state.orderId,
+        revision: state.revision,
+        status: state.status,
+        customer_id: state.customerId,
+        customer_name: state.order.customer.name,
+        po_number: state.poNumber,
+        team: state.route?.team ?? null,
+        agent: state.claimedBy ?? state.route?.agent ?? null,
+        received_at: state.sla.receivedAt,
+        due_at: state.sla.dueAt,
+        entered_at: state.sla.enteredAt,
+        updated_at: last?.at ?? state.sla.receivedAt,
+        state_json: JSON.stringify(state),
+      });
+    if (res.changes > 0) {
+      const ins = this.db.prepare('INSERT OR REPLACE INTO order_documents (sha256, order_id, file_name, channel, role) VALUES (?, ?, ?, ?, ?)');
+      for (const d of state.documents) ins.run(d.sha256, state.orderId, d.fileName, d.channel, d.role);
+    }
+    return res.changes > 0;
+  }
+
+  get(orderId: string): OrderState | null {
+    const row = this.db.prepare('SELECT state_json FROM orders WHERE order_id = ?').get(orderId) as { state_json: string } | undefined;
+    return row ? (JSON.parse(row.state_json) as OrderState) : null;
+  }
+
+  list(f: OrderFilter = {}): OrderState[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = {};
+    if (f.status) (where.push('status = @status'), (args.status = f.status));
+    if (f.team) (where.push('team = @team'), (args.team = f.team));
+    if (f.agent) (where.push('agent = @agent'), (args.agent = f.agent));
+    if (f.customerId) (where.push('customer_id = @customer'), (args.customer = f.customerId));
+    if (f.query) {
+      args.q = `%${f.query.trim()}%`;
+      where.push(`(po_number LIKE @q OR customer_id LIKE @q OR customer_name LIKE @q OR order_id LIKE @q
+        OR order_id IN (SELECT order_id FROM order_documents WHERE sha256 LIKE @q OR file_name LIKE @q))`);
+    }
+    const sql = `SELECT state_json FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY due_at IS NULL, due_at, received_at LIMIT ${Math.max(1, Math.min(f.limit ?? 1000, 100000))}`;
+    return (this.db.prepare(sql).all(args) as { state_json: string }[]).map((r) => JSON.parse(r.state_json) as OrderState);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n;
+  }
+
+  recordQuarantine(q: QuarantineRecord): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO quarantine (sha256, file_name, channel, received_at, quarantined_at, problems_json) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(q.sha256, q.fileName, q.channel, q.receivedAt, q.quarantinedAt, JSON.stringify(q.problems));
+  }
+
+  quarantined(): QuarantineRecord[] {
+    const rows = this.db.prepare('SELECT * FROM quarantine ORDER BY quarantined_at DESC').all() as Record<string, string>[];
+    return rows.map((r) => ({
+      sha256: r.sha256!, fileName: r.file_name!, channel: r.channel!, receivedAt: r.received_at!, quarantinedAt: r.quarantined_at!,
+      problems: JSON.parse(r.problems_json!),
+    }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

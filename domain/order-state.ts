@@ -1,0 +1,196 @@
+// The life of one order as pure functions: the order workflow only sequences these, so every rule
+// here is tested without a server. No Node built-ins (runs in the workflow sandbox).
+import type { Order, Problem } from './order';
+import type {
+  DocumentRole,
+  HeaderCorrection,
+  HistoryEvent,
+  LineCorrection,
+  OrderDocument,
+  OrderState,
+  OrderStatus,
+  RouteDecision,
+} from '../workflows/definitions';
+
+/** An agent action that the current state does not allow; the message is shown to the agent. */
+export class ActionRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActionRefused';
+  }
+}
+
+const OPEN: OrderStatus[] = ['received', 'extracted', 'needs-review', 'routed'];
+export const isOpen = (s: OrderStatus): boolean => OPEN.includes(s);
+
+function event(at: string, name: string, by: string | null = null, detail: string | null = null): HistoryEvent {
+  return { at, event: name, by, detail };
+}
+
+export function newOrderState(orderId: string, doc: OrderDocument, now: string): OrderState {
+  return {
+    orderId,
+    status: 'received',
+    customerId: doc.order.customer.id,
+    poNumber: doc.order.poNumber,
+    order: doc.order,
+    documents: [{ ...doc.document, index: doc.index, role: 'original' }],
+    route: null,
+    sla: { receivedAt: doc.document.receivedAt, dueAt: null, atRiskAt: null, enteredAt: null, state: 'on-time' },
+    problems: doc.problems,
+    claimedBy: null,
+    rejection: null,
+    corrections: [],
+    history: [event(now, 'received', null, `${doc.document.fileName} (${doc.document.channel})`)],
+    revision: 1,
+  };
+}
+
+export function setStatus(state: OrderState, status: OrderStatus, now: string, by: string | null = null, detail: string | null = null): OrderState {
+  if (state.status === status && !detail) return state;
+  return { ...state, status, history: [...state.history, event(now, status, by, detail)], revision: state.revision + 1 };
+}
+
+export function withEvent(state: OrderState, now: string, name: string, by: string | null, detail: string | null): OrderState {
+  return { ...state, history: [...state.history, event(now, name, by, detail)], revision: state.revision + 1 };
+}
+
+/** Errors block entry until an agent reviews; warnings and low confidence flag it. */
+export function needsReview(problems: Problem[], order: Order, threshold = 0.8): boolean {
+  return problems.some((p) => p.severity === 'error') || order.confidence < threshold;
+}
+
+export function earliest(a: string, b: string): string {
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
+/**
+ * A further document arrives for an order that exists. Same document again: nothing changes.
+ * An amendment replaces the order's content; a cancellation closes it; anything else is a duplicate
+ * attached with its evidence. The clock keeps the earliest receipt.
+ */
+export function attachDocument(state: OrderState, doc: OrderDocument, now: string): { state: OrderState; role: DocumentRole | 'already-attached' } {
+  if (state.documents.some((d) => d.sha256 === doc.document.sha256 && d.index === doc.index)) return { state, role: 'already-attached' };
+  const role: DocumentRole = doc.order.purpose === 'replace' ? 'amendment' : doc.order.purpose === 'cancel' ? 'cancellation' : 'duplicate';
+  const receivedAt = earliest(state.sla.receivedAt, doc.document.receivedAt);
+  let next: OrderState = {
+    ...state,
+    documents: [...state.documents, { ...doc.document, index: doc.index, role, ...(doc.matchEvidence ? { evidence: doc.matchEvidence } : {}) }],
+    sla: { ...state.sla, receivedAt },
+    revision: state.revision + 1,
+  };
+  const label = `${doc.document.fileName} (${doc.document.channel})`;
+  if (role === 'amendment') {
+    next = { ...next, order: doc.order, problems: doc.problems, poNumber: doc.order.poNumber ?? state.poNumber };
+    next = withEvent(next, now, 'amended', null, label);
+  } else if (role === 'cancellation') {
+    next = withEvent(next, now, 'cancellation received', null, label);
+    if (isOpen(state.status)) next = setStatus(next, 'cancelled', now, null, `annulée par ${label}`);
+  } else {
+    const how = doc.matchEvidence?.map((e) => `${e.field}: ${e.how}`).join(', ');
+    next = withEvent(next, now, 'duplicate attached', null, how ? `${label} — ${how}` : label);
+  }
+  return { state: next, role };
+}
+
+export function applyRoute(state: OrderState, route: RouteDecision, now: string): OrderState {
+  const review = needsReview(state.problems, state.order);
+  const withRoute = { ...state, route };
+  const who = route.agent ? `${route.team} / ${route.agent}` : route.team;
+  return setStatus(withRoute, review ? 'needs-review' : 'routed', now, null, `${who} — ${route.reason} (règle ${route.ruleId})`);
+}
+
+export function checkClaim(state: OrderState, by: string): void {
+  if (!isOpen(state.status)) throw new ActionRefused(`La commande est déjà ${state.status} : impossible de la prendre.`);
+  if (state.claimedBy && state.claimedBy !== by) throw new ActionRefused(`La commande est déjà prise par ${state.claimedBy}.`);
+  if (!by) throw new ActionRefused('Agent inconnu.');
+}
+export function applyClaim(state: OrderState, by: string, now: string): OrderState {
+  checkClaim(state, by);
+  if (state.claimedBy === by) return state;
+  return withEvent({ ...state, claimedBy: by }, now, 'claimed', by, null);
+}
+
+export function checkEntered(state: OrderState, by: string): void {
+  if (state.status === 'entered') throw new ActionRefused('La saisie de cette commande est déjà faite.');
+  if (!isOpen(state.status)) throw new ActionRefused(`La commande est ${state.status} : elle ne peut pas être saisie.`);
+  if (state.status === 'received' || state.status === 'extracted') throw new ActionRefused("La commande n'est pas encore routée.");
+  if (!by) throw new ActionRefused('Agent inconnu.');
+}
+export function applyEntered(state: OrderState, by: string, now: string, erpReference?: string): OrderState {
+  checkEntered(state, by);
+  const met = state.sla.dueAt ? Date.parse(now) <= Date.parse(state.sla.dueAt) : true;
+  const next = { ...state, claimedBy: state.claimedBy ?? by, sla: { ...state.sla, enteredAt: now, state: met ? ('met' as const) : ('missed' as const) } };
+  return setStatus(next, 'entered', now, by, erpReference ? `référence ERP ${erpReference}` : null);
+}
+
+export function checkReject(state: OrderState, reason: string): void {
+  if (!isOpen(state.status)) throw new ActionRefused(`La commande est ${state.status} : elle ne peut plus être rejetée.`);
+  if (!reason || reason.trim().length < 3) throw new ActionRefused('Un motif de rejet est obligatoire.');
+}
+export function applyReject(state: OrderState, by: string, reason: string, now: string): OrderState {
+  checkReject(state, reason);
+  return setStatus({ ...state, rejection: reason.trim() }, 'rejected', now, by, reason.trim());
+}
+
+export function checkReassign(state: OrderState, team: string, reason: string): void {
+  if (!isOpen(state.status)) throw new ActionRefused(`La commande est ${state.status} : elle ne peut plus changer d'équipe.`);
+  if (!team) throw new ActionRefused("L'équipe de destination est obligatoire.");
+  if (!reason || reason.trim().length < 3) throw new ActionRefused('Un motif est obligatoire pour changer d’équipe.');
+}
+export function applyReassign(state: OrderState, by: string, team: string, agent: string | null, reason: string, now: string): OrderState {
+  checkReassign(state, team, reason);
+  const route: RouteDecision = { team, agent, ruleId: 'manual', rulesVersion: state.route?.rulesVersion ?? '', reason: `réaffectée par ${by} : ${reason.trim()}` };
+  return withEvent({ ...state, route, claimedBy: null }, now, 'reassigned', by, `${team}${agent ? ` / ${agent}` : ''} — ${reason.trim()}`);
+}
+
+export function checkCorrections(state: OrderState, lines: LineCorrection[] = [], header: HeaderCorrection[] = []): void {
+  if (!isOpen(state.status)) throw new ActionRefused(`La commande est ${state.status} : elle ne peut plus être corrigée.`);
+  if (lines.length === 0 && header.length === 0) throw new ActionRefused('Aucune correction.');
+  for (const c of lines) {
+    if (!state.order.lines.some((l) => l.lineNumber === c.lineNumber)) throw new ActionRefused(`Ligne ${c.lineNumber} inconnue.`);
+    if ((c.field === 'quantity' || c.field === 'unitPrice') && (typeof c.value !== 'number' || !(c.value >= 0) || (c.field === 'quantity' && c.value === 0)))
+      throw new ActionRefused(`Ligne ${c.lineNumber} : ${c.field === 'quantity' ? 'la quantité' : 'le prix'} doit être un nombre positif.`);
+    if (c.field === 'sku' && (typeof c.value !== 'string' || !c.value.trim())) throw new ActionRefused(`Ligne ${c.lineNumber} : référence vide.`);
+  }
+  for (const h of header) {
+    if ((h.field === 'orderDate' || h.field === 'requestedDeliveryDate') && h.value !== null && !/^\d{4}-\d{2}-\d{2}$/.test(h.value))
+      throw new ActionRefused(`${h.field} : date attendue au format AAAA-MM-JJ.`);
+  }
+}
+
+/** Corrections become the order's values; each is recorded with its author and the old value. */
+export function applyCorrections(state: OrderState, by: string, now: string, lines: LineCorrection[] = [], header: HeaderCorrection[] = []): OrderState {
+  checkCorrections(state, lines, header);
+  const corrections = [...state.corrections];
+  const order: Order = { ...state.order, lines: state.order.lines.map((l) => ({ ...l })) };
+  for (const c of lines) {
+    const line = order.lines.find((l) => l.lineNumber === c.lineNumber)!;
+    const from = line[c.field];
+    (line as Record<string, unknown>)[c.field] = c.field === 'sku' && typeof c.value === 'string' ? c.value.trim().toUpperCase() : c.value;
+    line.confidence = 1;
+    line.doubts = [];
+    corrections.push({ at: now, by, field: `lines.${c.lineNumber}.${c.field}`, from, to: c.value });
+  }
+  let customerId = state.customerId;
+  for (const h of header) {
+    if (h.field === 'customerId') {
+      corrections.push({ at: now, by, field: 'customer.id', from: order.customer.id, to: h.value });
+      order.customer = { ...order.customer, id: h.value, matchedBy: 'agent' };
+      customerId = h.value;
+    } else {
+      corrections.push({ at: now, by, field: h.field, from: order[h.field], to: h.value });
+      order[h.field] = h.value;
+    }
+  }
+  order.confidence = Math.min(1, ...order.lines.map((l) => l.confidence));
+  // Problems about values an agent corrected no longer stand.
+  const fixedLines = new Set(lines.map((c) => `line ${c.lineNumber}`));
+  const fixedHeader = new Set<string>(header.map((h) => (h.field === 'customerId' ? 'customer' : h.field)));
+  const problems = state.problems.filter((p) => !(p.where && (fixedLines.has(p.where) || fixedHeader.has(p.where))));
+  const detail = [...lines.map((c) => `ligne ${c.lineNumber} ${c.field} → ${c.value}`), ...header.map((h) => `${h.field} → ${h.value}`)].join(' ; ');
+  let next: OrderState = { ...state, order, customerId, poNumber: order.poNumber, problems, corrections, claimedBy: state.claimedBy ?? by };
+  next = withEvent(next, now, 'corrected', by, detail);
+  if (next.status === 'needs-review' && !needsReview(problems, order)) next = setStatus(next, 'routed', now, by, 'corrections : plus rien à vérifier');
+  return next;
+}

@@ -1,0 +1,195 @@
+// EDIFACT ORDERS (D96A, D01B, EANCOM) → DraftOrder, with the segment/element errors a CONTRL
+// reports (UCS/UCD, syntax error codes from element 0085).
+import { problem, type Problem, type Purpose } from '../../domain/order';
+import type { DraftLine, DraftOrder } from '../../domain/resolve';
+import { ediDate, ediNumber } from './bytes';
+import type { EdifactMessage } from './edifact-envelope';
+import type { EdifactSegment } from './edifact-tokenizer';
+import type { MappedTransaction, SegmentError } from './x12-850';
+
+/** BGM 1225: 9 original, 5 replace, 1 cancel (4 change and 3 deletion are read as replace and cancel). */
+const PURPOSE: Record<string, Purpose> = { '9': 'original', '5': 'replace', '4': 'replace', '1': 'cancel', '3': 'cancel', '7': 'original', '31': 'original' };
+const OUR_SKU = new Set(['SA', 'VN', 'VP']);
+const BUYER_PART = new Set(['IN', 'BP']);
+const EAN = new Set(['EN', 'SRV', 'UP', 'GTIN']);
+/** Piece/each is one selling unit, whatever the catalog calls it: left to the catalog. */
+const UNITS: Record<string, string | null> = { PCE: null, EA: null, C62: null, H87: null, BX: 'BTE', PR: 'PAI', NMP: 'PAI', LO: 'LOT' };
+const DELIVERY_DTM = ['2', '64', '69', '10'];
+
+export function locationOfMessage(m: EdifactMessage): string {
+  return `interchange ${m.interchange.control}${m.group ? `, group ${m.group.control}` : ''}, message ${m.reference}`;
+}
+
+/** DTM C507: qualifier:value:format (102 CCYYMMDD, 203/204 with time, 101 YYMMDD, 718 a range). */
+function dtmDate(value: string, format: string): string | null {
+  if (format === '718') return ediDate(value.slice(0, 8));
+  if (format === '203' || format === '204') return ediDate(value.slice(0, 8));
+  if (format === '101') return ediDate(value.slice(0, 6));
+  return ediDate(value);
+}
+
+export function mapEdifactOrder(m: EdifactMessage): MappedTransaction {
+  const segErrors: SegmentError[] = [];
+  const problems: Problem[] = [];
+  const loc = locationOfMessage(m);
+  const at = (s: EdifactSegment): string => `segment ${s.index} (${s.tag})`;
+  const elementError = (s: EdifactSegment, pos: number, el: number, comp: number, code: string, message: string, severity: Problem['severity'] = 'warning'): void => {
+    let se = segErrors.find((x) => x.position === pos && x.tag === s.tag);
+    if (!se) segErrors.push((se = { tag: s.tag, position: pos, code, elements: [], message }));
+    se.elements.push({ position: el, component: comp, ref: '', code });
+    problems.push(problem('EDI_SYNTAX', `${loc}: ${message}`, severity, at(s)));
+  };
+
+  let poNumber: string | null = null;
+  let purpose: Purpose = 'original';
+  let orderDate: string | null = null;
+  let delivery: string | null = null;
+  let currency: string | null = null;
+  let sawBgm = false;
+  let inLines = false;
+  let summary = false;
+  let party: { code: string; gln: string | null; name: string | null; street: string | null; city: string | null; postalCode: string | null; country: string | null; vat: string | null } | null = null;
+  const parties: NonNullable<typeof party>[] = [];
+  const lines: DraftLine[] = [];
+  let qty21 = false;
+  let declaredLines: { n: number; s: EdifactSegment } | null = null;
+
+  m.segments.forEach((s, i) => {
+    const pos = i + 1;
+    const v = (el: number, comp = 0): string => (s.elements[el]?.[comp] ?? '').trim();
+    const joined = (el: number): string | null => (s.elements[el] ?? []).map((x) => x.trim()).filter(Boolean).join(' ') || null;
+    const last = lines[lines.length - 1];
+    switch (s.tag) {
+      case 'BGM': {
+        sawBgm = true;
+        poNumber = v(2) || null;
+        if (!poNumber) elementError(s, pos, 2, 1, '13', 'BGM 1004 (order number) is missing', 'error');
+        const code = v(3);
+        if (code && PURPOSE[code]) purpose = PURPOSE[code]!;
+        else if (code) elementError(s, pos, 3, 1, '12', `BGM 1225 "${code}" is not a message function code (9 original, 5 replace, 1 cancel)`);
+        return;
+      }
+      case 'DTM': {
+        if (inLines) return;
+        const q = v(1, 0);
+        const raw = v(1, 1);
+        const date = dtmDate(raw, v(1, 2) || '102');
+        if (raw && !date && (q === '137' || DELIVERY_DTM.includes(q))) return elementError(s, pos, 1, 2, '12', `DTM ${q} "${raw}" is not a date in format ${v(1, 2) || '102'}`);
+        if (q === '137' || q === '4') orderDate ??= date;
+        else if (DELIVERY_DTM.includes(q)) delivery ??= date;
+        return;
+      }
+      case 'CUX':
+        if (/^[A-Z]{3}$/.test(v(1, 1)) && (v(1, 0) === '2' || !currency)) currency = v(1, 1);
+        return;
+      case 'NAD': {
+        if (inLines) return;
+        const id = v(2, 0);
+        party = {
+          code: v(1),
+          gln: /^\d{13}$/.test(id) && (v(2, 2) === '9' || v(2, 2) === '') ? id : null,
+          name: joined(4) ?? joined(3),
+          street: joined(5),
+          city: v(6) || null,
+          postalCode: v(8) || null,
+          country: /^[A-Za-z]{2}$/.test(v(9)) ? v(9).toUpperCase() : null,
+          vat: null,
+        };
+        parties.push(party);
+        return;
+      }
+      case 'RFF':
+        if (party && !inLines && v(1, 0) === 'VA') party.vat = v(1, 1) || null;
+        return;
+      case 'LIN': {
+        inLines = true;
+        party = null;
+        qty21 = false;
+        const line: DraftLine = { lineNumber: /^\d+$/.test(v(1)) ? Number(v(1)) : null, quantity: null, confidence: 1, doubts: [] };
+        const id = v(3, 0);
+        const type = v(3, 1).toUpperCase();
+        if (id && EAN.has(type) && /^\d{8,14}$/.test(id)) line.ean = id;
+        else if (id && OUR_SKU.has(type)) line.sku = id;
+        else if (id && BUYER_PART.has(type)) line.customerPartNumber = id;
+        lines.push(line);
+        return;
+      }
+      case 'PIA':
+        if (!last || summary) return;
+        for (let el = 2; el < s.elements.length; el++) {
+          const id = v(el, 0);
+          const type = v(el, 1).toUpperCase();
+          if (!id) continue;
+          if (OUR_SKU.has(type)) last.sku ??= id;
+          else if (BUYER_PART.has(type)) last.customerPartNumber ??= id;
+          else if (EAN.has(type) && /^\d{8,14}$/.test(id)) last.ean ??= id;
+        }
+        return;
+      case 'IMD': {
+        if (!last || summary || last.description) return;
+        const text = [v(3, 3), v(3, 4)].filter(Boolean).join(' ');
+        if (text) last.description = text;
+        return;
+      }
+      case 'QTY': {
+        if (!last || summary) return;
+        const q = v(1, 0);
+        if (q !== '21' && !(q === '1' && !qty21)) return;
+        const n = ediNumber(v(1, 1));
+        if (v(1, 1) && n === null) return elementError(s, pos, 1, 2, '37', `QTY "${v(1, 1)}" is not a quantity`);
+        last.quantity = n;
+        qty21 ||= q === '21';
+        const unit = v(1, 2).toUpperCase();
+        if (unit) last.unit = unit in UNITS ? UNITS[unit]! : unit;
+        return;
+      }
+      case 'PRI': {
+        if (!last || summary) return;
+        const q = v(1, 0);
+        if (q !== 'AAA' && q !== 'AAB') return;
+        if (q === 'AAB' && last.unitPrice != null) return;
+        const n = ediNumber(v(1, 1));
+        if (v(1, 1) && n === null) return elementError(s, pos, 1, 2, '37', `PRI "${v(1, 1)}" is not a price`);
+        if (n !== null && n >= 0) last.unitPrice = n;
+        return;
+      }
+      case 'UNS':
+        summary = true;
+        return;
+      case 'CNT':
+        if (v(1, 0) === '2') {
+          const n = ediNumber(v(1, 1));
+          if (n !== null) declaredLines = { n, s };
+        }
+        return;
+      default:
+    }
+  });
+
+  if (!sawBgm) {
+    segErrors.push({ tag: 'BGM', position: 2, code: '13', elements: [], message: 'BGM (beginning of message) is missing' });
+    problems.push(problem('EDI_SYNTAX', `${loc}: the ORDERS message has no BGM segment, so no order number`, 'error', `segment ${m.segments[0]!.index} (UNH)`));
+  }
+  const dl = declaredLines as { n: number; s: EdifactSegment } | null;
+  if (dl && dl.n !== lines.length) problems.push(problem('EDI_LINE_COUNT', `${loc}: CNT+2 announces ${dl.n} lines but the message has ${lines.length}`, 'warning', at(dl.s)));
+
+  const buyer = parties.find((p) => p.code === 'BY');
+  const shipTo = parties.find((p) => p.code === 'DP') ?? parties.find((p) => p.code === 'ST');
+  const unb = m.interchange;
+  const senderGln = /^\d{13}$/.test(unb.senderId) && (unb.senderQualifier === '14' || unb.senderQualifier === '') ? unb.senderId : null;
+  const signals = unb.test ? ['test'] : [];
+  const rejected = !sawBgm || !poNumber;
+  const draft: DraftOrder = {
+    poNumber,
+    orderDate,
+    requestedDeliveryDate: delivery,
+    purpose,
+    currency,
+    customer: { edifactGln: senderGln ?? buyer?.gln ?? null, name: buyer?.name ?? null, vatNumber: buyer?.vat ?? null },
+    shipTo: shipTo ? { gln: shipTo.gln, name: shipTo.name, street: shipTo.street, postalCode: shipTo.postalCode, city: shipTo.city, country: shipTo.country } : undefined,
+    lines,
+    confidence: 1,
+    provenance: { parser: 'edifact-orders', location: loc, signals },
+  };
+  return { draft: rejected ? null : draft, segmentErrors: segErrors, problems, rejected };
+}

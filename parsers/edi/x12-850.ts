@@ -1,0 +1,194 @@
+// X12 850 purchase order → DraftOrder, with the segment and element errors a 997 reports
+// (AK3 codes from X12 element 720, AK4 codes from element 723).
+import { problem, type Problem, type Purpose } from '../../domain/order';
+import type { DraftLine, DraftOrder } from '../../domain/resolve';
+import { ediDate, ediNumber } from './bytes';
+import type { X12Transaction } from './x12-envelope';
+import { components, type X12Segment } from './x12-tokenizer';
+
+export interface ElementError {
+  position: number;
+  component?: number;
+  /** Data element reference number in the X12 dictionary (e.g. 330 for the quantity). */
+  ref: string;
+  code: string;
+  value?: string;
+}
+
+export interface SegmentError {
+  tag: string;
+  /** Position in the transaction set, ST = 1. */
+  position: number;
+  code: string;
+  elements: ElementError[];
+  message: string;
+}
+
+export interface MappedTransaction {
+  draft: DraftOrder | null;
+  segmentErrors: SegmentError[];
+  problems: Problem[];
+  /** True when the transaction cannot be used: the 997 rejects it. */
+  rejected: boolean;
+}
+
+const PURPOSE: Record<string, Purpose> = { '00': 'original', '05': 'replace', '04': 'replace', '01': 'cancel', '03': 'cancel', '06': 'original', '07': 'original' };
+const OUR_SKU = new Set(['VP', 'VN', 'VA', 'SA']);
+const BUYER_PART = new Set(['BP', 'IN', 'PI', 'SK', 'CB']);
+const EAN = new Set(['EN', 'UP', 'UK', 'UI', 'EO', 'UA']);
+/** "Each"/"piece" means one selling unit, whatever the catalog calls it (box, unit): left to the catalog. */
+const UNITS: Record<string, string | null> = { EA: null, PC: null, PCE: null, BX: 'BTE', PR: 'PAI', LO: 'LOT', LT: 'LOT' };
+const DELIVERY_DTM = ['002', '074', '106'];
+
+export function locationOf(tx: X12Transaction): string {
+  return `interchange ${tx.interchange.control}, group ${tx.group?.control ?? '-'}, transaction ${tx.control}`;
+}
+
+interface Party {
+  code: string;
+  name: string | null;
+  idQualifier: string | null;
+  id: string | null;
+  street: string | null;
+  city: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
+export function mapX12Order(tx: X12Transaction): MappedTransaction {
+  const segErrors: SegmentError[] = [];
+  const problems: Problem[] = [];
+  const d = tx.interchange.delimiters;
+  const loc = locationOf(tx);
+  const at = (s: X12Segment): string => `segment ${s.index} (${s.tag})`;
+  const elementError = (s: X12Segment, pos: number, e: ElementError, message: string, severity: Problem['severity'] = 'warning'): void => {
+    let se = segErrors.find((x) => x.position === pos && x.tag === s.tag);
+    if (!se) segErrors.push((se = { tag: s.tag, position: pos, code: '8', elements: [], message }));
+    se.elements.push(e);
+    problems.push(problem('EDI_SYNTAX', `${loc}: ${message}`, severity, at(s)));
+  };
+
+  let poNumber: string | null = null;
+  let purpose: Purpose = 'original';
+  let orderDate: string | null = null;
+  let poDateDtm: string | null = null;
+  let delivery: string | null = null;
+  let currency: string | null = null;
+  const signals: string[] = [];
+  const parties: Party[] = [];
+  const lines: DraftLine[] = [];
+  let party: Party | null = null;
+  let inLines = false;
+  let sawBeg = false;
+  let declaredLines: { count: number; seg: X12Segment } | null = null;
+
+  tx.segments.forEach((s, i) => {
+    const pos = i + 1;
+    const e = s.elements;
+    const v = (k: number): string => (e[k] ?? '').trim();
+    switch (s.tag) {
+      case 'BEG': {
+        sawBeg = true;
+        const code = v(1);
+        if (PURPOSE[code]) purpose = PURPOSE[code]!;
+        else elementError(s, pos, { position: 1, ref: '353', code: code ? '7' : '1', value: code }, `BEG01 "${code}" is not a transaction purpose code (00 original, 05 replace, 01 cancel)`);
+        if (code === '07') signals.push('BEG01 07: marked duplicate by the sender');
+        poNumber = v(3) || null;
+        if (!poNumber) elementError(s, pos, { position: 3, ref: '324', code: '1' }, 'BEG03 (purchase order number) is missing', 'error');
+        orderDate = ediDate(v(5));
+        if (v(5) && !orderDate) elementError(s, pos, { position: 5, ref: '373', code: '8', value: v(5) }, `BEG05 "${v(5)}" is not a date (CCYYMMDD)`);
+        return;
+      }
+      case 'CUR':
+        if (!inLines && /^[A-Z]{3}$/.test(v(2))) currency = v(2);
+        return;
+      case 'DTM': {
+        if (inLines) return;
+        const date = ediDate(v(2));
+        if (v(2) && !date) return elementError(s, pos, { position: 2, ref: '373', code: '8', value: v(2) }, `DTM02 "${v(2)}" is not a date (CCYYMMDD)`);
+        if (DELIVERY_DTM.includes(v(1)) && !delivery) delivery = date;
+        if (v(1) === '004') poDateDtm = date;
+        return;
+      }
+      case 'N1':
+        if (inLines) return;
+        party = { code: v(1), name: v(2) || null, idQualifier: v(3) || null, id: v(4) || null, street: null, city: null, postalCode: null, country: null };
+        parties.push(party);
+        return;
+      case 'N3':
+        if (party && !inLines) party.street = [v(1), v(2)].filter(Boolean).join(', ') || null;
+        return;
+      case 'N4':
+        if (party && !inLines) {
+          party.city = v(1) || null;
+          party.postalCode = v(3) || null;
+          party.country = /^[A-Za-z]{2,3}$/.test(v(4)) ? v(4).toUpperCase() : null;
+        }
+        return;
+      case 'PO1': {
+        inLines = true;
+        party = null;
+        const qty = ediNumber(v(2));
+        if (v(2) && qty === null) elementError(s, pos, { position: 2, ref: '330', code: '6', value: v(2) }, `PO102 "${v(2)}" is not a quantity`);
+        const price = ediNumber(v(4));
+        if (v(4) && price === null) elementError(s, pos, { position: 4, ref: '212', code: '6', value: v(4) }, `PO104 "${v(4)}" is not a unit price`);
+        const line: DraftLine = { lineNumber: /^\d+$/.test(v(1)) ? Number(v(1)) : null, quantity: qty, unitPrice: price !== null && price >= 0 ? price : null, confidence: 1, doubts: [] };
+        const unit = v(3).toUpperCase();
+        if (unit) line.unit = unit in UNITS ? UNITS[unit]! : unit;
+        for (let k = 6; k + 1 <= Math.max(7, e.length - 1); k += 2) {
+          const q = v(k);
+          const id = components(e[k + 1], d)[0]?.trim() ?? '';
+          if (q && !id) elementError(s, pos, { position: k + 1, ref: '234', code: '2' }, `PO1${String(k + 1).padStart(2, '0')} is empty although PO1${String(k).padStart(2, '0')} qualifies it as ${q} (the pair must be complete)`);
+          else if (!q && id) elementError(s, pos, { position: k, ref: '235', code: '2' }, `PO1${String(k).padStart(2, '0')} is empty although PO1${String(k + 1).padStart(2, '0')} holds ${id}`);
+          if (!q || !id) continue;
+          if (OUR_SKU.has(q) && !line.sku) line.sku = id;
+          else if (BUYER_PART.has(q) && !line.customerPartNumber) line.customerPartNumber = id;
+          else if (EAN.has(q) && !line.ean && /^\d{8,14}$/.test(id)) line.ean = id;
+        }
+        lines.push(line);
+        return;
+      }
+      case 'PID': {
+        const last = lines[lines.length - 1];
+        const text = v(5);
+        if (last && inLines && text && !last.description) last.description = text;
+        return;
+      }
+      case 'CTT': {
+        const n = ediNumber(v(1));
+        if (n !== null) declaredLines = { count: n, seg: s };
+        return;
+      }
+      default:
+    }
+  });
+
+  if (!sawBeg) {
+    segErrors.push({ tag: 'BEG', position: 2, code: '3', elements: [], message: 'BEG (beginning segment) is missing' });
+    problems.push(problem('EDI_SYNTAX', `${loc}: the 850 has no BEG segment, so no purchase-order number`, 'error', `segment ${tx.segments[0]!.index} (ST)`));
+  }
+  const dl = declaredLines as { count: number; seg: X12Segment } | null;
+  if (dl && dl.count !== lines.length)
+    problems.push(problem('EDI_LINE_COUNT', `${loc}: CTT01 announces ${dl.count} line items but the order has ${lines.length}`, 'warning', at(dl.seg)));
+  if (tx.interchange.test) signals.push('test');
+
+  const buyer = parties.find((p) => p.code === 'BY');
+  const shipTo = parties.find((p) => p.code === 'ST') ?? parties.find((p) => p.code === 'DP');
+  const glnOf = (p: Party | undefined): string | null => (p && p.idQualifier === 'UL' && p.id && /^\d{13}$/.test(p.id) ? p.id : null);
+  const rejected = !sawBeg || !poNumber;
+  const draft: DraftOrder = {
+    poNumber,
+    orderDate: orderDate ?? poDateDtm,
+    requestedDeliveryDate: delivery,
+    purpose,
+    currency,
+    customer: { x12Id: tx.interchange.senderId || null, edifactGln: glnOf(buyer), name: buyer?.name ?? null },
+    shipTo: shipTo
+      ? { gln: glnOf(shipTo), name: shipTo.name, street: shipTo.street, postalCode: shipTo.postalCode, city: shipTo.city, country: shipTo.country && shipTo.country.length === 2 ? shipTo.country : null }
+      : undefined,
+    lines,
+    confidence: 1,
+    provenance: { parser: 'x12-850', location: loc, signals },
+  };
+  return { draft: rejected ? null : draft, segmentErrors: segErrors, problems, rejected };
+}

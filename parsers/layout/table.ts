@@ -1,0 +1,343 @@
+// Positioned words of each page → the order table: lines grouped by y (or by the OCR engine's own
+// line ids), the header row found by its labels, columns cut from the header words' x ranges,
+// multi-line designations kept with their row, tables continued across pages, and page footers,
+// carried-forward amounts and totals left out. Pure: the PDF reader and OCR both call it.
+import type { Column, ColumnRole, PageWords, PositionedWord, Table, TableCell, TableRow, TextLine } from './types';
+
+/** Lower case, no accents, punctuation as spaces: "Qté cdée." → "qte cdee". */
+export function fold(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/n°/g, 'no ')
+    .replace(/[^a-z0-9°#%€]+/g, ' ')
+    .trim();
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function lineOf(page: number, words: PositionedWord[]): TextLine {
+  const ws = [...words].sort((a, b) => a.x0 - b.x0);
+  const h = median(ws.map((w) => w.y1 - w.y0)) || 1;
+  let text = '';
+  ws.forEach((w, i) => {
+    if (i > 0) text += w.x0 - ws[i - 1]!.x1 > 1.5 * h ? '   ' : ' ';
+    text += w.text;
+  });
+  return {
+    page,
+    words: ws,
+    x0: Math.min(...ws.map((w) => w.x0)),
+    y0: Math.min(...ws.map((w) => w.y0)),
+    x1: Math.max(...ws.map((w) => w.x1)),
+    y1: Math.max(...ws.map((w) => w.y1)),
+    text,
+    confidence: Math.min(1, ...ws.map((w) => w.confidence ?? 1)),
+  };
+}
+
+/**
+ * Words → lines, top to bottom. With lineId (tesseract) the engine's grouping is kept; otherwise
+ * a word joins the line whose vertical band holds its centre.
+ */
+export function groupLines(page: PageWords): TextLine[] {
+  const words = page.words.filter((w) => w.text.trim() !== '');
+  if (words.length === 0) return [];
+  const groups: PositionedWord[][] = [];
+  if (words.every((w) => w.lineId !== undefined)) {
+    const byId = new Map<string, PositionedWord[]>();
+    for (const w of words) {
+      const g = byId.get(w.lineId!);
+      if (g) g.push(w);
+      else byId.set(w.lineId!, [w]);
+    }
+    groups.push(...byId.values());
+  } else {
+    const sorted = [...words].sort((a, b) => (a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2 || a.x0 - b.x0);
+    let current: PositionedWord[] = [];
+    let band = { y0: 0, y1: 0 };
+    for (const w of sorted) {
+      const cy = (w.y0 + w.y1) / 2;
+      if (current.length > 0 && cy >= band.y0 && cy <= band.y1) {
+        current.push(w);
+      } else {
+        if (current.length) groups.push(current);
+        current = [w];
+        const h = w.y1 - w.y0;
+        // A third of the height either side of the centre: superscripts join, the next row does not.
+        band = { y0: cy - h * 0.35, y1: cy + h * 0.35 };
+      }
+    }
+    if (current.length) groups.push(current);
+  }
+  return groups.map((g) => lineOf(page.page, g)).sort((a, b) => (a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2);
+}
+
+// Header labels, tried on up to three consecutive words, longest first. Order matters: "Prix unit."
+// is a price, not a unit; "Désignation article" is a description, not a reference.
+const LABELS: [ColumnRole, RegExp][] = [
+  ['description', /^(designation|designations|libelle|description|desc|produit|product|article description|designation article|libelle article)( article| produit)?$/],
+  ['ean', /^(ean|ean13|gtin|code ean|code barre|code barres|code gtin)$/],
+  ['customerReference', /^(notre ref|notre reference|ref client|ref interne|code interne|our ref|our reference|buyer ref|buyer part no|votre code|code client)$/],
+  ['reference', /^(ref|refs|reference|references|article|code|code article|ref article|ref fournisseur|ref fourn|reference fournisseur|votre ref|votre reference|vos ref|item|item no|item code|part|part no|part number|sku|product code|your ref|supplier ref|code produit)$/],
+  ['quantity', /^(qte|qtes|qty|quantite|quantites|quantity|qt|qte cdee|qte commandee|quantite commandee|qty ordered|nb|nombre)$/],
+  ['unitPrice', /^(pu|p u|pu ht|p u ht|prix|prix ht|prix unit|prix unitaire|prix unit ht|prix unitaire ht|prix net|pu net|unit price|price|net price|prix u|prix u ht|tarif)$/],
+  ['unit', /^(u|un|unite|unites|unit|uom|um|cond|conditionnement|uv)$/],
+  ['amount', /^(montant|montant ht|montant net|montant net ht|total|total ht|total ligne|mt ht|mt|amount|line total|total net|value|net amount|montant total)$/],
+  ['lineNumber', /^(no|n|#|pos|ligne|lig|l|line|no ligne|item no ligne)$/],
+];
+
+function labelRole(words: PositionedWord[]): ColumnRole | null {
+  const f = fold(words.map((w) => w.text).join(' '));
+  for (const [role, re] of LABELS) if (re.test(f)) return role;
+  return null;
+}
+
+const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|€|eur|euro|euros|cdee|commandee|livree|fourn|fournisseur|article|client|[()€.:]+)$/;
+
+interface HeaderPhrase {
+  role: ColumnRole;
+  words: PositionedWord[];
+}
+
+/** Splits a line into header phrases: known labels (longest match) and the words that trail them. */
+function headerPhrases(line: TextLine): HeaderPhrase[] {
+  const ws = line.words;
+  const h = median(ws.map((w) => w.y1 - w.y0)) || 1;
+  const phrases: HeaderPhrase[] = [];
+  let i = 0;
+  while (i < ws.length) {
+    let matched = false;
+    for (let k = Math.min(3, ws.length - i); k >= 1; k--) {
+      const slice = ws.slice(i, i + k);
+      // A label never spans a column gap.
+      if (slice.some((w, j) => j > 0 && w.x0 - slice[j - 1]!.x1 > 0.9 * h)) continue;
+      const role = labelRole(slice);
+      if (role) {
+        phrases.push({ role, words: slice });
+        i += k;
+        matched = true;
+        break;
+      }
+    }
+    if (matched) continue;
+    const w = ws[i]!;
+    const prev = phrases[phrases.length - 1];
+    const gap = prev ? w.x0 - prev.words[prev.words.length - 1]!.x1 : Infinity;
+    // "HT", "(€)", "unitaire" after a label belong to it; any other word is a column of its own.
+    if (prev && prev.role !== 'other' && gap <= 0.9 * h && QUALIFIER_RE.test(fold(w.text) || w.text)) prev.words.push(w);
+    else if (prev && prev.role === 'other' && gap <= 0.9 * h) prev.words.push(w);
+    else phrases.push({ role: 'other', words: [w] });
+    i++;
+  }
+  return phrases;
+}
+
+/** A header row: quantity plus a reference or description plus one more known column. */
+export function detectHeader(line: TextLine): Column[] | null {
+  const phrases = headerPhrases(line);
+  const roles = new Set(phrases.map((p) => p.role).filter((r) => r !== 'other'));
+  const known = phrases.filter((p) => p.role !== 'other').length;
+  if (!roles.has('quantity') || !(roles.has('reference') || roles.has('description') || roles.has('customerReference')) || roles.size < 3) return null;
+  // Prose that happens to hold three labels is not a header: most of its words must be labels.
+  if (known < phrases.length / 2) return null;
+  return phrases.map((p) => ({
+    role: p.role,
+    label: p.words.map((w) => w.text).join(' '),
+    x0: Math.min(...p.words.map((w) => w.x0)),
+    x1: Math.max(...p.words.map((w) => w.x1)),
+  }));
+}
+
+/** A second header line ("Prix" / "unitaire"): no digits, every word under a header label. */
+function mergeHeaderContinuation(columns: Column[], line: TextLine): boolean {
+  if (/\d/.test(line.text)) return false;
+  const targets = line.words.map((w) => columns.findIndex((c) => w.x1 > c.x0 && w.x0 < c.x1));
+  if (targets.some((t) => t < 0)) return false;
+  line.words.forEach((w, i) => {
+    const c = columns[targets[i]!]!;
+    c.label += ` ${w.text}`;
+    c.x0 = Math.min(c.x0, w.x0);
+    c.x1 = Math.max(c.x1, w.x1);
+  });
+  return true;
+}
+
+const TOTAL_RE = /^(sous total|total|totaux|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale)\b/;
+const FOOTER_RE = /\b(page|pg|p\.)\s*\d+\s*(\/|sur|of|de)\s*\d+\b|^\s*page\s+\d+\s*$|^\s*\d+\s*\/\s*\d+\s*$|^\s*\.\/\.\s*$/i;
+const FOOTER_WORDS_RE = /^(suite (page|au verso|page suivante)|continued|a suivre|voir page suivante)/;
+
+export function isTotalLine(line: TextLine): boolean {
+  return TOTAL_RE.test(fold(line.text));
+}
+export function isFooterLine(line: TextLine): boolean {
+  return FOOTER_RE.test(line.text) || FOOTER_WORDS_RE.test(fold(line.text));
+}
+
+/** Column of a word: the header whose span it overlaps most, else the one whose gap-midpoint zone holds its centre. */
+function columnOf(columns: Column[], w: PositionedWord): number {
+  let best = -1;
+  let bestOverlap = 0;
+  columns.forEach((c, i) => {
+    const o = Math.min(c.x1, w.x1) - Math.max(c.x0, w.x0);
+    if (o > bestOverlap) {
+      bestOverlap = o;
+      best = i;
+    }
+  });
+  // A word that overlaps two headers (wide right-aligned number) goes where most of it lies.
+  if (best >= 0 && bestOverlap >= 0.5 * Math.min(w.x1 - w.x0, columns[best]!.x1 - columns[best]!.x0)) return best;
+  const cx = (w.x0 + w.x1) / 2;
+  for (let i = 0; i < columns.length; i++) {
+    const right = columns[i + 1];
+    const boundary = right ? (columns[i]!.x1 + right.x0) / 2 : Infinity;
+    if (cx < boundary) return i;
+  }
+  return columns.length - 1;
+}
+
+interface RowDraft {
+  page: number;
+  y0: number;
+  y1: number;
+  words: PositionedWord[][]; // per column
+  lines: TextLine[];
+}
+
+function isAnchor(columns: Column[], perColumn: PositionedWord[][]): boolean {
+  const has = (role: ColumnRole) => columns.some((c, i) => c.role === role && perColumn[i]!.length > 0);
+  const qtyDigits = columns.some((c, i) => c.role === 'quantity' && perColumn[i]!.some((w) => /\d/.test(w.text)));
+  // A row starts where a quantity or a reference is printed; a designation alone continues the row above.
+  return qtyDigits || has('reference') || has('customerReference') || has('ean');
+}
+
+function finishRow(columns: Column[], d: RowDraft, index: number): TableRow {
+  const cells: Partial<Record<ColumnRole, TableCell>> = {};
+  columns.forEach((c, i) => {
+    const ws = d.words[i]!;
+    if (ws.length === 0 || cells[c.role]) return;
+    // Multi-line cells read top to bottom, then left to right.
+    const sorted = [...ws].sort((a, b) => {
+      const h = Math.min(a.y1 - a.y0, b.y1 - b.y0);
+      return Math.abs(a.y0 - b.y0) > h * 0.5 ? a.y0 - b.y0 : a.x0 - b.x0;
+    });
+    cells[c.role] = { text: sorted.map((w) => w.text).join(' ').replace(/\s+/g, ' ').trim(), confidence: Math.min(1, ...ws.map((w) => w.confidence ?? 1)) };
+  });
+  return { page: d.page, index, y0: d.y0, y1: d.y1, cells, lineCount: d.lines.length, text: d.lines.map((l) => l.text).join(' / ') };
+}
+
+export interface TableExtraction {
+  table: Table | null;
+  /** Every line outside the table (letterhead, addresses, header fields, notes), page by page. */
+  outside: TextLine[];
+  /** Every line of the document, for the header-field readers. */
+  lines: TextLine[];
+}
+
+/**
+ * Pages of positioned words → the order table and the lines outside it. The table may continue on
+ * later pages, with or without a repeated header; it stops at a totals line or a page footer.
+ */
+export function extractTable(pages: PageWords[]): TableExtraction {
+  const all: TextLine[] = [];
+  const outside: TextLine[] = [];
+  let columns: Column[] | null = null;
+  const headerPages: number[] = [];
+  const totalLines: TextLine[] = [];
+  const rows: TableRow[] = [];
+  let ended = false;
+
+  for (const page of pages) {
+    const lines = groupLines(page);
+    all.push(...lines);
+    let inTable = false;
+    let current: RowDraft | null = null;
+    let pitch = 0;
+    const flush = () => {
+      if (current && columns) rows.push(finishRow(columns, current, rows.length + 1));
+      current = null;
+    };
+    // On a page that repeats the header, what precedes it is the page's letterhead, never rows.
+    const firstHeader = lines.findIndex((l) => detectHeader(l) !== null);
+    for (let li = 0; li < lines.length; li++) {
+      const line = lines[li]!;
+      const header = detectHeader(line);
+      if (!header && li < firstHeader) {
+        outside.push(line);
+        continue;
+      }
+      if (header) {
+        flush();
+        // A repeated header continues the same table, with this page's column positions.
+        columns = header;
+        headerPages.push(page.page);
+        inTable = true;
+        ended = false;
+        const next = lines[li + 1];
+        if (next && next.y0 - line.y1 < (line.y1 - line.y0) * 0.8 && mergeHeaderContinuation(columns, next)) li++;
+        continue;
+      }
+      if (!columns || ended) {
+        outside.push(line);
+        continue;
+      }
+      // A page without a repeated header continues the table only with rows that look like rows.
+      if (isFooterLine(line)) {
+        flush();
+        inTable = false;
+        outside.push(line);
+        continue;
+      }
+      if (isTotalLine(line)) {
+        flush();
+        totalLines.push(line);
+        if (!/^(report|reporte|brought forward|a reporter|carried forward)/.test(fold(line.text))) ended = true;
+        inTable = false;
+        continue;
+      }
+      const perColumn: PositionedWord[][] = columns.map(() => []);
+      for (const w of line.words) perColumn[columnOf(columns, w)]!.push(w);
+      const anchor = isAnchor(columns, perColumn);
+      if (!inTable) {
+        // Continuation page without repeated header: require a full-looking row.
+        const qtyIdx = columns.findIndex((c) => c.role === 'quantity');
+        if (!(anchor && qtyIdx >= 0 && perColumn[qtyIdx]!.some((w) => /\d/.test(w.text)))) {
+          outside.push(line);
+          continue;
+        }
+        inTable = true;
+      }
+      const h = line.y1 - line.y0;
+      if (anchor) {
+        const prev: RowDraft | null = current;
+        if (prev) pitch = pitch ? Math.min(pitch, line.y0 - prev.y0) : line.y0 - prev.y0;
+        flush();
+        current = { page: page.page, y0: line.y0, y1: line.y1, words: perColumn, lines: [line] };
+        continue;
+      }
+      const cur: RowDraft | null = current;
+      const gap = cur ? line.y0 - cur.y1 : Infinity;
+      if (cur && gap < Math.max(h * 1.2, pitch)) {
+        perColumn.forEach((ws, i) => cur.words[i]!.push(...ws));
+        cur.y1 = Math.max(cur.y1, line.y1);
+        cur.lines.push(line);
+      } else {
+        // Text far below the last row and not a row itself: the table is over (notes, conditions).
+        flush();
+        inTable = false;
+        outside.push(line);
+      }
+    }
+    flush();
+  }
+  return {
+    table: columns ? { columns, rows, headerPages, totalLines } : null,
+    outside,
+    lines: all,
+  };
+}

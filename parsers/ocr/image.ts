@@ -1,0 +1,195 @@
+// Image bytes (TIFF fax, PNG/JPEG scan or photo) → one greyscale page image per page, prepared
+// for Tesseract with the treatments measured to help: normal-resolution faxes (204×98) stretched
+// ×2 vertically, fine faxes (204×196) cleared of speckle. Deskew and upscaling did not help.
+import sharp from 'sharp';
+import { readTiffPages, TiffError, type TiffPage } from './tiff';
+
+/** 40 Mpx: an A4 page at 600 dpi is 35 Mpx; anything larger is a pixel bomb or not a page. */
+export const MAX_PAGE_PIXELS = 40_000_000;
+
+export type PageTreatment = 'fax-normal' | 'fax-fine' | 'scan';
+
+export interface PreparedPage {
+  /** 1-based. */
+  page: number;
+  /** Greyscale PGM (P5): Leptonica reads it without any decoding cost. */
+  image: Buffer;
+  width: number;
+  height: number;
+  /** Resolution Tesseract is told (user_defined_dpi). */
+  dpi: number;
+  treatment: PageTreatment;
+  /** Speckle blobs removed. */
+  specksRemoved: number;
+}
+
+export class ImageError extends Error {
+  constructor(
+    readonly code: 'IMAGE_TOO_LARGE' | 'IMAGE_UNREADABLE' | 'TIFF_TRUNCATED' | 'TIFF_NO_PAGES' | 'TIFF_INVALID',
+    message: string,
+    readonly page: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+interface PageInfo {
+  index: number;
+  width: number;
+  height: number;
+  xDpi: number | null;
+  yDpi: number | null;
+  isTiff: boolean;
+}
+
+/** Pages of the image with their sizes, read from headers only: a pixel bomb is refused here. */
+export async function describePages(bytes: Buffer): Promise<PageInfo[]> {
+  const isTiff = bytes.length >= 4 && ((bytes[0] === 0x49 && bytes[1] === 0x49) || (bytes[0] === 0x4d && bytes[1] === 0x4d));
+  let pages: PageInfo[];
+  if (isTiff) {
+    let tiff: TiffPage[];
+    try {
+      tiff = readTiffPages(bytes);
+    } catch (e) {
+      if (e instanceof TiffError) throw new ImageError(e.code, e.message);
+      throw e;
+    }
+    pages = tiff.map((p) => ({ index: p.index, width: p.width, height: p.height, xDpi: p.xDpi, yDpi: p.yDpi, isTiff: true }));
+  } else {
+    let meta: sharp.Metadata;
+    try {
+      meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch (e) {
+      throw new ImageError('IMAGE_UNREADABLE', `the image cannot be read (${(e as Error).message.split('\n')[0]})`);
+    }
+    if (!meta.width || !meta.height) throw new ImageError('IMAGE_UNREADABLE', 'the image has no width or height');
+    // EXIF orientation 5–8 swaps width and height once applied.
+    const swap = (meta.orientation ?? 1) >= 5;
+    const dpi = meta.density && meta.density > 1 ? meta.density : null;
+    pages = [{ index: 0, width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height, xDpi: dpi, yDpi: dpi, isTiff: false }];
+  }
+  for (const p of pages) {
+    if (p.width * p.height > MAX_PAGE_PIXELS) {
+      throw new ImageError(
+        'IMAGE_TOO_LARGE',
+        `page ${p.index + 1} is ${p.width}×${p.height} pixels (${((p.width * p.height) / 1e6).toFixed(0)} Mpx), above the ${MAX_PAGE_PIXELS / 1e6} Mpx limit for a scanned page; rescan at 300 dpi`,
+        p.index + 1,
+      );
+    }
+  }
+  return pages;
+}
+
+/** Fax resolution from the tags, or from the page shape when a gateway dropped them. */
+export function faxResolution(p: Pick<PageInfo, 'width' | 'height' | 'xDpi' | 'yDpi'>): 'normal' | 'fine' | null {
+  if (p.xDpi && p.yDpi) {
+    const ratio = p.xDpi / p.yDpi;
+    if (p.xDpi >= 190 && p.xDpi <= 210 && ratio > 1.8 && ratio < 2.3) return 'normal';
+    if (p.xDpi >= 190 && p.xDpi <= 210 && p.yDpi >= 190 && p.yDpi <= 210) return 'fine';
+    return null;
+  }
+  if (p.width >= 1700 && p.width <= 1780) {
+    // A4 at 98 lines per inch is ~1145 lines for 1728 columns; at 196, ~2290.
+    if (p.height / p.width < 0.9) return 'normal';
+    if (p.height / p.width < 1.6) return 'fine';
+  }
+  return null;
+}
+
+function pgm(data: Uint8Array | Buffer, width: number, height: number): Buffer {
+  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), Buffer.from(data.buffer, data.byteOffset, width * height)]);
+}
+
+/**
+ * Removes 8-connected black blobs smaller than minArea pixels (fax line noise), in place.
+ * Returns the number of blobs removed. Pixels < 128 are black.
+ */
+export function despeckle(data: Uint8Array, width: number, height: number, minArea: number): number {
+  const seen = new Uint8Array(width * height);
+  const stack = new Int32Array(width * height);
+  const blob: number[] = [];
+  let removed = 0;
+  for (let start = 0; start < data.length; start++) {
+    if (seen[start] || data[start]! >= 128) continue;
+    let sp = 0;
+    stack[sp++] = start;
+    seen[start] = 1;
+    blob.length = 0;
+    // Only the first minArea pixels are remembered: a bigger blob is kept, whatever its size.
+    let size = 0;
+    while (sp > 0) {
+      const i = stack[--sp]!;
+      size++;
+      if (blob.length < minArea) blob.push(i);
+      const x = i % width;
+      const y = (i - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const j = yy * width + xx;
+          if (!seen[j] && data[j]! < 128) {
+            seen[j] = 1;
+            stack[sp++] = j;
+          }
+        }
+      }
+    }
+    if (size < minArea) {
+      for (const i of blob) data[i] = 255;
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** Decodes and prepares every page. A bad page throws ImageError naming it. */
+export async function preparePages(bytes: Buffer): Promise<PreparedPage[]> {
+  const infos = await describePages(bytes);
+  const out: PreparedPage[] = [];
+  for (const info of infos) out.push(await preparePage(bytes, info));
+  return out;
+}
+
+export async function preparePage(bytes: Buffer, info: PageInfo): Promise<PreparedPage> {
+  const pageNo = info.index + 1;
+  let raw: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    const img = sharp(bytes, { limitInputPixels: MAX_PAGE_PIXELS, ...(info.isTiff ? { page: info.index } : {}) })
+      .rotate() // EXIF orientation of phone photos
+      .flatten({ background: '#ffffff' })
+      .toColourspace('b-w');
+    raw = await img.raw().toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0] ?? 'unknown error';
+    throw new ImageError('IMAGE_UNREADABLE', `page ${pageNo} cannot be decoded (${msg})`, pageNo);
+  }
+  let data: Uint8Array = raw.data;
+  let { width, height } = raw.info;
+  const fax = info.isTiff ? faxResolution(info) : null;
+  let dpi: number;
+  let specksRemoved = 0;
+  if (fax === 'normal') {
+    // Too few lines per character for the recogniser: double them (38 % → 10 % character errors).
+    specksRemoved = despeckle(data, width, height, 3);
+    const stretched = await sharp(Buffer.from(data.buffer, data.byteOffset, width * height), { raw: { width, height, channels: 1 } })
+      .resize(width, height * 2, { fit: 'fill', kernel: 'cubic' })
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer();
+    data = stretched;
+    height *= 2;
+    dpi = info.xDpi ?? 204;
+  } else if (fax === 'fine') {
+    // Speckle blobs under 5 px cost 13 % → 1.6 % character errors and 30 % of the time.
+    specksRemoved = despeckle(data, width, height, 5);
+    dpi = info.xDpi ?? 204;
+  } else {
+    // Without a density, assume the page is A4 wide (8.27 in) — right for scans, near enough for photos.
+    dpi = info.xDpi ?? Math.round(width / 8.27);
+  }
+  dpi = Math.max(70, Math.min(600, Math.round(dpi)));
+  return { page: pageNo, image: pgm(data, width, height), width, height, dpi, treatment: fax ? (`fax-${fax}` as PageTreatment) : 'scan', specksRemoved };
+}

@@ -1,0 +1,254 @@
+// OCR'd pages → one draft order: the fax machine's header line gives the sender's number, a cover
+// page is skipped, the table comes from parsers/layout (Tesseract's own lines, columns from the
+// header words), the header fields from parsers/text, and every cell is checked against master
+// data (snap.ts) so that a doubtful value is flagged rather than passed on as certain.
+import { problem, type Problem } from '../../domain/order';
+import type { MasterData } from '../../domain/masterdata';
+import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
+import { extractTable, groupLines } from '../layout/table';
+import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
+import { readOrderText } from '../text/index';
+import { parseNumber, parseQuantity } from '../text/numbers';
+import { checkLine, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
+
+export interface OcrPage {
+  /** 1-based. */
+  page: number;
+  words: PositionedWord[];
+  meanConfidence: number;
+}
+
+export interface FaxHeader {
+  from: string;
+  page: number | null;
+  pages: number | null;
+  /** The raw line, for review. */
+  text: string;
+}
+
+// "23/11/2026 10:42 DE: +33 4 78 12 34 57 QUINCAILLERIE DUPONT P.1/2", "FROM : 0478123457", "De 04 78…"
+const FAX_FROM = /\b(?:DE|FROM|FAX|EXP(?:[ée]diteur)?)\s*[:.]?\s*(\+?[\dOoIlSB][\dOoIlSB\s().-]{7,22}[\dOoIlSB])/i;
+const FAX_PAGE = /\bP(?:AGE|G)?\s*[.:]?\s*(\d{1,3})\s*[/|]\s*(\d{1,3})\b/i;
+const FAX_STAMP = /\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}.{0,4}\d{1,2}[:h.]\d{2}|\d{1,2}[:h]\d{2}.{0,4}\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/i;
+
+/** The sending machine's header line: at the very top, with a date, a time and a number. */
+export function readFaxHeader(lines: TextLine[]): FaxHeader | null {
+  for (const line of lines.slice(0, 3)) {
+    const from = FAX_FROM.exec(line.text);
+    if (!from || !FAX_STAMP.test(line.text)) continue;
+    const p = FAX_PAGE.exec(line.text);
+    return { from: from[1]!.trim(), page: p ? Number(p[1]) : null, pages: p ? Number(p[2]) : null, text: line.text };
+  }
+  return null;
+}
+
+/** Pipes and brackets from ruled tables and dirty glass are not text. */
+export function cleanWords(words: PositionedWord[]): PositionedWord[] {
+  const out: PositionedWord[] = [];
+  for (const w of words) {
+    const text = w.text.replace(/^[|[\]{}]+|[|[\]{}]+$/g, '').replace(/[“”„]/g, '"');
+    if (!/[\p{L}\p{N}€%°]/u.test(text)) continue;
+    out.push({ ...w, text });
+  }
+  return out;
+}
+
+export interface ImageOrderReading {
+  draft: DraftOrder | null;
+  problems: Problem[];
+}
+
+export interface ImageOrderContext {
+  masterData: MasterData;
+  fileName: string;
+  /** Channel context: a fax gateway may pass the calling number ('fax'). */
+  context?: Record<string, string>;
+  receivedAt?: string;
+  parser?: string;
+}
+
+/** OCR'd pages → one draft order, or problems saying why none could be read. */
+export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageOrderReading {
+  const md = ctx.masterData;
+  const problems: Problem[] = [];
+  const signals: string[] = [];
+  let faxHeader: FaxHeader | null = null;
+
+  const cleaned: PageWords[] = [];
+  const headerLineKeys = new Set<string>();
+  for (const p of pages) {
+    const words = cleanWords(p.words);
+    const lines = groupLines({ page: p.page, words });
+    const fh = readFaxHeader(lines);
+    if (fh) {
+      faxHeader ??= fh;
+      // The machine's line is not the order's: its date is the transmission's, not the order's.
+      headerLineKeys.add(`${p.page}:${lines.find((l) => l.text === fh.text)?.words[0]?.lineId ?? ''}`);
+    }
+    cleaned.push({ page: p.page, words });
+  }
+  const isMachineLine = (l: TextLine) => headerLineKeys.has(`${l.page}:${l.words[0]?.lineId ?? ''}`);
+
+  const { table, outside } = extractTable(cleaned);
+  if (!table || table.rows.length === 0) {
+    const words = pages.reduce((n, p) => n + p.words.length, 0);
+    problems.push(
+      problem(
+        'NO_ORDER_TABLE',
+        words === 0
+          ? `${ctx.fileName}: no text could be read on ${pages.length} page(s) (blank, or too faint for OCR)`
+          : `${ctx.fileName}: no order table (a header row with Réf./Désignation and Qté) was found on ${pages.length} page(s)`,
+        'error',
+        ctx.fileName,
+      ),
+    );
+    return { draft: null, problems };
+  }
+  const firstTablePage = table.headerPages[0] ?? table.rows[0]!.page;
+  for (let p = 1; p < firstTablePage; p++) signals.push(`cover page ${p} skipped`);
+
+  // Header fields: every line outside the table except the machine's own header line.
+  const headerText = outside
+    .filter((l) => !isMachineLine(l))
+    .map((l) => l.text)
+    .join('\n');
+
+  const channelEvidence: CustomerEvidence = {};
+  const gatewayFax = ctx.context?.fax ?? ctx.context?.callerId;
+  const faxRead = gatewayFax ?? (faxHeader ? faxHeader.from : null);
+  let faxDoubt: string | null = null;
+  if (faxRead) {
+    const snapped = gatewayFax ? { value: gatewayFax, doubt: null } : snapPhone(faxRead, md);
+    if (snapped.value) channelEvidence.fax = snapped.value;
+    faxDoubt = snapped.doubt;
+  }
+  if (faxHeader) signals.push(`fax header: ${faxHeader.text}`);
+  if (faxHeader?.pages && faxHeader.pages !== pages.length) {
+    problems.push(problem('FAX_PAGES_MISSING', `${ctx.fileName}: the fax header announces ${faxHeader.pages} page(s) but ${pages.length} arrived`, 'warning', ctx.fileName));
+  }
+
+  // Evidence in the text first, then the channel's: identify the customer before reading lines,
+  // so that its own part numbers are among the candidates.
+  const ref = ctx.receivedAt ? new Date(ctx.receivedAt) : undefined;
+  const probe = readOrderText(headerText, md, { parser: ctx.parser ?? 'ocr', customer: channelEvidence, lines: [], ...(ref ? { ref } : {}) });
+  const { customer } = identifyCustomer(probe.draft.customer, md);
+  const candidates = referenceCandidates(md, customer?.id ?? null);
+
+  const lines: DraftLine[] = [];
+  for (const row of table.rows) {
+    const line = readRow(row, candidates, md, problems, ctx.fileName);
+    if (line) lines.push(line);
+  }
+  checkTotal(lines, table.totalLines, problems, ctx.fileName);
+
+  const reading = readOrderText(headerText, md, {
+    parser: ctx.parser ?? 'ocr',
+    customer: channelEvidence,
+    lines,
+    signals,
+    location: `${pages.length} page(s)`,
+    ...(ref ? { ref } : {}),
+  });
+  const draft = reading.draft;
+  if (faxDoubt) signals.push(faxDoubt);
+  const pageConf = Math.min(...pages.filter((p) => p.words.length > 0).map((p) => p.meanConfidence), 1);
+  draft.confidence = round2(Math.min(draft.confidence ?? 1, lines.length ? 1 : 0.3, pageConf < 0.5 ? 0.6 : 1));
+  const doubtful = lines.filter((l) => (l.confidence ?? 1) < REVIEW_THRESHOLD);
+  if (doubtful.length > 0) {
+    problems.push(
+      problem(
+        'OCR_NEEDS_REVIEW',
+        `${ctx.fileName}: ${doubtful.length} of ${lines.length} line(s) read with low confidence: ${doubtful.map((l) => `line ${l.lineNumber} (${(l.doubts ?? []).join('; ')})`).join(' · ')}`,
+        'warning',
+        doubtful.map((l) => `line ${l.lineNumber}`).join(', '),
+      ),
+    );
+  }
+  return { draft, problems };
+}
+
+function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
+  const where = `page ${row.page}, row ${row.index}`;
+  const refCell = row.cells.reference ?? row.cells.customerReference;
+  const qtyCell = row.cells.quantity;
+  // A row with neither a reference nor a quantity is a remark printed inside the table.
+  if (!refCell && !qtyCell) return null;
+  const doubts: string[] = [];
+
+  let sku: string | null = null;
+  let customerPartNumber: string | null = null;
+  let refConfidence = 0.3;
+  if (refCell) {
+    const snapped = snapReference(refCell.text.split(' ')[0] ?? '', refCell.confidence, candidates);
+    // A reference split by OCR ("VIS- 440") is tried whole when its first word does not snap.
+    const whole = snapped.value ? snapped : snapReference(refCell.text.replace(/\s+/g, ''), refCell.confidence, candidates);
+    const best = whole.value || whole.distance < snapped.distance ? whole : snapped;
+    refConfidence = best.confidence;
+    if (best.doubt) doubts.push(best.doubt);
+    if (best.candidate?.kind === 'customerPart') customerPartNumber = best.candidate.value;
+    sku = best.value;
+    if (!sku) {
+      // Kept as read for the agent, never invented; resolve reports it as unknown.
+      customerPartNumber = null;
+      sku = refCell.text.replace(/\s+/g, '') || null;
+    }
+  } else doubts.push('no reference printed on this line');
+
+  const qFix = fixDigits(qtyCell?.text ?? '');
+  const qty = parseQuantity(qFix.text);
+  const pFix = fixDigits(row.cells.unitPrice?.text ?? '');
+  const aFix = fixDigits(row.cells.amount?.text ?? '');
+  const unitPrice = parseNumber(pFix.text);
+  const amount = parseNumber(aFix.text);
+  const product = sku ? md.product(sku) : undefined;
+  const check = checkLine({
+    quantity: qty?.value ?? null,
+    unitPrice,
+    amount,
+    quantityConfidence: (qtyCell?.confidence ?? 0) * (qFix.changed ? 0.8 : 1),
+    priceConfidence: (row.cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
+    listPrice: product?.listPrice ?? null,
+  });
+  if (qFix.changed && check.quantity.value !== null && !check.amountAgrees) doubts.push(`quantity read as "${qtyCell?.text}"`);
+  if (check.quantity.doubt) doubts.push(check.quantity.doubt);
+  if (check.unitPrice.doubt) doubts.push(check.unitPrice.doubt);
+  // A snapped reference whose list price matches the printed price is confirmed by it.
+  if (product && unitPrice !== null && product.listPrice !== null && Math.abs(product.listPrice - unitPrice) < 0.005 && refConfidence < 0.9 && refConfidence >= 0.5) {
+    refConfidence = Math.max(refConfidence, 0.85);
+  }
+  const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3));
+  if (check.quantity.value === null) problems.push(problem('OCR_QUANTITY_UNREADABLE', `${fileName}: ${where}: the quantity "${qtyCell?.text ?? ''}" could not be read`, 'warning', `${where} / quantity`));
+  return {
+    lineNumber: row.index,
+    sku,
+    customerPartNumber,
+    description: row.cells.description?.text ?? null,
+    quantity: check.quantity.value,
+    unit: qty?.unit ?? null,
+    unitPrice: check.unitPrice.value,
+    confidence,
+    doubts,
+  };
+}
+
+/** The order total printed under the table, checked against the lines. */
+function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Problem[], fileName: string): void {
+  const ht = totalLines.find((l) => /total\s*h\.?t|total\b/i.test(l.text) && !/ttc|tva/i.test(l.text));
+  if (!ht) return;
+  const m = /(\d[\d\s.,]*\d)\s*€?\s*$/.exec(ht.text);
+  const printed = m ? parseNumber(fixDigits(m[1]!).text) : null;
+  if (printed === null) return;
+  if (lines.some((l) => l.quantity === null || l.unitPrice === null || l.unitPrice === undefined)) return;
+  const sum = Math.round(lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0) * 100) / 100;
+  if (Math.abs(sum - printed) > 0.02) {
+    problems.push(problem('OCR_TOTAL_MISMATCH', `${fileName}: the lines add up to ${sum.toFixed(2)} but the order total reads ${printed.toFixed(2)} (a line may be missing or misread)`, 'warning', `page ${ht.page} / total`));
+    for (const l of lines) {
+      l.confidence = Math.min(l.confidence ?? 1, 0.65);
+      l.doubts = [...(l.doubts ?? []), `order total ${printed.toFixed(2)} ≠ sum of lines ${sum.toFixed(2)}`];
+    }
+  }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

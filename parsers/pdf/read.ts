@@ -1,0 +1,132 @@
+// PDF bytes → positioned words per page (pdf.js text items, through pdf-parse), and which pages
+// are scans (no text, an image painted). Rows are rebuilt later from positions: getText joins cells
+// with single spaces and loses every row of a table written column by column.
+import { PDFParse } from 'pdf-parse';
+import type { PageWords, PositionedWord } from '../layout/types';
+
+export type PdfErrorCode = 'PDF_ENCRYPTED' | 'PDF_INVALID' | 'PDF_NO_PAGES' | 'PDF_TOO_MANY_PAGES' | 'PDF_TIMEOUT' | 'PDF_UNREADABLE';
+
+export class PdfError extends Error {
+  constructor(
+    readonly code: PdfErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PdfPage extends PageWords {
+  width: number;
+  height: number;
+  /** No text at all but an image painted: a scan or a fax to OCR. */
+  imageOnly: boolean;
+  /** Text items on the page (0 for a scan). */
+  textItems: number;
+}
+
+export interface PdfReadOptions {
+  /** An order has a few pages; hundreds are a mistake or an attack. */
+  maxPages?: number;
+  timeoutMs?: number;
+}
+
+// The few pdf.js shapes we use (pdf-parse does not re-export pdf.js types).
+interface TextItem {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+}
+interface PdfJsPage {
+  getViewport(p: { scale: number }): { width: number; height: number; convertToViewportPoint(x: number, y: number): number[] };
+  getTextContent(): Promise<{ items: (TextItem | { type: string })[] }>;
+  getOperatorList(): Promise<{ fnArray: number[] }>;
+  cleanup(): void;
+}
+interface PdfJsDocument {
+  numPages: number;
+  getPage(n: number): Promise<PdfJsPage>;
+}
+
+// pdf.js OPS codes of image painting operators (paintImageMaskXObject … paintInlineImageXObjectGroup).
+const IMAGE_OPS = new Set([83, 84, 85, 86, 87, 88]);
+
+/**
+ * One text item ("Vis inox A2 4x40", or a whole AS/400 line) → words, placed in proportion to their
+ * characters: exact for monospace printouts, close enough for a proportional cell.
+ */
+export function splitItem(text: string, x0: number, y0: number, x1: number, y1: number): PositionedWord[] {
+  const out: PositionedWord[] = [];
+  const perChar = text.length ? (x1 - x0) / text.length : 0;
+  const re = /\S+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ text: m[0], x0: x0 + m.index * perChar, x1: x0 + (m.index + m[0].length) * perChar, y0, y1 });
+  }
+  return out;
+}
+
+function classify(e: unknown): PdfError {
+  if (e instanceof PdfError) return e;
+  const err = e as { name?: string; message?: string };
+  const name = err?.name ?? '';
+  const msg = err?.message ?? String(e);
+  if (name === 'PasswordException' || /password/i.test(msg)) return new PdfError('PDF_ENCRYPTED', 'the PDF is password-protected; ask the sender for an unprotected copy');
+  if (name === 'InvalidPDFException' || /invalid pdf|xref|startxref|Invalid PDF structure/i.test(msg)) return new PdfError('PDF_INVALID', `the PDF is damaged or truncated (${msg})`);
+  return new PdfError('PDF_UNREADABLE', `the PDF could not be read (${msg})`);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PdfError('PDF_TIMEOUT', `reading the PDF took more than ${ms / 1000} s; it may be malformed`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/** Positioned words of every page, y pointing down, in PDF points. Throws PdfError. */
+export async function readPdfPages(bytes: Buffer, opts: PdfReadOptions = {}): Promise<PdfPage[]> {
+  const maxPages = opts.maxPages ?? 50;
+  // pdf.js takes ownership of the buffer it is given: hand it a copy.
+  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, stopAtErrors: false });
+  try {
+    return await withTimeout(
+      (async () => {
+        // pdf-parse's loader keeps its own pdf.js instance and worker set-up; its document is what getText walks.
+        const doc = (await (parser as unknown as { load(): Promise<PdfJsDocument> }).load().catch((e) => {
+          throw classify(e);
+        })) as PdfJsDocument;
+        if (doc.numPages === 0) throw new PdfError('PDF_NO_PAGES', 'the PDF has no pages');
+        if (doc.numPages > maxPages) throw new PdfError('PDF_TOO_MANY_PAGES', `the PDF has ${doc.numPages} pages; an order has at most ${maxPages}`);
+        const pages: PdfPage[] = [];
+        for (let n = 1; n <= doc.numPages; n++) {
+          const page = await doc.getPage(n);
+          const vp = page.getViewport({ scale: 1 });
+          const content = await page.getTextContent();
+          const words: PositionedWord[] = [];
+          let textItems = 0;
+          for (const it of content.items) {
+            if (!('str' in it) || it.str.trim() === '') continue;
+            textItems++;
+            const [, , , d, e, f] = it.transform as [number, number, number, number, number, number];
+            const h = Math.abs(it.height || d) || 1;
+            const [x, yb] = vp.convertToViewportPoint(e, f) as [number, number];
+            words.push(...splitItem(it.str, x, yb - 0.8 * h, x + it.width, yb + 0.2 * h));
+          }
+          let imageOnly = false;
+          if (textItems === 0) {
+            const ops = await page.getOperatorList();
+            imageOnly = ops.fnArray.some((op) => IMAGE_OPS.has(op));
+          }
+          pages.push({ page: n, words, width: vp.width, height: vp.height, imageOnly, textItems });
+          page.cleanup();
+        }
+        return pages;
+      })(),
+      opts.timeoutMs ?? 20_000,
+    );
+  } catch (e) {
+    throw classify(e);
+  } finally {
+    await parser.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,131 @@
+// Dates as they appear in French and English orders → YYYY-MM-DD. Numeric dates are read day first
+// (French), unless the day-first reading is impossible ("11/23/2026"). A date that does not exist
+// (31/02) is no date at all.
+
+const MONTHS: Record<string, number> = {
+  janvier: 1, janv: 1, jan: 1, january: 1,
+  fevrier: 2, fevr: 2, fev: 2, feb: 2, february: 2,
+  mars: 3, mar: 3, march: 3,
+  avril: 4, avr: 4, apr: 4, april: 4,
+  mai: 5, may: 5,
+  juin: 6, jun: 6, june: 6,
+  juillet: 7, juil: 7, jul: 7, july: 7,
+  aout: 8, aou: 8, aug: 8, august: 8,
+  septembre: 9, sept: 9, sep: 9, september: 9,
+  octobre: 10, oct: 10, october: 10,
+  novembre: 11, nov: 11, november: 11,
+  decembre: 12, dec: 12, december: 12,
+};
+
+const MONTH_WORD = '([A-Za-zÀ-ÿ]{3,9})\\.?';
+const DAY_WORD = '(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)\\.?,?\\s+)?';
+
+interface Pattern {
+  re: RegExp;
+  read(m: RegExpExecArray, ref: Date): [number, number, number] | null;
+}
+
+const PATTERNS: Pattern[] = [
+  // 2026-11-23, 2026/11/23
+  { re: /\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b/g, read: (m) => [num(m[1]), num(m[2]), num(m[3])] },
+  // 23/11/2026, 23.11.26, 23-11-2026 (day first; month first only when day first is impossible)
+  {
+    re: /\b(\d{1,2})\s?([/.-])\s?(\d{1,2})\2(\d{4}|\d{2})\b/g,
+    read: (m, ref) => {
+      const a = num(m[1]);
+      const b = num(m[3]);
+      const y = fullYear(m[4] ?? '', ref);
+      return b > 12 && a <= 12 ? [y, a, b] : [y, b, a];
+    },
+  },
+  // lundi 23 novembre 2026, 1er déc. 2026, 23 November 2026
+  {
+    re: new RegExp(`\\b${DAY_WORD}(\\d{1,2})(?:er|st|nd|rd|th)?\\s+${MONTH_WORD}\\s+(\\d{4}|\\d{2})\\b`, 'giu'),
+    read: (m, ref) => withMonth(m[2], (mo) => [fullYear(m[3] ?? '', ref), mo, num(m[1])]),
+  },
+  // Nov 23, 2026; Monday, November 23rd 2026
+  {
+    re: new RegExp(`\\b${DAY_WORD}${MONTH_WORD}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'giu'),
+    read: (m, ref) => withMonth(m[1], (mo) => [fullYear(m[3] ?? '', ref), mo, num(m[2])]),
+  },
+  // 23/11 (no year: the next such date from the reference, as buyers never order into the past)
+  {
+    re: /\b(\d{1,2})\/(\d{1,2})\b(?![/.-]\d)/g,
+    read: (m, ref) => nextOccurrence(num(m[2]), num(m[1]), ref),
+  },
+  // 23 novembre (no year)
+  {
+    re: new RegExp(`\\b${DAY_WORD}(\\d{1,2})(?:er)?\\s+${MONTH_WORD}(?!\\s*\\d)`, 'giu'),
+    read: (m, ref) => withMonth(m[2], (mo) => nextOccurrence(mo, num(m[1]), ref)),
+  },
+];
+
+export interface FoundDate {
+  iso: string;
+  index: number;
+  length: number;
+  /** True when the year was not written and was taken from the reference date. */
+  yearInferred: boolean;
+}
+
+/** Every date in the text, in reading order. `ref` (default today) settles two-digit and missing years. */
+export function findDates(text: string, ref: Date = new Date()): FoundDate[] {
+  const found: FoundDate[] = [];
+  PATTERNS.forEach((p, pi) => {
+    p.re.lastIndex = 0;
+    for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
+      const overlaps = found.some((f) => m!.index < f.index + f.length && f.index < m!.index + m![0].length);
+      if (overlaps) continue;
+      const ymd = p.read(m, ref);
+      const iso = ymd && toIso(ymd);
+      if (iso) found.push({ iso, index: m.index, length: m[0].length, yearInferred: pi >= 4 });
+    }
+  });
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** The first date in `s` as YYYY-MM-DD, or null. "23 nov. 2026" → "2026-11-23". */
+export function parseDate(s: string | null | undefined, ref?: Date): string | null {
+  if (!s) return null;
+  return findDates(s, ref)[0]?.iso ?? null;
+}
+
+function num(s: string | undefined): number {
+  return Number(s ?? NaN);
+}
+
+function fullYear(y: string, ref: Date): number {
+  if (y.length === 4) return Number(y);
+  // Two digits: the year within fifty years of the reference.
+  const century = Math.floor(ref.getUTCFullYear() / 100) * 100;
+  let full = century + Number(y);
+  if (full > ref.getUTCFullYear() + 50) full -= 100;
+  return full;
+}
+
+function monthOf(word: string | undefined): number | null {
+  if (!word) return null;
+  const w = word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\.$/, '');
+  return MONTHS[w] ?? null;
+}
+
+function withMonth(word: string | undefined, f: (month: number) => [number, number, number] | null): [number, number, number] | null {
+  const mo = monthOf(word);
+  return mo === null ? null : f(mo);
+}
+
+function nextOccurrence(month: number, day: number, ref: Date): [number, number, number] | null {
+  if (month < 1 || month > 12) return null;
+  const y = ref.getUTCFullYear();
+  const candidate = Date.UTC(y, month - 1, day);
+  const today = Date.UTC(y, ref.getUTCMonth(), ref.getUTCDate());
+  // More than two months in the past means next year (an order in December for January).
+  return [candidate < today - 60 * 86_400_000 ? y + 1 : y, month, day];
+}
+
+function toIso([y, m, d]: [number, number, number]): string | null {
+  if (!(y >= 1990 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return null;
+  const t = new Date(Date.UTC(y, m - 1, d));
+  if (t.getUTCMonth() !== m - 1) return null;
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}

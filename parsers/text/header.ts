@@ -1,0 +1,258 @@
+// The order's header read from free text (an email body, a PDF's text, an OCR'd fax): PO number,
+// dates, who the buyer is, where to deliver, whether it replaces or cancels an earlier order, and
+// whether it is only a copy of an order sent elsewhere. Pure: text in, values or null out.
+import type { MasterData } from '../../domain/masterdata';
+import { normalisePhone, normaliseSiret, normaliseVat, foldName } from '../../domain/masterdata';
+import type { Address, Purpose } from '../../domain/order';
+import type { CustomerEvidence } from '../../domain/resolve';
+import { findDates } from './dates';
+
+export interface Labelled {
+  value: string;
+  /** The label as written in the text ("N° de commande"). */
+  label: string;
+}
+
+// Longest labels first so "Bon de commande n°" wins over "commande n°".
+const PO_LABELS = [
+  'num[ée]ro\\s+de\\s+(?:bon\\s+de\\s+)?commande',
+  'n[°ºo]\\.?\\s*(?:de\\s+)?(?:bon\\s+de\\s+)?commande',
+  'bon\\s+de\\s+commande(?:\\s+n[°ºo]\\.?)?',
+  'r[ée]f(?:[ée]rence|\\.)?\\s*(?:de\\s+)?(?:la\\s+)?commande',
+  '(?:notre|votre)\\s+commande(?:\\s+n[°ºo]\\.?)?',
+  'commande\\s+(?:client\\s+)?n[°ºo]\\.?',
+  'commande',
+  'n[°ºo]\\.?\\s*(?:de\\s+)?cde',
+  'no\\.?\\s*cde',
+  'cde(?:\\s+n[°ºo]\\.?)?',
+  'bc(?:\\s+n[°ºo]\\.?)?',
+  "(?:bon\\s+d'|n[°ºo]\\.?\\s*d')?engagement(?:\\s+n[°ºo]\\.?)?",
+  'purchase\\s+order(?:\\s+(?:no|number|n[°ºo]|#)\\.?)?',
+  'p\\.\\s?o\\.(?:\\s*(?:no|number|n[°ºo]|#)\\.?)?',
+  'po(?:\\s*(?:no|number|n[°ºo]|#)\\.?)?',
+  'order\\s+(?:no|number|n[°ºo]|#|ref(?:erence)?)\\.?',
+  'order',
+];
+const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement)$/i;
+const PO_VALUE = '([A-Z0-9][A-Z0-9_/.-]*[A-Z0-9]|[0-9])';
+const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?![\\p{L}])\\s*(?:[:#=]|n[°ºo]\\.?)?\\s*(?:n[°ºo]\\.?\\s*)?[:#]?\\s*${PO_VALUE}`, 'giu');
+
+/**
+ * The buyer's purchase-order number: "N° de commande : 4500123456", "PO# BC-2026-118", "Cde 88172".
+ * The value must hold a digit, and a date ("Commande du 23/11/2026") is never taken for it.
+ */
+export function findPoNumber(text: string): Labelled | null {
+  PO_RE.lastIndex = 0;
+  let weak: Labelled | null = null;
+  for (let m = PO_RE.exec(text); m; m = PO_RE.exec(text)) {
+    const label = (m[1] ?? '').trim();
+    const value = (m[2] ?? '').replace(/[.]+$/, '').replace(/^[-/.]+/, '');
+    // PO numbers hold a digit and are rarely under four characters ("commande de 12" is a quantity).
+    if (!/\d/.test(value) || value.length < 4) continue;
+    if (findDates(value).some((d) => d.length >= value.length - 1)) continue;
+    // A bare "commande 150 vis" is weaker than any "n°"/"number" label anywhere in the text.
+    if (WEAK_PO_LABEL.test(label)) weak ??= { value, label };
+    else return { value, label };
+  }
+  return weak;
+}
+
+const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^\s*date|\ble)\s*[:.]?\s*/gimu;
+const DELIVERY_LABELS = /(?:livraison\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\s+plus\s+tard|avant|pour|le)|date\s+(?:de\s+)?livraison(?:\s+souhait[ée]e|\s+demand[ée]e)?|d[ée]lai(?:\s+de\s+livraison)?|[àa]\s+livrer\s+(?:le|pour|avant)(?:\s+le)?|livrer\s+(?:le|pour\s+le|avant\s+le)|requested\s+delivery(?:\s+date)?|delivery\s+date|deliver\s+by|need(?:ed)?\s+by|required\s+(?:by|date)|due\s+date)\s*[:.]?\s*(?:le\s+)?/gimu;
+
+function dateAfter(labels: RegExp, text: string, ref?: Date): string | null {
+  labels.lastIndex = 0;
+  for (let m = labels.exec(text); m; m = labels.exec(text)) {
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
+    const d = findDates(after, ref)[0];
+    // The date must follow the label closely (same line, nothing but punctuation or a weekday before it).
+    if (d && d.index <= 12 && !after.slice(0, d.index).includes('\n')) return d.iso;
+    if (m[0].length === 0) labels.lastIndex++;
+  }
+  return null;
+}
+
+/** "Date de commande : 23/11/2026", "Lyon, le 23 novembre 2026", "Order date: Nov 23, 2026". */
+export function findOrderDate(text: string, ref?: Date): string | null {
+  return dateAfter(ORDER_DATE_LABELS, text, ref);
+}
+
+/** "Livraison souhaitée : 27/11/2026", "Date de livraison", "à livrer pour le", "Delivery date". */
+export function findDeliveryDate(text: string, ref?: Date): string | null {
+  return dateAfter(DELIVERY_LABELS, text, ref);
+}
+
+// ------------------------------------------------------------------ customer evidence
+
+const VAT_RE = /\b(FR\s?[0-9A-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}|BE\s?0?\d{3}[\s.]?\d{3}[\s.]?\d{3}|DE\s?\d{3}\s?\d{3}\s?\d{3}|(?:AT|BG|CY|CZ|DK|EE|EL|ES|FI|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|CH|GB)\s?[0-9A-Z]{8,12})\b/g;
+const SIRET_RE = /\b(?:siret|siren)\s*(?:n[°ºo]\.?)?\s*[:.]?\s*(\d[\d\s.]{7,19}\d)/gi;
+const SIRET_BARE_RE = /\b(\d{3}\s?\d{3}\s?\d{3}\s?\d{5})\b/g;
+const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const PHONE_NUMBER = '(\\+?\\d[\\d\\s.()/-]{7,20}\\d)';
+const FAX_RE = new RegExp(`\\b(?:fax|t[ée]l[ée]copie|t[ée]l[ée]copieur|facsimile)\\b\\s*(?:n[°ºo]\\.?)?\\s*[:.]?\\s*${PHONE_NUMBER}`, 'gi');
+const PHONE_RE = new RegExp(`\\b(?:t[ée]l(?:[ée]phone)?|tel|phone|portable|mobile|ligne\\s+directe|standard)\\b\\.?\\s*(?:n[°ºo]\\.?)?\\s*[:.]?\\s*${PHONE_NUMBER}`, 'gi');
+
+export interface EvidenceOptions {
+  /** Email domains that are ours (the mailbox the order was sent to): never the customer's. */
+  ourDomains?: string[];
+  /** Phone and fax numbers that are ours. */
+  ourPhones?: string[];
+}
+
+function all(re: RegExp, text: string, group = 1): string[] {
+  re.lastIndex = 0;
+  const out: string[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push((m[group] ?? m[0]).trim());
+  return out;
+}
+
+/** Prefer the candidate that names a known customer; else the first, so the problem can show it. */
+function pick(candidates: string[], known: (v: string) => boolean): string | null {
+  return candidates.find(known) ?? candidates[0] ?? null;
+}
+
+/**
+ * Everything in the text that can identify the buyer (VAT, SIRET, email addresses, fax and phone
+ * numbers, a customer's name), leaving out what is ours: our VAT/SIRET/name (company.csv) and the
+ * domains and numbers the caller says are ours, so a quoted reply with our signature is harmless.
+ */
+export function findCustomerEvidence(text: string, md: MasterData, opts: EvidenceOptions = {}): CustomerEvidence {
+  const ourDomains = (opts.ourDomains ?? []).map((d) => d.toLowerCase());
+  const ourPhones = new Set((opts.ourPhones ?? []).map((p) => normalisePhone(p)).filter(Boolean));
+  const notOurPhone = (p: string) => !ourPhones.has(normalisePhone(p));
+
+  const vats = all(VAT_RE, text).filter((v) => normaliseVat(v) && !md.isOurs({ vat: v }));
+  const sirets = [...all(SIRET_RE, text), ...all(SIRET_BARE_RE, text)].filter((s) => normaliseSiret(s) && !md.isOurs({ siret: s }));
+  const emails = all(EMAIL_RE, text, 0).filter((e) => {
+    const domain = e.split('@')[1]?.toLowerCase() ?? '';
+    return !ourDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
+  });
+  const faxes = all(FAX_RE, text).filter((p) => normalisePhone(p) && notOurPhone(p));
+  const phones = all(PHONE_RE, text).filter((p) => normalisePhone(p) && notOurPhone(p));
+
+  const ev: CustomerEvidence = {};
+  const vat = pick(vats, (v) => !!md.customerByVat(v));
+  if (vat) ev.vatNumber = normaliseVat(vat);
+  const siret = pick(sirets, (s) => !!md.customerBySiret(s));
+  if (siret) ev.siret = normaliseSiret(siret);
+  const email = pick(emails, (e) => !!md.customerByEmail(e));
+  if (email) ev.email = email.toLowerCase();
+  const fax = pick(faxes, (p) => !!md.customerByPhone(p));
+  if (fax) ev.fax = fax.replace(/\s+/g, ' ');
+  const phone = pick(phones, (p) => !!md.customerByPhone(p));
+  if (phone) ev.phone = phone.replace(/\s+/g, ' ');
+  const name = findCustomerName(text, md);
+  if (name) ev.name = name;
+  return ev;
+}
+
+/** A customer's name written in the text, when exactly one customer is named (signatures, letterheads). */
+export function findCustomerName(text: string, md: MasterData): string | null {
+  const folded = ` ${foldName(text)} `;
+  const named = md.customers.filter((c) => {
+    const n = foldName(c.name);
+    return n.length >= 6 && folded.includes(` ${n} `);
+  });
+  return named.length === 1 ? (named[0]?.name ?? null) : null;
+}
+
+// ------------------------------------------------------------------ ship-to
+
+const SHIP_TO_LABEL = /^\s*(?:adresse\s+de\s+livraison|lieu\s+de\s+livraison|livrer\s+[àa]|[àa]\s+livrer\s+[àa]|livraison\s+[àa]|livraison\s*:|ship\s+to|deliver\s+to|delivery\s+address|destinataire\s+marchandise)\s*[:.]?\s*(.*)$/im;
+const USUAL = /(?:adresse|lieu)\s+(?:de\s+livraison\s+)?habituel(?:le)?|livraison\s+habituelle|(?:au|notre)\s+d[ée]p[ôo]t\s+habituel|usual\s+(?:delivery\s+)?address|comme\s+d'habitude/i;
+const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE)[- ])?(\d{4,5})\s+([\p{L}][\p{L}\s'’-]*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland))?\s*$/u;
+
+export type ShipToText = Partial<Address> & { usual?: boolean };
+
+/**
+ * The delivery address written after "Livrer à", "Adresse de livraison", "Ship to": name, street,
+ * postal code and city (French layout). "Adresse habituelle" → { usual: true }: resolve picks the
+ * customer's usual delivery address. Null when the text says nothing about delivery.
+ */
+export function findShipTo(text: string, md?: MasterData): ShipToText | null {
+  const m = SHIP_TO_LABEL.exec(text);
+  if (!m) return USUAL.test(text) ? { usual: true } : null;
+  const start = m.index + m[0].length - (m[1] ?? '').length;
+  const block = text.slice(start).split(/\r?\n/);
+  const lines: string[] = [];
+  for (const raw of block) {
+    const l = raw.replace(/^[>\s]+/, '').trim();
+    if (!l) {
+      if (lines.length) break;
+      continue;
+    }
+    if (lines.length && /^[\p{L} .]{2,30}\s*:/u.test(l)) break; // next labelled field
+    lines.push(l);
+    if (lines.length >= 5 || POSTAL_CITY.test(l)) break;
+  }
+  if (lines.length === 0) return USUAL.test(text) ? { usual: true } : null;
+  if (USUAL.test(lines.join(' '))) return { usual: true };
+  const out: ShipToText = {};
+  const pcIndex = lines.findIndex((l) => POSTAL_CITY.test(l));
+  if (pcIndex >= 0) {
+    const pc = POSTAL_CITY.exec(lines[pcIndex] ?? '')!;
+    out.postalCode = pc[2] ?? null;
+    out.city = (pc[3] ?? '').trim() || null;
+    out.country = countryOf(pc[1], pc[4], pc[2] ?? '');
+    const before = lines.slice(0, pcIndex);
+    if (before.length >= 2) {
+      out.name = before[0] ?? null;
+      out.street = before.slice(1).join(', ');
+    } else if (before.length === 1) {
+      // One line before the city: a street if it starts with a number or a street word, else a name.
+      const l = before[0] ?? '';
+      if (/^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit)\b/i.test(l)) out.street = l;
+      else out.name = l;
+    }
+  } else {
+    out.name = lines[0] ?? null;
+    if (lines.length > 1) out.street = lines.slice(1).join(', ');
+  }
+  // Our own address after "Livrer à" is an enlèvement (pickup), never the customer's ship-to.
+  if (md && out.postalCode === md.company.postalCode && out.street && foldName(out.street) === foldName(md.company.street)) return null;
+  return out;
+}
+
+function countryOf(prefix: string | undefined, word: string | undefined, postalCode: string): string | null {
+  const p = (prefix ?? '').toUpperCase();
+  const w = (word ?? '').toLowerCase();
+  if (p === 'B' || p === 'BE' || w.startsWith('belg')) return 'BE';
+  if (p === 'D' || p === 'DE' || w.startsWith('allem') || w.startsWith('germ') || w.startsWith('deut')) return 'DE';
+  if (p === 'F' || p === 'FR' || w === 'france') return 'FR';
+  return postalCode.length === 5 ? 'FR' : null;
+}
+
+// ------------------------------------------------------------------ purpose and copies
+
+const REPLACE = /annule\s+(?:et|&)\s+remplace|remplace\s+(?:la|notre)\s+(?:commande|cde|bc)|commande\s+modifi[ée]e|modification\s+(?:de|d['’]une|de\s+la)\s+(?:commande|cde)|modificatif|rectificati(?:f|ve)|amended\s+(?:purchase\s+)?order|revised\s+(?:purchase\s+)?order|order\s+(?:change|amendment)|replaces\s+(?:our\s+)?(?:purchase\s+)?order/i;
+const CANCEL = /annulation\s+(?:de\s+(?:la\s+|notre\s+)?)?(?:commande|cde|bc)|annul(?:ez|er)\s+(?:la|notre)\s+(?:commande|cde)|merci\s+d['’]annuler|commande\s+annul[ée]e|cancel(?:lation\s+of|led)?\s+(?:our\s+|the\s+)?(?:purchase\s+)?order|order\s+cancel(?:l)?ation/i;
+
+/** "annule et remplace", "commande modifiée" → replace; "annulation de commande" → cancel; else null. */
+export function findPurpose(text: string): Purpose | null {
+  if (REPLACE.test(text)) return 'replace';
+  if (CANCEL.test(text)) return 'cancel';
+  return null;
+}
+
+const COPY_SIGNALS: [RegExp, string][] = [
+  [/(?<![\p{L}])(?:COPIE|Copie\s+(?:de\s+(?:la\s+)?commande|conforme))(?![\p{L}])/u, 'marked COPIE'],
+  [/(?<![\p{L}])DUPLICATA(?![\p{L}])|\bduplicata\b/u, 'marked DUPLICATA'],
+  [/(?<![\p{L}])COPY(?![\p{L}])/u, 'marked COPY'],
+  [/confirmation\s+(?:de\s+(?:notre\s+|la\s+)?)?commande|pour\s+confirmation|order\s+confirmation|confirming\s+(?:our\s+)?order/i, 'confirmation of an order'],
+  [/(?:transmise?|envoy[ée]e?|pass[ée]e?|re[çc]ue?)\s+(?:par|via|en)\s+EDI|d[ée]j[àa]\s+(?:transmise?|envoy[ée]e?|pass[ée]e?)|(?:sent|transmitted)\s+(?:via|by)\s+EDI|already\s+sent/i, 'already sent by another channel'],
+  [/(?:envoy[ée]e?|transmise?)\s+par\s+fax|(?:sent|faxed)\s+by\s+fax|d[ée]j[àa]\s+faxée?/i, 'also sent by fax'],
+];
+
+/** Signals that this document repeats an order sent elsewhere (for deduplication and review). */
+export function findCopySignals(text: string): string[] {
+  return COPY_SIGNALS.filter(([re]) => re.test(text)).map(([, s]) => s);
+}
+
+/** Currency written in the text (EUR is the default later, once the customer is known). */
+export function findCurrency(text: string): string | null {
+  if (/€|\bEUR\b|\beuros?\b/i.test(text)) return 'EUR';
+  if (/\bCHF\b/.test(text)) return 'CHF';
+  if (/£|\bGBP\b/.test(text)) return 'GBP';
+  if (/\$|\bUSD\b/.test(text)) return 'USD';
+  return null;
+}

@@ -1,0 +1,516 @@
+// Order lines typed by people: aligned text tables, "- 12 x VIS-440" lists, "Réf : … / Qté : …"
+// blocks, ";" or tab-separated pastes. Every reader runs and the one that explains the most lines
+// wins, because a buyer's email rarely says which layout it uses. A token that master data knows
+// (our SKU, a customer part number, an EAN) is the strongest sign of where the reference is.
+import type { MasterData } from '../../domain/masterdata';
+import type { DraftLine } from '../../domain/resolve';
+import type { ColumnRole } from '../layout/types';
+import { normaliseUnit, parseNumber, parseQuantity } from './numbers';
+import { findDates } from './dates';
+
+export type { ColumnRole };
+
+// ------------------------------------------------------------------ column headers
+
+const HEADER_WORDS: [RegExp, ColumnRole][] = [
+  [/^(?:n[°ºo]\.?|#|pos\.?|position|ligne|line|l\.|item)$/iu, 'lineNumber'],
+  [/^(?:r[ée]f(?:[ée]rence|\.)?\s*(?:client|cli\.?|acheteur|interne)|votre\s+r[ée]f|v\/?\s*r[ée]f|your\s+ref|customer\s+(?:ref|part)|code\s+client|art(?:icle|\.)?\s+client|notre\s+code)/i, 'customerReference'],
+  [/^(?:ean(?:\s*13)?|gtin|code[\s-]?barres?|gencod)(?![\p{L}\p{N}])/iu, 'ean'],
+  [/^(?:d[ée]signations?|descriptions?|libell[ée]s?|produits?|products?|d[ée]tail|intitul[ée])(?![\p{L}\p{N}])/iu, 'description'],
+  [/^(?:prix\s+total|montant|total|amount|mt\.?|line\s+total|ext(?:ended)?\.?\s*(?:price|amount)?|valeur)(?![\p{L}\p{N}])/iu, 'amount'],
+  [/^(?:p\.?\s?u\.?|prix(?:\s+unit(?:aire|\.)?)?|unit\s*price|price|tarif|pu\s*ht|p\.?u\.?\s*ht|prix\s+net)(?![\p{L}\p{N}])/iu, 'unitPrice'],
+  [/^(?:qt[ée]s?|quantit[ée]s?|qty|quantity|nb|nombre|qt[ée]\s*command[ée]e|colis)(?![\p{L}\p{N}])/iu, 'quantity'],
+  [/^(?:unit[ée]s?|u\.?|uv|uom|unit|cond\.?|conditionnement)$/iu, 'unit'],
+  [/^(?:r[ée]f(?:[ée]rence|\.)?|r[ée]fs|article|art\.?|code(?:\s+article)?|sku|item\s*(?:no|code|#)|part\s*(?:no|number|#)|product\s*(?:code|no)|r[ée]f\.?\s*(?:fournisseur|frs|fourn\.?)|code\s+produit)(?![\p{L}\p{N}])/iu, 'reference'],
+];
+
+/** "Prix unit. HT" → 'unitPrice'; "Désignation" → 'description'; an unknown label → null. */
+export function classifyHeader(label: string): ColumnRole | null {
+  const l = label.trim().replace(/\s+/g, ' ');
+  if (!l) return null;
+  for (const [re, role] of HEADER_WORDS) if (re.test(l)) return role;
+  return null;
+}
+
+// ------------------------------------------------------------------ references
+
+interface Index {
+  parts: Map<string, string>;
+}
+const indexes = new WeakMap<MasterData, Index>();
+function indexOf(md: MasterData): Index {
+  let ix = indexes.get(md);
+  if (!ix) {
+    ix = { parts: new Map(md.crossReferences.map((x) => [compact(x.customerPartNumber), x.customerPartNumber])) };
+    indexes.set(md, ix);
+  }
+  return ix;
+}
+function compact(s: string): string {
+  return s.toUpperCase().replace(/\s+/g, '');
+}
+
+const REF_SHAPE = /^(?=[A-Z0-9._/-]*\d)[A-Z0-9][A-Z0-9._/-]{1,30}[A-Z0-9]$|^[A-Z]{2,}-[A-Z0-9-]+$/i;
+
+/** A token shaped like a product reference: letters and digits, no spaces, not a plain small number. */
+export function looksLikeReference(token: string): boolean {
+  const t = token.trim();
+  if (!REF_SHAPE.test(t)) return false;
+  if (/^\d{1,5}$/.test(t)) return false; // a quantity, not a reference
+  if (parseNumber(t) !== null && !/^\d{6,}$/.test(t)) return false;
+  if (findDates(t).length > 0) return false;
+  if (/^\d+x\d+(?:x\d+)?$/i.test(t)) return false; // a dimension such as 4x40
+  return true;
+}
+
+export interface ReferenceReading {
+  sku?: string;
+  customerPartNumber?: string;
+  ean?: string;
+  /** True when master data knows the token (or its snapped form). */
+  known: boolean;
+  doubt?: string;
+}
+
+// Characters that OCR and hurried typing swap; tried only when the token as written is unknown.
+const LOOKALIKES: Record<string, string> = { O: '0', '0': 'O', I: '1', '1': 'I', L: '1', S: '5', '5': 'S', B: '8', '8': 'B', Z: '2', '2': 'Z' };
+
+/**
+ * What a reference token is: our SKU, a customer's part number, or an EAN (all from master data);
+ * an unknown token is kept as written in `sku`, for resolve to report (never invented).
+ */
+export function classifyReference(token: string, md?: MasterData): ReferenceReading {
+  const t = token.trim().replace(/^[(\[]|[)\].,;:]$/g, '');
+  if (/^\d{8}$|^\d{12,14}$/.test(t)) {
+    if (!md || md.productByEan(t)) return { ean: t, known: !!md };
+    if (eanChecksumOk(t)) return { ean: t, known: false };
+  }
+  if (!md) return { sku: t, known: false };
+  const own = md.product(t);
+  if (own) return { sku: own.sku, known: true };
+  const part = indexOf(md).parts.get(compact(t));
+  if (part) return { customerPartNumber: part, known: true };
+  const snapped = snap(t, md);
+  if (snapped) return { sku: snapped, known: true, doubt: `reference read as ${t}, taken for ${snapped}` };
+  return { sku: t, known: false };
+}
+
+function snap(t: string, md: MasterData): string | null {
+  const up = t.toUpperCase();
+  const hits = new Set<string>();
+  for (let i = 0; i < up.length; i++) {
+    const alt = LOOKALIKES[up[i] ?? ''];
+    if (!alt) continue;
+    const candidate = up.slice(0, i) + alt + up.slice(i + 1);
+    const p = md.product(candidate);
+    if (p) hits.add(p.sku);
+  }
+  return hits.size === 1 ? [...hits][0]! : null;
+}
+
+function eanChecksumOk(code: string): boolean {
+  const digits = code.split('').map(Number);
+  const check = digits.pop()!;
+  const sum = digits.reverse().reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
+  return (10 - (sum % 10)) % 10 === check;
+}
+
+// ------------------------------------------------------------------ cells → draft line
+
+export type Cells = Partial<Record<ColumnRole, string>>;
+
+const TOTAL_ROW = /^\s*(?:sous[- ]?total|total|montant\s+(?:total|ht|ttc)|tva|t\.v\.a|frais\s+de\s+port|port\b|net\s+[àa]\s+payer|remise|escompte|eco[- ]?participation|subtotal|vat|shipping|grand\s+total)/i;
+
+/** True for "Total HT", "TVA 20 %", "Frais de port": rows that close or sit under a table. */
+export function isTotalRow(text: string): boolean {
+  return TOTAL_ROW.test(text);
+}
+
+/**
+ * One row's cells (by column role) → a draft line, or null when the row holds neither a reference
+ * nor a quantity (a blank, a sub-heading). Quantity × price is checked against the amount.
+ */
+export function draftLineFromCells(cells: Cells, md?: MasterData, lineNumber?: number): DraftLine | null {
+  const doubts: string[] = [];
+  let confidence = 1;
+  const refCell = cells.reference?.trim() ?? '';
+  const custCell = cells.customerReference?.trim() ?? '';
+  let description = cells.description?.replace(/\s+/g, ' ').trim() || null;
+  let reading: ReferenceReading | null = null;
+
+  if (refCell) {
+    const tokens = refCell.split(/\s+/);
+    const first = tokens[0] ?? '';
+    reading = classifyReference(first, md);
+    // "VIS-440 Vis inox 4x40" in one cell: the rest is the designation.
+    if (tokens.length > 1 && !description) description = tokens.slice(1).join(' ');
+  }
+  let customerPartNumber: string | null = custCell ? custCell.split(/\s+/)[0] ?? null : null;
+  let ean: string | null = null;
+  const eanCell = cells.ean?.replace(/\s+/g, '') ?? '';
+  if (/^\d{8,14}$/.test(eanCell)) ean = eanCell;
+
+  if (!reading && description && md) {
+    // No reference column: a known reference inside the designation ("Vis inox (VIS-440)").
+    const found = description.split(/[\s,;()[\]]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
+    if (found) {
+      reading = found;
+      confidence = Math.min(confidence, 0.9);
+      doubts.push('reference found inside the designation');
+    }
+  }
+  if (reading?.doubt) {
+    doubts.push(reading.doubt);
+    confidence = Math.min(confidence, 0.7);
+  }
+  if (reading?.customerPartNumber && !customerPartNumber) customerPartNumber = reading.customerPartNumber;
+  if (reading?.ean && !ean) ean = reading.ean;
+  const sku = reading?.sku ?? null;
+
+  const q = parseQuantity(cells.quantity);
+  const rawQty = cells.quantity?.trim() ?? '';
+  if (rawQty && !q) {
+    doubts.push(`quantity "${rawQty}" could not be read`);
+    confidence = Math.min(confidence, 0.5);
+  }
+  const unit = normaliseUnit(cells.unit) ?? q?.unit ?? null;
+  const unitPrice = parseNumber(cells.unitPrice);
+  const amount = parseNumber(cells.amount);
+  if (q && unitPrice !== null && amount !== null && Math.abs(q.value * unitPrice - amount) > 0.011 * Math.max(1, amount / 100)) {
+    // A per-100 price ("PU les 100") is common for screws; say so rather than flag a false error.
+    const per100 = Math.abs((q.value * unitPrice) / 100 - amount) <= 0.011 * Math.max(1, amount / 100);
+    doubts.push(per100 ? 'unit price seems to be per 100' : `amount ${amount} is not quantity ${q.value} × price ${unitPrice}`);
+    confidence = Math.min(confidence, 0.8);
+  }
+  if (!sku && !customerPartNumber && !ean && !q) return null;
+  if (!sku && !customerPartNumber && !ean && !description) return null;
+  const line: DraftLine = {
+    sku,
+    customerPartNumber,
+    ean,
+    description,
+    quantity: q?.value ?? null,
+    unit,
+    unitPrice,
+    confidence,
+    doubts,
+  };
+  if (lineNumber !== undefined) line.lineNumber = lineNumber;
+  return line;
+}
+
+// ------------------------------------------------------------------ rows (cells already cut)
+
+/**
+ * Rows of cells (a delimited paste, an HTML table, cells cut by position in a PDF) → draft lines.
+ * With no header, the first row that reads as one is used; failing that, roles are guessed from
+ * the cells' content (a column of known references, a column of small whole numbers…).
+ */
+export function parseRows(rows: string[][], header?: (string | null)[], md?: MasterData): DraftLine[] {
+  const clean = rows.map((r) => r.map((c) => (c ?? '').replace(/\s+/g, ' ').trim())).filter((r) => r.some((c) => c));
+  let roles: (ColumnRole | null)[] | null = header ? header.map((h) => (h ? (isRole(h) ? h : classifyHeader(h)) : null)) : null;
+  let data = clean;
+  if (!roles) {
+    const hi = clean.findIndex((r) => isHeaderRow(r));
+    if (hi >= 0) {
+      roles = clean[hi]!.map(classifyHeader);
+      data = clean.slice(hi + 1);
+    } else roles = inferRoles(clean, md);
+  }
+  const out: DraftLine[] = [];
+  for (const row of data) {
+    const text = row.join(' ');
+    if (isTotalRow(row.find((c) => c) ?? '')) break;
+    if (isHeaderRow(row)) continue;
+    const cells: Cells = {};
+    row.forEach((c, i) => {
+      const role = roles![i];
+      if (!role || role === 'other' || !c) return;
+      cells[role] = cells[role] ? `${cells[role]} ${c}` : c;
+    });
+    const line = draftLineFromCells(cells, md);
+    if (line) out.push(line);
+    else if (out.length && cells.description && !cells.quantity && text.trim()) {
+      // A designation that wrapped onto its own row belongs to the line above.
+      const prev = out[out.length - 1]!;
+      prev.description = prev.description ? `${prev.description} ${cells.description}` : cells.description;
+    }
+  }
+  return numberLines(out);
+}
+
+function isRole(s: string): s is ColumnRole {
+  return ['lineNumber', 'reference', 'customerReference', 'ean', 'description', 'quantity', 'unit', 'unitPrice', 'amount', 'other'].includes(s);
+}
+
+function isHeaderRow(cells: string[]): boolean {
+  const roles = cells.map(classifyHeader).filter((r): r is ColumnRole => r !== null);
+  const distinct = new Set(roles);
+  // Header cells are short labels; a data row that happens to start with "Article" is not one.
+  const short = cells.filter((c) => c).every((c) => c.length <= 30 && parseNumber(c) === null);
+  return short && distinct.size >= 2 && (distinct.has('quantity') || distinct.has('reference') || distinct.has('description'));
+}
+
+function inferRoles(rows: string[][], md?: MasterData): (ColumnRole | null)[] {
+  const width = Math.max(0, ...rows.map((r) => r.length));
+  const col = (i: number) => rows.map((r) => r[i] ?? '').filter((c) => c);
+  const share = (i: number, f: (c: string) => boolean) => {
+    const cs = col(i);
+    return cs.length ? cs.filter(f).length / cs.length : 0;
+  };
+  const roles: (ColumnRole | null)[] = new Array(width).fill(null);
+  const free = (i: number) => roles[i] === null;
+  const best = (f: (c: string) => boolean, min: number): number => {
+    let bi = -1;
+    let bs = min;
+    for (let i = 0; i < width; i++) {
+      if (!free(i)) continue;
+      const s = share(i, f);
+      if (s > bs) [bi, bs] = [i, s];
+    }
+    return bi;
+  };
+  const set = (i: number, r: ColumnRole) => {
+    if (i >= 0) roles[i] = r;
+  };
+  set(best((c) => /^\d{13}$/.test(c.replace(/\s/g, '')), 0.6), 'ean');
+  set(best((c) => (md ? classifyReference(c, md).known : false), 0.3), 'reference');
+  if (!roles.includes('reference')) set(best((c) => looksLikeReference(c.split(' ')[0] ?? ''), 0.6), 'reference');
+  set(best((c) => /\p{L}.*\s.*\p{L}/u.test(c) && parseNumber(c) === null, 0.5), 'description');
+  set(best((c) => normaliseUnit(c) !== null && parseNumber(c) === null, 0.6), 'unit');
+  // Numbers left to right: quantity, then unit price, then amount (the usual order on a French order).
+  const numeric: number[] = [];
+  for (let i = 0; i < width; i++) if (free(i) && share(i, (c) => parseQuantity(c) !== null || parseNumber(c) !== null) >= 0.6) numeric.push(i);
+  const integers = numeric.filter((i) => share(i, (c) => parseQuantity(c) !== null) >= 0.6);
+  const q = integers[0] ?? numeric[0];
+  if (q !== undefined) {
+    roles[q] = 'quantity';
+    const after = numeric.filter((i) => i !== q);
+    if (after[0] !== undefined) roles[after[0]] = 'unitPrice';
+    if (after[1] !== undefined) roles[after[after.length - 1]!] = 'amount';
+  }
+  return roles;
+}
+
+function numberLines(lines: DraftLine[]): DraftLine[] {
+  return lines.map((l, i) => ({ ...l, lineNumber: l.lineNumber ?? i + 1 }));
+}
+
+// ------------------------------------------------------------------ readers of free text
+
+const DELIMITERS = [';', '\t', '|'] as const;
+
+function readDelimited(lines: string[], md?: MasterData): DraftLine[] {
+  let best: DraftLine[] = [];
+  for (const d of DELIMITERS) {
+    // Consecutive lines that each hold the delimiter form one pasted table.
+    let block: string[][] = [];
+    const blocks: string[][][] = [];
+    for (const l of lines) {
+      if (l.includes(d)) {
+        let cells = l.split(d).map((c) => c.trim());
+        if (d === '|') cells = cells.filter((c, i, a) => !(c === '' && (i === 0 || i === a.length - 1)));
+        if (d === '|' && cells.every((c) => /^[-:= ]*$/.test(c))) continue; // a markdown rule
+        block.push(cells);
+      } else if (l.trim() === '' && block.length && d !== '\t') continue;
+      else {
+        if (block.length) blocks.push(block);
+        block = [];
+      }
+    }
+    if (block.length) blocks.push(block);
+    const found = blocks.filter((b) => b.length >= 1 && b.some((r) => r.length >= 2)).flatMap((b) => parseRows(b, undefined, md));
+    if (score(found) > score(best)) best = found;
+  }
+  return best;
+}
+
+interface Chunk {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function chunks(line: string, minGap = 2): Chunk[] {
+  const out: Chunk[] = [];
+  const re = minGap === 1 ? /\S+/g : /\S+(?: \S+)*/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+function readAligned(lines: string[], md?: MasterData): DraftLine[] {
+  const out: DraftLine[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const header = headerColumns(expandTabs(lines[i] ?? ''));
+    if (!header) continue;
+    const rows: Cells[] = [];
+    let blanks = 0;
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const raw = expandTabs(lines[j] ?? '');
+      if (/^[\s=_\-–—+|]*$/.test(raw)) {
+        if (raw.trim() === '') blanks++;
+        if (blanks >= 2) break;
+        continue;
+      }
+      blanks = 0;
+      if (isTotalRow(raw.trim()) || headerColumns(raw)) break;
+      let cs = chunks(raw);
+      if (cs.length < 2) cs = chunks(raw, 1).length > 1 && cs.length === 1 && rows.length === 0 ? chunks(raw, 1) : cs;
+      const cells: Cells = {};
+      for (const c of cs) {
+        const role = nearestColumn(c, header);
+        if (role && role !== 'other') cells[role] = cells[role] ? `${cells[role]} ${c.text}` : c.text;
+      }
+      // A row made only of text under the designation continues the row above.
+      const onlyText = Object.keys(cells).every((k) => k === 'description') && rows.length > 0;
+      if (onlyText && cells.description) {
+        const prev = rows[rows.length - 1]!;
+        prev.description = prev.description ? `${prev.description} ${cells.description}` : cells.description;
+        continue;
+      }
+      rows.push(cells);
+    }
+    for (const c of rows) {
+      const l = draftLineFromCells(c, md);
+      if (l) out.push(l);
+    }
+    i = j - 1;
+  }
+  return numberLines(out);
+}
+
+function expandTabs(l: string): string {
+  return l.replace(/[^\t\n]*\t/g, (seg) => seg.slice(0, -1) + ' '.repeat(8 - ((seg.length - 1) % 8)));
+}
+
+interface HeaderColumn {
+  role: ColumnRole;
+  start: number;
+  end: number;
+}
+
+function headerColumns(line: string): HeaderColumn[] | null {
+  if (/[;|]/.test(line)) return null;
+  let cs = chunks(line).map((c) => ({ ...c, role: classifyHeader(c.text) }));
+  if (cs.filter((c) => c.role).length < 2 || cs.some((c) => !c.role && c.text.length > 20)) {
+    // Labels separated by single spaces: classify word by word, joining words that are not labels.
+    const words = chunks(line, 1);
+    cs = [];
+    for (const w of words) {
+      const role = classifyHeader(w.text);
+      const last = cs[cs.length - 1];
+      if (!role && last) Object.assign(last, { text: `${last.text} ${w.text}`, end: w.end });
+      else cs.push({ ...w, role });
+    }
+  }
+  const labelled = cs.filter((c) => c.role);
+  const roles = new Set(labelled.map((c) => c.role));
+  if (roles.size < 2 || !(roles.has('quantity') && (roles.has('reference') || roles.has('description') || roles.has('customerReference')))) return null;
+  if (cs.length - labelled.length > labelled.length) return null; // a sentence that mentions "quantité"
+  return cs.map((c) => ({ role: c.role ?? 'other', start: c.start, end: c.end }));
+}
+
+function nearestColumn(c: Chunk, cols: HeaderColumn[]): ColumnRole | null {
+  let best: HeaderColumn | null = null;
+  let bestScore = -Infinity;
+  for (const col of cols) {
+    const overlap = Math.min(c.end, col.end) - Math.max(c.start, col.start);
+    // Overlap first; otherwise the label whose span is nearest (numbers are right-aligned, text left).
+    const s = overlap > 0 ? overlap : overlap - 0.5;
+    if (s > bestScore) [best, bestScore] = [col, s];
+  }
+  if (!best) return null;
+  // A long text chunk overlapping several labels belongs to the one where it starts.
+  if (bestScore > 0 && c.end - c.start > 2 * (best.end - best.start) + 10) {
+    const startCol = [...cols].reverse().find((col) => col.start <= c.start + 1);
+    if (startCol) return startCol.role;
+  }
+  return best.role;
+}
+
+const BULLET = String.raw`^\s*(?:[-*•·–>+]|\d{1,3}[.)]\s)?\s*`;
+const QTY = String.raw`(\d[\d\s.,]*?)`;
+const UNIT = String.raw`(?:\s*(bo[iî]tes?|btes?|bte|pi[eè]ces?|pcs?|unit[ée]s?|u|lots?|paires?|sachets?|cartons?|rouleaux?|ex|boxes|box|pieces?|units?|pairs?)\.?)?`;
+const REF = String.raw`([A-Za-z0-9][A-Za-z0-9._/-]{1,30}[A-Za-z0-9])`;
+const LIST_PATTERNS: RegExp[] = [
+  // - 12 x VIS-440 vis inox 4x40 · 12 boîtes de VIS-440 · 5 CHV-6
+  new RegExp(`${BULLET}${QTY}${UNIT}\\s*(?:[x×*]|fois|de|d'|of)?\\s*(?:r[ée]f\\.?\\s*:?\\s*)?${REF}(?:\\s*[-:–,]?\\s+(.*))?$`, 'i'),
+  // VIS-440 x 12 · VIS-440 : 12 boîtes · VIS-440 qté 12 — vis inox
+  new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s*(?:[x×*:=]|qt[ée]\\s*:?|quantit[ée]\\s*:?|-\\s+)\\s*${QTY}${UNIT}(?:\\s*[-:–,(]?\\s+(.*))?$`, 'i'),
+  // VIS-440 vis inox 4x40 : 12 · VIS-440 Vis inox — qté 12 bte
+  new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s+(.*?)\\s*(?:\\s[x×*]|:|=|qt[ée]\\s*:?|quantit[ée]\\s*:?|[-–]\\s*qt[ée]\\s*:?)\\s*${QTY}${UNIT}\\s*\\.?$`, 'i'),
+];
+
+function readList(lines: string[], md?: MasterData): DraftLine[] {
+  const out: DraftLine[] = [];
+  for (const raw of lines) {
+    const line = raw.replace(/^[>\s]+/, '');
+    if (!line.trim() || line.length > 160) continue;
+    let got: DraftLine | null = null;
+    for (const [pi, re] of LIST_PATTERNS.entries()) {
+      const m = re.exec(line);
+      if (!m) continue;
+      const [qtyText, unitText, ref, desc] = pi === 0 ? [m[1], m[2], m[3], m[4]] : pi === 1 ? [m[2], m[3], m[1], m[4]] : [m[3], m[4], m[1], m[2]];
+      if (!ref || !looksLikeReference(ref)) continue;
+      const reading = classifyReference(ref, md);
+      // Without master data to vouch for it, a list line needs an explicit marker (x, qté, bullet).
+      if (md && !reading.known && !/[x×*]|qt[ée]|quantit/i.test(line) && !/^\s*[-*•·–]/.test(line)) continue;
+      const cells: Cells = { reference: ref, quantity: `${(qtyText ?? '').trim()} ${unitText ?? ''}`.trim() };
+      if (desc?.trim()) cells.description = desc.replace(/^[-–:(]\s*|\)$/g, '').trim();
+      got = draftLineFromCells(cells, md);
+      if (got && got.quantity !== null) break;
+      got = null;
+    }
+    if (got) out.push(got);
+  }
+  return numberLines(out);
+}
+
+const BLOCK_KEY = String.raw`(r[ée]f(?:[ée]rence)?\.?(?:\s+(?:client|article|fournisseur))?|article|code(?:\s+article)?|sku|ean|d[ée]signation|description|libell[ée]|qt[ée]|quantit[ée]|qty|quantity|prix(?:\s+unitaire)?(?:\s+ht)?|p\.?u\.?(?:\s+ht)?|unit[ée]|montant|total)`;
+const BLOCK_PAIR = new RegExp(`${BLOCK_KEY}\\s*[:=]\\s*(.*?)(?=\\s*(?:[-,;/|•]\\s*)?${BLOCK_KEY}\\s*[:=]|$)`, 'giu');
+
+function readBlocks(lines: string[], md?: MasterData): DraftLine[] {
+  const out: DraftLine[] = [];
+  let cur: Cells = {};
+  const flush = () => {
+    const l = Object.keys(cur).length ? draftLineFromCells(cur, md) : null;
+    if (l) out.push(l);
+    cur = {};
+  };
+  for (const raw of lines) {
+    const line = raw.replace(/^[>\s]+/, '').replace(/^[-*•·–]\s*/, '');
+    if (!line.trim()) continue;
+    BLOCK_PAIR.lastIndex = 0;
+    let any = false;
+    for (let m = BLOCK_PAIR.exec(line); m; m = BLOCK_PAIR.exec(line)) {
+      if (m.index !== 0 && !any) break; // keys must open the line (not "… le prix : …" in a sentence)
+      const role = classifyHeader(m[1] ?? '');
+      const value = (m[2] ?? '').trim();
+      if (!role || !value) continue;
+      any = true;
+      // A second reference (or quantity) starts the next article.
+      if ((role === 'reference' || role === 'customerReference' || role === 'quantity') && cur[role]) flush();
+      cur[role] = value;
+    }
+    if (!any && (cur.reference || cur.quantity) && cur.quantity) flush();
+  }
+  flush();
+  return numberLines(out);
+}
+
+function score(lines: DraftLine[]): number {
+  return lines.reduce((s, l) => s + ((l.sku || l.customerPartNumber || l.ean ? 1 : 0) + (l.quantity !== null ? 1 : 0)) * (l.confidence ?? 1), 0);
+}
+
+/**
+ * All the order lines in free text. The reader (delimited, aligned table, blocks, list) whose lines
+ * carry the most references and quantities wins; ties go to the more structured layout.
+ */
+export function parseOrderLines(text: string, md?: MasterData): DraftLine[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const candidates = [readDelimited(lines, md), readAligned(lines, md), readBlocks(lines, md), readList(lines, md)];
+  let best: DraftLine[] = [];
+  for (const c of candidates) if (score(c) > score(best)) best = c;
+  return best;
+}

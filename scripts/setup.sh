@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Everything a fresh clone needs before it runs: npm packages, the Temporal CLI, and the system parts
+# the tests and the stack talk to (Dovecot for IMAP, Chromium for the pages, Tesseract for the
+# OCR benchmark, poppler for rendering PDF pages). Idempotent; quick when all is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules/@temporalio/worker ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "› installing npm packages" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+need=()
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-lmtpd)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-fra)
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "› installing Debian packages: ${need[*]}" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
+  else
+    echo "Missing system packages: ${need[*]}. Install them (Debian: sudo apt-get install ${need[*]}) and run again." >&2
+    exit 2
+  fi
+fi
+
+TEMPORAL_BIN=$(bash scripts/provision-temporal.sh)
+echo "› Temporal CLI: $TEMPORAL_BIN" >&2

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { detectHeader, extractTable, groupLines } from '../../../parsers/layout/table';
+import type { PageWords, PositionedWord } from '../../../parsers/layout/types';
+
+/** Lays out a line of cells at given x positions, words split as an OCR engine would. */
+function row(y: number, cells: [number, string][], opts: { h?: number; conf?: number; lineId?: string; skew?: number } = {}): PositionedWord[] {
+  const h = opts.h ?? 10;
+  const out: PositionedWord[] = [];
+  for (const [x, text] of cells) {
+    let cx = x;
+    for (const t of text.split(' ')) {
+      const w = t.length * 5;
+      const dy = (opts.skew ?? 0) * cx;
+      out.push({ text: t, x0: cx, x1: cx + w, y0: y + dy, y1: y + dy + h, ...(opts.conf !== undefined ? { confidence: opts.conf } : {}), ...(opts.lineId ? { lineId: opts.lineId } : {}) });
+      cx += w + 3;
+    }
+  }
+  return out;
+}
+
+const HEADER: [number, string][] = [[20, 'Réf.'], [90, 'Désignation'], [300, 'Qté'], [340, 'Unité'], [390, 'Prix unit. HT'], [480, 'Montant HT']];
+
+describe('groupLines', () => {
+  it('keeps the OCR engine line grouping even when y drifts across a skewed row', () => {
+    // 0.05 px per px of x: the right end of each row sits 25 px lower, lower than the next row's start.
+    const words = [
+      ...row(100, [[20, 'VIS-440'], [90, 'Vis inox'], [300, '12']], { skew: 0.06, lineId: 'a' }),
+      ...row(118, [[20, 'CHV-8'], [90, 'Cheville nylon'], [300, '5']], { skew: 0.06, lineId: 'b' }),
+    ];
+    const lines = groupLines({ page: 1, words });
+    expect(lines.map((l) => l.words.map((w) => w.text).join(' '))).toEqual(['VIS-440 Vis inox 12', 'CHV-8 Cheville nylon 5']);
+  });
+
+  it('groups by vertical band when no line ids are given', () => {
+    const words = [...row(118, [[20, 'B']]), ...row(100, [[60, 'A2'], [20, 'A1']]), ...row(101, [[100, 'A3']])];
+    expect(groupLines({ page: 1, words }).map((l) => l.words.map((w) => w.text).join(' '))).toEqual(['A1 A2 A3', 'B']);
+  });
+});
+
+describe('detectHeader', () => {
+  it('finds French and English header rows and their roles', () => {
+    const [fr] = groupLines({ page: 1, words: row(50, HEADER) });
+    expect(detectHeader(fr!)?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unit', 'unitPrice', 'amount']);
+    const [en] = groupLines({ page: 1, words: row(50, [[20, 'Item'], [90, 'Description'], [300, 'Qty'], [340, 'UoM'], [390, 'Unit price'], [480, 'Amount']]) });
+    expect(detectHeader(en!)?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unit', 'unitPrice', 'amount']);
+  });
+
+  it('does not take a sentence for a header', () => {
+    const [l] = groupLines({ page: 1, words: row(50, [[20, 'Merci de respecter la quantité et la référence indiquées sur la désignation du bon']]) });
+    expect(detectHeader(l!)).toBeNull();
+  });
+});
+
+describe('extractTable', () => {
+  it('reads rows, keeps a wrapped designation with its row and stops at the totals', () => {
+    const words = [
+      ...row(20, [[20, 'BON DE COMMANDE'], [300, 'N° 4500123']]),
+      ...row(50, HEADER),
+      ...row(70, [[20, 'VIS-440'], [90, 'Vis inox A2 tête fraisée'], [300, '12'], [340, 'BTE'], [390, '18,90'], [480, '226,80']]),
+      ...row(82, [[90, '4x40 boîte de 200']]),
+      ...row(96, [[20, 'CHV-8'], [90, 'Cheville nylon 8x40'], [300, '5'], [340, 'BTE'], [390, '7,20'], [480, '36,00']]),
+      ...row(120, [[390, 'Total HT'], [480, '262,80']]),
+      ...row(140, [[20, 'Livraison souhaitée le 02/12/2026']]),
+    ];
+    const { table, outside } = extractTable([{ page: 1, words }]);
+    expect(table!.rows.map((r) => [r.cells.reference?.text, r.cells.description?.text, r.cells.quantity?.text, r.cells.amount?.text])).toEqual([
+      ['VIS-440', 'Vis inox A2 tête fraisée 4x40 boîte de 200', '12', '226,80'],
+      ['CHV-8', 'Cheville nylon 8x40', '5', '36,00'],
+    ]);
+    expect(table!.rows[0]!.lineCount).toBe(2);
+    expect(table!.totalLines.map((l) => l.words.map((w) => w.text).join(' '))).toEqual(['Total HT 262,80']);
+    expect(outside.map((l) => l.words[0]!.text)).toEqual(['BON', 'Livraison']);
+  });
+
+  it('continues the table on the next page, skipping the footer, the carried amount and the repeated header', () => {
+    const p1: PageWords = {
+      page: 1,
+      words: [
+        ...row(50, HEADER),
+        ...row(70, [[20, 'VIS-440'], [90, 'Vis inox'], [300, '12'], [340, 'BTE']]),
+        ...row(90, [[20, 'CHV-8'], [90, 'Cheville'], [300, '5'], [340, 'BTE']]),
+        ...row(110, [[390, 'A reporter'], [480, '262,80']]),
+        ...row(400, [[250, 'Page 1/2']]),
+      ],
+    };
+    const p2: PageWords = {
+      page: 2,
+      words: [
+        ...row(20, [[20, 'Commande 4500123 du 23/11/2026 (suite)'], [300, '12']]),
+        ...row(50, HEADER.map(([x, t]) => [x + 4, t] as [number, string])),
+        ...row(70, [[24, 'GAN-NIT'], [94, 'Gants nitrile'], [304, '100'], [344, 'PAI']]),
+        ...row(100, [[394, 'Total HT'], [484, '542,80']]),
+        ...row(400, [[250, 'Page 2/2']]),
+      ],
+    };
+    const { table } = extractTable([p1, p2]);
+    expect(table!.rows.map((r) => `${r.page}:${r.cells.reference?.text}:${r.cells.quantity?.text}`)).toEqual(['1:VIS-440:12', '1:CHV-8:5', '2:GAN-NIT:100']);
+    expect(table!.headerPages).toEqual([1, 2]);
+  });
+
+  it('keeps the lowest word confidence of each cell, so OCR doubts survive', () => {
+    const words = [
+      ...row(50, HEADER, { conf: 0.95 }),
+      ...row(70, [[20, 'VIS-440'], [90, 'Vis inox']], { conf: 0.96 }),
+      ...row(70, [[300, '1Z']], { conf: 0.41 }),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.rows[0]!.cells.quantity).toEqual({ text: '1Z', confidence: 0.41 });
+    expect(table!.rows[0]!.cells.reference!.confidence).toBe(0.96);
+  });
+
+  it('assigns a right-aligned number wider than its header to that column', () => {
+    const words = [...row(50, HEADER), ...row(70, [[20, 'VIS-440'], [90, 'Vis'], [290, '1 200'], [340, 'BTE'], [470, '22 680,00']])];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.rows[0]!.cells.quantity?.text).toBe('1 200');
+    expect(table!.rows[0]!.cells.amount?.text).toBe('22 680,00');
+  });
+
+  it('returns no table when no header row is printed', () => {
+    const { table, outside } = extractTable([{ page: 1, words: row(50, [[20, 'Bonjour, merci de nous livrer 10 boîtes de VIS-440']]) }]);
+    expect(table).toBeNull();
+    expect(outside).toHaveLength(1);
+  });
+});

@@ -1,0 +1,233 @@
+// `npx aiguillage …` — the CLI contract of DESIGN.md. Exit codes: 0 done; 1 the input was read but
+// holds problems (reported, nothing lost); 2 usage or unreadable input.
+import { Command, CommanderError } from 'commander';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, basename, resolve } from 'node:path';
+import { loadConfig } from './config';
+import { loadMasterData, type MasterData } from '../domain/masterdata';
+import { CsvError } from '../domain/csv';
+import { describeDocument, extractDocument } from '../parsers/index';
+import { channelForFile } from './ingest';
+import type { OrderJson } from './present';
+import { channelSchema } from '../domain/order';
+
+const program = new Command();
+program.name('aiguillage').description('Purchase orders from every channel, extracted, deduplicated and routed to the right ADV agent.').exitOverride();
+
+class UsageError extends Error {}
+
+async function filesUnder(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const st = await stat(p).catch(() => null);
+    if (!st) throw new UsageError(`${p}: no such file or folder`);
+    if (st.isDirectory()) {
+      const names = (await readdir(p)).filter((n) => !n.startsWith('.')).sort();
+      out.push(...(await filesUnder(names.map((n) => join(p, n)))));
+    } else out.push(p);
+  }
+  return out;
+}
+
+function masterDataFrom(dir: string | undefined): MasterData {
+  const d = resolve(dir ?? loadConfig().masterDataDir);
+  try {
+    return loadMasterData(d);
+  } catch (e) {
+    if (e instanceof CsvError) throw new UsageError(`master data: ${e.message}`);
+    throw e;
+  }
+}
+
+program
+  .command('extract')
+  .description('parse and extract documents without Temporal')
+  .argument('<files...>', 'documents: EDI, .eml, PDF, TIFF/PNG/JPEG, *.order.json')
+  .option('--masterdata <dir>', 'master data folder (CSV)')
+  .option('--json', 'print one DocumentResult per file (JSON Lines)')
+  .option('--channel <channel>', 'channel to record (default: from the bytes)')
+  .action(async (files: string[], opts: { masterdata?: string; json?: boolean; channel?: string }) => {
+    const md = masterDataFrom(opts.masterdata);
+    const channel = opts.channel ? channelSchema.parse(opts.channel) : undefined;
+    let problems = false;
+    let unreadable = false;
+    for (const f of await filesUnder(files)) {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(f);
+      } catch (e) {
+        console.error(`${f}: cannot read (${(e as Error).message})`);
+        unreadable = true;
+        continue;
+      }
+      const st = await stat(f);
+      const meta = describeDocument(bytes, { fileName: basename(f), channel: channel ?? channelForFile(bytes), receivedAt: st.mtime.toISOString() });
+      const ex = await extractDocument(bytes, meta, md);
+      if (ex.result.problems.some((p) => p.severity === 'error')) problems = true;
+      if (ex.unreadable) unreadable = true;
+      if (opts.json) console.log(JSON.stringify(ex.result));
+      else {
+        console.log(`${f}  (${meta.mediaType}, sha256 ${meta.sha256.slice(0, 12)}…)`);
+        for (const o of ex.result.orders) {
+          console.log(`  order ${o.poNumber ?? '(no PO)'} — customer ${o.customer.id ?? '?'} ${o.customer.name ?? ''} — ${o.purpose} — ${o.lines.length} line(s), confidence ${o.confidence}`);
+          for (const l of o.lines) console.log(`    ${String(l.lineNumber).padStart(3)}  ${(l.sku ?? '?').padEnd(10)} × ${String(l.quantity ?? '?').padStart(6)}  ${l.description ?? ''}${l.confidence < 0.8 ? `  [à vérifier: ${l.doubts.join('; ')}]` : ''}`);
+        }
+        for (const p of ex.result.problems) console.log(`  ${p.severity.toUpperCase()} ${p.code}${p.where ? ` (${p.where})` : ''}: ${p.message}`);
+      }
+    }
+    process.exitCode = unreadable ? 2 : problems ? 1 : 0;
+  });
+
+function apiUrl(opt?: string): string {
+  const cfg = loadConfig();
+  return (opt ?? process.env.AIGUILLAGE_URL ?? `http://${cfg.httpHost}:${cfg.httpPort}`).replace(/\/$/, '');
+}
+
+async function api<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    throw new UsageError(`cannot reach Aiguillage at ${new URL(url).origin}: is the stack running? (npm start)`);
+  }
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+program
+  .command('ingest')
+  .description('submit files or folders to the running pipeline')
+  .argument('<paths...>', 'files or folders')
+  .option('--wait', 'wait until each document is routed or quarantined')
+  .option('--channel <channel>', 'channel to record (default: from the bytes)')
+  .option('--url <url>', 'Aiguillage HTTP address (default AIGUILLAGE_URL or http://127.0.0.1:3700)')
+  .action(async (paths: string[], opts: { wait?: boolean; url?: string; channel?: string }) => {
+    const base = apiUrl(opts.url);
+    const files = await filesUnder(paths);
+    const bar = progress(files.length, opts.wait ? 'sent' : 'ingested');
+    const sent: { file: string; sha256: string; status: string }[] = [];
+    for (const f of files) {
+      const bytes = await readFile(f);
+      const channel = opts.channel ?? channelForFile(bytes);
+      const { mtime } = await stat(f);
+      const q = new URLSearchParams({ fileName: basename(f), channel, receivedAt: mtime.toISOString() });
+      const r = await api<{ status: string; sha256: string; error?: string }>(`${base}/api/documents?${q}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+      if (r.status >= 400) throw new UsageError(`${f}: ${r.body.error ?? `HTTP ${r.status}`}`);
+      sent.push({ file: f, sha256: r.body.sha256, status: r.body.status });
+      bar.tick();
+    }
+    bar.done();
+    let quarantined = 0;
+    for (const s of sent) {
+      if (!opts.wait) {
+        console.log(`${s.status === 'accepted' ? 'accepted        ' : 'already received'}  ${s.file}  doc-${s.sha256.slice(0, 12)}…`);
+        continue;
+      }
+      for (;;) {
+        const r = await api<{ status: string; orders?: { orderId: string }[]; problems?: { code: string; message: string }[] }>(`${base}/api/intake/${s.sha256}`);
+        if (r.body.status === 'running') {
+          await new Promise((res) => setTimeout(res, 300));
+          continue;
+        }
+        if (r.body.status === 'delivered') console.log(`routed       ${s.file} → ${(r.body.orders ?? []).map((o) => o.orderId).join(', ')}`);
+        else {
+          quarantined++;
+          console.log(`quarantined  ${s.file}: ${(r.body.problems ?? []).map((p) => p.message).join('; ')}`);
+        }
+        break;
+      }
+    }
+    process.exitCode = quarantined > 0 ? 1 : 0;
+  });
+
+program
+  .command('orders')
+  .description('list orders with their documents, route and SLA')
+  .option('--json', 'one JSON object per order (DESIGN.md shape), one per line')
+  .option('--status <status>', 'only this status (received, extracted, needs-review, routed, entered, rejected, cancelled)')
+  .option('--url <url>', 'Aiguillage HTTP address')
+  .action(async (opts: { json?: boolean; status?: string; url?: string }) => {
+    const q = opts.status ? `?status=${encodeURIComponent(opts.status)}` : '';
+    const r = await api<OrderJson[]>(`${apiUrl(opts.url)}/api/orders${q}`);
+    if (opts.json) {
+      for (const o of r.body) console.log(JSON.stringify(o));
+      return;
+    }
+    if (r.body.length === 0) return console.log('no orders');
+    console.log(`${'ORDER'.padEnd(30)} ${'STATUS'.padEnd(13)} ${'CUSTOMER'.padEnd(8)} ${'PO'.padEnd(18)} ${'DOCS'.padEnd(5)} ${'TEAM / AGENT'.padEnd(24)} ${'DUE'.padEnd(17)} SLA`);
+    for (const o of r.body) {
+      const due = o.sla.dueAt ? o.sla.dueAt.slice(0, 16).replace('T', ' ') : '—';
+      const route = o.route ? `${o.route.team}${o.route.agent ? ` / ${o.route.agent}` : ''}` : '—';
+      console.log(`${o.orderId.padEnd(30)} ${o.status.padEnd(13)} ${(o.customerId ?? '?').padEnd(8)} ${(o.poNumber ?? '—').padEnd(18)} ${String(o.documents.length).padEnd(5)} ${route.padEnd(24)} ${due.padEnd(17)} ${o.sla.state ?? ''}`);
+    }
+  });
+
+program
+  .command('quarantine')
+  .description('documents that could not be read, with the reason')
+  .option('--json', 'JSON Lines')
+  .option('--url <url>', 'Aiguillage HTTP address')
+  .action(async (opts: { json?: boolean; url?: string }) => {
+    const r = await api<{ sha256: string; fileName: string; channel: string; receivedAt: string; problems: { code: string; message: string }[] }[]>(`${apiUrl(opts.url)}/api/quarantine`);
+    for (const q of r.body) {
+      if (opts.json) console.log(JSON.stringify(q));
+      else console.log(`${q.receivedAt}  ${q.channel.padEnd(6)} ${q.fileName}\n    ${q.problems.map((p) => `${p.code}: ${p.message}`).join('\n    ')}`);
+    }
+    if (!opts.json && r.body.length === 0) console.log('quarantine is empty');
+  });
+
+program
+  .command('start')
+  .description('the whole stack on one machine: Temporal dev server, worker, channels, web')
+  .option('--samples', 'ingest fixtures/samples once started')
+  .option('--no-dev-server', 'use the Temporal cluster at TEMPORAL_ADDRESS instead of a local dev server')
+  .action(async (opts: { samples?: boolean; devServer: boolean }) => {
+    const { startStack } = await import('./start');
+    await startStack({ samples: Boolean(opts.samples), devServer: opts.devServer });
+  });
+
+program
+  .command('worker')
+  .description('only the Temporal worker (to scale out, or against a cluster)')
+  .action(async () => {
+    await import('./worker-main');
+  });
+
+function progress(total: number, label: string) {
+  let n = 0;
+  const tty = process.stderr.isTTY;
+  const draw = () => {
+    const width = 30;
+    const filled = total ? Math.round((n / total) * width) : width;
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${n}/${total} ${label}`);
+  };
+  return {
+    tick() {
+      n++;
+      if (tty) draw();
+      else if (n === total || n % 100 === 0) process.stderr.write(`${n}/${total} ${label}\n`);
+    },
+    done() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof UsageError) {
+      console.error(`aiguillage: ${e.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`aiguillage: ${(e as Error).message}`);
+    process.exitCode = 2;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) await runCli(process.argv);

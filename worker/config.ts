@@ -1,0 +1,43 @@
+// Configuration from the environment, with defaults that run the whole stack on one machine.
+import { resolve } from 'node:path';
+
+export interface Config {
+  root: string;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  /** TLS / API key for a Temporal cluster or Temporal Cloud; none for the local dev server. */
+  temporalTls: { certPath?: string; keyPath?: string; serverName?: string } | null;
+  temporalApiKey: string | null;
+  dataDir: string;
+  masterDataDir: string;
+  rulesDir: string;
+  inboxDir: string;
+  httpHost: string;
+  httpPort: number;
+  temporalUiPort: number;
+  retentionDays: number;
+}
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const root = ROOT;
+  const tlsCert = env.TEMPORAL_TLS_CERT;
+  return {
+    root,
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.AIGUILLAGE_TASK_QUEUE ?? 'aiguillage',
+    temporalTls: tlsCert || env.TEMPORAL_TLS === 'true' ? { certPath: tlsCert, keyPath: env.TEMPORAL_TLS_KEY, serverName: env.TEMPORAL_TLS_SERVER_NAME } : null,
+    temporalApiKey: env.TEMPORAL_API_KEY ?? null,
+    dataDir: resolve(root, env.AIGUILLAGE_DATA ?? '.data'),
+    masterDataDir: resolve(root, env.AIGUILLAGE_MASTERDATA ?? 'fixtures/masterdata'),
+    rulesDir: resolve(root, env.AIGUILLAGE_RULES ?? 'routing-rules/examples'),
+    inboxDir: resolve(root, env.AIGUILLAGE_INBOX ?? 'inbox'),
+    httpHost: env.AIGUILLAGE_HTTP_HOST ?? '127.0.0.1',
+    httpPort: Number(env.AIGUILLAGE_HTTP_PORT ?? 3700),
+    temporalUiPort: Number(env.TEMPORAL_UI_PORT ?? 8233),
+    retentionDays: Number(env.AIGUILLAGE_RETENTION_DAYS ?? 30),
+  };
+}

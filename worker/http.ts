@@ -1,0 +1,124 @@
+// The HTTP server: the API channel (POST /api/orders), raw document upload for `ingest` and other
+// channels, and read endpoints. The web workspace registers its pages on the same server.
+import Fastify from 'fastify';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Ingestor } from './ingest';
+import type { ReadModel } from '../activities/readmodel';
+import { validateApiOrder } from '../parsers/api-order';
+import { channelSchema } from '../domain/order';
+import { orderWorkflowId, orderIdFromWorkflowId, orderStateQuery, type IntakeResult } from '../workflows/definitions';
+import { orderKey } from '../domain/keys';
+import { orderJson } from './present';
+import { temporalUiUrl } from './temporal';
+
+export interface HttpDeps {
+  cfg: Config;
+  ingestor: Ingestor;
+  readModel: ReadModel;
+  client: Client;
+  log: Logger;
+}
+
+const MAX_BODY = 50 * 1024 * 1024;
+
+export function buildHttpServer(deps: HttpDeps) {
+  const { cfg, ingestor, readModel, client } = deps;
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: MAX_BODY, disableRequestLogging: true });
+  const links = (orderId: string) => ({ order: `/api/orders/${encodeURIComponent(orderId)}`, temporal: temporalUiUrl(cfg, orderWorkflowId(orderId)) });
+
+  // Keep the exact bytes received: the document store is content-addressed.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, { raw: body as Buffer, json: JSON.parse((body as Buffer).toString('utf8')) });
+    } catch (e) {
+      done(Object.assign(new Error(`the body is not valid JSON: ${(e as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) deps.log.error({ error: err.message }, 'request failed');
+    void reply.status(status).send({ error: status === 500 ? 'internal error; see the server log' : err.message });
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.post('/api/orders', async (req, reply) => {
+    const body = req.body as { raw: Buffer; json: unknown } | undefined;
+    if (!body || !('json' in body)) return reply.status(415).send({ error: 'send the order as application/json' });
+    const v = validateApiOrder(body.json);
+    if (!v.ok) return reply.status(400).send({ error: 'invalid order', issues: v.issues });
+    const expectedId = orderKey(v.order.customerId, v.order.poNumber, '', 0);
+    const existing = await orderExists(client, orderWorkflowId(expectedId));
+    const r = await ingestor.submit(body.raw, { fileName: `api-${v.order.customerId}-${v.order.poNumber}.order.json`, channel: 'api', receivedAt: new Date().toISOString(), context: { source: req.ip } });
+    if (r.status === 'already-received' || existing) {
+      return reply.status(200).send({ status: r.status === 'already-received' ? 'already-received' : 'duplicate', orderId: expectedId, sha256: r.sha256, links: links(expectedId) });
+    }
+    return reply.status(202).send({ status: 'accepted', orderId: expectedId, sha256: r.sha256, intakeWorkflowId: r.intakeWorkflowId, links: links(expectedId) });
+  });
+
+  // Any document (EDI, email, PDF, image, order JSON): used by `aiguillage ingest` and scripts.
+  app.post('/api/documents', async (req, reply) => {
+    const q = req.query as { fileName?: string; channel?: string; receivedAt?: string };
+    const bytes = Buffer.isBuffer(req.body) ? req.body : (req.body as { raw?: Buffer } | undefined)?.raw;
+    if (!bytes || bytes.length === 0) return reply.status(400).send({ error: 'empty body: send the document bytes' });
+    const channel = channelSchema.safeParse(q.channel ?? 'api');
+    if (!channel.success) return reply.status(400).send({ error: `unknown channel "${q.channel}"; one of ${channelSchema.options.join(', ')}` });
+    const receivedAt = q.receivedAt && !Number.isNaN(Date.parse(q.receivedAt)) ? new Date(q.receivedAt).toISOString() : new Date().toISOString();
+    const r = await ingestor.submit(bytes, { fileName: q.fileName ?? 'document', channel: channel.data, receivedAt });
+    return reply.status(r.status === 'accepted' ? 202 : 200).send({ status: r.status, sha256: r.sha256, intakeWorkflowId: r.intakeWorkflowId, links: { intake: `/api/intake/${r.sha256}`, temporal: temporalUiUrl(cfg, r.intakeWorkflowId) } });
+  });
+
+  app.get('/api/intake/:sha', async (req, reply) => {
+    const { sha } = req.params as { sha: string };
+    try {
+      const handle = client.workflow.getHandle(`doc-${sha}`);
+      const d = await handle.describe();
+      if (d.status.name === 'RUNNING') return { status: 'running' };
+      if (d.status.name !== 'COMPLETED') return { status: d.status.name.toLowerCase() };
+      const result = (await handle.result()) as IntakeResult;
+      return { status: result.status, orders: result.orders.map((o) => ({ ...o, orderId: orderIdFromWorkflowId(o.orderWorkflowId) })), problems: result.problems };
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return reply.status(404).send({ error: `no document ${sha} was received` });
+      throw e;
+    }
+  });
+
+  app.get('/api/orders', async (req) => {
+    const q = req.query as { status?: string; team?: string; agent?: string; customer?: string; q?: string; limit?: string };
+    const now = new Date();
+    return readModel.list({ status: q.status, team: q.team, agent: q.agent, customerId: q.customer, query: q.q, limit: q.limit ? Number(q.limit) : undefined }).map((s) => orderJson(s, now));
+  });
+
+  app.get('/api/orders/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const state = readModel.get(id);
+    if (state) return { ...orderJson(state), state, links: links(id) };
+    // Not projected yet (or the read model was reset): ask the workflow itself.
+    try {
+      const live = await client.workflow.getHandle(orderWorkflowId(id)).query(orderStateQuery);
+      return { ...orderJson(live), state: live, links: links(id) };
+    } catch {
+      return reply.status(404).send({ error: `no order ${id}` });
+    }
+  });
+
+  app.get('/api/quarantine', async () => readModel.quarantined());
+
+  return app;
+}
+
+async function orderExists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return false;
+    throw e;
+  }
+}
+export type HttpServer = ReturnType<typeof buildHttpServer>;

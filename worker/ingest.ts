@@ -1,0 +1,81 @@
+// Every channel hands documents in here: kept in the store first (nothing lost), then an intake
+// workflow is started under doc-<sha256>. The same bytes twice are a normal outcome, not an error.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Channel, DocumentMeta } from '../domain/order';
+import type { DocumentStore } from '../activities/store';
+import { intakeWorkflowId } from '../workflows/definitions';
+import { sniff, type DocumentKind } from '../parsers/sniff';
+import { MEDIA_TYPES } from '../parsers/index';
+
+export interface Submission {
+  fileName: string;
+  channel: Channel;
+  receivedAt: string;
+  context?: Record<string, string>;
+}
+
+export interface SubmitResult {
+  status: 'accepted' | 'already-received';
+  sha256: string;
+  intakeWorkflowId: string;
+  meta: DocumentMeta;
+}
+
+export class Ingestor {
+  constructor(
+    private store: DocumentStore,
+    private client: Client,
+    private taskQueue: string,
+    private log: Logger,
+  ) {}
+
+  async submit(bytes: Buffer, s: Submission): Promise<SubmitResult> {
+    const { meta } = await this.store.put(bytes, {
+      fileName: s.fileName,
+      mediaType: MEDIA_TYPES[sniff(bytes)],
+      channel: s.channel,
+      receivedAt: s.receivedAt,
+      context: s.context ?? {},
+    });
+    const workflowId = intakeWorkflowId(meta.sha256);
+    try {
+      await this.client.workflow.start('intakeDocument', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ document: { sha256: meta.sha256, fileName: meta.fileName, channel: meta.channel, receivedAt: meta.receivedAt } }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      this.log.info({ sha256: meta.sha256, workflowId, fileName: s.fileName, channel: s.channel }, 'document received');
+      return { status: 'accepted', sha256: meta.sha256, intakeWorkflowId: workflowId, meta };
+    } catch (e) {
+      if (e instanceof WorkflowExecutionAlreadyStartedError) {
+        this.log.info({ sha256: meta.sha256, workflowId, fileName: s.fileName }, 'document already received');
+        return { status: 'already-received', sha256: meta.sha256, intakeWorkflowId: workflowId, meta };
+      }
+      throw e;
+    }
+  }
+}
+
+/** The channel a dropped file belongs to, from its bytes: a TIFF in the scan folder is a fax. */
+export function channelForFile(bytes: Buffer): Channel {
+  const kind: DocumentKind = sniff(bytes);
+  switch (kind) {
+    case 'tiff':
+      return 'fax';
+    case 'pdf':
+    case 'png':
+    case 'jpeg':
+      return 'scan';
+    case 'x12':
+    case 'edifact':
+      return 'edi';
+    case 'email':
+      return 'email';
+    case 'api-json':
+      return 'api';
+    default:
+      return 'folder';
+  }
+}

@@ -1,0 +1,27 @@
+// The JSON shapes of DESIGN.md, built from an order state; the SLA state is judged at read time.
+import type { OrderState, SlaState } from '../workflows/definitions';
+
+export function slaStateAt(state: OrderState, now: Date): SlaState {
+  const { dueAt, atRiskAt, enteredAt } = state.sla;
+  if (enteredAt) return dueAt && Date.parse(enteredAt) > Date.parse(dueAt) ? 'missed' : 'met';
+  if (!dueAt) return 'on-time';
+  if (now.getTime() > Date.parse(dueAt)) return 'late';
+  if (atRiskAt && now.getTime() >= Date.parse(atRiskAt)) return 'at-risk';
+  return 'on-time';
+}
+
+/** One object of `orders --json`. */
+export function orderJson(state: OrderState, now = new Date()) {
+  return {
+    orderId: state.orderId,
+    status: state.status,
+    customerId: state.customerId,
+    poNumber: state.poNumber,
+    documents: state.documents.map((d) => ({ sha256: d.sha256, fileName: d.fileName, channel: d.channel, receivedAt: d.receivedAt, role: d.role })),
+    route: state.route ? { team: state.route.team, agent: state.claimedBy ?? state.route.agent, ruleId: state.route.ruleId, reason: state.route.reason } : null,
+    sla: { receivedAt: state.sla.receivedAt, dueAt: state.sla.dueAt, enteredAt: state.sla.enteredAt, state: state.status === 'rejected' || state.status === 'cancelled' ? null : slaStateAt(state, now) },
+    lines: state.order.lines,
+    problems: state.problems,
+  };
+}
+export type OrderJson = ReturnType<typeof orderJson>;

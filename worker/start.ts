@@ -1,0 +1,116 @@
+// `aiguillage start`: the whole stack on one machine — Temporal dev server, worker, HTTP server
+// (API + workspace), watched inbox folder — and, with --samples, the sample documents ingested.
+// Ctrl-C stops everything cleanly, dev server included.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Runtime } from '@temporalio/worker';
+import { loadConfig, ROOT } from './config';
+import { createLogger } from './log';
+import { startDevServer, type DevServer } from './devserver';
+import { connectClient, temporalUiUrl } from './temporal';
+import { createAiguillageWorker } from './worker';
+import { DocumentStore } from '../activities/store';
+import { Ingestor, channelForFile } from './ingest';
+import { buildHttpServer } from './http';
+import { watchFolder } from './folder';
+import { orderJson } from './present';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { ReadModel } from '../activities/readmodel';
+import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
+
+export interface StartOptions {
+  samples: boolean;
+  devServer: boolean;
+}
+
+export async function startStack(opts: StartOptions): Promise<void> {
+  Runtime.install({ shutdownSignals: [] });
+  const cfg = loadConfig();
+  const log = createLogger('aiguillage');
+  let dev: DevServer | null = null;
+  const stops: (() => Promise<void> | void)[] = [];
+  let stopping = false;
+  const stop = async (why: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\n${why}: stopping…`);
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (e) {
+        log.warn({ error: (e as Error).message }, 'while stopping');
+      }
+    }
+    process.exit(code);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(sig));
+
+  try {
+    if (opts.devServer) {
+      const port = Number(cfg.temporalAddress.split(':')[1] ?? 7233);
+      console.error(`› starting the Temporal dev server on 127.0.0.1:${port} (state in ${join(cfg.dataDir, 'temporal.sqlite')})`);
+      dev = await startDevServer({ dataDir: cfg.dataDir, port, uiPort: cfg.temporalUiPort, log });
+      stops.push(() => dev!.stop());
+    }
+    const client = await connectClient(cfg);
+    stops.push(() => client.connection.close());
+    const { worker, readModel } = await createAiguillageWorker({ cfg, client, log });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+      readModel.close();
+    });
+    const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
+    const app = buildHttpServer({ cfg, ingestor, readModel, client, log });
+    await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
+    stops.push(() => app.close());
+    const folder = watchFolder(cfg.inboxDir, ingestor, log);
+    stops.push(() => folder.close());
+
+    if (opts.samples) {
+      const dir = join(ROOT, 'fixtures', 'samples');
+      const names = (await readdir(dir)).filter((n) => !n.startsWith('.') && !n.endsWith('.md')).sort();
+      console.error(`› ingesting ${names.length} sample documents from fixtures/samples`);
+      const handles = [];
+      for (const n of names) {
+        const bytes = await readFile(join(dir, n));
+        const r = await ingestor.submit(bytes, { fileName: n, channel: channelForFile(bytes), receivedAt: new Date().toISOString() });
+        handles.push(client.workflow.getHandle(r.intakeWorkflowId));
+      }
+      await waitUntilRouted(client, readModel, handles);
+      const now = new Date();
+      console.log('\nOrders now in the pipeline:');
+      for (const s of readModel.list({ limit: 50 })) {
+        const o = orderJson(s, now);
+        console.log(`  ${o.orderId.padEnd(28)} ${o.status.padEnd(13)} ${(o.customerId ?? '?').padEnd(6)} PO ${(o.poNumber ?? '—').padEnd(16)} ${o.route?.team ?? ''}`);
+      }
+      const q = readModel.quarantined();
+      if (q.length) console.log(`  + ${q.length} document(s) in quarantine (npx aiguillage quarantine)`);
+    }
+
+    console.log(`
+Aiguillage is running.
+  Workspace & API   http://${cfg.httpHost}:${cfg.httpPort}/
+  Temporal Web UI   ${dev ? dev.uiUrl : '(external cluster)'}  — orders: ${temporalUiUrl(cfg)}
+  Watched folder    ${cfg.inboxDir}  (drop PDFs, faxes, EDI, .eml or *.order.json here)
+  Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
+Press Ctrl-C to stop everything.`);
+    await running;
+  } catch (e) {
+    log.error({ error: (e as Error).message }, 'the stack could not start');
+    await stop(`error: ${(e as Error).message}`, 1);
+  }
+}
+
+/** Samples are shown once every intake finished and every order it produced was routed. */
+async function waitUntilRouted(client: Client, readModel: ReadModel, handles: WorkflowHandle[]): Promise<void> {
+  const orderIds = new Set<string>();
+  for (const h of handles) {
+    const r = (await h.result()) as IntakeResult;
+    for (const o of r.orders) orderIds.add(orderIdFromWorkflowId(o.orderWorkflowId));
+  }
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && [...orderIds].some((id) => !readModel.get(id)?.route)) await new Promise((r) => setTimeout(r, 250));
+  void client;
+}

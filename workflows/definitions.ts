@@ -1,0 +1,113 @@
+// Shared by workflows and their clients (worker, HTTP server, CLI): the task queue, workflow IDs,
+// signals, queries, updates and search attributes. Defined once, imported everywhere.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Channel, DocumentMeta, Order, Problem } from '../domain/order';
+import { orderKey } from '../domain/keys';
+
+export const TASK_QUEUE = 'aiguillage';
+
+export const intakeWorkflowId = (sha256: string): string => `doc-${sha256}`;
+export const orderWorkflowId = (key: string): string => `order-${key}`;
+export const orderIdFromWorkflowId = (workflowId: string): string => workflowId.replace(/^order-/, '');
+export function orderWorkflowIdFor(order: Pick<Order, 'customer' | 'poNumber'>, sha256: string, index: number): string {
+  return orderWorkflowId(orderKey(order.customer.id, order.poNumber, sha256, index));
+}
+
+export const ORDER_STATUSES = ['received', 'extracted', 'needs-review', 'routed', 'entered', 'rejected', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type DocumentRole = 'original' | 'duplicate' | 'amendment' | 'cancellation';
+
+export const searchAttributes = {
+  status: defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD),
+  customer: defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD),
+  po: defineSearchAttributeKey('PoNumber', SearchAttributeType.KEYWORD),
+  channel: defineSearchAttributeKey('Channels', SearchAttributeType.KEYWORD_LIST),
+  team: defineSearchAttributeKey('Team', SearchAttributeType.KEYWORD),
+  agent: defineSearchAttributeKey('Agent', SearchAttributeType.KEYWORD),
+  dueAt: defineSearchAttributeKey('DueAt', SearchAttributeType.DATETIME),
+} as const;
+export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
+
+/** A document delivered to an order workflow: its reference (never its bytes) and what was read from it. */
+export interface OrderDocument {
+  document: Pick<DocumentMeta, 'sha256' | 'fileName' | 'mediaType' | 'channel' | 'receivedAt'>;
+  /** Index of this order inside the document (an EDI file or an email can carry several). */
+  index: number;
+  order: Order;
+  problems: Problem[];
+  /** Why the intake matched this document to this order (dedup evidence), if it was not by key. */
+  matchEvidence?: { field: string; how: string }[];
+}
+
+export interface RouteDecision {
+  team: string;
+  agent: string | null;
+  ruleId: string;
+  rulesVersion: string;
+  reason: string;
+}
+
+export type SlaState = 'on-time' | 'at-risk' | 'late' | 'met' | 'missed';
+export interface SlaInfo {
+  receivedAt: string;
+  dueAt: string | null;
+  atRiskAt: string | null;
+  enteredAt: string | null;
+  state: SlaState;
+}
+
+export interface HistoryEvent {
+  at: string;
+  event: string;
+  by: string | null;
+  detail: string | null;
+}
+
+export interface OrderState {
+  orderId: string;
+  status: OrderStatus;
+  customerId: string | null;
+  poNumber: string | null;
+  order: Order;
+  documents: (OrderDocument['document'] & { role: DocumentRole; index: number; evidence?: { field: string; how: string }[] })[];
+  route: RouteDecision | null;
+  sla: SlaInfo;
+  problems: Problem[];
+  claimedBy: string | null;
+  rejection: string | null;
+  corrections: { at: string; by: string; field: string; from: unknown; to: unknown }[];
+  history: HistoryEvent[];
+  /** Bumped on every change, so that read models apply each state once and in order. */
+  revision: number;
+}
+
+export const documentReceived = defineSignal<[OrderDocument]>('documentReceived');
+export const orderStateQuery = defineQuery<OrderState>('orderState');
+
+export interface AgentAction {
+  by: string;
+}
+export const claimUpdate = defineUpdate<OrderState, [AgentAction]>('claim');
+export const markEnteredUpdate = defineUpdate<OrderState, [AgentAction & { erpReference?: string }]>('markEntered');
+export const rejectUpdate = defineUpdate<OrderState, [AgentAction & { reason: string }]>('reject');
+export const reassignUpdate = defineUpdate<OrderState, [AgentAction & { team: string; agent?: string | null; reason: string }]>('reassign');
+export interface LineCorrection {
+  lineNumber: number;
+  field: 'sku' | 'quantity' | 'unitPrice' | 'unit' | 'description';
+  value: string | number | null;
+}
+export interface HeaderCorrection {
+  field: 'poNumber' | 'orderDate' | 'requestedDeliveryDate' | 'customerId';
+  value: string | null;
+}
+export const correctUpdate = defineUpdate<OrderState, [AgentAction & { lines?: LineCorrection[]; header?: HeaderCorrection[] }]>('correct');
+
+/** What an intake workflow reports back: where each order of the document went. */
+export interface IntakeResult {
+  sha256: string;
+  status: 'delivered' | 'quarantined';
+  orders: { orderWorkflowId: string; poNumber: string | null; customerId: string | null }[];
+  problems: Problem[];
+  channel: Channel;
+}

@@ -1,0 +1,2 @@
+export { intakeDocument } from './intake';
+export { orderWorkflow } from './order';

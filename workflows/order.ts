@@ -1,0 +1,115 @@
+// One order, from its first document to "saisie faite" (entered), whatever the channels it came by.
+// Thin on purpose: every decision is a pure function from domain/; this file only sequences them.
+import { condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import type { Activities } from '../activities/index';
+import {
+  claimUpdate, correctUpdate, documentReceived, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
+  searchAttributes, type OrderDocument, type OrderState,
+} from './definitions';
+import {
+  applyClaim, applyCorrections, applyEntered, applyReassign, applyReject, applyRoute, attachDocument, checkClaim, checkCorrections, checkEntered,
+  checkReassign, checkReject, isOpen, newOrderState, setStatus,
+} from '../domain/order-state';
+
+const { routeOrder } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { publishOrder } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
+});
+
+export interface OrderWorkflowInput {
+  /** State carried over by continue-as-new. */
+  carried?: OrderState;
+  pending?: OrderDocument[];
+  /** How long a closed order keeps listening, so that late copies still attach to it. */
+  retentionDays?: number;
+}
+
+const now = (): string => new Date().toISOString();
+
+export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<OrderState> {
+  let state: OrderState | null = input.carried ?? null;
+  const inbox: OrderDocument[] = [...(input.pending ?? [])];
+  const retention = `${input.retentionDays ?? 30} days`;
+
+  setHandler(documentReceived, (doc) => void inbox.push(doc));
+  setHandler(orderStateQuery, () => {
+    if (!state) throw new Error('order not received yet');
+    return state;
+  });
+
+  const current = (): OrderState => {
+    if (!state) throw new Error('order not received yet');
+    return state;
+  };
+  const record = async (next: OrderState): Promise<OrderState> => {
+    if (next === state) return next;
+    state = next;
+    upsertSearchAttributes([
+      { key: searchAttributes.status, value: next.status },
+      { key: searchAttributes.customer, value: next.customerId ?? 'unknown' },
+      { key: searchAttributes.po, value: next.poNumber ?? '' },
+      { key: searchAttributes.channel, value: [...new Set(next.documents.map((d) => d.channel))] },
+      { key: searchAttributes.team, value: next.route?.team ?? '' },
+      { key: searchAttributes.agent, value: next.route?.agent ?? next.claimedBy ?? '' },
+      ...(next.sla.dueAt ? [{ key: searchAttributes.dueAt, value: new Date(next.sla.dueAt) }] : []),
+    ]);
+    await publishOrder(next);
+    return next;
+  };
+
+  setHandler(claimUpdate, async ({ by }) => record(applyClaim(current(), by, now())), { validator: ({ by }) => checkClaim(current(), by) });
+  setHandler(markEnteredUpdate, async ({ by, erpReference }) => record(applyEntered(current(), by, now(), erpReference)), {
+    validator: ({ by }) => checkEntered(current(), by),
+  });
+  setHandler(rejectUpdate, async ({ by, reason }) => record(applyReject(current(), by, reason, now())), { validator: ({ reason }) => checkReject(current(), reason) });
+  setHandler(reassignUpdate, async ({ by, team, agent, reason }) => record(applyReassign(current(), by, team, agent ?? null, reason, now())), {
+    validator: ({ team, reason }) => checkReassign(current(), team, reason),
+  });
+  setHandler(correctUpdate, async ({ by, lines, header }) => record(applyCorrections(current(), by, now(), lines, header)), {
+    validator: ({ lines, header }) => checkCorrections(current(), lines, header),
+  });
+
+  // The first document: this is the order.
+  if (!state) {
+    await condition(() => inbox.length > 0);
+    const first = inbox.shift()!;
+    await record(newOrderState(orderIdFromWorkflowId(workflowInfo().workflowId), first, now()));
+  }
+  if (current().status === 'received') await extractedAndRouted();
+
+  for (;;) {
+    while (inbox.length > 0) {
+      const { state: next, role } = attachDocument(current(), inbox.shift()!, now());
+      if (role === 'already-attached') continue;
+      await record(next);
+      if (role === 'amendment' && isOpen(next.status)) await record(applyRoute(next, next.route?.ruleId === 'manual' ? next.route : await route(next), now()));
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof orderWorkflow>({ carried: current(), pending: inbox, retentionDays: input.retentionDays });
+    }
+    if (isOpen(current().status)) {
+      await condition(() => inbox.length > 0 || !isOpen(current().status) || workflowInfo().continueAsNewSuggested);
+    } else {
+      // Closed (entered, rejected, cancelled): keep listening a while for late copies, then finish.
+      const more = await condition(() => inbox.length > 0, retention);
+      if (!more) {
+        await condition(allHandlersFinished);
+        return current();
+      }
+    }
+  }
+
+  async function extractedAndRouted(): Promise<void> {
+    const s = await record(setStatus(current(), 'extracted', now()));
+    await record(applyRoute(current(), await route(s), now()));
+  }
+
+  async function route(s: OrderState) {
+    return routeOrder({ orderId: s.orderId, order: s.order, channels: s.documents.map((d) => d.channel), problems: s.problems });
+  }
+}
