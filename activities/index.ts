@@ -80,7 +80,7 @@ export function createActivities(deps: ActivityDeps) {
         });
         log.info({ sha256, workflowId, orderId: workflowId, poNumber: order.poNumber }, 'order delivered');
         out.push({ orderWorkflowId: workflowId, poNumber: order.poNumber, customerId: order.customer.id });
-        if (i % 50 === 0) heartbeat();
+        if (i % 10 === 0) heartbeat();
       }
       return out;
     },

@@ -35,7 +35,7 @@ export class Ingestor {
       fileName: s.fileName,
       mediaType: MEDIA_TYPES[sniff(bytes)],
       channel: s.channel,
-      receivedAt: s.receivedAt,
+      receivedAt: new Date(s.receivedAt).toISOString(),
       context: s.context ?? {},
     });
     const workflowId = intakeWorkflowId(meta.sha256);

@@ -1,6 +1,6 @@
 // The Temporal worker process: runs the workflows and the activities on the task queue.
 import { join } from 'node:path';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index';
@@ -19,14 +19,16 @@ export interface WorkerParts {
   log: Logger;
   route?: ActivityDeps['route'];
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** An existing worker connection (tests); otherwise one is made from cfg. */
+  connection?: NativeConnection;
 }
 
-export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel }> {
+export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel }> {
   const store = new DocumentStore(cfg.dataDir);
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
   const activities = createActivities({ store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route, retentionDays: cfg.retentionDays });
-  const connection = await connectWorker(cfg);
+  const connection = given ?? (await connectWorker(cfg));
   const worker = await Worker.create({
     connection,
     namespace: cfg.namespace,

@@ -5,11 +5,11 @@ import type { Activities } from '../activities/index';
 import type { IntakeResult } from './definitions';
 import type { DocumentMeta } from '../domain/order';
 
-const { extract, deliverOrders, quarantine } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['UnreadableDocument'] },
-});
+// Timeouts: reading (OCR of a long fax) may take minutes, but it heartbeats every 10 s, so a crashed
+// worker's attempt is retried elsewhere after 30 s rather than after the whole budget.
+const retry = { initialInterval: '1 second', maximumInterval: '1 minute' };
+const { extract } = proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry: { ...retry, maximumAttempts: 10 } });
+const { deliverOrders, quarantine } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '20 seconds', retry });
 
 export interface IntakeInput {
   document: Pick<DocumentMeta, 'sha256' | 'fileName' | 'channel' | 'receivedAt'>;

@@ -12,7 +12,7 @@ import {
 } from '../domain/order-state';
 
 const { routeOrder } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 const { publishOrder } = proxyLocalActivities<Activities>({

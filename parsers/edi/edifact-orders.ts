@@ -16,6 +16,17 @@ const EAN = new Set(['EN', 'SRV', 'UP', 'GTIN']);
 const UNITS: Record<string, string | null> = { PCE: null, EA: null, C62: null, H87: null, BX: 'BTE', PR: 'PAI', NMP: 'PAI', LO: 'LOT' };
 const DELIVERY_DTM = ['2', '64', '69', '10'];
 
+interface Party {
+  code: string;
+  gln: string | null;
+  name: string | null;
+  street: string | null;
+  city: string | null;
+  postalCode: string | null;
+  country: string | null;
+  vat: string | null;
+}
+
 export function locationOfMessage(m: EdifactMessage): string {
   return `interchange ${m.interchange.control}${m.group ? `, group ${m.group.control}` : ''}, message ${m.reference}`;
 }
@@ -48,8 +59,8 @@ export function mapEdifactOrder(m: EdifactMessage): MappedTransaction {
   let sawBgm = false;
   let inLines = false;
   let summary = false;
-  let party: { code: string; gln: string | null; name: string | null; street: string | null; city: string | null; postalCode: string | null; country: string | null; vat: string | null } | null = null;
-  const parties: NonNullable<typeof party>[] = [];
+  let party: Party | null = null;
+  const parties: Party[] = [];
   const lines: DraftLine[] = [];
   let qty21 = false;
   let declaredLines: { n: number; s: EdifactSegment } | null = null;

@@ -2,6 +2,7 @@
 // optional and honoured wherever an interchange starts; the release character escapes
 // separators, also across chunk boundaries; the character set comes from UNB 0001.
 import { countLf, decodeUtf8Strict, hasHighBytes, isWs, skipBom, stripLineBreaks } from './bytes';
+import { TextDecoder } from 'node:util';
 import type { TokenProblem } from './x12-tokenizer';
 
 export interface EdifactDelimiters {
@@ -14,7 +15,7 @@ export interface EdifactDelimiters {
   segment: string;
 }
 
-export const DEFAULT_EDIFACT_DELIMITERS: EdifactDelimiters = { component: ':', element: '+', decimal: '.', release: '?', repetition: '*', segment: "'" };
+export const DEFAULT_EDIFACT_DELIMITERS: EdifactDelimiters = { component: ':', element: '+', decimal: '.', release: '?', repetition: null, segment: "'" };
 
 export interface EdifactSegment {
   tag: string;

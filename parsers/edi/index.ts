@@ -1,8 +1,14 @@
-// Placeholder until the EDI (X12/EDIFACT) reader lands: the document is kept and reported, never dropped.
-import { problem } from '../../domain/order';
+// The EDI channel's parser: X12 850 and EDIFACT ORDERS → drafts, envelope and syntax problems
+// each saying where. Acknowledgments are built by readInterchange for the EDI endpoint and the
+// folder watcher; extraction only needs the orders.
 import type { Parser } from '../types';
+import { readInterchange } from './interchange';
 
-export const parseEdi: Parser = async (_bytes, ctx) => ({
-  drafts: [],
-  problems: [problem('UNSUPPORTED_FORMAT', `${ctx.meta.fileName}: EDI (X12/EDIFACT) documents cannot be read yet`, 'error', ctx.meta.fileName)],
-});
+export const parseEdi: Parser = async (bytes, ctx) => {
+  const received = new Date(ctx.meta.receivedAt);
+  const r = readInterchange(bytes, Number.isNaN(received.getTime()) ? {} : { now: received });
+  return { drafts: r.orders, problems: r.problems };
+};
+
+export { readInterchange, createInterchangeReader, detectStandard } from './interchange';
+export type { Ack, InterchangeResult, PartnerAckPolicy, ReadOptions } from './interchange';

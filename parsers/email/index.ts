@@ -1,8 +1,228 @@
-// Placeholder until the email reader lands: the document is kept and reported, never dropped.
-import { problem } from '../../domain/order';
-import type { Parser } from '../types';
+// An email → its orders: the order typed in the body (text or HTML), the orders inside its
+// attachments (each extracted by its own parser, with the email as context), and those of attached
+// or forwarded messages. Who the customer is comes from the sender, or, when the sender is one of
+// us or a fax gateway, from the forwarded author or the caller's fax number.
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { foldName, type MasterData } from '../../domain/masterdata';
+import { problem, type DocumentResult, type Problem } from '../../domain/order';
+import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
+import { sniff } from '../sniff';
+import { findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText } from '../text/index';
+import type { ParseContext, Parser } from '../types';
+import { detectFaxGateway, type FaxGateway } from './fax';
+import { htmlToText } from './html';
+import { cutAttachedMessages } from './mime';
+import { splitSegments, type Segment } from './segments';
 
-export const parseEmail: Parser = async (_bytes, ctx) => ({
-  drafts: [],
-  problems: [problem('UNSUPPORTED_FORMAT', `${ctx.meta.fileName}: email documents cannot be read yet`, 'error', ctx.meta.fileName)],
-});
+const FREEMAIL = /^(?:gmail\.com|googlemail\.com|hotmail\.[a-z.]+|outlook\.[a-z.]+|live\.[a-z.]+|yahoo\.[a-z.]+|orange\.fr|wanadoo\.fr|free\.fr|sfr\.fr|neuf\.fr|laposte\.net|bbox\.fr|icloud\.com|gmx\.[a-z.]+|aol\.com)$/i;
+const NESTED_KINDS = new Set(['pdf', 'tiff', 'png', 'jpeg', 'x12', 'edifact', 'api-json', 'email']);
+const EXTENSIONS: Record<string, string> = { pdf: 'pdf', tiff: 'tif', png: 'png', jpeg: 'jpg', x12: 'x12', edifact: 'edi', 'api-json': 'json', email: 'eml', text: 'txt' };
+
+function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
+  if (!a) return [];
+  return (Array.isArray(a) ? a : [a]).flatMap((o) => o.value.map((v) => (v.address ?? '').toLowerCase())).filter(Boolean);
+}
+
+function domainOf(address: string): string {
+  return address.split('@').pop()?.toLowerCase() ?? '';
+}
+
+/**
+ * Our own mail domains: those the channel names (mailbox, ourDomains), and the recipients' domains
+ * that are neither a known customer's nor a public mailbox (the message was sent to us), plus any
+ * domain spelling our company name ("fixations-rhone-alpes.fr").
+ */
+function ourDomains(md: MasterData, mail: ParsedMail, context: Record<string, string>): string[] {
+  const set = new Set<string>();
+  for (const d of (context.ourDomains ?? '').split(',')) if (d.trim()) set.add(d.trim().toLowerCase());
+  if (context.mailbox?.includes('@')) set.add(domainOf(context.mailbox));
+  const slug = foldName(md.company.name).replace(/ /g, '');
+  const all = [...addresses(mail.to), ...addresses(mail.cc), ...addresses(mail.from), ...addresses(mail.replyTo)];
+  for (const a of all) {
+    const d = domainOf(a);
+    const label = d.split('.').slice(0, -1).join('').replace(/[^a-z0-9]/g, '');
+    if (slug.length >= 6 && (label === slug || (label.length >= 6 && slug.startsWith(label)))) set.add(d);
+  }
+  for (const a of addresses(mail.to)) {
+    const d = domainOf(a);
+    if (d && !FREEMAIL.test(d) && !md.customerByEmail(a) && !set.has(d) && !addresses(mail.from).some((f) => domainOf(f) === d)) set.add(d);
+  }
+  return [...set];
+}
+
+interface BodyReading {
+  body: string;
+  segments: Segment[];
+  orderSegment: Segment | null;
+  score: number;
+}
+
+function readBody(body: string, md: MasterData, isOursSegment: (s: Segment) => boolean): BodyReading {
+  const segments = splitSegments(body);
+  let orderSegment: Segment | null = null;
+  let score = 0;
+  for (const s of segments) {
+    if (isOursSegment(s)) continue;
+    const lines = parseOrderLines(s.text, md);
+    const sc = lines.reduce((n, l) => n + (l.sku || l.customerPartNumber || l.ean ? 1 : 0) + (l.quantity !== null ? 1 : 0), 0);
+    if (sc > 0) {
+      orderSegment = s;
+      score = sc;
+      break;
+    }
+  }
+  return { body, segments, orderSegment, score };
+}
+
+/** Phone numbers standing next to our own name, VAT or SIRET (a quoted signature) are ours. */
+function ourPhonesIn(text: string, md: MasterData): string[] {
+  const lines = text.split('\n');
+  const marks = [md.company.vatNumber, md.company.siret.slice(0, 9), md.company.name.split(' ')[0] ?? ''].filter((m) => m.length >= 5);
+  const folded = lines.map((l) => l.replace(/[\s.]/g, '').toLowerCase());
+  const out: string[] = [];
+  lines.forEach((_, i) => {
+    if (!marks.some((m) => folded[i]!.includes(m.replace(/[\s.]/g, '').toLowerCase()))) return;
+    for (let k = Math.max(0, i - 2); k <= Math.min(lines.length - 1, i + 3); k++) {
+      for (const m of (lines[k] ?? '').matchAll(/\+?\d[\d\s.()-]{7,18}\d/g)) out.push(m[0]);
+    }
+  });
+  return out;
+}
+
+function decodeText(b: Buffer): string {
+  const utf8 = b.toString('utf8');
+  // No charset on a text attachment: Windows software writes Latin-1, which is invalid UTF-8.
+  return utf8.includes('\uFFFD') ? b.toString('latin1') : utf8;
+}
+
+export const parseEmail: Parser = async (bytes, ctx) => {
+  const md = ctx.masterData;
+  const name = ctx.meta.fileName;
+  const problems: Problem[] = [];
+  const { rest, messages } = cutAttachedMessages(bytes);
+  let mail: ParsedMail;
+  try {
+    mail = await simpleParser(rest, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  } catch (e) {
+    return { drafts: [], problems: [problem('EMAIL_UNREADABLE', `${name}: the message could not be decoded (${(e as Error).message})`, 'error', name)] };
+  }
+
+  const sender = mail.from?.value[0];
+  const fromAddress = (sender?.address ?? '').toLowerCase();
+  const fromName = sender?.name ?? '';
+  const subject = mail.subject ?? '';
+  const domains = ourDomains(md, mail, ctx.meta.context);
+  const isOurAddress = (a: string | null) => !!a && domains.some((d) => domainOf(a) === d || domainOf(a).endsWith(`.${d}`));
+
+  const plain = mail.text ?? '';
+  const htmlBody = typeof mail.html === 'string' ? htmlToText(mail.html) : '';
+  const attachments = mail.attachments.filter((a) => a.content?.length);
+  const kinds = attachments.map((a) => sniff(a.content));
+  const gateway: FaxGateway | null = detectFaxGateway({
+    fromAddress,
+    fromName,
+    subject,
+    text: plain || htmlBody,
+    hasFaxImage: kinds.some((k) => k === 'tiff' || k === 'pdf' || k === 'png' || k === 'jpeg'),
+  });
+  const senderIsCustomerSide = !isOurAddress(fromAddress) && !gateway;
+  const isOursSegment = (s: Segment) => (s.author ? isOurAddress(s.author) : s.kind === 'top' && !senderIsCustomerSide && !gateway);
+
+  const readings = [plain, htmlBody].filter((b) => b.trim()).map((b) => readBody(b, md, isOursSegment));
+  const best = readings.reduce<BodyReading | null>((a, r) => (!a || r.score > a.score ? r : a), null);
+  const segments = best?.segments ?? [];
+  const notOurs = segments.filter((s) => !isOursSegment(s));
+  const ourText = segments.filter(isOursSegment).map((s) => s.text).join('\n');
+  const allText = segments.map((s) => s.text).join('\n');
+  const ourPhones = [...ourPhonesIn(allText, md), ...(ourText ? Object.values(findCustomerEvidence(ourText, md)).filter((v): v is string => typeof v === 'string' && /\d{6}/.test(v.replace(/\D/g, ''))) : [])];
+
+  // The customer's address: the sender's, else (a forward by one of us) the forwarded author's.
+  const customerEmail = senderIsCustomerSide ? fromAddress : (best?.orderSegment?.author && !isOurAddress(best.orderSegment.author) ? best.orderSegment.author : (notOurs.find((s) => s.author)?.author ?? null));
+  const textEvidence = findCustomerEvidence(notOurs.map((s) => s.text).join('\n'), md, { ourDomains: domains, ourPhones });
+  const channelEvidence: CustomerEvidence = { ...(customerEmail ? { email: customerEmail } : {}), ...(gateway?.fax ? { fax: gateway.fax } : {}) };
+  const customer: CustomerEvidence = { ...textEvidence, ...channelEvidence };
+
+  const signals: string[] = [];
+  if (mail.inReplyTo) signals.push(`reply to ${mail.inReplyTo}`);
+  if (/^\s*(?:tr|fwd?|wg|transf)\s*:/i.test(subject) || (best?.orderSegment && best.orderSegment.kind === 'forward')) signals.push(`forwarded by ${fromAddress || 'unknown sender'}`);
+  if (gateway) signals.push(`fax-to-email gateway (${gateway.style}${gateway.fax ? `, caller ${gateway.fax}` : ', caller withheld'})`);
+  const ref = validDate(ctx.meta.receivedAt) ?? mail.date ?? new Date();
+
+  const drafts: DraftOrder[] = [];
+  const orderSegment = best?.orderSegment ?? null;
+  if (orderSegment) {
+    const r = readOrderText(orderSegment.text, md, {
+      parser: 'email-body',
+      location: orderSegment.kind === 'top' ? 'body' : `body, ${orderSegment.kind === 'forward' ? 'forwarded' : 'quoted'} message${orderSegment.author ? ` from ${orderSegment.author}` : ''}`,
+      ref,
+      customer,
+      subject: orderSegment.subject && orderSegment.subject !== subject ? `${subject}\n${orderSegment.subject}` : subject,
+      signals,
+      ourDomains: domains,
+      ourPhones,
+    });
+    drafts.push(r.draft);
+  } else {
+    // A cancellation needs no lines: "Merci d'annuler notre commande 4500123".
+    const top = notOurs.map((s) => s.text).join('\n');
+    const purpose = findPurpose(`${subject}\n${top}`);
+    const po = findPoNumber(subject) ?? findPoNumber(top);
+    if (purpose === 'cancel' && po) {
+      drafts.push({ poNumber: po.value, purpose: 'cancel', customer, lines: [], provenance: { parser: 'email-body', location: 'body', signals } });
+    }
+  }
+
+  // Attachments, recognised by their bytes; the email is their context.
+  const context: Record<string, string> = { subject, ourDomains: domains.join(',') };
+  if (customerEmail) context.sender = customerEmail;
+  if (gateway?.fax) context.fax = gateway.fax;
+  if (mail.messageId) context.messageId = mail.messageId;
+  const resolved: DocumentResult[] = [];
+  for (const [i, a] of attachments.entries()) {
+    const kind = kinds[i]!;
+    const fileName = a.filename ?? `piece-jointe-${i + 1}.${EXTENSIONS[kind] ?? 'bin'}`;
+    const image = kind === 'png' || kind === 'jpeg';
+    // Logos in signatures are inline images; a fax gateway's page images are the order itself.
+    if (image && !gateway && (a.related || a.contentDisposition === 'inline' || a.content.length < 20_000)) continue;
+    if (NESTED_KINDS.has(kind)) {
+      resolved.push(await nested(ctx, a.content, fileName, context, problems));
+    } else if (kind === 'text') {
+      const text = decodeText(a.content);
+      if (parseOrderLines(text, md).length) {
+        const r = readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref, customer, subject, signals, ourDomains: domains, ourPhones });
+        drafts.push(r.draft);
+      }
+    } else if (!a.related) {
+      problems.push(problem('ATTACHMENT_NOT_READ', `${name}: attachment "${fileName}" (${a.contentType}) is not an order format Aiguillage reads (EDI, PDF, image, order JSON, text); an agent must open it`, 'warning', `${name} / ${fileName}`));
+    }
+  }
+  for (const [i, m] of messages.entries()) {
+    resolved.push(await nested(ctx, m.bytes, m.fileName ?? `message-joint-${i + 1}.eml`, context, problems));
+  }
+
+  const attachmentOrders = resolved.flatMap((r) => r.orders);
+  // The body often repeats what the attached order says ("ci-joint notre commande 4500…"): keep one.
+  const kept = drafts.filter((d) => d.provenance.parser !== 'email-body' || !attachmentOrders.some((o) => (d.poNumber && o.poNumber === d.poNumber) || sameLines(d, o.lines)));
+  if (kept.length === 0 && attachmentOrders.length === 0) {
+    const po = findPoNumber(subject) ?? findPoNumber(notOurs.map((s) => s.text).join('\n'));
+    const what = attachments.length + messages.length ? `neither the body nor its ${attachments.length + messages.length} attachment(s)` : 'the body holds no order lines and there is no attachment';
+    problems.push(problem('EMAIL_NO_ORDER', `${name}: no order found in the message "${subject}" from ${fromAddress || 'an unknown sender'} (${what}${po ? `; it mentions order ${po.value}, perhaps an attachment was forgotten` : ''})`, 'error', name));
+  }
+  return { drafts: kept, problems, resolved };
+};
+
+async function nested(ctx: ParseContext, bytes: Buffer, fileName: string, context: Record<string, string>, problems: Problem[]): Promise<DocumentResult> {
+  const r = await ctx.extractNested(bytes, fileName, context);
+  if (r.orders.length === 0 && r.problems.length === 0) problems.push(problem('ATTACHMENT_EMPTY', `${ctx.meta.fileName}: attachment "${fileName}" holds no order`, 'info', `${ctx.meta.fileName} / ${fileName}`));
+  return r;
+}
+
+function sameLines(d: DraftOrder, lines: { sku: string | null; quantity: number | null }[]): boolean {
+  if (!d.lines.length || d.lines.length !== lines.length) return false;
+  return d.lines.every((l) => lines.some((o) => o.quantity === l.quantity && (o.sku === l.sku || o.sku === l.customerPartNumber)));
+}
+
+function validDate(iso: string): Date | null {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}

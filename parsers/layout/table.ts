@@ -168,6 +168,7 @@ function mergeHeaderContinuation(columns: Column[], line: TextLine): boolean {
   return true;
 }
 
+const RULE_RE = /^[\s\-=_.*+|]+$/;
 const TOTAL_RE = /^(sous total|total|totaux|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale)\b/;
 const FOOTER_RE = /\b(page|pg|p\.)\s*\d+\s*(\/|sur|of|de)\s*\d+\b|^\s*page\s+\d+\s*$|^\s*\d+\s*\/\s*\d+\s*$|^\s*\.\/\.\s*$/i;
 const FOOTER_WORDS_RE = /^(suite (page|au verso|page suivante)|continued|a suivre|voir page suivante)/;
@@ -179,26 +180,48 @@ export function isFooterLine(line: TextLine): boolean {
   return FOOTER_RE.test(line.text) || FOOTER_WORDS_RE.test(fold(line.text));
 }
 
-/** Column of a word: the header whose span it overlaps most, else the one whose gap-midpoint zone holds its centre. */
-function columnOf(columns: Column[], w: PositionedWord): number {
-  let best = -1;
-  let bestOverlap = 0;
-  columns.forEach((c, i) => {
-    const o = Math.min(c.x1, w.x1) - Math.max(c.x0, w.x0);
-    if (o > bestOverlap) {
-      bestOverlap = o;
-      best = i;
+/**
+ * Where one column ends and the next begins. Text columns run right of their label and numbers
+ * run left of theirs, so the cut is the x in the gap between two labels that the fewest words of
+ * the rows below cross (the white gutter), at the middle of the widest such run.
+ */
+export function cutColumns(columns: Column[], rows: TextLine[]): number[] {
+  const words = rows.flatMap((l) => l.words);
+  const cuts: number[] = [];
+  for (let i = 0; i + 1 < columns.length; i++) {
+    const a = columns[i]!.x1;
+    const b = columns[i + 1]!.x0;
+    if (b <= a || words.length === 0) {
+      cuts.push((a + b) / 2);
+      continue;
     }
-  });
-  // A word that overlaps two headers (wide right-aligned number) goes where most of it lies.
-  if (best >= 0 && bestOverlap >= 0.5 * Math.min(w.x1 - w.x0, columns[best]!.x1 - columns[best]!.x0)) return best;
-  const cx = (w.x0 + w.x1) / 2;
-  for (let i = 0; i < columns.length; i++) {
-    const right = columns[i + 1];
-    const boundary = right ? (columns[i]!.x1 + right.x0) / 2 : Infinity;
-    if (cx < boundary) return i;
+    const steps = Math.max(2, Math.min(200, Math.ceil(b - a)));
+    let best = Infinity;
+    let run: { start: number; len: number } = { start: 0, len: 0 };
+    let bestRun = { start: 0, len: 0 };
+    for (let k = 0; k <= steps; k++) {
+      const x = a + ((b - a) * k) / steps;
+      const crossing = words.filter((w) => w.x0 < x && w.x1 > x).length;
+      if (crossing < best) {
+        best = crossing;
+        run = { start: k, len: 1 };
+        bestRun = run;
+      } else if (crossing === best) {
+        run = run.start + run.len === k ? { start: run.start, len: run.len + 1 } : { start: k, len: 1 };
+        if (run.len > bestRun.len) bestRun = run;
+      }
+    }
+    cuts.push(a + ((b - a) * (bestRun.start + (bestRun.len - 1) / 2)) / steps);
   }
-  return columns.length - 1;
+  return cuts;
+}
+
+/** Column of a word: the one whose cuts hold the word's centre. */
+function columnOf(cuts: number[], w: PositionedWord): number {
+  const cx = (w.x0 + w.x1) / 2;
+  let i = 0;
+  while (i < cuts.length && cx >= cuts[i]!) i++;
+  return i;
 }
 
 interface RowDraft {
@@ -231,6 +254,17 @@ function finishRow(columns: Column[], d: RowDraft, index: number): TableRow {
   return { page: d.page, index, y0: d.y0, y1: d.y1, cells, lineCount: d.lines.length, text: d.lines.map((l) => l.text).join(' / ') };
 }
 
+/** The lines under a header up to the totals, the footer or the next header: the rows to cut columns from. */
+function bodyLines(lines: TextLine[], from: number): TextLine[] {
+  const out: TextLine[] = [];
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (isTotalLine(l) || isFooterLine(l) || detectHeader(l)) break;
+    if (!RULE_RE.test(l.text)) out.push(l);
+  }
+  return out;
+}
+
 export interface TableExtraction {
   table: Table | null;
   /** Every line outside the table (letterhead, addresses, header fields, notes), page by page. */
@@ -247,6 +281,7 @@ export function extractTable(pages: PageWords[]): TableExtraction {
   const all: TextLine[] = [];
   const outside: TextLine[] = [];
   let columns: Column[] | null = null;
+  let cuts: number[] = [];
   const headerPages: number[] = [];
   const totalLines: TextLine[] = [];
   const rows: TableRow[] = [];
@@ -279,13 +314,16 @@ export function extractTable(pages: PageWords[]): TableExtraction {
         inTable = true;
         ended = false;
         const next = lines[li + 1];
-        if (next && next.y0 - line.y1 < (line.y1 - line.y0) * 0.8 && mergeHeaderContinuation(columns, next)) li++;
+        if (next && !RULE_RE.test(next.text) && next.y0 - line.y1 < (line.y1 - line.y0) * 0.8 && mergeHeaderContinuation(columns, next)) li++;
+        cuts = cutColumns(columns, bodyLines(lines, li + 1));
         continue;
       }
       if (!columns || ended) {
         outside.push(line);
         continue;
       }
+      // Rules drawn with characters ("-----", "=====") separate, they do not belong to a row.
+      if (RULE_RE.test(line.text)) continue;
       // A page without a repeated header continues the table only with rows that look like rows.
       if (isFooterLine(line)) {
         flush();
@@ -301,7 +339,7 @@ export function extractTable(pages: PageWords[]): TableExtraction {
         continue;
       }
       const perColumn: PositionedWord[][] = columns.map(() => []);
-      for (const w of line.words) perColumn[columnOf(columns, w)]!.push(w);
+      for (const w of line.words) perColumn[columnOf(cuts, w)]!.push(w);
       const anchor = isAnchor(columns, perColumn);
       if (!inTable) {
         // Continuation page without repeated header: require a full-looking row.

@@ -65,7 +65,10 @@ export async function describePages(bytes: Buffer): Promise<PageInfo[]> {
     if (!meta.width || !meta.height) throw new ImageError('IMAGE_UNREADABLE', 'the image has no width or height');
     // EXIF orientation 5–8 swaps width and height once applied.
     const swap = (meta.orientation ?? 1) >= 5;
-    const dpi = meta.density && meta.density > 1 ? meta.density : null;
+    // 72 and 96 dpi are software defaults, not scan settings: a density that makes the page wider
+    // than a tabloid sheet or narrower than a receipt is ignored.
+    const inches = meta.density ? (swap ? meta.height : meta.width) / meta.density : 0;
+    const dpi = meta.density && inches >= 3 && inches <= 12 ? meta.density : null;
     pages = [{ index: 0, width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height, xDpi: dpi, yDpi: dpi, isTiff: false }];
   }
   for (const p of pages) {

@@ -42,13 +42,20 @@ export function readFaxHeader(lines: TextLine[]): FaxHeader | null {
   return null;
 }
 
+// OCR glues the short words of a totals line ("TotalHT"); the table reader needs them apart.
+const GLUED = /^(total|montant|prix|net)(ht|ttc|h\.t\.?)$/i;
+
 /** Pipes and brackets from ruled tables and dirty glass are not text. */
 export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
   for (const w of words) {
     const text = w.text.replace(/^[|[\]{}]+|[|[\]{}]+$/g, '').replace(/[“”„]/g, '"');
     if (!/[\p{L}\p{N}€%°]/u.test(text)) continue;
-    out.push({ ...w, text });
+    const glued = GLUED.exec(text);
+    if (glued) {
+      const cut = w.x0 + ((w.x1 - w.x0) * glued[1]!.length) / text.length;
+      out.push({ ...w, text: glued[1]!, x1: cut }, { ...w, text: glued[2]!, x0: cut });
+    } else out.push({ ...w, text });
   }
   return out;
 }
@@ -107,10 +114,11 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const firstTablePage = table.headerPages[0] ?? table.rows[0]!.page;
   for (let p = 1; p < firstTablePage; p++) signals.push(`cover page ${p} skipped`);
 
-  // Header fields: every line outside the table except the machine's own header line.
+  // Header fields: every line outside the table except the machine's own header line. A wide gap
+  // separates blocks printed side by side ("N° de commande : …      Date : …"): one line each.
   const headerText = outside
     .filter((l) => !isMachineLine(l))
-    .map((l) => l.text)
+    .flatMap((l) => l.text.split(/\s{3,}/))
     .join('\n');
 
   const channelEvidence: CustomerEvidence = {};
@@ -171,8 +179,9 @@ function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData
   const where = `page ${row.page}, row ${row.index}`;
   const refCell = row.cells.reference ?? row.cells.customerReference;
   const qtyCell = row.cells.quantity;
-  // A row with neither a reference nor a quantity is a remark printed inside the table.
-  if (!refCell && !qtyCell) return null;
+  // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
+  // real line lost that way would still show in the total check.
+  if (!/\d/.test(row.text)) return null;
   const doubts: string[] = [];
 
   let sku: string | null = null;

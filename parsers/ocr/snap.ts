@@ -111,7 +111,9 @@ export function snapReference(read: string, ocrConfidence: number, candidates: R
   const rivals = scored.filter((s) => s !== best && s.c.sku !== best.c.sku && s.d <= best.d + 0.5).map((s) => s.c);
   const len = Math.max(3, canon(best.c.value).length);
   if (best.d === 0) {
-    const confidence = rivals.length === 0 ? Math.max(ocrConfidence, 0.9) : Math.max(ocrConfidence, 0.75);
+    // A misread rarely lands exactly on another valid code, so the catalog vouches for a good
+    // reading; a very faint one stays just above review until a price or an amount confirms it.
+    const confidence = rivals.length > 0 ? Math.max(ocrConfidence, 0.75) : ocrConfidence >= 0.5 ? Math.max(ocrConfidence, 0.9) : 0.72;
     return { value: best.c.sku, confidence: round2(Math.min(0.99, confidence)), doubt: null, candidate: best.c, distance: 0, rivals };
   }
   const kind = best.c.kind === 'sku' ? 'SKU' : 'customer reference';

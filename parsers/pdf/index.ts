@@ -1,8 +1,38 @@
-// Placeholder until the PDF reader lands: the document is kept and reported, never dropped.
-import { problem } from '../../domain/order';
+// PDF orders: text PDFs are read from pdf.js text positions (rows rebuilt by parsers/layout), scanned
+// pages (no text, one image) go to OCR. A damaged, encrypted or empty PDF is a clear problem, never a crash.
+import { problem, type Problem } from '../../domain/order';
+import type { DraftOrder } from '../../domain/resolve';
+import { readOrder } from '../layout/order';
 import type { Parser } from '../types';
+import { readPdfPages, PdfError, type PdfPage } from './read';
+import { ocrScannedPages } from './scanned';
 
-export const parsePdf: Parser = async (_bytes, ctx) => ({
-  drafts: [],
-  problems: [problem('UNSUPPORTED_FORMAT', `${ctx.meta.fileName}: PDF documents cannot be read yet`, 'error', ctx.meta.fileName)],
-});
+export const parsePdf: Parser = async (bytes, ctx) => {
+  const name = ctx.meta.fileName;
+  let pages: PdfPage[];
+  try {
+    pages = await readPdfPages(bytes);
+  } catch (e) {
+    const err = e instanceof PdfError ? e : new PdfError('PDF_UNREADABLE', (e as Error).message);
+    return { drafts: [], problems: [problem(err.code, `${name}: ${err.message}`, 'error', name)] };
+  }
+  const problems: Problem[] = [];
+  const drafts: DraftOrder[] = [];
+  const ref = new Date(ctx.meta.receivedAt);
+  const refDate = Number.isNaN(ref.getTime()) ? undefined : ref;
+
+  const textPages = pages.filter((p) => !p.imageOnly && p.textItems > 0);
+  const scanned = pages.filter((p) => p.imageOnly);
+  if (textPages.length) {
+    const r = readOrder(textPages, ctx.masterData, { parser: 'pdf-text', location: `${name} p.${textPages.map((p) => p.page).join(',')}`, ...(refDate ? { ref: refDate } : {}) });
+    problems.push(...r.problems.map((p) => ({ ...p, where: p.where ? `${name}: ${p.where}` : name })));
+    if (r.draft) drafts.push(r.draft);
+  }
+  if (scanned.length) {
+    const o = await ocrScannedPages(bytes, scanned, ctx);
+    problems.push(...o.problems);
+    drafts.push(...o.drafts);
+  }
+  if (!textPages.length && !scanned.length) problems.push(problem('PDF_EMPTY', `${name}: the PDF has neither text nor a scanned image on any page`, 'error', name));
+  return { drafts, problems };
+};

@@ -33,13 +33,14 @@ export interface PdfReadOptions {
 // The few pdf.js shapes we use (pdf-parse does not re-export pdf.js types).
 interface TextItem {
   str: string;
+  fontName: string;
   transform: number[];
   width: number;
   height: number;
 }
 interface PdfJsPage {
   getViewport(p: { scale: number }): { width: number; height: number; convertToViewportPoint(x: number, y: number): number[] };
-  getTextContent(): Promise<{ items: (TextItem | { type: string })[] }>;
+  getTextContent(): Promise<{ items: (TextItem | { type: string })[]; styles: Record<string, { fontFamily: string }> }>;
   getOperatorList(): Promise<{ fnArray: number[] }>;
   cleanup(): void;
 }
@@ -52,13 +53,14 @@ interface PdfJsDocument {
 const IMAGE_OPS = new Set([83, 84, 85, 86, 87, 88]);
 
 /**
- * One text item ("Vis inox A2 4x40", or a whole AS/400 line) → words, placed in proportion to their
- * characters: exact for monospace printouts, close enough for a proportional cell.
+ * One text item → words placed in proportion to their characters. A monospace item (an AS/400 line)
+ * is cut at every space, exactly; a proportional one only at runs of spaces, because a per-character
+ * estimate would push the end of a long designation into the next column.
  */
-export function splitItem(text: string, x0: number, y0: number, x1: number, y1: number): PositionedWord[] {
+export function splitItem(text: string, x0: number, y0: number, x1: number, y1: number, monospace: boolean): PositionedWord[] {
   const out: PositionedWord[] = [];
   const perChar = text.length ? (x1 - x0) / text.length : 0;
-  const re = /\S+/g;
+  const re = monospace ? /\S+/g : /\S+(?: \S+)*/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     out.push({ text: m[0], x0: x0 + m.index * perChar, x1: x0 + (m.index + m[0].length) * perChar, y0, y1 });
   }
@@ -110,7 +112,8 @@ export async function readPdfPages(bytes: Buffer, opts: PdfReadOptions = {}): Pr
             const [, , , d, e, f] = it.transform as [number, number, number, number, number, number];
             const h = Math.abs(it.height || d) || 1;
             const [x, yb] = vp.convertToViewportPoint(e, f) as [number, number];
-            words.push(...splitItem(it.str, x, yb - 0.8 * h, x + it.width, yb + 0.2 * h));
+            const mono = content.styles[it.fontName]?.fontFamily === 'monospace';
+            words.push(...splitItem(it.str, x, yb - 0.8 * h, x + it.width, yb + 0.2 * h, mono));
           }
           let imageOnly = false;
           if (textItems === 0) {

@@ -1,0 +1,83 @@
+// A message body cut into who-wrote-what: the new text on top, then each forwarded or quoted message
+// with its author when the header block or the "a écrit :" line names one. This is how a forward
+// from our own sales rep still finds the customer, and how our signature quoted in a customer's
+// reply is never read as the customer's.
+
+export interface Segment {
+  /** Email address of the segment's author, when written in its header or attribution line. */
+  author: string | null;
+  subject: string | null;
+  /** 'top' is the message's own text; the others are what it forwards or quotes. */
+  kind: 'top' | 'forward' | 'reply';
+  /** Text with quote markers removed. */
+  text: string;
+}
+
+const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée])\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*:?\s*$|^\s*begin\s+forwarded\s+message\s*:?\s*$/i;
+const HEADER_FIELD = /^\s*\*?(de|from|envoy[ée]|sent|date|[àa]|to|cc|objet|subject|r[ée]pondre\s+[àa]|reply-to)\s*\*?\s*:\s*(.*)$/i;
+const ATTRIBUTION_START = /^\s*(?:le\s|on\s|el\s|am\s)/i;
+const ATTRIBUTION_END = /(?:a\s+[ée]crit|wrote|schrieb|escribió)\s*:\s*$/i;
+const EMAIL = /[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+
+function quoteDepth(line: string): { depth: number; content: string } {
+  const m = /^((?:[ \t]*>)*)[ \t]?(.*)$/.exec(line)!;
+  return { depth: (m[1] ?? '').split('>').length - 1, content: m[2] ?? '' };
+}
+
+export function splitSegments(body: string): Segment[] {
+  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  const segments: Segment[] = [{ author: null, subject: null, kind: 'top', text: '' }];
+  let cur = segments[0]!;
+  let prevDepth = 0;
+  const start = (kind: Segment['kind'], author: string | null = null) => {
+    cur = { author, subject: null, kind, text: '' };
+    segments.push(cur);
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const { depth, content } = quoteDepth(lines[i] ?? '');
+    const next = (k: number) => quoteDepth(lines[i + k] ?? '').content;
+
+    if (FORWARD_SEP.test(content)) {
+      start('forward');
+      prevDepth = depth;
+      continue;
+    }
+    // An Outlook/Gmail header block: "De :" with "Objet :"/"Envoyé :" just below.
+    const field = HEADER_FIELD.exec(content);
+    if (field && /^(de|from)$/i.test(field[1] ?? '')) {
+      const below = [1, 2, 3, 4, 5].map(next);
+      if (below.some((l) => /^\s*\*?(envoy[ée]|sent|date|objet|subject|[àa]|to)\s*\*?\s*:/i.test(l))) {
+        if (cur.kind === 'top' || cur.text.trim() || cur.author) start('forward');
+        cur.author = EMAIL.exec(field[2] ?? '')?.[0]?.toLowerCase() ?? null;
+        let k = i + 1;
+        for (; k < lines.length; k++) {
+          const f = HEADER_FIELD.exec(quoteDepth(lines[k] ?? '').content);
+          if (!f) break;
+          if (/^(objet|subject)$/i.test(f[1] ?? '')) cur.subject = (f[2] ?? '').trim();
+        }
+        i = k - 1;
+        prevDepth = depth;
+        continue;
+      }
+    }
+    // "Le lun. 23 nov. 2026 à 09:12, Jean Martin <j.martin@…> a écrit :" (Gmail wraps it over two lines).
+    if (ATTRIBUTION_START.test(content)) {
+      const joined = [content, next(1), next(2)];
+      for (let k = 0; k < 3; k++) {
+        const text = joined.slice(0, k + 1).join(' ');
+        if (ATTRIBUTION_END.test(text) && text.length < 300) {
+          start('reply', EMAIL.exec(text)?.[0]?.toLowerCase() ?? null);
+          i += k;
+          prevDepth = depth + 1;
+          break;
+        }
+      }
+      if (cur.kind === 'reply' && cur.text === '' && prevDepth === depth + 1) continue;
+    }
+    if (depth > prevDepth && cur.text.trim()) start('reply');
+    prevDepth = depth;
+    cur.text += `${content}\n`;
+  }
+  return segments.filter((s, i) => i === 0 || s.text.trim() || s.author);
+}

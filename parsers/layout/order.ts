@@ -1,0 +1,202 @@
+// Positioned words of an order's pages → a draft order: the table rebuilt by table.ts, the header
+// fields read by parsers/text from the text outside the table (column by column), and the checks
+// a careful ADV agent makes: quantity × price = amount, the lines add up to the printed total,
+// prices near the list price. Every doubt lowers the line's confidence and says why.
+import type { MasterData } from '../../domain/masterdata';
+import { problem, type Problem } from '../../domain/order';
+import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
+import { classifyReference } from '../text/lines';
+import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
+import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo } from '../text/header';
+import { fold, extractTable, type TableExtraction } from './table';
+import { readingText } from './reading';
+import type { PageWords, Table, TableRow } from './types';
+
+export interface ReadOrderOptions {
+  /** Provenance parser name: 'pdf-text', 'ocr'. */
+  parser: string;
+  location?: string | null;
+  /** Receipt date: settles two-digit years. */
+  ref?: Date;
+  /** Channel evidence (fax sending number…), added to what the page says. */
+  customer?: CustomerEvidence;
+  /** Reads one row into a draft line; OCR plugs its catalog snapping here. Default: text-PDF reading. */
+  lineFromRow?: (row: TableRow, ctx: RowContext) => DraftLine | null;
+}
+
+export interface RowContext {
+  md: MasterData;
+  locale: NumberLocale;
+  customerId: string | null;
+  where: string;
+}
+
+export interface OrderReading {
+  draft: DraftOrder | null;
+  problems: Problem[];
+  extraction: TableExtraction;
+  /** The text outside the table, in reading order (what the header fields were read from). */
+  headerText: string;
+  locale: NumberLocale;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * 0.001);
+
+/** "Total HT   1 234,56 €" → 1234.56: the last amount printed on the line. */
+export function amountOnLine(text: string, locale: NumberLocale): number | null {
+  const m = /(\d[\d ., ']*\d|\d)\s*(?:€|EUR|euros?)?\s*$/i.exec(text.trim());
+  return m ? parseNumber(m[1]!, locale) : null;
+}
+
+/** The printed total before tax: "Total HT", "Subtotal", "Montant total HT" (not TVA, not TTC). */
+function printedTotal(table: Table, locale: NumberLocale): { value: number; text: string } | null {
+  for (const l of table.totalLines) {
+    const f = fold(l.text);
+    if (/ttc|tva|vat|report|reporter|forward/.test(f)) continue;
+    if (!/^(total ht|total net ht|montant total ht|montant ht|sous total|subtotal|sub total|total hors taxes|net ht|total)\b/.test(f)) continue;
+    const v = amountOnLine(l.text, locale);
+    if (v !== null) return { value: v, text: l.text };
+  }
+  return null;
+}
+
+/** French or English numbers: whichever makes more rows' quantity × price = amount (ties: the labels' language). */
+export function detectLocale(table: Table): NumberLocale {
+  const score = (loc: NumberLocale) =>
+    table.rows.filter((r) => {
+      const q = parseNumber(r.cells.quantity?.text, loc);
+      const p = parseNumber(r.cells.unitPrice?.text, loc);
+      const a = parseNumber(r.cells.amount?.text, loc);
+      return q !== null && p !== null && a !== null && close(q * p, a);
+    }).length;
+  const fr = score('fr');
+  const en = score('en');
+  if (fr !== en) return fr > en ? 'fr' : 'en';
+  const english = table.columns.some((c) => /^(qty|quantity|unit price|price|amount|description|item|uom)/.test(fold(c.label)));
+  return english ? 'en' : 'fr';
+}
+
+/** A text PDF row → draft line. Confidence is the cells' own (1 for text) lowered by each failed check. */
+export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | null {
+  const { md, locale, where } = ctx;
+  const c = row.cells;
+  const doubts: string[] = [];
+  let confidence = Math.min(1, ...Object.values(c).map((x) => x!.confidence));
+  const refText = c.reference?.text.split(' ')[0] ?? '';
+  const custText = c.customerReference?.text.split(' ')[0] ?? '';
+  const reading = refText ? classifyReference(refText, md) : null;
+  const custReading = custText ? classifyReference(custText, md) : null;
+  if (reading?.doubt) {
+    doubts.push(reading.doubt);
+    confidence = Math.min(confidence, 0.7);
+  }
+  const sku = reading?.sku ?? custReading?.sku ?? null;
+  // An unknown text in "Notre réf." is still the buyer's own reference: kept for the agent.
+  const unknownCust = custText && !custReading?.sku && !custReading?.customerPartNumber ? custText : null;
+  const customerPartNumber = custReading?.customerPartNumber ?? unknownCust ?? reading?.customerPartNumber ?? null;
+  const ean = (c.ean?.text.replace(/\s+/g, '') || reading?.ean) ?? null;
+
+  const qtyText = c.quantity?.text ?? '';
+  const quantity = parseNumber(qtyText, locale);
+  if (qtyText && quantity === null) {
+    doubts.push(`quantity "${qtyText}" could not be read`);
+    confidence = Math.min(confidence, 0.3);
+  }
+  const unitPrice = parseNumber(c.unitPrice?.text, locale);
+  const amount = parseNumber(c.amount?.text, locale);
+  if (quantity !== null && unitPrice !== null && amount !== null && !close(quantity * unitPrice, amount)) {
+    const per100 = close((quantity * unitPrice) / 100, amount);
+    doubts.push(per100 ? `${where}: the unit price seems to be per 100` : `${where}: quantity ${quantity} × unit price ${unitPrice} = ${round2(quantity * unitPrice)}, but the amount printed is ${amount}`);
+    confidence = Math.min(confidence, per100 ? 0.8 : 0.5);
+  }
+  const product = sku ? md.product(sku) : customerPartNumber && ctx.customerId ? md.product(md.skuForCustomerPart(ctx.customerId, customerPartNumber) ?? '') : undefined;
+  if (product?.listPrice && unitPrice !== null) {
+    const ratio = unitPrice / product.listPrice;
+    // Far from the list price: the reference may be another product than the buyer meant.
+    if (ratio > 1.6 || ratio < 0.4) {
+      doubts.push(`${where}: unit price ${unitPrice} is far from the list price ${product.listPrice} of ${product.sku}`);
+      confidence = Math.min(confidence, 0.6);
+    }
+  }
+  if (!sku && !customerPartNumber && !ean && quantity === null) return null;
+  const lineNo = parseNumber(c.lineNumber?.text, 'fr');
+  return {
+    lineNumber: lineNo !== null && Number.isInteger(lineNo) && lineNo > 0 ? lineNo : row.index,
+    sku,
+    customerPartNumber,
+    ean: ean && /^\d{8,14}$/.test(ean) ? ean : null,
+    description: c.description?.text ?? null,
+    quantity: quantity !== null && quantity > 0 ? quantity : null,
+    unit: normaliseUnit(c.unit?.text) ?? null,
+    unitPrice,
+    confidence: round2(confidence),
+    doubts,
+  };
+}
+
+/** The printed delivery address → the customer's known delivery address, so that it carries its code. */
+function matchShipTo(shipTo: NonNullable<DraftOrder['shipTo']>, customerId: string | null, md: MasterData): NonNullable<DraftOrder['shipTo']> {
+  if (!customerId || shipTo.usual || !shipTo.postalCode) return shipTo;
+  const candidates = md.addressesOf(customerId, 'delivery').filter((a) => a.postalCode === shipTo.postalCode);
+  const same = candidates.find((a) => (shipTo.street && fold(a.street) === fold(shipTo.street)) || (shipTo.name && fold(a.name) === fold(shipTo.name)));
+  return same ? { ...shipTo, code: same.code, gln: same.gln } : shipTo;
+}
+
+/** Pages of positioned words → one draft order (or none, with the reason). */
+export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOptions): OrderReading {
+  const problems: Problem[] = [];
+  const extraction = extractTable(pages);
+  const width = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
+  const headerText = readingText(extraction.outside, width);
+  const table = extraction.table;
+  const locale: NumberLocale = table ? detectLocale(table) : 'fr';
+
+  const evidence: CustomerEvidence = { ...findCustomerEvidence(headerText, md), ...(opts.customer ?? {}) };
+  const { customer } = identifyCustomer(evidence, md);
+  // Line by line as a fallback: a title word ("COMMANDE") right above "Commande n° …" can hide the number.
+  const po = findPoNumber(headerText) ?? headerText.split('\n').map((l) => findPoNumber(l)).find((x) => x) ?? null;
+
+  const lines: DraftLine[] = [];
+  const read = opts.lineFromRow ?? textLineFromRow;
+  for (const row of table?.rows ?? []) {
+    const where = `page ${row.page}, row ${row.index}`;
+    const line = read(row, { md, locale, customerId: customer?.id ?? null, where });
+    if (line) lines.push(line);
+    else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));
+  }
+  if (!table) problems.push(problem('NO_TABLE', 'no order table was found (no header row with Réf./Désignation/Qté or Item/Description/Qty)', 'error', 'page 1'));
+
+  let confidence = 1;
+  const total = table ? printedTotal(table, locale) : null;
+  if (table && total && lines.length) {
+    const amounts = table.rows.map((r) => parseNumber(r.cells.amount?.text, locale));
+    const sum = round2(amounts.every((a) => a !== null) ? amounts.reduce((s, a) => s + a!, 0) : lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0));
+    if (!close(sum, total.value)) {
+      // A line may be missing or misread: every line is in doubt until an agent checks the total.
+      confidence = 0.6;
+      problems.push(problem('TOTAL_MISMATCH', `the lines add up to ${sum} but the order's total reads ${total.value} ("${total.text}")`, 'warning', 'total'));
+      for (const l of lines) {
+        l.doubts = [...(l.doubts ?? []), `the lines add up to ${sum}, the printed total is ${total.value}`];
+        l.confidence = Math.min(l.confidence ?? 1, 0.6);
+      }
+    }
+  }
+
+  if (!po && lines.length === 0) return { draft: null, problems, extraction, headerText, locale };
+  let shipTo = findShipTo(headerText, md);
+  if (shipTo) shipTo = matchShipTo(shipTo, customer?.id ?? null, md);
+  const draft: DraftOrder = {
+    poNumber: po?.value ?? null,
+    orderDate: findOrderDate(headerText, opts.ref),
+    requestedDeliveryDate: findDeliveryDate(headerText, opts.ref),
+    purpose: findPurpose(headerText) ?? 'original',
+    currency: findCurrency(headerText),
+    customer: evidence,
+    lines,
+    confidence,
+    provenance: { parser: opts.parser, location: opts.location ?? null, signals: findCopySignals(headerText) },
+  };
+  if (shipTo) draft.shipTo = shipTo;
+  return { draft, problems, extraction, headerText, locale };
+}

@@ -1,0 +1,78 @@
+// Scanned pages inside a PDF (no text, one page-sized image): the embedded image is taken out at its
+// native resolution with Debian's pdfimages (poppler-utils) — rendering the page at 300 dpi read far
+// worse, and pdf.js garbles 1-bit images whose width is not a multiple of 8 — then handed to OCR.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { problem, type Problem } from '../../domain/order';
+import type { DraftOrder } from '../../domain/resolve';
+import type { ParseContext } from '../types';
+import { ocrImagePage, readImageOrder, type OcrPage } from '../ocr/index';
+import type { PdfPage } from './read';
+
+const run = promisify(execFile);
+
+export interface PageImage {
+  page: number;
+  /** PNG (pdfimages -png keeps 1-bit and greyscale as they are). */
+  image: Buffer;
+  xDpi: number | null;
+  yDpi: number | null;
+}
+
+/** The largest image of each listed page, with the resolution it is placed at. */
+export async function extractPageImages(bytes: Buffer, pages: number[]): Promise<PageImage[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'aiguillage-pdfimages-'));
+  try {
+    const pdf = join(dir, 'in.pdf');
+    await writeFile(pdf, bytes);
+    const out: PageImage[] = [];
+    for (const page of pages) {
+      const list = await run('pdfimages', ['-list', '-f', String(page), '-l', String(page), pdf], { timeout: 20_000 });
+      // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+      const rows = list.stdout.split('\n').slice(2).map((l) => l.trim().split(/\s+/)).filter((c) => c.length >= 14 && c[2] === 'image');
+      if (rows.length === 0) continue;
+      const biggest = rows.reduce((a, b) => (Number(a[3]) * Number(a[4]) >= Number(b[3]) * Number(b[4]) ? a : b));
+      const prefix = join(dir, `p${page}`);
+      await run('pdfimages', ['-png', '-f', String(page), '-l', String(page), pdf, prefix], { timeout: 20_000 });
+      const files = (await readdir(dir)).filter((f) => f.startsWith(`p${page}-`)).sort();
+      const file = files[Number(biggest[1])] ?? files[0];
+      if (!file) continue;
+      out.push({ page, image: await readFile(join(dir, file)), xDpi: Number(biggest[12]) || null, yDpi: Number(biggest[13]) || null });
+    }
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** OCR of the scanned pages (parsers/ocr), read as one order; each failure names its page. */
+export async function ocrScannedPages(bytes: Buffer, pages: PdfPage[], ctx: ParseContext): Promise<{ drafts: DraftOrder[]; problems: Problem[] }> {
+  const name = ctx.meta.fileName;
+  const problems: Problem[] = [];
+  let images: PageImage[];
+  try {
+    images = await extractPageImages(bytes, pages.map((p) => p.page));
+  } catch (e) {
+    const list = pages.map((p) => p.page).join(', ');
+    return { drafts: [], problems: [problem('PDF_IMAGE_UNREADABLE', `${name}: the scanned image of page(s) ${list} could not be taken out of the PDF (${(e as Error).message})`, 'error', `${name} p.${list}`)] };
+  }
+  const read = await Promise.all(
+    images.map(async (img): Promise<OcrPage | null> => {
+      try {
+        const r = await ocrImagePage(img.image, { page: img.page, ...(img.xDpi ? { xDpi: img.xDpi } : {}), ...(img.yDpi ? { yDpi: img.yDpi } : {}) });
+        return { page: img.page, words: r.words, meanConfidence: r.meanConfidence };
+      } catch (e) {
+        const code = (e as { code?: string }).code ?? 'OCR_FAILED';
+        problems.push(problem(code, `${name}: the scanned page ${img.page} could not be read by OCR (${(e as Error).message})`, 'error', `${name} p.${img.page}`));
+        return null;
+      }
+    }),
+  );
+  const ocrPages = read.filter((p): p is OcrPage => p !== null);
+  if (ocrPages.length === 0) return { drafts: [], problems };
+  const reading = readImageOrder(ocrPages, { masterData: ctx.masterData, fileName: name, context: ctx.meta.context, receivedAt: ctx.meta.receivedAt, parser: 'pdf-ocr' });
+  return { drafts: reading.draft ? [reading.draft] : [], problems: [...problems, ...reading.problems] };
+}

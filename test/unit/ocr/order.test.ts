@@ -1,0 +1,136 @@
+// The OCR order reader on positioned words as Tesseract gives them (no OCR run: pure and fast).
+import { describe, expect, it } from 'vitest';
+import { loadMasterData } from '../../../domain/masterdata';
+import { resolveOrder } from '../../../domain/resolve';
+import type { PositionedWord } from '../../../parsers/layout/types';
+import { cleanWords, readFaxHeader, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
+import { groupLines } from '../../../parsers/layout/table';
+import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
+
+const md = loadMasterData('fixtures/masterdata');
+
+let lineNo = 0;
+/** One printed line: [x, text] pieces, each split into words 20 px per character apart. */
+function line(y: number, pieces: [number, string][], confidence = 0.92): PositionedWord[] {
+  const id = `L${lineNo++}`;
+  const out: PositionedWord[] = [];
+  for (const [x0, text] of pieces) {
+    let x = x0;
+    for (const w of text.split(' ')) {
+      out.push({ text: w, x0: x, y0: y, x1: x + w.length * 20, y1: y + 30, confidence, lineId: id });
+      x += (w.length + 1) * 20;
+    }
+  }
+  return out;
+}
+
+const COLS = { ref: 140, desc: 380, qty: 1140, pu: 1290, amount: 1420 };
+function tableRow(y: number, ref: string, desc: string, qty: string, pu: string, amount: string, confidence = 0.92): PositionedWord[] {
+  return line(y, [[COLS.ref, ref], [COLS.desc, desc], [COLS.qty, qty], [COLS.pu, pu], [COLS.amount, amount]], confidence);
+}
+
+function orderPage(page: number, rows: PositionedWord[][], extra: PositionedWord[][] = []): OcrPage {
+  const words = [
+    ...line(10, [[30, '23/11/2026 10:42 DE: +33 4 78 12 34 57 QUINCAILLERIE DUPONT P.2/2']]),
+    ...line(200, [[130, 'QUINCAILLERIE DUPONT']]),
+    ...line(260, [[130, 'TVA intracom. FR12345678901']]),
+    ...line(700, [[130, 'N° de commande : CDE-2026-1142'], [1000, 'Date : 23/11/2026']]),
+    ...line(760, [[130, 'Livraison souhaitée : 27/11/2026']]),
+    ...line(1100, [[COLS.ref, 'Réf.'], [COLS.desc, 'Désignation'], [COLS.qty, 'Qté'], [COLS.pu - 20, 'P.U. HT'], [COLS.amount, 'Montant HT']]),
+    ...rows.flat(),
+    ...extra.flat(),
+  ];
+  return { page, words, meanConfidence: 0.9 };
+}
+
+const cover: OcrPage = {
+  page: 1,
+  words: [
+    ...line(10, [[30, '23/11/2026 10:41 DE: +33 4 78 12 34 57 QUINCAILLERIE DUPONT P.1/2']]),
+    ...line(300, [[500, 'TÉLÉCOPIE']]),
+    ...line(500, [[200, 'De : Quincaillerie Dupont']]),
+    ...line(600, [[200, 'Nombre de pages (celle-ci comprise) : 2']]),
+  ],
+  meanConfidence: 0.85,
+};
+
+describe('readFaxHeader', () => {
+  it('reads the sending number and the page count from the machine line', () => {
+    const lines = groupLines({ page: 1, words: cover.words });
+    expect(readFaxHeader(lines)).toMatchObject({ from: '+33 4 78 12 34 57', page: 1, pages: 2 });
+  });
+  it('ignores a top line without a transmission stamp', () => {
+    const lines = groupLines({ page: 1, words: line(10, [[30, 'De : Quincaillerie Dupont, 8 avenue Jean Jaurès']]) });
+    expect(readFaxHeader(lines)).toBeNull();
+  });
+});
+
+describe('cleanWords', () => {
+  it('drops table rules and streaks read as pipes, and splits a glued TotalHT', () => {
+    const ws = cleanWords(line(0, [[0, '| VIS-440 [Montant TotalHT ;']]));
+    expect(ws.map((w) => w.text)).toEqual(['VIS-440', 'Montant', 'Total', 'HT']);
+  });
+});
+
+describe('readImageOrder', () => {
+  it('reads a clean two-page fax: cover skipped, header, lines, customer', () => {
+    const page2 = orderPage(2, [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80'), tableRow(1220, 'CHV-8', 'Cheville nylon 8x40', '30', '7,20', '216,00')], [line(1300, [[1200, 'Total HT'], [COLS.amount, '442,80 €']])]);
+    const { draft, problems } = readImageOrder([cover, page2], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
+    expect(problems).toEqual([]);
+    expect(draft).not.toBeNull();
+    expect(draft!.provenance.signals).toContain('cover page 1 skipped');
+    expect(draft!.customer.fax).toBe('+33 4 78 12 34 57');
+    const { order } = resolveOrder(draft!, md);
+    expect(order).toMatchObject({ poNumber: 'CDE-2026-1142', orderDate: '2026-11-23', requestedDeliveryDate: '2026-11-27', customer: { id: 'C001' } });
+    expect(order.lines.map((l) => [l.sku, l.quantity, l.unitPrice])).toEqual([
+      ['VIS-440', 12, 18.9],
+      ['CHV-8', 30, 7.2],
+    ]);
+    expect(order.confidence).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+  });
+
+  it('snaps a misread reference and says so on the line', () => {
+    const page = orderPage(1, [tableRow(1160, 'VlS-44O', 'Vis inox A2 4x40', '12', '18,90', '226,80', 0.55)]);
+    const { order } = resolveOrder(readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!, md);
+    expect(order.lines[0]).toMatchObject({ sku: 'VIS-440', quantity: 12 });
+    expect(order.lines[0]!.doubts).toContain('SKU read as VlS-44O, snapped to VIS-440');
+  });
+
+  it('flags, never passes as certain, a quantity that contradicts the amount', () => {
+    const page = orderPage(1, [tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '12', '7,20', '216,00')]);
+    const { draft, problems } = readImageOrder([page], { masterData: md, fileName: 'fax.tif' });
+    const { order } = resolveOrder(draft!, md);
+    expect(order.lines[0]!.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    expect(order.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    expect(order.lines[0]!.doubts.join(' ')).toMatch(/≠ amount 216/);
+    expect(problems.map((p) => p.code)).toContain('OCR_NEEDS_REVIEW');
+    expect(problems.find((p) => p.code === 'OCR_NEEDS_REVIEW')!.where).toBe('line 1');
+  });
+
+  it('keeps an unreadable reference as read, flagged, and never invents a SKU', () => {
+    const page = orderPage(1, [tableRow(1160, 'XQ-7Z1', 'Article inconnu', '4', '10,00', '40,00')]);
+    const { order, problems } = resolveOrder(readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!, md);
+    expect(order.lines[0]!.sku).toBeNull();
+    expect(order.lines[0]!.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    expect(problems.map((p) => p.code)).toContain('UNKNOWN_ITEM');
+  });
+
+  it('notices a line missing against the printed total', () => {
+    const page = orderPage(1, [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')], [line(1300, [[1200, 'Total HT'], [COLS.amount, '442,80 €']])]);
+    const { draft, problems } = readImageOrder([page], { masterData: md, fileName: 'fax.tif' });
+    expect(problems.find((p) => p.code === 'OCR_TOTAL_MISMATCH')?.message).toBe('fax.tif: the lines add up to 226.80 but the order total reads 442.80 (a line may be missing or misread)');
+    expect(draft!.lines[0]!.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+
+  it('reports a fax with no order table instead of an empty order', () => {
+    const { draft, problems } = readImageOrder([cover], { masterData: md, fileName: 'cover-only.tif' });
+    expect(draft).toBeNull();
+    expect(problems[0]).toMatchObject({ code: 'NO_ORDER_TABLE', severity: 'error' });
+  });
+
+  it('warns when the fax header announces pages that did not arrive', () => {
+    const page2 = orderPage(2, [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')]);
+    const { problems } = readImageOrder([page2], { masterData: md, fileName: 'fax.tif' });
+    expect(problems.map((p) => p.code)).toContain('FAX_PAGES_MISSING');
+  });
+});

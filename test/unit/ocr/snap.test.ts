@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { loadMasterData } from '../../../domain/masterdata';
+import { checkLine, fixDigits, ocrDistance, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference } from '../../../parsers/ocr/snap';
+
+const md = loadMasterData('fixtures/masterdata');
+const ours = referenceCandidates(md, null).filter((c) => c.kind === 'sku');
+
+describe('ocrDistance', () => {
+  it('charges OCR confusions a quarter of a real difference', () => {
+    expect(ocrDistance('VIS-440', 'VIS-440')).toBe(0);
+    expect(ocrDistance('VIS-44O', 'VIS-440')).toBe(0.25);
+    expect(ocrDistance('VlS-44O', 'VIS-440')).toBe(0.5);
+    expect(ocrDistance('CHV-B', 'CHV-8')).toBe(0.25);
+    expect(ocrDistance('VIS-540', 'VIS-440')).toBe(1);
+  });
+  it('knows that rn reads as m and that hyphens come and go', () => {
+    expect(ocrDistance('CHV-rnET8', 'CHV-MET8')).toBe(0.25);
+    expect(ocrDistance('VIS440', 'VIS-440')).toBeCloseTo(0.3);
+  });
+});
+
+describe('snapReference', () => {
+  it('keeps an exact reading, confirmed by the catalog', () => {
+    const s = snapReference('VIS-440', 0.8, ours);
+    expect(s).toMatchObject({ value: 'VIS-440', doubt: null });
+    expect(s.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+  it('snaps a confused reading and says so', () => {
+    const s = snapReference('VlS-44O', 0.6, ours);
+    expect(s.value).toBe('VIS-440');
+    expect(s.doubt).toBe('SKU read as VlS-44O, snapped to VIS-440');
+    expect(s.confidence).toBeLessThan(0.9);
+    expect(s.confidence).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+  });
+  it('refuses to choose between two equally close entries', () => {
+    // "VIS-4?0": VIS-440 and VIS-450 are both one real difference away.
+    const s = snapReference('VIS-4X0', 0.9, ours);
+    expect(s.value).toBeNull();
+    expect(s.doubt).toMatch(/could be VIS-440 or VIS-450|could be VIS-450 or VIS-440/);
+    expect(s.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+  it('does not snap a short reference across a real difference', () => {
+    // CHV-6 vs CHV-8 differ by one real digit: too much for a 5-character code.
+    const s = snapReference('CHV-7', 0.95, ours);
+    expect(s.value).toBeNull();
+    expect(s.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+  it('leaves a word that is no reference unsnapped', () => {
+    expect(snapReference('Merci', 0.9, ours).value).toBeNull();
+  });
+  it('snaps customer part numbers of the identified customer to our SKU', () => {
+    const s = snapReference('BCR-1OO234', 0.7, referenceCandidates(md, 'C002'));
+    expect(s.value).toBe('VIS-440');
+    expect(s.candidate).toMatchObject({ kind: 'customerPart', value: 'BCR-100234' });
+    expect(s.doubt).toBe('customer reference read as BCR-1OO234, snapped to BCR-100234 (VIS-440)');
+  });
+});
+
+describe('fixDigits', () => {
+  it('turns letters beside digits into the digits they look like', () => {
+    expect(fixDigits('3O')).toEqual({ text: '30', changed: true });
+    expect(fixDigits('l2')).toEqual({ text: '12', changed: true });
+    expect(fixDigits('18,9O')).toEqual({ text: '18,90', changed: true });
+  });
+  it('leaves unit words alone', () => {
+    expect(fixDigits('12 BTE')).toEqual({ text: '12 BTE', changed: false });
+  });
+});
+
+describe('checkLine', () => {
+  const base = { quantityConfidence: 0.6, priceConfidence: 0.6, listPrice: 7.2 };
+  it('confirms a quantity that the amount agrees with', () => {
+    const c = checkLine({ ...base, quantity: 30, unitPrice: 7.2, amount: 216 });
+    expect(c.amountAgrees).toBe(true);
+    expect(c.quantity).toEqual({ value: 30, confidence: 0.97, doubt: null });
+  });
+  it('corrects one confusable digit when only that makes the amount hold, and says so', () => {
+    const c = checkLine({ ...base, quantity: 38, unitPrice: 7.2, amount: 216 });
+    expect(c.quantity.value).toBe(30);
+    expect(c.quantity.doubt).toBe('quantity read as 38, but amount 216 / unit price 7,2 gives 30: corrected');
+  });
+  it('flags a quantity that contradicts the amount when no single digit explains it', () => {
+    const c = checkLine({ ...base, quantity: 12, unitPrice: 7.2, amount: 216 });
+    expect(c.quantity.value).toBe(12);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    expect(c.quantity.doubt).toMatch(/quantity 12 × unit price 7,2 ≠ amount 216 \(the amount suggests 30\)/);
+  });
+  it('flags a unit price far from the list price', () => {
+    const c = checkLine({ ...base, quantity: 3, unitPrice: 72, amount: 216 });
+    expect(c.unitPrice.doubt).toBe('unit price 72 is far from the list price 7,2');
+    expect(c.unitPrice.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+  it('flags a faint quantity that nothing can confirm', () => {
+    const c = checkLine({ ...base, quantity: 5, unitPrice: null, amount: null });
+    expect(c.quantity.confidence).toBe(0.6);
+    expect(c.quantity.doubt).toMatch(/low confidence/);
+  });
+});
+
+describe('snapPhone', () => {
+  it('recognises a customer fax number, and one with a single misread digit', () => {
+    expect(snapPhone('+33 4 78 12 34 57', md)).toMatchObject({ value: '+33 4 78 12 34 57', doubt: null });
+    // One digit from both the phone (…56) and the fax (…57) of the same customer: kept as read.
+    expect(snapPhone('+33 4 78 12 34 5B', md).value).toBe('+33 4 78 12 34 5B');
+    const off = snapPhone('+33 4 78 12 39 57', md);
+    expect(off.value).toBe('+33 4 78 12 34 57');
+    expect(off.doubt).toBe('fax number read as +33 4 78 12 39 57, taken as +33 4 78 12 34 57');
+  });
+});

@@ -1,0 +1,18 @@
+// Agent actions go to the order workflow as updates: the workflow stays the single source of truth,
+// and a refused action comes back with the workflow's own explanation, not a generic failure.
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { orderWorkflowId, type OrderState } from '../workflows/definitions';
+
+export class ActionRefusedError extends Error {
+  readonly code = 'ACTION_REFUSED';
+}
+
+export async function runAgentAction<A extends unknown[]>(client: Client, orderId: string, update: UpdateDefinition<OrderState, A>, ...args: A): Promise<OrderState> {
+  try {
+    return await client.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(update, { args });
+  } catch (e) {
+    if (e instanceof WorkflowUpdateFailedError) throw new ActionRefusedError((e.cause as Error | undefined)?.message ?? e.message);
+    throw e;
+  }
+}
