@@ -28,5 +28,9 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['bin/**/*.mjs', 'eslint.config.js'], languageOptions: { parserOptions: { projectService: false } }, ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['bin/**/*.mjs', 'eslint.config.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false, project: null }, globals: { process: 'readonly', console: 'readonly' } },
+  },
 );

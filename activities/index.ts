@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
 import type { Order, Problem, Channel } from '../domain/order';
 import { extractDocument, type ExtractedOrder } from '../parsers/index';
-import { documentReceived, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
+import { documentReceived, orderIdFromWorkflowId, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { DocumentStore } from './store';
 import type { ReadModel } from './readmodel';
 
@@ -78,7 +78,7 @@ export function createActivities(deps: ActivityDeps) {
           signal: documentReceived,
           signalArgs: [doc],
         });
-        log.info({ sha256, workflowId, orderId: workflowId, poNumber: order.poNumber }, 'order delivered');
+        log.info({ sha256, workflowId, orderId: orderIdFromWorkflowId(workflowId), poNumber: order.poNumber }, 'order delivered');
         out.push({ orderWorkflowId: workflowId, poNumber: order.poNumber, customerId: order.customer.id });
         if (i % 10 === 0) heartbeat();
       }

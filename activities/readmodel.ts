@@ -82,10 +82,12 @@ export class ReadModel {
   list(f: OrderFilter = {}): OrderState[] {
     const where: string[] = [];
     const args: Record<string, unknown> = {};
-    if (f.status) (where.push('status = @status'), (args.status = f.status));
-    if (f.team) (where.push('team = @team'), (args.team = f.team));
-    if (f.agent) (where.push('agent = @agent'), (args.agent = f.agent));
-    if (f.customerId) (where.push('customer_id = @customer'), (args.customer = f.customerId));
+    const eq: [keyof OrderFilter, string][] = [['status', 'status'], ['team', 'team'], ['agent', 'agent'], ['customerId', 'customer_id']];
+    for (const [key, column] of eq) {
+      if (f[key] === undefined || f[key] === '') continue;
+      where.push(`${column} = @${key}`);
+      args[key] = f[key];
+    }
     if (f.query) {
       args.q = `%${f.query.trim()}%`;
       where.push(`(po_number LIKE @q OR customer_id LIKE @q OR customer_name LIKE @q OR order_id LIKE @q

@@ -113,15 +113,60 @@ const ruleSchema = z.strictObject(
 );
 
 const FILE_KEYS = ['teams', 'rules', 'fallback'];
+const fallbackSchema = z.strictObject({ team: id, skill: z.string().min(1).optional() }, { error: unknownKeys(['team', 'skill']) });
+// Items are checked one by one (below) so that one bad rule does not hide the problems of the others.
 const fileSchema = z.strictObject(
   {
-    teams: z.array(teamSchema, { error: 'expected a list of teams' }).optional(),
-    rules: z.array(ruleSchema, { error: 'expected a list of rules' }).optional(),
-    fallback: z.strictObject({ team: id, skill: z.string().min(1).optional() }, { error: unknownKeys(['team', 'skill']) }).optional(),
+    teams: z.array(z.unknown(), { error: 'expected a list of teams' }).optional(),
+    rules: z.array(z.unknown(), { error: 'expected a list of rules' }).optional(),
+    fallback: z.unknown().optional(),
   },
   { error: (iss) => unknownKeys(FILE_KEYS)(iss) ?? `expected a map with ${FILE_KEYS.join(', ')}` },
 );
-type RawFile = z.infer<typeof fileSchema>;
+interface RawFile {
+  teams: z.infer<typeof teamSchema>[];
+  rules: z.infer<typeof ruleSchema>[];
+  /** Index in the file of each rule kept (bad ones are left out), for positions. */
+  ruleIndex: number[];
+  teamIndex: number[];
+  fallback: z.infer<typeof fallbackSchema> | null;
+  /** Ids of teams that failed to parse, so that rules naming them do not add a second, misleading error. */
+  brokenTeamIds: string[];
+  fallbackWritten: boolean;
+}
+
+function parseFile(src: YamlSource, errors: RuleError[]): RawFile | null {
+  const r = fileSchema.safeParse(src.value() ?? {});
+  if (!r.success) {
+    errors.push(...src.zodErrors(r.error.issues));
+    return null;
+  }
+  const out: RawFile = { teams: [], rules: [], ruleIndex: [], teamIndex: [], fallback: null, brokenTeamIds: [], fallbackWritten: r.data.fallback !== undefined };
+  (r.data.teams ?? []).forEach((t, i) => {
+    const p = teamSchema.safeParse(t);
+    if (p.success) {
+      out.teams.push(p.data);
+      out.teamIndex.push(i);
+    } else {
+      errors.push(...src.zodErrors(p.error.issues, ['teams', i]));
+      const rawId = (t as { id?: unknown } | null)?.id;
+      if (typeof rawId === 'string') out.brokenTeamIds.push(rawId);
+    }
+  });
+  (r.data.rules ?? []).forEach((x, i) => {
+    const p = ruleSchema.safeParse(x);
+    if (p.success) {
+      out.rules.push(p.data);
+      out.ruleIndex.push(i);
+    } else errors.push(...src.zodErrors(p.error.issues, ['rules', i]));
+  });
+  if (r.data.fallback !== undefined) {
+    const p = fallbackSchema.safeParse(r.data.fallback);
+    if (p.success) out.fallback = p.data;
+    else errors.push(...src.zodErrors(p.error.issues, ['fallback']));
+  }
+  return out;
+}
 
 // ------------------------------------------------------------------ compile
 
@@ -134,20 +179,19 @@ export function compileRuleSet(files: RuleFile[], version: string, known: KnownF
       errors.push(...src.errors);
       continue;
     }
-    const value = src.value() ?? {};
-    const r = fileSchema.safeParse(value);
-    if (!r.success) errors.push(...src.zodErrors(r.error.issues));
-    else parsed.push({ src, data: r.data });
+    const data = parseFile(src, errors);
+    if (data) parsed.push({ src, data });
   }
 
   const teams: Team[] = [];
   const rules: Rule[] = [];
   let fallback: RuleSet['fallback'] | null = null;
   const teamIds = new Set<string>();
+  const brokenTeams = new Set(parsed.flatMap((p) => p.data.brokenTeamIds));
 
   for (const { src, data } of parsed) {
-    (data.teams ?? []).forEach((t, ti) => {
-      const path: Path = ['teams', ti];
+    data.teams.forEach((t, k) => {
+      const path: Path = ['teams', data.teamIndex[k]!];
       if (teamIds.has(t.id)) errors.push(src.error([...path, 'id'], `team "${t.id}" is defined twice`));
       teamIds.add(t.id);
       const agentIds = new Set<string>();
@@ -166,18 +210,18 @@ export function compileRuleSet(files: RuleFile[], version: string, known: KnownF
 
   const ruleIds = new Set<string>();
   for (const { src, data } of parsed) {
-    (data.rules ?? []).forEach((r, ri) => {
-      const path: Path = ['rules', ri];
+    data.rules.forEach((r, k) => {
+      const path: Path = ['rules', data.ruleIndex[k]!];
       if (ruleIds.has(r.id)) errors.push(src.error([...path, 'id'], `rule id "${r.id}" is used twice (each rule needs its own id)`));
       ruleIds.add(r.id);
-      checkTeam(src, [...path, 'team'], r.team, r.skill ?? null, teams, errors);
+      checkTeam(src, [...path, 'team'], r.team, r.skill ?? null, teams, brokenTeams, errors);
       const when = compileCondition(r.when, src, [...path, 'when'], known, errors);
       rules.push({ id: r.id, description: r.description ?? null, when, team: r.team, skill: r.skill ?? null, source: ref(src, path) });
     });
     if (data.fallback) {
       if (fallback) errors.push(src.error(['fallback'], `a second fallback; the first is in ${fallback.source.file}:${fallback.source.line}`));
       else {
-        checkTeam(src, ['fallback', 'team'], data.fallback.team, data.fallback.skill ?? null, teams, errors);
+        checkTeam(src, ['fallback', 'team'], data.fallback.team, data.fallback.skill ?? null, teams, brokenTeams, errors);
         fallback = { team: data.fallback.team, skill: data.fallback.skill ?? null, source: ref(src, ['fallback']) };
       }
     }
@@ -186,15 +230,16 @@ export function compileRuleSet(files: RuleFile[], version: string, known: KnownF
   const setName = files.length === 1 ? files[0]!.name : `rule set (${files.length} files)`;
   if (files.length === 0) errors.push({ file: setName, line: 0, column: 0, message: 'no rule files (*.yaml) found' });
   else if (parsed.length === files.length) {
-    if (teams.length === 0) errors.push({ file: setName, line: 0, column: 0, message: 'no teams defined; add a "teams:" list' });
-    if (!fallback) errors.push({ file: setName, line: 0, column: 0, message: 'no fallback team; add "fallback: { team: <id> }" so that every order goes somewhere' });
+    if (teams.length === 0 && brokenTeams.size === 0) errors.push({ file: setName, line: 0, column: 0, message: 'no teams defined; add a "teams:" list' });
+    if (!fallback && !parsed.some((p) => p.data.fallbackWritten)) errors.push({ file: setName, line: 0, column: 0, message: 'no fallback team; add "fallback: { team: <id> }" so that every order goes somewhere' });
   }
-  if (errors.length || !fallback) throw new InvalidRules(errors);
+  if (errors.length || !fallback) throw new InvalidRules(errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column));
   return { version, files: files.map((f) => f.name), teams, rules, fallback };
 }
 
-function checkTeam(src: YamlSource, path: Path, teamId: string, skill: string | null, teams: Team[], errors: RuleError[]): void {
+function checkTeam(src: YamlSource, path: Path, teamId: string, skill: string | null, teams: Team[], broken: Set<string>, errors: RuleError[]): void {
   const team = teams.find((t) => t.id === teamId);
+  if (!team && broken.has(teamId)) return;
   if (!team) {
     errors.push(src.error(path, `unknown team "${teamId}"; teams are: ${teams.map((t) => t.id).join(', ') || '(none)'}`));
     return;

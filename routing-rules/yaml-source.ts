@@ -15,10 +15,10 @@ export class YamlSource {
     readonly file: string,
     text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true, uniqueKeys: true });
     for (const e of this.doc.errors) {
       const p = e.linePos?.[0];
-      this.errors.push({ file, line: p?.line ?? 1, column: p?.col ?? 1, message: `YAML syntax: ${e.message.split('\n')[0]}` });
+      this.errors.push({ file, line: p?.line ?? 1, column: p?.col ?? 1, message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
     }
   }
 
@@ -49,9 +49,9 @@ export class YamlSource {
   }
 
   /** zod issues → positioned errors: "rules[2].when.departement: expected …". */
-  zodErrors(issues: readonly z.core.$ZodIssue[]): RuleError[] {
+  zodErrors(issues: readonly z.core.$ZodIssue[], prefix: Path = []): RuleError[] {
     return issues.map((iss) => {
-      const path = iss.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const path = [...prefix, ...iss.path.filter((p): p is string | number => typeof p !== 'symbol')];
       const where = describePath(path);
       if (iss.code === 'unrecognized_keys') {
         return this.error(path, `${where ? `${where}: ` : ''}${iss.message}`, iss.keys[0]);

@@ -8,9 +8,9 @@ export class ActionRefusedError extends Error {
   readonly code = 'ACTION_REFUSED';
 }
 
-export async function runAgentAction<A extends unknown[]>(client: Client, orderId: string, update: UpdateDefinition<OrderState, A>, ...args: A): Promise<OrderState> {
+export async function runAgentAction<T>(client: Client, orderId: string, update: UpdateDefinition<OrderState, [T]>, arg: T): Promise<OrderState> {
   try {
-    return await client.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(update, { args });
+    return await client.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(update, { args: [arg] });
   } catch (e) {
     if (e instanceof WorkflowUpdateFailedError) throw new ActionRefusedError((e.cause as Error | undefined)?.message ?? e.message);
     throw e;

@@ -13,6 +13,7 @@ import { orderWorkflowId, orderIdFromWorkflowId, orderStateQuery, type IntakeRes
 import { orderKey } from '../domain/keys';
 import { orderJson } from './present';
 import { temporalUiUrl } from './temporal';
+import { registerWorkspace } from '../web/server';
 
 export interface HttpDeps {
   cfg: Config;
@@ -26,7 +27,7 @@ const MAX_BODY = 50 * 1024 * 1024;
 
 export function buildHttpServer(deps: HttpDeps) {
   const { cfg, ingestor, readModel, client } = deps;
-  const app = Fastify({ loggerInstance: deps.log, bodyLimit: MAX_BODY, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: MAX_BODY });
   const links = (orderId: string) => ({ order: `/api/orders/${encodeURIComponent(orderId)}`, temporal: temporalUiUrl(cfg, orderWorkflowId(orderId)) });
 
   // Keep the exact bytes received: the document store is content-addressed.
@@ -109,6 +110,7 @@ export function buildHttpServer(deps: HttpDeps) {
 
   app.get('/api/quarantine', async () => readModel.quarantined());
 
+  registerWorkspace(app, deps);
   return app;
 }
 

@@ -26,7 +26,8 @@ export interface StartOptions {
 export async function startStack(opts: StartOptions): Promise<void> {
   Runtime.install({ shutdownSignals: [] });
   const cfg = loadConfig();
-  const log = createLogger('aiguillage');
+  const logFile = join(cfg.dataDir, 'logs', 'aiguillage.log');
+  const log = createLogger('aiguillage', logFile);
   let dev: DevServer | null = null;
   const stops: (() => Promise<void> | void)[] = [];
   let stopping = false;
@@ -93,6 +94,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
 Aiguillage is running.
   Workspace & API   http://${cfg.httpHost}:${cfg.httpPort}/
   Temporal Web UI   ${dev ? dev.uiUrl : '(external cluster)'}  — orders: ${temporalUiUrl(cfg)}
+  Logs (pino JSON)  ${logFile}
   Watched folder    ${cfg.inboxDir}  (drop PDFs, faxes, EDI, .eml or *.order.json here)
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
 Press Ctrl-C to stop everything.`);

@@ -117,3 +117,64 @@ export function writeEdifact(env: EdifactEnvelope, messages: { reference: string
   out += seg(['UNZ', String(messages.length), env.controlRef]);
   return out;
 }
+
+/** An order as a partner would send it (the fields the 850 and ORDERS carry). */
+export interface OutgoingOrder {
+  poNumber: string;
+  purpose: 'original' | 'replace' | 'cancel';
+  orderDate: string | null;
+  requestedDeliveryDate: string | null;
+  currency: string | null;
+  buyerGln: string | null;
+  shipTo: { gln: string | null; name: string | null; street: string | null; postalCode: string | null; city: string | null; country: string | null } | null;
+  lines: { lineNumber: number; sku: string | null; customerPartNumber: string | null; ean: string | null; description: string | null; quantity: number; unitPrice: number | null }[];
+}
+
+const X12_PURPOSE = { original: '00', replace: '05', cancel: '01' } as const;
+const EDIFACT_PURPOSE = { original: '9', replace: '5', cancel: '1' } as const;
+
+/** The segments of an 850 (without ST/SE). */
+export function x12OrderSegments(o: OutgoingOrder): string[][] {
+  const segs: string[][] = [['BEG', X12_PURPOSE[o.purpose], 'SA', o.poNumber, '', isoToEdi(o.orderDate)]];
+  if (o.currency) segs.push(['CUR', 'BY', o.currency]);
+  if (o.requestedDeliveryDate) segs.push(['DTM', '002', isoToEdi(o.requestedDeliveryDate)]);
+  if (o.buyerGln) segs.push(['N1', 'BY', '', 'UL', o.buyerGln]);
+  if (o.shipTo) {
+    segs.push(o.shipTo.gln ? ['N1', 'ST', o.shipTo.name ?? '', 'UL', o.shipTo.gln] : ['N1', 'ST', o.shipTo.name ?? '']);
+    if (o.shipTo.street) segs.push(['N3', o.shipTo.street]);
+    if (o.shipTo.city || o.shipTo.postalCode || o.shipTo.country) segs.push(['N4', o.shipTo.city ?? '', '', o.shipTo.postalCode ?? '', o.shipTo.country ?? '']);
+  }
+  for (const l of o.lines) {
+    const ids: string[] = [];
+    if (l.sku) ids.push('VP', l.sku);
+    if (l.customerPartNumber) ids.push('BP', l.customerPartNumber);
+    if (l.ean) ids.push('EN', l.ean);
+    segs.push(['PO1', String(l.lineNumber), ediNum(l.quantity), 'EA', l.unitPrice !== null ? ediNum(l.unitPrice) : '', '', ...ids]);
+    if (l.description) segs.push(['PID', 'F', '', '', '', l.description]);
+  }
+  segs.push(['CTT', String(o.lines.length)]);
+  return segs;
+}
+
+/** The segments of an ORDERS message (without UNH/UNT). */
+export function edifactOrderSegments(o: OutgoingOrder, decimal = '.'): (string | string[])[][] {
+  const segs: (string | string[])[][] = [['BGM', '220', o.poNumber, EDIFACT_PURPOSE[o.purpose]]];
+  if (o.orderDate) segs.push(['DTM', ['137', isoToEdi(o.orderDate), '102']]);
+  if (o.requestedDeliveryDate) segs.push(['DTM', ['2', isoToEdi(o.requestedDeliveryDate), '102']]);
+  if (o.currency) segs.push(['CUX', ['2', o.currency, '9']]);
+  if (o.buyerGln) segs.push(['NAD', 'BY', [o.buyerGln, '', '9']]);
+  if (o.shipTo) {
+    const s = o.shipTo;
+    segs.push(['NAD', 'DP', s.gln ? [s.gln, '', '9'] : '', '', s.name ? [s.name] : '', s.street ? [s.street] : '', s.city ?? '', '', s.postalCode ?? '', s.country ?? '']);
+  }
+  for (const l of o.lines) {
+    segs.push(['LIN', String(l.lineNumber), '', l.ean ? [l.ean, 'SRV'] : '']);
+    if (l.sku) segs.push(['PIA', '5', [l.sku, 'SA']]);
+    if (l.customerPartNumber) segs.push(['PIA', '1', [l.customerPartNumber, 'IN']]);
+    if (l.description) segs.push(['IMD', 'F', '', ['', '', '', l.description]]);
+    segs.push(['QTY', ['21', ediNum(l.quantity, decimal)]]);
+    if (l.unitPrice !== null) segs.push(['PRI', ['AAA', ediNum(l.unitPrice, decimal)]]);
+  }
+  segs.push(['UNS', 'S'], ['CNT', ['2', String(o.lines.length)]]);
+  return segs;
+}

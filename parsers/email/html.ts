@@ -61,13 +61,27 @@ export function htmlToText(html: string): string {
     else line += collapsed;
   };
 
-  const re = /<!--[\s\S]*?-->|<!\[[\s\S]*?\]>|<(\/?)([a-zA-Z][a-zA-Z0-9:]*)\b([^>]*)>|([^<]+)/g;
-  for (let m = re.exec(html); m; m = re.exec(html)) {
+  // Tokens first, so that a cell holding a whole nested table (a layout cell) can be told apart
+  // from a data cell before its content is written.
+  const re = /<!--[\s\S]*?-->|<![^>]*>|<(\/?)([a-zA-Z][a-zA-Z0-9:]*)\b([^>]*)>|([^<]+)/g;
+  const tokens: RegExpExecArray[] = [];
+  for (let m = re.exec(html); m; m = re.exec(html)) tokens.push(m);
+  const layoutCells = new Set<number>();
+  const openCells: number[] = [];
+  tokens.forEach((t, i) => {
+    const tag = t[2]?.toLowerCase();
+    if (tag === 'td' || tag === 'th') {
+      if (t[1] !== '/') openCells.push(i);
+      else openCells.pop();
+    } else if (tag === 'table' && t[1] !== '/') for (const c of openCells) layoutCells.add(c);
+  });
+
+  for (const [ti, m] of tokens.entries()) {
     if (m[4] !== undefined) {
       if (!skip) append(decodeEntities(m[4]));
       continue;
     }
-    if (!m[2]) continue; // comment or conditional
+    if (!m[2]) continue; // comment, doctype or conditional
     const closing = m[1] === '/';
     const tag = m[2].toLowerCase().replace(/^o:/, 'o-');
     if (skip) {
@@ -96,10 +110,15 @@ export function htmlToText(html: string): string {
       case 'td':
       case 'th':
         if (!closing) {
+          if (layoutCells.has(ti)) {
+            if (line.trim()) flush();
+            cells.push({ table: -1 });
+            break;
+          }
           if (cellsInRow > 0 && !line.endsWith('\t')) line += '\t';
           cellsInRow++;
           cells.push({ table: tableDepth });
-        } else cells.pop();
+        } else if (cells.pop()?.table === -1 && line.trim()) flush();
         break;
       case 'blockquote':
         if (line.trim()) flush();

@@ -15,6 +15,7 @@ import { cutAttachedMessages } from './mime';
 import { splitSegments, type Segment } from './segments';
 
 const FREEMAIL = /^(?:gmail\.com|googlemail\.com|hotmail\.[a-z.]+|outlook\.[a-z.]+|live\.[a-z.]+|yahoo\.[a-z.]+|orange\.fr|wanadoo\.fr|free\.fr|sfr\.fr|neuf\.fr|laposte\.net|bbox\.fr|icloud\.com|gmx\.[a-z.]+|aol\.com)$/i;
+const FORWARD_SUBJECT = /^\s*(?:tr|fwd?|wg|transf|fw)\s*:/i;
 const NESTED_KINDS = new Set(['pdf', 'tiff', 'png', 'jpeg', 'x12', 'edifact', 'api-json', 'email']);
 const EXTENSIONS: Record<string, string> = { pdf: 'pdf', tiff: 'tif', png: 'png', jpeg: 'jpg', x12: 'x12', edifact: 'edi', 'api-json': 'json', email: 'eml', text: 'txt' };
 
@@ -144,7 +145,10 @@ export const parseEmail: Parser = async (bytes, ctx) => {
 
   const signals: string[] = [];
   if (mail.inReplyTo) signals.push(`reply to ${mail.inReplyTo}`);
-  if (/^\s*(?:tr|fwd?|wg|transf)\s*:/i.test(subject) || (best?.orderSegment && best.orderSegment.kind === 'forward')) signals.push(`forwarded by ${fromAddress || 'unknown sender'}`);
+  const forwarded = FORWARD_SUBJECT.test(subject) || best?.orderSegment?.kind === 'forward' || (messages.length > 0 && !senderIsCustomerSide);
+  if (forwarded) signals.push(`forwarded by ${fromAddress || 'unknown sender'}`);
+  // An attached message knows it was forwarded only through its context.
+  if (ctx.meta.context.forwardedBy && ctx.depth > 0) signals.push(`forwarded by ${ctx.meta.context.forwardedBy}`);
   if (gateway) signals.push(`fax-to-email gateway (${gateway.style}${gateway.fax ? `, caller ${gateway.fax}` : ', caller withheld'})`);
   const ref = validDate(ctx.meta.receivedAt) ?? mail.date ?? new Date();
 
@@ -177,6 +181,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   if (customerEmail) context.sender = customerEmail;
   if (gateway?.fax) context.fax = gateway.fax;
   if (mail.messageId) context.messageId = mail.messageId;
+  if (forwarded && fromAddress) context.forwardedBy = fromAddress;
   const resolved: DocumentResult[] = [];
   for (const [i, a] of attachments.entries()) {
     const kind = kinds[i]!;

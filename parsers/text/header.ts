@@ -57,7 +57,7 @@ export function findPoNumber(text: string): Labelled | null {
   return weak;
 }
 
-const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^\s*date|\ble)\s*[:.]?\s*/gimu;
+const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^\s*date|^[ \t]*le|[\p{L}'’-]{3,},[ \t]*le)\s*[:.]?\s*/gimu;
 const DELIVERY_LABELS = /(?:livraison\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\s+plus\s+tard|avant|pour|le)|date\s+(?:de\s+)?livraison(?:\s+souhait[ée]e|\s+demand[ée]e)?|d[ée]lai(?:\s+de\s+livraison)?|[àa]\s+livrer\s+(?:le|pour|avant)(?:\s+le)?|livrer\s+(?:le|pour\s+le|avant\s+le)|requested\s+delivery(?:\s+date)?|delivery\s+date|deliver\s+by|need(?:ed)?\s+by|required\s+(?:by|date)|due\s+date)\s*[:.]?\s*(?:le\s+)?/gimu;
 
 function dateAfter(labels: RegExp, text: string, ref?: Date): string | null {

@@ -5,7 +5,7 @@
 import type { MasterData } from '../../domain/masterdata';
 import type { DraftLine } from '../../domain/resolve';
 import type { ColumnRole } from '../layout/types';
-import { normaliseUnit, parseNumber, parseQuantity } from './numbers';
+import { guessLocale, normaliseUnit, parseNumber, parseQuantity, type NumberLocale } from './numbers';
 import { findDates } from './dates';
 
 export type { ColumnRole };
@@ -14,7 +14,9 @@ export type { ColumnRole };
 
 const HEADER_WORDS: [RegExp, ColumnRole][] = [
   [/^(?:n[°ºo]\.?|#|pos\.?|position|ligne|line|l\.|item)$/iu, 'lineNumber'],
-  [/^(?:r[ée]f(?:[ée]rence|\.)?\s*(?:client|cli\.?|acheteur|interne)|votre\s+r[ée]f|v\/?\s*r[ée]f|your\s+ref|customer\s+(?:ref|part)|code\s+client|art(?:icle|\.)?\s+client|notre\s+code)/i, 'customerReference'],
+  // Written by the buyer: "notre réf." is the buyer's own code, "votre réf." is ours.
+  [/^(?:r[ée]f(?:[ée]rence|\.)?\s*(?:client|cli\.?|acheteur|interne)|notre\s+r[ée]f|n\/\s*r[ée]f|our\s+(?:ref|part|item)|customer\s+(?:ref|part)|code\s+client|art(?:icle|\.)?\s+client|notre\s+code|buyer\s+(?:ref|part))/iu, 'customerReference'],
+  [/^(?:votre\s+r[ée]f|v\/\s*r[ée]f|your\s+(?:ref|part|item)|supplier\s+(?:ref|part)|vendor\s+(?:ref|part))/iu, 'reference'],
   [/^(?:ean(?:\s*13)?|gtin|code[\s-]?barres?|gencod)(?![\p{L}\p{N}])/iu, 'ean'],
   [/^(?:d[ée]signations?|descriptions?|libell[ée]s?|produits?|products?|d[ée]tail|intitul[ée])(?![\p{L}\p{N}])/iu, 'description'],
   [/^(?:prix\s+total|montant|total|amount|mt\.?|line\s+total|ext(?:ended)?\.?\s*(?:price|amount)?|valeur)(?![\p{L}\p{N}])/iu, 'amount'],
@@ -130,7 +132,8 @@ export function isTotalRow(text: string): boolean {
  * One row's cells (by column role) → a draft line, or null when the row holds neither a reference
  * nor a quantity (a blank, a sub-heading). Quantity × price is checked against the amount.
  */
-export function draftLineFromCells(cells: Cells, md?: MasterData, lineNumber?: number): DraftLine | null {
+export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNumber?: number; locale?: NumberLocale } = {}): DraftLine | null {
+  const { lineNumber, locale = 'fr' } = opts;
   const doubts: string[] = [];
   let confidence = 1;
   const refCell = cells.reference?.trim() ?? '';
@@ -142,8 +145,11 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, lineNumber?: n
     const tokens = refCell.split(/\s+/);
     const first = tokens[0] ?? '';
     reading = classifyReference(first, md);
-    // "VIS-440 Vis inox 4x40" in one cell: the rest is the designation.
-    if (tokens.length > 1 && !description) description = tokens.slice(1).join(' ');
+    if (!reading.known && !looksLikeReference(first)) {
+      // "Livraison", "Cordialement" under the reference column: text, not an article.
+      reading = null;
+      description = [refCell, description].filter(Boolean).join(' ');
+    } else if (tokens.length > 1 && !description) description = tokens.slice(1).join(' ');
   }
   let customerPartNumber: string | null = custCell ? custCell.split(/\s+/)[0] ?? null : null;
   let ean: string | null = null;
@@ -167,15 +173,15 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, lineNumber?: n
   if (reading?.ean && !ean) ean = reading.ean;
   const sku = reading?.sku ?? null;
 
-  const q = parseQuantity(cells.quantity);
+  const q = parseQuantity(cells.quantity, locale);
   const rawQty = cells.quantity?.trim() ?? '';
   if (rawQty && !q) {
     doubts.push(`quantity "${rawQty}" could not be read`);
     confidence = Math.min(confidence, 0.5);
   }
   const unit = normaliseUnit(cells.unit) ?? q?.unit ?? null;
-  const unitPrice = parseNumber(cells.unitPrice);
-  const amount = parseNumber(cells.amount);
+  const unitPrice = parseNumber(cells.unitPrice, locale);
+  const amount = parseNumber(cells.amount, locale);
   if (q && unitPrice !== null && amount !== null && Math.abs(q.value * unitPrice - amount) > 0.011 * Math.max(1, amount / 100)) {
     // A per-100 price ("PU les 100") is common for screws; say so rather than flag a false error.
     const per100 = Math.abs((q.value * unitPrice) / 100 - amount) <= 0.011 * Math.max(1, amount / 100);
@@ -184,6 +190,8 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, lineNumber?: n
   }
   if (!sku && !customerPartNumber && !ean && !q) return null;
   if (!sku && !customerPartNumber && !ean && !description) return null;
+  // Without a quantity, only a reference master data knows makes a line (else it is stray text).
+  if (!q && !reading?.known && !ean) return null;
   const line: DraftLine = {
     sku,
     customerPartNumber,
@@ -206,7 +214,8 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, lineNumber?: n
  * With no header, the first row that reads as one is used; failing that, roles are guessed from
  * the cells' content (a column of known references, a column of small whole numbers…).
  */
-export function parseRows(rows: string[][], header?: (string | null)[], md?: MasterData): DraftLine[] {
+export function parseRows(rows: string[][], header?: (string | null)[], md?: MasterData, opts: { locale?: NumberLocale } = {}): DraftLine[] {
+  const locale = opts.locale ?? guessLocale(rows.map((r) => r.join(' ')).join('\n'));
   const clean = rows.map((r) => r.map((c) => (c ?? '').replace(/\s+/g, ' ').trim())).filter((r) => r.some((c) => c));
   let roles: (ColumnRole | null)[] | null = header ? header.map((h) => (h ? (isRole(h) ? h : classifyHeader(h)) : null)) : null;
   let data = clean;
@@ -228,7 +237,7 @@ export function parseRows(rows: string[][], header?: (string | null)[], md?: Mas
       if (!role || role === 'other' || !c) return;
       cells[role] = cells[role] ? `${cells[role]} ${c}` : c;
     });
-    const line = draftLineFromCells(cells, md);
+    const line = draftLineFromCells(cells, md, { locale });
     if (line) out.push(line);
     else if (out.length && cells.description && !cells.quantity && text.trim()) {
       // A designation that wrapped onto its own row belongs to the line above.
@@ -278,6 +287,13 @@ function inferRoles(rows: string[][], md?: MasterData): (ColumnRole | null)[] {
   if (!roles.includes('reference')) set(best((c) => looksLikeReference(c.split(' ')[0] ?? ''), 0.6), 'reference');
   set(best((c) => /\p{L}.*\s.*\p{L}/u.test(c) && parseNumber(c) === null, 0.5), 'description');
   set(best((c) => normaliseUnit(c) !== null && parseNumber(c) === null, 0.6), 'unit');
+  // 1, 2, 3… (or SAP's 10, 20, 30…) in a column before the reference is the line number, not a quantity.
+  const refAt = roles.indexOf('reference');
+  for (let i = 0; i < (refAt < 0 ? 1 : refAt); i++) {
+    const ns = rows.map((r) => (/^\d+$/.test(r[i] ?? '') ? Number(r[i]) : NaN));
+    const step = (ns[1] ?? NaN) - (ns[0] ?? NaN);
+    if (free(i) && ns.length > 1 && (step === 1 || step === 10) && ns.every((n, k) => n === ns[0]! + k * step)) roles[i] = 'lineNumber';
+  }
   // Numbers left to right: quantity, then unit price, then amount (the usual order on a French order).
   const numeric: number[] = [];
   for (let i = 0; i < width; i++) if (free(i) && share(i, (c) => parseQuantity(c) !== null || parseNumber(c) !== null) >= 0.6) numeric.push(i);
@@ -300,7 +316,7 @@ function numberLines(lines: DraftLine[]): DraftLine[] {
 
 const DELIMITERS = [';', '\t', '|'] as const;
 
-function readDelimited(lines: string[], md?: MasterData): DraftLine[] {
+function readDelimited(lines: string[], md: MasterData | undefined, locale: NumberLocale): DraftLine[] {
   let best: DraftLine[] = [];
   for (const d of DELIMITERS) {
     // Consecutive lines that each hold the delimiter form one pasted table.
@@ -319,7 +335,7 @@ function readDelimited(lines: string[], md?: MasterData): DraftLine[] {
       }
     }
     if (block.length) blocks.push(block);
-    const found = blocks.filter((b) => b.length >= 1 && b.some((r) => r.length >= 2)).flatMap((b) => parseRows(b, undefined, md));
+    const found = blocks.filter((b) => b.length >= 1 && b.some((r) => r.length >= 2)).flatMap((b) => parseRows(b, undefined, md, { locale }));
     if (score(found) > score(best)) best = found;
   }
   return best;
@@ -338,43 +354,48 @@ function chunks(line: string, minGap = 2): Chunk[] {
   return out;
 }
 
-function readAligned(lines: string[], md?: MasterData): DraftLine[] {
+function readAligned(lines: string[], md: MasterData | undefined, locale: NumberLocale): DraftLine[] {
   const out: DraftLine[] = [];
   for (let i = 0; i < lines.length; i++) {
     const header = headerColumns(expandTabs(lines[i] ?? ''));
     if (!header) continue;
-    const rows: Cells[] = [];
-    let blanks = 0;
+    const rows: { cells: Cells; line: DraftLine | null }[] = [];
+    let blank = false;
     let j = i + 1;
     for (; j < lines.length; j++) {
       const raw = expandTabs(lines[j] ?? '');
       if (/^[\s=_\-–—+|]*$/.test(raw)) {
-        if (raw.trim() === '') blanks++;
-        if (blanks >= 2) break;
+        if (raw.trim() === '') {
+          if (blank && rows.length) break; // two blank lines end the table
+          blank = true;
+        }
         continue;
       }
-      blanks = 0;
       if (isTotalRow(raw.trim()) || headerColumns(raw)) break;
       let cs = chunks(raw);
-      if (cs.length < 2) cs = chunks(raw, 1).length > 1 && cs.length === 1 && rows.length === 0 ? chunks(raw, 1) : cs;
+      if (cs.length === 1 && rows.length === 0) cs = chunks(raw, 1);
       const cells: Cells = {};
       for (const c of cs) {
         const role = nearestColumn(c, header);
         if (role && role !== 'other') cells[role] = cells[role] ? `${cells[role]} ${c.text}` : c.text;
       }
-      // A row made only of text under the designation continues the row above.
-      const onlyText = Object.keys(cells).every((k) => k === 'description') && rows.length > 0;
-      if (onlyText && cells.description) {
-        const prev = rows[rows.length - 1]!;
-        prev.description = prev.description ? `${prev.description} ${cells.description}` : cells.description;
+      const prev = rows[rows.length - 1];
+      // Text alone under the designation, right below a row, is that row's designation going on.
+      if (prev && !blank && Object.keys(cells).every((k) => k === 'description') && cells.description) {
+        prev.cells.description = prev.cells.description ? `${prev.cells.description} ${cells.description}` : cells.description;
+        prev.line = draftLineFromCells(prev.cells, md, { locale });
         continue;
       }
-      rows.push(cells);
+      const line = draftLineFromCells(cells, md, { locale });
+      blank = false;
+      // The first line that is not an article ends the table (a signature, "Livrer à :").
+      if (!line) {
+        if (rows.length) break;
+        continue;
+      }
+      rows.push({ cells, line });
     }
-    for (const c of rows) {
-      const l = draftLineFromCells(c, md);
-      if (l) out.push(l);
-    }
+    for (const r of rows) if (r.line) out.push(r.line);
     i = j - 1;
   }
   return numberLines(out);
@@ -442,7 +463,7 @@ const LIST_PATTERNS: RegExp[] = [
   new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s+(.*?)\\s*(?:\\s[x×*]|:|=|qt[ée]\\s*:?|quantit[ée]\\s*:?|[-–]\\s*qt[ée]\\s*:?)\\s*${QTY}${UNIT}\\s*\\.?$`, 'i'),
 ];
 
-function readList(lines: string[], md?: MasterData): DraftLine[] {
+function readList(lines: string[], md: MasterData | undefined, locale: NumberLocale): DraftLine[] {
   const out: DraftLine[] = [];
   for (const raw of lines) {
     const line = raw.replace(/^[>\s]+/, '');
@@ -458,7 +479,7 @@ function readList(lines: string[], md?: MasterData): DraftLine[] {
       if (md && !reading.known && !/[x×*]|qt[ée]|quantit/i.test(line) && !/^\s*[-*•·–]/.test(line)) continue;
       const cells: Cells = { reference: ref, quantity: `${(qtyText ?? '').trim()} ${unitText ?? ''}`.trim() };
       if (desc?.trim()) cells.description = desc.replace(/^[-–:(]\s*|\)$/g, '').trim();
-      got = draftLineFromCells(cells, md);
+      got = draftLineFromCells(cells, md, { locale });
       if (got && got.quantity !== null) break;
       got = null;
     }
@@ -470,11 +491,11 @@ function readList(lines: string[], md?: MasterData): DraftLine[] {
 const BLOCK_KEY = String.raw`(r[ée]f(?:[ée]rence)?\.?(?:\s+(?:client|article|fournisseur))?|article|code(?:\s+article)?|sku|ean|d[ée]signation|description|libell[ée]|qt[ée]|quantit[ée]|qty|quantity|prix(?:\s+unitaire)?(?:\s+ht)?|p\.?u\.?(?:\s+ht)?|unit[ée]|montant|total)`;
 const BLOCK_PAIR = new RegExp(`${BLOCK_KEY}\\s*[:=]\\s*(.*?)(?=\\s*(?:[-,;/|•]\\s*)?${BLOCK_KEY}\\s*[:=]|$)`, 'giu');
 
-function readBlocks(lines: string[], md?: MasterData): DraftLine[] {
+function readBlocks(lines: string[], md: MasterData | undefined, locale: NumberLocale): DraftLine[] {
   const out: DraftLine[] = [];
   let cur: Cells = {};
   const flush = () => {
-    const l = Object.keys(cur).length ? draftLineFromCells(cur, md) : null;
+    const l = Object.keys(cur).length ? draftLineFromCells(cur, md, { locale }) : null;
     if (l) out.push(l);
     cur = {};
   };
@@ -500,16 +521,17 @@ function readBlocks(lines: string[], md?: MasterData): DraftLine[] {
 }
 
 function score(lines: DraftLine[]): number {
-  return lines.reduce((s, l) => s + ((l.sku || l.customerPartNumber || l.ean ? 1 : 0) + (l.quantity !== null ? 1 : 0)) * (l.confidence ?? 1), 0);
+  return lines.reduce((s, l) => s + (l.quantity !== null ? 1 + (l.sku || l.customerPartNumber || l.ean ? 1 : 0) : 0) * (l.confidence ?? 1), 0);
 }
 
 /**
  * All the order lines in free text. The reader (delimited, aligned table, blocks, list) whose lines
  * carry the most references and quantities wins; ties go to the more structured layout.
  */
-export function parseOrderLines(text: string, md?: MasterData): DraftLine[] {
+export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: NumberLocale } = {}): DraftLine[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const candidates = [readDelimited(lines, md), readAligned(lines, md), readBlocks(lines, md), readList(lines, md)];
+  const locale = opts.locale ?? guessLocale(text);
+  const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale)];
   let best: DraftLine[] = [];
   for (const c of candidates) if (score(c) > score(best)) best = c;
   return best;

@@ -102,3 +102,13 @@ export function parseQuantity(raw: string | null | undefined, locale: NumberLoca
   const unit = normaliseUnit(word);
   return unit ? { value, unit } : null;
 }
+
+/**
+ * 'en' when the text writes decimals with a point ("18.90", "1,200.00") more often than with a
+ * comma; dates such as 23.11.26 do not count. French is the default and wins ties.
+ */
+export function guessLocale(text: string): NumberLocale {
+  const en = (text.match(/(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d.,])/g) ?? []).length;
+  const fr = (text.match(/(?<![\d.,])\d{1,3}(?:[.\s\u00a0\u202f]\d{3})*,\d{2}(?![\d.,])/g) ?? []).length;
+  return en > fr ? 'en' : 'fr';
+}

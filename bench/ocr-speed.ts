@@ -1,0 +1,197 @@
+// OCR speed on simulated fax pages, in one run, on the same prepared images:
+//   - our pipeline (sharp preparation + tesseract.js, one warm worker), seconds per page;
+//   - Debian's native `tesseract` CLI (its own fra model, and the same fra model we ship),
+//     single-threaded and warm (one process for all pages, the model loaded once);
+//   - pages per minute with the worker pool (1 and 2 workers);
+//   - and, since every page is read anyway, line accuracy per fax resolution.
+// Run: TZ=UTC npx tsx bench/ocr-speed.ts [pagesPerKind]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { loadMasterData } from '../domain/masterdata';
+import { resolveOrder } from '../domain/resolve';
+import { COMPTOIR_BELGE, DUPONT, MARTIN, VILLEURBANNE, makeFax, type FaxOptions, type FaxOrderSpec, type FaxResolution } from '../fixtures/docgen/fax';
+import { OcrPool, tessdataDir } from '../parsers/ocr/engine';
+import { describePages, preparePage, type PreparedPage } from '../parsers/ocr/image';
+import { readImageOrder } from '../parsers/ocr/order';
+import { REVIEW_THRESHOLD } from '../parsers/ocr/snap';
+
+const md = loadMasterData('fixtures/masterdata');
+const SPECS: [FaxOrderSpec, string][] = [
+  [DUPONT, 'C001'],
+  [MARTIN, 'C003'],
+  [VILLEURBANNE, 'C004'],
+  [COMPTOIR_BELGE, 'C025'],
+];
+
+interface Doc {
+  name: string;
+  resolution: FaxResolution;
+  customerId: string;
+  spec: FaxOrderSpec;
+  pages: PreparedPage[];
+  prepMs: number;
+}
+
+async function makeDocs(perKind: number): Promise<Doc[]> {
+  const docs: Doc[] = [];
+  for (const resolution of ['fine', 'normal'] as FaxResolution[]) {
+    for (let i = 0; i < perKind; i++) {
+      const [spec, customerId] = SPECS[i % SPECS.length]!;
+      const seed = 1000 + i * 7 + (resolution === 'fine' ? 0 : 500);
+      const skew = (0.3 + ((seed * 37) % 170) / 100) * (i % 2 ? -1 : 1);
+      const o: FaxOptions = {
+        resolution,
+        skewDeg: Math.round(skew * 10) / 10,
+        speckle: 150 + ((seed * 13) % 250),
+        dropouts: 2 + (seed % 4),
+        streaks: i % 2,
+        seed,
+        coverPage: i % 3 === 2,
+        header: { date: '23/11/2026', time: `09:${String(10 + i).padStart(2, '0')}`, from: spec.customer.fax.startsWith('+') ? spec.customer.fax : `+33 ${spec.customer.fax.slice(1)}`, name: spec.customer.name },
+      };
+      const { tiff } = await makeFax(spec, o);
+      const t = performance.now();
+      const infos = await describePages(tiff);
+      const pages: PreparedPage[] = [];
+      for (const info of infos) pages.push(await preparePage(tiff, info));
+      docs.push({ name: `${resolution}-${i + 1} (${spec.customer.name}, skew ${o.skewDeg}°)`, resolution, customerId, spec, pages, prepMs: performance.now() - t });
+    }
+  }
+  return docs;
+}
+
+function nativeWarmSecondsPerPage(files: string[], dpi: number, tessdata: string | null): number {
+  const dir = mkdtempSync(join(tmpdir(), 'ocr-bench-native-'));
+  const run = (list: string[]) => {
+    const listFile = join(dir, 'list.txt');
+    writeFileSync(listFile, list.join('\n') + '\n');
+    const args = [listFile, join(dir, 'out'), '-l', 'fra', '--psm', '4', '--dpi', String(dpi)];
+    if (tessdata) args.unshift('--tessdata-dir', tessdata);
+    const t = performance.now();
+    execFileSync('tesseract', args, { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, stdio: ['ignore', 'ignore', 'ignore'] });
+    return performance.now() - t;
+  };
+  // Start-up and model load paid once: (N pages − 1 page) / (N − 1).
+  const one = run(files.slice(0, 1));
+  const all = run(files);
+  rmSync(dir, { recursive: true, force: true });
+  return (all - one) / (files.length - 1) / 1000;
+}
+
+function sameModelTessdata(): string {
+  // The fra model tesseract.js uses (4.0.0_best_int), unpacked for the native CLI.
+  const dir = join(tmpdir(), 'aiguillage-native-tessdata');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'fra.traineddata'), gunzipSync(readFileSync(join(tessdataDir(), 'fra.traineddata.gz'))));
+  return dir;
+}
+
+interface Accuracy {
+  lines: number;
+  exact: number;
+  wrongFlagged: number;
+  wrongUnflagged: number;
+  missing: number;
+  headerOk: number;
+  docs: number;
+}
+
+function score(doc: Doc, words: { page: number; words: import('../parsers/layout/types').PositionedWord[]; meanConfidence: number }[], acc: Accuracy): void {
+  acc.docs++;
+  const truth = doc.spec.lines.map((l) => ({ sku: l.sku ?? l.reference, quantity: l.quantity }));
+  acc.lines += truth.length;
+  const { draft } = readImageOrder(words, { masterData: md, fileName: doc.name, receivedAt: '2026-11-23T10:00:00Z' });
+  if (!draft) {
+    acc.missing += truth.length;
+    return;
+  }
+  const { order } = resolveOrder(draft, md);
+  if (order.poNumber === doc.spec.poNumber && order.customer.id === doc.customerId) acc.headerOk++;
+  const remaining = [...order.lines];
+  for (const t of truth) {
+    const i = remaining.findIndex((l) => l.sku === t.sku && l.quantity === t.quantity);
+    if (i >= 0) {
+      acc.exact++;
+      remaining.splice(i, 1);
+    } else acc.missing++;
+  }
+  // Lines read that match no truth line: wrong values; flagged ones go to review.
+  for (const l of remaining) {
+    if (l.confidence < REVIEW_THRESHOLD) acc.wrongFlagged++;
+    else {
+      acc.wrongUnflagged++;
+      console.log(`  UNFLAGGED WRONG in ${doc.name}: line ${l.lineNumber} ${l.sku} × ${l.quantity} (conf ${l.confidence})`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const perKind = Number(process.argv[2] ?? 4);
+  console.log(`generating ${perKind} fine and ${perKind} normal faxes…`);
+  const docs = await makeDocs(perKind);
+  const pages = docs.flatMap((d) => d.pages);
+  const prepMsTotal = docs.reduce((s, d) => s + d.prepMs, 0);
+  console.log(`${docs.length} faxes, ${pages.length} pages (cover pages included)\n`);
+
+  // Ours, one warm worker, page after page.
+  const one = new OcrPool({ size: 1 });
+  await one.warmUp();
+  const results = new Map<PreparedPage, Awaited<ReturnType<OcrPool['recognize']>>>();
+  let t = performance.now();
+  for (const p of pages) results.set(p, await one.recognize(p.image, { dpi: p.dpi }, p.width * p.height));
+  const oursOcrS = (performance.now() - t) / 1000 / pages.length;
+  const oursS = oursOcrS + prepMsTotal / 1000 / pages.length;
+
+  // Pool throughput: all pages queued at once.
+  t = performance.now();
+  await Promise.all(pages.map((p) => one.recognize(p.image, { dpi: p.dpi })));
+  const ppm1 = pages.length / ((performance.now() - t) / 60000);
+  await one.close();
+  const two = new OcrPool({ size: 2 });
+  await two.warmUp();
+  t = performance.now();
+  await Promise.all(pages.map((p) => two.recognize(p.image, { dpi: p.dpi })));
+  const ppm2 = pages.length / ((performance.now() - t) / 60000);
+  await two.close();
+
+  // Native tesseract on the very same prepared images.
+  const dir = mkdtempSync(join(tmpdir(), 'ocr-bench-pages-'));
+  const files = pages.map((p, i) => {
+    const f = join(dir, `p${i}.pgm`);
+    writeFileSync(f, p.image);
+    return f;
+  });
+  const nativeDebian = nativeWarmSecondsPerPage(files, 204, null);
+  const nativeSame = nativeWarmSecondsPerPage(files, 204, sameModelTessdata());
+  rmSync(dir, { recursive: true, force: true });
+
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log('seconds per fax page (warm, 1 thread)');
+  console.log(`  ${pad('aiguillage (sharp prep + tesseract.js fra best_int)', 58)} ${oursS.toFixed(3)} s  (prep ${(prepMsTotal / 1000 / pages.length).toFixed(3)}, OCR ${oursOcrS.toFixed(3)})`);
+  console.log(`  ${pad('native tesseract 5.3, same fra best_int model', 58)} ${nativeSame.toFixed(3)} s  → ours is ${(oursS / nativeSame).toFixed(2)}× native (target ≤ 1.3×)`);
+  console.log(`  ${pad('native tesseract 5.3, Debian fra (tessdata_fast)', 58)} ${nativeDebian.toFixed(3)} s  → ours is ${(oursS / nativeDebian).toFixed(2)}× native`);
+  console.log('pages per minute with the worker pool (OCR only, all pages queued)');
+  console.log(`  1 worker ${ppm1.toFixed(1)} p/min · 2 workers ${ppm2.toFixed(1)} p/min (${(ppm2 / ppm1).toFixed(2)}×)`);
+
+  console.log('\nline accuracy (SKU + quantity) per kind');
+  console.log(`  ${pad('kind', 8)} ${pad('docs', 5)} ${pad('lines', 6)} ${pad('exact', 6)} ${pad('F1', 6)} ${pad('header', 7)} ${pad('wrong flagged', 14)} wrong NOT flagged`);
+  for (const resolution of ['fine', 'normal'] as FaxResolution[]) {
+    const acc: Accuracy = { lines: 0, exact: 0, wrongFlagged: 0, wrongUnflagged: 0, missing: 0, headerOk: 0, docs: 0 };
+    for (const d of docs.filter((x) => x.resolution === resolution)) {
+      score(d, d.pages.map((p) => ({ page: p.page, words: results.get(p)!.words, meanConfidence: results.get(p)!.meanConfidence })), acc);
+    }
+    const read = acc.exact + acc.wrongFlagged + acc.wrongUnflagged;
+    const precision = read ? acc.exact / read : 0;
+    const recall = acc.lines ? acc.exact / acc.lines : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    console.log(`  ${pad(resolution, 8)} ${pad(String(acc.docs), 5)} ${pad(String(acc.lines), 6)} ${pad(String(acc.exact), 6)} ${pad(f1.toFixed(3), 6)} ${pad(`${acc.headerOk}/${acc.docs}`, 7)} ${pad(String(acc.wrongFlagged), 14)} ${acc.wrongUnflagged}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

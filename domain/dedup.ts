@@ -1,0 +1,342 @@
+// Is this order new, or one we already have (a copy by another channel, an amendment, a cancellation)?
+// Precision first: a wrong merge loses an order, a missed duplicate only costs an agent a glance.
+// Pure (no Node built-ins): the order workflow calls it with the customer's recent orders.
+import type { Channel, Order } from './order';
+
+export type DedupDecision = 'new' | 'duplicate' | 'amendment' | 'cancellation';
+
+export interface DedupOrder {
+  /** Existing orders: their order ID. Unused for the incoming one. */
+  orderId: string;
+  order: Order;
+  channel: Channel;
+  /** First receipt (ISO 8601 with offset). */
+  receivedAt: string;
+  /** Existing orders only: a cancelled order that is cancelled again is a duplicate cancellation. */
+  status?: string;
+}
+
+export interface Evidence {
+  /** 'poNumber', 'lines', 'shipTo', 'orderDate', 'receivedAt', 'signals', 'customer', 'purpose'. */
+  field: string;
+  /** In French, for the agent: "identique après normalisation (« CDE 2026/0412 » = « CDE-2026-0412 »)". */
+  how: string;
+  /** Contribution to the score; negative evidence argues against a match. */
+  weight: number;
+}
+
+export interface DedupResult {
+  decision: DedupDecision;
+  /** The order this one duplicates, amends or cancels; null for 'new' and for an amendment/cancellation whose original was not found. */
+  matchOrderId: string | null;
+  /** 0…1: how strongly the closest candidate matches (informative; the decision follows explicit rules). */
+  score: number;
+  evidence: Evidence[];
+}
+
+export interface DedupConfig {
+  /** A misread PO (OCR) or a copy is looked for among orders received this many days around. */
+  windowDays: number;
+  /** Without any PO number, only orders received this close count. */
+  noPoWindowHours: number;
+  /** Largest edit distance still read as an OCR misreading of the same PO. */
+  poMaxEdits: number;
+  /** Shortest normalised PO for which a near match means anything. */
+  poMinLength: number;
+}
+
+export const DEFAULT_DEDUP_CONFIG: DedupConfig = { windowDays: 7, noPoWindowHours: 72, poMaxEdits: 2, poMinLength: 6 };
+
+// ------------------------------------------------------------------ comparisons
+
+/** "N° CDE-2026/0412 " → "CDE20260412": case, accents, spaces and punctuation do not make another order. */
+export function normalisePo(po: string | null | undefined): string | null {
+  if (!po) return null;
+  const s = po
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toUpperCase()
+    // "N° 0412", "No. 0412", "Réf : 0412" (but not the "NO" of "NORD-0412")
+    .replace(/^\s*(N\s*°|NO[.:]|NO\s+(?=\d)|NUM(?:ERO)?\s*[.:]?|REF\s*[.:])\s*/, '')
+    .replace(/[^A-Z0-9]/g, '');
+  return s || null;
+}
+
+const OCR_FOLD: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1', T: '7', S: '5', B: '8', Z: '2', G: '6' };
+/** The characters OCR confuses, folded together (O/0, I/1, S/5, B/8…). */
+function ocrFold(s: string): string {
+  return s.replace(/[OQDILTSBZG]/g, (c) => OCR_FOLD[c] ?? c);
+}
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+type PoRelation = 'same' | 'ocr' | 'near' | 'missing' | 'different';
+
+function comparePo(a: DedupOrder, b: DedupOrder, config: DedupConfig): { rel: PoRelation; ev: Evidence } {
+  const pa = normalisePo(a.order.poNumber);
+  const pb = normalisePo(b.order.poNumber);
+  const shown = `« ${a.order.poNumber} » / « ${b.order.poNumber} »`;
+  if (!pa || !pb) return { rel: 'missing', ev: { field: 'poNumber', how: `n° de commande absent ${!pa && !pb ? 'des deux côtés' : `d’un côté (${a.order.poNumber ?? b.order.poNumber})`}`, weight: 0 } };
+  if (pa === pb) return { rel: 'same', ev: { field: 'poNumber', how: a.order.poNumber === b.order.poNumber ? `identique (${a.order.poNumber})` : `identique après normalisation (${shown})`, weight: 0.5 } };
+  // Character confusions and small edits are only believable when one side was read by OCR.
+  const ocr = readByOcr(a) || readByOcr(b);
+  if (ocr && ocrFold(pa) === ocrFold(pb)) return { rel: 'ocr', ev: { field: 'poNumber', how: `identique aux confusions de lecture près (${shown})`, weight: 0.4 } };
+  const d = editDistance(ocrFold(pa), ocrFold(pb));
+  if (ocr && d <= config.poMaxEdits && Math.min(pa.length, pb.length) >= config.poMinLength) {
+    return { rel: 'near', ev: { field: 'poNumber', how: `proche : ${d} caractère(s) d’écart, lecture OCR (${shown})`, weight: 0.3 } };
+  }
+  return { rel: 'different', ev: { field: 'poNumber', how: `différent (${shown})`, weight: -1 } };
+}
+
+function readByOcr(o: DedupOrder): boolean {
+  return /ocr|scan|fax/i.test(o.order.provenance.parser) || o.channel === 'fax' || o.channel === 'scan' || o.order.confidence < 0.95;
+}
+
+/** Share of lines equal on SKU and quantity (multiset), over the longer order. */
+function compareLines(a: Order, b: Order): { overlap: number; skuOverlap: number; ev: Evidence } {
+  const key = (l: Order['lines'][number]) => (l.sku ? `${l.sku.toUpperCase()}\u0000${l.quantity}` : null);
+  const pool = new Map<string, number>();
+  const skuPool = new Map<string, number>();
+  for (const l of b.lines) {
+    const k = key(l);
+    if (k) pool.set(k, (pool.get(k) ?? 0) + 1);
+    if (l.sku) skuPool.set(l.sku.toUpperCase(), (skuPool.get(l.sku.toUpperCase()) ?? 0) + 1);
+  }
+  let same = 0;
+  let sameSku = 0;
+  for (const l of a.lines) {
+    const k = key(l);
+    if (k && (pool.get(k) ?? 0) > 0) {
+      pool.set(k, pool.get(k)! - 1);
+      same++;
+    }
+    const s = l.sku?.toUpperCase();
+    if (s && (skuPool.get(s) ?? 0) > 0) {
+      skuPool.set(s, skuPool.get(s)! - 1);
+      sameSku++;
+    }
+  }
+  const n = Math.max(a.lines.length, b.lines.length);
+  const overlap = n ? same / n : 0;
+  const skuOverlap = n ? sameSku / n : 0;
+  const how =
+    n === 0 ? 'aucune ligne' : same === n && a.lines.length === b.lines.length ? `${same}/${n} lignes identiques (article et quantité)` : `${same}/${n} lignes identiques (article et quantité), ${sameSku}/${n} mêmes articles`;
+  return { overlap, skuOverlap, ev: { field: 'lines', how, weight: 0.3 * overlap } };
+}
+
+function compareShipTo(a: Order, b: Order): { rel: 'same' | 'different' | 'unknown'; ev: Evidence | null } {
+  const x = a.shipTo, y = b.shipTo;
+  if (x.code && y.code) return x.code === y.code ? { rel: 'same', ev: { field: 'shipTo', how: `même adresse de livraison (${x.code})`, weight: 0.1 } } : { rel: 'different', ev: { field: 'shipTo', how: `adresses de livraison différentes (${x.code} / ${y.code})`, weight: -0.3 } };
+  if (x.gln && y.gln) return x.gln === y.gln ? { rel: 'same', ev: { field: 'shipTo', how: `même GLN de livraison (${x.gln})`, weight: 0.1 } } : { rel: 'different', ev: { field: 'shipTo', how: `GLN de livraison différents (${x.gln} / ${y.gln})`, weight: -0.3 } };
+  if (x.postalCode && y.postalCode) {
+    const same = x.postalCode.replace(/\s/g, '') === y.postalCode.replace(/\s/g, '');
+    return same
+      ? { rel: 'same', ev: { field: 'shipTo', how: `même code postal de livraison (${x.postalCode}${x.city ? ` ${x.city}` : ''})`, weight: 0.1 } }
+      : { rel: 'different', ev: { field: 'shipTo', how: `livraisons à ${x.postalCode} et ${y.postalCode}`, weight: -0.3 } };
+  }
+  return { rel: 'unknown', ev: null };
+}
+
+const COPY = /\b(copie|copy|duplicata|duplicate|confirmation\s+de\s+(?:la\s+|notre\s+)?commande|transmise?\s+par\s+edi|d[ée]j[àa]\s+(?:transmise?|envoy[ée]e?)|ne\s+pas\s+saisir)\b/i;
+
+/** Signals that say "this document repeats an order sent otherwise" (COPIE, DUPLICATA, "transmise par EDI"…). */
+export function copySignal(order: Order): string | null {
+  return order.provenance.signals.find((s) => COPY.test(s)) ?? null;
+}
+
+function days(a: string, b: string): number {
+  return Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
+}
+
+// ------------------------------------------------------------------ decision
+
+interface Assessment {
+  candidate: DedupOrder;
+  score: number;
+  evidence: Evidence[];
+  po: PoRelation;
+  overlap: number;
+  /** 'duplicate' or 'amendment' when this candidate is the same order; null when it is not. */
+  verdict: 'duplicate' | 'amendment' | null;
+}
+
+function assess(incoming: DedupOrder, c: DedupOrder, config: DedupConfig): Assessment {
+  const evidence: Evidence[] = [{ field: 'customer', how: `même client (${c.order.customer.id})`, weight: 0 }];
+  const po = comparePo(incoming, c, config);
+  evidence.push(po.ev);
+  const lines = compareLines(incoming.order, c.order);
+  evidence.push(lines.ev);
+  const ship = compareShipTo(incoming.order, c.order);
+  if (ship.ev) evidence.push(ship.ev);
+  const gapDays = days(incoming.receivedAt, c.receivedAt);
+  evidence.push({ field: 'receivedAt', how: gapDays < 1 ? `reçues à ${Math.round(gapDays * 24 * 10) / 10} h d’intervalle` : `reçues à ${Math.round(gapDays)} jour(s) d’intervalle`, weight: gapDays <= config.windowDays ? 0.05 : -0.3 });
+  const od = incoming.order.orderDate && c.order.orderDate ? incoming.order.orderDate === c.order.orderDate : null;
+  if (od !== null) evidence.push({ field: 'orderDate', how: od ? `même date de commande (${c.order.orderDate})` : `dates de commande différentes (${incoming.order.orderDate} / ${c.order.orderDate})`, weight: od ? 0.05 : -0.3 });
+  const copy = copySignal(incoming.order);
+  if (copy) evidence.push({ field: 'signals', how: `document marqué comme copie : « ${copy} »`, weight: 0.2 });
+  const channels = `${c.channel} puis ${incoming.channel}`;
+
+  const allLinesSame = lines.overlap === 1 && incoming.order.lines.length === c.order.lines.length;
+  // The incoming copy was read by OCR and the original was not: same articles, quantities misread.
+  const ocrNoise = readByOcr(incoming) && !readByOcr(c) && lines.skuOverlap === 1 && lines.overlap >= 0.5 && incoming.order.lines.length === c.order.lines.length;
+  let verdict: Assessment['verdict'] = null;
+  switch (po.rel) {
+    case 'same':
+      // One customer, one PO number: one order (DESIGN.md) — unless the number was reused weeks later.
+      if (gapDays > config.windowDays && od === false) {
+        evidence.push({ field: 'poNumber', how: `n° réutilisé : commande datée autrement et reçue ${Math.round(gapDays)} jours plus tard`, weight: -0.5 });
+        break;
+      }
+      if (allLinesSame || copy || incoming.order.lines.length === 0) verdict = 'duplicate';
+      else {
+        // Same order, other content: maybe an unannounced change, maybe a misread copy. Dropping it as
+        // a duplicate could lose a change; as an amendment the agent sees the difference and decides.
+        verdict = 'amendment';
+        evidence.push({ field: 'lines', how: `même n° de commande mais contenu différent${ocrNoise ? ' (copie lue par OCR : quantités peut-être mal lues)' : ''} : modification à vérifier`, weight: 0 });
+      }
+      break;
+    case 'ocr':
+    case 'near':
+      if (gapDays <= config.windowDays && od !== false && ship.rel !== 'different' && (lines.overlap >= (po.rel === 'ocr' ? 0.8 : 0.9) || ocrNoise)) verdict = 'duplicate';
+      break;
+    case 'missing':
+      // Without a PO, identical lines are not enough (repeat orders): they must also be close in time
+      // and either be marked as a copy or share the order date or the delivery address.
+      if (allLinesSame && gapDays * 24 <= config.noPoWindowHours && od !== false && ship.rel !== 'different' && (copy || od === true || (ship.rel === 'same' && gapDays <= 1))) verdict = 'duplicate';
+      break;
+    case 'different':
+      break;
+  }
+  if (verdict) evidence.push({ field: 'channel', how: channels, weight: 0 });
+  const score = Math.max(0, Math.min(1, evidence.reduce((s, e) => s + e.weight, 0)));
+  return { candidate: c, score: Math.round(score * 100) / 100, evidence, po: po.rel, overlap: lines.overlap, verdict };
+}
+
+/**
+ * Scores an incoming order against the customer's existing orders and decides. `candidates` should
+ * be the same customer's orders of the last weeks; others are ignored.
+ */
+export function deduplicate(incoming: DedupOrder, candidates: readonly DedupOrder[], config: DedupConfig = DEFAULT_DEDUP_CONFIG): DedupResult {
+  const customerId = incoming.order.customer.id;
+  if (!customerId) {
+    return { decision: incoming.order.purpose === 'cancel' ? 'cancellation' : incoming.order.purpose === 'replace' ? 'amendment' : 'new', matchOrderId: null, score: 0, evidence: [{ field: 'customer', how: 'client non identifié : aucun rapprochement possible', weight: 0 }] };
+  }
+  const assessed = candidates.filter((c) => c.order.customer.id === customerId && c.orderId !== incoming.orderId).map((c) => assess(incoming, c, config));
+  const best = (list: Assessment[]) => [...list].sort((a, b) => b.score - a.score || Date.parse(b.candidate.receivedAt) - Date.parse(a.candidate.receivedAt))[0];
+
+  if (incoming.order.purpose === 'replace' || incoming.order.purpose === 'cancel') {
+    const cancel = incoming.order.purpose === 'cancel';
+    const target = best(assessed.filter((a) => a.po === 'same')) ?? best(assessed.filter((a) => (a.po === 'ocr' || a.po === 'near') && days(incoming.receivedAt, a.candidate.receivedAt) <= 60));
+    const purposeEv: Evidence = { field: 'purpose', how: cancel ? 'annulation de commande' : 'commande modifiée (annule et remplace)', weight: 0 };
+    if (!target) return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: null, score: 0, evidence: [purposeEv, { field: 'poNumber', how: `aucune commande d’origine trouvée pour le n° ${incoming.order.poNumber ?? '(absent)'}`, weight: 0 }] };
+    const evidence = [purposeEv, ...target.evidence.filter((e) => e.field !== 'lines' || !cancel)];
+    // The same amendment or cancellation arriving twice (fax and e-mail) changes nothing the second time.
+    const already = cancel ? target.candidate.status === 'cancelled' : diffOrders(target.candidate.order, incoming.order).identical;
+    if (already) {
+      evidence.push({ field: 'purpose', how: cancel ? 'commande déjà annulée' : 'modification déjà appliquée (contenu identique)', weight: 0 });
+      return { decision: 'duplicate', matchOrderId: target.candidate.orderId, score: target.score, evidence };
+    }
+    return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: target.candidate.orderId, score: target.score, evidence };
+  }
+
+  const matches = assessed.filter((a) => a.verdict);
+  const chosen = best(matches);
+  if (chosen) return { decision: chosen.verdict!, matchOrderId: chosen.candidate.orderId, score: chosen.score, evidence: chosen.evidence };
+  const closest = best(assessed);
+  if (!closest) return { decision: 'new', matchOrderId: null, score: 0, evidence: [{ field: 'customer', how: 'aucune commande récente de ce client', weight: 0 }] };
+  return { decision: 'new', matchOrderId: null, score: closest.score, evidence: [{ field: 'closest', how: `la plus proche est ${closest.candidate.orderId}, écartée :`, weight: 0 }, ...closest.evidence] };
+}
+
+// ------------------------------------------------------------------ differences, for the agent
+
+export interface FieldChange {
+  field: string;
+  before: string | number | null;
+  after: string | number | null;
+}
+
+export interface LineChange {
+  change: 'added' | 'removed' | 'changed';
+  sku: string | null;
+  lineNumber: number;
+  /** For 'changed': quantity, unitPrice, unit, requested fields that differ. */
+  changes: FieldChange[];
+}
+
+export interface OrderDiff {
+  identical: boolean;
+  fields: FieldChange[];
+  lines: LineChange[];
+  /** One French sentence per difference: "VIS-440 : quantité 10 → 20". */
+  summary: string[];
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  poNumber: 'n° de commande',
+  orderDate: 'date de commande',
+  requestedDeliveryDate: 'date de livraison souhaitée',
+  currency: 'devise',
+  'shipTo.code': 'code adresse de livraison',
+  'shipTo.name': 'nom de livraison',
+  'shipTo.street': 'rue de livraison',
+  'shipTo.postalCode': 'code postal de livraison',
+  'shipTo.city': 'ville de livraison',
+  'shipTo.country': 'pays de livraison',
+  quantity: 'quantité',
+  unitPrice: 'prix unitaire',
+  unit: 'unité',
+};
+
+/** What changed from `before` to `after` (e.g. an order and its "annule et remplace"). */
+export function diffOrders(before: Order, after: Order): OrderDiff {
+  const fields: FieldChange[] = [];
+  const cmp = (field: string, a: string | number | null, b: string | number | null) => {
+    if ((a ?? null) !== (b ?? null)) fields.push({ field, before: a ?? null, after: b ?? null });
+  };
+  cmp('poNumber', before.poNumber, after.poNumber);
+  cmp('orderDate', before.orderDate, after.orderDate);
+  cmp('requestedDeliveryDate', before.requestedDeliveryDate, after.requestedDeliveryDate);
+  cmp('currency', before.currency, after.currency);
+  for (const k of ['code', 'name', 'street', 'postalCode', 'city', 'country'] as const) {
+    // A side that does not say (null) is not a change of address.
+    if (before.shipTo[k] !== null && after.shipTo[k] !== null) cmp(`shipTo.${k}`, before.shipTo[k], after.shipTo[k]);
+  }
+
+  const lines: LineChange[] = [];
+  const lineKey = (l: Order['lines'][number]) => (l.sku ? `sku:${l.sku.toUpperCase()}` : l.customerPartNumber ? `ref:${l.customerPartNumber}` : `n:${l.lineNumber}`);
+  const remaining = [...after.lines];
+  for (const b of before.lines) {
+    const i = remaining.findIndex((a) => lineKey(a) === lineKey(b));
+    if (i < 0) {
+      lines.push({ change: 'removed', sku: b.sku, lineNumber: b.lineNumber, changes: [{ field: 'quantity', before: b.quantity, after: null }] });
+      continue;
+    }
+    const a = remaining.splice(i, 1)[0]!;
+    const changes: FieldChange[] = [];
+    if (a.quantity !== b.quantity) changes.push({ field: 'quantity', before: b.quantity, after: a.quantity });
+    if (a.unitPrice !== null && b.unitPrice !== null && a.unitPrice !== b.unitPrice) changes.push({ field: 'unitPrice', before: b.unitPrice, after: a.unitPrice });
+    if (a.unit !== null && b.unit !== null && a.unit !== b.unit) changes.push({ field: 'unit', before: b.unit, after: a.unit });
+    if (changes.length) lines.push({ change: 'changed', sku: a.sku, lineNumber: a.lineNumber, changes });
+  }
+  for (const a of remaining) lines.push({ change: 'added', sku: a.sku, lineNumber: a.lineNumber, changes: [{ field: 'quantity', before: null, after: a.quantity }] });
+
+  const summary = [
+    ...fields.map((f) => `${FIELD_LABELS[f.field] ?? f.field} : ${f.before ?? '—'} → ${f.after ?? '—'}`),
+    ...lines.map((l) => {
+      const name = l.sku ?? `ligne ${l.lineNumber}`;
+      if (l.change === 'added') return `${name} ajouté (quantité ${l.changes[0]?.after ?? '?'})`;
+      if (l.change === 'removed') return `${name} supprimé (était ${l.changes[0]?.before ?? '?'})`;
+      return `${name} : ${l.changes.map((c) => `${FIELD_LABELS[c.field] ?? c.field} ${c.before} → ${c.after}`).join(', ')}`;
+    }),
+  ];
+  return { identical: fields.length === 0 && lines.length === 0, fields, lines, summary };
+}

@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readInterchange, type InterchangeResult } from '../../../parsers/edi/interchange';
+import { build855, buildOrdrsp } from '../../../parsers/edi/acks';
+import { loadMasterData } from '../../../domain/masterdata';
+import { resolveOrder } from '../../../domain/resolve';
+
+const FIX = join(import.meta.dirname, '../../../fixtures/edi');
+const NOW = new Date('2026-11-23T08:05:00Z');
+const read = (p: string, opts = {}): InterchangeResult => readInterchange(readFileSync(join(FIX, p)), { now: NOW, ...opts });
+const x12Segs = (b: Buffer): string[] => b.toString('utf8').split('~').filter(Boolean);
+const edifactSegs = (b: Buffer): string[] => b.toString('latin1').split("'").filter(Boolean);
+const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
+
+describe('997 functional acknowledgment', () => {
+  it('accepts a clean 850, answering from the receiver ID to the sender ID', () => {
+    const r = read('x12/brico-centre-850-004010.edi');
+    expect(r.acks.map((a) => [a.kind, a.status, a.acknowledges])).toEqual([['997', 'A', '000004711']]);
+    expect(x12Segs(r.acks[0]!.bytes)).toEqual([
+      'ISA*00*          *00*          *ZZ*FIXRHONEALPES  *ZZ*BRICOCENTRE    *261123*0805*U*00401*000004711*0*P*:',
+      'GS*FA*FIXRHONEALPES*BRICOCENTRE*20261123*0805*4711*X*004010',
+      'ST*997*0001',
+      'AK1*PO*4711',
+      'AK2*850*0001',
+      'AK5*A',
+      'AK9*A*1*1*1',
+      'SE*6*0001',
+      'GE*1*4711',
+      'IEA*1*000004711',
+    ]);
+  });
+
+  it('uses the partner’s own separators and the 005010 AK1 version', () => {
+    const r = read('x12/brico-depot-so-850-005010-pipe.edi', { controlNumber: 42 });
+    const segs = x12Segs(r.acks[0]!.bytes);
+    expect(segs[0]).toBe('ISA|00|          |00|          |ZZ|FIXRHONEALPES  |ZZ|BDSO850        |261123|0805|^|00501|000000042|0|P|:');
+    expect(segs.slice(2, 7)).toEqual(['ST|997|0001', 'AK1|PO|120003|005010', 'AK2|850|0001', 'AK5|A', 'AK9|A|1|1|1']);
+  });
+
+  it('rejects a transaction whose SE01 count is wrong and a group whose GE01 count is wrong', () => {
+    const r = read('x12/broken-counts.edi');
+    expect(r.orders).toEqual([]);
+    expect(x12Segs(r.acks[0]!.bytes).slice(2, 7)).toEqual(['ST*997*0001', 'AK1*PO*4730', 'AK2*850*0001', 'AK5*R*4', 'AK9*R*2*1*0*5']);
+    expect(r.problems.map((p) => [p.code, p.where])).toEqual([
+      ['EDI_ENVELOPE_COUNT', 'segment 8 (SE)'],
+      ['EDI_ENVELOPE_COUNT', 'segment 9 (GE)'],
+    ]);
+  });
+
+  it('accepts part of a group: AK3/AK4 say which segment and element, AK9 P', () => {
+    const r = read('x12/cancel-and-missing-po.edi');
+    expect(x12Segs(r.acks[0]!.bytes).slice(2, -3)).toEqual([
+      'ST*997*0001',
+      'AK1*PO*4760',
+      'AK2*850*0001',
+      'AK5*A',
+      'AK2*850*0002',
+      'AK3*BEG*2**8',
+      'AK4*3*324*1',
+      'AK3*PO1*4**8',
+      'AK4*2*330*6*x12',
+      'AK5*R*5',
+      'AK9*P*2*2*1',
+    ]);
+  });
+
+  it('answers ISA14=1 with a TA1 as well, and keeps the test indicator', () => {
+    const r = read('x12/weber-850-wrapped80-test-ackrequested.edi');
+    expect(r.acks.map((a) => a.kind)).toEqual(['TA1', '997']);
+    expect(x12Segs(r.acks[0]!.bytes)).toEqual([
+      'ISA*00*          *00*          *ZZ*FIXRHONEALPES  *ZZ*WEBERFIX       *261123*0805*U*00401*000000913*0*T*:',
+      'TA1*000000913*261118*1602*A*000',
+      'IEA*0*000000913',
+    ]);
+    expect(x12Segs(r.acks[1]!.bytes)[0]).toContain('*000000914*0*T*');
+    expect(r.test).toBe(true);
+  });
+
+  it('rejects the whole interchange with a TA1 when IEA02 differs from ISA13: no order, no 997', () => {
+    const r = read('x12/control-number-mismatch.edi');
+    expect(r.orders).toEqual([]);
+    expect(r.acks.map((a) => [a.kind, a.status])).toEqual([['TA1', 'R']]);
+    expect(x12Segs(r.acks[0]!.bytes)[1]).toBe('TA1*000004740*261120*0742*R*001');
+    expect(r.problems).toEqual([expect.objectContaining({ code: 'EDI_CONTROL_NUMBER_MISMATCH', severity: 'error', where: 'segment 10 (IEA)' })]);
+  });
+
+  it('never acknowledges an acknowledgment', () => {
+    const r = read('x12/997-from-partner.edi');
+    expect(r.acks).toEqual([]);
+    expect(r.orders).toEqual([]);
+    expect(r.problems.map((p) => [p.code, p.severity])).toEqual([['EDI_ACKNOWLEDGMENT_RECEIVED', 'info']]);
+    expect(r.interchanges[0]!.acknowledgmentOnly).toBe(true);
+  });
+
+  it('follows the partner policy: no 997 when not wanted, TA1 always when asked', () => {
+    const policy = (functional: boolean, ta1: 'always' | 'requested' | 'never') => [{ id: 'brico-centre', x12: { qualifier: 'ZZ', id: 'BRICOCENTRE' }, acknowledge: { functional, ta1 } }];
+    expect(read('x12/brico-centre-850-004010.edi', { partners: policy(false, 'never') }).acks).toEqual([]);
+    expect(read('x12/brico-centre-850-004010.edi', { partners: policy(true, 'always') }).acks.map((a) => a.kind)).toEqual(['TA1', '997']);
+    const unknown = read('x12/weber-850-wrapped80-test-ackrequested.edi', { partners: policy(true, 'never') });
+    expect(unknown.problems).toEqual([expect.objectContaining({ code: 'EDI_UNKNOWN_PARTNER', severity: 'warning' })]);
+  });
+});
+
+describe('CONTRL', () => {
+  it('acknowledges when UNB 0031 asks for it (UCI 7, UCM 7), mirroring the UNA', () => {
+    const r = read('edifact/leroy-maison-orders-decimal-comma-test.edi');
+    expect(r.acks.map((a) => [a.kind, a.status])).toEqual([['CONTRL', 'A']]);
+    expect(r.acks[0]!.bytes.toString('latin1').startsWith("UNA:+,? '")).toBe(true);
+    expect(edifactSegs(r.acks[0]!.bytes).slice(1)).toEqual([
+      'UNB+UNOC:3+3012345000008:14+3020000000024:14+261123:0805+1++++++1', // UNB 0035 = 1: our answer to test data is test data
+      'UNH+1+CONTRL:D:3:UN',
+      'UCI+LM00000571+3020000000024:14+3012345000008:14+7',
+      'UCM+ME0571+ORDERS:D:96A:UN+7',
+      'UNT+4+1',
+      'UNZ+1+1',
+    ]);
+  });
+
+  it('sends nothing for a clean interchange that did not ask', () => {
+    expect(read('edifact/castel-orders-d96a-unoc-latin1.edi').acks).toEqual([]);
+  });
+
+  it('rejects a message whose UNT count is wrong (UCM 4, error 29)', () => {
+    const r = read('edifact/broken-unt-count.edi');
+    expect(r.orders).toEqual([]);
+    expect(edifactSegs(r.acks[0]!.bytes).slice(3, 6)).toEqual(['UCI+CB000420+3020000000031:14+3012345000008:14+7', 'UCM+0007+ORDERS:D:96A:UN+4+29', 'UNT+4+1']);
+  });
+
+  it('rejects the interchange when UNZ does not match UNB (UCI 4, error 28), without message detail', () => {
+    const raw = readFileSync(join(FIX, 'edifact/castel-orders-d96a-unoc-latin1.edi'), 'latin1').replace("UNZ+1+CB000417'", "UNZ+1+CB000471'");
+    const r = readInterchange(Buffer.from(raw, 'latin1'), { now: NOW });
+    expect(r.orders).toEqual([]);
+    expect(edifactSegs(r.acks[0]!.bytes).slice(3, 5)).toEqual(['UCI+CB000417+3020000000031:14+3012345000008:14+4+28', 'UNT+3+1']);
+  });
+
+  it('rejects a message that is not an order, accepts the cancellation beside it', () => {
+    const r = read('edifact/brico-centre-cancel-and-invoic.edi');
+    expect(edifactSegs(r.acks[0]!.bytes).slice(4, 7)).toEqual(['UCM+1+ORDERS:D:96A:UN+7', 'UCM+2+INVOIC:D:96A:UN+4+17', 'UNT+5+1']);
+    expect(r.acks[0]!.status).toBe('P');
+  });
+
+  it('never acknowledges a CONTRL', () => {
+    const r = read('edifact/contrl-from-partner.edi');
+    expect(r.acks).toEqual([]);
+    expect(r.orders).toEqual([]);
+  });
+});
+
+describe('855 / ORDRSP confirmations', () => {
+  const order = resolveOrder(read('x12/brico-centre-850-004010.edi').orders[0]!, md).order;
+  const env = { senderQualifier: 'ZZ', senderId: 'FIXRHONEALPES', receiverQualifier: 'ZZ', receiverId: 'BRICOCENTRE', version: '00401', controlNumber: 7001, now: NOW, test: false };
+
+  it('855 BAK AD when every line is accepted as sent', () => {
+    const segs = x12Segs(Buffer.from(build855(order, [], env)));
+    expect(segs.slice(2, -2)).toEqual([
+      'ST*855*0001',
+      'BAK*00*AD*BCR-2026-118734*20261120*****20261123',
+      'PO1*1*48*BTE*18.9**VP*VIS-440*BP*BCR-100234*EN*3760123450003',
+      'ACK*IA*48*BTE',
+      'PO1*2*120*BTE*5.6**VP*CHV-6*BP*BCR-100240*EN*3760123450706',
+      'ACK*IA*120*BTE',
+      'PO1*3*24*U*11.2**VP*CAD-40*EN*3760123452595',
+      'ACK*IA*24*U',
+      'CTT*3',
+      'SE*10*0001',
+    ]);
+    expect(segs[1]).toBe('GS*PR*FIXRHONEALPES*BRICOCENTRE*20261123*0805*7001*X*004010');
+  });
+
+  it('855 BAK AC with a changed quantity (IQ), a new date and a rejected line (IR)', () => {
+    const segs = x12Segs(Buffer.from(build855(order, [{ lineNumber: 1, status: 'changed', quantity: 40, deliveryDate: '2026-11-27' }, { lineNumber: 3, status: 'rejected' }], env)));
+    expect(segs[3]).toBe('BAK*00*AC*BCR-2026-118734*20261120*****20261123');
+    expect(segs.filter((s) => s.startsWith('ACK'))).toEqual(['ACK*IQ*40*BTE*068*20261127', 'ACK*IA*120*BTE', 'ACK*IR*0*U']);
+  });
+
+  it('ORDRSP BGM 4 with LIN action codes 3/5/7', () => {
+    const eorder = resolveOrder(read('edifact/castel-orders-d96a-unoc-latin1.edi').orders[0]!, md).order;
+    const out = buildOrdrsp(eorder, [{ lineNumber: 2, status: 'changed', quantity: 20 }, { lineNumber: 3, status: 'rejected' }], {
+      syntax: 'UNOC', syntaxVersion: '3', senderId: '3012345000008', senderQualifier: '14', recipientId: '3020000000031', recipientQualifier: '14', controlRef: 'ORSP7002', now: NOW, test: false,
+    });
+    expect(edifactSegs(Buffer.from(out, 'latin1'))).toEqual([
+      'UNB+UNOC:3+3012345000008:14+3020000000031:14+261123:0805+ORSP7002',
+      'UNH+1+ORDRSP:D:96A:UN:EAN005',
+      'BGM+231+CB-PO-2026-30417+4',
+      'DTM+137:20261123:102',
+      'RFF+ON:CB-PO-2026-30417',
+      'DTM+171:20261120:102',
+      'NAD+DP+3020000300015::9',
+      'LIN+1+5+3760123450218:SRV',
+      'PIA+5+VIS-560:SA',
+      'PIA+1+CB-77001:IN',
+      'QTY+21:80',
+      'PRI+AAA:12.75',
+      'LIN+2+3+3760123450423:SRV',
+      'PIA+5+BOU-M8:SA',
+      'PIA+1+CB-77002:IN',
+      'QTY+21:20',
+      'PRI+AAA:24.6',
+      'LIN+3+7+3760123452526:SRV',
+      'PIA+5+CYL-EUR:SA',
+      'PIA+1+CB-77090:IN',
+      'QTY+21:0',
+      'PRI+AAA:24.5',
+      'UNS+S',
+      'CNT+2:3',
+      'UNT+24+1',
+      'UNZ+1+ORSP7002',
+    ]);
+  });
+});
