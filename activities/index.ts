@@ -9,12 +9,23 @@ import { extractDocument, type ExtractedOrder } from '../parsers/index';
 import { documentReceived, orderIdFromWorkflowId, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { DocumentStore } from './store';
 import type { ReadModel } from './readmodel';
+import type { SlaConfig } from '../domain/sla';
 
 export interface RouteInput {
   orderId: string;
   order: Order;
   channels: Channel[];
   problems: Problem[];
+}
+
+export interface SlaAlert {
+  orderId: string;
+  kind: 'at-risk' | 'late';
+  team: string | null;
+  agent: string | null;
+  dueAt: string;
+  poNumber: string | null;
+  customerId: string | null;
 }
 
 export interface ActivityDeps {
@@ -28,6 +39,10 @@ export interface ActivityDeps {
   /** Routing decision; until rules are configured everything goes to the default team. */
   route?: (input: RouteInput) => RouteDecision | Promise<RouteDecision>;
   retentionDays?: number;
+  /** SLA settings handed to every new order workflow. */
+  sla?: Partial<SlaConfig>;
+  /** Where at-risk and late alerts go (the team lead's webhook); logged in any case. */
+  slaWebhook?: string | null;
 }
 
 interface StoredExtraction {
@@ -74,7 +89,7 @@ export function createActivities(deps: ActivityDeps) {
         await client.workflow.signalWithStart('orderWorkflow', {
           workflowId,
           taskQueue: deps.taskQueue,
-          args: [{ retentionDays: deps.retentionDays }],
+          args: [{ retentionDays: deps.retentionDays, sla: deps.sla }],
           signal: documentReceived,
           signalArgs: [doc],
         });
@@ -98,6 +113,14 @@ export function createActivities(deps: ActivityDeps) {
       const decision = deps.route ? await deps.route(input) : DEFAULT_ROUTE;
       log.info({ orderId: input.orderId, team: decision.team, agent: decision.agent, ruleId: decision.ruleId }, 'order routed');
       return decision;
+    },
+
+    /** Tell the team lead an order is at risk or late (webhook when configured; always logged). */
+    async notifySla(alert: SlaAlert): Promise<void> {
+      log.warn({ ...alert }, alert.kind === 'at-risk' ? 'order at risk of missing its SLA' : 'order late');
+      if (!deps.slaWebhook) return;
+      const res = await fetch(deps.slaWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: `sla.${alert.kind}`, ...alert }) });
+      if (!res.ok) throw new Error(`SLA webhook answered HTTP ${res.status}`);
     },
 
     async publishOrder(state: OrderState): Promise<void> {

@@ -93,6 +93,25 @@ export function attachDocument(state: OrderState, doc: OrderDocument, now: strin
   return { state: next, role };
 }
 
+/** The due time follows the earliest receipt (a copy received earlier moves it). */
+export function withDue(state: OrderState, due: { dueAt: string; atRiskAt: string }): OrderState {
+  if (state.sla.dueAt === due.dueAt && state.sla.atRiskAt === due.atRiskAt) return state;
+  return { ...state, sla: { ...state.sla, dueAt: due.dueAt, atRiskAt: due.atRiskAt }, revision: state.revision + 1 };
+}
+
+/** The next SLA mark still to pass for an open order: at-risk first, then late. */
+export function nextSlaMark(state: OrderState): { kind: 'at-risk' | 'late'; at: string } | null {
+  if (!isOpen(state.status) || !state.sla.dueAt || state.sla.enteredAt) return null;
+  if (state.sla.state === 'on-time' && state.sla.atRiskAt) return { kind: 'at-risk', at: state.sla.atRiskAt };
+  if (state.sla.state === 'on-time' || state.sla.state === 'at-risk') return { kind: 'late', at: state.sla.dueAt };
+  return null;
+}
+
+export function passSlaMark(state: OrderState, kind: 'at-risk' | 'late', now: string): OrderState {
+  const detail = kind === 'at-risk' ? `à saisir avant ${state.sla.dueAt}` : `échéance ${state.sla.dueAt} dépassée`;
+  return withEvent({ ...state, sla: { ...state.sla, state: kind } }, now, kind === 'at-risk' ? 'at risk' : 'late', null, detail);
+}
+
 export function applyRoute(state: OrderState, route: RouteDecision, now: string): OrderState {
   const review = needsReview(state.problems, state.order);
   const withRoute = { ...state, route };

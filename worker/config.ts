@@ -17,6 +17,9 @@ export interface Config {
   httpPort: number;
   temporalUiPort: number;
   retentionDays: number;
+  /** The SLA rule's settings ("saisi avant 17h"); unset fields take DESIGN.md's defaults. */
+  sla: { receiptCutoff?: string; entryDeadline?: string; atRiskMinutes?: number; closingDays?: string[] };
+  slaWebhook: string | null;
 }
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -39,5 +42,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpPort: Number(env.AIGUILLAGE_HTTP_PORT ?? 3700),
     temporalUiPort: Number(env.TEMPORAL_UI_PORT ?? 8233),
     retentionDays: Number(env.AIGUILLAGE_RETENTION_DAYS ?? 30),
+    sla: {
+      ...(env.AIGUILLAGE_SLA_CUTOFF ? { receiptCutoff: env.AIGUILLAGE_SLA_CUTOFF } : {}),
+      ...(env.AIGUILLAGE_SLA_DEADLINE ? { entryDeadline: env.AIGUILLAGE_SLA_DEADLINE } : {}),
+      ...(env.AIGUILLAGE_SLA_AT_RISK_MINUTES ? { atRiskMinutes: Number(env.AIGUILLAGE_SLA_AT_RISK_MINUTES) } : {}),
+      ...(env.AIGUILLAGE_CLOSING_DAYS ? { closingDays: env.AIGUILLAGE_CLOSING_DAYS.split(',').map((d) => d.trim()).filter(Boolean) } : {}),
+    },
+    slaWebhook: env.AIGUILLAGE_SLA_WEBHOOK ?? null,
   };
 }

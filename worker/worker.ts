@@ -27,7 +27,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
   const store = new DocumentStore(cfg.dataDir);
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
-  const activities = createActivities({ store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route, retentionDays: cfg.retentionDays });
+  const activities = createActivities({ store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook });
   const connection = given ?? (await connectWorker(cfg));
   const worker = await Worker.create({
     connection,

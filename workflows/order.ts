@@ -8,10 +8,11 @@ import {
 } from './definitions';
 import {
   applyClaim, applyCorrections, applyEntered, applyReassign, applyReject, applyRoute, attachDocument, checkClaim, checkCorrections, checkEntered,
-  checkReassign, checkReject, isOpen, newOrderState, setStatus,
+  checkReassign, checkReject, isOpen, newOrderState, nextSlaMark, passSlaMark, setStatus, withDue,
 } from '../domain/order-state';
+import { computeDue, slaConfig, type SlaConfig } from '../domain/sla';
 
-const { routeOrder } = proxyActivities<Activities>({
+const { routeOrder, notifySla } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -26,6 +27,8 @@ export interface OrderWorkflowInput {
   pending?: OrderDocument[];
   /** How long a closed order keeps listening, so that late copies still attach to it. */
   retentionDays?: number;
+  /** The SLA rule's settings (cut-off, deadline, at-risk delay, closing days); defaults to 17:00 Paris. */
+  sla?: Partial<SlaConfig>;
 }
 
 const now = (): string => new Date().toISOString();
@@ -34,6 +37,11 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
   let state: OrderState | null = input.carried ?? null;
   const inbox: OrderDocument[] = [...(input.pending ?? [])];
   const retention = `${input.retentionDays ?? 30} days`;
+  const sla = slaConfig(input.sla);
+  const due = (s: OrderState): OrderState => {
+    const d = computeDue(s.sla.receivedAt, sla);
+    return withDue(s, { dueAt: d.dueAt, atRiskAt: d.atRiskAt });
+  };
 
   setHandler(documentReceived, (doc) => void inbox.push(doc));
   setHandler(orderStateQuery, () => {
@@ -77,7 +85,7 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
   if (!state) {
     await condition(() => inbox.length > 0);
     const first = inbox.shift()!;
-    await record(newOrderState(orderIdFromWorkflowId(workflowInfo().workflowId), first, now()));
+    await record(due(newOrderState(orderIdFromWorkflowId(workflowInfo().workflowId), first, now())));
   }
   if (current().status === 'received') await extractedAndRouted();
 
@@ -85,15 +93,22 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
     while (inbox.length > 0) {
       const { state: next, role } = attachDocument(current(), inbox.shift()!, now());
       if (role === 'already-attached') continue;
-      await record(next);
+      await record(due(next));
       if (role === 'amendment' && isOpen(next.status)) await record(applyRoute(next, next.route?.ruleId === 'manual' ? next.route : await route(next), now()));
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof orderWorkflow>({ carried: current(), pending: inbox, retentionDays: input.retentionDays });
+      return continueAsNew<typeof orderWorkflow>({ carried: current(), pending: inbox, retentionDays: input.retentionDays, sla: input.sla });
     }
     if (isOpen(current().status)) {
-      await condition(() => inbox.length > 0 || !isOpen(current().status) || workflowInfo().continueAsNewSuggested);
+      // Sleep until something happens or the next SLA mark (at risk, then late) passes.
+      const mark = nextSlaMark(current());
+      const wait = mark ? Math.max(0, Date.parse(mark.at) - Date.now()) : undefined;
+      const woken = await condition(() => inbox.length > 0 || !isOpen(current().status) || workflowInfo().continueAsNewSuggested, wait === undefined ? undefined : Math.max(wait, 1));
+      if (!woken && mark && isOpen(current().status)) {
+        const s = await record(passSlaMark(current(), mark.kind, now()));
+        await notifySla({ orderId: s.orderId, kind: mark.kind, team: s.route?.team ?? null, agent: s.claimedBy ?? s.route?.agent ?? null, dueAt: s.sla.dueAt!, poNumber: s.poNumber, customerId: s.customerId });
+      }
     } else {
       // Closed (entered, rejected, cancelled): keep listening a while for late copies, then finish.
       const more = await condition(() => inbox.length > 0, retention);

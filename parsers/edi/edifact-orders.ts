@@ -27,6 +27,16 @@ interface Party {
   vat: string | null;
 }
 
+/** A component, trimmed; '' when absent. */
+function comp(s: EdifactSegment, el: number, c = 0): string {
+  return (s.elements[el]?.[c] ?? '').trim();
+}
+
+/** All components of an element as one text (names and streets are split over several). */
+function joined(s: EdifactSegment, el: number): string | null {
+  return (s.elements[el] ?? []).map((x) => x.trim()).filter(Boolean).join(' ') || null;
+}
+
 export function locationOfMessage(m: EdifactMessage): string {
   return `interchange ${m.interchange.control}${m.group ? `, group ${m.group.control}` : ''}, message ${m.reference}`;
 }
@@ -65,117 +75,125 @@ export function mapEdifactOrder(m: EdifactMessage): MappedTransaction {
   let qty21 = false;
   let declaredLines: { n: number; s: EdifactSegment } | null = null;
 
-  m.segments.forEach((s, i) => {
+  for (let i = 0; i < m.segments.length; i++) {
+    const s = m.segments[i]!;
     const pos = i + 1;
-    const v = (el: number, comp = 0): string => (s.elements[el]?.[comp] ?? '').trim();
-    const joined = (el: number): string | null => (s.elements[el] ?? []).map((x) => x.trim()).filter(Boolean).join(' ') || null;
     const last = lines[lines.length - 1];
     switch (s.tag) {
       case 'BGM': {
         sawBgm = true;
-        poNumber = v(2) || null;
+        poNumber = comp(s, 2) || null;
         if (!poNumber) elementError(s, pos, 2, 1, '13', 'BGM 1004 (order number) is missing', 'error');
-        const code = v(3);
+        const code = comp(s, 3);
         if (code && PURPOSE[code]) purpose = PURPOSE[code]!;
         else if (code) elementError(s, pos, 3, 1, '12', `BGM 1225 "${code}" is not a message function code (9 original, 5 replace, 1 cancel)`);
-        return;
+        continue;
       }
       case 'DTM': {
-        if (inLines) return;
-        const q = v(1, 0);
-        const raw = v(1, 1);
-        const date = dtmDate(raw, v(1, 2) || '102');
-        if (raw && !date && (q === '137' || DELIVERY_DTM.includes(q))) return elementError(s, pos, 1, 2, '12', `DTM ${q} "${raw}" is not a date in format ${v(1, 2) || '102'}`);
+        if (inLines) continue;
+        const q = comp(s, 1, 0);
+        const raw = comp(s, 1, 1);
+        const date = dtmDate(raw, comp(s, 1, 2) || '102');
+        if (raw && !date && (q === '137' || DELIVERY_DTM.includes(q))) {
+          elementError(s, pos, 1, 2, '12', `DTM ${q} "${raw}" is not a date in format ${comp(s, 1, 2) || '102'}`);
+          continue;
+        }
         if (q === '137' || q === '4') orderDate ??= date;
         else if (DELIVERY_DTM.includes(q)) delivery ??= date;
-        return;
+        continue;
       }
       case 'CUX':
-        if (/^[A-Z]{3}$/.test(v(1, 1)) && (v(1, 0) === '2' || !currency)) currency = v(1, 1);
-        return;
+        if (/^[A-Z]{3}$/.test(comp(s, 1, 1)) && (comp(s, 1, 0) === '2' || !currency)) currency = comp(s, 1, 1);
+        continue;
       case 'NAD': {
-        if (inLines) return;
-        const id = v(2, 0);
+        if (inLines) continue;
+        const id = comp(s, 2, 0);
         party = {
-          code: v(1),
-          gln: /^\d{13}$/.test(id) && (v(2, 2) === '9' || v(2, 2) === '') ? id : null,
-          name: joined(4) ?? joined(3),
-          street: joined(5),
-          city: v(6) || null,
-          postalCode: v(8) || null,
-          country: /^[A-Za-z]{2}$/.test(v(9)) ? v(9).toUpperCase() : null,
+          code: comp(s, 1),
+          gln: /^\d{13}$/.test(id) && (comp(s, 2, 2) === '9' || comp(s, 2, 2) === '') ? id : null,
+          name: joined(s, 4) ?? joined(s, 3),
+          street: joined(s, 5),
+          city: comp(s, 6) || null,
+          postalCode: comp(s, 8) || null,
+          country: /^[A-Za-z]{2}$/.test(comp(s, 9)) ? comp(s, 9).toUpperCase() : null,
           vat: null,
         };
         parties.push(party);
-        return;
+        continue;
       }
       case 'RFF':
-        if (party && !inLines && v(1, 0) === 'VA') party.vat = v(1, 1) || null;
-        return;
+        if (party && !inLines && comp(s, 1, 0) === 'VA') party.vat = comp(s, 1, 1) || null;
+        continue;
       case 'LIN': {
         inLines = true;
         party = null;
         qty21 = false;
-        const line: DraftLine = { lineNumber: /^\d+$/.test(v(1)) ? Number(v(1)) : null, quantity: null, confidence: 1, doubts: [] };
-        const id = v(3, 0);
-        const type = v(3, 1).toUpperCase();
+        const line: DraftLine = { lineNumber: /^\d+$/.test(comp(s, 1)) ? Number(comp(s, 1)) : null, quantity: null, confidence: 1, doubts: [] };
+        const id = comp(s, 3, 0);
+        const type = comp(s, 3, 1).toUpperCase();
         if (id && EAN.has(type) && /^\d{8,14}$/.test(id)) line.ean = id;
         else if (id && OUR_SKU.has(type)) line.sku = id;
         else if (id && BUYER_PART.has(type)) line.customerPartNumber = id;
         lines.push(line);
-        return;
+        continue;
       }
       case 'PIA':
-        if (!last || summary) return;
+        if (!last || summary) continue;
         for (let el = 2; el < s.elements.length; el++) {
-          const id = v(el, 0);
-          const type = v(el, 1).toUpperCase();
+          const id = comp(s, el, 0);
+          const type = comp(s, el, 1).toUpperCase();
           if (!id) continue;
           if (OUR_SKU.has(type)) last.sku ??= id;
           else if (BUYER_PART.has(type)) last.customerPartNumber ??= id;
           else if (EAN.has(type) && /^\d{8,14}$/.test(id)) last.ean ??= id;
         }
-        return;
+        continue;
       case 'IMD': {
-        if (!last || summary || last.description) return;
-        const text = [v(3, 3), v(3, 4)].filter(Boolean).join(' ');
+        if (!last || summary || last.description) continue;
+        const text = [comp(s, 3, 3), comp(s, 3, 4)].filter(Boolean).join(' ');
         if (text) last.description = text;
-        return;
+        continue;
       }
       case 'QTY': {
-        if (!last || summary) return;
-        const q = v(1, 0);
-        if (q !== '21' && !(q === '1' && !qty21)) return;
-        const n = ediNumber(v(1, 1));
-        if (v(1, 1) && n === null) return elementError(s, pos, 1, 2, '37', `QTY "${v(1, 1)}" is not a quantity`);
+        if (!last || summary) continue;
+        const q = comp(s, 1, 0);
+        if (q !== '21' && !(q === '1' && !qty21)) continue;
+        const n = ediNumber(comp(s, 1, 1));
+        if (comp(s, 1, 1) && n === null) {
+          elementError(s, pos, 1, 2, '37', `QTY "${comp(s, 1, 1)}" is not a quantity`);
+          continue;
+        }
         last.quantity = n;
         qty21 ||= q === '21';
-        const unit = v(1, 2).toUpperCase();
+        const unit = comp(s, 1, 2).toUpperCase();
         if (unit) last.unit = unit in UNITS ? UNITS[unit]! : unit;
-        return;
+        continue;
       }
       case 'PRI': {
-        if (!last || summary) return;
-        const q = v(1, 0);
-        if (q !== 'AAA' && q !== 'AAB') return;
-        if (q === 'AAB' && last.unitPrice != null) return;
-        const n = ediNumber(v(1, 1));
-        if (v(1, 1) && n === null) return elementError(s, pos, 1, 2, '37', `PRI "${v(1, 1)}" is not a price`);
+        if (!last || summary) continue;
+        const q = comp(s, 1, 0);
+        if (q !== 'AAA' && q !== 'AAB') continue;
+        if (q === 'AAB' && last.unitPrice != null) continue;
+        const n = ediNumber(comp(s, 1, 1));
+        if (comp(s, 1, 1) && n === null) {
+          elementError(s, pos, 1, 2, '37', `PRI "${comp(s, 1, 1)}" is not a price`);
+          continue;
+        }
         if (n !== null && n >= 0) last.unitPrice = n;
-        return;
+        continue;
       }
       case 'UNS':
         summary = true;
-        return;
+        continue;
       case 'CNT':
-        if (v(1, 0) === '2') {
-          const n = ediNumber(v(1, 1));
+        if (comp(s, 1, 0) === '2') {
+          const n = ediNumber(comp(s, 1, 1));
           if (n !== null) declaredLines = { n, s };
         }
-        return;
+        continue;
       default:
     }
-  });
+  }
 
   if (!sawBgm) {
     segErrors.push({ tag: 'BGM', position: 2, code: '13', elements: [], message: 'BGM (beginning of message) is missing' });

@@ -65,8 +65,13 @@ export interface ReadOptions {
   now?: Date;
   /** Control number of the first acknowledgment interchange; default: the number acknowledged. */
   controlNumber?: number;
-  /** Streaming: called for each order instead of keeping it in the result. */
+  /**
+   * Streaming: each order is handed over as soon as its transaction/message is complete, instead
+   * of being kept until its interchange is known to be sound. A later envelope error that rejects
+   * its group or interchange is then reported through onRejected, for the caller to drop them.
+   */
   onOrder?: (draft: DraftOrder) => void;
+  onRejected?: (what: { interchange: string; group?: string }) => void;
 }
 
 const ACK_TYPES = new Set(['997', '999', 'TA1']);
@@ -99,10 +104,7 @@ abstract class Reader {
     return ((base + this.ackCounter++ - 1) % 999_999_999) + 1;
   }
   protected emit(drafts: DraftOrder[]): void {
-    for (const d of drafts) {
-      if (this.opts.onOrder) this.opts.onOrder(d);
-      else this.orders.push(d);
-    }
+    this.orders.push(...drafts);
   }
   protected partnerFor(standard: 'x12' | 'edifact', qualifier: string, id: string): PartnerAckPolicy | null {
     const ps = this.opts.partners;
@@ -126,6 +128,8 @@ interface X12State {
   groups: GroupAck[];
   drafts: DraftOrder[];
   groupDrafts: DraftOrder[];
+  orderCount: number;
+  groupOrderCount: number;
   current: GroupAck | null;
   ackOnly: boolean;
   hasGroups: boolean;
@@ -155,7 +159,7 @@ class X12Reader extends Reader {
   private on(e: ReturnType<X12EnvelopeReader['feed']> extends Generator<infer T> ? T : never): void {
     switch (e.kind) {
       case 'interchange-start':
-        this.st = { isa: e.interchange, groups: [], drafts: [], groupDrafts: [], current: null, ackOnly: true, hasGroups: false, sawTa1: false, notes: [] };
+        this.st = { isa: e.interchange, groups: [], drafts: [], groupDrafts: [], orderCount: 0, groupOrderCount: 0, current: null, ackOnly: true, hasGroups: false, sawTa1: false, notes: [] };
         return;
       case 'ta1':
         if (this.st) this.st.sawTa1 = true; // an acknowledgment of ours: never acknowledged
@@ -173,8 +177,12 @@ class X12Reader extends Reader {
         g.declared = e.declared;
         g.codes = e.errors.map((x) => x.ackCode);
         for (const err of e.errors) this.problems.push(problem(err.code, `group ${e.group.control}: ${err.message}${err.code === 'EDI_ENVELOPE_MISSING_TRAILER' ? '' : '; the group is rejected'}`, 'error', err.where));
-        if (g.codes.length === 0) st.drafts.push(...st.groupDrafts);
+        if (g.codes.length === 0) {
+          st.drafts.push(...st.groupDrafts);
+          st.orderCount += st.groupOrderCount;
+        } else this.opts.onRejected?.({ interchange: st.isa.control, group: e.group.control });
         st.groupDrafts = [];
+        st.groupOrderCount = 0;
         st.current = null;
         return;
       }
@@ -225,7 +233,9 @@ class X12Reader extends Reader {
       ack.status = 'E';
       ack.codes = ['5'];
     }
-    st.groupDrafts.push(m.draft);
+    st.groupOrderCount++;
+    if (this.streaming) this.opts.onOrder!(m.draft);
+    else st.groupDrafts.push(m.draft);
   }
 
   private onInterchangeEnd(isa: X12Interchange, errors: { code: string; ackCode: string; message: string; where: string }[]): void {
@@ -238,7 +248,7 @@ class X12Reader extends Reader {
     const rejected = rejecting.length > 0;
     const summary: InterchangeSummary = {
       standard: 'x12', controlNumber: isa.control, sender: { qualifier: isa.senderQualifier, id: isa.senderId }, receiver: { qualifier: isa.receiverQualifier, id: isa.receiverId },
-      test: isa.test, partnerId: partner?.id ?? null, acknowledgmentOnly: st.ackOnly && (st.hasGroups || st.sawTa1), rejected, orders: rejected ? 0 : st.drafts.length,
+      test: isa.test, partnerId: partner?.id ?? null, acknowledgmentOnly: st.ackOnly && (st.hasGroups || st.sawTa1), rejected, orders: rejected ? 0 : st.orderCount,
     };
     this.interchanges.push(summary);
     if (summary.acknowledgmentOnly) {
@@ -246,6 +256,7 @@ class X12Reader extends Reader {
       return;
     }
     if (!rejected) this.emit(st.drafts);
+    else if (st.orderCount > 0) this.opts.onRejected?.({ interchange: isa.control });
     const now = this.now();
     // TA1: on request, on a broken envelope, or always if the partner wants it.
     const notes = [...rejecting.map((e) => ({ status: 'R' as AckStatus, code: e.ackCode })), ...errors.filter((e) => !rejecting.includes(e)).map((e) => ({ status: 'E' as AckStatus, code: e.ackCode })), ...st.notes];
@@ -268,6 +279,8 @@ interface EdifactState {
   unb: EdifactInterchange;
   messages: MessageAck[];
   drafts: DraftOrder[];
+  orderCount: number;
+  groupOrderStart: number;
   ackOnly: boolean;
   any: boolean;
   groupStart: number;
@@ -297,7 +310,7 @@ class EdifactReader extends Reader {
   private on(e: ReturnType<EdifactEnvelopeReader['feed']> extends Generator<infer T> ? T : never): void {
     switch (e.kind) {
       case 'interchange-start':
-        this.st = { unb: e.interchange, messages: [], drafts: [], ackOnly: true, any: false, groupStart: 0, groupDraftStart: 0, errors: false };
+        this.st = { unb: e.interchange, messages: [], drafts: [], orderCount: 0, groupOrderStart: 0, ackOnly: true, any: false, groupStart: 0, groupDraftStart: 0, errors: false };
         return;
       case 'stray':
         this.problems.push(problem('EDI_SYNTAX', e.message, 'error', `segment ${e.segment.index} (${e.segment.tag})`));
@@ -312,9 +325,12 @@ class EdifactReader extends Reader {
           for (const err of e.errors) this.problems.push(problem(err.code, `group ${e.group.control}: ${err.message}; the group is rejected`, 'error', err.where));
           for (const m of st.messages.slice(st.groupStart)) if (m.action === '7') Object.assign(m, { action: '4', error: e.errors[0]!.ackCode });
           st.drafts.length = st.groupDraftStart;
+          st.orderCount = st.groupOrderStart;
+          this.opts.onRejected?.({ interchange: st.unb.control, group: e.group.control });
         }
         st.groupStart = st.messages.length;
         st.groupDraftStart = st.drafts.length;
+        st.groupOrderStart = st.orderCount;
         return;
       }
       case 'interchange-end':
@@ -351,7 +367,9 @@ class EdifactReader extends Reader {
       ack.error = m.segmentErrors[0]?.code ?? '12';
       return;
     }
-    st.drafts.push(m.draft);
+    st.orderCount++;
+    if (this.streaming) this.opts.onOrder!(m.draft);
+    else st.drafts.push(m.draft);
   }
 
   private onInterchangeEnd(unb: EdifactInterchange, errors: { code: string; ackCode: string; message: string; where: string }[]): void {
@@ -365,13 +383,14 @@ class EdifactReader extends Reader {
     const ackOnly = st.any && st.ackOnly;
     this.interchanges.push({
       standard: 'edifact', controlNumber: unb.control, sender: { qualifier: unb.senderQualifier, id: unb.senderId }, receiver: { qualifier: unb.recipientQualifier, id: unb.recipientId },
-      test: unb.test, partnerId: partner?.id ?? null, acknowledgmentOnly: ackOnly, rejected, orders: rejected ? 0 : st.drafts.length,
+      test: unb.test, partnerId: partner?.id ?? null, acknowledgmentOnly: ackOnly, rejected, orders: rejected ? 0 : st.orderCount,
     });
     if (ackOnly) {
       this.problems.push(problem('EDI_ACKNOWLEDGMENT_RECEIVED', `interchange ${unb.control} holds only CONTRL acknowledgments: nothing to order, nothing to acknowledge`, 'info', `segment ${unb.index} (UNB)`));
       return;
     }
     if (!rejected) this.emit(st.drafts);
+    else if (st.orderCount > 0) this.opts.onRejected?.({ interchange: unb.control });
     const negative = errors.length > 0 || st.errors || st.messages.some((m) => m.action === '4' || m.segmentErrors.length > 0);
     if (!(unb.ackRequested || negative || partner?.acknowledge.functional)) return;
     const action = rejected ? '4' : '7';

@@ -40,6 +40,11 @@ const EAN = new Set(['EN', 'UP', 'UK', 'UI', 'EO', 'UA']);
 const UNITS: Record<string, string | null> = { EA: null, PC: null, PCE: null, BX: 'BTE', PR: 'PAI', LO: 'LOT', LT: 'LOT' };
 const DELIVERY_DTM = ['002', '074', '106'];
 
+/** An element, trimmed; '' when absent. */
+function val(e: string[], k: number): string {
+  return (e[k] ?? '').trim();
+}
+
 export function locationOf(tx: X12Transaction): string {
   return `interchange ${tx.interchange.control}, group ${tx.group?.control ?? '-'}, transaction ${tx.control}`;
 }
@@ -82,61 +87,64 @@ export function mapX12Order(tx: X12Transaction): MappedTransaction {
   let sawBeg = false;
   let declaredLines: { count: number; seg: X12Segment } | null = null;
 
-  tx.segments.forEach((s, i) => {
+  for (let i = 0; i < tx.segments.length; i++) {
+    const s = tx.segments[i]!;
     const pos = i + 1;
     const e = s.elements;
-    const v = (k: number): string => (e[k] ?? '').trim();
     switch (s.tag) {
       case 'BEG': {
         sawBeg = true;
-        const code = v(1);
+        const code = val(e, 1);
         if (PURPOSE[code]) purpose = PURPOSE[code]!;
         else elementError(s, pos, { position: 1, ref: '353', code: code ? '7' : '1', value: code }, `BEG01 "${code}" is not a transaction purpose code (00 original, 05 replace, 01 cancel)`);
         if (code === '07') signals.push('BEG01 07: marked duplicate by the sender');
-        poNumber = v(3) || null;
+        poNumber = val(e, 3) || null;
         if (!poNumber) elementError(s, pos, { position: 3, ref: '324', code: '1' }, 'BEG03 (purchase order number) is missing', 'error');
-        orderDate = ediDate(v(5));
-        if (v(5) && !orderDate) elementError(s, pos, { position: 5, ref: '373', code: '8', value: v(5) }, `BEG05 "${v(5)}" is not a date (CCYYMMDD)`);
-        return;
+        orderDate = ediDate(val(e, 5));
+        if (val(e, 5) && !orderDate) elementError(s, pos, { position: 5, ref: '373', code: '8', value: val(e, 5) }, `BEG05 "${val(e, 5)}" is not a date (CCYYMMDD)`);
+        continue;
       }
       case 'CUR':
-        if (!inLines && /^[A-Z]{3}$/.test(v(2))) currency = v(2);
-        return;
+        if (!inLines && /^[A-Z]{3}$/.test(val(e, 2))) currency = val(e, 2);
+        continue;
       case 'DTM': {
-        if (inLines) return;
-        const date = ediDate(v(2));
-        if (v(2) && !date) return elementError(s, pos, { position: 2, ref: '373', code: '8', value: v(2) }, `DTM02 "${v(2)}" is not a date (CCYYMMDD)`);
-        if (DELIVERY_DTM.includes(v(1)) && !delivery) delivery = date;
-        if (v(1) === '004') poDateDtm = date;
-        return;
+        if (inLines) continue;
+        const date = ediDate(val(e, 2));
+        if (val(e, 2) && !date) {
+          elementError(s, pos, { position: 2, ref: '373', code: '8', value: val(e, 2) }, `DTM02 "${val(e, 2)}" is not a date (CCYYMMDD)`);
+          continue;
+        }
+        if (DELIVERY_DTM.includes(val(e, 1)) && !delivery) delivery = date;
+        if (val(e, 1) === '004') poDateDtm = date;
+        continue;
       }
       case 'N1':
-        if (inLines) return;
-        party = { code: v(1), name: v(2) || null, idQualifier: v(3) || null, id: v(4) || null, street: null, city: null, postalCode: null, country: null };
+        if (inLines) continue;
+        party = { code: val(e, 1), name: val(e, 2) || null, idQualifier: val(e, 3) || null, id: val(e, 4) || null, street: null, city: null, postalCode: null, country: null };
         parties.push(party);
-        return;
+        continue;
       case 'N3':
-        if (party && !inLines) party.street = [v(1), v(2)].filter(Boolean).join(', ') || null;
-        return;
+        if (party && !inLines) party.street = [val(e, 1), val(e, 2)].filter(Boolean).join(', ') || null;
+        continue;
       case 'N4':
         if (party && !inLines) {
-          party.city = v(1) || null;
-          party.postalCode = v(3) || null;
-          party.country = /^[A-Za-z]{2,3}$/.test(v(4)) ? v(4).toUpperCase() : null;
+          party.city = val(e, 1) || null;
+          party.postalCode = val(e, 3) || null;
+          party.country = /^[A-Za-z]{2,3}$/.test(val(e, 4)) ? val(e, 4).toUpperCase() : null;
         }
-        return;
+        continue;
       case 'PO1': {
         inLines = true;
         party = null;
-        const qty = ediNumber(v(2));
-        if (v(2) && qty === null) elementError(s, pos, { position: 2, ref: '330', code: '6', value: v(2) }, `PO102 "${v(2)}" is not a quantity`);
-        const price = ediNumber(v(4));
-        if (v(4) && price === null) elementError(s, pos, { position: 4, ref: '212', code: '6', value: v(4) }, `PO104 "${v(4)}" is not a unit price`);
-        const line: DraftLine = { lineNumber: /^\d+$/.test(v(1)) ? Number(v(1)) : null, quantity: qty, unitPrice: price !== null && price >= 0 ? price : null, confidence: 1, doubts: [] };
-        const unit = v(3).toUpperCase();
+        const qty = ediNumber(val(e, 2));
+        if (val(e, 2) && qty === null) elementError(s, pos, { position: 2, ref: '330', code: '6', value: val(e, 2) }, `PO102 "${val(e, 2)}" is not a quantity`);
+        const price = ediNumber(val(e, 4));
+        if (val(e, 4) && price === null) elementError(s, pos, { position: 4, ref: '212', code: '6', value: val(e, 4) }, `PO104 "${val(e, 4)}" is not a unit price`);
+        const line: DraftLine = { lineNumber: /^\d+$/.test(val(e, 1)) ? Number(val(e, 1)) : null, quantity: qty, unitPrice: price !== null && price >= 0 ? price : null, confidence: 1, doubts: [] };
+        const unit = val(e, 3).toUpperCase();
         if (unit) line.unit = unit in UNITS ? UNITS[unit]! : unit;
         for (let k = 6; k + 1 <= Math.max(7, e.length - 1); k += 2) {
-          const q = v(k);
+          const q = val(e, k);
           const id = components(e[k + 1], d)[0]?.trim() ?? '';
           if (q && !id) elementError(s, pos, { position: k + 1, ref: '234', code: '2' }, `PO1${String(k + 1).padStart(2, '0')} is empty although PO1${String(k).padStart(2, '0')} qualifies it as ${q} (the pair must be complete)`);
           else if (!q && id) elementError(s, pos, { position: k, ref: '235', code: '2' }, `PO1${String(k).padStart(2, '0')} is empty although PO1${String(k + 1).padStart(2, '0')} holds ${id}`);
@@ -146,22 +154,22 @@ export function mapX12Order(tx: X12Transaction): MappedTransaction {
           else if (EAN.has(q) && !line.ean && /^\d{8,14}$/.test(id)) line.ean = id;
         }
         lines.push(line);
-        return;
+        continue;
       }
       case 'PID': {
         const last = lines[lines.length - 1];
-        const text = v(5);
+        const text = val(e, 5);
         if (last && inLines && text && !last.description) last.description = text;
-        return;
+        continue;
       }
       case 'CTT': {
-        const n = ediNumber(v(1));
+        const n = ediNumber(val(e, 1));
         if (n !== null) declaredLines = { count: n, seg: s };
-        return;
+        continue;
       }
       default:
     }
-  });
+  }
 
   if (!sawBeg) {
     segErrors.push({ tag: 'BEG', position: 2, code: '3', elements: [], message: 'BEG (beginning segment) is missing' });

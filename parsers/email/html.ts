@@ -133,9 +133,9 @@ export function htmlToText(html: string): string {
           // Paragraphs inside a cell (Outlook wraps every cell in <p class=MsoNormal>) stay in the cell.
           if (inCell()) {
             if (line && !/[\t ]$/.test(line)) line += ' ';
-          } else if (tag === 'br' || closing || tag === 'hr' || tag === 'li' || tag === 'p' || tag === 'div') {
-            if (line.trim() || tag === 'br' || tag === 'p') flush();
-          }
+          } else if (tag === 'br') flush();
+          // An Outlook blank paragraph (<p>&nbsp;</p>) is a blank line; an opening tag only ends text before it.
+          else if (closing ? line !== '' : line.trim() !== '') flush();
         }
     }
   }

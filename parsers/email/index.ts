@@ -62,8 +62,10 @@ function readBody(body: string, md: MasterData, isOursSegment: (s: Segment) => b
   const segments = splitSegments(body);
   let orderSegment: Segment | null = null;
   let score = 0;
-  for (const s of segments) {
-    if (isOursSegment(s)) continue;
+  // The customer's text first; failing that, one of us typing an order taken by phone (never
+  // what we wrote earlier and the customer quotes back).
+  const candidates = [...segments.filter((s) => !isOursSegment(s)), ...segments.filter((s) => isOursSegment(s) && s.kind === 'top')];
+  for (const s of candidates) {
     const lines = parseOrderLines(s.text, md);
     const sc = lines.reduce((n, l) => n + (l.sku || l.customerPartNumber || l.ean ? 1 : 0) + (l.quantity !== null ? 1 : 0), 0);
     if (sc > 0) {
@@ -139,7 +141,9 @@ export const parseEmail: Parser = async (bytes, ctx) => {
 
   // The customer's address: the sender's, else (a forward by one of us) the forwarded author's.
   const customerEmail = senderIsCustomerSide ? fromAddress : (best?.orderSegment?.author && !isOurAddress(best.orderSegment.author) ? best.orderSegment.author : (notOurs.find((s) => s.author)?.author ?? null));
-  const textEvidence = findCustomerEvidence(notOurs.map((s) => s.text).join('\n'), md, { ourDomains: domains, ourPhones });
+  const typedByUs = !!best?.orderSegment && isOursSegment(best.orderSegment);
+  const evidenceText = [...notOurs, ...(typedByUs ? [best!.orderSegment!] : [])].map((s) => s.text).join('\n');
+  const textEvidence = findCustomerEvidence(evidenceText, md, { ourDomains: domains, ourPhones: typedByUs ? [] : ourPhones });
   const channelEvidence: CustomerEvidence = { ...(customerEmail ? { email: customerEmail } : {}), ...(gateway?.fax ? { fax: gateway.fax } : {}) };
   const customer: CustomerEvidence = { ...textEvidence, ...channelEvidence };
 
@@ -149,6 +153,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   if (forwarded) signals.push(`forwarded by ${fromAddress || 'unknown sender'}`);
   // An attached message knows it was forwarded only through its context.
   if (ctx.meta.context.forwardedBy && ctx.depth > 0) signals.push(`forwarded by ${ctx.meta.context.forwardedBy}`);
+  if (typedByUs) signals.push(`typed by ${fromAddress}, one of us`);
   if (gateway) signals.push(`fax-to-email gateway (${gateway.style}${gateway.fax ? `, caller ${gateway.fax}` : ', caller withheld'})`);
   const ref = validDate(ctx.meta.receivedAt) ?? mail.date ?? new Date();
 

@@ -9,7 +9,7 @@ import { extractTable, groupLines } from '../layout/table';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
 import { readOrderText } from '../text/index';
 import { parseNumber, parseQuantity } from '../text/numbers';
-import { checkLine, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
+import { checkLine, cleanNumberCell, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
 export interface OcrPage {
   /** 1-based. */
@@ -188,10 +188,11 @@ function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData
   let customerPartNumber: string | null = null;
   let refConfidence = 0.3;
   if (refCell) {
-    const snapped = snapReference(refCell.text.split(' ')[0] ?? '', refCell.confidence, candidates);
-    // A reference split by OCR ("VIS- 440") is tried whole when its first word does not snap.
-    const whole = snapped.value ? snapped : snapReference(refCell.text.replace(/\s+/g, ''), refCell.confidence, candidates);
-    const best = whole.value || whole.distance < snapped.distance ? whole : snapped;
+    // OCR may split a reference ("VIS- 440") or glue junk before it ("J CBF-C6"): try each word
+    // and the whole cell, keep the closest to the catalog.
+    const words = refCell.text.split(' ').filter(Boolean);
+    const tries = [...words, ...(words.length > 1 ? [words.join('')] : [])].map((w) => snapReference(w, refCell.confidence, candidates));
+    const best = tries.reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
     refConfidence = best.confidence;
     if (best.doubt) doubts.push(best.doubt);
     if (best.candidate?.kind === 'customerPart') customerPartNumber = best.candidate.value;
@@ -199,14 +200,14 @@ function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData
     if (!sku) {
       // Kept as read for the agent, never invented; resolve reports it as unknown.
       customerPartNumber = null;
-      sku = refCell.text.replace(/\s+/g, '') || null;
+      sku = refCell.text.replace(EDGE_JUNK, '').replace(/\s+/g, '') || null;
     }
   } else doubts.push('no reference printed on this line');
 
-  const qFix = fixDigits(qtyCell?.text ?? '');
+  const qFix = cleanNumberCell(qtyCell?.text ?? '');
   const qty = parseQuantity(qFix.text);
-  const pFix = fixDigits(row.cells.unitPrice?.text ?? '');
-  const aFix = fixDigits(row.cells.amount?.text ?? '');
+  const pFix = cleanNumberCell(row.cells.unitPrice?.text ?? '');
+  const aFix = cleanNumberCell(row.cells.amount?.text ?? '');
   const unitPrice = parseNumber(pFix.text);
   const amount = parseNumber(aFix.text);
   const product = sku ? md.product(sku) : undefined;
@@ -216,17 +217,23 @@ function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData
     amount,
     quantityConfidence: (qtyCell?.confidence ?? 0) * (qFix.changed ? 0.8 : 1),
     priceConfidence: (row.cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
+    amountConfidence: (row.cells.amount?.confidence ?? 0) * (aFix.changed ? 0.8 : 1),
     listPrice: product?.listPrice ?? null,
+    ...(qtyCell ? { quantityText: qtyCell.text } : {}),
+    ...(row.cells.unitPrice ? { priceText: row.cells.unitPrice.text } : {}),
   });
-  if (qFix.changed && check.quantity.value !== null && !check.amountAgrees) doubts.push(`quantity read as "${qtyCell?.text}"`);
+  if (qFix.changed && qty && !check.amountAgrees && !check.quantity.doubt) doubts.push(`quantity read as "${qtyCell?.text}", taken as ${qty.value}`);
   if (check.quantity.doubt) doubts.push(check.quantity.doubt);
   if (check.unitPrice.doubt) doubts.push(check.unitPrice.doubt);
   // A snapped reference whose list price matches the printed price is confirmed by it.
   if (product && unitPrice !== null && product.listPrice !== null && Math.abs(product.listPrice - unitPrice) < 0.005 && refConfidence < 0.9 && refConfidence >= 0.5) {
     refConfidence = Math.max(refConfidence, 0.85);
   }
-  const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3));
-  if (check.quantity.value === null) problems.push(problem('OCR_QUANTITY_UNREADABLE', `${fileName}: ${where}: the quantity "${qtyCell?.text ?? ''}" could not be read`, 'warning', `${where} / quantity`));
+  // A price the check had to derive or correct counts; a faint but consistent one does not.
+  const priceConfidence = check.unitPrice.doubt ? check.unitPrice.confidence : 1;
+  const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3, priceConfidence));
+  if (check.quantity.value === null)
+    problems.push(problem('OCR_QUANTITY_UNREADABLE', `${fileName}: ${where}: the quantity "${qtyCell?.text ?? ''}" could not be read`, 'warning', `${where} / quantity`));
   return {
     lineNumber: row.index,
     sku,
@@ -245,7 +252,7 @@ function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Proble
   const ht = totalLines.find((l) => /total\s*h\.?t|total\b/i.test(l.text) && !/ttc|tva/i.test(l.text));
   if (!ht) return;
   const m = /(\d[\d\s.,]*\d)\s*€?\s*$/.exec(ht.text);
-  const printed = m ? parseNumber(fixDigits(m[1]!).text) : null;
+  const printed = m ? parseNumber(cleanNumberCell(m[1]!).text) : null;
   if (printed === null) return;
   if (lines.some((l) => l.quantity === null || l.unitPrice === null || l.unitPrice === undefined)) return;
   const sum = Math.round(lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0) * 100) / 100;

@@ -8,11 +8,10 @@ import { normalisePhone, type MasterData } from '../../domain/masterdata';
 export const REVIEW_THRESHOLD = 0.7;
 
 // Glyphs a fax or a scan turns into one another; substituting within a group is cheap.
-const CONFUSION_GROUPS = ['0OQD', '1IL|!', '5S', '8B', '2Z', '6G', '4A', '7T'];
-const GROUP_OF = new Map<string, number>();
-CONFUSION_GROUPS.forEach((g, i) => {
-  for (const c of g) GROUP_OF.set(c, i);
-});
+// A glyph may sit in two groups (G reads as 6 or as 8 on a fax).
+const CONFUSION_GROUPS = ['0OQD', '1IL|!J', '5S', '8BG', '2Z', '6G', '9G', '4A', '7T', '3B'];
+const CONFUSABLE = new Set<string>();
+for (const g of CONFUSION_GROUPS) for (const a of g) for (const b of g) if (a !== b) CONFUSABLE.add(a + b);
 // Several glyphs read as one, or one as several.
 const MULTI: [string, string][] = [
   ['RN', 'M'],
@@ -36,8 +35,7 @@ function canon(s: string): string {
 function subCost(a: string, b: string): number {
   if (a === b) return 0;
   if (SEPARATORS.has(a) && SEPARATORS.has(b)) return 0.1;
-  const ga = GROUP_OF.get(a);
-  return ga !== undefined && ga === GROUP_OF.get(b) ? CONFUSION_COST : 1;
+  return CONFUSABLE.has(a + b) ? CONFUSION_COST : 1;
 }
 
 function indelCost(c: string): number {
@@ -102,7 +100,7 @@ export function referenceCandidates(md: MasterData, customerId: string | null): 
  * is equally close to two entries, or far from all, is not snapped.
  */
 export function snapReference(read: string, ocrConfidence: number, candidates: ReferenceCandidate[]): SnappedReference {
-  const cleaned = read.trim().replace(/^[|[\]{}()'"`.,;:]+|[|[\]{}()'"`.,;:]+$/g, '');
+  const cleaned = read.trim().replace(EDGE_JUNK, '');
   if (!cleaned) return { value: null, confidence: 0, doubt: 'no reference could be read', candidate: null, distance: Infinity, rivals: [] };
   const scored = candidates.map((c) => ({ c, d: ocrDistance(cleaned, c.value) })).sort((x, y) => x.d - y.d);
   const best = scored[0];
@@ -137,13 +135,27 @@ export function snapReference(read: string, ocrConfidence: number, candidates: R
   return { value: null, confidence: 0.2, doubt: `reference read as ${cleaned}: nothing close in the catalog (nearest ${best.c.value})`, candidate: null, distance: best.d, rivals: [] };
 }
 
+/** Marks OCR leaves at the edges of a cell: rules, quotes, guillemets, stray punctuation. */
+export const EDGE_JUNK = /^[|[\]{}()'"`‘’“”«»\\.,;:_~*^°-]+|[|[\]{}()'"`‘’“”«»\\,;:_~*^°]+$/g;
+
+/**
+ * A number cell as OCR left it → the number's text: edge junk dropped, a stray letter word
+ * before the number dropped ("E 25"), letters beside digits turned into the digits they look like.
+ */
+export function cleanNumberCell(cell: string): { text: string; changed: boolean } {
+  let t = cell.trim().replace(EDGE_JUNK, '');
+  t = t.replace(/^[A-Za-z]\s+(?=\d)/, '').replace(EDGE_JUNK, '');
+  const fixed = fixDigits(t);
+  return { text: fixed.text, changed: fixed.changed || fixed.text !== cell.trim() };
+}
+
 /** Digits OCR reads as letters in a number cell. */
-const DIGIT_FIX: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', '|': '1', '!': '1', S: '5', s: '5', B: '8', Z: '2', z: '2', G: '6' };
+const DIGIT_FIX: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', L: '1', '|': '1', '!': '1', S: '5', s: '5', B: '8', Z: '2', z: '2', G: '6' };
 
 /** "3O" → "30", "l2" → "12": letters that can only be digits in a number cell. */
 export function fixDigits(cell: string): { text: string; changed: boolean } {
   let changed = false;
-  const text = cell.replace(/[OoDQIl|!SsBZzG]/g, (c, i: number, s: string) => {
+  const text = cell.replace(/[OoDQIlL|!SsBZzG]/g, (c, i: number, s: string) => {
     // Only between or beside digits, so that a unit word ("BTE", "U") stays a word.
     const near = /[\d,.]/.test(s[i - 1] ?? '') || /[\d,.]/.test(s[i + 1] ?? '');
     if (!near) return c;
@@ -160,7 +172,11 @@ export interface LineCheckInput {
   /** OCR confidence of each cell (0..1). */
   quantityConfidence: number;
   priceConfidence: number;
+  amountConfidence?: number;
   listPrice: number | null;
+  /** The cells as read, so that a lost or extra character can be recognised ("401" for 40). */
+  quantityText?: string;
+  priceText?: string;
 }
 
 export interface LineCheck {
@@ -182,43 +198,87 @@ function digitVariants(n: number): number[] {
   return out.filter((v) => v > 0);
 }
 
+/** Digits only: "8,70" → "870". */
+const digitsOf = (s: string) => s.replace(/\D/g, '');
+
+/** One digit inserted or dropped ("401" ↔ "40", "12" ↔ "112"). */
+function oneDigitApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) !== 1) return false;
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  for (let i = 0; i < long.length; i++) if (long.slice(0, i) + long.slice(i + 1) === short) return true;
+  return false;
+}
+
+/** amount / price when it is a whole quantity. */
+function wholeQuantity(amount: number, price: number): number | null {
+  if (!(price > 0)) return null;
+  const q = Math.round(amount / price);
+  return q > 0 && close(q * price, amount) ? q : null;
+}
+
 /**
  * Quantity and unit price, checked against the amount and the list price. A quantity confirmed
  * by the amount is certain whatever OCR thought of it; one contradicted by it is flagged, and
- * corrected only when exactly one confusable digit makes the arithmetic hold.
+ * corrected only when one confusable, lost or extra digit explains the difference. A cell OCR
+ * could not read at all is taken from the other two, always with a doubt.
  */
 export function checkLine(i: LineCheckInput): LineCheck {
   const q: Snapped<number> = { value: i.quantity, confidence: i.quantity === null ? 0 : i.quantityConfidence, doubt: null };
   const p: Snapped<number> = { value: i.unitPrice, confidence: i.unitPrice === null ? 0 : i.priceConfidence, doubt: null };
+  const amountSure = (i.amountConfidence ?? 0.9) >= 0.8;
   let amountAgrees = false;
-  if (i.quantity !== null && i.unitPrice !== null && i.amount !== null) {
-    if (close(i.quantity * i.unitPrice, i.amount)) {
+
+  // Price first: "870" for 8,70 (separator lost) or an unreadable price, given quantity and amount.
+  if (i.quantity !== null && i.amount !== null && (i.unitPrice === null || !close(i.quantity * i.unitPrice, i.amount))) {
+    const implied = Math.round((i.amount / i.quantity) * 100) / 100;
+    const fits = implied > 0 && close(implied * i.quantity, i.amount);
+    const sameDigits = i.priceText !== undefined && digitsOf(i.priceText) !== '' && digitsOf(i.priceText) === digitsOf(implied.toFixed(2));
+    if (fits && (sameDigits || (i.unitPrice === null && amountSure))) {
+      p.doubt = i.unitPrice === null ? `unit price unreadable${i.priceText ? ` ("${i.priceText}")` : ''}, taken as amount / quantity = ${fmt(implied)}` : `unit price read as "${i.priceText}", amount / quantity gives ${fmt(implied)}: corrected`;
+      p.value = implied;
+      p.confidence = sameDigits ? 0.75 : 0.6;
+    }
+  }
+  const price = p.value;
+  if (i.quantity !== null && price !== null && i.amount !== null) {
+    if (close(i.quantity * price, i.amount)) {
       amountAgrees = true;
       q.confidence = Math.max(q.confidence, 0.97);
-      p.confidence = Math.max(p.confidence, 0.97);
+      if (!p.doubt) p.confidence = Math.max(p.confidence, 0.97);
     } else {
-      const qFix = digitVariants(i.quantity).filter((v) => close(v * i.unitPrice!, i.amount!));
-      const implied = i.amount / i.unitPrice;
-      if (qFix.length === 1) {
-        q.doubt = `quantity read as ${fmt(i.quantity)}, but amount ${fmt(i.amount)} / unit price ${fmt(i.unitPrice)} gives ${fmt(qFix[0]!)}: corrected`;
-        q.value = qFix[0]!;
+      const whole = wholeQuantity(i.amount, price);
+      const swaps = digitVariants(i.quantity).filter((v) => close(v * price, i.amount!));
+      const lostOrExtra = whole !== null && oneDigitApart(String(i.quantity), String(whole)) ? [whole] : [];
+      const fixes = [...new Set([...swaps, ...lostOrExtra])];
+      if (fixes.length === 1 && amountSure) {
+        q.doubt = `quantity read as ${i.quantityText ? `"${i.quantityText}"` : fmt(i.quantity)}, but amount ${fmt(i.amount)} / unit price ${fmt(price)} gives ${fmt(fixes[0]!)}: corrected`;
+        q.value = fixes[0]!;
         q.confidence = 0.75;
       } else {
         q.confidence = Math.min(q.confidence, 0.4);
-        q.doubt = `quantity ${fmt(i.quantity)} × unit price ${fmt(i.unitPrice)} ≠ amount ${fmt(i.amount)}${Number.isInteger(Math.round(implied * 1000) / 1000) ? ` (the amount suggests ${fmt(implied)})` : ''}`;
+        q.doubt = `quantity ${fmt(i.quantity)} × unit price ${fmt(price)} ≠ amount ${fmt(i.amount)}${whole !== null ? ` (the amount suggests ${fmt(whole)})` : ''}`;
         p.confidence = Math.min(p.confidence, 0.6);
       }
+    }
+  } else if (i.quantity === null && price !== null && i.amount !== null) {
+    const whole = wholeQuantity(i.amount, price);
+    if (whole !== null) {
+      q.value = whole;
+      // Two other cells agree on it; a price that is also the list price makes it near certain.
+      const listed = i.listPrice !== null && close(price, i.listPrice);
+      q.confidence = listed && amountSure && i.priceConfidence >= 0.8 ? 0.72 : 0.6;
+      q.doubt = `quantity unreadable${i.quantityText ? ` ("${i.quantityText}")` : ''}, taken as amount / unit price = ${fmt(whole)}`;
     }
   } else if (i.quantity !== null && q.confidence < REVIEW_THRESHOLD) {
     q.doubt = `quantity ${fmt(i.quantity)} read with low confidence and no amount to check it`;
   }
-  if (i.quantity === null) q.doubt = 'no quantity could be read';
+  if (q.value === null) q.doubt = `no quantity could be read${i.quantityText ? ` ("${i.quantityText}")` : ''}`;
   if (p.value !== null && i.listPrice !== null && i.listPrice > 0) {
     const ratio = p.value / i.listPrice;
     if (ratio > 1.5 || ratio < 0.5) {
       p.doubt = `unit price ${fmt(p.value)} is far from the list price ${fmt(i.listPrice)}`;
       p.confidence = Math.min(p.confidence, 0.6);
-    } else if (close(p.value, i.listPrice)) p.confidence = Math.max(p.confidence, 0.95);
+    } else if (close(p.value, i.listPrice) && !p.doubt) p.confidence = Math.max(p.confidence, 0.95);
   }
   q.confidence = round2(q.confidence);
   p.confidence = round2(p.confidence);

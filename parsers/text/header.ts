@@ -34,6 +34,11 @@ const PO_LABELS = [
   'order',
 ];
 const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement)$/i;
+
+/** True for a bare label ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
+export function isWeakPoLabel(label: string): boolean {
+  return WEAK_PO_LABEL.test(label.trim());
+}
 const PO_VALUE = '([A-Z0-9][A-Z0-9_/.-]*[A-Z0-9]|[0-9])';
 const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?![\\p{L}])\\s*(?:[:#=]|n[°ºo]\\.?)?\\s*(?:n[°ºo]\\.?\\s*)?[:#]?\\s*${PO_VALUE}`, 'giu');
 

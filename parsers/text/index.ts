@@ -2,7 +2,7 @@
 // text into a draft order, built from the finer readers that callers may also use one by one.
 import type { MasterData } from '../../domain/masterdata';
 import type { CustomerEvidence, DraftLine, DraftOrder } from '../../domain/resolve';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type EvidenceOptions, type ShipToText } from './header';
+import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, isWeakPoLabel, type EvidenceOptions, type ShipToText } from './header';
 import { parseOrderLines } from './lines';
 
 export * from './numbers';
@@ -38,7 +38,10 @@ export interface OrderTextReading {
  */
 export function readOrderText(text: string, md: MasterData, opts: OrderTextOptions): OrderTextReading {
   const head = opts.subject ? `${opts.subject}\n${text}` : text;
-  const po = (opts.subject ? findPoNumber(opts.subject) : null) ?? findPoNumber(text);
+  // A numbered label wins wherever it is; between equals, the subject (written for this order) wins.
+  const inSubject = opts.subject ? findPoNumber(opts.subject) : null;
+  const inText = findPoNumber(text);
+  const po = inSubject && inText && isWeakPoLabel(inSubject.label) && !isWeakPoLabel(inText.label) ? inText : (inSubject ?? inText);
   const lines = opts.lines ?? parseOrderLines(text, md);
   const shipTo = findShipTo(text, md);
   const fromText = findCustomerEvidence(text, md, opts);

@@ -501,7 +501,7 @@ function readBlocks(lines: string[], md: MasterData | undefined, locale: NumberL
   };
   for (const raw of lines) {
     const line = raw.replace(/^[>\s]+/, '').replace(/^[-*•·–]\s*/, '');
-    if (!line.trim()) continue;
+    if (!line.trim() || line.length > 400) continue; // a paragraph, not a "Réf : …" field
     BLOCK_PAIR.lastIndex = 0;
     let any = false;
     for (let m = BLOCK_PAIR.exec(line); m; m = BLOCK_PAIR.exec(line)) {

@@ -84,7 +84,8 @@ describe('backbone', () => {
     expect(entered.sla.enteredAt).not.toBeNull();
     await expect(runAgentAction(env.client, 'C001-ACT1', markEnteredUpdate, { by: 'lea' })).rejects.toThrow(/déjà faite/);
     const projected = await eventually(() => stack.readModel.get('C001-ACT1'), (s) => s?.status === 'entered', 10_000, 'read model');
-    expect(projected!.history.map((e) => e.event)).toEqual(['received', 'extracted', 'routed', 'claimed', 'entered']);
+    // (SLA marks may interleave, depending on the hour the suite runs.)
+    expect(projected!.history.map((e) => e.event).filter((e) => e !== 'at risk' && e !== 'late')).toEqual(['received', 'extracted', 'routed', 'claimed', 'entered']);
   });
 
   it('quarantines an unreadable document with its reason', async () => {

@@ -21,6 +21,7 @@ await Promise.all(which.map(async (i) => {
   let out = `=== ${i} ${spec.customer.name} skew ${skew.toFixed(1)}\n`;
   for (const r of t.table?.rows ?? []) out += '  ROW ' + Object.entries(r.cells).map(([k, v]) => `${k}=${v!.text}(${v!.confidence.toFixed(2)})`).join(' | ') + '\n';
   const { draft, problems } = readImageOrder(pages, { masterData: md, fileName: 'x' });
+  if (process.env.HDR) out += t.outside.map((l) => '  | ' + l.text).join('\n') + '\n';
   if (draft) { const { order } = resolveOrder(draft, md); out += `  PO ${order.poNumber} cust ${order.customer.id}\n`; for (const l of order.lines) out += `  -> ${l.sku} ${l.quantity} ${l.confidence} ${l.doubts.join('; ')}\n`; }
   for (const p of problems) out += `  ! ${p.code} ${p.message.slice(0, 200)}\n`;
   console.log(out);

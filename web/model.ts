@@ -1,0 +1,201 @@
+// View models of the workspace: what the inbox, the dashboard and the order page show, computed from
+// order states as plain data. Pure (the clock is a parameter), so every count is tested without a server.
+import { computeDue, DEFAULT_SLA_CONFIG, instantOf, slaState, wallTime, type SlaConfig } from '../domain/sla';
+import { addDays } from '../domain/holidays';
+import type { OrderState, SlaState } from '../workflows/definitions';
+import type { Channel } from '../domain/order';
+import { isOpen } from '../domain/order-state';
+import { canSee, type User } from './auth';
+import type { QuarantineRecord } from '../activities/store';
+
+export const parisDay = (t: string | number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): string => wallTime(typeof t === 'number' ? t : Date.parse(t), cfg.timeZone).date;
+
+/**
+ * The due time: the workflow's when it has one; until then the SLA rule applied to the first receipt,
+ * flagged as computed here so the page can say so.
+ */
+export function dueOf(s: OrderState, cfg: SlaConfig = DEFAULT_SLA_CONFIG): { dueAt: string; computed: boolean } {
+  if (s.sla.dueAt) return { dueAt: s.sla.dueAt, computed: false };
+  return { dueAt: computeDue(s.sla.receivedAt, cfg).dueAt, computed: true };
+}
+
+/** null for orders the SLA no longer concerns (rejected, cancelled). */
+export function slaOf(s: OrderState, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): SlaState | null {
+  if (s.status === 'rejected' || s.status === 'cancelled') return null;
+  const atRisk = s.sla.atRiskAt && s.sla.dueAt ? Math.round((Date.parse(s.sla.dueAt) - Date.parse(s.sla.atRiskAt)) / 60_000) : cfg.atRiskMinutes;
+  return slaState(now, s.sla.receivedAt, dueOf(s, cfg).dueAt, s.sla.enteredAt, { ...cfg, atRiskMinutes: atRisk });
+}
+
+export const agentOf = (s: OrderState): string | null => s.claimedBy ?? s.route?.agent ?? null;
+export const channelsOf = (s: OrderState): Channel[] => [...new Set(s.documents.map((d) => d.channel))];
+
+export interface Anomaly {
+  severity: 'error' | 'warning' | 'info' | 'doubt';
+  where: string | null;
+  message: string;
+}
+
+/** Problems of the order, then each line's doubts (low confidence, with the reason read). */
+export function anomaliesOf(s: OrderState, threshold = 0.8): Anomaly[] {
+  const out: Anomaly[] = s.problems.map((p) => ({ severity: p.severity, where: p.where, message: p.message }));
+  for (const l of s.order.lines) {
+    if (l.confidence >= threshold && l.doubts.length === 0) continue;
+    const why = l.doubts.length ? l.doubts.join(' ; ') : `lecture incertaine (confiance ${Math.round(l.confidence * 100)} %)`;
+    out.push({ severity: 'doubt', where: `ligne ${l.lineNumber}`, message: why });
+  }
+  return out;
+}
+
+export interface InboxRow {
+  orderId: string;
+  poNumber: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  channels: Channel[];
+  status: OrderState['status'];
+  team: string | null;
+  agent: string | null;
+  mine: boolean;
+  receivedAt: string;
+  dueAt: string;
+  dueComputed: boolean;
+  sla: SlaState | null;
+  lines: number;
+  anomalies: number;
+  blocking: boolean;
+}
+
+export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): InboxRow {
+  const due = dueOf(s, cfg);
+  const anomalies = anomaliesOf(s);
+  return {
+    orderId: s.orderId,
+    poNumber: s.poNumber,
+    customerId: s.customerId,
+    customerName: s.order.customer.name,
+    channels: channelsOf(s),
+    status: s.status,
+    team: s.route?.team ?? null,
+    agent: agentOf(s),
+    mine: agentOf(s) === user.login,
+    receivedAt: s.sla.receivedAt,
+    dueAt: due.dueAt,
+    dueComputed: due.computed,
+    sla: slaOf(s, now, cfg),
+    lines: s.order.lines.length,
+    anomalies: anomalies.length,
+    blocking: anomalies.some((a) => a.severity === 'error'),
+  };
+}
+
+/** Open orders the user may see, soonest due first; the user's own ones first within the same due time. */
+export function inbox(states: OrderState[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): { mine: InboxRow[]; team: InboxRow[] } {
+  const rows = states
+    .filter((s) => isOpen(s.status) && s.route && canSee(user, s))
+    .map((s) => inboxRow(s, user, now, cfg))
+    .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || a.orderId.localeCompare(b.orderId));
+  return { mine: rows.filter((r) => r.mine), team: rows.filter((r) => !r.mine) };
+}
+
+// ------------------------------------------------------------------ the manager dashboard
+
+export interface Tally {
+  received: number;
+  receivedBeforeCutoff: number;
+  entered: number;
+  /** Open orders due by today's deadline: "ce qui reste à traiter avant la clôture". */
+  toEnterToday: number;
+  atRisk: number;
+  late: number;
+}
+const emptyTally = (): Tally => ({ received: 0, receivedBeforeCutoff: 0, entered: 0, toEnterToday: 0, atRisk: 0, late: 0 });
+
+export interface DayPoint {
+  day: string;
+  /** Orders due that day, and how many of them were entered in time. */
+  due: number;
+  met: number;
+  byChannel: Partial<Record<Channel, number>>;
+}
+
+export interface Dashboard {
+  today: string;
+  deadline: string;
+  totals: Tally;
+  byTeam: [string, Tally][];
+  byAgent: [string, Tally][];
+  byChannel: [string, Tally][];
+  /** Open orders due today, soonest first: the list behind "toEnterToday". */
+  remaining: InboxRow[];
+  days: DayPoint[];
+  quarantine: QuarantineRecord[];
+}
+
+export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG, days = 30): Dashboard {
+  const today = parisDay(now, cfg);
+  const deadlineMs = instantOf(today, cfg.entryDeadline, cfg.timeZone);
+  const cutoffMs = instantOf(today, cfg.receiptCutoff, cfg.timeZone);
+  const visible = states.filter((s) => canSee(user, s));
+  const totals = emptyTally();
+  const groups = { team: new Map<string, Tally>(), agent: new Map<string, Tally>(), channel: new Map<string, Tally>() };
+  const remaining: InboxRow[] = [];
+  const add = (s: OrderState, f: (t: Tally) => void) => {
+    f(totals);
+    const keys: [Map<string, Tally>, string[]][] = [
+      [groups.team, [s.route?.team ?? 'non routée']],
+      [groups.agent, [agentOf(s) ?? 'non attribuée']],
+      [groups.channel, channelsOf(s)],
+    ];
+    for (const [m, ks] of keys) for (const k of ks) f(m.get(k) ?? m.set(k, emptyTally()).get(k)!);
+  };
+  for (const s of visible) {
+    const received = Date.parse(s.sla.receivedAt);
+    if (parisDay(received, cfg) === today) add(s, (t) => ((t.received += 1), received < cutoffMs && (t.receivedBeforeCutoff += 1)));
+    if (s.sla.enteredAt && parisDay(s.sla.enteredAt, cfg) === today) add(s, (t) => (t.entered += 1));
+    if (!isOpen(s.status)) continue;
+    const sla = slaOf(s, now, cfg);
+    const dueToday = Date.parse(dueOf(s, cfg).dueAt) <= deadlineMs;
+    add(s, (t) => {
+      if (dueToday) t.toEnterToday += 1;
+      if (sla === 'at-risk') t.atRisk += 1;
+      if (sla === 'late') t.late += 1;
+    });
+    if (dueToday) remaining.push(inboxRow(s, user, now, cfg));
+  }
+  remaining.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  const sorted = (m: Map<string, Tally>) => [...m.entries()].sort((a, b) => a[0].localeCompare(b[0], 'fr'));
+  return {
+    today,
+    deadline: cfg.entryDeadline,
+    totals,
+    byTeam: sorted(groups.team),
+    byAgent: sorted(groups.agent),
+    byChannel: sorted(groups.channel),
+    remaining,
+    days: history(visible, now, cfg, days),
+    quarantine,
+  };
+}
+
+/** The last `n` days up to today: SLA met among orders due each day, volume received per channel. */
+export function history(states: OrderState[], now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG, n = 30): DayPoint[] {
+  const points = new Map<string, DayPoint>();
+  const today = parisDay(now, cfg);
+  for (let i = n - 1; i >= 0; i--) {
+    const day = addDays(today, -i);
+    points.set(day, { day, due: 0, met: 0, byChannel: {} });
+  }
+  for (const s of states) {
+    const rec = points.get(parisDay(s.sla.receivedAt, cfg));
+    // Volume counts each order once, under the channel it first came by (its original document).
+    const first = s.documents[0]?.channel;
+    if (rec && first) rec.byChannel[first] = (rec.byChannel[first] ?? 0) + 1;
+    if (s.status === 'rejected' || s.status === 'cancelled') continue;
+    const due = dueOf(s, cfg).dueAt;
+    const point = points.get(parisDay(due, cfg));
+    if (!point || Date.parse(due) > now) continue;
+    point.due += 1;
+    if (s.sla.enteredAt && Date.parse(s.sla.enteredAt) <= Date.parse(due)) point.met += 1;
+  }
+  return [...points.values()];
+}
