@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
 import type { Order, Problem, Channel } from '../domain/order';
 import { extractDocument, type ExtractedOrder } from '../parsers/index';
-import { documentReceived, orderIdFromWorkflowId, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
+import { deduplicate, type DedupOrder } from '../domain/dedup';
+import type { DocumentMeta } from '../domain/order';
+import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { DocumentStore } from './store';
 import type { ReadModel } from './readmodel';
 import type { SlaConfig } from '../domain/sla';
@@ -55,6 +57,28 @@ export const DEFAULT_ROUTE: RouteDecision = { team: 'ADV', agent: null, ruleId: 
 export function createActivities(deps: ActivityDeps) {
   const { store, client, log } = deps;
 
+  /**
+   * Where an order goes: the order with the same customer and PO (by key), or — when the PO is
+   * missing, misread, or the document is a copy, an amendment or a cancellation — the existing order
+   * the dedup rules recognise, with their evidence. Precision first: when in doubt, a new order.
+   */
+  function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number): { workflowId: string; evidence?: { field: string; how: string }[] } {
+    const byKey = orderWorkflowIdFor(order, sha256, index);
+    const customerId = order.customer.id;
+    if (!customerId) return { workflowId: byKey };
+    if (order.poNumber && deps.readModel.get(orderIdFromWorkflowId(byKey))) return { workflowId: byKey };
+    const since = Date.parse(meta.receivedAt) - 60 * 86_400_000;
+    const candidates: DedupOrder[] = deps.readModel
+      .list({ customerId, limit: 500 })
+      .filter((s) => Date.parse(s.sla.receivedAt) >= since)
+      .map((s) => ({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? 'api', receivedAt: s.sla.receivedAt, status: s.status }));
+    if (candidates.length === 0) return { workflowId: byKey };
+    const r = deduplicate({ orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt }, candidates);
+    if (r.decision === 'new' || !r.matchOrderId) return { workflowId: byKey };
+    log.info({ sha256, orderId: r.matchOrderId, decision: r.decision, score: r.score }, 'document recognised as part of an existing order');
+    return { workflowId: orderWorkflowId(r.matchOrderId), evidence: r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel').map(({ field, how }) => ({ field, how })) };
+  }
+
   return {
     /** Read the document and keep what was extracted beside it; returns only counts (payload limits). */
     async extract({ sha256 }: { sha256: string }): Promise<{ orderCount: number; problems: Problem[] }> {
@@ -79,12 +103,14 @@ export function createActivities(deps: ActivityDeps) {
       const out: { orderWorkflowId: string; poNumber: string | null; customerId: string | null }[] = [];
       for (let i = from; i < to && i < extracted.length; i++) {
         const { order, problems } = extracted[i]!;
-        const workflowId = orderWorkflowIdFor(order, sha256, i);
+        const target = findTarget(order, meta, sha256, i);
+        const workflowId = target.workflowId;
         const doc: OrderDocument = {
           document: { sha256, fileName: meta.fileName, mediaType: meta.mediaType, channel: meta.channel, receivedAt: meta.receivedAt },
           index: i,
           order,
           problems,
+          ...(target.evidence ? { matchEvidence: target.evidence } : {}),
         };
         await client.workflow.signalWithStart('orderWorkflow', {
           workflowId,

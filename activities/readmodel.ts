@@ -14,6 +14,8 @@ export interface OrderFilter {
   customerId?: string;
   /** Free text: PO number, customer id or name, order id, document hash or file name. */
   query?: string;
+  /** Only orders routed to one of these teams (an agent's view). */
+  teams?: string[];
   limit?: number;
 }
 
@@ -88,6 +90,10 @@ export class ReadModel {
       where.push(`${column} = @${key}`);
       args[key] = f[key];
     }
+    if (f.teams) {
+      f.teams.forEach((t, i) => (args[`team${i}`] = t));
+      where.push(f.teams.length ? `team IN (${f.teams.map((_, i) => `@team${i}`).join(', ')})` : '0');
+    }
     if (f.query) {
       args.q = `%${f.query.trim()}%`;
       where.push(`(po_number LIKE @q OR customer_id LIKE @q OR customer_name LIKE @q OR order_id LIKE @q
@@ -96,6 +102,36 @@ export class ReadModel {
     const sql = `SELECT state_json FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY due_at IS NULL, due_at, received_at LIMIT ${Math.max(1, Math.min(f.limit ?? 1000, 100000))}`;
     return (this.db.prepare(sql).all(args) as { state_json: string }[]).map((r) => JSON.parse(r.state_json) as OrderState);
+  }
+
+  /**
+   * What the dashboard needs: every open order, and the closed ones received, due or entered since
+   * `since` (ISO). Optionally restricted to teams.
+   */
+  activeSince(since: string, teams?: string[]): OrderState[] {
+    const args: Record<string, unknown> = { since };
+    let teamClause = '';
+    if (teams) {
+      teams.forEach((t, i) => (args[`team${i}`] = t));
+      teamClause = teams.length ? `AND team IN (${teams.map((_, i) => `@team${i}`).join(', ')})` : 'AND 0';
+    }
+    const sql = `SELECT state_json FROM orders WHERE (status IN ('received', 'extracted', 'needs-review', 'routed')
+      OR received_at >= @since OR due_at >= @since OR entered_at >= @since) ${teamClause}`;
+    return (this.db.prepare(sql).all(args) as { state_json: string }[]).map((r) => JSON.parse(r.state_json) as OrderState);
+  }
+
+  /** Changes whenever an order state or a quarantine record is applied: the live inbox polls it. */
+  changeStamp(): string {
+    const o = this.db.prepare('SELECT count(*) AS n, coalesce(sum(revision), 0) AS r, coalesce(max(updated_at), \'\') AS u FROM orders').get() as { n: number; r: number; u: string };
+    const q = this.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number };
+    return `${o.n}.${o.r}.${o.u}.${q.n}`;
+  }
+
+  /** Quarantined documents whose file name or hash contains the text ("any document" search). */
+  searchQuarantine(text: string): QuarantineRecord[] {
+    const t = text.trim().toLowerCase();
+    if (!t) return [];
+    return this.quarantined().filter((r) => r.fileName.toLowerCase().includes(t) || r.sha256.startsWith(t));
   }
 
   count(): number {

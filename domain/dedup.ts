@@ -52,9 +52,9 @@ export const DEFAULT_DEDUP_CONFIG: DedupConfig = { windowDays: 7, noPoWindowHour
 /** "N° CDE-2026/0412 " → "CDE20260412": case, accents, spaces and punctuation do not make another order. */
 export function normalisePo(po: string | null | undefined): string | null {
   if (!po) return null;
-  const s = po
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+  // eslint-disable-next-line no-control-regex
+  const ascii = /^[\x00-\x7f]*$/.test(po) ? po : po.normalize('NFD').replace(/\p{M}/gu, '');
+  const s = ascii
     .toUpperCase()
     // "N° 0412", "No. 0412", "Réf : 0412" (but not the "NO" of "NORD-0412")
     .replace(/^\s*(N\s*°|NO[.:]|NO\s+(?=\d)|NUM(?:ERO)?\s*[.:]?|REF\s*[.:])\s*/, '')
@@ -81,18 +81,47 @@ export function editDistance(a: string, b: string): number {
 
 type PoRelation = 'same' | 'ocr' | 'near' | 'missing' | 'different';
 
-function comparePo(a: DedupOrder, b: DedupOrder, config: DedupConfig): { rel: PoRelation; ev: Evidence } {
-  const pa = normalisePo(a.order.poNumber);
-  const pb = normalisePo(b.order.poNumber);
-  const shown = `« ${a.order.poNumber} » / « ${b.order.poNumber} »`;
-  if (!pa || !pb) return { rel: 'missing', ev: { field: 'poNumber', how: `n° de commande absent ${!pa && !pb ? 'des deux côtés' : `d’un côté (${a.order.poNumber ?? b.order.poNumber})`}`, weight: 0 } };
-  if (pa === pb) return { rel: 'same', ev: { field: 'poNumber', how: a.order.poNumber === b.order.poNumber ? `identique (${a.order.poNumber})` : `identique après normalisation (${shown})`, weight: 0.5 } };
+/** Per-order values computed once per deduplicate() call, not once per pair. */
+interface Prepared {
+  d: DedupOrder;
+  po: string | null;
+  /** Folded PO, computed only when an OCR comparison needs it. */
+  poFold?: string | null;
+  ocr: boolean;
+  /** "SKU\0quantity" of lines with a SKU, sorted (multiset intersection by merge). */
+  lineKeys: string[];
+  skus: string[];
+  receivedMs: number;
+}
+
+function prepare(d: DedupOrder): Prepared {
+  const po = normalisePo(d.order.poNumber);
+  const withSku = d.order.lines.filter((l) => l.sku);
+  return {
+    d,
+    po,
+    ocr: readByOcr(d),
+    lineKeys: withSku.map((l) => `${l.sku!.toUpperCase()}\u0000${l.quantity}`).sort(),
+    skus: withSku.map((l) => l.sku!.toUpperCase()).sort(),
+    receivedMs: Date.parse(d.receivedAt),
+  };
+}
+
+function comparePo(a: Prepared, b: Prepared, config: DedupConfig): { rel: PoRelation; ev: Evidence } {
+  const pa = a.po;
+  const pb = b.po;
+  const shown = `« ${a.d.order.poNumber} » / « ${b.d.order.poNumber} »`;
+  if (!pa || !pb) return { rel: 'missing', ev: { field: 'poNumber', how: `n° de commande absent ${!pa && !pb ? 'des deux côtés' : `d’un côté (${a.d.order.poNumber ?? b.d.order.poNumber})`}`, weight: 0 } };
+  if (pa === pb) return { rel: 'same', ev: { field: 'poNumber', how: a.d.order.poNumber === b.d.order.poNumber ? `identique (${a.d.order.poNumber})` : `identique après normalisation (${shown})`, weight: 0.5 } };
   // Character confusions and small edits are only believable when one side was read by OCR.
-  const ocr = readByOcr(a) || readByOcr(b);
-  if (ocr && ocrFold(pa) === ocrFold(pb)) return { rel: 'ocr', ev: { field: 'poNumber', how: `identique aux confusions de lecture près (${shown})`, weight: 0.4 } };
-  const d = editDistance(ocrFold(pa), ocrFold(pb));
-  if (ocr && d <= config.poMaxEdits && Math.min(pa.length, pb.length) >= config.poMinLength) {
-    return { rel: 'near', ev: { field: 'poNumber', how: `proche : ${d} caractère(s) d’écart, lecture OCR (${shown})`, weight: 0.3 } };
+  const ocr = a.ocr || b.ocr;
+  if (!ocr) return { rel: 'different', ev: { field: 'poNumber', how: `différent (${shown})`, weight: -1 } };
+  a.poFold ??= ocrFold(pa);
+  b.poFold ??= ocrFold(pb);
+  if (a.poFold === b.poFold) return { rel: 'ocr', ev: { field: 'poNumber', how: `identique aux confusions de lecture près (${shown})`, weight: 0.4 } };
+  if (Math.min(pa.length, pb.length) >= config.poMinLength && Math.abs(pa.length - pb.length) <= config.poMaxEdits) {
+    const d = editDistance(a.poFold!, b.poFold!);
+    if (d <= config.poMaxEdits) return { rel: 'near', ev: { field: 'poNumber', how: `proche : ${d} caractère(s) d’écart, lecture OCR (${shown})`, weight: 0.3 } };
   }
   return { rel: 'different', ev: { field: 'poNumber', how: `différent (${shown})`, weight: -1 } };
 }
@@ -102,35 +131,29 @@ function readByOcr(o: DedupOrder): boolean {
 }
 
 /** Share of lines equal on SKU and quantity (multiset), over the longer order. */
-function compareLines(a: Order, b: Order): { overlap: number; skuOverlap: number; ev: Evidence } {
-  const key = (l: Order['lines'][number]) => (l.sku ? `${l.sku.toUpperCase()}\u0000${l.quantity}` : null);
-  const pool = new Map<string, number>();
-  const skuPool = new Map<string, number>();
-  for (const l of b.lines) {
-    const k = key(l);
-    if (k) pool.set(k, (pool.get(k) ?? 0) + 1);
-    if (l.sku) skuPool.set(l.sku.toUpperCase(), (skuPool.get(l.sku.toUpperCase()) ?? 0) + 1);
-  }
-  let same = 0;
-  let sameSku = 0;
-  for (const l of a.lines) {
-    const k = key(l);
-    if (k && (pool.get(k) ?? 0) > 0) {
-      pool.set(k, pool.get(k)! - 1);
-      same++;
-    }
-    const s = l.sku?.toUpperCase();
-    if (s && (skuPool.get(s) ?? 0) > 0) {
-      skuPool.set(s, skuPool.get(s)! - 1);
-      sameSku++;
-    }
-  }
-  const n = Math.max(a.lines.length, b.lines.length);
+function compareLines(a: Prepared, b: Prepared): { overlap: number; skuOverlap: number; ev: Evidence } {
+  const same = commonCount(a.lineKeys, b.lineKeys);
+  const sameSku = commonCount(a.skus, b.skus);
+  const na = a.d.order.lines.length, nb = b.d.order.lines.length;
+  const n = Math.max(na, nb);
   const overlap = n ? same / n : 0;
   const skuOverlap = n ? sameSku / n : 0;
-  const how =
-    n === 0 ? 'aucune ligne' : same === n && a.lines.length === b.lines.length ? `${same}/${n} lignes identiques (article et quantité)` : `${same}/${n} lignes identiques (article et quantité), ${sameSku}/${n} mêmes articles`;
+  const how = n === 0 ? 'aucune ligne' : same === n && na === nb ? `${same}/${n} lignes identiques (article et quantité)` : `${same}/${n} lignes identiques (article et quantité), ${sameSku}/${n} mêmes articles`;
   return { overlap, skuOverlap, ev: { field: 'lines', how, weight: 0.3 * overlap } };
+}
+
+/** Size of the multiset intersection of two sorted arrays. */
+function commonCount(x: string[], y: string[]): number {
+  let i = 0, j = 0, n = 0;
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j]) {
+      n++;
+      i++;
+      j++;
+    } else if (x[i]! < y[j]!) i++;
+    else j++;
+  }
+  return n;
 }
 
 function compareShipTo(a: Order, b: Order): { rel: 'same' | 'different' | 'unknown'; ev: Evidence | null } {
@@ -153,14 +176,14 @@ export function copySignal(order: Order): string | null {
   return order.provenance.signals.find((s) => COPY.test(s)) ?? null;
 }
 
-function days(a: string, b: string): number {
-  return Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
+function days(a: Prepared, b: Prepared): number {
+  return Math.abs(a.receivedMs - b.receivedMs) / 86_400_000;
 }
 
 // ------------------------------------------------------------------ decision
 
 interface Assessment {
-  candidate: DedupOrder;
+  candidate: Prepared;
   score: number;
   evidence: Evidence[];
   po: PoRelation;
@@ -169,15 +192,18 @@ interface Assessment {
   verdict: 'duplicate' | 'amendment' | null;
 }
 
-function assess(incoming: DedupOrder, c: DedupOrder, config: DedupConfig): Assessment {
+function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment {
+  const incoming = inc.d, c = cand.d;
   const evidence: Evidence[] = [{ field: 'customer', how: `même client (${c.order.customer.id})`, weight: 0 }];
-  const po = comparePo(incoming, c, config);
+  const po = comparePo(inc, cand, config);
   evidence.push(po.ev);
-  const lines = compareLines(incoming.order, c.order);
+  // Two different PO numbers are two orders whatever else they share: nothing more to weigh.
+  if (po.rel === 'different') return { candidate: cand, score: 0, evidence, po: po.rel, overlap: 0, verdict: null };
+  const lines = compareLines(inc, cand);
   evidence.push(lines.ev);
   const ship = compareShipTo(incoming.order, c.order);
   if (ship.ev) evidence.push(ship.ev);
-  const gapDays = days(incoming.receivedAt, c.receivedAt);
+  const gapDays = days(inc, cand);
   evidence.push({ field: 'receivedAt', how: gapDays < 1 ? `reçues à ${Math.round(gapDays * 24 * 10) / 10} h d’intervalle` : `reçues à ${Math.round(gapDays)} jour(s) d’intervalle`, weight: gapDays <= config.windowDays ? 0.05 : -0.3 });
   const od = incoming.order.orderDate && c.order.orderDate ? incoming.order.orderDate === c.order.orderDate : null;
   if (od !== null) evidence.push({ field: 'orderDate', how: od ? `même date de commande (${c.order.orderDate})` : `dates de commande différentes (${incoming.order.orderDate} / ${c.order.orderDate})`, weight: od ? 0.05 : -0.3 });
@@ -187,7 +213,7 @@ function assess(incoming: DedupOrder, c: DedupOrder, config: DedupConfig): Asses
 
   const allLinesSame = lines.overlap === 1 && incoming.order.lines.length === c.order.lines.length;
   // The incoming copy was read by OCR and the original was not: same articles, quantities misread.
-  const ocrNoise = readByOcr(incoming) && !readByOcr(c) && lines.skuOverlap === 1 && lines.overlap >= 0.5 && incoming.order.lines.length === c.order.lines.length;
+  const ocrNoise = inc.ocr && !cand.ocr && lines.skuOverlap === 1 && lines.overlap >= 0.5 && incoming.order.lines.length === c.order.lines.length;
   let verdict: Assessment['verdict'] = null;
   switch (po.rel) {
     case 'same':
@@ -218,7 +244,7 @@ function assess(incoming: DedupOrder, c: DedupOrder, config: DedupConfig): Asses
   }
   if (verdict) evidence.push({ field: 'channel', how: channels, weight: 0 });
   const score = Math.max(0, Math.min(1, evidence.reduce((s, e) => s + e.weight, 0)));
-  return { candidate: c, score: Math.round(score * 100) / 100, evidence, po: po.rel, overlap: lines.overlap, verdict };
+  return { candidate: cand, score: Math.round(score * 100) / 100, evidence, po: po.rel, overlap: lines.overlap, verdict };
 }
 
 /**
@@ -230,30 +256,32 @@ export function deduplicate(incoming: DedupOrder, candidates: readonly DedupOrde
   if (!customerId) {
     return { decision: incoming.order.purpose === 'cancel' ? 'cancellation' : incoming.order.purpose === 'replace' ? 'amendment' : 'new', matchOrderId: null, score: 0, evidence: [{ field: 'customer', how: 'client non identifié : aucun rapprochement possible', weight: 0 }] };
   }
-  const assessed = candidates.filter((c) => c.order.customer.id === customerId && c.orderId !== incoming.orderId).map((c) => assess(incoming, c, config));
-  const best = (list: Assessment[]) => [...list].sort((a, b) => b.score - a.score || Date.parse(b.candidate.receivedAt) - Date.parse(a.candidate.receivedAt))[0];
+  const inc = prepare(incoming);
+  const assessed = candidates.filter((c) => c.order.customer.id === customerId && c.orderId !== incoming.orderId).map((c) => assess(inc, prepare(c), config));
+  // Best score first; among equals, the most recent order.
+  const best = (list: Assessment[]) => list.reduce<Assessment | undefined>((m, a) => (!m || a.score > m.score || (a.score === m.score && a.candidate.receivedMs > m.candidate.receivedMs) ? a : m), undefined);
 
   if (incoming.order.purpose === 'replace' || incoming.order.purpose === 'cancel') {
     const cancel = incoming.order.purpose === 'cancel';
-    const target = best(assessed.filter((a) => a.po === 'same')) ?? best(assessed.filter((a) => (a.po === 'ocr' || a.po === 'near') && days(incoming.receivedAt, a.candidate.receivedAt) <= 60));
+    const target = best(assessed.filter((a) => a.po === 'same')) ?? best(assessed.filter((a) => (a.po === 'ocr' || a.po === 'near') && days(inc, a.candidate) <= 60));
     const purposeEv: Evidence = { field: 'purpose', how: cancel ? 'annulation de commande' : 'commande modifiée (annule et remplace)', weight: 0 };
     if (!target) return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: null, score: 0, evidence: [purposeEv, { field: 'poNumber', how: `aucune commande d’origine trouvée pour le n° ${incoming.order.poNumber ?? '(absent)'}`, weight: 0 }] };
     const evidence = [purposeEv, ...target.evidence.filter((e) => e.field !== 'lines' || !cancel)];
     // The same amendment or cancellation arriving twice (fax and e-mail) changes nothing the second time.
-    const already = cancel ? target.candidate.status === 'cancelled' : diffOrders(target.candidate.order, incoming.order).identical;
+    const already = cancel ? target.candidate.d.status === 'cancelled' : diffOrders(target.candidate.d.order, incoming.order).identical;
     if (already) {
       evidence.push({ field: 'purpose', how: cancel ? 'commande déjà annulée' : 'modification déjà appliquée (contenu identique)', weight: 0 });
-      return { decision: 'duplicate', matchOrderId: target.candidate.orderId, score: target.score, evidence };
+      return { decision: 'duplicate', matchOrderId: target.candidate.d.orderId, score: target.score, evidence };
     }
-    return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: target.candidate.orderId, score: target.score, evidence };
+    return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: target.candidate.d.orderId, score: target.score, evidence };
   }
 
   const matches = assessed.filter((a) => a.verdict);
   const chosen = best(matches);
-  if (chosen) return { decision: chosen.verdict!, matchOrderId: chosen.candidate.orderId, score: chosen.score, evidence: chosen.evidence };
+  if (chosen) return { decision: chosen.verdict!, matchOrderId: chosen.candidate.d.orderId, score: chosen.score, evidence: chosen.evidence };
   const closest = best(assessed);
   if (!closest) return { decision: 'new', matchOrderId: null, score: 0, evidence: [{ field: 'customer', how: 'aucune commande récente de ce client', weight: 0 }] };
-  return { decision: 'new', matchOrderId: null, score: closest.score, evidence: [{ field: 'closest', how: `la plus proche est ${closest.candidate.orderId}, écartée :`, weight: 0 }, ...closest.evidence] };
+  return { decision: 'new', matchOrderId: null, score: closest.score, evidence: [{ field: 'closest', how: `la plus proche est ${closest.candidate.d.orderId}, écartée :`, weight: 0 }, ...closest.evidence] };
 }
 
 // ------------------------------------------------------------------ differences, for the agent

@@ -199,3 +199,38 @@ export function history(states: OrderState[], now: number, cfg: SlaConfig = DEFA
   }
   return [...points.values()];
 }
+
+// ------------------------------------------------------------------ what an amendment changes
+
+import type { Order, OrderLine } from '../domain/order';
+
+export interface OrderDiff {
+  header: { field: string; from: unknown; to: unknown }[];
+  lines: { key: string; kind: 'added' | 'removed' | 'changed'; changes: { field: string; from: unknown; to: unknown }[] }[];
+}
+
+const lineKey = (l: OrderLine): string => l.sku ?? l.customerPartNumber ?? l.ean ?? `ligne ${l.lineNumber}`;
+
+/** Lines are paired by our SKU (else the customer's reference, the EAN, the line number). */
+export function orderDiff(before: Order, after: Order): OrderDiff {
+  const header: OrderDiff['header'] = [];
+  for (const f of ['poNumber', 'orderDate', 'requestedDeliveryDate', 'currency'] as const) if (before[f] !== after[f]) header.push({ field: f, from: before[f], to: after[f] });
+  if (before.customer.id !== after.customer.id) header.push({ field: 'customer', from: before.customer.id, to: after.customer.id });
+  if (JSON.stringify(before.shipTo) !== JSON.stringify(after.shipTo)) header.push({ field: 'shipTo', from: addr(before.shipTo), to: addr(after.shipTo) });
+  const lines: OrderDiff['lines'] = [];
+  const old = new Map(before.lines.map((l) => [lineKey(l), l]));
+  for (const l of after.lines) {
+    const key = lineKey(l);
+    const o = old.get(key);
+    old.delete(key);
+    if (!o) {
+      lines.push({ key, kind: 'added', changes: [{ field: 'quantity', from: null, to: l.quantity }] });
+      continue;
+    }
+    const changes = (['quantity', 'unitPrice', 'unit', 'description'] as const).filter((f) => o[f] !== l[f]).map((f) => ({ field: f, from: o[f], to: l[f] }));
+    if (changes.length) lines.push({ key, kind: 'changed', changes });
+  }
+  for (const [key, o] of old) lines.push({ key, kind: 'removed', changes: [{ field: 'quantity', from: o.quantity, to: null }] });
+  return { header, lines };
+}
+const addr = (a: Order['shipTo']): string => [a.code, a.name, a.postalCode, a.city, a.country].filter(Boolean).join(' ');

@@ -10,6 +10,8 @@ import { describeDocument, extractDocument } from '../parsers/index';
 import { channelForFile } from './ingest';
 import type { OrderJson } from './present';
 import { channelSchema } from '../domain/order';
+import { registerRulesCommands } from '../routing-rules/commands';
+import { registerSlaCommands } from '../domain/sla';
 
 const program = new Command();
 program.name('aiguillage').description('Purchase orders from every channel, extracted, deduplicated and routed to the right ADV agent.').exitOverride();
@@ -191,6 +193,9 @@ program
   .action(async () => {
     await import('./worker-main');
   });
+
+registerRulesCommands(program);
+registerSlaCommands(program);
 
 function progress(total: number, label: string) {
   let n = 0;

@@ -31,13 +31,29 @@ export function hasHighBytes(b: Buffer, start: number, end: number): boolean {
 
 /** Number of LF bytes in [start, end): the tokenizers keep line numbers for the problems they report. */
 export function countLf(b: Buffer, start: number, end: number): number {
+  // A bounded loop: indexOf would scan to the end of the buffer on a file without line breaks.
   let n = 0;
-  let i = b.indexOf(0x0a, start);
-  while (i >= 0 && i < end) {
-    n++;
-    i = b.indexOf(0x0a, i + 1);
-  }
+  const stop = Math.min(end, b.length);
+  for (let i = start; i < stop; i++) if (b[i] === 0x0a) n++;
   return n;
+}
+
+/** A plausible segment tag: a capital letter, then capitals or digits (X12 2–3, EDIFACT 3). */
+export function isTag(t: string, min: number, max: number): boolean {
+  if (t.length < min || t.length > max) return false;
+  const c0 = t.charCodeAt(0);
+  if (c0 < 65 || c0 > 90) return false;
+  for (let i = 1; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+/** Leading blanks (indentation, stray NULs) removed; the common case returns the string as is. */
+export function trimStart(s: string): string {
+  const c = s.charCodeAt(0);
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0 ? s.replace(/^[\s\u0000]+/, '') : s;
 }
 
 /** Removes CR and LF bytes: 80-column VAN wrapping breaks segments anywhere, even inside a tag. */

@@ -1,7 +1,7 @@
 // EDIFACT tokenizer: bytes in (in chunks of any size), segments out, one at a time. UNA is
 // optional and honoured wherever an interchange starts; the release character escapes
 // separators, also across chunk boundaries; the character set comes from UNB 0001.
-import { countLf, decodeUtf8Strict, hasHighBytes, isWs, skipBom, stripLineBreaks } from './bytes';
+import { countLf, decodeUtf8Strict, hasHighBytes, isTag, isWs, skipBom, stripLineBreaks, trimStart } from './bytes';
 import { TextDecoder } from 'node:util';
 import type { TokenProblem } from './x12-tokenizer';
 
@@ -137,18 +137,19 @@ export class EdifactTokenizer {
       if (this.d.segment !== '\n' && this.d.segment !== '\r') text = stripLineBreaks(text);
       this.line += lf + (stop < b.length && b[stop] === 0x0a ? 1 : 0);
       pos = Math.min(b.length, stop + 1);
-      text = text.replace(/^[\s\u0000]+/, '');
+      text = trimStart(text);
       if (text.length === 0) continue;
       const elements = splitSegment(text, this.d);
       const tag = (elements[0]?.[0] ?? '').trim();
       elements[0] = [tag];
       this.index++;
-      if (!/^[A-Z][A-Z0-9]{2}$/.test(tag)) this.problem('EDI_SYNTAX', `"${tag.slice(0, 20)}" is not a segment tag`, 'error', `segment ${this.index} (line ${startLine})`);
+      if (!isTag(tag, 3, 3)) this.problem('EDI_SYNTAX', `"${tag.slice(0, 20)}" is not a segment tag`, 'error', `segment ${this.index} (line ${startLine})`);
       if (tag === 'UNB') this.onUnb(elements, startLine);
       yield { tag, elements, index: this.index, line: startLine, delimiters: this.d };
       if (tag === 'UNZ') this.seenStart = false;
     }
-    this.buf = b.subarray(pos);
+    // A copy, so that the caller may reuse its chunk buffer for the next read.
+    this.buf = pos >= b.length ? Buffer.alloc(0) : Buffer.from(b.subarray(pos));
   }
 
   /** The next terminator that is not escaped by an odd run of release characters. */

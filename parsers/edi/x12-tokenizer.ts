@@ -1,7 +1,7 @@
 // X12 tokenizer: bytes in (in chunks of any size), segments out, one at a time. The delimiters
 // come from each ISA (element separator at byte 3, component ISA16, repetition ISA11 from 00402,
 // terminator after ISA16) and are detected again at every ISA, since one file may hold several.
-import { countLf, decodeGuess, isWs, skipBom, stripLineBreaks } from './bytes';
+import { countLf, decodeGuess, isTag, isWs, skipBom, stripLineBreaks, trimStart } from './bytes';
 
 export interface X12Delimiters {
   element: string;
@@ -101,7 +101,7 @@ export function detectIsa(b: Buffer, pos: number, final: boolean): Detected | 'm
   } else {
     const t = readChar(b, k);
     if (t.bytes === 0) return 'the file ends inside the ISA segment';
-    term = b.subarray(k, k + t.bytes);
+    term = Buffer.from(b.subarray(k, k + t.bytes)); // a copy: the chunk may be reused
     if (/[A-Za-z0-9]/.test(t.char)) return `"${t.char}" cannot be a segment terminator`;
     nextPos = k + t.bytes;
   }
@@ -218,16 +218,17 @@ export class X12Tokenizer {
       else if (lf > 0 || text.includes('\r')) text = stripLineBreaks(text);
       this.line += lf;
       pos = Math.min(b.length, end + term.length);
-      text = text.replace(/^[\s\u0000]+/, '');
+      text = trimStart(text);
       if (text.length === 0) continue;
       const elements = text.split(delimiters.element);
-      const tag = elements[0]!.trim();
-      elements[0] = tag;
+      let tag = elements[0]!;
+      if (!isTag(tag, 2, 3)) elements[0] = tag = tag.trim();
       this.index++;
-      if (!/^[A-Z][A-Z0-9]{1,2}$/.test(tag)) this.problems.push({ code: 'EDI_SYNTAX', message: `"${tag.slice(0, 20)}" is not a segment tag`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
+      if (!isTag(tag, 2, 3)) this.problems.push({ code: 'EDI_SYNTAX', message: `"${tag.slice(0, 20)}" is not a segment tag`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
       yield { tag, elements, index: this.index, line: startLine, delimiters };
     }
-    this.buf = b.subarray(pos);
+    // A copy, so that the caller may reuse its chunk buffer for the next read.
+    this.buf = pos >= b.length ? Buffer.alloc(0) : Buffer.from(b.subarray(pos));
   }
 
   /** The next "ISA" at or after `from`; when there is none, where to resume once more bytes come. */

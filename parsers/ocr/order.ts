@@ -7,7 +7,7 @@ import type { MasterData } from '../../domain/masterdata';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { extractTable, groupLines } from '../layout/table';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
-import { readOrderText } from '../text/index';
+import { findPoNumber, readOrderText } from '../text/index';
 import { parseNumber, parseQuantity } from '../text/numbers';
 import { checkLine, cleanNumberCell, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
@@ -116,10 +116,9 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
 
   // Header fields: every line outside the table except the machine's own header line. A wide gap
   // separates blocks printed side by side ("N° de commande : …      Date : …"): one line each.
-  const headerText = outside
-    .filter((l) => !isMachineLine(l))
-    .flatMap((l) => l.text.split(/\s{3,}/))
-    .join('\n');
+  const headerLines = outside.filter((l) => !isMachineLine(l)).map((l) => l.text);
+  const headerText = headerLines.flatMap((t) => t.split(/\s{3,}/)).join('\n');
+  const poNumber = poNumberByLine(headerLines);
 
   const channelEvidence: CustomerEvidence = {};
   const gatewayFax = ctx.context?.fax ?? ctx.context?.callerId;
@@ -158,6 +157,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     ...(ref ? { ref } : {}),
   });
   const draft = reading.draft;
+  if (poNumber) draft.poNumber = poNumber;
   if (faxDoubt) signals.push(faxDoubt);
   const pageConf = Math.min(...pages.filter((p) => p.words.length > 0).map((p) => p.meanConfidence), 1);
   draft.confidence = round2(Math.min(draft.confidence ?? 1, lines.length ? 1 : 0.3, pageConf < 0.5 ? 0.6 : 1));
@@ -173,6 +173,23 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     );
   }
   return { draft, problems };
+}
+
+const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc)$/i;
+
+/**
+ * The PO number read line by line: OCR drops colons, and across lines a title ("BON DE COMMANDE")
+ * would take the next line's label for its value.
+ */
+function poNumberByLine(lines: string[]): string | null {
+  let weak: string | null = null;
+  for (const l of lines) {
+    const found = findPoNumber(l);
+    if (!found) continue;
+    if (!WEAK_PO_LABEL.test(found.label.trim())) return found.value;
+    weak ??= found.value;
+  }
+  return weak;
 }
 
 function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {

@@ -82,7 +82,7 @@ const LOOKALIKES: Record<string, string> = { O: '0', '0': 'O', I: '1', '1': 'I',
  * an unknown token is kept as written in `sku`, for resolve to report (never invented).
  */
 export function classifyReference(token: string, md?: MasterData): ReferenceReading {
-  const t = token.trim().replace(/^[(\[]|[)\].,;:]$/g, '');
+  const t = token.trim().replace(/^[([]|[)\].,;:]$/g, '');
   if (/^\d{8}$|^\d{12,14}$/.test(t)) {
     if (!md || md.productByEan(t)) return { ean: t, known: !!md };
     if (eanChecksumOk(t)) return { ean: t, known: false };

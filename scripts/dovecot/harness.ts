@@ -3,7 +3,7 @@
 // passwd-file users and maildir. It runs as root (mail then belongs to `nobody`, because Dovecot
 // refuses mail access as uid 0) and as an ordinary user (everything runs as that user).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -182,7 +182,12 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
   chmodSync(join(dir, 'key.pem'), 0o600);
   const users: MailUser[] = (opts.users ?? ['commandes']).map((name) => ({ name, password: randomBytes(9).toString('base64url') }));
   writeFileSync(join(dir, 'users'), users.map((u) => `${u.name}:{PLAIN}${u.password}:${who.mailUid}:${who.mailGid}::${join(dir, 'mail', u.name)}::\n`).join(''), { mode: 0o640 });
-  if (userInfo().uid === 0) chownSync(join(dir, 'mail'), who.mailUid, who.mailGid);
+  if (userInfo().uid === 0) {
+    chownSync(join(dir, 'mail'), who.mailUid, who.mailGid);
+    const uid = Number(execFileSync('id', ['-u', who.internalUser], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', who.internalUser], { encoding: 'utf8' }).trim());
+    chownSync(join(dir, 'users'), uid, gid); // read by the auth process
+  }
   const [imap, imaps, lmtp] = await freePorts(3);
   const confPath = join(dir, 'dovecot.conf');
   writeFileSync(confPath, config(dir, { imap, imaps, lmtp }, who));
@@ -198,6 +203,16 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     let stderr = '';
     const c = spawn(bin, ['-F', '-c', confPath], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     child = c;
+    // A test runner that dies must not leave a mail server behind.
+    const reap = () => {
+      try {
+        process.kill(-c.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
+    process.once('exit', reap);
+    c.once('exit', () => process.removeListener('exit', reap));
     c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     exited = new Promise((res) => c.once('exit', (code, sig) => {
       exitInfo = `dovecot exited (${sig ?? code}): ${stderr.trim() || tail(join(dir, 'dovecot.log'))}`;
@@ -259,33 +274,45 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     },
     async wipeMailbox(user) {
       const wasRunning = dovecot.running();
-      if (wasRunning) await dovecot.stop();
+      if (wasRunning) await signal('SIGTERM', 3000);
       rmSync(join(dir, 'mail', user), { recursive: true, force: true });
       if (wasRunning) await launch();
     },
     running: () => child !== null && exitInfo === null,
-    stop: () => signal('SIGTERM', 3000),
+    async stop() {
+      await signal('SIGTERM', 3000);
+      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    },
     kill: () => signal('SIGKILL', 0),
     async restart() {
       await signal('SIGTERM', 3000);
       await launch();
     },
   };
-  const origStop = dovecot.stop;
-  dovecot.stop = async () => {
-    await origStop();
-    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
-  };
   return dovecot;
 }
 
+/** Any live (non-zombie) process left in the group? Zombies count as gone: in a container nobody may reap them. */
 function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+  if (!existsSync('/proc/self/stat')) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return false;
 }
 
 function tail(path: string): string {

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { copySignal, deduplicate, diffOrders, editDistance, normalisePo, type DedupOrder } from '../../../domain/dedup';
+import { loadScenarios } from '../../../bench/dedup-fixtures';
+
+const SCENARIOS = loadScenarios();
+const firm = SCENARIOS.filter((s) => !s.kind.includes('(hard)'));
+
+describe('dedup: scenarios with known answers', () => {
+  it.each(firm.map((s) => [`${s.kind}: ${s.name}`, s] as const))('%s', (_n, s) => {
+    const r = deduplicate(s.incoming, s.existing);
+    expect({ decision: r.decision, match: r.matchOrderId }).toEqual(s.expect);
+  });
+
+  it('never links an order to the wrong one, hard cases included (precision first)', () => {
+    for (const s of SCENARIOS) {
+      const r = deduplicate(s.incoming, s.existing);
+      if (r.matchOrderId !== null) expect([s.name, r.matchOrderId]).toEqual([s.name, s.expect.match]);
+    }
+  });
+
+  it('covers every channel pair and trap the brief names', () => {
+    const kinds = new Set(SCENARIOS.map((s) => s.kind));
+    for (const k of ['duplicate fax+email', 'duplicate edi+pdf', 'duplicate api+email', 'duplicate email+api', 'repeat', 'amendment', 'cancellation']) expect(kinds).toContain(k);
+  });
+
+  it('explains a duplicate with the fields that matched', () => {
+    const s = SCENARIOS.find((x) => x.name.startsWith('EDI puis copie PDF « transmise'))!;
+    const r = deduplicate(s.incoming, s.existing);
+    expect(r.evidence.map((e) => e.field)).toEqual(expect.arrayContaining(['poNumber', 'lines', 'shipTo', 'signals']));
+    expect(r.evidence.find((e) => e.field === 'lines')?.how).toBe('4/4 lignes identiques (article et quantité)');
+    expect(r.evidence.find((e) => e.field === 'signals')?.how).toBe('document marqué comme copie : « COPIE - commande transmise par EDI »');
+    expect(r.score).toBeGreaterThan(0.8);
+  });
+
+  it('says why the closest candidate was not taken', () => {
+    const s = SCENARIOS.find((x) => x.name.startsWith('même commande renouvelée'))!;
+    const r = deduplicate(s.incoming, s.existing);
+    expect(r.evidence[0]?.how).toBe('la plus proche est R01-A, écartée :');
+    expect(r.evidence.find((e) => e.field === 'poNumber')?.how).toBe('différent (« CDE-2026-0431 » / « CDE-2026-0371 »)');
+  });
+});
+
+describe('dedup: building blocks', () => {
+  it('normalises PO numbers without eating their letters', () => {
+    expect(normalisePo(' N° CDE 2026/0412 ')).toBe('CDE20260412');
+    expect(normalisePo('cde-2026-0412')).toBe('CDE20260412');
+    expect(normalisePo('NORD-0412')).toBe('NORD0412');
+    expect(normalisePo('Réf : AFB/26/0933')).toBe('AFB260933');
+    expect(normalisePo('  ')).toBeNull();
+    expect(normalisePo(null)).toBeNull();
+  });
+  it('computes edit distances', () => {
+    expect(editDistance('OPM771245', 'OPM7712A5')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+  it('recognises copy markings', () => {
+    const o = SCENARIOS[0]!.incoming.order;
+    const withSignals = (signals: string[]) => ({ ...o, provenance: { ...o.provenance, signals } });
+    expect(copySignal(withSignals(['marked COPIE']))).toBe('marked COPIE');
+    expect(copySignal(withSignals(['Commande transmise par EDI le 19/11']))).not.toBeNull();
+    expect(copySignal(withSignals(['confirmation de notre commande']))).not.toBeNull();
+    expect(copySignal(withSignals(['test indicator', 'urgent']))).toBeNull();
+  });
+  it('diffs an order and its amendment for the agent', () => {
+    const s = SCENARIOS.find((x) => x.name.startsWith('EDI BEG01=05'))!;
+    const d = diffOrders(s.existing[0]!.order, s.incoming.order);
+    expect(d.identical).toBe(false);
+    expect(d.summary).toEqual(['CHV-8 ajouté (quantité 100)']);
+    const a = SCENARIOS.find((x) => x.name.startsWith('« annule et remplace »'))!;
+    expect(diffOrders(a.existing[0]!.order, a.incoming.order).summary).toEqual(['VIS-440 : quantité 10 → 20']);
+    const removed = { ...a.incoming.order, lines: a.incoming.order.lines.slice(1), requestedDeliveryDate: '2026-12-02' };
+    expect(diffOrders({ ...a.existing[0]!.order, requestedDeliveryDate: '2026-11-30' }, removed).summary).toEqual([
+      'date de livraison souhaitée : 2026-11-30 → 2026-12-02',
+      'VIS-440 supprimé (était 10)',
+    ]);
+    expect(diffOrders(a.existing[0]!.order, a.existing[0]!.order).identical).toBe(true);
+  });
+});
+
+describe('dedup: properties', () => {
+  const base = SCENARIOS.find((x) => x.name.startsWith('e-mail puis API'))!;
+  const clean = (po: string, receivedAt: string, orderId = 'x'): DedupOrder => ({ ...base.existing[0]!, orderId, receivedAt, order: { ...base.existing[0]!.order, poNumber: po } });
+  const po = fc.stringMatching(/^[A-Z]{2,3}-20[0-9]{2}-[0-9]{3,5}$/);
+
+  it('two clean orders with different PO numbers are never merged, whatever else they share', () => {
+    fc.assert(fc.property(po, po, fc.integer({ min: 0, max: 30 * 24 }), (a, b, hours) => {
+      fc.pre(normalisePo(a) !== normalisePo(b));
+      const when = new Date(Date.parse('2026-11-23T08:00:00Z') + hours * 3_600_000).toISOString();
+      const r = deduplicate(clean(b, when, 'incoming'), [clean(a, '2026-11-23T08:00:00Z', 'A')]);
+      expect(r.decision).toBe('new');
+    }), { numRuns: 300 });
+  });
+
+  it('the same PO with the same lines is always the same order, however it is written', () => {
+    fc.assert(fc.property(po, fc.constantFrom(' ', '/', '.', ''), (a, sep) => {
+      const written = a.toLowerCase().replaceAll('-', sep);
+      const r = deduplicate(clean(written, '2026-11-23T09:00:00Z', 'incoming'), [clean(a, '2026-11-23T08:00:00Z', 'A')]);
+      expect([r.decision, r.matchOrderId]).toEqual(['duplicate', 'A']);
+    }), { numRuns: 200 });
+  });
+});

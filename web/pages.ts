@@ -1,0 +1,304 @@
+// The pages, as functions from view models to HTML. French first: the words are the ADV team's.
+import type { OrderState } from '../workflows/definitions';
+import type { RuleSet } from '../routing-rules/types';
+import type { User } from './auth';
+import { anomaliesOf, dueOf, slaOf, type Dashboard, type InboxRow, type OrderDiff, type Tally } from './model';
+import {
+  CHANNEL_LABELS, STATUS_LABELS, channelTags, dateTime, dueLabel, esc, html, longDay, num, page, raw, slaBadge, statusBadge, type Html,
+} from './html';
+import { isOpen } from '../domain/order-state';
+import type { QuarantineRecord } from '../activities/store';
+
+const orderUrl = (id: string) => `/orders/${encodeURIComponent(id)}`;
+
+export function loginPage(error: string | null, next: string): string {
+  return page({
+    title: 'Connexion',
+    user: null,
+    body: html`<div class="login panel"><h1>Connexion à l'espace ADV</h1>
+      ${error ? html`<p class="flash err">${error}</p>` : ''}
+      <form method="post" action="/login">
+        <input type="hidden" name="next" value="${next}">
+        <label for="login">Identifiant</label><input id="login" name="login" type="text" autocomplete="username" required autofocus>
+        <label for="password">Mot de passe</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+        <p><button type="submit">Se connecter</button></p>
+      </form></div>`,
+  });
+}
+
+// ------------------------------------------------------------------ inbox
+
+export function inboxRows(rows: InboxRow[], now: number, empty: string): Html {
+  if (rows.length === 0) return html`<tr><td colspan="9" class="muted">${empty}</td></tr>`;
+  return html`${rows.map(
+    (r) => html`<tr data-order="${r.orderId}" class="${r.mine ? 'mine' : ''}">
+      <td>${slaBadge(r.sla)}</td>
+      <td class="n">${dueLabel(r.dueAt, now)}${r.dueComputed ? html`<span class="muted small" title="échéance calculée par la règle des 17 h">*</span>` : ''}</td>
+      <td><a href="${orderUrl(r.orderId)}">${r.poNumber ?? '(sans n° de commande)'}</a></td>
+      <td>${r.customerName ?? html`<span class="err">client inconnu</span>`}<br><span class="muted small">${r.customerId ?? ''}</span></td>
+      <td>${channelTags(r.channels)}</td>
+      <td>${statusBadge(r.status)}</td>
+      <td class="n">${r.lines}</td>
+      <td>${r.anomalies ? html`<span class="${r.blocking ? 'err' : 'warn'}">${r.anomalies} anomalie${r.anomalies > 1 ? 's' : ''}</span>` : html`<span class="muted">—</span>`}</td>
+      <td>${r.agent ?? html`<span class="muted">non attribuée</span>`}<br><span class="muted small">${r.team ?? ''}</span></td>
+    </tr>`,
+  )}`;
+}
+
+const INBOX_HEAD = html`<thead><tr><th>SLA</th><th class="n">Échéance</th><th>Commande</th><th>Client</th><th>Canal</th><th>Statut</th><th class="n">Lignes</th><th>Anomalies</th><th>Agent / équipe</th></tr></thead>`;
+
+export function inboxFragment(box: { mine: InboxRow[]; team: InboxRow[] }, now: number): Html {
+  return html`<h2>Mes commandes (${box.mine.length})</h2>
+    <table>${INBOX_HEAD}<tbody>${inboxRows(box.mine, now, 'Rien à saisir pour vous pour le moment.')}</tbody></table>
+    <h2>Mon équipe (${box.team.length})</h2>
+    <table>${INBOX_HEAD}<tbody>${inboxRows(box.team, now, "Rien d'autre en attente dans l'équipe.")}</tbody></table>`;
+}
+
+export function inboxPage(user: User, csrf: string, box: { mine: InboxRow[]; team: InboxRow[] }, now: number): string {
+  return page({
+    title: 'Corbeille',
+    user,
+    csrf,
+    active: 'inbox',
+    script: true,
+    body: html`<h1>Corbeille ADV <span class="live">mise à jour automatique</span></h1>
+      <p class="muted small">Commandes ouvertes ${user.role === 'manager' || user.role === 'admin' ? 'de toutes les équipes' : `des équipes ${user.teams.join(', ')}`}, la plus urgente d'abord. * échéance calculée par la règle « saisi avant 17 h ».</p>
+      <div data-live="/inbox/rows">${inboxFragment(box, now)}</div>`,
+  });
+}
+
+// ------------------------------------------------------------------ order page
+
+export interface OrderPageData {
+  user: User;
+  csrf: string;
+  state: OrderState;
+  now: number;
+  canAct: boolean;
+  teams: { id: string; name: string }[];
+  document: { sha256: string; html: Html } | null;
+  diffs: { fileName: string; diff: OrderDiff }[];
+  flash: { kind: 'ok' | 'err'; text: string } | null;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  poNumber: 'N° de commande', orderDate: 'Date de commande', requestedDeliveryDate: 'Livraison souhaitée', customerId: 'Client (code)', currency: 'Devise',
+  customer: 'Client', shipTo: 'Livrer à', quantity: 'quantité', unitPrice: 'prix unitaire', unit: 'unité', description: 'désignation', sku: 'référence',
+};
+const ROLE_DOC: Record<string, string> = { original: 'original', duplicate: 'doublon', amendment: 'modificatif', cancellation: 'annulation' };
+const show = (v: unknown) => (v === null || v === undefined || v === '' ? '∅' : typeof v === 'number' ? num(v, 4) : String(v));
+
+export function orderPage(d: OrderPageData): string {
+  const s = d.state;
+  const o = s.order;
+  const due = dueOf(s);
+  const editable = d.canAct && isOpen(s.status);
+  const csrf = html`<input type="hidden" name="_csrf" value="${d.csrf}">`;
+  const action = (name: string) => `${orderUrl(s.orderId)}/${name}`;
+  const anomalies = anomaliesOf(s);
+  const total = o.lines.reduce((t, l) => (l.quantity !== null && l.unitPrice !== null ? t + l.quantity * l.unitPrice : t), 0);
+  const input = (name: string, value: unknown, low = false, size = 0) =>
+    editable ? html`<input type="text" name="${name}" value="${value === null || value === undefined ? '' : typeof value === 'number' ? String(value).replace('.', ',') : String(value)}" class="${low ? 'low' : ''}"${raw(size ? ` size="${size}"` : '')}>` : html`${show(value)}`;
+
+  const header = html`<div class="panel"><form method="post" action="${action('correct')}" id="corrections">${csrf}
+    <dl class="kv">
+      <dt>Client</dt><dd>${o.customer.name ?? html`<span class="err">non identifié</span>`} ${o.customer.matchedBy ? html`<span class="muted small">(reconnu par ${o.customer.matchedBy})</span>` : ''}</dd>
+      <dt>Client (code)</dt><dd>${input('header.customerId', o.customer.id)}</dd>
+      <dt>N° de commande</dt><dd>${input('header.poNumber', o.poNumber)}</dd>
+      <dt>Date de commande</dt><dd>${input('header.orderDate', o.orderDate)}</dd>
+      <dt>Livraison souhaitée</dt><dd>${input('header.requestedDeliveryDate', o.requestedDeliveryDate)}</dd>
+      <dt>Livrer à</dt><dd>${[o.shipTo.code, o.shipTo.name, o.shipTo.street, [o.shipTo.postalCode, o.shipTo.city].filter(Boolean).join(' '), o.shipTo.country].filter(Boolean).join(' · ') || '—'}</dd>
+      <dt>Objet</dt><dd>${o.purpose === 'original' ? 'commande' : o.purpose === 'replace' ? 'annule et remplace' : 'annulation'} · lue par ${o.provenance.parser}${o.provenance.location ? ` (${o.provenance.location})` : ''} · confiance ${Math.round(o.confidence * 100)} %</dd>
+    </dl>
+    <h3>Lignes</h3>
+    <table class="lines"><thead><tr><th class="n">#</th><th>Référence</th><th>Réf. client</th><th>Désignation</th><th class="n">Quantité</th><th>Unité</th><th class="n">Prix unit.</th><th class="n">Confiance</th></tr></thead><tbody>
+    ${o.lines.map((l) => {
+      const low = l.confidence < 0.8 || l.doubts.length > 0;
+      return html`<tr data-line="${l.lineNumber}"><td class="n">${l.lineNumber}</td>
+        <td>${input(`line.${l.lineNumber}.sku`, l.sku, low && !l.sku)}</td><td class="small">${l.customerPartNumber ?? ''}${l.ean ? html`<br><span class="muted">EAN ${l.ean}</span>` : ''}</td>
+        <td>${input(`line.${l.lineNumber}.description`, l.description)}</td>
+        <td class="n">${input(`line.${l.lineNumber}.quantity`, l.quantity, low, 6)}</td><td>${input(`line.${l.lineNumber}.unit`, l.unit, false, 4)}</td>
+        <td class="n">${input(`line.${l.lineNumber}.unitPrice`, l.unitPrice, false, 7)}</td>
+        <td class="n">${low ? html`<span class="warn">${Math.round(l.confidence * 100)} %</span>` : html`${Math.round(l.confidence * 100)} %`}</td></tr>
+        ${l.doubts.length ? html`<tr><td></td><td colspan="7" class="doubt">Doute : ${l.doubts.join(' ; ')}</td></tr>` : ''}`;
+    })}
+    </tbody></table>
+    <p class="small muted">Montant connu : ${num(total)} ${o.currency ?? ''}</p>
+    ${editable ? html`<p><button type="submit" class="secondary">Enregistrer les corrections</button> <span class="muted small">Seuls les champs modifiés sont envoyés ; chaque correction est tracée.</span></p>` : ''}
+  </form></div>`;
+
+  const actions = editable
+    ? html`<div class="panel actions">
+        ${s.claimedBy !== d.user.login ? html`<form method="post" action="${action('claim')}">${csrf}<button type="submit">Prendre</button></form>` : ''}
+        <form method="post" action="${action('entered')}">${csrf}<input type="text" name="erpReference" placeholder="Réf. ERP (facultatif)" size="16"><button type="submit">Saisie faite</button></form>
+        <form method="post" action="${action('reject')}">${csrf}<input type="text" name="reason" placeholder="Motif du rejet" size="22"><button type="submit" class="danger">Rejeter</button></form>
+        <form method="post" action="${action('reassign')}">${csrf}<select name="team" aria-label="Équipe">${d.teams.filter((t) => t.id !== s.route?.team).map((t) => html`<option value="${t.id}">${t.name}</option>`)}</select>
+          <input type="text" name="reason" placeholder="Motif" size="16"><button type="submit" class="secondary">Envoyer à l'équipe</button></form>
+      </div>`
+    : d.canAct
+      ? ''
+      : html`<p class="muted">Lecture seule : cette commande n'est pas dans vos équipes.</p>`;
+
+  const docs = html`<div class="panel"><h3>Documents (${s.documents.length})</h3><table><thead><tr><th>Rôle</th><th>Canal</th><th>Fichier</th><th>Reçu</th><th>Preuve du rapprochement</th></tr></thead><tbody>
+    ${s.documents.map((doc) => html`<tr><td>${ROLE_DOC[doc.role] ?? doc.role}</td><td>${channelTags([doc.channel])}</td>
+      <td><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a><br><span class="muted small">${doc.sha256.slice(0, 12)}…</span></td>
+      <td>${dateTime(doc.receivedAt)}</td>
+      <td class="small">${doc.evidence?.length ? doc.evidence.map((e) => html`${e.field} : ${e.how}<br>`) : doc.role === 'duplicate' ? 'même client et même n° de commande' : ''}</td></tr>`)}
+    </tbody></table></div>`;
+
+  const diffs = d.diffs.length
+    ? html`<div class="panel"><h3>Ce que change le modificatif</h3>${d.diffs.map(
+        (x) => html`<p class="small muted">${x.fileName}</p><ul class="small">
+          ${x.diff.header.map((h) => html`<li>${FIELD_LABELS[h.field] ?? h.field} : ${show(h.from)} → <b>${show(h.to)}</b></li>`)}
+          ${x.diff.lines.map((l) => html`<li>${l.kind === 'added' ? 'ajout' : l.kind === 'removed' ? 'suppression' : 'modification'} ${l.key} : ${l.changes.map((c) => html`${FIELD_LABELS[c.field] ?? c.field} ${show(c.from)} → <b>${show(c.to)}</b> `)}</li>`)}
+          ${x.diff.header.length + x.diff.lines.length === 0 ? html`<li>aucune différence lue</li>` : ''}</ul>`,
+      )}</div>`
+    : '';
+
+  const body = html`<h1>Commande ${o.poNumber ?? '(sans n°)'} — ${o.customer.name ?? 'client inconnu'} ${statusBadge(s.status)} ${slaBadge(slaOf(s, d.now))}</h1>
+    <p class="small">Échéance ${dueLabel(due.dueAt, d.now)}${due.computed ? ' (calculée par la règle des 17 h)' : ''} · reçue ${dateTime(s.sla.receivedAt)}
+      ${s.sla.enteredAt ? html` · saisie ${dateTime(s.sla.enteredAt)}` : ''} · équipe <b>${s.route?.team ?? '—'}</b> · agent <b>${s.claimedBy ?? s.route?.agent ?? 'non attribuée'}</b>${s.claimedBy ? ' (prise)' : ''}
+      · <a href="/rules?order=${encodeURIComponent(s.orderId)}">pourquoi cette équipe ?</a> · <a href="/api/workspace/orders/${encodeURIComponent(s.orderId)}">JSON</a></p>
+    ${d.flash ? html`<p class="flash ${d.flash.kind}" role="status">${d.flash.text}</p>` : ''}
+    ${s.rejection ? html`<p class="flash err">Rejetée : ${s.rejection}</p>` : ''}
+    ${actions}
+    <div class="split"><div>
+      ${header}
+      ${anomalies.length ? html`<div class="panel"><h3>Anomalies (${anomalies.length})</h3><ul class="anom">${anomalies.map((a) => html`<li class="${a.severity === 'error' ? 'err' : 'warn'}">${a.where ? html`<b>${a.where}</b> : ` : ''}${a.message}</li>`)}</ul></div>` : ''}
+      ${docs}${diffs}
+      ${s.corrections.length ? html`<div class="panel"><h3>Corrections</h3><ul class="small">${s.corrections.map((c) => html`<li>${dateTime(c.at)} · ${c.by} · ${c.field} : ${show(c.from)} → <b>${show(c.to)}</b></li>`)}</ul></div>` : ''}
+      <div class="panel"><h3>Historique</h3><ol class="hist small">${s.history.map((e) => html`<li>${dateTime(e.at)} — <b>${EVENT_LABELS[e.event] ?? e.event}</b>${e.by ? ` par ${e.by}` : ''}${e.detail ? html` — ${e.detail}` : ''}</li>`)}</ol></div>
+    </div><div class="doc panel" id="source"><h3>Document source</h3>${d.document ? d.document.html : html`<p class="muted">Document introuvable dans le stockage.</p>`}</div></div>`;
+  return page({ title: `Commande ${o.poNumber ?? s.orderId}`, user: d.user, csrf: d.csrf, body });
+}
+
+export const EVENT_LABELS: Record<string, string> = {
+  ...STATUS_LABELS, received: 'reçue', extracted: 'lue', routed: 'routée', 'needs-review': 'routée, à vérifier', claimed: 'prise', corrected: 'corrigée', reassigned: 'envoyée à une autre équipe',
+  amended: 'modificatif reçu', 'duplicate attached': 'doublon rattaché', 'cancellation received': 'annulation reçue',
+};
+
+// ------------------------------------------------------------------ dashboard
+
+const tallyRow = (name: string, t: Tally) =>
+  html`<tr><td>${CHANNEL_LABELS[name] && name.length < 7 ? CHANNEL_LABELS[name] : name}</td><td class="n">${t.received}</td><td class="n">${t.receivedBeforeCutoff}</td><td class="n">${t.entered}</td><td class="n"><b>${t.toEnterToday}</b></td><td class="n">${t.atRisk || ''}</td><td class="n">${t.late ? html`<span class="err">${t.late}</span>` : ''}</td></tr>`;
+const tallyTable = (title: string, rows: [string, Tally][]) =>
+  html`<div><h3>${title}</h3><table><thead><tr><th></th><th class="n">Reçues</th><th class="n">Avant clôture</th><th class="n">Saisies</th><th class="n">Reste à saisir</th><th class="n">À risque</th><th class="n">En retard</th></tr></thead>
+  <tbody>${rows.length ? rows.map(([n, t]) => tallyRow(n, t)) : html`<tr><td colspan="7" class="muted">—</td></tr>`}</tbody></table></div>`;
+
+const CHANNEL_COLORS: Record<string, string> = { email: '#2e90fa', fax: '#f79009', scan: '#7a5af8', edi: '#12b76a', api: '#667085', folder: '#ee46bc' };
+
+/** Bars: volume per channel (stacked); line: share of orders due that day entered in time. */
+export function chartSvg(days: Dashboard['days']): Html {
+  const W = 900, H = 220, L = 36, R = 40, T = 12, B = 30;
+  const iw = W - L - R, ih = H - T - B;
+  const max = Math.max(1, ...days.map((d) => Object.values(d.byChannel).reduce((a, b) => a + (b ?? 0), 0)));
+  const bw = iw / days.length;
+  const bars: Html[] = [];
+  days.forEach((d, i) => {
+    let y = T + ih;
+    for (const c of Object.keys(CHANNEL_COLORS)) {
+      const v = d.byChannel[c as keyof typeof d.byChannel] ?? 0;
+      if (!v) continue;
+      const h = (v / max) * ih;
+      y -= h;
+      bars.push(html`<rect x="${(L + i * bw + 2).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, bw - 4).toFixed(1)}" height="${h.toFixed(1)}" fill="${CHANNEL_COLORS[c]}"><title>${d.day} · ${CHANNEL_LABELS[c]} : ${v}</title></rect>`);
+    }
+  });
+  const pts = days.map((d, i) => (d.due ? `${(L + i * bw + bw / 2).toFixed(1)},${(T + ih - (d.met / d.due) * ih).toFixed(1)}` : null));
+  const segments: string[] = [];
+  let cur: string[] = [];
+  for (const p of pts) p ? cur.push(p) : (cur.length && segments.push(cur.join(' ')), (cur = []));
+  if (cur.length) segments.push(cur.join(' '));
+  const labels = days.map((d, i) => (i % 5 === 0 || i === days.length - 1 ? html`<text x="${(L + i * bw + bw / 2).toFixed(1)}" y="${H - 10}" text-anchor="middle">${d.day.slice(8)}/${d.day.slice(5, 7)}</text>` : ''));
+  return html`<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Volume par canal et SLA tenu, 30 derniers jours">
+    <line x1="${L}" y1="${T + ih}" x2="${W - R}" y2="${T + ih}" stroke="#d0d5dd"/>
+    <text x="${L - 6}" y="${T + 8}" text-anchor="end">${max}</text><text x="${L - 6}" y="${T + ih}" text-anchor="end">0</text>
+    <text x="${W - R + 6}" y="${T + 8}">100 %</text><text x="${W - R + 6}" y="${T + ih}">0 %</text>
+    ${bars}${segments.map((s) => html`<polyline points="${s}" fill="none" stroke="#1d2939" stroke-width="2"/>`)}
+    ${pts.map((p, i) => (p ? html`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3" fill="#1d2939"><title>${days[i]!.day} : ${days[i]!.met}/${days[i]!.due} saisies à temps</title></circle>` : ''))}
+    ${labels}</svg>
+    <p class="legend">${Object.entries(CHANNEL_COLORS).map(([c, col]) => html`<span><i style="background:${col}"></i>${CHANNEL_LABELS[c]}</span>`)}<span><i style="background:#1d2939;height:2px"></i>SLA tenu (part des commandes dues ce jour-là saisies à temps)</span></p>`;
+}
+
+export function quarantineTable(q: QuarantineRecord[]): Html {
+  if (!q.length) return html`<p class="muted">Aucun document en quarantaine.</p>`;
+  return html`<table><thead><tr><th>Reçu</th><th>Canal</th><th>Fichier</th><th>Raison</th></tr></thead><tbody>
+    ${q.map((r) => html`<tr><td>${dateTime(r.receivedAt)}</td><td>${channelTags([r.channel])}</td><td>${r.fileName}<br><span class="muted small">${r.sha256.slice(0, 12)}…</span></td>
+      <td class="small">${r.problems.map((p) => html`<span class="${p.severity === 'error' ? 'err' : 'warn'}">${p.code}</span> ${p.message}${p.where ? html` <span class="muted">(${p.where})</span>` : ''}<br>`)}</td></tr>`)}
+  </tbody></table>`;
+}
+
+export function dashboardPage(user: User, csrf: string, d: Dashboard, now: number): string {
+  const t = d.totals;
+  return page({
+    title: 'Tableau de bord',
+    user,
+    csrf,
+    active: 'dashboard',
+    body: html`<h1>Tableau de bord — ${longDay(d.today)}</h1>
+      <div class="cards">
+        <div class="card"><div class="v" data-k="received">${t.received}</div><div class="l">reçues aujourd'hui</div></div>
+        <div class="card"><div class="v" data-k="receivedBeforeCutoff">${t.receivedBeforeCutoff}</div><div class="l">reçues avant la clôture (${d.deadline})</div></div>
+        <div class="card"><div class="v" data-k="entered">${t.entered}</div><div class="l">saisies aujourd'hui</div></div>
+        <div class="card big"><div class="v" data-k="toEnterToday">${t.toEnterToday}</div><div class="l">Que nous reste-t-il à traiter avant la clôture ? (à saisir avant ${d.deadline})</div></div>
+        <div class="card warn"><div class="v" data-k="atRisk">${t.atRisk}</div><div class="l">à risque</div></div>
+        <div class="card bad"><div class="v" data-k="late">${t.late}</div><div class="l">en retard</div></div>
+      </div>
+      <h2>À saisir avant ${d.deadline} (${d.remaining.length})</h2>
+      <table>${INBOX_HEAD}<tbody>${inboxRows(d.remaining, now, 'Tout est saisi pour aujourd’hui.')}</tbody></table>
+      <div class="split">${tallyTable('Par équipe', d.byTeam)}${tallyTable('Par agent', d.byAgent)}</div>
+      ${tallyTable('Par canal', d.byChannel)}
+      <h2>30 derniers jours</h2><div class="panel">${chartSvg(d.days)}</div>
+      <h2>Quarantaine (${d.quarantine.length})</h2>${quarantineTable(d.quarantine)}`,
+  });
+}
+
+// ------------------------------------------------------------------ search
+
+export function searchPage(user: User, csrf: string, q: string, rows: OrderState[], quarantine: QuarantineRecord[], now: number): string {
+  return page({
+    title: 'Où en est ma commande ?',
+    user,
+    csrf,
+    active: 'search',
+    body: html`<h1>Où en est ma commande ?</h1>
+      <form method="get" action="/search"><input type="search" name="q" value="${q}" size="40" placeholder="Client, n° de commande, nom de fichier ou empreinte du document" autofocus> <button type="submit">Chercher</button></form>
+      ${q ? html`<h2>${rows.length} commande${rows.length > 1 ? 's' : ''}</h2>
+        ${rows.map((s) => {
+          const last = s.history[s.history.length - 1];
+          return html`<div class="panel"><b><a href="${orderUrl(s.orderId)}">${s.poNumber ?? '(sans n°)'}</a></b> — ${s.order.customer.name ?? s.customerId ?? 'client inconnu'} ${statusBadge(s.status)} ${slaBadge(slaOf(s, now))}
+            <p class="small">Équipe ${s.route?.team ?? '—'} · agent ${s.claimedBy ?? s.route?.agent ?? 'non attribuée'} · reçue ${dateTime(s.sla.receivedAt)} par ${channelTags([...new Set(s.documents.map((x) => x.channel))])}
+            · échéance ${dateTime(dueOf(s).dueAt)}${s.sla.enteredAt ? html` · <b>saisie ${dateTime(s.sla.enteredAt)}</b>` : ''}${last ? html` · dernier événement : ${EVENT_LABELS[last.event] ?? last.event} ${dateTime(last.at)}` : ''}</p>
+            <ol class="hist small">${s.history.map((e) => html`<li>${dateTime(e.at)} — ${EVENT_LABELS[e.event] ?? e.event}${e.by ? ` par ${e.by}` : ''}${e.detail ? ` — ${e.detail}` : ''}</li>`)}</ol></div>`;
+        })}
+        ${quarantine.length ? html`<h2>Documents en quarantaine</h2>${quarantineTable(quarantine)}` : ''}` : ''}`,
+  });
+}
+
+// ------------------------------------------------------------------ rules
+
+export function rulesPage(user: User, csrf: string, rules: { set: RuleSet | null; error: string | null; dir: string }, order: OrderState | null, explanation: Html | null): string {
+  const set = rules.set;
+  return page({
+    title: 'Règles de routage',
+    user,
+    csrf,
+    active: 'rules',
+    body: html`<h1>Règles de routage <span class="muted small">(lecture seule)</span></h1>
+      ${order ? html`<div class="panel"><h3>Pourquoi la commande <a href="${orderUrl(order.orderId)}">${order.poNumber ?? order.orderId}</a> est allée où elle est</h3>
+        ${order.route ? html`<dl class="kv"><dt>Équipe</dt><dd><b>${order.route.team}</b>${order.route.agent ? ` / ${order.route.agent}` : ''}</dd><dt>Règle</dt><dd><code>${order.route.ruleId}</code></dd>
+          <dt>Raison</dt><dd>${order.route.reason}</dd><dt>Version des règles</dt><dd><code>${order.route.rulesVersion || '—'}</code>${set && order.route.rulesVersion && order.route.rulesVersion !== set.version ? html` <span class="warn">(les règles ont changé depuis : version active ${set.version})</span>` : ''}</dd></dl>` : html`<p class="muted">Pas encore routée.</p>`}
+        ${explanation ?? ''}</div>` : ''}
+      ${rules.error ? html`<p class="flash err">Les règles de ${rules.dir} ne se chargent pas : ${rules.error}</p>` : ''}
+      ${set ? html`<p>Règles actives : <code>${set.version}</code> — ${set.files.map((f) => f.split('/').pop()).join(', ')} · essayées dans l'ordre, la première qui s'applique décide ; sinon l'équipe <b>${set.fallback.team}</b>.</p>
+        <table><thead><tr><th class="n">#</th><th>Règle</th><th>Description</th><th>Équipe</th><th>Compétence</th><th>Source</th></tr></thead><tbody>
+        ${set.rules.map((r, i) => html`<tr id="rule-${r.id}" class="${order?.route?.ruleId === r.id ? 'mine' : ''}"><td class="n">${i + 1}</td><td><code>${r.id}</code></td><td>${r.description ?? ''}</td><td>${r.team}</td><td>${r.skill ?? ''}</td><td class="small muted">${r.source.file.split('/').pop()}:${r.source.line}</td></tr>`)}
+        </tbody></table>
+        <h2>Équipes</h2><table><thead><tr><th>Équipe</th><th>Répartition</th><th>Agents</th></tr></thead><tbody>
+        ${set.teams.map((t) => html`<tr><td><b>${t.name}</b> <span class="muted small">${t.id}</span></td><td>${t.assignment === 'least-loaded' ? 'le moins chargé' : 'chacun son tour'}</td>
+          <td class="small">${t.agents.map((a) => html`${a.name} <span class="muted">(${[a.skills.join(', '), a.capacity ? `${a.capacity} max` : '', a.absences.length ? `absent ${a.absences.map((x) => `${x.from}→${x.to}`).join(', ')}` : ''].filter(Boolean).join(' · ')})</span><br>`)}</td></tr>`)}
+        </tbody></table>` : ''}`,
+  });
+}
+
+export { esc };
