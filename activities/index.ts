@@ -6,7 +6,11 @@ import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
 import type { Order, Problem, Channel } from '../domain/order';
 import { extractDocument, type ExtractedOrder } from '../parsers/index';
-import { deduplicate, type DedupOrder } from '../domain/dedup';
+import { deduplicate, type DedupOrder, type DedupResult } from '../domain/dedup';
+import { detectAnomalies } from '../domain/anomalies';
+
+/** Reader problems that anomaly detection restates in the agents' words. */
+const COVERED_BY_ANOMALIES = new Set(['UNKNOWN_CUSTOMER', 'MISSING_PO', 'UNKNOWN_ITEM', 'MISSING_QUANTITY', 'NO_LINES']);
 import type { DocumentMeta } from '../domain/order';
 import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { DocumentStore } from './store';
@@ -57,12 +61,37 @@ export const DEFAULT_ROUTE: RouteDecision = { team: 'ADV', agent: null, ruleId: 
 export function createActivities(deps: ActivityDeps) {
   const { store, client, log } = deps;
 
+  /** What the agent must check, in their words (anomalies replace the reader's own codes for the same facts). */
+  function anomaliesOf(order: Order, readProblems: Problem[], dedup?: DedupResult): Problem[] {
+    const md = deps.masterData();
+    const products = order.lines.flatMap((l) => {
+      const p = l.sku ? md.product(l.sku) : undefined;
+      return p ? [{ sku: p.sku, description: p.description, unit: p.unit, listPrice: p.listPrice }] : [];
+    });
+    const history: Record<string, number[]> = {};
+    if (order.customer.id) {
+      for (const past of deps.readModel.list({ customerId: order.customer.id, limit: 200 })) {
+        if (past.poNumber === order.poNumber) continue;
+        for (const l of past.order.lines) if (l.sku && l.quantity !== null) (history[l.sku] ??= []).push(l.quantity);
+      }
+    }
+    const report = detectAnomalies({
+      order,
+      problems: readProblems.filter((p) => !COVERED_BY_ANOMALIES.has(p.code)),
+      products,
+      customerInMasterData: Boolean(order.customer.id && md.customer(order.customer.id)),
+      history,
+      dedup: dedup ? { decision: dedup.decision, matchOrderId: dedup.matchOrderId } : undefined,
+    });
+    return report.anomalies.map((a) => ({ code: a.code, message: a.message, severity: a.severity, where: a.field }));
+  }
+
   /**
    * Where an order goes: the order with the same customer and PO (by key), or — when the PO is
    * missing, misread, or the document is a copy, an amendment or a cancellation — the existing order
    * the dedup rules recognise, with their evidence. Precision first: when in doubt, a new order.
    */
-  function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number): { workflowId: string; evidence?: { field: string; how: string }[] } {
+  function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number): { workflowId: string; evidence?: { field: string; how: string }[]; decision?: DedupResult } {
     const byKey = orderWorkflowIdFor(order, sha256, index);
     const customerId = order.customer.id;
     if (!customerId) return { workflowId: byKey };
@@ -74,9 +103,9 @@ export function createActivities(deps: ActivityDeps) {
       .map((s) => ({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? 'api', receivedAt: s.sla.receivedAt, status: s.status }));
     if (candidates.length === 0) return { workflowId: byKey };
     const r = deduplicate({ orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt }, candidates);
-    if (r.decision === 'new' || !r.matchOrderId) return { workflowId: byKey };
+    if (r.decision === 'new' || !r.matchOrderId) return { workflowId: byKey, decision: r };
     log.info({ sha256, orderId: r.matchOrderId, decision: r.decision, score: r.score }, 'document recognised as part of an existing order');
-    return { workflowId: orderWorkflowId(r.matchOrderId), evidence: r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel').map(({ field, how }) => ({ field, how })) };
+    return { workflowId: orderWorkflowId(r.matchOrderId), decision: r, evidence: r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel').map(({ field, how }) => ({ field, how })) };
   }
 
   return {
@@ -102,8 +131,9 @@ export function createActivities(deps: ActivityDeps) {
       const { extracted } = await store.result<StoredExtraction>(sha256);
       const out: { orderWorkflowId: string; poNumber: string | null; customerId: string | null }[] = [];
       for (let i = from; i < to && i < extracted.length; i++) {
-        const { order, problems } = extracted[i]!;
+        const { order, problems: readProblems } = extracted[i]!;
         const target = findTarget(order, meta, sha256, i);
+        const problems = anomaliesOf(order, readProblems, target.decision);
         const workflowId = target.workflowId;
         const doc: OrderDocument = {
           document: { sha256, fileName: meta.fileName, mediaType: meta.mediaType, channel: meta.channel, receivedAt: meta.receivedAt },

@@ -239,8 +239,6 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
       // and either be marked as a copy or share the order date or the delivery address.
       if (allLinesSame && gapDays * 24 <= config.noPoWindowHours && od !== false && ship.rel !== 'different' && (copy || od === true || (ship.rel === 'same' && gapDays <= 1))) verdict = 'duplicate';
       break;
-    case 'different':
-      break;
   }
   if (verdict) evidence.push({ field: 'channel', how: channels, weight: 0 });
   const score = Math.max(0, Math.min(1, evidence.reduce((s, e) => s + e.weight, 0)));

@@ -55,9 +55,9 @@ export function withEvent(state: OrderState, now: string, name: string, by: stri
   return { ...state, history: [...state.history, event(now, name, by, detail)], revision: state.revision + 1 };
 }
 
-/** Errors block entry until an agent reviews; warnings and low confidence flag it. */
+/** Errors and warnings (anomalies) put the order in needs-review, with its routed agent; infos do not. */
 export function needsReview(problems: Problem[], order: Order, threshold = 0.8): boolean {
-  return problems.some((p) => p.severity === 'error') || order.confidence < threshold;
+  return problems.some((p) => p.severity === 'error' || p.severity === 'warning') || order.confidence < threshold;
 }
 
 export function earliest(a: string, b: string): string {
@@ -206,7 +206,8 @@ export function applyCorrections(state: OrderState, by: string, now: string, lin
   // Problems about values an agent corrected no longer stand.
   const fixedLines = new Set(lines.map((c) => `line ${c.lineNumber}`));
   const fixedHeader = new Set<string>(header.map((h) => (h.field === 'customerId' ? 'customer' : h.field)));
-  const problems = state.problems.filter((p) => !(p.where && (fixedLines.has(p.where) || fixedHeader.has(p.where))));
+  const lineOf = (where: string) => where.split(' / ')[0]!;
+  const problems = state.problems.filter((p) => !(p.where && (fixedLines.has(lineOf(p.where)) || fixedHeader.has(p.where) || (p.code === 'LOW_CONFIDENCE' && p.where === null && order.confidence >= 0.8))));
   const detail = [...lines.map((c) => `ligne ${c.lineNumber} ${c.field} → ${c.value}`), ...header.map((h) => `${h.field} → ${h.value}`)].join(' ; ');
   let next: OrderState = { ...state, order, customerId, poNumber: order.poNumber, problems, corrections, claimedBy: state.claimedBy ?? by };
   next = withEvent(next, now, 'corrected', by, detail);

@@ -97,16 +97,15 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
     const what = [line.sku && `SKU ${line.sku}`, line.customerPartNumber && `customer reference ${line.customerPartNumber}`, line.ean && `EAN ${line.ean}`]
       .filter(Boolean)
       .join(', ');
+    // Not a reading doubt (confidence stays what the reader said): an anomaly the agent resolves.
     problems.push(problem('UNKNOWN_ITEM', `${where}: no product in the catalog for ${what || 'this line (no reference given)'}`, 'error', where));
     doubts.push('item not found in the catalog');
-    confidence = Math.min(confidence, 0.3);
   }
   const product = sku ? md.product(sku) : undefined;
   if (!description && product) description = product.description;
   if (line.quantity === null || !(line.quantity > 0)) {
     problems.push(problem('MISSING_QUANTITY', `${where}: no quantity could be read`, 'error', where));
     doubts.push('quantity missing');
-    confidence = Math.min(confidence, 0.3);
   }
   const ean = line.ean && /^\d{8,14}$/.test(line.ean) ? line.ean : (product?.ean ?? null);
   return {
@@ -163,7 +162,7 @@ export function resolveOrder(draft: DraftOrder, md: MasterData): { order: Order;
   if (lines.length === 0 && draft.purpose !== 'cancel') problems.push(problem('NO_LINES', 'the order has no lines', 'error', 'lines'));
   const shipTo = resolveShipTo(draft.shipTo, customer, md, problems);
   const lineConf = lines.length ? Math.min(...lines.map((l) => l.confidence)) : 1;
-  const confidence = round2(Math.min(draft.confidence ?? 1, lineConf, customer ? 1 : 0.3));
+  const confidence = round2(Math.min(draft.confidence ?? 1, lineConf));
   return {
     order: {
       poNumber: draft.poNumber ? draft.poNumber.trim() : null,

@@ -30,7 +30,9 @@ export function ediSegments(text: string): string[] {
   else if (t.startsWith('UNA') && t.length >= 9) ((term = t[8]!), (release = t[6] === ' ' ? null : t[6]!));
   const out: string[] = [];
   let cur = '';
-  for (let i = 0; i < t.length; i++) {
+  // The UNA segment declares the separators, its own terminator and release character included.
+  const start = t.startsWith('UNA') && t.length >= 9 ? (out.push(t.slice(0, 8)), 9) : 0;
+  for (let i = start; i < t.length; i++) {
     const c = t[i]!;
     if (release && c === release && i + 1 < t.length) {
       cur += c + t[++i];

@@ -88,12 +88,15 @@ export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, 
   };
 }
 
+const byDue = (a: InboxRow, b: InboxRow): number =>
+  Date.parse(a.dueAt) - Date.parse(b.dueAt) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || a.orderId.localeCompare(b.orderId);
+
 /** Open orders the user may see, soonest due first; the user's own ones first within the same due time. */
 export function inbox(states: OrderState[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): { mine: InboxRow[]; team: InboxRow[] } {
   const rows = states
     .filter((s) => isOpen(s.status) && s.route && canSee(user, s))
     .map((s) => inboxRow(s, user, now, cfg))
-    .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || a.orderId.localeCompare(b.orderId));
+    .sort(byDue);
   return { mine: rows.filter((r) => r.mine), team: rows.filter((r) => !r.mine) };
 }
 
@@ -162,7 +165,7 @@ export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], 
     });
     if (dueToday) remaining.push(inboxRow(s, user, now, cfg));
   }
-  remaining.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  remaining.sort(byDue);
   const sorted = (m: Map<string, Tally>) => [...m.entries()].sort((a, b) => a[0].localeCompare(b[0], 'fr'));
   return {
     today,
@@ -193,7 +196,8 @@ export function history(states: OrderState[], now: number, cfg: SlaConfig = DEFA
     if (s.status === 'rejected' || s.status === 'cancelled') continue;
     const due = dueOf(s, cfg).dueAt;
     const point = points.get(parisDay(due, cfg));
-    if (!point || Date.parse(due) > now) continue;
+    // A day still running counts what is already settled: entered orders, and those past due.
+    if (!point || (Date.parse(due) > now && !s.sla.enteredAt)) continue;
     point.due += 1;
     if (s.sla.enteredAt && Date.parse(s.sla.enteredAt) <= Date.parse(due)) point.met += 1;
   }

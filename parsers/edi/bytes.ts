@@ -53,7 +53,10 @@ export function isTag(t: string, min: number, max: number): boolean {
 /** Leading blanks (indentation, stray NULs) removed; the common case returns the string as is. */
 export function trimStart(s: string): string {
   const c = s.charCodeAt(0);
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0 ? s.replace(/^[\s\u0000]+/, '') : s;
+  if (!(c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0)) return s;
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) <= 0x20 || s.charCodeAt(i) === 0xa0)) i++;
+  return s.slice(i);
 }
 
 /** Removes CR and LF bytes: 80-column VAN wrapping breaks segments anywhere, even inside a tag. */

@@ -45,6 +45,8 @@ export interface InterchangeSummary {
   /** Only acknowledgments inside (997, 999, TA1, CONTRL): never acknowledged, never an order. */
   acknowledgmentOnly: boolean;
   rejected: boolean;
+  /** Same sender and control number as an interchange already received: no new order, no new acknowledgment. */
+  duplicate: boolean;
   orders: number;
 }
 
@@ -72,6 +74,11 @@ export interface ReadOptions {
    */
   onOrder?: (draft: DraftOrder) => void;
   onRejected?: (what: { interchange: string; group?: string }) => void;
+  /**
+   * Whether an interchange was received before (edi/duplicates.ts: same partner, same control
+   * number, within 30 days). Repeats inside the same file are always duplicates.
+   */
+  isDuplicate?: (i: { standard: 'x12' | 'edifact'; sender: { qualifier: string; id: string }; controlNumber: string }) => boolean;
 }
 
 const ACK_TYPES = new Set(['997', '999', 'TA1']);
@@ -95,6 +102,7 @@ abstract class Reader {
   readonly orders: DraftOrder[] = [];
   readonly interchanges: InterchangeSummary[] = [];
   protected ackCounter = 0;
+  private seenHere = new Set<string>();
   constructor(protected opts: ReadOptions) {}
   protected now(): Date {
     return this.opts.now ?? new Date();
@@ -115,6 +123,17 @@ abstract class Reader {
         : ps.find((p) => p.edifact && p.edifact.id.trim() === id && (!p.edifact.qualifier || p.edifact.qualifier === qualifier));
     if (!found) this.problems.push(problem('EDI_UNKNOWN_PARTNER', `sender ${qualifier ? `${qualifier}:` : ''}${id} is not a configured trading partner`, 'warning', standard === 'x12' ? 'ISA06' : 'UNB 0004'));
     return found ?? null;
+  }
+  /** True (and reported) when this interchange was already received: its orders are not new. */
+  protected duplicate(standard: 'x12' | 'edifact', sender: { qualifier: string; id: string }, controlNumber: string, where: string): boolean {
+    const key = `${standard}|${sender.qualifier}|${sender.id.toUpperCase()}|${/^\d+$/.test(controlNumber) ? BigInt(controlNumber).toString() : controlNumber}`;
+    const dup = this.seenHere.has(key) || Boolean(this.opts.isDuplicate?.({ standard, sender, controlNumber }));
+    this.seenHere.add(key);
+    if (dup)
+      this.problems.push(
+        problem('EDI_DUPLICATE_INTERCHANGE', `interchange ${controlNumber} from ${sender.qualifier ? `${sender.qualifier}:` : ''}${sender.id} was already received: not a new order, the earlier acknowledgment stands`, 'warning', where),
+      );
+    return dup;
   }
   get streaming(): boolean {
     return Boolean(this.opts.onOrder);
@@ -246,13 +265,19 @@ class X12Reader extends Reader {
     for (const err of errors)
       this.problems.push(problem(err.code, `interchange ${isa.control}: ${err.message}${rejecting.includes(err) ? '; the interchange is rejected' : ''}`, rejecting.includes(err) ? 'error' : 'warning', err.where));
     const rejected = rejecting.length > 0;
+    const duplicate = !rejected && !st.ackOnly && this.duplicate('x12', { qualifier: isa.senderQualifier, id: isa.senderId }, isa.control, `segment ${isa.index} (ISA)`);
     const summary: InterchangeSummary = {
+      duplicate,
       standard: 'x12', controlNumber: isa.control, sender: { qualifier: isa.senderQualifier, id: isa.senderId }, receiver: { qualifier: isa.receiverQualifier, id: isa.receiverId },
-      test: isa.test, partnerId: partner?.id ?? null, acknowledgmentOnly: st.ackOnly && (st.hasGroups || st.sawTa1), rejected, orders: rejected ? 0 : st.orderCount,
+      test: isa.test, partnerId: partner?.id ?? null, acknowledgmentOnly: st.ackOnly && (st.hasGroups || st.sawTa1), rejected, orders: rejected || duplicate ? 0 : st.orderCount,
     };
     this.interchanges.push(summary);
     if (summary.acknowledgmentOnly) {
       this.problems.push(problem('EDI_ACKNOWLEDGMENT_RECEIVED', `interchange ${isa.control} holds only acknowledgments (997/999/TA1): nothing to order, nothing to acknowledge`, 'info', `segment ${isa.index} (ISA)`));
+      return;
+    }
+    if (duplicate) {
+      if (st.orderCount > 0) this.opts.onRejected?.({ interchange: isa.control });
       return;
     }
     if (!rejected) this.emit(st.drafts);
@@ -381,12 +406,18 @@ class EdifactReader extends Reader {
       this.problems.push(problem(err.code, `interchange ${unb.control}: ${err.message}${rejecting.includes(err) ? '; the interchange is rejected' : ''}`, rejecting.includes(err) ? 'error' : 'warning', err.where));
     const rejected = rejecting.length > 0;
     const ackOnly = st.any && st.ackOnly;
+    const duplicate = !rejected && !ackOnly && this.duplicate('edifact', { qualifier: unb.senderQualifier, id: unb.senderId }, unb.control, `segment ${unb.index} (UNB)`);
     this.interchanges.push({
+      duplicate,
       standard: 'edifact', controlNumber: unb.control, sender: { qualifier: unb.senderQualifier, id: unb.senderId }, receiver: { qualifier: unb.recipientQualifier, id: unb.recipientId },
-      test: unb.test, partnerId: partner?.id ?? null, acknowledgmentOnly: ackOnly, rejected, orders: rejected ? 0 : st.orderCount,
+      test: unb.test, partnerId: partner?.id ?? null, acknowledgmentOnly: ackOnly, rejected, orders: rejected || duplicate ? 0 : st.orderCount,
     });
     if (ackOnly) {
       this.problems.push(problem('EDI_ACKNOWLEDGMENT_RECEIVED', `interchange ${unb.control} holds only CONTRL acknowledgments: nothing to order, nothing to acknowledge`, 'info', `segment ${unb.index} (UNB)`));
+      return;
+    }
+    if (duplicate) {
+      if (st.orderCount > 0) this.opts.onRejected?.({ interchange: unb.control });
       return;
     }
     if (!rejected) this.emit(st.drafts);

@@ -80,22 +80,135 @@ function readBody(body: string, md: MasterData, isOursSegment: (s: Segment) => b
 /** Phone numbers standing next to our own name, VAT or SIRET (a quoted signature) are ours. */
 function ourPhonesIn(text: string, md: MasterData): string[] {
   const lines = text.split('\n');
-  const marks = [md.company.vatNumber, md.company.siret.slice(0, 9), md.company.name.split(' ')[0] ?? ''].filter((m) => m.length >= 5);
-  const folded = lines.map((l) => l.replace(/[\s.]/g, '').toLowerCase());
+  const marks = [md.company.vatNumber, md.company.siret.slice(0, 9), md.company.name.split(' ')[0] ?? ''].filter((m) => m.length >= 5).map(squeeze);
   const out: string[] = [];
-  lines.forEach((_, i) => {
-    if (!marks.some((m) => folded[i]!.includes(m.replace(/[\s.]/g, '').toLowerCase()))) return;
-    for (let k = Math.max(0, i - 2); k <= Math.min(lines.length - 1, i + 3); k++) {
-      for (const m of (lines[k] ?? '').matchAll(/\+?\d[\d\s.()-]{7,18}\d/g)) out.push(m[0]);
-    }
+  lines.forEach((line, i) => {
+    if (!marks.some((m) => squeeze(line).includes(m))) return;
+    for (let k = Math.max(0, i - 2); k <= Math.min(lines.length - 1, i + 3); k++) out.push(...phoneNumbersIn(lines[k] ?? ''));
   });
   return out;
+}
+
+function squeeze(s: string): string {
+  return s.replace(/[\s.]/g, '').toLowerCase();
+}
+
+function phoneNumbersIn(text: string): string[] {
+  return [...text.matchAll(/(?:\+|\b0)\d[\d\s.()-]{7,18}\d/g)].map((m) => m[0]);
 }
 
 function decodeText(b: Buffer): string {
   const utf8 = b.toString('utf8');
   // No charset on a text attachment: Windows software writes Latin-1, which is invalid UTF-8.
   return utf8.includes('\uFFFD') ? b.toString('latin1') : utf8;
+}
+
+/** What the message says about itself: who sent it for whom, where its order text is, its signals. */
+interface Understanding {
+  name: string;
+  fromAddress: string;
+  subject: string;
+  domains: string[];
+  gateway: FaxGateway | null;
+  orderSegment: Segment | null;
+  /** The customer's text (not ours), for evidence and for the PO of a cancellation. */
+  customerText: string;
+  customerEmail: string | null;
+  customer: CustomerEvidence;
+  ourPhones: string[];
+  signals: string[];
+  forwarded: boolean;
+  ref: Date;
+}
+
+function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: boolean, ctx: ParseContext): Understanding {
+  const md = ctx.masterData;
+  const sender = mail.from?.value[0];
+  const fromAddress = (sender?.address ?? '').toLowerCase();
+  const subject = mail.subject ?? '';
+  const domains = ourDomains(md, mail, ctx.meta.context);
+  const isOurAddress = (a: string | null) => !!a && domains.some((d) => domainOf(a) === d || domainOf(a).endsWith(`.${d}`));
+
+  const plain = mail.text ?? '';
+  const htmlBody = typeof mail.html === 'string' ? htmlToText(mail.html) : '';
+  const gateway = detectFaxGateway({
+    fromAddress,
+    fromName: sender?.name ?? '',
+    subject,
+    text: plain || htmlBody,
+    hasFaxImage: kinds.some((k) => k === 'tiff' || k === 'pdf' || k === 'png' || k === 'jpeg'),
+  });
+  const senderIsCustomerSide = !isOurAddress(fromAddress) && !gateway;
+  const isOursSegment = (s: Segment) => (s.author ? isOurAddress(s.author) : s.kind === 'top' && !senderIsCustomerSide && !gateway);
+
+  // Outlook sends both; the plain part of an HTML table is one cell per line, so the richer reading wins.
+  const readings = [plain, htmlBody].filter((b) => b.trim()).map((b) => readBody(b, md, isOursSegment));
+  const best = readings.reduce<BodyReading | null>((a, r) => (!a || r.score > a.score ? r : a), null);
+  const segments = best?.segments ?? [];
+  const orderSegment = best?.orderSegment ?? null;
+  const notOurs = segments.filter((s) => !isOursSegment(s));
+  const typedByUs = !!orderSegment && isOursSegment(orderSegment);
+  const ourText = segments.filter(isOursSegment).map((s) => s.text).join('\n');
+  const ourPhones = [...ourPhonesIn(segments.map((s) => s.text).join('\n'), md), ...(typedByUs ? [] : phoneNumbersIn(ourText))];
+
+  // The customer's address: the sender's; when the sender is one of us or a gateway, the author of
+  // the forwarded text that holds the order, else of any forwarded text.
+  let customerEmail: string | null = senderIsCustomerSide ? fromAddress || null : null;
+  if (!customerEmail && orderSegment?.author && !isOurAddress(orderSegment.author)) customerEmail = orderSegment.author;
+  customerEmail ??= notOurs.find((s) => s.author)?.author ?? null;
+  const evidenceText = [...notOurs, ...(typedByUs && orderSegment ? [orderSegment] : [])].map((s) => s.text).join('\n');
+  const customer: CustomerEvidence = {
+    ...findCustomerEvidence(evidenceText, md, { ourDomains: domains, ourPhones }),
+    ...(customerEmail ? { email: customerEmail } : {}),
+    ...(gateway?.fax ? { fax: gateway.fax } : {}),
+  };
+
+  const signals: string[] = [];
+  if (mail.inReplyTo) signals.push(`reply to ${mail.inReplyTo}`);
+  const forwarded = FORWARD_SUBJECT.test(subject) || orderSegment?.kind === 'forward' || (hasAttachedMessages && !senderIsCustomerSide);
+  if (forwarded) signals.push(`forwarded by ${fromAddress || 'unknown sender'}`);
+  // An attached message knows it was forwarded only through its context.
+  if (ctx.meta.context.forwardedBy && ctx.depth > 0) signals.push(`forwarded by ${ctx.meta.context.forwardedBy}`);
+  if (typedByUs) signals.push(`typed by ${fromAddress}, one of us`);
+  if (gateway) signals.push(`fax-to-email gateway (${gateway.style}${gateway.fax ? `, caller ${gateway.fax}` : ', caller withheld'})`);
+
+  return {
+    name: ctx.meta.fileName,
+    fromAddress,
+    subject,
+    domains,
+    gateway,
+    orderSegment,
+    customerText: notOurs.map((s) => s.text).join('\n'),
+    customerEmail,
+    customer,
+    ourPhones,
+    signals,
+    forwarded,
+    ref: validDate(ctx.meta.receivedAt) ?? mail.date ?? new Date(),
+  };
+}
+
+/** The order typed in the body, or a cancellation (which needs no lines); none when there is neither. */
+function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
+  const seg = u.orderSegment;
+  if (seg) {
+    return readOrderText(seg.text, md, {
+      parser: 'email-body',
+      location: seg.kind === 'top' ? 'body' : `body, ${seg.kind === 'forward' ? 'forwarded' : 'quoted'} message${seg.author ? ` from ${seg.author}` : ''}`,
+      ref: u.ref,
+      customer: u.customer,
+      subject: seg.subject && seg.subject !== u.subject ? `${u.subject}\n${seg.subject}` : u.subject,
+      signals: u.signals,
+      ourDomains: u.domains,
+      ourPhones: u.ourPhones,
+    }).draft;
+  }
+  const po = findPoNumber(u.subject) ?? findPoNumber(u.customerText);
+  if (po && findPurpose(`${u.subject}\n${u.customerText}`) === 'cancel') {
+    return { poNumber: po.value, purpose: 'cancel', customer: u.customer, lines: [], provenance: { parser: 'email-body', location: 'body', signals: u.signals } };
+  }
+  return null;
 }
 
 export const parseEmail: Parser = async (bytes, ctx) => {
@@ -109,98 +222,32 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   } catch (e) {
     return { drafts: [], problems: [problem('EMAIL_UNREADABLE', `${name}: the message could not be decoded (${(e as Error).message})`, 'error', name)] };
   }
-
-  const sender = mail.from?.value[0];
-  const fromAddress = (sender?.address ?? '').toLowerCase();
-  const fromName = sender?.name ?? '';
-  const subject = mail.subject ?? '';
-  const domains = ourDomains(md, mail, ctx.meta.context);
-  const isOurAddress = (a: string | null) => !!a && domains.some((d) => domainOf(a) === d || domainOf(a).endsWith(`.${d}`));
-
-  const plain = mail.text ?? '';
-  const htmlBody = typeof mail.html === 'string' ? htmlToText(mail.html) : '';
   const attachments = mail.attachments.filter((a) => a.content?.length);
   const kinds = attachments.map((a) => sniff(a.content));
-  const gateway: FaxGateway | null = detectFaxGateway({
-    fromAddress,
-    fromName,
-    subject,
-    text: plain || htmlBody,
-    hasFaxImage: kinds.some((k) => k === 'tiff' || k === 'pdf' || k === 'png' || k === 'jpeg'),
-  });
-  const senderIsCustomerSide = !isOurAddress(fromAddress) && !gateway;
-  const isOursSegment = (s: Segment) => (s.author ? isOurAddress(s.author) : s.kind === 'top' && !senderIsCustomerSide && !gateway);
-
-  const readings = [plain, htmlBody].filter((b) => b.trim()).map((b) => readBody(b, md, isOursSegment));
-  const best = readings.reduce<BodyReading | null>((a, r) => (!a || r.score > a.score ? r : a), null);
-  const segments = best?.segments ?? [];
-  const notOurs = segments.filter((s) => !isOursSegment(s));
-  const ourText = segments.filter(isOursSegment).map((s) => s.text).join('\n');
-  const allText = segments.map((s) => s.text).join('\n');
-  const ourPhones = [...ourPhonesIn(allText, md), ...(ourText ? Object.values(findCustomerEvidence(ourText, md)).filter((v): v is string => typeof v === 'string' && /\d{6}/.test(v.replace(/\D/g, ''))) : [])];
-
-  // The customer's address: the sender's, else (a forward by one of us) the forwarded author's.
-  const customerEmail = senderIsCustomerSide ? fromAddress : (best?.orderSegment?.author && !isOurAddress(best.orderSegment.author) ? best.orderSegment.author : (notOurs.find((s) => s.author)?.author ?? null));
-  const typedByUs = !!best?.orderSegment && isOursSegment(best.orderSegment);
-  const evidenceText = [...notOurs, ...(typedByUs ? [best!.orderSegment!] : [])].map((s) => s.text).join('\n');
-  const textEvidence = findCustomerEvidence(evidenceText, md, { ourDomains: domains, ourPhones: typedByUs ? [] : ourPhones });
-  const channelEvidence: CustomerEvidence = { ...(customerEmail ? { email: customerEmail } : {}), ...(gateway?.fax ? { fax: gateway.fax } : {}) };
-  const customer: CustomerEvidence = { ...textEvidence, ...channelEvidence };
-
-  const signals: string[] = [];
-  if (mail.inReplyTo) signals.push(`reply to ${mail.inReplyTo}`);
-  const forwarded = FORWARD_SUBJECT.test(subject) || best?.orderSegment?.kind === 'forward' || (messages.length > 0 && !senderIsCustomerSide);
-  if (forwarded) signals.push(`forwarded by ${fromAddress || 'unknown sender'}`);
-  // An attached message knows it was forwarded only through its context.
-  if (ctx.meta.context.forwardedBy && ctx.depth > 0) signals.push(`forwarded by ${ctx.meta.context.forwardedBy}`);
-  if (typedByUs) signals.push(`typed by ${fromAddress}, one of us`);
-  if (gateway) signals.push(`fax-to-email gateway (${gateway.style}${gateway.fax ? `, caller ${gateway.fax}` : ', caller withheld'})`);
-  const ref = validDate(ctx.meta.receivedAt) ?? mail.date ?? new Date();
-
+  const u = understand(mail, kinds, messages.length > 0, ctx);
   const drafts: DraftOrder[] = [];
-  const orderSegment = best?.orderSegment ?? null;
-  if (orderSegment) {
-    const r = readOrderText(orderSegment.text, md, {
-      parser: 'email-body',
-      location: orderSegment.kind === 'top' ? 'body' : `body, ${orderSegment.kind === 'forward' ? 'forwarded' : 'quoted'} message${orderSegment.author ? ` from ${orderSegment.author}` : ''}`,
-      ref,
-      customer,
-      subject: orderSegment.subject && orderSegment.subject !== subject ? `${subject}\n${orderSegment.subject}` : subject,
-      signals,
-      ourDomains: domains,
-      ourPhones,
-    });
-    drafts.push(r.draft);
-  } else {
-    // A cancellation needs no lines: "Merci d'annuler notre commande 4500123".
-    const top = notOurs.map((s) => s.text).join('\n');
-    const purpose = findPurpose(`${subject}\n${top}`);
-    const po = findPoNumber(subject) ?? findPoNumber(top);
-    if (purpose === 'cancel' && po) {
-      drafts.push({ poNumber: po.value, purpose: 'cancel', customer, lines: [], provenance: { parser: 'email-body', location: 'body', signals } });
-    }
-  }
+  const body = bodyDraft(u, md);
+  if (body) drafts.push(body);
 
   // Attachments, recognised by their bytes; the email is their context.
-  const context: Record<string, string> = { subject, ourDomains: domains.join(',') };
-  if (customerEmail) context.sender = customerEmail;
-  if (gateway?.fax) context.fax = gateway.fax;
+  const context: Record<string, string> = { subject: u.subject, ourDomains: u.domains.join(',') };
+  if (u.customerEmail) context.sender = u.customerEmail;
+  if (u.gateway?.fax) context.fax = u.gateway.fax;
   if (mail.messageId) context.messageId = mail.messageId;
-  if (forwarded && fromAddress) context.forwardedBy = fromAddress;
+  if (u.forwarded && u.fromAddress) context.forwardedBy = u.fromAddress;
   const resolved: DocumentResult[] = [];
   for (const [i, a] of attachments.entries()) {
     const kind = kinds[i]!;
     const fileName = a.filename ?? `piece-jointe-${i + 1}.${EXTENSIONS[kind] ?? 'bin'}`;
     const image = kind === 'png' || kind === 'jpeg';
     // Logos in signatures are inline images; a fax gateway's page images are the order itself.
-    if (image && !gateway && (a.related || a.contentDisposition === 'inline' || a.content.length < 20_000)) continue;
+    if (image && !u.gateway && (a.related || a.contentDisposition === 'inline' || a.content.length < 20_000)) continue;
     if (NESTED_KINDS.has(kind)) {
       resolved.push(await nested(ctx, a.content, fileName, context, problems));
     } else if (kind === 'text') {
       const text = decodeText(a.content);
       if (parseOrderLines(text, md).length) {
-        const r = readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref, customer, subject, signals, ourDomains: domains, ourPhones });
-        drafts.push(r.draft);
+        drafts.push(readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref: u.ref, customer: u.customer, subject: u.subject, signals: u.signals, ourDomains: u.domains, ourPhones: u.ourPhones }).draft);
       }
     } else if (!a.related) {
       problems.push(problem('ATTACHMENT_NOT_READ', `${name}: attachment "${fileName}" (${a.contentType}) is not an order format Aiguillage reads (EDI, PDF, image, order JSON, text); an agent must open it`, 'warning', `${name} / ${fileName}`));
@@ -214,9 +261,10 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   // The body often repeats what the attached order says ("ci-joint notre commande 4500…"): keep one.
   const kept = drafts.filter((d) => d.provenance.parser !== 'email-body' || !attachmentOrders.some((o) => (d.poNumber && o.poNumber === d.poNumber) || sameLines(d, o.lines)));
   if (kept.length === 0 && attachmentOrders.length === 0) {
-    const po = findPoNumber(subject) ?? findPoNumber(notOurs.map((s) => s.text).join('\n'));
-    const what = attachments.length + messages.length ? `neither the body nor its ${attachments.length + messages.length} attachment(s)` : 'the body holds no order lines and there is no attachment';
-    problems.push(problem('EMAIL_NO_ORDER', `${name}: no order found in the message "${subject}" from ${fromAddress || 'an unknown sender'} (${what}${po ? `; it mentions order ${po.value}, perhaps an attachment was forgotten` : ''})`, 'error', name));
+    const po = findPoNumber(u.subject) ?? findPoNumber(u.customerText);
+    const parts = attachments.length + messages.length;
+    const what = parts ? `neither the body nor its ${parts} attachment(s)` : 'the body holds no order lines and there is no attachment';
+    problems.push(problem('EMAIL_NO_ORDER', `${name}: no order found in the message "${u.subject}" from ${u.fromAddress || 'an unknown sender'} (${what}${po ? `; it mentions order ${po.value}, perhaps an attachment was forgotten` : ''})`, 'error', name));
   }
   return { drafts: kept, problems, resolved };
 };
@@ -227,9 +275,9 @@ async function nested(ctx: ParseContext, bytes: Buffer, fileName: string, contex
   return r;
 }
 
-function sameLines(d: DraftOrder, lines: { sku: string | null; quantity: number | null }[]): boolean {
+function sameLines(d: DraftOrder, lines: { sku: string | null; customerPartNumber: string | null; quantity: number | null }[]): boolean {
   if (!d.lines.length || d.lines.length !== lines.length) return false;
-  return d.lines.every((l) => lines.some((o) => o.quantity === l.quantity && (o.sku === l.sku || o.sku === l.customerPartNumber)));
+  return d.lines.every((l) => lines.some((o) => o.quantity === l.quantity && ((!!l.sku && o.sku === l.sku) || (!!l.customerPartNumber && o.customerPartNumber === l.customerPartNumber) || (!!l.ean && o.ean === l.ean))));
 }
 
 function validDate(iso: string): Date | null {

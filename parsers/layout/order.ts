@@ -41,7 +41,8 @@ export interface OrderReading {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * 0.001);
+// Amounts are printed to the cent: a line may be off by a rounding, never by a unit.
+const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * 0.0001);
 
 /** "Total HT   1 234,56 €" → 1234.56: the last amount printed on the line. */
 export function amountOnLine(text: string, locale: NumberLocale): number | null {
@@ -172,7 +173,8 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (table && total && lines.length) {
     const amounts = table.rows.map((r) => parseNumber(r.cells.amount?.text, locale));
     const sum = round2(amounts.every((a) => a !== null) ? amounts.reduce((s, a) => s + a!, 0) : lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0));
-    if (!close(sum, total.value)) {
+    // Each line's amount is rounded on its own: the sum may drift by half a cent per line.
+    if (Math.abs(sum - total.value) > 0.011 + 0.005 * lines.length) {
       // A line may be missing or misread: every line is in doubt until an agent checks the total.
       confidence = 0.6;
       problems.push(problem('TOTAL_MISMATCH', `the lines add up to ${sum} but the order's total reads ${total.value} ("${total.text}")`, 'warning', 'total'));

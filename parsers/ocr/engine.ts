@@ -95,6 +95,8 @@ export class OcrPool {
   private readonly o: Required<OcrPoolOptions>;
   /** Worker errors reported through errorHandler, kept for diagnosis instead of crashing. */
   readonly errors: string[] = [];
+  /** For diagnosis and tests: workers started (recycling starts new ones) and pages read. */
+  readonly stats = { workersStarted: 0, pages: 0 };
 
   constructor(opts: OcrPoolOptions = {}) {
     this.o = {
@@ -176,6 +178,7 @@ export class OcrPool {
         timer = setTimeout(() => reject(new OcrError('OCR_TIMEOUT', `OCR of a page took more than ${this.o.pageTimeoutMs / 1000} s`)), this.o.pageTimeoutMs);
       });
       const res = await Promise.race([worker.recognize(job.image, {}, { blocks: true, text: true }), timeout]);
+      this.stats.pages++;
       job.resolve(toPageResult(res.data));
       if (job.pixels > this.o.recyclePixels) slot.retire = true;
     } catch (e) {
@@ -207,6 +210,7 @@ export class OcrPool {
     });
     slot.starting = Promise.race([creating, timeout])
       .then((w) => {
+        this.stats.workersStarted++;
         slot.worker = w;
         slot.retire = false;
         return w;

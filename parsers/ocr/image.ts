@@ -171,7 +171,9 @@ export async function preparePage(bytes: Buffer, info: PageInfo): Promise<Prepar
   }
   let data: Uint8Array = raw.data;
   let { width, height } = raw.info;
-  const fax = info.isTiff ? faxResolution(info) : null;
+  // Fax treatments need the machine's resolutions: TIFF tags, or the placement a PDF gives its
+  // page image (a fax printed to PDF). A photo's shape alone is no evidence.
+  const fax = info.isTiff || (info.xDpi !== null && info.yDpi !== null) ? faxResolution(info) : null;
   let dpi: number;
   let specksRemoved = 0;
   if (fax === 'normal') {

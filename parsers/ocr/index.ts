@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { problem, type Problem } from '../../domain/order';
 import type { Parser } from '../types';
 import { OcrError, sharedOcrPool, type OcrPageResult, type OcrPool } from './engine';
-import { ImageError, MAX_PAGE_PIXELS, preparePage, describePages, faxResolution, type PreparedPage } from './image';
+import { ImageError, MAX_PAGE_PIXELS, preparePage, describePages, type PreparedPage } from './image';
 import { readImageOrder, type OcrPage } from './order';
 
 export { readImageOrder } from './order';
@@ -40,7 +40,7 @@ async function prepareAny(image: Buffer, opts: OcrImageOptions): Promise<Prepare
     if (width * height > MAX_PAGE_PIXELS) throw new ImageError('IMAGE_TOO_LARGE', `page ${page} image is ${width}×${height} pixels, above the ${MAX_PAGE_PIXELS / 1e6} Mpx limit`, page);
     if (image.length < width * height * channels) throw new ImageError('IMAGE_UNREADABLE', `page ${page} image data is shorter than ${width}×${height}×${channels} bytes`, page);
     const png = await sharp(image, { raw: { width, height, channels } }).png({ compressionLevel: 0 }).toBuffer();
-    const info = { index: 0, width, height, xDpi: opts.xDpi ?? null, yDpi: opts.yDpi ?? opts.xDpi ?? null, isTiff: faxResolution({ width, height, xDpi: opts.xDpi ?? null, yDpi: opts.yDpi ?? null }) !== null };
+    const info = { index: 0, width, height, xDpi: opts.xDpi ?? null, yDpi: opts.yDpi ?? opts.xDpi ?? null, isTiff: false };
     return { ...(await preparePage(png, info)), page };
   }
   const [first] = await describePages(image);
@@ -59,9 +59,12 @@ export const parseImage: Parser = async (bytes, ctx) => {
     throw e;
   }
   const pool = sharedOcrPool();
-  // Pages are prepared one after the other (memory) but recognised in parallel by the pool.
+  // Pages are prepared one after the other but recognised in parallel by the pool; preparation
+  // stays at most one page ahead of the workers, so a 100-page fax does not sit in memory.
   const jobs: Promise<OcrPage | null>[] = [];
+  const inFlight = new Set<Promise<unknown>>();
   for (const info of infos) {
+    while (inFlight.size > pool.size) await Promise.race(inFlight);
     let prepared: PreparedPage;
     try {
       prepared = await preparePage(bytes, info);
@@ -70,16 +73,17 @@ export const parseImage: Parser = async (bytes, ctx) => {
       problems.push(problem(e.code, `${file}: ${e.message}`, 'error', `${file} page ${info.index + 1}`));
       continue;
     }
-    jobs.push(
-      pool.recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height).then(
-        (r) => ({ page: prepared.page, words: r.words, meanConfidence: r.meanConfidence }),
-        (e: unknown) => {
-          const code = e instanceof OcrError ? e.code : 'OCR_FAILED';
-          problems.push(problem(code, `${file}: page ${prepared.page} could not be read by OCR (${(e as Error).message})`, 'error', `${file} page ${prepared.page}`));
-          return null;
-        },
-      ),
+    const job = pool.recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height).then(
+      (r): OcrPage => ({ page: prepared.page, words: r.words, meanConfidence: r.meanConfidence }),
+      (e: unknown) => {
+        const code = e instanceof OcrError ? e.code : 'OCR_FAILED';
+        problems.push(problem(code, `${file}: page ${prepared.page} could not be read by OCR (${(e as Error).message})`, 'error', `${file} page ${prepared.page}`));
+        return null;
+      },
     );
+    jobs.push(job);
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job));
   }
   const pages = (await Promise.all(jobs)).filter((p): p is OcrPage => p !== null);
   if (pages.length === 0) return { drafts: [], problems };

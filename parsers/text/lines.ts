@@ -402,7 +402,10 @@ function readAligned(lines: string[], md: MasterData | undefined, locale: Number
 }
 
 function expandTabs(l: string): string {
-  return l.replace(/[^\t\n]*\t/g, (seg) => seg.slice(0, -1) + ' '.repeat(8 - ((seg.length - 1) % 8)));
+  if (!l.includes('\t')) return l;
+  let out = '';
+  for (const ch of l) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  return out;
 }
 
 interface HeaderColumn {

@@ -188,7 +188,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     const gid = Number(execFileSync('id', ['-g', who.internalUser], { encoding: 'utf8' }).trim());
     chownSync(join(dir, 'users'), uid, gid); // read by the auth process
   }
-  const [imap, imaps, lmtp] = await freePorts(3);
+  const [imap, imaps, lmtp] = (await freePorts(3)) as [number, number, number];
   const confPath = join(dir, 'dovecot.conf');
   writeFileSync(confPath, config(dir, { imap, imaps, lmtp }, who));
   const certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');

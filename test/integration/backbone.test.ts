@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { eventually, quietLog, startStack, startTemporal, workflowBundle, type TestStack } from '../support/temporal';
 import { buildHttpServer } from '../../worker/http';
-import { claimUpdate, markEnteredUpdate, orderStateQuery, rejectUpdate, type IntakeResult } from '../../workflows/definitions';
+import { claimUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, rejectUpdate, type IntakeResult } from '../../workflows/definitions';
 import { ROOT } from '../../worker/config';
 import { ActionRefusedError, runAgentAction } from '../../worker/actions';
 
@@ -86,6 +86,24 @@ describe('backbone', () => {
     const projected = await eventually(() => stack.readModel.get('C001-ACT1'), (s) => s?.status === 'entered', 10_000, 'read model');
     // (SLA marks may interleave, depending on the hour the suite runs.)
     expect(projected!.history.map((e) => e.event).filter((e) => e !== 'at risk' && e !== 'late')).toEqual(['received', 'extracted', 'routed', 'claimed', 'entered']);
+  });
+
+  it('flags anomalies for review and clears them when the agent corrects the line', async () => {
+    const body = apiOrder('ANO-1', { lines: [{ sku: 'VIS-440', quantity: 10, unitPrice: 12 }, { customerPartNumber: 'ZZ-UNKNOWN', quantity: 2 }] });
+    const r = await stack.ingestor.submit(Buffer.from(JSON.stringify(body)), { fileName: 'ano.order.json', channel: 'api', receivedAt: new Date().toISOString() });
+    await intake(r.sha256);
+    const s = await eventually(() => stack.readModel.get('C001-ANO1'), (x) => x?.status === 'needs-review', 20_000, 'needs-review');
+    expect(s!.problems.map((p) => [p.code, p.where])).toEqual([
+      ['PRICE_OFF_LIST', 'line 1 / unitPrice'],
+      ['UNKNOWN_ITEM', 'line 2 / sku'],
+    ]);
+    expect(s!.problems[0]!.message).toBe('Ligne 1 (VIS-440) : prix 12,00 € au lieu de 18,90 € au tarif (−36,5 %).');
+    expect(s!.route?.team).toBe('ADV'); // flagged, but with its team: never in limbo
+    const fixed = await runAgentAction(env.client, 'C001-ANO1', correctUpdate, { by: 'lea', lines: [{ lineNumber: 1, field: 'unitPrice', value: 18.9 }, { lineNumber: 2, field: 'sku', value: 'chv-8' }] });
+    expect(fixed.problems).toEqual([]);
+    expect(fixed.status).toBe('routed');
+    expect(fixed.order.lines[1]!.sku).toBe('CHV-8');
+    expect(fixed.corrections.map((c) => [c.field, c.from, c.to])).toEqual([['lines.1.unitPrice', 12, 18.9], ['lines.2.sku', null, 'chv-8']]);
   });
 
   it('quarantines an unreadable document with its reason', async () => {

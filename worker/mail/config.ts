@@ -36,7 +36,7 @@ const fileSchema = z.object({ mailboxes: z.array(mailboxSchema) }).strict();
 
 export type MailboxSettings = z.output<typeof mailboxSchema>;
 
-export interface MailboxConfig extends Omit<MailboxSettings, 'port' | 'caFile'> {
+export interface MailboxConfig extends Omit<MailboxSettings, 'port' | 'caFile' | 'passwordEnv'> {
   port: number;
   password: string;
   /** PEM text, already read. */
@@ -82,7 +82,7 @@ export function parseMailboxes(text: string, path: string, env: NodeJS.ProcessEn
         throw new InvalidMailboxConfig(`${path}: mailbox "${m.name}": caFile ${caPath} cannot be read`);
       }
     }
-    const { caFile: _caFile, ...rest } = m;
+    const { caFile: _caFile, passwordEnv: _passwordEnv, ...rest } = m;
     return { ...rest, port: m.port ?? (m.tls === 'implicit' ? 993 : 143), password, ca };
   });
 }

@@ -38,6 +38,8 @@ export type Outcome =
 export interface MailboxListenerEvents {
   /** After each message's fate is known (and, for submitted ones, the intake workflow started). */
   onOutcome?(o: Outcome): void;
+  /** Just before message sources are fetched (tests use it to break the connection mid-fetch). */
+  onFetch?(uids: number[]): void;
 }
 
 type Submitter = Pick<Ingestor, 'submit'>;
@@ -187,6 +189,7 @@ export class MailboxListener {
       // fetch stream is being iterated would deadlock the connection.
       for (const chunk of bySize(readable, this.opts.fetchBytes)) {
         const uids = chunk.map((m) => m.uid);
+        this.events.onFetch?.(uids);
         const sources = new Map(onlyRequested(uids, await client.fetchAll(uidSet(uids), { uid: true, source: true }, { uid: true })).map((m) => [m.uid, m.source]));
         outcomes.push(...(await pool(chunk, this.opts.concurrency, (m) => this.handle(m, sources.get(m.uid)))));
       }

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { hashApiKey, InvalidPartners, loadPartners, parsePartners, partnerBySender, verifyApiKey } from '../../../edi/partners';
 import { checkDuplicateInterchange, pruneSeen, type SeenInterchange } from '../../../edi/duplicates';
 import { loadMasterData } from '../../../domain/masterdata';
+import { readFileSync } from 'node:fs';
+import { readInterchange } from '../../../parsers/edi/interchange';
 
 const EXAMPLE = join(import.meta.dirname, '../../../edi/partners.example.yaml');
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
@@ -96,5 +98,25 @@ describe('duplicate interchanges', () => {
     expect(checkDuplicateInterchange(seen, { partnerId: 'brico-centre', controlNumber: '000000905', receivedAt: '2026-11-23T08:00:00Z' }).duplicate).toBe(false);
     expect(checkDuplicateInterchange(seen, { partnerId: 'brico-centre', controlNumber: '000004712', receivedAt: '2026-11-23T08:00:00Z' }).duplicate).toBe(false);
     expect(pruneSeen(seen, '2026-11-23T08:00:00Z').map((s) => s.controlNumber)).toEqual(['000004711']);
+  });
+
+  it('drops a re-sent interchange in the reader: inside one file, and against the record', () => {
+    const fix = (f: string) => readFileSync(join(import.meta.dirname, '../../../fixtures/edi/x12', f));
+    const twice = readInterchange(fix('duplicate-control-number.edi'));
+    expect(twice.orders).toHaveLength(1);
+    expect(twice.acks.map((a) => a.kind)).toEqual(['997']);
+    expect(twice.interchanges.map((i) => i.duplicate)).toEqual([false, true]);
+    expect(twice.problems).toEqual([expect.objectContaining({ code: 'EDI_DUPLICATE_INTERCHANGE', severity: 'warning', where: 'segment 10 (ISA)' })]);
+
+    const partners = loadPartners(EXAMPLE);
+    const resent = readInterchange(fix('brico-centre-850-004010.edi'), {
+      isDuplicate: ({ standard, sender, controlNumber }) => {
+        const partner = partnerBySender(partners, standard, sender);
+        return !!partner && checkDuplicateInterchange(seen, { partnerId: partner.id, controlNumber, receivedAt: '2026-11-23T08:00:00Z' }).duplicate;
+      },
+    });
+    expect(resent.orders).toEqual([]);
+    expect(resent.acks).toEqual([]); // the caller sends seen[0].acks again
+    expect(resent.interchanges[0]).toMatchObject({ duplicate: true, controlNumber: '000004711' });
   });
 });

@@ -10,9 +10,9 @@ const NOW = new Date('2026-11-23T08:00:00Z');
 const isoDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 const digits = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
 /** Text as partners write it; X12 has no escape character, so its values avoid the separators. */
-const x12Text = fc.stringMatching(/^[A-Z0-9][A-Z0-9 .\/\-éèçàÉ]{0,18}[A-Z0-9]$/);
+const x12Text = fc.stringMatching(/^[A-Z0-9][A-Z0-9 ./\-éèçàÉ]{0,18}[A-Z0-9]$/);
 /** EDIFACT text may hold any separator: the writer escapes it with the release character. */
-const edifactText = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 .\/\-'+:?*=~éèçàôÉ]{0,18}[A-Za-z0-9]$/);
+const edifactText = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ./\-'+:?*=~éèçàôÉ]{0,18}[A-Za-z0-9]$/);
 const money = fc.integer({ min: 0, max: 99_999_99 }).map((c) => c / 100);
 const qty = fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 99_999 }).map((c) => c / 100));
 

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../domain/masterdata';
 import { describeDocument, extractDocument } from '../../../parsers/index';
-import { despeckle, describePages, faxResolution, preparePages } from '../../../parsers/ocr/image';
+import { despeckle, describePages, faxResolution, preparePage, preparePages } from '../../../parsers/ocr/image';
 import { readTiffPages } from '../../../parsers/ocr/tiff';
 import { writeFaxTiff } from '../../../fixtures/docgen/fax';
 
@@ -69,6 +69,12 @@ describe('TIFF pages', () => {
     expect(faxResolution({ width: 1728, height: 1146, xDpi: 204, yDpi: 98 })).toBe('normal');
     expect(faxResolution({ width: 1728, height: 1146, xDpi: null, yDpi: null })).toBe('normal');
     expect(faxResolution({ width: 2480, height: 3508, xDpi: 300, yDpi: 300 })).toBeNull();
+  });
+
+  it('treats a PNG placed in a PDF at 204×98 dpi as a normal fax', async () => {
+    const png = await sharp(Buffer.alloc(1728 * 1146, 255), { raw: { width: 1728, height: 1146, channels: 1 } }).png().toBuffer();
+    const p = await preparePage(png, { index: 0, width: 1728, height: 1146, xDpi: 204, yDpi: 98, isTiff: false });
+    expect([p.treatment, p.height]).toEqual(['fax-normal', 2292]);
   });
 
   it('the committed normal fax has a cover page and an order page', async () => {

@@ -20,3 +20,20 @@ describe('OCR pool', () => {
     await expect(pool.recognize(Buffer.alloc(10), { dpi: 200 })).rejects.toMatchObject({ code: 'OCR_CLOSED' });
   });
 });
+
+describe('OCR pool recycling', () => {
+  it('retires a worker after a page above the pixel limit and starts a fresh one for the next', async () => {
+    const pool = new OcrPool({ size: 1, recyclePixels: 1_000 });
+    const page = Buffer.concat([Buffer.from('P5\n64 32\n255\n', 'latin1'), Buffer.alloc(64 * 32, 255)]);
+    try {
+      await pool.recognize(page, { dpi: 200 }, 64 * 32);
+      await pool.recognize(page, { dpi: 200 }, 64 * 32);
+      expect(pool.stats).toEqual({ workersStarted: 2, pages: 2 });
+      await pool.recognize(page, { dpi: 200 }, 10);
+      await pool.recognize(page, { dpi: 200 }, 10);
+      expect(pool.stats).toEqual({ workersStarted: 3, pages: 4 });
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
