@@ -134,6 +134,15 @@ export class ReadModel {
     return this.quarantined().filter((r) => r.fileName.toLowerCase().includes(t) || r.sha256.startsWith(t));
   }
 
+  /** Open orders per agent and when each was last given one: what least-loaded and round robin need. */
+  agentLoads(): Record<string, { open: number; lastAssignedAt: string | null }> {
+    const rows = this.db
+      .prepare(`SELECT agent, sum(CASE WHEN status IN ('received','extracted','needs-review','routed') THEN 1 ELSE 0 END) AS open, max(received_at) AS last
+                FROM orders WHERE agent IS NOT NULL GROUP BY agent`)
+      .all() as { agent: string; open: number; last: string | null }[];
+    return Object.fromEntries(rows.map((r) => [r.agent, { open: r.open, lastAssignedAt: r.last }]));
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n;
   }

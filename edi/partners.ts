@@ -26,10 +26,11 @@ export const partnerSchema = z
       .object({
         functional: z.boolean().default(true),
         ta1: z.enum(['always', 'requested', 'never']).default('requested'),
+        contrl: z.enum(['receipt', 'detail']).default('detail'),
         confirmation: z.boolean().default(false),
       })
       .strict()
-      .default({ functional: true, ta1: 'requested', confirmation: false }),
+      .default({ functional: true, ta1: 'requested', contrl: 'detail', confirmation: false }),
     transport: z
       .object({
         http: z.object({ apiKeyHash, maxBytes: z.number().int().positive().default(10 * 1024 * 1024) }).strict().nullish(),

@@ -78,7 +78,14 @@ const conditionSchema: z.ZodType<RawCondition, unknown> = z.lazy(() =>
 );
 
 const id = z.string({ error: 'expected an identifier' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected an identifier (letters, digits, ".", "-" and "_")');
-const isoDate = z.string({ error: 'expected a date as YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const isoDate = z
+  .string({ error: 'expected a date as YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date as YYYY-MM-DD', abort: true })
+  .refine((d) => {
+    const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, day));
+    return t.getUTCMonth() === m - 1 && t.getUTCDate() === day;
+  }, 'not a calendar date');
 
 const AGENT_KEYS = ['id', 'name', 'skills', 'capacity', 'absences'];
 const agentSchema = z.strictObject(
@@ -115,13 +122,13 @@ const ruleSchema = z.strictObject(
 const FILE_KEYS = ['teams', 'rules', 'fallback'];
 const fallbackSchema = z.strictObject({ team: id, skill: z.string().min(1).optional() }, { error: unknownKeys(['team', 'skill']) });
 // Items are checked one by one (below) so that one bad rule does not hide the problems of the others.
-const fileSchema = z.strictObject(
+const fileSchema = z.object(
   {
     teams: z.array(z.unknown(), { error: 'expected a list of teams' }).optional(),
     rules: z.array(z.unknown(), { error: 'expected a list of rules' }).optional(),
     fallback: z.unknown().optional(),
   },
-  { error: (iss) => unknownKeys(FILE_KEYS)(iss) ?? `expected a map with ${FILE_KEYS.join(', ')}` },
+  { error: `expected a map with ${FILE_KEYS.join(', ')}` },
 );
 interface RawFile {
   teams: z.infer<typeof teamSchema>[];
@@ -136,7 +143,14 @@ interface RawFile {
 }
 
 function parseFile(src: YamlSource, errors: RuleError[]): RawFile | null {
-  const r = fileSchema.safeParse(src.value() ?? {});
+  const value = src.value() ?? {};
+  // Unknown top-level keys are reported, and the known ones still checked.
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const k of Object.keys(value)) {
+      if (!FILE_KEYS.includes(k)) errors.push(src.error([], `unknown key "${k}"; expected one of: ${FILE_KEYS.join(', ')}`, k));
+    }
+  }
+  const r = fileSchema.safeParse(value);
   if (!r.success) {
     errors.push(...src.zodErrors(r.error.issues));
     return null;

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     seedHistory(stack.readModel, now);
 
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    const shoot = async (login: string, url: string, file: string, height = 900) => {
+    const shoot = async (login: string, url: string, file: string, height = 900, fullPage = false) => {
       const ctx = await browser.newContext({ baseURL: base, viewport: { width: 1440, height }, deviceScaleFactor: 1, locale: 'fr-FR' });
       const page = await ctx.newPage();
       await page.goto('/login');
@@ -85,15 +85,15 @@ async function main(): Promise<void> {
       await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
       await page.goto(url);
       await page.waitForLoadState('networkidle').catch(() => undefined);
-      await page.screenshot({ path: join(OUT, file), fullPage: false });
+      await page.screenshot({ path: join(OUT, file), fullPage });
       console.error(`› ${file}: ${url} as ${login}`);
       await ctx.close();
     };
     await shoot('lea', '/', 'inbox.png');
     const ours = orderIds.map((id) => stack.readModel.get(id)!).filter(Boolean);
     const page = ours.find((s) => s.documents.some((d) => d.channel === 'fax')) ?? ours[0]!;
-    await shoot('claire', `/orders/${encodeURIComponent(page.orderId)}`, 'order.png', 1000);
-    await shoot('claire', '/dashboard', 'dashboard.png', 1400);
+    await shoot(page.route?.agent === 'lea' ? 'lea' : 'claire', `/orders/${encodeURIComponent(page.orderId)}`, 'order.png', 1000);
+    await shoot('claire', '/dashboard', 'dashboard.png', 900, true);
     await browser.close();
   } finally {
     await app.close();

@@ -25,14 +25,14 @@ a{color:var(--accent)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
 .card .v{font-size:28px;font-weight:700;font-variant-numeric:tabular-nums}.card .l{color:var(--muted);font-size:12px}
 .card.big{border-color:var(--accent);box-shadow:0 0 0 1px var(--accent) inset}.card.bad .v{color:var(--bad)}.card.warn .v{color:var(--warn)}
-.split{display:grid;grid-template-columns:minmax(480px,1fr) minmax(420px,1fr);gap:18px;align-items:start}
+.split{display:grid;grid-template-columns:minmax(560px,1.15fr) minmax(420px,1fr);gap:18px;align-items:start}
 .panel{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px;margin-bottom:14px}
 .doc iframe,.doc img{width:100%;min-height:640px;border:1px solid var(--line);background:#fff}.doc img{min-height:0}
 pre{white-space:pre-wrap;word-break:break-word;background:#fbfcfd;border:1px solid var(--line);padding:10px;font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;max-height:720px;overflow:auto}
 .seg{display:block}.seg b{color:#7a2e8e}.seg .ln{color:#98a2b3;display:inline-block;width:3.2em}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0}
 input,select,textarea,button{font:inherit}input[type=text],input[type=password],input[type=search],select,textarea{padding:5px 7px;border:1px solid #c4cad3;border-radius:5px;background:#fff}
-td input{width:100%;min-width:60px;padding:3px 5px}td input.low{background:#fff6e0;border-color:var(--warn)}
+td input{width:100%;min-width:3.5em;padding:3px 5px}table.lines td{padding:4px 5px}table.lines td.desc input{min-width:9em}.panel{overflow-x:auto}td input.low{background:#fff6e0;border-color:var(--warn)}
 button,.btn{padding:6px 12px;border:1px solid #1a4f8c;background:var(--accent);color:#fff;border-radius:5px;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#fff;color:var(--accent)}button.danger{background:#fff;color:var(--bad);border-color:var(--bad)}
 .actions{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end}.actions form{display:flex;gap:6px;align-items:flex-end}

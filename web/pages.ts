@@ -9,6 +9,9 @@ import {
 import { isOpen } from '../domain/order-state';
 import type { QuarantineRecord } from '../activities/store';
 
+/** Numbers as an agent types them back: "18,90", no grouping (so that the field reads again as is). */
+const inputNumber = (n: number) => (Number.isInteger(n) ? String(n) : n.toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 6, useGrouping: false }));
+
 const orderUrl = (id: string) => `/orders/${encodeURIComponent(id)}`;
 
 export function loginPage(error: string | null, next: string): string {
@@ -98,7 +101,7 @@ export function orderPage(d: OrderPageData): string {
   const anomalies = anomaliesOf(s);
   const total = o.lines.reduce((t, l) => (l.quantity !== null && l.unitPrice !== null ? t + l.quantity * l.unitPrice : t), 0);
   const input = (name: string, value: unknown, low = false, size = 0) =>
-    editable ? html`<input type="text" name="${name}" value="${value === null || value === undefined ? '' : typeof value === 'number' ? String(value).replace('.', ',') : String(value)}" class="${low ? 'low' : ''}"${raw(size ? ` size="${size}"` : '')}>` : html`${show(value)}`;
+    editable ? html`<input type="text" name="${name}" value="${value === null || value === undefined ? '' : typeof value === 'number' ? inputNumber(value) : String(value)}" class="${low ? 'low' : ''}"${raw(size ? ` size="${size}"` : '')}>` : html`${show(value)}`;
 
   const header = html`<div class="panel"><form method="post" action="${action('correct')}" id="corrections">${csrf}
     <dl class="kv">
@@ -116,7 +119,7 @@ export function orderPage(d: OrderPageData): string {
       const low = l.confidence < 0.8 || l.doubts.length > 0;
       return html`<tr data-line="${l.lineNumber}"><td class="n">${l.lineNumber}</td>
         <td>${input(`line.${l.lineNumber}.sku`, l.sku, low && !l.sku)}</td><td class="small">${l.customerPartNumber ?? ''}${l.ean ? html`<br><span class="muted">EAN ${l.ean}</span>` : ''}</td>
-        <td>${input(`line.${l.lineNumber}.description`, l.description)}</td>
+        <td class="desc">${input(`line.${l.lineNumber}.description`, l.description)}</td>
         <td class="n">${input(`line.${l.lineNumber}.quantity`, l.quantity, low, 6)}</td><td>${input(`line.${l.lineNumber}.unit`, l.unit, false, 4)}</td>
         <td class="n">${input(`line.${l.lineNumber}.unitPrice`, l.unitPrice, false, 7)}</td>
         <td class="n">${low ? html`<span class="warn">${Math.round(l.confidence * 100)} %</span>` : html`${Math.round(l.confidence * 100)} %`}</td></tr>
@@ -180,10 +183,10 @@ export const EVENT_LABELS: Record<string, string> = {
 // ------------------------------------------------------------------ dashboard
 
 const tallyRow = (name: string, t: Tally) =>
-  html`<tr><td>${CHANNEL_LABELS[name] && name.length < 7 ? CHANNEL_LABELS[name] : name}</td><td class="n">${t.received}</td><td class="n">${t.receivedBeforeCutoff}</td><td class="n">${t.entered}</td><td class="n"><b>${t.toEnterToday}</b></td><td class="n">${t.atRisk || ''}</td><td class="n">${t.late ? html`<span class="err">${t.late}</span>` : ''}</td></tr>`;
-const tallyTable = (title: string, rows: [string, Tally][]) =>
+  html`<tr><td>${name}</td><td class="n">${t.received}</td><td class="n">${t.receivedBeforeCutoff}</td><td class="n">${t.entered}</td><td class="n"><b>${t.toEnterToday}</b></td><td class="n">${t.atRisk || ''}</td><td class="n">${t.late ? html`<span class="err">${t.late}</span>` : ''}</td></tr>`;
+const tallyTable = (title: string, rows: [string, Tally][], label: (k: string) => string = (k) => k) =>
   html`<div><h3>${title}</h3><table><thead><tr><th></th><th class="n">Reçues</th><th class="n">Avant clôture</th><th class="n">Saisies</th><th class="n">Reste à saisir</th><th class="n">À risque</th><th class="n">En retard</th></tr></thead>
-  <tbody>${rows.length ? rows.map(([n, t]) => tallyRow(n, t)) : html`<tr><td colspan="7" class="muted">—</td></tr>`}</tbody></table></div>`;
+  <tbody>${rows.length ? rows.map(([n, t]) => tallyRow(label(n), t)) : html`<tr><td colspan="7" class="muted">—</td></tr>`}</tbody></table></div>`;
 
 const CHANNEL_COLORS: Record<string, string> = { email: '#2e90fa', fax: '#f79009', scan: '#7a5af8', edi: '#12b76a', api: '#667085', folder: '#ee46bc' };
 
@@ -228,7 +231,13 @@ export function quarantineTable(q: QuarantineRecord[]): Html {
   </tbody></table>`;
 }
 
-export function dashboardPage(user: User, csrf: string, d: Dashboard, now: number): string {
+/** Display names of teams and agents (from the rule set); ids are shown when unknown. */
+export interface Names {
+  teams: Record<string, string>;
+  agents: Record<string, string>;
+}
+
+export function dashboardPage(user: User, csrf: string, d: Dashboard, now: number, names: Names = { teams: {}, agents: {} }): string {
   const t = d.totals;
   return page({
     title: 'Tableau de bord',
@@ -246,8 +255,8 @@ export function dashboardPage(user: User, csrf: string, d: Dashboard, now: numbe
       </div>
       <h2>À saisir avant ${d.deadline} (${d.remaining.length})</h2>
       <table>${INBOX_HEAD}<tbody>${inboxRows(d.remaining, now, 'Tout est saisi pour aujourd’hui.')}</tbody></table>
-      <div class="split">${tallyTable('Par équipe', d.byTeam)}${tallyTable('Par agent', d.byAgent)}</div>
-      ${tallyTable('Par canal', d.byChannel)}
+      <div class="split">${tallyTable('Par équipe', d.byTeam, (k) => names.teams[k] ?? k)}${tallyTable('Par agent', d.byAgent, (k) => names.agents[k] ?? k)}</div>
+      ${tallyTable('Par canal', d.byChannel, (k) => CHANNEL_LABELS[k] ?? k)}
       <h2>30 derniers jours</h2><div class="panel">${chartSvg(d.days)}</div>
       <h2>Quarantaine (${d.quarantine.length})</h2>${quarantineTable(d.quarantine)}`,
   });

@@ -114,6 +114,13 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
       return null;
     }
   });
+  const names = () => {
+    const set = rules().set;
+    return {
+      teams: Object.fromEntries((set?.teams ?? []).map((t) => [t.id, t.name])),
+      agents: Object.fromEntries((set?.teams ?? []).flatMap((t) => t.agents.map((a) => [a.id, a.name]))),
+    };
+  };
   const teamsList = () => {
     const set = rules().set;
     return set ? set.teams.map((t) => ({ id: t.id, name: t.name })) : [];
@@ -415,7 +422,7 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     const a = need(req, reply);
     if (!a) return reply;
     if (!canSeeDashboard(a.user)) return errorPage(reply, a, 403, 'Le tableau de bord est réservé aux chefs d’équipe et aux responsables.');
-    return htmlReply(reply, 200, dashboardPage(a.user, a.csrf, dashboardOf(a.user), now()));
+    return htmlReply(reply, 200, dashboardPage(a.user, a.csrf, dashboardOf(a.user), now(), names()));
   });
 
   const search = (u: User, q: string) => {

@@ -17,6 +17,8 @@ import { orderJson } from './present';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ReadModel } from '../activities/readmodel';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
+import { usersFileFor } from '../web/server';
+import { sampleSignInText } from '../web/sample-users';
 
 export interface StartOptions {
   samples: boolean;
@@ -55,11 +57,12 @@ export async function startStack(opts: StartOptions): Promise<void> {
     }
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
-    const { worker, readModel } = await createAiguillageWorker({ cfg, client, log });
+    const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
     const running = worker.run();
     stops.push(async () => {
       worker.shutdown();
       await running;
+      router?.close();
       readModel.close();
     });
     const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
@@ -98,6 +101,8 @@ Aiguillage is running.
   Watched folder    ${cfg.inboxDir}  (drop PDFs, faxes, EDI, .eml or *.order.json here)
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
 Press Ctrl-C to stop everything.`);
+    // Demo accounts are printed only while the example users file is the one in use.
+    if (usersFileFor(cfg.root).endsWith('users.example.yaml')) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
     await running;
   } catch (e) {
     log.error({ error: (e as Error).message }, 'the stack could not start');

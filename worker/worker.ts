@@ -7,6 +7,7 @@ import { createActivities, type ActivityDeps } from '../activities/index';
 import { DocumentStore } from '../activities/store';
 import { ReadModel } from '../activities/readmodel';
 import { masterDataSource } from '../activities/masterdata-source';
+import { createRouter, type Router } from '../routing-rules/router';
 import { loadConfig, ROOT, type Config } from './config';
 import { connectClient, connectWorker } from './temporal';
 import { createLogger } from './log';
@@ -23,11 +24,16 @@ export interface WorkerParts {
   connection?: NativeConnection;
 }
 
-export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel }> {
+export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null }> {
   const store = new DocumentStore(cfg.dataDir);
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
-  const activities = createActivities({ store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook });
+  const router = route ? null : createRouter({ rulesDir: cfg.rulesDir, masterData: masterData.get, loads: () => readModel.agentLoads(), log });
+  const routeWithRules: ActivityDeps['route'] = route ?? ((input) => {
+    const d = router!.route({ order: input.order, channels: input.channels });
+    return { team: d.team, teamName: d.teamName, agent: d.agent, agentName: d.agentName, ruleId: d.ruleId, rulesVersion: d.rulesVersion, reason: d.reason };
+  });
+  const activities = createActivities({ store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: routeWithRules, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook });
   const connection = given ?? (await connectWorker(cfg));
   const worker = await Worker.create({
     connection,
@@ -37,16 +43,17 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: '5 seconds',
   });
-  return { worker, readModel };
+  return { worker, readModel, router };
 }
 
 export async function runWorkerProcess(): Promise<void> {
   const cfg = loadConfig();
   const log = createLogger('worker');
   const client = await connectClient(cfg);
-  const { worker, readModel } = await createAiguillageWorker({ cfg, client, log });
+  const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
   log.info({ taskQueue: cfg.taskQueue, address: cfg.temporalAddress, namespace: cfg.namespace }, 'worker started');
   await worker.run();
+  router?.close();
   readModel.close();
   await client.connection.close();
   log.info('worker stopped');

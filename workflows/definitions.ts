@@ -41,8 +41,11 @@ export interface OrderDocument {
 }
 
 export interface RouteDecision {
+  /** Team and agent IDs (stable keys of routing-rules teams.yaml); names for display. */
   team: string;
   agent: string | null;
+  teamName?: string;
+  agentName?: string | null;
   ruleId: string;
   rulesVersion: string;
   reason: string;

@@ -24,13 +24,19 @@ export interface GroupAck {
   version: string;
   declared: number | null;
   transactions: TransactionAck[];
-  /** AK9 codes (X12 element 716); any of them rejects the whole group. */
+  /** AK9 codes (X12 element 716). */
   codes: string[];
+}
+
+/** AK9 code 3 (trailer missing, a truncated file) is noted; every other group code rejects the group. */
+export function groupRejected(g: GroupAck): boolean {
+  return g.codes.some((c) => c !== '3');
 }
 
 /** AK9: A all accepted, E all accepted with errors noted, P some rejected, R none accepted. */
 export function groupStatus(g: GroupAck): 'A' | 'E' | 'P' | 'R' {
-  if (g.codes.length) return 'R';
+  if (groupRejected(g)) return 'R';
+  if (g.codes.length && g.transactions.every((t) => t.status !== 'R')) return 'E';
   const accepted = g.transactions.filter((t) => t.status !== 'R').length;
   if (accepted === 0) return 'R';
   if (accepted < g.transactions.length) return 'P';
@@ -79,7 +85,7 @@ export function build997(groups: GroupAck[], env: X12Envelope): string {
     }
     const received = g.transactions.length;
     const accepted = g.transactions.filter((t) => t.status !== 'R').length;
-    segs.push(['AK9', groupStatus(g), String(g.declared ?? received), String(received), String(g.codes.length ? 0 : accepted), ...g.codes.slice(0, 5)]);
+    segs.push(['AK9', groupStatus(g), String(g.declared ?? received), String(received), String(groupRejected(g) ? 0 : accepted), ...g.codes.slice(0, 5)]);
     return { type: '997', segments: segs };
   });
   return writeX12({ ...env, gsVersion: groups[0]?.version || env.gsVersion }, [{ functionalId: 'FA', transactions }]);

@@ -3,7 +3,7 @@
 // read one transaction/message at a time; push() accepts chunks so a file can be streamed.
 import { problem, type Problem } from '../../domain/order';
 import type { DraftOrder } from '../../domain/resolve';
-import { buildContrl, build997, groupStatus, buildTa1, replyEdifactEnvelope, replyEnvelope, type AckStatus, type GroupAck, type MessageAck, type TransactionAck } from './acks';
+import { buildContrl, build997, groupRejected, groupStatus, buildTa1, replyEdifactEnvelope, replyEnvelope, type AckStatus, type GroupAck, type MessageAck, type TransactionAck } from './acks';
 import { EdifactEnvelopeReader, type EdifactInterchange, type EdifactMessage } from './edifact-envelope';
 import { mapEdifactOrder } from './edifact-orders';
 import { EdifactTokenizer } from './edifact-tokenizer';
@@ -32,6 +32,8 @@ export interface PartnerAckPolicy {
     functional: boolean;
     /** TA1: always, only when ISA14 = 1 or the envelope is broken ('requested'), or never. */
     ta1: 'always' | 'requested' | 'never';
+    /** CONTRL: 'receipt' answers a sound interchange with UCI action 8 only; 'detail' adds a UCM per message. */
+    contrl?: 'receipt' | 'detail';
   };
 }
 
@@ -195,8 +197,12 @@ class X12Reader extends Reader {
         const g = this.groupOf(st, e.group.functionalId, e.group.control, e.group.version);
         g.declared = e.declared;
         g.codes = e.errors.map((x) => x.ackCode);
-        for (const err of e.errors) this.problems.push(problem(err.code, `group ${e.group.control}: ${err.message}${err.code === 'EDI_ENVELOPE_MISSING_TRAILER' ? '' : '; the group is rejected'}`, 'error', err.where));
-        if (g.codes.length === 0) {
+        const rejected = groupRejected(g);
+        for (const err of e.errors) {
+          const tolerated = err.code === 'EDI_ENVELOPE_MISSING_TRAILER';
+          this.problems.push(problem(err.code, `group ${e.group.control}: ${err.message}${tolerated ? '' : '; the group is rejected'}`, tolerated ? 'warning' : 'error', err.where));
+        }
+        if (!rejected) {
           st.drafts.push(...st.groupDrafts);
           st.orderCount += st.groupOrderCount;
         } else this.opts.onRejected?.({ interchange: st.isa.control, group: e.group.control });
@@ -424,7 +430,8 @@ class EdifactReader extends Reader {
     else if (st.orderCount > 0) this.opts.onRejected?.({ interchange: unb.control });
     const negative = errors.length > 0 || st.errors || st.messages.some((m) => m.action === '4' || m.segmentErrors.length > 0);
     if (!(unb.ackRequested || negative || partner?.acknowledge.functional)) return;
-    const action = rejected ? '4' : '7';
+    const receiptOnly = !negative && partner?.acknowledge.contrl === 'receipt';
+    const action = rejected ? '4' : receiptOnly ? '8' : '7';
     const env = replyEdifactEnvelope(unb, String(this.nextControl(unb.control)), this.now());
     const bytes = buildContrl({ interchange: unb, action, error: rejected ? rejecting[0]!.ackCode : null, messages: st.messages }, env);
     const status = rejected || (st.messages.length > 0 && st.messages.every((m) => m.action === '4')) ? 'R' : st.messages.some((m) => m.action === '4') ? 'P' : negative ? 'E' : 'A';

@@ -4,7 +4,7 @@
 // us or a fax gateway, from the forwarded author or the caller's fax number.
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { foldName, type MasterData } from '../../domain/masterdata';
-import { problem, type DocumentResult, type Problem } from '../../domain/order';
+import { problem, type DocumentResult, type OrderLine, type Problem } from '../../domain/order';
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
 import { findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText } from '../text/index';
@@ -95,6 +95,28 @@ function squeeze(s: string): string {
 
 function phoneNumbersIn(text: string): string[] {
   return [...text.matchAll(/(?:\+|\b0)\d[\d\s.()-]{7,18}\d/g)].map((m) => m[0]);
+}
+
+function decode(raw: Buffer): Promise<ParsedMail> {
+  return simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+}
+
+/** The message with windows-1252 declared on every text part that declares no charset; null if none. */
+export function labelUndeclaredCharset(raw: Buffer): Buffer | null {
+  const s = raw.toString('latin1');
+  let changed = false;
+  let out = s.replace(/^(content-type:[ \t]*text\/(?:plain|html)\b)([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/gim, (all, head: string, params: string) => {
+    if (/charset\s*=/i.test(params)) return all;
+    changed = true;
+    return `${head}; charset=windows-1252${params}`;
+  });
+  // A message with no Content-Type at all is text/plain (RFC 2045 §5.2).
+  const headerEnd = out.search(/\r?\n\r?\n/);
+  if (headerEnd >= 0 && !/^content-type:/im.test(out.slice(0, headerEnd))) {
+    out = `Content-Type: text/plain; charset=windows-1252\r\n${out}`;
+    changed = true;
+  }
+  return changed ? Buffer.from(out, 'latin1') : null;
 }
 
 function decodeText(b: Buffer): string {
@@ -218,7 +240,12 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   const { rest, messages } = cutAttachedMessages(bytes);
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(rest, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+    mail = await decode(rest);
+    // 8-bit text with no charset is read as UTF-8; old French mailers wrote Windows-1252.
+    if (`${mail.text ?? ''}${mail.html || ''}`.includes('\uFFFD')) {
+      const relabelled = labelUndeclaredCharset(rest);
+      if (relabelled) mail = await decode(relabelled);
+    }
   } catch (e) {
     return { drafts: [], problems: [problem('EMAIL_UNREADABLE', `${name}: the message could not be decoded (${(e as Error).message})`, 'error', name)] };
   }
@@ -275,7 +302,7 @@ async function nested(ctx: ParseContext, bytes: Buffer, fileName: string, contex
   return r;
 }
 
-function sameLines(d: DraftOrder, lines: { sku: string | null; customerPartNumber: string | null; quantity: number | null }[]): boolean {
+function sameLines(d: DraftOrder, lines: Pick<OrderLine, 'sku' | 'customerPartNumber' | 'ean' | 'quantity'>[]): boolean {
   if (!d.lines.length || d.lines.length !== lines.length) return false;
   return d.lines.every((l) => lines.some((o) => o.quantity === l.quantity && ((!!l.sku && o.sku === l.sku) || (!!l.customerPartNumber && o.customerPartNumber === l.customerPartNumber) || (!!l.ean && o.ean === l.ean))));
 }

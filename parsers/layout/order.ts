@@ -172,9 +172,13 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   const total = table ? printedTotal(table, locale) : null;
   if (table && total && lines.length) {
     const amounts = table.rows.map((r) => parseNumber(r.cells.amount?.text, locale));
-    const sum = round2(amounts.every((a) => a !== null) ? amounts.reduce((s, a) => s + a!, 0) : lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0));
+    const printed = amounts.every((a) => a !== null) ? round2(amounts.reduce((s, a) => s + a!, 0)) : null;
+    const computed = round2(lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0));
     // Each line's amount is rounded on its own: the sum may drift by half a cent per line.
-    if (Math.abs(sum - total.value) > 0.011 + 0.005 * lines.length) {
+    const agrees = (v: number | null) => v !== null && Math.abs(v - total.value) <= 0.011 + 0.005 * lines.length;
+    // A total that matches quantity × price, but not a misprinted amount, leaves only that line in doubt (already flagged).
+    if (!agrees(printed) && !agrees(computed)) {
+      const sum = printed ?? computed;
       // A line may be missing or misread: every line is in doubt until an agent checks the total.
       confidence = 0.6;
       problems.push(problem('TOTAL_MISMATCH', `the lines add up to ${sum} but the order's total reads ${total.value} ("${total.text}")`, 'warning', 'total'));

@@ -194,7 +194,8 @@ function poNumberByLine(lines: string[]): string | null {
 
 function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
   const where = `page ${row.page}, row ${row.index}`;
-  const refCell = row.cells.reference ?? row.cells.customerReference;
+  // A misread header label ("Ré£.") leaves the reference column unnamed: look there for a code.
+  const refCell = row.cells.reference ?? row.cells.customerReference ?? row.cells.other;
   const qtyCell = row.cells.quantity;
   // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
   // real line lost that way would still show in the total check.
@@ -232,7 +233,8 @@ function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData
     quantity: qty?.value ?? null,
     unitPrice,
     amount,
-    quantityConfidence: (qtyCell?.confidence ?? 0) * (qFix.changed ? 0.8 : 1),
+    // A cell that needed cleaning may have lost a digit with the junk: only the amount can vouch for it.
+    quantityConfidence: qFix.changed ? Math.min(0.65, qtyCell?.confidence ?? 0) : (qtyCell?.confidence ?? 0),
     priceConfidence: (row.cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
     amountConfidence: (row.cells.amount?.confidence ?? 0) * (aFix.changed ? 0.8 : 1),
     listPrice: product?.listPrice ?? null,

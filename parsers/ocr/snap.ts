@@ -136,7 +136,7 @@ export function snapReference(read: string, ocrConfidence: number, candidates: R
 }
 
 /** Marks OCR leaves at the edges of a cell: rules, quotes, guillemets, stray punctuation. */
-export const EDGE_JUNK = /^[|[\]{}()'"`‘’“”«»\\.,;:_~*^°-]+|[|[\]{}()'"`‘’“”«»\\,;:_~*^°]+$/g;
+export const EDGE_JUNK = /^[|[\]{}()'"`‘’“”«»\\.,;:_~*^°-]+|[|[\]{}()'"`‘’“”«»\\.,;:_~*^°]+$/g;
 
 /**
  * A number cell as OCR left it → the number's text: edge junk dropped, a stray letter word
@@ -233,10 +233,13 @@ export function checkLine(i: LineCheckInput): LineCheck {
     const implied = Math.round((i.amount / i.quantity) * 100) / 100;
     const fits = implied > 0 && close(implied * i.quantity, i.amount);
     const sameDigits = i.priceText !== undefined && digitsOf(i.priceText) !== '' && digitsOf(i.priceText) === digitsOf(implied.toFixed(2));
-    if (fits && (sameDigits || (i.unitPrice === null && amountSure))) {
+    // The list price agreeing with amount / quantity is a second, independent witness.
+    const isListPrice = i.listPrice !== null && close(implied, i.listPrice);
+    if (fits && (isListPrice || (amountSure && (sameDigits || i.unitPrice === null)))) {
       p.doubt = i.unitPrice === null ? `unit price unreadable${i.priceText ? ` ("${i.priceText}")` : ''}, taken as amount / quantity = ${fmt(implied)}` : `unit price read as "${i.priceText}", amount / quantity gives ${fmt(implied)}: corrected`;
+      if (isListPrice) p.doubt += ' (the list price)';
       p.value = implied;
-      p.confidence = sameDigits ? 0.75 : 0.6;
+      p.confidence = isListPrice ? 0.8 : sameDigits ? 0.75 : 0.6;
     }
   }
   const price = p.value;
@@ -264,9 +267,11 @@ export function checkLine(i: LineCheckInput): LineCheck {
     const whole = wholeQuantity(i.amount, price);
     if (whole !== null) {
       q.value = whole;
-      // Two other cells agree on it; a price that is also the list price makes it near certain.
+      // Two other cells agree on it; the same digits among the junk OCR read, or a price that is
+      // also the list price, make it near certain.
       const listed = i.listPrice !== null && close(price, i.listPrice);
-      q.confidence = listed && amountSure && i.priceConfidence >= 0.8 ? 0.72 : 0.6;
+      const seen = i.quantityText !== undefined && new RegExp(`(?<!\\d)${whole}(?!\\d)`).test(i.quantityText);
+      q.confidence = amountSure && seen ? 0.8 : listed && amountSure && i.priceConfidence >= 0.8 ? 0.72 : 0.6;
       q.doubt = `quantity unreadable${i.quantityText ? ` ("${i.quantityText}")` : ''}, taken as amount / unit price = ${fmt(whole)}`;
     }
   } else if (i.quantity !== null && q.confidence < REVIEW_THRESHOLD) {

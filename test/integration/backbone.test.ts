@@ -52,7 +52,10 @@ describe('backbone', () => {
     const state = await eventually(() => stack.readModel.get('C005-BTP20261187'), (s) => s?.status === 'routed', 30_000, 'order routed');
     expect(state!.documents).toHaveLength(1);
     expect(state!.order.lines.map((l) => [l.sku, l.quantity])).toEqual([['CHV-MET8', 12], ['GOU-M10', 4], ['GAN-CUI', 24], ['CAS-ANT', 6]]);
-    expect(state!.route?.team).toBe('ADV');
+    // Routed by the example rules: delivery in Isère (38) → team Sud-Est, with the rule and its version.
+    expect(state!.route).toMatchObject({ team: 'sud-est', teamName: 'Sud-Est' });
+    expect(state!.route!.ruleId).not.toBe('fallback');
+    expect(state!.route!.rulesVersion).toMatch(/^sha256:/);
     await eventually(() => workflowsOfQueue('intakeDocument'), (ids) => ids.filter((i) => i === `doc-${first.sha256}`).length === 1, 20_000, 'visibility');
   });
 
@@ -98,7 +101,7 @@ describe('backbone', () => {
       ['UNKNOWN_ITEM', 'line 2 / sku'],
     ]);
     expect(s!.problems[0]!.message).toBe('Ligne 1 (VIS-440) : prix 12,00 € au lieu de 18,90 € au tarif (−36,5 %).');
-    expect(s!.route?.team).toBe('ADV'); // flagged, but with its team: never in limbo
+    expect(s!.route?.team).toBe('sud-est'); // flagged, but with its team: never in limbo
     const fixed = await runAgentAction(env.client, 'C001-ANO1', correctUpdate, { by: 'lea', lines: [{ lineNumber: 1, field: 'unitPrice', value: 18.9 }, { lineNumber: 2, field: 'sku', value: 'chv-8' }] });
     expect(fixed.problems).toEqual([]);
     expect(fixed.status).toBe('routed');

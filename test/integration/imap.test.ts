@@ -80,7 +80,6 @@ describe('email channel (IMAP listener)', () => {
       const scan = Buffer.from(`${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkwYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4'}\r\n`.repeat(4000));
       await dovecot.deliver('commandes', Buffer.concat([orderMail(6).bytes, scan])); // ~300 kB, above this mailbox's limit
 
-      console.log('T delivered', new Date().toISOString());
       await eventually(() => folders('commandes'), (f) => f.inbox === 0 && f.processed === 8 && f.quarantine === 1, 60_000, 'commandes INBOX emptied');
       await eventually(() => folders('fax'), (f) => f.inbox === 0 && f.processed === 1, 60_000, 'fax INBOX emptied');
       const ids = await eventually(() => intakeIds(stack.cfg.taskQueue), (l) => l.length >= 6, 30_000, '6 intakes');
@@ -103,7 +102,6 @@ describe('email channel (IMAP listener)', () => {
         await c.logout();
       }
       expect(channel.index.count()).toBe(6);
-      console.log('T moved', new Date().toISOString());
       // The worker runs them: each intake ends (an order or a quarantine), none hangs.
       const results = await Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result() as Promise<{ status: string }>));
       expect(results.every((r) => r.status === 'delivered' || r.status === 'quarantined')).toBe(true);

@@ -54,7 +54,7 @@ export function testConfig(env: TestWorkflowEnvironment, name: string, extra: Pa
 
 export async function startStack(env: TestWorkflowEnvironment, name: string, opts: { route?: ActivityDeps['route']; cfg?: Partial<Config> } = {}): Promise<TestStack> {
   const cfg = testConfig(env, name, opts.cfg);
-  const { worker, readModel } = await createAiguillageWorker({ cfg, client: env.client, log: quietLog, route: opts.route, workflowBundle: await workflowBundle(), connection: env.nativeConnection });
+  const { worker, readModel, router } = await createAiguillageWorker({ cfg, client: env.client, log: quietLog, route: opts.route, workflowBundle: await workflowBundle(), connection: env.nativeConnection });
   const running = worker.run();
   const store = new DocumentStore(cfg.dataDir);
   return {
@@ -65,6 +65,7 @@ export async function startStack(env: TestWorkflowEnvironment, name: string, opt
     async stop() {
       worker.shutdown();
       await running;
+      router?.close();
       readModel.close();
     },
   };

@@ -132,17 +132,19 @@ export class MailboxListener {
         for (const folder of [this.mb.processed, this.mb.quarantine]) await client.mailboxCreate(folder).catch((e: Error & { serverResponseCode?: string }) => {
           if (e.serverResponseCode !== 'ALREADYEXISTS') throw e;
         });
-        const lock = await client.getMailboxLock(this.mb.inbox);
-        try {
-          let failedRounds = 0;
-          while (!this.stopping && client.usable) {
-            const { retries } = await this.drain(client);
-            attempt = 0;
-            failedRounds = retries ? failedRounds + 1 : 0;
-            await this.pause(retries ? backoffMs(failedRounds - 1) : this.mb.pollSeconds * 1000);
+        let failedRounds = 0;
+        while (!this.stopping && client.usable) {
+          // The lock is held only while draining: imapflow starts IDLE (new-mail notices) only when free.
+          const lock = await client.getMailboxLock(this.mb.inbox);
+          let retries: number;
+          try {
+            ({ retries } = await this.drain(client));
+          } finally {
+            lock.release();
           }
-        } finally {
-          lock.release();
+          attempt = 0;
+          failedRounds = retries ? failedRounds + 1 : 0;
+          await this.pause(retries ? backoffMs(failedRounds - 1) : this.mb.pollSeconds * 1000);
         }
       } catch (e) {
         this.stats.connectionFailures++;

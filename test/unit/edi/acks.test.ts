@@ -140,6 +140,17 @@ describe('CONTRL', () => {
     expect(r.acks[0]!.status).toBe('P');
   });
 
+  it('answers receipt only (UCI 8) to a partner who asks for that, and details errors with UCS/UCD', () => {
+    const cbf = [{ id: 'cbf', edifact: { id: '5412345000013', qualifier: '14' }, acknowledge: { functional: true, ta1: 'never' as const, contrl: 'receipt' as const } }];
+    const ok = read('edifact/cbf-orders-custom-una-one-line.edi', { partners: cbf });
+    expect(ok.acks[0]!.bytes.toString('latin1')).toContain('~UCI*CBF2611200004*5412345000013=14*3012345000008=14*8~UNT*3*1~');
+    const raw = readFileSync(join(FIX, 'edifact/cbf-orders-custom-una-one-line.edi'), 'latin1').replace('QTY*21=100', 'QTY*21=1OO');
+    const bad = readInterchange(Buffer.from(raw, 'latin1'), { now: NOW, partners: cbf });
+    expect(bad.orders).toHaveLength(1);
+    expect(bad.problems).toEqual([expect.objectContaining({ code: 'EDI_SYNTAX', where: 'segment 13 (QTY)', message: expect.stringContaining('"1OO" is not a quantity') })]);
+    expect(bad.acks[0]!.bytes.toString('latin1').split('~').slice(3, 7)).toEqual(['UCI*CBF2611200004*5412345000013=14*3012345000008=14*7', 'UCM*CBF0004*ORDERS=D=01B=UN*7', 'UCS*12', 'UCD*37*1=2']);
+  });
+
   it('never acknowledges a CONTRL', () => {
     const r = read('edifact/contrl-from-partner.edi');
     expect(r.acks).toEqual([]);

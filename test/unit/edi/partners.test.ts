@@ -29,7 +29,7 @@ describe('partners configuration', () => {
       if (p.x12) expect(p.x12.id).toBe(c.x12Id);
       if (p.edifact) expect(p.edifact.id).toBe(c.edifactGln);
     }
-    expect(partners.find((p) => p.id === 'weber')!.acknowledge).toEqual({ functional: true, ta1: 'requested', confirmation: false });
+    expect(partners.find((p) => p.id === 'weber')!.acknowledge).toEqual({ functional: true, ta1: 'requested', contrl: 'detail', confirmation: false });
     expect(partnerBySender(partners, 'x12', { qualifier: 'ZZ', id: 'BDSO850 ' })?.id).toBe('brico-depot-so');
     expect(partnerBySender(partners, 'edifact', { qualifier: '14', id: '3020000000031' })?.id).toBe('castel');
     expect(partnerBySender(partners, 'x12', { qualifier: '01', id: 'BDSO850' })).toBeUndefined();

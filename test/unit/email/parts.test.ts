@@ -199,3 +199,45 @@ describe('who the customer is', () => {
     expect(r.problems.find((p) => p.code === 'UNKNOWN_CUSTOMER')?.message).toContain('email=bob@inconnu-bricolage.fr');
   });
 });
+
+describe('charsets', () => {
+  it('reads 8-bit Latin-1 text that declares no charset (old French mailers) as Windows-1252', async () => {
+    const raw = Buffer.from('From: achats@batisud.fr\r\nTo: adv@fixations-rhone-alpes.fr\r\nSubject: Commande BS-26-060\r\n\r\nR\xe9f : EQU-100\r\nD\xe9signation : \xc9querre 100 mm\r\nQt\xe9 : 40\r\nLivraison souhait\xe9e : 30/11/2026\r\n', 'latin1');
+    const r = await extractRaw(raw);
+    expect(r.orders[0]).toMatchObject({ poNumber: 'BS-26-060', requestedDeliveryDate: '2026-11-30', lines: [{ sku: 'EQU-100', quantity: 40, description: 'Équerre 100 mm' }] });
+  });
+
+  it('leaves a declared charset alone', async () => {
+    const { labelUndeclaredCharset } = await import('../../../parsers/email/index');
+    expect(labelUndeclaredCharset(Buffer.from('Content-Type: text/plain; charset=utf-8\r\n\r\nx'))).toBeNull();
+    expect(labelUndeclaredCharset(Buffer.from('Content-Type: text/plain\r\n\r\nx'))?.toString()).toBe('Content-Type: text/plain; charset=windows-1252\r\n\r\nx');
+  });
+});
+
+describe('Outlook HTML reply', () => {
+  it('reads the customer text above the "De : / Envoyé :" block and ignores our quoted signature', async () => {
+    const html = `<html><body><div class=WordSection1>
+<p class=MsoNormal>Bonjour,<o:p></o:p></p>
+<p class=MsoNormal>Merci d'ajouter à notre commande n° GF-2026-118 :<o:p></o:p></p>
+<p class=MsoNormal>- 4 x FOR-COF<o:p></o:p></p>
+<p class=MsoNormal>- 10 x EMB-PZ2<o:p></o:p></p>
+<p class=MsoNormal>Garage Fontaine<o:p></o:p></p>
+<div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'>
+<p class=MsoNormal><b>De&nbsp;:</b> ADV Fixations Rh&ocirc;ne-Alpes &lt;adv@fixations-rhone-alpes.fr&gt;<br><b>Envoy&eacute;&nbsp;:</b> vendredi 20 novembre 2026 16:05<br><b>&Agrave;&nbsp;:</b> garage.fontaine35@orange.fr<br><b>Objet&nbsp;:</b> Confirmation de commande GF-2026-118<o:p></o:p></p></div>
+<p class=MsoNormal>- 2 x MAR-500<o:p></o:p></p>
+<p class=MsoNormal>Fixations Rh&ocirc;ne-Alpes SAS - TVA FR47512345678 - T&eacute;l. 04 72 10 20 30<o:p></o:p></p>
+</div></body></html>`;
+    const r = await extractRaw(
+      `From: Garage Fontaine <garage.fontaine35@orange.fr>\nTo: adv@fixations-rhone-alpes.fr\nSubject: RE: Confirmation de commande GF-2026-118\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${Buffer.from(html).toString('base64')}\n`,
+    );
+    expect(r.orders).toHaveLength(1);
+    const o = r.orders[0]!;
+    expect(o.lines.map((l) => [l.sku, l.quantity])).toEqual([
+      ['FOR-COF', 4],
+      ['EMB-PZ2', 10],
+    ]);
+    expect(o.poNumber).toBe('GF-2026-118');
+    expect(o.customer).toMatchObject({ id: 'C023', matchedBy: 'name' });
+    expect(o.provenance.signals).toContain('confirmation of an order');
+  });
+});

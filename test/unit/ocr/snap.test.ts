@@ -90,6 +90,24 @@ describe('checkLine', () => {
     expect(c.unitPrice.doubt).toBe('unit price 72 is far from the list price 7,2');
     expect(c.unitPrice.confidence).toBeLessThan(REVIEW_THRESHOLD);
   });
+  it('restores a decimal comma the fax lost, from amount / quantity', () => {
+    const c = checkLine({ ...base, listPrice: 8.7, quantity: 24, unitPrice: 870, amount: 208.8, priceText: '870' });
+    expect(c.unitPrice).toEqual({ value: 8.7, confidence: 0.8, doubt: 'unit price read as "870", amount / quantity gives 8,7: corrected (the list price)' });
+    expect(c.quantity.value).toBe(24);
+    expect(c.amountAgrees).toBe(true);
+  });
+  it('does not correct a price to amount / quantity without a second witness', () => {
+    const c = checkLine({ ...base, listPrice: 30, quantity: 12, unitPrice: 18.56, amount: 226.8, priceText: '18,56' });
+    expect(c.unitPrice.value).toBe(18.56);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+  it('takes an unreadable quantity from amount / unit price, sure only when its digits were seen', () => {
+    const seen = checkLine({ ...base, quantity: null, unitPrice: 4.9, amount: 122.5, quantityText: '5! 25' });
+    expect(seen.quantity).toEqual({ value: 25, confidence: 0.8, doubt: 'quantity unreadable ("5! 25"), taken as amount / unit price = 25' });
+    const unseen = checkLine({ ...base, quantity: null, unitPrice: 24.5, amount: 220.5, quantityText: 'Le)' });
+    expect(unseen.quantity.value).toBe(9);
+    expect(unseen.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
   it('flags a faint quantity that nothing can confirm', () => {
     const c = checkLine({ ...base, quantity: 5, unitPrice: null, amount: null });
     expect(c.quantity.confidence).toBe(0.6);

@@ -180,3 +180,28 @@ describe('splitItem', () => {
     expect(prop.map((w) => w.text)).toEqual(['Vis inox A2', '(boîte de 200)']);
   });
 });
+
+describe('scanned PDF (image-only pages)', () => {
+  it('sends the page image to OCR and flags every line it is not sure of', { timeout: 120_000 }, async () => {
+    const { renderPages } = await import('../../../fixtures/docgen/raster');
+    const { scannedPdf } = await import('../../../fixtures/docgen/scan');
+    const { closeSharedOcrPool } = await import('../../../parsers/ocr/index');
+    const g = await generateOrder(md, 'classic', 21, 5);
+    const scan = await scannedPdf(await renderPages(g.pdf, 200));
+    const pages = await readPdfPages(scan);
+    expect(pages.map((p) => [p.imageOnly, p.textItems])).toEqual([[true, 0]]);
+    try {
+      const r = await extract(scan, 'scan.pdf');
+      const o = r.orders[0]!;
+      expect(o.provenance.parser).toBe('pdf-ocr');
+      expect(o.poNumber).toBe(g.truth.poNumber);
+      const want = new Set(g.truth.lines.map((l) => `${l.sku}×${l.quantity}`));
+      const right = o.lines.filter((l) => want.has(`${l.sku}×${l.quantity}`));
+      expect(right.length).toBeGreaterThanOrEqual(4);
+      // Whatever OCR got wrong must be below the review threshold, never silently certain.
+      for (const l of o.lines.filter((x) => !want.has(`${x.sku}×${x.quantity}`))) expect(l.confidence).toBeLessThan(0.7);
+    } finally {
+      await closeSharedOcrPool();
+    }
+  });
+});

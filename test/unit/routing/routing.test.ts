@@ -144,6 +144,21 @@ describe('rule validation', () => {
     ]);
   });
 
+  it('reports bad shapes everywhere in a file: types, dates, unknown keys, empty conditions', () => {
+    const v = validateRules(join(FIX, 'invalid-shapes'));
+    const lines = v.ok ? [] : v.errors.map((e) => formatRuleError({ ...e, file: 'r.yaml' }));
+    expect(lines).toEqual([
+      'r.yaml:5:40: teams[0].agents[0].capacity: expected a number of open orders',
+      'r.yaml:6:48: teams[0].agents[1].absences[0].from: expected a date as YYYY-MM-DD',
+      'r.yaml:6:64: teams[0].agents[1].absences[0].to: not a calendar date',
+      'r.yaml:7:1: unknown key "rule"; expected one of: teams, rules, fallback',
+      'r.yaml:11:11: rules[0].when: expected a condition: a map with one of all, any, not, country, region, departement, postal_code, product_line, market, customer, channel, amount',
+      'r.yaml:14:66: rules[1].when.amount: unknown key "above"; expected one of: at_least, below',
+      'r.yaml:17:11: rules[2].when: empty condition; expected one of: all, any, not, country, region, departement, postal_code, product_line, market, customer, channel, amount',
+      'r.yaml:19:22: fallback: unknown key "agent"; expected one of: team, skill',
+    ]);
+  });
+
   it('reports YAML syntax errors at their position', () => {
     const v = validateRules(join(FIX, 'broken-yaml'));
     expect(v.ok ? [] : v.errors.map((e) => [e.line, e.column])).toContainEqual([7, 30]);

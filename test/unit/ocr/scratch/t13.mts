@@ -11,9 +11,9 @@ const pool = new OcrPool({ size: 2 });
 const which = process.argv.slice(2).map(Number);
 await Promise.all(which.map(async (i) => {
   const spec = specs[i % 4]!;
-  const seed = 1000 + i * 7 + 500;
+  const seed = 1000 + i * 7 + 500 + Number(process.env.SEED ?? 0);
   const skew = (0.3 + ((seed * 37) % 170) / 100) * (i % 2 ? -1 : 1);
-  const { tiff } = await makeFax(spec, { resolution: 'normal', skewDeg: Math.round(skew * 10) / 10, speckle: 150 + ((seed * 13) % 250), dropouts: 2 + (seed % 4), streaks: i % 2, seed, coverPage: i % 3 === 2, header: { date: '23/11/2026', time: '09:10', from: spec.customer.fax, name: spec.customer.name } });
+  const { tiff } = await makeFax(spec, { resolution: (process.env.RES ?? 'normal') as 'normal', skewDeg: Math.round(skew * 10) / 10, speckle: (150 + ((seed * 13) % 250)) * Number(process.env.NOISE ?? 1), dropouts: (2 + (seed % 4)) * Number(process.env.NOISE ?? 1), streaks: i % 2, seed, coverPage: i % 3 === 2, header: { date: '23/11/2026', time: '09:10', from: spec.customer.fax, name: spec.customer.name } });
   const infos = await describePages(tiff);
   const pages = [];
   for (const info of infos) { const p = await preparePage(tiff, info); const r = await pool.recognize(p.image, { dpi: p.dpi }); pages.push({ page: p.page, words: r.words, meanConfidence: r.meanConfidence }); }
