@@ -132,6 +132,14 @@ export function createActivities(deps: ActivityDeps) {
       const out: { orderWorkflowId: string; poNumber: string | null; customerId: string | null }[] = [];
       for (let i = from; i < to && i < extracted.length; i++) {
         const { order, problems: readProblems } = extracted[i]!;
+        if (order.provenance.signals.includes('test')) {
+          // A partner's test interchange is read and acknowledged like any other, but never becomes work.
+          const sandboxId = `sandbox-${orderWorkflowIdFor(order, sha256, i).replace(/^order-/, '')}`;
+          deps.readModel.recordSandbox({ id: sandboxId, sha256, fileName: meta.fileName, receivedAt: meta.receivedAt, order, problems: readProblems });
+          log.info({ sha256, sandboxId, poNumber: order.poNumber }, 'test order kept in the sandbox');
+          out.push({ orderWorkflowId: sandboxId, poNumber: order.poNumber, customerId: order.customer.id });
+          continue;
+        }
         const target = findTarget(order, meta, sha256, i);
         const problems = anomaliesOf(order, readProblems, target.decision);
         const workflowId = target.workflowId;

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OrderState } from '../workflows/definitions';
 import type { QuarantineRecord } from './store';
+import type { Order, Problem } from '../domain/order';
 
 export interface OrderFilter {
   status?: string;
@@ -36,6 +37,8 @@ export class ReadModel {
       CREATE INDEX IF NOT EXISTS orders_team ON orders(team, status);
       CREATE TABLE IF NOT EXISTS order_documents (
         sha256 TEXT NOT NULL, order_id TEXT NOT NULL, file_name TEXT, channel TEXT, role TEXT, PRIMARY KEY (sha256, order_id));
+      CREATE TABLE IF NOT EXISTS sandbox (
+        id TEXT PRIMARY KEY, sha256 TEXT, file_name TEXT, received_at TEXT, order_json TEXT, problems_json TEXT);
       CREATE TABLE IF NOT EXISTS quarantine (
         sha256 TEXT PRIMARY KEY, file_name TEXT, channel TEXT, received_at TEXT, quarantined_at TEXT, problems_json TEXT);
     `);
@@ -145,6 +148,18 @@ export class ReadModel {
 
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n;
+  }
+
+  /** Partners' test orders (ISA15=T, UNB test indicator): kept and visible, never production work. */
+  recordSandbox(r: { id: string; sha256: string; fileName: string; receivedAt: string; order: Order; problems: Problem[] }): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO sandbox (id, sha256, file_name, received_at, order_json, problems_json) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(r.id, r.sha256, r.fileName, r.receivedAt, JSON.stringify(r.order), JSON.stringify(r.problems));
+  }
+
+  sandbox(): { id: string; sha256: string; fileName: string; receivedAt: string; order: Order; problems: Problem[] }[] {
+    const rows = this.db.prepare('SELECT * FROM sandbox ORDER BY received_at DESC').all() as Record<string, string>[];
+    return rows.map((r) => ({ id: r.id!, sha256: r.sha256!, fileName: r.file_name!, receivedAt: r.received_at!, order: JSON.parse(r.order_json!), problems: JSON.parse(r.problems_json!) }));
   }
 
   recordQuarantine(q: QuarantineRecord): void {

@@ -109,6 +109,7 @@ export function buildHttpServer(deps: HttpDeps) {
   });
 
   app.get('/api/quarantine', async () => readModel.quarantined());
+  app.get('/api/sandbox', async () => readModel.sandbox());
 
   registerWorkspace(app, deps);
   return app;

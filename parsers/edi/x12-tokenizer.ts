@@ -30,6 +30,7 @@ export interface TokenProblem {
 }
 
 const ISA = Buffer.from('ISA');
+const HIGH_BYTES = /[\u0080-\u00ff]/;
 const LF = Buffer.from('\n');
 /** Enough bytes to see an ISA (106), its wrapping, and the following GS line. */
 const ISA_LOOKAHEAD = 1024;
@@ -139,6 +140,7 @@ export class X12Tokenizer {
   private line = 1;
   private started = false;
   private junkReported = false;
+  private termStr = '';
 
   *push(chunk: Buffer): Generator<X12Segment> {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
@@ -162,11 +164,20 @@ export class X12Tokenizer {
       pos = skipBom(b, 0);
       this.started = true;
     }
-    for (;;) {
-      while (pos < b.length && isWs(b[pos]!)) {
-        if (b[pos] === 0x0a) this.line++;
-        pos++;
+    // One latin1 string per chunk (one char per byte, so offsets match the buffer): slicing it is
+    // far cheaper than decoding every segment from the buffer on its own.
+    const str = b.toString('latin1');
+    const high = HIGH_BYTES.test(str);
+    let nextLf = str.indexOf('\n', pos);
+    const linesTo = (to: number): void => {
+      while (nextLf >= 0 && nextLf < to) {
+        this.line++;
+        nextLf = str.indexOf('\n', nextLf + 1);
       }
+    };
+    for (;;) {
+      while (pos < b.length && isWs(b[pos]!)) pos++;
+      linesTo(pos);
       if (pos >= b.length) break;
       const atIsa = b[pos] === 0x49 && b[pos + 1] === 0x53 && b[pos + 2] === 0x41 && (b[pos + 3] === undefined || !/[A-Za-z0-9\s]/.test(String.fromCharCode(b[pos + 3]!)));
       if (!atIsa && pos + 4 > b.length && !final) break;
@@ -181,11 +192,11 @@ export class X12Tokenizer {
           continue;
         }
         this.det = d;
+        this.termStr = d.term.toString('latin1');
         this.junkReported = false;
         for (const w of d.warnings) this.problem('EDI_SYNTAX', w, 'warning');
         this.index++;
         const seg: X12Segment = { tag: 'ISA', elements: d.text.split(d.delimiters.element), index: this.index, line: this.line, delimiters: d.delimiters };
-        this.line += countLf(b, pos, d.next);
         pos = d.next;
         yield seg;
         continue;
@@ -200,11 +211,11 @@ export class X12Tokenizer {
         continue;
       }
       const { term, delimiters } = this.det;
-      let end = b.indexOf(term, pos);
+      let end = str.indexOf(this.termStr, pos);
       if (end < 0) {
         if (!final) break;
         end = b.length;
-        const rest = b.toString('latin1', pos, end).trim();
+        const rest = str.slice(pos, end).trim();
         if (rest.length === 0) {
           pos = end;
           break;
@@ -212,12 +223,13 @@ export class X12Tokenizer {
         this.problem('EDI_SYNTAX', `the last segment (${rest.slice(0, 12)}…) has no terminator "${delimiters.segment}"`, 'warning');
       }
       const startLine = this.line;
-      const lf = countLf(b, pos, end + term.length);
-      let text = decodeGuess(b, pos, end);
-      if (delimiters.segment === '\n') text = text.replace(/\r/g, '');
-      else if (lf > 0 || text.includes('\r')) text = stripLineBreaks(text);
-      this.line += lf;
+      const wrapped = nextLf >= 0 && nextLf < end;
+      let text = high && HIGH_BYTES.test(str.slice(pos, end)) ? decodeGuess(b, pos, end) : str.slice(pos, end);
+      if (delimiters.segment === '\n') {
+        if (text.charCodeAt(text.length - 1) === 0x0d) text = text.replace(/\r+$/, '');
+      } else if (wrapped || text.indexOf('\r') >= 0) text = stripLineBreaks(text);
       pos = Math.min(b.length, end + term.length);
+      linesTo(pos);
       text = trimStart(text);
       if (text.length === 0) continue;
       const elements = text.split(delimiters.element);
@@ -236,11 +248,8 @@ export class X12Tokenizer {
     let i = b.indexOf(ISA, from);
     while (i >= 0 && b[i + 3] !== undefined && /[A-Za-z0-9\s]/.test(String.fromCharCode(b[i + 3]!))) i = b.indexOf(ISA, i + 1);
     if (i < 0) {
-      const keep = final ? b.length : Math.max(from, b.length - 3);
-      this.line += countLf(b, from, keep);
-      return { at: keep, found: false };
+      return { at: final ? b.length : Math.max(from, b.length - 3), found: false };
     }
-    this.line += countLf(b, from, i);
     return { at: i, found: true };
   }
 }

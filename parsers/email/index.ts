@@ -7,7 +7,7 @@ import { foldName, type MasterData } from '../../domain/masterdata';
 import { problem, type DocumentResult, type OrderLine, type Problem } from '../../domain/order';
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
-import { findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText } from '../text/index';
+import { findCopySignals, findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
 import { htmlToText } from './html';
@@ -15,6 +15,7 @@ import { cutAttachedMessages } from './mime';
 import { splitSegments, type Segment } from './segments';
 
 const FREEMAIL = /^(?:gmail\.com|googlemail\.com|hotmail\.[a-z.]+|outlook\.[a-z.]+|live\.[a-z.]+|yahoo\.[a-z.]+|orange\.fr|wanadoo\.fr|free\.fr|sfr\.fr|neuf\.fr|laposte\.net|bbox\.fr|icloud\.com|gmx\.[a-z.]+|aol\.com)$/i;
+const REPLY_SUBJECT = /^\s*(?:re|r[ée]f|aw|sv|antw)\s*:/i;
 const FORWARD_SUBJECT = /^\s*(?:tr|fwd?|wg|transf|fw)\s*:/i;
 const NESTED_KINDS = new Set(['pdf', 'tiff', 'png', 'jpeg', 'x12', 'edifact', 'api-json', 'email']);
 const EXTENSIONS: Record<string, string> = { pdf: 'pdf', tiff: 'tif', png: 'png', jpeg: 'jpg', x12: 'x12', edifact: 'edi', 'api-json': 'json', email: 'eml', text: 'txt' };
@@ -215,7 +216,7 @@ function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: bool
 function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
   const seg = u.orderSegment;
   if (seg) {
-    return readOrderText(seg.text, md, {
+    const draft = readOrderText(seg.text, md, {
       parser: 'email-body',
       location: seg.kind === 'top' ? 'body' : `body, ${seg.kind === 'forward' ? 'forwarded' : 'quoted'} message${seg.author ? ` from ${seg.author}` : ''}`,
       ref: u.ref,
@@ -225,6 +226,12 @@ function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
       ourDomains: u.domains,
       ourPhones: u.ourPhones,
     }).draft;
+    // "RE: Confirmation de commande" names the message answered, not this one.
+    if (REPLY_SUBJECT.test(u.subject)) {
+      const stale = findCopySignals(u.subject).filter((c) => !findCopySignals(seg.text).includes(c));
+      draft.provenance.signals = (draft.provenance.signals ?? []).filter((x) => !stale.includes(x));
+    }
+    return draft;
   }
   const po = findPoNumber(u.subject) ?? findPoNumber(u.customerText);
   if (po && findPurpose(`${u.subject}\n${u.customerText}`) === 'cancel') {

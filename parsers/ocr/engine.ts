@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { existsSync, mkdirSync, symlinkSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import Tesseract from 'tesseract.js';
 import type { PositionedWord } from '../layout/types';
 
@@ -60,6 +60,8 @@ export function tessdataDir(): string {
     const src = join(dirname(require.resolve(`@tesseract.js-data/${code}/package.json`)), '4.0.0_best_int', `${code}.traineddata.gz`);
     const dst = join(dir, `${code}.traineddata.gz`);
     if (existsSync(dst)) continue;
+    // A dangling link (node_modules moved) is replaced.
+    rmSync(dst, { force: true });
     try {
       symlinkSync(src, dst);
     } catch {

@@ -50,7 +50,9 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
   for (const w of words) {
     const text = w.text.replace(/^[|[\]{}]+|[|[\]{}]+$/g, '').replace(/[“”„]/g, '"');
-    if (!/[\p{L}\p{N}€%°]/u.test(text)) continue;
+    if (text === '') continue;
+    // Lone dashes, colons and slashes are text ("Martin - Agence Beaune", "N° : 12"); the rest is noise.
+    if (!/[\p{L}\p{N}€%°&+:/-]/u.test(text)) continue;
     const glued = GLUED.exec(text);
     if (glued) {
       const cut = w.x0 + ((w.x1 - w.x0) * glued[1]!.length) / text.length;

@@ -30,8 +30,8 @@ export interface ListenerStats {
 }
 
 export type Outcome =
-  | { kind: 'submitted'; uid: number; sha256: string }
-  | { kind: 'duplicate'; uid: number; sha256: string }
+  | { kind: 'submitted'; uid: number; sha256: string; messageId: string | null }
+  | { kind: 'duplicate'; uid: number; sha256: string; messageId: string | null }
   | { kind: 'quarantine'; uid: number; reason: QuarantineReason; detail: string }
   | { kind: 'retry'; uid: number; error: string };
 
@@ -224,7 +224,7 @@ export class MailboxListener {
         return s.sha256;
       });
       this.log.info({ uid, messageId: id.messageId, sha256: r.sha256, workflowId: `doc-${r.sha256}`, duplicate: r.duplicate }, r.duplicate ? 'message already submitted (another delivery of it)' : 'message submitted');
-      return this.outcome({ kind: r.duplicate ? 'duplicate' : 'submitted', uid, sha256: r.sha256 });
+      return this.outcome({ kind: r.duplicate ? 'duplicate' : 'submitted', uid, sha256: r.sha256, messageId: id.messageId });
     } catch (e) {
       const err = e as Error;
       // The store refuses what it cannot describe (schema); anything else (Temporal or disk away) passes.

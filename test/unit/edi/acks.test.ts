@@ -85,6 +85,18 @@ describe('997 functional acknowledgment', () => {
     expect(r.problems).toEqual([expect.objectContaining({ code: 'EDI_CONTROL_NUMBER_MISMATCH', severity: 'error', where: 'segment 10 (IEA)' })]);
   });
 
+  it('keeps the complete transactions of a file cut before GE/IEA: TA1 E 023 and AK9 E 3', () => {
+    const raw = readFileSync(join(FIX, 'x12/brico-centre-850-004010.edi'), 'latin1');
+    const r = readInterchange(Buffer.from(raw.slice(0, raw.indexOf('GE*')), 'latin1'), { now: NOW });
+    expect(r.orders).toHaveLength(1);
+    expect(r.problems.map((p) => [p.code, p.severity, p.where])).toEqual([
+      ['EDI_ENVELOPE_MISSING_TRAILER', 'warning', 'segment 2 (GS)'],
+      ['EDI_ENVELOPE_MISSING_TRAILER', 'warning', 'segment 1 (ISA)'],
+    ]);
+    expect(x12Segs(r.acks[0]!.bytes)[1]).toBe('TA1*000004711*261120*0742*E*023');
+    expect(x12Segs(r.acks[1]!.bytes)).toContain('AK9*E*1*1*1*3');
+  });
+
   it('never acknowledges an acknowledgment', () => {
     const r = read('x12/997-from-partner.edi');
     expect(r.acks).toEqual([]);

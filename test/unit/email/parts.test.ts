@@ -228,7 +228,7 @@ describe('Outlook HTML reply', () => {
 <p class=MsoNormal>Fixations Rh&ocirc;ne-Alpes SAS - TVA FR47512345678 - T&eacute;l. 04 72 10 20 30<o:p></o:p></p>
 </div></body></html>`;
     const r = await extractRaw(
-      `From: Garage Fontaine <garage.fontaine35@orange.fr>\nTo: adv@fixations-rhone-alpes.fr\nSubject: RE: Confirmation de commande GF-2026-118\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${Buffer.from(html).toString('base64')}\n`,
+      `From: Garage Fontaine <garage.fontaine35@orange.fr>\nTo: adv@fixations-rhone-alpes.fr\nSubject: RE: Confirmation de commande GF-2026-118\nIn-Reply-To: <conf-gf-2026-118@fixations-rhone-alpes.fr>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${Buffer.from(html).toString('base64')}\n`,
     );
     expect(r.orders).toHaveLength(1);
     const o = r.orders[0]!;
@@ -238,6 +238,7 @@ describe('Outlook HTML reply', () => {
     ]);
     expect(o.poNumber).toBe('GF-2026-118');
     expect(o.customer).toMatchObject({ id: 'C023', matchedBy: 'name' });
-    expect(o.provenance.signals).toContain('confirmation of an order');
+    // The subject names the confirmation this replies to: no "copy of an order" signal for the new text.
+    expect(o.provenance.signals).toEqual(['reply to <conf-gf-2026-118@fixations-rhone-alpes.fr>']);
   });
 });
