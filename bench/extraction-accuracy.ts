@@ -123,6 +123,7 @@ async function runOne(md: MasterData, bytes: Buffer, fileName: string, truth: Or
   const { result } = await extractDocument(bytes, meta, md);
   tally.seconds += (performance.now() - t0) / 1000;
   score(tally, truth, result.orders[0], result.problems, label);
+  process.stderr.write(`  ${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
 async function main(): Promise<void> {
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
   for (const layout of layouts) {
     for (let i = 0; i < Math.max(perLayoutPdf, perLayoutFax); i++) {
       // Every third order is long enough to run over two or three pages.
-      const g = await generateOrder(md, layout, 100 + i, i % 3 === 0 ? 30 + (i % 7) : undefined);
+      const g = await generateOrder(md, layout, 100 + i, i % 3 === 2 ? 30 + (i % 7) : undefined);
       const label = `${g.truth.id} (${g.pages} p.)`;
       if (i < perLayoutPdf) {
         await runOne(md, g.pdf, `${g.truth.id}.pdf`, g.truth, tallyOf(`text PDF / ${layout}`), label);
@@ -151,15 +152,20 @@ async function main(): Promise<void> {
         }
       }
     }
+    // Partial tables as the run goes: fax OCR on a busy machine takes a while.
+    if (perLayoutFax > 0) printTables(kinds, `after ${layout}`, process.stderr);
   }
   await closeSharedOcrPool();
+  printTables(kinds, 'final', process.stdout);
+}
 
-  process.stdout.write(`\nExtraction accuracy — line F1 on (SKU, quantity); header fields exact; "unflagged" = wrong values with confidence ≥ ${REVIEW_THRESHOLD} (target 0)\n\n`);
-  process.stdout.write(`${header()}\n`);
+function printTables(kinds: Map<string, Tally>, when: string, out: NodeJS.WriteStream): void {
+  out.write(`\n[${when}] Extraction accuracy — line F1 on (SKU, quantity); header fields exact; "unflagged" = wrong values with confidence ≥ ${REVIEW_THRESHOLD} (target 0)\n\n`);
+  out.write(`${header()}\n`);
   const order = [...kinds.keys()].sort((a, b) => (a.startsWith('text PDF /') ? 1 : 0) - (b.startsWith('text PDF /') ? 1 : 0) || a.localeCompare(b));
-  for (const k of order) process.stdout.write(`${row(k, kinds.get(k)!)}\n`);
+  for (const k of order) out.write(`${row(k, kinds.get(k)!)}\n`);
   const examples = [...kinds.entries()].filter(([k]) => !k.includes(' / ')).flatMap(([, t]) => t.unflaggedExamples);
-  if (examples.length) process.stdout.write(`\nUnflagged examples:\n${examples.map((e) => `  ${e}`).join('\n')}\n`);
+  if (examples.length) out.write(`\nUnflagged examples:\n${examples.map((e) => `  ${e}`).join('\n')}\n`);
 }
 
 main().catch((e: Error) => {

@@ -18,6 +18,7 @@ import type { Outcome } from '../worker/mail/listener';
 const TARGET = { p95Ms: 1500, perSecond: 200 };
 const N = Number(process.argv[2] ?? 1000);
 const SAMPLES = Number(process.argv[3] ?? 200);
+const CONCURRENCY = Number(process.env.MAIL_CONCURRENCY ?? 32); // submissions in flight (listener option)
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
@@ -43,13 +44,35 @@ try {
   let allDone!: () => void;
   const finished = new Promise<void>((r) => (allDone = r));
   t = performance.now();
-  let channel = startMailChannel({ mailboxes: [mailbox('debit')], ingestor: timed, dataDir, log: quietLog, events: { onOutcome: () => ++done === N && allDone() } });
+  let channel = startMailChannel({ mailboxes: [mailbox('debit')], ingestor: timed, dataDir, log: quietLog, options: { concurrency: CONCURRENCY }, events: { onOutcome: () => ++done === N && allDone() } });
   await finished;
   const submittedS = (performance.now() - t) / 1000;
   const c = await dovecot.client('debit');
   while (((await c.status('INBOX', { messages: true })) || { messages: 1 }).messages! > 0) await new Promise((r) => setTimeout(r, 20));
   const movedS = (performance.now() - t) / 1000;
   await c.logout();
+  await channel.stop();
+
+  // The listener's own ceiling: the same, with the document stored but no workflow started.
+  const storeOnly = new DocumentStore(mkdtempSync(join(tmpdir(), 'aiguillage-bench-imap-store-')));
+  for (let i = 0; i < N; i += 250) await dovecot.deliver('debit', mails.slice(i, i + 250));
+  done = 0;
+  const finished2 = new Promise<void>((r) => (allDone = r));
+  t = performance.now();
+  channel = startMailChannel({
+    mailboxes: [mailbox('debit')],
+    ingestor: {
+      async submit(bytes, s) {
+        const { meta } = await storeOnly.put(bytes, { ...s, mediaType: 'message/rfc822', context: s.context ?? {} });
+        return { status: 'accepted' as const, sha256: meta.sha256, intakeWorkflowId: `doc-${meta.sha256}`, meta };
+      },
+    },
+    dataDir: mkdtempSync(join(tmpdir(), 'aiguillage-bench-imap-idx-')),
+    log: quietLog,
+    events: { onOutcome: () => ++done === N && allDone() },
+  });
+  await finished2;
+  const listenerOnlyS = (performance.now() - t) / 1000;
   await channel.stop();
 
   // Latency.
@@ -76,10 +99,11 @@ try {
   await channel.stop();
 
   const perS = N / submittedS;
-  console.log(`IMAP listener bench — ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}, Temporal dev server + Dovecot on this machine, no worker`);
+  console.log(`IMAP listener bench — concurrency ${CONCURRENCY}, ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}, Temporal dev server + Dovecot on this machine, no worker`);
   console.log(`  LMTP delivery (setup)       ${N} messages in ${lmtpS.toFixed(2)} s (${(N / lmtpS).toFixed(0)}/s)`);
   console.log(`  throughput, submitted       ${N} in ${submittedS.toFixed(2)} s = ${perS.toFixed(0)} msg/s   (target ≥ ${TARGET.perSecond}/s: ${perS >= TARGET.perSecond ? 'met' : 'MISSED'})`);
   console.log(`  throughput, moved           INBOX empty after ${movedS.toFixed(2)} s = ${(N / movedS).toFixed(0)} msg/s`);
+  console.log(`  listener + store, no Temporal ${N} in ${listenerOnlyS.toFixed(2)} s = ${(N / listenerOnlyS).toFixed(0)} msg/s   (the IMAP side's own ceiling)`);
   console.log(`  time inside Ingestor.submit ${(submitMs / N).toFixed(1)} ms per message (sum over concurrent calls)`);
   console.log(`  latency delivery → intake   p50 ${pct(lat, 50).toFixed(0)} ms, p95 ${pct(lat, 95).toFixed(0)} ms, max ${Math.max(...lat).toFixed(0)} ms over ${lat.length}   (target p95 ≤ ${TARGET.p95Ms} ms: ${pct(lat, 95) <= TARGET.p95Ms ? 'met' : 'MISSED'})`);
 } finally {

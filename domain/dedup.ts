@@ -56,8 +56,9 @@ export function normalisePo(po: string | null | undefined): string | null {
   const ascii = /^[\x00-\x7f]*$/.test(po) ? po : po.normalize('NFD').replace(/\p{M}/gu, '');
   const s = ascii
     .toUpperCase()
-    // "N° 0412", "No. 0412", "Réf : 0412" (but not the "NO" of "NORD-0412")
-    .replace(/^\s*(N\s*°|NO[.:]|NO\s+(?=\d)|NUM(?:ERO)?\s*[.:]?|REF\s*[.:])\s*/, '')
+    // Labels only when unmistakable ("N° 0412", "No. 0412", "Réf : 0412"): "NO 2026 1234" and
+    // "NO-2026-1234" must stay the same PO, so a bare NO, REF or NUM is part of the number.
+    .replace(/^\s*(N\s*°|NO\s*:|NO\.\s|NUM(?:ERO)?\s*:|REF\s*:)\s*/, '')
     .replace(/[^A-Z0-9]/g, '');
   return s || null;
 }
@@ -79,7 +80,7 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-type PoRelation = 'same' | 'ocr' | 'near' | 'missing' | 'different';
+type PoRelation = 'same' | 'ocr' | 'near' | 'affix' | 'missing' | 'different';
 
 /** Per-order values computed once per deduplicate() call, not once per pair. */
 interface Prepared {
@@ -113,6 +114,12 @@ function comparePo(a: Prepared, b: Prepared, config: DedupConfig): { rel: PoRela
   const shown = `« ${a.d.order.poNumber} » / « ${b.d.order.poNumber} »`;
   if (!pa || !pb) return { rel: 'missing', ev: { field: 'poNumber', how: `n° de commande absent ${!pa && !pb ? 'des deux côtés' : `d’un côté (${a.d.order.poNumber ?? b.d.order.poNumber})`}`, weight: 0 } };
   if (pa === pb) return { rel: 'same', ev: { field: 'poNumber', how: a.d.order.poNumber === b.d.order.poNumber ? `identique (${a.d.order.poNumber})` : `identique après normalisation (${shown})`, weight: 0.5 } };
+  // "CDE-2026-0412" on the PDF, "2026-0412" on the fax: one number written with and without its prefix.
+  const [short, long] = pa.length <= pb.length ? [pa, pb] : [pb, pa];
+  // Only a letters-only label may be missing: "CDE-99" and "CDE-991" are two numbers, not one.
+  if (short.length >= config.poMinLength && /\d/.test(short) && long.endsWith(short) && /^[A-Z]+$/.test(long.slice(0, long.length - short.length))) {
+    return { rel: 'affix', ev: { field: 'poNumber', how: `l’un contient l’autre (${shown})`, weight: 0.3 } };
+  }
   // Character confusions and small edits are only believable when one side was read by OCR.
   const ocr = a.ocr || b.ocr;
   if (!ocr) return { rel: 'different', ev: { field: 'poNumber', how: `différent (${shown})`, weight: -1 } };
@@ -232,6 +239,7 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
       break;
     case 'ocr':
     case 'near':
+    case 'affix':
       if (gapDays <= config.windowDays && od !== false && ship.rel !== 'different' && (lines.overlap >= (po.rel === 'ocr' ? 0.8 : 0.9) || ocrNoise)) verdict = 'duplicate';
       break;
     case 'missing':
@@ -261,7 +269,7 @@ export function deduplicate(incoming: DedupOrder, candidates: readonly DedupOrde
 
   if (incoming.order.purpose === 'replace' || incoming.order.purpose === 'cancel') {
     const cancel = incoming.order.purpose === 'cancel';
-    const target = best(assessed.filter((a) => a.po === 'same')) ?? best(assessed.filter((a) => (a.po === 'ocr' || a.po === 'near') && days(inc, a.candidate) <= 60));
+    const target = best(assessed.filter((a) => a.po === 'same')) ?? best(assessed.filter((a) => (a.po === 'ocr' || a.po === 'near' || a.po === 'affix') && days(inc, a.candidate) <= 60));
     const purposeEv: Evidence = { field: 'purpose', how: cancel ? 'annulation de commande' : 'commande modifiée (annule et remplace)', weight: 0 };
     if (!target) return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: null, score: 0, evidence: [purposeEv, { field: 'poNumber', how: `aucune commande d’origine trouvée pour le n° ${incoming.order.poNumber ?? '(absent)'}`, weight: 0 }] };
     const evidence = [purposeEv, ...target.evidence.filter((e) => e.field !== 'lines' || !cancel)];

@@ -18,6 +18,7 @@ const PARSERS: Partial<Record<DocumentKind, () => Promise<Parser>>> = {
   tiff: async () => (await import('./ocr/index')).parseImage,
   png: async () => (await import('./ocr/index')).parseImage,
   jpeg: async () => (await import('./ocr/index')).parseImage,
+  text: async () => (await import('./text/document')).parseTextDocument,
 };
 
 export const MEDIA_TYPES: Record<DocumentKind, string> = {

@@ -1,7 +1,8 @@
 // `aiguillage rules …`: validate, explain, test and replay a rule set (for IT).
 // Exit codes (DESIGN.md): 0 done; 1 read but holds problems; 2 usage or unreadable input.
-import { existsSync, readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { CsvError } from '../domain/csv';
@@ -98,7 +99,7 @@ export function registerRulesCommands(program: Command): void {
   rules
     .command('replay')
     .argument('<dir>', 'candidate rule directory')
-    .requiredOption('--orders <file>', 'orders to re-route: output of `orders --json` (JSON array or JSON Lines)')
+    .option('--orders <file>', 'orders to re-route: output of `orders --json` (JSON array or JSON Lines); default: the running stack\'s orders (AIGUILLAGE_URL)')
     .option('--since <duration>', 'only orders received within this duration before --now (7d, 48h, 90m)', '7d')
     .option('--baseline <dir>', 'compare with this rule set instead of the routes recorded in the orders')
     .option('--masterdata <dir>', 'master data (customer markets, product lines)', process.env.AIGUILLAGE_MASTERDATA)
@@ -106,7 +107,9 @@ export function registerRulesCommands(program: Command): void {
     .option('--agents', 'also report agent changes (they depend on loads, which replay sets to zero)')
     .option('--json', 'print the report as JSON')
     .description('re-route recent orders with a candidate rule set and print what would change')
-    .action((dir: string, opts: { orders: string; since: string; baseline?: string; masterdata?: string; now: string; agents?: boolean; json?: boolean }) =>
+    .action(async (dir: string, opts: { orders?: string; since: string; baseline?: string; masterdata?: string; now: string; agents?: boolean; json?: boolean }) => {
+      if (!opts.orders) opts.orders = await fetchLiveOrders();
+      const ordersFile = opts.orders;
       guard(() => {
         const candidate = loadRuleSet(dir);
         const baseline: RuleSet | null = opts.baseline ? loadRuleSet(opts.baseline) : null;
@@ -115,7 +118,7 @@ export function registerRulesCommands(program: Command): void {
         const from = until - parseDuration(opts.since);
         const orders: ReplayOrder[] = [];
         let outside = 0;
-        for (const entry of readOrderList(opts.orders)) {
+        for (const entry of readOrderList(ordersFile)) {
           const receivedAt = entry.receivedAt === null ? null : checkTime(entry.receivedAt, `order ${entry.orderId} receivedAt`);
           if (receivedAt !== null && (receivedAt < from || receivedAt > until)) {
             outside++;
@@ -134,8 +137,25 @@ export function registerRulesCommands(program: Command): void {
           console.log(`${report.changes.length} changement(s), ${report.unchanged} inchangée(s)`);
         }
         return 0;
-      }),
-    );
+      });
+    });
+}
+
+/** The running stack's orders (`orders --json`), saved to a temporary file for replay. */
+async function fetchLiveOrders(): Promise<string> {
+  const base = (process.env.AIGUILLAGE_URL ?? `http://127.0.0.1:${process.env.AIGUILLAGE_HTTP_PORT ?? 3700}`).replace(/\/$/, '');
+  let body: string;
+  try {
+    const res = await fetch(`${base}/api/orders?limit=100000`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    body = await res.text();
+  } catch (e) {
+    console.error(`rules replay: cannot read the running stack's orders at ${base} (${(e as Error).message}); start it (npm start) or pass --orders FILE`);
+    process.exit(2);
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'orders.json');
+  writeFileSync(file, body);
+  return file;
 }
 
 // ------------------------------------------------------------------ inputs

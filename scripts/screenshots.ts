@@ -16,7 +16,6 @@ import { orderIdFromWorkflowId } from '../workflows/definitions';
 import { applyEntered, applyRoute, newOrderState, setStatus } from '../domain/order-state';
 import { computeDue } from '../domain/sla';
 import { addDays } from '../domain/holidays';
-import { sampleRouter } from '../web/sample-route';
 import { SAMPLE_USERS } from '../web/sample-users';
 import { parisDay } from '../web/model';
 import type { Channel } from '../domain/order';
@@ -42,13 +41,8 @@ const DOCS = [
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const env = await startTemporal();
-  let loads: () => Record<string, { open: number }> = () => ({});
-  const stack = await startStack(env, 'screenshots', { route: sampleRouter(join(ROOT, 'routing-rules/examples'), join(ROOT, 'fixtures/masterdata'), () => loads()) });
-  loads = () => {
-    const out: Record<string, { open: number }> = {};
-    for (const s of stack.readModel.list({ limit: 5000 })) if (s.route?.agent) out[s.route.agent] = { open: (out[s.route.agent]?.open ?? 0) + 1 };
-    return out;
-  };
+  // Routed by the worker's production router with routing-rules/examples.
+  const stack = await startStack(env, 'screenshots');
   const app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
@@ -94,6 +88,10 @@ async function main(): Promise<void> {
     const page = ours.find((s) => s.documents.some((d) => d.channel === 'fax')) ?? ours[0]!;
     await shoot(page.route?.agent === 'lea' ? 'lea' : 'claire', `/orders/${encodeURIComponent(page.orderId)}`, 'order.png', 1000);
     await shoot('claire', '/dashboard', 'dashboard.png', 900, true);
+    const email = ours.find((s) => s.documents[0]?.channel === 'email' && s.route?.team === 'nord-est');
+    if (email) await shoot('julien', `/orders/${encodeURIComponent(email.orderId)}`, 'order-email.png', 900);
+    const edi = ours.find((s) => s.documents[0]?.channel === 'edi');
+    if (edi) await shoot('claire', `/rules?order=${encodeURIComponent(edi.orderId)}`, 'rules.png', 900);
     await browser.close();
   } finally {
     await app.close();
@@ -131,7 +129,11 @@ function seedHistory(readModel: { upsert(s: OrderState): boolean }, now: number)
   }
 }
 
-main().catch((e) => {
-  console.error(`screenshots: ${(e as Error).message}`);
-  process.exit(1);
-});
+main().then(
+  // The rule directory watcher of the worker's router would keep the process alive.
+  () => process.exit(0),
+  (e) => {
+    console.error(`screenshots: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

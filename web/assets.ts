@@ -27,7 +27,7 @@ a{color:var(--accent)}
 .card.big{border-color:var(--accent);box-shadow:0 0 0 1px var(--accent) inset}.card.bad .v{color:var(--bad)}.card.warn .v{color:var(--warn)}
 .split{display:grid;grid-template-columns:minmax(560px,1.15fr) minmax(420px,1fr);gap:18px;align-items:start}
 .panel{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px;margin-bottom:14px}
-.doc iframe,.doc img{width:100%;min-height:640px;border:1px solid var(--line);background:#fff}.doc img{min-height:0}
+.doc iframe.mail{min-height:420px}.doc iframe,.doc img{width:100%;min-height:640px;border:1px solid var(--line);background:#fff}.doc img{min-height:0}
 pre{white-space:pre-wrap;word-break:break-word;background:#fbfcfd;border:1px solid var(--line);padding:10px;font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;max-height:720px;overflow:auto}
 .seg{display:block}.seg b{color:#7a2e8e}.seg .ln{color:#98a2b3;display:inline-block;width:3.2em}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0}

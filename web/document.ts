@@ -26,8 +26,13 @@ export function ediSegments(text: string): string[] {
   const t = text.replace(/^\uFEFF/, '');
   let term = "'";
   let release: string | null = '?';
-  if (t.startsWith('ISA') && t.length > 105) ((term = t[105]!), (release = null));
-  else if (t.startsWith('UNA') && t.length >= 9) ((term = t[8]!), (release = t[6] === ' ' ? null : t[6]!));
+  if (t.startsWith('ISA') && t.length > 105) {
+    term = t[105]!;
+    release = null;
+  } else if (t.startsWith('UNA') && t.length >= 9) {
+    term = t[8]!;
+    release = t[6] === ' ' ? null : t[6]!;
+  }
   const out: string[] = [];
   let cur = '';
   // The UNA segment declares the separators, its own terminator and release character included.
@@ -80,6 +85,8 @@ export async function renderDocument(d: DocRef, bytes: Buffer): Promise<Html> {
   }
 }
 
+const MAIL_CSP = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`;
+
 async function renderEmail(d: DocRef, bytes: Buffer): Promise<Html> {
   const m = await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true });
   const from = m.from?.text ?? '';
@@ -88,7 +95,10 @@ async function renderEmail(d: DocRef, bytes: Buffer): Promise<Html> {
   const atts = m.attachments.filter((a) => !a.related);
   return html`<dl class="kv small"><dt>De</dt><dd>${from}</dd><dt>À</dt><dd>${to}</dd><dt>Objet</dt><dd>${m.subject ?? ''}</dd><dt>Date</dt><dd>${m.date?.toISOString() ?? ''}</dd>
     ${atts.length ? html`<dt>Pièces jointes</dt><dd>${atts.map((a, i) => html`<a href="${rawUrl(d, `/attachments/${i}`)}" target="_blank" rel="noopener">${a.filename ?? `pièce ${i + 1}`}</a> <span class="muted">(${a.contentType}, ${a.size.toLocaleString('fr-FR')} o)</span><br>`)}</dd>` : ''}</dl>
-    <pre>${body.trim() || '(corps vide)'}</pre>
+    ${m.html
+      ? // The customer's own layout (tables!), in a sandbox: no script, no remote content, no form.
+        html`<iframe class="mail" sandbox title="message" srcdoc="${MAIL_CSP + String(m.html)}"></iframe><details><summary class="small">Texte brut</summary><pre>${body.trim()}</pre></details>`
+      : html`<pre>${body.trim() || '(corps vide)'}</pre>`}
     ${atts.some((a) => a.contentType === 'application/pdf') ? raw(`<iframe title="pièce jointe" src="${rawUrl(d, `/attachments/${atts.findIndex((a) => a.contentType === 'application/pdf')}`)}"></iframe>`) : ''}`;
 }
 

@@ -1,6 +1,6 @@
 // View models of the workspace: what the inbox, the dashboard and the order page show, computed from
 // order states as plain data. Pure (the clock is a parameter), so every count is tested without a server.
-import { computeDue, DEFAULT_SLA_CONFIG, instantOf, slaState, wallTime, type SlaConfig } from '../domain/sla';
+import { computeDue, DEFAULT_SLA_CONFIG, instantOf, wallTime, type SlaConfig } from '../domain/sla';
 import { addDays } from '../domain/holidays';
 import type { OrderState, SlaState } from '../workflows/definitions';
 import type { Channel } from '../domain/order';
@@ -8,7 +8,26 @@ import { isOpen } from '../domain/order-state';
 import { canSee, type User } from './auth';
 import type { QuarantineRecord } from '../activities/store';
 
-export const parisDay = (t: string | number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): string => wallTime(typeof t === 'number' ? t : Date.parse(t), cfg.timeZone).date;
+// Time-zone arithmetic goes through Intl and is the costly part of a dashboard over thousands of
+// orders; the same instants recur (receipts, due times), so results are memoised, within bounds.
+function memo<K, V>(f: (k: K) => V, max = 50_000): (k: K) => V {
+  const m = new Map<K, V>();
+  return (k) => {
+    let v = m.get(k);
+    if (v === undefined) {
+      if (m.size >= max) m.clear();
+      m.set(k, (v = f(k)));
+    }
+    return v;
+  };
+}
+const dayIn = new Map<string, (ms: number) => string>();
+export const parisDay = (t: string | number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): string => {
+  let f = dayIn.get(cfg.timeZone);
+  if (!f) dayIn.set(cfg.timeZone, (f = memo((ms: number) => wallTime(ms, cfg.timeZone).date)));
+  return f(typeof t === 'number' ? t : Date.parse(t));
+};
+const defaultDue = memo((receivedAt: string) => computeDue(receivedAt, DEFAULT_SLA_CONFIG).dueAt);
 
 /**
  * The due time: the workflow's when it has one; until then the SLA rule applied to the first receipt,
@@ -16,14 +35,18 @@ export const parisDay = (t: string | number, cfg: SlaConfig = DEFAULT_SLA_CONFIG
  */
 export function dueOf(s: OrderState, cfg: SlaConfig = DEFAULT_SLA_CONFIG): { dueAt: string; computed: boolean } {
   if (s.sla.dueAt) return { dueAt: s.sla.dueAt, computed: false };
-  return { dueAt: computeDue(s.sla.receivedAt, cfg).dueAt, computed: true };
+  return { dueAt: cfg === DEFAULT_SLA_CONFIG ? defaultDue(s.sla.receivedAt) : computeDue(s.sla.receivedAt, cfg).dueAt, computed: true };
 }
 
-/** null for orders the SLA no longer concerns (rejected, cancelled). */
+/** null for orders the SLA no longer concerns (rejected, cancelled). Same rule as domain/sla slaState. */
 export function slaOf(s: OrderState, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): SlaState | null {
   if (s.status === 'rejected' || s.status === 'cancelled') return null;
-  const atRisk = s.sla.atRiskAt && s.sla.dueAt ? Math.round((Date.parse(s.sla.dueAt) - Date.parse(s.sla.atRiskAt)) / 60_000) : cfg.atRiskMinutes;
-  return slaState(now, s.sla.receivedAt, dueOf(s, cfg).dueAt, s.sla.enteredAt, { ...cfg, atRiskMinutes: atRisk });
+  const due = Date.parse(dueOf(s, cfg).dueAt);
+  if (s.sla.enteredAt) return Date.parse(s.sla.enteredAt) <= due ? 'met' : 'missed';
+  const atRisk = s.sla.atRiskAt && s.sla.dueAt ? Date.parse(s.sla.atRiskAt) : due - cfg.atRiskMinutes * 60_000;
+  if (now > due) return 'late';
+  if (now >= atRisk) return 'at-risk';
+  return 'on-time';
 }
 
 export const agentOf = (s: OrderState): string | null => s.claimedBy ?? s.route?.agent ?? null;

@@ -31,9 +31,14 @@ export function loginPage(error: string | null, next: string): string {
 
 // ------------------------------------------------------------------ inbox
 
-export function inboxRows(rows: InboxRow[], now: number, empty: string): Html {
-  if (rows.length === 0) return html`<tr><td colspan="9" class="muted">${empty}</td></tr>`;
-  return html`${rows.map(
+/** A page stays light with a long backlog: the most urgent rows, then a count of the others. */
+const MAX_ROWS = 300;
+
+export function inboxRows(all: InboxRow[], now: number, empty: string): Html {
+  if (all.length === 0) return html`<tr><td colspan="9" class="muted">${empty}</td></tr>`;
+  const rows = all.slice(0, MAX_ROWS);
+  const more = all.length - rows.length;
+  return html`${more > 0 ? html`<tr><td colspan="9" class="muted small">Les ${MAX_ROWS} plus urgentes sur ${all.length} ; les autres par la recherche ou /api/workspace/inbox.</td></tr>` : ''}${rows.map(
     (r) => html`<tr data-order="${r.orderId}" class="${r.mine ? 'mine' : ''}">
       <td>${slaBadge(r.sla)}</td>
       <td class="n">${dueLabel(r.dueAt, now)}${r.dueComputed ? html`<span class="muted small" title="échéance calculée par la règle des 17 h">*</span>` : ''}</td>
@@ -118,7 +123,7 @@ export function orderPage(d: OrderPageData): string {
     ${o.lines.map((l) => {
       const low = l.confidence < 0.8 || l.doubts.length > 0;
       return html`<tr data-line="${l.lineNumber}"><td class="n">${l.lineNumber}</td>
-        <td>${input(`line.${l.lineNumber}.sku`, l.sku, low && !l.sku)}</td><td class="small">${l.customerPartNumber ?? ''}${l.ean ? html`<br><span class="muted">EAN ${l.ean}</span>` : ''}</td>
+        <td>${input(`line.${l.lineNumber}.sku`, l.sku, low)}</td><td class="small">${l.customerPartNumber ?? ''}${l.ean ? html`<br><span class="muted">EAN ${l.ean}</span>` : ''}</td>
         <td class="desc">${input(`line.${l.lineNumber}.description`, l.description)}</td>
         <td class="n">${input(`line.${l.lineNumber}.quantity`, l.quantity, low, 6)}</td><td>${input(`line.${l.lineNumber}.unit`, l.unit, false, 4)}</td>
         <td class="n">${input(`line.${l.lineNumber}.unitPrice`, l.unitPrice, false, 7)}</td>
@@ -126,7 +131,7 @@ export function orderPage(d: OrderPageData): string {
         ${l.doubts.length ? html`<tr><td></td><td colspan="7" class="doubt">Doute : ${l.doubts.join(' ; ')}</td></tr>` : ''}`;
     })}
     </tbody></table>
-    <p class="small muted">Montant connu : ${num(total)} ${o.currency ?? ''}</p>
+    <p class="small muted">Montant connu : ${total.toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${o.currency ?? ''}</p>
     ${editable ? html`<p><button type="submit" class="secondary">Enregistrer les corrections</button> <span class="muted small">Seuls les champs modifiés sont envoyés ; chaque correction est tracée.</span></p>` : ''}
   </form></div>`;
 
@@ -210,7 +215,13 @@ export function chartSvg(days: Dashboard['days']): Html {
   const pts = days.map((d, i) => (d.due ? `${(L + i * bw + bw / 2).toFixed(1)},${(T + ih - (d.met / d.due) * ih).toFixed(1)}` : null));
   const segments: string[] = [];
   let cur: string[] = [];
-  for (const p of pts) p ? cur.push(p) : (cur.length && segments.push(cur.join(' ')), (cur = []));
+  for (const p of pts) {
+    if (p) cur.push(p);
+    else {
+      if (cur.length) segments.push(cur.join(' '));
+      cur = [];
+    }
+  }
   if (cur.length) segments.push(cur.join(' '));
   const labels = days.map((d, i) => (i % 5 === 0 || i === days.length - 1 ? html`<text x="${(L + i * bw + bw / 2).toFixed(1)}" y="${H - 10}" text-anchor="middle">${d.day.slice(8)}/${d.day.slice(5, 7)}</text>` : ''));
   return html`<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Volume par canal et SLA tenu, 30 derniers jours">

@@ -96,7 +96,10 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     let at = 0;
     let value: T;
     return () => {
-      if (now() - at > ttlMs) ((value = load()), (at = now()));
+      if (now() - at > ttlMs) {
+        value = load();
+        at = now();
+      }
       return value;
     };
   };

@@ -13,6 +13,8 @@ export interface Config {
   masterDataDir: string;
   rulesDir: string;
   inboxDir: string;
+  /** Mailboxes the email channel listens to (YAML, see config/mailboxes.example.yaml); none when unset. */
+  mailboxesFile: string | null;
   httpHost: string;
   httpPort: number;
   temporalUiPort: number;
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterDataDir: resolve(root, env.AIGUILLAGE_MASTERDATA ?? 'fixtures/masterdata'),
     rulesDir: resolve(root, env.AIGUILLAGE_RULES ?? 'routing-rules/examples'),
     inboxDir: resolve(root, env.AIGUILLAGE_INBOX ?? 'inbox'),
+    mailboxesFile: env.AIGUILLAGE_MAILBOXES ? resolve(env.AIGUILLAGE_MAILBOXES) : null,
     httpHost: env.AIGUILLAGE_HTTP_HOST ?? '127.0.0.1',
     httpPort: Number(env.AIGUILLAGE_HTTP_PORT ?? 3700),
     temporalUiPort: Number(env.TEMPORAL_UI_PORT ?? 8233),

@@ -17,6 +17,7 @@ export function orderJson(state: OrderState, now = new Date()) {
     status: state.status,
     customerId: state.customerId,
     poNumber: state.poNumber,
+    shipTo: state.order.shipTo,
     documents: state.documents.map((d) => ({ sha256: d.sha256, fileName: d.fileName, channel: d.channel, receivedAt: d.receivedAt, role: d.role })),
     route: state.route ? { team: state.route.team, agent: state.claimedBy ?? state.route.agent, ruleId: state.route.ruleId, reason: state.route.reason } : null,
     sla: { receivedAt: state.sla.receivedAt, dueAt: state.sla.dueAt, enteredAt: state.sla.enteredAt, state: state.status === 'rejected' || state.status === 'cancelled' ? null : slaStateAt(state, now) },

@@ -13,6 +13,7 @@ import { DocumentStore } from '../activities/store';
 import { Ingestor, channelForFile } from './ingest';
 import { buildHttpServer } from './http';
 import { watchFolder } from './folder';
+import { startStackMail } from './mail/stack';
 import { orderJson } from './present';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ReadModel } from '../activities/readmodel';
@@ -71,6 +72,8 @@ export async function startStack(opts: StartOptions): Promise<void> {
     stops.push(() => app.close());
     const folder = watchFolder(cfg.inboxDir, ingestor, log);
     stops.push(() => folder.close());
+    const mail = await startStackMail(cfg, ingestor, log, { samples: opts.samples });
+    if (mail) stops.push(() => mail.stop());
 
     if (opts.samples) {
       const dir = join(ROOT, 'fixtures', 'samples');
@@ -99,6 +102,7 @@ Aiguillage is running.
   Temporal Web UI   ${dev ? dev.uiUrl : '(external cluster)'}  — orders: ${temporalUiUrl(cfg)}
   Logs (pino JSON)  ${logFile}
   Watched folder    ${cfg.inboxDir}  (drop PDFs, faxes, EDI, .eml or *.order.json here)
+  Mailboxes         ${mail ? mail.banner : 'none (set AIGUILLAGE_MAILBOXES, see config/mailboxes.example.yaml)'}
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
 Press Ctrl-C to stop everything.`);
     // Demo accounts are printed only while the example users file is the one in use.

@@ -89,9 +89,13 @@ export function ediDate(raw: string | undefined | null): string | null {
   const m = /^(\d{4})(\d{2})(\d{2})/.exec(t);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return null;
   return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
+function daysIn(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 /** Control numbers compare numerically: "000000905" and "905" are the same interchange. */

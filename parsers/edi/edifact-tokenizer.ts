@@ -33,6 +33,7 @@ const CHARSETS: Record<string, string> = {
   UNOW: 'utf-8', UNOY: 'utf-8',
 };
 
+const HIGH_BYTES = /[\u0080-\u00ff]/;
 const decoders = new Map<string, TextDecoder>();
 function decoderFor(label: string): TextDecoder {
   let d = decoders.get(label);
@@ -79,6 +80,10 @@ export class EdifactTokenizer {
       pos = skipBom(b, 0);
       this.started = true;
     }
+    // One latin1 string per chunk (offsets match the buffer): slicing it is far cheaper than
+    // decoding every segment; only chunks with bytes above 0x7F go through the charset decoder.
+    const str = b.toString('latin1');
+    const high = HIGH_BYTES.test(str);
     for (;;) {
       while (pos < b.length && isWs(b[pos]!)) {
         if (b[pos] === 0x0a) this.line++;
@@ -133,7 +138,7 @@ export class EdifactTokenizer {
       }
       const startLine = this.line;
       const lf = countLf(b, pos, stop);
-      let text = this.decode(b, pos, stop, startLine);
+      let text = high ? this.decode(b, pos, stop, startLine) : str.slice(pos, stop);
       if (this.d.segment !== '\n' && this.d.segment !== '\r') text = stripLineBreaks(text);
       this.line += lf + (stop < b.length && b[stop] === 0x0a ? 1 : 0);
       pos = Math.min(b.length, stop + 1);

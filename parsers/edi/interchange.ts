@@ -84,6 +84,7 @@ export interface ReadOptions {
 }
 
 const ACK_TYPES = new Set(['997', '999', 'TA1']);
+const CHUNK = 1 << 20;
 
 function fromToken(t: TokenProblem): Problem {
   return problem(t.code, t.message, t.severity, t.where);
@@ -475,7 +476,8 @@ export function readInterchange(bytes: Buffer, opts: ReadOptions = {}): Intercha
     return resultOf(null, null, [problem('EDI_SYNTAX', 'not an EDI interchange: an X12 file starts with ISA, an EDIFACT file with UNA or UNB', 'error', 'byte 0')]);
   }
   const r = standard === 'x12' ? new X12Reader(opts) : new EdifactReader(opts);
-  r.push(bytes);
+  // Slices of 1 MiB keep the tokenizer's working strings small even for a very large file.
+  for (let i = 0; i < bytes.length; i += CHUNK) r.push(bytes.subarray(i, i + CHUNK));
   r.end();
   return resultOf(standard, r);
 }

@@ -60,19 +60,29 @@ interface Party {
   country: string | null;
 }
 
+interface Found {
+  segErrors: SegmentError[];
+  problems: Problem[];
+  loc: string;
+}
+
+const at = (s: X12Segment): string => `segment ${s.index} (${s.tag})`;
+const glnOf = (p: Party | undefined): string | null => (p && p.idQualifier === 'UL' && p.id && /^\d{13}$/.test(p.id) ? p.id : null);
+
+/** Records an element error for the 997 (AK3/AK4) and as a problem that says where. */
+function elementError(out: Found, s: X12Segment, pos: number, e: ElementError, message: string, severity: Problem['severity'] = 'warning'): void {
+  let se = out.segErrors.find((x) => x.position === pos && x.tag === s.tag);
+  if (!se) out.segErrors.push((se = { tag: s.tag, position: pos, code: '8', elements: [], message }));
+  se.elements.push(e);
+  out.problems.push(problem('EDI_SYNTAX', `${out.loc}: ${message}`, severity, at(s)));
+}
+
 export function mapX12Order(tx: X12Transaction): MappedTransaction {
   const segErrors: SegmentError[] = [];
   const problems: Problem[] = [];
   const d = tx.interchange.delimiters;
   const loc = locationOf(tx);
-  const at = (s: X12Segment): string => `segment ${s.index} (${s.tag})`;
-  const elementError = (s: X12Segment, pos: number, e: ElementError, message: string, severity: Problem['severity'] = 'warning'): void => {
-    let se = segErrors.find((x) => x.position === pos && x.tag === s.tag);
-    if (!se) segErrors.push((se = { tag: s.tag, position: pos, code: '8', elements: [], message }));
-    se.elements.push(e);
-    problems.push(problem('EDI_SYNTAX', `${loc}: ${message}`, severity, at(s)));
-  };
-
+  const out: Found = { segErrors, problems, loc };
   let poNumber: string | null = null;
   let purpose: Purpose = 'original';
   let orderDate: string | null = null;
@@ -96,12 +106,12 @@ export function mapX12Order(tx: X12Transaction): MappedTransaction {
         sawBeg = true;
         const code = val(e, 1);
         if (PURPOSE[code]) purpose = PURPOSE[code]!;
-        else elementError(s, pos, { position: 1, ref: '353', code: code ? '7' : '1', value: code }, `BEG01 "${code}" is not a transaction purpose code (00 original, 05 replace, 01 cancel)`);
+        else elementError(out, s, pos, { position: 1, ref: '353', code: code ? '7' : '1', value: code }, `BEG01 "${code}" is not a transaction purpose code (00 original, 05 replace, 01 cancel)`);
         if (code === '07') signals.push('BEG01 07: marked duplicate by the sender');
         poNumber = val(e, 3) || null;
-        if (!poNumber) elementError(s, pos, { position: 3, ref: '324', code: '1' }, 'BEG03 (purchase order number) is missing', 'error');
+        if (!poNumber) elementError(out, s, pos, { position: 3, ref: '324', code: '1' }, 'BEG03 (purchase order number) is missing', 'error');
         orderDate = ediDate(val(e, 5));
-        if (val(e, 5) && !orderDate) elementError(s, pos, { position: 5, ref: '373', code: '8', value: val(e, 5) }, `BEG05 "${val(e, 5)}" is not a date (CCYYMMDD)`);
+        if (val(e, 5) && !orderDate) elementError(out, s, pos, { position: 5, ref: '373', code: '8', value: val(e, 5) }, `BEG05 "${val(e, 5)}" is not a date (CCYYMMDD)`);
         continue;
       }
       case 'CUR':
@@ -111,7 +121,7 @@ export function mapX12Order(tx: X12Transaction): MappedTransaction {
         if (inLines) continue;
         const date = ediDate(val(e, 2));
         if (val(e, 2) && !date) {
-          elementError(s, pos, { position: 2, ref: '373', code: '8', value: val(e, 2) }, `DTM02 "${val(e, 2)}" is not a date (CCYYMMDD)`);
+          elementError(out, s, pos, { position: 2, ref: '373', code: '8', value: val(e, 2) }, `DTM02 "${val(e, 2)}" is not a date (CCYYMMDD)`);
           continue;
         }
         if (DELIVERY_DTM.includes(val(e, 1)) && !delivery) delivery = date;
@@ -137,17 +147,18 @@ export function mapX12Order(tx: X12Transaction): MappedTransaction {
         inLines = true;
         party = null;
         const qty = ediNumber(val(e, 2));
-        if (val(e, 2) && qty === null) elementError(s, pos, { position: 2, ref: '330', code: '6', value: val(e, 2) }, `PO102 "${val(e, 2)}" is not a quantity`);
+        if (val(e, 2) && qty === null) elementError(out, s, pos, { position: 2, ref: '330', code: '6', value: val(e, 2) }, `PO102 "${val(e, 2)}" is not a quantity`);
         const price = ediNumber(val(e, 4));
-        if (val(e, 4) && price === null) elementError(s, pos, { position: 4, ref: '212', code: '6', value: val(e, 4) }, `PO104 "${val(e, 4)}" is not a unit price`);
+        if (val(e, 4) && price === null) elementError(out, s, pos, { position: 4, ref: '212', code: '6', value: val(e, 4) }, `PO104 "${val(e, 4)}" is not a unit price`);
         const line: DraftLine = { lineNumber: /^\d+$/.test(val(e, 1)) ? Number(val(e, 1)) : null, quantity: qty, unitPrice: price !== null && price >= 0 ? price : null, confidence: 1, doubts: [] };
         const unit = val(e, 3).toUpperCase();
         if (unit) line.unit = unit in UNITS ? UNITS[unit]! : unit;
         for (let k = 6; k + 1 <= Math.max(7, e.length - 1); k += 2) {
           const q = val(e, k);
-          const id = components(e[k + 1], d)[0]?.trim() ?? '';
-          if (q && !id) elementError(s, pos, { position: k + 1, ref: '234', code: '2' }, `PO1${String(k + 1).padStart(2, '0')} is empty although PO1${String(k).padStart(2, '0')} qualifies it as ${q} (the pair must be complete)`);
-          else if (!q && id) elementError(s, pos, { position: k, ref: '235', code: '2' }, `PO1${String(k).padStart(2, '0')} is empty although PO1${String(k + 1).padStart(2, '0')} holds ${id}`);
+          const raw = e[k + 1] ?? '';
+          const id = (d.component && raw.includes(d.component) ? components(raw, d)[0]! : raw).trim();
+          if (q && !id) elementError(out, s, pos, { position: k + 1, ref: '234', code: '2' }, `PO1${String(k + 1).padStart(2, '0')} is empty although PO1${String(k).padStart(2, '0')} qualifies it as ${q} (the pair must be complete)`);
+          else if (!q && id) elementError(out, s, pos, { position: k, ref: '235', code: '2' }, `PO1${String(k).padStart(2, '0')} is empty although PO1${String(k + 1).padStart(2, '0')} holds ${id}`);
           if (!q || !id) continue;
           if (OUR_SKU.has(q) && !line.sku) line.sku = id;
           else if (BUYER_PART.has(q) && !line.customerPartNumber) line.customerPartNumber = id;
@@ -182,7 +193,6 @@ export function mapX12Order(tx: X12Transaction): MappedTransaction {
 
   const buyer = parties.find((p) => p.code === 'BY');
   const shipTo = parties.find((p) => p.code === 'ST') ?? parties.find((p) => p.code === 'DP');
-  const glnOf = (p: Party | undefined): string | null => (p && p.idQualifier === 'UL' && p.id && /^\d{13}$/.test(p.id) ? p.id : null);
   const rejected = !sawBeg || !poNumber;
   const draft: DraftOrder = {
     poNumber,

@@ -1,7 +1,7 @@
 // X12 tokenizer: bytes in (in chunks of any size), segments out, one at a time. The delimiters
 // come from each ISA (element separator at byte 3, component ISA16, repetition ISA11 from 00402,
 // terminator after ISA16) and are detected again at every ISA, since one file may hold several.
-import { countLf, decodeGuess, isTag, isWs, skipBom, stripLineBreaks, trimStart } from './bytes';
+import { decodeGuess, isTag, isWs, skipBom, stripLineBreaks, trimStart } from './bytes';
 
 export interface X12Delimiters {
   element: string;
@@ -188,6 +188,7 @@ export class X12Tokenizer {
           this.problem('EDI_SYNTAX', `unreadable ISA segment: ${d}`);
           const skip = this.skipTo(b, pos + 3, final);
           pos = skip.at;
+          linesTo(pos);
           if (!skip.found) break;
           continue;
         }
@@ -207,6 +208,7 @@ export class X12Tokenizer {
         this.junkReported = true;
         const skip = this.skipTo(b, pos + 1, final);
         pos = skip.at;
+        linesTo(pos);
         if (!skip.found) break;
         continue;
       }

@@ -277,7 +277,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
     // Logos in signatures are inline images; a fax gateway's page images are the order itself.
     if (image && !u.gateway && (a.related || a.contentDisposition === 'inline' || a.content.length < 20_000)) continue;
     if (NESTED_KINDS.has(kind)) {
-      resolved.push(await nested(ctx, a.content, fileName, context, problems));
+      resolved.push(await nested(ctx, a.content, fileName, context, problems, u.signals));
     } else if (kind === 'text') {
       const text = decodeText(a.content);
       if (parseOrderLines(text, md).length) {
@@ -288,7 +288,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
     }
   }
   for (const [i, m] of messages.entries()) {
-    resolved.push(await nested(ctx, m.bytes, m.fileName ?? `message-joint-${i + 1}.eml`, context, problems));
+    resolved.push(await nested(ctx, m.bytes, m.fileName ?? `message-joint-${i + 1}.eml`, context, problems, []));
   }
 
   const attachmentOrders = resolved.flatMap((r) => r.orders);
@@ -303,10 +303,12 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   return { drafts: kept, problems, resolved };
 };
 
-async function nested(ctx: ParseContext, bytes: Buffer, fileName: string, context: Record<string, string>, problems: Problem[]): Promise<DocumentResult> {
+async function nested(ctx: ParseContext, bytes: Buffer, fileName: string, context: Record<string, string>, problems: Problem[], signals: string[]): Promise<DocumentResult> {
   const r = await ctx.extractNested(bytes, fileName, context);
   if (r.orders.length === 0 && r.problems.length === 0) problems.push(problem('ATTACHMENT_EMPTY', `${ctx.meta.fileName}: attachment "${fileName}" holds no order`, 'info', `${ctx.meta.fileName} / ${fileName}`));
-  return r;
+  // The attachment's reader cannot know it came through a fax gateway, a forward or a reply: say it for it.
+  const orders = r.orders.map((o) => ({ ...o, provenance: { ...o.provenance, signals: [...new Set([...o.provenance.signals, ...signals])] } }));
+  return { ...r, orders };
 }
 
 function sameLines(d: DraftOrder, lines: Pick<OrderLine, 'sku' | 'customerPartNumber' | 'ean' | 'quantity'>[]): boolean {

@@ -92,10 +92,34 @@ const LABELS: [ColumnRole, RegExp][] = [
   ['lineNumber', /^(no|n|#|pos|ligne|lig|l|line|no ligne|item no ligne)$/],
 ];
 
+// Plain spellings of the labels, for OCR misreads ("Qiy", "Désignatlon") that the patterns miss.
+const FUZZY_LABELS: [ColumnRole, string][] = [
+  ['description', 'designation'], ['description', 'description'], ['description', 'libelle'],
+  ['reference', 'reference'], ['reference', 'article'], ['reference', 'code article'], ['reference', 'ref fournisseur'], ['reference', 'product code'], ['reference', 'item code'],
+  ['customerReference', 'notre ref'],
+  ['quantity', 'qte'], ['quantity', 'qty'], ['quantity', 'quantite'], ['quantity', 'quantity'], ['quantity', 'qte cdee'],
+  ['unitPrice', 'prix unit'], ['unitPrice', 'prix unitaire'], ['unitPrice', 'unit price'], ['unitPrice', 'prix net'], ['unitPrice', 'net price'],
+  ['unit', 'unite'], ['unit', 'uom'],
+  ['amount', 'montant'], ['amount', 'montant ht'], ['amount', 'amount'], ['amount', 'total ht'], ['amount', 'line total'],
+];
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
 function labelRole(words: PositionedWord[]): ColumnRole | null {
   const f = fold(words.map((w) => w.text).join(' '));
   for (const [role, re] of LABELS) if (re.test(f)) return role;
-  return null;
+  // One misread letter in a short label, two in a long one; never for words under three letters.
+  if (f.replace(/ /g, '').length < 3) return null;
+  const allowed = f.length >= 8 ? 2 : 1;
+  const near = FUZZY_LABELS.filter(([, l]) => Math.abs(l.length - f.length) <= allowed && editDistance(f, l) <= allowed);
+  const roles = new Set(near.map(([r]) => r));
+  return roles.size === 1 ? [...roles][0]! : null;
 }
 
 const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|€|eur|euro|euros|cdee|commandee|livree|fourn|fournisseur|article|client|[()€.:]+)$/;

@@ -65,7 +65,8 @@ export function tessdataDir(): string {
     try {
       symlinkSync(src, dst);
     } catch {
-      copyFileSync(src, dst);
+      // Another process won the race, or the file system has no links.
+      if (!existsSync(dst)) copyFileSync(src, dst);
     }
   }
   langDir = dir;
@@ -179,7 +180,7 @@ export class OcrPool {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new OcrError('OCR_TIMEOUT', `OCR of a page took more than ${this.o.pageTimeoutMs / 1000} s`)), this.o.pageTimeoutMs);
       });
-      const res = await Promise.race([worker.recognize(job.image, {}, { blocks: true, text: true }), timeout]);
+      const res = await Promise.race([worker.recognize(job.image, {}, { blocks: true, text: false }), timeout]);
       this.stats.pages++;
       job.resolve(toPageResult(res.data));
       if (job.pixels > this.o.recyclePixels) slot.retire = true;
@@ -247,9 +248,11 @@ function toPageResult(page: Tesseract.Page): OcrPageResult {
   const words: OcrWord[] = [];
   // Raw y drifts ~27 px across a skewed row; Tesseract's own lines do not.
   let lineId = 0;
+  const lines: string[] = [];
   for (const block of page.blocks ?? []) {
     for (const para of block.paragraphs) {
       for (const line of para.lines) {
+        lines.push(line.text.trim());
         for (const w of line.words) {
           const text = w.text.trim();
           if (!text) continue;
@@ -260,7 +263,7 @@ function toPageResult(page: Tesseract.Page): OcrPageResult {
     }
   }
   const meanConfidence = words.length ? words.reduce((s, w) => s + w.confidence, 0) / words.length : 0;
-  return { words, text: page.text ?? '', meanConfidence };
+  return { words, text: lines.join('\n'), meanConfidence };
 }
 
 let shared: OcrPool | null = null;

@@ -31,9 +31,9 @@ const FAX_FROM = /\b(?:DE|FROM|FAX|EXP(?:[ée]diteur)?)\s*[:.]?\s*(\+?[\dOoIlSB]
 const FAX_PAGE = /\bP(?:AGE|G)?\s*[.:]?\s*(\d{1,3})\s*[/|]\s*(\d{1,3})\b/i;
 const FAX_STAMP = /\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}.{0,4}\d{1,2}[:h.]\d{2}|\d{1,2}[:h]\d{2}.{0,4}\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/i;
 
-/** The sending machine's header line: at the very top, with a date, a time and a number. */
+/** The sending machine's line: at the very top (some machines print it at the foot), with a date, a time and a number. */
 export function readFaxHeader(lines: TextLine[]): FaxHeader | null {
-  for (const line of lines.slice(0, 3)) {
+  for (const line of [...lines.slice(0, 3), ...lines.slice(3).slice(-2)]) {
     const from = FAX_FROM.exec(line.text);
     if (!from || !FAX_STAMP.test(line.text)) continue;
     const p = FAX_PAGE.exec(line.text);
@@ -132,6 +132,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     faxDoubt = snapped.doubt;
   }
   if (faxHeader) signals.push(`fax header: ${faxHeader.text}`);
+  if (faxDoubt) signals.push(faxDoubt);
   if (faxHeader?.pages && faxHeader.pages !== pages.length) {
     problems.push(problem('FAX_PAGES_MISSING', `${ctx.fileName}: the fax header announces ${faxHeader.pages} page(s) but ${pages.length} arrived`, 'warning', ctx.fileName));
   }
@@ -145,7 +146,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
 
   const lines: DraftLine[] = [];
   for (const row of table.rows) {
-    const line = readRow(row, candidates, md, problems, ctx.fileName);
+    const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
     if (line) lines.push(line);
   }
   checkTotal(lines, table.totalLines, problems, ctx.fileName);
@@ -160,7 +161,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   });
   const draft = reading.draft;
   if (poNumber) draft.poNumber = poNumber;
-  if (faxDoubt) signals.push(faxDoubt);
+  // A page OCR could barely read casts doubt on its header fields too, not only on its lines.
   const pageConf = Math.min(...pages.filter((p) => p.words.length > 0).map((p) => p.meanConfidence), 1);
   draft.confidence = round2(Math.min(draft.confidence ?? 1, lines.length ? 1 : 0.3, pageConf < 0.5 ? 0.6 : 1));
   const doubtful = lines.filter((l) => (l.confidence ?? 1) < REVIEW_THRESHOLD);
@@ -194,7 +195,7 @@ function poNumberByLine(lines: string[]): string | null {
   return weak;
 }
 
-function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
+function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
   const where = `page ${row.page}, row ${row.index}`;
   // A misread header label ("Ré£.") leaves the reference column unnamed: look there for a code.
   const refCell = row.cells.reference ?? row.cells.customerReference ?? row.cells.other;
@@ -255,8 +256,9 @@ function readRow(row: TableRow, candidates: ReferenceCandidate[], md: MasterData
   const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3, priceConfidence));
   if (check.quantity.value === null)
     problems.push(problem('OCR_QUANTITY_UNREADABLE', `${fileName}: ${where}: the quantity "${qtyCell?.text ?? ''}" could not be read`, 'warning', `${where} / quantity`));
+  const printedNumber = Number(row.cells.lineNumber?.text.replace(EDGE_JUNK, ''));
   return {
-    lineNumber: row.index,
+    lineNumber: Number.isInteger(printedNumber) && printedNumber > 0 ? printedNumber : lineNumber,
     sku,
     customerPartNumber,
     description: row.cells.description?.text ?? null,

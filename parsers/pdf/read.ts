@@ -18,7 +18,7 @@ export class PdfError extends Error {
 export interface PdfPage extends PageWords {
   width: number;
   height: number;
-  /** No text at all but an image painted: a scan or a fax to OCR. */
+  /** No text at all, and an image covering most of the page: a scan or a fax to OCR. */
   imageOnly: boolean;
   /** Text items on the page (0 for a scan). */
   textItems: number;
@@ -41,7 +41,7 @@ interface TextItem {
 interface PdfJsPage {
   getViewport(p: { scale: number }): { width: number; height: number; convertToViewportPoint(x: number, y: number): number[] };
   getTextContent(): Promise<{ items: (TextItem | { type: string })[]; styles: Record<string, { fontFamily: string }> }>;
-  getOperatorList(): Promise<{ fnArray: number[] }>;
+  getOperatorList(): Promise<{ fnArray: number[]; argsArray: unknown[] }>;
   cleanup(): void;
 }
 interface PdfJsDocument {
@@ -49,8 +49,40 @@ interface PdfJsDocument {
   getPage(n: number): Promise<PdfJsPage>;
 }
 
-// pdf.js OPS codes of image painting operators (paintImageMaskXObject … paintInlineImageXObjectGroup).
+// pdf.js OPS codes: graphics state and image painting (paintImageMaskXObject … paintInlineImageXObjectGroup).
+const OPS = { save: 10, restore: 11, transform: 12 };
 const IMAGE_OPS = new Set([83, 84, 85, 86, 87, 88]);
+
+type Matrix = [number, number, number, number, number, number];
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  n[0] * m[0] + n[1] * m[2],
+  n[0] * m[1] + n[1] * m[3],
+  n[2] * m[0] + n[3] * m[2],
+  n[2] * m[1] + n[3] * m[3],
+  n[4] * m[0] + n[5] * m[2] + m[4],
+  n[4] * m[1] + n[5] * m[3] + m[5],
+];
+
+/**
+ * The largest painted image's share of the page. An image is drawn in the unit square, so its
+ * size on the page is the current transformation matrix's scale: a scan fills the page, a logo does not.
+ */
+export function largestImageShare(ops: { fnArray: number[]; argsArray: unknown[] }, width: number, height: number): number {
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  const stack: Matrix[] = [];
+  let best = 0;
+  ops.fnArray.forEach((fn, i) => {
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
+    else if (fn === OPS.transform) ctm = multiply(ctm, ops.argsArray[i] as Matrix);
+    else if (IMAGE_OPS.has(fn)) {
+      const w = Math.hypot(ctm[0], ctm[1]);
+      const h = Math.hypot(ctm[2], ctm[3]);
+      best = Math.max(best, (w * h) / (width * height));
+    }
+  });
+  return best;
+}
 
 /**
  * One text item → words placed in proportion to their characters. A monospace item (an AS/400 line)
@@ -118,7 +150,8 @@ export async function readPdfPages(bytes: Buffer, opts: PdfReadOptions = {}): Pr
           let imageOnly = false;
           if (textItems === 0) {
             const ops = await page.getOperatorList();
-            imageOnly = ops.fnArray.some((op) => IMAGE_OPS.has(op));
+            // Half the page at least: a scanner's margins are cropped at times, a logo is far smaller.
+            imageOnly = largestImageShare(ops, vp.width, vp.height) >= 0.5;
           }
           pages.push({ page: n, words, width: vp.width, height: vp.height, imageOnly, textItems });
           page.cleanup();

@@ -10,7 +10,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { eventually, quietLog, startStack, startTemporal, type TestStack } from '../support/temporal';
 import { buildHttpServer, type HttpServer } from '../../worker/http';
 import { ROOT } from '../../worker/config';
-import { sampleRouter } from '../../web/sample-route';
 import { SAMPLE_USERS } from '../../web/sample-users';
 
 const ORDER = readFileSync(join(ROOT, 'fixtures/samples/api-C005-BTP-2026-1187.order.json'));
@@ -24,8 +23,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   env = await startTemporal();
-  const route = sampleRouter(join(ROOT, 'routing-rules/examples'), join(ROOT, 'fixtures/masterdata'));
-  stack = await startStack(env, 'web', { route });
+  // No route given: the worker routes with its production router and routing-rules/examples.
+  stack = await startStack(env, 'web');
   app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -131,5 +130,32 @@ describe('workspace in the browser', () => {
     await eventually(() => claire.context.request.get(`/api/workspace/search?q=BTP-2026-1187`).then((r) => r.json()), (r) => r.orders[0]?.status === 'entered', 5000, 'search');
 
     for (const c of [lea, julien, claire]) await c.context.close();
+  });
+
+  it('sends an order to another team, whose agent then sees it and rejects it with a reason', async () => {
+    const r = await stack.ingestor.submit(readFileSync(join(ROOT, 'fixtures/samples/api-C016-RC-88412.order.json')), { fileName: 'api-C016-RC-88412.order.json', channel: 'api', receivedAt: new Date().toISOString() });
+    await env.client.workflow.getHandle(r.intakeWorkflowId).result();
+    const id = 'C016-RC88412';
+    await eventually(() => stack.readModel.get(id), (s) => !!s?.route, 30_000, 'routed');
+    expect(stack.readModel.get(id)!.route!.team).toBe('sud-est');
+    const claire = await signIn('claire');
+    await claire.page.goto(`/orders/${id}`);
+    await claire.page.selectOption('select[name=team]', 'nord-est');
+    await claire.page.fill('form[action$="/reassign"] input[name=reason]', 'client suivi par le Nord-Est');
+    await claire.page.click('button:has-text("Envoyer à l\'équipe")');
+    await claire.page.waitForURL(/done=reassign/);
+    expect(await claire.page.locator('.hist').textContent()).toContain('envoyée à une autre équipe par claire — nord-est — client suivi par le Nord-Est');
+
+    const julien = await signIn('julien');
+    await julien.page.locator(`tr[data-order="${id}"] a`).click();
+    // An empty reason is refused by the workflow, and the page says so in its words.
+    await julien.page.click('button:has-text("Rejeter")');
+    expect(await julien.page.locator('.flash.err').textContent()).toBe('Un motif de rejet est obligatoire.');
+    await julien.page.fill('form[action$="/reject"] input[name=reason]', 'commande en double, déjà reçue par téléphone');
+    await julien.page.click('button:has-text("Rejeter")');
+    await julien.page.waitForURL(/done=reject/);
+    expect(await julien.page.locator('h1 .st-rejected').textContent()).toBe('rejetée');
+    expect(stack.readModel.get(id)).toMatchObject({ status: 'rejected', rejection: 'commande en double, déjà reçue par téléphone' });
+    for (const c of [claire, julien]) await c.context.close();
   });
 });

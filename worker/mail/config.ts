@@ -97,7 +97,7 @@ function describePath(raw: unknown, path: PropertyKey[]): string {
   return path.map(String).join(' › ') || 'top level';
 }
 
-/** What may be logged about a mailbox: never the password, nor the variable's value. */
-export function describeMailbox(m: MailboxConfig): { mailbox: string; host: string; port: number; tls: string; user: string } {
-  return { mailbox: m.name, host: m.host, port: m.port, tls: m.tls, user: m.user };
+/** What may be logged about a mailbox's server: never the password, nor the variable's value. */
+export function describeMailbox(m: MailboxConfig): { host: string; port: number; tls: string; user: string } {
+  return { host: m.host, port: m.port, tls: m.tls, user: m.user };
 }

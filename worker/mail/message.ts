@@ -63,7 +63,7 @@ export function deliveryIdentity(source: Buffer): DeliveryIdentity {
 export function messageFileName(subject: string | null | undefined): string {
   const base = (subject ?? '')
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ')
+    .replace(/[\p{Cc}/\\:*?"<>|]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 80)

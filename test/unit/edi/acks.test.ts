@@ -65,6 +65,13 @@ describe('997 functional acknowledgment', () => {
     ]);
   });
 
+  it('notes an impossible date (AK4 code 8) but keeps the order, without inventing a date', () => {
+    const raw = readFileSync(join(FIX, 'x12/brico-centre-850-004010.edi'), 'latin1').replace('BEG*00*SA*BCR-2026-118734**20261120', 'BEG*00*SA*BCR-2026-118734**20260230');
+    const r = readInterchange(Buffer.from(raw, 'latin1'), { now: NOW });
+    expect(r.orders[0]!.orderDate).toBeNull();
+    expect(x12Segs(r.acks[0]!.bytes).slice(4, 8)).toEqual(['AK2*850*0001', 'AK3*BEG*2**8', 'AK4*5*373*8*20260230', 'AK5*E*5']);
+  });
+
   it('answers ISA14=1 with a TA1 as well, and keeps the test indicator', () => {
     const r = read('x12/weber-850-wrapped80-test-ackrequested.edi');
     expect(r.acks.map((a) => a.kind)).toEqual(['TA1', '997']);

@@ -143,3 +143,25 @@ describe('fuzz: mutated files give typed problems, never a throw', () => {
     );
   });
 });
+
+describe('files larger than one read slice', () => {
+  it('reads every order of a 2,500-transaction X12 file and a 2,500-message EDIFACT file', () => {
+    const o = (i: number): OutgoingOrder => ({
+      poNumber: `BCR-2026-${100000 + i}`, purpose: 'original', orderDate: '2026-11-20', requestedDeliveryDate: null, currency: 'EUR', buyerGln: null,
+      shipTo: { gln: '3020000100014', name: 'BRICO CENTRE VILLEURBANNE', street: '45 COURS EMILE ZOLA', postalCode: '69100', city: 'VILLEURBANNE', country: 'FR' },
+      lines: Array.from({ length: 8 }, (_, k) => ({ lineNumber: k + 1, sku: 'VIS-440', customerPartNumber: `BCR-${k}`, ean: null, description: 'VIS INOX A2 TF 4X40 BOITE DE 200 PIECES', quantity: k + 1, unitPrice: 18.9 })),
+    });
+    const orders = Array.from({ length: 2500 }, (_, i) => o(i));
+    const x12 = Buffer.from(writeX12({ senderQualifier: 'ZZ', senderId: 'BRICOCENTRE', receiverQualifier: 'ZZ', receiverId: 'FIXRHONEALPES', version: '00401', controlNumber: 1, now: NOW, test: false, lineBreak: '\r\n' }, [{ functionalId: 'PO', transactions: orders.map((x) => ({ type: '850', segments: x12OrderSegments(x) })) }]));
+    expect(x12.length).toBeGreaterThan(2 * (1 << 20));
+    const rx = readInterchange(x12);
+    expect(rx.problems).toEqual([]);
+    expect(rx.orders.map((d) => d.poNumber)).toEqual(orders.map((x) => x.poNumber));
+    expect(rx.orders[2499]!.lines.map((l) => l.quantity)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const ed = Buffer.from(writeEdifact({ syntax: 'UNOC', syntaxVersion: '3', senderId: '3020000000017', senderQualifier: '14', recipientId: '3012345000008', recipientQualifier: '14', controlRef: 'BIG', now: NOW, test: false }, orders.map((x, i) => ({ reference: String(i + 1), identifier: ['ORDERS', 'D', '96A', 'UN'], segments: edifactOrderSegments(x) }))), 'latin1');
+    expect(ed.length).toBeGreaterThan(2 * (1 << 20));
+    const re = readInterchange(ed);
+    expect(re.problems).toEqual([]);
+    expect(re.orders.map((d) => d.poNumber)).toEqual(orders.map((x) => x.poNumber));
+  });
+});

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../domain/masterdata';
-import type { DocumentResult } from '../../../domain/order';
+import { emptyAddress, type DocumentResult, type Order } from '../../../domain/order';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { parseEmail } from '../../../parsers/email/index';
 import { sniff } from '../../../parsers/sniff';
@@ -145,6 +145,20 @@ describe('orders in attachments', () => {
     // Nothing came back from the attachment: the email itself says so.
     expect(out.problems.map((p) => p.code)).toEqual(['EMAIL_NO_ORDER']);
     expect(md.customerByPhone(fax)).toBeDefined();
+  });
+
+  it('adds the email\'s signals (gateway, caller) to the orders its attachments give', async () => {
+    const bytes = load('07-fax-hylafax-rousseau.eml');
+    const meta = describeDocument(bytes, { fileName: 'fax.eml', channel: 'email', receivedAt: '2026-11-23T10:00:00.000Z' });
+    const fromOcr: Order = {
+      poNumber: 'PCR-4471', orderDate: null, requestedDeliveryDate: null, purpose: 'original', currency: 'EUR',
+      customer: { id: 'C016', name: 'Plomberie Chauffage Rousseau', matchedBy: 'fax' }, shipTo: emptyAddress(), lines: [], confidence: 0.8,
+      provenance: { parser: 'ocr', location: 'page 1', signals: ['skewed page'] },
+    };
+    const ctx: ParseContext = { meta, masterData: md, depth: 0, extractNested: async (_b, fileName) => ({ document: { ...meta, fileName }, orders: [fromOcr], problems: [] }) };
+    const out = await parseEmail(bytes, ctx);
+    expect(out.resolved?.[0]?.orders[0]?.provenance.signals).toEqual(['skewed page', 'fax-to-email gateway (hylafax, caller 0473334456)']);
+    expect(out.problems).toEqual([]);
   });
 
   it('hands an X12 attachment sent as application/octet-stream to the EDI reader, by its bytes', async () => {

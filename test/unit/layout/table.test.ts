@@ -122,3 +122,15 @@ describe('extractTable', () => {
     expect(outside).toHaveLength(1);
   });
 });
+
+describe('header labels misread by OCR', () => {
+  it('still finds the header when a label has one wrong letter', () => {
+    const [l] = groupLines({ page: 1, words: row(50, [[20, 'Product code'], [90, 'Product'], [300, 'Qiy'], [340, 'UoM'], [390, 'Unit price'], [480, 'Line total']]) });
+    expect(detectHeader(l!)?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unit', 'unitPrice', 'amount']);
+  });
+
+  it('does not stretch a short word into a label', () => {
+    const [l] = groupLines({ page: 1, words: row(50, [[20, 'Le'], [90, 'tu'], [300, 'Qiy'], [340, 'de']]) });
+    expect(detectHeader(l!)).toBeNull();
+  });
+});

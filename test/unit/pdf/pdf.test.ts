@@ -5,7 +5,7 @@ import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../domain/masterdata';
 import { describeDocument, extractDocument } from '../../../parsers/index';
-import { readPdfPages, splitItem } from '../../../parsers/pdf/read';
+import { largestImageShare, readPdfPages, splitItem } from '../../../parsers/pdf/read';
 import { generateOrder } from '../../../fixtures/docgen/generate';
 import { encryptedPdf, truncated, zeroPagePdf } from '../../../fixtures/docgen/hostile';
 import { LAYOUTS, type OrderTruth } from '../../../fixtures/docgen/orders';
@@ -203,5 +203,15 @@ describe('scanned PDF (image-only pages)', () => {
     } finally {
       await closeSharedOcrPool();
     }
+  });
+});
+
+describe('largestImageShare', () => {
+  it('tells a page-sized scan from a logo, through nested transforms', () => {
+    const page = { w: 595, h: 842 };
+    const scan = { fnArray: [10, 12, 85, 11], argsArray: [null, [595, 0, 0, 842, 0, 0], null, null] };
+    expect(largestImageShare(scan, page.w, page.h)).toBeCloseTo(1);
+    const logo = { fnArray: [10, 12, 10, 12, 85, 11, 11], argsArray: [null, [1, 0, 0, 1, 40, 700], null, [120, 0, 0, 60, 0, 0], null, null, null] };
+    expect(largestImageShare(logo, page.w, page.h)).toBeLessThan(0.02);
   });
 });

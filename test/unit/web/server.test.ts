@@ -65,6 +65,11 @@ describe('workspace HTTP', () => {
     expect((await app.inject({ url: '/api/workspace/orders/C003-N1', headers: { cookie } })).statusCode).toBe(404);
     expect((await app.inject({ url: '/api/workspace/search?q=N-1', headers: { cookie } })).json().orders).toEqual([]);
     expect((await app.inject({ url: '/dashboard', headers: { cookie } })).statusCode).toBe(403);
+    const search = await app.inject({ url: '/search?q=A-1', headers: { cookie } });
+    expect(search.body).toContain('href="/orders/C001-A1"');
+    const rules = await app.inject({ url: '/rules?order=C003-N1', headers: { cookie } });
+    expect(rules.body).toMatch(/Règles actives : <code>sha256:[0-9a-f]{16}<\/code>/);
+    expect(rules.body).not.toContain('Pourquoi la commande');
     const manager = await signIn('claire');
     expect((await app.inject({ url: '/api/workspace/dashboard', headers: { cookie: manager.cookie } })).json().totals.toEnterToday).toBe(3);
   });

@@ -1,0 +1,14 @@
+// A plain-text document (a .txt dropped in the folder, a pasted order): read like an email body.
+import { problem } from '../../domain/order';
+import type { Parser } from '../types';
+import { readOrderText } from './index';
+
+export const parseTextDocument: Parser = async (bytes, ctx) => {
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const received = new Date(ctx.meta.receivedAt);
+  const r = readOrderText(text, ctx.masterData, { parser: 'text', location: ctx.meta.fileName, ref: Number.isNaN(received.getTime()) ? undefined : received });
+  if (r.found.lines === 0) {
+    return { drafts: [], problems: [problem('TEXT_NO_ORDER', `${ctx.meta.fileName}: plain text with no order lines (expected a table of references and quantities)`, 'error', ctx.meta.fileName)] };
+  }
+  return { drafts: [r.draft], problems: [] };
+};
