@@ -122,8 +122,10 @@ async function runOne(md: MasterData, bytes: Buffer, fileName: string, truth: Or
   const t0 = performance.now();
   const { result } = await extractDocument(bytes, meta, md);
   tally.seconds += (performance.now() - t0) / 1000;
+  const before = tally.matched;
   score(tally, truth, result.orders[0], result.problems, label);
-  process.stderr.write(`  ${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  const codes = [...new Set(result.problems.map((p) => p.code))].join(',');
+  process.stderr.write(`  ${label}: ${tally.matched - before}/${truth.lines.length} lines, ${((performance.now() - t0) / 1000).toFixed(1)} s ${codes}\n`);
 }
 
 async function main(): Promise<void> {

@@ -5,7 +5,10 @@ export function sniff(bytes: Buffer): DocumentKind {
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   const head = bytes.subarray(start, start + 4096).toString('latin1');
-  const trimmed = head.replace(/^[\s\u0000]+/, '');
+  // Leading white space and NUL padding (some VANs pad records) are not part of the document.
+  let skip = 0;
+  while (skip < head.length && (head.charCodeAt(skip) === 0 || /\s/.test(head[skip]!))) skip++;
+  const trimmed = head.slice(skip);
   if (trimmed.startsWith('%PDF') || head.slice(0, 1024).includes('%PDF-')) return 'pdf';
   if (bytes.length >= 4 && ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a && bytes[3] === 0) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 0x2a))) return 'tiff';
   if (bytes[0] === 0x89 && head.slice(1, 4) === 'PNG') return 'png';

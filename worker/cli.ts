@@ -85,13 +85,15 @@ function apiUrl(opt?: string): string {
   return (opt ?? process.env.AIGUILLAGE_URL ?? `http://${cfg.httpHost}:${cfg.httpPort}`).replace(/\/$/, '');
 }
 
-async function api<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+async function api<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   let res: Response;
+  const token = process.env.AIGUILLAGE_API_TOKEN;
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, token ? { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } } : init);
   } catch {
     throw new UsageError(`cannot reach Aiguillage at ${new URL(url).origin}: is the stack running? (npm start)`);
   }
+  if (res.status === 401) throw new UsageError('the server wants an API token: set AIGUILLAGE_API_TOKEN');
   return { status: res.status, body: (await res.json()) as T };
 }
 

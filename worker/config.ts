@@ -22,6 +22,8 @@ export interface Config {
   /** The SLA rule's settings ("saisi avant 17h"); unset fields take DESIGN.md's defaults. */
   sla: { receiptCutoff?: string; entryDeadline?: string; atRiskMinutes?: number; closingDays?: string[] };
   slaWebhook: string | null;
+  /** Bearer token required on the machine API (/api/…) when set. */
+  apiToken: string | null;
 }
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -52,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(env.AIGUILLAGE_CLOSING_DAYS ? { closingDays: env.AIGUILLAGE_CLOSING_DAYS.split(',').map((d) => d.trim()).filter(Boolean) } : {}),
     },
     slaWebhook: env.AIGUILLAGE_SLA_WEBHOOK ?? null,
+    apiToken: env.AIGUILLAGE_API_TOKEN ?? null,
   };
 }

@@ -1,6 +1,7 @@
 // The HTTP server: the API channel (POST /api/orders), raw document upload for `ingest` and other
 // channels, and read endpoints. The web workspace registers its pages on the same server.
 import Fastify from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -47,6 +48,17 @@ export function buildHttpServer(deps: HttpDeps) {
   });
 
   app.get('/healthz', async () => ({ ok: true }));
+
+  // The machine API (CLI, partners' systems): open on the loopback default; with AIGUILLAGE_API_TOKEN
+  // set, every /api/ call but the workspace's own (session-protected) needs that bearer token.
+  if (cfg.apiToken) {
+    const expected = Buffer.from(`Bearer ${cfg.apiToken}`);
+    app.addHook('onRequest', async (req, reply) => {
+      if (!req.url.startsWith('/api/') || req.url.startsWith('/api/workspace')) return;
+      const got = Buffer.from(req.headers.authorization ?? '');
+      if (got.length !== expected.length || !timingSafeEqual(got, expected)) return reply.status(401).send({ error: 'missing or wrong API token (Authorization: Bearer …)' });
+    });
+  }
 
   app.post('/api/orders', async (req, reply) => {
     const body = req.body as { raw: Buffer; json: unknown } | undefined;

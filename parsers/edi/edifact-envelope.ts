@@ -55,10 +55,10 @@ export class EdifactEnvelopeReader {
   private messages = 0;
   private groupMessages = 0;
 
-  *feed(s: EdifactSegment): Generator<EdifactEvent> {
+  feed(s: EdifactSegment, emit: (e: EdifactEvent) => void): void {
     switch (s.tag) {
       case 'UNB': {
-        if (this.unb) yield* this.closeInterchange(null, `a new UNB (${where(s)}) starts before the UNZ of interchange ${this.unb.control}`);
+        if (this.unb) this.closeInterchange(null, `a new UNB (${where(s)}) starts before the UNZ of interchange ${this.unb.control}`, emit);
         this.unb = {
           syntax: c(s, 1).toUpperCase(),
           syntaxVersion: c(s, 1, 1),
@@ -76,20 +76,20 @@ export class EdifactEnvelopeReader {
         };
         this.groups = 0;
         this.messages = 0;
-        yield { kind: 'interchange-start', interchange: this.unb };
+        emit({ kind: 'interchange-start', interchange: this.unb });
         return;
       }
       case 'UNG': {
-        if (!this.unb) return yield { kind: 'stray', segment: s, message: `${where(s)}: UNG outside an interchange (no UNB before it)` };
-        if (this.ung) yield* this.closeGroup(null, `a new UNG (${where(s)}) starts before the UNE of group ${this.ung.control}`);
+        if (!this.unb) return emit({ kind: 'stray', segment: s, message: `${where(s)}: UNG outside an interchange (no UNB before it)` });
+        if (this.ung) this.closeGroup(null, `a new UNG (${where(s)}) starts before the UNE of group ${this.ung.control}`, emit);
         this.ung = { id: c(s, 1), control: c(s, 5), index: s.index };
         this.groups++;
         this.groupMessages = 0;
         return;
       }
       case 'UNH': {
-        if (!this.unb) return yield { kind: 'stray', segment: s, message: `${where(s)}: UNH outside an interchange (no UNB before it)` };
-        if (this.msg) yield* this.closeMessage(null, `a new UNH (${where(s)}) starts before the UNT of message ${this.msg.reference}`);
+        if (!this.unb) return emit({ kind: 'stray', segment: s, message: `${where(s)}: UNH outside an interchange (no UNB before it)` });
+        if (this.msg) this.closeMessage(null, `a new UNH (${where(s)}) starts before the UNT of message ${this.msg.reference}`, emit);
         this.messages++;
         this.groupMessages++;
         this.msg = { interchange: this.unb, group: this.ung, reference: c(s, 1), identifier: (s.elements[2] ?? []).map((x) => x.trim()), segments: [s], errors: [] };
@@ -97,34 +97,34 @@ export class EdifactEnvelopeReader {
         return;
       }
       case 'UNT':
-        if (!this.msg) return yield { kind: 'stray', segment: s, message: `${where(s)}: UNT without a UNH before it` };
+        if (!this.msg) return emit({ kind: 'stray', segment: s, message: `${where(s)}: UNT without a UNH before it` });
         this.msg.segments.push(s);
-        yield* this.closeMessage(s, null);
+        this.closeMessage(s, null, emit);
         return;
       case 'UNE':
-        if (this.msg) yield* this.closeMessage(null, `message ${this.msg.reference} has no UNT before the UNE (${where(s)})`);
-        if (!this.ung) return yield { kind: 'stray', segment: s, message: `${where(s)}: UNE without a UNG before it` };
-        yield* this.closeGroup(s, null);
+        if (this.msg) this.closeMessage(null, `message ${this.msg.reference} has no UNT before the UNE (${where(s)})`, emit);
+        if (!this.ung) return emit({ kind: 'stray', segment: s, message: `${where(s)}: UNE without a UNG before it` });
+        this.closeGroup(s, null, emit);
         return;
       case 'UNZ':
-        if (this.msg) yield* this.closeMessage(null, `message ${this.msg.reference} has no UNT before the UNZ (${where(s)})`);
-        if (this.ung) yield* this.closeGroup(null, `group ${this.ung.control} has no UNE before the UNZ (${where(s)})`);
-        if (!this.unb) return yield { kind: 'stray', segment: s, message: `${where(s)}: UNZ without a UNB before it` };
-        yield* this.closeInterchange(s, null);
+        if (this.msg) this.closeMessage(null, `message ${this.msg.reference} has no UNT before the UNZ (${where(s)})`, emit);
+        if (this.ung) this.closeGroup(null, `group ${this.ung.control} has no UNE before the UNZ (${where(s)})`, emit);
+        if (!this.unb) return emit({ kind: 'stray', segment: s, message: `${where(s)}: UNZ without a UNB before it` });
+        this.closeInterchange(s, null, emit);
         return;
       default:
         if (this.msg) this.msg.segments.push(s);
-        else yield { kind: 'stray', segment: s, message: `${where(s)}: segment outside a message (no UNH before it)` };
+        else emit({ kind: 'stray', segment: s, message: `${where(s)}: segment outside a message (no UNH before it)` });
     }
   }
 
-  *finish(): Generator<EdifactEvent> {
-    if (this.msg) yield* this.closeMessage(null, `the file ends inside message ${this.msg.reference} (no UNT)`);
-    if (this.ung) yield* this.closeGroup(null, `the file ends inside group ${this.ung.control} (no UNE)`);
-    if (this.unb) yield* this.closeInterchange(null, `the file ends without a UNZ for interchange ${this.unb.control}`);
+  finish(emit: (e: EdifactEvent) => void): void {
+    if (this.msg) this.closeMessage(null, `the file ends inside message ${this.msg.reference} (no UNT)`, emit);
+    if (this.ung) this.closeGroup(null, `the file ends inside group ${this.ung.control} (no UNE)`, emit);
+    if (this.unb) this.closeInterchange(null, `the file ends without a UNZ for interchange ${this.unb.control}`, emit);
   }
 
-  private *closeMessage(unt: EdifactSegment | null, missing: string | null): Generator<EdifactEvent> {
+  private closeMessage(unt: EdifactSegment | null, missing: string | null, emit: (e: EdifactEvent) => void): void {
     const msg = this.msg!;
     this.msg = null;
     if (!unt) msg.errors.push({ code: 'EDI_ENVELOPE_MISSING_TRAILER', ackCode: '13', message: missing!, where: where(msg.segments[0]!) });
@@ -135,10 +135,10 @@ export class EdifactEnvelopeReader {
       if (c(unt, 2) !== msg.reference)
         msg.errors.push({ code: 'EDI_CONTROL_NUMBER_MISMATCH', ackCode: '28', message: `UNT reference ${c(unt, 2) || '(nothing)'} does not match UNH reference ${msg.reference}`, where: where(unt) });
     }
-    yield { kind: 'message', msg };
+    emit({ kind: 'message', msg });
   }
 
-  private *closeGroup(une: EdifactSegment | null, missing: string | null): Generator<EdifactEvent> {
+  private closeGroup(une: EdifactSegment | null, missing: string | null, emit: (e: EdifactEvent) => void): void {
     const g = this.ung!;
     this.ung = null;
     const errors: EnvelopeError[] = [];
@@ -150,10 +150,10 @@ export class EdifactEnvelopeReader {
       if (!sameControlNumber(c(une, 2), g.control))
         errors.push({ code: 'EDI_CONTROL_NUMBER_MISMATCH', ackCode: '28', message: `UNE reference ${c(une, 2) || '(nothing)'} does not match UNG reference ${g.control}`, where: where(une) });
     }
-    yield { kind: 'group-end', group: g, interchange: this.unb!, errors };
+    emit({ kind: 'group-end', group: g, interchange: this.unb!, errors });
   }
 
-  private *closeInterchange(unz: EdifactSegment | null, missing: string | null): Generator<EdifactEvent> {
+  private closeInterchange(unz: EdifactSegment | null, missing: string | null, emit: (e: EdifactEvent) => void): void {
     const unb = this.unb!;
     this.unb = null;
     const errors: EnvelopeError[] = [];
@@ -166,6 +166,6 @@ export class EdifactEnvelopeReader {
       if (c(unz, 2) !== unb.control && !sameControlNumber(c(unz, 2), unb.control))
         errors.push({ code: 'EDI_CONTROL_NUMBER_MISMATCH', ackCode: '28', message: `UNZ reference ${c(unz, 2) || '(nothing)'} does not match UNB reference ${unb.control}`, where: where(unz) });
     }
-    yield { kind: 'interchange-end', interchange: unb, errors, trailerMissing: !unz };
+    emit({ kind: 'interchange-end', interchange: unb, errors, trailerMissing: !unz });
   }
 }

@@ -211,7 +211,13 @@ export class EdifactTokenizer {
 
 /** Splits one segment into elements and components, honouring the release character. */
 export function splitSegment(text: string, d: EdifactDelimiters): string[][] {
-  if (!d.release || text.indexOf(d.release) < 0) return text.split(d.element).map((e) => e.split(d.component));
+  if (!d.release || text.indexOf(d.release) < 0) {
+    const els = text.split(d.element);
+    const out: string[][] = new Array(els.length);
+    // Most elements are simple: an array literal is much cheaper than a split that finds nothing.
+    for (let i = 0; i < els.length; i++) out[i] = els[i]!.indexOf(d.component) < 0 ? [els[i]!] : els[i]!.split(d.component);
+    return out;
+  }
   const out: string[][] = [];
   let el: string[] = [];
   let cur = '';

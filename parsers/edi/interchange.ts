@@ -4,11 +4,11 @@
 import { problem, type Problem } from '../../domain/order';
 import type { DraftOrder } from '../../domain/resolve';
 import { buildContrl, build997, groupRejected, groupStatus, buildTa1, replyEdifactEnvelope, replyEnvelope, type AckStatus, type GroupAck, type MessageAck, type TransactionAck } from './acks';
-import { EdifactEnvelopeReader, type EdifactInterchange, type EdifactMessage } from './edifact-envelope';
+import { EdifactEnvelopeReader, type EdifactEvent, type EdifactInterchange, type EdifactMessage } from './edifact-envelope';
 import { mapEdifactOrder } from './edifact-orders';
 import { EdifactTokenizer } from './edifact-tokenizer';
 import { mapX12Order } from './x12-850';
-import { X12EnvelopeReader, type X12Interchange, type X12Transaction } from './x12-envelope';
+import { X12EnvelopeReader, type X12Event, type X12Interchange, type X12Transaction } from './x12-envelope';
 import { X12Tokenizer, type TokenProblem } from './x12-tokenizer';
 
 export type AckKind = 'TA1' | '997' | 'CONTRL';
@@ -165,20 +165,22 @@ class X12Reader extends Reader {
   private st: X12State | null = null;
   private tokSeen = 0;
 
+  private readonly onEvent = (e: X12Event): void => this.on(e);
+
   push(chunk: Buffer): void {
-    for (const s of this.tok.push(chunk)) for (const e of this.env.feed(s)) this.on(e);
+    for (const s of this.tok.push(chunk)) this.env.feed(s, this.onEvent);
     this.flushTokenProblems();
   }
   end(): void {
-    for (const s of this.tok.end()) for (const e of this.env.feed(s)) this.on(e);
-    for (const e of this.env.finish()) this.on(e);
+    for (const s of this.tok.end()) this.env.feed(s, this.onEvent);
+    this.env.finish(this.onEvent);
     this.flushTokenProblems();
   }
   private flushTokenProblems(): void {
     while (this.tokSeen < this.tok.problems.length) this.problems.push(fromToken(this.tok.problems[this.tokSeen++]!));
   }
 
-  private on(e: ReturnType<X12EnvelopeReader['feed']> extends Generator<infer T> ? T : never): void {
+  private on(e: X12Event): void {
     switch (e.kind) {
       case 'interchange-start':
         this.st = { isa: e.interchange, groups: [], drafts: [], groupDrafts: [], orderCount: 0, groupOrderCount: 0, current: null, ackOnly: true, hasGroups: false, sawTa1: false, notes: [] };
@@ -326,20 +328,22 @@ class EdifactReader extends Reader {
   private st: EdifactState | null = null;
   private tokSeen = 0;
 
+  private readonly onEvent = (e: EdifactEvent): void => this.on(e);
+
   push(chunk: Buffer): void {
-    for (const s of this.tok.push(chunk)) for (const e of this.env.feed(s)) this.on(e);
+    for (const s of this.tok.push(chunk)) this.env.feed(s, this.onEvent);
     this.flush();
   }
   end(): void {
-    for (const s of this.tok.end()) for (const e of this.env.feed(s)) this.on(e);
-    for (const e of this.env.finish()) this.on(e);
+    for (const s of this.tok.end()) this.env.feed(s, this.onEvent);
+    this.env.finish(this.onEvent);
     this.flush();
   }
   private flush(): void {
     while (this.tokSeen < this.tok.problems.length) this.problems.push(fromToken(this.tok.problems[this.tokSeen++]!));
   }
 
-  private on(e: ReturnType<EdifactEnvelopeReader['feed']> extends Generator<infer T> ? T : never): void {
+  private on(e: EdifactEvent): void {
     switch (e.kind) {
       case 'interchange-start':
         this.st = { unb: e.interchange, messages: [], drafts: [], orderCount: 0, groupOrderStart: 0, ackOnly: true, any: false, groupStart: 0, groupDraftStart: 0, errors: false };

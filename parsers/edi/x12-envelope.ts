@@ -65,10 +65,10 @@ export class X12EnvelopeReader {
   private txCount = 0;
   private tx: X12Transaction | null = null;
 
-  *feed(s: X12Segment): Generator<X12Event> {
+  feed(s: X12Segment, emit: (e: X12Event) => void): void {
     switch (s.tag) {
       case 'ISA': {
-        if (this.isa) yield* this.closeInterchange(null, `a new ISA (${where(s)}) starts before the IEA of interchange ${this.isa.control}`);
+        if (this.isa) this.closeInterchange(null, `a new ISA (${where(s)}) starts before the IEA of interchange ${this.isa.control}`, emit);
         const e = s.elements;
         this.isa = {
           control: (e[13] ?? '').trim(),
@@ -86,18 +86,18 @@ export class X12EnvelopeReader {
           line: s.line,
         };
         this.groups = 0;
-        yield { kind: 'interchange-start', interchange: this.isa };
+        emit({ kind: 'interchange-start', interchange: this.isa });
         return;
       }
       case 'ISB':
       case 'ISE':
         return; // optional interchange services: nothing for an order
       case 'TA1':
-        yield { kind: 'ta1', interchange: this.isa, segment: s };
+        emit({ kind: 'ta1', interchange: this.isa, segment: s });
         return;
       case 'GS': {
-        if (!this.isa) return yield { kind: 'stray', segment: s, message: `${where(s)}: GS outside an interchange (no ISA before it)` };
-        if (this.gs) yield* this.closeGroup(null, `a new GS (${where(s)}) starts before the GE of group ${this.gs.control}`);
+        if (!this.isa) return emit({ kind: 'stray', segment: s, message: `${where(s)}: GS outside an interchange (no ISA before it)` });
+        if (this.gs) this.closeGroup(null, `a new GS (${where(s)}) starts before the GE of group ${this.gs.control}`, emit);
         const e = s.elements;
         this.gs = { functionalId: (e[1] ?? '').trim(), sender: (e[2] ?? '').trim(), receiver: (e[3] ?? '').trim(), control: (e[6] ?? '').trim(), version: (e[8] ?? '').trim(), index: s.index };
         this.groups++;
@@ -105,8 +105,8 @@ export class X12EnvelopeReader {
         return;
       }
       case 'ST': {
-        if (!this.isa) return yield { kind: 'stray', segment: s, message: `${where(s)}: ST outside an interchange (no ISA before it)` };
-        if (this.tx) yield* this.closeTx(null, `a new ST (${where(s)}) starts before the SE of transaction ${this.tx.control}`);
+        if (!this.isa) return emit({ kind: 'stray', segment: s, message: `${where(s)}: ST outside an interchange (no ISA before it)` });
+        if (this.tx) this.closeTx(null, `a new ST (${where(s)}) starts before the SE of transaction ${this.tx.control}`, emit);
         this.txCount++;
         const errors: EnvelopeError[] = [];
         if (!this.gs) errors.push({ code: 'EDI_SYNTAX', ackCode: '6', message: `${where(s)}: ST outside a functional group (no GS before it)`, where: where(s) });
@@ -116,34 +116,34 @@ export class X12EnvelopeReader {
         return;
       }
       case 'SE':
-        if (!this.tx) return yield { kind: 'stray', segment: s, message: `${where(s)}: SE without an ST before it` };
+        if (!this.tx) return emit({ kind: 'stray', segment: s, message: `${where(s)}: SE without an ST before it` });
         this.tx.segments.push(s);
-        yield* this.closeTx(s, null);
+        this.closeTx(s, null, emit);
         return;
       case 'GE':
-        if (this.tx) yield* this.closeTx(null, `transaction ${this.tx.control} has no SE before the GE (${where(s)})`);
-        if (!this.gs) return yield { kind: 'stray', segment: s, message: `${where(s)}: GE without a GS before it` };
-        yield* this.closeGroup(s, null);
+        if (this.tx) this.closeTx(null, `transaction ${this.tx.control} has no SE before the GE (${where(s)})`, emit);
+        if (!this.gs) return emit({ kind: 'stray', segment: s, message: `${where(s)}: GE without a GS before it` });
+        this.closeGroup(s, null, emit);
         return;
       case 'IEA':
-        if (this.tx) yield* this.closeTx(null, `transaction ${this.tx.control} has no SE before the IEA (${where(s)})`);
-        if (this.gs) yield* this.closeGroup(null, `group ${this.gs.control} has no GE before the IEA (${where(s)})`);
-        if (!this.isa) return yield { kind: 'stray', segment: s, message: `${where(s)}: IEA without an ISA before it` };
-        yield* this.closeInterchange(s, null);
+        if (this.tx) this.closeTx(null, `transaction ${this.tx.control} has no SE before the IEA (${where(s)})`, emit);
+        if (this.gs) this.closeGroup(null, `group ${this.gs.control} has no GE before the IEA (${where(s)})`, emit);
+        if (!this.isa) return emit({ kind: 'stray', segment: s, message: `${where(s)}: IEA without an ISA before it` });
+        this.closeInterchange(s, null, emit);
         return;
       default:
         if (this.tx) this.tx.segments.push(s);
-        else yield { kind: 'stray', segment: s, message: `${where(s)}: segment outside a transaction set (between ${this.gs ? 'GS and ST' : this.isa ? 'ISA and GS' : 'interchanges'})` };
+        else emit({ kind: 'stray', segment: s, message: `${where(s)}: segment outside a transaction set (between ${this.gs ? 'GS and ST' : this.isa ? 'ISA and GS' : 'interchanges'})` });
     }
   }
 
-  *finish(): Generator<X12Event> {
-    if (this.tx) yield* this.closeTx(null, `the file ends inside transaction ${this.tx.control} (no SE)`);
-    if (this.gs) yield* this.closeGroup(null, `the file ends inside group ${this.gs.control} (no GE)`);
-    if (this.isa) yield* this.closeInterchange(null, `the file ends inside interchange ${this.isa.control} (no IEA)`);
+  finish(emit: (e: X12Event) => void): void {
+    if (this.tx) this.closeTx(null, `the file ends inside transaction ${this.tx.control} (no SE)`, emit);
+    if (this.gs) this.closeGroup(null, `the file ends inside group ${this.gs.control} (no GE)`, emit);
+    if (this.isa) this.closeInterchange(null, `the file ends inside interchange ${this.isa.control} (no IEA)`, emit);
   }
 
-  private *closeTx(se: X12Segment | null, missing: string | null): Generator<X12Event> {
+  private closeTx(se: X12Segment | null, missing: string | null, emit: (e: X12Event) => void): void {
     const tx = this.tx!;
     this.tx = null;
     if (!se) tx.errors.push({ code: 'EDI_ENVELOPE_MISSING_TRAILER', ackCode: '2', message: missing!, where: where(tx.segments[0]!) });
@@ -155,10 +155,10 @@ export class X12EnvelopeReader {
       if (!sameControlNumber(ctl, tx.control))
         tx.errors.push({ code: 'EDI_CONTROL_NUMBER_MISMATCH', ackCode: '3', message: `SE02 ${ctl || '(nothing)'} does not match ST02 ${tx.control}`, where: where(se) });
     }
-    yield { kind: 'transaction', tx };
+    emit({ kind: 'transaction', tx });
   }
 
-  private *closeGroup(ge: X12Segment | null, missing: string | null): Generator<X12Event> {
+  private closeGroup(ge: X12Segment | null, missing: string | null, emit: (e: X12Event) => void): void {
     const gs = this.gs!;
     this.gs = null;
     const errors: EnvelopeError[] = [];
@@ -173,11 +173,11 @@ export class X12EnvelopeReader {
       if (!sameControlNumber(ctl, gs.control))
         errors.push({ code: 'EDI_CONTROL_NUMBER_MISMATCH', ackCode: '4', message: `GE02 ${ctl || '(nothing)'} does not match GS06 ${gs.control}`, where: where(ge) });
     }
-    yield { kind: 'group-end', group: gs, interchange: this.isa!, declared, received: this.txCount, errors };
+    emit({ kind: 'group-end', group: gs, interchange: this.isa!, declared, received: this.txCount, errors });
   }
 
   /** Interchange errors carry TA1 note codes (X12 element I18). */
-  private *closeInterchange(iea: X12Segment | null, missing: string | null): Generator<X12Event> {
+  private closeInterchange(iea: X12Segment | null, missing: string | null, emit: (e: X12Event) => void): void {
     const isa = this.isa!;
     this.isa = null;
     const errors: EnvelopeError[] = [];
@@ -192,6 +192,6 @@ export class X12EnvelopeReader {
       if (!sameControlNumber(ctl, isa.control))
         errors.push({ code: 'EDI_CONTROL_NUMBER_MISMATCH', ackCode: '001', message: `IEA02 ${ctl || '(nothing)'} does not match ISA13 ${isa.control}`, where: where(iea) });
     }
-    yield { kind: 'interchange-end', interchange: isa, declared, groups: this.groups, errors };
+    emit({ kind: 'interchange-end', interchange: isa, declared, groups: this.groups, errors });
   }
 }

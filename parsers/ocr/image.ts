@@ -170,7 +170,8 @@ export async function preparePage(bytes: Buffer, info: PageInfo): Promise<Prepar
     throw new ImageError('IMAGE_UNREADABLE', `page ${pageNo} cannot be decoded (${msg})`, pageNo);
   }
   let data: Uint8Array = raw.data;
-  let { width, height } = raw.info;
+  const { width } = raw.info;
+  let { height } = raw.info;
   // Fax treatments need the machine's resolutions: TIFF tags, or the placement a PDF gives its
   // page image (a fax printed to PDF). A photo's shape alone is no evidence.
   const fax = info.isTiff || (info.xDpi !== null && info.yDpi !== null) ? faxResolution(info) : null;

@@ -9,7 +9,7 @@ import { extractTable, groupLines } from '../layout/table';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
 import { findPoNumber, readOrderText } from '../text/index';
 import { parseNumber, parseQuantity } from '../text/numbers';
-import { checkLine, cleanNumberCell, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
+import { checkLine, cleanNumberCell, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
 export interface OcrPage {
   /** 1-based. */

@@ -8,7 +8,7 @@ import { normalisePhone, type MasterData } from '../../domain/masterdata';
 export const REVIEW_THRESHOLD = 0.7;
 
 // Glyphs a fax or a scan turns into one another; substituting within a group is cheap.
-// A glyph may sit in two groups (G reads as 6 or as 8 on a fax).
+// A glyph may sit in several groups (a faxed G reads as 6, 8 or 9).
 const CONFUSION_GROUPS = ['0OQD', '1IL|!J', '5S', '8BG', '2Z', '6G', '9G', '4A', '7T', '3B'];
 const CONFUSABLE = new Set<string>();
 for (const g of CONFUSION_GROUPS) for (const a of g) for (const b of g) if (a !== b) CONFUSABLE.add(a + b);

@@ -72,11 +72,11 @@ async function freePorts(n: number): Promise<number[]> {
 }
 
 /** Who mail belongs to, and which users the master hands its login and internal processes to. */
-function identities(): { mailUid: number; mailGid: number; loginUser: string; internalUser: string; internalGroup: string } {
+function identities(): { mailUid: number; mailGid: number; loginUser: string; internalUser: string; internalGroup: string; chroot: boolean } {
   const me = userInfo();
   if (me.uid !== 0) {
     const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
-    return { mailUid: me.uid, mailGid: me.gid, loginUser: me.username, internalUser: me.username, internalGroup: group };
+    return { mailUid: me.uid, mailGid: me.gid, loginUser: me.username, internalUser: me.username, internalGroup: group, chroot: false };
   }
   const exists = (u: string) => {
     try {
@@ -91,7 +91,7 @@ function identities(): { mailUid: number; mailGid: number; loginUser: string; in
   const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
   const nogroup = Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).trim());
   const internalGroup = execFileSync('id', ['-gn', internal], { encoding: 'utf8' }).trim();
-  return { mailUid: nobody, mailGid: nogroup, loginUser: login, internalUser: internal, internalGroup };
+  return { mailUid: nobody, mailGid: nogroup, loginUser: login, internalUser: internal, internalGroup, chroot: true };
 }
 
 function config(dir: string, ports: { imap: number; imaps: number; lmtp: number }, who: ReturnType<typeof identities>): string {
@@ -144,7 +144,7 @@ service lmtp {
 protocol lmtp {
   postmaster_address = postmaster@localhost
 }
-`;
+${who.chroot ? '' : '# not root: no chroot for the login and anvil processes\nservice anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n'}`;
 }
 
 /** Resolves once the port answers with the expected greeting; rejects when `deadline` passes. */
@@ -219,8 +219,13 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
       res();
     }));
     const deadline = Date.now() + 10_000;
-    await waitForGreeting(imap, '* OK', deadline, () => exitInfo);
-    await waitForGreeting(lmtp, '220', deadline, () => exitInfo);
+    try {
+      await waitForGreeting(imap, '* OK', deadline, () => exitInfo);
+      await waitForGreeting(lmtp, '220', deadline, () => exitInfo);
+    } catch (e) {
+      await signal('SIGKILL', 0);
+      throw new DovecotUnavailable(`${(e as Error).message}; log: ${tail(join(dir, 'dovecot.log'))}`);
+    }
   }
 
   async function signal(sig: NodeJS.Signals, graceMs: number): Promise<void> {

@@ -141,6 +141,16 @@ describe('backbone', () => {
     await app.close();
   });
 
+  it('requires the API token when one is configured', async () => {
+    const app = buildHttpServer({ cfg: { ...stack.cfg, apiToken: 's3cret-token' }, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
+    expect((await app.inject({ method: 'GET', url: '/api/orders' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/orders', headers: { authorization: 'Bearer wrong-token!' } })).statusCode).toBe(401);
+    const ok = await app.inject({ method: 'GET', url: '/api/orders', headers: { authorization: 'Bearer s3cret-token' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().some((o: { orderId: string }) => o.orderId === 'C001-ACT1')).toBe(true);
+    await app.close();
+  });
+
   it('replays an order history deterministically', async () => {
     const history = await env.client.workflow.getHandle('order-C001-ACT1').fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: 'order-C001-ACT1' }, history);

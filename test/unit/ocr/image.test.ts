@@ -90,7 +90,8 @@ describe('despeckle', () => {
     const img = new Uint8Array(w * w).fill(255);
     const set = (x: number, y: number) => (img[y * w + x] = 0);
     set(2, 2); // single speck
-    set(10, 10), set(11, 10); // two-pixel speck
+    set(10, 10); // two-pixel speck
+    set(11, 10);
     for (let y = 20; y < 23; y++) for (let x = 20; x < 23; x++) set(x, y); // a 3×3 full stop
     for (let x = 5; x < 35; x++) set(x, 30); // a table rule
     expect(despeckle(img, w, w, 5)).toBe(2);
