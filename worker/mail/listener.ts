@@ -146,6 +146,7 @@ export class MailboxListener {
           failedRounds = retries ? failedRounds + 1 : 0;
           await this.pause(retries ? backoffMs(failedRounds - 1) : this.mb.pollSeconds * 1000);
         }
+        if (!this.stopping) this.log.warn({ ...describeMailbox(this.mb) }, 'mailbox connection closed by the server; reconnecting');
       } catch (e) {
         this.stats.connectionFailures++;
         const err = e as Error & { authenticationFailed?: boolean; responseText?: string };
