@@ -5,7 +5,7 @@
 // model). The order workflow each document ends in is compared with the fixtures' truth: pairwise
 // precision and recall of "same order" links, beside the pure matcher on the same scenarios and the
 // naive baseline (customer + PO as written).
-// Run: TZ=UTC npx tsx bench/dedup-workflows.ts [--concurrency N]
+// Run: TZ=UTC npx tsx bench/dedup-workflows.ts [--concurrency N] [--no-pdf]
 //
 // Each scenario runs on its own stack (own task queue and read model): the scenarios reuse customers
 // and dates, and were written to be judged one at a time; on one shared stack, scenario A's orders
@@ -25,6 +25,8 @@ import { compareRead, readDocument } from './dedup-workflows/readback';
 const ROOT = join(import.meta.dirname, '..');
 const md = loadMasterData(join(ROOT, 'fixtures/masterdata'));
 const concurrency = Number(process.argv[process.argv.indexOf('--concurrency') + 1]) || 2;
+/** --no-pdf: orders read from a PDF come as text e-mails too (to tell the PDF reader's part). */
+const usePdf = !process.argv.includes('--no-pdf');
 
 interface PlannedDoc {
   scenario: string;
@@ -41,17 +43,17 @@ interface PlannedDoc {
 const lineSet = (lines: { sku: string | null; quantity: number | null }[]): string => lines.map((l) => `${l.sku ?? '?'}*${l.quantity ?? '?'}`).join(' ');
 
 let docCounter = 0;
-function plan(sc: Scenario): PlannedDoc[] {
+async function plan(sc: Scenario): Promise<PlannedDoc[]> {
   const out: PlannedDoc[] = [];
   for (const e of sc.existing) {
-    out.push({ scenario: sc.name, label: e.orderId, truth: e.orderId, fixture: e, doc: documentFor(e, md, docCounter++), waitFor: 'routed' });
+    out.push({ scenario: sc.name, label: e.orderId, truth: e.orderId, fixture: e, doc: await documentFor(e, md, docCounter++, { pdf: usePdf }), waitFor: 'routed' });
     // An existing order the fixture says is cancelled: send its cancellation too, as the buyer did.
     if (e.status === 'cancelled') {
       const cancel: DedupOrder = { ...e, status: undefined, receivedAt: new Date(Date.parse(e.receivedAt) + 3_600_000).toISOString(), order: { ...e.order, purpose: 'cancel' } };
-      out.push({ scenario: sc.name, label: `${e.orderId} (cancel)`, truth: e.orderId, fixture: cancel, doc: documentFor(cancel, md, docCounter++), waitFor: 'cancelled' });
+      out.push({ scenario: sc.name, label: `${e.orderId} (cancel)`, truth: e.orderId, fixture: cancel, doc: await documentFor(cancel, md, docCounter++, { pdf: usePdf }), waitFor: 'cancelled' });
     }
   }
-  out.push({ scenario: sc.name, label: 'incoming', truth: sc.expect.match ?? 'incoming', fixture: sc.incoming, doc: documentFor(sc.incoming, md, docCounter++), waitFor: 'routed' });
+  out.push({ scenario: sc.name, label: 'incoming', truth: sc.expect.match ?? 'incoming', fixture: sc.incoming, doc: await documentFor(sc.incoming, md, docCounter++, { pdf: usePdf }), waitFor: 'routed' });
   return out;
 }
 
@@ -149,7 +151,8 @@ async function main(): Promise<void> {
   // The SDK's own INFO lines (worker state changes) would bury the figures.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const scenarios = loadScenarios();
-  const plans = scenarios.map(plan);
+  const plans: PlannedDoc[][] = [];
+  for (const sc of scenarios) plans.push(await plan(sc));
   const allDocs = plans.flat();
 
   // 1. What the real readers make of each generated document (no server, same code as `extract`).
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
   ];
   const pct = (n: number, d: number) => (d === 0 ? 'n/a' : (n / d).toFixed(3));
   const truthPairs = rows[0]![1].tp + rows[0]![1].fn;
-  console.log(`dedup through the workflows: ${scenarios.length} scenarios, ${allDocs.length} documents (${allDocs.filter((p) => p.doc.form.startsWith('X12')).length} X12, ${allDocs.filter((p) => p.doc.form.startsWith('order.json')).length} order.json, ${allDocs.filter((p) => p.doc.form.includes('e-mail')).length} text e-mails of which ${allDocs.filter((p) => p.doc.form.includes('standing for a')).length} stand for a fax/scan), ${truthPairs} true "same order" pairs; ${seconds.toFixed(0)} s on the dev server`);
+  console.log(`dedup through the workflows: ${scenarios.length} scenarios, ${allDocs.length} documents (${allDocs.filter((p) => p.doc.form.startsWith('X12')).length} X12, ${allDocs.filter((p) => p.doc.form.startsWith('order.json')).length} order.json, ${allDocs.filter((p) => p.doc.form.includes('PDF (')).length} e-mails with a PDF, ${allDocs.filter((p) => p.doc.form.startsWith('text e-mail')).length} text e-mails of which ${allDocs.filter((p) => p.doc.form.includes('standing for a')).length} stand for a fax/scan), ${truthPairs} true "same order" pairs; ${seconds.toFixed(0)} s on the dev server`);
   console.log(`${'matcher'.padEnd(40)} precision  recall   pairs right/linked/true`);
   // Decisions: what became of the incoming document (new order, duplicate, amendment, cancellation).
   const ROLE = { new: 'original', duplicate: 'duplicate', amendment: 'amendment', cancellation: 'cancellation' } as const;
@@ -210,7 +213,7 @@ async function main(): Promise<void> {
     const expectedRole = { new: 'original', duplicate: 'duplicate', amendment: 'amendment', cancellation: 'cancellation' }[sc.expect.decision];
     if (inc.role !== expectedRole && !(sc.expect.decision === 'cancellation' && !sc.expect.match && inc.role === 'original')) {
       const pure = deduplicate(sc.incoming, sc.existing).decision;
-      console.log(`  role [workflows] ${sc.name}: incoming attached as ${inc.role ?? 'nothing'} (order ${inc.status}${inc.lines ? `, lines now ${inc.lines}` : ''}); fixture expects ${sc.expect.decision}, pure matcher says ${pure}; incoming lines ${lineSet(sc.incoming.order.lines)}${inc.note ? `; ${inc.note}` : ''}`);
+      console.log(`  role [workflows] ${sc.name}: incoming attached as ${inc.role ?? 'nothing'} (${inc.role ? 'order' : 'intake'} ${inc.status}${inc.lines ? `, lines now ${inc.lines}` : ''}); fixture expects ${sc.expect.decision}, pure matcher says ${pure}; incoming lines ${lineSet(sc.incoming.order.lines)}${inc.note ? `; ${inc.note}` : ''}`);
     }
     plans[k]!.forEach((p, i) => {
       const o = outcomes[k]![i]!;

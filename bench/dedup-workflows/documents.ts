@@ -1,7 +1,8 @@
 // Turns a dedup fixture order (bench/dedup-fixtures.ts) into the real document its channel would
 // carry, so that the workflows benchmark goes through the real readers rather than handing them
-// ready-made orders: EDI X12 850 through the project's writer, *.order.json for the API, and a plain
-// text e-mail (RFC 822) for e-mail, fax and scan. Fax and scan stand in as text e-mails: rendering
+// ready-made orders: EDI X12 850 through the project's writer, *.order.json for the API, an e-mail
+// carrying a PDF from fixtures/docgen/pdf.ts for orders read from a PDF, and a plain text e-mail
+// (RFC 822) for the other e-mails, faxes and scans. Fax and scan stand in as text e-mails: rendering
 // and OCR-ing a page per fixture would take minutes on two cores and measure the OCR, not the
 // dedup; the misreads the fixtures encode (1I87, O455, 7712A5) are written as the OCR would have
 // read them, so the dedup sees the same faulty values.
@@ -9,6 +10,8 @@ import type { DedupOrder } from '../../domain/dedup';
 import type { MasterData } from '../../domain/masterdata';
 import type { Channel } from '../../domain/order';
 import { writeX12, x12OrderSegments, type OutgoingOrder } from '../../parsers/edi/writer';
+import { renderOrderPdf } from '../../fixtures/docgen/pdf';
+import type { OrderTruth } from '../../fixtures/docgen/orders';
 
 export interface GeneratedDocument {
   bytes: Buffer;
@@ -81,7 +84,7 @@ function apiDocument(o: DedupOrder): GeneratedDocument {
   return { bytes: Buffer.from(JSON.stringify(body, null, 2)), fileName: `${slug(o.orderId)}.order.json`, channel: o.channel, receivedAt: o.receivedAt, form: 'order.json (parsers/api-order.ts)' };
 }
 
-function emailDocument(o: DedupOrder, md: MasterData, n: number): GeneratedDocument {
+function emailDocument(o: DedupOrder, md: MasterData, n: number, pdf?: Buffer): GeneratedDocument {
   const c = o.order.customer.id ? md.customer(o.order.customer.id) : undefined;
   // An unidentified sender: a personal mailbox the master data cannot tie to a customer.
   const domain = c?.emailDomains[0] ?? 'orange.fr';
@@ -100,8 +103,9 @@ function emailDocument(o: DedupOrder, md: MasterData, n: number): GeneratedDocum
   if (signals.length) body.push('');
   if (purpose === 'replace') body.push(signals.some((s) => /modifi/i.test(s)) ? 'Voici notre commande modifiée (quantités mises à jour).' : `Cette commande annule et remplace notre commande${po ? ` ${po}` : ''}.`);
   else if (purpose === 'cancel') body.push(`Merci d'annuler notre commande${po ? ` ${po}` : ''}. Elle n'est plus à livrer.`);
-  else body.push('Veuillez trouver ci-dessous notre commande.');
+  else body.push(pdf ? 'Veuillez trouver ci-joint notre commande.' : 'Veuillez trouver ci-dessous notre commande.');
   body.push('');
+  if (pdf) return attachPdf(o, from, subject, domain, n, [...body, 'Cordialement,', 'Service achats', ...(c ? [c.name] : [])], pdf);
   if (po) body.push(`N° de commande : ${po}`);
   if (o.order.orderDate) body.push(`Date de commande : ${frDate(o.order.orderDate)}`);
   if (o.order.requestedDeliveryDate) body.push(`Date de livraison souhaitée : ${frDate(o.order.requestedDeliveryDate)}`);
@@ -141,9 +145,44 @@ function emailDocument(o: DedupOrder, md: MasterData, n: number): GeneratedDocum
   return { bytes: Buffer.from(msg, 'utf8'), fileName: `${slug(o.orderId)}-${n}.eml`, channel: o.channel, receivedAt: o.receivedAt, form };
 }
 
-/** The document for one fixture order; `n` keeps bytes and names unique across the run. */
-export function documentFor(o: DedupOrder, md: MasterData, n: number): GeneratedDocument {
+function attachPdf(o: DedupOrder, from: string, subject: string, domain: string, n: number, body: string[], pdf: Buffer): GeneratedDocument {
+  const boundary = `=_bench_${n}`;
+  const b64 = pdf.toString('base64').replace(/.{76}/g, '$&\r\n');
+  const msg = [
+    `From: ${from}`, `To: ${OUR_MAILBOX}`, `Subject: ${subject}`, `Date: ${rfc822Date(o.receivedAt)}`, `Message-ID: <bench-${n}-${slug(o.orderId)}@${domain}>`, 'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${boundary}"`, '',
+    `--${boundary}`, 'Content-Type: text/plain; charset="utf-8"', 'Content-Transfer-Encoding: 8bit', '', ...body, '',
+    `--${boundary}`, `Content-Type: application/pdf; name="commande-${slug(o.order.poNumber ?? o.orderId)}.pdf"`, `Content-Disposition: attachment; filename="commande-${slug(o.order.poNumber ?? o.orderId)}.pdf"`, 'Content-Transfer-Encoding: base64', '', b64, '',
+    `--${boundary}--`, '',
+  ].join('\r\n');
+  return { bytes: Buffer.from(msg, 'utf8'), fileName: `${slug(o.orderId)}-${n}.eml`, channel: o.channel, receivedAt: o.receivedAt, form: 'e-mail with a PDF (fixtures/docgen/pdf.ts)' };
+}
+
+/** The order as the PDF generator's truth; null when the generator cannot print it (no PO or date). */
+function pdfTruth(o: DedupOrder, md: MasterData): OrderTruth | null {
+  const f = o.order;
+  const s = f.shipTo;
+  if (!f.customer.id || !f.poNumber || !f.orderDate || !s.postalCode || f.lines.some((l) => !l.sku || l.quantity === null)) return null;
+  const lines = f.lines.map((l) => {
+    const p = md.product(l.sku!)!;
+    return { sku: p.sku, customerPartNumber: null, description: p.description, quantity: l.quantity!, unit: p.unit, unitPrice: l.unitPrice ?? p.listPrice ?? 0 };
+  });
+  return {
+    id: o.orderId, layout: 'classic', language: 'fr', poNumber: f.poNumber, orderDate: f.orderDate, requestedDeliveryDate: f.requestedDeliveryDate, customerId: f.customer.id, evidence: 'vat',
+    shipTo: { code: s.code ?? '', name: s.name ?? '', street: s.street ?? '', postalCode: s.postalCode, city: s.city ?? '', country: s.country ?? 'FR', usual: false },
+    lines, totalHt: Math.round(lines.reduce((t, l) => t + l.quantity * l.unitPrice, 0) * 100) / 100,
+  };
+}
+
+/**
+ * The document for one fixture order; `n` keeps bytes and names unique across the run. Orders the
+ * fixtures say were read from a PDF come as an e-mail with the generated PDF attached (the copy
+ * marks in the e-mail's body), unless `pdf` is false or the generator cannot print them.
+ */
+export async function documentFor(o: DedupOrder, md: MasterData, n: number, opts: { pdf?: boolean } = {}): Promise<GeneratedDocument> {
   if (o.order.provenance.parser === 'edi') return ediDocument(o, md, 1000 + n);
   if (o.order.provenance.parser === 'api-json') return apiDocument(o);
+  const truth = o.order.provenance.parser === 'pdf-text' && opts.pdf !== false ? pdfTruth(o, md) : null;
+  if (truth) return emailDocument(o, md, n, (await renderOrderPdf(truth, md)).pdf);
   return emailDocument(o, md, n);
 }

@@ -133,6 +133,10 @@ interface HeaderPhrase {
 function headerPhrases(line: TextLine): HeaderPhrase[] {
   const ws = line.words;
   const h = median(ws.map((w) => w.y1 - w.y0)) || 1;
+  // Words of one label are a space apart. OCR boxes hug capitals (no ascender room), so the
+  // height alone underestimates a space; a character's width is the better yardstick there.
+  const charWidth = median(ws.map((w) => (w.x1 - w.x0) / Math.max(1, w.text.length)));
+  const sameLabel = Math.max(0.9 * h, 1.6 * charWidth);
   const phrases: HeaderPhrase[] = [];
   let i = 0;
   while (i < ws.length) {
@@ -140,7 +144,7 @@ function headerPhrases(line: TextLine): HeaderPhrase[] {
     for (let k = Math.min(3, ws.length - i); k >= 1; k--) {
       const slice = ws.slice(i, i + k);
       // A label never spans a column gap.
-      if (slice.some((w, j) => j > 0 && w.x0 - slice[j - 1]!.x1 > 0.9 * h)) continue;
+      if (slice.some((w, j) => j > 0 && w.x0 - slice[j - 1]!.x1 > sameLabel)) continue;
       const role = labelRole(slice);
       if (role) {
         phrases.push({ role, words: slice });
@@ -154,8 +158,8 @@ function headerPhrases(line: TextLine): HeaderPhrase[] {
     const prev = phrases[phrases.length - 1];
     const gap = prev ? w.x0 - prev.words[prev.words.length - 1]!.x1 : Infinity;
     // "HT", "(€)", "unitaire" after a label belong to it; any other word is a column of its own.
-    if (prev && prev.role !== 'other' && gap <= 0.9 * h && QUALIFIER_RE.test(fold(w.text) || w.text)) prev.words.push(w);
-    else if (prev && prev.role === 'other' && gap <= 0.9 * h) prev.words.push(w);
+    if (prev && prev.role !== 'other' && gap <= sameLabel && QUALIFIER_RE.test(fold(w.text) || w.text)) prev.words.push(w);
+    else if (prev && prev.role === 'other' && gap <= sameLabel) prev.words.push(w);
     else phrases.push({ role: 'other', words: [w] });
     i++;
   }

@@ -134,3 +134,14 @@ describe('header labels misread by OCR', () => {
     expect(detectHeader(l!)).toBeNull();
   });
 });
+
+describe('OCR header boxes', () => {
+  it('keeps "PRIX UNIT." one label when the boxes hug the capitals (short height, one space apart)', () => {
+    // Courier at 204 dpi: capitals 14 px high, 13.6 px per character, one space = 15 px gap.
+    const cw = 13.6;
+    const at = (col: number, text: string): PositionedWord => ({ text, x0: 100 + col * cw, x1: 100 + (col + text.length) * cw, y0: 500, y1: 514, confidence: 0.9, lineId: 'h' });
+    const words = [at(0, 'ARTICLE'), at(13, 'DESIGNATION'), at(57, 'QTE'), at(61, 'UN'), at(70, 'PRIX'), at(75, 'UNIT.'), at(87, 'MONTANT')];
+    const [l] = groupLines({ page: 1, words });
+    expect(detectHeader(l!)?.map((c) => `${c.role}:${c.label}`)).toEqual(['reference:ARTICLE', 'description:DESIGNATION', 'quantity:QTE', 'unit:UN', 'unitPrice:PRIX UNIT.', 'amount:MONTANT']);
+  });
+});
