@@ -49,6 +49,8 @@ export interface ActivityDeps {
   sla?: Partial<SlaConfig>;
   /** Where at-risk and late alerts go (the team lead's webhook); logged in any case. */
   slaWebhook?: string | null;
+  /** Order confirmation to an EDI partner (855 / ORDRSP) once the order is routed; absent: none. */
+  confirmOrder?: (state: OrderState) => Promise<void>;
 }
 
 interface StoredExtraction {
@@ -177,6 +179,11 @@ export function createActivities(deps: ActivityDeps) {
       const decision = deps.route ? await deps.route(input) : DEFAULT_ROUTE;
       log.info({ orderId: input.orderId, team: decision.team, agent: decision.agent, ruleId: decision.ruleId }, 'order routed');
       return decision;
+    },
+
+    /** Confirm an EDI order to its partner (855 / ORDRSP) when the partner asked for confirmations. */
+    async confirmOrder(state: OrderState): Promise<void> {
+      if (deps.confirmOrder) await deps.confirmOrder(state);
     },
 
     /** Tell the team lead an order is at risk or late (webhook when configured; always logged). */

@@ -12,7 +12,7 @@ import {
 } from '../domain/order-state';
 import { computeDue, slaConfig, type SlaConfig } from '../domain/sla';
 
-const { routeOrder, notifySla } = proxyActivities<Activities>({
+const { routeOrder, notifySla, confirmOrder } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -121,7 +121,9 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
 
   async function extractedAndRouted(): Promise<void> {
     const s = await record(setStatus(current(), 'extracted', now()));
-    await record(applyRoute(current(), await route(s), now()));
+    const routed = await record(applyRoute(current(), await route(s), now()));
+    // EDI partners get their 855 / ORDRSP once the order has an owner (accepted as sent, or per line).
+    if (routed.documents[0]?.channel === 'edi') await confirmOrder(routed);
   }
 
   async function route(s: OrderState) {

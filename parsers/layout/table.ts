@@ -197,7 +197,8 @@ function mergeHeaderContinuation(columns: Column[], line: TextLine): boolean {
 }
 
 const RULE_RE = /^[\s\-=_.*+|]+$/;
-const TOTAL_RE = /^(sous total|total|totaux|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale)\b/;
+const FINAL_TOTAL_RE = /^(total|totaux|montant total|net a payer|grand total|order total|total order)\b/;
+const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale)\b/;
 const FOOTER_RE = /\b(page|pg|p\.)\s*\d+\s*(\/|sur|of|de)\s*\d+\b|^\s*page\s+\d+\s*$|^\s*\d+\s*\/\s*\d+\s*$|^\s*\.\/\.\s*$/i;
 const FOOTER_WORDS_RE = /^(suite (page|au verso|page suivante)|continued|a suivre|voir page suivante)/;
 
@@ -352,7 +353,6 @@ export function extractTable(pages: PageWords[]): TableExtraction {
       }
       // Rules drawn with characters ("-----", "=====") separate, they do not belong to a row.
       if (RULE_RE.test(line.text)) continue;
-      // A page without a repeated header continues the table only with rows that look like rows.
       if (isFooterLine(line)) {
         flush();
         inTable = false;
@@ -362,7 +362,8 @@ export function extractTable(pages: PageWords[]): TableExtraction {
       if (isTotalLine(line)) {
         flush();
         totalLines.push(line);
-        if (!/^(report|reporte|brought forward|a reporter|carried forward)/.test(fold(line.text))) ended = true;
+        // A sub-total or a carried amount may be followed by more rows; the order's total may not.
+        if (FINAL_TOTAL_RE.test(fold(line.text))) ended = true;
         inTable = false;
         continue;
       }

@@ -145,3 +145,19 @@ describe('OCR header boxes', () => {
     expect(detectHeader(l!)?.map((c) => `${c.role}:${c.label}`)).toEqual(['reference:ARTICLE', 'description:DESIGNATION', 'quantity:QTE', 'unit:UN', 'unitPrice:PRIX UNIT.', 'amount:MONTANT']);
   });
 });
+
+describe('sub-totals inside the table', () => {
+  it('keeps reading rows after a section sub-total, and stops at the order total', () => {
+    const words = [
+      ...row(50, HEADER),
+      ...row(70, [[20, 'VIS-440'], [90, 'Vis inox'], [300, '12']]),
+      ...row(90, [[390, 'Sous-total visserie'], [480, '226,80']]),
+      ...row(110, [[20, 'GAN-NIT'], [90, 'Gants nitrile'], [300, '100']]),
+      ...row(130, [[390, 'Total HT'], [480, '506,80']]),
+      ...row(150, [[20, 'REM-01'], [90, 'Remarque'], [300, '1']]),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.rows.map((r) => r.cells.reference?.text)).toEqual(['VIS-440', 'GAN-NIT']);
+    expect(table!.totalLines).toHaveLength(2);
+  });
+});
