@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { deduplicate, type DedupOrder } from './../domain/dedup';
+import { deduplicate, type DedupOrder } from '../domain/dedup';
 import { loadMasterData } from '../domain/masterdata';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
 import { eventually, startStack, startTemporal } from '../test/support/temporal';

@@ -1,13 +1,14 @@
 // How orders and documents are keyed: one place, so that every channel, the CLI and the web agree.
 // No Node built-ins: workflow code imports this.
 
-/** "PO 2026/00123", "po-2026-00123 " → "2026-00123"-like canonical form for matching. */
+import { normalisePo as canonicalPo } from './dedup';
+
+/**
+ * One PO normalisation for keys and dedup alike (see domain/dedup.ts): case, accents, spaces and
+ * punctuation do not make another order; only unmistakable labels ("N° ", "Réf : ") are dropped.
+ */
 export function normalisePo(po: string): string {
-  const up = po.normalize('NFKC').toUpperCase().trim();
-  // Labels that people type in front of the number are not part of it.
-  const stripped = up.replace(/^(?:P\.?O\.?|N°|NO\.?|BC|CDE|CMD|COMMANDE)\s*[:#.\s-]\s*/u, '');
-  const compact = stripped.replace(/[^A-Z0-9]/g, '');
-  return /^\d+$/.test(compact) ? compact.replace(/^0+(?=\d)/, '') : compact;
+  return canonicalPo(po) ?? '';
 }
 
 /** Key of an order: customer + normalised PO. Orders without either get a key of their own document. */

@@ -24,6 +24,8 @@ export interface Config {
   slaWebhook: string | null;
   /** Bearer token required on the machine API (/api/…) when set. */
   apiToken: string | null;
+  /** EDI trading partners (YAML, see edi/partners.example.yaml); null: no EDI endpoint, folders or confirmations. */
+  partnersFile: string | null;
 }
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -55,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     slaWebhook: env.AIGUILLAGE_SLA_WEBHOOK ?? null,
     apiToken: env.AIGUILLAGE_API_TOKEN ?? null,
+    partnersFile: env.AIGUILLAGE_PARTNERS === '' ? null : resolve(root, env.AIGUILLAGE_PARTNERS ?? 'edi/partners.example.yaml'),
   };
 }

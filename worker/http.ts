@@ -15,6 +15,7 @@ import { orderKey } from '../domain/keys';
 import { orderJson } from './present';
 import { temporalUiUrl } from './temporal';
 import { registerWorkspace } from '../web/server';
+import { registerEdiEndpoints, type EdiHttpDeps } from '../edi/http';
 
 export interface HttpDeps {
   cfg: Config;
@@ -22,6 +23,8 @@ export interface HttpDeps {
   readModel: ReadModel;
   client: Client;
   log: Logger;
+  /** The EDI partners' endpoint (POST /edi/:partner); absent: no partners configured. */
+  edi?: EdiHttpDeps;
 }
 
 const MAX_BODY = 50 * 1024 * 1024;
@@ -123,6 +126,7 @@ export function buildHttpServer(deps: HttpDeps) {
   app.get('/api/quarantine', async () => readModel.quarantined());
   app.get('/api/sandbox', async () => readModel.sandbox());
 
+  if (deps.edi) registerEdiEndpoints(app, deps.edi);
   registerWorkspace(app, deps);
   return app;
 }

@@ -13,6 +13,8 @@ import { DocumentStore } from '../activities/store';
 import { Ingestor, channelForFile } from './ingest';
 import { buildHttpServer } from './http';
 import { watchFolder } from './folder';
+import { openEdiChannel } from '../edi/runtime';
+import { watchPartnerFolders } from '../edi/folder';
 import { startStackMail } from './mail/stack';
 import { orderJson } from './present';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -67,11 +69,15 @@ export async function startStack(opts: StartOptions): Promise<void> {
       readModel.close();
     });
     const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
-    const app = buildHttpServer({ cfg, ingestor, readModel, client, log });
+    const edi = cfg.partnersFile ? openEdiChannel(cfg.partnersFile, cfg.dataDir, log) : null;
+    if (edi) stops.push(() => edi.close());
+    const app = buildHttpServer({ cfg, ingestor, readModel, client, log, ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}) });
     await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
     stops.push(() => app.close());
     const folder = watchFolder(cfg.inboxDir, ingestor, log);
     stops.push(() => folder.close());
+    const ediFolders = edi ? watchPartnerFolders(edi.receiveDeps(ingestor)) : null;
+    if (ediFolders) stops.push(() => ediFolders.close());
     const mail = await startStackMail(cfg, ingestor, log, { samples: opts.samples });
     if (mail) stops.push(() => mail.stop());
 
@@ -102,6 +108,7 @@ Aiguillage is running.
   Temporal Web UI   ${dev ? dev.uiUrl : '(external cluster)'}  — orders: ${temporalUiUrl(cfg)}
   Logs (pino JSON)  ${logFile}
   Watched folder    ${cfg.inboxDir}  (drop PDFs, faxes, EDI, .eml or *.order.json here)
+  EDI partners      ${edi ? `${edi.partners.length} from ${cfg.partnersFile} — POST /edi/<partner>, partner drop folders` : 'none (set AIGUILLAGE_PARTNERS)'}
   Mailboxes         ${mail ? mail.banner : 'none (set AIGUILLAGE_MAILBOXES, see config/mailboxes.example.yaml)'}
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
 Press Ctrl-C to stop everything.`);

@@ -11,6 +11,7 @@ import { createRouter, type Router } from '../routing-rules/router';
 import { loadConfig, ROOT, type Config } from './config';
 import { connectClient, connectWorker } from './temporal';
 import { createLogger } from './log';
+import { ediConfirmer } from '../edi/runtime';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 
@@ -22,9 +23,11 @@ export interface WorkerParts {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** An existing worker connection (tests); otherwise one is made from cfg. */
   connection?: NativeConnection;
+  /** EDI order confirmations (855 / ORDRSP); by default from cfg.partnersFile. */
+  confirmOrder?: ActivityDeps['confirmOrder'];
 }
 
-export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null }> {
+export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given, confirmOrder }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null }> {
   const store = new DocumentStore(cfg.dataDir);
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
@@ -33,7 +36,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     const d = router!.route({ order: input.order, channels: input.channels });
     return { team: d.team, teamName: d.teamName, agent: d.agent, agentName: d.agentName, ruleId: d.ruleId, rulesVersion: d.rulesVersion, reason: d.reason };
   });
-  const activities = createActivities({ store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: routeWithRules, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook });
+  const activities = createActivities({ store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: routeWithRules, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook, confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined) });
   const connection = given ?? (await connectWorker(cfg));
   const worker = await Worker.create({
     connection,

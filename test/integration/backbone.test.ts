@@ -66,8 +66,8 @@ describe('backbone', () => {
     await intake(ra.sha256);
     const rb = await stack.ingestor.submit(b, { fileName: 'fax.order.json', channel: 'fax', receivedAt: '2026-11-23T08:30:00Z' });
     const r = await intake(rb.sha256);
-    expect(r.orders[0]!.orderWorkflowId).toBe('order-C001-7781');
-    const state = await eventually(() => env.client.workflow.getHandle('order-C001-7781').query(orderStateQuery), (s) => s.documents.length === 2, 20_000, 'second document attached');
+    expect(r.orders[0]!.orderWorkflowId).toBe('order-C001-PO7781');
+    const state = await eventually(() => env.client.workflow.getHandle('order-C001-PO7781').query(orderStateQuery), (s) => s.documents.length === 2, 20_000, 'second document attached');
     expect(state.documents.map((d) => [d.channel, d.role])).toEqual([['email', 'original'], ['fax', 'duplicate']]);
     // The clock starts at the first receipt in any channel.
     expect(state.sla.receivedAt).toBe('2026-11-23T08:30:00.000Z');

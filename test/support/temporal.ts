@@ -49,12 +49,12 @@ export function uniqueQueue(name: string): string {
 
 export function testConfig(env: TestWorkflowEnvironment, name: string, extra: Partial<Config> = {}): Config {
   const dataDir = mkdtempSync(join(tmpdir(), `aiguillage-${name}-`));
-  return { ...loadConfig({}), temporalAddress: env.address, taskQueue: uniqueQueue(name), dataDir, inboxDir: join(dataDir, 'inbox'), ...extra };
+  return { ...loadConfig({}), temporalAddress: env.address, taskQueue: uniqueQueue(name), dataDir, inboxDir: join(dataDir, 'inbox'), partnersFile: null, ...extra };
 }
 
-export async function startStack(env: TestWorkflowEnvironment, name: string, opts: { route?: ActivityDeps['route']; cfg?: Partial<Config> } = {}): Promise<TestStack> {
+export async function startStack(env: TestWorkflowEnvironment, name: string, opts: { route?: ActivityDeps['route']; cfg?: Partial<Config>; confirmOrder?: ActivityDeps['confirmOrder'] } = {}): Promise<TestStack> {
   const cfg = testConfig(env, name, opts.cfg);
-  const { worker, readModel, router } = await createAiguillageWorker({ cfg, client: env.client, log: quietLog, route: opts.route, workflowBundle: await workflowBundle(), connection: env.nativeConnection });
+  const { worker, readModel, router } = await createAiguillageWorker({ cfg, client: env.client, log: quietLog, route: opts.route, workflowBundle: await workflowBundle(), connection: env.nativeConnection, confirmOrder: opts.confirmOrder });
   const running = worker.run();
   const store = new DocumentStore(cfg.dataDir);
   return {

@@ -1,0 +1,162 @@
+// Taking one EDI file from an authenticated partner (HTTP POST or its SFTP drop folder): read it,
+// answer it (TA1 / 997 / CONTRL), apply the 30-day duplicate rule, and hand it to the pipeline.
+// Nothing is ever lost: a broken interchange is acknowledged negatively and still ingested (the
+// pipeline quarantines it with its reason); what is not ingested (a re-sent interchange, an
+// acknowledgment from the partner, a file claiming another sender) is kept in the data folder.
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { problem, type Problem } from '../domain/order';
+import { readInterchange, type Ack } from '../parsers/edi/index';
+import { sameControlNumber } from '../parsers/edi/bytes';
+import type { Submission } from '../worker/ingest';
+import { partnerBySender, type Partner } from './partners';
+import type { SeenStore, SeenRecord } from './seen';
+import type { SeenInterchange } from './duplicates';
+
+export type ReceiptOutcome =
+  /** New interchange(s): ingested, acknowledged. Rejected ones too (negative acknowledgment, quarantined by the pipeline). */
+  | 'accepted'
+  /** Same partner and control number within 30 days: not ingested again, the earlier acknowledgment re-sent. */
+  | 'duplicate'
+  /** Only 997 / TA1 / CONTRL inside: kept, never acknowledged. */
+  | 'acknowledgment-received'
+  /** Not an EDI interchange we can answer (no readable envelope): ingested (→ quarantine), no acknowledgment possible. */
+  | 'unreadable'
+  /** The envelope names a sender that is not the authenticated partner: refused, kept aside. */
+  | 'wrong-sender';
+
+export interface Receipt {
+  outcome: ReceiptOutcome;
+  standard: 'x12' | 'edifact' | null;
+  controlNumber: string | null;
+  /** The acknowledgments to send back, in order (empty when none is owed). */
+  acks: { kind: string; status: string; acknowledges: string; bytes: Buffer }[];
+  /** sha256 of the document (in the document store when ingested). */
+  sha256: string;
+  /** Where the file was kept when it was not ingested. */
+  keptAt: string | null;
+  problems: Problem[];
+  test: boolean;
+}
+
+export interface ReceiveDeps {
+  partners: Partner[];
+  seen: SeenStore;
+  /** The pipeline's entry (Ingestor.submit). */
+  submit: (bytes: Buffer, s: Submission) => Promise<{ sha256: string }>;
+  dataDir: string;
+  log: Logger;
+}
+
+export interface Incoming {
+  fileName: string;
+  receivedAt: string;
+  /** How it came: 'http' or the inbox folder (kept in the document's context). */
+  via: string;
+}
+
+export const ACK_MEDIA_TYPE = { x12: 'application/edi-x12', edifact: 'application/edifact' } as const;
+
+export function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The acknowledgments as one body: X12 and EDIFACT both allow several interchanges one after the other. */
+export function ackBody(acks: Receipt['acks']): Buffer {
+  return Buffer.concat(acks.map((a) => a.bytes));
+}
+
+async function keep(dataDir: string, what: string, name: string, bytes: Buffer): Promise<string> {
+  const dir = join(dataDir, 'edi', what);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, name);
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+  return path;
+}
+
+const fromAck = (a: Ack): Receipt['acks'][number] => ({ kind: a.kind, status: a.status, acknowledges: a.acknowledges, bytes: a.bytes });
+const fromSeen = (s: SeenInterchange): Receipt['acks'] => s.acks.map((a) => ({ kind: a.kind, status: 'resent', acknowledges: s.controlNumber, bytes: Buffer.from(a.base64, 'base64') }));
+
+export async function receiveEdi(bytes: Buffer, partner: Partner, inc: Incoming, deps: ReceiveDeps): Promise<Receipt> {
+  const sha256 = sha256Of(bytes);
+  const receivedAt = new Date(inc.receivedAt).toISOString();
+  const earlier = new Map<string, SeenInterchange>();
+  // Synchronous from here to reserveControlNumbers: no other receipt of this process can take the same numbers.
+  const firstControl = deps.seen.reserveControlNumbers(partner.id, 1);
+  const r = readInterchange(bytes, {
+    partners: deps.partners,
+    now: new Date(receivedAt),
+    controlNumber: firstControl,
+    isDuplicate: (i) => {
+      const v = deps.seen.check(partner.id, i.controlNumber, receivedAt);
+      if (v.duplicate) earlier.set(i.controlNumber, v.earlier);
+      return v.duplicate;
+    },
+  });
+  if (r.acks.length > 1) deps.seen.reserveControlNumbers(partner.id, r.acks.length - 1);
+  const base = { standard: r.standard, controlNumber: r.controlNumber, sha256, test: r.test };
+  const stamp = `${receivedAt.slice(0, 10)}-${sha256.slice(0, 12)}-${inc.fileName.replace(/[^\w.-]+/g, '_')}`;
+
+  const impostor = r.interchanges.find((i) => partnerBySender(deps.partners, i.standard, i.sender)?.id !== partner.id);
+  if (impostor) {
+    const keptAt = await keep(deps.dataDir, 'refused', stamp, bytes);
+    const p = problem(
+      'EDI_WRONG_SENDER',
+      `interchange ${impostor.controlNumber} names sender ${impostor.sender.qualifier}:${impostor.sender.id}, which is not partner ${partner.id}'s ${impostor.standard === 'x12' ? 'ISA05/ISA06' : 'UNB 0004'}`,
+      'error',
+      impostor.standard === 'x12' ? 'ISA06' : 'UNB 0004',
+    );
+    deps.log.warn({ partner: partner.id, sha256, keptAt, sender: impostor.sender }, 'EDI file refused: sender is not the authenticated partner');
+    return { ...base, outcome: 'wrong-sender', acks: [], keptAt, problems: [p, ...r.problems] };
+  }
+
+  if (r.interchanges.length > 0 && r.interchanges.every((i) => i.acknowledgmentOnly)) {
+    const keptAt = await keep(deps.dataDir, 'acknowledgments-received', stamp, bytes);
+    for (const i of r.interchanges) deps.seen.record({ partnerId: partner.id, controlNumber: i.controlNumber, standard: i.standard, test: i.test, documentSha256: sha256, receivedAt, acks: [] });
+    deps.log.info({ partner: partner.id, sha256, controlNumber: r.controlNumber }, 'acknowledgment received from partner');
+    return { ...base, outcome: 'acknowledgment-received', acks: [], keptAt, problems: r.problems };
+  }
+
+  const fresh = r.interchanges.filter((i) => !i.duplicate);
+  if (r.interchanges.length > 0 && fresh.length === 0) {
+    const acks = r.interchanges.flatMap((i) => {
+      const e = earlier.get(i.controlNumber);
+      return e ? fromSeen(e) : [];
+    });
+    // The same bytes are already in the document store; different bytes under a used number are kept aside.
+    const sameBytes = [...earlier.values()].some((e) => e.documentSha256 === sha256);
+    const keptAt = sameBytes ? null : await keep(deps.dataDir, 'duplicates', stamp, bytes);
+    deps.log.info({ partner: partner.id, sha256, controlNumber: r.controlNumber, keptAt }, 'duplicate interchange: earlier acknowledgment sent again');
+    return { ...base, outcome: 'duplicate', acks, keptAt, problems: r.problems };
+  }
+
+  const context: Record<string, string> = { partner: partner.id, via: inc.via };
+  if (r.controlNumber) context.controlNumber = r.controlNumber;
+  if (r.test) context.test = 'true';
+  await deps.submit(bytes, { fileName: inc.fileName, channel: 'edi', receivedAt, context });
+
+  const acks = r.acks.map(fromAck);
+  for (const i of fresh) {
+    const rec: SeenRecord = {
+      partnerId: partner.id,
+      controlNumber: i.controlNumber,
+      standard: i.standard,
+      test: i.test,
+      documentSha256: sha256,
+      receivedAt,
+      acks: r.acks.filter((a) => sameControlNumber(a.acknowledges, i.controlNumber)).map((a) => ({ kind: a.kind, base64: a.bytes.toString('base64') })),
+    };
+    deps.seen.record(rec);
+  }
+  for (const i of r.interchanges.filter((x) => x.duplicate)) {
+    const e = earlier.get(i.controlNumber);
+    if (e) acks.push(...fromSeen(e));
+  }
+  const outcome: ReceiptOutcome = r.interchanges.length === 0 ? 'unreadable' : 'accepted';
+  deps.log.info({ partner: partner.id, sha256, controlNumber: r.controlNumber, orders: r.orders.length, acks: acks.map((a) => `${a.kind} ${a.status}`), outcome }, 'EDI file received');
+  return { ...base, outcome, acks, keptAt: null, problems: r.problems };
+}
