@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules/@temporalio/worker ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm writes node_modules/.package-lock.json when an install completes: no such file (or an older one
+# than the lock), or a missing tool, means an install to (re)do.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+   || [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/vitest ] || [ ! -d node_modules/@temporalio/worker ]; then
   echo "› installing npm packages" >&2
   npm ci --no-audit --no-fund >&2
 fi
