@@ -12,6 +12,7 @@ import { detectAnomalies } from '../domain/anomalies';
 /** Reader problems that anomaly detection restates in the agents' words. */
 const COVERED_BY_ANOMALIES = new Set(['UNKNOWN_CUSTOMER', 'MISSING_PO', 'UNKNOWN_ITEM', 'MISSING_QUANTITY', 'NO_LINES']);
 import type { DocumentMeta } from '../domain/order';
+import { orderKey } from '../domain/keys';
 import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { DocumentStore } from './store';
 import type { ReadModel } from './readmodel';
@@ -97,17 +98,29 @@ export function createActivities(deps: ActivityDeps) {
     const byKey = orderWorkflowIdFor(order, sha256, index);
     const customerId = order.customer.id;
     if (!customerId) return { workflowId: byKey };
-    if (order.poNumber && deps.readModel.get(orderIdFromWorkflowId(byKey))) return { workflowId: byKey };
+    const incoming: DedupOrder = { orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt };
+    const asCandidate = (s: OrderState): DedupOrder => ({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? 'api', receivedAt: s.sla.receivedAt, status: s.status });
+    const evidenceOf = (r: DedupResult) => r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel').map(({ field, how }) => ({ field, how }));
+
+    const sameKey = order.poNumber ? deps.readModel.get(orderIdFromWorkflowId(byKey)) : null;
+    if (sameKey) {
+      if (sameKey.documents.some((d) => d.sha256 === sha256)) return { workflowId: byKey };
+      // Same customer and PO: a copy, an amendment or a cancellation of it — or, rarely, a PO number
+      // the customer used again weeks later for a new order, which must not vanish into the old one.
+      const r = deduplicate(incoming, [asCandidate(sameKey)]);
+      if (r.decision === 'new') {
+        log.info({ sha256, orderId: sameKey.orderId }, 'same PO as an existing order but a different order: kept apart');
+        return { workflowId: orderWorkflowId(orderKey(customerId, null, sha256, index)), decision: r };
+      }
+      return { workflowId: byKey, decision: r, evidence: evidenceOf(r) };
+    }
     const since = Date.parse(meta.receivedAt) - 60 * 86_400_000;
-    const candidates: DedupOrder[] = deps.readModel
-      .list({ customerId, limit: 500 })
-      .filter((s) => Date.parse(s.sla.receivedAt) >= since)
-      .map((s) => ({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? 'api', receivedAt: s.sla.receivedAt, status: s.status }));
+    const candidates = deps.readModel.list({ customerId, limit: 500 }).filter((s) => Date.parse(s.sla.receivedAt) >= since).map(asCandidate);
     if (candidates.length === 0) return { workflowId: byKey };
-    const r = deduplicate({ orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt }, candidates);
+    const r = deduplicate(incoming, candidates);
     if (r.decision === 'new' || !r.matchOrderId) return { workflowId: byKey, decision: r };
     log.info({ sha256, orderId: r.matchOrderId, decision: r.decision, score: r.score }, 'document recognised as part of an existing order');
-    return { workflowId: orderWorkflowId(r.matchOrderId), decision: r, evidence: r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel').map(({ field, how }) => ({ field, how })) };
+    return { workflowId: orderWorkflowId(r.matchOrderId), decision: r, evidence: evidenceOf(r) };
   }
 
   return {
@@ -151,6 +164,7 @@ export function createActivities(deps: ActivityDeps) {
           order,
           problems,
           ...(target.evidence ? { matchEvidence: target.evidence } : {}),
+          ...(target.decision && target.decision.decision !== 'new' && target.decision.matchOrderId ? { decision: target.decision.decision } : {}),
         };
         await client.workflow.signalWithStart('orderWorkflow', {
           workflowId,

@@ -2,6 +2,7 @@
 // Precision first: a wrong merge loses an order, a missed duplicate only costs an agent a glance.
 // Pure (no Node built-ins): the order workflow calls it with the customer's recent orders.
 import type { Channel, Order } from './order';
+import { SHIP_TO_DEFAULTED } from './resolve';
 
 export type DedupDecision = 'new' | 'duplicate' | 'amendment' | 'cancellation';
 
@@ -164,6 +165,8 @@ function commonCount(x: string[], y: string[]): number {
 }
 
 function compareShipTo(a: Order, b: Order): { rel: 'same' | 'different' | 'unknown'; ev: Evidence | null } {
+  // An address the resolver filled in from master data says nothing about the document.
+  if ([a, b].some((o) => o.provenance.signals.includes(SHIP_TO_DEFAULTED))) return { rel: 'unknown', ev: null };
   const x = a.shipTo, y = b.shipTo;
   if (x.code && y.code) return x.code === y.code ? { rel: 'same', ev: { field: 'shipTo', how: `même adresse de livraison (${x.code})`, weight: 0.1 } } : { rel: 'different', ev: { field: 'shipTo', how: `adresses de livraison différentes (${x.code} / ${y.code})`, weight: -0.3 } };
   if (x.gln && y.gln) return x.gln === y.gln ? { rel: 'same', ev: { field: 'shipTo', how: `même GLN de livraison (${x.gln})`, weight: 0.1 } } : { rel: 'different', ev: { field: 'shipTo', how: `GLN de livraison différents (${x.gln} / ${y.gln})`, weight: -0.3 } };

@@ -71,7 +71,7 @@ export function earliest(a: string, b: string): string {
  */
 export function attachDocument(state: OrderState, doc: OrderDocument, now: string): { state: OrderState; role: DocumentRole | 'already-attached' } {
   if (state.documents.some((d) => d.sha256 === doc.document.sha256 && d.index === doc.index)) return { state, role: 'already-attached' };
-  const role: DocumentRole = doc.order.purpose === 'replace' ? 'amendment' : doc.order.purpose === 'cancel' ? 'cancellation' : 'duplicate';
+  const role: DocumentRole = doc.decision ?? (doc.order.purpose === 'replace' ? 'amendment' : doc.order.purpose === 'cancel' ? 'cancellation' : 'duplicate');
   const receivedAt = earliest(state.sla.receivedAt, doc.document.receivedAt);
   let next: OrderState = {
     ...state,

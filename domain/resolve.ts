@@ -125,7 +125,10 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
   };
 }
 
-function resolveShipTo(draft: DraftOrder['shipTo'], customer: Customer | null, md: MasterData, problems: Problem[]): Address {
+/** Provenance signal: the document named no ship-to; the customer's usual delivery address was used. */
+export const SHIP_TO_DEFAULTED = 'ship-to from master data (none in the document)';
+
+function resolveShipTo(draft: DraftOrder['shipTo'], customer: Customer | null, md: MasterData, problems: Problem[], signals: string[]): Address {
   const base: Address = { ...emptyAddress(), ...stripUndefined(draft ?? {}) };
   delete (base as Record<string, unknown>).usual;
   if (base.gln) {
@@ -140,6 +143,7 @@ function resolveShipTo(draft: DraftOrder['shipTo'], customer: Customer | null, m
   const empty = !base.street && !base.postalCode && !base.city && !base.gln && !base.code;
   if (customer && (draft?.usual || empty)) {
     const usual = md.addressesOf(customer.id, 'delivery')[0];
+    if (usual && !draft?.usual) signals.push(SHIP_TO_DEFAULTED);
     if (usual) return { code: usual.code, gln: usual.gln, name: usual.name, street: usual.street, postalCode: usual.postalCode, city: usual.city, country: usual.country };
   }
   if (base.country) base.country = base.country.toUpperCase().slice(0, 2);
@@ -160,7 +164,8 @@ export function resolveOrder(draft: DraftOrder, md: MasterData): { order: Order;
     return r.line;
   });
   if (lines.length === 0 && draft.purpose !== 'cancel') problems.push(problem('NO_LINES', 'the order has no lines', 'error', 'lines'));
-  const shipTo = resolveShipTo(draft.shipTo, customer, md, problems);
+  const signals = [...(draft.provenance.signals ?? [])];
+  const shipTo = resolveShipTo(draft.shipTo, customer, md, problems, signals);
   const lineConf = lines.length ? Math.min(...lines.map((l) => l.confidence)) : 1;
   const confidence = round2(Math.min(draft.confidence ?? 1, lineConf));
   return {
@@ -174,7 +179,7 @@ export function resolveOrder(draft: DraftOrder, md: MasterData): { order: Order;
       shipTo,
       lines,
       confidence,
-      provenance: { parser: draft.provenance.parser, location: draft.provenance.location ?? null, signals: draft.provenance.signals ?? [] },
+      provenance: { parser: draft.provenance.parser, location: draft.provenance.location ?? null, signals },
     },
     problems,
   };

@@ -38,6 +38,12 @@ export function lineDecisions(sent: Order, current: Order, orderRejected = false
   });
 }
 
+/** Our catalog units as X12 unit codes (355): the partner reads its own codes back, never BTE or U. */
+const X12_UNITS: Record<string, string> = { BTE: 'BX', PAI: 'PR', LOT: 'LO', U: 'EA' };
+export function withX12Units(order: Order): Order {
+  return { ...order, lines: order.lines.map((l) => ({ ...l, unit: l.unit ? (X12_UNITS[l.unit] ?? l.unit) : 'EA' })) };
+}
+
 /** 004010 → ISA12 00401. */
 const isaVersion = (v: string): string => (/^\d{6}$/.test(v) ? v.slice(0, 5) : '00401');
 
@@ -93,7 +99,7 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
     let kind: ConfirmationRecord['kind'];
     if (first.standard === 'x12') {
       kind = '855';
-      text = build855(sent, decisions, {
+      text = build855(withX12Units(sent), decisions, {
         senderQualifier: first.receiver.qualifier,
         senderId: first.receiver.id,
         receiverQualifier: first.sender.qualifier,

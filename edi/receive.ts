@@ -81,7 +81,22 @@ async function keep(dataDir: string, what: string, name: string, bytes: Buffer):
 const fromAck = (a: Ack): Receipt['acks'][number] => ({ kind: a.kind, status: a.status, acknowledges: a.acknowledges, bytes: a.bytes });
 const fromSeen = (s: SeenInterchange): Receipt['acks'] => s.acks.map((a) => ({ kind: a.kind, status: 'resent', acknowledges: s.controlNumber, bytes: Buffer.from(a.base64, 'base64') }));
 
-export async function receiveEdi(bytes: Buffer, partner: Partner, inc: Incoming, deps: ReceiveDeps): Promise<Receipt> {
+// One receipt at a time per partner: otherwise two uploads of the same interchange arriving
+// together would both pass the duplicate check before either is recorded.
+const queues = new Map<string, Promise<unknown>>();
+
+export function receiveEdi(bytes: Buffer, partner: Partner, inc: Incoming, deps: ReceiveDeps): Promise<Receipt> {
+  const prev = queues.get(partner.id) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(() => receiveOne(bytes, partner, inc, deps));
+  const tail = next.catch(() => undefined);
+  queues.set(partner.id, tail);
+  void tail.then(() => {
+    if (queues.get(partner.id) === tail) queues.delete(partner.id);
+  });
+  return next;
+}
+
+async function receiveOne(bytes: Buffer, partner: Partner, inc: Incoming, deps: ReceiveDeps): Promise<Receipt> {
   const sha256 = sha256Of(bytes);
   const receivedAt = new Date(inc.receivedAt).toISOString();
   const earlier = new Map<string, SeenInterchange>();

@@ -36,8 +36,10 @@ export interface OrderDocument {
   index: number;
   order: Order;
   problems: Problem[];
-  /** Why the intake matched this document to this order (dedup evidence), if it was not by key. */
+  /** Why the intake matched this document to this order (dedup evidence). */
   matchEvidence?: { field: string; how: string }[];
+  /** What the dedup rules decided this document is to the order; absent: judged from its purpose. */
+  decision?: 'duplicate' | 'amendment' | 'cancellation';
 }
 
 export interface RouteDecision {

@@ -185,7 +185,7 @@ export class MailboxListener {
       const readable: FetchMessageObject[] = [];
       for (const m of metas) {
         const refused = refuseBeforeSubmit(m.size, this.mb.maxMessageBytes);
-        if (refused) outcomes.push({ kind: 'quarantine', uid: m.uid, ...refused });
+        if (refused) outcomes.push(this.outcome({ kind: 'quarantine', uid: m.uid, ...refused }));
         else readable.push(m);
       }
       // Sources are fetched whole (fetchAll) before any submission: an IMAP command issued while a
@@ -209,7 +209,8 @@ export class MailboxListener {
 
   private async handle(m: FetchMessageObject, source: Buffer | undefined): Promise<Outcome> {
     const uid = m.uid;
-    if (!source || source.length === 0) return this.outcome({ kind: 'quarantine', uid, reason: 'empty', detail: 'the server returned no content' });
+    if (!source) return this.outcome({ kind: 'retry', uid, error: 'the server did not return this message (moved away meanwhile?)' });
+    if (source.length === 0) return this.outcome({ kind: 'quarantine', uid, reason: 'empty', detail: 'the server returned no content' });
     const id = deliveryIdentity(source);
     const env = m.envelope;
     const internalDate = m.internalDate ? new Date(m.internalDate) : null;

@@ -1,0 +1,122 @@
+// The EDI channel through the running stack (real Temporal dev server): POST /edi/:partner with
+// the example partners, the partners' drop folder, confirmations after routing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { eventually, quietLog, startStack, startTemporal, type TestStack } from '../support/temporal';
+import { buildHttpServer, type HttpServer } from '../../worker/http';
+import { ROOT } from '../../worker/config';
+import { openEdiChannel, type EdiChannel } from '../../edi/runtime';
+import { watchPartnerFolders } from '../../edi/folder';
+import { orderStateQuery, type IntakeResult } from '../../workflows/definitions';
+
+const fx = (p: string) => readFileSync(join(ROOT, 'fixtures/edi', p));
+const X850 = fx('x12/brico-centre-850-004010.edi');
+
+let env: TestWorkflowEnvironment;
+let stack: TestStack;
+let edi: EdiChannel;
+let app: HttpServer;
+
+beforeAll(async () => {
+  env = await startTemporal();
+  // The example partners, their drop folders inside the stack's data folder (relative paths).
+  const partnersFile = join(mkdtempSync(join(tmpdir(), 'edi-partners-')), 'partners.yaml');
+  writeFileSync(partnersFile, readFileSync(join(ROOT, 'edi/partners.example.yaml'), 'utf8').replaceAll('/srv/edi/', 'drop/'));
+  stack = await startStack(env, 'edi', { cfg: { partnersFile } });
+  edi = openEdiChannel(partnersFile, stack.cfg.dataDir, quietLog);
+  app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog, edi: edi.receiveDeps(stack.ingestor) });
+  await app.ready();
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+  edi?.close();
+  await stack?.stop();
+  await env?.teardown();
+});
+
+const post = (partner: string, key: string, payload: Buffer) =>
+  app.inject({ method: 'POST', url: `/edi/${partner}?fileName=${partner}.edi`, payload, headers: { 'content-type': 'application/edi-x12', 'x-api-key': key } });
+const intake = (sha: string): Promise<IntakeResult> => env.client.workflow.getHandle(`doc-${sha}`).result();
+
+async function orderWorkflows(): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const w of env.client.workflow.list({ query: `TaskQueue = '${stack.cfg.taskQueue}' AND WorkflowType = 'orderWorkflow'` })) ids.push(w.workflowId);
+  return ids;
+}
+
+describe('EDI channel', () => {
+  it('takes an 850 into an order, answers with a 997, and confirms it with an 855 once routed', async () => {
+    const res = await post('brico-centre', 'demo-brico-centre-2026', X850);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/edi-x12');
+    expect(res.body).toMatch(/AK1\*PO\*[\s\S]*AK9\*A\*1\*1\*1/);
+    const r = await intake(String(res.headers['x-aiguillage-document']));
+    expect(r.status).toBe('delivered');
+    expect(r.orders).toHaveLength(1);
+    const orderWf = r.orders[0]!.orderWorkflowId;
+    const state = await eventually(() => env.client.workflow.getHandle(orderWf).query(orderStateQuery), (s) => s.route !== null, 30_000, 'order routed');
+    expect(state.customerId).toBe('C002');
+    expect(state.documents.map((d) => d.channel)).toEqual(['edi']);
+    const outbox = join(stack.cfg.dataDir, 'drop/brico-centre/out');
+    const files = await eventually(() => (existsSync(outbox) ? readdirSync(outbox) : []), (f) => f.length === 1, 30_000, '855 in the outbox');
+    const c = readFileSync(join(outbox, files[0]!), 'latin1');
+    expect(c).toContain('ST*855*');
+    expect(c).toContain(`BAK*00*`);
+    expect(c).toContain(`*${state.poNumber}*`);
+
+    // The same interchange again: no second order, the same acknowledgment.
+    const again = await post('brico-centre', 'demo-brico-centre-2026', X850);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['x-aiguillage-outcome']).toBe('duplicate');
+    expect(again.rawPayload.equals(res.rawPayload)).toBe(true);
+    expect((await orderWorkflows()).filter((id) => id === orderWf)).toHaveLength(1);
+    expect(stack.readModel.list({ customerId: 'C002' }).filter((s) => s.poNumber === state.poNumber)).toHaveLength(1);
+  });
+
+  it('answers a broken interchange with a negative 997 and quarantines the document', async () => {
+    const res = await post('brico-centre', 'demo-brico-centre-2026', fx('x12/broken-counts.edi'));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/AK5\*R\*4/);
+    const sha = String(res.headers['x-aiguillage-document']);
+    const r = await intake(sha);
+    expect(r.status).toBe('quarantined');
+    const q = await eventually(() => stack.readModel.quarantined().find((x) => x.sha256 === sha), Boolean, 20_000, 'quarantine record');
+    expect(q!.problems.map((p) => p.code)).toContain('EDI_ENVELOPE_COUNT');
+  });
+
+  it('acknowledges a test interchange and keeps its order in the sandbox, never as work', async () => {
+    const res = await post('weber', 'demo-weber-2026', fx('x12/weber-850-wrapped80-test-ackrequested.edi'));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/TA1\*000000913\*[\s\S]*AK9\*A/);
+    const sha = String(res.headers['x-aiguillage-document']);
+    const r = await intake(sha);
+    expect(r.orders.map((o) => o.orderWorkflowId.startsWith('sandbox-'))).toEqual([true]);
+    expect(stack.readModel.sandbox().some((s) => s.sha256 === sha)).toBe(true);
+    await expect(env.client.workflow.getHandle(`order-${r.orders[0]!.orderWorkflowId.slice('sandbox-'.length)}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  it('refuses a wrong API key', async () => {
+    const res = await post('brico-centre', 'demo-weber-2026', X850);
+    expect(res.statusCode).toBe(401);
+  });
+
+  it("takes a file from the partner's drop folder and writes the CONTRL to its outbox", async () => {
+    const inbox = join(stack.cfg.dataDir, 'drop/cbf/in');
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(join(inbox, 'ORD0004.edi'), fx('edifact/cbf-orders-custom-una-one-line.edi'));
+    const folders = watchPartnerFolders(edi.receiveDeps(stack.ingestor), 0);
+    await folders.scan();
+    expect(await folders.scan()).toBe(1);
+    folders.close();
+    const ack = readFileSync(join(stack.cfg.dataDir, 'drop/cbf/out/ORD0004.contrl.edi'), 'latin1');
+    expect(ack).toMatch(/UCI\*CBF2611200004\*5412345000013=14\*3012345000008=14\*[78]/);
+    const done = readdirSync(join(inbox, '.done'));
+    expect(done).toHaveLength(1);
+    const sha = edi.seen.recent('cbf', new Date().toISOString())[0]!.documentSha256;
+    expect((await intake(sha)).status).toBe('delivered');
+  });
+});

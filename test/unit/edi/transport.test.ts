@@ -1,0 +1,241 @@
+// The EDI transport without a server: receiving (acknowledgment, duplicates, refusals, nothing
+// lost), the HTTP endpoint through fastify's inject, a partner's drop folder, confirmations.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { ROOT } from '../../../worker/config';
+import { parsePartners, type Partner } from '../../../edi/partners';
+import { SeenStore } from '../../../edi/seen';
+import { ackBody, receiveEdi, type ReceiveDeps } from '../../../edi/receive';
+import { registerEdiEndpoints } from '../../../edi/http';
+import { watchPartnerFolders } from '../../../edi/folder';
+import { createConfirmer, lineDecisions } from '../../../edi/confirm';
+import { DocumentStore } from '../../../activities/store';
+import { readInterchange } from '../../../parsers/edi/index';
+import type { Submission } from '../../../worker/ingest';
+import type { HttpServer } from '../../../worker/http';
+import type { Order } from '../../../domain/order';
+import type { OrderState } from '../../../workflows/definitions';
+
+const fx = (p: string) => readFileSync(join(ROOT, 'fixtures/edi', p));
+const X850 = fx('x12/brico-centre-850-004010.edi');
+const log = pino({ level: 'silent' });
+// The example partners, with their drop folders inside the test's data folder.
+const PARTNERS: Partner[] = parsePartners(readFileSync(join(ROOT, 'edi/partners.example.yaml'), 'utf8').replaceAll('/srv/edi/', 'drop/'));
+const brico = PARTNERS.find((p) => p.id === 'brico-centre')!;
+const castel = PARTNERS.find((p) => p.id === 'castel')!;
+
+let dir: string;
+let seen: SeenStore;
+let submitted: { bytes: Buffer; s: Submission }[];
+let deps: ReceiveDeps;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'edi-transport-'));
+  seen = new SeenStore(join(dir, 'edi', 'edi.sqlite'));
+  submitted = [];
+  deps = { partners: PARTNERS, seen, dataDir: dir, log, submit: async (bytes, s) => (submitted.push({ bytes, s }), { sha256: 'x' }) };
+});
+afterEach(() => {
+  seen.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const at = (iso: string) => ({ fileName: 'po.edi', receivedAt: iso, via: 'http' });
+
+describe('receiveEdi', () => {
+  it('ingests a new 850 with its partner and control number and answers with a 997', async () => {
+    const r = await receiveEdi(X850, brico, at('2026-11-23T08:00:00Z'), deps);
+    expect(r.outcome).toBe('accepted');
+    expect(submitted).toHaveLength(1);
+    expect(submitted[0]!.s).toMatchObject({ channel: 'edi', context: { partner: 'brico-centre', controlNumber: '000004711', via: 'http' } });
+    expect(r.acks.map((a) => [a.kind, a.status])).toEqual([['997', 'A']]);
+    const ack = ackBody(r.acks).toString('latin1');
+    expect(ack).toMatch(/^ISA\*00\*.{10}\*00\*.{10}\*ZZ\*FIXRHONEALPES {2}\*ZZ\*BRICOCENTRE {4}\*/);
+    expect(ack).toContain('AK1*PO*');
+    expect(ack).toContain('AK9*A*1*1*1');
+    // The 997 is itself an interchange we could read back: an acknowledgment, never acknowledged.
+    expect(readInterchange(ackBody(r.acks)).interchanges[0]!.acknowledgmentOnly).toBe(true);
+  });
+
+  it('takes the same control number within 30 days as a re-send: not ingested, the same acknowledgment', async () => {
+    const first = await receiveEdi(X850, brico, at('2026-11-01T08:00:00Z'), deps);
+    const again = await receiveEdi(X850, brico, at('2026-11-23T08:00:00Z'), deps);
+    expect(again.outcome).toBe('duplicate');
+    expect(submitted).toHaveLength(1);
+    expect(ackBody(again.acks).equals(ackBody(first.acks))).toBe(true);
+    expect(again.problems.map((p) => p.code)).toContain('EDI_DUPLICATE_INTERCHANGE');
+    // Different bytes under a used number are kept aside, not lost.
+    const edited = Buffer.from(X850.toString('latin1').replace('PO1*1*', 'PO1*01*'), 'latin1');
+    const third = await receiveEdi(edited, brico, at('2026-11-23T09:00:00Z'), deps);
+    expect(third.outcome).toBe('duplicate');
+    expect(third.keptAt && existsSync(third.keptAt)).toBeTruthy();
+  });
+
+  it('takes two simultaneous uploads of one interchange as one order', async () => {
+    const [a, b] = await Promise.all([receiveEdi(X850, brico, at('2026-11-23T08:00:00Z'), deps), receiveEdi(X850, brico, at('2026-11-23T08:00:01Z'), deps)]);
+    expect([a.outcome, b.outcome]).toEqual(['accepted', 'duplicate']);
+    expect(submitted).toHaveLength(1);
+  });
+
+  it('takes a control number older than 30 days as a new interchange (numbers wrap around)', async () => {
+    await receiveEdi(X850, brico, at('2026-10-01T08:00:00Z'), deps);
+    const later = await receiveEdi(X850, brico, at('2026-11-23T08:00:00Z'), deps);
+    expect(later.outcome).toBe('accepted');
+    expect(submitted).toHaveLength(2);
+  });
+
+  it('answers a broken interchange negatively and still ingests it (the pipeline quarantines it)', async () => {
+    const r = await receiveEdi(fx('x12/broken-counts.edi'), brico, at('2026-11-23T08:00:00Z'), deps);
+    expect(r.outcome).toBe('accepted');
+    expect(r.acks.map((a) => [a.kind, a.status])).toEqual([['997', 'R']]);
+    expect(ackBody(r.acks).toString('latin1')).toMatch(/AK5\*R\*4/);
+    expect(submitted).toHaveLength(1);
+    const env = await receiveEdi(fx('x12/control-number-mismatch.edi'), brico, at('2026-11-23T08:00:00Z'), deps);
+    expect(env.acks.map((a) => [a.kind, a.status])).toEqual([['TA1', 'R']]);
+    expect(submitted).toHaveLength(2);
+  });
+
+  it('ingests bytes that are not EDI (quarantine) without any acknowledgment', async () => {
+    const r = await receiveEdi(fx('other/not-edi.edi'), brico, at('2026-11-23T08:00:00Z'), deps);
+    expect(r.outcome).toBe('unreadable');
+    expect(r.acks).toEqual([]);
+    expect(r.problems[0]).toMatchObject({ code: 'EDI_SYNTAX', where: 'byte 0' });
+    expect(submitted).toHaveLength(1);
+  });
+
+  it('never acknowledges an acknowledgment, and keeps it', async () => {
+    const r = await receiveEdi(fx('x12/997-from-partner.edi'), brico, at('2026-11-23T08:00:00Z'), deps);
+    expect(r.outcome).toBe('acknowledgment-received');
+    expect(r.acks).toEqual([]);
+    expect(submitted).toHaveLength(0);
+    expect(readFileSync(r.keptAt!).equals(fx('x12/997-from-partner.edi'))).toBe(true);
+  });
+
+  it("refuses an interchange whose envelope names another partner's sender", async () => {
+    const r = await receiveEdi(fx('edifact/castel-orders-d96a-unoc-latin1.edi'), brico, at('2026-11-23T08:00:00Z'), deps);
+    expect(r.outcome).toBe('wrong-sender');
+    expect(r.problems[0]).toMatchObject({ code: 'EDI_WRONG_SENDER', where: 'UNB 0004' });
+    expect(submitted).toHaveLength(0);
+    expect(existsSync(r.keptAt!)).toBe(true);
+  });
+
+  it('numbers our acknowledgments from a per-partner counter that survives a restart', async () => {
+    const a = await receiveEdi(X850, brico, at('2026-11-23T08:00:00Z'), deps);
+    seen.close();
+    seen = new SeenStore(join(dir, 'edi', 'edi.sqlite'));
+    deps = { ...deps, seen };
+    const b = await receiveEdi(fx('x12/bom-tabs-ellipsis-replace.edi'), brico, at('2026-11-23T08:05:00Z'), deps);
+    const isa13 = (x: Buffer) => x.toString('latin1').split('*')[13];
+    expect(isa13(a.acks[0]!.bytes)).toBe('000000001');
+    expect(isa13(b.acks[0]!.bytes)).toBe('000000002');
+  });
+});
+
+describe('POST /edi/:partner', () => {
+  async function app() {
+    const a = Fastify();
+    registerEdiEndpoints(a as unknown as HttpServer, deps);
+    await a.ready();
+    return a;
+  }
+  const post = (partner: string, key: string | null, payload: Buffer) =>
+    app().then((a) => a.inject({ method: 'POST', url: `/edi/${partner}`, payload, headers: { 'content-type': 'application/edi-x12', ...(key ? { 'x-api-key': key } : {}) } }));
+
+  it('answers a good upload with the 997 itself', async () => {
+    const res = await post('brico-centre', 'demo-brico-centre-2026', X850);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/edi-x12');
+    expect(res.headers['x-aiguillage-outcome']).toBe('accepted');
+    expect(res.body).toContain('AK9*A*1*1*1');
+  });
+
+  it('refuses a wrong or missing key (401), an unknown partner (404), an oversized body (413)', async () => {
+    expect((await post('brico-centre', 'demo-brico-centre-2025', X850)).statusCode).toBe(401);
+    expect((await post('brico-centre', null, X850)).statusCode).toBe(401);
+    expect((await post('nobody', 'demo-brico-centre-2026', X850)).statusCode).toBe(404);
+    // castel only drops files in its folder: no HTTP for it.
+    expect((await post('castel', 'demo-castel-2026', X850)).statusCode).toBe(404);
+    const big = Buffer.concat([X850, Buffer.alloc(brico.transport.http!.maxBytes, 0x20)]);
+    const res = await post('brico-centre', 'demo-brico-centre-2026', big);
+    expect(res.statusCode).toBe(413);
+    expect(submitted).toHaveLength(0);
+  });
+
+  it('takes the key as a bearer token too', async () => {
+    const a = await app();
+    const res = await a.inject({ method: 'POST', url: '/edi/brico-centre', payload: X850, headers: { 'content-type': 'text/plain', authorization: 'Bearer demo-brico-centre-2026' } });
+    expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('partner drop folder', () => {
+  it('takes a stable file, writes the acknowledgment to the outbox and moves the file to .done', async () => {
+    const p = PARTNERS.find((x) => x.id === 'cbf')!;
+    const inbox = join(dir, p.transport.folder!.inbox);
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(join(inbox, 'ORD0004.edi'), fx('edifact/cbf-orders-custom-una-one-line.edi'));
+    const w = watchPartnerFolders(deps, 0);
+    expect(await w.scan()).toBe(0); // first sight: maybe still being written
+    expect(await w.scan()).toBe(1);
+    w.close();
+    expect(readdirSync(inbox).filter((n) => !n.startsWith('.'))).toEqual([]);
+    const outbox = join(dir, p.transport.folder!.outbox);
+    expect(readdirSync(outbox)).toEqual(['ORD0004.contrl.edi']);
+    expect(readFileSync(join(outbox, 'ORD0004.contrl.edi'), 'latin1')).toMatch(/~UNH\*1\*CONTRL=D=3=UN~UCI\*CBF2611200004\*/);
+    expect(submitted[0]!.s.context).toMatchObject({ partner: 'cbf', controlNumber: 'CBF2611200004' });
+  });
+
+  it('writes nothing back to a partner that wants no functional acknowledgment', async () => {
+    const inbox = join(dir, castel.transport.folder!.inbox);
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(join(inbox, 'c.edi'), fx('edifact/castel-orders-d96a-unoc-latin1.edi'));
+    const w = watchPartnerFolders(deps, 0);
+    await w.scan();
+    expect(await w.scan()).toBe(1);
+    w.close();
+    expect(readdirSync(join(dir, castel.transport.folder!.outbox))).toEqual([]);
+    expect(submitted).toHaveLength(1);
+  });
+});
+
+describe('confirmations', () => {
+  const line = (n: number, over: Partial<Order['lines'][number]> = {}) => ({ lineNumber: n, sku: 'VIS-440', quantity: 10, unitPrice: 1.5, ...over }) as Order['lines'][number];
+  const order = (lines: Order['lines']) => ({ lines }) as Order;
+
+  it('accepts lines as sent, rejects unknown items and reports changed quantities', () => {
+    const sent = order([line(1), line(2, { sku: null }), line(3)]);
+    const now = order([line(1), line(2, { sku: null }), line(3, { quantity: 8 })]);
+    expect(lineDecisions(sent, now)).toEqual([
+      { lineNumber: 1, status: 'accepted' },
+      { lineNumber: 2, status: 'rejected' },
+      { lineNumber: 3, status: 'changed', quantity: 8, unitPrice: 1.5 },
+    ]);
+    expect(lineDecisions(sent, sent, true).every((d) => d.status === 'rejected')).toBe(true);
+  });
+
+  it('writes an 855 to the outbox once per order, from the document the partner sent', async () => {
+    const store = new DocumentStore(dir);
+    const { meta } = await store.put(X850, { fileName: 'po.edi', mediaType: 'application/edi-x12', channel: 'edi', receivedAt: '2026-11-23T08:00:00.000Z', context: { partner: 'brico-centre' } });
+    const read = readInterchange(X850);
+    const sent = { ...read.orders[0]!, lines: read.orders[0]!.lines.map((l, i) => ({ ...l, lineNumber: l.lineNumber ?? i + 1, sku: l.sku ?? null })) } as unknown as Order;
+    await store.putResult(meta.sha256, { extracted: [{ order: sent, problems: [] }], problems: [] });
+    const state = { orderId: 'C002-X', status: 'routed', order: sent, documents: [{ sha256: meta.sha256, channel: 'edi', role: 'original', index: 0 }] } as unknown as OrderState;
+    const confirm = createConfirmer({ partners: PARTNERS, store, seen, dataDir: dir, log, now: () => new Date('2026-11-23T08:10:00Z') });
+    await confirm(state);
+    await confirm(state); // a retried activity
+    const outbox = join(dir, brico.transport.folder!.outbox);
+    const files = readdirSync(outbox);
+    expect(files).toHaveLength(1);
+    const text = readFileSync(join(outbox, files[0]!), 'latin1');
+    expect(text).toMatch(/^ISA\*00\*.{10}\*00\*.{10}\*ZZ\*FIXRHONEALPES {2}\*ZZ\*BRICOCENTRE {4}\*/);
+    expect(text).toContain('ST*855*');
+    expect(text).toContain(`BAK*00*`);
+    // Units in the partner's codes (the catalog's BTE is a box, BX), each line acknowledged as sent.
+    expect(text).toMatch(/PO1\*1\*48\*BX\*18\.9\*\*VP\*VIS-440\*[^~]*~ACK\*IA\*48\*BX~/);
+    expect(readdirSync(join(dir, 'edi', 'confirmations'))).toEqual(files);
+  });
+});
