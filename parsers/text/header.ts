@@ -39,8 +39,11 @@ const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement)$/i;
 export function isWeakPoLabel(label: string): boolean {
   return WEAK_PO_LABEL.test(label.trim());
 }
-const PO_VALUE = '([A-Z0-9][A-Z0-9_/.-]*[A-Z0-9]|[0-9])';
-const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?![\\p{L}])\\s*(?:[:#=]|n[°ºo]\\.?)?\\s*(?:n[°ºo]\\.?\\s*)?[:#]?\\s*${PO_VALUE}`, 'giu');
+// A value may be a short letter prefix and numbers written with spaces ("OPM 771245", "BS 2026 288");
+// the prefix is checked for capitals below, since the pattern itself ignores case.
+const PO_VALUE = '((?:[A-Z]{2,5} (?=[A-Z0-9_/.-]*\\d))?(?:[A-Z0-9][A-Z0-9_/.-]*[A-Z0-9]|[0-9])(?: \\d[0-9/.-]*(?![\\p{L}]))?)';
+// Label and value on one line: a label at the end of a line does not take the next line's text.
+const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:[:#=]|n[°ºo]\\.?)?[ \\t]*(?:n[°ºo]\\.?[ \\t]*)?[:#]?[ \\t]*${PO_VALUE}`, 'giu');
 
 /**
  * The buyer's purchase-order number: "N° de commande : 4500123456", "PO# BC-2026-118", "Cde 88172".
@@ -51,7 +54,11 @@ export function findPoNumber(text: string): Labelled | null {
   let weak: Labelled | null = null;
   for (let m = PO_RE.exec(text); m; m = PO_RE.exec(text)) {
     const label = (m[1] ?? '').trim();
-    const value = (m[2] ?? '').replace(/[.]+$/, '').replace(/^[-/.]+/, '');
+    let value = (m[2] ?? '').replace(/[.]+$/, '').replace(/^[-/.]+/, '');
+    // "OPM 771245" keeps its prefix; "de 12 vis" is not a prefix but words.
+    const [first, ...rest] = value.split(' ');
+    if (rest.length && !/^[A-Z]{2,5}$/.test(first!) && !/\d/.test(first!)) continue;
+    if (rest.length && /^\d/.test(first!) && !/^\d{2,4}$/.test(first!)) value = first!;
     // PO numbers hold a digit and are rarely under four characters ("commande de 12" is a quantity).
     if (!/\d/.test(value) || value.length < 4) continue;
     if (findDates(value).some((d) => d.length >= value.length - 1)) continue;
@@ -62,7 +69,7 @@ export function findPoNumber(text: string): Labelled | null {
   return weak;
 }
 
-const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^\s*date|^[ \t]*le|[\p{L}'’-]{3,},[ \t]*le)\s*[:.]?\s*/gimu;
+const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^[ \t]*date|^[ \t]*le|[\p{L}'’-]{3,},[ \t]*le)[ \t]*[:.]?[ \t]*/gimu;
 const DELIVERY_LABELS = /(?:livraison\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\s+plus\s+tard|avant|pour|le)|date\s+(?:de\s+)?livraison(?:\s+souhait[ée]e|\s+demand[ée]e)?|d[ée]lai(?:\s+de\s+livraison)?|[àa]\s+livrer\s+(?:le|pour|avant)(?:\s+le)?|livrer\s+(?:le|pour\s+le|avant\s+le)|requested\s+delivery(?:\s+date)?|delivery\s+date|deliver\s+by|need(?:ed)?\s+by|required\s+(?:by|date)|due\s+date)\s*[:.]?\s*(?:le\s+)?/gimu;
 
 function dateAfter(labels: RegExp, text: string, ref?: Date): string | null {

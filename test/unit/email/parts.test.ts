@@ -1,3 +1,4 @@
+import { SHIP_TO_DEFAULTED } from '../../../domain/resolve';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../domain/masterdata';
@@ -239,6 +240,6 @@ describe('Outlook HTML reply', () => {
     expect(o.poNumber).toBe('GF-2026-118');
     expect(o.customer).toMatchObject({ id: 'C023', matchedBy: 'name' });
     // The subject names the confirmation this replies to: no "copy of an order" signal for the new text.
-    expect(o.provenance.signals).toEqual(['reply to <conf-gf-2026-118@fixations-rhone-alpes.fr>']);
+    expect(o.provenance.signals.filter((x) => x !== SHIP_TO_DEFAULTED)).toEqual(['reply to <conf-gf-2026-118@fixations-rhone-alpes.fr>']);
   });
 });
