@@ -78,7 +78,14 @@ program
       }
     }
     process.exitCode = unreadable ? 2 : problems ? 1 : 0;
+    await closeOcr();
   });
+
+/** The OCR workers would keep the process alive a little: stop them once extraction is done. */
+async function closeOcr(): Promise<void> {
+  const { closeSharedOcrPool } = await import('../parsers/ocr/index');
+  await closeSharedOcrPool();
+}
 
 function apiUrl(opt?: string): string {
   const cfg = loadConfig();
@@ -187,6 +194,13 @@ program
   .action(async (opts: { samples?: boolean; devServer: boolean }) => {
     const { startStack } = await import('./start');
     await startStack({ samples: Boolean(opts.samples), devServer: opts.devServer });
+  });
+
+program
+  .command('mail')
+  .description('only the mailbox listeners (AIGUILLAGE_MAILBOXES, see config/mailboxes.example.yaml)')
+  .action(async () => {
+    await import('./mail/main');
   });
 
 program

@@ -65,6 +65,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
     stops.push(async () => {
       worker.shutdown();
       await running;
+      await (await import('../parsers/ocr/index')).closeSharedOcrPool();
       router?.close();
       readModel.close();
     });
