@@ -13,6 +13,19 @@ export type Purpose = z.infer<typeof purposeSchema>;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const confidence = z.number().min(0).max(1);
 
+/**
+ * Where a value was read on the source document: a page (0-based) and a box in fractions of the
+ * page's width and height, so that PDF points and fax pixels compare and draw alike.
+ */
+export const sourceBoxSchema = z.object({
+  page: z.number().int().nonnegative(),
+  x0: z.number().min(0).max(1),
+  y0: z.number().min(0).max(1),
+  x1: z.number().min(0).max(1),
+  y1: z.number().min(0).max(1),
+});
+export type SourceBox = z.infer<typeof sourceBoxSchema>;
+
 export const orderLineSchema = z.object({
   lineNumber: z.number().int().positive(),
   sku: z.string().min(1).nullable(),
@@ -25,6 +38,8 @@ export const orderLineSchema = z.object({
   confidence,
   /** Why confidence is low, for the agent ("SKU read as VIS-44O, snapped to VIS-440"). */
   doubts: z.array(z.string()).default([]),
+  /** Where the line was printed (document readers only), for the order page's highlights. */
+  source: sourceBoxSchema.nullable().optional(),
 });
 export type OrderLine = z.infer<typeof orderLineSchema>;
 
@@ -66,6 +81,8 @@ export const orderSchema = z.object({
   lines: z.array(orderLineSchema),
   confidence,
   provenance: provenanceSchema,
+  /** Where header fields were printed, by field name ('poNumber', 'orderDate'…); document readers only. */
+  sources: z.record(z.string(), sourceBoxSchema).optional(),
 });
 export type Order = z.infer<typeof orderSchema>;
 

@@ -2,7 +2,7 @@
 // customer identified from its evidence, items resolved to our SKUs, ship-to completed from
 // addresses.csv. Shared by every channel so that they all decide the same way.
 import type { MasterData, Customer } from './masterdata';
-import { emptyAddress, problem, type Address, type Order, type OrderLine, type Problem, type Purpose } from './order';
+import { emptyAddress, problem, type Address, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
 
 export interface CustomerEvidence {
   /** Already known (API orders name it). */
@@ -29,6 +29,7 @@ export interface DraftLine {
   /** Parser's confidence in what it read (1 for EDI/API, lower for OCR). */
   confidence?: number;
   doubts?: string[];
+  source?: SourceBox | null;
 }
 
 export interface DraftOrder {
@@ -42,6 +43,8 @@ export interface DraftOrder {
   lines: DraftLine[];
   confidence?: number;
   provenance: { parser: string; location?: string | null; signals?: string[] };
+  /** Where header fields were printed ('poNumber', 'orderDate'…), carried to Order.sources. */
+  sources?: Record<string, SourceBox>;
 }
 
 const EVIDENCE_ORDER: [keyof CustomerEvidence, string, (md: MasterData, v: string) => Customer | undefined][] = [
@@ -120,6 +123,7 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
       unitPrice: line.unitPrice ?? null,
       confidence: round2(confidence),
       doubts,
+      ...(line.source ? { source: line.source } : {}),
     },
     problems,
   };
@@ -180,6 +184,7 @@ export function resolveOrder(draft: DraftOrder, md: MasterData): { order: Order;
       lines,
       confidence,
       provenance: { parser: draft.provenance.parser, location: draft.provenance.location ?? null, signals },
+      ...(draft.sources && Object.keys(draft.sources).length ? { sources: draft.sources } : {}),
     },
     problems,
   };

@@ -1,8 +1,83 @@
 // The source document beside the extracted order: PDF inline, images (TIFF faxes converted to PNG,
 // one per page), the email as read, EDI one segment per line, order JSON pretty-printed.
+import { execFile } from 'node:child_process';
 import sharp from 'sharp';
 import { simpleParser } from 'mailparser';
+import type { Order, SourceBox } from '../domain/order';
 import { html, raw, type Html } from './html';
+
+/** A value read on the page, to outline over the page image: one per order line and header field found. */
+export interface Highlight {
+  /** 'line-3', 'poNumber'…: ties the box to its row or field on the page (data-hl). */
+  key: string;
+  label: string;
+  box: SourceBox;
+  /** Read with doubt: drawn in orange, the doubt as its tooltip. */
+  low: boolean;
+  doubt: string | null;
+}
+
+const HEADER_LABELS: Record<string, string> = { poNumber: 'N° de commande', orderDate: 'Date de commande', requestedDeliveryDate: 'Livraison souhaitée' };
+
+/** The boxes the readers recorded on the order (lines and header fields); none for EDI, API or email bodies. */
+export function highlightsOf(o: Pick<Order, 'lines' | 'sources'>): Highlight[] {
+  const out: Highlight[] = [];
+  for (const [field, box] of Object.entries(o.sources ?? {})) out.push({ key: field, label: HEADER_LABELS[field] ?? field, box, low: false, doubt: null });
+  for (const l of o.lines) {
+    if (!l.source) continue;
+    const low = l.confidence < 0.8 || l.doubts.length > 0;
+    out.push({ key: `line-${l.lineNumber}`, label: `Ligne ${l.lineNumber}${l.sku ? ` · ${l.sku}` : ''}`, box: l.source, low, doubt: l.doubts.length ? l.doubts.join(' ; ') : null });
+  }
+  return out;
+}
+
+const pct = (v: number) => Math.round(v * 10000) / 10;
+
+/**
+ * One page image with its highlights on top: an SVG in per-mille of the page, stretched over the
+ * image, so the boxes follow the image at any width (and need neither inline styles nor script).
+ */
+export function sheetHtml(src: string, alt: string, pageIndex: number, highlights: Highlight[]): Html {
+  const mine = highlights.filter((h) => h.box.page === pageIndex);
+  return html`<figure class="sheet" data-page="${pageIndex}"><img alt="${alt}" src="${src}" loading="lazy">${
+    mine.length
+      ? html`<svg class="hl" viewBox="0 0 1000 1000" preserveAspectRatio="none" aria-hidden="true">${mine.map((h) => {
+          // A little air around the words, so the outline does not cut through the letters.
+          const x = Math.max(0, pct(h.box.x0) - 3);
+          const y = Math.max(0, pct(h.box.y0) - 2);
+          const w = Math.min(1000 - x, pct(h.box.x1) - pct(h.box.x0) + 6);
+          const hh = Math.min(1000 - y, pct(h.box.y1) - pct(h.box.y0) + 4);
+          return html`<rect data-hl="${h.key}" class="${h.low ? 'low' : 'ok'}" x="${x}" y="${y}" width="${w}" height="${hh}"><title>${h.label}${h.doubt ? ` — doute : ${h.doubt}` : ''}</title></rect>`;
+        })}</svg>`
+      : ''
+  }</figure>`;
+}
+
+function run(cmd: string, args: string[], input: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd}: ${String(stderr).trim() || err.message}`));
+      else resolve(stdout);
+    });
+    child.stdin?.on('error', () => {}); // the tool may exit before reading everything: its exit code says why
+    child.stdin?.end(input);
+  });
+}
+
+/** Page count of a PDF (poppler's pdfinfo). Throws on a PDF it cannot open. */
+export async function pdfPageCount(bytes: Buffer): Promise<number> {
+  const out = (await run('pdfinfo', ['-'], bytes)).toString('latin1');
+  const m = /^Pages:\s+(\d+)/m.exec(out);
+  if (!m) throw new Error('pdfinfo gave no page count');
+  return Number(m[1]);
+}
+
+/** One PDF page (0-based) as PNG, at a resolution readable on screen (poppler's pdftoppm, crop box as pdf.js uses). */
+export async function pdfPagePng(bytes: Buffer, page: number, dpi = 110): Promise<Buffer> {
+  const png = await run('pdftoppm', ['-png', '-r', String(dpi), '-f', String(page + 1), '-l', String(page + 1), '-'], bytes);
+  if (png.length === 0) throw new Error(`the PDF has no page ${page + 1}`);
+  return png;
+}
 
 export interface DocRef {
   orderId: string;
@@ -52,15 +127,27 @@ export function ediSegments(text: string): string[] {
   return out;
 }
 
-export async function renderDocument(d: DocRef, bytes: Buffer): Promise<Html> {
+/** Highlights: where the order's values were read on this document (none when it is not the one the order was read from). */
+export async function renderDocument(d: DocRef, bytes: Buffer, highlights: Highlight[] = []): Promise<Html> {
   const open = html`<p class="small"><a href="${rawUrl(d)}" target="_blank" rel="noopener">Ouvrir l'original</a> · ${d.fileName} · ${d.mediaType} · ${bytes.length.toLocaleString('fr-FR')} octets</p>`;
+  const legend = highlights.length
+    ? html`<p class="small muted legend"><span><i class="hl-ok"></i>lu</span><span><i class="hl-low"></i>lu avec un doute (survolez)</span> · survolez une ligne du tableau ou un cadre pour les relier</p>`
+    : '';
   try {
-    if (d.mediaType === 'application/pdf') return html`${open}<iframe title="${d.fileName}" src="${rawUrl(d)}#view=FitH"></iframe>`;
+    if (d.mediaType === 'application/pdf') {
+      const iframe = html`<iframe title="${d.fileName}" src="${rawUrl(d)}#view=FitH"></iframe>`;
+      // Without highlights the PDF viewer shows it best; with them, page images carry the boxes
+      // and the PDF stays one click away.
+      if (!highlights.length) return html`${open}${iframe}`;
+      const pages = await pdfPageCount(bytes);
+      return html`${open}${legend}${Array.from({ length: pages }, (_, i) => sheetHtml(rawUrl(d, `/page/${i + 1}.png`), `${d.fileName}, page ${i + 1}`, i, highlights))}
+        <details><summary class="small">PDF dans le navigateur</summary>${iframe}</details>`;
+    }
     if (d.mediaType === 'image/tiff') {
       const pages = await tiffPageCount(bytes);
-      return html`${open}${Array.from({ length: pages }, (_, i) => html`<img alt="${d.fileName}, page ${i + 1}" src="${rawUrl(d, `/page/${i + 1}.png`)}" loading="lazy">`)}`;
+      return html`${open}${legend}${Array.from({ length: pages }, (_, i) => sheetHtml(rawUrl(d, `/page/${i + 1}.png`), `${d.fileName}, page ${i + 1}`, i, highlights))}`;
     }
-    if (d.mediaType.startsWith('image/')) return html`${open}<img alt="${d.fileName}" src="${rawUrl(d)}">`;
+    if (d.mediaType.startsWith('image/')) return html`${open}${legend}${sheetHtml(rawUrl(d), d.fileName, 0, highlights)}`;
     if (d.mediaType === 'message/rfc822') return html`${open}${await renderEmail(d, bytes)}`;
     const text = bytes.toString('utf8');
     if (d.mediaType === 'application/edi-x12' || d.mediaType === 'application/edifact') {

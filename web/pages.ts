@@ -177,7 +177,7 @@ export function orderPage(d: OrderPageData): string {
       ${s.corrections.length ? html`<div class="panel"><h3>Corrections</h3><ul class="small">${s.corrections.map((c) => html`<li>${dateTime(c.at)} · ${c.by} · ${c.field} : ${show(c.from)} → <b>${show(c.to)}</b></li>`)}</ul></div>` : ''}
       <div class="panel"><h3>Historique</h3><ol class="hist small">${s.history.map((e) => html`<li>${dateTime(e.at)} — <b>${EVENT_LABELS[e.event] ?? e.event}</b>${e.by ? ` par ${e.by}` : ''}${e.detail ? html` — ${e.detail}` : ''}</li>`)}</ol></div>
     </div><div class="doc panel" id="source"><h3>Document source</h3>${d.document ? d.document.html : html`<p class="muted">Document introuvable dans le stockage.</p>`}</div></div>`;
-  return page({ title: `Commande ${o.poNumber ?? s.orderId}`, user: d.user, csrf: d.csrf, body });
+  return page({ title: `Commande ${o.poNumber ?? s.orderId}`, user: d.user, csrf: d.csrf, body, script: true });
 }
 
 export const EVENT_LABELS: Record<string, string> = {

@@ -22,7 +22,7 @@ import {
 import { dashboard, inbox, orderDiff, parisDay } from './model';
 import { correctionsFromForm } from './corrections';
 import { dashboardPage, inboxFragment, inboxPage, loginPage, orderPage, rulesPage, searchPage } from './pages';
-import { emailAttachment, imagePagePng, renderDocument } from './document';
+import { emailAttachment, highlightsOf, imagePagePng, pdfPagePng, renderDocument } from './document';
 import { CSS, JS } from './assets';
 import { html, page, type Html } from './html';
 
@@ -279,7 +279,10 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     let document: { sha256: string; html: Html } | null = null;
     if (doc && store.has(doc.sha256)) {
       const bytes = await store.bytes(doc.sha256);
-      document = { sha256: doc.sha256, html: await renderDocument({ orderId: state.orderId, sha256: doc.sha256, mediaType: doc.mediaType, fileName: doc.fileName }, bytes) };
+      // The order's values were read from the original or the latest amendment: only there do its boxes belong.
+      const contentDoc = [...state.documents].reverse().find((d) => d.role === 'original' || d.role === 'amendment');
+      const highlights = contentDoc && contentDoc.sha256 === doc.sha256 && contentDoc.index === doc.index ? highlightsOf(state.order) : [];
+      document = { sha256: doc.sha256, html: await renderDocument({ orderId: state.orderId, sha256: doc.sha256, mediaType: doc.mediaType, fileName: doc.fileName }, bytes, highlights) };
     }
     return htmlReply(
       reply,
@@ -400,7 +403,9 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     if (!d) return reply;
     const n = Number.parseInt((req.params as { n: string }).n, 10);
     try {
-      return reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600').send(await imagePagePng(d.bytes, Math.max(0, n - 1)));
+      const page = Math.max(0, n - 1);
+      const png = d.doc.mediaType === 'application/pdf' ? await pdfPagePng(d.bytes, page) : await imagePagePng(d.bytes, page);
+      return reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600').send(png);
     } catch (e) {
       return reply.status(422).send({ error: `page ${n} of ${d.doc.fileName} cannot be shown: ${(e as Error).message}` });
     }

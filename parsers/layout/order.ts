@@ -10,6 +10,7 @@ import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
 import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo } from '../text/header';
 import { fold, extractTable, type TableExtraction } from './table';
 import { readingText } from './reading';
+import { headerSources, rowSource } from './source';
 import type { PageWords, Table, TableRow } from './types';
 
 export interface ReadOrderOptions {
@@ -137,7 +138,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
 }
 
 /** The printed delivery address → the customer's known delivery address, so that it carries its code. */
-function matchShipTo(shipTo: NonNullable<DraftOrder['shipTo']>, customerId: string | null, md: MasterData): NonNullable<DraftOrder['shipTo']> {
+export function matchShipTo(shipTo: NonNullable<DraftOrder['shipTo']>, customerId: string | null, md: MasterData): NonNullable<DraftOrder['shipTo']> {
   if (!customerId || shipTo.usual || !shipTo.postalCode) return shipTo;
   const candidates = md.addressesOf(customerId, 'delivery').filter((a) => a.postalCode === shipTo.postalCode);
   const same = candidates.find((a) => (shipTo.street && fold(a.street) === fold(shipTo.street)) || (shipTo.name && fold(a.name) === fold(shipTo.name)));
@@ -163,7 +164,8 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   for (const row of table?.rows ?? []) {
     const where = `page ${row.page}, row ${row.index}`;
     const line = read(row, { md, locale, customerId: customer?.id ?? null, where });
-    if (line) lines.push(line);
+    const source = line ? rowSource(row, pages) : null;
+    if (line) lines.push(source ? { ...line, source } : line);
     else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));
   }
   if (!table) problems.push(problem('NO_TABLE', 'no order table was found (no header row with Réf./Désignation/Qté or Item/Description/Qty)', 'error', 'page 1'));
@@ -204,5 +206,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
     provenance: { parser: opts.parser, location: opts.location ?? null, signals: findCopySignals(headerText) },
   };
   if (shipTo) draft.shipTo = shipTo;
+  const sources = headerSources(extraction.outside, pages, draft);
+  if (Object.keys(sources).length) draft.sources = sources;
   return { draft, problems, extraction, headerText, locale };
 }

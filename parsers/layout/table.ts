@@ -280,7 +280,9 @@ function finishRow(columns: Column[], d: RowDraft, index: number): TableRow {
     });
     cells[c.role] = { text: sorted.map((w) => w.text).join(' ').replace(/\s+/g, ' ').trim(), confidence: Math.min(1, ...ws.map((w) => w.confidence ?? 1)) };
   });
-  return { page: d.page, index, y0: d.y0, y1: d.y1, cells, lineCount: d.lines.length, text: d.lines.map((l) => l.text).join(' / ') };
+  const x0 = Math.min(...d.lines.map((l) => l.x0));
+  const x1 = Math.max(...d.lines.map((l) => l.x1));
+  return { page: d.page, index, y0: d.y0, y1: d.y1, x0, x1, cells, lineCount: d.lines.length, text: d.lines.map((l) => l.text).join(' / ') };
 }
 
 /** The lines under a header up to the totals, the footer or the next header: the rows to cut columns from. */

@@ -69,6 +69,9 @@ export interface TableRow {
   index: number;
   y0: number;
   y1: number;
+  /** Horizontal extent of the row's words (page units), for highlighting it on the page. */
+  x0?: number;
+  x1?: number;
   /** Cells by role; a column printed twice (rare) keeps the first. */
   cells: Partial<Record<ColumnRole, TableCell>>;
   /** How many physical lines the row spans (multi-line designations). */

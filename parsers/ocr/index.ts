@@ -74,7 +74,7 @@ export const parseImage: Parser = async (bytes, ctx) => {
       continue;
     }
     const job = pool.recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height).then(
-      (r): OcrPage => ({ page: prepared.page, words: r.words, meanConfidence: r.meanConfidence }),
+      (r): OcrPage => ({ page: prepared.page, words: r.words, meanConfidence: r.meanConfidence, width: prepared.width, height: prepared.height }),
       (e: unknown) => {
         const code = e instanceof OcrError ? e.code : 'OCR_FAILED';
         problems.push(problem(code, `${file}: page ${prepared.page} could not be read by OCR (${(e as Error).message})`, 'error', `${file} page ${prepared.page}`));

@@ -6,6 +6,7 @@ import { problem, type Problem } from '../../domain/order';
 import type { MasterData } from '../../domain/masterdata';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { extractTable, groupLines } from '../layout/table';
+import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
 import { findPoNumber, readOrderText } from '../text/index';
 import { parseNumber, parseQuantity } from '../text/numbers';
@@ -16,6 +17,9 @@ export interface OcrPage {
   page: number;
   words: PositionedWord[];
   meanConfidence: number;
+  /** Size of the image the word boxes refer to (pixels), so that lines can be highlighted on it. */
+  width?: number;
+  height?: number;
 }
 
 export interface FaxHeader {
@@ -94,7 +98,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
       // The machine's line is not the order's: its date is the transmission's, not the order's.
       headerLineKeys.add(`${p.page}:${lines.find((l) => l.text === fh.text)?.words[0]?.lineId ?? ''}`);
     }
-    cleaned.push({ page: p.page, words });
+    cleaned.push({ page: p.page, words, ...(p.width && p.height ? { width: p.width, height: p.height } : {}) });
   }
   const isMachineLine = (l: TextLine) => headerLineKeys.has(`${l.page}:${l.words[0]?.lineId ?? ''}`);
 
@@ -147,7 +151,8 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const lines: DraftLine[] = [];
   for (const row of table.rows) {
     const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
-    if (line) lines.push(line);
+    const source = line ? rowSource(row, cleaned) : null;
+    if (line) lines.push(source ? { ...line, source } : line);
   }
   checkTotal(lines, table.totalLines, problems, ctx.fileName);
 
@@ -161,6 +166,8 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   });
   const draft = reading.draft;
   if (poNumber) draft.poNumber = poNumber;
+  const sources = headerSources(outside.filter((l) => !isMachineLine(l)), cleaned, draft);
+  if (Object.keys(sources).length) draft.sources = sources;
   // A page OCR could barely read casts doubt on its header fields too, not only on its lines.
   const pageConf = Math.min(...pages.filter((p) => p.words.length > 0).map((p) => p.meanConfidence), 1);
   draft.confidence = round2(Math.min(draft.confidence ?? 1, lines.length ? 1 : 0.3, pageConf < 0.5 ? 0.6 : 1));

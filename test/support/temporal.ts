@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { pino } from 'pino';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
 import { loadConfig, ROOT, type Config } from '../../worker/config';
@@ -15,6 +15,9 @@ import { DocumentStore } from '../../activities/store';
 import { Ingestor } from '../../worker/ingest';
 import type { ReadModel } from '../../activities/readmodel';
 import type { ActivityDeps } from '../../activities/index';
+
+// Workers' own INFO lines would drown the test report; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG ? 'INFO' : 'WARN') });
 
 export function temporalCli(): string {
   return process.env.TEMPORAL_CLI_PATH ?? execFileSync('bash', [join(ROOT, 'scripts/provision-temporal.sh')], { encoding: 'utf8' }).trim();
