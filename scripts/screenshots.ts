@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     seedHistory(stack.readModel, now);
 
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    const shoot = async (login: string, url: string, file: string, height = 900, fullPage = false) => {
+    const shoot = async (login: string, url: string, file: string, height = 900, fullPage = false, hover?: string) => {
       const ctx = await browser.newContext({ baseURL: base, viewport: { width: 1440, height }, deviceScaleFactor: 1, locale: 'fr-FR' });
       const page = await ctx.newPage();
       await page.goto('/login');
@@ -79,6 +79,8 @@ async function main(): Promise<void> {
       await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
       await page.goto(url);
       await page.waitForLoadState('networkidle').catch(() => undefined);
+      // A line hovered shows the table-to-page link the photo would otherwise not tell.
+      if (hover) await page.hover(hover, { timeout: 5000 }).catch(() => undefined);
       await page.screenshot({ path: join(OUT, file), fullPage });
       console.error(`› ${file}: ${url} as ${login}`);
       await ctx.close();
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
     await shoot('lea', '/', 'inbox.png');
     const ours = orderIds.map((id) => stack.readModel.get(id)!).filter(Boolean);
     const page = ours.find((s) => s.documents.some((d) => d.channel === 'fax')) ?? ours[0]!;
-    await shoot(page.route?.agent === 'lea' ? 'lea' : 'claire', `/orders/${encodeURIComponent(page.orderId)}`, 'order.png', 1000);
+    await shoot(page.route?.agent === 'lea' ? 'lea' : 'claire', `/orders/${encodeURIComponent(page.orderId)}`, 'order.png', 1000, false, 'tr[data-hl="line-2"]');
     await shoot('claire', '/dashboard', 'dashboard.png', 900, true);
     const email = ours.find((s) => s.documents[0]?.channel === 'email' && s.route?.team === 'nord-est');
     if (email) await shoot('julien', `/orders/${encodeURIComponent(email.orderId)}`, 'order-email.png', 900);

@@ -43,11 +43,38 @@ ol.hist{padding-left:18px;margin:0}ol.hist li{margin:3px 0}
 .live{font-size:12px;color:var(--muted)}.live.on::before{content:"●";color:var(--ok);margin-right:4px}
 svg text{font:11px system-ui,sans-serif;fill:#475467}
 .legend span{display:inline-block;margin-right:12px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:-1px}
+figure.sheet{position:relative;margin:0 0 10px;line-height:0}figure.sheet img{display:block}
+svg.hl{position:absolute;inset:0;width:100%;height:100%}
+svg.hl rect{fill:rgba(31,95,168,.12);stroke:rgba(31,95,168,.75);stroke-width:1.2;vector-effect:non-scaling-stroke;cursor:pointer}
+svg.hl rect.low{fill:rgba(224,122,0,.2);stroke:#e07a00;stroke-width:1.6}
+svg.hl rect.on{fill:rgba(255,214,0,.38);stroke:#17324d;stroke-width:2.4}
+i.hl-ok{background:rgba(31,95,168,.25);border:1px solid rgba(31,95,168,.75)}i.hl-low{background:rgba(224,122,0,.3);border:1px solid #e07a00}
+tr[data-hl].on td,dd[data-hl].on{background:#fff3bf}
 `;
 
 // Live inbox: the server says "changed" over SSE; the page then fetches its rows again. Without
 // EventSource (or when the stream drops) it falls back to polling every 15 s.
 export const JS = `
+// Order page: a line of the table and its box on the page image light up together; a click on
+// one brings the other into view.
+(function(){
+  var marks=document.querySelectorAll('svg.hl rect[data-hl]');
+  if(!marks.length) return;
+  function all(key){return document.querySelectorAll('[data-hl="'+key+'"]')}
+  function set(key,on){all(key).forEach(function(el){el.classList.toggle('on',on)})}
+  document.querySelectorAll('[data-hl]').forEach(function(el){
+    var key=el.getAttribute('data-hl'), isMark=el.tagName.toLowerCase()==='rect';
+    el.addEventListener('mouseenter',function(){set(key,true)});
+    el.addEventListener('mouseleave',function(){set(key,false)});
+    el.addEventListener('click',function(e){
+      var other=Array.prototype.find.call(all(key),function(x){return (x.tagName.toLowerCase()==='rect')!==isMark});
+      if(!other) return;
+      if(isMark){e.preventDefault();other.scrollIntoView({block:'center',behavior:'smooth'});var input=other.querySelector('input');if(input)input.focus({preventScroll:true})}
+      else if(!(e.target instanceof HTMLInputElement)) other.scrollIntoView({block:'center',behavior:'smooth'});
+      set(key,true);setTimeout(function(){set(key,false)},1600);
+    });
+  });
+})();
 (function(){
   var box=document.querySelector('[data-live]');
   if(!box) return;

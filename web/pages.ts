@@ -112,9 +112,9 @@ export function orderPage(d: OrderPageData): string {
     <dl class="kv">
       <dt>Client</dt><dd>${o.customer.name ?? html`<span class="err">non identifié</span>`} ${o.customer.matchedBy ? html`<span class="muted small">(reconnu par ${o.customer.matchedBy})</span>` : ''}</dd>
       <dt>Client (code)</dt><dd>${input('header.customerId', o.customer.id)}</dd>
-      <dt>N° de commande</dt><dd>${input('header.poNumber', o.poNumber)}</dd>
-      <dt>Date de commande</dt><dd>${input('header.orderDate', o.orderDate)}</dd>
-      <dt>Livraison souhaitée</dt><dd>${input('header.requestedDeliveryDate', o.requestedDeliveryDate)}</dd>
+      <dt>N° de commande</dt><dd data-hl="poNumber">${input('header.poNumber', o.poNumber)}</dd>
+      <dt>Date de commande</dt><dd data-hl="orderDate">${input('header.orderDate', o.orderDate)}</dd>
+      <dt>Livraison souhaitée</dt><dd data-hl="requestedDeliveryDate">${input('header.requestedDeliveryDate', o.requestedDeliveryDate)}</dd>
       <dt>Livrer à</dt><dd>${[o.shipTo.code, o.shipTo.name, o.shipTo.street, [o.shipTo.postalCode, o.shipTo.city].filter(Boolean).join(' '), o.shipTo.country].filter(Boolean).join(' · ') || '—'}</dd>
       <dt>Objet</dt><dd>${o.purpose === 'original' ? 'commande' : o.purpose === 'replace' ? 'annule et remplace' : 'annulation'} · lue par ${o.provenance.parser}${o.provenance.location ? ` (${o.provenance.location})` : ''} · confiance ${Math.round(o.confidence * 100)} %</dd>
     </dl>
@@ -122,13 +122,13 @@ export function orderPage(d: OrderPageData): string {
     <table class="lines"><thead><tr><th class="n">#</th><th>Référence</th><th>Réf. client</th><th>Désignation</th><th class="n">Quantité</th><th>Unité</th><th class="n">Prix unit.</th><th class="n">Confiance</th></tr></thead><tbody>
     ${o.lines.map((l) => {
       const low = l.confidence < 0.8 || l.doubts.length > 0;
-      return html`<tr data-line="${l.lineNumber}"><td class="n">${l.lineNumber}</td>
+      return html`<tr data-line="${l.lineNumber}" data-hl="line-${l.lineNumber}"><td class="n">${l.lineNumber}</td>
         <td>${input(`line.${l.lineNumber}.sku`, l.sku, low)}</td><td class="small">${l.customerPartNumber ?? ''}${l.ean ? html`<br><span class="muted">EAN ${l.ean}</span>` : ''}</td>
         <td class="desc">${input(`line.${l.lineNumber}.description`, l.description)}</td>
         <td class="n">${input(`line.${l.lineNumber}.quantity`, l.quantity, low, 6)}</td><td>${input(`line.${l.lineNumber}.unit`, l.unit, false, 4)}</td>
         <td class="n">${input(`line.${l.lineNumber}.unitPrice`, l.unitPrice, false, 7)}</td>
         <td class="n">${low ? html`<span class="warn">${Math.round(l.confidence * 100)} %</span>` : html`${Math.round(l.confidence * 100)} %`}</td></tr>
-        ${l.doubts.length ? html`<tr><td></td><td colspan="7" class="doubt">Doute : ${l.doubts.join(' ; ')}</td></tr>` : ''}`;
+        ${l.doubts.length ? html`<tr data-hl="line-${l.lineNumber}"><td></td><td colspan="7" class="doubt">Doute : ${l.doubts.join(' ; ')}</td></tr>` : ''}`;
     })}
     </tbody></table>
     <p class="small muted">Montant connu : ${total.toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${o.currency ?? ''}</p>

@@ -29,21 +29,30 @@ function wordsBox(words: PositionedWord[]) {
   return { x0: Math.min(...words.map((w) => w.x0)), y0: Math.min(...words.map((w) => w.y0)), x1: Math.max(...words.map((w) => w.x1)), y1: Math.max(...words.map((w) => w.y1)) };
 }
 
+/** The part of a word's box that `value` covers, by its characters' share of the word (a text run may hold a whole title). */
+function partOfWord(w: PositionedWord, value: string) {
+  const at = w.text.toLowerCase().indexOf(value.toLowerCase());
+  if (at < 0 || w.text.length === 0) return w;
+  const per = (w.x1 - w.x0) / w.text.length;
+  return { x0: w.x0 + at * per, y0: w.y0, x1: w.x0 + (at + value.length) * per, y1: w.y1 };
+}
+
 /**
- * The first run of up to three consecutive words that spells `value` (ignoring case, accents and
- * punctuation, so "n°CF-2026/118" holds "CF-2026/118"). Null when the value is not printed as such.
+ * Where `value` is printed: one word (or text run) holding it — "n°CF-2026/118" holds
+ * "CF-2026/118" — else the fewest consecutive words (up to three) that spell it, ignoring case,
+ * accents and punctuation. Null when the value is not printed as such.
  */
 export function findValueSource(lines: TextLine[], pages: PageSize[], value: string | null | undefined): SourceBox | null {
   const want = squash(value ?? '');
   // Too short a value ("12") would match anywhere: better no box than a wrong one.
   if (want.length < 3) return null;
-  for (const line of lines) {
-    const ws = line.words;
-    for (let i = 0; i < ws.length; i++) {
-      for (let k = 1; k <= 3 && i + k <= ws.length; k++) {
+  for (let k = 1; k <= 3; k++) {
+    for (const line of lines) {
+      const ws = line.words;
+      for (let i = 0; i + k <= ws.length; i++) {
         const run = ws.slice(i, i + k);
-        const got = squash(run.map((w) => w.text).join(''));
-        if (got.includes(want) && got.length <= want.length + 12) return normaliseBox(pages, line.page, wordsBox(run));
+        if (!squash(run.map((w) => w.text).join('')).includes(want)) continue;
+        return normaliseBox(pages, line.page, k === 1 ? partOfWord(run[0]!, value!) : wordsBox(run));
       }
     }
   }

@@ -25,7 +25,7 @@ beforeAll(async () => {
   env = await startTemporal();
   // The example partners, their drop folders inside the stack's data folder (relative paths).
   const partnersFile = join(mkdtempSync(join(tmpdir(), 'edi-partners-')), 'partners.yaml');
-  writeFileSync(partnersFile, readFileSync(join(ROOT, 'edi/partners.example.yaml'), 'utf8').replaceAll('/srv/edi/', 'drop/'));
+  writeFileSync(partnersFile, readFileSync(join(ROOT, 'edi/partners.example.yaml'), 'utf8').replace(/(inbox|outbox): edi\//g, '$1: drop/'));
   stack = await startStack(env, 'edi', { cfg: { partnersFile } });
   edi = openEdiChannel(partnersFile, stack.cfg.dataDir, quietLog);
   app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog, edi: edi.receiveDeps(stack.ingestor) });

@@ -159,6 +159,8 @@ describe('email channel (IMAP listener)', () => {
     const before = await uidValidity('migration');
 
     // The mailbox is restored elsewhere: same messages, new UIDs, new UIDVALIDITY, and 3 new ones.
+    // (Dovecot's UIDVALIDITY is a time in seconds: a mailbox recreated within the same second keeps it.)
+    await new Promise((r) => setTimeout(r, 1100));
     await dovecot.wipeMailbox('migration');
     await dovecot.deliver('migration', [...first, ...Array.from({ length: 3 }, (_, i) => orderMail(2100 + i))].map((m) => m.bytes));
     expect(await uidValidity('migration')).not.toBe(before);
