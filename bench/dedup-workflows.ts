@@ -149,7 +149,11 @@ async function runScenario(env: TestWorkflowEnvironment, sc: Scenario, docs: Pla
 
 async function main(): Promise<void> {
   // The SDK's own INFO lines (worker state changes) would bury the figures.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // test/support/temporal.ts installed it already (warnings only, too).
+  }
   const scenarios = loadScenarios();
   const plans: PlannedDoc[][] = [];
   for (const sc of scenarios) plans.push(await plan(sc));

@@ -17,7 +17,11 @@ import type { ReadModel } from '../../activities/readmodel';
 import type { ActivityDeps } from '../../activities/index';
 
 // Workers' own INFO lines would drown the test report; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG ? 'INFO' : 'WARN') });
+try {
+  Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG ? 'INFO' : 'WARN') });
+} catch {
+  // Already installed by the caller (a benchmark with its own settings): keep theirs.
+}
 
 export function temporalCli(): string {
   return process.env.TEMPORAL_CLI_PATH ?? execFileSync('bash', [join(ROOT, 'scripts/provision-temporal.sh')], { encoding: 'utf8' }).trim();
