@@ -9,6 +9,7 @@ import type { Order } from '../domain/order';
 import type { DocumentStore } from '../activities/store';
 import type { OrderState } from '../workflows/definitions';
 import { build855, buildOrdrsp, type LineDecision } from '../parsers/edi/acks';
+import { findSent, sentOrders } from '../parsers/edi/echo';
 import { readInterchange } from '../parsers/edi/index';
 import { partnerBySender, type Partner } from './partners';
 import type { SeenStore, ConfirmationRecord } from './seen';
@@ -36,12 +37,6 @@ export function lineDecisions(sent: Order, current: Order, orderRejected = false
     if (qty !== null || price !== null || (line.sku !== null && now.sku !== line.sku)) return { lineNumber: line.lineNumber, status: 'changed', quantity: qty ?? line.quantity, unitPrice: price ?? line.unitPrice };
     return { lineNumber: line.lineNumber, status: 'accepted' };
   });
-}
-
-/** Our catalog units as X12 unit codes (355): the partner reads its own codes back, never BTE or U. */
-const X12_UNITS: Record<string, string> = { BTE: 'BX', PAI: 'PR', LOT: 'LO', U: 'EA' };
-export function withX12Units(order: Order): Order {
-  return { ...order, lines: order.lines.map((l) => ({ ...l, unit: l.unit ? (X12_UNITS[l.unit] ?? l.unit) : 'EA' })) };
 }
 
 /** 004010 → ISA12 00401. */
@@ -93,13 +88,16 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
     const sent = extracted[doc.index]?.order;
     if (!sent) throw new Error(`document ${doc.sha256} has no order #${doc.index}: cannot confirm ${state.orderId}`);
     const decisions = lineDecisions(sent, state.order, state.status === 'rejected');
+    // The partner's own unit codes, item identifiers and message version, read again from its file.
+    const asSent = findSent(sentOrders(bytes), sent);
+    if (!asSent) deps.log.warn({ orderId: state.orderId, sha256: doc.sha256 }, 'EDI order not found again in its document: confirmed in catalog terms');
     const control = deps.seen.reserveControlNumbers(partner.id, 1);
     const at = now();
     let text: string;
     let kind: ConfirmationRecord['kind'];
     if (first.standard === 'x12') {
       kind = '855';
-      text = build855(withX12Units(sent), decisions, {
+      text = build855(sent, decisions, {
         senderQualifier: first.receiver.qualifier,
         senderId: first.receiver.id,
         receiverQualifier: first.sender.qualifier,
@@ -109,7 +107,7 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
         controlNumber: control,
         now: at,
         test: false,
-      });
+      }, asSent);
     } else {
       kind = 'ORDRSP';
       text = buildOrdrsp(sent, decisions, {
@@ -122,7 +120,7 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
         controlRef: String(control),
         now: at,
         test: false,
-      });
+      }, '1', asSent, partner.version);
     }
     const safeId = state.orderId.replace(/[^\w.-]+/g, '_');
     const rec = deps.seen.recordConfirmation({

@@ -3,6 +3,7 @@
 import type { Order } from '../../domain/order';
 import type { EdifactDelimiters } from './edifact-tokenizer';
 import type { EdifactInterchange } from './edifact-envelope';
+import type { SentLine, SentOrder } from './echo';
 import type { SegmentError } from './x12-850';
 import type { X12Interchange } from './x12-envelope';
 import { ccyymmdd, ediNum, isoToEdi, writeEdifact, writeX12, type EdifactEnvelope, type X12Envelope } from './writer';
@@ -75,7 +76,7 @@ export function build997(groups: GroupAck[], env: X12Envelope): string {
     for (const t of g.transactions) {
       segs.push(['AK2', t.type, t.control]);
       for (const se of t.segmentErrors) {
-        segs.push(['AK3', se.tag, String(se.position), '', se.code]);
+        segs.push(['AK3', se.tag, String(se.position), se.loop ?? '', se.code]);
         for (const el of se.elements) {
           const pos = el.component ? `${el.position}${c}${el.component}` : String(el.position);
           segs.push(['AK4', pos, el.ref, el.code, el.value ?? ''].slice(0, el.value ? 5 : 4));
@@ -159,18 +160,40 @@ function decisionsFor(order: Order, decisions: LineDecision[]): { line: Order['l
   return order.lines.map((line) => ({ line, d: decisions.find((x) => x.lineNumber === line.lineNumber) ?? { lineNumber: line.lineNumber, status: 'accepted' } }));
 }
 
-/** 855 purchase order acknowledgment: BAK02 AD (no change), AC (with changes) or RD (rejected); ACK per line. */
-export function build855(order: Order, decisions: LineDecision[], env: X12Envelope): string {
+/** The partner's own line: same position and number (lines map 1:1 onto PO1/LIN), else same number. */
+function sentLine(sent: SentOrder | null | undefined, line: Order['lines'][number], i: number): SentLine | null {
+  if (!sent) return null;
+  const same = sent.lines[i];
+  if (same && same.lineNumber === line.lineNumber) return same;
+  return sent.lines.find((l) => l.lineNumber === line.lineNumber) ?? null;
+}
+
+/**
+ * Our catalog units as X12 unit codes (355), for a line whose original unit is not known: the
+ * partner reads X12 codes, never BTE or U. "Each" stands for the catalog's single selling unit.
+ */
+const X12_UNITS: Record<string, string> = { BTE: 'BX', PAI: 'PR', LOT: 'LO', U: 'EA' };
+const x12Unit = (unit: string | null): string => (unit ? (X12_UNITS[unit] ?? unit) : 'EA');
+
+/**
+ * 855 purchase order acknowledgment: BAK02 AD (no change), AC (with changes) or RD (rejected); ACK per line.
+ * With the order as the partner sent it, each PO1/ACK echoes the partner's unit code and exactly
+ * the ID qualifiers it used on that line. Our SKU is added as VP only on a line where the partner
+ * sent no identifier at all (PO1 needs one to name the item); the EAN or buyer part number that
+ * resolution found in our master data is never added, since the partner never sent it.
+ */
+export function build855(order: Order, decisions: LineDecision[], env: X12Envelope, sent?: SentOrder | null): string {
   const rows = decisionsFor(order, decisions);
   const all = (s: LineDecision['status']): boolean => rows.length > 0 && rows.every((r) => r.d.status === s);
   const bak02 = all('accepted') ? 'AD' : all('rejected') ? 'RD' : 'AC';
   const segs: string[][] = [['BAK', '00', bak02, order.poNumber ?? '', isoToEdi(order.orderDate), '', '', '', '', ccyymmdd(env.now)]];
-  for (const { line, d } of rows) {
+  rows.forEach(({ line, d }, i) => {
+    const echo = sentLine(sent, line, i);
     const ids: string[] = [];
-    if (line.sku) ids.push('VP', line.sku);
-    if (line.customerPartNumber) ids.push('BP', line.customerPartNumber);
-    if (line.ean) ids.push('EN', line.ean);
-    const unit = line.unit ?? 'EA';
+    if (echo) for (const x of echo.ids) ids.push(x.qualifier, x.id);
+    else if (line.customerPartNumber) ids.push('BP', line.customerPartNumber);
+    if (ids.length === 0 && line.sku) ids.push('VP', line.sku);
+    const unit = echo?.unit ?? x12Unit(line.unit);
     segs.push(['PO1', String(line.lineNumber), line.quantity !== null ? ediNum(line.quantity) : '', unit, line.unitPrice !== null ? ediNum(line.unitPrice) : '', '', ...ids]);
     const qty = d.quantity ?? line.quantity;
     let code = 'IA';
@@ -179,13 +202,40 @@ export function build855(order: Order, decisions: LineDecision[], env: X12Envelo
     const ack = ['ACK', code, d.status === 'rejected' ? '0' : qty !== null ? ediNum(qty) : '', unit];
     if (d.deliveryDate) ack.push('068', isoToEdi(d.deliveryDate));
     segs.push(ack);
-  }
+  });
   segs.push(['CTT', String(rows.length)]);
   return writeX12(env, [{ functionalId: 'PR', transactions: [{ type: '855', segments: segs }] }]);
 }
 
-/** ORDRSP: BGM 1225 29 (accepted as sent), 4 (changed) or 27 (not accepted); LIN 1229 5/3/7 per line. */
-export function buildOrdrsp(order: Order, decisions: LineDecision[], env: EdifactEnvelope, reference = '1'): string {
+/**
+ * EANCOM numbers each message's subset separately: the ORDRSP that answers an ORDERS of a given
+ * EANCOM release has its own association code (0057), not the ORDERS one.
+ */
+const EANCOM_ORDRSP: Record<string, string> = { EAN008: 'EAN005', EAN009: 'EAN006', EAN010: 'EAN007' };
+
+/**
+ * UNH S009 of the ORDRSP: the directory version and release (0052/0054) and agency (0051) of the
+ * partner's ORDERS, or of the partner's configured version ("D96A", "D01B") when the ORDERS is not
+ * at hand. The association code (0057) is given only when it is known to be right for an ORDRSP.
+ */
+export function ordrspIdentifier(orders: string[] | null | undefined, configured?: string | null): string[] {
+  const version = (orders?.[1] ?? '').toUpperCase();
+  const release = (orders?.[2] ?? '').toUpperCase();
+  if (version && release) {
+    const association = EANCOM_ORDRSP[(orders?.[4] ?? '').toUpperCase()];
+    return ['ORDRSP', version, release, (orders?.[3] ?? '').toUpperCase() || 'UN', ...(association ? [association] : [])];
+  }
+  const m = /^([A-Z])(\d{2}[A-Z])$/i.exec((configured ?? '').trim());
+  return m ? ['ORDRSP', m[1]!.toUpperCase(), m[2]!.toUpperCase(), 'UN'] : ['ORDRSP', 'D', '96A', 'UN'];
+}
+
+/**
+ * ORDRSP: BGM 1225 29 (accepted as sent), 4 (changed) or 27 (not accepted); LIN 1229 5/3/7 per line.
+ * With the ORDERS at hand, its UNH version is answered and each line echoes the partner's LIN item,
+ * PIA identifiers and QTY unit; our SKU goes in as PIA+5 SA only on a line where the partner
+ * named the item by nothing at all. `configuredVersion` (the partner's "D96A"…) is the fallback.
+ */
+export function buildOrdrsp(order: Order, decisions: LineDecision[], env: EdifactEnvelope, reference = '1', sent?: SentOrder | null, configuredVersion?: string | null): string {
   const rows = decisionsFor(order, decisions);
   const all = (s: LineDecision['status']): boolean => rows.length > 0 && rows.every((r) => r.d.status === s);
   const fn = all('accepted') ? '29' : all('rejected') ? '27' : '4';
@@ -197,17 +247,30 @@ export function buildOrdrsp(order: Order, decisions: LineDecision[], env: Edifac
   ];
   if (order.orderDate) segs.push(['DTM', ['171', isoToEdi(order.orderDate), '102']]);
   if (order.shipTo.gln) segs.push(['NAD', 'DP', [order.shipTo.gln, '', '9']]);
-  for (const { line, d } of rows) {
+  rows.forEach(({ line, d }, i) => {
     const action = d.status === 'accepted' ? '5' : d.status === 'changed' ? '3' : '7';
-    segs.push(['LIN', String(line.lineNumber), action, line.ean ? [line.ean, 'SRV'] : '']);
-    if (line.sku) segs.push(['PIA', '5', [line.sku, 'SA']]);
-    if (line.customerPartNumber) segs.push(['PIA', '1', [line.customerPartNumber, 'IN']]);
+    const echo = sentLine(sent, line, i);
+    let unit: string | null = null;
+    if (echo) {
+      const lin = echo.ids.find((x) => x.fn === 'LIN');
+      segs.push(['LIN', String(line.lineNumber), action, lin ? [lin.id, lin.qualifier] : '']);
+      // One PIA per function code, its items in the order the partner gave them.
+      const pias = new Map<string, string[][]>();
+      for (const x of echo.ids) if (x.fn !== 'LIN') pias.set(x.fn ?? '1', [...(pias.get(x.fn ?? '1') ?? []), [x.id, x.qualifier]]);
+      for (const [f, items] of pias) segs.push(['PIA', f, ...items.slice(0, 5)]);
+      if (echo.ids.length === 0 && line.sku) segs.push(['PIA', '5', [line.sku, 'SA']]);
+      unit = echo.unit;
+    } else {
+      segs.push(['LIN', String(line.lineNumber), action, line.ean ? [line.ean, 'SRV'] : '']);
+      if (line.sku) segs.push(['PIA', '5', [line.sku, 'SA']]);
+      if (line.customerPartNumber) segs.push(['PIA', '1', [line.customerPartNumber, 'IN']]);
+    }
     const qty = d.status === 'rejected' ? 0 : (d.quantity ?? line.quantity);
-    if (qty !== null) segs.push(['QTY', ['21', ediNum(qty, dec)]]);
+    if (qty !== null) segs.push(['QTY', unit ? ['21', ediNum(qty, dec), unit] : ['21', ediNum(qty, dec)]]);
     if (d.deliveryDate) segs.push(['DTM', ['2', isoToEdi(d.deliveryDate), '102']]);
     const price = d.unitPrice ?? line.unitPrice;
     if (price !== null) segs.push(['PRI', ['AAA', ediNum(price, dec)]]);
-  }
+  });
   segs.push(['UNS', 'S'], ['CNT', ['2', String(rows.length)]]);
-  return writeEdifact(env, [{ reference, identifier: ['ORDRSP', 'D', '96A', 'UN', 'EAN005'], segments: segs }]);
+  return writeEdifact(env, [{ reference, identifier: ordrspIdentifier(sent?.messageIdentifier, configuredVersion), segments: segs }]);
 }

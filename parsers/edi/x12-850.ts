@@ -20,6 +20,8 @@ export interface SegmentError {
   /** Position in the transaction set, ST = 1. */
   position: number;
   code: string;
+  /** AK303: the loop holding the segment (PO1, N1), absent at header level. */
+  loop?: string;
   elements: ElementError[];
   message: string;
 }
@@ -64,15 +66,29 @@ interface Found {
   segErrors: SegmentError[];
   problems: Problem[];
   loc: string;
+  inLines: boolean;
 }
 
 const at = (s: X12Segment): string => `segment ${s.index} (${s.tag})`;
 const glnOf = (p: Party | undefined): string | null => (p && p.idQualifier === 'UL' && p.id && /^\d{13}$/.test(p.id) ? p.id : null);
 
+/**
+ * AK303, the 850 loop that holds a segment in error: the PO1 loop (its own segments nested in
+ * sub-loops are not told apart: only PO1 itself is checked inside lines) and the header N1 loop.
+ */
+function loopOf(tag: string, inLines: boolean): string | null {
+  if (tag === 'PO1') return 'PO1';
+  if (!inLines && (tag === 'N1' || tag === 'N2' || tag === 'N3' || tag === 'N4')) return 'N1';
+  return null;
+}
+
 /** Records an element error for the 997 (AK3/AK4) and as a problem that says where. */
 function elementError(out: Found, s: X12Segment, pos: number, e: ElementError, message: string, severity: Problem['severity'] = 'warning'): void {
   let se = out.segErrors.find((x) => x.position === pos && x.tag === s.tag);
-  if (!se) out.segErrors.push((se = { tag: s.tag, position: pos, code: '8', elements: [], message }));
+  if (!se) {
+    const loop = loopOf(s.tag, out.inLines);
+    out.segErrors.push((se = { tag: s.tag, position: pos, code: '8', ...(loop ? { loop } : {}), elements: [], message }));
+  }
   se.elements.push(e);
   out.problems.push(problem('EDI_SYNTAX', `${out.loc}: ${message}`, severity, at(s)));
 }
@@ -82,7 +98,7 @@ export function mapX12Order(tx: X12Transaction): MappedTransaction {
   const problems: Problem[] = [];
   const d = tx.interchange.delimiters;
   const loc = locationOf(tx);
-  const out: Found = { segErrors, problems, loc };
+  const out: Found = { segErrors, problems, loc, inLines: false };
   let poNumber: string | null = null;
   let purpose: Purpose = 'original';
   let orderDate: string | null = null;
@@ -145,6 +161,7 @@ export function mapX12Order(tx: X12Transaction): MappedTransaction {
         continue;
       case 'PO1': {
         inLines = true;
+        out.inLines = true;
         party = null;
         const qty = ediNumber(val(e, 2));
         if (val(e, 2) && qty === null) elementError(out, s, pos, { position: 2, ref: '330', code: '6', value: val(e, 2) }, `PO102 "${val(e, 2)}" is not a quantity`);

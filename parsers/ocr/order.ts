@@ -9,6 +9,9 @@ import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
 import { findPoNumber, readOrderText } from '../text/index';
+import { findShipTo } from '../text/header';
+import { readingText } from '../layout/reading';
+import { matchShipTo } from '../layout/order';
 import { parseNumber, parseQuantity } from '../text/numbers';
 import { checkLine, cleanNumberCell, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
@@ -124,6 +127,10 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   // separates blocks printed side by side ("N° de commande : …      Date : …"): one line each.
   const headerLines = outside.filter((l) => !isMachineLine(l)).map((l) => l.text);
   const headerText = headerLines.flatMap((t) => t.split(/\s{3,}/)).join('\n');
+  // The ship-to block sits beside other blocks ("Livrer à :" left, "Date cde :" right): read
+  // column by column, or the address lines interleave with the neighbour's fields.
+  const pageWidth = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
+  const readingHeader = readingText(outside.filter((l) => !isMachineLine(l)), pageWidth);
   const poNumber = poNumberByLine(headerLines);
 
   const channelEvidence: CustomerEvidence = {};
@@ -156,7 +163,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   }
   checkTotal(lines, table.totalLines, problems, ctx.fileName);
 
-  const reading = readOrderText(headerText, md, {
+  const reading = readOrderText(readingHeader, md, {
     parser: ctx.parser ?? 'ocr',
     customer: channelEvidence,
     lines,
@@ -166,6 +173,18 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   });
   const draft = reading.draft;
   if (poNumber) draft.poNumber = poNumber;
+  const shipTo = findShipTo(readingHeader, md) ?? findShipTo(headerText, md);
+  if (shipTo) draft.shipTo = shipTo;
+  else delete draft.shipTo;
+  if (draft.shipTo) {
+    const checked = checkShipTo(draft.shipTo, customer?.id ?? null, md, ctx.fileName);
+    draft.shipTo = checked.shipTo;
+    if (checked.signal) draft.provenance.signals = [...(draft.provenance.signals ?? []), checked.signal];
+    if (checked.problem) {
+      problems.push(checked.problem);
+      draft.confidence = Math.min(draft.confidence ?? 1, SHIP_TO_DOUBT);
+    }
+  }
   const sources = headerSources(outside.filter((l) => !isMachineLine(l)), cleaned, draft);
   if (Object.keys(sources).length) draft.sources = sources;
   // A page OCR could barely read casts doubt on its header fields too, not only on its lines.
@@ -215,6 +234,7 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
   let sku: string | null = null;
   let customerPartNumber: string | null = null;
   let refConfidence = 0.3;
+  let ambiguous: ReferenceCandidate[] = [];
   if (refCell) {
     // OCR may split a reference ("VIS- 440") or glue junk before it ("J CBF-C6"): try each word
     // and the whole cell, keep the closest to the catalog.
@@ -225,6 +245,7 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     if (best.doubt) doubts.push(best.doubt);
     if (best.candidate?.kind === 'customerPart') customerPartNumber = best.candidate.value;
     sku = best.value;
+    if (!sku) ambiguous = best.rivals;
     if (!sku) {
       // Kept as read for the agent, never invented; resolve reports it as unknown.
       customerPartNumber = null;
@@ -232,12 +253,29 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     }
   } else doubts.push('no reference printed on this line');
 
-  const qFix = cleanNumberCell(qtyCell?.text ?? '');
-  const qty = parseQuantity(qFix.text);
+  const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
+  const qFix = { changed: qtyChanged };
   const pFix = cleanNumberCell(row.cells.unitPrice?.text ?? '');
   const aFix = cleanNumberCell(row.cells.amount?.text ?? '');
   const unitPrice = parseNumber(pFix.text);
   const amount = parseNumber(aFix.text);
+  // A reading between two codes ("VIS-4560": VIS-450 or VIS-560) is settled by the printed price
+  // when it is the list price of exactly one of them; the amount check below must then hold too.
+  let settledByPrice = false;
+  if (ambiguous.length > 1 && unitPrice !== null) {
+    const skus = [...new Set(ambiguous.map((c) => c.sku))];
+    const priced = skus.filter((s) => {
+      const lp = md.product(s)?.listPrice;
+      return lp !== null && lp !== undefined && Math.abs(lp - unitPrice) < 0.005;
+    });
+    if (priced.length === 1) {
+      const chosen = ambiguous.find((c) => c.sku === priced[0])!;
+      sku = chosen.sku;
+      customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
+      settledByPrice = true;
+      doubts.push(`reference read as ${refCell?.text ?? ''}: ${skus.join(' or ')}; the unit price ${unitPrice.toFixed(2).replace('.', ',')} is the list price of ${chosen.sku}`);
+    }
+  }
   const product = sku ? md.product(sku) : undefined;
   const check = checkLine({
     quantity: qty?.value ?? null,
@@ -258,6 +296,8 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
   if (product && unitPrice !== null && product.listPrice !== null && Math.abs(product.listPrice - unitPrice) < 0.005 && refConfidence < 0.9 && refConfidence >= 0.5) {
     refConfidence = Math.max(refConfidence, 0.85);
   }
+  // Reference, price and amount then agree: just above review; otherwise an agent checks it.
+  if (settledByPrice) refConfidence = check.amountAgrees && !check.unitPrice.doubt ? 0.72 : 0.6;
   // A price the check had to derive or correct counts; a faint but consistent one does not.
   const priceConfidence = check.unitPrice.doubt ? check.unitPrice.confidence : 1;
   const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3, priceConfidence));
@@ -275,6 +315,24 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     confidence,
     doubts,
   };
+}
+
+// A rule or a speck after the number, read as a letter of its own ("16 l", "5 J", "60 !"): not a unit.
+const TRAILING_JUNK_WORD = /^(.*\d)\s*[lIiJj!|\])}]$/;
+
+/**
+ * A quantity cell as OCR left it → the quantity: edge junk first ("576,", "16|", "5]", "372)"),
+ * then, if that still does not read, a lone junk glyph after the number ("16 l", "5J").
+ * `changed` says the cell needed cleaning, so that only the amount may vouch for it.
+ */
+export function readQuantityCell(text: string): { qty: ReturnType<typeof parseQuantity>; changed: boolean } {
+  const fix = cleanNumberCell(text);
+  const qty = parseQuantity(fix.text);
+  if (qty) return { qty, changed: fix.changed };
+  const junk = TRAILING_JUNK_WORD.exec(text.trim());
+  if (!junk) return { qty: null, changed: fix.changed };
+  const again = cleanNumberCell(junk[1]!);
+  return { qty: parseQuantity(again.text), changed: true };
 }
 
 /** The order total printed under the table, checked against the lines. */
@@ -297,4 +355,52 @@ function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Proble
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** Below the review threshold: an order whose ship-to master data cannot confirm goes to an agent. */
+const SHIP_TO_DOUBT = 0.6;
+
+export interface ShipToCheck {
+  shipTo: NonNullable<DraftOrder['shipTo']>;
+  /** Provenance: master data replaced what OCR read. */
+  signal: string | null;
+  /** The ship-to could not be confirmed: the order must be reviewed. */
+  problem: Problem | null;
+}
+
+/**
+ * A ship-to read by OCR, checked against the customer's delivery addresses in addresses.csv.
+ * OCR misreads street and city far more often than a postal code master data can confirm, so a
+ * postal code matching exactly one delivery address takes that address whole (master data wins);
+ * a postal code matching none, or several that nothing else separates, is flagged for review.
+ */
+export function checkShipTo(read: NonNullable<DraftOrder['shipTo']>, customerId: string | null, md: MasterData, fileName: string): ShipToCheck {
+  if (read.usual || !customerId) return { shipTo: read, signal: null, problem: null };
+  const delivery = md.addressesOf(customerId, 'delivery');
+  const printed = [read.name, read.street, read.postalCode, read.city].filter(Boolean).join(', ');
+  const doubt = (why: string): ShipToCheck => ({
+    shipTo: read,
+    signal: null,
+    problem: problem('OCR_SHIP_TO_UNCONFIRMED', `${fileName}: the ship-to read as "${printed}" ${why}; check it before confirming the order`, 'warning', 'shipTo'),
+  });
+  if (!read.postalCode) return printed ? doubt('has no readable postal code') : { shipTo: read, signal: null, problem: null };
+  const samePc = delivery.filter((a) => a.postalCode === read.postalCode);
+  if (samePc.length === 0) {
+    const known = delivery.map((a) => `${a.code} ${a.postalCode} ${a.city}`).join(', ');
+    return doubt(`matches none of the customer's delivery addresses${known ? ` (${known})` : ''}`);
+  }
+  // Several depots in one town: the printed street or name must say which.
+  const matched = samePc.length === 1 ? samePc[0]! : samePc.find((a) => a.code === matchShipTo(read, customerId, md).code);
+  if (!matched) return doubt(`matches ${samePc.length} delivery addresses in ${read.postalCode} (${samePc.map((a) => a.code).join(', ')}) and nothing says which`);
+  const known = { code: matched.code, gln: matched.gln, name: matched.name, street: matched.street, postalCode: matched.postalCode, city: matched.city, country: matched.country };
+  const same = fold(read.city) === fold(matched.city) && fold(read.street) === fold(matched.street);
+  return {
+    shipTo: known,
+    signal: same ? null : `ship-to ${matched.code} from master data (postal code ${matched.postalCode}; read as "${printed}")`,
+    problem: null,
+  };
+}
+
+function fold(s: string | null | undefined): string {
+  return (s ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '');
 }

@@ -145,6 +145,8 @@ export const EDGE_JUNK = /^[|[\]{}()'"`‘’“”«»\\.,;:_~*^°-]+|[|[\]{}()
 export function cleanNumberCell(cell: string): { text: string; changed: boolean } {
   let t = cell.trim().replace(EDGE_JUNK, '');
   t = t.replace(/^[A-Za-z]\s+(?=\d)/, '').replace(EDGE_JUNK, '');
+  // A monospace printout's wide comma leaves a gap OCR keeps: "345, 60" is 345,60, never two numbers.
+  t = t.replace(/(\d)\s*([,.])\s+(\d{2})$/, '$1$2$3').replace(/(\d)\s+([,.])(\d{2})$/, '$1$2$3');
   const fixed = fixDigits(t);
   return { text: fixed.text, changed: fixed.changed || fixed.text !== cell.trim() };
 }
@@ -216,6 +218,58 @@ function wholeQuantity(amount: number, price: number): number | null {
   return q > 0 && close(q * price, amount) ? q : null;
 }
 
+/** Just above the review threshold: a corrected value two independent sources agree on. */
+const TWO_WITNESSES = 0.72;
+/** A correction only the amount vouches for: kept, but below the threshold so an agent checks it. */
+const CORRECTED_ALONE = 0.6;
+
+/** quantity × price = amount to the cent (the amount is the product rounded to the cent). */
+function exactly(quantity: number, price: number, amount: number): boolean {
+  return Math.round(quantity * price * 100) === Math.round(amount * 100);
+}
+
+export interface QuantityFix {
+  quantity: number;
+  /** The price that makes the amount hold: the one read, or the list price when the read one does not. */
+  price: number;
+  /** The price is the catalog's list price: a second witness beside the printed amount. */
+  listed: boolean;
+}
+
+/**
+ * A quantity that contradicts the amount → the one integer quantity an OCR misreading explains
+ * (a confusable digit "66" → 60, a digit lost or added "401" → 40, a fractional misread of an
+ * AS/400 "10,000" such as "16,606" → 10) and that makes quantity × price = amount to the cent.
+ * The read price is tried first, then the list price (the fax may have garbled both). Null when
+ * no candidate, or more than one, fits.
+ */
+export function correctQuantity(read: number, price: number, amount: number, listPrice: number | null): QuantityFix | null {
+  const prices = [price, ...(listPrice !== null && listPrice > 0 && !exactlyEqual(listPrice, price) ? [listPrice] : [])];
+  for (const pr of prices) {
+    const whole = wholeQuantity(amount, pr);
+    const fits = (v: number) => Number.isInteger(v) && v > 0 && exactly(v, pr, amount);
+    const found = new Set<number>();
+    if (Number.isInteger(read)) {
+      for (const v of digitVariants(read)) if (fits(v)) found.add(v);
+      if (whole !== null && fits(whole) && oneDigitApart(String(read), String(whole))) found.add(whole);
+    } else if (whole !== null && fits(whole) && explainsFraction(read, whole)) found.add(whole);
+    if (found.size === 1) {
+      const quantity = [...found][0]!;
+      return { quantity, price: pr, listed: listPrice !== null && exactlyEqual(pr, listPrice) };
+    }
+    if (found.size > 1) return null;
+  }
+  return null;
+}
+
+/** "16,606", "585,6", "2900,6" for a whole quantity: the integer part, read with OCR's digit confusions. */
+function explainsFraction(read: number, whole: number): boolean {
+  const intPart = Math.trunc(read);
+  return intPart === whole || digitVariants(intPart).includes(whole) || oneDigitApart(String(intPart), String(whole));
+}
+
+const exactlyEqual = (a: number, b: number) => Math.round(a * 10000) === Math.round(b * 10000);
+
 /**
  * Quantity and unit price, checked against the amount and the list price. A quantity confirmed
  * by the amount is certain whatever OCR thought of it; one contradicted by it is flagged, and
@@ -244,20 +298,31 @@ export function checkLine(i: LineCheckInput): LineCheck {
   }
   const price = p.value;
   if (i.quantity !== null && price !== null && i.amount !== null) {
-    if (close(i.quantity * price, i.amount)) {
+    // A whole quantity may agree within the amount's rounding; a fractional one must agree to the
+    // cent, or "13,006" (an AS/400 "13,000" with its zeros misread) would pass for 13.
+    if (Number.isInteger(i.quantity) ? close(i.quantity * price, i.amount) : exactly(i.quantity, price, i.amount)) {
       amountAgrees = true;
       q.confidence = Math.max(q.confidence, 0.97);
       if (!p.doubt) p.confidence = Math.max(p.confidence, 0.97);
     } else {
-      const whole = wholeQuantity(i.amount, price);
-      const swaps = digitVariants(i.quantity).filter((v) => close(v * price, i.amount!));
-      const lostOrExtra = whole !== null && oneDigitApart(String(i.quantity), String(whole)) ? [whole] : [];
-      const fixes = [...new Set([...swaps, ...lostOrExtra])];
-      if (fixes.length === 1 && amountSure) {
-        q.doubt = `quantity read as ${i.quantityText ? `"${i.quantityText}"` : fmt(i.quantity)}, but amount ${fmt(i.amount)} / unit price ${fmt(price)} gives ${fmt(fixes[0]!)}: corrected`;
-        q.value = fixes[0]!;
-        q.confidence = 0.75;
+      const fix = correctQuantity(i.quantity, price, i.amount, i.listPrice);
+      // A faint amount alone cannot vouch for a correction; with the list price beside it, it may
+      // propose one, still below the review threshold.
+      if (fix && (amountSure || fix.listed)) {
+        const read = i.quantityText ? `"${i.quantityText}"` : fmt(i.quantity);
+        q.value = fix.quantity;
+        // Only two independent witnesses (the printed amount and the catalog's list price) make a
+        // corrected quantity good enough to pass without review, and then only just.
+        const witnessed = fix.listed && amountSure;
+        q.confidence = witnessed ? TWO_WITNESSES : CORRECTED_ALONE;
+        q.doubt = `quantity read as ${read}, but amount ${fmt(i.amount)} / ${fix.price === price ? 'unit price' : 'list price'} ${fmt(fix.price)} gives ${fmt(fix.quantity)}: corrected${witnessed ? ' (the list price agrees)' : ''}`;
+        if (fix.price !== price) {
+          p.doubt = `unit price read as ${i.priceText ? `"${i.priceText}"` : fmt(price)}, the list price ${fmt(fix.price)} makes the amount hold: corrected`;
+          p.value = fix.price;
+          p.confidence = witnessed ? TWO_WITNESSES : CORRECTED_ALONE;
+        }
       } else {
+        const whole = wholeQuantity(i.amount, price);
         q.confidence = Math.min(q.confidence, 0.4);
         q.doubt = `quantity ${fmt(i.quantity)} × unit price ${fmt(price)} ≠ amount ${fmt(i.amount)}${whole !== null ? ` (the amount suggests ${fmt(whole)})` : ''}`;
         p.confidence = Math.min(p.confidence, 0.6);

@@ -67,6 +67,9 @@ describe('EDI channel', () => {
     expect(c).toContain('ST*855*');
     expect(c).toContain(`BAK*00*`);
     expect(c).toContain(`*${state.poNumber}*`);
+    // In the partner's terms: its unit codes and only the item IDs it sent (no VP/EN of ours added).
+    expect(c).toContain('~PO1*2*120*BX*5.6**BP*BCR-100240~');
+    expect(c).toContain('~PO1*3*24*EA*11.2**EN*3760123452595~');
 
     // The same interchange again: no second order, the same acknowledgment.
     const again = await post('brico-centre', 'demo-brico-centre-2026', X850);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInterchange, type InterchangeResult } from '../../../parsers/edi/interchange';
-import { build855, buildOrdrsp } from '../../../parsers/edi/acks';
+import { build855, buildOrdrsp, ordrspIdentifier } from '../../../parsers/edi/acks';
+import { findSent, sentOrders } from '../../../parsers/edi/echo';
 import { loadMasterData } from '../../../domain/masterdata';
 import { resolveOrder } from '../../../domain/resolve';
 
@@ -58,7 +59,7 @@ describe('997 functional acknowledgment', () => {
       'AK2*850*0002',
       'AK3*BEG*2**8',
       'AK4*3*324*1',
-      'AK3*PO1*4**8',
+      'AK3*PO1*4*PO1*8',
       'AK4*2*330*6*x12',
       'AK5*R*5',
       'AK9*P*2*2*1',
@@ -181,36 +182,55 @@ describe('855 / ORDRSP confirmations', () => {
   const order = resolveOrder(read('x12/brico-centre-850-004010.edi').orders[0]!, md).order;
   const env = { senderQualifier: 'ZZ', senderId: 'FIXRHONEALPES', receiverQualifier: 'ZZ', receiverId: 'BRICOCENTRE', version: '00401', controlNumber: 7001, now: NOW, test: false };
 
-  it('855 BAK AD when every line is accepted as sent', () => {
-    const segs = x12Segs(Buffer.from(build855(order, [], env)));
+  const sent = findSent(sentOrders(readFileSync(join(FIX, 'x12/brico-centre-850-004010.edi'))), order);
+
+  it('855 BAK AD echoes the partner’s units and exactly the ID qualifiers it sent on each line', () => {
+    expect(sent).not.toBeNull();
+    const segs = x12Segs(Buffer.from(build855(order, [], env, sent)));
     expect(segs.slice(2, -2)).toEqual([
       'ST*855*0001',
       'BAK*00*AD*BCR-2026-118734*20261120*****20261123',
-      'PO1*1*48*BTE*18.9**VP*VIS-440*BP*BCR-100234*EN*3760123450003',
-      'ACK*IA*48*BTE',
-      'PO1*2*120*BTE*5.6**VP*CHV-6*BP*BCR-100240*EN*3760123450706',
-      'ACK*IA*120*BTE',
-      'PO1*3*24*U*11.2**VP*CAD-40*EN*3760123452595',
-      'ACK*IA*24*U',
+      'PO1*1*48*BX*18.9**VP*VIS-440*BP*BCR-100234',
+      'ACK*IA*48*BX',
+      'PO1*2*120*BX*5.6**BP*BCR-100240',
+      'ACK*IA*120*BX',
+      'PO1*3*24*EA*11.2**EN*3760123452595',
+      'ACK*IA*24*EA',
       'CTT*3',
       'SE*10*0001',
     ]);
     expect(segs[1]).toBe('GS*PR*FIXRHONEALPES*BRICOCENTRE*20261123*0805*7001*X*004010');
   });
 
-  it('855 BAK AC with a changed quantity (IQ), a new date and a rejected line (IR)', () => {
-    const segs = x12Segs(Buffer.from(build855(order, [{ lineNumber: 1, status: 'changed', quantity: 40, deliveryDate: '2026-11-27' }, { lineNumber: 3, status: 'rejected' }], env)));
-    expect(segs[3]).toBe('BAK*00*AC*BCR-2026-118734*20261120*****20261123');
-    expect(segs.filter((s) => s.startsWith('ACK'))).toEqual(['ACK*IQ*40*BTE*068*20261127', 'ACK*IA*120*BTE', 'ACK*IR*0*U']);
+  it('855 adds our SKU as VP only on a line the partner named by nothing, and keeps units it wrote in its own way', () => {
+    const raw = readFileSync(join(FIX, 'x12/brico-centre-850-004010.edi'), 'latin1').replace('PO1*3*24*EA*11.2**EN*3760123452595', 'PO1*3*24*PC*11.2');
+    const r = readInterchange(Buffer.from(raw, 'latin1'), { now: NOW });
+    const o = resolveOrder(r.orders[0]!, md).order;
+    const withSku = { ...o, lines: o.lines.map((l) => (l.lineNumber === 3 ? { ...l, sku: 'CAD-40' } : l)) };
+    const segs = x12Segs(Buffer.from(build855(withSku, [], env, findSent(sentOrders(Buffer.from(raw, 'latin1')), o))));
+    expect(segs.filter((x) => x.startsWith('PO1*3') || x.startsWith('ACK')).slice(-2)).toEqual(['PO1*3*24*PC*11.2**VP*CAD-40', 'ACK*IA*24*PC']);
   });
 
-  it('ORDRSP BGM 4 with LIN action codes 3/5/7', () => {
-    const eorder = resolveOrder(read('edifact/castel-orders-d96a-unoc-latin1.edi').orders[0]!, md).order;
+  it('855 without the original document: catalog units in X12 codes, never the EAN resolution found', () => {
+    const segs = x12Segs(Buffer.from(build855(order, [], env)));
+    expect(segs.filter((x) => x.startsWith('PO1'))).toEqual(['PO1*1*48*BX*18.9**BP*BCR-100234', 'PO1*2*120*BX*5.6**BP*BCR-100240', 'PO1*3*24*EA*11.2**VP*CAD-40']);
+  });
+
+  it('855 BAK AC with a changed quantity (IQ), a new date and a rejected line (IR)', () => {
+    const segs = x12Segs(Buffer.from(build855(order, [{ lineNumber: 1, status: 'changed', quantity: 40, deliveryDate: '2026-11-27' }, { lineNumber: 3, status: 'rejected' }], env, sent)));
+    expect(segs[3]).toBe('BAK*00*AC*BCR-2026-118734*20261120*****20261123');
+    expect(segs.filter((s) => s.startsWith('ACK'))).toEqual(['ACK*IQ*40*BX*068*20261127', 'ACK*IA*120*BX', 'ACK*IR*0*EA']);
+  });
+
+  it('ORDRSP BGM 4 with LIN action codes 3/5/7, in the partner’s version and terms', () => {
+    const file = readFileSync(join(FIX, 'edifact/castel-orders-d96a-unoc-latin1.edi'));
+    const eorder = resolveOrder(readInterchange(file, { now: NOW }).orders[0]!, md).order;
     const out = buildOrdrsp(eorder, [{ lineNumber: 2, status: 'changed', quantity: 20 }, { lineNumber: 3, status: 'rejected' }], {
       syntax: 'UNOC', syntaxVersion: '3', senderId: '3012345000008', senderQualifier: '14', recipientId: '3020000000031', recipientQualifier: '14', controlRef: 'ORSP7002', now: NOW, test: false,
-    });
+    }, '1', findSent(sentOrders(file), eorder));
     expect(edifactSegs(Buffer.from(out, 'latin1'))).toEqual([
       'UNB+UNOC:3+3012345000008:14+3020000000031:14+261123:0805+ORSP7002',
+      // EANCOM 1997: ORDERS EAN008 is answered by ORDRSP EAN005.
       'UNH+1+ORDRSP:D:96A:UN:EAN005',
       'BGM+231+CB-PO-2026-30417+4',
       'DTM+137:20261123:102',
@@ -218,24 +238,42 @@ describe('855 / ORDRSP confirmations', () => {
       'DTM+171:20261120:102',
       'NAD+DP+3020000300015::9',
       'LIN+1+5+3760123450218:SRV',
-      'PIA+5+VIS-560:SA',
       'PIA+1+CB-77001:IN',
-      'QTY+21:80',
+      'QTY+21:80:PCE',
       'PRI+AAA:12.75',
       'LIN+2+3+3760123450423:SRV',
-      'PIA+5+BOU-M8:SA',
       'PIA+1+CB-77002:IN',
-      'QTY+21:20',
+      'QTY+21:20:PCE',
       'PRI+AAA:24.6',
-      'LIN+3+7+3760123452526:SRV',
+      'LIN+3+7',
       'PIA+5+CYL-EUR:SA',
       'PIA+1+CB-77090:IN',
-      'QTY+21:0',
+      'QTY+21:0:PCE',
       'PRI+AAA:24.5',
       'UNS+S',
       'CNT+2:3',
-      'UNT+24+1',
+      'UNT+22+1',
       'UNZ+1+ORSP7002',
     ]);
+  });
+
+  it('finds each order of a multi-interchange file again by where it was read', () => {
+    const file = readFileSync(join(FIX, 'x12/multi-interchange-multi-group.edi'));
+    const r = readInterchange(file, { now: NOW });
+    const all = sentOrders(file);
+    expect(r.orders.length).toBeGreaterThan(1);
+    for (const o of r.orders) {
+      const s = findSent(all, o as Parameters<typeof findSent>[1]);
+      expect(s?.location).toBe(o.provenance.location);
+      expect(s?.poNumber).toBe(o.poNumber);
+      expect(s?.lines).toHaveLength(o.lines.length);
+    }
+  });
+
+  it('ORDRSP message identifier: the ORDERS version, else the partner’s configured one, never a guessed subset', () => {
+    expect(ordrspIdentifier(['ORDERS', 'D', '01B', 'UN', 'EAN010'])).toEqual(['ORDRSP', 'D', '01B', 'UN', 'EAN007']);
+    expect(ordrspIdentifier(['ORDERS', 'D', '01B', 'UN'])).toEqual(['ORDRSP', 'D', '01B', 'UN']);
+    expect(ordrspIdentifier(['ORDERS', 'D', '96A', 'UN', 'XYZ123'])).toEqual(['ORDRSP', 'D', '96A', 'UN']);
+    expect(ordrspIdentifier(null, 'D01B')).toEqual(['ORDRSP', 'D', '01B', 'UN']);
   });
 });

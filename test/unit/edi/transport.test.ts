@@ -18,6 +18,8 @@ import { readInterchange } from '../../../parsers/edi/index';
 import type { Submission } from '../../../worker/ingest';
 import type { HttpServer } from '../../../worker/http';
 import type { Order } from '../../../domain/order';
+import { loadMasterData } from '../../../domain/masterdata';
+import { resolveOrder } from '../../../domain/resolve';
 import type { OrderState } from '../../../workflows/definitions';
 
 const fx = (p: string) => readFileSync(join(ROOT, 'fixtures/edi', p));
@@ -221,7 +223,7 @@ describe('confirmations', () => {
     const store = new DocumentStore(dir);
     const { meta } = await store.put(X850, { fileName: 'po.edi', mediaType: 'application/edi-x12', channel: 'edi', receivedAt: '2026-11-23T08:00:00.000Z', context: { partner: 'brico-centre' } });
     const read = readInterchange(X850);
-    const sent = { ...read.orders[0]!, lines: read.orders[0]!.lines.map((l, i) => ({ ...l, lineNumber: l.lineNumber ?? i + 1, sku: l.sku ?? null })) } as unknown as Order;
+    const sent = resolveOrder(read.orders[0]!, loadMasterData(join(ROOT, 'fixtures/masterdata'))).order;
     await store.putResult(meta.sha256, { extracted: [{ order: sent, problems: [] }], problems: [] });
     const state = { orderId: 'C002-X', status: 'routed', order: sent, documents: [{ sha256: meta.sha256, channel: 'edi', role: 'original', index: 0 }] } as unknown as OrderState;
     const confirm = createConfirmer({ partners: PARTNERS, store, seen, dataDir: dir, log, now: () => new Date('2026-11-23T08:10:00Z') });
@@ -234,8 +236,31 @@ describe('confirmations', () => {
     expect(text).toMatch(/^ISA\*00\*.{10}\*00\*.{10}\*ZZ\*FIXRHONEALPES {2}\*ZZ\*BRICOCENTRE {4}\*/);
     expect(text).toContain('ST*855*');
     expect(text).toContain(`BAK*00*`);
-    // Units in the partner's codes (the catalog's BTE is a box, BX), each line acknowledged as sent.
-    expect(text).toMatch(/PO1\*1\*48\*BX\*18\.9\*\*VP\*VIS-440\*[^~]*~ACK\*IA\*48\*BX~/);
+    // The partner's own unit codes and item identifiers, read back from its 850, each line acknowledged as sent.
+    expect(text.split('~').filter((x) => /^(PO1|ACK)\*/.test(x))).toEqual([
+      'PO1*1*48*BX*18.9**VP*VIS-440*BP*BCR-100234',
+      'ACK*IA*48*BX',
+      'PO1*2*120*BX*5.6**BP*BCR-100240',
+      'ACK*IA*120*BX',
+      'PO1*3*24*EA*11.2**EN*3760123452595',
+      'ACK*IA*24*EA',
+    ]);
     expect(readdirSync(join(dir, 'edi', 'confirmations'))).toEqual(files);
+  });
+
+  it('answers an EDIFACT ORDERS with an ORDRSP in the partner’s directory version, units and identifiers', async () => {
+    const file = fx('edifact/castel-orders-d96a-unoc-latin1.edi');
+    const confirming = { ...castel, acknowledge: { ...castel.acknowledge, confirmation: true } };
+    const store = new DocumentStore(dir);
+    const { meta } = await store.put(file, { fileName: 'po.edi', mediaType: 'application/edifact', channel: 'edi', receivedAt: '2026-11-23T08:00:00.000Z', context: { partner: 'castel' } });
+    const sent = resolveOrder(readInterchange(file).orders[0]!, loadMasterData(join(ROOT, 'fixtures/masterdata'))).order;
+    await store.putResult(meta.sha256, { extracted: [{ order: sent, problems: [] }], problems: [] });
+    const state = { orderId: 'C008-X', status: 'routed', order: sent, documents: [{ sha256: meta.sha256, channel: 'edi', role: 'original', index: 0 }] } as unknown as OrderState;
+    await createConfirmer({ partners: [confirming], store, seen, dataDir: dir, log, now: () => new Date('2026-11-23T08:10:00Z') })(state);
+    const files = readdirSync(join(dir, castel.transport.folder!.outbox));
+    expect(files).toHaveLength(1);
+    const segs = readFileSync(join(dir, castel.transport.folder!.outbox, files[0]!), 'latin1').split("'");
+    expect(segs.find((x) => x.startsWith('UNH'))).toBe('UNH+1+ORDRSP:D:96A:UN:EAN005');
+    expect(segs.filter((x) => /^(LIN|PIA|QTY)\+/.test(x)).slice(0, 3)).toEqual(['LIN+1+5+3760123450218:SRV', 'PIA+1+CB-77001:IN', 'QTY+21:80:PCE']);
   });
 });

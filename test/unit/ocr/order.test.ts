@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../domain/masterdata';
 import { resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { cleanWords, readFaxHeader, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 
@@ -132,5 +132,104 @@ describe('readImageOrder', () => {
     const page2 = orderPage(2, [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')]);
     const { problems } = readImageOrder([page2], { masterData: md, fileName: 'fax.tif' });
     expect(problems.map((p) => p.code)).toContain('FAX_PAGES_MISSING');
+  });
+});
+
+describe('readQuantityCell', () => {
+  it('drops OCR junk after the number: a rule, a bracket, a comma, a speck read as a letter', () => {
+    for (const [cell, value] of [['576,', 576], ['16|', 16], ['5]', 5], ['372)', 372], ['16 l', 16], ['5J', 5], ['60 !', 60]] as const) {
+      expect(readQuantityCell(cell), cell).toEqual({ qty: { value, unit: null }, changed: true });
+    }
+  });
+  it('keeps a real unit, and reads nothing from a cell without a number', () => {
+    expect(readQuantityCell('12 BTE')).toEqual({ qty: { value: 12, unit: 'BTE' }, changed: false });
+    expect(readQuantityCell('l')).toEqual({ qty: null, changed: false });
+  });
+});
+
+describe('readImageOrder: quantities and references OCR garbled', () => {
+  it('reads a quantity with trailing junk, confirmed by the amount', () => {
+    const page = orderPage(1, [tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '30 l', '7,20', '216,00'), tableRow(1220, 'VIS-440', 'Vis inox A2 4x40', '12)', '18,90', '226,80')]);
+    const { order } = resolveOrder(readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!, md);
+    expect(order.lines.map((l) => [l.sku, l.quantity])).toEqual([
+      ['CHV-8', 30],
+      ['VIS-440', 12],
+    ]);
+    expect(order.lines.every((l) => l.confidence >= REVIEW_THRESHOLD)).toBe(true);
+  });
+
+  it('takes an AS/400 "10,000" read as "16,606" as 10 when amount / list price says so, just above review', () => {
+    const page = orderPage(1, [tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '16,606', '7,20', '72,00')]);
+    const { order } = resolveOrder(readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!, md);
+    expect(order.lines[0]).toMatchObject({ sku: 'CHV-8', quantity: 10, unitPrice: 7.2 });
+    expect(order.lines[0]!.confidence).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+    expect(order.lines[0]!.confidence).toBeLessThan(0.8);
+    expect(order.lines[0]!.doubts.join(' ')).toContain('quantity read as "16,606", but amount 72 / unit price 7,2 gives 10: corrected (the list price agrees)');
+  });
+
+  it('flags, though it corrects, a misread quantity when the price is not the list price', () => {
+    // 6,50 is this customer's price, not the 7,20 list price: only the amount vouches for 60.
+    const page = orderPage(1, [tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '66', '6,50', '390,00')]);
+    const { draft, problems } = readImageOrder([page], { masterData: md, fileName: 'fax.tif' });
+    expect(draft!.lines[0]).toMatchObject({ quantity: 60 });
+    expect(draft!.lines[0]!.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    expect(problems.map((p) => p.code)).toContain('OCR_NEEDS_REVIEW');
+  });
+
+  it('settles a reference between two codes by the list price, and leaves it open when the price fits neither', () => {
+    const settled = orderPage(1, [tableRow(1160, 'VIS-4560', 'Vis agglo 5x60', '4', '12,75', '51,00')]);
+    const a = readImageOrder([settled], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(a).toMatchObject({ sku: 'VIS-560', quantity: 4, confidence: 0.72 });
+    expect(a.doubts!.join(' ')).toContain('is the list price of VIS-560');
+    const open = orderPage(1, [tableRow(1160, 'VIS-4560', 'Vis agglo 5x60', '4', '13,00', '52,00')]);
+    const b = readImageOrder([open], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(b.sku).not.toMatch(/^VIS-(450|560)$/);
+    expect(b.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+});
+
+describe('readImageOrder: ship-to', () => {
+  // The AS/400 letterhead: the delivery block on the left, the order's fields on the right, side by side.
+  function shipToPage(postalLine: string): OcrPage {
+    const page = orderPage(1, [tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '30', '7,20', '216,00')], [
+      line(860, [[130, 'LIVRER A :'], [900, 'DATE CDE : 23/11/26']]),
+      line(900, [[130, 'Quincaillerie Dupont - Dépôt'], [900, 'CODE CLIENT : C001']]),
+      line(940, [[130, 'ZI de la Mouche 14 rue Jean Moulin']]),
+      line(980, [[130, postalLine]]),
+    ]);
+    return { ...page, width: 1700, height: 2200 };
+  }
+
+  it('reads the ship-to block column by column, and master data wins over a misread city', () => {
+    const { draft, problems } = readImageOrder([shipToPage('69200 Venlssieux')], { masterData: md, fileName: 'fax.tif' });
+    expect(problems.map((p) => p.code)).not.toContain('OCR_SHIP_TO_UNCONFIRMED');
+    expect(draft!.shipTo).toMatchObject({ code: 'C001-L1', street: 'ZI de la Mouche 14 rue Jean Moulin', postalCode: '69200', city: 'Vénissieux' });
+    expect(draft!.provenance.signals!.join(' ')).toContain('ship-to C001-L1 from master data (postal code 69200; read as');
+    expect(resolveOrder(draft!, md).order.confidence).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+  });
+
+  it('flags a ship-to whose postal code matches none of the customer\'s delivery addresses', () => {
+    const { draft, problems } = readImageOrder([shipToPage('69280 Vénissieux')], { masterData: md, fileName: 'fax.tif' });
+    expect(draft!.shipTo).toMatchObject({ postalCode: '69280', city: 'Vénissieux' });
+    expect(draft!.shipTo!.code).toBeUndefined();
+    expect(problems.find((p) => p.code === 'OCR_SHIP_TO_UNCONFIRMED')).toMatchObject({ severity: 'warning', where: 'shipTo' });
+    expect(problems.find((p) => p.code === 'OCR_SHIP_TO_UNCONFIRMED')!.message).toContain('C001-L1 69200 Vénissieux');
+    expect(resolveOrder(draft!, md).order.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+});
+
+describe('checkShipTo', () => {
+  it('leaves "adresse habituelle" and an unknown customer to resolve', () => {
+    expect(checkShipTo({ usual: true }, 'C001', md, 'f.tif')).toEqual({ shipTo: { usual: true }, signal: null, problem: null });
+    expect(checkShipTo({ postalCode: '99999' }, null, md, 'f.tif').problem).toBeNull();
+  });
+  it('flags a ship-to without a readable postal code', () => {
+    const c = checkShipTo({ name: 'IMJ Usine 2', street: 'ZA Les Grands Champs, Dole' }, 'C006', md, 'f.tif');
+    expect(c.problem?.code).toBe('OCR_SHIP_TO_UNCONFIRMED');
+    expect(c.shipTo.code).toBeUndefined();
+  });
+  it('takes the master address silently when OCR read it right', () => {
+    const c = checkShipTo({ name: 'Matériaux Martin - Agence Beaune', street: '5 route de Seurre', postalCode: '21200', city: 'Beaune' }, 'C003', md, 'f.tif');
+    expect(c).toMatchObject({ shipTo: { code: 'C003-L1', city: 'Beaune' }, signal: null, problem: null });
   });
 });

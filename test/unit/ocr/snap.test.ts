@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../domain/masterdata';
-import { checkLine, fixDigits, ocrDistance, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference } from '../../../parsers/ocr/snap';
+import { checkLine, cleanNumberCell, correctQuantity, fixDigits, ocrDistance, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference } from '../../../parsers/ocr/snap';
 
 const md = loadMasterData('fixtures/masterdata');
 const ours = referenceCandidates(md, null).filter((c) => c.kind === 'sku');
@@ -77,7 +77,38 @@ describe('checkLine', () => {
   it('corrects one confusable digit when only that makes the amount hold, and says so', () => {
     const c = checkLine({ ...base, quantity: 38, unitPrice: 7.2, amount: 216 });
     expect(c.quantity.value).toBe(30);
-    expect(c.quantity.doubt).toBe('quantity read as 38, but amount 216 / unit price 7,2 gives 30: corrected');
+    expect(c.quantity.doubt).toBe('quantity read as 38, but amount 216 / unit price 7,2 gives 30: corrected (the list price agrees)');
+    // Amount and list price both vouch for it: just above review, never as sure as a clean read.
+    expect(c.quantity.confidence).toBe(0.72);
+  });
+  it('keeps a correction only the amount vouches for below the review threshold', () => {
+    const c = checkLine({ ...base, listPrice: 8, quantity: 66, unitPrice: 6.5, amount: 390 });
+    expect(c.quantity.value).toBe(60);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    expect(c.quantity.doubt).toBe('quantity read as 66, but amount 390 / unit price 6,5 gives 60: corrected');
+  });
+  it('never takes a fractional misread as agreeing within rounding: "13,006" × 7,2 is not 93,60', () => {
+    const c = checkLine({ ...base, quantity: 13.006, unitPrice: 7.2, amount: 93.6, quantityText: '13,006' });
+    expect(c.amountAgrees).toBe(false);
+    expect(c.quantity.value).toBe(13);
+    expect(c.quantity.confidence).toBe(0.72);
+  });
+  it('accepts a true fractional quantity that agrees to the cent', () => {
+    const c = checkLine({ ...base, listPrice: 4.2, quantity: 2.5, unitPrice: 4.2, amount: 10.5 });
+    expect(c.amountAgrees).toBe(true);
+    expect(c.quantity).toEqual({ value: 2.5, confidence: 0.97, doubt: null });
+  });
+  it('tries the list price when the read price is garbled too, and corrects both', () => {
+    // "18,000" read as "18,08", "64,00" read as "64,6": 18 × 64,00 = 1152,00.
+    const c = checkLine({ ...base, listPrice: 64, quantity: 18.08, unitPrice: 64.6, amount: 1152, quantityText: '18,08', priceText: '64,6' });
+    expect(c.quantity.value).toBe(18);
+    expect(c.unitPrice.value).toBe(64);
+    expect(c.quantity.doubt).toContain('amount 1152 / list price 64 gives 18: corrected');
+  });
+  it('flags rather than corrects a faint amount without a list price to back it', () => {
+    const c = checkLine({ ...base, listPrice: null, quantity: 38, unitPrice: 7.2, amount: 216, amountConfidence: 0.5 });
+    expect(c.quantity.value).toBe(38);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
   });
   it('flags a quantity that contradicts the amount when no single digit explains it', () => {
     const c = checkLine({ ...base, quantity: 12, unitPrice: 7.2, amount: 216 });
@@ -123,5 +154,29 @@ describe('snapPhone', () => {
     const off = snapPhone('+33 4 78 12 39 57', md);
     expect(off.value).toBe('+33 4 78 12 34 57');
     expect(off.doubt).toBe('fax number read as +33 4 78 12 39 57, taken as +33 4 78 12 34 57');
+  });
+});
+
+describe('correctQuantity', () => {
+  it('finds the one integer an OCR misreading explains, exact to the cent', () => {
+    expect(correctQuantity(16.606, 2.72, 27.2, 2.72)).toEqual({ quantity: 10, price: 2.72, listed: true });
+    expect(correctQuantity(585.6, 1.1, 643.5, null)).toEqual({ quantity: 585, price: 1.1, listed: false });
+    expect(correctQuantity(401, 2, 80, null)).toEqual({ quantity: 40, price: 2, listed: false });
+  });
+  it('gives up when nothing, or more than one candidate, fits', () => {
+    // 12 × 7,20 = 86,40: no misreading of 31 gives 12.
+    expect(correctQuantity(31, 7.2, 86.4, 7.2)).toBeNull();
+    // A fraction whose integer part is unrelated to amount / price.
+    expect(correctQuantity(3.1, 36.57, 113367, null)).toBeNull();
+    // Not whole: 10 × 2,72 = 27,20, but 27,21 is no product of a whole quantity.
+    expect(correctQuantity(16.606, 2.72, 27.21, 2.72)).toBeNull();
+  });
+});
+
+describe('cleanNumberCell', () => {
+  it('joins the gap a monospace comma leaves, and nothing else', () => {
+    expect(cleanNumberCell('345, 60').text).toBe('345,60');
+    expect(cleanNumberCell('345 ,60').text).toBe('345,60');
+    expect(cleanNumberCell('1 234,50')).toEqual({ text: '1 234,50', changed: false });
   });
 });
