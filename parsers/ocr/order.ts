@@ -3,13 +3,13 @@
 // header words), the header fields from parsers/text, and every cell is checked against master
 // data (snap.ts) so that a doubtful value is flagged rather than passed on as certain.
 import { problem, type Problem } from '../../domain/order';
-import type { MasterData } from '../../domain/masterdata';
+import type { CustomerAddress, MasterData } from '../../domain/masterdata';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
 import { findPoNumber, readOrderText } from '../text/index';
-import { findShipTo } from '../text/header';
+import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
 import { matchShipTo } from '../layout/order';
 import { parseNumber, parseQuantity } from '../text/numbers';
@@ -123,12 +123,12 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const firstTablePage = table.headerPages[0] ?? table.rows[0]!.page;
   for (let p = 1; p < firstTablePage; p++) signals.push(`cover page ${p} skipped`);
 
-  // Header fields: every line outside the table except the machine's own header line. A wide gap
-  // separates blocks printed side by side ("N° de commande : …      Date : …"): one line each.
+  // Header fields: every line outside the table except the machine's own header line, read column
+  // by column: the ship-to block sits beside other blocks ("Livrer à :" left, "Date cde :" right),
+  // and line by line its address would interleave with the neighbour's fields. The same lines cut
+  // at every wide gap stay as a fallback for the dates and the ship-to.
   const headerLines = outside.filter((l) => !isMachineLine(l)).map((l) => l.text);
   const headerText = headerLines.flatMap((t) => t.split(/\s{3,}/)).join('\n');
-  // The ship-to block sits beside other blocks ("Livrer à :" left, "Date cde :" right): read
-  // column by column, or the address lines interleave with the neighbour's fields.
   const pageWidth = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
   const readingHeader = readingText(outside.filter((l) => !isMachineLine(l)), pageWidth);
   const poNumber = poNumberByLine(headerLines);
@@ -151,7 +151,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   // Evidence in the text first, then the channel's: identify the customer before reading lines,
   // so that its own part numbers are among the candidates.
   const ref = ctx.receivedAt ? new Date(ctx.receivedAt) : undefined;
-  const probe = readOrderText(headerText, md, { parser: ctx.parser ?? 'ocr', customer: channelEvidence, lines: [], ...(ref ? { ref } : {}) });
+  const probe = readOrderText(readingHeader, md, { parser: ctx.parser ?? 'ocr', customer: channelEvidence, lines: [], ...(ref ? { ref } : {}) });
   const { customer } = identifyCustomer(probe.draft.customer, md);
   const candidates = referenceCandidates(md, customer?.id ?? null);
 
@@ -173,11 +173,14 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   });
   const draft = reading.draft;
   if (poNumber) draft.poNumber = poNumber;
-  const shipTo = findShipTo(readingHeader, md) ?? findShipTo(headerText, md);
-  if (shipTo) draft.shipTo = shipTo;
-  else delete draft.shipTo;
-  if (draft.shipTo) {
-    const checked = checkShipTo(draft.shipTo, customer?.id ?? null, md, ctx.fileName);
+  // Column by column keeps "Date :   03/12/2026" together; a lone line holding two blocks side by
+  // side ("N° de commande : …   Date : …") reads only once cut at its wide gap.
+  draft.orderDate ??= findOrderDate(headerText, ref);
+  draft.requestedDeliveryDate ??= findDeliveryDate(headerText, ref);
+  // Read column by column first; the line-split text only when that found no delivery block.
+  const shipTo = draft.shipTo ?? findShipTo(headerText, md);
+  if (shipTo) {
+    const checked = checkShipTo(shipTo, customer?.id ?? null, md, ctx.fileName);
     draft.shipTo = checked.shipTo;
     if (checked.signal) draft.provenance.signals = [...(draft.provenance.signals ?? []), checked.signal];
     if (checked.problem) {
@@ -383,19 +386,25 @@ export function checkShipTo(read: NonNullable<DraftOrder['shipTo']>, customerId:
     signal: null,
     problem: problem('OCR_SHIP_TO_UNCONFIRMED', `${fileName}: the ship-to read as "${printed}" ${why}; check it before confirming the order`, 'warning', 'shipTo'),
   });
-  if (!read.postalCode) return printed ? doubt('has no readable postal code') : { shipTo: read, signal: null, problem: null };
+  const known = (a: CustomerAddress) => ({ code: a.code, gln: a.gln, name: a.name, street: a.street, postalCode: a.postalCode, city: a.city, country: a.country });
+  if (!read.postalCode) {
+    // The postal code line lost: the street and the town, both printed in full, may still name one address.
+    const text = fold(printed);
+    const named = delivery.filter((a) => fold(a.street).length >= 6 && text.includes(fold(a.street)) && text.includes(fold(a.city)));
+    if (named.length === 1) return { shipTo: known(named[0]!), signal: `ship-to ${named[0]!.code} from master data (street and town; postal code unreadable in "${printed}")`, problem: null };
+    return printed ? doubt('has no readable postal code') : { shipTo: read, signal: null, problem: null };
+  }
   const samePc = delivery.filter((a) => a.postalCode === read.postalCode);
   if (samePc.length === 0) {
-    const known = delivery.map((a) => `${a.code} ${a.postalCode} ${a.city}`).join(', ');
-    return doubt(`matches none of the customer's delivery addresses${known ? ` (${known})` : ''}`);
+    const listed = delivery.map((a) => `${a.code} ${a.postalCode} ${a.city}`).join(', ');
+    return doubt(`matches none of the customer's delivery addresses${listed ? ` (${listed})` : ''}`);
   }
   // Several depots in one town: the printed street or name must say which.
   const matched = samePc.length === 1 ? samePc[0]! : samePc.find((a) => a.code === matchShipTo(read, customerId, md).code);
   if (!matched) return doubt(`matches ${samePc.length} delivery addresses in ${read.postalCode} (${samePc.map((a) => a.code).join(', ')}) and nothing says which`);
-  const known = { code: matched.code, gln: matched.gln, name: matched.name, street: matched.street, postalCode: matched.postalCode, city: matched.city, country: matched.country };
   const same = fold(read.city) === fold(matched.city) && fold(read.street) === fold(matched.street);
   return {
-    shipTo: known,
+    shipTo: known(matched),
     signal: same ? null : `ship-to ${matched.code} from master data (postal code ${matched.postalCode}; read as "${printed}")`,
     problem: null,
   };

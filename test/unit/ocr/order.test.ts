@@ -218,15 +218,38 @@ describe('readImageOrder: ship-to', () => {
   });
 });
 
+describe('readImageOrder: header blocks side by side', () => {
+  it('reads the order date whose value sits far right of its label, beside the delivery block', () => {
+    const words = [
+      ...line(200, [[130, 'AGRI-FOURNITURES BOURGOGNE'], [900, 'Fournisseur :']]),
+      ...line(250, [[130, '18 rue de Lyon'], [900, 'Fixations Rhône-Alpes SAS']]),
+      ...line(300, [[130, '71000 Mâcon'], [900, '69007 Lyon']]),
+      ...line(600, [[130, 'BON DE COMMANDE N° CDE-2026-08012']]),
+      ...line(660, [[130, 'Date :'], [400, '03/12/2026'], [900, 'Livrer à :']]),
+      ...line(700, [[900, 'Agri-Fournitures - Entrepôt']]),
+      ...line(740, [[900, 'Route de Cluny']]),
+      ...line(780, [[900, '71850 Charnay-lès-Mâcon']]),
+      ...line(1100, [[COLS.ref, 'Réf.'], [COLS.desc, 'Désignation'], [COLS.qty, 'Qté'], [COLS.pu - 20, 'P.U. HT'], [COLS.amount, 'Montant HT']]),
+      ...tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '30', '7,20', '216,00'),
+    ];
+    const { draft } = readImageOrder([{ page: 1, words, meanConfidence: 0.9, width: 1700, height: 2200 }], { masterData: md, fileName: 'fax.tif' });
+    expect(draft).toMatchObject({ poNumber: 'CDE-2026-08012', orderDate: '2026-12-03' });
+    expect(draft!.shipTo).toMatchObject({ name: 'Agri-Fournitures - Entrepôt', street: 'Route de Cluny', postalCode: '71850' });
+  });
+});
+
 describe('checkShipTo', () => {
   it('leaves "adresse habituelle" and an unknown customer to resolve', () => {
     expect(checkShipTo({ usual: true }, 'C001', md, 'f.tif')).toEqual({ shipTo: { usual: true }, signal: null, problem: null });
     expect(checkShipTo({ postalCode: '99999' }, null, md, 'f.tif').problem).toBeNull();
   });
-  it('flags a ship-to without a readable postal code', () => {
-    const c = checkShipTo({ name: 'IMJ Usine 2', street: 'ZA Les Grands Champs, Dole' }, 'C006', md, 'f.tif');
-    expect(c.problem?.code).toBe('OCR_SHIP_TO_UNCONFIRMED');
-    expect(c.shipTo.code).toBeUndefined();
+  it('without a readable postal code, takes the address its street and town name, and flags any other', () => {
+    const named = checkShipTo({ name: 'IMJ Usine 2', street: 'ZA Les Grands Champs, Dole' }, 'C006', md, 'f.tif');
+    expect(named).toMatchObject({ shipTo: { code: 'C006-L1', postalCode: '39100' }, problem: null });
+    expect(named.signal).toContain('postal code unreadable');
+    const garbled = checkShipTo({ name: 'IMJ Usine 2', street: 'ZA Les Grands Chomps, Dol' }, 'C006', md, 'f.tif');
+    expect(garbled.problem?.code).toBe('OCR_SHIP_TO_UNCONFIRMED');
+    expect(garbled.shipTo.code).toBeUndefined();
   });
   it('takes the master address silently when OCR read it right', () => {
     const c = checkShipTo({ name: 'Matériaux Martin - Agence Beaune', street: '5 route de Seurre', postalCode: '21200', city: 'Beaune' }, 'C003', md, 'f.tif');
