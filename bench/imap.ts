@@ -18,7 +18,7 @@ import type { Outcome } from '../worker/mail/listener';
 const TARGET = { p95Ms: 1500, perSecond: 200 };
 const N = Number(process.argv[2] ?? 1000);
 const SAMPLES = Number(process.argv[3] ?? 200);
-const CONCURRENCY = Number(process.env.MAIL_CONCURRENCY ?? 32); // submissions in flight (listener option)
+const CONCURRENCY = Number(process.env.MAIL_CONCURRENCY ?? 64); // submissions in flight (listener option)
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 

@@ -62,7 +62,7 @@ export class MailboxListener {
     private events: MailboxListenerEvents = {},
   ) {
     this.log = log.child({ mailbox: mb.name });
-    this.opts = { batchSize: 200, concurrency: 32, fetchBytes: 32 * 1024 * 1024, autoIdleDelayMs: 200, ...opts };
+    this.opts = { batchSize: 200, concurrency: 64, fetchBytes: 32 * 1024 * 1024, autoIdleDelayMs: 200, ...opts };
   }
 
   start(): void {
