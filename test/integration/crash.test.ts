@@ -56,8 +56,13 @@ describe('crash safety', () => {
       const orders = await eventually(() => readModel!.list({ limit: 1000 }), (l) => l.length === 50 && l.every((s) => s.route !== null), 90_000, '50 routed orders');
       expect(new Set(orders.map((o) => o.orderId)).size).toBe(50);
       expect(orders.every((o) => o.documents.length === 1)).toBe(true);
-      const ids: string[] = [];
-      for await (const w of env.client.workflow.list({ query: `TaskQueue = '${cfg.taskQueue}' AND WorkflowType = 'orderWorkflow'` })) ids.push(w.workflowId);
+      // Visibility is eventually consistent: wait until every order workflow is listed.
+      const listIds = async () => {
+        const out: string[] = [];
+        for await (const w of env.client.workflow.list({ query: `TaskQueue = '${cfg.taskQueue}' AND WorkflowType = 'orderWorkflow'` })) out.push(w.workflowId);
+        return out;
+      };
+      const ids = await eventually(listIds, (l) => l.length >= 50, 20_000, '50 order workflows listed');
       expect(new Set(ids).size).toBe(50);
       expect(ids).toHaveLength(50);
     } finally {

@@ -74,8 +74,13 @@ describe('mail listener crash safety', () => {
     child = start();
     try {
       await eventually(processed, (n) => n === 400, 120_000, 'all 400 messages in Processed');
-      const ids: string[] = [];
-      for await (const w of env.client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND WorkflowType = 'intakeDocument'` })) ids.push(w.workflowId);
+      // Visibility is eventually consistent: the last starts may take a moment to be listed.
+      const listIds = async () => {
+        const out: string[] = [];
+        for await (const w of env.client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND WorkflowType = 'intakeDocument'` })) out.push(w.workflowId);
+        return out;
+      };
+      const ids = await eventually(listIds, (l) => l.length >= 400, 20_000, '400 intake workflows listed');
       expect(ids).toHaveLength(400);
       expect(new Set(ids).size).toBe(400);
     } finally {
