@@ -76,7 +76,8 @@ describe('EDI channel', () => {
     expect(again.statusCode).toBe(200);
     expect(again.headers['x-aiguillage-outcome']).toBe('duplicate');
     expect(again.rawPayload.equals(res.rawPayload)).toBe(true);
-    expect((await orderWorkflows()).filter((id) => id === orderWf)).toHaveLength(1);
+    // (visibility is eventually consistent: wait for the listing, then check there is exactly one)
+    expect((await eventually(orderWorkflows, (l) => l.includes(orderWf), 20_000, 'order workflow listed')).filter((id) => id === orderWf)).toHaveLength(1);
     expect(stack.readModel.list({ customerId: 'C002' }).filter((s) => s.poNumber === state.poNumber)).toHaveLength(1);
   });
 
