@@ -100,7 +100,7 @@ export function createActivities(deps: ActivityDeps) {
     if (!customerId) return { workflowId: byKey };
     const incoming: DedupOrder = { orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt };
     const asCandidate = (s: OrderState): DedupOrder => ({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? 'api', receivedAt: s.sla.receivedAt, status: s.status });
-    const evidenceOf = (r: DedupResult) => r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel').map(({ field, how }) => ({ field, how }));
+    const evidenceOf = (r: DedupResult) => r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel' || e.field === 'certainty').map(({ field, how }) => ({ field, how }));
 
     const sameKey = order.poNumber ? deps.readModel.get(orderIdFromWorkflowId(byKey)) : null;
     if (sameKey) {
@@ -165,6 +165,7 @@ export function createActivities(deps: ActivityDeps) {
           problems,
           ...(target.evidence ? { matchEvidence: target.evidence } : {}),
           ...(target.decision && target.decision.decision !== 'new' && target.decision.matchOrderId ? { decision: target.decision.decision } : {}),
+          ...(target.decision?.matchOrderId && target.decision.certainty === 'probable' ? { probable: true as const } : {}),
         };
         await client.workflow.signalWithStart('orderWorkflow', {
           workflowId,
@@ -178,6 +179,36 @@ export function createActivities(deps: ActivityDeps) {
         if (i % 10 === 0) heartbeat();
       }
       return out;
+    },
+
+    /**
+     * An agent split a document off the order it was attached to ("ce n'est pas un doublon"): it
+     * becomes its own order, from the extraction kept beside it, routed like any other. The
+     * workflow ID is the document's own (the one a "kept apart" document gets), so a retry or a
+     * second click signals the same workflow, which ignores a document it already holds.
+     */
+    async startSplitOrder({ sha256, index, orderKey: key, fromOrderId, by, reason }: { sha256: string; index: number; orderKey: string; fromOrderId: string; by: string; reason: string | null }): Promise<{ orderWorkflowId: string }> {
+      const meta = await store.meta(sha256);
+      const { extracted } = await store.result<StoredExtraction>(sha256);
+      const ex = extracted[index];
+      if (!ex) throw new Error(`document ${sha256} holds no order ${index + 1} (it has ${extracted.length}): cannot split it off ${fromOrderId}`);
+      const doc: OrderDocument = {
+        document: { sha256, fileName: meta.fileName, mediaType: meta.mediaType, channel: meta.channel, receivedAt: meta.receivedAt },
+        index,
+        order: ex.order,
+        problems: anomaliesOf(ex.order, ex.problems),
+        splitFrom: { orderId: fromOrderId, by, reason },
+      };
+      const workflowId = orderWorkflowId(key);
+      await client.workflow.signalWithStart('orderWorkflow', {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ retentionDays: deps.retentionDays, sla: deps.sla }],
+        signal: documentReceived,
+        signalArgs: [doc],
+      });
+      log.info({ sha256, workflowId, orderId: key, fromOrderId, by }, 'document split off into its own order');
+      return { orderWorkflowId: workflowId };
     },
 
     /** Nothing usable in the document: keep it, visibly, with the reason. */

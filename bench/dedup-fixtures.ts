@@ -32,7 +32,7 @@ const scenario = z.strictObject({
   kind: z.string(),
   existing: z.array(compactOrder),
   incoming: compactOrder,
-  expect: z.strictObject({ decision: z.enum(['new', 'duplicate', 'amendment', 'cancellation']), match: z.string().nullable().optional() }),
+  expect: z.strictObject({ decision: z.enum(['new', 'duplicate', 'amendment', 'cancellation']), match: z.string().nullable().optional(), certainty: z.enum(['sure', 'probable']).default('sure') }),
 });
 
 export interface Scenario {
@@ -40,7 +40,8 @@ export interface Scenario {
   kind: string;
   existing: DedupOrder[];
   incoming: DedupOrder;
-  expect: { decision: DedupDecision; match: string | null };
+  /** certainty: 'probable' for a link an agent must confirm (domain/dedup.ts); 'sure' otherwise. */
+  expect: { decision: DedupDecision; match: string | null; certainty: 'sure' | 'probable' };
 }
 
 export function loadScenarios(file = SCENARIOS_FILE): Scenario[] {
@@ -79,6 +80,6 @@ export function loadScenarios(file = SCENARIOS_FILE): Scenario[] {
     kind: s.kind,
     existing: s.existing.map((e) => build(e, `${s.name} / ${e.id}`)),
     incoming: build(s.incoming, `${s.name} / incoming`),
-    expect: { decision: s.expect.decision, match: s.expect.match ?? null },
+    expect: { decision: s.expect.decision, match: s.expect.match ?? null, certainty: s.expect.certainty },
   }));
 }

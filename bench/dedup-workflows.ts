@@ -62,6 +62,8 @@ interface Outcome {
   cluster: string;
   status: string;
   role: string | null;
+  /** Attached as a probable duplicate, awaiting an agent's decision (confirm or split). */
+  probable: boolean;
   /** The order's lines after this document ("SKU*qty …"), to see what an amendment changed. */
   lines: string;
   note: string | null;
@@ -117,13 +119,13 @@ async function runScenario(env: TestWorkflowEnvironment, sc: Scenario, docs: Pla
     for (const p of docs) {
       const r = await stack.ingestor.submit(p.doc.bytes, { fileName: p.doc.fileName, channel: p.doc.channel, receivedAt: p.doc.receivedAt });
       if (r.status !== 'accepted') {
-        out.push({ cluster: `unread:${p.label}`, status: r.status, role: null, lines: '', note: `submit answered ${r.status}` });
+        out.push({ cluster: `unread:${p.label}`, status: r.status, role: null, probable: false, lines: '', note: `submit answered ${r.status}` });
         continue;
       }
       const res: IntakeResult = await env.client.workflow.getHandle(`doc-${r.sha256}`).result();
       const wf = res.orders[0]?.orderWorkflowId;
       if (!wf) {
-        out.push({ cluster: `unread:${p.label}`, status: res.status, role: null, lines: '', note: `intake ${res.status}: ${res.problems.map((x) => x.code).join(', ')}` });
+        out.push({ cluster: `unread:${p.label}`, status: res.status, role: null, probable: false, lines: '', note: `intake ${res.status}: ${res.problems.map((x) => x.code).join(', ')}` });
         continue;
       }
       const id = orderIdFromWorkflowId(wf);
@@ -138,8 +140,8 @@ async function runScenario(env: TestWorkflowEnvironment, sc: Scenario, docs: Pla
         note = e.message.slice(0, 160);
         return stack.readModel.get(id);
       });
-      const role = state?.documents.find((d) => d.sha256 === r.sha256)?.role ?? null;
-      out.push({ cluster: wf, status: state?.status ?? 'unknown', role, lines: lineSet(state?.order.lines ?? []), note });
+      const entry = state?.documents.find((d) => d.sha256 === r.sha256);
+      out.push({ cluster: wf, status: state?.status ?? 'unknown', role: entry?.role ?? null, probable: entry?.probable === true, lines: lineSet(state?.order.lines ?? []), note });
     }
   } finally {
     await stack.stop();
@@ -206,6 +208,12 @@ async function main(): Promise<void> {
     scenarios.filter((sc, k) => { const inc = outcomes[k]![plans[k]!.length - 1]!; const same = plans[k]!.some((p, i) => p.truth === sc.expect.match && p.label !== 'incoming' && outcomes[k]![i]!.cluster === inc.cluster); return (sc.expect.match ? same : !plans[k]!.slice(0, -1).some((_, i) => outcomes[k]![i]!.cluster === inc.cluster)) && (wfRole(k) === ROLE[sc.expect.decision] || (!sc.expect.match && sc.expect.decision === 'cancellation' && wfRole(k) === 'original')); }).length,
   ];
   rows.forEach(([name, s], i) => console.log(`${name.padEnd(40)} ${pct(s.tp, s.tp + s.fp).padStart(9)}  ${pct(s.tp, s.tp + s.fn).padStart(6)}   ${s.tp}/${s.tp + s.fp}/${s.tp + s.fn}`.padEnd(82) + `decisions ${decided[i]}/${scenarios.length}`));
+
+  // A probable link counts as a link above (the document is attached, visibly); each is work for an agent.
+  const probable = outcomes.flatMap((o, k) => o.map((x, i) => ({ x, p: plans[k]![i]!, k }))).filter(({ x }) => x.probable);
+  const linkedToTruth = ({ x, p, k }: (typeof probable)[number]) => plans[k]!.some((q, j) => q.label === p.truth && q !== p && outcomes[k]![j]!.cluster === x.cluster);
+  const pureProbable = scenarios.filter((sc) => { const r = deduplicate(sc.incoming, sc.existing); return r.matchOrderId && r.certainty === 'probable'; }).length;
+  console.log(`probable links (attached, awaiting an agent's "confirmer" or "séparer"): workflows ${probable.length} (${probable.filter(linkedToTruth).length} right), pure ${pureProbable}${probable.length ? ` — ${probable.map(({ p }) => `${p.scenario} / ${p.label}`).join('; ')}` : ''}`);
 
   for (const [name, s] of rows.slice(1)) {
     for (const w of s.wrong) console.log(`  WRONG LINK [${name.split(' ')[0]}] ${w}`);

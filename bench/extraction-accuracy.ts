@@ -3,11 +3,12 @@
 // Prints, per kind of document: line-level F1 on (SKU, quantity), header-field accuracy, and the
 // wrong values that were NOT flagged for review (confidence ≥ threshold yet wrong; target 0).
 //   TZ=UTC npx tsx bench/extraction-accuracy.ts [--pdf N] [--fax N] [--layouts a,b]
+// The OCR engine is the default one (native when built); AIGUILLAGE_OCR_ENGINE=tesseract.js for the other.
 import { join } from 'node:path';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import type { Order } from '../domain/order';
 import { describeDocument, extractDocument } from '../parsers/index';
-import { closeSharedOcrPool } from '../parsers/ocr/index';
+import { closeSharedOcrPool, sharedOcrPool } from '../parsers/ocr/index';
 import { REVIEW_THRESHOLD } from '../parsers/ocr/snap';
 import { generateOrder } from '../fixtures/docgen/generate';
 import { faxifyPdf } from '../fixtures/docgen/faxify';
@@ -157,8 +158,10 @@ async function main(): Promise<void> {
     // Partial tables as the run goes: fax OCR on a busy machine takes a while.
     if (perLayoutFax > 0) printTables(kinds, `after ${layout}`, process.stderr);
   }
+  const engine = sharedOcrPool();
   await closeSharedOcrPool();
   printTables(kinds, 'final', process.stdout);
+  console.log(`OCR engine: ${engine.engine}, model fra ${engine.model}`);
 }
 
 function printTables(kinds: Map<string, Tally>, when: string, out: NodeJS.WriteStream): void {

@@ -1,5 +1,6 @@
 // OCR speed on simulated fax pages, in one run, on the same prepared images:
-//   - our pipeline (sharp preparation + tesseract.js, one warm worker), seconds per page;
+//   - our pipeline (sharp preparation + the OCR pool, one warm worker), seconds per page, with each
+//     engine: the resident native engine (the default when built) and tesseract.js (the fallback);
 //   - Debian's native `tesseract` CLI (its own fra model, and the same fra model we ship),
 //     single-threaded and warm (one process for all pages, the model loaded once);
 //   - pages per minute with the worker pool (1 and 2 workers);
@@ -13,7 +14,8 @@ import { gunzipSync } from 'node:zlib';
 import { loadMasterData } from '../domain/masterdata';
 import { resolveOrder } from '../domain/resolve';
 import { COMPTOIR_BELGE, DUPONT, MARTIN, VILLEURBANNE, makeFax, type FaxOptions, type FaxOrderSpec, type FaxResolution } from '../fixtures/docgen/fax';
-import { OcrPool, tessdataDir } from '../parsers/ocr/engine';
+import { OcrPool, tessdataDir, type OcrEngineKind } from '../parsers/ocr/engine';
+import { nativeEngineBinary } from '../parsers/ocr/native';
 import { describePages, preparePage, type PreparedPage } from '../parsers/ocr/image';
 import { readImageOrder } from '../parsers/ocr/order';
 import { REVIEW_THRESHOLD } from '../parsers/ocr/snap';
@@ -154,60 +156,75 @@ async function main(): Promise<void> {
   const same = sameModelTessdata();
 
   // The machine is shared: methods take turns, round after round, and the median is kept.
-  const one = new OcrPool({ size: 1 });
-  await one.warmUp();
-  const results = new Map<PreparedPage, Awaited<ReturnType<OcrPool['recognize']>>>();
-  const m = { ours: [] as number[], oursOcr: [] as number[], nativeSame: [] as number[], nativeDebian: [] as number[], nativeRawTiff: [] as number[] };
+  const engines: OcrEngineKind[] = nativeEngineBinary() ? ['native', 'tesseract.js'] : ['tesseract.js'];
+  if (engines.length === 1) console.log('(native engine not built: scripts/build-ocr-engine.sh; tesseract.js only)');
+  const pools = new Map(engines.map((e) => [e, new OcrPool({ size: 1, engine: e })]));
+  for (const p of pools.values()) await p.warmUp();
+  const results = new Map<OcrEngineKind, Map<PreparedPage, Awaited<ReturnType<OcrPool['recognize']>>>>(engines.map((e) => [e, new Map()]));
+  const m = { ours: new Map<OcrEngineKind, number[]>(engines.map((e) => [e, []])), nativeSame: [] as number[], nativeDebian: [] as number[], nativeRawTiff: [] as number[] };
   for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
-    for (const p of pages) results.set(p, await one.recognize(p.image, { dpi: p.dpi }, p.width * p.height));
-    const ocr = (performance.now() - t) / 1000 / pages.length;
-    m.oursOcr.push(ocr);
-    m.ours.push(ocr + prepMsTotal / 1000 / pages.length);
+    for (const e of engines) {
+      const t = performance.now();
+      for (const p of pages) results.get(e)!.set(p, await pools.get(e)!.recognize(p.image, { dpi: p.dpi }, p.width * p.height));
+      m.ours.get(e)!.push((performance.now() - t) / 1000 / pages.length + prepMsTotal / 1000 / pages.length);
+    }
     m.nativeSame.push(nativeWarmSecondsPerPage(pgms, pgms.map(() => 1), 204, same));
     m.nativeDebian.push(nativeWarmSecondsPerPage(pgms, pgms.map(() => 1), 204, null));
     m.nativeRawTiff.push(nativeWarmSecondsPerPage(tiffs, docs.map((d) => d.pages.length), 204, same));
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-  // Pool throughput: all pages queued at once.
-  let t = performance.now();
-  await Promise.all(pages.map((p) => one.recognize(p.image, { dpi: p.dpi })));
-  const ppm1 = pages.length / ((performance.now() - t) / 60000);
-  await one.close();
-  const two = new OcrPool({ size: 2 });
-  await two.warmUp();
-  t = performance.now();
-  await Promise.all(pages.map((p) => two.recognize(p.image, { dpi: p.dpi })));
-  const ppm2 = pages.length / ((performance.now() - t) / 60000);
-  await two.close();
+  // Pool throughput: all pages queued at once, 1 then 2 workers, per engine.
+  const ppm = new Map<OcrEngineKind, [number, number]>();
+  for (const e of engines) {
+    const one = pools.get(e)!;
+    let t = performance.now();
+    await Promise.all(pages.map((p) => one.recognize(p.image, { dpi: p.dpi })));
+    const ppm1 = pages.length / ((performance.now() - t) / 60000);
+    await one.close();
+    const two = new OcrPool({ size: 2, engine: e });
+    await two.warmUp();
+    t = performance.now();
+    await Promise.all(pages.map((p) => two.recognize(p.image, { dpi: p.dpi })));
+    ppm.set(e, [ppm1, pages.length / ((performance.now() - t) / 60000)]);
+    await two.close();
+  }
   rmSync(dir, { recursive: true, force: true });
 
-  const ours = med(m.ours);
+  const nativeSame = med(m.nativeSame);
   const pad = (s: string, n: number) => s.padEnd(n);
-  const row = (label: string, v: number, cmp = true) => console.log(`  ${pad(label, 62)} ${v.toFixed(3)} s${cmp ? `   ours / this = ${(ours / v).toFixed(2)}×` : ''}`);
-  console.log(`seconds per fax page, warm, one thread, median of ${rounds} interleaved rounds (target: ours ≤ 1.3× native)`);
-  row('aiguillage: sharp preparation + tesseract.js (fra best_int)', ours, false);
-  console.log(`  ${pad('  of which preparation (split, stretch/despeckle)', 62)} ${(prepMsTotal / 1000 / pages.length).toFixed(3)} s`);
-  row('native tesseract 5.3, same prepared images, same fra model', med(m.nativeSame));
-  row('native tesseract 5.3, same prepared images, Debian fra (fast)', med(m.nativeDebian));
-  row('native tesseract 5.3, the raw fax TIFFs, same fra model', med(m.nativeRawTiff));
+  const ratios = (v: number) => engines.map((e) => `${e === 'native' ? 'native engine' : 'tesseract.js'} / this = ${(med(m.ours.get(e)!) / v).toFixed(2)}×`).join('   ');
+  console.log(`seconds per fax page, warm, one thread, median of ${rounds} interleaved rounds (target: ours ≤ 1.3× native tesseract)`);
+  for (const e of engines) {
+    const label = e === 'native' ? 'aiguillage: preparation + native engine (default), fra best_int' : 'aiguillage: preparation + tesseract.js (fallback), fra best_int';
+    console.log(`  ${pad(label, 66)} ${med(m.ours.get(e)!).toFixed(3)} s   = ${(med(m.ours.get(e)!) / nativeSame).toFixed(2)}× native (same model)`);
+  }
+  console.log(`  ${pad('  of which preparation (split, stretch/despeckle)', 66)} ${(prepMsTotal / 1000 / pages.length).toFixed(3)} s`);
+  console.log(`  ${pad('native tesseract 5.3 CLI, same prepared images, same fra model', 66)} ${nativeSame.toFixed(3)} s   ${ratios(nativeSame)}`);
+  console.log(`  ${pad('native tesseract 5.3 CLI, same prepared images, Debian fra (fast)', 66)} ${med(m.nativeDebian).toFixed(3)} s   ${ratios(med(m.nativeDebian))}`);
+  // Not the same input: normal faxes unstretched (half the rows) and cover pages as they came.
+  console.log(`  ${pad('native tesseract 5.3 CLI, the raw fax TIFFs (unprepared), same model', 66)} ${med(m.nativeRawTiff).toFixed(3)} s   ${ratios(med(m.nativeRawTiff))}`);
   console.log(`  (load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores)`);
   console.log('pages per minute with the worker pool (OCR only, all pages queued at once)');
-  console.log(`  1 worker ${ppm1.toFixed(1)} p/min · 2 workers ${ppm2.toFixed(1)} p/min (${(ppm2 / ppm1).toFixed(2)}×)`);
+  for (const e of engines) {
+    const [a, b] = ppm.get(e)!;
+    console.log(`  ${pad(e, 13)} 1 worker ${a.toFixed(1)} p/min · 2 workers ${b.toFixed(1)} p/min (${(b / a).toFixed(2)}×)`);
+  }
 
-  console.log('\nline accuracy (SKU + quantity) per kind');
-  console.log(`  ${pad('kind', 8)} ${pad('docs', 5)} ${pad('lines', 6)} ${pad('exact', 6)} ${pad('F1', 6)} ${pad('header', 7)} ${pad('wrong flagged', 14)} wrong NOT flagged`);
-  for (const resolution of ['fine', 'normal'] as FaxResolution[]) {
-    const acc: Accuracy = { lines: 0, exact: 0, wrongFlagged: 0, wrongUnflagged: 0, missing: 0, headerOk: 0, docs: 0 };
-    for (const d of docs.filter((x) => x.resolution === resolution)) {
-      score(d, d.pages.map((p) => ({ page: p.page, words: results.get(p)!.words, meanConfidence: results.get(p)!.meanConfidence })), acc);
+  console.log('\nline accuracy (SKU + quantity) per kind and engine');
+  console.log(`  ${pad('engine', 13)} ${pad('kind', 8)} ${pad('docs', 5)} ${pad('lines', 6)} ${pad('exact', 6)} ${pad('F1', 6)} ${pad('header', 7)} ${pad('wrong flagged', 14)} wrong NOT flagged`);
+  for (const e of engines) {
+    for (const resolution of ['fine', 'normal'] as FaxResolution[]) {
+      const acc: Accuracy = { lines: 0, exact: 0, wrongFlagged: 0, wrongUnflagged: 0, missing: 0, headerOk: 0, docs: 0 };
+      for (const d of docs.filter((x) => x.resolution === resolution)) {
+        score(d, d.pages.map((p) => ({ page: p.page, words: results.get(e)!.get(p)!.words, meanConfidence: results.get(e)!.get(p)!.meanConfidence })), acc);
+      }
+      const read = acc.exact + acc.wrongFlagged + acc.wrongUnflagged;
+      const precision = read ? acc.exact / read : 0;
+      const recall = acc.lines ? acc.exact / acc.lines : 0;
+      const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+      console.log(`  ${pad(e, 13)} ${pad(resolution, 8)} ${pad(String(acc.docs), 5)} ${pad(String(acc.lines), 6)} ${pad(String(acc.exact), 6)} ${pad(f1.toFixed(3), 6)} ${pad(`${acc.headerOk}/${acc.docs}`, 7)} ${pad(String(acc.wrongFlagged), 14)} ${acc.wrongUnflagged}`);
     }
-    const read = acc.exact + acc.wrongFlagged + acc.wrongUnflagged;
-    const precision = read ? acc.exact / read : 0;
-    const recall = acc.lines ? acc.exact / acc.lines : 0;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    console.log(`  ${pad(resolution, 8)} ${pad(String(acc.docs), 5)} ${pad(String(acc.lines), 6)} ${pad(String(acc.exact), 6)} ${pad(f1.toFixed(3), 6)} ${pad(`${acc.headerOk}/${acc.docs}`, 7)} ${pad(String(acc.wrongFlagged), 14)} ${acc.wrongUnflagged}`);
   }
 }
 

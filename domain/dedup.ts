@@ -33,6 +33,11 @@ export interface DedupResult {
   /** 0…1: how strongly the closest candidate matches (informative; the decision follows explicit rules). */
   score: number;
   evidence: Evidence[];
+  /**
+   * 'sure': decided by the rules on evidence that leaves no doubt. 'probable': a duplicate the rules
+   * could not prove (nothing but identical lines links it), attached for an agent to confirm or split.
+   */
+  certainty: 'sure' | 'probable';
 }
 
 export interface DedupConfig {
@@ -44,9 +49,14 @@ export interface DedupConfig {
   poMaxEdits: number;
   /** Shortest normalised PO for which a near match means anything. */
   poMinLength: number;
+  /**
+   * An OCR-read document with no PO, the same lines as an order received this close, and nothing
+   * contradicting it: attached as a probable duplicate for an agent to decide.
+   */
+  probableWindowHours: number;
 }
 
-export const DEFAULT_DEDUP_CONFIG: DedupConfig = { windowDays: 7, noPoWindowHours: 72, poMaxEdits: 2, poMinLength: 6 };
+export const DEFAULT_DEDUP_CONFIG: DedupConfig = { windowDays: 7, noPoWindowHours: 72, poMaxEdits: 2, poMinLength: 6, probableWindowHours: 36 };
 
 // ------------------------------------------------------------------ comparisons
 
@@ -200,6 +210,7 @@ interface Assessment {
   overlap: number;
   /** 'duplicate' or 'amendment' when this candidate is the same order; null when it is not. */
   verdict: 'duplicate' | 'amendment' | null;
+  certainty: 'sure' | 'probable';
 }
 
 function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment {
@@ -208,7 +219,7 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
   const po = comparePo(inc, cand, config);
   evidence.push(po.ev);
   // Two different PO numbers are two orders whatever else they share: nothing more to weigh.
-  if (po.rel === 'different') return { candidate: cand, score: 0, evidence, po: po.rel, overlap: 0, verdict: null };
+  if (po.rel === 'different') return { candidate: cand, score: 0, evidence, po: po.rel, overlap: 0, verdict: null, certainty: 'sure' };
   const lines = compareLines(inc, cand);
   evidence.push(lines.ev);
   const ship = compareShipTo(incoming.order, c.order);
@@ -225,6 +236,7 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
   // The incoming copy was read by OCR and the original was not: same articles, quantities misread.
   const ocrNoise = inc.ocr && !cand.ocr && lines.skuOverlap === 1 && lines.overlap >= 0.5 && incoming.order.lines.length === c.order.lines.length;
   let verdict: Assessment['verdict'] = null;
+  let certainty: Assessment['certainty'] = 'sure';
   switch (po.rel) {
     case 'same':
       // One customer, one PO number: one order (DESIGN.md) — unless the number was reused weeks later.
@@ -249,12 +261,23 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
       // Without a PO, identical lines are not enough (repeat orders): they must also be close in time
       // and either be marked as a copy or share the order date or the delivery address.
       if (allLinesSame && gapDays * 24 <= config.noPoWindowHours && od !== false && ship.rel !== 'different' && (copy || od === true || (ship.rel === 'same' && gapDays <= 1))) verdict = 'duplicate';
+      else if (allLinesSame && inc.ocr && gapDays * 24 <= config.probableWindowHours && od !== false && ship.rel !== 'different' && !CLOSED_OTHERWISE.has(c.status ?? '')) {
+        // A fax or scan whose PO, date and address did not come through: OCR may have lost them, so
+        // their absence proves nothing, and nothing on it rules out a new order either. Attached, not
+        // merged: an agent confirms it or splits it into its own order in one click.
+        verdict = 'duplicate';
+        certainty = 'probable';
+        evidence.push({ field: 'certainty', how: `doublon probable seulement : document lu par OCR (${incoming.channel}) sans n° de commande${incoming.order.orderDate ? '' : ', sans date'}${ship.rel === 'unknown' ? ', sans adresse de livraison lisible' : ''} et sans mention de copie ; seules les lignes identiques, reçues à ${Math.round(gapDays * 24)} h d’intervalle, le rattachent — à confirmer ou à séparer`, weight: 0 });
+      }
       break;
   }
   if (verdict) evidence.push({ field: 'channel', how: channels, weight: 0 });
   const score = Math.max(0, Math.min(1, evidence.reduce((s, e) => s + e.weight, 0)));
-  return { candidate: cand, score: Math.round(score * 100) / 100, evidence, po: po.rel, overlap: lines.overlap, verdict };
+  return { candidate: cand, score: Math.round(score * 100) / 100, evidence, po: po.rel, overlap: lines.overlap, verdict, certainty };
 }
+
+/** A rejected or cancelled order is not what a new fax most likely repeats: no probable link to it. */
+const CLOSED_OTHERWISE = new Set(['rejected', 'cancelled']);
 
 /**
  * Scores an incoming order against the customer's existing orders and decides. `candidates` should
@@ -263,7 +286,7 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
 export function deduplicate(incoming: DedupOrder, candidates: readonly DedupOrder[], config: DedupConfig = DEFAULT_DEDUP_CONFIG): DedupResult {
   const customerId = incoming.order.customer.id;
   if (!customerId) {
-    return { decision: incoming.order.purpose === 'cancel' ? 'cancellation' : incoming.order.purpose === 'replace' ? 'amendment' : 'new', matchOrderId: null, score: 0, evidence: [{ field: 'customer', how: 'client non identifié : aucun rapprochement possible', weight: 0 }] };
+    return { decision: incoming.order.purpose === 'cancel' ? 'cancellation' : incoming.order.purpose === 'replace' ? 'amendment' : 'new', matchOrderId: null, score: 0, evidence: [{ field: 'customer', how: 'client non identifié : aucun rapprochement possible', weight: 0 }], certainty: 'sure' };
   }
   const inc = prepare(incoming);
   const assessed = candidates.filter((c) => c.order.customer.id === customerId && c.orderId !== incoming.orderId).map((c) => assess(inc, prepare(c), config));
@@ -274,23 +297,33 @@ export function deduplicate(incoming: DedupOrder, candidates: readonly DedupOrde
     const cancel = incoming.order.purpose === 'cancel';
     const target = best(assessed.filter((a) => a.po === 'same')) ?? best(assessed.filter((a) => (a.po === 'ocr' || a.po === 'near' || a.po === 'affix') && days(inc, a.candidate) <= 60));
     const purposeEv: Evidence = { field: 'purpose', how: cancel ? 'annulation de commande' : 'commande modifiée (annule et remplace)', weight: 0 };
-    if (!target) return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: null, score: 0, evidence: [purposeEv, { field: 'poNumber', how: `aucune commande d’origine trouvée pour le n° ${incoming.order.poNumber ?? '(absent)'}`, weight: 0 }] };
+    if (!target) return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: null, score: 0, evidence: [purposeEv, { field: 'poNumber', how: `aucune commande d’origine trouvée pour le n° ${incoming.order.poNumber ?? '(absent)'}`, weight: 0 }], certainty: 'sure' };
     const evidence = [purposeEv, ...target.evidence.filter((e) => e.field !== 'lines' || !cancel)];
     // The same amendment or cancellation arriving twice (fax and e-mail) changes nothing the second time.
     const already = cancel ? target.candidate.d.status === 'cancelled' : diffOrders(target.candidate.d.order, incoming.order).identical;
     if (already) {
       evidence.push({ field: 'purpose', how: cancel ? 'commande déjà annulée' : 'modification déjà appliquée (contenu identique)', weight: 0 });
-      return { decision: 'duplicate', matchOrderId: target.candidate.d.orderId, score: target.score, evidence };
+      return { decision: 'duplicate', matchOrderId: target.candidate.d.orderId, score: target.score, evidence, certainty: 'sure' };
     }
-    return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: target.candidate.d.orderId, score: target.score, evidence };
+    return { decision: cancel ? 'cancellation' : 'amendment', matchOrderId: target.candidate.d.orderId, score: target.score, evidence, certainty: 'sure' };
   }
 
   const matches = assessed.filter((a) => a.verdict);
-  const chosen = best(matches);
-  if (chosen) return { decision: chosen.verdict!, matchOrderId: chosen.candidate.d.orderId, score: chosen.score, evidence: chosen.evidence };
+  const chosen = best(matches.filter((a) => a.certainty === 'sure'));
+  if (chosen) return { decision: chosen.verdict!, matchOrderId: chosen.candidate.d.orderId, score: chosen.score, evidence: chosen.evidence, certainty: 'sure' };
+  const probable = matches.filter((a) => a.certainty === 'probable');
+  if (probable.length === 1) {
+    const p = probable[0]!;
+    return { decision: p.verdict!, matchOrderId: p.candidate.d.orderId, score: p.score, evidence: p.evidence, certainty: 'probable' };
+  }
+  if (probable.length > 1) {
+    // Two orders it could repeat: picking one would be a guess, and the customer may well mean a third.
+    const ids = probable.map((a) => a.candidate.d.orderId).join(', ');
+    return { decision: 'new', matchOrderId: null, score: 0, certainty: 'sure', evidence: [{ field: 'certainty', how: `mêmes lignes que plusieurs commandes récentes (${ids}) : aucune n’est plus probable que l’autre, nouvelle commande`, weight: 0 }] };
+  }
   const closest = best(assessed);
-  if (!closest) return { decision: 'new', matchOrderId: null, score: 0, evidence: [{ field: 'customer', how: 'aucune commande récente de ce client', weight: 0 }] };
-  return { decision: 'new', matchOrderId: null, score: closest.score, evidence: [{ field: 'closest', how: `la plus proche est ${closest.candidate.d.orderId}, écartée :`, weight: 0 }, ...closest.evidence] };
+  if (!closest) return { decision: 'new', matchOrderId: null, score: 0, evidence: [{ field: 'customer', how: 'aucune commande récente de ce client', weight: 0 }], certainty: 'sure' };
+  return { decision: 'new', matchOrderId: null, score: closest.score, evidence: [{ field: 'closest', how: `la plus proche est ${closest.candidate.d.orderId}, écartée :`, weight: 0 }, ...closest.evidence], certainty: 'sure' };
 }
 
 // ------------------------------------------------------------------ differences, for the agent

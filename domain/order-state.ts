@@ -1,12 +1,15 @@
 // The life of one order as pure functions: the order workflow only sequences these, so every rule
 // here is tested without a server. No Node built-ins (runs in the workflow sandbox).
 import type { Order, Problem } from './order';
+import { orderKey } from './keys';
 import type {
+  DocumentRef,
   DocumentRole,
   HeaderCorrection,
   HistoryEvent,
   LineCorrection,
   OrderDocument,
+  OrderDocumentEntry,
   OrderState,
   OrderStatus,
   RouteDecision,
@@ -41,7 +44,10 @@ export function newOrderState(orderId: string, doc: OrderDocument, now: string):
     claimedBy: null,
     rejection: null,
     corrections: [],
-    history: [event(now, 'received', null, `${doc.document.fileName} (${doc.document.channel})`)],
+    history: [
+      event(now, 'received', null, `${doc.document.fileName} (${doc.document.channel})`),
+      ...(doc.splitFrom ? [event(now, 'split from', doc.splitFrom.by, `séparée de la commande ${doc.splitFrom.orderId}${doc.splitFrom.reason ? ` : ${doc.splitFrom.reason}` : ''}`)] : []),
+    ],
     revision: 1,
   };
 }
@@ -72,10 +78,12 @@ export function earliest(a: string, b: string): string {
 export function attachDocument(state: OrderState, doc: OrderDocument, now: string): { state: OrderState; role: DocumentRole | 'already-attached' } {
   if (state.documents.some((d) => d.sha256 === doc.document.sha256 && d.index === doc.index)) return { state, role: 'already-attached' };
   const role: DocumentRole = doc.decision ?? (doc.order.purpose === 'replace' ? 'amendment' : doc.order.purpose === 'cancel' ? 'cancellation' : 'duplicate');
-  const receivedAt = earliest(state.sla.receivedAt, doc.document.receivedAt);
+  const probable = role === 'duplicate' && doc.probable === true;
+  // A probable duplicate may yet be split off: it moves the clock only once confirmed.
+  const receivedAt = probable ? state.sla.receivedAt : earliest(state.sla.receivedAt, doc.document.receivedAt);
   let next: OrderState = {
     ...state,
-    documents: [...state.documents, { ...doc.document, index: doc.index, role, ...(doc.matchEvidence ? { evidence: doc.matchEvidence } : {}) }],
+    documents: [...state.documents, { ...doc.document, index: doc.index, role, ...(doc.matchEvidence ? { evidence: doc.matchEvidence } : {}), ...(probable ? { probable: true as const } : {}) }],
     sla: { ...state.sla, receivedAt },
     revision: state.revision + 1,
   };
@@ -88,10 +96,79 @@ export function attachDocument(state: OrderState, doc: OrderDocument, now: strin
     if (isOpen(state.status)) next = setStatus(next, 'cancelled', now, null, `annulée par ${label}`);
   } else {
     const how = doc.matchEvidence?.map((e) => `${e.field}: ${e.how}`).join(', ');
-    next = withEvent(next, now, 'duplicate attached', null, how ? `${label} — ${how}` : label);
+    next = withEvent(next, now, probable ? 'probable duplicate attached' : 'duplicate attached', null, how ? `${label} — ${how}` : label);
   }
   return { state: next, role };
 }
+
+/**
+ * Probable duplicates still awaiting an agent's decision: what the order page and the inbox flag.
+ * Derived from the documents, so it cannot disagree with them; closed orders count too (the e-mail
+ * may well be entered before its fax arrives, and the fax may be a new order).
+ */
+export function duplicatesToCheck(state: Pick<OrderState, 'documents'>): OrderDocumentEntry[] {
+  return state.documents.filter((d) => d.role === 'duplicate' && d.probable === true);
+}
+
+function documentOf(state: OrderState, ref: DocumentRef): OrderDocumentEntry {
+  const d = state.documents.find((x) => x.sha256 === ref.sha256 && x.index === ref.index);
+  if (!d) throw new ActionRefused(`Le document ${String(ref.sha256).slice(0, 12)}… (commande n° ${Number(ref.index) + 1} du document) ne fait pas partie de cette commande.`);
+  return d;
+}
+
+/** The order a split document becomes: the same document-based ID a "kept apart" document gets at intake. */
+export function splitOrderId(state: Pick<OrderState, 'customerId' | 'order'>, ref: DocumentRef): string {
+  return orderKey(state.customerId ?? state.order.customer.id, null, ref.sha256, ref.index);
+}
+
+export function checkConfirmDuplicate(state: OrderState, by: string, ref: DocumentRef): void {
+  if (!by) throw new ActionRefused('Agent inconnu.');
+  const d = documentOf(state, ref);
+  if (d.role === 'split') throw new ActionRefused(`${d.fileName} a déjà été séparé de cette commande (commande ${d.splitTo ?? 'créée à part'}).`);
+  if (d.role !== 'duplicate') throw new ActionRefused(`${d.fileName} n'est pas un doublon de cette commande (c'est ${ROLE_WORDS[d.role]}).`);
+  if (!d.probable) throw new ActionRefused(`${d.fileName} n'attend pas de confirmation${d.confirmedBy ? ` : déjà confirmé par ${d.confirmedBy}` : ' : doublon reconnu sans doute possible'}.`);
+}
+/** The doubt is cleared: the document is a plain duplicate, and now counts for the clock. */
+export function applyConfirmDuplicate(state: OrderState, by: string, ref: DocumentRef, now: string): OrderState {
+  checkConfirmDuplicate(state, by, ref);
+  const d = documentOf(state, ref);
+  const documents = state.documents.map((x) => {
+    if (x !== d) return x;
+    const { probable: _p, ...rest } = x;
+    return { ...rest, confirmedBy: by };
+  });
+  const next = { ...state, documents, sla: { ...state.sla, receivedAt: earliest(state.sla.receivedAt, d.receivedAt) } };
+  return withEvent(next, now, 'duplicate confirmed', by, `${d.fileName} (${d.channel})`);
+}
+
+export function checkSplitDocument(state: OrderState, by: string, ref: DocumentRef): void {
+  if (!by) throw new ActionRefused('Agent inconnu.');
+  const d = documentOf(state, ref);
+  if (d.role === 'split') throw new ActionRefused(`${d.fileName} a déjà été séparé de cette commande (commande ${d.splitTo ?? 'créée à part'}).`);
+  if (d.role !== 'duplicate') throw new ActionRefused(`${d.fileName} n'est pas un doublon de cette commande (c'est ${ROLE_WORDS[d.role]}) : il ne peut pas en être séparé.`);
+  if (!state.customerId && !state.order.customer.id) throw new ActionRefused('Client non identifié : corrigez le client avant de séparer un document.');
+}
+/**
+ * "Ce n'est pas un doublon": the document stays in this order's history with role 'split' (no longer
+ * counted) and becomes the order `splitTo`, which the workflow then starts.
+ */
+export function applySplitDocument(state: OrderState, by: string, ref: DocumentRef, reason: string | null, now: string): { state: OrderState; splitTo: string } {
+  checkSplitDocument(state, by, ref);
+  const d = documentOf(state, ref);
+  const splitTo = splitOrderId(state, ref);
+  const documents = state.documents.map((x) => {
+    if (x !== d) return x;
+    const { probable: _p, confirmedBy: _c, ...rest } = x;
+    return { ...rest, role: 'split' as const, splitTo };
+  });
+  // The clock is the earliest receipt of the documents that still belong to the order.
+  const receivedAt = documents.filter((x) => x.role !== 'split').map((x) => x.receivedAt).reduce(earliest);
+  const why = reason?.trim() ? ` : ${reason.trim()}` : '';
+  const next = { ...state, documents, sla: { ...state.sla, receivedAt } };
+  return { state: withEvent(next, now, 'document split', by, `${d.fileName} (${d.channel}) devient la commande ${splitTo}${why}`), splitTo };
+}
+
+const ROLE_WORDS: Record<DocumentRole, string> = { original: "l'original", duplicate: 'un doublon', amendment: 'un modificatif', cancellation: 'une annulation', split: 'un document séparé' };
 
 /** The due time follows the earliest receipt (a copy received earlier moves it). */
 export function withDue(state: OrderState, due: { dueAt: string; atRiskAt: string }): OrderState {

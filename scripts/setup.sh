@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything a fresh clone needs before it runs: npm packages, the Temporal CLI, and the system parts
-# the tests and the stack talk to (Dovecot for IMAP, Chromium for the pages, Tesseract for the
-# OCR benchmark, poppler for rendering PDF pages). Idempotent; quick when all is there.
+# the tests and the stack talk to (Dovecot for IMAP, Chromium for the pages, libtesseract for the
+# native OCR engine and the benchmark's baseline, poppler for rendering PDF pages). Idempotent;
+# quick when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,13 @@ command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-lmtpd)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-fra)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# The native OCR engine (native/ocr-engine.cc) is compiled here against the system's libtesseract:
+# optional (tesseract.js is the fallback), so installed when we can and never a reason to stop.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  command -v g++ >/dev/null 2>&1 || need+=(g++)
+  command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+  pkg-config --exists tesseract lept 2>/dev/null || need+=(libtesseract-dev)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "› installing Debian packages: ${need[*]}" >&2
@@ -32,3 +40,10 @@ fi
 
 TEMPORAL_BIN=$(bash scripts/provision-temporal.sh)
 echo "› Temporal CLI: $TEMPORAL_BIN" >&2
+
+# Without it the OCR pool runs on tesseract.js (same model, same results, ~1.5× slower per page).
+if OCR_BIN=$(bash scripts/build-ocr-engine.sh); then
+  echo "› native OCR engine: $OCR_BIN" >&2
+else
+  echo "› native OCR engine not built: OCR runs on tesseract.js" >&2
+fi

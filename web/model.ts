@@ -4,7 +4,7 @@ import { computeDue, DEFAULT_SLA_CONFIG, instantOf, wallTime, type SlaConfig } f
 import { addDays } from '../domain/holidays';
 import type { OrderState, SlaState } from '../workflows/definitions';
 import type { Channel } from '../domain/order';
-import { isOpen } from '../domain/order-state';
+import { duplicatesToCheck, isOpen } from '../domain/order-state';
 import { canSee, type User } from './auth';
 import type { QuarantineRecord } from '../activities/store';
 
@@ -86,6 +86,8 @@ export interface InboxRow {
   lines: number;
   anomalies: number;
   blocking: boolean;
+  /** Probable duplicates attached to the order and awaiting an agent's confirm or split. */
+  duplicatesToCheck: number;
 }
 
 export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): InboxRow {
@@ -108,6 +110,7 @@ export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, 
     lines: s.order.lines.length,
     anomalies: anomalies.length,
     blocking: anomalies.some((a) => a.severity === 'error'),
+    duplicatesToCheck: duplicatesToCheck(s).length,
   };
 }
 
@@ -115,9 +118,14 @@ const byDue = (a: InboxRow, b: InboxRow): number =>
   Date.parse(a.dueAt) - Date.parse(b.dueAt) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || a.orderId.localeCompare(b.orderId);
 
 /** Open orders the user may see, soonest due first; the user's own ones first within the same due time. */
+/**
+ * Open routed orders the user may see, most urgent first. A closed order (its e-mail already entered)
+ * holding a probable duplicate still to decide comes back too, until an agent confirms or splits it:
+ * the fax may be a new order, and nobody else would see it.
+ */
 export function inbox(states: OrderState[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): { mine: InboxRow[]; team: InboxRow[] } {
   const rows = states
-    .filter((s) => isOpen(s.status) && s.route && canSee(user, s))
+    .filter((s) => (isOpen(s.status) || duplicatesToCheck(s).length > 0) && s.route && canSee(user, s))
     .map((s) => inboxRow(s, user, now, cfg))
     .sort(byDue);
   return { mine: rows.filter((r) => r.mine), team: rows.filter((r) => !r.mine) };

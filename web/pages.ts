@@ -6,7 +6,7 @@ import { anomaliesOf, dueOf, slaOf, type Dashboard, type InboxRow, type OrderDif
 import {
   CHANNEL_LABELS, STATUS_LABELS, channelTags, dateTime, dueLabel, esc, html, longDay, num, page, raw, slaBadge, statusBadge, type Html,
 } from './html';
-import { isOpen } from '../domain/order-state';
+import { duplicatesToCheck, isOpen } from '../domain/order-state';
 import type { QuarantineRecord } from '../activities/store';
 
 /** Numbers as an agent types them back: "18,90", no grouping (so that the field reads again as is). */
@@ -34,6 +34,9 @@ export function loginPage(error: string | null, next: string): string {
 /** A page stays light with a long backlog: the most urgent rows, then a count of the others. */
 const MAX_ROWS = 300;
 
+const checkBadge = (n: number | undefined) =>
+  n ? html` <span class="badge st-needs-review" title="Un document rattaché comme doublon probable attend votre décision : confirmer ou séparer.">${n > 1 ? `${n} doublons probables` : 'doublon probable'}</span>` : '';
+
 export function inboxRows(all: InboxRow[], now: number, empty: string): Html {
   if (all.length === 0) return html`<tr><td colspan="9" class="muted">${empty}</td></tr>`;
   const rows = all.slice(0, MAX_ROWS);
@@ -45,7 +48,7 @@ export function inboxRows(all: InboxRow[], now: number, empty: string): Html {
       <td><a href="${orderUrl(r.orderId)}">${r.poNumber ?? '(sans n° de commande)'}</a></td>
       <td>${r.customerName ?? html`<span class="err">client inconnu</span>`}<br><span class="muted small">${r.customerId ?? ''}</span></td>
       <td>${channelTags(r.channels)}</td>
-      <td>${statusBadge(r.status)}</td>
+      <td>${statusBadge(r.status)}${checkBadge(r.duplicatesToCheck)}</td>
       <td class="n">${r.lines}</td>
       <td>${r.anomalies ? html`<span class="${r.blocking ? 'err' : 'warn'}">${r.anomalies} anomalie${r.anomalies > 1 ? 's' : ''}</span>` : html`<span class="muted">—</span>`}</td>
       <td>${r.agent ?? html`<span class="muted">non attribuée</span>`}<br><span class="muted small">${r.team ?? ''}</span></td>
@@ -93,7 +96,7 @@ const FIELD_LABELS: Record<string, string> = {
   poNumber: 'N° de commande', orderDate: 'Date de commande', requestedDeliveryDate: 'Livraison souhaitée', customerId: 'Client (code)', currency: 'Devise',
   customer: 'Client', shipTo: 'Livrer à', quantity: 'quantité', unitPrice: 'prix unitaire', unit: 'unité', description: 'désignation', sku: 'référence',
 };
-const ROLE_DOC: Record<string, string> = { original: 'original', duplicate: 'doublon', amendment: 'modificatif', cancellation: 'annulation' };
+const ROLE_DOC: Record<string, string> = { original: 'original', duplicate: 'doublon', amendment: 'modificatif', cancellation: 'annulation', split: 'séparé' };
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '∅' : typeof v === 'number' ? num(v, 4) : String(v));
 
 export function orderPage(d: OrderPageData): string {
@@ -147,8 +150,30 @@ export function orderPage(d: OrderPageData): string {
       ? ''
       : html`<p class="muted">Lecture seule : cette commande n'est pas dans vos équipes.</p>`;
 
+  // A probable duplicate awaits a decision whatever the order's status: its e-mail may be entered already.
+  const toCheck = duplicatesToCheck(s);
+  const checks = toCheck.length
+    ? html`<div class="panel check" id="doublons"><h3><span class="badge st-needs-review">À vérifier</span> Doublon probable (${toCheck.length})</h3>
+        <p class="small">Rattaché à cette commande sans preuve suffisante : rien ne distingue ce document d'une copie, mais rien n'exclut une nouvelle commande du client. Tant que personne n'a tranché, il ne compte pas pour l'échéance.</p>
+        ${toCheck.map((doc) => {
+          const ref = html`<input type="hidden" name="sha256" value="${doc.sha256}"><input type="hidden" name="index" value="${doc.index}">`;
+          return html`<div class="check-doc"><p><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a> ${channelTags([doc.channel])} reçu ${dateTime(doc.receivedAt)}</p>
+            ${doc.evidence?.length ? html`<ul class="small">${doc.evidence.map((e) => html`<li>${e.field} : ${e.how}</li>`)}</ul>` : ''}
+            ${d.canAct
+              ? html`<form method="post" action="${action('confirm-duplicate')}">${csrf}${ref}<button type="submit">Confirmer le doublon</button></form>
+                <form method="post" action="${action('split')}">${csrf}${ref}<input type="text" name="reason" placeholder="Motif (facultatif)" size="22"><button type="submit" class="secondary">Ce n'est pas un doublon</button>
+                <span class="muted small">le document devient une commande à part, routée comme les autres</span></form>`
+              : ''}</div>`;
+        })}</div>`
+    : '';
+
+  const docLabel = (doc: OrderState['documents'][number]) =>
+    doc.role === 'duplicate' && doc.probable ? html`<span class="warn">doublon probable</span>`
+    : doc.role === 'duplicate' && doc.confirmedBy ? html`doublon <span class="muted small">(confirmé par ${doc.confirmedBy})</span>`
+    : doc.role === 'split' && doc.splitTo ? html`séparé → <a href="${orderUrl(doc.splitTo)}">${doc.splitTo}</a>`
+    : html`${ROLE_DOC[doc.role] ?? doc.role}`;
   const docs = html`<div class="panel"><h3>Documents (${s.documents.length})</h3><table><thead><tr><th>Rôle</th><th>Canal</th><th>Fichier</th><th>Reçu</th><th>Preuve du rapprochement</th></tr></thead><tbody>
-    ${s.documents.map((doc) => html`<tr><td>${ROLE_DOC[doc.role] ?? doc.role}</td><td>${channelTags([doc.channel])}</td>
+    ${s.documents.map((doc) => html`<tr><td>${docLabel(doc)}</td><td>${channelTags([doc.channel])}</td>
       <td><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a><br><span class="muted small">${doc.sha256.slice(0, 12)}…</span></td>
       <td>${dateTime(doc.receivedAt)}</td>
       <td class="small">${doc.evidence?.length ? doc.evidence.map((e) => html`${e.field} : ${e.how}<br>`) : doc.role === 'duplicate' ? 'même client et même n° de commande' : ''}</td></tr>`)}
@@ -170,6 +195,7 @@ export function orderPage(d: OrderPageData): string {
     ${d.flash ? html`<p class="flash ${d.flash.kind}" role="status">${d.flash.text}</p>` : ''}
     ${s.rejection ? html`<p class="flash err">Rejetée : ${s.rejection}</p>` : ''}
     ${actions}
+    ${checks}
     <div class="split"><div>
       ${header}
       ${anomalies.length ? html`<div class="panel"><h3>Anomalies (${anomalies.length})</h3><ul class="anom">${anomalies.map((a) => html`<li class="${a.severity === 'error' ? 'err' : 'warn'}">${a.where ? html`<b>${a.where}</b> : ` : ''}${a.message}</li>`)}</ul></div>` : ''}
@@ -183,6 +209,8 @@ export function orderPage(d: OrderPageData): string {
 export const EVENT_LABELS: Record<string, string> = {
   ...STATUS_LABELS, received: 'reçue', extracted: 'lue', routed: 'routée', 'needs-review': 'routée, à vérifier', claimed: 'prise', corrected: 'corrigée', reassigned: 'envoyée à une autre équipe',
   amended: 'modificatif reçu', 'duplicate attached': 'doublon rattaché', 'cancellation received': 'annulation reçue',
+  'probable duplicate attached': 'doublon probable rattaché (à vérifier)', 'duplicate confirmed': 'doublon confirmé', 'document split': 'document séparé en nouvelle commande',
+  'split from': 'séparée d’une autre commande',
 };
 
 // ------------------------------------------------------------------ dashboard

@@ -9,7 +9,9 @@ import type { HttpServer, HttpDeps } from '../worker/http';
 import { DocumentStore } from '../activities/store';
 import { runAgentAction, ActionRefusedError } from '../worker/actions';
 import { orderJson } from '../worker/present';
-import { claimUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, type OrderState } from '../workflows/definitions';
+import {
+  claimUpdate, confirmDuplicateUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate, type OrderState,
+} from '../workflows/definitions';
 import { loadRuleSet } from '../routing-rules/load';
 import { explainRoute } from '../routing-rules/engine';
 import type { RuleSet } from '../routing-rules/types';
@@ -58,9 +60,11 @@ function sessionSecretFor(dataDir: string, env: NodeJS.ProcessEnv = process.env)
   return secret;
 }
 
-type Action = 'claim' | 'entered' | 'reject' | 'reassign' | 'correct';
-const ACTIONS: Action[] = ['claim', 'entered', 'reject', 'reassign', 'correct'];
+type Action = 'claim' | 'entered' | 'reject' | 'reassign' | 'correct' | 'confirm-duplicate' | 'split';
+const ACTIONS: Action[] = ['claim', 'entered', 'reject', 'reassign', 'correct', 'confirm-duplicate', 'split'];
 const DONE: Record<Action, string> = {
+  'confirm-duplicate': 'Doublon confirmé : le document reste rattaché à cette commande.',
+  split: 'Document séparé : il devient une commande à part, routée comme les autres.',
   claim: 'Commande prise : elle est à vous.',
   entered: 'Saisie faite : enregistrée par le workflow.',
   reject: 'Commande rejetée.',
@@ -340,6 +344,14 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
         const team = str('team');
         if (!teamsList().some((t) => t.id === team)) return { ok: false, status: 400, message: `Équipe « ${team} » inconnue dans les règles actives.` };
         next = await runAgentAction(client, state.orderId, reassignUpdate, { by, team, agent: null, reason: str('reason') });
+      } else if (action === 'confirm-duplicate' || action === 'split') {
+        const sha256 = str('sha256');
+        const index = Number(str('index') || form.index);
+        if (!/^[0-9a-f]{64}$/.test(sha256) || !Number.isInteger(index) || index < 0) return { ok: false, status: 400, message: 'Document à préciser : sha256 (64 caractères hexadécimaux) et index (entier ≥ 0).' };
+        next =
+          action === 'confirm-duplicate'
+            ? await runAgentAction(client, state.orderId, confirmDuplicateUpdate, { by, sha256, index })
+            : await runAgentAction(client, state.orderId, splitDocumentUpdate, { by, sha256, index, ...(str('reason') ? { reason: str('reason') } : {}) });
       } else {
         const c = correctionsFromForm(state, form);
         if (c.errors.length) return { ok: false, status: 400, message: c.errors.join(' ') };

@@ -1,5 +1,6 @@
 // The JSON shapes of DESIGN.md, built from an order state; the SLA state is judged at read time.
 import type { OrderState, SlaState } from '../workflows/definitions';
+import { duplicatesToCheck } from '../domain/order-state';
 
 export function slaStateAt(state: OrderState, now: Date): SlaState {
   const { dueAt, atRiskAt, enteredAt } = state.sla;
@@ -18,7 +19,12 @@ export function orderJson(state: OrderState, now = new Date()) {
     customerId: state.customerId,
     poNumber: state.poNumber,
     shipTo: state.order.shipTo,
-    documents: state.documents.map((d) => ({ sha256: d.sha256, fileName: d.fileName, channel: d.channel, receivedAt: d.receivedAt, role: d.role })),
+    documents: state.documents.map((d) => ({
+      sha256: d.sha256, index: d.index, fileName: d.fileName, channel: d.channel, receivedAt: d.receivedAt, role: d.role,
+      ...(d.probable ? { probable: true } : {}), ...(d.confirmedBy ? { confirmedBy: d.confirmedBy } : {}), ...(d.splitTo ? { splitTo: d.splitTo } : {}),
+    })),
+    /** Probable duplicates awaiting an agent's decision (POST …/actions/confirm-duplicate or …/actions/split). */
+    duplicatesToCheck: duplicatesToCheck(state).map((d) => ({ sha256: d.sha256, index: d.index, fileName: d.fileName, channel: d.channel, receivedAt: d.receivedAt })),
     route: state.route ? { team: state.route.team, agent: state.claimedBy ?? state.route.agent, ruleId: state.route.ruleId, reason: state.route.reason } : null,
     sla: { receivedAt: state.sla.receivedAt, dueAt: state.sla.dueAt, enteredAt: state.sla.enteredAt, state: state.status === 'rejected' || state.status === 'cancelled' ? null : slaStateAt(state, now) },
     lines: state.order.lines,

@@ -16,7 +16,8 @@ export function orderWorkflowIdFor(order: Pick<Order, 'customer' | 'poNumber'>, 
 
 export const ORDER_STATUSES = ['received', 'extracted', 'needs-review', 'routed', 'entered', 'rejected', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export type DocumentRole = 'original' | 'duplicate' | 'amendment' | 'cancellation';
+/** 'split': attached as a duplicate, then judged by an agent to be an order of its own (kept here for the history). */
+export type DocumentRole = 'original' | 'duplicate' | 'amendment' | 'cancellation' | 'split';
 
 export const searchAttributes = {
   status: defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD),
@@ -40,7 +41,24 @@ export interface OrderDocument {
   matchEvidence?: { field: string; how: string }[];
   /** What the dedup rules decided this document is to the order; absent: judged from its purpose. */
   decision?: 'duplicate' | 'amendment' | 'cancellation';
+  /** The dedup rules could not prove the duplicate (domain/dedup.ts certainty): an agent must confirm or split it. */
+  probable?: true;
+  /** This document was split off another order by an agent: it starts an order of its own. */
+  splitFrom?: { orderId: string; by: string; reason: string | null };
 }
+
+/** One document of an order, as the order keeps it. */
+export type OrderDocumentEntry = OrderDocument['document'] & {
+  role: DocumentRole;
+  index: number;
+  evidence?: { field: string; how: string }[];
+  /** A probable duplicate still awaiting an agent's decision (confirm or split). */
+  probable?: true;
+  /** Who confirmed a probable duplicate. */
+  confirmedBy?: string;
+  /** Role 'split': the order it became. */
+  splitTo?: string;
+};
 
 export interface RouteDecision {
   /** Team and agent IDs (stable keys of routing-rules teams.yaml); names for display. */
@@ -75,7 +93,7 @@ export interface OrderState {
   customerId: string | null;
   poNumber: string | null;
   order: Order;
-  documents: (OrderDocument['document'] & { role: DocumentRole; index: number; evidence?: { field: string; how: string }[] })[];
+  documents: OrderDocumentEntry[];
   route: RouteDecision | null;
   sla: SlaInfo;
   problems: Problem[];
@@ -106,6 +124,15 @@ export interface HeaderCorrection {
   field: 'poNumber' | 'orderDate' | 'requestedDeliveryDate' | 'customerId';
   value: string | null;
 }
+/** A document of the order, by hash and index (an e-mail or EDI file can carry several orders). */
+export interface DocumentRef {
+  sha256: string;
+  index: number;
+}
+/** "Confirmer le doublon": the probable duplicate is one, the doubt is cleared. */
+export const confirmDuplicateUpdate = defineUpdate<OrderState, [AgentAction & DocumentRef]>('confirmDuplicate');
+/** "Ce n'est pas un doublon": the document leaves this order and becomes an order of its own. */
+export const splitDocumentUpdate = defineUpdate<OrderState, [AgentAction & DocumentRef & { reason?: string }]>('splitDocument');
 export const correctUpdate = defineUpdate<OrderState, [AgentAction & { lines?: LineCorrection[]; header?: HeaderCorrection[] }]>('correct');
 
 /** What an intake workflow reports back: where each order of the document went. */

@@ -3,16 +3,16 @@
 import { condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
 import {
-  claimUpdate, correctUpdate, documentReceived, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
+  claimUpdate, confirmDuplicateUpdate, correctUpdate, documentReceived, splitDocumentUpdate, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
   searchAttributes, type OrderDocument, type OrderState,
 } from './definitions';
 import {
-  applyClaim, applyCorrections, applyEntered, applyReassign, applyReject, applyRoute, attachDocument, checkClaim, checkCorrections, checkEntered,
+  applyClaim, applyConfirmDuplicate, applyCorrections, applyEntered, applySplitDocument, checkConfirmDuplicate, checkSplitDocument, applyReassign, applyReject, applyRoute, attachDocument, checkClaim, checkCorrections, checkEntered,
   checkReassign, checkReject, isOpen, newOrderState, nextSlaMark, passSlaMark, setStatus, withDue,
 } from '../domain/order-state';
 import { computeDue, slaConfig, type SlaConfig } from '../domain/sla';
 
-const { routeOrder, notifySla, confirmOrder } = proxyActivities<Activities>({
+const { routeOrder, notifySla, confirmOrder, startSplitOrder } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -80,6 +80,20 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
   setHandler(correctUpdate, async ({ by, lines, header }) => record(applyCorrections(current(), by, now(), lines, header)), {
     validator: ({ lines, header }) => checkCorrections(current(), lines, header),
   });
+
+  setHandler(confirmDuplicateUpdate, async ({ by, sha256, index }) => record(applyConfirmDuplicate(current(), by, { sha256, index }, now())), {
+    validator: ({ by, sha256, index }) => checkConfirmDuplicate(current(), by, { sha256, index }),
+  });
+  setHandler(splitDocumentUpdate, async ({ by, sha256, index, reason }) => {
+    // The split is recorded before the new order is started: a second click, or a "confirm" racing
+    // this one, then meets a document already split and is refused, never doubling the order.
+    const { state: next, splitTo } = applySplitDocument(current(), by, { sha256, index }, reason ?? null, now());
+    const [recorded] = await Promise.all([
+      record(due(next)),
+      startSplitOrder({ sha256, index, orderKey: splitTo, fromOrderId: next.orderId, by, reason: reason?.trim() || null }),
+    ]);
+    return recorded;
+  }, { validator: ({ by, sha256, index }) => checkSplitDocument(current(), by, { sha256, index }) });
 
   // The first document: this is the order.
   if (!state) {

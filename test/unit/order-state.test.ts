@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ActionRefused, applyClaim, applyCorrections, applyEntered, applyReassign, applyReject, applyRoute, attachDocument, needsReview, newOrderState,
-  nextSlaMark, passSlaMark, withDue,
+  ActionRefused, applyClaim, applyConfirmDuplicate, applyCorrections, applyEntered, applyReassign, applyReject, applyRoute, applySplitDocument, attachDocument,
+  checkConfirmDuplicate, checkSplitDocument, duplicatesToCheck, needsReview, newOrderState, nextSlaMark, passSlaMark, withDue,
 } from '../../domain/order-state';
 import { orderKey, normalisePo } from '../../domain/keys';
 import type { OrderDocument, RouteDecision } from '../../workflows/definitions';
@@ -87,6 +87,69 @@ describe('order state', () => {
     expect(applyEntered(s, 'lea', '2026-11-23T15:59:59Z').sla.state).toBe('met');
     expect(applyEntered(s, 'lea', '2026-11-23T16:00:01Z').sla.state).toBe('missed');
     expect(nextSlaMark(applyEntered(s, 'lea', '2026-11-23T15:00:00Z'))).toBeNull();
+  });
+});
+
+describe('probable duplicates', () => {
+  const evidence = [{ field: 'certainty', how: 'doublon probable seulement : document lu par OCR (fax) sans n° de commande' }];
+  const email = doc('a', 'email', '2026-11-24T15:10:00Z', order({ provenance: { parser: 'email-body', location: null, signals: [] } }));
+  const fax: OrderDocument = { ...doc('b', 'fax', '2026-11-25T07:20:00Z', order({ poNumber: null })), decision: 'duplicate', probable: true, matchEvidence: evidence };
+  const entered = applyEntered(applyRoute(newOrderState('C001-CDE1', email, T), route, T), 'lea', '2026-11-24T16:00:00Z');
+  const withFax = attachDocument(entered, fax, '2026-11-25T07:21:00Z').state;
+  const faxRef = { sha256: fax.document.sha256, index: 0 };
+
+  it('attaches it flagged, without moving the clock or reopening the order', () => {
+    expect(withFax.documents[1]).toMatchObject({ role: 'duplicate', probable: true, evidence });
+    expect(withFax.history.at(-1)).toMatchObject({ event: 'probable duplicate attached', detail: expect.stringContaining('doublon probable seulement') });
+    expect(duplicatesToCheck(withFax).map((d) => d.fileName)).toEqual(['b.pdf']);
+    expect(withFax.status).toBe('entered');
+    // Received before the e-mail, it would move the clock if it were sure; a probable one does not.
+    const early = attachDocument(entered, { ...fax, document: { ...fax.document, receivedAt: '2026-11-24T14:00:00Z' } }, T).state;
+    expect(early.sla.receivedAt).toBe('2026-11-24T15:10:00Z');
+    expect(applyConfirmDuplicate(early, 'lea', faxRef, T).sla.receivedAt).toBe('2026-11-24T14:00:00Z');
+  });
+
+  it('confirms it: the doubt is cleared, who decided is kept', () => {
+    const s = applyConfirmDuplicate(withFax, 'karim', faxRef, '2026-11-25T08:00:00Z');
+    expect(duplicatesToCheck(s)).toEqual([]);
+    expect(s.documents[1]).toMatchObject({ role: 'duplicate', confirmedBy: 'karim' });
+    expect(s.documents[1]!.probable).toBeUndefined();
+    expect(s.history.at(-1)).toEqual({ at: '2026-11-25T08:00:00Z', event: 'duplicate confirmed', by: 'karim', detail: 'b.pdf (fax)' });
+    expect(() => checkConfirmDuplicate(s, 'lea', faxRef)).toThrow(new ActionRefused("b.pdf n'attend pas de confirmation : déjà confirmé par karim."));
+    // Confirmed, then found out to be a new order after all: it can still be split off.
+    expect(applySplitDocument(s, 'lea', faxRef, null, T).state.documents[1]!.role).toBe('split');
+  });
+
+  it('splits it into the order its own document would have started', () => {
+    const { state: s, splitTo } = applySplitDocument(withFax, 'karim', faxRef, ' autre chantier ', '2026-11-25T08:00:00Z');
+    expect(splitTo).toBe(orderKey('C001', null, fax.document.sha256, 0));
+    expect(s.documents.map((d) => d.role)).toEqual(['original', 'split']);
+    expect(s.documents[1]).toMatchObject({ splitTo });
+    expect(duplicatesToCheck(s)).toEqual([]);
+    expect(s.history.at(-1)).toEqual({ at: '2026-11-25T08:00:00Z', event: 'document split', by: 'karim', detail: `b.pdf (fax) devient la commande ${splitTo} : autre chantier` });
+    expect(() => checkSplitDocument(s, 'karim', faxRef)).toThrow(`b.pdf a déjà été séparé de cette commande (commande ${splitTo}).`);
+    expect(() => checkConfirmDuplicate(s, 'karim', faxRef)).toThrow(/déjà été séparé/);
+    // The new order says where it came from.
+    const born = newOrderState(splitTo, { ...fax, decision: undefined, probable: undefined, splitFrom: { orderId: s.orderId, by: 'karim', reason: 'autre chantier' } }, T);
+    expect(born.documents[0]!.role).toBe('original');
+    expect(born.history.map((e) => [e.event, e.by, e.detail])).toEqual([['received', null, 'b.pdf (fax)'], ['split from', 'karim', 'séparée de la commande C001-CDE1 : autre chantier']]);
+  });
+
+  it('gives the clock back to the documents that remain', () => {
+    const early = attachDocument(entered, { ...fax, probable: undefined, document: { ...fax.document, receivedAt: '2026-11-24T14:00:00Z' } }, T).state;
+    expect(early.sla.receivedAt).toBe('2026-11-24T14:00:00Z');
+    expect(applySplitDocument(early, 'lea', faxRef, null, T).state.sla.receivedAt).toBe('2026-11-24T15:10:00Z');
+  });
+
+  it('refuses what is not a duplicate of this order, in the agents’ words', () => {
+    const a = { sha256: email.document.sha256, index: 0 };
+    expect(() => checkSplitDocument(withFax, 'lea', a)).toThrow("a.pdf n'est pas un doublon de cette commande (c'est l'original) : il ne peut pas en être séparé.");
+    expect(() => checkConfirmDuplicate(withFax, 'lea', a)).toThrow("a.pdf n'est pas un doublon de cette commande (c'est l'original).");
+    expect(() => checkSplitDocument(withFax, 'lea', { ...faxRef, index: 1 })).toThrow(/ne fait pas partie de cette commande/);
+    expect(() => checkSplitDocument(withFax, 'lea', { sha256: 'f'.repeat(64), index: 0 })).toThrow('Le document ffffffffffff… (commande n° 1 du document) ne fait pas partie de cette commande.');
+    expect(() => checkConfirmDuplicate(withFax, '', faxRef)).toThrow('Agent inconnu.');
+    const sure = attachDocument(entered, { ...fax, probable: undefined }, T).state;
+    expect(() => checkConfirmDuplicate(sure, 'lea', faxRef)).toThrow("b.pdf n'attend pas de confirmation : doublon reconnu sans doute possible.");
   });
 });
 

@@ -90,6 +90,10 @@ describe('workspace HTTP', () => {
     expect(wrong.statusCode).toBe(403);
     const foreign = await app.inject({ method: 'POST', url: '/api/workspace/orders/C003-N1/actions/claim', headers: { cookie, 'x-csrf-token': csrf } });
     expect(foreign.statusCode).toBe(404);
+    const noDoc = await app.inject({ method: 'POST', url: '/api/workspace/orders/C001-A1/actions/split', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, payload: { sha256: 'abc', index: 0 } });
+    expect([noDoc.statusCode, noDoc.json().error]).toEqual([400, 'Document à préciser : sha256 (64 caractères hexadécimaux) et index (entier ≥ 0).']);
+    const noIndex = await app.inject({ method: 'POST', url: '/orders/C001-A1/confirm-duplicate', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${csrf}&sha256=${'a'.repeat(64)}` });
+    expect(noIndex.statusCode).toBe(400);
     const badNumber = await app.inject({ method: 'POST', url: '/orders/C001-A1/correct', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${csrf}&line.1.quantity=douze` });
     expect(badNumber.statusCode).toBe(400);
     expect(badNumber.body).toContain('Ligne 1 : quantité « douze » n&#39;est pas un nombre.');

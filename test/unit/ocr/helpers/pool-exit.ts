@@ -2,7 +2,7 @@
 // closes anything explicitly. The process must end on its own (no worker thread left alive).
 import sharp from 'sharp';
 import { OcrError, OcrPool } from '../../../../parsers/ocr/engine';
-import { ocrImagePage } from '../../../../parsers/ocr/index';
+import { ocrImagePage, sharedOcrPool } from '../../../../parsers/ocr/index';
 
 async function main(): Promise<void> {
   // A start that cannot finish in time: reported, and the late worker is stopped when it arrives.
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const page = await ocrImagePage(png, { xDpi: 200 });
   console.log(`words: ${page.words.map((w) => w.text).join(' ')}`);
   console.log(`lines: ${new Set(page.words.map((w) => w.lineId)).size}`);
+  console.log(`engine: ${sharedOcrPool().engine}`);
 }
 
 main().catch((e: unknown) => {
