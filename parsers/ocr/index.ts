@@ -28,9 +28,11 @@ export interface OcrImageOptions {
  * line ids. Throws ImageError (too large, unreadable) or OcrError (engine failure), each with a
  * code and a message for the user.
  */
-export async function ocrImagePage(image: Buffer, opts: OcrImageOptions = {}): Promise<OcrPageResult> {
+export async function ocrImagePage(image: Buffer, opts: OcrImageOptions = {}): Promise<OcrPageResult & { width: number; height: number }> {
   const prepared = await prepareAny(image, opts);
-  return (opts.pool ?? sharedOcrPool()).recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height);
+  const r = await (opts.pool ?? sharedOcrPool()).recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height);
+  // The frame the word boxes refer to (the prepared image), so that values can be highlighted on the page.
+  return { ...r, width: prepared.width, height: prepared.height };
 }
 
 async function prepareAny(image: Buffer, opts: OcrImageOptions): Promise<PreparedPage> {

@@ -63,7 +63,7 @@ export async function ocrScannedPages(bytes: Buffer, pages: PdfPage[], ctx: Pars
     images.map(async (img): Promise<OcrPage | null> => {
       try {
         const r = await ocrImagePage(img.image, { page: img.page, ...(img.xDpi ? { xDpi: img.xDpi } : {}), ...(img.yDpi ? { yDpi: img.yDpi } : {}) });
-        return { page: img.page, words: r.words, meanConfidence: r.meanConfidence };
+        return { page: img.page, words: r.words, meanConfidence: r.meanConfidence, width: r.width, height: r.height };
       } catch (e) {
         const code = (e as { code?: string }).code ?? 'OCR_FAILED';
         problems.push(problem(code, `${name}: the scanned page ${img.page} could not be read by OCR (${(e as Error).message})`, 'error', `${name} p.${img.page}`));

@@ -200,6 +200,11 @@ describe('scanned PDF (image-only pages)', () => {
       expect(right.length).toBeGreaterThanOrEqual(4);
       // Whatever OCR got wrong must be below the review threshold, never silently certain.
       for (const l of o.lines.filter((x) => !want.has(`${x.sku}×${x.quantity}`))) expect(l.confidence).toBeLessThan(0.7);
+      // Every line and the PO can be highlighted on the scanned page: boxes on page 0, rows going down.
+      const boxes = o.lines.map((l) => l.source);
+      expect(boxes.every((b) => b && b.page === 0 && b.x0 < b.x1 && b.y0 < b.y1 && b.y1 <= 1)).toBe(true);
+      expect(boxes.map((b) => b!.y0)).toEqual([...boxes.map((b) => b!.y0)].sort((a, b) => a - b));
+      expect(o.sources?.poNumber).toMatchObject({ page: 0 });
     } finally {
       await closeSharedOcrPool();
     }
