@@ -161,6 +161,8 @@ export interface Dashboard {
   byChannel: [string, Tally][];
   /** Open orders due today, soonest first: the list behind "toEnterToday". */
   remaining: InboxRow[];
+  /** Orders holding a probable duplicate nobody has confirmed or split yet (maybe a new order). */
+  toCheck: InboxRow[];
   days: DayPoint[];
   quarantine: QuarantineRecord[];
 }
@@ -173,6 +175,7 @@ export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], 
   const totals = emptyTally();
   const groups = { team: new Map<string, Tally>(), agent: new Map<string, Tally>(), channel: new Map<string, Tally>() };
   const remaining: InboxRow[] = [];
+  const toCheck: InboxRow[] = [];
   const add = (s: OrderState, f: (t: Tally) => void) => {
     f(totals);
     const keys: [Map<string, Tally>, string[]][] = [
@@ -186,6 +189,7 @@ export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], 
     const received = Date.parse(s.sla.receivedAt);
     if (parisDay(received, cfg) === today) add(s, (t) => ((t.received += 1), received < cutoffMs && (t.receivedBeforeCutoff += 1)));
     if (s.sla.enteredAt && parisDay(s.sla.enteredAt, cfg) === today) add(s, (t) => (t.entered += 1));
+    if (duplicatesToCheck(s).length > 0) toCheck.push(inboxRow(s, user, now, cfg));
     if (!isOpen(s.status)) continue;
     const sla = slaOf(s, now, cfg);
     const dueToday = Date.parse(dueOf(s, cfg).dueAt) <= deadlineMs;
@@ -197,6 +201,7 @@ export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], 
     if (dueToday) remaining.push(inboxRow(s, user, now, cfg));
   }
   remaining.sort(byDue);
+  toCheck.sort(byDue);
   const sorted = (m: Map<string, Tally>) => [...m.entries()].sort((a, b) => a[0].localeCompare(b[0], 'fr'));
   return {
     today,
@@ -206,6 +211,7 @@ export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], 
     byAgent: sorted(groups.agent),
     byChannel: sorted(groups.channel),
     remaining,
+    toCheck,
     days: history(visible, now, cfg, days),
     quarantine,
   };

@@ -296,6 +296,9 @@ export function dashboardPage(user: User, csrf: string, d: Dashboard, now: numbe
       <table>${INBOX_HEAD}<tbody>${inboxRows(d.remaining, now, 'Tout est saisi pour aujourd’hui.')}</tbody></table>
       <div class="split">${tallyTable('Par équipe', d.byTeam, (k) => names.teams[k] ?? k)}${tallyTable('Par agent', d.byAgent, (k) => names.agents[k] ?? k)}</div>
       ${tallyTable('Par canal', d.byChannel, (k) => CHANNEL_LABELS[k] ?? k)}
+      ${d.toCheck.length ? html`<h2>Doublons probables à trancher (${d.toCheck.length})</h2>
+      <p class="muted small">Un fax ou un scan rattaché sans preuve suffisante : tant qu'un agent ne l'a pas confirmé ou séparé, une commande peut s'y cacher.</p>
+      <table>${INBOX_HEAD}<tbody>${inboxRows(d.toCheck, now, '')}</tbody></table>` : ''}
       <h2>30 derniers jours</h2><div class="panel">${chartSvg(d.days)}</div>
       <h2>Quarantaine (${d.quarantine.length})</h2>${quarantineTable(d.quarantine)}`,
   });

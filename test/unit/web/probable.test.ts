@@ -2,8 +2,8 @@
 // badge, and an order already entered comes back into the inbox until someone decides.
 import { describe, expect, it } from 'vitest';
 import { applyConfirmDuplicate, attachDocument } from '../../../domain/order-state';
-import { inbox } from '../../../web/model';
-import { inboxRows, orderPage } from '../../../web/pages';
+import { dashboard, inbox } from '../../../web/model';
+import { dashboardPage, inboxRows, orderPage } from '../../../web/pages';
 import type { User } from '../../../web/auth';
 import type { OrderDocument, OrderState } from '../../../workflows/definitions';
 import { entered, order, routedState } from './states';
@@ -73,5 +73,19 @@ describe('probable duplicates on the order page', () => {
     const s = withFax(email);
     const split: OrderState = { ...s, documents: s.documents.map((d, i) => (i === 1 ? { ...d, role: 'split' as const, probable: undefined, splitTo: 'C001-doc-bbbb-1' } : d)) };
     expect(render(split)).toContain('séparé → <a href="/orders/C001-doc-bbbb-1">C001-doc-bbbb-1</a>');
+  });
+});
+
+describe('probable duplicates on the dashboard', () => {
+  const manager: User = { login: 'marc', name: 'Marc', role: 'manager', teams: ['sud-est', 'nord-est'], passwordHash: '' };
+
+  it('lists the orders whose probable duplicate nobody has decided yet, entered or not', () => {
+    const other = routedState({ id: 'C001-B2', po: 'B-2', team: 'sud-est', receivedAt: '2026-11-25T07:00:00Z', dueAt: '2026-11-25T16:00:00Z' });
+    const d = dashboard([withFax(done), other], [], manager, NOW);
+    expect(d.toCheck.map((r) => [r.orderId, r.status, r.duplicatesToCheck])).toEqual([['C001-A1', 'entered', 1]]);
+    expect(dashboardPage(manager, 'x', d, NOW)).toContain('Doublons probables à trancher (1)');
+    const decided = dashboard([applyConfirmDuplicate(withFax(done), 'lea', ref, T), other], [], manager, NOW);
+    expect(decided.toCheck).toEqual([]);
+    expect(dashboardPage(manager, 'x', decided, NOW)).not.toContain('Doublons probables');
   });
 });
