@@ -5,7 +5,10 @@
 // model). The order workflow each document ends in is compared with the fixtures' truth: pairwise
 // precision and recall of "same order" links, beside the pure matcher on the same scenarios and the
 // naive baseline (customer + PO as written).
-// Run: TZ=UTC npx tsx bench/dedup-workflows.ts [--concurrency N] [--no-pdf]
+// Faxes and scans are real fax TIFFs (fixtures/docgen/fax.ts) read by OCR (parsers/ocr/) inside the
+// intake workflow; --fax-as-text sends text e-mails standing for them instead, as this benchmark
+// did before OCR was fast, to tell what OCR changes in the figures.
+// Run: TZ=UTC npx tsx bench/dedup-workflows.ts [--concurrency N] [--no-pdf] [--fax-as-text]
 //
 // Each scenario runs on its own stack (own task queue and read model): the scenarios reuse customers
 // and dates, and were written to be judged one at a time; on one shared stack, scenario A's orders
@@ -27,6 +30,9 @@ const md = loadMasterData(join(ROOT, 'fixtures/masterdata'));
 const concurrency = Number(process.argv[process.argv.indexOf('--concurrency') + 1]) || 2;
 /** --no-pdf: orders read from a PDF come as text e-mails too (to tell the PDF reader's part). */
 const usePdf = !process.argv.includes('--no-pdf');
+/** --fax-as-text: faxes and scans come as text e-mails standing for them (no OCR). */
+const useFax = !process.argv.includes('--fax-as-text');
+const docOpts = { pdf: usePdf, fax: useFax };
 
 interface PlannedDoc {
   scenario: string;
@@ -46,14 +52,14 @@ let docCounter = 0;
 async function plan(sc: Scenario): Promise<PlannedDoc[]> {
   const out: PlannedDoc[] = [];
   for (const e of sc.existing) {
-    out.push({ scenario: sc.name, label: e.orderId, truth: e.orderId, fixture: e, doc: await documentFor(e, md, docCounter++, { pdf: usePdf }), waitFor: 'routed' });
+    out.push({ scenario: sc.name, label: e.orderId, truth: e.orderId, fixture: e, doc: await documentFor(e, md, docCounter++, docOpts), waitFor: 'routed' });
     // An existing order the fixture says is cancelled: send its cancellation too, as the buyer did.
     if (e.status === 'cancelled') {
       const cancel: DedupOrder = { ...e, status: undefined, receivedAt: new Date(Date.parse(e.receivedAt) + 3_600_000).toISOString(), order: { ...e.order, purpose: 'cancel' } };
-      out.push({ scenario: sc.name, label: `${e.orderId} (cancel)`, truth: e.orderId, fixture: cancel, doc: await documentFor(cancel, md, docCounter++, { pdf: usePdf }), waitFor: 'cancelled' });
+      out.push({ scenario: sc.name, label: `${e.orderId} (cancel)`, truth: e.orderId, fixture: cancel, doc: await documentFor(cancel, md, docCounter++, docOpts), waitFor: 'cancelled' });
     }
   }
-  out.push({ scenario: sc.name, label: 'incoming', truth: sc.expect.match ?? 'incoming', fixture: sc.incoming, doc: await documentFor(sc.incoming, md, docCounter++, { pdf: usePdf }), waitFor: 'routed' });
+  out.push({ scenario: sc.name, label: 'incoming', truth: sc.expect.match ?? 'incoming', fixture: sc.incoming, doc: await documentFor(sc.incoming, md, docCounter++, docOpts), waitFor: 'routed' });
   return out;
 }
 
@@ -163,11 +169,14 @@ async function main(): Promise<void> {
 
   // 1. What the real readers make of each generated document (no server, same code as `extract`).
   const readIssues: string[] = [];
+  const r0 = performance.now();
   for (const p of allDocs) {
     const r = await readDocument(p.doc, md);
     const diff = r.orders.length === 0 ? [`no order read (${r.problems.join(', ')})`] : compareRead(p.fixture, r.orders[0]);
     if (diff.length) readIssues.push(`${p.scenario} / ${p.label} [${p.doc.form}]: ${diff.join('; ')}`);
   }
+
+  const readSeconds = (performance.now() - r0) / 1000;
 
   // 2. Through the workflows.
   const t0 = performance.now();
@@ -194,7 +203,10 @@ async function main(): Promise<void> {
   ];
   const pct = (n: number, d: number) => (d === 0 ? 'n/a' : (n / d).toFixed(3));
   const truthPairs = rows[0]![1].tp + rows[0]![1].fn;
-  console.log(`dedup through the workflows: ${scenarios.length} scenarios, ${allDocs.length} documents (${allDocs.filter((p) => p.doc.form.startsWith('X12')).length} X12, ${allDocs.filter((p) => p.doc.form.startsWith('order.json')).length} order.json, ${allDocs.filter((p) => p.doc.form.includes('PDF (')).length} e-mails with a PDF, ${allDocs.filter((p) => p.doc.form.startsWith('text e-mail')).length} text e-mails of which ${allDocs.filter((p) => p.doc.form.includes('standing for a')).length} stand for a fax/scan), ${truthPairs} true "same order" pairs; ${seconds.toFixed(0)} s on the dev server`);
+  const count = (f: (form: string) => boolean) => allDocs.filter((p) => f(p.doc.form)).length;
+  console.log(
+    `dedup through the workflows: ${scenarios.length} scenarios, ${allDocs.length} documents (${count((f) => f.startsWith('X12'))} X12, ${count((f) => f.startsWith('order.json'))} order.json, ${count((f) => f.includes('PDF ('))} e-mails with a PDF, ${count((f) => f.includes('TIFF ('))} fax/scan TIFFs read by OCR, ${count((f) => f.startsWith('text e-mail'))} text e-mails of which ${count((f) => f.includes('standing for a'))} stand for a fax/scan), ${truthPairs} true "same order" pairs; ${seconds.toFixed(0)} s on the dev server (readers alone, one document at a time: ${readSeconds.toFixed(0)} s)`,
+  );
   console.log(`${'matcher'.padEnd(40)} precision  recall   pairs right/linked/true`);
   // Decisions: what became of the incoming document (new order, duplicate, amendment, cancellation).
   const ROLE = { new: 'original', duplicate: 'duplicate', amendment: 'amendment', cancellation: 'cancellation' } as const;

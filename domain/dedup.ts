@@ -2,7 +2,7 @@
 // Precision first: a wrong merge loses an order, a missed duplicate only costs an agent a glance.
 // Pure (no Node built-ins): the order workflow calls it with the customer's recent orders.
 import type { Channel, Order } from './order';
-import { SHIP_TO_DEFAULTED } from './resolve';
+import { PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './resolve';
 
 export type DedupDecision = 'new' | 'duplicate' | 'amendment' | 'cancellation';
 
@@ -133,7 +133,7 @@ function comparePo(a: Prepared, b: Prepared, config: DedupConfig): { rel: PoRela
   }
   // Character confusions and small edits are only believable when one side was read by OCR.
   const ocr = a.ocr || b.ocr;
-  if (!ocr) return { rel: 'different', ev: { field: 'poNumber', how: `différent (${shown})`, weight: -1 } };
+  if (!ocr) return differentUnlessDoubtful(a, b, shown);
   a.poFold ??= ocrFold(pa);
   b.poFold ??= ocrFold(pb);
   if (a.poFold === b.poFold) return { rel: 'ocr', ev: { field: 'poNumber', how: `identique aux confusions de lecture près (${shown})`, weight: 0.4 } };
@@ -141,6 +141,16 @@ function comparePo(a: Prepared, b: Prepared, config: DedupConfig): { rel: PoRela
     const d = editDistance(a.poFold!, b.poFold!);
     if (d <= config.poMaxEdits) return { rel: 'near', ev: { field: 'poNumber', how: `proche : ${d} caractère(s) d’écart, lecture OCR (${shown})`, weight: 0.3 } };
   }
+  return differentUnlessDoubtful(a, b, shown);
+}
+
+/**
+ * Two numbers that do not match are two orders — unless OCR itself doubted one of them: a number it
+ * barely read ("20266-00871" for "2026-00871") proves nothing either way, like a missing one.
+ */
+function differentUnlessDoubtful(a: Prepared, b: Prepared, shown: string): { rel: PoRelation; ev: Evidence } {
+  const doubt = [a, b].map((x) => x.d.order.provenance.signals.find((s) => s.startsWith(PO_DOUBTFUL))).find(Boolean);
+  if (doubt) return { rel: 'missing', ev: { field: 'poNumber', how: `différent (${shown}), mais lu avec doute par l’OCR ${doubt.slice(PO_DOUBTFUL.length).trim()} : ni preuve ni contre-preuve`, weight: 0 } };
   return { rel: 'different', ev: { field: 'poNumber', how: `différent (${shown})`, weight: -1 } };
 }
 

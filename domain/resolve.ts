@@ -132,6 +132,9 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
 /** Provenance signal: the document named no ship-to; the customer's usual delivery address was used. */
 export const SHIP_TO_DEFAULTED = 'ship-to from master data (none in the document)';
 
+/** Provenance signal (prefix): OCR read the PO number with low confidence; it proves nothing either way. */
+export const PO_DOUBTFUL = 'PO number read with doubt';
+
 function resolveShipTo(draft: DraftOrder['shipTo'], customer: Customer | null, md: MasterData, problems: Problem[], signals: string[]): Address {
   const base: Address = { ...emptyAddress(), ...stripUndefined(draft ?? {}) };
   delete (base as Record<string, unknown>).usual;

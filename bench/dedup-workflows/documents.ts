@@ -1,26 +1,35 @@
 // Turns a dedup fixture order (bench/dedup-fixtures.ts) into the real document its channel would
 // carry, so that the workflows benchmark goes through the real readers rather than handing them
 // ready-made orders: EDI X12 850 through the project's writer, *.order.json for the API, an e-mail
-// carrying a PDF from fixtures/docgen/pdf.ts for orders read from a PDF, and a plain text e-mail
-// (RFC 822) for the other e-mails, faxes and scans. Fax and scan stand in as text e-mails: rendering
-// and OCR-ing a page per fixture would take minutes on two cores and measure the OCR, not the
-// dedup; the misreads the fixtures encode (1I87, O455, 7712A5) are written as the OCR would have
-// read them, so the dedup sees the same faulty values.
+// carrying a PDF from fixtures/docgen/pdf.ts for orders read from a PDF, a fax TIFF from
+// fixtures/docgen/fax.ts (1-bit G4, skew, speckle, the sending machine's header) for faxes and
+// scans, read by OCR, and a plain text e-mail (RFC 822) for the other e-mails.
+// The misreads the fixtures encode in PO numbers (1I87, O455, 7712A5) are printed on the fax as
+// written: they stand for what the sender's page or an earlier OCR made of them, and the dedup
+// must see them whatever our OCR adds. With `fax: false` faxes and scans come as text e-mails
+// standing for them (the benchmark's --fax-as-text), to tell OCR's part from the dedup's.
 import type { DedupOrder } from '../../domain/dedup';
 import type { MasterData } from '../../domain/masterdata';
 import type { Channel } from '../../domain/order';
 import { writeX12, x12OrderSegments, type OutgoingOrder } from '../../parsers/edi/writer';
 import { renderOrderPdf } from '../../fixtures/docgen/pdf';
-import type { OrderTruth } from '../../fixtures/docgen/orders';
+import { makeFax, type FaxOrderSpec } from '../../fixtures/docgen/fax';
+import { rng, type OrderTruth } from '../../fixtures/docgen/orders';
+import { describeDocument } from '../../parsers/index';
 
 export interface GeneratedDocument {
   bytes: Buffer;
   fileName: string;
   channel: Channel;
   receivedAt: string;
+  /** As the intake would describe the bytes (parsers/index.ts describeDocument). */
+  mediaType: string;
   /** How the document was made ("x12-850", "order.json", "text e-mail standing for a fax"…). */
   form: string;
 }
+
+type Made = Omit<GeneratedDocument, 'mediaType'>;
+const described = (d: Made): GeneratedDocument => ({ ...d, mediaType: describeDocument(d.bytes, { fileName: d.fileName, channel: d.channel, receivedAt: d.receivedAt }).mediaType });
 
 const OUR_X12_ID = 'FIXRHONEALPES';
 const OUR_MAILBOX = 'adv@fixations-rhone-alpes.fr';
@@ -29,12 +38,18 @@ const frDate = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** RFC 5322 date keeping the offset the fixture was written with (+01:00 / +02:00). */
-function rfc822Date(iso: string): string {
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** The wall-clock time the fixture was written in (its own offset, +01:00 / +02:00), as UTC fields. */
+function localTime(iso: string): { local: Date; offMin: number } {
   const m = /([+-])(\d\d):(\d\d)$/.exec(iso);
   const offMin = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-  const local = new Date(Date.parse(iso) + offMin * 60_000);
-  const two = (n: number) => String(n).padStart(2, '0');
+  return { local: new Date(Date.parse(iso) + offMin * 60_000), offMin };
+}
+
+/** RFC 5322 date keeping the offset the fixture was written with (+01:00 / +02:00). */
+function rfc822Date(iso: string): string {
+  const { local, offMin } = localTime(iso);
   const off = `${offMin < 0 ? '-' : '+'}${two(Math.floor(Math.abs(offMin) / 60))}${two(Math.abs(offMin) % 60)}`;
   return `${DAYS[local.getUTCDay()]}, ${local.getUTCDate()} ${MONTHS[local.getUTCMonth()]} ${local.getUTCFullYear()} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())} ${off}`;
 }
@@ -49,7 +64,7 @@ function slug(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
 }
 
-function ediDocument(o: DedupOrder, md: MasterData, control: number): GeneratedDocument {
+function ediDocument(o: DedupOrder, md: MasterData, control: number): Made {
   const c = md.customer(o.order.customer.id ?? '');
   if (!c?.x12Id) throw new Error(`${o.orderId}: customer ${o.order.customer.id} has no X12 ID in customers.csv, cannot write its EDI order`);
   const s = o.order.shipTo;
@@ -70,7 +85,7 @@ function ediDocument(o: DedupOrder, md: MasterData, control: number): GeneratedD
   return { bytes: Buffer.from(text, 'latin1'), fileName: `${slug(o.orderId)}-${control}.edi`, channel: o.channel, receivedAt: o.receivedAt, form: 'X12 850 (parsers/edi/writer.ts)' };
 }
 
-function apiDocument(o: DedupOrder): GeneratedDocument {
+function apiDocument(o: DedupOrder): Made {
   if (!o.order.customer.id || !o.order.poNumber) throw new Error(`${o.orderId}: an API order needs a customer and a PO number`);
   const body = {
     customerId: o.order.customer.id,
@@ -84,7 +99,7 @@ function apiDocument(o: DedupOrder): GeneratedDocument {
   return { bytes: Buffer.from(JSON.stringify(body, null, 2)), fileName: `${slug(o.orderId)}.order.json`, channel: o.channel, receivedAt: o.receivedAt, form: 'order.json (parsers/api-order.ts)' };
 }
 
-function emailDocument(o: DedupOrder, md: MasterData, n: number, pdf?: Buffer): GeneratedDocument {
+function emailDocument(o: DedupOrder, md: MasterData, n: number, pdf?: Buffer): Made {
   const c = o.order.customer.id ? md.customer(o.order.customer.id) : undefined;
   // An unidentified sender: a personal mailbox the master data cannot tie to a customer.
   const domain = c?.emailDomains[0] ?? 'orange.fr';
@@ -145,7 +160,7 @@ function emailDocument(o: DedupOrder, md: MasterData, n: number, pdf?: Buffer): 
   return { bytes: Buffer.from(msg, 'utf8'), fileName: `${slug(o.orderId)}-${n}.eml`, channel: o.channel, receivedAt: o.receivedAt, form };
 }
 
-function attachPdf(o: DedupOrder, from: string, subject: string, domain: string, n: number, body: string[], pdf: Buffer): GeneratedDocument {
+function attachPdf(o: DedupOrder, from: string, subject: string, domain: string, n: number, body: string[], pdf: Buffer): Made {
   const boundary = `=_bench_${n}`;
   const b64 = pdf.toString('base64').replace(/.{76}/g, '$&\r\n');
   const msg = [
@@ -174,15 +189,92 @@ function pdfTruth(o: DedupOrder, md: MasterData): OrderTruth | null {
   };
 }
 
+/** A sender master data does not know (the fixtures' unknown customer): its own block, no VAT. */
+const UNKNOWN_SENDER: FaxOrderSpec['customer'] = { name: 'Perrin Rénovation', street: '14 rue de la Paix', city: '72000 LE MANS', phone: '02 43 28 19 55', fax: '02 43 28 19 56', vat: '' };
+
+/** "+33 4 78 12 34 56" as a French letterhead prints it ("04 78 12 34 56"); foreign numbers stay international. */
+const printedPhone = (p: string): string => p.replace(/^\+33\s*/, '0');
+
+/** Buyers abbreviate the pack ("Vis inox … 4x40 bte 200"); the catalogue's "(boîte de 200)" would not fit the column. */
+const printedDescription = (d: string): string => d.replace(/\s*\(boîte de (\d+)\)/, ' bte $1').replace(/\s*\(lot de (\d+)\)/, ' lot $1');
+
+/** What the buyer writes on the page for the order's purpose and copy marks. */
+function faxMarks(o: DedupOrder): string[] {
+  const signals = o.order.provenance.signals.map(signalText);
+  const copies = signals.filter((x) => !/annule et remplace|modifi/i.test(x));
+  const purpose = o.order.purpose === 'replace' ? [signals.some((x) => /modifi/i.test(x)) ? 'COMMANDE MODIFIÉE' : 'ANNULE ET REMPLACE'] : o.order.purpose === 'cancel' ? ['ANNULATION DE COMMANDE'] : [];
+  return [...copies, ...purpose];
+}
+
+/**
+ * A fax (or a scan) of the order as the customer's own "BON DE COMMANDE": the sender block from
+ * master data, what the fixture knows and nothing else (no PO line, date or delivery block when
+ * the fixture has none), moderate seeded noise: the benchmark measures the dedup, not OCR torture.
+ */
+async function faxDocument(o: DedupOrder, md: MasterData, n: number): Promise<Made> {
+  const f = o.order;
+  const c = f.customer.id ? md.customer(f.customer.id) : undefined;
+  if (f.customer.id && !c) throw new Error(`${o.orderId}: customer ${f.customer.id} is not in customers.csv`);
+  const billing = c ? md.addressesOf(c.id, 'billing')[0] : undefined;
+  if (c && !billing) throw new Error(`${o.orderId}: customer ${c.id} has no billing address in addresses.csv, cannot print its letterhead`);
+  const customer: FaxOrderSpec['customer'] = c
+    ? { name: c.name, street: billing!.street, city: `${billing!.postalCode} ${billing!.city.toUpperCase()}`, phone: printedPhone(c.phone ?? ''), fax: c.fax ? printedPhone(c.fax) : '', vat: c.vatNumber ?? '' }
+    : UNKNOWN_SENDER;
+  const s = f.shipTo;
+  const shipTo = s.postalCode ? [...(s.name ? [s.name] : []), ...(s.street ? [s.street] : []), `${s.postalCode} ${(s.city ?? '').toUpperCase()}`.trim()] : undefined;
+  const lines = f.lines.map((l) => {
+    const p = l.sku ? md.product(l.sku) : undefined;
+    if (!p || l.quantity === null) throw new Error(`${o.orderId}: line ${l.lineNumber} has no known SKU or quantity, a fax cannot print it`);
+    const unitPrice = l.unitPrice ?? p.listPrice;
+    if (unitPrice === null) throw new Error(`${o.orderId}: ${p.sku} has no list price in products.csv and the fixture gives none`);
+    return { reference: p.sku, description: printedDescription(p.description), quantity: l.quantity, unitPrice };
+  });
+  const spec: FaxOrderSpec = {
+    customer,
+    poLabel: 'N° de commande',
+    ...(f.poNumber !== null ? { poNumber: f.poNumber } : {}),
+    ...(f.orderDate ? { orderDate: frDate(f.orderDate) } : {}),
+    ...(f.requestedDeliveryDate ? { deliveryDate: frDate(f.requestedDeliveryDate) } : {}),
+    ...(shipTo ? { shipTo } : {}),
+    lines,
+    marks: faxMarks(o),
+  };
+  const { local } = localTime(o.receivedAt);
+  const rand = rng(7919 * (n + 1));
+  // The machine's station ID is whatever was programmed into it: the fax line, else the main line.
+  const station = c ? (c.fax ?? c.phone ?? '') : `+33 ${UNKNOWN_SENDER.fax.slice(1)}`;
+  const { tiff } = await makeFax(spec, {
+    resolution: 'fine',
+    skewDeg: Math.round((rand() - 0.5) * 1.2 * 100) / 100,
+    speckle: 60 + Math.floor(rand() * 100),
+    dropouts: Math.floor(rand() * 3),
+    streaks: 0,
+    seed: n + 1,
+    coverPage: false,
+    // A scanner prints no transmission line.
+    header: o.channel === 'fax' ? { date: `${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()}`, time: `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`, from: station, name: c?.name ?? customer.name } : null,
+  });
+  return { bytes: tiff, fileName: `${slug(o.orderId)}-${n}.tif`, channel: o.channel, receivedAt: o.receivedAt, form: `${o.channel} TIFF (fixtures/docgen/fax.ts), read by OCR` };
+}
+
+export interface DocumentOptions {
+  /** false: orders read from a PDF come as text e-mails (the benchmark's --no-pdf). */
+  pdf?: boolean;
+  /** false: faxes and scans come as text e-mails standing for them (the benchmark's --fax-as-text). */
+  fax?: boolean;
+}
+
 /**
  * The document for one fixture order; `n` keeps bytes and names unique across the run. Orders the
  * fixtures say were read from a PDF come as an e-mail with the generated PDF attached (the copy
- * marks in the e-mail's body), unless `pdf` is false or the generator cannot print them.
+ * marks in the e-mail's body), unless `pdf` is false or the generator cannot print them; orders
+ * received by fax or scan come as a fax TIFF unless `fax` is false.
  */
-export async function documentFor(o: DedupOrder, md: MasterData, n: number, opts: { pdf?: boolean } = {}): Promise<GeneratedDocument> {
-  if (o.order.provenance.parser === 'edi') return ediDocument(o, md, 1000 + n);
-  if (o.order.provenance.parser === 'api-json') return apiDocument(o);
+export async function documentFor(o: DedupOrder, md: MasterData, n: number, opts: DocumentOptions = {}): Promise<GeneratedDocument> {
+  if (o.order.provenance.parser === 'edi') return described(ediDocument(o, md, 1000 + n));
+  if (o.order.provenance.parser === 'api-json') return described(apiDocument(o));
+  if ((o.channel === 'fax' || o.channel === 'scan') && opts.fax !== false) return described(await faxDocument(o, md, n));
   const truth = o.order.provenance.parser === 'pdf-text' && opts.pdf !== false ? pdfTruth(o, md) : null;
-  if (truth) return emailDocument(o, md, n, (await renderOrderPdf(truth, md)).pdf);
-  return emailDocument(o, md, n);
+  if (truth) return described(emailDocument(o, md, n, (await renderOrderPdf(truth, md)).pdf));
+  return described(emailDocument(o, md, n));
 }

@@ -269,6 +269,11 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   if (u.gateway?.fax) context.fax = u.gateway.fax;
   if (mail.messageId) context.messageId = mail.messageId;
   if (u.forwarded && u.fromAddress) context.forwardedBy = u.fromAddress;
+  // "COPIE — déjà transmise par EDI, ne pas saisir" written in the message is said of the order it
+  // carries: the attachments' orders get the signal too (a PDF copy seldom says so itself). Not from
+  // the subject of a reply: "RE: Confirmation de commande" names the message answered.
+  const messageSignals = findCopySignals(`${REPLY_SUBJECT.test(u.subject) ? '' : u.subject}\n${u.customerText}`);
+  const attachmentSignals = [...new Set([...u.signals, ...messageSignals])];
   const resolved: DocumentResult[] = [];
   for (const [i, a] of attachments.entries()) {
     const kind = kinds[i]!;
@@ -277,11 +282,11 @@ export const parseEmail: Parser = async (bytes, ctx) => {
     // Logos in signatures are inline images; a fax gateway's page images are the order itself.
     if (image && !u.gateway && (a.related || a.contentDisposition === 'inline' || a.content.length < 20_000)) continue;
     if (NESTED_KINDS.has(kind)) {
-      resolved.push(await nested(ctx, a.content, fileName, context, problems, u.signals));
+      resolved.push(await nested(ctx, a.content, fileName, context, problems, attachmentSignals));
     } else if (kind === 'text') {
       const text = decodeText(a.content);
       if (parseOrderLines(text, md).length) {
-        drafts.push(readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref: u.ref, customer: u.customer, subject: u.subject, signals: u.signals, ourDomains: u.domains, ourPhones: u.ourPhones }).draft);
+        drafts.push(readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref: u.ref, customer: u.customer, subject: u.subject, signals: attachmentSignals, ourDomains: u.domains, ourPhones: u.ourPhones }).draft);
       }
     } else if (!a.related) {
       problems.push(problem('ATTACHMENT_NOT_READ', `${name}: attachment "${fileName}" (${a.contentType}) is not an order format Aiguillage reads (EDI, PDF, image, order JSON, text); an agent must open it`, 'warning', `${name} / ${fileName}`));

@@ -4,7 +4,7 @@
 // data (snap.ts) so that a doubtful value is flagged rather than passed on as certain.
 import { problem, type Problem } from '../../domain/order';
 import type { CustomerAddress, MasterData } from '../../domain/masterdata';
-import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
+import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
@@ -173,6 +173,15 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   });
   const draft = reading.draft;
   if (poNumber) draft.poNumber = poNumber;
+  // A PO that OCR itself barely believed ("20266-00871" at 0.00) is flagged, not passed on as certain:
+  // the agent checks it, and the dedup does not take it for another order's number.
+  const poConfidence = draft.poNumber ? valueConfidence(outside.filter((l) => !isMachineLine(l)), draft.poNumber) : null;
+  if (poConfidence !== null && poConfidence < REVIEW_THRESHOLD) {
+    const shown = poConfidence.toFixed(2);
+    draft.provenance.signals = [...new Set([...(draft.provenance.signals ?? []), `${PO_DOUBTFUL} (OCR ${shown})`])];
+    problems.push(problem('OCR_PO_DOUBTFUL', `${ctx.fileName}: the PO number « ${draft.poNumber} » was read with low OCR confidence (${shown}): check it on the document`, 'warning', 'poNumber'));
+    draft.confidence = Math.min(draft.confidence ?? 1, PO_DOUBT_CONFIDENCE);
+  }
   // Column by column keeps "Date :   03/12/2026" together; a lone line holding two blocks side by
   // side ("N° de commande : …   Date : …") reads only once cut at its wide gap.
   draft.orderDate ??= findOrderDate(headerText, ref);
@@ -205,6 +214,32 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     );
   }
   return { draft, problems };
+}
+
+/** Order confidence when the PO number itself is doubtful: below the review threshold. */
+const PO_DOUBT_CONFIDENCE = 0.6;
+
+const squashed = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * OCR's own confidence in a printed value: the lowest of the words that spell it (one word holding it,
+ * or up to three consecutive words); null when it is not printed as such or the words carry none.
+ */
+export function valueConfidence(lines: TextLine[], value: string): number | null {
+  const want = squashed(value);
+  if (!want) return null;
+  for (let k = 1; k <= 3; k++) {
+    for (const line of lines) {
+      for (let i = 0; i + k <= line.words.length; i++) {
+        const run = line.words.slice(i, i + k);
+        if (!squashed(run.map((w) => w.text).join('')).includes(want)) continue;
+        // The fewest words that spell it: each of them carries part of the value.
+        const known = run.map((w) => w.confidence).filter((c): c is number => typeof c === 'number');
+        return known.length ? Math.min(...known) : null;
+      }
+    }
+  }
+  return null;
 }
 
 const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc)$/i;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { copySignal, DEFAULT_DEDUP_CONFIG, deduplicate, diffOrders, editDistance, normalisePo, type DedupOrder } from '../../../domain/dedup';
 import { loadScenarios } from '../../../bench/dedup-fixtures';
+import { PO_DOUBTFUL } from '../../../domain/resolve';
 
 const SCENARIOS = loadScenarios();
 
@@ -92,6 +93,28 @@ describe('dedup: probable duplicates', () => {
 
   it('every decision other than that rule is sure', () => {
     for (const sc of SCENARIOS) if (sc.expect.certainty === 'sure') expect([sc.name, deduplicate(sc.incoming, sc.existing).certainty]).toEqual([sc.name, 'sure']);
+  });
+});
+
+describe('dedup: a PO number OCR doubted', () => {
+  const d16 = SCENARIOS.find((x) => x.expect.match === 'D16-A')!;
+  const misread = (signals: string[], over: Partial<DedupOrder['order']> = {}): DedupOrder => ({
+    ...d16.incoming,
+    order: { ...d16.incoming.order, poNumber: '20266-00871', ...over, provenance: { ...d16.incoming.order.provenance, signals } },
+  });
+
+  it('proves nothing either way: the lines and the order date decide, as without a PO', () => {
+    const r = deduplicate(misread([`${PO_DOUBTFUL} (OCR 0.00)`]), d16.existing);
+    expect([r.decision, r.matchOrderId, r.certainty]).toEqual(['duplicate', 'D16-A', 'sure']);
+    expect(r.evidence.find((e) => e.field === 'poNumber')!.how).toBe('différent (« 20266-00871 » / « SAT-ACH-2026-00871 »), mais lu avec doute par l’OCR (OCR 0.00) : ni preuve ni contre-preuve');
+  });
+
+  it('read with confidence, the same number is another order', () => {
+    expect(deduplicate(misread([]), d16.existing).decision).toBe('new');
+  });
+
+  it('doubted, it still does not merge an order dated otherwise', () => {
+    expect(deduplicate(misread([`${PO_DOUBTFUL} (OCR 0.12)`], { orderDate: '2026-11-24' }), d16.existing).decision).toBe('new');
   });
 });
 

@@ -1,4 +1,5 @@
 import { SHIP_TO_DEFAULTED } from '../../../domain/resolve';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../domain/masterdata';
@@ -241,5 +242,43 @@ describe('Outlook HTML reply', () => {
     expect(o.customer).toMatchObject({ id: 'C023', matchedBy: 'name' });
     // The subject names the confirmation this replies to: no "copy of an order" signal for the new text.
     expect(o.provenance.signals.filter((x) => x !== SHIP_TO_DEFAULTED)).toEqual(['reply to <conf-gf-2026-118@fixations-rhone-alpes.fr>']);
+  });
+});
+
+describe('copy marks written in the message', () => {
+  const pdf = readFileSync(join(import.meta.dirname, '../../../fixtures/pdf/classic-1000.pdf')).toString('base64').replace(/.{76}/g, '$&\n');
+  const mail = (subject: string, body: string) => `From: achats@quincaillerie-dupont.fr
+To: commandes@fixations-ra.fr
+Subject: ${subject}
+Date: Mon, 23 Nov 2026 10:00:00 +0100
+Message-ID: <copie-1@quincaillerie-dupont.fr>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset="utf-8"
+
+${body}
+
+--b1
+Content-Type: application/pdf; name="commande.pdf"
+Content-Disposition: attachment; filename="commande.pdf"
+Content-Transfer-Encoding: base64
+
+${pdf}
+--b1--
+`;
+
+  it('are carried to the order read from the attached PDF', async () => {
+    const r = await extractRaw(mail('Commande', 'Bonjour,\nCOPIE - commande déjà transmise par EDI, ne pas saisir.\nCordialement'));
+    expect(r.orders).toHaveLength(1);
+    expect(r.orders[0]!.provenance.signals).toEqual(expect.arrayContaining(['marked COPIE', 'already sent by another channel']));
+  });
+
+  it('are not invented: a plain covering note, or a reply to our confirmation, adds none', async () => {
+    const plain = await extractRaw(mail('Commande', 'Bonjour,\nVeuillez trouver ci-joint notre commande.\nCordialement'));
+    expect(plain.orders[0]!.provenance.signals.filter((s) => /COPIE|already|confirmation/.test(s))).toEqual([]);
+    const reply = await extractRaw(mail('RE: Confirmation de commande', 'Bonjour,\nVoici une nouvelle commande.\nCordialement'));
+    expect(reply.orders[0]!.provenance.signals.filter((s) => /COPIE|already|confirmation/.test(s))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // The OCR order reader on positioned words as Tesseract gives them (no OCR run: pure and fast).
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../domain/masterdata';
-import { resolveOrder } from '../../../domain/resolve';
+import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
 import { checkShipTo, cleanWords, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
@@ -87,6 +87,18 @@ describe('readImageOrder', () => {
       ['CHV-8', 30, 7.2],
     ]);
     expect(order.confidence).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+  });
+
+  it('flags a PO number OCR itself barely believed, and keeps it as read', () => {
+    const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
+    const page = orderPage(2, rows);
+    // The PO word as Tesseract gives it when it doubts it: "20266-00871" at confidence 0.
+    page.words = page.words.map((w) => (w.text === 'CDE-2026-1142' ? { ...w, text: '20266-00871', confidence: 0 } : w));
+    const { draft, problems } = readImageOrder([cover, page], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
+    expect(draft!.poNumber).toBe('20266-00871');
+    expect(problems).toEqual([expect.objectContaining({ code: 'OCR_PO_DOUBTFUL', severity: 'warning', where: 'poNumber', message: expect.stringContaining('« 20266-00871 » was read with low OCR confidence (0.00)') })]);
+    expect(draft!.provenance.signals).toContain(`${PO_DOUBTFUL} (OCR 0.00)`);
+    expect(resolveOrder(draft!, md).order.confidence).toBeLessThan(REVIEW_THRESHOLD);
   });
 
   it('snaps a misread reference and says so on the line', () => {
