@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   console.log(`  ${pad('native tesseract 5.3 CLI, same prepared images, same fra model', 66)} ${nativeSame.toFixed(3)} s   ${ratios(nativeSame)}`);
   console.log(`  ${pad('native tesseract 5.3 CLI, same prepared images, Debian fra (fast)', 66)} ${med(m.nativeDebian).toFixed(3)} s   ${ratios(med(m.nativeDebian))}`);
   // Not the same input: normal faxes unstretched (half the rows) and cover pages as they came.
-  console.log(`  ${pad('native tesseract 5.3 CLI, the raw fax TIFFs (unprepared), same model', 66)} ${med(m.nativeRawTiff).toFixed(3)} s   ${ratios(med(m.nativeRawTiff))}`);
+  console.log(`  ${pad('native tesseract 5.3 CLI, raw fax TIFFs (unprepared), same model', 66)} ${med(m.nativeRawTiff).toFixed(3)} s   ${ratios(med(m.nativeRawTiff))}`);
   console.log(`  (load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores)`);
   console.log('pages per minute with the worker pool (OCR only, all pages queued at once)');
   for (const e of engines) {
