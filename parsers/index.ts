@@ -10,6 +10,7 @@ import type { ParseContext, Parser } from './types';
 
 // Loaded on first use: the OCR and PDF engines are heavy, and most runs need one or two readers.
 const PARSERS: Partial<Record<DocumentKind, () => Promise<Parser>>> = {
+  notice: async () => (await import('./notice')).parseNotice,
   'api-json': async () => parseApiOrder,
   x12: async () => (await import('./edi/index')).parseEdi,
   edifact: async () => (await import('./edi/index')).parseEdi,
@@ -22,6 +23,7 @@ const PARSERS: Partial<Record<DocumentKind, () => Promise<Parser>>> = {
 };
 
 export const MEDIA_TYPES: Record<DocumentKind, string> = {
+  notice: 'application/vnd.aiguillage.notice+json',
   'api-json': 'application/json',
   x12: 'application/edi-x12',
   edifact: 'application/edifact',

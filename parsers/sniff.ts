@@ -1,5 +1,6 @@
 // Recognise a document by its bytes, never by its name or Content-Type.
-export type DocumentKind = 'api-json' | 'x12' | 'edifact' | 'email' | 'pdf' | 'tiff' | 'png' | 'jpeg' | 'text' | 'unknown';
+import { isNotice } from './notice';
+export type DocumentKind = 'notice' | 'api-json' | 'x12' | 'edifact' | 'email' | 'pdf' | 'tiff' | 'png' | 'jpeg' | 'text' | 'unknown';
 
 export function sniff(bytes: Buffer): DocumentKind {
   let start = 0;
@@ -15,6 +16,7 @@ export function sniff(bytes: Buffer): DocumentKind {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   if (/^ISA[^A-Za-z0-9\s]/.test(trimmed)) return 'x12';
   if (/^(UNA.{6}|UNB[^A-Za-z0-9 ])/s.test(trimmed)) return 'edifact';
+  if (isNotice(trimmed)) return 'notice';
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) return 'api-json';
   if (/^(?:(?:Return-Path|Received|From|To|Subject|Date|Message-ID|MIME-Version|Content-Type|X-[\w-]+|Delivered-To|Reply-To|Cc|In-Reply-To|References|DKIM-Signature|Authentication-Results|Thread-Topic|Thread-Index)\s*:[^\n]*\n(?:[ \t][^\n]*\n)*){2,}/i.test(trimmed.replace(/\r\n/g, '\n'))) return 'email';
   if (isMostlyText(bytes.subarray(start, start + 4096))) return 'text';

@@ -84,8 +84,13 @@ describe('email channel (IMAP listener)', () => {
 
       await eventually(() => folders('commandes'), (f) => !!f && f.inbox === 0 && f.processed === 8 && f.quarantine === 1, 60_000, 'commandes INBOX emptied');
       await eventually(() => folders('fax'), (f) => !!f && f.inbox === 0 && f.processed === 1, 60_000, 'fax INBOX emptied');
-      const ids = await eventually(() => intakeIds(stack.cfg.taskQueue), (l) => l.length >= 6, 30_000, '6 intakes');
-      expect(ids).toHaveLength(6); // 4 + the one without Message-ID + the appended one
+      const all = await eventually(() => intakeIds(stack.cfg.taskQueue), (l) => l.length >= 7, 30_000, '7 intakes');
+      // 4 + the one without Message-ID + the appended one + the refusal notice of the oversized one.
+      expect(all).toHaveLength(7);
+      const allMetas = await Promise.all(all.map((id) => stack.store.meta(id.replace(/^doc-/, ''))));
+      const notices = allMetas.filter((m) => m.context.notice === 'mail-refused');
+      expect(notices.map((m) => [m.mediaType, m.context.mailbox])).toEqual([['application/vnd.aiguillage.notice+json', 'commandes']]);
+      const ids = all.filter((_, i) => allMetas[i]!.context.notice === undefined);
 
       const metas = await Promise.all(ids.map((id) => stack.store.meta(id.replace(/^doc-/, ''))));
       expect(metas.every((m) => m.channel === 'email')).toBe(true);
@@ -105,8 +110,12 @@ describe('email channel (IMAP listener)', () => {
       }
       expect(channel.index.count()).toBe(6);
       // The worker runs them: each intake ends (an order or a quarantine), none hangs.
-      const results = await Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result() as Promise<{ status: string }>));
+      const results = await Promise.all(all.map((id) => env.client.workflow.getHandle(id).result() as Promise<{ status: string }>));
       expect(results.every((r) => r.status === 'delivered' || r.status === 'quarantined')).toBe(true);
+      // The oversized message is in Aiguillage's quarantine list, with why and where it waits.
+      const q = stack.readModel.quarantined().find((r) => r.sha256 === notices[0]!.sha256)!;
+      expect(q.problems.map((p) => [p.code, p.where])).toEqual([['MAIL_TOO_LARGE', expect.stringMatching(/^commandes \/ Quarantine, UID \d+ \(UIDVALIDITY \d+\)$/)]]);
+      expect(q.problems[0]!.message).toContain('above the 200000-byte limit of this mailbox');
     } finally {
       await channel.stop();
       await stack.stop();

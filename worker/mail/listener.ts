@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Ingestor } from '../ingest';
 import { describeMailbox, type MailboxConfig } from './config';
 import type { DeliveryIndex } from './delivery-index';
-import { backoffMs, deliveryIdentity, messageFileName, nextBatch, onlyRequested, quarantineKeyword, refuseBeforeSubmit, uidSet, type QuarantineReason } from './message';
+import { backoffMs, deliveryIdentity, messageFileName, nextBatch, onlyRequested, quarantineKeyword, refuseBeforeSubmit, refusalNotice, uidSet, type QuarantineReason } from './message';
 
 export interface ListenerOptions {
   /** Messages looked at per round trip. */
@@ -32,8 +32,28 @@ export interface ListenerStats {
 export type Outcome =
   | { kind: 'submitted'; uid: number; sha256: string; messageId: string | null }
   | { kind: 'duplicate'; uid: number; sha256: string; messageId: string | null }
-  | { kind: 'quarantine'; uid: number; reason: QuarantineReason; detail: string }
+  | { kind: 'quarantine'; uid: number; reason: QuarantineReason; detail: string; about: MessageFacts }
   | { kind: 'retry'; uid: number; error: string };
+
+/** What the envelope says of a message: kept in the refusal notice of one we do not submit. */
+export interface MessageFacts {
+  messageId: string | null;
+  from: string | null;
+  subject: string | null;
+  receivedAt: string | null;
+  size: number | null;
+}
+
+function factsOf(m: FetchMessageObject): MessageFacts {
+  const date = m.internalDate ? new Date(m.internalDate) : null;
+  return {
+    messageId: m.envelope?.messageId ?? null,
+    from: m.envelope?.from?.[0]?.address ?? null,
+    subject: m.envelope?.subject ?? null,
+    receivedAt: date && !Number.isNaN(date.getTime()) ? date.toISOString() : null,
+    size: m.size ?? null,
+  };
+}
 
 export interface MailboxListenerEvents {
   /** After each message's fate is known (and, for submitted ones, the intake workflow started). */
@@ -185,7 +205,7 @@ export class MailboxListener {
       const readable: FetchMessageObject[] = [];
       for (const m of metas) {
         const refused = refuseBeforeSubmit(m.size, this.mb.maxMessageBytes);
-        if (refused) outcomes.push(this.outcome({ kind: 'quarantine', uid: m.uid, ...refused }));
+        if (refused) outcomes.push(this.outcome({ kind: 'quarantine', uid: m.uid, ...refused, about: factsOf(m) }));
         else readable.push(m);
       }
       // Sources are fetched whole (fetchAll) before any submission: an IMAP command issued while a
@@ -196,9 +216,9 @@ export class MailboxListener {
         const sources = new Map(onlyRequested(uids, await client.fetchAll(uidSet(uids), { uid: true, source: true }, { uid: true })).map((m) => [m.uid, m.source]));
         outcomes.push(...(await pool(chunk, this.opts.concurrency, (m) => this.handle(m, sources.get(m.uid)))));
       }
-      await this.settle(client, outcomes);
+      const unsettled = await this.settle(client, outcomes);
       for (const o of outcomes) {
-        if (o.kind === 'retry') {
+        if (o.kind === 'retry' || unsettled.has(o.uid)) {
           giveUpThisRound.add(o.uid);
           retries++;
         }
@@ -210,7 +230,7 @@ export class MailboxListener {
   private async handle(m: FetchMessageObject, source: Buffer | undefined): Promise<Outcome> {
     const uid = m.uid;
     if (!source) return this.outcome({ kind: 'retry', uid, error: 'the server did not return this message (moved away meanwhile?)' });
-    if (source.length === 0) return this.outcome({ kind: 'quarantine', uid, reason: 'empty', detail: 'the server returned no content' });
+    if (source.length === 0) return this.outcome({ kind: 'quarantine', uid, reason: 'empty', detail: 'the server returned no content', about: factsOf(m) });
     const id = deliveryIdentity(source);
     const env = m.envelope;
     const internalDate = m.internalDate ? new Date(m.internalDate) : null;
@@ -230,7 +250,7 @@ export class MailboxListener {
     } catch (e) {
       const err = e as Error;
       // The store refuses what it cannot describe (schema); anything else (Temporal or disk away) passes.
-      if (err.name === 'ZodError') return this.outcome({ kind: 'quarantine', uid, reason: 'rejected', detail: `the document store refused it: ${err.message.slice(0, 300)}` });
+      if (err.name === 'ZodError') return this.outcome({ kind: 'quarantine', uid, reason: 'rejected', detail: `the document store refused it: ${err.message.slice(0, 300)}`, about: factsOf(m) });
       this.log.warn({ uid, messageId: id.messageId, error: err.message }, 'message could not be submitted yet; it stays in the inbox');
       return this.outcome({ kind: 'retry', uid, error: err.message });
     }
@@ -244,12 +264,31 @@ export class MailboxListener {
     return o;
   }
 
-  /** Moves the batch out of INBOX: one MOVE for all processed ones, one per quarantine reason. */
-  private async settle(client: ImapFlow, outcomes: Outcome[]): Promise<void> {
+  /**
+   * Moves the batch out of INBOX: one MOVE for all processed ones, one per quarantine reason. A message
+   * is quarantined only once its refusal notice is in the pipeline (stored, with its intake workflow),
+   * so that it shows in Aiguillage's quarantine list; when that fails it stays in INBOX for the next
+   * round. Returns the UIDs left there.
+   */
+  private async settle(client: ImapFlow, outcomes: Outcome[]): Promise<Set<number>> {
     const done = outcomes.filter((o) => o.kind === 'submitted' || o.kind === 'duplicate').map((o) => o.uid);
     if (done.length) await client.messageMove(uidSet(done), this.mb.processed, { uid: true });
+    const unsettled = new Set<number>();
     const byReason = new Map<QuarantineReason, Outcome[]>();
-    for (const o of outcomes) if (o.kind === 'quarantine') byReason.set(o.reason, [...(byReason.get(o.reason) ?? []), o]);
+    const uidValidity = client.mailbox ? String(client.mailbox.uidValidity) : null;
+    for (const o of outcomes) {
+      if (o.kind !== 'quarantine') continue;
+      const notice = refusalNotice({ mailbox: this.mb.name, folder: this.mb.quarantine, uid: o.uid, uidValidity, reason: o.reason, detail: o.detail, ...o.about });
+      try {
+        const r = await this.ingestor.submit(notice.bytes, { fileName: notice.fileName, channel: 'email', receivedAt: o.about.receivedAt ?? new Date().toISOString(), context: { mailbox: this.mb.name, notice: 'mail-refused' } });
+        this.log.info({ uid: o.uid, sha256: r.sha256, reason: o.reason }, 'refusal notice submitted: the message shows in the quarantine list');
+      } catch (e) {
+        this.log.warn({ uid: o.uid, reason: o.reason, error: (e as Error).message }, 'refusal notice could not be submitted yet; the message stays in the inbox');
+        unsettled.add(o.uid);
+        continue;
+      }
+      byReason.set(o.reason, [...(byReason.get(o.reason) ?? []), o]);
+    }
     for (const [reason, list] of byReason) {
       const set = uidSet(list.map((o) => o.uid));
       for (const o of list) if (o.kind === 'quarantine') this.log.error({ uid: o.uid, reason, detail: o.detail, folder: this.mb.quarantine }, 'message quarantined: it cannot be submitted');
@@ -257,6 +296,7 @@ export class MailboxListener {
       await client.messageMove(set, this.mb.quarantine, { uid: true });
       this.stats.quarantined += list.length;
     }
+    return unsettled;
   }
 }
 

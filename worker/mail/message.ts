@@ -1,6 +1,7 @@
 // What the listener needs to know about a raw message before handing it over — pure functions over
 // the RFC 822 bytes; understanding the order inside is the parsers' job, not ours.
 import { createHash } from 'node:crypto';
+import { REFUSAL_NOTICE, type RefusedMessage } from '../../parsers/notice';
 
 export interface RawHeaders {
   /** Lower-cased name → unfolded values, in order of appearance. */
@@ -117,4 +118,18 @@ export function refuseBeforeSubmit(size: number | undefined, maxBytes: number): 
 export function backoffMs(attempt: number, random: () => number = Math.random, baseMs = 1000, capMs = 60_000): number {
   const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+
+
+/**
+ * A message the listener cannot submit (too large, empty, refused by the store) still enters the
+ * pipeline as this small notice: it is stored, gets its intake workflow, and lands in the quarantine
+ * list with its reason — visible where agents look, not only as an IMAP keyword. The same message
+ * gives the same bytes (no clock inside), so a retry submits nothing twice.
+ */
+export function refusalNotice(m: Omit<RefusedMessage, 'notice'>): { bytes: Buffer; fileName: string } {
+  const body = { notice: REFUSAL_NOTICE, ...m };
+  const name = m.subject ? messageFileName(m.subject).replace(/\.eml$/, '') : `uid-${m.uid}`;
+  return { bytes: Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8'), fileName: `${name} (non lu).json` };
 }
