@@ -16,7 +16,8 @@ import { orderKey } from '../domain/keys';
 import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { DocumentStore } from './store';
 import type { ReadModel } from './readmodel';
-import type { SlaConfig } from '../domain/sla';
+import { slaConfig, type SlaConfig } from '../domain/sla';
+import { leadTarget, slaAlertMail } from '../domain/sla-alert';
 
 export interface RouteInput {
   orderId: string;
@@ -48,8 +49,14 @@ export interface ActivityDeps {
   retentionDays?: number;
   /** SLA settings handed to every new order workflow. */
   sla?: Partial<SlaConfig>;
-  /** Where at-risk and late alerts go (the team lead's webhook); logged in any case. */
+  /** A webhook every at-risk and late alert is posted to (all teams); logged in any case. */
   slaWebhook?: string | null;
+  /** The team lead of a team in the rules in force (teams.yaml `lead`: an e-mail address or a webhook URL). */
+  teamLead?: (team: string) => string | null;
+  /** Sends an e-mail (SMTP/LMTP); absent: e-mails to leads are logged, not sent. */
+  sendMail?: (m: { to: string; subject: string; text: string; messageId: string }) => Promise<void>;
+  /** Links in alert e-mails. */
+  publicUrl?: string | null;
   /** Order confirmation to an EDI partner (855 / ORDRSP) once the order is routed; absent: none. */
   confirmOrder?: (state: OrderState) => Promise<void>;
 }
@@ -237,6 +244,33 @@ export function createActivities(deps: ActivityDeps) {
       if (!deps.slaWebhook) return;
       const res = await fetch(deps.slaWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: `sla.${alert.kind}`, ...alert }) });
       if (!res.ok) throw new Error(`SLA webhook answered HTTP ${res.status}`);
+    },
+
+    /**
+     * The team lead hears of it too, where teams.yaml says (`lead`): a webhook URL is posted the
+     * alert, an e-mail address gets a message in French. Apart from notifySla so that a dead lead
+     * endpoint retries on its own, without posting the global webhook again.
+     */
+    async alertTeamLead(alert: SlaAlert): Promise<'webhook' | 'email' | 'none'> {
+      const lead = alert.team ? (deps.teamLead?.(alert.team) ?? null) : null;
+      const target = leadTarget(lead);
+      if (!target) {
+        if (lead) log.warn({ team: alert.team, lead }, 'team lead is neither an e-mail address nor an http(s) URL: not alerted');
+        return 'none';
+      }
+      if (target.kind === 'webhook') {
+        const res = await fetch(target.to, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: `sla.${alert.kind}`, to: 'team-lead', ...alert }) });
+        if (!res.ok) throw new Error(`team lead webhook ${target.to} answered HTTP ${res.status}`);
+        return 'webhook';
+      }
+      const mail = slaAlertMail(alert, { timeZone: slaConfig(deps.sla).timeZone, publicUrl: deps.publicUrl ?? null });
+      if (!deps.sendMail) {
+        log.warn({ team: alert.team, to: target.to, subject: mail.subject }, 'no SMTP configured (AIGUILLAGE_SMTP_URL): the team lead was not mailed');
+        return 'none';
+      }
+      await deps.sendMail({ to: target.to, ...mail });
+      log.info({ team: alert.team, to: target.to, orderId: alert.orderId, kind: alert.kind }, 'team lead alerted by e-mail');
+      return 'email';
     },
 
     async publishOrder(state: OrderState): Promise<void> {

@@ -22,6 +22,12 @@ export interface Config {
   /** The SLA rule's settings ("saisi avant 17h"); unset fields take DESIGN.md's defaults. */
   sla: { receiptCutoff?: string; entryDeadline?: string; atRiskMinutes?: number; closingDays?: string[] };
   slaWebhook: string | null;
+  /** Where team leads' alert e-mails go out: smtp://, smtps:// (user:password@ allowed) or lmtp://; null: not mailed, logged. */
+  smtpUrl: string | null;
+  /** The From of alert e-mails. */
+  alertFrom: string;
+  /** The workspace's address as people reach it (links in alert e-mails); null: no link. */
+  publicUrl: string | null;
   /** Bearer token required on the machine API (/api/…) when set. */
   apiToken: string | null;
   /** EDI trading partners (YAML, see edi/partners.example.yaml); null: no EDI endpoint, folders or confirmations. */
@@ -56,6 +62,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(env.AIGUILLAGE_CLOSING_DAYS ? { closingDays: env.AIGUILLAGE_CLOSING_DAYS.split(',').map((d) => d.trim()).filter(Boolean) } : {}),
     },
     slaWebhook: env.AIGUILLAGE_SLA_WEBHOOK ?? null,
+    smtpUrl: env.AIGUILLAGE_SMTP_URL || null,
+    alertFrom: env.AIGUILLAGE_ALERT_FROM ?? 'Aiguillage <aiguillage@localhost>',
+    publicUrl: env.AIGUILLAGE_PUBLIC_URL || null,
     apiToken: env.AIGUILLAGE_API_TOKEN ?? null,
     partnersFile: env.AIGUILLAGE_PARTNERS === '' ? null : resolve(root, env.AIGUILLAGE_PARTNERS ?? 'edi/partners.example.yaml'),
   };

@@ -12,8 +12,24 @@ import { loadConfig, ROOT, type Config } from './config';
 import { connectClient, connectWorker } from './temporal';
 import { createLogger } from './log';
 import { ediConfirmer } from '../edi/runtime';
+import nodemailer from 'nodemailer';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
+
+/**
+ * Alert e-mails out through SMTP (smtp:// with STARTTLS when offered, smtps://; certificates checked)
+ * or straight into a local mail store over LMTP (lmtp://, plain: a loopback or private link).
+ */
+export function mailSender(url: string, from: string): NonNullable<ActivityDeps['sendMail']> {
+  const u = new URL(url);
+  const transport =
+    u.protocol === 'lmtp:'
+      ? nodemailer.createTransport({ host: u.hostname, port: Number(u.port) || 24, lmtp: true, ignoreTLS: true })
+      : nodemailer.createTransport(url);
+  return async (m) => {
+    await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
+  };
+}
 
 export interface WorkerParts {
   cfg: Config;
@@ -36,7 +52,13 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     const d = router!.route({ order: input.order, channels: input.channels });
     return { team: d.team, teamName: d.teamName, agent: d.agent, agentName: d.agentName, ruleId: d.ruleId, rulesVersion: d.rulesVersion, reason: d.reason };
   });
-  const activities = createActivities({ store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: routeWithRules, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook, confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined) });
+  const activities = createActivities({
+    store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: routeWithRules, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook,
+    teamLead: (team) => router?.team(team)?.lead ?? null,
+    ...(cfg.smtpUrl ? { sendMail: mailSender(cfg.smtpUrl, cfg.alertFrom) } : {}),
+    publicUrl: cfg.publicUrl,
+    confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined),
+  });
   const connection = given ?? (await connectWorker(cfg));
   const worker = await Worker.create({
     connection,

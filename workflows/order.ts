@@ -1,6 +1,6 @@
 // One order, from its first document to "saisie faite" (entered), whatever the channels it came by.
 // Thin on purpose: every decision is a pure function from domain/; this file only sequences them.
-import { condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
 import {
   claimUpdate, confirmDuplicateUpdate, correctUpdate, documentReceived, splitDocumentUpdate, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
@@ -12,9 +12,14 @@ import {
 } from '../domain/order-state';
 import { computeDue, slaConfig, type SlaConfig } from '../domain/sla';
 
-const { routeOrder, notifySla, confirmOrder, startSplitOrder } = proxyActivities<Activities>({
+const { routeOrder, confirmOrder, startSplitOrder } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+// Alerts are worth a few tries, not an order's life: a dead endpoint must never hold the order up.
+const { notifySla, alertTeamLead } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 6 },
 });
 const { publishOrder } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -121,7 +126,14 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
       const woken = await condition(() => inbox.length > 0 || !isOpen(current().status) || workflowInfo().continueAsNewSuggested, wait === undefined ? undefined : Math.max(wait, 1));
       if (!woken && mark && isOpen(current().status)) {
         const s = await record(passSlaMark(current(), mark.kind, now()));
-        await notifySla({ orderId: s.orderId, kind: mark.kind, team: s.route?.team ?? null, agent: s.claimedBy ?? s.route?.agent ?? null, dueAt: s.sla.dueAt!, poNumber: s.poNumber, customerId: s.customerId });
+        const alert = { orderId: s.orderId, kind: mark.kind, team: s.route?.team ?? null, agent: s.claimedBy ?? s.route?.agent ?? null, dueAt: s.sla.dueAt!, poNumber: s.poNumber, customerId: s.customerId };
+        // Sent, not waited for: each alert retries on its own (a few times), and a dead endpoint never
+        // holds up the order's next mark or documents. (Orders that passed a mark before team leads
+        // were alerted replay the old, awaited call.)
+        if (patched('sla-alert-team-lead')) {
+          void notifySla(alert).catch(() => undefined);
+          void alertTeamLead(alert).catch(() => undefined);
+        } else await notifySla(alert).catch(() => undefined);
       }
     } else {
       // Closed (entered, rejected, cancelled): keep listening a while for late copies, then finish.
