@@ -17,7 +17,7 @@ import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflow
 import type { DocumentStore } from './store';
 import type { ReadModel } from './readmodel';
 import { slaConfig, type SlaConfig } from '../domain/sla';
-import { leadTarget, slaAlertMail } from '../domain/sla-alert';
+import { leadTarget, slaAlertMail, type SlaAlertFacts } from '../domain/sla-alert';
 
 export interface RouteInput {
   orderId: string;
@@ -26,15 +26,8 @@ export interface RouteInput {
   problems: Problem[];
 }
 
-export interface SlaAlert {
-  orderId: string;
-  kind: 'at-risk' | 'late';
-  team: string | null;
-  agent: string | null;
-  dueAt: string;
-  poNumber: string | null;
-  customerId: string | null;
-}
+/** An order passing its at-risk or late mark, as the order workflow reports it. */
+export type SlaAlert = SlaAlertFacts;
 
 export interface ActivityDeps {
   store: DocumentStore;
@@ -130,6 +123,17 @@ export function createActivities(deps: ActivityDeps) {
     return { workflowId: orderWorkflowId(r.matchOrderId), decision: r, evidence: evidenceOf(r) };
   }
 
+  /** Hands a document to its order workflow, starting it if needed (signal-with-start: idempotent). */
+  function toOrderWorkflow(workflowId: string, doc: OrderDocument) {
+    return client.workflow.signalWithStart('orderWorkflow', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ retentionDays: deps.retentionDays, sla: deps.sla }],
+      signal: documentReceived,
+      signalArgs: [doc],
+    });
+  }
+
   return {
     /** Read the document and keep what was extracted beside it; returns only counts (payload limits). */
     async extract({ sha256 }: { sha256: string }): Promise<{ orderCount: number; problems: Problem[] }> {
@@ -174,13 +178,7 @@ export function createActivities(deps: ActivityDeps) {
           ...(target.decision && target.decision.decision !== 'new' && target.decision.matchOrderId ? { decision: target.decision.decision } : {}),
           ...(target.decision?.matchOrderId && target.decision.certainty === 'probable' ? { probable: true as const } : {}),
         };
-        await client.workflow.signalWithStart('orderWorkflow', {
-          workflowId,
-          taskQueue: deps.taskQueue,
-          args: [{ retentionDays: deps.retentionDays, sla: deps.sla }],
-          signal: documentReceived,
-          signalArgs: [doc],
-        });
+        await toOrderWorkflow(workflowId, doc);
         log.info({ sha256, workflowId, orderId: orderIdFromWorkflowId(workflowId), poNumber: order.poNumber }, 'order delivered');
         out.push({ orderWorkflowId: workflowId, poNumber: order.poNumber, customerId: order.customer.id });
         if (i % 10 === 0) heartbeat();
@@ -207,13 +205,7 @@ export function createActivities(deps: ActivityDeps) {
         splitFrom: { orderId: fromOrderId, by, reason },
       };
       const workflowId = orderWorkflowId(key);
-      await client.workflow.signalWithStart('orderWorkflow', {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [{ retentionDays: deps.retentionDays, sla: deps.sla }],
-        signal: documentReceived,
-        signalArgs: [doc],
-      });
+      await toOrderWorkflow(workflowId, doc);
       log.info({ sha256, workflowId, orderId: key, fromOrderId, by }, 'document split off into its own order');
       return { orderWorkflowId: workflowId };
     },
