@@ -19,6 +19,9 @@ import { addDays } from '../domain/holidays';
 import { SAMPLE_USERS } from '../web/sample-users';
 import { parisDay } from '../web/model';
 import type { Channel } from '../domain/order';
+import { loadMasterData } from '../domain/masterdata';
+import { loadScenarios } from '../bench/dedup-fixtures';
+import { documentFor } from '../bench/dedup-workflows/documents';
 
 const OUT = join(ROOT, 'docs/screenshots');
 const DOCS = [
@@ -67,6 +70,21 @@ async function main(): Promise<void> {
       if (i === 1) await runAgentAction(env.client, s.orderId, markEnteredUpdate, { by, erpReference: 'CDE-55012' });
       if (i === 4 && s.order.lines[0]?.quantity) await runAgentAction(env.client, s.orderId, correctUpdate, { by, lines: [{ lineNumber: 1, field: 'quantity', value: s.order.lines[0].quantity + 2 }] });
     }
+    // A probable duplicate for the order page: an e-mailed order, then a fax of the same lines with no
+    // PO, date or address read (scenario D15 of fixtures/dedup, as real documents), an hour apart.
+    const d15 = loadScenarios().find((x) => x.expect.certainty === 'probable')!;
+    const md = loadMasterData(join(ROOT, 'fixtures/masterdata'));
+    let probableOrder: string | null = null;
+    for (const [i, o] of [d15.existing[0]!, d15.incoming].entries()) {
+      const doc = await documentFor(o, md, 7000 + i);
+      const r = await stack.ingestor.submit(doc.bytes, { fileName: doc.fileName, channel: doc.channel, receivedAt: new Date(now - (2 - i) * 60 * 60_000).toISOString() });
+      const res = (await env.client.workflow.getHandle(r.intakeWorkflowId).result()) as IntakeResult;
+      probableOrder ??= orderIdFromWorkflowId(res.orders[0]!.orderWorkflowId);
+      if (i === 0) await eventually(() => stack.readModel.get(probableOrder!), (s) => !!s?.route, 30_000, 'e-mailed order routed');
+      console.error(`› ${doc.fileName}: ${res.status} → ${res.orders.map((x) => x.orderWorkflowId).join(', ')}`);
+    }
+    await eventually(() => stack.readModel.get(probableOrder!), (s) => (s?.documents.length ?? 0) === 2, 30_000, 'fax attached as a probable duplicate');
+
     seedHistory(stack.readModel, now);
 
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -92,6 +110,7 @@ async function main(): Promise<void> {
     await shoot('claire', '/dashboard', 'dashboard.png', 900, true);
     const email = ours.find((s) => s.documents[0]?.channel === 'email' && s.route?.team === 'nord-est');
     if (email) await shoot('julien', `/orders/${encodeURIComponent(email.orderId)}`, 'order-email.png', 900);
+    if (probableOrder) await shoot('claire', `/orders/${encodeURIComponent(probableOrder)}`, 'order-probable.png', 900);
     const edi = ours.find((s) => s.documents[0]?.channel === 'edi');
     if (edi) await shoot('claire', `/rules?order=${encodeURIComponent(edi.orderId)}`, 'rules.png', 900);
     await browser.close();

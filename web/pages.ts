@@ -96,6 +96,12 @@ const FIELD_LABELS: Record<string, string> = {
   poNumber: 'N° de commande', orderDate: 'Date de commande', requestedDeliveryDate: 'Livraison souhaitée', customerId: 'Client (code)', currency: 'Devise',
   customer: 'Client', shipTo: 'Livrer à', quantity: 'quantité', unitPrice: 'prix unitaire', unit: 'unité', description: 'désignation', sku: 'référence',
 };
+/** The dedup's evidence fields (domain/dedup.ts), as an agent reads them. */
+const EVIDENCE_LABELS: Record<string, string> = {
+  customer: 'client', poNumber: 'n° de commande', lines: 'lignes', shipTo: 'livraison', orderDate: 'date de commande', receivedAt: 'réception',
+  signals: 'mentions', purpose: 'objet', channel: 'canaux', certainty: 'certitude', closest: 'la plus proche',
+};
+const evidenceLabel = (field: string) => EVIDENCE_LABELS[field] ?? field;
 const ROLE_DOC: Record<string, string> = { original: 'original', duplicate: 'doublon', amendment: 'modificatif', cancellation: 'annulation', split: 'séparé' };
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '∅' : typeof v === 'number' ? num(v, 4) : String(v));
 
@@ -158,7 +164,7 @@ export function orderPage(d: OrderPageData): string {
         ${toCheck.map((doc) => {
           const ref = html`<input type="hidden" name="sha256" value="${doc.sha256}"><input type="hidden" name="index" value="${doc.index}">`;
           return html`<div class="check-doc"><p><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a> ${channelTags([doc.channel])} reçu ${dateTime(doc.receivedAt)}</p>
-            ${doc.evidence?.length ? html`<ul class="small">${doc.evidence.map((e) => html`<li>${e.field} : ${e.how}</li>`)}</ul>` : ''}
+            ${doc.evidence?.length ? html`<ul class="small">${doc.evidence.map((e) => html`<li>${evidenceLabel(e.field)} : ${e.how}</li>`)}</ul>` : ''}
             ${d.canAct
               ? html`<form method="post" action="${action('confirm-duplicate')}">${csrf}${ref}<button type="submit">Confirmer le doublon</button></form>
                 <form method="post" action="${action('split')}">${csrf}${ref}<input type="text" name="reason" placeholder="Motif (facultatif)" size="22"><button type="submit" class="secondary">Ce n'est pas un doublon</button>
@@ -176,7 +182,7 @@ export function orderPage(d: OrderPageData): string {
     ${s.documents.map((doc) => html`<tr><td>${docLabel(doc)}</td><td>${channelTags([doc.channel])}</td>
       <td><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a><br><span class="muted small">${doc.sha256.slice(0, 12)}…</span></td>
       <td>${dateTime(doc.receivedAt)}</td>
-      <td class="small">${doc.evidence?.length ? doc.evidence.map((e) => html`${e.field} : ${e.how}<br>`) : doc.role === 'duplicate' ? 'même client et même n° de commande' : ''}</td></tr>`)}
+      <td class="small">${doc.evidence?.length ? doc.evidence.map((e) => html`${evidenceLabel(e.field)} : ${e.how}<br>`) : doc.role === 'duplicate' ? 'même client et même n° de commande' : ''}</td></tr>`)}
     </tbody></table></div>`;
 
   const diffs = d.diffs.length
