@@ -1,7 +1,10 @@
 // Order confirmation to the EDI partner once the order is routed: an 855 (X12) or an ORDRSP
 // (EDIFACT), "accepted as sent" or line by line when a line was changed since the partner sent it
 // or names an item we do not know. Written to the partner's outbox (its SFTP drop) and always
-// kept in the data folder. One confirmation per order: a retried activity sends the same bytes.
+// kept in the data folder. Called again when the ADV enters or rejects the order: if what we tell
+// the partner changed since (a corrected quantity or price, a rejection), a change follows (855
+// BAK01 04; ORDRSP with its new function); if not, nothing is sent twice. A retried activity sends
+// the same bytes.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -81,13 +84,22 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
     }
     if (!partner.acknowledge.confirmation) return;
 
-    const existing = deps.seen.confirmation(state.orderId);
-    if (existing) return deliver(partner, existing);
-
     const { extracted } = await deps.store.result<{ extracted: { order: Order }[] }>(doc.sha256);
     const sent = extracted[doc.index]?.order;
     if (!sent) throw new Error(`document ${doc.sha256} has no order #${doc.index}: cannot confirm ${state.orderId}`);
     const decisions = lineDecisions(sent, state.order, state.status === 'rejected');
+    const told = JSON.stringify(decisions);
+    const existing = deps.seen.confirmation(state.orderId);
+    // Nothing new to tell: a retry of the activity that made the confirmation (made after the state's
+    // last event) delivers it again, in case the first try failed; a later call (entered as
+    // confirmed) sends nothing. A confirmation kept from before decisions were recorded counts as
+    // telling what it told.
+    if (existing && (existing.decisions === null || existing.decisions === told)) {
+      const lastEvent = Date.parse((state.history ?? []).at(-1)?.at ?? '');
+      if (!(Date.parse(existing.createdAt) < lastEvent)) return deliver(partner, existing);
+      return;
+    }
+    const seq = (existing?.seq ?? 0) + 1;
     // The partner's own unit codes, item identifiers and message version, read again from its file.
     const asSent = findSent(sentOrders(bytes), sent);
     if (!asSent) deps.log.warn({ orderId: state.orderId, sha256: doc.sha256 }, 'EDI order not found again in its document: confirmed in catalog terms');
@@ -107,7 +119,7 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
         controlNumber: control,
         now: at,
         test: false,
-      }, asSent);
+      }, asSent, seq > 1 ? '04' : '00');
     } else {
       kind = 'ORDRSP';
       text = buildOrdrsp(sent, decisions, {
@@ -120,11 +132,13 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
         controlRef: String(control),
         now: at,
         test: false,
-      }, '1', asSent, partner.version);
+      }, String(seq), asSent, partner.version);
     }
     const safeId = state.orderId.replace(/[^\w.-]+/g, '_');
     const rec = deps.seen.recordConfirmation({
       orderId: state.orderId,
+      seq,
+      decisions: told,
       partnerId: partner.id,
       kind,
       controlNumber: control,
@@ -133,6 +147,6 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
       createdAt: at.toISOString(),
     });
     await deliver(partner, rec);
-    deps.log.info({ orderId: state.orderId, partner: partner.id, kind, controlNumber: rec.controlNumber, lines: decisions.map((d) => d.status) }, 'order confirmed to the EDI partner');
+    deps.log.info({ orderId: state.orderId, partner: partner.id, kind, seq: rec.seq, controlNumber: rec.controlNumber, lines: decisions.map((d) => d.status) }, rec.seq > 1 ? 'change of the order confirmation sent to the EDI partner' : 'order confirmed to the EDI partner');
   };
 }

@@ -14,12 +14,16 @@ export interface SeenRecord extends SeenInterchange {
 
 export interface ConfirmationRecord {
   orderId: string;
+  /** 1 for the order's first confirmation, then one more for each change sent after it. */
+  seq: number;
   partnerId: string;
   kind: '855' | 'ORDRSP';
   controlNumber: number;
   fileName: string;
   bytes: Buffer;
   createdAt: string;
+  /** The line decisions it told the partner (JSON); null for confirmations kept from before they were recorded. */
+  decisions: string | null;
 }
 
 export class SeenStore {
@@ -42,6 +46,15 @@ export class SeenStore {
         order_id TEXT PRIMARY KEY, partner_id TEXT NOT NULL, kind TEXT NOT NULL, control_number INTEGER NOT NULL,
         file_name TEXT NOT NULL, bytes BLOB NOT NULL, created_at TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS confirmation_log (
+        order_id TEXT NOT NULL, seq INTEGER NOT NULL, partner_id TEXT NOT NULL, kind TEXT NOT NULL, control_number INTEGER NOT NULL,
+        file_name TEXT NOT NULL, bytes BLOB NOT NULL, created_at TEXT NOT NULL, decisions_json TEXT,
+        PRIMARY KEY (order_id, seq)
+      );
+      -- One confirmation per order before changes were sent: kept as the first of each order's log.
+      INSERT OR IGNORE INTO confirmation_log (order_id, seq, partner_id, kind, control_number, file_name, bytes, created_at, decisions_json)
+        SELECT order_id, 1, partner_id, kind, control_number, file_name, bytes, created_at, NULL FROM confirmations;
+      DELETE FROM confirmations;
     `);
   }
 
@@ -90,21 +103,41 @@ export class SeenStore {
     })();
   }
 
+  /** The order's latest confirmation (its first, or the last change sent). */
   confirmation(orderId: string): ConfirmationRecord | null {
-    const r = this.db.prepare('SELECT * FROM confirmations WHERE order_id = ?').get(orderId) as Record<string, unknown> | undefined;
-    if (!r) return null;
-    return { orderId: String(r.order_id), partnerId: String(r.partner_id), kind: r.kind as ConfirmationRecord['kind'], controlNumber: Number(r.control_number), fileName: String(r.file_name), bytes: r.bytes as Buffer, createdAt: String(r.created_at) };
+    const r = this.db.prepare('SELECT * FROM confirmation_log WHERE order_id = ? ORDER BY seq DESC LIMIT 1').get(orderId) as Record<string, unknown> | undefined;
+    return r ? rowToConfirmation(r) : null;
   }
 
-  /** Keeps the first confirmation of an order (a retried activity must send the same bytes, not a new number). */
+  /** Every confirmation sent for the order, first first. */
+  confirmations(orderId: string): ConfirmationRecord[] {
+    return (this.db.prepare('SELECT * FROM confirmation_log WHERE order_id = ? ORDER BY seq').all(orderId) as Record<string, unknown>[]).map(rowToConfirmation);
+  }
+
+  /** Keeps the first record of each (order, seq): a retried activity must send the same bytes, not a new number. */
   recordConfirmation(c: ConfirmationRecord): ConfirmationRecord {
     this.db
-      .prepare('INSERT OR IGNORE INTO confirmations (order_id, partner_id, kind, control_number, file_name, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(c.orderId, c.partnerId, c.kind, c.controlNumber, c.fileName, c.bytes, c.createdAt);
-    return this.confirmation(c.orderId)!;
+      .prepare('INSERT OR IGNORE INTO confirmation_log (order_id, seq, partner_id, kind, control_number, file_name, bytes, created_at, decisions_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(c.orderId, c.seq, c.partnerId, c.kind, c.controlNumber, c.fileName, c.bytes, c.createdAt, c.decisions);
+    const r = this.db.prepare('SELECT * FROM confirmation_log WHERE order_id = ? AND seq = ?').get(c.orderId, c.seq) as Record<string, unknown>;
+    return rowToConfirmation(r);
   }
 
   close(): void {
     this.db.close();
   }
+}
+
+function rowToConfirmation(r: Record<string, unknown>): ConfirmationRecord {
+  return {
+    orderId: String(r.order_id),
+    seq: Number(r.seq),
+    partnerId: String(r.partner_id),
+    kind: r.kind as ConfirmationRecord['kind'],
+    controlNumber: Number(r.control_number),
+    fileName: String(r.file_name),
+    bytes: r.bytes as Buffer,
+    createdAt: String(r.created_at),
+    decisions: r.decisions_json === null || r.decisions_json === undefined ? null : String(r.decisions_json),
+  };
 }

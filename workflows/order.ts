@@ -75,10 +75,17 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
   };
 
   setHandler(claimUpdate, async ({ by }) => record(applyClaim(current(), by, now())), { validator: ({ by }) => checkClaim(current(), by) });
-  setHandler(markEnteredUpdate, async ({ by, erpReference }) => record(applyEntered(current(), by, now(), erpReference)), {
+  // An EDI partner hears again when the ADV enters or rejects its order and that changes what it was
+  // told (a corrected line, a rejection); the activity sends nothing when nothing changed. Not waited
+  // for: the agent's click answers at once, the confirmation retries on its own.
+  const reconfirm = (s: OrderState): OrderState => {
+    if (s.documents[0]?.channel === 'edi' && patched('edi-confirmation-change')) void confirmOrder(s).catch(() => undefined);
+    return s;
+  };
+  setHandler(markEnteredUpdate, async ({ by, erpReference }) => reconfirm(await record(applyEntered(current(), by, now(), erpReference))), {
     validator: ({ by }) => checkEntered(current(), by),
   });
-  setHandler(rejectUpdate, async ({ by, reason }) => record(applyReject(current(), by, reason, now())), { validator: ({ reason }) => checkReject(current(), reason) });
+  setHandler(rejectUpdate, async ({ by, reason }) => reconfirm(await record(applyReject(current(), by, reason, now()))), { validator: ({ reason }) => checkReject(current(), reason) });
   setHandler(reassignUpdate, async ({ by, team, agent, reason }) => record(applyReassign(current(), by, team, agent ?? null, reason, now())), {
     validator: ({ team, reason }) => checkReassign(current(), team, reason),
   });

@@ -176,17 +176,19 @@ const X12_UNITS: Record<string, string> = { BTE: 'BX', PAI: 'PR', LOT: 'LO', U: 
 const x12Unit = (unit: string | null): string => (unit ? (X12_UNITS[unit] ?? unit) : 'EA');
 
 /**
- * 855 purchase order acknowledgment: BAK02 AD (no change), AC (with changes) or RD (rejected); ACK per line.
+ * 855 purchase order acknowledgment: BAK02 AD (no change), AC (with changes) or RD (rejected); ACK per line;
+ * BAK01 04 when it replaces an 855 already sent for the order (the ADV changed or rejected it since).
  * With the order as the partner sent it, each PO1/ACK echoes the partner's unit code and exactly
  * the ID qualifiers it used on that line. Our SKU is added as VP only on a line where the partner
  * sent no identifier at all (PO1 needs one to name the item); the EAN or buyer part number that
  * resolution found in our master data is never added, since the partner never sent it.
  */
-export function build855(order: Order, decisions: LineDecision[], env: X12Envelope, sent?: SentOrder | null): string {
+export function build855(order: Order, decisions: LineDecision[], env: X12Envelope, sent?: SentOrder | null, purpose: '00' | '04' = '00'): string {
   const rows = decisionsFor(order, decisions);
   const all = (s: LineDecision['status']): boolean => rows.length > 0 && rows.every((r) => r.d.status === s);
   const bak02 = all('accepted') ? 'AD' : all('rejected') ? 'RD' : 'AC';
-  const segs: string[][] = [['BAK', '00', bak02, order.poNumber ?? '', isoToEdi(order.orderDate), '', '', '', '', ccyymmdd(env.now)]];
+  // BAK01 00 the first acknowledgment of the order, 04 one that changes an acknowledgment already sent.
+  const segs: string[][] = [['BAK', purpose, bak02, order.poNumber ?? '', isoToEdi(order.orderDate), '', '', '', '', ccyymmdd(env.now)]];
   rows.forEach(({ line, d }, i) => {
     const echo = sentLine(sent, line, i);
     const ids: string[] = [];

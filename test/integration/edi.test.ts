@@ -11,7 +11,8 @@ import { buildHttpServer, type HttpServer } from '../../worker/http';
 import { ROOT } from '../../worker/config';
 import { openEdiChannel, type EdiChannel } from '../../edi/runtime';
 import { watchPartnerFolders } from '../../edi/folder';
-import { orderStateQuery, type IntakeResult } from '../../workflows/definitions';
+import { correctUpdate, markEnteredUpdate, orderStateQuery, type IntakeResult } from '../../workflows/definitions';
+import { runAgentAction } from '../../worker/actions';
 
 const fx = (p: string) => readFileSync(join(ROOT, 'fixtures/edi', p));
 const X850 = fx('x12/brico-centre-850-004010.edi');
@@ -79,6 +80,15 @@ describe('EDI channel', () => {
     // (visibility is eventually consistent: wait for the listing, then check there is exactly one)
     expect((await eventually(orderWorkflows, (l) => l.includes(orderWf), 20_000, 'order workflow listed')).filter((id) => id === orderWf)).toHaveLength(1);
     expect(stack.readModel.list({ customerId: 'C002' }).filter((s) => s.poNumber === state.poNumber)).toHaveLength(1);
+
+    // The ADV corrects line 2 and enters the order: the partner gets a change (BAK01 04), line 2 changed.
+    const by = state.route!.agent ?? 'lea';
+    await runAgentAction(env.client, state.orderId, correctUpdate, { by, lines: [{ lineNumber: 2, field: 'quantity', value: 100 }] });
+    await runAgentAction(env.client, state.orderId, markEnteredUpdate, { by, erpReference: 'CDE-90210' });
+    const both = await eventually(() => readdirSync(outbox).sort(), (f) => f.length === 2, 30_000, 'change 855 in the outbox');
+    const change = readFileSync(join(outbox, both[1]!), 'latin1');
+    expect(change).toContain('BAK*04*AC*');
+    expect(change.split('~').filter((x) => x.startsWith('ACK*'))).toEqual(['ACK*IA*48*BX', 'ACK*IQ*100*BX', 'ACK*IA*24*EA']);
   });
 
   it('answers a broken interchange with a negative 997 and quarantines the document', async () => {

@@ -248,6 +248,42 @@ describe('confirmations', () => {
     expect(readdirSync(join(dir, 'edi', 'confirmations'))).toEqual(files);
   });
 
+  it('sends a change (BAK01 04) when the ADV enters a corrected line or rejects the order, and nothing when nothing changed', async () => {
+    const store = new DocumentStore(dir);
+    const { meta } = await store.put(X850, { fileName: 'po.edi', mediaType: 'application/edi-x12', channel: 'edi', receivedAt: '2026-11-23T08:00:00.000Z', context: { partner: 'brico-centre' } });
+    const sent = resolveOrder(readInterchange(X850).orders[0]!, loadMasterData(join(ROOT, 'fixtures/masterdata'))).order;
+    await store.putResult(meta.sha256, { extracted: [{ order: sent, problems: [] }], problems: [] });
+    const documents = [{ sha256: meta.sha256, channel: 'edi', role: 'original', index: 0 }];
+    const at = (iso: string) => [{ at: iso, event: 'x', by: null, detail: null }];
+    const routed = { orderId: 'C002-Y', status: 'routed', order: sent, documents, history: at('2026-11-23T08:05:00Z') } as unknown as OrderState;
+    let clock = new Date('2026-11-23T08:10:00Z');
+    const confirm = createConfirmer({ partners: PARTNERS, store, seen, dataDir: dir, log, now: () => clock });
+    const outbox = join(dir, brico.transport.folder!.outbox);
+    const bak = () => readdirSync(outbox).sort().map((f) => readFileSync(join(outbox, f), 'latin1').split('~').find((x) => x.startsWith('BAK*'))!.split('*').slice(0, 3).join('*'));
+
+    await confirm(routed);
+    // Entered as confirmed: nothing new for the partner.
+    clock = new Date('2026-11-23T09:10:00Z');
+    await confirm({ ...routed, status: 'entered', history: at('2026-11-23T09:00:00Z') } as OrderState);
+    expect(bak()).toEqual(['BAK*00*AD']);
+
+    // Entered with line 2 corrected from 120 to 100: a change, line by line, once (a retry sends the same file).
+    const corrected = { ...sent, lines: sent.lines.map((l) => (l.lineNumber === 2 ? { ...l, quantity: 100 } : l)) };
+    const entered = { ...routed, status: 'entered', order: corrected, history: at('2026-11-23T09:30:00Z') } as OrderState;
+    clock = new Date('2026-11-23T09:31:00Z');
+    await confirm(entered);
+    await confirm(entered);
+    expect(bak()).toEqual(['BAK*00*AD', 'BAK*04*AC']);
+    const change = readFileSync(join(outbox, readdirSync(outbox).sort()[1]!), 'latin1').split('~');
+    expect(change.filter((x) => x.startsWith('ACK*'))).toEqual(['ACK*IA*48*BX', 'ACK*IQ*100*BX', 'ACK*IA*24*EA']);
+    expect(seen.confirmations('C002-Y').map((c) => [c.seq, c.kind])).toEqual([[1, '855'], [2, '855']]);
+
+    // Rejected afterwards: every line rejected, as a change again.
+    clock = new Date('2026-11-23T10:01:00Z');
+    await confirm({ ...entered, status: 'rejected', history: at('2026-11-23T10:00:00Z') } as OrderState);
+    expect(bak()).toEqual(['BAK*00*AD', 'BAK*04*AC', 'BAK*04*RD']);
+  });
+
   it('answers an EDIFACT ORDERS with an ORDRSP in the partner’s directory version, units and identifiers', async () => {
     const file = fx('edifact/castel-orders-d96a-unoc-latin1.edi');
     const confirming = { ...castel, acknowledge: { ...castel.acknowledge, confirmation: true } };
