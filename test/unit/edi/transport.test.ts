@@ -167,6 +167,22 @@ describe('POST /edi/:partner', () => {
     expect(submitted).toHaveLength(0);
   });
 
+  it('checks few keys at once: a flood of wrong keys gets 503 at once, never a queue on the event loop', async () => {
+    const a = Fastify();
+    registerEdiEndpoints(a as unknown as HttpServer, deps, 2);
+    await a.ready();
+    const flood = await Promise.all(Array.from({ length: 10 }, (_, i) => a.inject({ method: 'POST', url: '/edi/brico-centre', payload: X850, headers: { 'content-type': 'application/edi-x12', 'x-api-key': `wrong-${i}` } })));
+    const statuses = flood.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
+    expect(flood.find((r) => r.statusCode === 503)!.headers['retry-after']).toBe('1');
+    expect(submitted).toHaveLength(0);
+    // Once the checks are done, the next upload is checked as usual.
+    const ok = await a.inject({ method: 'POST', url: '/edi/brico-centre', payload: X850, headers: { 'content-type': 'application/edi-x12', 'x-api-key': 'demo-brico-centre-2026' } });
+    expect(ok.statusCode).toBe(200);
+  });
+
   it('takes the key as a bearer token too', async () => {
     const a = await app();
     const res = await a.inject({ method: 'POST', url: '/edi/brico-centre', payload: X850, headers: { 'content-type': 'text/plain', authorization: 'Bearer demo-brico-centre-2026' } });
