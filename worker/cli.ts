@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, basename, resolve } from 'node:path';
 import { loadConfig } from './config';
+import { apiAuthorization, apiTokenPath } from './secrets';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { CsvError } from '../domain/csv';
 import { describeDocument, extractDocument } from '../parsers/index';
@@ -94,13 +95,13 @@ function apiUrl(opt?: string): string {
 
 async function api<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   let res: Response;
-  const token = process.env.AIGUILLAGE_API_TOKEN;
+  const cfg = loadConfig();
   try {
-    res = await fetch(url, token ? { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } } : init);
+    res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...apiAuthorization(cfg) } });
   } catch {
     throw new UsageError(`cannot reach Aiguillage at ${new URL(url).origin}: is the stack running? (npm start)`);
   }
-  if (res.status === 401) throw new UsageError('the server wants an API token: set AIGUILLAGE_API_TOKEN');
+  if (res.status === 401) throw new UsageError(`the server refused the API token: set AIGUILLAGE_API_TOKEN to the server's, or run where ${apiTokenPath(cfg.dataDir)} is readable`);
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -120,8 +121,9 @@ program
       const bytes = await readFile(f);
       const channel = opts.channel ?? channelForFile(bytes);
       const { mtime } = await stat(f);
-      const q = new URLSearchParams({ fileName: basename(f), channel, receivedAt: mtime.toISOString() });
-      const r = await api<{ status: string; sha256: string; error?: string }>(`${base}/api/documents?${q}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+      const q = new URLSearchParams({ channel, receivedAt: mtime.toISOString() });
+      const headers = { 'content-type': 'application/octet-stream', 'x-aiguillage-file-name': encodeURIComponent(basename(f)) };
+      const r = await api<{ status: string; sha256: string; error?: string }>(`${base}/api/documents?${q}`, { method: 'POST', headers, body: bytes });
       if (r.status >= 400) throw new UsageError(`${f}: ${r.body.error ?? `HTTP ${r.status}`}`);
       sent.push({ file: f, sha256: r.body.sha256, status: r.body.status });
       bar.tick();
