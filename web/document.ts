@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { simpleParser } from 'mailparser';
 import type { Order, SourceBox } from '../domain/order';
 import { html, raw, type Html } from './html';
+import { sniff } from '../parsers/sniff';
 
 /** A value read on the page, to outline over the page image: one per order line and header field found. */
 export interface Highlight {
@@ -195,3 +196,32 @@ export async function emailAttachment(bytes: Buffer, index: number): Promise<{ f
   const a = m.attachments.filter((x) => !x.related)[index];
   return a ? { fileName: a.filename ?? `piece-${index + 1}`, contentType: a.contentType, content: a.content } : null;
 }
+
+/**
+ * How we serve a stored document or an attachment: the type is ours, from the bytes, never the
+ * sender's. PDF and images are shown; text kinds as plain text; anything else is a download.
+ */
+export function servedAs(bytes: Buffer): { contentType: string; disposition: 'inline' | 'attachment' } {
+  switch (sniff(bytes)) {
+    case 'pdf':
+      return { contentType: 'application/pdf', disposition: 'inline' };
+    case 'png':
+      return { contentType: 'image/png', disposition: 'inline' };
+    case 'jpeg':
+      return { contentType: 'image/jpeg', disposition: 'inline' };
+    case 'tiff':
+      return { contentType: 'image/tiff', disposition: 'inline' };
+    case 'x12':
+    case 'edifact':
+    case 'email':
+    case 'api-json':
+    case 'notice':
+    case 'text':
+      return { contentType: 'text/plain; charset=utf-8', disposition: 'inline' };
+    default:
+      return { contentType: 'application/octet-stream', disposition: 'attachment' };
+  }
+}
+
+/** On every stored document we serve: no sniffing, and a sandbox (no script, form, or same-origin access). */
+export const DOCUMENT_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'";

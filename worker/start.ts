@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Runtime } from '@temporalio/worker';
-import { loadConfig, ROOT } from './config';
+import { exposureProblem, loadConfig, ROOT } from './config';
 import { createLogger } from './log';
 import { startDevServer, type DevServer } from './devserver';
 import { connectClient, temporalUiUrl } from './temporal';
@@ -12,6 +12,7 @@ import { createAiguillageWorker } from './worker';
 import { DocumentStore } from '../activities/store';
 import { Ingestor, channelForFile } from './ingest';
 import { buildHttpServer } from './http';
+import { apiTokenPath } from './secrets';
 import { watchFolder } from './folder';
 import { openEdiChannel } from '../edi/runtime';
 import { watchPartnerFolders } from '../edi/folder';
@@ -20,7 +21,6 @@ import { orderJson } from './present';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ReadModel } from '../activities/readmodel';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
-import { usersFileFor } from '../web/server';
 import { sampleSignInText } from '../web/sample-users';
 
 export interface StartOptions {
@@ -31,6 +31,18 @@ export interface StartOptions {
 export async function startStack(opts: StartOptions): Promise<void> {
   Runtime.install({ shutdownSignals: [] });
   const cfg = loadConfig();
+  // The demo users and partners (their passwords and keys are in the README) only with --samples.
+  const exampleUsers = join(ROOT, 'config', 'users.example.yaml');
+  if (opts.samples) {
+    cfg.usersFile ??= exampleUsers;
+    cfg.partnersFile ??= join(ROOT, 'edi', 'partners.example.yaml');
+  }
+  const exposed = exposureProblem(cfg);
+  if (exposed) {
+    console.error(`aiguillage: ${exposed}`);
+    process.exitCode = 2;
+    return;
+  }
   const logFile = join(cfg.dataDir, 'logs', 'aiguillage.log');
   const log = createLogger('aiguillage', logFile);
   let dev: DevServer | null = null;
@@ -71,6 +83,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
     });
     const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
     const edi = cfg.partnersFile ? openEdiChannel(cfg.partnersFile, cfg.dataDir, log) : null;
+    if (!edi) log.info('EDI channel off: no partners file (set AIGUILLAGE_PARTNERS or make config/partners.yaml from edi/partners.example.yaml)');
     if (edi) stops.push(() => edi.close());
     const app = buildHttpServer({ cfg, ingestor, readModel, client, log, ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}) });
     await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
@@ -105,16 +118,18 @@ export async function startStack(opts: StartOptions): Promise<void> {
 
     console.log(`
 Aiguillage is running.
-  Workspace & API   http://${cfg.httpHost}:${cfg.httpPort}/
+  Workspace & API   ${cfg.httpTls ? "https" : "http"}://${cfg.httpHost}:${cfg.httpPort}/
   Temporal Web UI   ${dev ? dev.uiUrl : '(external cluster)'}  — orders: ${temporalUiUrl(cfg)}
   Logs (pino JSON)  ${logFile}
   Watched folder    ${cfg.inboxDir}  (drop PDFs, faxes, EDI, .eml or *.order.json here)
-  EDI partners      ${edi ? `${edi.partners.length} from ${cfg.partnersFile} — POST /edi/<partner>, partner drop folders` : 'none (set AIGUILLAGE_PARTNERS)'}
+  EDI partners      ${edi ? `${edi.partners.length} from ${cfg.partnersFile} — POST /edi/<partner>, partner drop folders` : 'none (set AIGUILLAGE_PARTNERS or make config/partners.yaml)'}
+  API token         ${cfg.apiToken ? 'AIGUILLAGE_API_TOKEN' : apiTokenPath(cfg.dataDir)}  (Authorization: Bearer …; the CLI reads it)
+  Users             ${cfg.usersFile ?? 'none: nobody can sign in (make config/users.yaml from config/users.example.yaml)'}
   Mailboxes         ${mail ? mail.banner : 'none (set AIGUILLAGE_MAILBOXES, see config/mailboxes.example.yaml)'}
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
 Press Ctrl-C to stop everything.`);
     // Demo accounts are printed only while the example users file is the one in use.
-    if (usersFileFor(cfg.root).endsWith('users.example.yaml')) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
+    if (cfg.usersFile === exampleUsers) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
     await running;
   } catch (e) {
     log.error({ error: (e as Error).message }, 'the stack could not start');

@@ -141,3 +141,26 @@ describe('POST /api/documents', () => {
     ]);
   });
 });
+
+describe('behind a proxy', () => {
+  const fail = (a: HttpServer, forwardedFor: string) =>
+    a.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor }, payload: 'login=lea&password=nope' });
+
+  it('believes X-Forwarded-For only from the proxy it was told of', async () => {
+    // Not told: the header is the caller's word, so a new value each time does not escape the lock-out.
+    const direct = build();
+    await direct.ready();
+    const codes = [];
+    for (let i = 0; i < 6; i++) codes.push((await fail(direct, `203.0.113.${i}`)).statusCode);
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
+    await direct.close();
+    // Told (the proxy is on loopback): each client is counted on its own, so one cannot lock out the others.
+    const proxied = build({ trustProxy: '127.0.0.1' });
+    await proxied.ready();
+    for (let i = 0; i < 5; i++) await fail(proxied, '203.0.113.7');
+    expect((await fail(proxied, '203.0.113.7')).statusCode).toBe(429);
+    expect((await fail(proxied, '198.51.100.1')).statusCode).toBe(401);
+    await proxied.close();
+  });
+});
+
