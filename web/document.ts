@@ -199,29 +199,31 @@ export async function emailAttachment(bytes: Buffer, index: number): Promise<{ f
 
 /**
  * How we serve a stored document or an attachment: the type is ours, from the bytes, never the
- * sender's. PDF and images are shown; text kinds as plain text; anything else is a download.
+ * sender's. PDF and images are shown; text kinds as plain text; anything else is a download. Every
+ * one but a PDF is sandboxed (no script, form or same-origin access): browsers refuse to show a PDF
+ * in a sandbox, and bytes that begin as a PDF are never rendered as HTML.
  */
-export function servedAs(bytes: Buffer): { contentType: string; disposition: 'inline' | 'attachment' } {
+export function servedAs(bytes: Buffer): { contentType: string; disposition: 'inline' | 'attachment'; csp: string } {
+  const as = (contentType: string, disposition: 'inline' | 'attachment' = 'inline') => ({ contentType, disposition, csp: `sandbox; ${DOCUMENT_CSP}` });
   switch (sniff(bytes)) {
     case 'pdf':
-      return { contentType: 'application/pdf', disposition: 'inline' };
+      return { contentType: 'application/pdf', disposition: 'inline', csp: DOCUMENT_CSP };
     case 'png':
-      return { contentType: 'image/png', disposition: 'inline' };
+      return as('image/png');
     case 'jpeg':
-      return { contentType: 'image/jpeg', disposition: 'inline' };
+      return as('image/jpeg');
     case 'tiff':
-      return { contentType: 'image/tiff', disposition: 'inline' };
+      return as('image/tiff');
     case 'x12':
     case 'edifact':
     case 'email':
     case 'api-json':
     case 'notice':
     case 'text':
-      return { contentType: 'text/plain; charset=utf-8', disposition: 'inline' };
+      return as('text/plain; charset=utf-8');
     default:
-      return { contentType: 'application/octet-stream', disposition: 'attachment' };
+      return as('application/octet-stream', 'attachment');
   }
 }
 
-/** On every stored document we serve: no sniffing, and a sandbox (no script, form, or same-origin access). */
-export const DOCUMENT_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'";
+const DOCUMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'";

@@ -27,7 +27,7 @@ import {
 import { dashboard, inbox, orderDiff, parisDay } from './model';
 import { correctionsFromForm } from './corrections';
 import { dashboardPage, inboxFragment, inboxPage, loginPage, orderPage, rulesPage, searchPage } from './pages';
-import { DOCUMENT_CSP, emailAttachment, highlightsOf, imagePagePng, pdfPagePng, renderDocument, servedAs } from './document';
+import { emailAttachment, highlightsOf, imagePagePng, pdfPagePng, renderDocument, servedAs } from './document';
 import { CSS, JS } from './assets';
 import { html, page, type Html } from './html';
 
@@ -424,7 +424,7 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
       .header('content-type', as.contentType)
       .header('content-disposition', `${as.disposition}; filename="${attachmentName(fileName)}"`)
       .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', DOCUMENT_CSP)
+      .header('content-security-policy', as.csp)
       .header('cache-control', 'private, no-store')
       .send(bytes);
   };
