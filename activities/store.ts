@@ -1,9 +1,9 @@
 // Content-addressed document store: the bytes of every document ever received, kept by sha256 under
 // .data/documents, with what we know of their receipt. Workflows carry the hash, never the bytes.
-import { mkdir, readFile, rename, writeFile, stat, readdir } from 'node:fs/promises';
+import { mkdir, readFile, stat, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic as atomicWrite } from '../storage/atomic';
 import { documentMetaSchema, type DocumentMeta, type Problem } from '../domain/order';
 import { sha256 } from '../parsers/index';
 
@@ -74,9 +74,3 @@ export class DocumentStore {
   }
 }
 
-/** Write then rename: a crash never leaves a half-written document behind. */
-async function atomicWrite(path: string, data: Buffer): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}

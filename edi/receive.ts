@@ -4,7 +4,8 @@
 // pipeline quarantines it with its reason); what is not ingested (a re-sent interchange, an
 // acknowledgment from the partner, a file claiming another sender) is kept in the data folder.
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomic';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { problem, type Problem } from '../domain/order';
@@ -72,9 +73,7 @@ async function keep(dataDir: string, what: string, name: string, bytes: Buffer):
   const dir = join(dataDir, 'edi', what);
   await mkdir(dir, { recursive: true });
   const path = join(dir, name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
+  await writeFileAtomic(path, bytes);
   return path;
 }
 
