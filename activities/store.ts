@@ -14,6 +14,8 @@ export interface QuarantineRecord {
   receivedAt: string;
   quarantinedAt: string;
   problems: Problem[];
+  /** Each time someone started the intake again (`aiguillage retry`, "Relancer"). */
+  retries?: { at: string; by: string }[];
 }
 
 export class DocumentStore {

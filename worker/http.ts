@@ -16,6 +16,8 @@ import { orderJson } from './present';
 import { temporalUiUrl } from './temporal';
 import { registerWorkspace } from '../web/server';
 import { registerEdiEndpoints, type EdiHttpDeps } from '../edi/http';
+import { DocumentStore } from '../activities/store';
+import { listQuarantine, retryIntake, RetryRefused } from './quarantine';
 
 export interface HttpDeps {
   cfg: Config;
@@ -123,7 +125,19 @@ export function buildHttpServer(deps: HttpDeps) {
     }
   });
 
-  app.get('/api/quarantine', async () => readModel.quarantined());
+  // The quarantine and failed intakes; a document's intake started again once its cause is fixed.
+  const quarantineDeps = { store: new DocumentStore(cfg.dataDir), readModel, client, taskQueue: cfg.taskQueue, log: deps.log };
+  app.get('/api/quarantine', async () => listQuarantine(quarantineDeps));
+  app.post('/api/documents/:sha/retry', async (req, reply) => {
+    const { sha } = req.params as { sha: string };
+    const by = (req.body as { json?: { by?: unknown } } | undefined)?.json?.by;
+    try {
+      return reply.status(202).send(await retryIntake(quarantineDeps, sha, `api:${typeof by === 'string' && by ? by.slice(0, 100) : 'anonymous'}`));
+    } catch (e) {
+      if (e instanceof RetryRefused) return reply.status(e.status).send({ error: e.message });
+      throw e;
+    }
+  });
   app.get('/api/sandbox', async () => readModel.sandbox());
 
   if (deps.edi) registerEdiEndpoints(app, deps.edi);
