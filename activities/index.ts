@@ -52,7 +52,13 @@ export interface ActivityDeps {
   publicUrl?: string | null;
   /** Order confirmation to an EDI partner (855 / ORDRSP) once the order is routed; absent: none. */
   confirmOrder?: (state: OrderState) => Promise<void>;
+  /** The reader (default parsers/index.ts extractDocument); tests hand in one that throws or hangs. */
+  extractDocument?: typeof extractDocument;
+  /** One reading attempt past this is abandoned and counts as a failure (default 10 minutes). */
+  extractDeadlineMs?: number;
 }
+
+const EXTRACT_DEADLINE_MS = 10 * 60_000;
 
 interface StoredExtraction {
   extracted: ExtractedOrder[];
@@ -140,14 +146,20 @@ export function createActivities(deps: ActivityDeps) {
       const meta = await store.meta(sha256);
       const bytes = await store.bytes(sha256);
       const beat = setInterval(() => heartbeat(), 10_000);
+      const deadlineMs = deps.extractDeadlineMs ?? EXTRACT_DEADLINE_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`reading took more than ${deadlineMs / 1000} s: abandoned`)), deadlineMs);
+      });
       try {
-        const ex = await extractDocument(bytes, meta, deps.masterData());
+        const ex = await Promise.race([(deps.extractDocument ?? extractDocument)(bytes, meta, deps.masterData()), deadline]);
         const docProblems = ex.result.problems.filter((p) => !ex.extracted.some((e) => e.problems.includes(p)));
         await store.putResult(sha256, { extracted: ex.extracted, problems: ex.result.problems } satisfies StoredExtraction);
         log.info({ sha256, fileName: meta.fileName, orders: ex.extracted.length, problems: ex.result.problems.length }, 'document extracted');
         return { orderCount: ex.extracted.length, problems: (ex.extracted.length === 0 ? ex.result.problems : docProblems).slice(0, 50) };
       } finally {
         clearInterval(beat);
+        clearTimeout(timer);
       }
     },
 
@@ -155,6 +167,8 @@ export function createActivities(deps: ActivityDeps) {
     async deliverOrders({ sha256, from, to }: { sha256: string; from: number; to: number }) {
       const meta = await store.meta(sha256);
       const { extracted } = await store.result<StoredExtraction>(sha256);
+      // A document retried out of the quarantine leaves it once its orders are on their way.
+      if (from === 0) deps.readModel.releaseQuarantine(sha256, new Date().toISOString());
       const out: { orderWorkflowId: string; poNumber: string | null; customerId: string | null }[] = [];
       for (let i = from; i < to && i < extracted.length; i++) {
         const { order, problems: readProblems } = extracted[i]!;
@@ -210,13 +224,18 @@ export function createActivities(deps: ActivityDeps) {
       return { orderWorkflowId: workflowId };
     },
 
-    /** Nothing usable in the document: keep it, visibly, with the reason. */
-    async quarantine({ sha256, problems }: { sha256: string; problems: Problem[] }): Promise<void> {
-      const meta = await store.meta(sha256);
-      const rec = { sha256, fileName: meta.fileName, channel: meta.channel, receivedAt: meta.receivedAt, quarantinedAt: new Date().toISOString(), problems };
-      await store.quarantine(rec);
+    /**
+     * Nothing usable in the document, or its intake failed: keep it, visibly, with the reason. Made
+     * to succeed when little else does: what the workflow knows of the document stands in for
+     * unreadable metadata, and the read model (what people see) is written before the store's record.
+     */
+    async quarantine({ sha256, problems, document }: { sha256: string; problems: Problem[]; document?: Pick<DocumentMeta, 'fileName' | 'channel' | 'receivedAt'> }): Promise<void> {
+      const meta = await store.meta(sha256).catch(() => null);
+      const about = meta ?? document ?? { fileName: sha256, channel: 'api', receivedAt: new Date().toISOString() };
+      const rec = { sha256, fileName: about.fileName, channel: about.channel, receivedAt: about.receivedAt, quarantinedAt: new Date().toISOString(), problems };
       deps.readModel.recordQuarantine(rec);
-      log.warn({ sha256, fileName: meta.fileName, reasons: problems.map((p) => p.code) }, 'document quarantined');
+      await store.quarantine(rec);
+      log.warn({ sha256, fileName: about.fileName, reasons: problems.map((p) => p.code) }, 'document quarantined');
     },
 
     async routeOrder(input: RouteInput): Promise<RouteDecision> {

@@ -20,7 +20,9 @@ export function presentedKey(headers: Record<string, string | string[] | undefin
   return null;
 }
 
-const STATUS: Record<Receipt['outcome'], number> = { accepted: 200, duplicate: 200, 'acknowledgment-received': 202, unreadable: 422, 'wrong-sender': 403 };
+// A reused control number answers 200: the rejection is in the TA1/CONTRL body, where the partner's
+// translator reads it; an HTTP error would only make their client send the same file again.
+const STATUS: Record<Receipt['outcome'], number> = { accepted: 200, duplicate: 200, 'control-number-reused': 200, 'acknowledgment-received': 202, unreadable: 422, 'wrong-sender': 403 };
 
 /** Key checks (scrypt, about 60 ms each) running at once; more callers get 503 at once instead of queueing. */
 export const MAX_KEY_CHECKS = 4;

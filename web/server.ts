@@ -11,6 +11,7 @@ import { LoginThrottle } from './throttle';
 import type { HttpServer, HttpDeps } from '../worker/http';
 import { DocumentStore } from '../activities/store';
 import { runAgentAction, ActionRefusedError } from '../worker/actions';
+import { listQuarantine, retryIntake, RetryRefused } from '../worker/quarantine';
 import { orderJson } from '../worker/present';
 import {
   claimUpdate, confirmDuplicateUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate, type OrderState,
@@ -194,11 +195,12 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
     }
   };
   const visibleStates = (u: User): OrderState[] => readModel.list({ limit: 5000, ...(seesAll(u) ? {} : { teams: u.teams }) });
-  const dashboardOf = (u: User) => {
+  const quarantineDeps = { store, readModel, client, taskQueue: cfg.taskQueue, log };
+  const dashboardOf = async (u: User) => {
     const t = now();
     const since = new Date(Date.parse(`${addDays(parisDay(t), -31)}T00:00:00Z`)).toISOString();
     const states = readModel.activeSince(since, seesAll(u) ? undefined : u.teams);
-    const q = seesAll(u) ? readModel.quarantined() : [];
+    const q = seesAll(u) ? await listQuarantine(quarantineDeps) : [];
     return dashboard(states, q, u, t);
   };
 
@@ -460,7 +462,25 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
     const a = need(req, reply);
     if (!a) return reply;
     if (!canSeeDashboard(a.user)) return errorPage(reply, a, 403, 'Le tableau de bord est réservé aux chefs d’équipe et aux responsables.');
-    return htmlReply(reply, 200, dashboardPage(a.user, a.csrf, dashboardOf(a.user), now(), names()));
+    const retried = (req.query as { retried?: string }).retried;
+    const flash = retried ? { kind: 'ok' as const, text: `Relance lancée pour ${retried} : le document est relu ; il quitte la quarantaine une fois ses commandes transmises.` } : null;
+    return htmlReply(reply, 200, dashboardPage(a.user, a.csrf, await dashboardOf(a.user), now(), names(), flash));
+  });
+  // "Relancer": a manager starts the intake of a quarantined document again, once its cause is fixed.
+  app.post('/quarantine/:sha/retry', async (req, reply) => {
+    const a = need(req, reply);
+    if (!a) return reply;
+    if (!seesAll(a.user)) return errorPage(reply, a, 403, 'Relancer un document est réservé aux responsables.');
+    if (!csrfOk(req, a)) return errorPage(reply, a, 403, 'Formulaire expiré ou envoyé depuis un autre site : rechargez la page et recommencez.');
+    const { sha } = req.params as { sha: string };
+    try {
+      const r = await retryIntake(quarantineDeps, sha, a.user.login);
+      return reply.redirect(`/dashboard?retried=${encodeURIComponent(r.fileName.slice(0, 100))}#quarantaine`, 303);
+    } catch (e) {
+      if (!(e instanceof RetryRefused)) throw e;
+      const why = { unknown: 'document inconnu', delivered: 'le document a déjà été transmis, ses commandes sont dans la corbeille', running: 'une lecture de ce document est déjà en cours, attendez qu’elle se termine' }[e.kind];
+      return htmlReply(reply, e.status, dashboardPage(a.user, a.csrf, await dashboardOf(a.user), now(), names(), { kind: 'err', text: `Relance refusée : ${why}.` }));
+    }
   });
 
   const search = (u: User, q: string) => {
@@ -546,7 +566,7 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
     const a = need(req, reply);
     if (!a) return reply;
     if (!canSeeDashboard(a.user)) return reply.status(403).send({ error: 'the dashboard is for team leads and managers' });
-    return dashboardOf(a.user);
+    return await dashboardOf(a.user);
   });
   app.get('/api/workspace/search', async (req, reply) => {
     const a = need(req, reply);

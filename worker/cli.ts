@@ -180,12 +180,37 @@ program
   .option('--json', 'JSON Lines')
   .option('--url <url>', 'Aiguillage HTTP address')
   .action(async (opts: { json?: boolean; url?: string }) => {
-    const r = await api<{ sha256: string; fileName: string; channel: string; receivedAt: string; problems: { code: string; message: string }[] }[]>(`${apiUrl(opts.url)}/api/quarantine`);
+    const r = await api<{ sha256: string; fileName: string; channel: string; receivedAt: string; problems: { code: string; message: string }[]; retries?: { at: string; by: string }[] }[]>(`${apiUrl(opts.url)}/api/quarantine`);
     for (const q of r.body) {
       if (opts.json) console.log(JSON.stringify(q));
-      else console.log(`${q.receivedAt}  ${q.channel.padEnd(6)} ${q.fileName}\n    ${q.problems.map((p) => `${p.code}: ${p.message}`).join('\n    ')}`);
+      else {
+        const retried = q.retries?.length ? `  (retried ${q.retries.length}×, last ${q.retries[q.retries.length - 1]!.at} by ${q.retries[q.retries.length - 1]!.by})` : '';
+        console.log(`${q.receivedAt}  ${q.channel.padEnd(6)} ${q.fileName}  ${q.sha256}${retried}\n    ${q.problems.map((p) => `${p.code}: ${p.message}`).join('\n    ')}`);
+      }
     }
     if (!opts.json && r.body.length === 0) console.log('quarantine is empty');
+  });
+
+program
+  .command('retry')
+  .description('start the intake of a quarantined (or failed) document again, once the cause is fixed')
+  .argument('<sha256>', 'the document hash, as `quarantine` shows it')
+  .option('--url <url>', 'Aiguillage HTTP address')
+  .action(async (sha: string, opts: { url?: string }) => {
+    const by = process.env.USER ?? process.env.USERNAME ?? 'cli';
+    const r = await api<{ intakeWorkflowId?: string; fileName?: string; error?: string }>(`${apiUrl(opts.url)}/api/documents/${encodeURIComponent(sha.trim().toLowerCase())}/retry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ by: `cli:${by}` }),
+    });
+    if (r.status === 404 || r.status === 400) throw new UsageError(r.body.error ?? `HTTP ${r.status}`);
+    if (r.status >= 400) {
+      // Refused for a reason (running, already delivered): said, exit 1.
+      console.error(`aiguillage: retry refused: ${r.body.error ?? `HTTP ${r.status}`}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`retrying  ${r.body.fileName}  ${r.body.intakeWorkflowId} (npx aiguillage quarantine shows it again if it fails)`);
   });
 
 program

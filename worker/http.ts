@@ -19,6 +19,8 @@ import { orderJson } from './present';
 import { temporalUiUrl } from './temporal';
 import { registerWorkspace } from '../web/server';
 import { registerEdiEndpoints, type EdiHttpDeps } from '../edi/http';
+import { DocumentStore } from '../activities/store';
+import { listQuarantine, retryIntake, RetryRefused } from './quarantine';
 
 export interface HttpDeps {
   cfg: Config;
@@ -146,7 +148,19 @@ function registerApi(api: HttpServer, deps: HttpDeps, token: string): void {
     }
   });
 
-  api.get('/quarantine', async () => readModel.quarantined());
+  // The quarantine and failed intakes; a document's intake started again once its cause is fixed.
+  const quarantineDeps = { store: new DocumentStore(cfg.dataDir), readModel, client, taskQueue: cfg.taskQueue, log: deps.log };
+  api.get('/quarantine', async () => listQuarantine(quarantineDeps));
+  api.post('/documents/:sha/retry', async (req, reply) => {
+    const { sha } = req.params as { sha: string };
+    const by = (req.body as { json?: { by?: unknown } } | undefined)?.json?.by;
+    try {
+      return reply.status(202).send(await retryIntake(quarantineDeps, sha, `api:${typeof by === 'string' && by ? by.slice(0, 100) : 'anonymous'}`));
+    } catch (e) {
+      if (e instanceof RetryRefused) return reply.status(e.status).send({ error: e.message });
+      throw e;
+    }
+  });
   api.get('/sandbox', async () => readModel.sandbox());
 }
 

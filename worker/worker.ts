@@ -41,9 +41,11 @@ export interface WorkerParts {
   connection?: NativeConnection;
   /** EDI order confirmations (855 / ORDRSP); by default from cfg.partnersFile. */
   confirmOrder?: ActivityDeps['confirmOrder'];
+  /** Dependencies handed to the activities instead of the defaults (tests: a failing store or reader). */
+  activityDeps?: Partial<ActivityDeps>;
 }
 
-export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given, confirmOrder }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null }> {
+export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given, confirmOrder, activityDeps }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null }> {
   const store = new DocumentStore(cfg.dataDir);
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
@@ -58,6 +60,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     ...(cfg.smtpUrl ? { sendMail: mailSender(cfg.smtpUrl, cfg.alertFrom) } : {}),
     publicUrl: cfg.publicUrl,
     confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined),
+    ...activityDeps,
   });
   const connection = given ?? (await connectWorker(cfg));
   const worker = await Worker.create({

@@ -60,9 +60,15 @@ export function testConfig(env: TestWorkflowEnvironment, name: string, extra: Pa
   return { ...loadConfig({}), temporalAddress: env.address, taskQueue: uniqueQueue(name), dataDir, inboxDir: join(dataDir, 'inbox'), partnersFile: null, usersFile: join(ROOT, 'config/users.example.yaml'), ...extra };
 }
 
-export async function startStack(env: TestWorkflowEnvironment, name: string, opts: { route?: ActivityDeps['route']; cfg?: Partial<Config>; confirmOrder?: ActivityDeps['confirmOrder'] } = {}): Promise<TestStack> {
+export async function startStack(
+  env: TestWorkflowEnvironment,
+  name: string,
+  opts: { route?: ActivityDeps['route']; cfg?: Partial<Config>; confirmOrder?: ActivityDeps['confirmOrder']; activityDeps?: Partial<ActivityDeps> } = {},
+): Promise<TestStack> {
   const cfg = testConfig(env, name, opts.cfg);
-  const { worker, readModel, router } = await createAiguillageWorker({ cfg, client: env.client, log: quietLog, route: opts.route, workflowBundle: await workflowBundle(), connection: env.nativeConnection, confirmOrder: opts.confirmOrder });
+  const { worker, readModel, router } = await createAiguillageWorker({
+    cfg, client: env.client, log: quietLog, route: opts.route, workflowBundle: await workflowBundle(), connection: env.nativeConnection, confirmOrder: opts.confirmOrder, activityDeps: opts.activityDeps,
+  });
   const running = worker.run();
   const store = new DocumentStore(cfg.dataDir);
   return {
