@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, basename, resolve } from 'node:path';
 import { loadConfig } from './config';
-import { apiAuthorization, apiTokenPath } from './secrets';
+import { apiAuthorization, apiTokenPath, clientApiToken } from './secrets';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { CsvError } from '../domain/csv';
 import { describeDocument, extractDocument } from '../parsers/index';
@@ -101,7 +101,10 @@ async function api<T>(url: string, init: RequestInit = {}): Promise<{ status: nu
   } catch {
     throw new UsageError(`cannot reach Aiguillage at ${new URL(url).origin}: is the stack running? (npm start)`);
   }
-  if (res.status === 401) throw new UsageError(`the server refused the API token: set AIGUILLAGE_API_TOKEN to the server's, or run where ${apiTokenPath(cfg.dataDir)} is readable`);
+  if (res.status === 401) {
+    const where = `set AIGUILLAGE_API_TOKEN to the server's, or AIGUILLAGE_DATA to the server's data folder (it keeps its token in ${apiTokenPath(cfg.dataDir)})`;
+    throw new UsageError(clientApiToken(cfg) ? `the server refused the API token: ${where}` : `the server needs an API token: ${where}`);
+  }
   return { status: res.status, body: (await res.json()) as T };
 }
 
