@@ -2,6 +2,8 @@
 // encoded path is no way around it), no browser session, only JSON or document bytes with a name.
 // The ingestor records what reached it, so "nothing was submitted" is observable.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { get as httpsGet } from 'node:https';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +163,22 @@ describe('behind a proxy', () => {
     expect((await fail(proxied, '203.0.113.7')).statusCode).toBe(429);
     expect((await fail(proxied, '198.51.100.1')).statusCode).toBe(401);
     await proxied.close();
+  });
+});
+
+describe('HTTPS', () => {
+  it('serves HTTPS itself with AIGUILLAGE_TLS_CERT and AIGUILLAGE_TLS_KEY', async () => {
+    const tlsDir = mkdtempSync(join(tmpdir(), 'aiguillage-tls-'));
+    const [certPath, keyPath] = [join(tlsDir, 'cert.pem'), join(tlsDir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    const secure = build({ httpTls: { certPath, keyPath } });
+    const base = await secure.listen({ host: '127.0.0.1', port: 0 });
+    expect(base).toMatch(/^https:/);
+    const status = await new Promise<number>((resolve, reject) =>
+      httpsGet(`${base}/api/orders`, { rejectUnauthorized: false, headers: bearer() }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject),
+    );
+    expect(status).toBe(200);
+    await secure.close();
   });
 });
 
