@@ -90,7 +90,7 @@ async function closeOcr(): Promise<void> {
 
 function apiUrl(opt?: string): string {
   const cfg = loadConfig();
-  return (opt ?? process.env.AIGUILLAGE_URL ?? `http://${cfg.httpHost}:${cfg.httpPort}`).replace(/\/$/, '');
+  return (opt ?? process.env.AIGUILLAGE_URL ?? `${cfg.httpTls ? 'https' : 'http'}://${cfg.httpHost}:${cfg.httpPort}`).replace(/\/$/, '');
 }
 
 async function api<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {

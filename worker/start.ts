@@ -118,7 +118,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
 
     console.log(`
 Aiguillage is running.
-  Workspace & API   ${cfg.httpTls ? "https" : "http"}://${cfg.httpHost}:${cfg.httpPort}/
+  Workspace & API   ${cfg.httpTls ? 'https' : 'http'}://${cfg.httpHost}:${cfg.httpPort}/
   Temporal Web UI   ${dev ? dev.uiUrl : '(external cluster)'}  — orders: ${temporalUiUrl(cfg)}
   Logs (pino JSON)  ${logFile}
   Watched folder    ${cfg.inboxDir}  (drop PDFs, faxes, EDI, .eml or *.order.json here)
