@@ -1,8 +1,9 @@
 // Secrets the server keeps in its data folder (the session key, the API token): created once at
 // random, written atomically and readable by the service account only; a short one is refused.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { writeFileAtomicSync } from '../storage/atomic';
 
 /** The shortest secret we accept, in bytes: below this a signature or a token can be guessed. */
 export const MIN_SECRET_BYTES = 32;
@@ -15,26 +16,6 @@ export class WeakSecret extends Error {
   }
 }
 
-/** Temp file (mode 0600), fsync, rename, fsync of the folder: a crash leaves the old file or the new one, never a half. */
-export function writeSecretFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
-}
-
 /**
  * The secret kept at `path`: read it, or create it (32 random bytes, base64url) when there is none.
  * An existing file shorter than 32 bytes is refused: an empty file would make every signature forgeable.
@@ -42,7 +23,9 @@ export function writeSecretFile(path: string, text: string): void {
 export function secretFromFile(path: string, what: string, fix: string): string {
   if (existsSync(path)) return checkSecret(readFileSync(path, 'utf8').trim(), `${what} (${path})`, fix);
   const secret = randomBytes(MIN_SECRET_BYTES).toString('base64url');
-  writeSecretFile(path, `${secret}\n`);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // Temp file 0600, fsync, rename, folder fsync: a crash leaves no file or the whole one, never a short secret.
+  writeFileAtomicSync(path, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
 
