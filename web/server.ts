@@ -157,7 +157,12 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
     const user = currentUsers().find((u) => u.login === session.login);
     return user ? { user, session, csrf: csrfToken(secret, session) } : null;
   };
-  const revoked = new Set<string>();
+  // Signed-out sessions until they would have expired anyway (then the signature alone refuses them).
+  const revoked = new Map<string, number>();
+  const revoke = (s: Session) => {
+    for (const [sid, exp] of revoked) if (exp <= now()) revoked.delete(sid);
+    revoked.set(s.sid, s.exp);
+  };
   const throttle = new LoginThrottle(now);
 
   // By the route as matched, not the raw URL.
@@ -216,7 +221,7 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
     if (!usersFile) return wantsJson ? reply.status(503).send({ error: NO_USERS }) : htmlReply(reply, 503, loginPage(NO_USERS, '/'));
     // A login posted from another site would sign the victim in as the attacker (login CSRF).
     const origin = req.headers.origin;
-    if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) return reply.status(403).send({ error: 'cross-site sign-in refused' });
+    if (origin && origin !== 'null' && hostOf(origin) !== req.headers.host) return reply.status(403).send({ error: 'cross-site sign-in refused' });
     const login = String(form.login ?? '').trim().toLowerCase().slice(0, 64);
     const verdict = throttle.check(login, req.ip);
     if (verdict !== 'ok') {
@@ -239,7 +244,7 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
   });
   app.post('/logout', async (req, reply) => {
     const a = authed(req);
-    if (a && csrfOk(req, a)) revoked.add(a.session.sid);
+    if (a && csrfOk(req, a)) revoke(a.session);
     void reply.setCookie(SESSION_COOKIE, '', sessionCookieOptions(secure(req), 0));
     return reply.redirect('/login', 303);
   });
@@ -602,5 +607,13 @@ export function safeNext(n: unknown): string {
     return u.origin === base ? `${u.pathname}${u.search}${u.hash}` : '/';
   } catch {
     return '/';
+  }
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
   }
 }
