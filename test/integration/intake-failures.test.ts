@@ -105,6 +105,26 @@ describe('an intake that cannot complete ends in the quarantine', () => {
     }
   });
 
+  it('an intake stopped by hand in Temporal: listed as INTAKE_FAILED, and retried', async () => {
+    let hang = true;
+    const stack = await startStack(env, 'fail-terminated', { activityDeps: { extractDocument: (bytes, meta, md) => (hang ? new Promise(() => undefined) : extractDocument(bytes, meta, md)) } });
+    try {
+      const r = await stack.ingestor.submit(order('FAIL-TERM-1'), { fileName: 'terminated.order.json', channel: 'api', receivedAt: '2026-11-23T08:00:00Z' });
+      await env.client.workflow.getHandle(r.intakeWorkflowId).terminate('stopped by an operator');
+      const listed = await eventually(() => listQuarantine(depsOf(stack)), (l) => l.some((q) => q.sha256 === r.sha256), 30_000, 'the terminated intake listed');
+      const entry = listed.find((q) => q.sha256 === r.sha256)!;
+      expect(entry).toMatchObject({ fileName: 'terminated.order.json', channel: 'api' });
+      expect(entry.problems[0]!.code).toBe('INTAKE_FAILED');
+      expect(entry.problems[0]!.message).toContain('terminated');
+      hang = false;
+      await retryIntake(depsOf(stack), r.sha256, 'test:claire');
+      expect((await result(r.sha256)).status).toBe('delivered');
+      expect((await listQuarantine(depsOf(stack))).some((q) => q.sha256 === r.sha256)).toBe(false);
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('a full disk when the extraction is kept: EXTRACTION_FAILED naming ENOSPC; retried once space is back', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'aiguillage-full-'));
     const disk = { full: true };
