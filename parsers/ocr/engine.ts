@@ -8,7 +8,8 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { writeFileAtomicSync } from '../../storage/atomic';
 import { gunzipSync } from 'node:zlib';
 import Tesseract from 'tesseract.js';
 import type { PositionedWord } from '../layout/types';
@@ -142,9 +143,7 @@ export function nativeTessdataDir(model: OcrModel): string {
     const dst = join(dir, `${code}.traineddata`);
     if (existsSync(dst)) continue;
     // Written aside then renamed: another process never loads half a model.
-    const tmp = `${dst}.${process.pid}.tmp`;
-    writeFileSync(tmp, gunzipSync(readFileSync(join(gz, `${code}.traineddata.gz`))));
-    renameSync(tmp, dst);
+    writeFileAtomicSync(dst, gunzipSync(readFileSync(join(gz, `${code}.traineddata.gz`))));
   }
   nativeBestInt = dir;
   return dir;

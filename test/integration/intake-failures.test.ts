@@ -13,6 +13,7 @@ import { extractDocument } from '../../parsers/index';
 import { closeSharedOcrPool } from '../../parsers/ocr/index';
 import { ROOT } from '../../worker/config';
 import { listQuarantine, retryIntake, RetryRefused, type QuarantineDeps } from '../../worker/quarantine';
+import { buildHttpServer } from '../../worker/http';
 import type { IntakeResult } from '../../workflows/definitions';
 
 let env: TestWorkflowEnvironment;
@@ -66,6 +67,18 @@ describe('an intake that cannot complete ends in the quarantine', () => {
       // Sending the same bytes again still says "already received" (and points at the quarantine).
       expect((await stack.ingestor.submit(order('FAIL-THROW-1'), { fileName: 'again.order.json', channel: 'api', receivedAt: '2026-11-23T08:05:00Z' })).status).toBe('already-received');
       await quarantinedThenRetried(stack, r.sha256, 'EXTRACTION_FAILED', () => (broken = false));
+      // What `aiguillage retry` calls: refused with the reason once the document is delivered.
+      const app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
+      try {
+        const again = await app.inject({ method: 'POST', url: `/api/documents/${r.sha256}/retry`, payload: { by: 'cli:test' } });
+        expect(again.statusCode).toBe(409);
+        expect(again.json().error).toContain('already delivered');
+        expect((await app.inject({ method: 'POST', url: `/api/documents/${'0'.repeat(64)}/retry`, payload: {} })).statusCode).toBe(404);
+        const listed = await app.inject({ method: 'GET', url: '/api/quarantine' });
+        expect(listed.json().some((q: { sha256: string }) => q.sha256 === r.sha256)).toBe(false);
+      } finally {
+        await app.close();
+      }
     } finally {
       await stack.stop();
     }
@@ -87,6 +100,26 @@ describe('an intake that cannot complete ends in the quarantine', () => {
       const failed = await result(r.sha256);
       expect(failed.problems[0]!.message).toMatch(/reading took more than 1\.5 s/);
       await quarantinedThenRetried(stack, r.sha256, 'EXTRACTION_FAILED', () => (hang = false));
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('an intake stopped by hand in Temporal: listed as INTAKE_FAILED, and retried', async () => {
+    let hang = true;
+    const stack = await startStack(env, 'fail-terminated', { activityDeps: { extractDocument: (bytes, meta, md) => (hang ? new Promise(() => undefined) : extractDocument(bytes, meta, md)) } });
+    try {
+      const r = await stack.ingestor.submit(order('FAIL-TERM-1'), { fileName: 'terminated.order.json', channel: 'api', receivedAt: '2026-11-23T08:00:00Z' });
+      await env.client.workflow.getHandle(r.intakeWorkflowId).terminate('stopped by an operator');
+      const listed = await eventually(() => listQuarantine(depsOf(stack)), (l) => l.some((q) => q.sha256 === r.sha256), 30_000, 'the terminated intake listed');
+      const entry = listed.find((q) => q.sha256 === r.sha256)!;
+      expect(entry).toMatchObject({ fileName: 'terminated.order.json', channel: 'api' });
+      expect(entry.problems[0]!.code).toBe('INTAKE_FAILED');
+      expect(entry.problems[0]!.message).toContain('terminated');
+      hang = false;
+      await retryIntake(depsOf(stack), r.sha256, 'test:claire');
+      expect((await result(r.sha256)).status).toBe('delivered');
+      expect((await listQuarantine(depsOf(stack))).some((q) => q.sha256 === r.sha256)).toBe(false);
     } finally {
       await stack.stop();
     }
