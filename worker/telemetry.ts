@@ -80,13 +80,16 @@ class OrderAttributesInterceptor implements ActivityInboundCallsInterceptor {
   }
 }
 
-/** Worker options for tracing: activity and workflow interceptors, and the sink workflow spans leave by. */
-export function workerTracing(): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+/**
+ * Worker options for tracing: activity and workflow interceptors, and the sink workflow spans leave by.
+ * A prebuilt bundle (tests) must have been built with WORKFLOW_TRACING_MODULE among its interceptor modules.
+ */
+export function workerTracing(prebuiltBundle = false): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   if (!active) return {};
   const { processor, resource } = active;
   return {
     interceptors: {
-      workflowModules: [WORKFLOW_TRACING_MODULE],
+      ...(prebuiltBundle ? {} : { workflowModules: [WORKFLOW_TRACING_MODULE] }),
       activity: [
         (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
         () => ({ inbound: new OrderAttributesInterceptor() }),

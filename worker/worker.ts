@@ -74,7 +74,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     activities,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: '5 seconds',
-    ...workerTracing(),
+    ...workerTracing(Boolean(workflowBundle)),
   });
   return { worker, readModel, router };
 }
