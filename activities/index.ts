@@ -1,6 +1,9 @@
 // Side effects the workflows call. Built by a factory from their dependencies, so tests hand in real
 // ones (a temporary store, a real Temporal client) without module mocking.
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { sniff } from '../parsers/sniff';
+import { COUNTED_ORDER_EVENTS, metrics, OCR_KINDS } from '../worker/metrics';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
@@ -140,6 +143,20 @@ export function createActivities(deps: ActivityDeps) {
     });
   }
 
+  /**
+   * One alert attempt. When it cannot be delivered: one log line (endpoint and reason) and a short,
+   * benign failure that Temporal retries without the SDK's stack dump.
+   */
+  async function deliverAlert(endpoint: string, alert: SlaAlert, send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (e) {
+      const reason = shortReason(e);
+      log.warn({ endpoint, reason, orderId: alert.orderId, kind: alert.kind, attempt: attemptNumber() }, 'alert not delivered');
+      throw ApplicationFailure.create({ message: `alert to ${endpoint} not delivered: ${reason}`, type: 'AlertNotDelivered', category: ApplicationFailureCategory.BENIGN });
+    }
+  }
+
   return {
     /** Read the document and keep what was extracted beside it; returns only counts (payload limits). */
     async extract({ sha256 }: { sha256: string }): Promise<{ orderCount: number; problems: Problem[] }> {
@@ -151,8 +168,14 @@ export function createActivities(deps: ActivityDeps) {
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`reading took more than ${deadlineMs / 1000} s: abandoned`)), deadlineMs);
       });
+      const kind = sniff(bytes);
+      const started = performance.now();
       try {
         const ex = await Promise.race([(deps.extractDocument ?? extractDocument)(bytes, meta, deps.masterData()), deadline]);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.extraction.observe({ kind }, seconds);
+        if (OCR_KINDS.has(kind)) metrics.ocr.observe(seconds);
+        metrics.extracted.inc({ kind, outcome: ex.extracted.length > 0 ? 'orders' : 'none' });
         const docProblems = ex.result.problems.filter((p) => !ex.extracted.some((e) => e.problems.includes(p)));
         await store.putResult(sha256, { extracted: ex.extracted, problems: ex.result.problems } satisfies StoredExtraction);
         log.info({ sha256, fileName: meta.fileName, orders: ex.extracted.length, problems: ex.result.problems.length }, 'document extracted');
@@ -234,6 +257,8 @@ export function createActivities(deps: ActivityDeps) {
       const about = meta ?? document ?? { fileName: sha256, channel: 'api', receivedAt: new Date().toISOString() };
       const rec = { sha256, fileName: about.fileName, channel: about.channel, receivedAt: about.receivedAt, quarantinedAt: new Date().toISOString(), problems };
       deps.readModel.recordQuarantine(rec);
+      for (const reason of new Set(problems.filter((p) => p.severity === 'error').map((p) => p.code))) metrics.quarantined.inc({ reason });
+      if (!problems.some((p) => p.severity === 'error')) metrics.quarantined.inc({ reason: 'NO_ORDER' });
       await store.quarantine(rec);
       log.warn({ sha256, fileName: about.fileName, reasons: problems.map((p) => p.code) }, 'document quarantined');
     },
@@ -253,8 +278,7 @@ export function createActivities(deps: ActivityDeps) {
     async notifySla(alert: SlaAlert): Promise<void> {
       log.warn({ ...alert }, alert.kind === 'at-risk' ? 'order at risk of missing its SLA' : 'order late');
       if (!deps.slaWebhook) return;
-      const res = await fetch(deps.slaWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: `sla.${alert.kind}`, ...alert }) });
-      if (!res.ok) throw new Error(`SLA webhook answered HTTP ${res.status}`);
+      await deliverAlert(deps.slaWebhook, alert, () => postJson(deps.slaWebhook!, { event: `sla.${alert.kind}`, ...alert }));
     },
 
     /**
@@ -270,8 +294,7 @@ export function createActivities(deps: ActivityDeps) {
         return 'none';
       }
       if (target.kind === 'webhook') {
-        const res = await fetch(target.to, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: `sla.${alert.kind}`, to: 'team-lead', ...alert }) });
-        if (!res.ok) throw new Error(`team lead webhook ${target.to} answered HTTP ${res.status}`);
+        await deliverAlert(target.to, alert, () => postJson(target.to, { event: `sla.${alert.kind}`, to: 'team-lead', ...alert }));
         return 'webhook';
       }
       const mail = slaAlertMail(alert, { timeZone: slaConfig(deps.sla).timeZone, publicUrl: deps.publicUrl ?? null });
@@ -279,18 +302,39 @@ export function createActivities(deps: ActivityDeps) {
         log.warn({ team: alert.team, to: target.to, subject: mail.subject }, 'no SMTP configured (AIGUILLAGE_SMTP_URL): the team lead was not mailed');
         return 'none';
       }
-      await deps.sendMail({ to: target.to, ...mail });
+      await deliverAlert(`mailto:${target.to}`, alert, () => deps.sendMail!({ to: target.to, ...mail }));
       log.info({ team: alert.team, to: target.to, orderId: alert.orderId, kind: alert.kind }, 'team lead alerted by e-mail');
       return 'email';
     },
 
     async publishOrder(state: OrderState): Promise<void> {
-      deps.readModel.upsert(state);
+      const event = state.history[state.history.length - 1]?.event;
+      if (deps.readModel.upsert(state) && event && COUNTED_ORDER_EVENTS.has(event)) metrics.orders.inc({ event });
     },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+async function postJson(url: string, body: unknown): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`answered HTTP ${res.status}`);
+}
+
+/** The reason an endpoint failed, in one line: fetch hides it in `cause` (ENOTFOUND host, ECONNREFUSED…). */
+function shortReason(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const text = cause?.code ? `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` ${cause.message}` : ''}` : (cause?.message ?? (e as Error).message);
+  return text.split('\n')[0]!.slice(0, 200);
+}
+
+function attemptNumber(): number | null {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return null;
+  }
+}
 
 function heartbeat(): void {
   try {

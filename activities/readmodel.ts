@@ -18,6 +18,8 @@ export interface OrderFilter {
   /** Only orders routed to one of these teams (an agent's view). */
   teams?: string[];
   limit?: number;
+  /** Rows to skip (paging: `orders` reads everything, page by page). */
+  offset?: number;
 }
 
 export class ReadModel {
@@ -107,7 +109,7 @@ export class ReadModel {
         OR order_id IN (SELECT order_id FROM order_documents WHERE sha256 LIKE @q OR file_name LIKE @q))`);
     }
     const sql = `SELECT state_json FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY due_at IS NULL, due_at, received_at LIMIT ${Math.max(1, Math.min(f.limit ?? 1000, 100000))}`;
+      ORDER BY due_at IS NULL, due_at, received_at, order_id LIMIT ${Math.max(1, Math.min(f.limit ?? 1000, 100000))} OFFSET ${Number.isFinite(f.offset) ? Math.max(0, Math.floor(f.offset!)) : 0}`;
     return (this.db.prepare(sql).all(args) as { state_json: string }[]).map((r) => JSON.parse(r.state_json) as OrderState);
   }
 
@@ -148,6 +150,11 @@ export class ReadModel {
                 FROM orders WHERE agent IS NOT NULL GROUP BY agent`)
       .all() as { agent: string; open: number; last: string | null }[];
     return Object.fromEntries(rows.map((r) => [r.agent, { open: r.open, lastAssignedAt: r.last }]));
+  }
+
+  countByStatus(): Record<string, number> {
+    const rows = this.db.prepare('SELECT status, count(*) AS n FROM orders GROUP BY status').all() as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   count(): number {

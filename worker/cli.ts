@@ -120,16 +120,35 @@ program
     const files = await filesUnder(paths);
     const bar = progress(files.length, opts.wait ? 'sent' : 'ingested');
     const sent: { file: string; sha256: string; status: string }[] = [];
+    const failed: { file: string; reason: string }[] = [];
+    let unreachable: string | null = null;
+    // One file that cannot be read or is refused does not stop the others; Temporal being
+    // unreachable does (every file would wait for it in turn): the rest are listed as not sent.
     for (const f of files) {
-      const bytes = await readFile(f);
+      if (unreachable) {
+        failed.push({ file: f, reason: 'not sent (Temporal is unreachable)' });
+        continue;
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(f);
+      } catch (e) {
+        failed.push({ file: f, reason: `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+        bar.tick();
+        continue;
+      }
       const channel = opts.channel ?? channelForFile(bytes);
       const { mtime } = await stat(f);
       const q = new URLSearchParams({ channel, receivedAt: mtime.toISOString() });
       const headers = { 'content-type': 'application/octet-stream', 'x-aiguillage-file-name': encodeURIComponent(basename(f)) };
-      const r = await api<{ status: string; sha256: string; error?: string }>(`${base}/api/documents?${q}`, { method: 'POST', headers, body: bytes });
-      if (r.status >= 400) throw new UsageError(`${f}: ${r.body.error ?? `HTTP ${r.status}`}`);
-      sent.push({ file: f, sha256: r.body.sha256, status: r.body.status });
+      const r = await api<{ status: string; sha256: string; error?: string; code?: string }>(`${base}/api/documents?${q}`, { method: 'POST', headers, body: bytes });
       bar.tick();
+      if (r.status >= 400) {
+        if (r.body.code === 'TEMPORAL_UNREACHABLE') unreachable = r.body.error ?? 'Temporal is unreachable';
+        failed.push({ file: f, reason: r.body.error ?? `HTTP ${r.status}` });
+        continue;
+      }
+      sent.push({ file: f, sha256: r.body.sha256, status: r.body.status });
     }
     bar.done();
     let quarantined = 0;
@@ -152,8 +171,24 @@ program
         break;
       }
     }
-    process.exitCode = quarantined > 0 ? 1 : 0;
+    for (const f of failed) console.log(`NOT SENT     ${f.file}: ${f.reason}`);
+    if (failed.length) {
+      console.error(`aiguillage: ${sent.length} of ${files.length} file(s) got in, ${failed.length} did not${unreachable ? ` — ${unreachable}; send them again once it is back` : ''}`);
+    }
+    process.exitCode = failed.length > 0 ? 2 : quarantined > 0 ? 1 : 0;
   });
+
+/** Every order of the listing, page by page (the server answers at most `limit` per call). */
+async function allOrders(base: string, status: string | undefined, pageSize = 1000): Promise<OrderJson[]> {
+  const out: OrderJson[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const q = new URLSearchParams({ limit: String(pageSize), offset: String(offset), ...(status ? { status } : {}) });
+    const r = await api<OrderJson[] | { error?: string }>(`${base}/api/orders?${q}`);
+    if (!Array.isArray(r.body)) throw new UsageError(`orders: ${r.body.error ?? `HTTP ${r.status}`}`);
+    out.push(...r.body);
+    if (r.body.length < pageSize) return out;
+  }
+}
 
 program
   .command('orders')
@@ -162,8 +197,7 @@ program
   .option('--status <status>', 'only this status (received, extracted, needs-review, routed, entered, rejected, cancelled)')
   .option('--url <url>', 'Aiguillage HTTP address')
   .action(async (opts: { json?: boolean; status?: string; url?: string }) => {
-    const q = opts.status ? `?status=${encodeURIComponent(opts.status)}` : '';
-    const r = await api<OrderJson[]>(`${apiUrl(opts.url)}/api/orders${q}`);
+    const r = { body: await allOrders(apiUrl(opts.url), opts.status, Number(process.env.AIGUILLAGE_PAGE_SIZE) || 1000) };
     if (opts.json) {
       for (const o of r.body) console.log(JSON.stringify(o));
       return;

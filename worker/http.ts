@@ -21,6 +21,9 @@ import { registerWorkspace } from '../web/server';
 import { registerEdiEndpoints, type EdiHttpDeps } from '../edi/http';
 import { DocumentStore } from '../activities/store';
 import { listQuarantine, retryIntake, RetryRefused } from './quarantine';
+import { TemporalUnreachable } from './temporal';
+import { registerHealth, type HealthHooks } from './health';
+import { metricsEnabled, registerMetrics, temporalMetricsAddress } from './metrics';
 
 export interface HttpDeps {
   cfg: Config;
@@ -30,6 +33,8 @@ export interface HttpDeps {
   log: Logger;
   /** The EDI partners' endpoint (POST /edi/:partner); absent: no partners configured. */
   edi?: EdiHttpDeps;
+  /** Dependencies /healthz reports beside Temporal and storage (mail listener, ERP). */
+  health?: HealthHooks;
 }
 
 const MAX_BODY = 50 * 1024 * 1024;
@@ -46,13 +51,15 @@ export function buildHttpServer(deps: HttpDeps) {
   const app = Fastify({ loggerInstance: deps.log, bodyLimit: MAX_BODY, trustProxy: cfg.trustProxy ?? false, ...tls } as FastifyServerOptions);
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof TemporalUnreachable) return reply.status(503).send({ error: err.message, code: err.code });
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) deps.log.error({ error: err.message }, 'request failed');
     const message = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? WRONG_TYPE : status === 500 ? 'internal error; see the server log' : err.message;
     void reply.status(status).send({ error: message });
   });
 
-  app.get('/healthz', async () => ({ ok: true }));
+  registerHealth(app as unknown as HttpServer, { client: deps.client, temporalAddress: cfg.temporalAddress, dataDir: cfg.dataDir, hooks: deps.health });
+  if (metricsEnabled()) registerMetrics(app as unknown as HttpServer, { readModel: deps.readModel, apiToken: token, temporalMetrics: temporalMetricsAddress() });
 
   // The machine API (CLI, partners' systems) in its own scope: the token is checked on the route as
   // matched (so /%61pi/… is no way around it), and a browser session gives nothing here.
@@ -130,9 +137,9 @@ function registerApi(api: HttpServer, deps: HttpDeps, token: string): void {
   });
 
   api.get('/orders', async (req) => {
-    const q = req.query as { status?: string; team?: string; agent?: string; customer?: string; q?: string; limit?: string };
+    const q = req.query as { status?: string; team?: string; agent?: string; customer?: string; q?: string; limit?: string; offset?: string };
     const now = new Date();
-    return readModel.list({ status: q.status, team: q.team, agent: q.agent, customerId: q.customer, query: q.q, limit: q.limit ? Number(q.limit) : undefined }).map((s) => orderJson(s, now));
+    return readModel.list({ status: q.status, team: q.team, agent: q.agent, customerId: q.customer, query: q.q, limit: q.limit ? Number(q.limit) : undefined, offset: q.offset ? Number(q.offset) : undefined }).map((s) => orderJson(s, now));
   });
 
   api.get('/orders/:id', async (req, reply) => {

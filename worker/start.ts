@@ -5,7 +5,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Runtime } from '@temporalio/worker';
 import { exposureProblem, loadConfig, ROOT } from './config';
-import { createLogger } from './log';
+import { createLogger, runtimeOptions } from './log';
+import { metricsEnabled, temporalMetricsAddress } from './metrics';
+import { tracingFromEnv, shutdownTracing } from './telemetry';
 import { startDevServer, type DevServer } from './devserver';
 import { connectClient, temporalUiUrl } from './temporal';
 import { createAiguillageWorker } from './worker';
@@ -22,6 +24,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { ReadModel } from '../activities/readmodel';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
 import { sampleSignInText } from '../web/sample-users';
+import type { DependencyState } from './health';
 
 export interface StartOptions {
   samples: boolean;
@@ -29,7 +32,6 @@ export interface StartOptions {
 }
 
 export async function startStack(opts: StartOptions): Promise<void> {
-  Runtime.install({ shutdownSignals: [] });
   const cfg = loadConfig();
   // The demo users and partners (their passwords and keys are in the README) only with --samples.
   const exampleUsers = join(ROOT, 'config', 'users.example.yaml');
@@ -45,6 +47,9 @@ export async function startStack(opts: StartOptions): Promise<void> {
   }
   const logFile = join(cfg.dataDir, 'logs', 'aiguillage.log');
   const log = createLogger('aiguillage', logFile);
+  // The SDK's and core's own lines (gRPC retries, activity failures) go to the log file, not the terminal.
+  Runtime.install({ shutdownSignals: [], ...runtimeOptions(log, temporalMetricsAddress()) });
+  const tracing = tracingFromEnv();
   let dev: DevServer | null = null;
   const stops: (() => Promise<void> | void)[] = [];
   let stopping = false;
@@ -67,11 +72,12 @@ export async function startStack(opts: StartOptions): Promise<void> {
     if (opts.devServer) {
       const port = Number(cfg.temporalAddress.split(':')[1] ?? 7233);
       console.error(`› starting the Temporal dev server on 127.0.0.1:${port} (state in ${join(cfg.dataDir, 'temporal.sqlite')})`);
-      dev = await startDevServer({ dataDir: cfg.dataDir, port, uiPort: cfg.temporalUiPort, log });
+      dev = await startDevServer({ dataDir: cfg.dataDir, port, uiPort: cfg.temporalUiPort, log, onDeath: (line) => console.error(line) });
       stops.push(() => dev!.stop());
     }
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
+    stops.push(() => shutdownTracing());
     const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
     const running = worker.run();
     stops.push(async () => {
@@ -85,7 +91,8 @@ export async function startStack(opts: StartOptions): Promise<void> {
     const edi = cfg.partnersFile ? openEdiChannel(cfg.partnersFile, cfg.dataDir, log) : null;
     if (!edi) log.info('EDI channel off: no partners file (set AIGUILLAGE_PARTNERS or make config/partners.yaml from edi/partners.example.yaml)');
     if (edi) stops.push(() => edi.close());
-    const app = buildHttpServer({ cfg, ingestor, readModel, client, log, ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}) });
+    let mailHealth: (() => DependencyState) | null = null;
+    const app = buildHttpServer({ cfg, ingestor, readModel, client, log, ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}), health: { mail: () => mailHealth?.() ?? { ok: true, detail: 'no mailbox configured' } } });
     await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
     stops.push(() => app.close());
     const folder = watchFolder(cfg.inboxDir, ingestor, log);
@@ -94,6 +101,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
     if (ediFolders) stops.push(() => ediFolders.close());
     const mail = await startStackMail(cfg, ingestor, log, { samples: opts.samples });
     if (mail) stops.push(() => mail.stop());
+    if (mail?.health) mailHealth = mail.health;
 
     if (opts.samples) {
       const dir = join(ROOT, 'fixtures', 'samples');
@@ -126,6 +134,7 @@ Aiguillage is running.
   API token         ${cfg.apiToken ? 'AIGUILLAGE_API_TOKEN' : apiTokenPath(cfg.dataDir)}  (Authorization: Bearer …; the CLI reads it)
   Users             ${cfg.usersFile ?? 'none: nobody can sign in (make config/users.yaml from config/users.example.yaml)'}
   Mailboxes         ${mail ? mail.banner : 'none (set AIGUILLAGE_MAILBOXES, see config/mailboxes.example.yaml)'}
+  Health            http://${cfg.httpHost}:${cfg.httpPort}/healthz${metricsEnabled() ? `   ·   metrics /metrics (Temporal SDK's own on ${temporalMetricsAddress()})` : ''}${tracing ? `   ·   traces → ${tracing}` : ''}
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
 Press Ctrl-C to stop everything.`);
     // Demo accounts are printed only while the example users file is the one in use.

@@ -13,6 +13,10 @@ import { connectClient, connectWorker } from './temporal';
 import { createLogger } from './log';
 import { ediConfirmer } from '../edi/runtime';
 import nodemailer from 'nodemailer';
+import { Runtime } from '@temporalio/worker';
+import { workerTracing, tracingFromEnv } from './telemetry';
+import { temporalMetricsAddress } from './metrics';
+import { runtimeOptions } from './log';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 
@@ -70,6 +74,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     activities,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: '5 seconds',
+    ...workerTracing(Boolean(workflowBundle)),
   });
   return { worker, readModel, router };
 }
@@ -77,6 +82,8 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
 export async function runWorkerProcess(): Promise<void> {
   const cfg = loadConfig();
   const log = createLogger('worker');
+  Runtime.install(runtimeOptions(log, temporalMetricsAddress()));
+  tracingFromEnv();
   const client = await connectClient(cfg);
   const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
   log.info({ taskQueue: cfg.taskQueue, address: cfg.temporalAddress, namespace: cfg.namespace }, 'worker started');
