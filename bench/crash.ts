@@ -44,6 +44,14 @@ async function submitAll(client: Client, dataDir: string, taskQueue: string, pre
 }
 
 const rows: Row[] = [];
+const line = (r: Row) =>
+  `${r.process.padEnd(48)} ${String(r.atKill).padStart(8)} ${`${r.tally.orders}/${N}`.padStart(8)} ${String(r.tally.lost.length).padStart(5)} ${String(r.tally.duplicated.length).padStart(5)} ${String(r.tally.workflows).padStart(10)} ${`${r.recoveryS.toFixed(1)} s`.padStart(9)}`;
+const head = `${'process killed'.padEnd(48)} ${'at kill'.padStart(8)} ${'orders'.padStart(8)} ${'lost'.padStart(5)} ${'dup'.padStart(5)} ${'workflows'.padStart(10)} ${'recovery'.padStart(9)}`;
+// Each row as soon as it is measured (a later scenario that fails loses nothing already measured).
+const push = (r: Row) => {
+  rows.push(r);
+  console.error(`measured: ${line(r)}`);
+};
 const env = await startTemporal();
 try {
   if (ONLY.includes('worker')) {
@@ -58,7 +66,7 @@ try {
     const restart = Date.now();
     worker = spawnWorker(workerEnv);
     const tally = await settle(env.client, taskQueue, dataDir, pos, SETTLE_MS);
-    rows.push({ process: 'worker', atKill, tally, recoveryS: (Date.now() - restart) / 1000 });
+    push({ process: 'worker', atKill, tally, recoveryS: (Date.now() - restart) / 1000 });
     worker.kill('SIGTERM');
     await exited(worker);
   }
@@ -80,7 +88,7 @@ try {
     dev = await spawnDevServer(db, port, httpPort);
     client = await connect(dev.address);
     const tally = await settle(client, taskQueue, dataDir, pos, SETTLE_MS);
-    rows.push({ process: 'Temporal dev server', atKill, tally, recoveryS: (Date.now() - restart) / 1000 });
+    push({ process: 'Temporal dev server', atKill, tally, recoveryS: (Date.now() - restart) / 1000 });
     worker.kill('SIGTERM');
     await exited(worker);
     await client.connection.close();
@@ -103,7 +111,7 @@ try {
     const restart = Date.now();
     stack = spawnStack(stackEnv);
     const tally = await settle(env.client, taskQueue, dataDir, docs.map((d) => d.po), SETTLE_MS);
-    rows.push({ process: 'HTTP + folder + worker (start --no-dev-server)', atKill, tally, recoveryS: (Date.now() - restart) / 1000 });
+    push({ process: 'HTTP + folder + worker (start --no-dev-server)', atKill, tally, recoveryS: (Date.now() - restart) / 1000 });
     stack.kill('SIGTERM');
     await exited(stack);
   }
@@ -112,10 +120,8 @@ try {
 }
 
 console.log(`\nkill -9 with ${N} documents in flight, then restart (${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)})`);
-console.log(`${'process killed'.padEnd(48)} ${'at kill'.padStart(8)} ${'orders'.padStart(8)} ${'lost'.padStart(5)} ${'dup'.padStart(5)} ${'workflows'.padStart(10)} ${'recovery'.padStart(9)}`);
-for (const r of rows) {
-  console.log(`${r.process.padEnd(48)} ${String(r.atKill).padStart(8)} ${`${r.tally.orders}/${N}`.padStart(8)} ${String(r.tally.lost.length).padStart(5)} ${String(r.tally.duplicated.length).padStart(5)} ${String(r.tally.workflows).padStart(10)} ${`${r.recoveryS.toFixed(1)} s`.padStart(9)}`);
-}
+console.log(head);
+for (const r of rows) console.log(line(r));
 console.log(`baseline: ${BASELINE}`);
 console.log('(recovery: from the restart until every document is a routed order, the restarted process\'s own start-up included)');
 if (rows.some((r) => r.tally.lost.length || r.tally.duplicated.length)) process.exitCode = 1;

@@ -83,12 +83,14 @@ export function watchDropFolder(opts: DropFolderOptions): DropFolder {
   }
 
   async function refuse(name: string, path: string, size: number, mtime: Date): Promise<void> {
+    // Told first, moved after: if the pipeline cannot take the notice yet, the file stays for the
+    // next pass; the same file gives the same place aside, so a notice sent twice is one document.
     const aside = join(dir, '.refused', today());
+    const movedTo = join(aside, `${Math.trunc(mtime.getTime())}-${name}`);
+    await opts.refuse({ name, movedTo, size, maxBytes: opts.maxBytes, mtime });
     await mkdir(aside, { recursive: true });
-    const movedTo = join(aside, `${Date.now()}-${name}`);
     await moveDurably(path, movedTo);
     log.error({ ...ctx, file: name, size, maxBytes: opts.maxBytes, movedTo }, 'dropped file too large: moved aside unread');
-    await opts.refuse({ name, movedTo, size, maxBytes: opts.maxBytes, mtime });
   }
 
   async function scanOnce(): Promise<number> {

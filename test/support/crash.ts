@@ -59,8 +59,13 @@ export async function spawnDevServer(dbFile: string, port: number, httpPort: num
     if (child.exitCode !== null) throw new Error(`the dev server exited (${child.exitCode}) on ${address}`);
     try {
       const c = await Connection.connect({ address, connectTimeout: 1000 });
-      await c.workflowService.getSystemInfo({});
-      await c.close();
+      try {
+        // Restarted on its file, the frontend answers before the namespace is loaded again.
+        await c.workflowService.getSystemInfo({});
+        await c.workflowService.describeNamespace({ namespace: 'default' });
+      } finally {
+        await c.close();
+      }
       return { child, address };
     } catch {
       if (Date.now() > deadline) {
@@ -119,12 +124,14 @@ export async function tally(client: Client, taskQueue: string, dataDir: string, 
 /** Waits until every PO is a routed order (or the time is up), then tallies. */
 export async function settle(client: Client, taskQueue: string, dataDir: string, pos: string[], timeoutMs: number): Promise<Tally> {
   const deadline = Date.now() + timeoutMs;
-  let t = await tally(client, taskQueue, dataDir, pos);
-  while ((t.lost.length > 0 || t.workflows < t.expected) && Date.now() < deadline) {
+  // A server just restarted may still refuse a listing for a moment: asked again, not fatal.
+  const attempt = () => tally(client, taskQueue, dataDir, pos).catch((e: Error) => (Date.now() < deadline ? null : Promise.reject(e)));
+  let t = await attempt();
+  while ((!t || t.lost.length > 0 || t.workflows < t.expected) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 500));
-    t = await tally(client, taskQueue, dataDir, pos);
+    t = await attempt();
   }
-  return t;
+  return t ?? tally(client, taskQueue, dataDir, pos);
 }
 
 /** The number of routed orders so far (0 while the read model does not exist yet). */
