@@ -74,7 +74,17 @@ export function createActivities(deps: ActivityDeps) {
   const { store, client, log } = deps;
 
   /** What the agent must check, in their words (anomalies replace the reader's own codes for the same facts). */
-  function anomaliesOf(order: Order, readProblems: Problem[], dedup?: DedupResult): Problem[] {
+  /**
+   * A customer's orders, read once per delivered order: dedup's candidates (500) and anomalies'
+   * history (the first 200 of the same listing) both come from it. Parsing them is most of what
+   * delivering an order costs once a customer has a history (bench/e2e.ts).
+   */
+  function customerOrders(customerId: string | null): () => OrderState[] {
+    let cached: OrderState[] | null = null;
+    return () => (cached ??= customerId ? deps.readModel.list({ customerId, limit: 500 }) : []);
+  }
+
+  function anomaliesOf(order: Order, readProblems: Problem[], dedup?: DedupResult, listed: () => OrderState[] = customerOrders(order.customer.id)): Problem[] {
     const md = deps.masterData();
     const products = order.lines.flatMap((l) => {
       const p = l.sku ? md.product(l.sku) : undefined;
@@ -82,7 +92,7 @@ export function createActivities(deps: ActivityDeps) {
     });
     const history: Record<string, number[]> = {};
     if (order.customer.id) {
-      for (const past of deps.readModel.list({ customerId: order.customer.id, limit: 200 })) {
+      for (const past of listed().slice(0, 200)) {
         if (past.poNumber === order.poNumber) continue;
         for (const l of past.order.lines) if (l.sku && l.quantity !== null) (history[l.sku] ??= []).push(l.quantity);
       }
@@ -103,7 +113,7 @@ export function createActivities(deps: ActivityDeps) {
    * missing, misread, or the document is a copy, an amendment or a cancellation — the existing order
    * the dedup rules recognise, with their evidence. Precision first: when in doubt, a new order.
    */
-  function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number): { workflowId: string; evidence?: { field: string; how: string }[]; decision?: DedupResult } {
+  function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number, listed: () => OrderState[] = customerOrders(order.customer.id)): { workflowId: string; evidence?: { field: string; how: string }[]; decision?: DedupResult } {
     const byKey = orderWorkflowIdFor(order, sha256, index);
     const customerId = order.customer.id;
     if (!customerId) return { workflowId: byKey };
@@ -124,7 +134,7 @@ export function createActivities(deps: ActivityDeps) {
       return { workflowId: byKey, decision: r, evidence: evidenceOf(r) };
     }
     const since = Date.parse(meta.receivedAt) - 60 * 86_400_000;
-    const candidates = deps.readModel.list({ customerId, limit: 500 }).filter((s) => Date.parse(s.sla.receivedAt) >= since).map(asCandidate);
+    const candidates = listed().filter((s) => Date.parse(s.sla.receivedAt) >= since).map(asCandidate);
     if (candidates.length === 0) return { workflowId: byKey };
     const r = deduplicate(incoming, candidates);
     if (r.decision === 'new' || !r.matchOrderId) return { workflowId: byKey, decision: r };
@@ -203,8 +213,9 @@ export function createActivities(deps: ActivityDeps) {
           out.push({ orderWorkflowId: sandboxId, poNumber: order.poNumber, customerId: order.customer.id });
           continue;
         }
-        const target = findTarget(order, meta, sha256, i);
-        const problems = anomaliesOf(order, readProblems, target.decision);
+        const listed = customerOrders(order.customer.id);
+        const target = findTarget(order, meta, sha256, i, listed);
+        const problems = anomaliesOf(order, readProblems, target.decision, listed);
         const workflowId = target.workflowId;
         const doc: OrderDocument = {
           document: { sha256, fileName: meta.fileName, mediaType: meta.mediaType, channel: meta.channel, receivedAt: meta.receivedAt },

@@ -122,7 +122,8 @@ async function ceiling(): Promise<Phase> {
 }
 
 // ---- the pipeline ------------------------------------------------------------------------------
-const stack = await startStack(env, 'e2e');
+const TOKEN = 'bench-e2e-token-0123456789abcdefghijklmnop';
+const stack = await startStack(env, 'e2e', { cfg: { apiToken: TOKEN } });
 const app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -130,8 +131,9 @@ const rm = new Database(join(stack.cfg.dataDir, 'readmodel.sqlite'), { readonly:
 const routedRows = rm.prepare('SELECT d.sha256 AS key FROM order_documents d JOIN orders o ON o.order_id = d.order_id WHERE o.team IS NOT NULL');
 
 async function send(doc: GeneratedDocument): Promise<void> {
-  const q = new URLSearchParams({ fileName: doc.fileName, channel: doc.channel, receivedAt: new Date().toISOString() });
-  const r = await fetch(`${base}/api/documents?${q}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: doc.bytes });
+  const q = new URLSearchParams({ channel: doc.channel, receivedAt: new Date().toISOString() });
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/octet-stream', 'x-aiguillage-file-name': encodeURIComponent(doc.fileName) };
+  const r = await fetch(`${base}/api/documents?${q}`, { method: 'POST', headers, body: doc.bytes });
   if (r.status !== 202) throw new Error(`${doc.fileName}: HTTP ${r.status} ${await r.text()}`);
 }
 

@@ -18,6 +18,8 @@ import { ROOT } from '../../worker/config';
 import { startDevServer } from '../../worker/devserver';
 
 const run = promisify(execFile);
+const TOKEN = 'obs-test-token-0123456789abcdefghijklmnop';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 const SAMPLE = readFileSync(join(ROOT, 'fixtures/samples/api-C005-BTP-2026-1187.order.json'));
 
 let env: TestWorkflowEnvironment;
@@ -27,7 +29,7 @@ let base: string;
 
 beforeAll(async () => {
   env = await startTemporal();
-  stack = await startStack(env, 'operate');
+  stack = await startStack(env, 'operate', { cfg: { apiToken: TOKEN } });
   app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address() as { port: number };
@@ -45,7 +47,7 @@ function sample(text: string, name: string, labels = ''): number {
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], env: Record<string, string> = { AIGUILLAGE_API_TOKEN: TOKEN }): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...env }, timeout: 120_000 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
@@ -57,12 +59,13 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 
 describe('metrics', () => {
   it('counts a document received, read and routed, with the Temporal SDK metrics in the same scrape', async () => {
-    const before = await (await fetch(`${base}/metrics`)).text();
+    expect((await fetch(`${base}/metrics`)).status).toBe(401); // behind the API token
+    const before = await (await fetch(`${base}/metrics`, { headers: AUTH })).text();
     const doc = Buffer.from(JSON.stringify({ customerId: 'C001', poNumber: 'METRICS-1', lines: [{ sku: 'VIS-440', quantity: 5 }] }));
-    const res = await fetch(`${base}/api/documents?fileName=m.order.json&channel=api`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: doc });
+    const res = await fetch(`${base}/api/documents?channel=api`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/octet-stream', 'x-aiguillage-file-name': 'm.order.json' }, body: doc });
     expect(res.status).toBe(202);
     await eventually(() => stack.readModel.get('C001-METRICS1'), (s) => s?.route != null, 60_000, 'order routed');
-    const text = await eventually(async () => (await fetch(`${base}/metrics`)).text(), (t) => sample(t, 'aiguillage_orders_total', '{event="routed"}') + sample(t, 'aiguillage_orders_total', '{event="needs-review"}') > sample(before, 'aiguillage_orders_total', '{event="routed"}') + sample(before, 'aiguillage_orders_total', '{event="needs-review"}'), 30_000, 'routed counter');
+    const text = await eventually(async () => (await fetch(`${base}/metrics`, { headers: AUTH })).text(), (t) => sample(t, 'aiguillage_orders_total', '{event="routed"}') + sample(t, 'aiguillage_orders_total', '{event="needs-review"}') > sample(before, 'aiguillage_orders_total', '{event="routed"}') + sample(before, 'aiguillage_orders_total', '{event="needs-review"}'), 30_000, 'routed counter');
     expect(sample(text, 'aiguillage_documents_received_total', '{channel="api"}')).toBe(sample(before, 'aiguillage_documents_received_total', '{channel="api"}') + 1);
     expect(sample(text, 'aiguillage_documents_extracted_total', '{kind="api-json",outcome="orders"}')).toBeGreaterThan(sample(before, 'aiguillage_documents_extracted_total', '{kind="api-json",outcome="orders"}'));
     expect(sample(text, 'aiguillage_extraction_duration_seconds_count', '{kind="api-json"}')).toBeGreaterThan(0);
@@ -75,10 +78,10 @@ describe('metrics', () => {
   });
 
   it('quarantines by reason', async () => {
-    const before = await (await fetch(`${base}/metrics`)).text();
+    const before = await (await fetch(`${base}/metrics`, { headers: AUTH })).text();
     const r = await stack.ingestor.submit(Buffer.from('nothing that looks like an order\n'), { fileName: 'junk.txt', channel: 'folder', receivedAt: new Date().toISOString() });
     await env.client.workflow.getHandle(r.intakeWorkflowId).result();
-    const after = await (await fetch(`${base}/metrics`)).text();
+    const after = await (await fetch(`${base}/metrics`, { headers: AUTH })).text();
     const total = (t: string) => t.split('\n').filter((l) => l.startsWith('aiguillage_documents_quarantined_total{')).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     expect(total(after)).toBe(total(before) + 1);
   });
@@ -104,7 +107,7 @@ describe('healthz', () => {
       expect(h.dependencies.storage!.ok).toBe(true);
       expect(h.dependencies.mail).toEqual({ ok: false, detail: 'commandes: authentication refused for commandes' });
       // Intake answers a typed error, not "internal error".
-      const post = await down.inject({ method: 'POST', url: '/api/documents?fileName=a.order.json', headers: { 'content-type': 'application/octet-stream' }, payload: SAMPLE });
+      const post = await down.inject({ method: 'POST', url: '/api/documents', headers: { ...AUTH, 'content-type': 'application/octet-stream', 'x-aiguillage-file-name': 'a.order.json' }, payload: SAMPLE });
       expect(post.statusCode).toBe(503);
       expect(post.json()).toEqual({ error: 'Temporal is unreachable at 127.0.0.1:1', code: 'TEMPORAL_UNREACHABLE' });
     } finally {
@@ -148,12 +151,12 @@ describe('CLI on failure', () => {
       await stack.ingestor.submit(Buffer.from(JSON.stringify({ customerId: 'C004', poNumber: `PAGE-${i}`, lines: [{ sku: 'VIS-440', quantity: 1 }] })), { fileName: `p${i}.order.json`, channel: 'api', receivedAt: new Date().toISOString() });
     }
     const total = await eventually(() => stack.readModel.count(), (n) => n >= 7, 60_000, 'orders in the read model');
-    const json = await cli(['orders', '--json', '--url', base], { AIGUILLAGE_PAGE_SIZE: '2' });
+    const json = await cli(['orders', '--json', '--url', base], { AIGUILLAGE_API_TOKEN: TOKEN, AIGUILLAGE_PAGE_SIZE: '2' });
     expect(json.code).toBe(0);
     const ids = json.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { orderId: string }).orderId);
     expect(ids.length).toBeGreaterThanOrEqual(total);
     expect(new Set(ids).size).toBe(ids.length);
-    const table = await cli(['orders', '--url', base], { AIGUILLAGE_PAGE_SIZE: '3' });
+    const table = await cli(['orders', '--url', base], { AIGUILLAGE_API_TOKEN: TOKEN, AIGUILLAGE_PAGE_SIZE: '3' });
     expect(table.stdout.trim().split('\n').length - 1).toBe(ids.length);
   });
 });

@@ -29,14 +29,14 @@ describe('traces', () => {
   it('gives one connected trace for one document, HTTP receipt to the order workflow', async () => {
     const client = new Client({ connection: env.connection, interceptors: clientInterceptors() });
     // A closed order stops listening after ~1 s here, so that its workflow span ends and is exported.
-    const cfg = testConfig(env, 'traces', { retentionDays: 0.00001 });
+    const cfg = testConfig(env, 'traces', { retentionDays: 0.00001, apiToken: 'obs-test-token-0123456789abcdefghijklmnop' });
     const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [WORKFLOW_TRACING_MODULE], logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
     const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log: quietLog, workflowBundle: bundle, connection: env.nativeConnection });
     const running = worker.run();
     const app = buildHttpServer({ cfg, ingestor: new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, quietLog), readModel, client, log: quietLog });
     try {
       const body = JSON.stringify({ customerId: 'C001', poNumber: 'TRACE-1', lines: [{ sku: 'VIS-440', quantity: 3 }] });
-      const res = await app.inject({ method: 'POST', url: '/api/documents?fileName=trace.order.json&channel=api', headers: { 'content-type': 'application/octet-stream' }, payload: body });
+      const res = await app.inject({ method: 'POST', url: '/api/documents?channel=api', headers: { authorization: `Bearer ${cfg.apiToken}`, 'content-type': 'application/octet-stream', 'x-aiguillage-file-name': 'trace.order.json' }, payload: body });
       expect(res.statusCode).toBe(202);
       const { sha256 } = res.json() as { sha256: string };
       await eventually(() => readModel.get('C001-TRACE1'), (s) => s?.status === 'routed' || s?.status === 'needs-review', 60_000, 'order routed');
