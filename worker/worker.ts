@@ -88,6 +88,7 @@ export async function runWorkerProcess(): Promise<void> {
   const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
   log.info({ taskQueue: cfg.taskQueue, address: cfg.temporalAddress, namespace: cfg.namespace }, 'worker started');
   await worker.run();
+  await (await import('../activities/extract-runner')).closeSharedExtractRunner();
   await (await import('../parsers/ocr/index')).closeSharedOcrPool();
   router?.close();
   readModel.close();
