@@ -39,6 +39,7 @@ process.on('message', (m: ToReader) => {
   ocrSize = m.ocrSize;
   if (m.masterData.records) masterData = { version: m.masterData.version, data: new MasterData(m.masterData.records) };
   const current = job;
+  send({ type: 'started', job: current });
   (async () => {
     if (!masterData || masterData.version !== m.masterData.version) throw new Error('master data missing in the reader process');
     const bytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);

@@ -36,6 +36,7 @@ export type ToReader =
   | { type: 'extract'; job: number; bytes: Uint8Array; meta: DocumentMeta; masterData: { version: number; records?: MasterDataRecords }; ocrSize: number }
   | { type: 'ocr-result'; id: number; result?: unknown; error?: { code: string; message: string } };
 export type FromReader =
+  | { type: 'started'; job: number }
   | { type: 'done'; job: number; extraction: Extraction }
   | { type: 'failed'; job: number; message: string }
   | { type: 'ocr'; job: number; id: number; image: Uint8Array; opts: RecognizeOptions; pixels: number };
@@ -58,6 +59,9 @@ interface Slot {
   /** The master-data version the reader holds (sent again when it changes). */
   masterDataVersion: number;
 }
+
+/** How long a new reader process may take to load before its first document's deadline starts. */
+const READER_STARTUP_MS = 60_000;
 
 const READER = fileURLToPath(new URL('./extract-child.mjs', import.meta.url));
 
@@ -142,8 +146,10 @@ export class ExtractRunner {
     slot.job = job;
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
+    // A fresh reader first loads its code (a second or two, more under load): the deadline starts
+    // when it takes the document ('started'); until then only a start-up bound applies.
     job.startedAt = Date.now();
-    this.arm(slot, job, job.startedAt + this.o.deadlineMs);
+    this.arm(slot, job, job.startedAt + this.o.deadlineMs + READER_STARTUP_MS);
     const version = versionOf(job.masterData);
     const md = job.masterData;
     const records: MasterDataRecords | undefined =
@@ -225,7 +231,10 @@ export class ExtractRunner {
   private onMessage(slot: Slot, child: ChildProcess, m: FromReader): void {
     const job = slot.job;
     if (slot.child !== child || !job || m.job !== job.id) return;
-    if (m.type === 'done') this.finish(slot, m.extraction);
+    if (m.type === 'started') {
+      job.startedAt = Date.now();
+      this.arm(slot, job, job.startedAt + this.o.deadlineMs);
+    } else if (m.type === 'done') this.finish(slot, m.extraction);
     else if (m.type === 'failed') this.finish(slot, failedExtraction(job.meta, problem('PARSER_FAILED', `${job.meta.fileName}: could not be read (${m.message})`, 'error', job.meta.fileName)));
     else if (m.type === 'ocr') {
       job.ocrPages++;
