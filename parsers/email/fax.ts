@@ -17,7 +17,9 @@ export interface GatewayInput {
 }
 
 const NUMBER = String.raw`(\+?\d[\d\s().\/-]{4,22}\d)`;
-const field = (labels: string) => new RegExp(`^\\s*(?:${labels})\\s*:\\s*"?${NUMBER}"?\\s*$`, 'im');
+// Blanks before the label stay on its line: a `^\s*` under the m flag ran over every following
+// newline from every line start (the regexp lint cannot see through a built pattern).
+const field = (labels: string) => new RegExp(`^[^\\S\\r\\n\\u2028\\u2029]*(?:${labels})\\s*:\\s*"?${NUMBER}"?\\s*$`, 'im');
 
 const HYLAFAX_CALLID = field('CallID1|Caller\\s*ID|CIDNumber');
 const HYLAFAX_SENDER = field('Sender|TSI');

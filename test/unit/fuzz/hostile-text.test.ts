@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { deliveryIdentity, messageFileName, messageIdOf, splitMessage } from '../../../worker/mail/message';
 import { htmlToText } from '../../../parsers/email/html';
 import { splitSegments } from '../../../parsers/email/segments';
+import { detectFaxGateway } from '../../../parsers/email/fax';
 import { findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findShipTo } from '../../../parsers/text/header';
 import { parseOrderLines } from '../../../parsers/text/lines';
 import { parseNumber, trailingNumber } from '../../../parsers/text/numbers';
@@ -41,6 +42,12 @@ describe('HTML mail bodies', () => {
     expect(htmlToText(`<b>Réf VIS-440</b>${'<a'.repeat(80_000)}`)).toBe(`Réf VIS-440${'a'.repeat(80_000)}`);
     expect(htmlToText(`<p>x</p>${'<!'.repeat(80_000)}`)).toBe(`x\n${'!'.repeat(80_000)}`);
     expect(htmlToText('<table><tr><td>VIS-440</td><td>12</td></tr></table><o:p></o:p><!-- c --><p>fin</p>')).toBe('VIS-440\t12\nfin');
+  });
+
+  it('reads the fields of a fax gateway after 200,000 blank lines (found by bench/fuzz.ts: 254 s before)', GUARD, () => {
+    const text = `${'\n'.repeat(200_000)}Numéro de l'expéditeur : +33 4 78 12 34 57\n`;
+    expect(detectFaxGateway({ fromAddress: 'fax@passerelle.fr', fromName: '', subject: 'Fax reçu', text, hasFaxImage: true })?.fax).toBe('+33 4 78 12 34 57');
+    expect(detectFaxGateway({ fromAddress: 'fax@passerelle.fr', fromName: '', subject: 'Fax reçu', text: `CallID1:${'\n'.repeat(200_000)}`, hasFaxImage: true })).toEqual({ style: 'hylafax', fax: null });
   });
 
   it('splits quoted replies of 40,000 markers', GUARD, () => {
