@@ -8,6 +8,7 @@ import { sniff, type DocumentKind } from './sniff';
 import { parseApiOrder } from './api-order';
 import type { ParseContext, Parser } from './types';
 import { LIMITS } from './limits';
+import { capDraft } from './caps';
 
 // Loaded on first use: the OCR and PDF engines are heavy, and most runs need one or two readers.
 const PARSERS: Partial<Record<DocumentKind, () => Promise<Parser>>> = {
@@ -93,9 +94,11 @@ export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterD
       const parser = await loadParser();
       const out = await parser(bytes, ctx);
       docProblems.push(...out.problems);
-      for (const d of out.drafts) {
+      if (out.drafts.length > LIMITS.documentOrders) docProblems.push(problem('TOO_MANY_ORDERS', `${meta.fileName}: ${out.drafts.length} orders, above the ${LIMITS.documentOrders} a document may hold; the first ${LIMITS.documentOrders} were kept`, 'error', meta.fileName));
+      for (const d of out.drafts.slice(0, LIMITS.documentOrders)) {
+        const capped = capDraft(d, meta.fileName);
         const r = resolveOrder(d, masterData);
-        extracted.push({ order: r.order, problems: r.problems });
+        extracted.push({ order: r.order, problems: [...capped, ...r.problems] });
       }
       for (const nested of out.resolved ?? []) {
         for (const o of nested.orders) extracted.push({ order: o, problems: nested.problems.filter((p) => p.severity !== 'info') });
