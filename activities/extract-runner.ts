@@ -105,7 +105,7 @@ export class ExtractRunner {
       ocrPageMs: opts.ocrPageMs ?? DEADLINES.ocrPageSeconds * 1000,
       maxMs: opts.maxMs ?? DEADLINES.maxSeconds * 1000,
       heapMb: opts.heapMb ?? 1536,
-      idleMs: opts.idleMs ?? 30_000,
+      idleMs: opts.idleMs ?? 120_000,
       ocr: opts.ocr ?? (async () => (await import('../parsers/ocr/engine')).sharedOcrPool()),
     };
     this.slots = Array.from({ length: this.o.size }, () => ({ child: null, job: null, masterDataVersion: 0 }));
@@ -124,7 +124,8 @@ export class ExtractRunner {
 
   /** Start the readers now (benchmarks, and a worker that wants its first document fast). */
   warmUp(): void {
-    for (const s of this.slots) this.ensureChild(s);
+    for (const s of this.slots) if (!s.job) this.ensureChild(s);
+    this.armIdle();
   }
 
   async close(): Promise<void> {
