@@ -124,6 +124,7 @@ export class ExtractRunner {
 
   /** Start the readers now (benchmarks, and a worker that wants its first document fast). */
   warmUp(): void {
+    if (this.closed) return;
     for (const s of this.slots) if (!s.job) this.ensureChild(s);
     this.armIdle();
   }
