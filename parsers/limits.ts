@@ -26,6 +26,6 @@ export const DEADLINES = {
   extractSeconds: 60,
   /** AIGUILLAGE_EXTRACT_OCR_PAGE_SECONDS: added to the deadline for each page sent to OCR. */
   ocrPageSeconds: 60,
-  /** Never more than this in all: under the 15-minute start-to-close timeout of the extract activity. */
-  maxSeconds: 600,
+  /** Never more than this in all: under the 10-minute net of the extract activity and its 15-minute start-to-close timeout. */
+  maxSeconds: 540,
 } as const;
