@@ -8,7 +8,8 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
 import type { Order, Problem, Channel } from '../domain/order';
-import { extractDocument, type ExtractedOrder } from '../parsers/index';
+import type { ExtractedOrder, Extraction } from '../parsers/index';
+import { sharedExtractRunner } from './extract-runner';
 import { deduplicate, type DedupOrder, type DedupResult } from '../domain/dedup';
 import { detectAnomalies } from '../domain/anomalies';
 
@@ -55,8 +56,8 @@ export interface ActivityDeps {
   publicUrl?: string | null;
   /** Order confirmation to an EDI partner (855 / ORDRSP) once the order is routed; absent: none. */
   confirmOrder?: (state: OrderState) => Promise<void>;
-  /** The reader (default parsers/index.ts extractDocument); tests hand in one that throws or hangs. */
-  extractDocument?: typeof extractDocument;
+  /** Reads a document; default: the readers in child processes, under a deadline (extract-runner.ts). Tests hand in one that throws or hangs. */
+  extractDocument?: (bytes: Buffer, meta: DocumentMeta, masterData: MasterData) => Promise<Extraction>;
   /** One reading attempt past this is abandoned and counts as a failure (default 10 minutes). */
   extractDeadlineMs?: number;
 }
@@ -181,7 +182,9 @@ export function createActivities(deps: ActivityDeps) {
       const kind = sniff(bytes);
       const started = performance.now();
       try {
-        const ex = await Promise.race([(deps.extractDocument ?? extractDocument)(bytes, meta, deps.masterData()), deadline]);
+        // The runner kills a reader at the document's own deadline (EXTRACTION_TIMEOUT); the race is the last net.
+        const read = deps.extractDocument ?? ((b: Buffer, m: DocumentMeta, md: MasterData) => sharedExtractRunner().run(b, m, md));
+        const ex = await Promise.race([read(bytes, meta, deps.masterData()), deadline]);
         const seconds = (performance.now() - started) / 1000;
         metrics.extraction.observe({ kind }, seconds);
         if (OCR_KINDS.has(kind)) metrics.ocr.observe(seconds);

@@ -185,6 +185,16 @@ function parseFile(src: YamlSource, errors: RuleError[]): RawFile | null {
 // ------------------------------------------------------------------ compile
 
 export function compileRuleSet(files: RuleFile[], version: string, known: KnownFacts = {}): RuleSet {
+  try {
+    return compileUnguarded(files, version, known);
+  } catch (e) {
+    // Conditions nested thousands deep exhaust the stack (in the YAML reader or here): say so.
+    if (!(e instanceof RangeError)) throw e;
+    throw new InvalidRules(files.map((f) => ({ file: f.name, line: 0, column: 0, message: 'nested too deeply to be read (conditions and lists are a few levels deep)' })));
+  }
+}
+
+function compileUnguarded(files: RuleFile[], version: string, known: KnownFacts): RuleSet {
   const errors: RuleError[] = [];
   const parsed: { src: YamlSource; data: RawFile }[] = [];
   for (const f of files) {

@@ -6,6 +6,7 @@ import { simpleParser } from 'mailparser';
 import type { Order, SourceBox } from '../domain/order';
 import { html, raw, type Html } from './html';
 import { sniff } from '../parsers/sniff';
+import { htmlToText } from '../parsers/email/html';
 
 /** A value read on the page, to outline over the page image: one per order line and header field found. */
 export interface Highlight {
@@ -179,7 +180,7 @@ async function renderEmail(d: DocRef, bytes: Buffer): Promise<Html> {
   const m = await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true });
   const from = m.from?.text ?? '';
   const to = Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : (m.to?.text ?? '');
-  const body = m.text ?? (m.html ? String(m.html).replace(/<style[\s\S]*?<\/style>/gi, '').replace(/<[^>]+>/g, ' ').replace(/[ \t]+/g, ' ') : '');
+  const body = m.text ?? (m.html ? htmlToText(String(m.html)) : '');
   const atts = m.attachments.filter((a) => !a.related);
   return html`<dl class="kv small"><dt>De</dt><dd>${from}</dd><dt>À</dt><dd>${to}</dd><dt>Objet</dt><dd>${m.subject ?? ''}</dd><dt>Date</dt><dd>${m.date?.toISOString() ?? ''}</dd>
     ${atts.length ? html`<dt>Pièces jointes</dt><dd>${atts.map((a, i) => html`<a href="${rawUrl(d, `/attachments/${i}`)}" target="_blank" rel="noopener">${a.filename ?? `pièce ${i + 1}`}</a> <span class="muted">(${a.contentType}, ${a.size.toLocaleString('fr-FR')} o)</span><br>`)}</dd>` : ''}</dl>

@@ -7,7 +7,8 @@ import { loadConfig } from './config';
 import { apiAuthorization, apiTokenPath, clientApiToken } from './secrets';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { CsvError } from '../domain/csv';
-import { describeDocument, extractDocument } from '../parsers/index';
+import { describeDocument } from '../parsers/index';
+import { closeSharedExtractRunner, sharedExtractRunner } from '../activities/extract-runner';
 import { channelForFile } from './ingest';
 import type { OrderJson } from './present';
 import { channelSchema } from '../domain/order';
@@ -65,7 +66,8 @@ program
       }
       const st = await stat(f);
       const meta = describeDocument(bytes, { fileName: basename(f), channel: channel ?? channelForFile(bytes), receivedAt: st.mtime.toISOString() });
-      const ex = await extractDocument(bytes, meta, md);
+      // The same readers and deadline as the worker (child processes, killed past the deadline).
+      const ex = await sharedExtractRunner().run(bytes, meta, md);
       if (ex.result.problems.some((p) => p.severity === 'error')) problems = true;
       if (ex.unreadable) unreadable = true;
       if (opts.json) console.log(JSON.stringify(ex.result));
@@ -84,6 +86,7 @@ program
 
 /** The OCR workers would keep the process alive a little: stop them once extraction is done. */
 async function closeOcr(): Promise<void> {
+  await closeSharedExtractRunner();
   const { closeSharedOcrPool } = await import('../parsers/ocr/index');
   await closeSharedOcrPool();
 }

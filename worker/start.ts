@@ -83,6 +83,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
     stops.push(async () => {
       worker.shutdown();
       await running;
+      await (await import('../activities/extract-runner')).closeSharedExtractRunner();
       await (await import('../parsers/ocr/index')).closeSharedOcrPool();
       router?.close();
       readModel.close();

@@ -4,6 +4,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index';
+import { sharedExtractRunner } from '../activities/extract-runner';
 import { DocumentStore } from '../activities/store';
 import { ReadModel } from '../activities/readmodel';
 import { masterDataSource } from '../activities/masterdata-source';
@@ -66,6 +67,8 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined),
     ...activityDeps,
   });
+  // A reader process takes a second or two to start: have them ready for the first document.
+  sharedExtractRunner().warmUp();
   const connection = given ?? (await connectWorker(cfg));
   const worker = await Worker.create({
     connection,
@@ -88,6 +91,7 @@ export async function runWorkerProcess(): Promise<void> {
   const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
   log.info({ taskQueue: cfg.taskQueue, address: cfg.temporalAddress, namespace: cfg.namespace }, 'worker started');
   await worker.run();
+  await (await import('../activities/extract-runner')).closeSharedExtractRunner();
   await (await import('../parsers/ocr/index')).closeSharedOcrPool();
   router?.close();
   readModel.close();

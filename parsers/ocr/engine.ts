@@ -416,3 +416,18 @@ export async function closeSharedOcrPool(): Promise<void> {
   shared = null;
   if (p) await p.close();
 }
+
+/** What the readers need of an OCR pool; a reader in a child process hands its pages to its parent's. */
+export type OcrRecognizer = Pick<OcrPool, 'size' | 'recognize'>;
+
+let standIn: OcrRecognizer | null = null;
+
+/** Route this process's OCR pages elsewhere (activities/extract-child.ts: to the parent's pool). */
+export function useOcrRecognizer(r: OcrRecognizer | null): void {
+  standIn = r;
+}
+
+/** The pool the readers use: the stand-in when one is set, else the process-wide pool. */
+export function currentOcrPool(): OcrRecognizer {
+  return standIn ?? sharedOcrPool();
+}

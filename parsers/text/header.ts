@@ -43,7 +43,7 @@ export function isWeakPoLabel(label: string): boolean {
 // the prefix is checked for capitals below, since the pattern itself ignores case.
 const PO_VALUE = '((?:[A-Z]{2,5} (?=[A-Z0-9_/.-]*\\d))?(?:[A-Z0-9][A-Z0-9_/.-]*[A-Z0-9]|[0-9])(?: \\d[0-9/.-]*(?![\\p{L}]))?)';
 // Label and value on one line: a label at the end of a line does not take the next line's text.
-const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:[:#=]|n[°ºo]\\.?)?[ \\t]*(?:n[°ºo]\\.?[ \\t]*)?[:#]?[ \\t]*${PO_VALUE}`, 'giu');
+const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:(?:[:#=]|n[°ºo]\\.?)[ \\t]*)?(?:n[°ºo]\\.?[ \\t]*)?(?:[:#][ \\t]*)?${PO_VALUE}`, 'giu');
 
 /**
  * The buyer's purchase-order number: "N° de commande : 4500123456", "PO# BC-2026-118", "Cde 88172".
@@ -54,7 +54,7 @@ export function findPoNumber(text: string): Labelled | null {
   let weak: Labelled | null = null;
   for (let m = PO_RE.exec(text); m; m = PO_RE.exec(text)) {
     const label = (m[1] ?? '').trim();
-    let value = (m[2] ?? '').replace(/[.]+$/, '').replace(/^[-/.]+/, '');
+    let value = (m[2] ?? '').replace(/(?<!\.)\.+$/, '').replace(/^[-/.]+/, '');
     // "OPM 771245" keeps its prefix; "de 12 vis" is not a prefix but words.
     const [first, ...rest] = value.split(' ');
     if (rest.length && !/^[A-Z]{2,5}$/.test(first!) && !/\d/.test(first!)) continue;
@@ -69,7 +69,7 @@ export function findPoNumber(text: string): Labelled | null {
   return weak;
 }
 
-const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^[ \t]*date|^[ \t]*le|[\p{L}'’-]{3,},[ \t]*le)[ \t]*[:.]?[ \t]*/gimu;
+const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^[ \t]*date|^[ \t]*le|(?<![\p{L}'’-])[\p{L}'’-]{3,},[ \t]*le)[ \t]*[:.]?[ \t]*/gimu;
 const DELIVERY_LABELS = /(?:livraison\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\s+plus\s+tard|avant|pour|le)|date\s+(?:de\s+)?livraison(?:\s+souhait[ée]e|\s+demand[ée]e)?|d[ée]lai(?:\s+de\s+livraison)?|[àa]\s+livrer\s+(?:le|pour|avant)(?:\s+le)?|livrer\s+(?:le|pour\s+le|avant\s+le)|requested\s+delivery(?:\s+date)?|delivery\s+date|deliver\s+by|need(?:ed)?\s+by|required\s+(?:by|date)|due\s+date)\s*[:.]?\s*(?:le\s+)?/gimu;
 
 function dateAfter(labels: RegExp, text: string, ref?: Date): string | null {
@@ -97,12 +97,12 @@ export function findDeliveryDate(text: string, ref?: Date): string | null {
 // ------------------------------------------------------------------ customer evidence
 
 const VAT_RE = /\b(FR\s?[0-9A-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}|BE\s?0?\d{3}[\s.]?\d{3}[\s.]?\d{3}|DE\s?\d{3}\s?\d{3}\s?\d{3}|(?:AT|BG|CY|CZ|DK|EE|EL|ES|FI|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|CH|GB)\s?[0-9A-Z]{8,12})\b/g;
-const SIRET_RE = /\b(?:siret|siren)\s*(?:n[°ºo]\.?)?\s*[:.]?\s*(\d[\d\s.]{7,19}\d)/gi;
+const SIRET_RE = /\b(?:siret|siren)\s*(?:n[°ºo]\.?\s*)?(?:[:.]\s*)?(\d[\d\s.]{7,19}\d)/gi;
 const SIRET_BARE_RE = /\b(\d{3}\s?\d{3}\s?\d{3}\s?\d{5})\b/g;
-const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const EMAIL_RE = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const PHONE_NUMBER = '(\\+?\\d[\\d\\s.()/-]{7,20}\\d)';
-const FAX_RE = new RegExp(`\\b(?:fax|t[ée]l[ée]copie|t[ée]l[ée]copieur|facsimile)\\b\\s*(?:n[°ºo]\\.?)?\\s*[:.]?\\s*${PHONE_NUMBER}`, 'gi');
-const PHONE_RE = new RegExp(`\\b(?:t[ée]l(?:[ée]phone)?|tel|phone|portable|mobile|ligne\\s+directe|standard)\\b\\.?\\s*(?:n[°ºo]\\.?)?\\s*[:.]?\\s*${PHONE_NUMBER}`, 'gi');
+const FAX_RE = new RegExp(`\\b(?:fax|t[ée]l[ée]copie|t[ée]l[ée]copieur|facsimile)\\b\\s*(?:n[°ºo]\\.?\\s*)?(?:[:.]\\s*)?${PHONE_NUMBER}`, 'gi');
+const PHONE_RE = new RegExp(`\\b(?:t[ée]l(?:[ée]phone)?|tel|phone|portable|mobile|ligne\\s+directe|standard)\\b\\.?\\s*(?:n[°ºo]\\.?\\s*)?(?:[:.]\\s*)?${PHONE_NUMBER}`, 'gi');
 
 export interface EvidenceOptions {
   /** Email domains that are ours (the mailbox the order was sent to): never the customer's. */
@@ -170,9 +170,9 @@ export function findCustomerName(text: string, md: MasterData): string | null {
 
 // ------------------------------------------------------------------ ship-to
 
-const SHIP_TO_LABEL = /^\s*(?:adresse\s+de\s+livraison|lieu\s+de\s+livraison|livrer\s+[àa]|[àa]\s+livrer\s+[àa]|livraison\s+[àa]|livraison\s*:|ship\s+to|deliver\s+to|delivery\s+address|destinataire\s+marchandise)\s*[:.]?\s*(.*)$/im;
+const SHIP_TO_LABEL = /^[^\S\n\r\u2028\u2029]*(?:adresse\s+de\s+livraison|lieu\s+de\s+livraison|livrer\s+[àa]|[àa]\s+livrer\s+[àa]|livraison\s+[àa]|livraison\s*:|ship\s+to|deliver\s+to|delivery\s+address|destinataire\s+marchandise)\s*(?:[:.]\s*)?(\S.*)?$/im;
 const USUAL = /(?:adresse|lieu)\s+(?:de\s+livraison\s+)?habituel(?:le)?|livraison\s+habituelle|(?:au|notre)\s+d[ée]p[ôo]t\s+habituel|usual\s+(?:delivery\s+)?address|comme\s+d'habitude/i;
-const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE)[- ])?(\d{4,5})\s+([\p{L}][\p{L}\s'’-]*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland))?\s*$/u;
+const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE)[- ])?(\d{4,5})\s+(\p{L}[\p{L}'’-]*(?:\s+[\p{L}'’-]+)*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland))?\s*$/u;
 
 export type ShipToText = Partial<Address> & { usual?: boolean };
 

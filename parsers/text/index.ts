@@ -4,6 +4,7 @@ import type { MasterData } from '../../domain/masterdata';
 import type { CustomerEvidence, DraftLine, DraftOrder } from '../../domain/resolve';
 import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, isWeakPoLabel, type EvidenceOptions, type ShipToText } from './header';
 import { parseOrderLines } from './lines';
+import { boundText } from '../caps';
 
 export * from './numbers';
 export * from './dates';
@@ -29,14 +30,15 @@ export interface OrderTextOptions extends EvidenceOptions {
 export interface OrderTextReading {
   draft: DraftOrder;
   /** What was read, for review and for deciding whether this text holds an order at all. */
-  found: { poLabel: string | null; lines: number; shipTo: ShipToText | null };
+  found: { poLabel: string | null; lines: number; shipTo: ShipToText | null; linesCut: number; textCut: boolean };
 }
 
 /**
  * Text → one draft order (the caller decides, from `found`, whether it is an order at all).
  * Channel evidence wins over evidence in the text, since a quoted signature may be anyone's.
  */
-export function readOrderText(text: string, md: MasterData, opts: OrderTextOptions): OrderTextReading {
+export function readOrderText(whole: string, md: MasterData, opts: OrderTextOptions): OrderTextReading {
+  const { text, linesCut, textCut } = boundText(whole);
   const head = opts.subject ? `${opts.subject}\n${text}` : text;
   // A numbered label wins wherever it is; between equals, the subject (written for this order) wins.
   const inSubject = opts.subject ? findPoNumber(opts.subject) : null;
@@ -59,7 +61,7 @@ export function readOrderText(text: string, md: MasterData, opts: OrderTextOptio
     provenance: { parser: opts.parser, location: opts.location ?? null, signals: [...new Set(signals)] },
   };
   if (shipTo) draft.shipTo = shipTo;
-  return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo } };
+  return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, textCut } };
 }
 
 function stripEmpty(ev: CustomerEvidence): CustomerEvidence {
