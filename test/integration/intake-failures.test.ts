@@ -68,13 +68,15 @@ describe('an intake that cannot complete ends in the quarantine', () => {
       expect((await stack.ingestor.submit(order('FAIL-THROW-1'), { fileName: 'again.order.json', channel: 'api', receivedAt: '2026-11-23T08:05:00Z' })).status).toBe('already-received');
       await quarantinedThenRetried(stack, r.sha256, 'EXTRACTION_FAILED', () => (broken = false));
       // What `aiguillage retry` calls: refused with the reason once the document is delivered.
-      const app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
+      const token = 'retry-token-retry-token-retry-token-0001';
+      const app = buildHttpServer({ cfg: { ...stack.cfg, apiToken: token }, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
+      const authorization = `Bearer ${token}`;
       try {
-        const again = await app.inject({ method: 'POST', url: `/api/documents/${r.sha256}/retry`, payload: { by: 'cli:test' } });
+        const again = await app.inject({ method: 'POST', url: `/api/documents/${r.sha256}/retry`, payload: { by: 'cli:test' }, headers: { authorization } });
         expect(again.statusCode).toBe(409);
         expect(again.json().error).toContain('already delivered');
-        expect((await app.inject({ method: 'POST', url: `/api/documents/${'0'.repeat(64)}/retry`, payload: {} })).statusCode).toBe(404);
-        const listed = await app.inject({ method: 'GET', url: '/api/quarantine' });
+        expect((await app.inject({ method: 'POST', url: `/api/documents/${'0'.repeat(64)}/retry`, payload: {}, headers: { authorization } })).statusCode).toBe(404);
+        const listed = await app.inject({ method: 'GET', url: '/api/quarantine', headers: { authorization } });
         expect(listed.json().some((q: { sha256: string }) => q.sha256 === r.sha256)).toBe(false);
       } finally {
         await app.close();
