@@ -188,9 +188,11 @@ export function compileRuleSet(files: RuleFile[], version: string, known: KnownF
   try {
     return compileUnguarded(files, version, known);
   } catch (e) {
-    // Conditions nested thousands deep exhaust the stack (in the YAML reader or here): say so.
-    if (!(e instanceof RangeError)) throw e;
-    throw new InvalidRules(files.map((f) => ({ file: f.name, line: 0, column: 0, message: 'nested too deeply to be read (conditions and lists are a few levels deep)' })));
+    if (e instanceof InvalidRules) throw e;
+    // Conditions nested thousands deep exhaust the stack; the YAML reader throws on an alias with no
+    // anchor (found by fuzzing): either way the rules are unreadable, and the user is told why.
+    const why = e instanceof RangeError ? 'nested too deeply to be read (conditions and lists are a few levels deep)' : `could not be read (${(e as Error).message})`;
+    throw new InvalidRules(files.map((f) => ({ file: f.name, line: 0, column: 0, message: why })));
   }
 }
 

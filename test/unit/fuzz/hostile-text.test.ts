@@ -12,6 +12,8 @@ import { parseNumber, trailingNumber } from '../../../parsers/text/numbers';
 import { amountOnLine } from '../../../parsers/layout/order';
 import { leadTarget } from '../../../domain/sla-alert';
 import { loadMasterData } from '../../../domain/masterdata';
+import { compileRuleSet } from '../../../routing-rules/compile';
+import { InvalidRules } from '../../../routing-rules/errors';
 
 const GUARD = { timeout: 5_000 };
 const md = loadMasterData('fixtures/masterdata');
@@ -100,5 +102,13 @@ describe('alert targets', () => {
     expect(leadTarget('a@b@c.fr')).toBeNull();
     expect(leadTarget(`a@${'.'.repeat(40_000)}`)).toEqual({ kind: 'email', to: `a@${'.'.repeat(40_000)}` });
     expect(leadTarget(`a@${'.'.repeat(40_000)} x`)).toBeNull();
+  });
+});
+
+describe('routing rules', () => {
+  it('refuses an alias with no anchor and conditions nested 5,000 deep as InvalidRules, found by fuzzing', GUARD, () => {
+    expect(() => compileRuleSet([{ name: 'rules.yaml', text: '*sans-ancre' }], 'v')).toThrow(InvalidRules);
+    const deep = `rules:\n  - id: r\n    when: ${'{ not: '.repeat(5_000)}{ country: FR }${' }'.repeat(5_000)}\n    team: t\n`;
+    expect(() => compileRuleSet([{ name: 'rules.yaml', text: deep }], 'v')).toThrow(InvalidRules);
   });
 });
