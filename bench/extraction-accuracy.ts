@@ -9,7 +9,7 @@
 // Tune only on the dev half; the held-out figure is the one that counts. Failure details are
 // printed for dev documents only.
 //   TZ=UTC npx tsx bench/extraction-accuracy.ts [--split dev|heldout|both] [--channel c[,c]]
-//        [--layout id[,id]] [--limit N] [--json out.json] [--baseline file|none] [--quiet]
+//        [--layout id[,id]] [--limit N (documents per half)] [--json out.json] [--baseline file|none] [--quiet]
 //   TZ=UTC npx tsx bench/extraction-accuracy.ts --docgen [args]   (the older bench on our own generator's layouts)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
