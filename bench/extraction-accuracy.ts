@@ -88,8 +88,9 @@ function summarise(split: Split, channel: CorpusChannel | 'all', a: Agg): Summar
 const n3 = (x: number | undefined) => (x === undefined ? '   -  ' : x.toFixed(3));
 const n2 = (x: number | undefined) => (x === undefined ? '   - ' : x.toFixed(2).padStart(5));
 
-function printTables(summaries: Summary[], baseline: Summary[] | null, splits: Split[]): void {
-  const find = (arr: Summary[] | null, s: Split, c: string) => arr?.find((x) => x.split === s && x.channel === c);
+/** partial: 'channels' when only some channels ran (no baseline for "all"), 'documents' when a layout or limit filter ran (no baseline at all). */
+function printTables(summaries: Summary[], baseline: Summary[] | null, splits: Split[], partial: 'none' | 'channels' | 'documents'): void {
+  const find = (arr: Summary[] | null, s: Split, c: string) => (arr === baseline && (partial === 'documents' || (partial === 'channels' && c === 'all')) ? undefined : arr?.find((x) => x.split === s && x.channel === c));
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(`\nExtraction accuracy on the evaluation corpus — a line is right when SKU and quantity are; header = ${FIELDS.join(', ')}.`);
   out(`"unflagged" = documents with a wrong header field or line and no problem flagged on it, confidence ≥ ${CONFIDENT}. "quar." = documents holding an order that were quarantined.`);
@@ -181,7 +182,7 @@ async function main(): Promise<void> {
   const recorded = opt.baseline ? (JSON.parse(readFileSync(opt.baseline, 'utf8')) as { summaries?: Summary[]; ocrEngine?: string }) : null;
   const baseline = recorded?.summaries ?? null;
   if (recorded?.ocrEngine && recorded.ocrEngine !== engine.engine) process.stdout.write(`\nNote: the baseline was measured with the ${recorded.ocrEngine} OCR engine, this run uses ${engine.engine}: compare times with AIGUILLAGE_OCR_ENGINE=${recorded.ocrEngine}.\n`);
-  printTables(summaries, baseline, splits);
+  printTables(summaries, baseline, splits, opt.layouts || Number.isFinite(opt.limit) ? 'documents' : opt.channels ? 'channels' : 'none');
   const calibration = calibrationTable(scores, splits);
   process.stdout.write(`\n${selected.length} documents in ${wall.toFixed(1)} s; OCR engine ${engine.engine}, model ${engine.model}\n`);
   if (opt.json) {
