@@ -4,20 +4,21 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { sniff } from '../parsers/sniff';
 import { COUNTED_ORDER_EVENTS, metrics, OCR_KINDS } from '../worker/metrics';
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
 import type { Order, Problem, Channel } from '../domain/order';
 import type { ExtractedOrder, Extraction } from '../parsers/index';
 import { sharedExtractRunner } from './extract-runner';
-import { deduplicate, type DedupOrder, type DedupResult } from '../domain/dedup';
+import { deduplicate, type DedupResult } from '../domain/dedup';
+import { slimOrder, type Placement } from '../domain/customer-dedup';
 import { detectAnomalies } from '../domain/anomalies';
 
 /** Reader problems that anomaly detection restates in the agents' words. */
 const COVERED_BY_ANOMALIES = new Set(['UNKNOWN_CUSTOMER', 'MISSING_PO', 'UNKNOWN_ITEM', 'MISSING_QUANTITY', 'NO_LINES']);
 import type { DocumentMeta } from '../domain/order';
-import { orderKey } from '../domain/keys';
-import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
+import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
+import type { customerWorkflow } from '../workflows/customer';
 import type { DocumentStore } from './store';
 import type { ReadModel } from './readmodel';
 import { slaConfig, type SlaConfig } from '../domain/sla';
@@ -76,8 +77,8 @@ export function createActivities(deps: ActivityDeps) {
 
   /** What the agent must check, in their words (anomalies replace the reader's own codes for the same facts). */
   /**
-   * A customer's orders, read once per delivered order: dedup's candidates (500) and anomalies'
-   * history (the first 200 of the same listing) both come from it. Parsing them is most of what
+   * A customer's orders, read once per delivered order: anomalies' history (the first 200 of
+   * it) comes from it (dedup's candidates are the customer coordinator's own memory). Parsing them is most of what
    * delivering an order costs once a customer has a history (bench/e2e.ts).
    */
   function customerOrders(customerId: string | null): () => OrderState[] {
@@ -85,7 +86,7 @@ export function createActivities(deps: ActivityDeps) {
     return () => (cached ??= customerId ? deps.readModel.list({ customerId, limit: 500 }) : []);
   }
 
-  function anomaliesOf(order: Order, readProblems: Problem[], dedup?: DedupResult, listed: () => OrderState[] = customerOrders(order.customer.id)): Problem[] {
+  function anomaliesOf(order: Order, readProblems: Problem[], dedup?: Pick<DedupResult, 'decision' | 'matchOrderId'>, listed: () => OrderState[] = customerOrders(order.customer.id)): Problem[] {
     const md = deps.masterData();
     const products = order.lines.flatMap((l) => {
       const p = l.sku ? md.product(l.sku) : undefined;
@@ -110,37 +111,28 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   /**
-   * Where an order goes: the order with the same customer and PO (by key), or — when the PO is
-   * missing, misread, or the document is a copy, an amendment or a cancellation — the existing order
-   * the dedup rules recognise, with their evidence. Precision first: when in doubt, a new order.
+   * Where an order goes. A known customer's document is placed by the customer's coordinator
+   * (workflows/customer.ts, update-with-start): one decision at a time per customer, remembered, so
+   * the same again (a retry of this activity) gets the same answer. Without a customer nothing can
+   * be matched: the document is an order of its own (keyed by its hash), as before.
    */
-  function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number, listed: () => OrderState[] = customerOrders(order.customer.id)): { workflowId: string; evidence?: { field: string; how: string }[]; decision?: DedupResult } {
-    const byKey = orderWorkflowIdFor(order, sha256, index);
+  async function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number): Promise<{ workflowId: string; placement?: Placement; decision?: Pick<DedupResult, 'decision' | 'matchOrderId'> }> {
     const customerId = order.customer.id;
-    if (!customerId) return { workflowId: byKey };
-    const incoming: DedupOrder = { orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt };
-    const asCandidate = (s: OrderState): DedupOrder => ({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? 'api', receivedAt: s.sla.receivedAt, status: s.status });
-    const evidenceOf = (r: DedupResult) => r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel' || e.field === 'certainty').map(({ field, how }) => ({ field, how }));
-
-    const sameKey = order.poNumber ? deps.readModel.get(orderIdFromWorkflowId(byKey)) : null;
-    if (sameKey) {
-      if (sameKey.documents.some((d) => d.sha256 === sha256)) return { workflowId: byKey };
-      // Same customer and PO: a copy, an amendment or a cancellation of it — or, rarely, a PO number
-      // the customer used again weeks later for a new order, which must not vanish into the old one.
-      const r = deduplicate(incoming, [asCandidate(sameKey)]);
-      if (r.decision === 'new') {
-        log.info({ sha256, orderId: sameKey.orderId }, 'same PO as an existing order but a different order: kept apart');
-        return { workflowId: orderWorkflowId(orderKey(customerId, null, sha256, index)), decision: r };
-      }
-      return { workflowId: byKey, decision: r, evidence: evidenceOf(r) };
+    if (!customerId) {
+      const r = deduplicate({ orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt }, []);
+      return { workflowId: orderWorkflowIdFor(order, sha256, index), decision: r };
     }
-    const since = Date.parse(meta.receivedAt) - 60 * 86_400_000;
-    const candidates = listed().filter((s) => Date.parse(s.sla.receivedAt) >= since).map(asCandidate);
-    if (candidates.length === 0) return { workflowId: byKey };
-    const r = deduplicate(incoming, candidates);
-    if (r.decision === 'new' || !r.matchOrderId) return { workflowId: byKey, decision: r };
-    log.info({ sha256, orderId: r.matchOrderId, decision: r.decision, score: r.score }, 'document recognised as part of an existing order');
-    return { workflowId: orderWorkflowId(r.matchOrderId), decision: r, evidence: evidenceOf(r) };
+    const placement = await client.workflow.executeUpdateWithStart(placeDocumentUpdate, {
+      args: [{ sha256, index, channel: meta.channel, receivedAt: meta.receivedAt, order: slimOrder(order) }],
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof customerWorkflow>('customerWorkflow', {
+        workflowId: customerWorkflowId(customerId),
+        taskQueue: deps.taskQueue,
+        args: [{ customerId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+    if (placement.decision.matchOrderId) log.info({ sha256, orderId: placement.orderKey, role: placement.role, score: placement.decision.score }, 'document recognised as part of an existing order');
+    return { workflowId: orderWorkflowId(placement.orderKey), placement, decision: placement.decision };
   }
 
   /** Hands a document to its order workflow, starting it if needed (signal-with-start: idempotent). */
@@ -217,17 +209,18 @@ export function createActivities(deps: ActivityDeps) {
           continue;
         }
         const listed = customerOrders(order.customer.id);
-        const target = findTarget(order, meta, sha256, i, listed);
+        const target = await findTarget(order, meta, sha256, i);
         const problems = anomaliesOf(order, readProblems, target.decision, listed);
         const workflowId = target.workflowId;
+        const p = target.placement;
         const doc: OrderDocument = {
           document: { sha256, fileName: meta.fileName, mediaType: meta.mediaType, channel: meta.channel, receivedAt: meta.receivedAt },
           index: i,
           order,
           problems,
-          ...(target.evidence ? { matchEvidence: target.evidence } : {}),
-          ...(target.decision && target.decision.decision !== 'new' && target.decision.matchOrderId ? { decision: target.decision.decision } : {}),
-          ...(target.decision?.matchOrderId && target.decision.certainty === 'probable' ? { probable: true as const } : {}),
+          ...(p?.decision.matchOrderId && p.evidence.length ? { matchEvidence: p.evidence } : {}),
+          ...(p ? { decision: p.role } : {}),
+          ...(p?.probable ? { probable: true as const } : {}),
         };
         await toOrderWorkflow(workflowId, doc);
         log.info({ sha256, workflowId, orderId: orderIdFromWorkflowId(workflowId), poNumber: order.poNumber }, 'order delivered');

@@ -71,7 +71,15 @@ export function detectAnomalies(input: AnomalyInput, config: AnomalyConfig = DEF
   if (order.purpose !== 'cancel' && order.lines.length === 0) add('NO_LINES', 'error', 'lines', 'Aucune ligne de commande lue dans le document.');
 
   if (input.dedup && input.dedup.matchOrderId === null && (input.dedup.decision === 'amendment' || input.dedup.decision === 'cancellation')) {
-    add('REVISION_WITHOUT_ORIGINAL', 'error', 'poNumber', `${input.dedup.decision === 'cancellation' ? 'Annulation' : 'Modification'} de la commande ${order.poNumber ?? '(sans n°)'}, mais la commande d’origine est introuvable.`);
+    const po = order.poNumber ?? '(sans n°)';
+    add(
+      'REVISION_WITHOUT_ORIGINAL',
+      'error',
+      'poNumber',
+      input.dedup.decision === 'cancellation'
+        ? `Annulation d'une commande introuvable : aucune commande n° ${po} reçue de ce client. Rien à saisir ; vérifier si elle a été saisie autrement (téléphone, ERP). Gardée : la commande d'origine s'y rattachera si elle arrive, et sera annulée.`
+        : `Modification d'une commande introuvable : aucune commande n° ${po} reçue de ce client. Vérifier avec le client avant de saisir ; la commande d'origine s'y rattachera si elle arrive.`,
+    );
   }
 
   if (order.orderDate && order.requestedDeliveryDate && order.requestedDeliveryDate < order.orderDate) {

@@ -238,13 +238,15 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
   evidence.push({ field: 'receivedAt', how: gapDays < 1 ? `reçues à ${Math.round(gapDays * 24 * 10) / 10} h d’intervalle` : `reçues à ${Math.round(gapDays)} jour(s) d’intervalle`, weight: gapDays <= config.windowDays ? 0.05 : -0.3 });
   const od = incoming.order.orderDate && c.order.orderDate ? incoming.order.orderDate === c.order.orderDate : null;
   if (od !== null) evidence.push({ field: 'orderDate', how: od ? `même date de commande (${c.order.orderDate})` : `dates de commande différentes (${incoming.order.orderDate} / ${c.order.orderDate})`, weight: od ? 0.05 : -0.3 });
-  const copy = copySignal(incoming.order);
+  // Either side may carry the copy mark: the original may well be processed after its copy.
+  const copy = copySignal(incoming.order) ?? copySignal(c.order);
   if (copy) evidence.push({ field: 'signals', how: `document marqué comme copie : « ${copy} »`, weight: 0.2 });
   const channels = `${c.channel} puis ${incoming.channel}`;
 
   const allLinesSame = lines.overlap === 1 && incoming.order.lines.length === c.order.lines.length;
-  // The incoming copy was read by OCR and the original was not: same articles, quantities misread.
-  const ocrNoise = inc.ocr && !cand.ocr && lines.skuOverlap === 1 && lines.overlap >= 0.5 && incoming.order.lines.length === c.order.lines.length;
+  // One side was read by OCR and the other was not: same articles, quantities misread (either way
+  // round, so that the decision does not depend on which of the two was processed first).
+  const ocrNoise = inc.ocr !== cand.ocr && lines.skuOverlap === 1 && lines.overlap >= 0.5 && incoming.order.lines.length === c.order.lines.length;
   let verdict: Assessment['verdict'] = null;
   let certainty: Assessment['certainty'] = 'sure';
   switch (po.rel) {
@@ -271,13 +273,14 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
       // Without a PO, identical lines are not enough (repeat orders): they must also be close in time
       // and either be marked as a copy or share the order date or the delivery address.
       if (allLinesSame && gapDays * 24 <= config.noPoWindowHours && od !== false && ship.rel !== 'different' && (copy || od === true || (ship.rel === 'same' && gapDays <= 1))) verdict = 'duplicate';
-      else if (allLinesSame && inc.ocr && gapDays * 24 <= config.probableWindowHours && od !== false && ship.rel !== 'different' && !CLOSED_OTHERWISE.has(c.status ?? '')) {
+      else if (allLinesSame && (inc.ocr || cand.ocr) && gapDays * 24 <= config.probableWindowHours && od !== false && ship.rel !== 'different' && !CLOSED_OTHERWISE.has(c.status ?? '')) {
         // A fax or scan whose PO, date and address did not come through: OCR may have lost them, so
         // their absence proves nothing, and nothing on it rules out a new order either. Attached, not
         // merged: an agent confirms it or splits it into its own order in one click.
         verdict = 'duplicate';
         certainty = 'probable';
-        evidence.push({ field: 'certainty', how: `doublon probable seulement : document lu par OCR (${incoming.channel}) sans n° de commande${incoming.order.orderDate ? '' : ', sans date'}${ship.rel === 'unknown' ? ', sans adresse de livraison lisible' : ''} et sans mention de copie ; seules les lignes identiques, reçues à ${Math.round(gapDays * 24)} h d’intervalle, le rattachent — à confirmer ou à séparer`, weight: 0 });
+        const read = inc.ocr ? incoming : c;
+        evidence.push({ field: 'certainty', how: `doublon probable seulement : document lu par OCR (${read.channel}) sans n° de commande${read.order.orderDate ? '' : ', sans date'}${ship.rel === 'unknown' ? ', sans adresse de livraison lisible' : ''} et sans mention de copie ; seules les lignes identiques, reçues à ${Math.round(gapDays * 24)} h d’intervalle, le rattachent — à confirmer ou à séparer`, weight: 0 });
       }
       break;
   }
@@ -321,7 +324,8 @@ export function deduplicate(incoming: DedupOrder, candidates: readonly DedupOrde
   const matches = assessed.filter((a) => a.verdict);
   const chosen = best(matches.filter((a) => a.certainty === 'sure'));
   if (chosen) return { decision: chosen.verdict!, matchOrderId: chosen.candidate.d.orderId, score: chosen.score, evidence: chosen.evidence, certainty: 'sure' };
-  const probable = matches.filter((a) => a.certainty === 'probable');
+  // Several documents of one order are several candidates: count orders, not documents.
+  const probable = matches.filter((a, i, all) => a.certainty === 'probable' && all.findIndex((b) => b.certainty === 'probable' && b.candidate.d.orderId === a.candidate.d.orderId) === i);
   if (probable.length === 1) {
     const p = probable[0]!;
     return { decision: p.verdict!, matchOrderId: p.candidate.d.orderId, score: p.score, evidence: p.evidence, certainty: 'probable' };

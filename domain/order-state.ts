@@ -2,7 +2,10 @@
 // here is tested without a server. No Node built-ins (runs in the workflow sandbox).
 import type { Order, Problem } from './order';
 import { orderKey } from './keys';
+import { diffOrders } from './dedup';
+import { SHIP_TO_DEFAULTED } from './resolve';
 import type {
+  SourceRef,
   DocumentRef,
   DocumentRole,
   HeaderCorrection,
@@ -31,13 +34,16 @@ function event(at: string, name: string, by: string | null = null, detail: strin
 }
 
 export function newOrderState(orderId: string, doc: OrderDocument, now: string): OrderState {
+  // An amendment or a cancellation may come before its original (an orphan): it says so in its role.
+  const role: DocumentRole = doc.order.purpose === 'cancel' ? 'cancellation' : doc.order.purpose === 'replace' && doc.decision === 'amendment' ? 'amendment' : 'original';
+  const ref = sourceRef(doc);
   return {
     orderId,
     status: 'received',
     customerId: doc.order.customer.id,
     poNumber: doc.order.poNumber,
     order: doc.order,
-    documents: [{ ...doc.document, index: doc.index, role: 'original' }],
+    documents: [{ ...doc.document, index: doc.index, role }],
     route: null,
     sla: { receivedAt: doc.document.receivedAt, dueAt: null, atRiskAt: null, enteredAt: null, state: 'on-time' },
     problems: doc.problems,
@@ -49,8 +55,53 @@ export function newOrderState(orderId: string, doc: OrderDocument, now: string):
       ...(doc.splitFrom ? [event(now, 'split from', doc.splitFrom.by, `séparée de la commande ${doc.splitFrom.orderId}${doc.splitFrom.reason ? ` : ${doc.splitFrom.reason}` : ''}`)] : []),
     ],
     revision: 1,
+    ...(role === 'original' ? { source: ref } : role === 'amendment' ? { amendedBy: ref } : {}),
   };
 }
+
+// ------------------------------------------------------------------ the best document wins
+
+/** How far a document's reading can be trusted: EDI or API 4, text PDF 3, e-mail body or text 2, OCR 1. */
+export function reliability(channel: string, order: Pick<Order, 'provenance'>): number {
+  const parser = order.provenance.parser.toLowerCase();
+  if (parser.includes('ocr') || channel === 'fax' || channel === 'scan') return 1;
+  if (channel === 'edi' || channel === 'api' || parser.startsWith('x12') || parser.startsWith('edifact') || parser === 'api-json') return 4;
+  if (parser === 'pdf-text') return 3;
+  return 2;
+}
+
+/**
+ * Fields read with certainty (not left empty, not filled in from master data, lines with article and
+ * quantity read without doubt): between two documents of one reliability, the one that says more for sure.
+ */
+export function certainFields(order: Order): number {
+  const header = [order.poNumber, order.orderDate, order.requestedDeliveryDate].filter((v) => v !== null && v !== '').length;
+  const ship = !order.provenance.signals.includes(SHIP_TO_DEFAULTED) && (order.shipTo.code || order.shipTo.gln || order.shipTo.postalCode) ? 1 : 0;
+  const lines = order.lines.filter((l) => l.sku && l.quantity !== null && l.confidence >= 0.95 && l.doubts.length === 0).length;
+  return header + ship + lines;
+}
+
+export function sourceRef(doc: OrderDocument): SourceRef {
+  return { sha256: doc.document.sha256, index: doc.index, receivedAt: doc.document.receivedAt, reliability: reliability(doc.document.channel, doc.order), certain: certainFields(doc.order) };
+}
+
+/**
+ * Negative when `a` is the better source: more reliable, then more fields read for sure, then the
+ * earlier receipt, then the hash (a total order: the best of a set does not depend on arrival order).
+ */
+export function compareSources(a: SourceRef, b: SourceRef): number {
+  return b.reliability - a.reliability || b.certain - a.certain || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.index - b.index);
+}
+
+/** The later amendment replaces the earlier one, whichever was processed first. */
+function laterAmendment(a: SourceRef, b: SourceRef): boolean {
+  return Date.parse(a.receivedAt) - Date.parse(b.receivedAt) > 0 || (a.receivedAt === b.receivedAt && a.sha256 > b.sha256);
+}
+
+const sameDoc = (a: { sha256: string; index: number }, b: { sha256: string; index: number } | undefined) => Boolean(b && a.sha256 === b.sha256 && a.index === b.index);
+
+/** A revision's anomaly that no longer stands once its original is here. */
+const ORPHAN = 'REVISION_WITHOUT_ORIGINAL';
 
 export function setStatus(state: OrderState, status: OrderStatus, now: string, by: string | null = null, detail: string | null = null): OrderState {
   if (state.status === status && !detail) return state;
@@ -72,33 +123,87 @@ export function earliest(a: string, b: string): string {
 
 /**
  * A further document arrives for an order that exists. Same document again: nothing changes.
- * An amendment replaces the order's content; a cancellation closes it; anything else is a duplicate
- * attached with its evidence. The clock keeps the earliest receipt.
+ * The order's content is its most reliable document's (compareSources), or its latest amendment's: a
+ * better copy processed later takes over (and becomes the 'original'), a weaker one never demotes it.
+ * A cancellation closes the order; an original arriving after its orphan amendment or cancellation
+ * completes it. The clock keeps the earliest receipt. `contentChanged`: route again.
  */
-export function attachDocument(state: OrderState, doc: OrderDocument, now: string): { state: OrderState; role: DocumentRole | 'already-attached' } {
-  if (state.documents.some((d) => d.sha256 === doc.document.sha256 && d.index === doc.index)) return { state, role: 'already-attached' };
+export function attachDocument(state: OrderState, doc: OrderDocument, now: string): { state: OrderState; role: DocumentRole | 'already-attached'; contentChanged: boolean } {
+  if (state.documents.some((d) => d.sha256 === doc.document.sha256 && d.index === doc.index)) return { state, role: 'already-attached', contentChanged: false };
   const role: DocumentRole = doc.decision ?? (doc.order.purpose === 'replace' ? 'amendment' : doc.order.purpose === 'cancel' ? 'cancellation' : 'duplicate');
   const probable = role === 'duplicate' && doc.probable === true;
   // A probable duplicate may yet be split off: it moves the clock only once confirmed.
   const receivedAt = probable ? state.sla.receivedAt : earliest(state.sla.receivedAt, doc.document.receivedAt);
-  let next: OrderState = {
-    ...state,
-    documents: [...state.documents, { ...doc.document, index: doc.index, role, ...(doc.matchEvidence ? { evidence: doc.matchEvidence } : {}), ...(probable ? { probable: true as const } : {}) }],
-    sla: { ...state.sla, receivedAt },
-    revision: state.revision + 1,
-  };
+  const ref = sourceRef(doc);
+  let documents: OrderDocumentEntry[] = [...state.documents, { ...doc.document, index: doc.index, role, ...(doc.matchEvidence ? { evidence: doc.matchEvidence } : {}), ...(probable ? { probable: true as const } : {}) }];
+  let next: OrderState = { ...state, documents, sla: { ...state.sla, receivedAt }, revision: state.revision + 1 };
+  let contentChanged = false;
   const label = `${doc.document.fileName} (${doc.document.channel})`;
-  if (role === 'amendment') {
+  // Agents' corrections and an entered order are never overwritten by a copy (an amendment still applies).
+  const mayReplace = isOpen(state.status) && state.corrections.length === 0;
+  const takeContent = (why: string): void => {
+    const diff = diffOrders(next.order, doc.order).summary;
     next = { ...next, order: doc.order, problems: doc.problems, poNumber: doc.order.poNumber ?? state.poNumber };
-    next = withEvent(next, now, 'amended', null, label);
+    next = withEvent(next, now, why, null, diff.length ? `${label} : ${diff.slice(0, 20).join(' ; ')}` : label);
+    contentChanged = true;
+  };
+
+  if (role === 'amendment') {
+    if (!state.amendedBy || laterAmendment(ref, state.amendedBy)) {
+      next = { ...next, amendedBy: ref };
+      takeContent('amended');
+    } else next = withEvent(next, now, 'earlier amendment attached', null, `${label} : reçue avant la modification déjà appliquée, gardée dans l'historique`);
   } else if (role === 'cancellation') {
     next = withEvent(next, now, 'cancellation received', null, label);
     if (isOpen(state.status)) next = setStatus(next, 'cancelled', now, null, `annulée par ${label}`);
+  } else if (role === 'original' || (role === 'duplicate' && !probable)) {
+    const better = !state.source || compareSources(ref, state.source) < 0;
+    if (better) {
+      // The better document is the original; the one it replaces stays, as a duplicate.
+      documents = documents.map((d) => (sameDoc(d, state.source) && d.role === 'original' ? { ...d, role: 'duplicate' as const } : sameDoc(d, ref) ? { ...d, role: 'original' as const } : d));
+      next = { ...next, documents, source: ref };
+    }
+    if (better && !state.amendedBy && mayReplace) takeContent(state.source ? 'better document' : 'original received');
+    else {
+      const how = doc.matchEvidence?.map((e) => `${e.field}: ${e.how}`).join(', ');
+      next = withEvent(next, now, role === 'original' ? 'original received' : 'duplicate attached', null, how ? `${label} — ${how}` : label);
+    }
+    if (role === 'original' || !state.source) {
+      // Its original is here: the revision that came first is no longer an orphan, and a cancellation applies.
+      const problems = next.problems.filter((p) => p.code !== ORPHAN);
+      if (problems.length !== next.problems.length) {
+        next = { ...next, problems };
+        contentChanged = true;
+      }
+      if (isOpen(next.status) && state.documents.some((d) => d.role === 'cancellation')) next = setStatus(next, 'cancelled', now, null, 'annulation reçue avant la commande');
+    }
   } else {
     const how = doc.matchEvidence?.map((e) => `${e.field}: ${e.how}`).join(', ');
-    next = withEvent(next, now, probable ? 'probable duplicate attached' : 'duplicate attached', null, how ? `${label} — ${how}` : label);
+    next = withEvent(next, now, 'probable duplicate attached', null, how ? `${label} — ${how}` : label);
   }
-  return { state: next, role };
+  return { state: next, role, contentChanged };
+}
+
+/** Which document each field of the order comes from, for the order page ("source"). */
+export interface FieldSource {
+  field: 'poNumber' | 'orderDate' | 'requestedDeliveryDate' | 'customer' | 'shipTo' | 'lines';
+  /** In French: "EDI commande-850.edi", "corrigé par lea", "référentiel (adresse habituelle)". */
+  label: string;
+  sha256: string | null;
+}
+
+export function fieldSources(state: OrderState): FieldSource[] {
+  const ref = state.amendedBy ?? state.source;
+  const doc = (ref && state.documents.find((d) => sameDoc(d, ref))) ?? state.documents.find((d) => d.role === 'original') ?? state.documents[0];
+  const docLabel = doc ? `${doc.channel.toUpperCase()} ${doc.fileName}${doc.role === 'amendment' ? ' (modificatif)' : ''}` : 'inconnu';
+  const corrected = (prefix: string) => [...state.corrections].reverse().find((c) => c.field === prefix || c.field.startsWith(`${prefix}.`));
+  const fields: FieldSource['field'][] = ['poNumber', 'orderDate', 'requestedDeliveryDate', 'customer', 'shipTo', 'lines'];
+  return fields.map((field) => {
+    const c = corrected(field === 'customer' ? 'customer.id' : field);
+    if (c) return { field, label: `corrigé par ${c.by}`, sha256: null };
+    if (field === 'shipTo' && state.order.provenance.signals.includes(SHIP_TO_DEFAULTED)) return { field, label: 'référentiel (adresse habituelle du client)', sha256: null };
+    return { field, label: docLabel, sha256: doc?.sha256 ?? null };
+  });
 }
 
 /**
@@ -209,6 +314,7 @@ export function applyClaim(state: OrderState, by: string, now: string): OrderSta
 
 export function checkEntered(state: OrderState, by: string): void {
   if (state.status === 'entered') throw new ActionRefused('La saisie de cette commande est déjà faite.');
+  if (state.documents.length > 0 && state.documents.every((d) => d.role === 'cancellation')) throw new ActionRefused("Annulation d'une commande introuvable : rien à saisir. Vérifiez si la commande a été saisie autrement, puis classez-la (rejet) ; elle se rattache à la commande d'origine si celle-ci arrive.");
   if (!isOpen(state.status)) throw new ActionRefused(`La commande est ${state.status} : elle ne peut pas être saisie.`);
   if (state.status === 'received' || state.status === 'extracted') throw new ActionRefused("La commande n'est pas encore routée.");
   if (!by) throw new ActionRefused('Agent inconnu.');

@@ -4,11 +4,14 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Channel, DocumentMeta, Order, Problem } from '../domain/order';
 import { orderKey } from '../domain/keys';
+import type { IncomingDocument, Placement } from '../domain/customer-dedup';
 
 export const TASK_QUEUE = 'aiguillage';
 
 export const intakeWorkflowId = (sha256: string): string => `doc-${sha256}`;
 export const orderWorkflowId = (key: string): string => `order-${key}`;
+/** The one coordinator deciding where each document of a customer goes (workflows/customer.ts). */
+export const customerWorkflowId = (customerId: string): string => `customer-${customerId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
 export const orderIdFromWorkflowId = (workflowId: string): string => workflowId.replace(/^order-/, '');
 export function orderWorkflowIdFor(order: Pick<Order, 'customer' | 'poNumber'>, sha256: string, index: number): string {
   return orderWorkflowId(orderKey(order.customer.id, order.poNumber, sha256, index));
@@ -39,12 +42,26 @@ export interface OrderDocument {
   problems: Problem[];
   /** Why the intake matched this document to this order (dedup evidence). */
   matchEvidence?: { field: string; how: string }[];
-  /** What the dedup rules decided this document is to the order; absent: judged from its purpose. */
-  decision?: 'duplicate' | 'amendment' | 'cancellation';
+  /**
+   * What the dedup rules decided this document is to the order; absent: judged from its purpose.
+   * 'original': the original of an order that so far held only its amendment or cancellation.
+   */
+  decision?: 'original' | 'duplicate' | 'amendment' | 'cancellation';
   /** The dedup rules could not prove the duplicate (domain/dedup.ts certainty): an agent must confirm or split it. */
   probable?: true;
   /** This document was split off another order by an agent: it starts an order of its own. */
   splitFrom?: { orderId: string; by: string; reason: string | null };
+}
+
+/** A document of the order and how far its reading can be trusted (domain/order-state.ts sourceRank). */
+export interface SourceRef {
+  sha256: string;
+  index: number;
+  receivedAt: string;
+  /** 4 EDI or API, 3 text PDF, 2 e-mail body or text, 1 OCR. */
+  reliability: number;
+  /** Fields read with certainty: the tie-break between two documents of one reliability. */
+  certain: number;
 }
 
 /** One document of an order, as the order keeps it. */
@@ -103,7 +120,17 @@ export interface OrderState {
   history: HistoryEvent[];
   /** Bumped on every change, so that read models apply each state once and in order. */
   revision: number;
+  /**
+   * The most reliable document of the order (domain/order-state.ts compareSources): its reading is the
+   * order's content unless an amendment replaced it. Absent in orders begun before it was recorded.
+   */
+  source?: SourceRef;
+  /** The amendment whose content the order holds (the latest received, whatever the processing order). */
+  amendedBy?: SourceRef;
 }
+
+/** A document for its customer's coordinator: where does it go? (update-with-start, answered at once). */
+export const placeDocumentUpdate = defineUpdate<Placement, [IncomingDocument]>('placeDocument');
 
 export const documentReceived = defineSignal<[OrderDocument]>('documentReceived');
 export const orderStateQuery = defineQuery<OrderState>('orderState');

@@ -1,2 +1,3 @@
 export { intakeDocument } from './intake';
 export { orderWorkflow } from './order';
+export { customerWorkflow } from './customer';

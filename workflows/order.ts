@@ -117,10 +117,14 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
 
   for (;;) {
     while (inbox.length > 0) {
-      const { state: next, role } = attachDocument(current(), inbox.shift()!, now());
+      const { state: next, role, contentChanged } = attachDocument(current(), inbox.shift()!, now());
       if (role === 'already-attached') continue;
-      await record(due(next));
-      if (role === 'amendment' && isOpen(next.status)) await record(applyRoute(next, next.route?.ruleId === 'manual' ? next.route : await route(next), now()));
+      const dued = await record(due(next));
+      // Routing starts from the state with its new due time (an earlier-received amendment moves it),
+      // and runs again whenever the content changed (a better document took over, an orphan was completed).
+      const fixed = patched('best-document-wins');
+      const base = fixed ? dued : next;
+      if ((role === 'amendment' || (fixed && contentChanged)) && isOpen(base.status)) await record(applyRoute(base, base.route?.ruleId === 'manual' ? base.route : await route(base), now()));
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);

@@ -1,0 +1,114 @@
+// Where a document goes, decided once per customer and one document at a time: the customer's
+// coordinator workflow (workflows/customer.ts) keeps this memory of the customer's recent documents and
+// calls `placeDocument` for each new one, so that no two documents of one customer are ever decided
+// at the same time, each sees every document decided before it (not a read model that may lag), and
+// the grouping does not depend on the arrival order or the concurrency. Pure: runs in the workflow.
+import { deduplicate, normalisePo, type DedupConfig, type DedupOrder, type DedupResult, DEFAULT_DEDUP_CONFIG } from './dedup';
+import { orderKey } from './keys';
+import type { Channel, Order } from './order';
+
+/** What a document is to the order it goes to. 'original' also for an original arriving after its amendment or cancellation. */
+export type PlacedRole = 'original' | 'duplicate' | 'amendment' | 'cancellation';
+
+export interface IncomingDocument {
+  sha256: string;
+  index: number;
+  channel: Channel;
+  receivedAt: string;
+  order: Order;
+}
+
+export interface Placement {
+  /** Key of the order workflow (workflows/definitions.ts orderWorkflowId). */
+  orderKey: string;
+  role: PlacedRole;
+  /** The dedup rules' decision, with its evidence (anomalies read it: a revision without its original). */
+  decision: Pick<DedupResult, 'decision' | 'matchOrderId' | 'certainty' | 'score'>;
+  /** The dedup rules could not prove the duplicate: attached for an agent to confirm or split. */
+  probable: boolean;
+  /** Evidence worth showing the agent (weighted facts, purpose, channel, certainty). */
+  evidence: { field: string; how: string }[];
+}
+
+export interface MemoryEntry {
+  sha256: string;
+  index: number;
+  channel: Channel;
+  receivedAt: string;
+  /** What was read, slimmed to what the dedup rules compare. */
+  order: Order;
+  placement: Placement;
+}
+
+export interface CustomerMemory {
+  customerId: string;
+  entries: MemoryEntry[];
+}
+
+export interface MemoryLimits {
+  /** Documents older than this (before the newest one) are forgotten: amendments are looked for 60 days back. */
+  days: number;
+  /** At most this many documents are kept (the oldest go first): bounds the workflow's state. */
+  entries: number;
+}
+export const DEFAULT_MEMORY_LIMITS: MemoryLimits = { days: 60, entries: 300 };
+
+export const emptyMemory = (customerId: string): CustomerMemory => ({ customerId, entries: [] });
+
+/** The order as the dedup rules compare it: no descriptions, doubts or locations (bounded state). */
+export function slimOrder(order: Order): Order {
+  return {
+    ...order,
+    lines: order.lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, customerPartNumber: l.customerPartNumber, ean: null, description: null, quantity: l.quantity, unit: l.unit, unitPrice: l.unitPrice, confidence: l.confidence, doubts: [] })),
+    provenance: { parser: order.provenance.parser, location: null, signals: order.provenance.signals.slice(0, 20).map((x) => x.slice(0, 200)) },
+  };
+}
+
+/**
+ * The order a document belongs to, and its role there. The same document again gets the same answer
+ * (an activity retried after the decision was taken). Precision first, as in domain/dedup.ts.
+ */
+export function placeDocument(memory: CustomerMemory, doc: IncomingDocument, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS, config: DedupConfig = DEFAULT_DEDUP_CONFIG): Placement {
+  const prior = memory.entries.find((e) => e.sha256 === doc.sha256 && e.index === doc.index);
+  if (prior) return prior.placement;
+  const customerId = memory.customerId;
+  const byKey = orderKey(customerId, doc.order.poNumber, doc.sha256, doc.index);
+  const at = Date.parse(doc.receivedAt);
+  const cancelled = new Set(memory.entries.filter((e) => e.placement.role === 'cancellation').map((e) => e.placement.orderKey));
+  // Every document of an order is a candidate (a copy may resemble any of them); in both directions
+  // of time, since an original may be processed after its copy. Probable duplicates are not proof.
+  const candidates: DedupOrder[] = memory.entries
+    .filter((e) => !e.placement.probable && Math.abs(Date.parse(e.receivedAt) - at) <= limits.days * 86_400_000)
+    .map((e) => ({ orderId: e.placement.orderKey, order: e.order, channel: e.channel, receivedAt: e.receivedAt, ...(cancelled.has(e.placement.orderKey) ? { status: 'cancelled' } : {}) }));
+  const incoming: DedupOrder = { orderId: '', order: doc.order, channel: doc.channel, receivedAt: doc.receivedAt };
+
+  let target: string;
+  let r: DedupResult;
+  const sameKey = normalisePo(doc.order.poNumber) ? candidates.filter((c) => c.orderId === byKey) : [];
+  if (sameKey.length > 0) {
+    // Same customer and PO: a copy, an amendment or a cancellation of it — or, rarely, a PO number the
+    // customer used again weeks later for a new order, which must not vanish into the old one.
+    r = deduplicate(incoming, sameKey, config);
+    target = r.decision === 'new' ? orderKey(customerId, null, doc.sha256, doc.index) : byKey;
+  } else {
+    r = deduplicate(incoming, candidates, config);
+    target = r.decision !== 'new' && r.matchOrderId ? r.matchOrderId : byKey;
+  }
+  const members = memory.entries.filter((e) => e.placement.orderKey === target);
+  let role: PlacedRole = r.decision === 'new' ? 'original' : r.decision;
+  // The original of an amendment or a cancellation that came first (an orphan): it completes that order.
+  if (doc.order.purpose === 'original' && (members.length === 0 || !members.some((e) => e.placement.role === 'original'))) role = 'original';
+  const probable = role === 'duplicate' && r.matchOrderId !== null && r.certainty === 'probable';
+  const evidence = r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel' || e.field === 'certainty').map(({ field, how }) => ({ field, how }));
+  return { orderKey: target, role, decision: { decision: r.decision, matchOrderId: r.matchOrderId, certainty: r.certainty, score: r.score }, probable, evidence };
+}
+
+/** The memory once `doc` is placed: it joins the candidates; the oldest documents beyond the limits are forgotten. */
+export function remember(memory: CustomerMemory, doc: IncomingDocument, placement: Placement, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): CustomerMemory {
+  if (memory.entries.some((e) => e.sha256 === doc.sha256 && e.index === doc.index)) return memory;
+  const entries = [...memory.entries, { sha256: doc.sha256, index: doc.index, channel: doc.channel, receivedAt: doc.receivedAt, order: slimOrder(doc.order), placement }];
+  const newest = Math.max(...entries.map((e) => Date.parse(e.receivedAt)));
+  const kept = entries.filter((e) => newest - Date.parse(e.receivedAt) <= limits.days * 86_400_000);
+  kept.sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
+  return { ...memory, entries: kept.slice(Math.max(0, kept.length - limits.entries)) };
+}

@@ -1,0 +1,53 @@
+// One customer's dedup coordinator (workflow ID customer-<id>): every document of the customer goes
+// through it before reaching an order, one at a time. Why a coordinator rather than a re-check inside
+// the order workflows: the decision "which order is this?" spans orders, so it needs one place that
+// sees them all; here it is serial by construction (the update handler is synchronous), durable (each
+// decision is an update in this workflow's history) and answered to the caller (update-with-start),
+// which then hands the document to the chosen order workflow. Its memory is its own state, never the
+// read model, so two documents delivered 0.2 s apart still see each other.
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { emptyMemory, placeDocument, remember, type CustomerMemory } from '../domain/customer-dedup';
+import { placeDocumentUpdate } from './definitions';
+
+export interface CustomerWorkflowInput {
+  customerId: string;
+  /** Carried over by continue-as-new. */
+  memory?: CustomerMemory;
+  /** With no document for this long, the coordinator finishes (its memory is older than any dedup window). */
+  idleDays?: number;
+}
+
+/** Decisions per run before continue-as-new, besides the server's own suggestion (keeps the history short). */
+const DECISIONS_PER_RUN = 500;
+
+export async function customerWorkflow(input: CustomerWorkflowInput): Promise<void> {
+  let memory = input.memory ?? emptyMemory(input.customerId);
+  let decisions = 0;
+  setHandler(
+    placeDocumentUpdate,
+    (doc) => {
+      const placement = placeDocument(memory, doc);
+      memory = remember(memory, doc, placement);
+      decisions++;
+      return placement;
+    },
+    {
+      validator: (doc) => {
+        if (doc.order.customer.id !== input.customerId) throw new Error(`document ${doc.sha256} is for customer ${doc.order.customer.id ?? '(none)'}, not ${input.customerId}`);
+      },
+    },
+  );
+  const idle = `${input.idleDays ?? 60} days`;
+  for (;;) {
+    const seen = decisions;
+    const woken = await condition(() => decisions !== seen || decisions >= DECISIONS_PER_RUN || workflowInfo().continueAsNewSuggested, idle);
+    if (!woken) {
+      await condition(allHandlersFinished);
+      return;
+    }
+    if (decisions >= DECISIONS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof customerWorkflow>({ customerId: input.customerId, memory, idleDays: input.idleDays });
+    }
+  }
+}
