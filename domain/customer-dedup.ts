@@ -94,13 +94,39 @@ export function placeDocument(memory: CustomerMemory, doc: IncomingDocument, lim
     r = deduplicate(incoming, candidates, config);
     target = r.decision !== 'new' && r.matchOrderId ? r.matchOrderId : byKey;
   }
+  if (r.decision === 'new' && doc.order.purpose === 'original') {
+    // An amendment or a cancellation processed before its original found nothing then; the original
+    // must find it now by the same rule (the revision looking for its order), not by the copy rules.
+    const orphan = orphanRevisionFor(memory, doc, limits, config);
+    if (orphan) {
+      target = orphan.orderKey;
+      r = { ...orphan.result, decision: 'duplicate', matchOrderId: orphan.orderKey };
+    }
+  }
   const members = memory.entries.filter((e) => e.placement.orderKey === target);
   let role: PlacedRole = r.decision === 'new' ? 'original' : r.decision;
   // The original of an amendment or a cancellation that came first (an orphan): it completes that order.
   if (doc.order.purpose === 'original' && (members.length === 0 || !members.some((e) => e.placement.role === 'original'))) role = 'original';
+  // A second copy of an amendment or a cancellation is one too, whichever copy came first (the order
+  // keeps the most reliable copy's reading): its role does not depend on the processing order.
+  if (doc.order.purpose === 'replace' && role === 'duplicate') role = 'amendment';
+  if (doc.order.purpose === 'cancel' && role === 'duplicate') role = 'cancellation';
   const probable = role === 'duplicate' && r.matchOrderId !== null && r.certainty === 'probable';
   const evidence = r.evidence.filter((e) => e.weight !== 0 || e.field === 'purpose' || e.field === 'channel' || e.field === 'certainty').map(({ field, how }) => ({ field, how }));
   return { orderKey: target, role, decision: { decision: r.decision, matchOrderId: r.matchOrderId, certainty: r.certainty, score: r.score }, probable, evidence };
+}
+
+/** An order holding only revisions (no original yet) that one of them would have matched to `doc`. */
+function orphanRevisionFor(memory: CustomerMemory, doc: IncomingDocument, limits: MemoryLimits, config: DedupConfig): { orderKey: string; result: DedupResult } | null {
+  const at = Date.parse(doc.receivedAt);
+  const withOriginal = new Set(memory.entries.filter((e) => e.placement.role === 'original').map((e) => e.placement.orderKey));
+  const candidate: DedupOrder = { orderId: '\u0000incoming', order: doc.order, channel: doc.channel, receivedAt: doc.receivedAt };
+  for (const e of memory.entries) {
+    if (withOriginal.has(e.placement.orderKey) || e.order.purpose === 'original' || Math.abs(Date.parse(e.receivedAt) - at) > limits.days * 86_400_000) continue;
+    const r = deduplicate({ orderId: e.placement.orderKey, order: e.order, channel: e.channel, receivedAt: e.receivedAt }, [candidate], config);
+    if ((r.decision === 'amendment' || r.decision === 'cancellation' || r.decision === 'duplicate') && r.matchOrderId === candidate.orderId) return { orderKey: e.placement.orderKey, result: r };
+  }
+  return null;
 }
 
 /** The memory once `doc` is placed: it joins the candidates; the oldest documents beyond the limits are forgotten. */

@@ -273,14 +273,13 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
       // Without a PO, identical lines are not enough (repeat orders): they must also be close in time
       // and either be marked as a copy or share the order date or the delivery address.
       if (allLinesSame && gapDays * 24 <= config.noPoWindowHours && od !== false && ship.rel !== 'different' && (copy || od === true || (ship.rel === 'same' && gapDays <= 1))) verdict = 'duplicate';
-      else if (allLinesSame && (inc.ocr || cand.ocr) && gapDays * 24 <= config.probableWindowHours && od !== false && ship.rel !== 'different' && !CLOSED_OTHERWISE.has(c.status ?? '')) {
+      else if (allLinesSame && inc.ocr && gapDays * 24 <= config.probableWindowHours && od !== false && ship.rel !== 'different' && !CLOSED_OTHERWISE.has(c.status ?? '')) {
         // A fax or scan whose PO, date and address did not come through: OCR may have lost them, so
         // their absence proves nothing, and nothing on it rules out a new order either. Attached, not
         // merged: an agent confirms it or splits it into its own order in one click.
         verdict = 'duplicate';
         certainty = 'probable';
-        const read = inc.ocr ? incoming : c;
-        evidence.push({ field: 'certainty', how: `doublon probable seulement : document lu par OCR (${read.channel}) sans n° de commande${read.order.orderDate ? '' : ', sans date'}${ship.rel === 'unknown' ? ', sans adresse de livraison lisible' : ''} et sans mention de copie ; seules les lignes identiques, reçues à ${Math.round(gapDays * 24)} h d’intervalle, le rattachent — à confirmer ou à séparer`, weight: 0 });
+        evidence.push({ field: 'certainty', how: `doublon probable seulement : document lu par OCR (${incoming.channel}) sans n° de commande${incoming.order.orderDate ? '' : ', sans date'}${ship.rel === 'unknown' ? ', sans adresse de livraison lisible' : ''} et sans mention de copie ; seules les lignes identiques, reçues à ${Math.round(gapDays * 24)} h d’intervalle, le rattachent — à confirmer ou à séparer`, weight: 0 });
       }
       break;
   }

@@ -148,8 +148,17 @@ export function attachDocument(state: OrderState, doc: OrderDocument, now: strin
     contentChanged = true;
   };
 
-  if (role === 'amendment') {
-    if (!state.amendedBy || laterAmendment(ref, state.amendedBy)) {
+  const source = state.source;
+  if (role === 'amendment' && doc.order.purpose === 'original' && source && Date.parse(doc.document.receivedAt) < Date.parse(source.receivedAt) && state.documents.some((d) => sameDoc(d, source) && d.role === 'original')) {
+    // An unannounced change (same PO, other content) processed before the order it changes: the earlier
+    // document is the original, the later one the amendment, as if they had come in order.
+    documents = documents.map((d) => (sameDoc(d, source) ? { ...d, role: 'amendment' as const } : sameDoc(d, ref) ? { ...d, role: 'original' as const } : d));
+    const amendedBy = state.amendedBy && laterAmendment(state.amendedBy, source) ? state.amendedBy : source;
+    next = withEvent({ ...next, documents, source: ref, amendedBy }, now, 'original received', null, `${label} : reçue avant la modification déjà appliquée`);
+  } else if (role === 'amendment') {
+    // Two copies of one amendment (same content): the more reliable reading holds, whichever came first.
+    const copy = state.amendedBy && diffOrders(state.order, doc.order).identical;
+    if (copy ? compareSources(ref, state.amendedBy!) < 0 : !state.amendedBy || laterAmendment(ref, state.amendedBy)) {
       next = { ...next, amendedBy: ref };
       takeContent('amended');
     } else next = withEvent(next, now, 'earlier amendment attached', null, `${label} : reçue avant la modification déjà appliquée, gardée dans l'historique`);

@@ -34,7 +34,23 @@ const stringList = z.union([z.string().min(1).transform((v) => [v]), z.array(z.s
   error: "expected quoted text or a list of quoted texts (write postal-code prefixes as '06', not 06)",
 });
 
-const productLineModes = z.strictObject({ any: list.optional(), all: list.optional(), most: list.optional() }, { error: unknownKeys(['any', 'all', 'most']) });
+const shareBounds = z.strictObject(
+  {
+    at_least: z.number({ error: 'expected a share between 0 and 1 (0.5 = half)' }).min(0, 'a share is between 0 and 1').max(1, 'a share is between 0 and 1 (0.5 = half)').optional(),
+    below: z.number({ error: 'expected a share between 0 and 1 (0.5 = half)' }).gt(0, 'a share is between 0 and 1').max(1, 'a share is between 0 and 1 (0.5 = half)').optional(),
+  },
+  { error: unknownKeys(['at_least', 'below']) },
+);
+const productLineModes = z.strictObject(
+  {
+    any: list.optional(),
+    all: list.optional(),
+    most: list.optional(),
+    share: z.record(z.string().min(1), shareBounds, { error: 'expected { PRODUCT_LINE: { at_least: 0.5 } }' }).optional(),
+    by: z.enum(['lines', 'amount'], { error: 'expected lines or amount' }).optional(),
+  },
+  { error: unknownKeys(['any', 'all', 'most', 'share', 'by']) },
+);
 const amount = z.strictObject(
   { at_least: z.number({ error: 'expected a number' }).nonnegative().optional(), below: z.number({ error: 'expected a number' }).positive().optional() },
   { error: unknownKeys(['at_least', 'below']) },
@@ -48,7 +64,7 @@ interface RawCondition {
   region?: string[];
   departement?: string[];
   postal_code?: string[];
-  product_line?: string[] | { any?: string[]; all?: string[]; most?: string[] };
+  product_line?: string[] | { any?: string[]; all?: string[]; most?: string[]; share?: Record<string, { at_least?: number; below?: number }>; by?: 'lines' | 'amount' };
   market?: string[];
   customer?: string[];
   channel?: string[];
@@ -66,7 +82,7 @@ const conditionSchema: z.ZodType<RawCondition, unknown> = z.lazy(() =>
         region: list.optional(),
         departement: list.optional(),
         postal_code: stringList.optional(),
-        product_line: z.union([list, productLineModes], { error: 'expected product lines, or { any | all | most: [lines] }' }).optional(),
+        product_line: z.union([list, productLineModes], { error: 'expected product lines, or { any | all | most: [lines] }, or { share: { LINE: { at_least: 0.5 } }, by: lines | amount }' }).optional(),
         market: list.optional(),
         customer: list.optional(),
         channel: list.optional(),
@@ -293,7 +309,7 @@ function compileCondition(c: RawCondition, src: YamlSource, path: Path, known: K
   if (c.region) {
     const values = c.region.map((v, i) => {
       const r = findRegion(v);
-      if (!r) errors.push(src.error(elem(src, path, 'region', i), `"${v}" is not a French region; use its name (e.g. Auvergne-Rhône-Alpes) or INSEE code (84)`));
+      if (!r) errors.push(src.error(elem(src, path, 'region', i), `"${v}" is not a French region; use its name (e.g. Auvergne-Rhône-Alpes), INSEE code (84) or abbreviation (ARA, IDF, PACA…)`));
       return r?.code ?? v;
     });
     parts.push({ kind: 'region', values });
@@ -315,9 +331,22 @@ function compileCondition(c: RawCondition, src: YamlSource, path: Path, known: K
   if (c.product_line) {
     const pl = c.product_line;
     const modes = Array.isArray(pl) ? { any: pl } : pl;
-    const entries = (['any', 'all', 'most'] as const).filter((m) => modes[m]);
-    if (entries.length !== 1) errors.push(src.error(at('product_line'), 'product_line takes exactly one of any, all, most (use all:/any: around several conditions)'));
+    const entries = (['any', 'all', 'most', 'share'] as const).filter((m) => modes[m]);
+    if (entries.length !== 1) errors.push(src.error(at('product_line'), 'product_line takes exactly one of any, all, most, share (use all:/any: around several conditions)'));
+    if (!Array.isArray(pl) && pl.by && !pl.share) errors.push(src.error([...path, 'product_line', 'by'], '"by" goes with share: { share: { LINE: { at_least: 0.5 } }, by: amount }'));
     for (const mode of entries) {
+      if (mode === 'share') {
+        const by = Array.isArray(pl) ? 'lines' : (pl.by ?? 'lines');
+        for (const [line, b] of Object.entries(modes.share!)) {
+          const where: Path = [...path, 'product_line', 'share', line];
+          checkKnown(src, [...path, 'product_line', 'share'], [line.trim()], known.productLines, 'product line', 'products.csv', errors, true);
+          const { at_least = null, below = null } = b;
+          if (at_least === null && below === null) errors.push(src.error(where, `share of ${line} needs at_least, below or both (e.g. { at_least: 0.5 })`));
+          if (at_least !== null && below !== null && at_least >= below) errors.push(src.error(where, `at_least ${at_least} is not below ${below}: no share can match`));
+          parts.push({ kind: 'product_share', line: line.trim().toUpperCase(), by, atLeast: at_least, below });
+        }
+        continue;
+      }
       const values = modes[mode]!.map((v) => v.trim());
       checkKnown(src, Array.isArray(pl) ? [...path, 'product_line'] : [...path, 'product_line', mode], values, known.productLines, 'product line', 'products.csv', errors, true);
       parts.push({ kind: 'product_line', mode, values });

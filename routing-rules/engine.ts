@@ -54,6 +54,8 @@ interface Facts {
   region: string | null;
   /** Product line of each order line; null when the SKU is unknown. */
   lineProductLines: (string | null)[];
+  /** Quantity × price of each line (list price when the line has none); null when unknown. */
+  lineAmounts: (number | null)[];
   amount: { value: number | null; why: string };
 }
 
@@ -114,6 +116,10 @@ function factsOf(input: RouteInput): Facts {
     departement,
     region: regionOf(departement)?.code ?? null,
     lineProductLines: order.lines.map((l) => (l.sku ? (products.get(l.sku.toUpperCase())?.productLine.toUpperCase() ?? null) : null)),
+    lineAmounts: order.lines.map((l) => {
+      const price = l.unitPrice ?? (l.sku ? (products.get(l.sku.toUpperCase())?.listPrice ?? null) : null);
+      return l.quantity === null || price === null ? null : l.quantity * price;
+    }),
     amount: orderAmount(order.lines, products),
   };
 }
@@ -198,6 +204,8 @@ function evaluate(c: Condition, f: Facts): ConditionTrace {
       return member(`channel ∈ [${c.values.join(', ')}]`, f.channel, c.values, (v) => `reçue par ${v}`, 'canal inconnu');
     case 'product_line':
       return productLine(c.mode, c.values, f);
+    case 'product_share':
+      return productShare(c, f);
     case 'amount': {
       const condition = `amount${c.atLeast !== null ? ` ≥ ${c.atLeast}` : ''}${c.below !== null ? ` < ${c.below}` : ''}`;
       const v = f.amount.value;
@@ -243,6 +251,38 @@ function productLine(mode: 'any' | 'all' | 'most', values: string[], f: Facts): 
       if ((inLines + unknown) * 2 > total) return unknownT(condition, `${ratio} en ${label} et ${unknown} article(s) inconnu(s)`);
       return known(condition, false, `minorité de lignes en ${label} (${ratio})`);
   }
+}
+
+/**
+ * The share of a product line, by lines or by amount. Lines of unknown articles could be in it or not:
+ * the condition is known only when it holds (or fails) both ways; `explain` says the share found.
+ */
+function productShare(c: Extract<Condition, { kind: 'product_share' }>, f: Facts): ConditionTrace {
+  const bounds = [c.atLeast !== null ? `≥ ${pct(c.atLeast)}` : '', c.below !== null ? `< ${pct(c.below)}` : ''].filter(Boolean).join(' et ');
+  const condition = `product_line share ${c.line} ${c.by === 'amount' ? 'du montant' : 'des lignes'} ${bounds}`;
+  if (f.lineProductLines.length === 0) return unknownT(condition, 'commande sans ligne');
+  let inside = 0, outside = 0, doubt = 0;
+  for (const [i, line] of f.lineProductLines.entries()) {
+    const w = c.by === 'amount' ? f.lineAmounts[i] : 1;
+    if (w === null || w === undefined) return unknownT(condition, `part de ${c.line} du montant inconnue (ligne ${i + 1} sans quantité ou sans prix)`);
+    if (line === null) doubt += w;
+    else if (line === c.line) inside += w;
+    else outside += w;
+  }
+  const total = inside + outside + doubt;
+  if (total <= 0) return unknownT(condition, 'montant nul : part incalculable');
+  const ok = (share: number) => (c.atLeast === null || share >= c.atLeast - 1e-9) && (c.below === null || share < c.below - 1e-9);
+  const low = inside / total, high = (inside + doubt) / total;
+  const found = c.by === 'amount' ? `part de ${c.line} : ${euros(inside)} sur ${euros(total)}, soit ${pct(low)} du montant` : `part de ${c.line} : ${inside}/${total} lignes, soit ${pct(low)}`;
+  // The share lies in [low, high]: known when the whole range is inside, or all of it on one side.
+  const allIn = ok(low) && ok(high);
+  const allOut = (c.atLeast !== null && high < c.atLeast - 1e-9) || (c.below !== null && low >= c.below - 1e-9);
+  if (doubt > 0 && !allIn && !allOut) return unknownT(condition, `${found}, jusqu’à ${pct(high)} selon ${c.by === 'amount' ? `${euros(doubt)} d’articles inconnus` : `${doubt} ligne(s) d’article inconnu`} (attendu ${bounds})`);
+  return known(condition, ok(low), `${found} (attendu ${bounds})`);
+}
+
+function pct(x: number): string {
+  return `${(Math.round(x * 1000) / 10).toString().replace('.', ',')} %`;
 }
 
 function known(condition: string, ok: boolean, why: string): ConditionTrace {

@@ -15,6 +15,8 @@ export type Condition =
   | { kind: 'departement'; values: string[] }
   | { kind: 'postal_code'; prefixes: string[] }
   | { kind: 'product_line'; mode: ProductLineMode; values: string[] }
+  /** The share of one product line in the order, by lines or by amount: atLeast ≤ share < below (0…1). */
+  | { kind: 'product_share'; line: string; by: 'lines' | 'amount'; atLeast: number | null; below: number | null }
   | { kind: 'market'; values: string[] }
   | { kind: 'customer'; values: string[] }
   | { kind: 'channel'; values: Channel[] }

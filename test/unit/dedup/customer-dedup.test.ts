@@ -1,0 +1,65 @@
+// The customer's coordinator decides with domain/customer-dedup.ts; grouping must not depend on the
+// processing order. The scenarios of fixtures/dedup/scenarios.yaml, in order and in reverse, through
+// placeDocument and the order state (domain/order-state.ts), without a server.
+import { describe, expect, it } from 'vitest';
+import { emptyMemory, placeDocument, remember, type CustomerMemory, type IncomingDocument } from '../../../domain/customer-dedup';
+import { attachDocument, newOrderState } from '../../../domain/order-state';
+import { loadScenarios } from '../../../bench/dedup-fixtures';
+import type { OrderState } from '../../../workflows/definitions';
+
+const T = '2026-11-25T12:00:00Z';
+
+function docsOf(sc: ReturnType<typeof loadScenarios>[number]): IncomingDocument[] {
+  const out: IncomingDocument[] = [];
+  const add = (o: (typeof sc)['incoming'], label: string) => out.push({ sha256: label.padEnd(64, '0'), index: 0, channel: o.channel, receivedAt: o.receivedAt, order: o.order });
+  for (const e of sc.existing) {
+    add(e, `${e.orderId}`);
+    if (e.status === 'cancelled') add({ ...e, receivedAt: new Date(Date.parse(e.receivedAt) + 3_600_000).toISOString(), order: { ...e.order, purpose: 'cancel' } }, `${e.orderId}-cancel`);
+  }
+  add(sc.incoming, 'incoming');
+  return out;
+}
+
+/** Through the coordinator (one memory per customer) and the order states, as the workflows do. */
+function ingest(docs: IncomingDocument[]): string[] {
+  const memories = new Map<string, CustomerMemory>();
+  const orders = new Map<string, OrderState>();
+  for (const d of docs) {
+    const customer = d.order.customer.id;
+    let key = `nocustomer-${d.sha256}`;
+    let decision: 'original' | 'duplicate' | 'amendment' | 'cancellation' | undefined;
+    let probable = false;
+    if (customer) {
+      const m = memories.get(customer) ?? emptyMemory(customer);
+      const p = placeDocument(m, d);
+      memories.set(customer, remember(m, d, p));
+      key = p.orderKey;
+      decision = p.role;
+      probable = p.probable;
+    }
+    const od = { document: { sha256: d.sha256, fileName: d.sha256.replace(/0+$/, ''), mediaType: 'text/plain', channel: d.channel, receivedAt: d.receivedAt }, index: 0, order: d.order, problems: [], ...(decision ? { decision } : {}), ...(probable ? { probable: true as const } : {}) };
+    const s = orders.get(key);
+    orders.set(key, s ? attachDocument(s, od, T).state : newOrderState(key, od, T));
+  }
+  return [...orders.values()].map((s) => s.documents.map((x) => `${x.fileName}:${x.role}${x.probable ? '?' : ''}`).sort().join(' ')).sort();
+}
+
+describe('placing documents, one customer at a time', () => {
+  const scenarios = loadScenarios().filter((sc) => sc.expect.certainty !== 'probable');
+  it.each(scenarios.map((sc) => [sc.name, sc] as const))('%s: the same grouping in order and in reverse', (_name, sc) => {
+    const docs = docsOf(sc).sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
+    expect(ingest([...docs].reverse())).toEqual(ingest(docs));
+  });
+
+  it('answers the same document again with the same placement (a retried delivery)', () => {
+    const sc = scenarios.find((x) => x.kind === 'amendment')!;
+    const [a, b] = docsOf(sc);
+    let m = emptyMemory(a!.order.customer.id!);
+    const pa = placeDocument(m, a!);
+    m = remember(m, a!, pa);
+    const pb = placeDocument(m, b!);
+    m = remember(m, b!, pb);
+    expect(placeDocument(m, b!)).toEqual(pb);
+    expect(pb.orderKey).toBe(pa.orderKey);
+  });
+});
