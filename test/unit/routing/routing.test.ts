@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadMasterData } from '../../../domain/masterdata';
 import { emptyAddress, type Order } from '../../../domain/order';
+import { findRegion } from '../../../routing-rules/territory';
 import { compileRuleSet, explainRoute, formatRuleError, InvalidRules, replay, routeOrder, departementOf, regionOf, type RouteInput, type RuleSet } from '../../../routing-rules/index';
 import { knownFactsOf, loadRuleSet, RuleSetHolder, runRuleTests, validateRules } from '../../../routing-rules/load';
 import { registerRulesCommands } from '../../../routing-rules/commands';
@@ -39,13 +40,71 @@ describe('territory', () => {
   });
 });
 
+describe('region codes and abbreviations', () => {
+  it('accepts INSEE codes and the usual abbreviations beside the names', () => {
+    const cases: [string, string][] = [['84', 'Auvergne-Rhône-Alpes'], ['11', 'Île-de-France'], ['93', "Provence-Alpes-Côte d'Azur"], ['ARA', 'Auvergne-Rhône-Alpes'], ['idf', 'Île-de-France'], ['PACA', "Provence-Alpes-Côte d'Azur"], ['PAC', "Provence-Alpes-Côte d'Azur"], ['FR-BFC', 'Bourgogne-Franche-Comté'], ['BRE', 'Bretagne'], ['CVL', 'Centre-Val de Loire'], ['COR', 'Corse'], ['GES', 'Grand Est'], ['HDF', 'Hauts-de-France'], ['NOR', 'Normandie'], ['NAQ', 'Nouvelle-Aquitaine'], ['OCC', 'Occitanie'], ['PDL', 'Pays de la Loire'], ['1', 'Guadeloupe'], ['971', 'Guadeloupe'], ['MQ', 'Martinique'], ['GUF', 'Guyane'], ['REU', 'La Réunion'], ['YT', 'Mayotte']];
+    for (const [code, name] of cases) expect(findRegion(code)?.name, code).toBe(name);
+    expect(findRegion('RA')).toBeUndefined();
+    expect(findRegion('Rhône-Alpes')).toBeUndefined();
+    const rs = compileRuleSet([{ name: 'r.yaml', text: 'teams: [{ id: t, name: T, agents: [{ id: a, name: A }] }]\nrules:\n  - { id: r, when: { region: [84, ARA, PACA] }, team: t }\nfallback: { team: t }\n' }], 'v');
+    expect(rs.rules[0]!.when).toEqual({ kind: 'region', values: ['84', '84', '93'] });
+  });
+});
+
+describe('product line shares', () => {
+  const text = (when: string) => `teams: [{ id: t, name: T, agents: [{ id: a, name: A }] }, { id: u, name: U, agents: [{ id: b, name: B }] }]\nrules:\n  - id: epi\n    when: ${when}\n    team: t\nfallback: { team: u }\n`;
+  const set = (when: string) => compileRuleSet([{ name: 'r.yaml', text: text(when) }], 'v', knownFactsOf(MD));
+  // GAN-NIT is EPI at 2,80 €, VIS-440 VISSERIE at 18,90 €.
+  const half = order('C001', { postalCode: '69200', country: 'FR' }, [['GAN-NIT', 10], ['VIS-440', 1]]);
+
+  it('matches "at least half of the lines" and says the share it found', () => {
+    const rs = set('{ product_line: { share: { EPI: { at_least: 0.5 } } } }');
+    expect(rs.rules[0]!.when).toEqual({ kind: 'product_share', line: 'EPI', by: 'lines', atLeast: 0.5, below: null });
+    const x = explainRoute(rs, input(half));
+    expect(x.decision.ruleId).toBe('epi');
+    expect(x.rules[0]!.trace.why).toBe('part de EPI : 1/2 lignes, soit 50 % (attendu ≥ 50 %)');
+    // A strict majority ("most") would not take it.
+    expect(routeOrder(set('{ product_line: { most: [EPI] } }'), input(half)).ruleId).toBe('fallback');
+  });
+
+  it('measures by amount when asked', () => {
+    const rs = set('{ product_line: { share: { EPI: { at_least: 0.5 } }, by: amount } }');
+    const x = explainRoute(rs, input(half));
+    expect(x.rules[0]!.trace.why).toMatch(/^part de EPI : 28,00 € sur 46,90 €, soit 59,7 % du montant/);
+    expect(routeOrder(rs, input(half)).ruleId).toBe('epi');
+    const small = order('C001', { postalCode: '69200', country: 'FR' }, [['GAN-NIT', 1], ['VIS-440', 1]]);
+    expect(explainRoute(rs, input(small)).rules[0]!.trace).toMatchObject({ result: 'no-match', why: expect.stringContaining('soit 12,9 % du montant') });
+  });
+
+  it('is unknown, not false, when unknown articles could tip it', () => {
+    const rs = set('{ product_line: { share: { EPI: { at_least: 0.5 } } } }');
+    const doubt = order('C001', { postalCode: '69200', country: 'FR' }, [['GAN-NIT', 1], ['VIS-440', 1], [null, 1]]);
+    expect(explainRoute(rs, input(doubt)).rules[0]!.trace).toMatchObject({ result: 'unknown', why: expect.stringContaining('jusqu’à 66,7 %') });
+  });
+
+  it('refuses a share outside 0…1, an empty one and a "by" without share, with line and column', () => {
+    const errs = (when: string) => {
+      try {
+        set(when);
+        return [];
+      } catch (e) {
+        return (e as InvalidRules).errors.map(formatRuleError);
+      }
+    };
+    expect(errs('{ product_line: { share: { EPI: { at_least: 50 } } } }').join()).toMatch(/r\.yaml:4:\d+: .*a share is between 0 and 1 \(0\.5 = half\)/);
+    expect(errs('{ product_line: { share: { EPI: {} } } }').join()).toMatch(/share of EPI needs at_least, below or both/);
+    expect(errs('{ product_line: { share: { ELEC: { at_least: 0.5 } } } }').join()).toMatch(/unknown product line "ELEC"/);
+    expect(errs('{ product_line: { any: [EPI], by: amount } }').join()).toMatch(/"by" goes with share/);
+  });
+});
+
 describe('the example rule set', () => {
   const rs = loadRuleSet(EXAMPLES, knownFactsOf(MD));
 
   it('validates against the sample master data and carries a content hash', () => {
     expect(rs.version).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(rs.rules.map((r) => r.id)).toContain('corse-outre-mer');
-    expect(new Set(rs.rules.flatMap((r) => kinds(r.when)))).toEqual(new Set(['all', 'any', 'not', 'country', 'region', 'departement', 'postal_code', 'product_line', 'market', 'customer', 'channel', 'amount']));
+    expect(new Set(rs.rules.flatMap((r) => kinds(r.when)))).toEqual(new Set(['all', 'any', 'not', 'country', 'region', 'departement', 'postal_code', 'product_line', 'product_share', 'market', 'customer', 'channel', 'amount']));
   });
 
   it('passes its own test cases', () => {
@@ -117,7 +176,7 @@ describe('rule validation', () => {
       knownFactsOf(MD),
     );
     expect(errors).toEqual([
-      'rules.yaml:3:22: "Rhône-Alpes" is not a French region; use its name (e.g. Auvergne-Rhône-Alpes) or INSEE code (84)',
+      'rules.yaml:3:22: "Rhône-Alpes" is not a French region; use its name (e.g. Auvergne-Rhône-Alpes), INSEE code (84) or abbreviation (ARA, IDF, PACA…)',
       'rules.yaml:5:9: rule id "r1" is used twice (each rule needs its own id)',
       'rules.yaml:6:21: unknown market "collectivite" (not in customers.csv; known: distribution, grande-distribution, collectivites, btp, industrie, export)',
       'rules.yaml:7:11: unknown team "nord"; teams are: sud-est',
