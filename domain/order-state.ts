@@ -35,7 +35,9 @@ function event(at: string, name: string, by: string | null = null, detail: strin
 
 export function newOrderState(orderId: string, doc: OrderDocument, now: string): OrderState {
   // An amendment or a cancellation may come before its original (an orphan): it says so in its role.
-  const role: DocumentRole = doc.order.purpose === 'cancel' ? 'cancellation' : doc.order.purpose === 'replace' && doc.decision === 'amendment' ? 'amendment' : 'original';
+  // The coordinator's decision holds even when this document reaches the order first (deliveries of
+  // one order may overtake each other); without one, a cancellation is one, anything else the original.
+  const role: DocumentRole = doc.decision === 'duplicate' && doc.probable ? 'original' : (doc.decision ?? (doc.order.purpose === 'cancel' ? 'cancellation' : 'original'));
   const ref = sourceRef(doc);
   return {
     orderId,
@@ -43,7 +45,6 @@ export function newOrderState(orderId: string, doc: OrderDocument, now: string):
     customerId: doc.order.customer.id,
     poNumber: doc.order.poNumber,
     order: doc.order,
-    documents: [{ ...doc.document, index: doc.index, role }],
     route: null,
     sla: { receivedAt: doc.document.receivedAt, dueAt: null, atRiskAt: null, enteredAt: null, state: 'on-time' },
     problems: doc.problems,
@@ -55,8 +56,27 @@ export function newOrderState(orderId: string, doc: OrderDocument, now: string):
       ...(doc.splitFrom ? [event(now, 'split from', doc.splitFrom.by, `séparée de la commande ${doc.splitFrom.orderId}${doc.splitFrom.reason ? ` : ${doc.splitFrom.reason}` : ''}`)] : []),
     ],
     revision: 1,
-    ...(role === 'original' ? { source: ref } : role === 'amendment' ? { amendedBy: ref } : {}),
+    ...(role === 'original' || role === 'duplicate' ? { source: ref } : role === 'amendment' ? { amendedBy: ref } : {}),
+    documents: [{ ...doc.document, index: doc.index, role: role === 'duplicate' ? 'original' : role }],
   };
+}
+
+/**
+ * Of the documents that are the order itself (not revisions, not probable or split ones), the source is
+ * the original and the others its duplicates: roles that do not depend on which came first.
+ */
+function withRoles(state: OrderState): OrderState {
+  const src = state.source;
+  if (!src) return state;
+  let changed = false;
+  const documents = state.documents.map((d) => {
+    if ((d.role !== 'original' && d.role !== 'duplicate') || d.probable) return d;
+    const role = sameDoc(d, src) ? ('original' as const) : ('duplicate' as const);
+    if (role === d.role) return d;
+    changed = true;
+    return { ...d, role };
+  });
+  return changed ? { ...state, documents } : state;
 }
 
 // ------------------------------------------------------------------ the best document wins
@@ -190,7 +210,7 @@ export function attachDocument(state: OrderState, doc: OrderDocument, now: strin
     const how = doc.matchEvidence?.map((e) => `${e.field}: ${e.how}`).join(', ');
     next = withEvent(next, now, 'probable duplicate attached', null, how ? `${label} — ${how}` : label);
   }
-  return { state: next, role, contentChanged };
+  return { state: withRoles(next), role, contentChanged };
 }
 
 /** Which document each field of the order comes from, for the order page ("source"). */

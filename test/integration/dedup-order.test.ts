@@ -89,8 +89,8 @@ describe('dedup decided once per customer', () => {
     const forward = await run(docs, 'in order');
     const reverse = await run(docs, 'reverse');
     const parallel = await run(docs, 'parallel');
-    expect(reverse.groups).toEqual(forward.groups);
-    expect(parallel.groups).toEqual(forward.groups);
+    expect.soft(reverse.groups, 'reverse order').toEqual(forward.groups);
+    expect.soft(parallel.groups, '64 at a time').toEqual(forward.groups);
 
     // Not a trivial grouping: copies, amendments and cancellations were attached, repeat orders kept apart.
     const roles = forward.groups.join(' ');
