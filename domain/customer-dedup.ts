@@ -31,6 +31,8 @@ export interface Placement {
 }
 
 export interface MemoryEntry {
+  /** When it was placed (the coordinator's clock): what ages out of memory, whatever the receipt times. */
+  placedAt?: string;
   sha256: string;
   index: number;
   channel: Channel;
@@ -46,12 +48,16 @@ export interface CustomerMemory {
 }
 
 export interface MemoryLimits {
-  /** Documents older than this (before the newest one) are forgotten: amendments are looked for 60 days back. */
+  /**
+   * Candidates are documents received this close (amendments are looked for 60 days back), and a
+   * document is forgotten this long after it was placed. By placing time, not receipt time: a backlog
+   * replayed in any order keeps every document it holds.
+   */
   days: number;
-  /** At most this many documents are kept (the oldest go first): bounds the workflow's state. */
+  /** At most this many documents are kept (the first placed go first): bounds the workflow's state. */
   entries: number;
 }
-export const DEFAULT_MEMORY_LIMITS: MemoryLimits = { days: 60, entries: 300 };
+export const DEFAULT_MEMORY_LIMITS: MemoryLimits = { days: 60, entries: 500 };
 
 export const emptyMemory = (customerId: string): CustomerMemory => ({ customerId, entries: [] });
 
@@ -129,12 +135,11 @@ function orphanRevisionFor(memory: CustomerMemory, doc: IncomingDocument, limits
   return null;
 }
 
-/** The memory once `doc` is placed: it joins the candidates; the oldest documents beyond the limits are forgotten. */
-export function remember(memory: CustomerMemory, doc: IncomingDocument, placement: Placement, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): CustomerMemory {
+/** The memory once `doc` is placed at `now`: it joins the candidates; documents placed long ago are forgotten. */
+export function remember(memory: CustomerMemory, doc: IncomingDocument, placement: Placement, now: string, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): CustomerMemory {
   if (memory.entries.some((e) => e.sha256 === doc.sha256 && e.index === doc.index)) return memory;
-  const entries = [...memory.entries, { sha256: doc.sha256, index: doc.index, channel: doc.channel, receivedAt: doc.receivedAt, order: slimOrder(doc.order), placement }];
-  const newest = Math.max(...entries.map((e) => Date.parse(e.receivedAt)));
-  const kept = entries.filter((e) => newest - Date.parse(e.receivedAt) <= limits.days * 86_400_000);
-  kept.sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
+  const t = Date.parse(now);
+  const kept = memory.entries.filter((e) => !e.placedAt || t - Date.parse(e.placedAt) <= limits.days * 86_400_000);
+  kept.push({ placedAt: now, sha256: doc.sha256, index: doc.index, channel: doc.channel, receivedAt: doc.receivedAt, order: slimOrder(doc.order), placement });
   return { ...memory, entries: kept.slice(Math.max(0, kept.length - limits.entries)) };
 }

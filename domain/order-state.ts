@@ -132,9 +132,22 @@ export function withEvent(state: OrderState, now: string, name: string, by: stri
   return { ...state, history: [...state.history, event(now, name, by, detail)], revision: state.revision + 1 };
 }
 
+/**
+ * Why an order goes to review: its errors and warnings (anomalies), each naming a field and saying what
+ * was seen; infos do not count. A document read with low confidence and nothing more precise to say
+ * is one reason, about its lines.
+ */
+export function reviewReasons(problems: Problem[], order: Order, threshold = 0.8): Problem[] {
+  const reasons = problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
+  if (reasons.length === 0 && order.confidence < threshold) {
+    return [{ code: 'LOW_CONFIDENCE', severity: 'warning', where: 'lines', message: `Document lu avec une confiance de ${Math.round(order.confidence * 100)} % : vérifier les lignes contre l’original.` }];
+  }
+  return reasons;
+}
+
 /** Errors and warnings (anomalies) put the order in needs-review, with its routed agent; infos do not. */
 export function needsReview(problems: Problem[], order: Order, threshold = 0.8): boolean {
-  return problems.some((p) => p.severity === 'error' || p.severity === 'warning') || order.confidence < threshold;
+  return reviewReasons(problems, order, threshold).length > 0;
 }
 
 export function earliest(a: string, b: string): string {

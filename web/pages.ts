@@ -6,7 +6,7 @@ import { anomaliesOf, dueOf, slaOf, type Dashboard, type InboxRow, type OrderDif
 import {
   CHANNEL_LABELS, STATUS_LABELS, channelTags, dateTime, dueLabel, esc, html, longDay, num, page, raw, slaBadge, statusBadge, type Html,
 } from './html';
-import { duplicatesToCheck, isOpen } from '../domain/order-state';
+import { duplicatesToCheck, fieldSources, isOpen } from '../domain/order-state';
 import type { QuarantineRecord } from '../activities/store';
 
 /** Numbers as an agent types them back: "18,90", no grouping (so that the field reads again as is). */
@@ -117,17 +117,20 @@ export function orderPage(d: OrderPageData): string {
   const input = (name: string, value: unknown, low = false, size = 0) =>
     editable ? html`<input type="text" name="${name}" value="${value === null || value === undefined ? '' : typeof value === 'number' ? inputNumber(value) : String(value)}" class="${low ? 'low' : ''}"${raw(size ? ` size="${size}"` : '')}>` : html`${show(value)}`;
 
+  // Which document each field comes from (the best one, an amendment, an agent, master data).
+  const sources = new Map(fieldSources(s).map((f) => [f.field, f.label]));
+  const source = (field: Parameters<typeof sources.get>[0]) => html` <span class="muted small source" data-source="${field}">source : ${sources.get(field) ?? '—'}</span>`;
   const header = html`<div class="panel"><form method="post" action="${action('correct')}" id="corrections">${csrf}
     <dl class="kv">
-      <dt>Client</dt><dd>${o.customer.name ?? html`<span class="err">non identifié</span>`} ${o.customer.matchedBy ? html`<span class="muted small">(reconnu par ${o.customer.matchedBy})</span>` : ''}</dd>
+      <dt>Client</dt><dd>${o.customer.name ?? html`<span class="err">non identifié</span>`} ${o.customer.matchedBy ? html`<span class="muted small">(reconnu par ${o.customer.matchedBy})</span>` : ''}${source('customer')}</dd>
       <dt>Client (code)</dt><dd>${input('header.customerId', o.customer.id)}</dd>
-      <dt>N° de commande</dt><dd data-hl="poNumber">${input('header.poNumber', o.poNumber)}</dd>
-      <dt>Date de commande</dt><dd data-hl="orderDate">${input('header.orderDate', o.orderDate)}</dd>
-      <dt>Livraison souhaitée</dt><dd data-hl="requestedDeliveryDate">${input('header.requestedDeliveryDate', o.requestedDeliveryDate)}</dd>
-      <dt>Livrer à</dt><dd>${[o.shipTo.code, o.shipTo.name, o.shipTo.street, [o.shipTo.postalCode, o.shipTo.city].filter(Boolean).join(' '), o.shipTo.country].filter(Boolean).join(' · ') || '—'}</dd>
+      <dt>N° de commande</dt><dd data-hl="poNumber">${input('header.poNumber', o.poNumber)}${source('poNumber')}</dd>
+      <dt>Date de commande</dt><dd data-hl="orderDate">${input('header.orderDate', o.orderDate)}${source('orderDate')}</dd>
+      <dt>Livraison souhaitée</dt><dd data-hl="requestedDeliveryDate">${input('header.requestedDeliveryDate', o.requestedDeliveryDate)}${source('requestedDeliveryDate')}</dd>
+      <dt>Livrer à</dt><dd>${[o.shipTo.code, o.shipTo.name, o.shipTo.street, [o.shipTo.postalCode, o.shipTo.city].filter(Boolean).join(' '), o.shipTo.country].filter(Boolean).join(' · ') || '—'}${source('shipTo')}</dd>
       <dt>Objet</dt><dd>${o.purpose === 'original' ? 'commande' : o.purpose === 'replace' ? 'annule et remplace' : 'annulation'} · lue par ${o.provenance.parser}${o.provenance.location ? ` (${o.provenance.location})` : ''} · confiance ${Math.round(o.confidence * 100)} %</dd>
     </dl>
-    <h3>Lignes</h3>
+    <h3>Lignes${source('lines')}</h3>
     <table class="lines"><thead><tr><th class="n">#</th><th>Référence</th><th>Réf. client</th><th>Désignation</th><th class="n">Quantité</th><th>Unité</th><th class="n">Prix unit.</th><th class="n">Confiance</th></tr></thead><tbody>
     ${o.lines.map((l) => {
       const low = l.confidence < 0.8 || l.doubts.length > 0;

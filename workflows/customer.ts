@@ -27,7 +27,7 @@ export async function customerWorkflow(input: CustomerWorkflowInput): Promise<vo
     placeDocumentUpdate,
     (doc) => {
       const placement = placeDocument(memory, doc);
-      memory = remember(memory, doc, placement);
+      memory = remember(memory, doc, placement, new Date().toISOString());
       decisions++;
       return placement;
     },

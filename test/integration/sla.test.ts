@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, startStack, startTemporal, type TestStack } from '../support/temporal';
 import { startDovecot, type Dovecot } from '../../scripts/dovecot/harness';
-import { orderStateQuery } from '../../workflows/definitions';
+import { orderStateQuery, type OrderState } from '../../workflows/definitions';
 import { simpleParser, type AddressObject } from 'mailparser';
 
 let env: TestWorkflowEnvironment;
@@ -92,6 +92,24 @@ describe('SLA in the order workflow', () => {
     await env.client.workflow.getHandle(`doc-${b.sha256}`).result();
     const s = await eventually(() => h.query(orderStateQuery), (x) => x.documents.length === 2, 10_000, 'copy attached');
     expect(s.sla.receivedAt).toBe('2026-11-24T15:40:00.000Z');
+    expect(s.sla.dueAt).toBe('2026-11-24T17:00:00+01:00');
+  });
+
+  it('gives an amendment received earlier its due time, and keeps it once the order is routed again', async () => {
+    // The original arrives Wednesday 25th at 10:21 (due that day 17:00); an amendment received on
+    // Tuesday 24th at 10:21 is processed after it: the clock runs from the 24th, routing included.
+    const a = await stack.ingestor.submit(order('SLA-4'), { fileName: 'sla4.order.json', channel: 'api', receivedAt: '2026-11-25T10:21:00+01:00' });
+    await env.client.workflow.getHandle(`doc-${a.sha256}`).result();
+    const h = env.client.workflow.getHandle('order-C003-SLA4');
+    expect((await eventually(() => h.query(orderStateQuery), (x) => x.route !== null, 20_000, 'routed')).sla.dueAt).toBe('2026-11-25T17:00:00+01:00');
+    const amended = Buffer.from(JSON.stringify({ customerId: 'C003', poNumber: 'SLA-4', purpose: 'replace', lines: [{ sku: 'VIS-560', quantity: 12 }] }));
+    const b = await stack.ingestor.submit(amended, { fileName: 'sla4-modif.order.json', channel: 'email', receivedAt: '2026-11-24T10:21:00+01:00' });
+    await env.client.workflow.getHandle(`doc-${b.sha256}`).result();
+    const routedAgain = (x: OrderState) => x.documents.length === 2 && x.history.findLastIndex((e) => e.event === 'amended') < x.history.findLastIndex((e) => e.event === 'routed' || e.event === 'needs-review');
+    const s = await eventually(() => h.query(orderStateQuery), routedAgain, 20_000, 'amendment attached and routed again');
+    expect(s.documents.map((d) => d.role)).toEqual(['original', 'amendment']);
+    expect(s.order.lines[0]!.quantity).toBe(12);
+    expect(s.sla.receivedAt).toBe('2026-11-24T09:21:00.000Z');
     expect(s.sla.dueAt).toBe('2026-11-24T17:00:00+01:00');
   });
 

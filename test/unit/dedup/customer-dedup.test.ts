@@ -32,7 +32,7 @@ function ingest(docs: IncomingDocument[]): string[] {
     if (customer) {
       const m = memories.get(customer) ?? emptyMemory(customer);
       const p = placeDocument(m, d);
-      memories.set(customer, remember(m, d, p));
+      memories.set(customer, remember(m, d, p, T));
       key = p.orderKey;
       decision = p.role;
       probable = p.probable;
@@ -51,14 +51,27 @@ describe('placing documents, one customer at a time', () => {
     expect(ingest([...docs].reverse())).toEqual(ingest(docs));
   });
 
+  it('forgets by placing time, not receipt time: a backlog replayed newest first keeps every document', () => {
+    const sc = scenarios.find((x) => x.kind === 'amendment')!;
+    const [a, b] = docsOf(sc);
+    const far = { ...a!, sha256: 'far'.padEnd(64, '0'), receivedAt: '2030-01-01T00:00:00Z', order: { ...a!.order, poNumber: 'ZZ-1' } };
+    let m = emptyMemory(a!.order.customer.id!);
+    m = remember(m, far, placeDocument(m, far), T);
+    m = remember(m, a!, placeDocument(m, a!), T);
+    expect(placeDocument(m, b!).orderKey).toBe(m.entries[1]!.placement.orderKey);
+    // Placed 61 days later, the first ones are gone.
+    const later = remember(m, b!, placeDocument(m, b!), '2027-01-30T00:00:00Z');
+    expect(later.entries.map((e) => e.sha256)).toEqual([b!.sha256]);
+  });
+
   it('answers the same document again with the same placement (a retried delivery)', () => {
     const sc = scenarios.find((x) => x.kind === 'amendment')!;
     const [a, b] = docsOf(sc);
     let m = emptyMemory(a!.order.customer.id!);
     const pa = placeDocument(m, a!);
-    m = remember(m, a!, pa);
+    m = remember(m, a!, pa, T);
     const pb = placeDocument(m, b!);
-    m = remember(m, b!, pb);
+    m = remember(m, b!, pb, T);
     expect(placeDocument(m, b!)).toEqual(pb);
     expect(pb.orderKey).toBe(pa.orderKey);
   });
