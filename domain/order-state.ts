@@ -138,7 +138,11 @@ export function withEvent(state: OrderState, now: string, name: string, by: stri
  * is one reason, about its lines.
  */
 export function reviewReasons(problems: Problem[], order: Order, threshold = 0.8): Problem[] {
-  const reasons = problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
+  const all = problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
+  // "Read with low confidence" about the whole document says nothing an agent can act on when the
+  // lines or fields in doubt are named: it is then not a reason of its own.
+  const specific = all.some((p) => p.where !== null && p.code === 'LOW_CONFIDENCE');
+  const reasons = all.filter((p) => !(p.code === 'LOW_CONFIDENCE' && p.where === null && specific)).map((p) => (p.code === 'LOW_CONFIDENCE' && p.where === null ? { ...p, where: 'lines' } : p));
   if (reasons.length === 0 && order.confidence < threshold) {
     return [{ code: 'LOW_CONFIDENCE', severity: 'warning', where: 'lines', message: `Document lu avec une confiance de ${Math.round(order.confidence * 100)} % : vérifier les lignes contre l’original.` }];
   }

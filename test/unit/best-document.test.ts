@@ -130,3 +130,17 @@ describe('the best document wins', () => {
     expect(fieldSources(after.state).find((f) => f.field === 'shipTo')!.label).toMatch(/^référentiel/);
   });
 });
+
+describe('review reasons', () => {
+  it('names a field for every reason, and drops the document-wide doubt when the doubtful lines are named', async () => {
+    const { reviewReasons, needsReview } = await import('../../domain/order-state');
+    const low = order({ confidence: 0.6 });
+    const whole: Problem = { code: 'LOW_CONFIDENCE', severity: 'warning', where: null, message: 'Document lu avec une confiance de 60 %' };
+    const line: Problem = { code: 'LOW_CONFIDENCE', severity: 'warning', where: 'line 2', message: 'Ligne 2 (CHV-8) lue avec une confiance de 60 %' };
+    const info: Problem = { code: 'UNIT_DIFFERS', severity: 'info', where: 'line 1 / unit', message: 'unité' };
+    expect(reviewReasons([whole, line, info], low).map((p) => p.where)).toEqual(['line 2']);
+    expect(reviewReasons([whole], low).map((p) => p.where)).toEqual(['lines']);
+    expect(reviewReasons([], low)).toMatchObject([{ code: 'LOW_CONFIDENCE', where: 'lines' }]);
+    expect(needsReview([info], order())).toBe(false);
+  });
+});
