@@ -125,7 +125,7 @@ export function createActivities(deps: ActivityDeps) {
     const placement = await client.workflow.executeUpdateWithStart(placeDocumentUpdate, {
       args: [{ sha256, index, channel: meta.channel, receivedAt: meta.receivedAt, order: slimOrder(order) }],
       startWorkflowOperation: new WithStartWorkflowOperation<typeof customerWorkflow>('customerWorkflow', {
-        workflowId: customerWorkflowId(customerId),
+        workflowId: customerWorkflowId(customerId, deps.taskQueue),
         taskQueue: deps.taskQueue,
         args: [{ customerId }],
         workflowIdConflictPolicy: 'USE_EXISTING',

@@ -10,8 +10,14 @@ export const TASK_QUEUE = 'aiguillage';
 
 export const intakeWorkflowId = (sha256: string): string => `doc-${sha256}`;
 export const orderWorkflowId = (key: string): string => `order-${key}`;
-/** The one coordinator deciding where each document of a customer goes (workflows/customer.ts). */
-export const customerWorkflowId = (customerId: string): string => `customer-${customerId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+/**
+ * The one coordinator deciding where each document of a customer goes (workflows/customer.ts). One per
+ * pipeline: a stack on another task queue of the same server (tests, a second site) has its own.
+ */
+export function customerWorkflowId(customerId: string, taskQueue: string = TASK_QUEUE): string {
+  const id = `customer-${customerId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+  return taskQueue === TASK_QUEUE ? id : `${id}@${taskQueue}`;
+}
 export const orderIdFromWorkflowId = (workflowId: string): string => workflowId.replace(/^order-/, '');
 export function orderWorkflowIdFor(order: Pick<Order, 'customer' | 'poNumber'>, sha256: string, index: number): string {
   return orderWorkflowId(orderKey(order.customer.id, order.poNumber, sha256, index));
