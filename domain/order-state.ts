@@ -120,6 +120,12 @@ function laterAmendment(a: SourceRef, b: SourceRef): boolean {
 
 const sameDoc = (a: { sha256: string; index: number }, b: { sha256: string; index: number } | undefined) => Boolean(b && a.sha256 === b.sha256 && a.index === b.index);
 
+/** A less reliable document with the same PO and other content, unannounced: change or misreading? */
+function unannouncedChange(better: Order, weaker: Order, weakerLabel: string): Problem {
+  const diff = diffOrders(better, weaker).summary.slice(0, 10).join(' ; ');
+  return { code: 'UNANNOUNCED_CHANGE', severity: 'warning', where: 'lines', message: `Même n° de commande, contenu différent dans ${weakerLabel}, lu moins sûrement et sans mention de modification : ${diff}. Modification ou erreur de lecture ? Vérifier avec l'original ; le contenu affiché est celui du document le plus fiable.` };
+}
+
 /** A revision's anomaly that no longer stands once its original is here. */
 const ORPHAN = 'REVISION_WITHOUT_ORIGINAL';
 
@@ -190,8 +196,22 @@ export function attachDocument(state: OrderState, doc: OrderDocument, now: strin
     // An unannounced change (same PO, other content) processed before the order it changes: the earlier
     // document is the original, the later one the amendment, as if they had come in order.
     documents = documents.map((d) => (sameDoc(d, source) ? { ...d, role: 'amendment' as const } : sameDoc(d, ref) ? { ...d, role: 'original' as const } : d));
-    const amendedBy = state.amendedBy && laterAmendment(state.amendedBy, source) ? state.amendedBy : source;
-    next = withEvent({ ...next, documents, source: ref, amendedBy }, now, 'original received', null, `${label} : reçue avant la modification déjà appliquée`);
+    const old = state.documents.find((d) => sameDoc(d, source));
+    if (!state.amendedBy && source.reliability < ref.reliability && old) {
+      // That "change" was read less reliably than the original: it may be a misreading, so it does not
+      // replace the content; the agent is asked (the same outcome as had they come in order).
+      next = { ...next, documents, source: ref };
+      takeContent('original received');
+      next = { ...next, problems: [...next.problems, unannouncedChange(doc.order, state.order, `${old.fileName} (${old.channel})`)] };
+    } else {
+      const amendedBy = state.amendedBy && laterAmendment(state.amendedBy, source) ? state.amendedBy : source;
+      next = withEvent({ ...next, documents, source: ref, amendedBy }, now, 'original received', null, `${label} : reçue avant la modification déjà appliquée`);
+    }
+  } else if (role === 'amendment' && doc.order.purpose === 'original' && !state.amendedBy && source && ref.reliability < source.reliability) {
+    // Same PO, other content, no mention of a change, read less reliably than the original: a
+    // misreading as likely as a change. The better reading stays; the agent is asked, with the difference.
+    next = withEvent({ ...next, problems: [...next.problems, unannouncedChange(state.order, doc.order, label)] }, now, 'unannounced change attached', null, label);
+    contentChanged = true;
   } else if (role === 'amendment') {
     // Two copies of one amendment (same content): the more reliable reading holds, whichever came first.
     const copy = state.amendedBy && diffOrders(state.order, doc.order).identical;

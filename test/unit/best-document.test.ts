@@ -144,3 +144,21 @@ describe('review reasons', () => {
     expect(needsReview([info], order())).toBe(false);
   });
 });
+
+describe('an unannounced change read less reliably', () => {
+  it('keeps the better reading and asks the agent, whichever came first', () => {
+    const email = doc('m', 'email', '2026-11-24T09:10:00Z', order({ provenance: { parser: 'email-body', location: null, signals: [] } }));
+    const ocr = doc('o', 'fax', '2026-11-24T09:25:00Z', order({ provenance: { parser: 'ocr', location: null, signals: [] }, lines: [line(1, 'VIS-440', 12), line(2, 'CHV-8', 8)] }));
+    // As the coordinator decides: the first is the original, the second (same PO, other lines) an amendment.
+    const run = (a: OrderDocument, b: OrderDocument) => attachDocument(newOrderState('C001-CDE77', a, T), { ...b, decision: 'amendment' }, T);
+    const forward = run(email, ocr);
+    const reverse = run(ocr, email);
+    for (const r of [forward, reverse]) {
+      expect(r.contentChanged).toBe(true);
+      expect(r.state.order.lines.map((l) => `${l.sku}*${l.quantity}`)).toEqual(['VIS-440*12', 'CHV-8*3']);
+      expect(Object.fromEntries(r.state.documents.map((d) => [d.fileName, d.role]))).toEqual({ 'm.email': 'original', 'o.fax': 'amendment' });
+    }
+    expect(forward.state.problems).toEqual(reverse.state.problems);
+    expect(forward.state.problems[0]).toMatchObject({ code: 'UNANNOUNCED_CHANGE', where: 'lines', message: expect.stringContaining('CHV-8 : quantité 3 → 8') });
+  });
+});
