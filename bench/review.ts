@@ -6,9 +6,11 @@
 // "Error": a value read differs from the truth (PO, dates, customer, ship-to, lines as SKU × quantity).
 // "Doubt": a reason that also holds on the true order (a price off the list, an unknown article in
 // the document itself): the buyer's document, not our reading, needs a look.
-// The corpus helper's held-out set (issue #13) was not on main when this was written: generated orders
-// with their ground truth stand for it.
-//   TZ=UTC npx tsx bench/review.ts [--pdf N] [--fax N] [--layouts a,b]
+// --corpus heldout: the held-out half of the evaluation corpus (fixtures/corpus, issue #13: other
+// people's layouts, with their truth), the figure that counts (--no-ocr leaves out its faxes and scans,
+// for a quick run); without it, generated orders (fixtures/docgen) with their truth.
+//   TZ=UTC npx tsx bench/review.ts [--corpus heldout [--no-ocr]] [--pdf N] [--fax N] [--layouts a,b]
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { emptyAddress, type Order, type Problem } from '../domain/order';
@@ -61,8 +63,8 @@ function errorsOf(t: OrderTruth, o: Order | undefined): string[] {
 interface Tally { orders: number; reviewed: number; reviewedJustified: number; withError: number; errorFlagged: number; noise: Map<string, number>; missed: string[] }
 const tally = (): Tally => ({ orders: 0, reviewed: 0, reviewedJustified: 0, withError: 0, errorFlagged: 0, noise: new Map(), missed: [] });
 
-async function judge(md: MasterData, bytes: Buffer, fileName: string, truth: OrderTruth, t: Tally, label: string): Promise<void> {
-  const meta = describeDocument(bytes, { fileName, channel: 'folder', receivedAt: '2026-11-23T09:00:00Z' });
+async function judge(md: MasterData, bytes: Buffer, fileName: string, truth: OrderTruth, t: Tally, label: string, channel: 'folder' | 'email' | 'fax' | 'scan' = 'folder', receivedAt = '2026-11-23T09:00:00Z'): Promise<void> {
+  const meta = describeDocument(bytes, { fileName, channel, receivedAt });
   const { extracted } = await extractDocument(bytes, meta, md);
   const first = extracted[0];
   const errors = errorsOf(truth, first?.order);
@@ -87,7 +89,42 @@ function arg(name: string, dflt: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 }
 
+interface CorpusEntry { id: string; file: string; truth: string; channel: string; split: string; receivedAt: string }
+interface CorpusTruth { id: string; poNumber: string; orderDate: string; requestedDeliveryDate: string | null; customerId: string; shipTo: { code: string; postalCode: string; city: string; country: string }; lines: { sku: string; quantity: number; unitPrice: number | null; unit: string; description: string }[] }
+
+/** The corpus's held-out (or dev) documents, judged like the generated ones. */
+async function corpus(split: string, ocr: boolean): Promise<void> {
+  const dir = join(import.meta.dirname, '../fixtures/corpus');
+  const md = loadMasterData(join(dir, 'masterdata'));
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { documents: CorpusEntry[] };
+  const docs = manifest.documents.filter((d) => d.split === split && (ocr || (d.channel !== 'fax-tiff' && d.channel !== 'scan-pdf')));
+  const kinds = new Map<string, Tally>();
+  const of = (k: string) => kinds.get(k) ?? kinds.set(k, tally()).get(k)!;
+  for (const d of docs) {
+    const t = JSON.parse(readFileSync(join(dir, d.truth), 'utf8')) as CorpusTruth;
+    const truth = { ...t, shipTo: { ...t.shipTo, name: '', street: '', usual: false }, lines: t.lines.map((l) => ({ ...l, customerPartNumber: null, unitPrice: l.unitPrice ?? 0 })) } as unknown as OrderTruth;
+    const bytes = readFileSync(join(dir, d.file));
+    const channel = d.file.endsWith('.eml') ? 'email' : d.channel === 'fax-tiff' ? 'fax' : d.channel === 'scan-pdf' ? 'scan' : 'folder';
+    for (const k of [d.channel, 'all']) await judge(md, bytes, d.file.split('/').pop()!, truth, of(k), d.id, channel, d.receivedAt);
+  }
+  await closeSharedOcrPool();
+  print(`review on the evaluation corpus, ${split} half (${docs.length} documents${ocr ? '' : ', faxes and scans left out'})`, kinds);
+}
+
+function print(title: string, kinds: Map<string, Tally> | Record<string, Tally>): void {
+  const f = (n: number, d: number) => (d ? (n / d).toFixed(3) : '  n/a');
+  const entries = kinds instanceof Map ? [...kinds.entries()] : Object.entries(kinds);
+  console.log(`${title}: precision = reviewed holding an error or doubt / reviewed (target ≥ 0.8); recall = errors reviewed / errors (target ≥ 0.99)`);
+  console.log(`${'kind'.padEnd(14)} orders  reviewed  share  precision  recall   (with an error: flagged/all)`);
+  for (const [k, t] of entries) console.log(`${k.padEnd(14)} ${String(t.orders).padStart(6)}  ${String(t.reviewed).padStart(8)}  ${f(t.reviewed, t.orders)}  ${f(t.reviewedJustified, t.reviewed).padStart(9)}  ${f(t.errorFlagged, t.withError).padStart(6)}   ${t.errorFlagged}/${t.withError}`);
+  const all = entries.find(([k]) => k === 'all')?.[1];
+  if (all?.noise.size) console.log(`reasons on orders reviewed for nothing: ${[...all.noise.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  for (const m of all?.missed ?? []) console.log(`  error not flagged: ${m}`);
+}
+
 async function main(): Promise<void> {
+  const ci = process.argv.indexOf('--corpus');
+  if (ci >= 0) return corpus(process.argv[ci + 1] ?? 'heldout', !process.argv.includes('--no-ocr'));
   const perPdf = arg('--pdf', 6);
   const perFax = arg('--fax', 1);
   const li = process.argv.indexOf('--layouts');
@@ -111,15 +148,7 @@ async function main(): Promise<void> {
     process.stderr.write(`  ${layout} done\n`);
   }
   await closeSharedOcrPool();
-  const f = (n: number, d: number) => (d ? (n / d).toFixed(3) : '  n/a');
-  console.log(`review on labelled generated orders (${layouts.length} layouts): precision = reviewed holding an error or doubt / reviewed (target ≥ 0.8); recall = errors reviewed / errors (target ≥ 0.99)`);
-  console.log(`${'kind'.padEnd(10)} orders  reviewed  share  precision  recall   (with an error: flagged/all)`);
-  for (const [k, t] of Object.entries(kinds)) {
-    console.log(`${k.padEnd(10)} ${String(t.orders).padStart(6)}  ${String(t.reviewed).padStart(8)}  ${f(t.reviewed, t.orders)}  ${f(t.reviewedJustified, t.reviewed).padStart(9)}  ${f(t.errorFlagged, t.withError).padStart(6)}   ${t.errorFlagged}/${t.withError}`);
-  }
-  const all = kinds.all;
-  if (all.noise.size) console.log(`reasons on orders reviewed for nothing: ${[...all.noise.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ')}`);
-  for (const m of all.missed) console.log(`  error not flagged: ${m}`);
+  print(`review on labelled generated orders (${layouts.length} layouts)`, kinds);
 }
 
 main().catch((e: Error) => {
