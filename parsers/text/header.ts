@@ -6,6 +6,7 @@ import { normalisePhone, normaliseSiret, normaliseVat, foldName } from '../../do
 import type { Address, Purpose } from '../../domain/order';
 import type { CustomerEvidence } from '../../domain/resolve';
 import { findDates } from './dates';
+import { DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
 
 export interface Labelled {
   value: string;
@@ -13,27 +14,7 @@ export interface Labelled {
   label: string;
 }
 
-// Longest labels first so "Bon de commande n°" wins over "commande n°".
-const PO_LABELS = [
-  'num[ée]ro\\s+de\\s+(?:bon\\s+de\\s+)?commande',
-  'n[°ºo]\\.?\\s*(?:de\\s+)?(?:bon\\s+de\\s+)?commande',
-  'bon\\s+de\\s+commande(?:\\s+n[°ºo]\\.?)?',
-  'r[ée]f(?:[ée]rence|\\.)?\\s*(?:de\\s+)?(?:la\\s+)?commande',
-  '(?:notre|votre)\\s+commande(?:\\s+n[°ºo]\\.?)?',
-  'commande\\s+(?:client\\s+)?n[°ºo]\\.?',
-  'commande',
-  'n[°ºo]\\.?\\s*(?:de\\s+)?cde',
-  'no\\.?\\s*cde',
-  'cde(?:\\s+n[°ºo]\\.?)?',
-  'bc(?:\\s+n[°ºo]\\.?)?',
-  "(?:bon\\s+d'|n[°ºo]\\.?\\s*d')?engagement(?:\\s+n[°ºo]\\.?)?",
-  'purchase\\s+order(?:\\s+(?:no|number|n[°ºo]|#)\\.?)?',
-  'p\\.\\s?o\\.(?:\\s*(?:no|number|n[°ºo]|#)\\.?)?',
-  'po(?:\\s*(?:no|number|n[°ºo]|#)\\.?)?',
-  'order\\s+(?:no|number|n[°ºo]|#|ref(?:erence)?)\\.?',
-  'order',
-];
-const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement)$/i;
+const WEAK_PO_LABEL = WEAK_PO_LABEL_RE;
 
 /** True for a bare label ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
 export function isWeakPoLabel(label: string): boolean {
@@ -43,15 +24,15 @@ export function isWeakPoLabel(label: string): boolean {
 // the prefix is checked for capitals below, since the pattern itself ignores case.
 const PO_VALUE = '((?:[A-Z]{2,5} (?=[A-Z0-9_/.-]*\\d))?(?:[A-Z0-9][A-Z0-9_/.-]*[A-Z0-9]|[0-9])(?: \\d[0-9/.-]*(?![\\p{L}]))?)';
 // Label and value on one line: a label at the end of a line does not take the next line's text.
-const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:[:#=]|n[°ºo]\\.?)?[ \\t]*(?:n[°ºo]\\.?[ \\t]*)?[:#]?[ \\t]*${PO_VALUE}`, 'giu');
+// The label must end at a word's end: "N° CDE26/0042" is label "N°" and value "CDE26/0042", never "26/0042".
+const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?:(?<=[°º.#])|(?![\\p{L}\\p{N}]))[ \\t]*(?:(?:[:#=]|n[°ºo]\\.?|\\.)[ \\t]*){0,3}${PO_VALUE}`, 'giu');
 
-/**
- * The buyer's purchase-order number: "N° de commande : 4500123456", "PO# BC-2026-118", "Cde 88172".
- * The value must hold a digit, and a date ("Commande du 23/11/2026") is never taken for it.
- */
-export function findPoNumber(text: string): Labelled | null {
+const BARE_NUMBER_LABEL = /^(?:n[°º]\.?|nr\.)$/i;
+
+/** Every PO number the text prints under a label, in reading order (strong and weak labels alike). */
+export function findPoCandidates(text: string): Labelled[] {
   PO_RE.lastIndex = 0;
-  let weak: Labelled | null = null;
+  const out: Labelled[] = [];
   for (let m = PO_RE.exec(text); m; m = PO_RE.exec(text)) {
     const label = (m[1] ?? '').trim();
     let value = (m[2] ?? '').replace(/[.]+$/, '').replace(/^[-/.]+/, '');
@@ -62,23 +43,41 @@ export function findPoNumber(text: string): Labelled | null {
     // PO numbers hold a digit and are rarely under four characters ("commande de 12" is a quantity).
     if (!/\d/.test(value) || value.length < 4) continue;
     if (findDates(value).some((d) => d.length >= value.length - 1)) continue;
-    // A bare "commande 150 vis" is weaker than any "n°"/"number" label anywhere in the text.
-    if (WEAK_PO_LABEL.test(label)) weak ??= { value, label };
-    else return { value, label };
+    if (BARE_NUMBER_LABEL.test(label)) {
+      // A bare "N°" numbers many things: only a value glued in one token, and never after "Fournisseur", "TVA"…
+      if (rest.length && !/\d/.test(first!)) continue;
+      const lineStart = text.lastIndexOf('\n', m.index) + 1;
+      if (NOT_PO_BEFORE_NUMBER.test(text.slice(Math.max(lineStart, m.index - 30), m.index))) continue;
+    }
+    out.push({ value, label });
   }
-  return weak;
+  return out;
 }
 
-const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^[ \t]*date|^[ \t]*le|[\p{L}'’-]{3,},[ \t]*le)[ \t]*[:.]?[ \t]*/gimu;
-const DELIVERY_LABELS = /(?:livraison\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\s+plus\s+tard|avant|pour|le)|date\s+(?:de\s+)?livraison(?:\s+souhait[ée]e|\s+demand[ée]e)?|d[ée]lai(?:\s+de\s+livraison)?|[àa]\s+livrer\s+(?:le|pour|avant)(?:\s+le)?|livrer\s+(?:le|pour\s+le|avant\s+le)|requested\s+delivery(?:\s+date)?|delivery\s+date|deliver\s+by|need(?:ed)?\s+by|required\s+(?:by|date)|due\s+date)\s*[:.]?\s*(?:le\s+)?/gimu;
+/**
+ * The buyer's purchase-order number: "N° de commande : 4500123456", "PO# BC-2026-118", "Cde 88172",
+ * "Bestell-Nr. 4711", "N° : CDE26/0042". The value must hold a digit, and a date ("Commande du
+ * 23/11/2026") is never taken for it. A numbered label anywhere wins over a bare word met first.
+ */
+export function findPoNumber(text: string): Labelled | null {
+  const all = findPoCandidates(text);
+  return all.find((c) => !WEAK_PO_LABEL.test(c.label)) ?? all.find((c) => !BARE_NUMBER_LABEL.test(c.label)) ?? all[0] ?? null;
+}
 
-function dateAfter(labels: RegExp, text: string, ref?: Date): string | null {
+const ORDER_DATE_RE = new RegExp(`(?:${[...ORDER_DATE_LABELS, ...GENERIC_DATE_LABELS].join('|')})[ \\t]*(?:[:.][ \\t]*)?`, 'gimu');
+const DELIVERY_RE = new RegExp(`(?<![\\p{L}])(?:${DELIVERY_DATE_LABELS.join('|')})[ \\t]*(?:[:.][ \\t]*)?(?:(?:le|am|il|el|op|on)[ \\t]+)?`, 'gimu');
+
+// Words between a generic "Date" and its value that make it another date than the order's.
+const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship/i;
+
+function dateAfter(labels: RegExp, text: string, ref?: Date, reject?: RegExp): string | null {
   labels.lastIndex = 0;
   for (let m = labels.exec(text); m; m = labels.exec(text)) {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
     const d = findDates(after, ref)[0];
+    const between = d ? after.slice(0, d.index) : '';
     // The date must follow the label closely (same line, nothing but punctuation or a weekday before it).
-    if (d && d.index <= 12 && !after.slice(0, d.index).includes('\n')) return d.iso;
+    if (d && d.index <= 12 && !between.includes('\n') && !(reject && reject.test(`${m[0]}${between}`))) return d.iso;
     if (m[0].length === 0) labels.lastIndex++;
   }
   return null;
@@ -86,12 +85,12 @@ function dateAfter(labels: RegExp, text: string, ref?: Date): string | null {
 
 /** "Date de commande : 23/11/2026", "Lyon, le 23 novembre 2026", "Order date: Nov 23, 2026". */
 export function findOrderDate(text: string, ref?: Date): string | null {
-  return dateAfter(ORDER_DATE_LABELS, text, ref);
+  return dateAfter(ORDER_DATE_RE, text, ref, NOT_ORDER_DATE);
 }
 
 /** "Livraison souhaitée : 27/11/2026", "Date de livraison", "à livrer pour le", "Delivery date". */
 export function findDeliveryDate(text: string, ref?: Date): string | null {
-  return dateAfter(DELIVERY_LABELS, text, ref);
+  return dateAfter(DELIVERY_RE, text, ref);
 }
 
 // ------------------------------------------------------------------ customer evidence
