@@ -87,7 +87,15 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   let confidence = Math.min(1, ...Object.values(c).map((x) => x!.confidence));
   const refText = c.reference?.text.split(' ')[0] ?? '';
   const custText = c.customerReference?.text.split(' ')[0] ?? '';
-  const reading = refText ? classifyReference(refText, md) : null;
+  let reading = refText ? classifyReference(refText, md) : null;
+  if (!reading && !custText && c.description) {
+    // No reference column (or only a position): a code the catalog knows, printed in the designation.
+    const inside = c.description.text.split(/[\s,;()[\]]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
+    if (inside) {
+      reading = inside;
+      doubts.push(`${where}: reference found inside the designation`);
+    }
+  }
   const custReading = custText ? classifyReference(custText, md) : null;
   if (reading?.doubt) {
     doubts.push(reading.doubt);

@@ -5,6 +5,8 @@
 import type { MasterData } from '../../domain/masterdata';
 import type { DraftLine } from '../../domain/resolve';
 import type { ColumnRole } from '../layout/types';
+import { fold } from '../layout/table';
+import { COLUMN_LABELS } from './labels';
 import { guessLocale, normaliseUnit, parseNumber, parseQuantity, type NumberLocale } from './numbers';
 import { findDates } from './dates';
 
@@ -31,6 +33,10 @@ export function classifyHeader(label: string): ColumnRole | null {
   const l = label.trim().replace(/\s+/g, ' ');
   if (!l) return null;
   for (const [re, role] of HEADER_WORDS) if (re.test(l)) return role;
+  // The other languages' labels (labels.ts); short ones ("me", "ud") only in a table's own header.
+  const f = fold(l);
+  if (f.length < 4) return null;
+  for (const [role, words] of COLUMN_LABELS) if (words.includes(f)) return role as ColumnRole;
   return null;
 }
 
