@@ -7,7 +7,10 @@ import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference } from '../text/lines';
 import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo } from '../text/header';
+import { addressFromLines, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
+import { USUAL_ADDRESS } from '../text/labels';
+import { shipToBlocks } from './blocks';
+import type { TextLine } from './types';
 import { fold, extractTable, type TableExtraction } from './table';
 import { readingText } from './reading';
 import { headerSources, rowSource } from './source';
@@ -153,6 +156,21 @@ export function matchShipTo(shipTo: NonNullable<DraftOrder['shipTo']>, customerI
   return same ? { ...shipTo, code: same.code, gln: same.gln } : shipTo;
 }
 
+/**
+ * The ship-to read from the page's geometry: the block under (or right of) its label, in that
+ * column only; the first block that holds a postal code wins. Null when no block is labelled.
+ */
+export function shipToFromBlocks(lines: TextLine[], md: MasterData): ShipToText | null {
+  let fallback: ShipToText | null = null;
+  for (const b of shipToBlocks(lines)) {
+    if (USUAL_ADDRESS.test(b.lines.join(' '))) return { usual: true };
+    const a = addressFromLines(b.lines, md);
+    if (a?.postalCode) return a;
+    fallback ??= a;
+  }
+  return fallback;
+}
+
 /** Pages of positioned words → one draft order (or none, with the reason). */
 export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOptions): OrderReading {
   const problems: Problem[] = [];
@@ -200,7 +218,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   }
 
   if (!po && lines.length === 0) return { draft: null, problems, extraction, headerText, locale };
-  let shipTo = findShipTo(headerText, md);
+  let shipTo = shipToFromBlocks(extraction.outside, md) ?? findShipTo(headerText, md);
   if (shipTo) shipTo = matchShipTo(shipTo, customer?.id ?? null, md);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,

@@ -11,7 +11,7 @@ import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/ty
 import { findPoNumber, readOrderText } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
-import { matchShipTo } from '../layout/order';
+import { matchShipTo, shipToFromBlocks } from '../layout/order';
 import { parseNumber, parseQuantity } from '../text/numbers';
 import { checkLine, cleanNumberCell, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
@@ -187,7 +187,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   draft.orderDate ??= findOrderDate(headerText, ref);
   draft.requestedDeliveryDate ??= findDeliveryDate(headerText, ref);
   // Read column by column first; the line-split text only when that found no delivery block.
-  const shipTo = draft.shipTo ?? findShipTo(headerText, md);
+  const shipTo = shipToFromBlocks(outside.filter((l) => !isMachineLine(l)), md) ?? draft.shipTo ?? findShipTo(headerText, md);
   if (shipTo) {
     const checked = checkShipTo(shipTo, customer?.id ?? null, md, ctx.fileName);
     draft.shipTo = checked.shipTo;

@@ -6,7 +6,7 @@ import { normalisePhone, normaliseSiret, normaliseVat, foldName } from '../../do
 import type { Address, Purpose } from '../../domain/order';
 import type { CustomerEvidence } from '../../domain/resolve';
 import { findDates } from './dates';
-import { DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
+import { SHIP_TO_LABELS, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
 
 export interface Labelled {
   value: string;
@@ -169,50 +169,87 @@ export function findCustomerName(text: string, md: MasterData): string | null {
 
 // ------------------------------------------------------------------ ship-to
 
-const SHIP_TO_LABEL = /^\s*(?:adresse\s+de\s+livraison|lieu\s+de\s+livraison|livrer\s+[àa]|[àa]\s+livrer\s+[àa]|livraison\s+[àa]|livraison\s*:|ship\s+to|deliver\s+to|delivery\s+address|destinataire\s+marchandise)\s*[:.]?\s*(.*)$/im;
-const USUAL = /(?:adresse|lieu)\s+(?:de\s+livraison\s+)?habituel(?:le)?|livraison\s+habituelle|(?:au|notre)\s+d[ée]p[ôo]t\s+habituel|usual\s+(?:delivery\s+)?address|comme\s+d'habitude/i;
-const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE)[- ])?(\d{4,5})\s+([\p{L}][\p{L}\s'’-]*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland))?\s*$/u;
+const SHIP_TO_LABEL = new RegExp(`^[ \\t>]*(${SHIP_TO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:[:.][ \\t]*)?(.*)$`, 'gimu');
+// A bare "Livraison" or "Entrega" opens an address only with a colon or alone on its line ("Livraison souhaitée le…" is a date).
+const BARE_SHIP_TO = /^(?:livraison|delivery|consegna|entrega)$/i;
+const USUAL = USUAL_ADDRESS;
+const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)[- ])?(\d{4} ?[A-Z]{2}(?![\p{L}])|\d{4,5})\s+([\p{L}][\p{L}\s'’.-]*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria))?\s*$/u;
+const STREET_WORD = /^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit|via|viale|piazza|calle|avenida|plaza|pol[íi]gono|carrer|straße|strasse|weg|str\.|platz|laan|straat|plein|gracht)\b|(?:stra(?:ß|ss)e|str\.|weg|laan|straat)\s+\d/i;
+const COUNTRY_LINE = /^(?:France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria)$/i;
+const NEXT_FIELD = /^[\p{L} .'’/-]{2,30}\s*:/u;
 
 export type ShipToText = Partial<Address> & { usual?: boolean };
 
+/** Where a ship-to was read: the label and the lines it was built from (evidence). */
+export interface ShipToReading {
+  label: string;
+  lines: string[];
+}
+
 /**
- * The delivery address written after "Livrer à", "Adresse de livraison", "Ship to": name, street,
- * postal code and city (French layout). "Adresse habituelle" → { usual: true }: resolve picks the
- * customer's usual delivery address. Null when the text says nothing about delivery.
+ * The delivery address written after its label ("Livrer à", "Adresse de livraison", "Ship to",
+ * "Lieferadresse", "Indirizzo di consegna", "Dirección de entrega", "Afleveradres"…): name, street,
+ * postal code and city, on several lines or on one ("Lieu de livraison : 14 rue X, 69200 Vénissieux,
+ * France"). "Adresse habituelle" → { usual: true }. Null when the text names no delivery place.
  */
-export function findShipTo(text: string, md?: MasterData): ShipToText | null {
-  const m = SHIP_TO_LABEL.exec(text);
-  if (!m) return USUAL.test(text) ? { usual: true } : null;
-  const start = m.index + m[0].length - (m[1] ?? '').length;
-  const block = text.slice(start).split(/\r?\n/);
-  const lines: string[] = [];
-  for (const raw of block) {
-    const l = raw.replace(/^[>\s]+/, '').trim();
-    if (!l) {
-      if (lines.length) break;
-      continue;
+export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[]): ShipToText | null {
+  SHIP_TO_LABEL.lastIndex = 0;
+  for (let m = SHIP_TO_LABEL.exec(text); m; m = SHIP_TO_LABEL.exec(text)) {
+    const label = m[1] ?? '';
+    const rest = (m[2] ?? '').trim();
+    if (BARE_SHIP_TO.test(label) && rest && !/[:.]\s*$/.test(m[0].slice(0, m[0].length - (m[2] ?? '').length))) continue;
+    if (rest && findDates(rest).length > 0 && !POSTAL_CITY.test(rest.split(',').pop()!.trim())) continue; // "Livraison le 27/11"
+    const start = m.index + m[0].length - (m[2] ?? '').length;
+    const lines: string[] = [];
+    for (const raw of text.slice(start).split(/\r?\n/)) {
+      const l = raw.replace(/^[>\s]+/, '').trim();
+      if (!l) {
+        if (lines.length) break;
+        continue;
+      }
+      if (lines.length && NEXT_FIELD.test(l)) break; // next labelled field
+      lines.push(l);
+      if (lines.length >= 6 || POSTAL_CITY.test(l) || (lines.length === 1 && /,/.test(l) && postalCityIn(l))) break;
     }
-    if (lines.length && /^[\p{L} .]{2,30}\s*:/u.test(l)) break; // next labelled field
-    lines.push(l);
-    if (lines.length >= 5 || POSTAL_CITY.test(l)) break;
+    if (lines.length === 0) continue;
+    if (USUAL.test(lines.join(' '))) return { usual: true };
+    const out = addressFromLines(lines, md);
+    if (!out) continue;
+    found?.push({ label, lines });
+    return out;
   }
-  if (lines.length === 0) return USUAL.test(text) ? { usual: true } : null;
-  if (USUAL.test(lines.join(' '))) return { usual: true };
+  return USUAL.test(text) ? { usual: true } : null;
+}
+
+function postalCityIn(line: string): boolean {
+  return line.split(',').some((p) => POSTAL_CITY.test(p.trim()));
+}
+
+/**
+ * Lines of an address block (or one line with commas) → name, street, postal code, city, country;
+ * null when it is our own address (an "enlèvement", a pickup at our premises, never a ship-to).
+ */
+export function addressFromLines(block: string[], md?: MasterData): ShipToText | null {
+  // "14 rue Jean Moulin, 69200 Vénissieux, France" on one line: each comma a line.
+  const lines = block.length === 1 && block[0]!.includes(',') ? block[0]!.split(',').map((x) => x.trim()).filter(Boolean) : block;
   const out: ShipToText = {};
   const pcIndex = lines.findIndex((l) => POSTAL_CITY.test(l));
   if (pcIndex >= 0) {
     const pc = POSTAL_CITY.exec(lines[pcIndex] ?? '')!;
     out.postalCode = pc[2] ?? null;
     out.city = (pc[3] ?? '').trim() || null;
-    out.country = countryOf(pc[1], pc[4], pc[2] ?? '');
+    const countryWord = pc[4] ?? lines.slice(pcIndex + 1).find((l) => COUNTRY_LINE.test(l));
+    out.country = countryOf(pc[1], countryWord, pc[2] ?? '');
     const before = lines.slice(0, pcIndex);
     if (before.length >= 2) {
-      out.name = before[0] ?? null;
-      out.street = before.slice(1).join(', ');
+      const streetAt = before.findIndex((l, i) => i > 0 && STREET_WORD.test(l));
+      const cut = streetAt > 0 ? streetAt : 1;
+      out.name = before.slice(0, cut).join(', ');
+      out.street = before.slice(cut).join(', ');
     } else if (before.length === 1) {
       // One line before the city: a street if it starts with a number or a street word, else a name.
       const l = before[0] ?? '';
-      if (/^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit)\b/i.test(l)) out.street = l;
+      if (STREET_WORD.test(l)) out.street = l;
       else out.name = l;
     }
   } else {
@@ -226,11 +263,17 @@ export function findShipTo(text: string, md?: MasterData): ShipToText | null {
 
 function countryOf(prefix: string | undefined, word: string | undefined, postalCode: string): string | null {
   const p = (prefix ?? '').toUpperCase();
-  const w = (word ?? '').toLowerCase();
+  const w = (word ?? '').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
   if (p === 'B' || p === 'BE' || w.startsWith('belg')) return 'BE';
   if (p === 'D' || p === 'DE' || w.startsWith('allem') || w.startsWith('germ') || w.startsWith('deut')) return 'DE';
+  if (p === 'CH' || w.startsWith('suisse') || w.startsWith('schweiz') || w.startsWith('switz')) return 'CH';
+  if (p === 'I' || p === 'IT' || w.startsWith('itali')) return 'IT';
+  if (p === 'E' || p === 'ES' || w.startsWith('espa') || w === 'spain') return 'ES';
+  if (p === 'NL' || w.startsWith('pays-bas') || w.startsWith('nederl') || w.startsWith('nether')) return 'NL';
+  if (p === 'L' || p === 'LU' || w === 'luxembourg') return 'LU';
+  if (p === 'A' || p === 'AT' || w.startsWith('autri') || w.startsWith('oster') || w === 'austria') return 'AT';
   if (p === 'F' || p === 'FR' || w === 'france') return 'FR';
-  return postalCode.length === 5 ? 'FR' : null;
+  return /^\d{5}$/.test(postalCode) ? 'FR' : null;
 }
 
 // ------------------------------------------------------------------ purpose and copies
