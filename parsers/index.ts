@@ -85,7 +85,7 @@ export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterD
       const out = await parser(bytes, ctx);
       docProblems.push(...out.problems);
       for (const d of out.drafts) {
-        const r = resolveOrder(d, masterData);
+        const r = resolveOrder(d, masterData, { receivedAt: meta.receivedAt });
         extracted.push({ order: r.order, problems: r.problems });
       }
       for (const nested of out.resolved ?? []) {

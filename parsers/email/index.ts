@@ -7,7 +7,7 @@ import { foldName, type MasterData } from '../../domain/masterdata';
 import { problem, type DocumentResult, type OrderLine, type Problem } from '../../domain/order';
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
-import { findCopySignals, findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText } from '../text/index';
+import { findCopySignals, findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
 import { htmlToText } from './html';
@@ -142,6 +142,8 @@ interface Understanding {
   signals: string[];
   forwarded: boolean;
   ref: Date;
+  /** When the customer sent it: the Date header, else the receipt time. */
+  sent: SentAt | undefined;
 }
 
 function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: boolean, ctx: ParseContext): Understanding {
@@ -209,6 +211,7 @@ function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: bool
     signals,
     forwarded,
     ref: validDate(ctx.meta.receivedAt) ?? mail.date ?? new Date(),
+    sent: sentAt(mail, ctx),
   };
 }
 
@@ -225,6 +228,7 @@ function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
       signals: u.signals,
       ourDomains: u.domains,
       ourPhones: u.ourPhones,
+      sent: u.sent,
     }).draft;
     // "RE: Confirmation de commande" names the message answered, not this one.
     if (REPLY_SUBJECT.test(u.subject)) {
@@ -268,6 +272,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   if (u.customerEmail) context.sender = u.customerEmail;
   if (u.gateway?.fax) context.fax = u.gateway.fax;
   if (mail.messageId) context.messageId = mail.messageId;
+  if (u.sent?.what === DATE_HEADER) context.sentAt = u.sent.at;
   if (u.forwarded && u.fromAddress) context.forwardedBy = u.fromAddress;
   // "COPIE — déjà transmise par EDI, ne pas saisir" written in the message is said of the order it
   // carries: the attachments' orders get the signal too (a PDF copy seldom says so itself). Not from
@@ -286,7 +291,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
     } else if (kind === 'text') {
       const text = decodeText(a.content);
       if (parseOrderLines(text, md).length) {
-        drafts.push(readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref: u.ref, customer: u.customer, subject: u.subject, signals: attachmentSignals, ourDomains: u.domains, ourPhones: u.ourPhones }).draft);
+        drafts.push(readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref: u.ref, customer: u.customer, subject: u.subject, signals: attachmentSignals, ourDomains: u.domains, ourPhones: u.ourPhones, sent: u.sent }).draft);
       }
     } else if (!a.related) {
       problems.push(problem('ATTACHMENT_NOT_READ', `${name}: attachment "${fileName}" (${a.contentType}) is not an order format Aiguillage reads (EDI, PDF, image, order JSON, text); an agent must open it`, 'warning', `${name} / ${fileName}`));
@@ -319,6 +324,18 @@ async function nested(ctx: ParseContext, bytes: Buffer, fileName: string, contex
 function sameLines(d: DraftOrder, lines: Pick<OrderLine, 'sku' | 'customerPartNumber' | 'ean' | 'quantity'>[]): boolean {
   if (!d.lines.length || d.lines.length !== lines.length) return false;
   return d.lines.every((l) => lines.some((o) => o.quantity === l.quantity && ((!!l.sku && o.sku === l.sku) || (!!l.customerPartNumber && o.customerPartNumber === l.customerPartNumber) || (!!l.ean && o.ean === l.ean))));
+}
+
+const DATE_HEADER = "the e-mail's Date header";
+
+/** The Date header (an attached message keeps its own); a missing or absurd one gives the receipt time. */
+function sentAt(mail: ParsedMail, ctx: ParseContext): SentAt | undefined {
+  const received = validDate(ctx.meta.receivedAt);
+  const date = mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null;
+  // A sender's clock days ahead of our receipt is wrong: the receipt time is then the better witness.
+  if (date && (!received || date.getTime() <= received.getTime() + 86_400_000)) return { at: date.toISOString(), what: DATE_HEADER };
+  if (ctx.meta.context.sentAt) return { at: ctx.meta.context.sentAt, what: DATE_HEADER };
+  return received ? { at: received.toISOString(), what: 'the day it was received' } : undefined;
 }
 
 function validDate(iso: string): Date | null {

@@ -7,7 +7,8 @@ import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference } from '../text/lines';
 import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
-import { addressFromLines, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
+import { applySentDate, poEvidence, type SentAt } from '../text/index';
+import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { USUAL_ADDRESS } from '../text/labels';
 import { shipToBlocks } from './blocks';
 import type { TextLine } from './types';
@@ -24,6 +25,8 @@ export interface ReadOrderOptions {
   ref?: Date;
   /** Channel evidence (fax sending number…), added to what the page says. */
   customer?: CustomerEvidence;
+  /** When the customer sent it: the order date when none is printed. */
+  sent?: SentAt;
   /** Reads one row into a draft line; OCR plugs its catalog snapping here. Default: text-PDF reading. */
   lineFromRow?: (row: TableRow, ctx: RowContext) => DraftLine | null;
 }
@@ -218,12 +221,16 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   }
 
   if (!po && lines.length === 0) return { draft: null, problems, extraction, headerText, locale };
-  let shipTo = shipToFromBlocks(extraction.outside, md) ?? findShipTo(headerText, md);
+  let shipTo = shipToFromBlocks(extraction.outside, md);
+  const shipToRule = shipTo ? 'address block under its label (same column)' : 'address under its label (text)';
+  shipTo ??= findShipTo(headerText, md);
   if (shipTo) shipTo = matchShipTo(shipTo, customer?.id ?? null, md);
+  const orderDate = findOrderDate(headerText, opts.ref);
+  const requestedDeliveryDate = findDeliveryDate(headerText, opts.ref);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
-    orderDate: findOrderDate(headerText, opts.ref),
-    requestedDeliveryDate: findDeliveryDate(headerText, opts.ref),
+    orderDate,
+    requestedDeliveryDate,
     purpose: findPurpose(headerText) ?? 'original',
     currency: findCurrency(headerText),
     customer: evidence,
@@ -232,6 +239,12 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
     provenance: { parser: opts.parser, location: opts.location ?? null, signals: findCopySignals(headerText) },
   };
   if (shipTo) draft.shipTo = shipTo;
+  draft.evidence = {};
+  if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText);
+  if (orderDate) draft.evidence.orderDate = { source: 'document', rule: 'printed under an order-date label' };
+  else applySentDate(draft, opts.sent);
+  if (requestedDeliveryDate) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;
   return { draft, problems, extraction, headerText, locale };

@@ -8,7 +8,7 @@ import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, t
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
-import { findPoNumber, readOrderText } from '../text/index';
+import { applySentDate, findPoCandidates, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
 import { matchShipTo, shipToFromBlocks } from '../layout/order';
@@ -172,7 +172,11 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     ...(ref ? { ref } : {}),
   });
   const draft = reading.draft;
-  if (poNumber) draft.poNumber = poNumber;
+  const ev = (draft.evidence ??= {});
+  if (poNumber) {
+    draft.poNumber = poNumber.value;
+    ev.poNumber = poEvidence(poNumber, headerLines.flatMap((l) => findPoCandidates(l)), headerLines.join('\n'));
+  }
   // A PO that OCR itself barely believed ("20266-00871" at 0.00) is flagged, not passed on as certain:
   // the agent checks it, and the dedup does not take it for another order's number.
   const poConfidence = draft.poNumber ? valueConfidence(outside.filter((l) => !isMachineLine(l)), draft.poNumber) : null;
@@ -186,8 +190,14 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   // side ("N° de commande : …   Date : …") reads only once cut at its wide gap.
   draft.orderDate ??= findOrderDate(headerText, ref);
   draft.requestedDeliveryDate ??= findDeliveryDate(headerText, ref);
+  if (draft.orderDate) ev.orderDate ??= { source: 'document', rule: 'printed under an order-date label' };
+  // No order date printed: the day the fax arrived (the receiving server's clock, never the sending
+  // machine's header line, which is often wrong).
+  else if (ctx.receivedAt) applySentDate(draft, { at: ctx.context?.sentAt ?? ctx.receivedAt, what: ctx.context?.sentAt ? "the e-mail's Date header" : 'the day it was received' });
+  if (draft.requestedDeliveryDate) ev.requestedDeliveryDate ??= { source: 'document', rule: 'printed under a delivery-date label' };
   // Read column by column first; the line-split text only when that found no delivery block.
   const shipTo = shipToFromBlocks(outside.filter((l) => !isMachineLine(l)), md) ?? draft.shipTo ?? findShipTo(headerText, md);
+  if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: 'address block under its label' };
   if (shipTo) {
     const checked = checkShipTo(shipTo, customer?.id ?? null, md, ctx.fileName);
     draft.shipTo = checked.shipTo;
@@ -242,19 +252,18 @@ export function valueConfidence(lines: TextLine[], value: string): number | null
   return null;
 }
 
-const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc)$/i;
 
 /**
  * The PO number read line by line: OCR drops colons, and across lines a title ("BON DE COMMANDE")
  * would take the next line's label for its value.
  */
-function poNumberByLine(lines: string[]): string | null {
-  let weak: string | null = null;
+function poNumberByLine(lines: string[]): Labelled | null {
+  let weak: Labelled | null = null;
   for (const l of lines) {
     const found = findPoNumber(l);
     if (!found) continue;
-    if (!WEAK_PO_LABEL.test(found.label.trim())) return found.value;
-    weak ??= found.value;
+    if (!isWeakPoLabel(found.label)) return found;
+    weak ??= found;
   }
   return weak;
 }

@@ -25,7 +25,9 @@ export function isWeakPoLabel(label: string): boolean {
 const PO_VALUE = '((?:[A-Z]{2,5} (?=[A-Z0-9_/.-]*\\d))?(?:[A-Z0-9][A-Z0-9_/.-]*[A-Z0-9]|[0-9])(?: \\d[0-9/.-]*(?![\\p{L}]))?)';
 // Label and value on one line: a label at the end of a line does not take the next line's text.
 // The label must end at a word's end: "N° CDE26/0042" is label "N°" and value "CDE26/0042", never "26/0042".
-const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?:(?<=[°º.#])|(?![\\p{L}\\p{N}]))[ \\t]*(?:(?:[:#=]|n[°ºo]\\.?|\\.)[ \\t]*){0,3}${PO_VALUE}`, 'giu');
+// Labels never run over two lines: "COMMANDE D'ACHAT\nN°" is a title above a label.
+const PO_LABEL_SOURCE = PO_LABELS.join('|').replaceAll('\\s', '[ \\t]');
+const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABEL_SOURCE})(?:(?<=[°º.#])|(?![\\p{L}\\p{N}]))[ \\t]*(?:(?:[:#=]|n[°ºo]\\.?|\\.)[ \\t]*){0,3}${PO_VALUE}`, 'giu');
 
 const BARE_NUMBER_LABEL = /^(?:n[°º]\.?|nr\.)$/i;
 
@@ -34,6 +36,8 @@ export function findPoCandidates(text: string): Labelled[] {
   PO_RE.lastIndex = 0;
   const out: Labelled[] = [];
   for (let m = PO_RE.exec(text); m; m = PO_RE.exec(text)) {
+    // A reading refused below must not hide a label that starts inside it: retry from the next character.
+    PO_RE.lastIndex = m.index + 1;
     const label = (m[1] ?? '').trim();
     let value = (m[2] ?? '').replace(/[.]+$/, '').replace(/^[-/.]+/, '');
     // "OPM 771245" keeps its prefix; "de 12 vis" is not a prefix but words.
@@ -50,6 +54,7 @@ export function findPoCandidates(text: string): Labelled[] {
       if (NOT_PO_BEFORE_NUMBER.test(text.slice(Math.max(lineStart, m.index - 30), m.index))) continue;
     }
     out.push({ value, label });
+    PO_RE.lastIndex = m.index + m[0].length;
   }
   return out;
 }

@@ -25,9 +25,9 @@ export const PO_LABELS: readonly string[] = [
   'po\\s*(?:no|number|n[°ºo]|nr|#)\\.?',
   'order\\s+(?:no|number|n[°ºo]|nr|#|ref(?:erence)?)\\.?',
   // DE
-  'bestell(?:ung)?[\\s-]*(?:nr|nummer|no)\\.?',
+  'bestell(?:ung)?[ \\t-]*(?:nr|nummer|no)\\.?',
   'bestellnummer',
-  'auftrags?[\\s-]*(?:nr|nummer)\\.?',
+  'auftrags?[ \\t-]*(?:nr|nummer)\\.?',
   '(?:ihre|unsere)\\s+bestellung(?:\\s+nr\\.?)?',
   // IT
   'n(?:\\.|[°º]|r\\.)\\s*(?:dell\'|d\')?ordine',
