@@ -17,6 +17,7 @@ import { splitSegments, type Segment } from './segments';
 const FREEMAIL = /^(?:gmail\.com|googlemail\.com|hotmail\.[a-z.]+|outlook\.[a-z.]+|live\.[a-z.]+|yahoo\.[a-z.]+|orange\.fr|wanadoo\.fr|free\.fr|sfr\.fr|neuf\.fr|laposte\.net|bbox\.fr|icloud\.com|gmx\.[a-z.]+|aol\.com)$/i;
 const REPLY_SUBJECT = /^\s*(?:re|r[ée]f|aw|sv|antw)\s*:/i;
 const FORWARD_SUBJECT = /^\s*(?:tr|fwd?|wg|transf|fw)\s*:/i;
+const ATTACHMENT_WORDS = /ci[- ]?joint|pi[èe]ce[s]?[- ]jointe|en\s+PJ\b|\bPJ\s*:|attached|attachment|enclosed|anbei|im\s+anhang|anlage|allegat[oa]|in\s+allegato|adjunt[oa]|bijlage|bijgevoegd/i;
 const NESTED_KINDS = new Set(['pdf', 'tiff', 'png', 'jpeg', 'x12', 'edifact', 'api-json', 'email']);
 const EXTENSIONS: Record<string, string> = { pdf: 'pdf', tiff: 'tif', png: 'png', jpeg: 'jpg', x12: 'x12', edifact: 'edi', 'api-json': 'json', email: 'eml', text: 'txt' };
 
@@ -308,7 +309,10 @@ export const parseEmail: Parser = async (bytes, ctx) => {
     const po = findPoNumber(u.subject) ?? findPoNumber(u.customerText);
     const parts = attachments.length + messages.length;
     const what = parts ? `neither the body nor its ${parts} attachment(s)` : 'the body holds no order lines and there is no attachment';
-    problems.push(problem('EMAIL_NO_ORDER', `${name}: no order found in the message "${u.subject}" from ${u.fromAddress || 'an unknown sender'} (${what}${po ? `; it mentions order ${po.value}, perhaps an attachment was forgotten` : ''})`, 'error', name));
+    // Only a message that says it attaches something, and attaches nothing, may have forgotten it.
+    const forgot = parts === 0 && ATTACHMENT_WORDS.test(`${u.subject}\n${u.customerText}`);
+    const hint = forgot ? `; it mentions an attachment${po ? ` for order ${po.value}` : ''} but has none: perhaps it was forgotten` : po ? `; it mentions order ${po.value}` : '';
+    problems.push(problem('EMAIL_NO_ORDER', `${name}: no order found in the message "${u.subject}" from ${u.fromAddress || 'an unknown sender'} (${what}${hint})`, 'error', name));
   }
   return { drafts: kept, problems, resolved };
 };

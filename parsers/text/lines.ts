@@ -529,6 +529,67 @@ function readBlocks(lines: string[], md: MasterData | undefined, locale: NumberL
   return numberLines(out);
 }
 
+// ------------------------------------------------------------------ prose
+
+// "merci de nous livrer 10 boîtes de vis inox 4x40 et 5 VIS-450 pour lundi": a quantity, maybe a
+// unit, maybe "de", then the article (a reference, or words of its designation) up to "et", a comma…
+const PROSE_QTY = /(?<![\p{L}\p{N}.,/:-])(\d{1,5})(?![\d/.:,h-])[ \t]*(?:(?:x|×)[ \t]*)?(bo[iî]tes?|btes?|pi[eè]ces?|pcs?|unit[ée]s?|lots?|paires?|sachets?|cartons?|rouleaux?|boxes|box|pieces?|units?|pairs?|st[üu]ck|stk|pezzi|unidades|cajas?|stuks?|dozen)?\.?[ \t]*(?:de[ \t]+|d['’][ \t]*|of[ \t]+|x[ \t]+|×[ \t]*)?/giu;
+const PROSE_END = /(?:\s+(?:et|and|und|e|y|en|ainsi\s+que|plus|pour|for|f[üu]r|per|para|voor|avant|before|livr|merci|svp|s'il)\b|[,;.!?\n(]|\s+-\s)/iu;
+const STOP_TOKENS = new Set(['les', 'des', 'pour', 'avec', 'sans', 'the', 'and', 'de', 'du', 'la', 'le', 'boite', 'boites', 'box', 'lot', 'unite', 'unites', 'piece', 'pieces', 'taille']);
+
+function proseTokens(s: string): string[] {
+  return fold(s).split(' ').filter((t) => (t.length >= 3 || /\d/.test(t)) && !STOP_TOKENS.has(t));
+}
+
+interface DescriptionIndex {
+  products: { sku: string; tokens: Set<string> }[];
+}
+const descIndexes = new WeakMap<MasterData, DescriptionIndex>();
+
+/** The one product whose designation holds the words written, or null when none or several do equally. */
+export function productByDescription(words: string, md: MasterData): { sku: string; share: number } | null {
+  let ix = descIndexes.get(md);
+  if (!ix) {
+    ix = { products: md.products.map((p) => ({ sku: p.sku, tokens: new Set(proseTokens(p.description)) })) };
+    descIndexes.set(md, ix);
+  }
+  const want = proseTokens(words);
+  if (want.length < 2) return null;
+  const scored = ix.products.map((p) => ({ sku: p.sku, hits: want.filter((t) => p.tokens.has(t)).length })).sort((a, b) => b.hits - a.hits);
+  const best = scored[0];
+  if (!best || best.hits < 2 || (scored[1] && scored[1].hits === best.hits)) return null;
+  return { sku: best.sku, share: best.hits / want.length };
+}
+
+/**
+ * An order written as a sentence. A reference master data knows is as good as a table cell; an
+ * article named by its designation only is a guess, kept below the review threshold with its doubt.
+ */
+function readProse(lines: string[], md: MasterData | undefined): DraftLine[] {
+  if (!md) return [];
+  const out: DraftLine[] = [];
+  const text = lines.map((l) => l.replace(/^[>\s]+/, '')).join('\n');
+  if (text.length > 20_000) return [];
+  PROSE_QTY.lastIndex = 0;
+  for (let m = PROSE_QTY.exec(text); m; m = PROSE_QTY.exec(text)) {
+    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 80);
+    const end = PROSE_END.exec(rest);
+    const item = (end ? rest.slice(0, end.index) : rest).trim();
+    if (!item || item.length > 70) continue;
+    const quantity = Number(m[1]);
+    if (!(quantity > 0)) continue;
+    const unit = normaliseUnit(m[2]);
+    const known = item.split(/[\s,;()]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
+    if (known) {
+      out.push({ sku: known.sku ?? null, customerPartNumber: known.customerPartNumber ?? null, ean: known.ean ?? null, description: null, quantity, unit, unitPrice: null, confidence: known.doubt ? 0.7 : 1, doubts: known.doubt ? [known.doubt] : [] });
+      continue;
+    }
+    const byDesc = productByDescription(item, md);
+    if (byDesc) out.push({ sku: byDesc.sku, customerPartNumber: null, ean: null, description: item, quantity, unit, unitPrice: null, confidence: 0.6, doubts: [`article recognised by its designation only ("${item}")`] });
+  }
+  return numberLines(out);
+}
+
 function score(lines: DraftLine[]): number {
   return lines.reduce((s, l) => s + (l.quantity !== null ? 1 + (l.sku || l.customerPartNumber || l.ean ? 1 : 0) : 0) * (l.confidence ?? 1), 0);
 }
@@ -540,7 +601,7 @@ function score(lines: DraftLine[]): number {
 export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: NumberLocale } = {}): DraftLine[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const locale = opts.locale ?? guessLocale(text);
-  const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale)];
+  const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale), readProse(lines, md)];
   let best: DraftLine[] = [];
   for (const c of candidates) if (score(c) > score(best)) best = c;
   return best;
