@@ -268,7 +268,7 @@ function customerEvidence(draft: DraftOrder, customerId: string | null, matchedB
   if (!customerId || !matchedBy) return null;
   const clues = customerClues(draft.customer, md);
   const agree = clues.filter((c) => c.customerId === customerId && c.by !== matchedBy).map((c) => c.by);
-  if (shipTo.code && md.addressesOf(customerId).some((a) => a.code === shipTo.code)) agree.push(`delivery address ${shipTo.code}`);
+  if (matchedBy !== 'ship_to_address' && shipTo.code && md.addressesOf(customerId).some((a) => a.code === shipTo.code)) agree.push(`delivery address ${shipTo.code}`);
   const others = [...new Set(clues.filter((c) => c.customerId !== customerId).map((c) => `${c.by} → ${c.customerId}`))];
   const rule = matchedBy === 'ship_to_address' ? 'the delivery address is one of its addresses' : `identified by ${matchedBy}`;
   if (others.length) {

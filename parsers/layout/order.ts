@@ -7,7 +7,7 @@ import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference } from '../text/lines';
 import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
-import { applySentDate, poEvidence, type SentAt } from '../text/index';
+import { applySentDate, poEvidence, shipToGln, type SentAt } from '../text/index';
 import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { USUAL_ADDRESS } from '../text/labels';
 import { shipToBlocks } from './blocks';
@@ -239,6 +239,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
     provenance: { parser: opts.parser, location: opts.location ?? null, signals: findCopySignals(headerText) },
   };
   if (shipTo) draft.shipTo = shipTo;
+  shipToGln(draft, headerText, md);
   draft.evidence = {};
   if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText);
   if (orderDate) draft.evidence.orderDate = { source: 'document', rule: 'printed under an order-date label' };

@@ -159,7 +159,16 @@ export function findCustomerEvidence(text: string, md: MasterData, opts: Evidenc
   if (phone) ev.phone = phone.replace(/\s+/g, ' ');
   const name = findCustomerName(text, md);
   if (name) ev.name = name;
+  const gln = findGlns(text, md).find((g) => !md.isOurs({ gln: g }) && (md.customerByGln(g) || md.addressByGln(g)));
+  if (gln) ev.gln = gln;
   return ev;
+}
+
+const GLN_RE = /(?<!\d)(\d{13})(?!\d)/g;
+
+/** 13-digit numbers that master data knows as a GLN (a customer's or one of its addresses'), in reading order. */
+export function findGlns(text: string, md: MasterData): string[] {
+  return all(GLN_RE, text).filter((g) => !!md.customerByGln(g) || !!md.addressByGln(g) || g === md.company.edifactGln);
 }
 
 /** A customer's name written in the text, when exactly one customer is named (signatures, letterheads). */

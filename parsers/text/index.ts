@@ -2,7 +2,7 @@
 // text into a draft order, built from the finer readers that callers may also use one by one.
 import type { MasterData } from '../../domain/masterdata';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, findPoCandidates, isWeakPoLabel, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
+import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines } from './lines';
 
 export * from './numbers';
@@ -71,6 +71,7 @@ export function readOrderText(text: string, md: MasterData, opts: OrderTextOptio
     evidence: {},
   };
   if (shipTo) draft.shipTo = shipTo;
+  shipToGln(draft, text, md);
   const ev = draft.evidence!;
   if (po) ev.poNumber = poEvidence(po, findPoCandidates(head), head);
   if (orderDate) ev.orderDate = { source: 'document', rule: 'printed under an order-date label' };
@@ -92,6 +93,13 @@ export function poEvidence(po: Labelled, candidates: Labelled[], text: string): 
   if (rivals.length) e.flag = `is printed beside another numbered order reference (${rivals.map((r) => `« ${r} »`).join(', ')})`;
   else if (isWeakPoLabel(po.label) && times < 2) e.flag = `is labelled only by "${po.label}"`;
   return e;
+}
+
+/** A delivery point's GLN printed on the document designates the ship-to (or confirms the one read). */
+export function shipToGln(draft: DraftOrder, text: string, md: MasterData): void {
+  const gln = findGlns(text, md).find((g) => md.addressByGln(g)?.type === 'delivery');
+  if (!gln || draft.shipTo?.usual) return;
+  draft.shipTo = { ...(draft.shipTo ?? {}), gln };
 }
 
 /** No order date printed: the day the customer sent the document, saying so. */
