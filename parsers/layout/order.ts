@@ -5,7 +5,7 @@
 import type { MasterData } from '../../domain/masterdata';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
-import { classifyReference } from '../text/lines';
+import { classifyReference, isTotalRow, parseRows } from '../text/lines';
 import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, poEvidence, shipToGln, type SentAt } from '../text/index';
 import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
@@ -174,6 +174,42 @@ export function shipToFromBlocks(lines: TextLine[], md: MasterData): ShipToText 
   return fallback;
 }
 
+/** Confidence of lines read without a header row: below review, since nothing named the columns. */
+export const HEADERLESS_CONFIDENCE = 0.65;
+
+/**
+ * Lines of an order printed without a header row (AS/400 printouts, plain faxed lists): runs of
+ * lines cut at wide gaps, each holding a reference master data knows and a number, read by the
+ * columns' content (parseRows). Every line is flagged: nothing named the columns.
+ */
+export function headerlessLines(lines: TextLine[], md: MasterData): { lines: DraftLine[]; rows: TextLine[] } {
+  const blocks: { cells: string[][]; rows: TextLine[] }[] = [];
+  let cur: { cells: string[][]; rows: TextLine[] } = { cells: [], rows: [] };
+  for (const l of lines) {
+    const cells = l.text.split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
+    const known = cells.some((c) => c.split(' ').some((t) => classifyReference(t, md).known));
+    if (cells.length >= 2 && known && /\d/.test(cells.join(' ').replace(/[A-Z]+-?\d+/gi, '')) && !isTotalRow(l.text)) {
+      cur.cells.push(cells);
+      cur.rows.push(l);
+    } else if (cur.cells.length) {
+      blocks.push(cur);
+      cur = { cells: [], rows: [] };
+    }
+  }
+  if (cur.cells.length) blocks.push(cur);
+  const out: DraftLine[] = [];
+  const rows: TextLine[] = [];
+  for (const b of blocks) {
+    const read = parseRows(b.cells, undefined, md);
+    if (read.length !== b.cells.length) continue; // columns that do not line up: not a table
+    read.forEach((l, i) => {
+      out.push({ ...l, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts: [...(l.doubts ?? []), 'table read without a header row: columns guessed from their content'] });
+      rows.push(b.rows[i]!);
+    });
+  }
+  return { lines: out.map((l, i) => ({ ...l, lineNumber: i + 1 })), rows };
+}
+
 /** Pages of positioned words → one draft order (or none, with the reason). */
 export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOptions): OrderReading {
   const problems: Problem[] = [];
@@ -197,7 +233,13 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
     if (line) lines.push(source ? { ...line, source } : line);
     else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));
   }
-  if (!table) problems.push(problem('NO_TABLE', 'no order table was found (no header row with Réf./Désignation/Qté or Item/Description/Qty)', 'error', 'page 1'));
+  if (!table) {
+    const fallback = headerlessLines(extraction.outside, md);
+    if (fallback.lines.length) {
+      lines.push(...fallback.lines);
+      problems.push(problem('TABLE_WITHOUT_HEADER', `no header row names the columns: ${fallback.lines.length} line(s) read from their content; check them`, 'warning', 'lines'));
+    } else problems.push(problem('NO_TABLE', 'no order table was found (no header row with Réf./Désignation/Qté or Item/Description/Qty)', 'error', 'page 1'));
+  }
 
   let confidence = 1;
   const total = table ? printedTotal(table, locale) : null;

@@ -11,7 +11,7 @@ import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/ty
 import { applySentDate, findPoCandidates, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
-import { matchShipTo, shipToFromBlocks } from '../layout/order';
+import { headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
 import { parseNumber, parseQuantity } from '../text/numbers';
 import { checkLine, cleanNumberCell, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
@@ -106,7 +106,11 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const isMachineLine = (l: TextLine) => headerLineKeys.has(`${l.page}:${l.words[0]?.lineId ?? ''}`);
 
   const { table, outside } = extractTable(cleaned);
-  if (!table || table.rows.length === 0) {
+  const headerless = !table || table.rows.length === 0 ? headerlessLines(outside.filter((l) => !isMachineLine(l)), md) : null;
+  if (headerless?.lines.length) {
+    // A printout without a header row (an AS/400 screen, a typed list): read by content, flagged.
+    problems.push(problem('TABLE_WITHOUT_HEADER', `${ctx.fileName}: no header row names the columns: ${headerless.lines.length} line(s) read from their content; check them`, 'warning', 'lines'));
+  } else if (!table || table.rows.length === 0) {
     const words = pages.reduce((n, p) => n + p.words.length, 0);
     problems.push(
       problem(
@@ -120,7 +124,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     );
     return { draft: null, problems };
   }
-  const firstTablePage = table.headerPages[0] ?? table.rows[0]!.page;
+  const firstTablePage = table?.headerPages[0] ?? table?.rows[0]?.page ?? 1;
   for (let p = 1; p < firstTablePage; p++) signals.push(`cover page ${p} skipped`);
 
   // Header fields: every line outside the table except the machine's own header line, read column
@@ -155,13 +159,13 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const { customer } = identifyCustomer(probe.draft.customer, md);
   const candidates = referenceCandidates(md, customer?.id ?? null);
 
-  const lines: DraftLine[] = [];
-  for (const row of table.rows) {
+  const lines: DraftLine[] = [...(headerless?.lines ?? [])];
+  for (const row of table?.rows ?? []) {
     const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
     const source = line ? rowSource(row, cleaned) : null;
     if (line) lines.push(source ? { ...line, source } : line);
   }
-  checkTotal(lines, table.totalLines, problems, ctx.fileName);
+  if (table) checkTotal(lines, table.totalLines, problems, ctx.fileName);
 
   const reading = readOrderText(readingHeader, md, {
     parser: ctx.parser ?? 'ocr',

@@ -6,7 +6,7 @@ import { normalisePhone, normaliseSiret, normaliseVat, foldName } from '../../do
 import type { Address, Purpose } from '../../domain/order';
 import type { CustomerEvidence } from '../../domain/resolve';
 import { findDates } from './dates';
-import { SHIP_TO_LABELS, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
+import { SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
 
 export interface Labelled {
   value: string;
@@ -32,7 +32,8 @@ const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABEL_SOURCE})(?:(?<=[°º.#])|(
 const BARE_NUMBER_LABEL = /^(?:n[°º]\.?|nr\.)$/i;
 
 /** Every PO number the text prints under a label, in reading order (strong and weak labels alike). */
-export function findPoCandidates(text: string): Labelled[] {
+export function findPoCandidates(raw: string): Labelled[] {
+  const text = unleader(raw);
   PO_RE.lastIndex = 0;
   const out: Labelled[] = [];
   for (let m = PO_RE.exec(text); m; m = PO_RE.exec(text)) {
@@ -75,7 +76,8 @@ const DELIVERY_RE = new RegExp(`(?<![\\p{L}])(?:${DELIVERY_DATE_LABELS.join('|')
 // Words between a generic "Date" and its value that make it another date than the order's.
 const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship/i;
 
-function dateAfter(labels: RegExp, text: string, ref?: Date, reject?: RegExp): string | null {
+function dateAfter(labels: RegExp, raw: string, ref?: Date, reject?: RegExp): string | null {
+  const text = unleader(raw);
   labels.lastIndex = 0;
   for (let m = labels.exec(text); m; m = labels.exec(text)) {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
