@@ -188,7 +188,8 @@ export function headerlessLines(lines: TextLine[], md: MasterData): { lines: Dra
   for (const l of lines) {
     const cells = l.text.split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
     const known = cells.some((c) => c.split(' ').some((t) => classifyReference(t, md).known));
-    if (cells.length >= 2 && known && /\d/.test(cells.join(' ').replace(/[A-Z]+-?\d+/gi, '')) && !isTotalRow(l.text)) {
+    const number = cells.some((c) => c.split(' ').some((t) => /^\d+(?:[.,]\d+)?$/.test(t)));
+    if (cells.length >= 2 && known && number && !isTotalRow(l.text)) {
       cur.cells.push(cells);
       cur.rows.push(l);
     } else if (cur.cells.length) {

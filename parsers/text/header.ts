@@ -40,7 +40,7 @@ export function findPoCandidates(raw: string): Labelled[] {
     // A reading refused below must not hide a label that starts inside it: retry from the next character.
     PO_RE.lastIndex = m.index + 1;
     const label = (m[1] ?? '').trim();
-    let value = (m[2] ?? '').replace(/[.]+$/, '').replace(/^[-/.]+/, '');
+    let value = (m[2] ?? '').replace(/(?<!\.)\.+$/, '').replace(/^[-/.]+/, '');
     // "OPM 771245" keeps its prefix; "de 12 vis" is not a prefix but words.
     const [first, ...rest] = value.split(' ');
     if (rest.length && !/^[A-Z]{2,5}$/.test(first!) && !/\d/.test(first!)) continue;
@@ -103,12 +103,12 @@ export function findDeliveryDate(text: string, ref?: Date): string | null {
 // ------------------------------------------------------------------ customer evidence
 
 const VAT_RE = /\b(FR\s?[0-9A-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}|BE\s?0?\d{3}[\s.]?\d{3}[\s.]?\d{3}|DE\s?\d{3}\s?\d{3}\s?\d{3}|(?:AT|BG|CY|CZ|DK|EE|EL|ES|FI|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|CH|GB)\s?[0-9A-Z]{8,12})\b/g;
-const SIRET_RE = /\b(?:siret|siren)\s*(?:n[°ºo]\.?)?\s*[:.]?\s*(\d[\d\s.]{7,19}\d)/gi;
+const SIRET_RE = /\b(?:siret|siren)\s*(?:n[°ºo]\.?\s*)?(?:[:.]\s*)?(\d[\d\s.]{7,19}\d)/gi;
 const SIRET_BARE_RE = /\b(\d{3}\s?\d{3}\s?\d{3}\s?\d{5})\b/g;
-const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const EMAIL_RE = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const PHONE_NUMBER = '(\\+?\\d[\\d\\s.()/-]{7,20}\\d)';
-const FAX_RE = new RegExp(`\\b(?:fax|t[ée]l[ée]copie|t[ée]l[ée]copieur|facsimile)\\b\\s*(?:n[°ºo]\\.?)?\\s*[:.]?\\s*${PHONE_NUMBER}`, 'gi');
-const PHONE_RE = new RegExp(`\\b(?:t[ée]l(?:[ée]phone)?|tel|phone|portable|mobile|ligne\\s+directe|standard)\\b\\.?\\s*(?:n[°ºo]\\.?)?\\s*[:.]?\\s*${PHONE_NUMBER}`, 'gi');
+const FAX_RE = new RegExp(`\\b(?:fax|t[ée]l[ée]copie|t[ée]l[ée]copieur|facsimile)\\b\\s*(?:n[°ºo]\\.?\\s*)?(?:[:.]\\s*)?${PHONE_NUMBER}`, 'gi');
+const PHONE_RE = new RegExp(`\\b(?:t[ée]l(?:[ée]phone)?|tel|phone|portable|mobile|ligne\\s+directe|standard)\\b\\.?\\s*(?:n[°ºo]\\.?\\s*)?(?:[:.]\\s*)?${PHONE_NUMBER}`, 'gi');
 
 export interface EvidenceOptions {
   /** Email domains that are ours (the mailbox the order was sent to): never the customer's. */
@@ -189,7 +189,7 @@ const SHIP_TO_LABEL = new RegExp(`^[ \\t>]*(${SHIP_TO_LABELS.join('|')})(?![\\p{
 // A bare "Livraison" or "Entrega" opens an address only with a colon or alone on its line ("Livraison souhaitée le…" is a date).
 const BARE_SHIP_TO = /^(?:livraison|delivery|consegna|entrega)$/i;
 const USUAL = USUAL_ADDRESS;
-const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)[- ])?(\d{4} ?[A-Z]{2}(?![\p{L}])|\d{4,5})\s+([\p{L}][\p{L}\s'’.-]*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria))?\s*$/u;
+const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)[- ])?(\d{4} ?[A-Z]{2}(?![\p{L}])|\d{4,5})\s+(\p{L}[\p{L}'’.-]*(?:\s+[\p{L}'’.-]+)*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria))?\s*$/u;
 const STREET_WORD = /^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit|via|viale|piazza|calle|avenida|plaza|pol[íi]gono|carrer|straße|strasse|weg|str\.|platz|laan|straat|plein|gracht)\b|(?:stra(?:ß|ss)e|str\.|weg|laan|straat)\s+\d/i;
 const COUNTRY_LINE = /^(?:France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria)$/i;
 const NEXT_FIELD = /^[\p{L} .'’/-]{2,30}\s*:/u;

@@ -534,7 +534,18 @@ function readBlocks(lines: string[], md: MasterData | undefined, locale: NumberL
 // "merci de nous livrer 10 boîtes de vis inox 4x40 et 5 VIS-450 pour lundi": a quantity, maybe a
 // unit, maybe "de", then the article (a reference, or words of its designation) up to "et", a comma…
 const PROSE_QTY = /(?<![\p{L}\p{N}.,/:-])(\d{1,5})(?![\d/.:,h-])[ \t]*(?:(?:x|×)[ \t]*)?(bo[iî]tes?|btes?|pi[eè]ces?|pcs?|unit[ée]s?|lots?|paires?|sachets?|cartons?|rouleaux?|boxes|box|pieces?|units?|pairs?|st[üu]ck|stk|pezzi|unidades|cajas?|stuks?|dozen)?\.?[ \t]*(?:de[ \t]+|d['’][ \t]*|of[ \t]+|x[ \t]+|×[ \t]*)?/giu;
-const PROSE_END = /(?:\s+(?:et|and|und|e|y|en|ainsi\s+que|plus|pour|for|f[üu]r|per|para|voor|avant|before|livr|merci|svp|s'il)\b|[,;.!?\n(]|\s+-\s)/iu;
+const PROSE_STOP_WORDS = new Set(['et', 'and', 'und', 'e', 'y', 'en', 'ainsi', 'plus', 'pour', 'for', 'für', 'fur', 'per', 'para', 'voor', 'avant', 'before', 'merci', 'svp', "s'il", '-']);
+
+/** Where the article written after a quantity ends: a connecting word ("et", "and", "pour"…) or punctuation. */
+function proseItemEnd(rest: string): number {
+  for (const m of rest.matchAll(/\S+/g)) {
+    const word = m[0].toLowerCase();
+    if (PROSE_STOP_WORDS.has(word) || word.startsWith('livr')) return m.index;
+    const p = word.search(/[,;!?(]|\.(?!\d)/);
+    if (p >= 0) return m.index + p;
+  }
+  return rest.length;
+}
 const STOP_TOKENS = new Set(['les', 'des', 'pour', 'avec', 'sans', 'the', 'and', 'de', 'du', 'la', 'le', 'boite', 'boites', 'box', 'lot', 'unite', 'unites', 'piece', 'pieces', 'taille']);
 
 function proseTokens(s: string): string[] {
@@ -572,9 +583,8 @@ function readProse(lines: string[], md: MasterData | undefined): DraftLine[] {
   if (text.length > 20_000) return [];
   PROSE_QTY.lastIndex = 0;
   for (let m = PROSE_QTY.exec(text); m; m = PROSE_QTY.exec(text)) {
-    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 80);
-    const end = PROSE_END.exec(rest);
-    const item = (end ? rest.slice(0, end.index) : rest).trim();
+    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 80).split('\n')[0]!;
+    const item = rest.slice(0, proseItemEnd(rest)).trim();
     if (!item || item.length > 70) continue;
     const quantity = Number(m[1]);
     if (!(quantity > 0)) continue;
