@@ -150,6 +150,7 @@ export function checkOrderDate(value: string | null, ev: ReadEvidence | undefine
 /** A requested delivery date, checked against the order date. */
 export function checkDeliveryDate(value: string | null, ev: ReadEvidence | undefined, orderDate: string | null): DateCheck {
   if (!value || !ev) return { evidence: null, problems: [] };
+  if (ev.flag) return { evidence: evidence(ev, [], true), problems: [problem('DELIVERY_DATE_UNCONFIRMED', `the requested delivery date ${value} was inferred: ${ev.flag}; check it`, 'warning', 'requestedDeliveryDate')] };
   if (!orderDate) return { evidence: evidence(ev), problems: [] };
   const d = days(orderDate, value);
   if (d < 0 || d > 366) {

@@ -100,6 +100,28 @@ export function findDeliveryDate(text: string, ref?: Date): string | null {
   return dateAfter(DELIVERY_RE, text, ref);
 }
 
+const WEEKDAYS: Record<string, number> = {
+  dimanche: 0, lundi: 1, mardi: 2, mercredi: 3, jeudi: 4, vendredi: 5, samedi: 6,
+  sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6,
+  sonntag: 0, montag: 1, dienstag: 2, mittwoch: 3, donnerstag: 4, freitag: 5, samstag: 6,
+};
+const RELATIVE_DAY = new RegExp(`(?<![\\p{L}])(?:pour|avant|d'ici|for|by|before|bis|zum)[ \\t]+(?:(?:le|on|am)[ \\t]+)?(${Object.keys(WEEKDAYS).join('|')})(?![\\p{L}])`, 'iu');
+
+/**
+ * "… pour lundi", "by Friday": the next such weekday after the day it was sent (never that day
+ * itself). A reading of intent, not a printed date: its evidence says so and flags it.
+ */
+export function findRelativeDeliveryDay(text: string, ref: Date): { iso: string; words: string } | null {
+  const m = RELATIVE_DAY.exec(text);
+  if (!m) return null;
+  const want = WEEKDAYS[(m[1] ?? '').toLowerCase()];
+  if (want === undefined) return null;
+  const d = new Date(Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate()));
+  do d.setUTCDate(d.getUTCDate() + 1);
+  while (d.getUTCDay() !== want);
+  return { iso: d.toISOString().slice(0, 10), words: m[0] };
+}
+
 // ------------------------------------------------------------------ customer evidence
 
 const VAT_RE = /\b(FR\s?[0-9A-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}|BE\s?0?\d{3}[\s.]?\d{3}[\s.]?\d{3}|DE\s?\d{3}\s?\d{3}\s?\d{3}|(?:AT|BG|CY|CZ|DK|EE|EL|ES|FI|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|CH|GB)\s?[0-9A-Z]{8,12})\b/g;

@@ -2,7 +2,7 @@
 // text into a draft order, built from the finer readers that callers may also use one by one.
 import type { MasterData } from '../../domain/masterdata';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
+import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines } from './lines';
 
 export * from './numbers';
@@ -77,6 +77,14 @@ export function readOrderText(text: string, md: MasterData, opts: OrderTextOptio
   if (orderDate) ev.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
   if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  else {
+    const sentDay = opts.sent ? new Date(opts.sent.at) : opts.ref;
+    const relative = sentDay && !Number.isNaN(sentDay.getTime()) ? findRelativeDeliveryDay(head, sentDay) : null;
+    if (relative) {
+      draft.requestedDeliveryDate = relative.iso;
+      ev.requestedDeliveryDate = { source: 'document', rule: 'a weekday named in the text, taken as the next one', text: relative.words, flag: `"${relative.words}" names a weekday, not a date` };
+    }
+  }
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
   return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo } };
 }

@@ -48,3 +48,14 @@ describe('orders in a sentence', () => {
     expect(said.problems.find((p) => p.code === 'EMAIL_NO_ORDER')?.message).toMatch(/forgotten/);
   });
 });
+
+describe('"pour lundi"', () => {
+  it('is the next Monday after the day it was sent, flagged as inferred', async () => {
+    const bytes = eml('achats@dupont-quincaillerie.fr', 'Commande', 'merci de nous livrer 10 VIS-440 et 5 CHV-6 pour lundi');
+    const meta = describeDocument(bytes, { fileName: 'm.eml', channel: 'email', receivedAt: '2026-10-01T06:15:00Z' });
+    const r = (await extractDocument(bytes, meta, md)).result;
+    // Sent on Thursday 1 October 2026.
+    expect(r.orders[0]!.requestedDeliveryDate).toBe('2026-10-05');
+    expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNCONFIRMED')).toMatchObject({ where: 'requestedDeliveryDate' });
+  });
+});
