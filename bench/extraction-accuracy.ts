@@ -178,7 +178,9 @@ async function main(): Promise<void> {
     }
     summaries.push(summarise(s, 'all', all));
   }
-  const baseline = opt.baseline ? ((JSON.parse(readFileSync(opt.baseline, 'utf8')) as { summaries: Summary[] }).summaries ?? null) : null;
+  const recorded = opt.baseline ? (JSON.parse(readFileSync(opt.baseline, 'utf8')) as { summaries?: Summary[]; ocrEngine?: string }) : null;
+  const baseline = recorded?.summaries ?? null;
+  if (recorded?.ocrEngine && recorded.ocrEngine !== engine.engine) process.stdout.write(`\nNote: the baseline was measured with the ${recorded.ocrEngine} OCR engine, this run uses ${engine.engine}: compare times with AIGUILLAGE_OCR_ENGINE=${recorded.ocrEngine}.\n`);
   printTables(summaries, baseline, splits);
   const calibration = calibrationTable(scores, splits);
   process.stdout.write(`\n${selected.length} documents in ${wall.toFixed(1)} s; OCR engine ${engine.engine}, model ${engine.model}\n`);
