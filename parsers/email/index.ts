@@ -168,7 +168,9 @@ function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: bool
   const isOursSegment = (s: Segment) => (s.author ? isOurAddress(s.author) : s.kind === 'top' && !senderIsCustomerSide && !gateway);
 
   // Outlook sends both; the plain part of an HTML table is one cell per line, so the richer reading wins.
-  const readings = [plain, htmlBody].filter((b) => b.trim()).map((b) => readBody(b, md, isOursSegment));
+  // An HTML table keeps its columns; the plain part flattens them, so between equals the table wins.
+  const bodies = htmlBody.includes('\t') ? [htmlBody, plain] : [plain, htmlBody];
+  const readings = bodies.filter((b) => b.trim()).map((b) => readBody(b, md, isOursSegment));
   const best = readings.reduce<BodyReading | null>((a, r) => (!a || r.score > a.score ? r : a), null);
   const segments = best?.segments ?? [];
   const orderSegment = best?.orderSegment ?? null;

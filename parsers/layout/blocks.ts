@@ -92,3 +92,44 @@ export function shipToBlocks(lines: TextLine[]): LabelledBlock[] {
   }
   return out;
 }
+
+interface Group {
+  text: string;
+  x0: number;
+  x1: number;
+}
+
+/** Words of a line cut into groups at wide gaps (a form's cells). */
+function groups(line: TextLine, gap: number): Group[] {
+  const out: Group[] = [];
+  for (const w of line.words) {
+    const last = out[out.length - 1];
+    if (last && w.x0 - last.x1 <= gap) Object.assign(last, { text: `${last.text} ${w.text}`, x1: w.x1 });
+    else out.push({ text: w.text, x0: w.x0, x1: w.x1 });
+  }
+  return out;
+}
+
+/**
+ * A form's boxes: a row of labels ("N° pièce   Date   Date de livraison") with the values printed
+ * right below, each under its label. Returns "label : value" lines that the header readers
+ * understand as if the value followed its label.
+ */
+export function labelValueLines(lines: TextLine[]): string[] {
+  const out: string[] = [];
+  const lineH = median(lines.map((l) => l.y1 - l.y0)) || 1;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const top = lines[i]!;
+    const below = lines[i + 1]!;
+    if (below.page !== top.page || below.y0 - top.y1 > 1.5 * lineH || /\d/.test(top.text)) continue;
+    const labels = groups(top, 1.5 * lineH);
+    const values = groups(below, 1.5 * lineH);
+    if (labels.length < 2 || values.length < 2) continue;
+    for (const v of values) {
+      // The label whose cell holds the value's start: the last label starting left of it (with some slack).
+      const label = [...labels].reverse().find((l) => l.x0 <= v.x0 + lineH && v.x0 < l.x1 + 4 * lineH);
+      if (label && /\d/.test(v.text)) out.push(`${label.text.trimEnd().replace(/:$/, '').trimEnd()} : ${v.text}`);
+    }
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, poEvidence, shipToGln, type SentAt } from '../text/index';
 import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { USUAL_ADDRESS } from '../text/labels';
-import { shipToBlocks } from './blocks';
+import { labelValueLines, shipToBlocks } from './blocks';
 import type { TextLine } from './types';
 import { fold, extractTable, type TableExtraction } from './table';
 import { readingText } from './reading';
@@ -216,14 +216,17 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   const problems: Problem[] = [];
   const extraction = extractTable(pages);
   const width = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
-  const headerText = readingText(extraction.outside, width);
+  // Values printed under their labels in a form's boxes come first, as "label : value" lines.
+  const pairs = labelValueLines(extraction.outside);
+  const headerText = [...pairs, readingText(extraction.outside, width)].join('\n');
   const table = extraction.table;
   const locale: NumberLocale = table ? detectLocale(table) : 'fr';
 
   const evidence: CustomerEvidence = { ...findCustomerEvidence(headerText, md), ...(opts.customer ?? {}) };
   const { customer } = identifyCustomer(evidence, md);
   // Line by line as a fallback: a title word ("COMMANDE") right above "Commande n° …" can hide the number.
-  const po = findPoNumber(headerText) ?? headerText.split('\n').map((l) => findPoNumber(l)).find((x) => x) ?? null;
+  // Then each printed line whole: a label left of the page's gutter and its value right of it.
+  const po = findPoNumber(headerText) ?? headerText.split('\n').map((l) => findPoNumber(l)).find((x) => x) ?? extraction.outside.map((l) => findPoNumber(l.text)).find((x) => x) ?? null;
 
   const lines: DraftLine[] = [];
   const read = opts.lineFromRow ?? textLineFromRow;

@@ -12,6 +12,7 @@ import { applySentDate, findPoCandidates, findPoNumber, isWeakPoLabel, poEvidenc
 import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
 import { headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
+import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity } from '../text/numbers';
 import { checkLine, cleanNumberCell, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
@@ -131,10 +132,10 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   // by column: the ship-to block sits beside other blocks ("Livrer à :" left, "Date cde :" right),
   // and line by line its address would interleave with the neighbour's fields. The same lines cut
   // at every wide gap stay as a fallback for the dates and the ship-to.
-  const headerLines = outside.filter((l) => !isMachineLine(l)).map((l) => l.text);
+  const headerLines = [...labelValueLines(outside.filter((l) => !isMachineLine(l))), ...outside.filter((l) => !isMachineLine(l)).map((l) => l.text)];
   const headerText = headerLines.flatMap((t) => t.split(/\s{3,}/)).join('\n');
   const pageWidth = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
-  const readingHeader = readingText(outside.filter((l) => !isMachineLine(l)), pageWidth);
+  const readingHeader = [...labelValueLines(outside.filter((l) => !isMachineLine(l))), readingText(outside.filter((l) => !isMachineLine(l)), pageWidth)].join('\n');
   const poNumber = poNumberByLine(headerLines);
 
   const channelEvidence: CustomerEvidence = {};

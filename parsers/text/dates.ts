@@ -56,6 +56,11 @@ const PATTERNS: Pattern[] = [
     re: new RegExp(`\\b${DAY_WORD}(\\d{1,2})(?:er|st|nd|rd|th|\\.)?\\s+(?:de\\s+)?${MONTH_WORD}\\s+(?:de\\s+)?(\\d{4}|\\d{2})\\b`, 'giu'),
     read: (m, ref) => withMonth(m[2], (mo) => [fullYear(m[3] ?? '', ref), mo, num(m[1])]),
   },
+  // 18-Nov-2026, 18/nov/26 (SAP and Oracle print dates so)
+  {
+    re: /\b(\d{1,2})[-/]([A-Za-zÀ-ÿ]{3,10})\.?[-/](\d{4}|\d{2})\b/g,
+    read: (m, ref) => withMonth(m[2], (mo) => [fullYear(m[3] ?? '', ref), mo, num(m[1])]),
+  },
   // Nov 23, 2026; Monday, November 23rd 2026
   {
     re: new RegExp(`\\b${DAY_WORD}${MONTH_WORD}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'giu'),
@@ -91,7 +96,7 @@ export function findDates(text: string, ref: Date = new Date()): FoundDate[] {
       if (overlaps) continue;
       const ymd = p.read(m, ref);
       const iso = ymd && toIso(ymd);
-      if (iso) found.push({ iso, index: m.index, length: m[0].length, yearInferred: pi >= 4 });
+      if (iso) found.push({ iso, index: m.index, length: m[0].length, yearInferred: pi >= 5 });
     }
   });
   return found.sort((a, b) => a.index - b.index);

@@ -6,7 +6,7 @@ import { normalisePhone, normaliseSiret, normaliseVat, foldName } from '../../do
 import type { Address, Purpose } from '../../domain/order';
 import type { CustomerEvidence } from '../../domain/resolve';
 import { findDates } from './dates';
-import { SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
+import { BARE_NUMBER_LABEL, NOT_SHIP_TO_LABELS, SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
 
 export interface Labelled {
   value: string;
@@ -27,9 +27,8 @@ const PO_VALUE = '((?:[A-Z]{2,5} (?=[A-Z0-9_/.-]*\\d))?(?:[A-Z0-9][A-Z0-9_/.-]*[
 // The label must end at a word's end: "N° CDE26/0042" is label "N°" and value "CDE26/0042", never "26/0042".
 // Labels never run over two lines: "COMMANDE D'ACHAT\nN°" is a title above a label.
 const PO_LABEL_SOURCE = PO_LABELS.join('|').replaceAll('\\s', '[ \\t]');
-const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABEL_SOURCE})(?:(?<=[°º.#])|(?![\\p{L}\\p{N}]))[ \\t]*(?:(?:[:#=]|n[°ºo]\\.?|\\.)[ \\t]*){0,3}${PO_VALUE}`, 'giu');
+const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABEL_SOURCE})(?:(?<=[°º.#])|(?![\\p{L}\\p{N}]))(?:[ \\t]*\\/[ \\t]*\\p{L}+\\.?)?[ \\t]*(?:(?:[:#=]|n[°ºo]\\.?|\\.)[ \\t]*){0,3}${PO_VALUE}`, 'giu');
 
-const BARE_NUMBER_LABEL = /^(?:n[°º]\.?|nr\.)$/i;
 
 /** Every PO number the text prints under a label, in reading order (strong and weak labels alike). */
 export function findPoCandidates(raw: string): Labelled[] {
@@ -214,6 +213,7 @@ const USUAL = USUAL_ADDRESS;
 const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)[- ])?(\d{4} ?[A-Z]{2}(?![\p{L}])|\d{4,5})\s+(\p{L}[\p{L}'’.-]*(?:\s+[\p{L}'’.-]+)*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria))?\s*$/u;
 const STREET_WORD = /^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit|via|viale|piazza|calle|avenida|plaza|pol[íi]gono|carrer|straße|strasse|weg|str\.|platz|laan|straat|plein|gracht)\b|(?:stra(?:ß|ss)e|str\.|weg|laan|straat)\s+\d/i;
 const COUNTRY_LINE = /^(?:France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria)$/i;
+const NOT_SHIP_TO_START = new RegExp(`^(?:${NOT_SHIP_TO_LABELS.join('|')})(?![\\p{L}])`, 'iu');
 const NEXT_FIELD = /^[\p{L} .'’/-]{2,30}\s*:/u;
 
 export type ShipToText = Partial<Address> & { usual?: boolean };
@@ -245,7 +245,7 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
         if (lines.length) break;
         continue;
       }
-      if (lines.length && NEXT_FIELD.test(l)) break; // next labelled field
+      if (lines.length && (NEXT_FIELD.test(l) || l.includes('\t') || NOT_SHIP_TO_START.test(l))) break; // next labelled field
       lines.push(l);
       if (lines.length >= 6 || POSTAL_CITY.test(l) || (lines.length === 1 && /,/.test(l) && postalCityIn(l))) break;
     }
@@ -259,6 +259,22 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
   return USUAL.test(text) ? { usual: true } : null;
 }
 
+const STREET_START = /(?<![\p{L}])(?:\d{1,4}(?:[ ,]+(?:bis|ter))?[ ,]+(?=\p{L})|rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|via|viale|piazza|calle|avenida|plaza)(?![\p{L}])/iu;
+const TRAILING_POSTAL = /(?<![\p{L}\d])(?:(?:F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)-)?\d{4,5}[ \t]+\p{L}/u;
+
+function splitOneLine(line: string): string[] {
+  if (line.includes(',')) return line.split(',').map((x) => x.trim()).filter(Boolean);
+  const pc = TRAILING_POSTAL.exec(line);
+  if (!pc || pc.index === 0) return [line];
+  const head = line.slice(0, pc.index).trim();
+  const out: string[] = [];
+  const street = STREET_START.exec(head);
+  if (street && street.index > 0) out.push(head.slice(0, street.index).trim(), head.slice(street.index).trim());
+  else out.push(head);
+  out.push(line.slice(pc.index).trim());
+  return out.filter(Boolean);
+}
+
 function postalCityIn(line: string): boolean {
   return line.split(',').some((p) => POSTAL_CITY.test(p.trim()));
 }
@@ -268,8 +284,9 @@ function postalCityIn(line: string): boolean {
  * null when it is our own address (an "enlèvement", a pickup at our premises, never a ship-to).
  */
 export function addressFromLines(block: string[], md?: MasterData): ShipToText | null {
-  // "14 rue Jean Moulin, 69200 Vénissieux, France" on one line: each comma a line.
-  const lines = block.length === 1 && block[0]!.includes(',') ? block[0]!.split(',').map((x) => x.trim()).filter(Boolean) : block;
+  // "14 rue Jean Moulin, 69200 Vénissieux, France" on one line: each comma a line; without commas,
+  // "Dépôt Sud Route de Vienne 69008 Lyon" is cut before its street word and its postal code.
+  const lines = block.length === 1 ? splitOneLine(block[0]!) : block;
   const out: ShipToText = {};
   const pcIndex = lines.findIndex((l) => POSTAL_CITY.test(l));
   if (pcIndex >= 0) {

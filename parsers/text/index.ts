@@ -1,6 +1,7 @@
 // Shared understanding of order text (email bodies, PDF text, OCR'd faxes): one call that turns a
 // text into a draft order, built from the finer readers that callers may also use one by one.
 import type { MasterData } from '../../domain/masterdata';
+import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
 import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines } from './lines';
@@ -99,7 +100,13 @@ export function poEvidence(po: Labelled, candidates: Labelled[], text: string): 
   if (times > 1) e.corroboratedBy!.push(`printed ${times} times`);
   const rivals = [...new Set(candidates.filter((c) => !isWeakPoLabel(c.label) && c.value !== po.value && !c.value.includes(po.value) && !po.value.includes(c.value)).map((c) => c.value))];
   if (rivals.length) e.flag = `is printed beside another numbered order reference (${rivals.map((r) => `« ${r} »`).join(', ')})`;
-  else if (isWeakPoLabel(po.label) && times < 2) e.flag = `is labelled only by "${po.label}"`;
+  else if (isWeakPoLabel(po.label) && times < 2) {
+    // "Numéro" right under "Bon de commande": the title says what the number is.
+    const at = text.indexOf(po.value);
+    const before = text.slice(Math.max(0, at - 160), at).split('\n').slice(-4, -1).join(' ');
+    if (BARE_NUMBER_LABEL.test(po.label) && ORDER_TITLE.test(before)) e.corroboratedBy!.push('under a title naming an order');
+    else e.flag = `is labelled only by "${po.label}"`;
+  }
   return e;
 }
 

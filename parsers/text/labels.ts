@@ -15,6 +15,7 @@ export const PO_LABELS: readonly string[] = [
   'n[°ºo]\\.?\\s*(?:de\\s+)?cde',
   'no\\.?\\s*cde',
   'cde\\s+n[°ºo]\\.?',
+  'n[°ºo]\\.?\\s*(?:de\\s+)?pi[èe]ce',
   'bc\\s+n[°ºo]\\.?',
   "(?:bon\\s+d'|n[°ºo]\\.?\\s*d')?engagement(?:\\s+n[°ºo]\\.?)?",
   // EN
@@ -55,13 +56,23 @@ export const PO_LABELS: readonly string[] = [
   'bestellung',
   'ordine',
   'pedido',
-  // "N° : CDE26/0042" under a title: the weakest of all, checked for what precedes it.
+  // "N° : CDE26/0042", "Numéro BCF606652" under a title: the weakest of all, checked for what precedes it.
   'n[°º]\\.?',
   'nr\\.',
+  'num[ée]ro',
+  'number',
+  'nummer',
+  'n[úu]mero',
 ];
 
 /** Labels that are only a word ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
-export const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.)$/i;
+export const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+
+/** A bare number label ("N°", "Numéro"): the number of whatever the title above names. */
+export const BARE_NUMBER_LABEL = /^(?:n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+
+/** A title naming a purchase order, which vouches for a bare number label just below it. */
+export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder)/i;
 
 /** Bare "N°": the number of something else when one of these words precedes it on the line. */
 export const NOT_PO_BEFORE_NUMBER = /(?:fournisseur|supplier|vendor|lieferant|client|customer|kunde|cliente|klant|tva|vat|ust|iva|btw|siret|siren|facture|invoice|rechnung|fattura|factura|factuur|devis|quote|page|seite|pagina|t[ée]l|fax|compte|account|lot|bl|livraison|delivery|lieferschein|article|artikel|rcs|ape|naf|iban|bic|dossier|contrat|contract|projet|chantier|affaire)\s*$/i;

@@ -150,7 +150,10 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNu
   if (refCell) {
     const tokens = refCell.split(/\s+/);
     const first = tokens[0] ?? '';
-    reading = classifyReference(first, md);
+    // "PB 11.402": a customer's part number printed with a space is one reference when master data knows it whole.
+    const whole = tokens.length > 1 && md ? classifyReference(refCell, md) : null;
+    reading = whole?.known && !whole.doubt ? whole : classifyReference(first, md);
+    if (reading === whole) tokens.splice(0, tokens.length, refCell);
     if (!reading.known && !looksLikeReference(first)) {
       // "Livraison", "Cordialement" under the reference column: text, not an article.
       reading = null;
@@ -611,8 +614,9 @@ function score(lines: DraftLine[]): number {
 export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: NumberLocale } = {}): DraftLine[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const locale = opts.locale ?? guessLocale(text);
-  const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale), readProse(lines, md)];
+  const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale)];
   let best: DraftLine[] = [];
   for (const c of candidates) if (score(c) > score(best)) best = c;
-  return best;
+  // A sentence is the last resort: any table or list the text holds says more.
+  return best.length ? best : readProse(lines, md);
 }
