@@ -5,7 +5,7 @@
 import type { MasterData } from '../../domain/masterdata';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
-import { classifyReference, isTotalRow, parseRows } from '../text/lines';
+import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, poEvidence, shipToGln, type SentAt } from '../text/index';
 import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
@@ -94,12 +94,29 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   const refText = c.reference?.text.split(' ')[0] ?? '';
   const custText = c.customerReference?.text.split(' ')[0] ?? '';
   let reading = refText ? classifyReference(refText, md) : null;
+  // An unnamed column holding a code master data knows: the reference, whatever its label said.
+  const otherText = c.other?.text.split(' ')[0] ?? '';
+  if (!reading?.known && !custText && otherText) {
+    const other = classifyReference(otherText, md);
+    if (other.known) reading = other;
+  }
   if (!reading && !custText && c.description) {
     // No reference column (or only a position): a code the catalog knows, printed in the designation.
     const inside = c.description.text.split(/[\s,;()[\]]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
     if (inside) {
       reading = inside;
       doubts.push(`${where}: reference found inside the designation`);
+    } else {
+      // No code at all: the designation itself, when it names one product of the catalog.
+      const byDesc = productByDescription(c.description.text, md);
+      const exact = byDesc && fold(md.product(byDesc.sku)?.description ?? '') === fold(c.description.text);
+      if (byDesc && (exact || byDesc.share >= 0.99)) {
+        reading = { sku: byDesc.sku, known: true };
+        if (!exact) {
+          doubts.push(`${where}: article recognised by its designation only`);
+          confidence = Math.min(confidence, 0.6);
+        }
+      }
     }
   }
   const custReading = custText ? classifyReference(custText, md) : null;
