@@ -1,11 +1,15 @@
 // Side effects the workflows call. Built by a factory from their dependencies, so tests hand in real
 // ones (a temporary store, a real Temporal client) without module mocking.
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { sniff } from '../parsers/sniff';
+import { COUNTED_ORDER_EVENTS, metrics, OCR_KINDS } from '../worker/metrics';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
 import type { Order, Problem, Channel } from '../domain/order';
-import { extractDocument, type ExtractedOrder } from '../parsers/index';
+import type { ExtractedOrder, Extraction } from '../parsers/index';
+import { sharedExtractRunner } from './extract-runner';
 import { deduplicate, type DedupOrder, type DedupResult } from '../domain/dedup';
 import { detectAnomalies } from '../domain/anomalies';
 
@@ -52,7 +56,13 @@ export interface ActivityDeps {
   publicUrl?: string | null;
   /** Order confirmation to an EDI partner (855 / ORDRSP) once the order is routed; absent: none. */
   confirmOrder?: (state: OrderState) => Promise<void>;
+  /** Reads a document; default: the readers in child processes, under a deadline (extract-runner.ts). Tests hand in one that throws or hangs. */
+  extractDocument?: (bytes: Buffer, meta: DocumentMeta, masterData: MasterData) => Promise<Extraction>;
+  /** One reading attempt past this is abandoned and counts as a failure (default 10 minutes). */
+  extractDeadlineMs?: number;
 }
+
+const EXTRACT_DEADLINE_MS = 10 * 60_000;
 
 interface StoredExtraction {
   extracted: ExtractedOrder[];
@@ -65,7 +75,17 @@ export function createActivities(deps: ActivityDeps) {
   const { store, client, log } = deps;
 
   /** What the agent must check, in their words (anomalies replace the reader's own codes for the same facts). */
-  function anomaliesOf(order: Order, readProblems: Problem[], dedup?: DedupResult): Problem[] {
+  /**
+   * A customer's orders, read once per delivered order: dedup's candidates (500) and anomalies'
+   * history (the first 200 of the same listing) both come from it. Parsing them is most of what
+   * delivering an order costs once a customer has a history (bench/e2e.ts).
+   */
+  function customerOrders(customerId: string | null): () => OrderState[] {
+    let cached: OrderState[] | null = null;
+    return () => (cached ??= customerId ? deps.readModel.list({ customerId, limit: 500 }) : []);
+  }
+
+  function anomaliesOf(order: Order, readProblems: Problem[], dedup?: DedupResult, listed: () => OrderState[] = customerOrders(order.customer.id)): Problem[] {
     const md = deps.masterData();
     const products = order.lines.flatMap((l) => {
       const p = l.sku ? md.product(l.sku) : undefined;
@@ -73,7 +93,7 @@ export function createActivities(deps: ActivityDeps) {
     });
     const history: Record<string, number[]> = {};
     if (order.customer.id) {
-      for (const past of deps.readModel.list({ customerId: order.customer.id, limit: 200 })) {
+      for (const past of listed().slice(0, 200)) {
         if (past.poNumber === order.poNumber) continue;
         for (const l of past.order.lines) if (l.sku && l.quantity !== null) (history[l.sku] ??= []).push(l.quantity);
       }
@@ -94,7 +114,7 @@ export function createActivities(deps: ActivityDeps) {
    * missing, misread, or the document is a copy, an amendment or a cancellation — the existing order
    * the dedup rules recognise, with their evidence. Precision first: when in doubt, a new order.
    */
-  function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number): { workflowId: string; evidence?: { field: string; how: string }[]; decision?: DedupResult } {
+  function findTarget(order: Order, meta: DocumentMeta, sha256: string, index: number, listed: () => OrderState[] = customerOrders(order.customer.id)): { workflowId: string; evidence?: { field: string; how: string }[]; decision?: DedupResult } {
     const byKey = orderWorkflowIdFor(order, sha256, index);
     const customerId = order.customer.id;
     if (!customerId) return { workflowId: byKey };
@@ -115,7 +135,7 @@ export function createActivities(deps: ActivityDeps) {
       return { workflowId: byKey, decision: r, evidence: evidenceOf(r) };
     }
     const since = Date.parse(meta.receivedAt) - 60 * 86_400_000;
-    const candidates = deps.readModel.list({ customerId, limit: 500 }).filter((s) => Date.parse(s.sla.receivedAt) >= since).map(asCandidate);
+    const candidates = listed().filter((s) => Date.parse(s.sla.receivedAt) >= since).map(asCandidate);
     if (candidates.length === 0) return { workflowId: byKey };
     const r = deduplicate(incoming, candidates);
     if (r.decision === 'new' || !r.matchOrderId) return { workflowId: byKey, decision: r };
@@ -134,20 +154,48 @@ export function createActivities(deps: ActivityDeps) {
     });
   }
 
+  /**
+   * One alert attempt. When it cannot be delivered: one log line (endpoint and reason) and a short,
+   * benign failure that Temporal retries without the SDK's stack dump.
+   */
+  async function deliverAlert(endpoint: string, alert: SlaAlert, send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (e) {
+      const reason = shortReason(e);
+      log.warn({ endpoint, reason, orderId: alert.orderId, kind: alert.kind, attempt: attemptNumber() }, 'alert not delivered');
+      throw ApplicationFailure.create({ message: `alert to ${endpoint} not delivered: ${reason}`, type: 'AlertNotDelivered', category: ApplicationFailureCategory.BENIGN });
+    }
+  }
+
   return {
     /** Read the document and keep what was extracted beside it; returns only counts (payload limits). */
     async extract({ sha256 }: { sha256: string }): Promise<{ orderCount: number; problems: Problem[] }> {
       const meta = await store.meta(sha256);
       const bytes = await store.bytes(sha256);
       const beat = setInterval(() => heartbeat(), 10_000);
+      const deadlineMs = deps.extractDeadlineMs ?? EXTRACT_DEADLINE_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`reading took more than ${deadlineMs / 1000} s: abandoned`)), deadlineMs);
+      });
+      const kind = sniff(bytes);
+      const started = performance.now();
       try {
-        const ex = await extractDocument(bytes, meta, deps.masterData());
+        // The runner kills a reader at the document's own deadline (EXTRACTION_TIMEOUT); the race is the last net.
+        const read = deps.extractDocument ?? ((b: Buffer, m: DocumentMeta, md: MasterData) => sharedExtractRunner().run(b, m, md));
+        const ex = await Promise.race([read(bytes, meta, deps.masterData()), deadline]);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.extraction.observe({ kind }, seconds);
+        if (OCR_KINDS.has(kind)) metrics.ocr.observe(seconds);
+        metrics.extracted.inc({ kind, outcome: ex.extracted.length > 0 ? 'orders' : 'none' });
         const docProblems = ex.result.problems.filter((p) => !ex.extracted.some((e) => e.problems.includes(p)));
         await store.putResult(sha256, { extracted: ex.extracted, problems: ex.result.problems } satisfies StoredExtraction);
         log.info({ sha256, fileName: meta.fileName, orders: ex.extracted.length, problems: ex.result.problems.length }, 'document extracted');
         return { orderCount: ex.extracted.length, problems: (ex.extracted.length === 0 ? ex.result.problems : docProblems).slice(0, 50) };
       } finally {
         clearInterval(beat);
+        clearTimeout(timer);
       }
     },
 
@@ -155,6 +203,8 @@ export function createActivities(deps: ActivityDeps) {
     async deliverOrders({ sha256, from, to }: { sha256: string; from: number; to: number }) {
       const meta = await store.meta(sha256);
       const { extracted } = await store.result<StoredExtraction>(sha256);
+      // A document retried out of the quarantine leaves it once its orders are on their way.
+      if (from === 0) deps.readModel.releaseQuarantine(sha256, new Date().toISOString());
       const out: { orderWorkflowId: string; poNumber: string | null; customerId: string | null }[] = [];
       for (let i = from; i < to && i < extracted.length; i++) {
         const { order, problems: readProblems } = extracted[i]!;
@@ -166,8 +216,9 @@ export function createActivities(deps: ActivityDeps) {
           out.push({ orderWorkflowId: sandboxId, poNumber: order.poNumber, customerId: order.customer.id });
           continue;
         }
-        const target = findTarget(order, meta, sha256, i);
-        const problems = anomaliesOf(order, readProblems, target.decision);
+        const listed = customerOrders(order.customer.id);
+        const target = findTarget(order, meta, sha256, i, listed);
+        const problems = anomaliesOf(order, readProblems, target.decision, listed);
         const workflowId = target.workflowId;
         const doc: OrderDocument = {
           document: { sha256, fileName: meta.fileName, mediaType: meta.mediaType, channel: meta.channel, receivedAt: meta.receivedAt },
@@ -210,13 +261,20 @@ export function createActivities(deps: ActivityDeps) {
       return { orderWorkflowId: workflowId };
     },
 
-    /** Nothing usable in the document: keep it, visibly, with the reason. */
-    async quarantine({ sha256, problems }: { sha256: string; problems: Problem[] }): Promise<void> {
-      const meta = await store.meta(sha256);
-      const rec = { sha256, fileName: meta.fileName, channel: meta.channel, receivedAt: meta.receivedAt, quarantinedAt: new Date().toISOString(), problems };
-      await store.quarantine(rec);
+    /**
+     * Nothing usable in the document, or its intake failed: keep it, visibly, with the reason. Made
+     * to succeed when little else does: what the workflow knows of the document stands in for
+     * unreadable metadata, and the read model (what people see) is written before the store's record.
+     */
+    async quarantine({ sha256, problems, document }: { sha256: string; problems: Problem[]; document?: Pick<DocumentMeta, 'fileName' | 'channel' | 'receivedAt'> }): Promise<void> {
+      const meta = await store.meta(sha256).catch(() => null);
+      const about = meta ?? document ?? { fileName: sha256, channel: 'api', receivedAt: new Date().toISOString() };
+      const rec = { sha256, fileName: about.fileName, channel: about.channel, receivedAt: about.receivedAt, quarantinedAt: new Date().toISOString(), problems };
       deps.readModel.recordQuarantine(rec);
-      log.warn({ sha256, fileName: meta.fileName, reasons: problems.map((p) => p.code) }, 'document quarantined');
+      for (const reason of new Set(problems.filter((p) => p.severity === 'error').map((p) => p.code))) metrics.quarantined.inc({ reason });
+      if (!problems.some((p) => p.severity === 'error')) metrics.quarantined.inc({ reason: 'NO_ORDER' });
+      await store.quarantine(rec);
+      log.warn({ sha256, fileName: about.fileName, reasons: problems.map((p) => p.code) }, 'document quarantined');
     },
 
     async routeOrder(input: RouteInput): Promise<RouteDecision> {
@@ -234,8 +292,7 @@ export function createActivities(deps: ActivityDeps) {
     async notifySla(alert: SlaAlert): Promise<void> {
       log.warn({ ...alert }, alert.kind === 'at-risk' ? 'order at risk of missing its SLA' : 'order late');
       if (!deps.slaWebhook) return;
-      const res = await fetch(deps.slaWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: `sla.${alert.kind}`, ...alert }) });
-      if (!res.ok) throw new Error(`SLA webhook answered HTTP ${res.status}`);
+      await deliverAlert(deps.slaWebhook, alert, () => postJson(deps.slaWebhook!, { event: `sla.${alert.kind}`, ...alert }));
     },
 
     /**
@@ -251,8 +308,7 @@ export function createActivities(deps: ActivityDeps) {
         return 'none';
       }
       if (target.kind === 'webhook') {
-        const res = await fetch(target.to, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: `sla.${alert.kind}`, to: 'team-lead', ...alert }) });
-        if (!res.ok) throw new Error(`team lead webhook ${target.to} answered HTTP ${res.status}`);
+        await deliverAlert(target.to, alert, () => postJson(target.to, { event: `sla.${alert.kind}`, to: 'team-lead', ...alert }));
         return 'webhook';
       }
       const mail = slaAlertMail(alert, { timeZone: slaConfig(deps.sla).timeZone, publicUrl: deps.publicUrl ?? null });
@@ -260,18 +316,39 @@ export function createActivities(deps: ActivityDeps) {
         log.warn({ team: alert.team, to: target.to, subject: mail.subject }, 'no SMTP configured (AIGUILLAGE_SMTP_URL): the team lead was not mailed');
         return 'none';
       }
-      await deps.sendMail({ to: target.to, ...mail });
+      await deliverAlert(`mailto:${target.to}`, alert, () => deps.sendMail!({ to: target.to, ...mail }));
       log.info({ team: alert.team, to: target.to, orderId: alert.orderId, kind: alert.kind }, 'team lead alerted by e-mail');
       return 'email';
     },
 
     async publishOrder(state: OrderState): Promise<void> {
-      deps.readModel.upsert(state);
+      const event = state.history[state.history.length - 1]?.event;
+      if (deps.readModel.upsert(state) && event && COUNTED_ORDER_EVENTS.has(event)) metrics.orders.inc({ event });
     },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+async function postJson(url: string, body: unknown): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`answered HTTP ${res.status}`);
+}
+
+/** The reason an endpoint failed, in one line: fetch hides it in `cause` (ENOTFOUND host, ECONNREFUSED…). */
+function shortReason(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const text = cause?.code ? `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` ${cause.message}` : ''}` : (cause?.message ?? (e as Error).message);
+  return text.split('\n')[0]!.slice(0, 200);
+}
+
+function attemptNumber(): number | null {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return null;
+  }
+}
 
 function heartbeat(): void {
   try {

@@ -18,6 +18,8 @@ export interface OrderFilter {
   /** Only orders routed to one of these teams (an agent's view). */
   teams?: string[];
   limit?: number;
+  /** Rows to skip (paging: `orders` reads everything, page by page). */
+  offset?: number;
 }
 
 export class ReadModel {
@@ -42,6 +44,10 @@ export class ReadModel {
       CREATE TABLE IF NOT EXISTS quarantine (
         sha256 TEXT PRIMARY KEY, file_name TEXT, channel TEXT, received_at TEXT, quarantined_at TEXT, problems_json TEXT);
     `);
+    // Retries and release (a retried document delivered at last) came later: added to older files.
+    const columns = new Set((this.db.prepare('PRAGMA table_info(quarantine)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('retries_json')) this.db.exec("ALTER TABLE quarantine ADD COLUMN retries_json TEXT NOT NULL DEFAULT '[]'");
+    if (!columns.has('released_at')) this.db.exec('ALTER TABLE quarantine ADD COLUMN released_at TEXT');
   }
 
   /** Apply a state if it is newer than what we have. Returns true when applied. */
@@ -103,7 +109,7 @@ export class ReadModel {
         OR order_id IN (SELECT order_id FROM order_documents WHERE sha256 LIKE @q OR file_name LIKE @q))`);
     }
     const sql = `SELECT state_json FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY due_at IS NULL, due_at, received_at LIMIT ${Math.max(1, Math.min(f.limit ?? 1000, 100000))}`;
+      ORDER BY due_at IS NULL, due_at, received_at, order_id LIMIT ${Math.max(1, Math.min(f.limit ?? 1000, 100000))} OFFSET ${Number.isFinite(f.offset) ? Math.max(0, Math.floor(f.offset!)) : 0}`;
     return (this.db.prepare(sql).all(args) as { state_json: string }[]).map((r) => JSON.parse(r.state_json) as OrderState);
   }
 
@@ -126,8 +132,8 @@ export class ReadModel {
   /** Changes whenever an order state or a quarantine record is applied: the live inbox polls it. */
   changeStamp(): string {
     const o = this.db.prepare('SELECT count(*) AS n, coalesce(sum(revision), 0) AS r, coalesce(max(updated_at), \'\') AS u FROM orders').get() as { n: number; r: number; u: string };
-    const q = this.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number };
-    return `${o.n}.${o.r}.${o.u}.${q.n}`;
+    const q = this.db.prepare('SELECT count(*) AS n, coalesce(max(quarantined_at), \'\') AS at FROM quarantine WHERE released_at IS NULL').get() as { n: number; at: string };
+    return `${o.n}.${o.r}.${o.u}.${q.n}.${q.at}`;
   }
 
   /** Quarantined documents whose file name or hash contains the text ("any document" search). */
@@ -146,6 +152,11 @@ export class ReadModel {
     return Object.fromEntries(rows.map((r) => [r.agent, { open: r.open, lastAssignedAt: r.last }]));
   }
 
+  countByStatus(): Record<string, number> {
+    const rows = this.db.prepare('SELECT status, count(*) AS n FROM orders GROUP BY status').all() as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n;
   }
@@ -162,18 +173,41 @@ export class ReadModel {
     return rows.map((r) => ({ id: r.id!, sha256: r.sha256!, fileName: r.file_name!, receivedAt: r.received_at!, order: JSON.parse(r.order_json!), problems: JSON.parse(r.problems_json!) }));
   }
 
+  /** In (or back in) the quarantine; the retries made so far are kept. */
   recordQuarantine(q: QuarantineRecord): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO quarantine (sha256, file_name, channel, received_at, quarantined_at, problems_json) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(`INSERT INTO quarantine (sha256, file_name, channel, received_at, quarantined_at, problems_json) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(sha256) DO UPDATE SET file_name = excluded.file_name, channel = excluded.channel, received_at = excluded.received_at,
+          quarantined_at = excluded.quarantined_at, problems_json = excluded.problems_json, released_at = NULL`)
       .run(q.sha256, q.fileName, q.channel, q.receivedAt, q.quarantinedAt, JSON.stringify(q.problems));
   }
 
+  /** Someone started the intake of a quarantined document again. */
+  recordRetry(sha256: string, retry: { at: string; by: string }): void {
+    this.db.prepare("UPDATE quarantine SET retries_json = json_insert(retries_json, '$[#]', json(?)) WHERE sha256 = ?").run(JSON.stringify(retry), sha256);
+  }
+
+  /** Its orders were delivered (after a retry): out of the quarantine list, its record kept. */
+  releaseQuarantine(sha256: string, at: string): void {
+    this.db.prepare('UPDATE quarantine SET released_at = ? WHERE sha256 = ? AND released_at IS NULL').run(at, sha256);
+  }
+
   quarantined(): QuarantineRecord[] {
-    const rows = this.db.prepare('SELECT * FROM quarantine ORDER BY quarantined_at DESC').all() as Record<string, string>[];
+    const rows = this.db.prepare('SELECT * FROM quarantine WHERE released_at IS NULL ORDER BY quarantined_at DESC').all() as Record<string, string>[];
     return rows.map((r) => ({
       sha256: r.sha256!, fileName: r.file_name!, channel: r.channel!, receivedAt: r.received_at!, quarantinedAt: r.quarantined_at!,
-      problems: JSON.parse(r.problems_json!),
+      problems: JSON.parse(r.problems_json!), retries: JSON.parse(r.retries_json ?? '[]'),
     }));
+  }
+
+  /** One record, released or not (a retry looks it up). */
+  quarantineRecord(sha256: string): (QuarantineRecord & { releasedAt: string | null }) | null {
+    const r = this.db.prepare('SELECT * FROM quarantine WHERE sha256 = ?').get(sha256) as Record<string, string> | undefined;
+    if (!r) return null;
+    return {
+      sha256: r.sha256!, fileName: r.file_name!, channel: r.channel!, receivedAt: r.received_at!, quarantinedAt: r.quarantined_at!,
+      problems: JSON.parse(r.problems_json!), retries: JSON.parse(r.retries_json ?? '[]'), releasedAt: r.released_at ?? null,
+    };
   }
 
   close(): void {

@@ -1,9 +1,9 @@
 // Content-addressed document store: the bytes of every document ever received, kept by sha256 under
 // .data/documents, with what we know of their receipt. Workflows carry the hash, never the bytes.
-import { mkdir, readFile, rename, writeFile, stat, readdir } from 'node:fs/promises';
+import { mkdir, readFile, stat, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic as atomicWrite } from '../storage/atomic';
 import { documentMetaSchema, type DocumentMeta, type Problem } from '../domain/order';
 import { sha256 } from '../parsers/index';
 
@@ -14,6 +14,8 @@ export interface QuarantineRecord {
   receivedAt: string;
   quarantinedAt: string;
   problems: Problem[];
+  /** Each time someone started the intake again (`aiguillage retry`, "Relancer"). */
+  retries?: { at: string; by: string }[];
 }
 
 export class DocumentStore {
@@ -74,9 +76,3 @@ export class DocumentStore {
   }
 }
 
-/** Write then rename: a crash never leaves a half-written document behind. */
-async function atomicWrite(path: string, data: Buffer): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}

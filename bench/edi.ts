@@ -49,7 +49,7 @@ function generate(file: string, standard: 'x12' | 'edifact', count: number): voi
       let out = '';
       for (let i = b; i < Math.min(count, b + batch); i++) {
         const st = String(i + 1).padStart(9, '0');
-        const segs = x12OrderSegments(sampleOrder(i)).map((s) => s.join('*').replace(/\*+$/, '') + '~\n');
+        const segs = x12OrderSegments(sampleOrder(i)).map((s) => s.join('*').replace(/(?<!\*)\*+$/, '') + '~\n');
         out += `ST*850*${st}~\n${segs.join('')}SE*${segs.length + 2}*${st}~\n`;
       }
       writeSync(fd, out);

@@ -2,6 +2,7 @@
 // No Node built-ins: workflow code imports this.
 
 import { normalisePo as canonicalPo } from './dedup';
+import { MAX_CUSTOMER_ID_LENGTH, poTooLong } from './order';
 
 /**
  * One PO normalisation for keys and dedup alike (see domain/dedup.ts): case, accents, spaces and
@@ -11,10 +12,14 @@ export function normalisePo(po: string): string {
   return canonicalPo(po) ?? '';
 }
 
-/** Key of an order: customer + normalised PO. Orders without either get a key of their own document. */
+/**
+ * Key of an order: customer + normalised PO. Orders without either get a key of their own document,
+ * as do those whose PO or customer ID is too long to be one (the key is a workflow ID: bounded).
+ */
 export function orderKey(customerId: string | null, poNumber: string | null, documentSha256: string, index: number): string {
-  if (customerId && poNumber && normalisePo(poNumber)) return `${safe(customerId)}-${normalisePo(poNumber)}`;
-  const who = customerId ? safe(customerId) : 'unknown';
+  const who = customerId && customerId.length <= MAX_CUSTOMER_ID_LENGTH ? safe(customerId) : 'unknown';
+  const po = poNumber && !poTooLong(poNumber) ? normalisePo(poNumber) : '';
+  if (who !== 'unknown' && po) return `${who}-${po}`;
   return `${who}-doc-${documentSha256.slice(0, 16)}-${index + 1}`;
 }
 

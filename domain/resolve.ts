@@ -2,7 +2,7 @@
 // customer identified from its evidence, items resolved to our SKUs, ship-to completed from
 // addresses.csv. Shared by every channel so that they all decide the same way.
 import type { MasterData, Customer } from './masterdata';
-import { emptyAddress, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
+import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
 import { checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
 
 export type { ReadEvidence };
@@ -206,7 +206,9 @@ export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveCont
     const ev = Object.entries(draft.customer).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(', ');
     problems.push(problem('UNKNOWN_CUSTOMER', `no customer in customers.csv matches ${ev || 'this document (no identifying detail found)'}`, 'error', 'customer'));
   }
-  if (!draft.poNumber) problems.push(problem('MISSING_PO', 'no purchase-order number was found', 'warning', 'poNumber'));
+  const longPo = poTooLong(draft.poNumber);
+  if (longPo) problems.push(problem('PO_TOO_LONG', `the purchase-order number read is ${draft.poNumber!.trim().length} characters long (at most ${MAX_PO_LENGTH}): not taken, check the document ("${draft.poNumber!.trim().slice(0, 40)}…")`, 'error', 'poNumber'));
+  else if (!draft.poNumber) problems.push(problem('MISSING_PO', 'no purchase-order number was found', 'warning', 'poNumber'));
   const lines = draft.lines.map((l, i) => {
     const r = resolveLine(l, i, customer?.id ?? null, md);
     problems.push(...r.problems);
@@ -243,7 +245,7 @@ export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveCont
   const confidence = round2(Math.min(draft.confidence ?? 1, lineConf, headerFlagged ? FLAGGED_CONFIDENCE : 1));
   return {
     order: {
-      poNumber: draft.poNumber ? draft.poNumber.trim() : null,
+      poNumber: draft.poNumber && !longPo ? draft.poNumber.trim() : null,
       orderDate: draft.orderDate ?? null,
       requestedDeliveryDate: draft.requestedDeliveryDate ?? null,
       purpose: draft.purpose ?? 'original',

@@ -16,7 +16,10 @@ export function leadTarget(lead: string | null | undefined): { kind: 'webhook' |
   const l = lead?.trim();
   if (!l) return null;
   if (/^https?:\/\/\S+$/i.test(l)) return { kind: 'webhook', to: l };
-  if (/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(l)) return { kind: 'email', to: l };
+  // name@host.tld: one @, a dot inside the host (by hand: the one-regex form backtracks on dots).
+  const at = l.indexOf('@');
+  const host = l.slice(at + 1);
+  if (at > 0 && !/[\s<>]/.test(l) && !host.includes('@') && host.slice(1, -1).includes('.')) return { kind: 'email', to: l };
   return null;
 }
 
@@ -44,7 +47,7 @@ export function slaAlertMail(a: SlaAlertFacts, opts: { timeZone: string; publicU
       ? `La ${what}${who} n'est pas encore saisie et doit l'être avant ${due}.`
       : `La ${what}${who} n'est toujours pas saisie : son échéance (${due}) est passée.`,
     `Équipe : ${a.team ?? 'non routée'} — agent : ${a.agent ?? 'non attribuée'}.`,
-    ...(opts.publicUrl ? ['', `Ouvrir la commande : ${opts.publicUrl.replace(/\/+$/, '')}/orders/${encodeURIComponent(a.orderId)}`] : []),
+    ...(opts.publicUrl ? ['', `Ouvrir la commande : ${opts.publicUrl.replace(/(?<!\/)\/+$/, '')}/orders/${encodeURIComponent(a.orderId)}`] : []),
     '',
     '— Aiguillage (message automatique)',
   ].join('\n');

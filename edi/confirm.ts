@@ -5,7 +5,8 @@
 // the partner changed since (a corrected quantity or price, a rejection), a change follows (855
 // BAK01 04; ORDRSP with its new function); if not, nothing is sent twice. A retried activity sends
 // the same bytes.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomic';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Order } from '../domain/order';
@@ -48,9 +49,7 @@ const isaVersion = (v: string): string => (/^\d{6}$/.test(v) ? v.slice(0, 5) : '
 async function writeAtomic(dir: string, name: string, bytes: Buffer): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, name);
-  const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
+  await writeFileAtomic(path, bytes);
   return path;
 }
 

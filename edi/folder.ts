@@ -1,12 +1,13 @@
-// The partners' SFTP drops: one inbox folder per partner, watched like the scan folder (a file is
-// taken once its size is stable), read and answered like an HTTP upload; the acknowledgments are
-// written to the partner's outbox folder and the file moved to .done/ (or left for a retry when
-// the pipeline cannot take it yet).
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { watch, type FSWatcher } from 'node:fs';
+// The partners' SFTP drops: one inbox folder per partner, watched like the scan folder
+// (worker/drop-folder.ts: stable size, no links followed, a size cap), read and answered like an
+// HTTP upload; the acknowledgments are written to the partner's outbox folder and the file moved to
+// .done/ (or left for a retry when the pipeline cannot take it yet).
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Partner } from './partners';
 import { receiveEdi, type ReceiveDeps } from './receive';
+import { writeFileAtomic } from '../storage/atomic';
+import { fileRefusalNotice, watchDropFolder } from '../worker/drop-folder';
 
 export interface PartnerFolders {
   /** One pass over every inbox; returns the number of files taken. */
@@ -19,86 +20,46 @@ export function partnerFolder(dataDir: string, path: string): string {
   return resolve(dataDir, path);
 }
 
-async function writeAtomic(path: string, bytes: Buffer): Promise<void> {
-  const tmp = join(path, '..', `.${process.pid}.${Date.now()}.tmp`);
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
-}
+/** A partner's folder takes what its HTTP endpoint would (default 10 MB). */
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 export function watchPartnerFolders(deps: ReceiveDeps, everyMs = 1000): PartnerFolders {
   const partners = deps.partners.filter((p): p is Partner & { transport: { folder: { inbox: string; outbox: string } } } => Boolean(p.transport.folder));
-  const sizes = new Map<string, number>(); // path → size at the previous scan
-  const unusable = new Set<string>(); // inboxes already reported as not usable
-  const watchers: FSWatcher[] = [];
-  let running = false;
-
-  async function scanPartner(p: (typeof partners)[number]): Promise<number> {
+  const folders = partners.map((p) => {
     const inbox = partnerFolder(deps.dataDir, p.transport.folder.inbox);
     const outbox = partnerFolder(deps.dataDir, p.transport.folder.outbox);
-    try {
-      await mkdir(inbox, { recursive: true });
-      await mkdir(outbox, { recursive: true });
-    } catch (e) {
-      if (!unusable.has(inbox)) deps.log.error({ partner: p.id, inbox, outbox, error: (e as Error).message }, 'EDI partner folder cannot be used');
-      unusable.add(inbox);
-      return 0;
-    }
-    unusable.delete(inbox);
-    let taken = 0;
-    for (const name of (await readdir(inbox)).sort()) {
-      if (name.startsWith('.')) continue;
-      const path = join(inbox, name);
-      const st = await stat(path).catch(() => null);
-      if (!st?.isFile()) continue;
-      if (sizes.get(path) !== st.size) {
-        sizes.set(path, st.size); // maybe still being uploaded: taken at the next pass if unchanged
-        continue;
-      }
-      try {
-        const bytes = await readFile(path);
-        const r = await receiveEdi(bytes, p, { fileName: name, receivedAt: st.mtime.toISOString(), via: `folder:${inbox}` }, deps);
-        const base = name.replace(/\.[^.]*$/, '');
-        for (const [i, a] of r.acks.entries()) await writeAtomic(join(outbox, `${base}.${a.kind.toLowerCase()}${r.acks.length > 1 ? `-${i + 1}` : ''}.edi`), a.bytes);
-        const done = join(inbox, '.done', new Date().toISOString().slice(0, 10));
-        await mkdir(done, { recursive: true });
-        await rename(path, join(done, `${r.sha256.slice(0, 12)}-${name}`));
-        sizes.delete(path);
-        taken++;
-      } catch (e) {
-        // Temporal unreachable or the like: the file stays and is tried again at the next pass.
-        deps.log.warn({ partner: p.id, file: path, error: (e as Error).message }, 'could not take EDI file yet; will retry');
-      }
-    }
-    return taken;
-  }
+    return watchDropFolder({
+      dir: inbox,
+      log: deps.log,
+      maxBytes: p.transport.http?.maxBytes ?? DEFAULT_MAX_BYTES,
+      everyMs,
+      logContext: { partner: p.id },
+      prepare: async () => {
+        await mkdir(inbox, { recursive: true });
+        await mkdir(outbox, { recursive: true });
+      },
+      take: async (f) => {
+        const r = await receiveEdi(f.bytes, p, { fileName: f.name, receivedAt: f.mtime.toISOString(), via: `folder:${inbox}` }, deps);
+        const base = f.name.replace(/\.[^.]*$/, '');
+        for (const [i, a] of r.acks.entries()) await writeFileAtomic(join(outbox, `${base}.${a.kind.toLowerCase()}${r.acks.length > 1 ? `-${i + 1}` : ''}.edi`), a.bytes);
+        return r;
+      },
+      // Too large to read, so no acknowledgment can be built: the partner hears of it from us, not from a TA1.
+      refuse: async (f) => {
+        const n = fileRefusalNotice({ folder: inbox, ...f });
+        await deps.submit(n.bytes, { fileName: n.fileName, channel: 'edi', receivedAt: f.mtime.toISOString(), context: { partner: p.id, via: `folder:${inbox}` } });
+      },
+    });
+  });
 
-  async function scan(): Promise<number> {
-    if (running) return 0;
-    running = true;
-    try {
-      let n = 0;
-      for (const p of partners) n += await scanPartner(p);
-      return n;
-    } finally {
-      running = false;
-    }
-  }
-
-  const tick = () => void scan().catch((e: Error) => deps.log.error({ error: e.message }, 'EDI folder scan failed'));
-  const timer = everyMs > 0 ? setInterval(tick, everyMs) : null;
-  for (const p of partners) {
-    try {
-      watchers.push(watch(partnerFolder(deps.dataDir, p.transport.folder.inbox), () => tick()));
-    } catch {
-      // Not there yet or not watchable: the interval is enough.
-    }
-  }
-  if (everyMs > 0) tick();
   return {
-    scan,
+    async scan() {
+      let n = 0;
+      for (const f of folders) n += await f.scan();
+      return n;
+    },
     close() {
-      if (timer) clearInterval(timer);
-      for (const w of watchers) w.close();
+      for (const f of folders) f.close();
     },
   };
 }

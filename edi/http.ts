@@ -20,9 +20,15 @@ export function presentedKey(headers: Record<string, string | string[] | undefin
   return null;
 }
 
-const STATUS: Record<Receipt['outcome'], number> = { accepted: 200, duplicate: 200, 'acknowledgment-received': 202, unreadable: 422, 'wrong-sender': 403 };
+// A reused control number answers 200: the rejection is in the TA1/CONTRL body, where the partner's
+// translator reads it; an HTTP error would only make their client send the same file again.
+const STATUS: Record<Receipt['outcome'], number> = { accepted: 200, duplicate: 200, 'control-number-reused': 200, 'acknowledgment-received': 202, unreadable: 422, 'wrong-sender': 403 };
 
-export function registerEdiEndpoints(app: HttpServer, deps: EdiHttpDeps): void {
+/** Key checks (scrypt, about 60 ms each) running at once; more callers get 503 at once instead of queueing. */
+export const MAX_KEY_CHECKS = 4;
+
+export function registerEdiEndpoints(app: HttpServer, deps: EdiHttpDeps, maxKeyChecks = MAX_KEY_CHECKS): void {
+  let checking = 0;
   const byId = new Map(deps.partners.filter((p) => p.transport.http).map((p) => [p.id, p]));
   const largest = Math.max(1, ...[...byId.values()].map((p) => p.transport.http!.maxBytes));
 
@@ -46,7 +52,17 @@ export function registerEdiEndpoints(app: HttpServer, deps: EdiHttpDeps): void {
           const partner = partnerOf(req);
           if (!partner) return reply.status(404).send({ error: `no EDI partner "${id}" receives over HTTP` });
           const key = presentedKey(req.headers);
-          if (!key || !verifyApiKey(key, partner.transport.http!.apiKeyHash)) {
+          if (key && checking >= maxKeyChecks) return reply.status(503).header('retry-after', '1').send({ error: 'too many uploads being checked at once: retry in a second' });
+          let ok = false;
+          if (key) {
+            checking++;
+            try {
+              ok = await verifyApiKey(key, partner.transport.http!.apiKeyHash);
+            } finally {
+              checking--;
+            }
+          }
+          if (!ok) {
             deps.log.warn({ partner: id, ip: req.ip }, 'EDI upload with a missing or wrong API key');
             return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong API key (X-API-Key: … or Authorization: Bearer …)' });
           }

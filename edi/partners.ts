@@ -1,6 +1,6 @@
 // Trading partners (YAML): who may send us EDI, how they identify themselves in the envelope,
 // what they want acknowledged, where their files arrive. Errors name the file, line and field.
-import { createHash, scryptSync, timingSafeEqual, randomBytes } from 'node:crypto';
+import { createHash, scrypt, scryptSync, timingSafeEqual, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { z } from 'zod';
@@ -112,15 +112,22 @@ export function hashApiKey(key: string, salt: Buffer = randomBytes(16)): string 
   return `scrypt:${salt.toString('hex')}:${scryptSync(key, salt, 32).toString('hex')}`;
 }
 
-/** Checks a presented key against the stored hash in constant time (no early exit on the first differing byte). */
-export function verifyApiKey(presented: string, stored: string): boolean {
+/** A presented key longer than this is wrong without hashing it. */
+const MAX_KEY_LENGTH = 1024;
+
+/**
+ * Checks a presented key against the stored hash in constant time (no early exit on the first
+ * differing byte). scrypt runs on libuv's thread pool, never on the event loop.
+ */
+export async function verifyApiKey(presented: string, stored: string): Promise<boolean> {
   let expected: Buffer;
   let actual: Buffer;
+  if (presented.length > MAX_KEY_LENGTH) return false;
   if (stored.startsWith('scrypt:')) {
     const [, salt, hash] = stored.split(':');
     if (!salt || !hash) return false;
     expected = Buffer.from(hash, 'hex');
-    actual = scryptSync(presented, Buffer.from(salt, 'hex'), 32);
+    actual = await new Promise<Buffer>((res, rej) => scrypt(presented, Buffer.from(salt, 'hex'), 32, (err, key) => (err ? rej(err) : res(key))));
   } else if (stored.startsWith('sha256:')) {
     expected = Buffer.from(stored.slice(7), 'hex');
     actual = createHash('sha256').update(presented, 'utf8').digest();

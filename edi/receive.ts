@@ -4,11 +4,12 @@
 // pipeline quarantines it with its reason); what is not ingested (a re-sent interchange, an
 // acknowledgment from the partner, a file claiming another sender) is kept in the data folder.
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomic';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { problem, type Problem } from '../domain/order';
-import { readInterchange, type Ack } from '../parsers/edi/index';
+import { readInterchange, REUSED_CONTROL_NUMBERS, type Ack } from '../parsers/edi/index';
 import { sameControlNumber } from '../parsers/edi/bytes';
 import type { Submission } from '../worker/ingest';
 import { partnerBySender, type Partner } from './partners';
@@ -20,6 +21,8 @@ export type ReceiptOutcome =
   | 'accepted'
   /** Same partner and control number within 30 days: not ingested again, the earlier acknowledgment re-sent. */
   | 'duplicate'
+  /** A control number used within 30 days with other bytes: rejected (TA1 025 / CONTRL 26), ingested and quarantined. */
+  | 'control-number-reused'
   /** Only 997 / TA1 / CONTRL inside: kept, never acknowledged. */
   | 'acknowledgment-received'
   /** Not an EDI interchange we can answer (no readable envelope): ingested (→ quarantine), no acknowledgment possible. */
@@ -72,9 +75,7 @@ async function keep(dataDir: string, what: string, name: string, bytes: Buffer):
   const dir = join(dataDir, 'edi', what);
   await mkdir(dir, { recursive: true });
   const path = join(dir, name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
+  await writeFileAtomic(path, bytes);
   return path;
 }
 
@@ -100,6 +101,7 @@ async function receiveOne(bytes: Buffer, partner: Partner, inc: Incoming, deps: 
   const sha256 = sha256Of(bytes);
   const receivedAt = new Date(inc.receivedAt).toISOString();
   const earlier = new Map<string, SeenInterchange>();
+  const reused: { controlNumber: string; firstReceipt: string }[] = [];
   // Synchronous from here to reserveControlNumbers: no other receipt of this process can take the same numbers.
   const firstControl = deps.seen.reserveControlNumbers(partner.id, 1);
   const r = readInterchange(bytes, {
@@ -108,8 +110,16 @@ async function receiveOne(bytes: Buffer, partner: Partner, inc: Incoming, deps: 
     controlNumber: firstControl,
     isDuplicate: (i) => {
       const v = deps.seen.check(partner.id, i.controlNumber, receivedAt);
-      if (v.duplicate) earlier.set(i.controlNumber, v.earlier);
-      return v.duplicate;
+      if (!v.duplicate) return false;
+      // A re-send is the same file again. Other bytes under a number already used are a new
+      // interchange the partner numbered wrongly: refused to them, quarantined here, never dropped.
+      if (v.earlier.documentSha256 !== sha256) {
+        const firstReceipt = `from partner ${partner.id} on ${v.earlier.receivedAt} (document ${v.earlier.documentSha256.slice(0, 12)}…)`;
+        reused.push({ controlNumber: i.controlNumber, firstReceipt });
+        return { firstReceipt };
+      }
+      earlier.set(i.controlNumber, v.earlier);
+      return true;
     },
   });
   if (r.acks.length > 1) deps.seen.reserveControlNumbers(partner.id, r.acks.length - 1);
@@ -142,16 +152,15 @@ async function receiveOne(bytes: Buffer, partner: Partner, inc: Incoming, deps: 
       const e = earlier.get(i.controlNumber);
       return e ? fromSeen(e) : [];
     });
-    // The same bytes are already in the document store; different bytes under a used number are kept aside.
-    const sameBytes = [...earlier.values()].some((e) => e.documentSha256 === sha256);
-    const keptAt = sameBytes ? null : await keep(deps.dataDir, 'duplicates', stamp, bytes);
-    deps.log.info({ partner: partner.id, sha256, controlNumber: r.controlNumber, keptAt }, 'duplicate interchange: earlier acknowledgment sent again');
-    return { ...base, outcome: 'duplicate', acks, keptAt, problems: r.problems };
+    // The same bytes: already in the document store (other bytes under a used number are 'reused', below).
+    deps.log.info({ partner: partner.id, sha256, controlNumber: r.controlNumber }, 'duplicate interchange: earlier acknowledgment sent again');
+    return { ...base, outcome: 'duplicate', acks, keptAt: null, problems: r.problems };
   }
 
   const context: Record<string, string> = { partner: partner.id, via: inc.via };
   if (r.controlNumber) context.controlNumber = r.controlNumber;
   if (r.test) context.test = 'true';
+  if (reused.length) context[REUSED_CONTROL_NUMBERS] = JSON.stringify(reused);
   await deps.submit(bytes, { fileName: inc.fileName, channel: 'edi', receivedAt, context });
 
   const acks = r.acks.map(fromAck);
@@ -171,7 +180,8 @@ async function receiveOne(bytes: Buffer, partner: Partner, inc: Incoming, deps: 
     const e = earlier.get(i.controlNumber);
     if (e) acks.push(...fromSeen(e));
   }
-  const outcome: ReceiptOutcome = r.interchanges.length === 0 ? 'unreadable' : 'accepted';
+  const outcome: ReceiptOutcome = r.interchanges.length === 0 ? 'unreadable' : r.interchanges.every((i) => i.reused) ? 'control-number-reused' : 'accepted';
+  if (reused.length) deps.log.warn({ partner: partner.id, sha256, reused }, 'EDI control number reused with other content: rejected to the partner, quarantined');
   deps.log.info({ partner: partner.id, sha256, controlNumber: r.controlNumber, orders: r.orders.length, acks: acks.map((a) => `${a.kind} ${a.status}`), outcome }, 'EDI file received');
   return { ...base, outcome, acks, keptAt: null, problems: r.problems };
 }

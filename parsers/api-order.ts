@@ -1,7 +1,7 @@
 // The API channel: POST /api/orders and *.order.json files. The body is validated strictly, so a
 // caller learns at once which field is wrong, and nothing is started for a bad body.
 import { z } from 'zod';
-import { purposeSchema } from '../domain/order';
+import { MAX_CUSTOMER_ID_LENGTH, MAX_PO_LENGTH, purposeSchema } from '../domain/order';
 import type { DraftOrder } from '../domain/resolve';
 import { problem } from '../domain/order';
 import type { Parser } from './types';
@@ -24,8 +24,8 @@ export const apiLineSchema = z
 
 export const apiOrderSchema = z
   .object({
-    customerId: z.string().min(1),
-    poNumber: z.string().min(1).max(64),
+    customerId: z.string().min(1).max(MAX_CUSTOMER_ID_LENGTH),
+    poNumber: z.string().min(1).max(MAX_PO_LENGTH),
     orderDate: isoDate.optional(),
     requestedDeliveryDate: isoDate.optional(),
     purpose: purposeSchema.default('original'),

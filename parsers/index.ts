@@ -7,6 +7,8 @@ import { resolveOrder } from '../domain/resolve';
 import { sniff, type DocumentKind } from './sniff';
 import { parseApiOrder } from './api-order';
 import type { ParseContext, Parser } from './types';
+import { LIMITS } from './limits';
+import { capDraft } from './caps';
 
 // Loaded on first use: the OCR and PDF engines are heavy, and most runs need one or two readers.
 const PARSERS: Partial<Record<DocumentKind, () => Promise<Parser>>> = {
@@ -59,6 +61,12 @@ export interface Extraction {
 
 const MAX_DEPTH = 4;
 
+/** A document nothing could be read from, for one reason (a reader past its deadline, a crash). */
+export function failedExtraction(meta: DocumentMeta, reason: Problem): Extraction {
+  const result: DocumentResult = documentResultSchema.parse({ document: meta, orders: [], problems: [reason] });
+  return { result, extracted: [], unreadable: true };
+}
+
 export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterData: MasterData, depth = 0): Promise<Extraction> {
   const kind = sniff(bytes);
   const docProblems: Problem[] = [];
@@ -68,6 +76,8 @@ export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterD
     docProblems.push(problem('EMPTY_DOCUMENT', `${meta.fileName}: the file is empty`, 'error', meta.fileName));
   } else if (!loadParser) {
     docProblems.push(problem('UNRECOGNISED_FORMAT', `${meta.fileName}: not an order format Aiguillage reads (looks like ${kind}); expected EDI, email, PDF, image or order JSON`, 'error', meta.fileName));
+  } else if (bytes.length > LIMITS.documentBytes) {
+    docProblems.push(problem('DOCUMENT_TOO_LARGE', `${meta.fileName}: ${(bytes.length / 1048576).toFixed(1)} MB, above the ${LIMITS.documentBytes / 1048576} MB a document may hold; not opened`, 'error', meta.fileName));
   } else if (depth > MAX_DEPTH) {
     docProblems.push(problem('TOO_DEEPLY_NESTED', `${meta.fileName}: documents nested more than ${MAX_DEPTH} deep are not opened`, 'error', meta.fileName));
   } else {
@@ -84,9 +94,11 @@ export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterD
       const parser = await loadParser();
       const out = await parser(bytes, ctx);
       docProblems.push(...out.problems);
-      for (const d of out.drafts) {
+      if (out.drafts.length > LIMITS.documentOrders) docProblems.push(problem('TOO_MANY_ORDERS', `${meta.fileName}: ${out.drafts.length} orders, above the ${LIMITS.documentOrders} a document may hold; the first ${LIMITS.documentOrders} were kept`, 'error', meta.fileName));
+      for (const d of out.drafts.slice(0, LIMITS.documentOrders)) {
+        const capped = capDraft(d, meta.fileName);
         const r = resolveOrder(d, masterData, { receivedAt: meta.receivedAt });
-        extracted.push({ order: r.order, problems: r.problems });
+        extracted.push({ order: r.order, problems: [...capped, ...r.problems] });
       }
       for (const nested of out.resolved ?? []) {
         for (const o of nested.orders) extracted.push({ order: o, problems: nested.problems.filter((p) => p.severity !== 'info') });

@@ -1,11 +1,13 @@
 // Notices: documents Aiguillage writes itself for what it could not take in, so that the miss is
 // kept, traced by its own intake workflow and shown in the quarantine list with its reason.
-// One kind for now: an e-mail the IMAP listener would not submit (worker/mail/message.ts).
+// Two kinds: an e-mail the IMAP listener would not submit (worker/mail/message.ts), and a file of a
+// drop folder too large to be read (worker/drop-folder.ts).
 import { z } from 'zod';
 import { problem } from '../domain/order';
 import type { Parser } from './types';
 
 export const REFUSAL_NOTICE = 'aiguillage.mail-refused';
+export const FILE_REFUSAL_NOTICE = 'aiguillage.file-refused';
 
 const refusedSchema = z.object({
   notice: z.literal(REFUSAL_NOTICE),
@@ -22,6 +24,16 @@ const refusedSchema = z.object({
   size: z.number().nullable(),
 });
 export type RefusedMessage = z.infer<typeof refusedSchema>;
+
+const refusedFileSchema = z.object({
+  notice: z.literal(FILE_REFUSAL_NOTICE),
+  folder: z.string(),
+  name: z.string(),
+  movedTo: z.string(),
+  size: z.number(),
+  maxBytes: z.number(),
+});
+export type RefusedFile = z.infer<typeof refusedFileSchema>;
 
 /** Recognised by its first bytes (parsers/sniff.ts): `{ "notice": "aiguillage.mail-refused"`. */
 export function isNotice(head: string): boolean {
@@ -43,6 +55,15 @@ export const parseNotice: Parser = async (bytes, ctx) => {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
     return { drafts: [], problems: [problem('NOTICE_UNREADABLE', `${name}: not valid JSON (${(e as Error).message})`, 'error', name)] };
+  }
+  const file = refusedFileSchema.safeParse(parsed);
+  if (file.success) {
+    const f = file.data;
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    return {
+      drafts: [],
+      problems: [problem('FILE_TOO_LARGE', `the file ${f.name} dropped in ${f.folder} is ${mb(f.size)}, over the ${mb(f.maxBytes)} limit: it was not read and waits in ${f.movedTo}`, 'error', f.movedTo)],
+    };
   }
   const r = refusedSchema.safeParse(parsed);
   if (!r.success) {

@@ -8,6 +8,8 @@ import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { CsvError } from '../domain/csv';
 import { channelSchema, orderSchema, type Channel, type Order } from '../domain/order';
 import { toEpochMs, InvalidSlaInput } from '../domain/sla';
+import { loadConfig } from '../worker/config';
+import { apiAuthorization } from '../worker/secrets';
 import { explainRoute, replay, type ConditionTrace, type ReplayOrder } from './engine';
 import { formatRuleError, InvalidRules } from './errors';
 import { loadRuleSet, RulesUnreadable, runRuleTests, validateRules } from './load';
@@ -146,7 +148,7 @@ async function fetchLiveOrders(): Promise<string> {
   const base = (process.env.AIGUILLAGE_URL ?? `http://127.0.0.1:${process.env.AIGUILLAGE_HTTP_PORT ?? 3700}`).replace(/\/$/, '');
   let body: string;
   try {
-    const res = await fetch(`${base}/api/orders?limit=100000`);
+    const res = await fetch(`${base}/api/orders?limit=100000`, { headers: apiAuthorization(loadConfig()) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     body = await res.text();
   } catch (e) {

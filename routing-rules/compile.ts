@@ -185,6 +185,18 @@ function parseFile(src: YamlSource, errors: RuleError[]): RawFile | null {
 // ------------------------------------------------------------------ compile
 
 export function compileRuleSet(files: RuleFile[], version: string, known: KnownFacts = {}): RuleSet {
+  try {
+    return compileUnguarded(files, version, known);
+  } catch (e) {
+    if (e instanceof InvalidRules) throw e;
+    // Conditions nested thousands deep exhaust the stack; the YAML reader throws on an alias with no
+    // anchor (found by fuzzing): either way the rules are unreadable, and the user is told why.
+    const why = e instanceof RangeError ? 'nested too deeply to be read (conditions and lists are a few levels deep)' : `could not be read (${(e as Error).message})`;
+    throw new InvalidRules(files.map((f) => ({ file: f.name, line: 0, column: 0, message: why })));
+  }
+}
+
+function compileUnguarded(files: RuleFile[], version: string, known: KnownFacts): RuleSet {
   const errors: RuleError[] = [];
   const parsed: { src: YamlSource; data: RawFile }[] = [];
   for (const f of files) {

@@ -373,5 +373,14 @@ export function replay(baseline: RuleSet | null, candidate: RuleSet, orders: Rep
 
 function euros(n: number): string {
   const [int, dec] = n.toFixed(2).split('.') as [string, string];
-  return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f')},${dec} €`;
+  return `${groupThousands(int, '\u202f')},${dec} €`;
+}
+
+/** "1234567" → "1 234 567" with the given separator (a hand loop: a lookahead regex here moves quadratically). */
+function groupThousands(int: string, sep: string): string {
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
+  return sign + groups.join(sep);
 }

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=UTC
 export TEMPORAL_CLI_PATH="${TEMPORAL_CLI_PATH:-$(bash scripts/provision-temporal.sh)}"
-for b in edi extraction-accuracy ocr-speed dedup dedup-workflows imap; do
+for b in edi extraction-accuracy ocr-speed dedup dedup-workflows imap crash fuzz; do
   [ -f "bench/$b.ts" ] || continue
   echo "=== bench/$b.ts"
   npx tsx "bench/$b.ts"

@@ -1,6 +1,7 @@
 // Who may sign in and what they may see: users from a YAML file (passwords as scrypt hashes),
 // sessions in signed cookies, a CSRF token bound to the session. Pure apart from crypto.
 import { createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { sign, unsign } from '@fastify/cookie';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { OrderState } from '../workflows/definitions';
@@ -88,7 +89,8 @@ export async function authenticate(users: User[], login: string, password: strin
   return user && ok ? user : null;
 }
 
-// --- Sessions: "payload.signature", payload = base64url JSON; HMAC-SHA256 with the server secret.
+// --- Sessions: "payload.signature", payload = base64url JSON, signed by @fastify/cookie's signer
+// (HMAC-SHA256, constant-time check) with a key derived from the server secret for sessions only.
 
 export interface Session {
   login: string;
@@ -102,24 +104,29 @@ export const SESSION_COOKIE = 'aiguillage_session';
 export const SESSION_HOURS = 12;
 
 const mac = (secret: Buffer, data: string) => createHmac('sha256', secret).update(data).digest('base64url');
+const sessionKey = (secret: Buffer) => createHmac('sha256', secret).update('aiguillage session cookie').digest();
 
 export function signSession(secret: Buffer, login: string, now: number, sid = randomBytes(16).toString('base64url')): string {
   const payload = Buffer.from(JSON.stringify({ login, sid, exp: now + SESSION_HOURS * 3600_000 } satisfies Session)).toString('base64url');
-  return `${payload}.${mac(secret, `session:${payload}`)}`;
+  return sign(payload, sessionKey(secret));
 }
 
 export function readSession(secret: Buffer, cookie: string | undefined, now: number): Session | null {
   if (!cookie) return null;
-  const [payload, sig, extra] = cookie.split('.');
-  if (!payload || !sig || extra !== undefined) return null;
-  if (!safeEqual(sig, mac(secret, `session:${payload}`))) return null;
+  const u = unsign(cookie, sessionKey(secret));
+  if (!u.valid || !u.value || !/^[\w-]+$/.test(u.value)) return null;
   try {
-    const s = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
+    const s = JSON.parse(Buffer.from(u.value, 'base64url').toString('utf8')) as Session;
     if (typeof s.login !== 'string' || typeof s.sid !== 'string' || typeof s.exp !== 'number' || s.exp <= now) return null;
     return s;
   } catch {
     return null;
   }
+}
+
+/** The session cookie's attributes (the value is set through @fastify/cookie). */
+export function sessionCookieOptions(secure: boolean, maxAgeSeconds = SESSION_HOURS * 3600) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, maxAge: maxAgeSeconds };
 }
 
 export function csrfToken(secret: Buffer, session: Session): string {
@@ -134,20 +141,6 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function sessionCookie(value: string, opts: { secure: boolean; maxAgeSeconds?: number }): string {
-  const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${opts.maxAgeSeconds ?? SESSION_HOURS * 3600}`];
-  if (opts.secure) parts.push('Secure');
-  return parts.join('; ');
-}
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
 }
 
 // --- What each role may see and do.

@@ -5,6 +5,8 @@ import sharp from 'sharp';
 import { simpleParser } from 'mailparser';
 import type { Order, SourceBox } from '../domain/order';
 import { html, raw, type Html } from './html';
+import { sniff } from '../parsers/sniff';
+import { htmlToText } from '../parsers/email/html';
 
 /** A value read on the page, to outline over the page image: one per order line and header field found. */
 export interface Highlight {
@@ -178,7 +180,7 @@ async function renderEmail(d: DocRef, bytes: Buffer): Promise<Html> {
   const m = await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true });
   const from = m.from?.text ?? '';
   const to = Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : (m.to?.text ?? '');
-  const body = m.text ?? (m.html ? String(m.html).replace(/<style[\s\S]*?<\/style>/gi, '').replace(/<[^>]+>/g, ' ').replace(/[ \t]+/g, ' ') : '');
+  const body = m.text ?? (m.html ? htmlToText(String(m.html)) : '');
   const atts = m.attachments.filter((a) => !a.related);
   return html`<dl class="kv small"><dt>De</dt><dd>${from}</dd><dt>À</dt><dd>${to}</dd><dt>Objet</dt><dd>${m.subject ?? ''}</dd><dt>Date</dt><dd>${m.date?.toISOString() ?? ''}</dd>
     ${atts.length ? html`<dt>Pièces jointes</dt><dd>${atts.map((a, i) => html`<a href="${rawUrl(d, `/attachments/${i}`)}" target="_blank" rel="noopener">${a.filename ?? `pièce ${i + 1}`}</a> <span class="muted">(${a.contentType}, ${a.size.toLocaleString('fr-FR')} o)</span><br>`)}</dd>` : ''}</dl>
@@ -195,3 +197,34 @@ export async function emailAttachment(bytes: Buffer, index: number): Promise<{ f
   const a = m.attachments.filter((x) => !x.related)[index];
   return a ? { fileName: a.filename ?? `piece-${index + 1}`, contentType: a.contentType, content: a.content } : null;
 }
+
+/**
+ * How we serve a stored document or an attachment: the type is ours, from the bytes, never the
+ * sender's. PDF and images are shown; text kinds as plain text; anything else is a download. Every
+ * one but a PDF is sandboxed (no script, form or same-origin access): browsers refuse to show a PDF
+ * in a sandbox, and bytes that begin as a PDF are never rendered as HTML.
+ */
+export function servedAs(bytes: Buffer): { contentType: string; disposition: 'inline' | 'attachment'; csp: string } {
+  const as = (contentType: string, disposition: 'inline' | 'attachment' = 'inline') => ({ contentType, disposition, csp: `sandbox; ${DOCUMENT_CSP}` });
+  switch (sniff(bytes)) {
+    case 'pdf':
+      return { contentType: 'application/pdf', disposition: 'inline', csp: DOCUMENT_CSP };
+    case 'png':
+      return as('image/png');
+    case 'jpeg':
+      return as('image/jpeg');
+    case 'tiff':
+      return as('image/tiff');
+    case 'x12':
+    case 'edifact':
+    case 'email':
+    case 'api-json':
+    case 'notice':
+    case 'text':
+      return as('text/plain; charset=utf-8');
+    default:
+      return as('application/octet-stream', 'attachment');
+  }
+}
+
+const DOCUMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'";

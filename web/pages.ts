@@ -268,11 +268,23 @@ export function chartSvg(days: Dashboard['days']): Html {
     <p class="legend">${Object.entries(CHANNEL_COLORS).map(([c, col]) => html`<span><i style="background:${col}"></i>${CHANNEL_LABELS[c]}</span>`)}<span><i style="background:#1d2939;height:2px"></i>SLA tenu (part des commandes dues ce jour-là saisies à temps)</span></p>`;
 }
 
-export function quarantineTable(q: QuarantineRecord[]): Html {
+/** Why a document is in the quarantine when its intake could not complete, in the users' words. */
+const QUARANTINE_REASONS: Record<string, string> = {
+  EXTRACTION_FAILED: 'Lecture impossible après plusieurs essais (lecteur en échec, bloqué ou trop long, disque plein…)',
+  DELIVERY_FAILED: 'Commandes lues mais non transmises après plusieurs essais',
+  INTAKE_FAILED: 'Prise en charge interrompue sans verdict',
+  EDI_CONTROL_NUMBER_REUSED: 'Numéro de contrôle EDI déjà reçu avec un autre contenu : non traité, le partenaire doit renvoyer sous un nouveau numéro',
+  FILE_TOO_LARGE: 'Fichier trop volumineux : mis de côté sans être lu',
+};
+
+/** The quarantine list; with `retry` (managers), a "Relancer" button per document. */
+export function quarantineTable(q: QuarantineRecord[], retry?: { csrf: string }): Html {
   if (!q.length) return html`<p class="muted">Aucun document en quarantaine.</p>`;
-  return html`<table><thead><tr><th>Reçu</th><th>Canal</th><th>Fichier</th><th>Raison</th></tr></thead><tbody>
+  return html`<table><thead><tr><th>Reçu</th><th>Canal</th><th>Fichier</th><th>Raison</th>${retry ? html`<th></th>` : ''}</tr></thead><tbody>
     ${q.map((r) => html`<tr><td>${dateTime(r.receivedAt)}</td><td>${channelTags([r.channel])}</td><td>${r.fileName}<br><span class="muted small">${r.sha256.slice(0, 12)}…</span></td>
-      <td class="small">${r.problems.map((p) => html`<span class="${p.severity === 'error' ? 'err' : 'warn'}">${p.code}</span> ${p.message}${p.where ? html` <span class="muted">(${p.where})</span>` : ''}<br>`)}</td></tr>`)}
+      <td class="small">${r.problems.map((p) => html`${QUARANTINE_REASONS[p.code] ? html`<strong>${QUARANTINE_REASONS[p.code]}</strong><br>` : ''}<span class="${p.severity === 'error' ? 'err' : 'warn'}">${p.code}</span> ${p.message}${p.where ? html` <span class="muted">(${p.where})</span>` : ''}<br>`)}
+      ${r.retries?.length ? html`<span class="muted">Relancé ${r.retries.length} fois, dernière fois le ${dateTime(r.retries[r.retries.length - 1]!.at)} par ${r.retries[r.retries.length - 1]!.by}</span>` : ''}</td>
+      ${retry ? html`<td><form method="post" action="/quarantine/${r.sha256}/retry"><input type="hidden" name="_csrf" value="${retry.csrf}"><button type="submit" title="Relire le document, une fois la cause corrigée">Relancer</button></form></td>` : ''}</tr>`)}
   </tbody></table>`;
 }
 
@@ -282,7 +294,7 @@ export interface Names {
   agents: Record<string, string>;
 }
 
-export function dashboardPage(user: User, csrf: string, d: Dashboard, now: number, names: Names = { teams: {}, agents: {} }): string {
+export function dashboardPage(user: User, csrf: string, d: Dashboard, now: number, names: Names = { teams: {}, agents: {} }, flash: { kind: 'ok' | 'err'; text: string } | null = null): string {
   const t = d.totals;
   return page({
     title: 'Tableau de bord',
@@ -290,6 +302,7 @@ export function dashboardPage(user: User, csrf: string, d: Dashboard, now: numbe
     csrf,
     active: 'dashboard',
     body: html`<h1>Tableau de bord — ${longDay(d.today)}</h1>
+      ${flash ? html`<p class="flash ${flash.kind}" role="status">${flash.text}</p>` : ''}
       <div class="cards">
         <div class="card"><div class="v" data-k="received">${t.received}</div><div class="l">reçues aujourd'hui</div></div>
         <div class="card"><div class="v" data-k="receivedBeforeCutoff">${t.receivedBeforeCutoff}</div><div class="l">reçues avant la clôture (${d.deadline})</div></div>
@@ -306,7 +319,7 @@ export function dashboardPage(user: User, csrf: string, d: Dashboard, now: numbe
       <p class="muted small">Un fax ou un scan rattaché sans preuve suffisante : tant qu'un agent ne l'a pas confirmé ou séparé, une commande peut s'y cacher.</p>
       <table>${INBOX_HEAD}<tbody>${inboxRows(d.toCheck, now, '')}</tbody></table>` : ''}
       <h2>30 derniers jours</h2><div class="panel">${chartSvg(d.days)}</div>
-      <h2>Quarantaine (${d.quarantine.length})</h2>${quarantineTable(d.quarantine)}`,
+      <h2 id="quarantaine">Quarantaine (${d.quarantine.length})</h2>${quarantineTable(d.quarantine, user.role === 'manager' || user.role === 'admin' ? { csrf } : undefined)}`,
   });
 }
 

@@ -1,13 +1,17 @@
 // The agents' and managers' workspace on the HTTP server (issue 7): sign-in, the inbox (live over
 // SSE), the order page with its actions, the dashboard, search, the rules, and /api/workspace/* with
 // the same data as JSON. Every action is a workflow update: the page shows what the workflow accepted.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import { checkSecret, secretFromFile } from '../worker/secrets';
+import { LoginThrottle } from './throttle';
 import type { HttpServer, HttpDeps } from '../worker/http';
 import { DocumentStore } from '../activities/store';
 import { runAgentAction, ActionRefusedError } from '../worker/actions';
+import { listQuarantine, retryIntake, RetryRefused } from '../worker/quarantine';
 import { orderJson } from '../worker/present';
 import {
   claimUpdate, confirmDuplicateUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate, type OrderState,
@@ -18,19 +22,19 @@ import type { RuleSet } from '../routing-rules/types';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { addDays } from '../domain/holidays';
 import {
-  authenticate, canAct, canSee, canSeeDashboard, checkCsrf, csrfToken, parseUsers, readCookie, readSession, seesAll, sessionCookie, signSession,
+  authenticate, canAct, canSee, canSeeDashboard, checkCsrf, csrfToken, parseUsers, readSession, seesAll, sessionCookieOptions, signSession,
   SESSION_COOKIE, type Session, type User,
 } from './auth';
 import { dashboard, inbox, orderDiff, parisDay } from './model';
 import { correctionsFromForm } from './corrections';
 import { dashboardPage, inboxFragment, inboxPage, loginPage, orderPage, rulesPage, searchPage } from './pages';
-import { emailAttachment, highlightsOf, imagePagePng, pdfPagePng, renderDocument } from './document';
+import { emailAttachment, highlightsOf, imagePagePng, pdfPagePng, renderDocument, servedAs } from './document';
 import { CSS, JS } from './assets';
 import { html, page, type Html } from './html';
 
 export interface WorkspaceOptions {
-  /** Users file (YAML); default AIGUILLAGE_USERS, else config/users.yaml, else config/users.example.yaml. */
-  usersFile?: string;
+  /** Users file (YAML); default the configuration's (AIGUILLAGE_USERS, else config/users.yaml); null: nobody signs in. */
+  usersFile?: string | null;
   /** Signs sessions and CSRF tokens; default AIGUILLAGE_SESSION_SECRET, else a random one kept in the data folder. */
   sessionSecret?: Buffer;
   /** Cookies marked Secure even behind a plain-HTTP proxy hop (AIGUILLAGE_COOKIE_SECURE=true). */
@@ -40,24 +44,16 @@ export interface WorkspaceOptions {
   now?: () => number;
 }
 
-export function usersFileFor(root: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.AIGUILLAGE_USERS) return env.AIGUILLAGE_USERS;
-  const own = join(root, 'config', 'users.yaml');
-  return existsSync(own) ? own : join(root, 'config', 'users.example.yaml');
-}
+/** How to give the workspace its users, said on the sign-in page and in the log when there are none. */
+export const NO_USERS =
+  "Aucun compte n'est configuré : créez config/users.yaml (modèle : config/users.example.yaml ; mots de passe : npx tsx web/hash-password.ts) ou indiquez le fichier dans AIGUILLAGE_USERS, puis redémarrez.";
+
+const SECRET_FIX = 'use 32 or more random bytes (`openssl rand -base64 32`)';
 
 function sessionSecretFor(dataDir: string, env: NodeJS.ProcessEnv = process.env): Buffer {
-  if (env.AIGUILLAGE_SESSION_SECRET) {
-    if (env.AIGUILLAGE_SESSION_SECRET.length < 32) throw new Error('AIGUILLAGE_SESSION_SECRET must be at least 32 characters');
-    return Buffer.from(env.AIGUILLAGE_SESSION_SECRET);
-  }
+  if (env.AIGUILLAGE_SESSION_SECRET) return Buffer.from(checkSecret(env.AIGUILLAGE_SESSION_SECRET, 'AIGUILLAGE_SESSION_SECRET', SECRET_FIX));
   // Kept on disk so that sessions survive a restart; readable by the service account only.
-  const path = join(dataDir, 'session-secret');
-  if (existsSync(path)) return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-  mkdirSync(dirname(path), { recursive: true });
-  const secret = randomBytes(32);
-  writeFileSync(path, secret.toString('base64'), { mode: 0o600 });
-  return secret;
+  return Buffer.from(secretFromFile(join(dataDir, 'session-secret'), 'the session secret file', `delete it to have a new one made, or set AIGUILLAGE_SESSION_SECRET (${SECRET_FIX})`));
 }
 
 type Action = 'claim' | 'entered' | 'reject' | 'reassign' | 'correct' | 'confirm-duplicate' | 'split';
@@ -78,23 +74,44 @@ interface Authed {
   csrf: string;
 }
 
+/**
+ * The workspace in its own scope: cookies (@fastify/cookie) and its own forms (@fastify/formbody)
+ * are parsed here only, never on the machine API.
+ */
 export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions = {}): void {
+  // Checked now, not when the server starts: a weak secret or a bad users file stops the build with its message.
+  const secret = opts.sessionSecret ?? sessionSecretFor(deps.cfg.dataDir);
+  const usersFile = opts.usersFile === undefined ? deps.cfg.usersFile : opts.usersFile;
+  if (usersFile) parseUsers(readFileSync(usersFile, 'utf8'), usersFile);
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: FORM_LIMIT }, scope.getDefaultJsonParser('error', 'error'));
+    await scope.register(fastifyFormbody, { bodyLimit: FORM_LIMIT });
+    await scope.register(fastifyCookie);
+    workspaceRoutes(scope as unknown as HttpServer, deps, opts, secret, usersFile);
+  });
+}
+
+/** Sign-in and action forms are small; a correction form of a long order stays well below. */
+const FORM_LIMIT = 1024 * 1024;
+
+function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions, secret: Buffer, usersFile: string | null): void {
   const { cfg, readModel, client, log } = deps;
   const store = new DocumentStore(cfg.dataDir);
   const now = opts.now ?? Date.now;
-  const secret = opts.sessionSecret ?? sessionSecretFor(cfg.dataDir);
-  const usersFile = opts.usersFile ?? usersFileFor(cfg.root);
   const secureEnv = opts.secureCookies ?? process.env.AIGUILLAGE_COOKIE_SECURE === 'true';
 
   // Users are re-read when the file changes, so removing someone takes effect without a restart.
   let users = { mtime: 0, list: [] as User[] };
   const currentUsers = (): User[] => {
+    if (!usersFile) return [];
     const m = statSync(usersFile).mtimeMs;
     if (m !== users.mtime) users = { mtime: m, list: parseUsers(readFileSync(usersFile, 'utf8'), usersFile) };
     return users.list;
   };
   currentUsers();
-  log.info({ usersFile, users: users.list.length }, 'workspace users loaded');
+  if (usersFile) log.info({ usersFile, users: users.list.length }, 'workspace users loaded');
+  else log.warn('workspace: no users file (AIGUILLAGE_USERS or config/users.yaml); nobody can sign in until one is made from config/users.example.yaml');
 
   const cached = <T>(ttlMs: number, load: () => T) => {
     let at = 0;
@@ -135,15 +152,24 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
 
   const secure = (req: FastifyRequest) => secureEnv || req.protocol === 'https';
   const authed = (req: FastifyRequest): Authed | null => {
-    const session = readSession(secret, readCookie(req.headers.cookie, SESSION_COOKIE), now());
+    const session = readSession(secret, req.cookies[SESSION_COOKIE], now());
     if (!session || revoked.has(session.sid)) return null;
     const user = currentUsers().find((u) => u.login === session.login);
     return user ? { user, session, csrf: csrfToken(secret, session) } : null;
   };
-  const revoked = new Set<string>();
-  const failures = new Map<string, { n: number; until: number }>();
+  // Signed-out sessions until they would have expired anyway (then the signature alone refuses them).
+  const revoked = new Map<string, number>();
+  const revoke = (s: Session) => {
+    for (const [sid, exp] of revoked) if (exp <= now()) revoked.delete(sid);
+    revoked.set(s.sid, s.exp);
+  };
+  const throttle = new LoginThrottle(now);
 
-  const isApi = (req: FastifyRequest) => req.url.startsWith('/api/workspace/') || req.url === '/inbox/rows' || req.url === '/events';
+  // By the route as matched, not the raw URL.
+  const isApi = (req: FastifyRequest) => {
+    const route = req.routeOptions.url ?? '';
+    return route.startsWith('/api/workspace/') || route === '/inbox/rows' || route === '/events';
+  };
   /** The signed-in user, or a reply already sent (sign-in page, or 401 for the API). */
   const need = (req: FastifyRequest, reply: FastifyReply): Authed | null => {
     const a = authed(req);
@@ -157,12 +183,10 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
   const errorPage = (reply: FastifyReply, a: Authed | null, status: number, message: string) =>
     htmlReply(reply, status, page({ title: 'Erreur', user: a?.user ?? null, csrf: a?.csrf, body: html`<h1>${message}</h1><p><a href="/">Retour à la corbeille</a></p>` }));
 
-  /** Form posts arrive as bytes (the server keeps raw bodies); JSON as { raw, json }. */
+  /** Forms (@fastify/formbody) and JSON alike arrive as objects. */
   const formOf = (req: FastifyRequest): Record<string, unknown> => {
-    const b = req.body as Buffer | { json?: unknown } | undefined;
-    if (Buffer.isBuffer(b)) return Object.fromEntries(new URLSearchParams(b.toString('utf8')));
-    if (b && typeof b === 'object' && 'json' in b && b.json && typeof b.json === 'object') return b.json as Record<string, unknown>;
-    return {};
+    const b = req.body;
+    return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
   };
   const csrfOk = (req: FastifyRequest, a: Authed) => checkCsrf(secret, a.session, req.headers['x-csrf-token'] ?? formOf(req)._csrf);
 
@@ -176,11 +200,12 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     }
   };
   const visibleStates = (u: User): OrderState[] => readModel.list({ limit: 5000, ...(seesAll(u) ? {} : { teams: u.teams }) });
-  const dashboardOf = (u: User) => {
+  const quarantineDeps = { store, readModel, client, taskQueue: cfg.taskQueue, log };
+  const dashboardOf = async (u: User) => {
     const t = now();
     const since = new Date(Date.parse(`${addDays(parisDay(t), -31)}T00:00:00Z`)).toISOString();
     const states = readModel.activeSince(since, seesAll(u) ? undefined : u.teams);
-    const q = seesAll(u) ? readModel.quarantined() : [];
+    const q = seesAll(u) ? await listQuarantine(quarantineDeps) : [];
     return dashboard(states, q, u, t);
   };
 
@@ -189,39 +214,38 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
 
   // ---------------------------------------------------------------- sign-in
 
-  const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?![/\\])/.test(n) ? n : '/');
-  app.get('/login', async (req, reply) => htmlReply(reply, 200, loginPage(null, safeNext((req.query as { next?: string }).next))));
+  app.get('/login', async (req, reply) => htmlReply(reply, 200, loginPage(usersFile ? null : NO_USERS, safeNext((req.query as { next?: string }).next))));
   app.post('/login', async (req, reply) => {
     const form = formOf(req);
-    const wantsJson = !Buffer.isBuffer(req.body);
+    const wantsJson = String(req.headers['content-type'] ?? '').startsWith('application/json');
+    if (!usersFile) return wantsJson ? reply.status(503).send({ error: NO_USERS }) : htmlReply(reply, 503, loginPage(NO_USERS, '/'));
     // A login posted from another site would sign the victim in as the attacker (login CSRF).
     const origin = req.headers.origin;
-    if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) return reply.status(403).send({ error: 'cross-site sign-in refused' });
-    const login = String(form.login ?? '').trim().toLowerCase();
-    const key = `${login}|${req.ip}`;
-    const f = failures.get(key);
-    if (f && f.n >= 5 && f.until > now()) {
-      const msg = 'Trop de tentatives : réessayez dans 15 minutes.';
+    if (origin && origin !== 'null' && hostOf(origin) !== req.headers.host) return reply.status(403).send({ error: 'cross-site sign-in refused' });
+    const login = String(form.login ?? '').trim().toLowerCase().slice(0, 64);
+    const verdict = throttle.check(login, req.ip);
+    if (verdict !== 'ok') {
+      const msg = verdict === 'locked' ? 'Trop de tentatives : réessayez dans 15 minutes.' : 'Trop de connexions en ce moment : réessayez dans quelques secondes.';
       return wantsJson ? reply.status(429).send({ error: msg }) : htmlReply(reply, 429, loginPage(msg, safeNext(form.next)));
     }
-    const user = await authenticate(currentUsers(), login, String(form.password ?? ''));
+    const user = await authenticate(currentUsers(), login, String(form.password ?? '').slice(0, 1024));
     if (!user) {
-      failures.set(key, { n: (f && f.until > now() ? f.n : 0) + 1, until: now() + 15 * 60_000 });
+      throttle.failed(login, req.ip);
       log.warn({ login, ip: req.ip }, 'sign-in refused');
       const msg = 'Identifiant ou mot de passe incorrect.';
       return wantsJson ? reply.status(401).send({ error: msg }) : htmlReply(reply, 401, loginPage(msg, safeNext(form.next)));
     }
-    failures.delete(key);
+    throttle.succeeded(login, req.ip);
     const cookie = signSession(secret, user.login, now());
     const session = readSession(secret, cookie, now())!;
     log.info({ login: user.login, role: user.role }, 'signed in');
-    void reply.header('set-cookie', sessionCookie(cookie, { secure: secure(req) }));
+    void reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(secure(req)));
     return wantsJson ? reply.send({ login: user.login, role: user.role, teams: user.teams, csrfToken: csrfToken(secret, session) }) : reply.redirect(safeNext(form.next), 303);
   });
   app.post('/logout', async (req, reply) => {
     const a = authed(req);
-    if (a && csrfOk(req, a)) revoked.add(a.session.sid);
-    void reply.header('set-cookie', sessionCookie('', { secure: secure(req), maxAgeSeconds: 0 }));
+    if (a && csrfOk(req, a)) revoke(a.session);
+    void reply.setCookie(SESSION_COOKIE, '', sessionCookieOptions(secure(req), 0));
     return reply.redirect('/login', 303);
   });
 
@@ -400,15 +424,21 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     return { doc, bytes: await store.bytes(sha) };
   };
   const attachmentName = (n: string) => n.replace(/[^\w.\- ]+/g, '_');
+  /** Stored bytes with a type we chose from them (never the sender's), unsniffable and sandboxed. */
+  const sendDocument = (reply: FastifyReply, bytes: Buffer, fileName: string) => {
+    const as = servedAs(bytes);
+    return reply
+      .header('content-type', as.contentType)
+      .header('content-disposition', `${as.disposition}; filename="${attachmentName(fileName)}"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', as.csp)
+      .header('cache-control', 'private, no-store')
+      .send(bytes);
+  };
   app.get('/orders/:id/documents/:sha', async (req, reply) => {
     const d = await docOf(req, reply);
     if (!d) return reply;
-    return reply
-      .header('content-type', d.doc.mediaType === 'message/rfc822' || d.doc.mediaType.startsWith('application/edi') ? 'text/plain; charset=utf-8' : d.doc.mediaType)
-      .header('content-disposition', `inline; filename="${attachmentName(d.doc.fileName)}"`)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'")
-      .send(d.bytes);
+    return sendDocument(reply, d.bytes, d.doc.fileName);
   });
   app.get('/orders/:id/documents/:sha/page/:n', async (req, reply) => {
     const d = await docOf(req, reply);
@@ -427,13 +457,8 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     if (!d) return reply;
     const att = await emailAttachment(d.bytes, Number((req.params as { i: string }).i)).catch(() => null);
     if (!att) return reply.status(404).send({ error: 'no such attachment' });
-    if (att.contentType === 'image/tiff') return reply.header('content-type', 'image/png').send(await imagePagePng(att.content, 0));
-    return reply
-      .header('content-type', att.contentType)
-      .header('content-disposition', `inline; filename="${attachmentName(att.fileName)}"`)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'")
-      .send(att.content);
+    if (servedAs(att.content).contentType === 'image/tiff') return sendDocument(reply, await imagePagePng(att.content, 0), `${att.fileName}.png`);
+    return sendDocument(reply, att.content, att.fileName);
   });
 
   // ---------------------------------------------------------------- dashboard, search, rules
@@ -442,7 +467,25 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     const a = need(req, reply);
     if (!a) return reply;
     if (!canSeeDashboard(a.user)) return errorPage(reply, a, 403, 'Le tableau de bord est réservé aux chefs d’équipe et aux responsables.');
-    return htmlReply(reply, 200, dashboardPage(a.user, a.csrf, dashboardOf(a.user), now(), names()));
+    const retried = (req.query as { retried?: string }).retried;
+    const flash = retried ? { kind: 'ok' as const, text: `Relance lancée pour ${retried} : le document est relu ; il quitte la quarantaine une fois ses commandes transmises.` } : null;
+    return htmlReply(reply, 200, dashboardPage(a.user, a.csrf, await dashboardOf(a.user), now(), names(), flash));
+  });
+  // "Relancer": a manager starts the intake of a quarantined document again, once its cause is fixed.
+  app.post('/quarantine/:sha/retry', async (req, reply) => {
+    const a = need(req, reply);
+    if (!a) return reply;
+    if (!seesAll(a.user)) return errorPage(reply, a, 403, 'Relancer un document est réservé aux responsables.');
+    if (!csrfOk(req, a)) return errorPage(reply, a, 403, 'Formulaire expiré ou envoyé depuis un autre site : rechargez la page et recommencez.');
+    const { sha } = req.params as { sha: string };
+    try {
+      const r = await retryIntake(quarantineDeps, sha, a.user.login);
+      return reply.redirect(`/dashboard?retried=${encodeURIComponent(r.fileName.slice(0, 100))}#quarantaine`, 303);
+    } catch (e) {
+      if (!(e instanceof RetryRefused)) throw e;
+      const why = { unknown: 'document inconnu', delivered: 'le document a déjà été transmis, ses commandes sont dans la corbeille', running: 'une lecture de ce document est déjà en cours, attendez qu’elle se termine' }[e.kind];
+      return htmlReply(reply, e.status, dashboardPage(a.user, a.csrf, await dashboardOf(a.user), now(), names(), { kind: 'err', text: `Relance refusée : ${why}.` }));
+    }
   });
 
   const search = (u: User, q: string) => {
@@ -528,7 +571,7 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     const a = need(req, reply);
     if (!a) return reply;
     if (!canSeeDashboard(a.user)) return reply.status(403).send({ error: 'the dashboard is for team leads and managers' });
-    return dashboardOf(a.user);
+    return await dashboardOf(a.user);
   });
   app.get('/api/workspace/search', async (req, reply) => {
     const a = need(req, reply);
@@ -545,4 +588,32 @@ export function registerWorkspace(app: HttpServer, deps: HttpDeps, opts: Workspa
     const visible = state && canSee(a.user, state) ? state : null;
     return { dir: r.dir, error: r.error, ruleSet: r.set, order: visible ? { orderId: visible.orderId, route: visible.route, explanation: explain(visible) } : null };
   });
+}
+
+/**
+ * Where to go after sign-in: a path of this site only. One leading slash, no backslash or control
+ * character (browsers drop tabs and newlines, so "/\t/evil.com" is "//evil.com"), and resolving it
+ * must not leave the origin.
+ */
+export function safeNext(n: unknown): string {
+  if (typeof n !== 'string' || n.length > 2000 || !n.startsWith('/') || n.startsWith('//')) return '/';
+  for (const ch of n) {
+    const c = ch.charCodeAt(0);
+    if (c < 0x20 || c === 0x7f || ch === '\\') return '/';
+  }
+  try {
+    const base = 'http://aiguillage.invalid';
+    const u = new URL(n, base);
+    return u.origin === base ? `${u.pathname}${u.search}${u.hash}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }

@@ -4,9 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, basename, resolve } from 'node:path';
 import { loadConfig } from './config';
+import { apiAuthorization, apiTokenPath, clientApiToken } from './secrets';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { CsvError } from '../domain/csv';
-import { describeDocument, extractDocument } from '../parsers/index';
+import { describeDocument } from '../parsers/index';
+import { closeSharedExtractRunner, sharedExtractRunner } from '../activities/extract-runner';
 import { channelForFile } from './ingest';
 import type { OrderJson } from './present';
 import { channelSchema } from '../domain/order';
@@ -64,7 +66,8 @@ program
       }
       const st = await stat(f);
       const meta = describeDocument(bytes, { fileName: basename(f), channel: channel ?? channelForFile(bytes), receivedAt: st.mtime.toISOString() });
-      const ex = await extractDocument(bytes, meta, md);
+      // The same readers and deadline as the worker (child processes, killed past the deadline).
+      const ex = await sharedExtractRunner().run(bytes, meta, md);
       if (ex.result.problems.some((p) => p.severity === 'error')) problems = true;
       if (ex.unreadable) unreadable = true;
       if (opts.json) console.log(JSON.stringify(ex.result));
@@ -83,24 +86,28 @@ program
 
 /** The OCR workers would keep the process alive a little: stop them once extraction is done. */
 async function closeOcr(): Promise<void> {
+  await closeSharedExtractRunner();
   const { closeSharedOcrPool } = await import('../parsers/ocr/index');
   await closeSharedOcrPool();
 }
 
 function apiUrl(opt?: string): string {
   const cfg = loadConfig();
-  return (opt ?? process.env.AIGUILLAGE_URL ?? `http://${cfg.httpHost}:${cfg.httpPort}`).replace(/\/$/, '');
+  return (opt ?? process.env.AIGUILLAGE_URL ?? `${cfg.httpTls ? 'https' : 'http'}://${cfg.httpHost}:${cfg.httpPort}`).replace(/\/$/, '');
 }
 
 async function api<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   let res: Response;
-  const token = process.env.AIGUILLAGE_API_TOKEN;
+  const cfg = loadConfig();
   try {
-    res = await fetch(url, token ? { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } } : init);
+    res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...apiAuthorization(cfg) } });
   } catch {
     throw new UsageError(`cannot reach Aiguillage at ${new URL(url).origin}: is the stack running? (npm start)`);
   }
-  if (res.status === 401) throw new UsageError('the server wants an API token: set AIGUILLAGE_API_TOKEN');
+  if (res.status === 401) {
+    const where = `set AIGUILLAGE_API_TOKEN to the server's, or AIGUILLAGE_DATA to the server's data folder (it keeps its token in ${apiTokenPath(cfg.dataDir)})`;
+    throw new UsageError(clientApiToken(cfg) ? `the server refused the API token: ${where}` : `the server needs an API token: ${where}`);
+  }
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -116,15 +123,35 @@ program
     const files = await filesUnder(paths);
     const bar = progress(files.length, opts.wait ? 'sent' : 'ingested');
     const sent: { file: string; sha256: string; status: string }[] = [];
+    const failed: { file: string; reason: string }[] = [];
+    let unreachable: string | null = null;
+    // One file that cannot be read or is refused does not stop the others; Temporal being
+    // unreachable does (every file would wait for it in turn): the rest are listed as not sent.
     for (const f of files) {
-      const bytes = await readFile(f);
+      if (unreachable) {
+        failed.push({ file: f, reason: 'not sent (Temporal is unreachable)' });
+        continue;
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(f);
+      } catch (e) {
+        failed.push({ file: f, reason: `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+        bar.tick();
+        continue;
+      }
       const channel = opts.channel ?? channelForFile(bytes);
       const { mtime } = await stat(f);
-      const q = new URLSearchParams({ fileName: basename(f), channel, receivedAt: mtime.toISOString() });
-      const r = await api<{ status: string; sha256: string; error?: string }>(`${base}/api/documents?${q}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
-      if (r.status >= 400) throw new UsageError(`${f}: ${r.body.error ?? `HTTP ${r.status}`}`);
-      sent.push({ file: f, sha256: r.body.sha256, status: r.body.status });
+      const q = new URLSearchParams({ channel, receivedAt: mtime.toISOString() });
+      const headers = { 'content-type': 'application/octet-stream', 'x-aiguillage-file-name': encodeURIComponent(basename(f)) };
+      const r = await api<{ status: string; sha256: string; error?: string; code?: string }>(`${base}/api/documents?${q}`, { method: 'POST', headers, body: bytes });
       bar.tick();
+      if (r.status >= 400) {
+        if (r.body.code === 'TEMPORAL_UNREACHABLE') unreachable = r.body.error ?? 'Temporal is unreachable';
+        failed.push({ file: f, reason: r.body.error ?? `HTTP ${r.status}` });
+        continue;
+      }
+      sent.push({ file: f, sha256: r.body.sha256, status: r.body.status });
     }
     bar.done();
     let quarantined = 0;
@@ -147,8 +174,24 @@ program
         break;
       }
     }
-    process.exitCode = quarantined > 0 ? 1 : 0;
+    for (const f of failed) console.log(`NOT SENT     ${f.file}: ${f.reason}`);
+    if (failed.length) {
+      console.error(`aiguillage: ${sent.length} of ${files.length} file(s) got in, ${failed.length} did not${unreachable ? ` — ${unreachable}; send them again once it is back` : ''}`);
+    }
+    process.exitCode = failed.length > 0 ? 2 : quarantined > 0 ? 1 : 0;
   });
+
+/** Every order of the listing, page by page (the server answers at most `limit` per call). */
+async function allOrders(base: string, status: string | undefined, pageSize = 1000): Promise<OrderJson[]> {
+  const out: OrderJson[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const q = new URLSearchParams({ limit: String(pageSize), offset: String(offset), ...(status ? { status } : {}) });
+    const r = await api<OrderJson[] | { error?: string }>(`${base}/api/orders?${q}`);
+    if (!Array.isArray(r.body)) throw new UsageError(`orders: ${r.body.error ?? `HTTP ${r.status}`}`);
+    out.push(...r.body);
+    if (r.body.length < pageSize) return out;
+  }
+}
 
 program
   .command('orders')
@@ -157,8 +200,7 @@ program
   .option('--status <status>', 'only this status (received, extracted, needs-review, routed, entered, rejected, cancelled)')
   .option('--url <url>', 'Aiguillage HTTP address')
   .action(async (opts: { json?: boolean; status?: string; url?: string }) => {
-    const q = opts.status ? `?status=${encodeURIComponent(opts.status)}` : '';
-    const r = await api<OrderJson[]>(`${apiUrl(opts.url)}/api/orders${q}`);
+    const r = { body: await allOrders(apiUrl(opts.url), opts.status, Number(process.env.AIGUILLAGE_PAGE_SIZE) || 1000) };
     if (opts.json) {
       for (const o of r.body) console.log(JSON.stringify(o));
       return;
@@ -178,12 +220,37 @@ program
   .option('--json', 'JSON Lines')
   .option('--url <url>', 'Aiguillage HTTP address')
   .action(async (opts: { json?: boolean; url?: string }) => {
-    const r = await api<{ sha256: string; fileName: string; channel: string; receivedAt: string; problems: { code: string; message: string }[] }[]>(`${apiUrl(opts.url)}/api/quarantine`);
+    const r = await api<{ sha256: string; fileName: string; channel: string; receivedAt: string; problems: { code: string; message: string }[]; retries?: { at: string; by: string }[] }[]>(`${apiUrl(opts.url)}/api/quarantine`);
     for (const q of r.body) {
       if (opts.json) console.log(JSON.stringify(q));
-      else console.log(`${q.receivedAt}  ${q.channel.padEnd(6)} ${q.fileName}\n    ${q.problems.map((p) => `${p.code}: ${p.message}`).join('\n    ')}`);
+      else {
+        const retried = q.retries?.length ? `  (retried ${q.retries.length}×, last ${q.retries[q.retries.length - 1]!.at} by ${q.retries[q.retries.length - 1]!.by})` : '';
+        console.log(`${q.receivedAt}  ${q.channel.padEnd(6)} ${q.fileName}  ${q.sha256}${retried}\n    ${q.problems.map((p) => `${p.code}: ${p.message}`).join('\n    ')}`);
+      }
     }
     if (!opts.json && r.body.length === 0) console.log('quarantine is empty');
+  });
+
+program
+  .command('retry')
+  .description('start the intake of a quarantined (or failed) document again, once the cause is fixed')
+  .argument('<sha256>', 'the document hash, as `quarantine` shows it')
+  .option('--url <url>', 'Aiguillage HTTP address')
+  .action(async (sha: string, opts: { url?: string }) => {
+    const by = process.env.USER ?? process.env.USERNAME ?? 'cli';
+    const r = await api<{ intakeWorkflowId?: string; fileName?: string; error?: string }>(`${apiUrl(opts.url)}/api/documents/${encodeURIComponent(sha.trim().toLowerCase())}/retry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ by: `cli:${by}` }),
+    });
+    if (r.status === 404 || r.status === 400) throw new UsageError(r.body.error ?? `HTTP ${r.status}`);
+    if (r.status >= 400) {
+      // Refused for a reason (running, already delivered): said, exit 1.
+      console.error(`aiguillage: retry refused: ${r.body.error ?? `HTTP ${r.status}`}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`retrying  ${r.body.fileName}  ${r.body.intakeWorkflowId} (npx aiguillage quarantine shows it again if it fails)`);
   });
 
 program

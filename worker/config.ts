@@ -1,5 +1,6 @@
 // Configuration from the environment, with defaults that run the whole stack on one machine.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export interface Config {
   root: string;
@@ -28,10 +29,16 @@ export interface Config {
   alertFrom: string;
   /** The workspace's address as people reach it (links in alert e-mails); null: no link. */
   publicUrl: string | null;
-  /** Bearer token required on the machine API (/api/…) when set. */
+  /** The machine API's bearer token (AIGUILLAGE_API_TOKEN); null: the one kept in <data>/api-token (worker/api-token.ts). */
   apiToken: string | null;
   /** EDI trading partners (YAML, see edi/partners.example.yaml); null: no EDI endpoint, folders or confirmations. */
   partnersFile: string | null;
+  /** Workspace users (YAML, see config/users.example.yaml); null: nobody can sign in until one is made. */
+  usersFile: string | null;
+  /** fastify's trustProxy (AIGUILLAGE_TRUST_PROXY): the TLS proxy in front, as addresses/CIDRs, a hop count or true. */
+  trustProxy: boolean | number | string | null;
+  /** HTTPS served by Aiguillage itself (AIGUILLAGE_TLS_CERT, AIGUILLAGE_TLS_KEY: PEM files). */
+  httpTls: { certPath: string; keyPath: string } | null;
 }
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -65,7 +72,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.AIGUILLAGE_SMTP_URL || null,
     alertFrom: env.AIGUILLAGE_ALERT_FROM ?? 'Aiguillage <aiguillage@localhost>',
     publicUrl: env.AIGUILLAGE_PUBLIC_URL || null,
-    apiToken: env.AIGUILLAGE_API_TOKEN ?? null,
-    partnersFile: env.AIGUILLAGE_PARTNERS === '' ? null : resolve(root, env.AIGUILLAGE_PARTNERS ?? 'edi/partners.example.yaml'),
+    apiToken: env.AIGUILLAGE_API_TOKEN || null,
+    // The examples (whose keys and passwords the README prints) are used by `start --samples` only.
+    partnersFile: ownFile(root, env.AIGUILLAGE_PARTNERS, 'config/partners.yaml'),
+    usersFile: ownFile(root, env.AIGUILLAGE_USERS, 'config/users.yaml'),
+    trustProxy: trustProxyOf(env.AIGUILLAGE_TRUST_PROXY),
+    httpTls: env.AIGUILLAGE_TLS_CERT && env.AIGUILLAGE_TLS_KEY ? { certPath: resolve(root, env.AIGUILLAGE_TLS_CERT), keyPath: resolve(root, env.AIGUILLAGE_TLS_KEY) } : null,
   };
+}
+
+/** The variable's file when set (empty: none), else our own file when it exists, else none. */
+function ownFile(root: string, fromEnv: string | undefined, own: string): string | null {
+  if (fromEnv !== undefined) return fromEnv === '' ? null : resolve(root, fromEnv);
+  return existsSync(join(root, own)) ? join(root, own) : null;
+}
+
+function trustProxyOf(v: string | undefined): Config['trustProxy'] {
+  if (!v || v === 'false') return null;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
+
+/**
+ * Why the HTTP server must not listen where it is configured to, or null. Beyond loopback, the API
+ * needs a token chosen on purpose and the traffic HTTPS, served here or by a proxy we are told of.
+ */
+export function exposureProblem(cfg: Pick<Config, 'httpHost' | 'apiToken' | 'trustProxy' | 'httpTls'>): string | null {
+  if (LOOPBACK.has(cfg.httpHost) || cfg.httpHost.startsWith('127.')) return null;
+  if (cfg.apiToken && (cfg.httpTls || cfg.trustProxy !== null)) return null;
+  const missing = [!cfg.apiToken && 'AIGUILLAGE_API_TOKEN (32+ random characters)', !cfg.httpTls && cfg.trustProxy === null && 'AIGUILLAGE_TLS_CERT + AIGUILLAGE_TLS_KEY (HTTPS here) or AIGUILLAGE_TRUST_PROXY (the TLS proxy in front)'].filter(Boolean);
+  return `refusing to listen on ${cfg.httpHost} beyond this machine: set ${missing.join(' and ')}, or set AIGUILLAGE_HTTP_HOST=127.0.0.1`;
 }

@@ -7,6 +7,12 @@ import type { DocumentStore } from '../activities/store';
 import { intakeWorkflowId } from '../workflows/definitions';
 import { sniff, type DocumentKind } from '../parsers/sniff';
 import { MEDIA_TYPES } from '../parsers/index';
+import { metrics } from './metrics';
+import { ATTR, receiptSpan } from './telemetry';
+import { isUnreachable, TemporalUnreachable } from './temporal';
+
+/** How long a start may wait for Temporal before the sender is told it is unreachable. */
+const START_DEADLINE_MS = 15_000;
 
 export interface Submission {
   fileName: string;
@@ -30,7 +36,16 @@ export class Ingestor {
     private log: Logger,
   ) {}
 
-  async submit(bytes: Buffer, s: Submission): Promise<SubmitResult> {
+  private get temporalAddress(): string {
+    return (this.client.connection as { options?: { address?: string } }).options?.address ?? 'its configured address';
+  }
+
+  /** Keep the bytes, then start the intake workflow; a span covers the receipt when tracing is on. */
+  submit(bytes: Buffer, s: Submission): Promise<SubmitResult> {
+    return receiptSpan(`receive ${s.channel} document`, { [ATTR.channel]: s.channel, [ATTR.fileName]: s.fileName }, (span) => this.keepAndStart(bytes, s, span));
+  }
+
+  private async keepAndStart(bytes: Buffer, s: Submission, span: { setAttribute(k: string, v: string): unknown } | null): Promise<SubmitResult> {
     const { meta } = await this.store.put(bytes, {
       fileName: s.fileName,
       mediaType: MEDIA_TYPES[sniff(bytes)],
@@ -39,19 +54,26 @@ export class Ingestor {
       context: s.context ?? {},
     });
     const workflowId = intakeWorkflowId(meta.sha256);
+    span?.setAttribute(ATTR.sha256, meta.sha256);
     try {
-      await this.client.workflow.start('intakeDocument', {
+      await this.client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => this.client.workflow.start('intakeDocument', {
         workflowId,
         taskQueue: this.taskQueue,
         args: [{ document: { sha256: meta.sha256, fileName: meta.fileName, channel: meta.channel, receivedAt: meta.receivedAt } }],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      }));
+      metrics.received.inc({ channel: meta.channel });
       this.log.info({ sha256: meta.sha256, workflowId, fileName: s.fileName, channel: s.channel }, 'document received');
       return { status: 'accepted', sha256: meta.sha256, intakeWorkflowId: workflowId, meta };
     } catch (e) {
       if (e instanceof WorkflowExecutionAlreadyStartedError) {
         this.log.info({ sha256: meta.sha256, workflowId, fileName: s.fileName }, 'document already received');
         return { status: 'already-received', sha256: meta.sha256, intakeWorkflowId: workflowId, meta };
+      }
+      if (isUnreachable(e)) {
+        // The bytes are kept: sending the file again once Temporal is back starts its intake.
+        this.log.error({ sha256: meta.sha256, fileName: s.fileName, address: this.temporalAddress, error: (e as Error).message }, 'Temporal is unreachable: intake not started');
+        throw new TemporalUnreachable(this.temporalAddress, e);
       }
       throw e;
     }

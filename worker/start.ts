@@ -4,14 +4,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Runtime } from '@temporalio/worker';
-import { loadConfig, ROOT } from './config';
-import { createLogger } from './log';
+import { exposureProblem, loadConfig, ROOT } from './config';
+import { createLogger, runtimeOptions } from './log';
+import { metricsEnabled, temporalMetricsAddress } from './metrics';
+import { tracingFromEnv, shutdownTracing } from './telemetry';
 import { startDevServer, type DevServer } from './devserver';
 import { connectClient, temporalUiUrl } from './temporal';
 import { createAiguillageWorker } from './worker';
 import { DocumentStore } from '../activities/store';
 import { Ingestor, channelForFile } from './ingest';
 import { buildHttpServer } from './http';
+import { apiTokenPath } from './secrets';
 import { watchFolder } from './folder';
 import { openEdiChannel } from '../edi/runtime';
 import { watchPartnerFolders } from '../edi/folder';
@@ -20,8 +23,8 @@ import { orderJson } from './present';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ReadModel } from '../activities/readmodel';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
-import { usersFileFor } from '../web/server';
 import { sampleSignInText } from '../web/sample-users';
+import type { DependencyState } from './health';
 
 export interface StartOptions {
   samples: boolean;
@@ -29,10 +32,24 @@ export interface StartOptions {
 }
 
 export async function startStack(opts: StartOptions): Promise<void> {
-  Runtime.install({ shutdownSignals: [] });
   const cfg = loadConfig();
+  // The demo users and partners (their passwords and keys are in the README) only with --samples.
+  const exampleUsers = join(ROOT, 'config', 'users.example.yaml');
+  if (opts.samples) {
+    cfg.usersFile ??= exampleUsers;
+    cfg.partnersFile ??= join(ROOT, 'edi', 'partners.example.yaml');
+  }
+  const exposed = exposureProblem(cfg);
+  if (exposed) {
+    console.error(`aiguillage: ${exposed}`);
+    process.exitCode = 2;
+    return;
+  }
   const logFile = join(cfg.dataDir, 'logs', 'aiguillage.log');
   const log = createLogger('aiguillage', logFile);
+  // The SDK's and core's own lines (gRPC retries, activity failures) go to the log file, not the terminal.
+  Runtime.install({ shutdownSignals: [], ...runtimeOptions(log, temporalMetricsAddress()) });
+  const tracing = tracingFromEnv();
   let dev: DevServer | null = null;
   const stops: (() => Promise<void> | void)[] = [];
   let stopping = false;
@@ -55,24 +72,28 @@ export async function startStack(opts: StartOptions): Promise<void> {
     if (opts.devServer) {
       const port = Number(cfg.temporalAddress.split(':')[1] ?? 7233);
       console.error(`› starting the Temporal dev server on 127.0.0.1:${port} (state in ${join(cfg.dataDir, 'temporal.sqlite')})`);
-      dev = await startDevServer({ dataDir: cfg.dataDir, port, uiPort: cfg.temporalUiPort, log });
+      dev = await startDevServer({ dataDir: cfg.dataDir, port, uiPort: cfg.temporalUiPort, log, onDeath: (line) => console.error(line) });
       stops.push(() => dev!.stop());
     }
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
+    stops.push(() => shutdownTracing());
     const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
     const running = worker.run();
     stops.push(async () => {
       worker.shutdown();
       await running;
+      await (await import('../activities/extract-runner')).closeSharedExtractRunner();
       await (await import('../parsers/ocr/index')).closeSharedOcrPool();
       router?.close();
       readModel.close();
     });
     const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
     const edi = cfg.partnersFile ? openEdiChannel(cfg.partnersFile, cfg.dataDir, log) : null;
+    if (!edi) log.info('EDI channel off: no partners file (set AIGUILLAGE_PARTNERS or make config/partners.yaml from edi/partners.example.yaml)');
     if (edi) stops.push(() => edi.close());
-    const app = buildHttpServer({ cfg, ingestor, readModel, client, log, ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}) });
+    let mailHealth: (() => DependencyState) | null = null;
+    const app = buildHttpServer({ cfg, ingestor, readModel, client, log, ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}), health: { mail: () => mailHealth?.() ?? { ok: true, detail: 'no mailbox configured' } } });
     await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
     stops.push(() => app.close());
     const folder = watchFolder(cfg.inboxDir, ingestor, log);
@@ -81,6 +102,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
     if (ediFolders) stops.push(() => ediFolders.close());
     const mail = await startStackMail(cfg, ingestor, log, { samples: opts.samples });
     if (mail) stops.push(() => mail.stop());
+    if (mail?.health) mailHealth = mail.health;
 
     if (opts.samples) {
       const dir = join(ROOT, 'fixtures', 'samples');
@@ -105,16 +127,19 @@ export async function startStack(opts: StartOptions): Promise<void> {
 
     console.log(`
 Aiguillage is running.
-  Workspace & API   http://${cfg.httpHost}:${cfg.httpPort}/
+  Workspace & API   ${cfg.httpTls ? 'https' : 'http'}://${cfg.httpHost}:${cfg.httpPort}/
   Temporal Web UI   ${dev ? dev.uiUrl : '(external cluster)'}  — orders: ${temporalUiUrl(cfg)}
   Logs (pino JSON)  ${logFile}
   Watched folder    ${cfg.inboxDir}  (drop PDFs, faxes, EDI, .eml or *.order.json here)
-  EDI partners      ${edi ? `${edi.partners.length} from ${cfg.partnersFile} — POST /edi/<partner>, partner drop folders` : 'none (set AIGUILLAGE_PARTNERS)'}
+  EDI partners      ${edi ? `${edi.partners.length} from ${cfg.partnersFile} — POST /edi/<partner>, partner drop folders` : 'none (set AIGUILLAGE_PARTNERS or make config/partners.yaml)'}
+  API token         ${cfg.apiToken ? 'AIGUILLAGE_API_TOKEN' : apiTokenPath(cfg.dataDir)}  (Authorization: Bearer …; the CLI reads it)
+  Users             ${cfg.usersFile ?? 'none: nobody can sign in (make config/users.yaml from config/users.example.yaml)'}
   Mailboxes         ${mail ? mail.banner : 'none (set AIGUILLAGE_MAILBOXES, see config/mailboxes.example.yaml)'}
+  Health            http://${cfg.httpHost}:${cfg.httpPort}/healthz${metricsEnabled() ? `   ·   metrics /metrics (Temporal SDK's own on ${temporalMetricsAddress()})` : ''}${tracing ? `   ·   traces → ${tracing}` : ''}
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
 Press Ctrl-C to stop everything.`);
     // Demo accounts are printed only while the example users file is the one in use.
-    if (usersFileFor(cfg.root).endsWith('users.example.yaml')) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
+    if (cfg.usersFile === exampleUsers) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
     await running;
   } catch (e) {
     log.error({ error: (e as Error).message }, 'the stack could not start');

@@ -4,6 +4,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index';
+import { sharedExtractRunner } from '../activities/extract-runner';
 import { DocumentStore } from '../activities/store';
 import { ReadModel } from '../activities/readmodel';
 import { masterDataSource } from '../activities/masterdata-source';
@@ -13,6 +14,10 @@ import { connectClient, connectWorker } from './temporal';
 import { createLogger } from './log';
 import { ediConfirmer } from '../edi/runtime';
 import nodemailer from 'nodemailer';
+import { Runtime } from '@temporalio/worker';
+import { workerTracing, tracingFromEnv } from './telemetry';
+import { temporalMetricsAddress } from './metrics';
+import { runtimeOptions } from './log';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 
@@ -41,9 +46,11 @@ export interface WorkerParts {
   connection?: NativeConnection;
   /** EDI order confirmations (855 / ORDRSP); by default from cfg.partnersFile. */
   confirmOrder?: ActivityDeps['confirmOrder'];
+  /** Dependencies handed to the activities instead of the defaults (tests: a failing store or reader). */
+  activityDeps?: Partial<ActivityDeps>;
 }
 
-export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given, confirmOrder }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null }> {
+export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given, confirmOrder, activityDeps }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null }> {
   const store = new DocumentStore(cfg.dataDir);
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
@@ -58,7 +65,10 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     ...(cfg.smtpUrl ? { sendMail: mailSender(cfg.smtpUrl, cfg.alertFrom) } : {}),
     publicUrl: cfg.publicUrl,
     confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined),
+    ...activityDeps,
   });
+  // A reader process takes a second or two to start: have them ready for the first document.
+  sharedExtractRunner().warmUp();
   const connection = given ?? (await connectWorker(cfg));
   const worker = await Worker.create({
     connection,
@@ -67,6 +77,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     activities,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: '5 seconds',
+    ...workerTracing(Boolean(workflowBundle)),
   });
   return { worker, readModel, router };
 }
@@ -74,10 +85,13 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
 export async function runWorkerProcess(): Promise<void> {
   const cfg = loadConfig();
   const log = createLogger('worker');
+  Runtime.install(runtimeOptions(log, temporalMetricsAddress()));
+  tracingFromEnv();
   const client = await connectClient(cfg);
   const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
   log.info({ taskQueue: cfg.taskQueue, address: cfg.temporalAddress, namespace: cfg.namespace }, 'worker started');
   await worker.run();
+  await (await import('../activities/extract-runner')).closeSharedExtractRunner();
   await (await import('../parsers/ocr/index')).closeSharedOcrPool();
   router?.close();
   readModel.close();

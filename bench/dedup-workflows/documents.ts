@@ -196,7 +196,7 @@ const UNKNOWN_SENDER: FaxOrderSpec['customer'] = { name: 'Perrin Rénovation', s
 const printedPhone = (p: string): string => p.replace(/^\+33\s*/, '0');
 
 /** Buyers abbreviate the pack ("Vis inox … 4x40 bte 200"); the catalogue's "(boîte de 200)" would not fit the column. */
-const printedDescription = (d: string): string => d.replace(/\s*\(boîte de (\d+)\)/, ' bte $1').replace(/\s*\(lot de (\d+)\)/, ' lot $1');
+const printedDescription = (d: string): string => d.replace(/(?<!\s)\s*\(boîte de (\d+)\)/, ' bte $1').replace(/(?<!\s)\s*\(lot de (\d+)\)/, ' lot $1');
 
 /** What the buyer writes on the page for the order's purpose and copy marks. */
 function faxMarks(o: DedupOrder): string[] {

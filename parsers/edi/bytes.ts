@@ -76,7 +76,7 @@ export function skipBom(b: Buffer, pos: number): number {
 export function ediNumber(raw: string | undefined | null): number | null {
   if (raw === undefined || raw === null) return null;
   const t = raw.trim().replace(',', '.');
-  if (!/^-?(\d+\.?\d*|\.\d+)$/.test(t)) return null;
+  if (!/^-?(\d+(?:\.\d*)?|\.\d+)$/.test(t)) return null;
   const n = Number(t);
   return Number.isFinite(n) ? n : null;
 }

@@ -49,6 +49,8 @@ export interface InterchangeSummary {
   rejected: boolean;
   /** Same sender and control number as an interchange already received: no new order, no new acknowledgment. */
   duplicate: boolean;
+  /** A control number already received with other content: rejected (TA1 025 / CONTRL 26), never an order. */
+  reused?: boolean;
   orders: number;
 }
 
@@ -80,7 +82,12 @@ export interface ReadOptions {
    * Whether an interchange was received before (edi/duplicates.ts: same partner, same control
    * number, within 30 days). Repeats inside the same file are always duplicates.
    */
-  isDuplicate?: (i: { standard: 'x12' | 'edifact'; sender: { qualifier: string; id: string }; controlNumber: string }) => boolean;
+  isDuplicate?: (i: { standard: 'x12' | 'edifact'; sender: { qualifier: string; id: string }; controlNumber: string }) => boolean | ReusedControlNumber;
+}
+
+/** The control number was received before with other content: what to say of that first receipt. */
+export interface ReusedControlNumber {
+  firstReceipt: string;
 }
 
 const ACK_TYPES = new Set(['997', '999', 'TA1']);
@@ -127,16 +134,31 @@ abstract class Reader {
     if (!found) this.problems.push(problem('EDI_UNKNOWN_PARTNER', `sender ${qualifier ? `${qualifier}:` : ''}${id} is not a configured trading partner`, 'warning', standard === 'x12' ? 'ISA06' : 'UNB 0004'));
     return found ?? null;
   }
-  /** True (and reported) when this interchange was already received: its orders are not new. */
-  protected duplicate(standard: 'x12' | 'edifact', sender: { qualifier: string; id: string }, controlNumber: string, where: string): boolean {
+  /**
+   * 'duplicate' (and reported) when this interchange was already received: its orders are not new;
+   * 'reused' when its control number came before with other content: rejected, reported as an error.
+   */
+  protected duplicate(standard: 'x12' | 'edifact', sender: { qualifier: string; id: string }, controlNumber: string, where: string): false | 'duplicate' | 'reused' {
     const key = `${standard}|${sender.qualifier}|${sender.id.toUpperCase()}|${/^\d+$/.test(controlNumber) ? BigInt(controlNumber).toString() : controlNumber}`;
-    const dup = this.seenHere.has(key) || Boolean(this.opts.isDuplicate?.({ standard, sender, controlNumber }));
+    const seen = this.seenHere.has(key) || (this.opts.isDuplicate?.({ standard, sender, controlNumber }) ?? false);
     this.seenHere.add(key);
-    if (dup)
+    const from = `${sender.qualifier ? `${sender.qualifier}:` : ''}${sender.id}`;
+    if (typeof seen === 'object') {
       this.problems.push(
-        problem('EDI_DUPLICATE_INTERCHANGE', `interchange ${controlNumber} from ${sender.qualifier ? `${sender.qualifier}:` : ''}${sender.id} was already received: not a new order, the earlier acknowledgment stands`, 'warning', where),
+        problem(
+          'EDI_CONTROL_NUMBER_REUSED',
+          `interchange ${controlNumber} from ${from} reuses a control number first received ${seen.firstReceipt}, with other content: not processed, rejected to the partner (${standard === 'x12' ? 'TA1 025' : 'CONTRL 26'}); ask them to send it again under a new control number`,
+          'error',
+          where,
+        ),
       );
-    return dup;
+      return 'reused';
+    }
+    if (seen)
+      this.problems.push(
+        problem('EDI_DUPLICATE_INTERCHANGE', `interchange ${controlNumber} from ${from} was already received: not a new order, the earlier acknowledgment stands`, 'warning', where),
+      );
+    return seen ? 'duplicate' : false;
   }
   get streaming(): boolean {
     return Boolean(this.opts.onOrder);
@@ -274,11 +296,13 @@ class X12Reader extends Reader {
     for (const err of errors)
       this.problems.push(problem(err.code, `interchange ${isa.control}: ${err.message}${rejecting.includes(err) ? '; the interchange is rejected' : ''}`, rejecting.includes(err) ? 'error' : 'warning', err.where));
     const rejected = rejecting.length > 0;
-    const duplicate = !rejected && !st.ackOnly && this.duplicate('x12', { qualifier: isa.senderQualifier, id: isa.senderId }, isa.control, `segment ${isa.index} (ISA)`);
+    const seen = !rejected && !st.ackOnly && this.duplicate('x12', { qualifier: isa.senderQualifier, id: isa.senderId }, isa.control, `segment ${isa.index} (ISA)`);
+    const duplicate = seen === 'duplicate';
+    const reused = seen === 'reused';
     const summary: InterchangeSummary = {
-      duplicate,
+      duplicate, reused,
       standard: 'x12', controlNumber: isa.control, sender: { qualifier: isa.senderQualifier, id: isa.senderId }, receiver: { qualifier: isa.receiverQualifier, id: isa.receiverId },
-      test: isa.test, partnerId: partner?.id ?? null, acknowledgmentOnly: st.ackOnly && (st.hasGroups || st.sawTa1), rejected, orders: rejected || duplicate ? 0 : st.orderCount,
+      test: isa.test, partnerId: partner?.id ?? null, acknowledgmentOnly: st.ackOnly && (st.hasGroups || st.sawTa1), rejected: rejected || reused, orders: rejected || seen ? 0 : st.orderCount,
     };
     this.interchanges.push(summary);
     if (summary.acknowledgmentOnly) {
@@ -289,12 +313,23 @@ class X12Reader extends Reader {
       if (st.orderCount > 0) this.opts.onRejected?.({ interchange: isa.control });
       return;
     }
+    const ta1Policy = partner?.acknowledge.ta1 ?? 'requested';
+    if (reused) {
+      if (st.orderCount > 0) this.opts.onRejected?.({ interchange: isa.control });
+      // TA1 R 025 "duplicate interchange control number": the standard's answer, which the partner's
+      // translator understands as "not processed, resend under a new number". Re-sending the first
+      // acknowledgment instead would tell them this content was taken, and it was not.
+      if (ta1Policy !== 'never') {
+        const env = replyEnvelope(isa, this.nextControl(isa.control), this.now());
+        this.acks.push({ kind: 'TA1', acknowledges: isa.control, status: 'R', bytes: Buffer.from(buildTa1(isa, 'R', '025', env), 'utf8') });
+      }
+      return;
+    }
     if (!rejected) this.emit(st.drafts);
     else if (st.orderCount > 0) this.opts.onRejected?.({ interchange: isa.control });
     const now = this.now();
     // TA1: on request, on a broken envelope, or always if the partner wants it.
     const notes = [...rejecting.map((e) => ({ status: 'R' as AckStatus, code: e.ackCode })), ...errors.filter((e) => !rejecting.includes(e)).map((e) => ({ status: 'E' as AckStatus, code: e.ackCode })), ...st.notes];
-    const ta1Policy = partner?.acknowledge.ta1 ?? 'requested';
     if (ta1Policy !== 'never' && (isa.ackRequested || notes.length > 0 || ta1Policy === 'always')) {
       const worst = notes.find((n) => n.status === 'R') ?? notes[0] ?? { status: 'A' as AckStatus, code: '000' };
       const env = replyEnvelope(isa, this.nextControl(isa.control), now);
@@ -417,11 +452,13 @@ class EdifactReader extends Reader {
       this.problems.push(problem(err.code, `interchange ${unb.control}: ${err.message}${rejecting.includes(err) ? '; the interchange is rejected' : ''}`, rejecting.includes(err) ? 'error' : 'warning', err.where));
     const rejected = rejecting.length > 0;
     const ackOnly = st.any && st.ackOnly;
-    const duplicate = !rejected && !ackOnly && this.duplicate('edifact', { qualifier: unb.senderQualifier, id: unb.senderId }, unb.control, `segment ${unb.index} (UNB)`);
+    const seen = !rejected && !ackOnly && this.duplicate('edifact', { qualifier: unb.senderQualifier, id: unb.senderId }, unb.control, `segment ${unb.index} (UNB)`);
+    const duplicate = seen === 'duplicate';
+    const reused = seen === 'reused';
     this.interchanges.push({
-      duplicate,
+      duplicate, reused,
       standard: 'edifact', controlNumber: unb.control, sender: { qualifier: unb.senderQualifier, id: unb.senderId }, receiver: { qualifier: unb.recipientQualifier, id: unb.recipientId },
-      test: unb.test, partnerId: partner?.id ?? null, acknowledgmentOnly: ackOnly, rejected, orders: rejected || duplicate ? 0 : st.orderCount,
+      test: unb.test, partnerId: partner?.id ?? null, acknowledgmentOnly: ackOnly, rejected: rejected || reused, orders: rejected || seen ? 0 : st.orderCount,
     });
     if (ackOnly) {
       this.problems.push(problem('EDI_ACKNOWLEDGMENT_RECEIVED', `interchange ${unb.control} holds only CONTRL acknowledgments: nothing to order, nothing to acknowledge`, 'info', `segment ${unb.index} (UNB)`));
@@ -429,6 +466,14 @@ class EdifactReader extends Reader {
     }
     if (duplicate) {
       if (st.orderCount > 0) this.opts.onRejected?.({ interchange: unb.control });
+      return;
+    }
+    if (reused) {
+      if (st.orderCount > 0) this.opts.onRejected?.({ interchange: unb.control });
+      // CONTRL UCI action 4 (rejected), syntax error 26 "duplicate detected": as TA1 025 in X12.
+      const env = replyEdifactEnvelope(unb, String(this.nextControl(unb.control)), this.now());
+      const bytes = buildContrl({ interchange: unb, action: '4', error: '26', messages: [] }, env);
+      this.acks.push({ kind: 'CONTRL', acknowledges: unb.control, status: 'R', bytes: Buffer.from(bytes, 'latin1') });
       return;
     }
     if (!rejected) this.emit(st.drafts);

@@ -34,7 +34,7 @@ export const isoToEdi = (iso: string | null | undefined): string => (iso ? iso.r
 
 /** A number as EDI writes it: no exponent, no trailing zeros. */
 export function ediNum(n: number, decimal = '.'): string {
-  let s = Number.isInteger(n) ? String(n) : n.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
+  let s = Number.isInteger(n) ? String(n) : n.toFixed(6).replace(/(?<!0)0+$/, '').replace(/\.$/, '');
   if (decimal !== '.') s = s.replace('.', decimal);
   return s;
 }

@@ -228,7 +228,7 @@ export class X12Tokenizer {
       const wrapped = nextLf >= 0 && nextLf < end;
       let text = high && HIGH_BYTES.test(str.slice(pos, end)) ? decodeGuess(b, pos, end) : str.slice(pos, end);
       if (delimiters.segment === '\n') {
-        if (text.charCodeAt(text.length - 1) === 0x0d) text = text.replace(/\r+$/, '');
+        if (text.charCodeAt(text.length - 1) === 0x0d) text = text.replace(/(?<!\r)\r+$/, '');
       } else if (wrapped || text.indexOf('\r') >= 0) text = stripLineBreaks(text);
       pos = Math.min(b.length, end + term.length);
       linesTo(pos);

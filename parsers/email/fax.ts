@@ -17,13 +17,15 @@ export interface GatewayInput {
 }
 
 const NUMBER = String.raw`(\+?\d[\d\s().\/-]{4,22}\d)`;
-const field = (labels: string) => new RegExp(`^\\s*(?:${labels})\\s*:\\s*"?${NUMBER}"?\\s*$`, 'im');
+// Blanks before the label stay on its line: a `^\s*` under the m flag ran over every following
+// newline from every line start (the regexp lint cannot see through a built pattern).
+const field = (labels: string) => new RegExp(`^[^\\S\\r\\n\\u2028\\u2029]*(?:${labels})\\s*:\\s*"?${NUMBER}"?\\s*$`, 'im');
 
 const HYLAFAX_CALLID = field('CallID1|Caller\\s*ID|CIDNumber');
 const HYLAFAX_SENDER = field('Sender|TSI');
 const EFAX_SUBJECT = new RegExp(`efax\\s+message\\s+from\\s+"?${NUMBER}"?`, 'i');
-const EFAX_CALLER = new RegExp(`caller[- ]?id\\s*:?\\s*${NUMBER}`, 'i');
-const SUBJECT_FAX = new RegExp(`(?:fax|facsimile|t[ée]l[ée]copie)\\s+(?:re[çc]ue?\\s+|received\\s+|message\\s+)?(?:de|du|from|depuis)\\s*:?\\s*"?${NUMBER}`, 'i');
+const EFAX_CALLER = new RegExp(`caller[- ]?id\\s*(?::\\s*)?${NUMBER}`, 'i');
+const SUBJECT_FAX = new RegExp(`(?:fax|facsimile|t[ée]l[ée]copie)\\s+(?:re[çc]ue?\\s+|received\\s+|message\\s+)?(?:de|du|from|depuis)\\s*(?::\\s*)?"?${NUMBER}`, 'i');
 const BODY_FIELDS = field("Num[ée]ro\\s+(?:de\\s+l['’]exp[ée]diteur|appelant|de\\s+fax\\s+(?:de\\s+l['’])?exp[ée]diteur)|Exp[ée]diteur|Fax\\s+(?:de\\s+l['’])?exp[ée]diteur|N[°o]\\s+(?:de\\s+)?fax|From\\s+fax|Fax\\s+from|Remote\\s+(?:ID|CSID|station)|CSID|Station\\s+ID|Appelant|Calling\\s+(?:number|party)|Sender\\s+fax");
 const T37_FROM = /^fax=(\+?\d{6,20})@/i;
 

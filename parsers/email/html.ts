@@ -29,10 +29,73 @@ interface Cell {
   table: number;
 }
 
+/** [whole, '/' or '', tag name, attributes, text]: a tag (name set), a text run (text set), or a comment or doctype. */
+type Token = [string, string | undefined, string | undefined, string | undefined, string | undefined];
+
+const NAME_START = /[a-zA-Z]/;
+const NAME_CHAR = /[a-zA-Z0-9:]/;
+const WORD_CHAR = /\w/;
+
+/**
+ * Comments, doctypes, tags and text runs, in one pass by hand. As one regex
+ * (`<!--[\s\S]*?-->|<![^>]*>|<(\/?)(name)\b([^>]*)>|([^<]+)`) an unclosed `<!--` or `<a` was searched
+ * to the end from every `<`: 160 KB of `<!--` took 8 s. A `<` that opens nothing is dropped.
+ */
+function tokenize(html: string): Token[] {
+  const tokens: Token[] = [];
+  const lastGt = html.lastIndexOf('>');
+  const lastCommentEnd = html.lastIndexOf('-->');
+  let i = 0;
+  while (i < html.length) {
+    if (html[i] !== '<') {
+      const lt = html.indexOf('<', i);
+      const end = lt < 0 ? html.length : lt;
+      tokens.push([html.slice(i, end), undefined, undefined, undefined, html.slice(i, end)]);
+      i = end;
+      continue;
+    }
+    if (html.startsWith('<!--', i) && lastCommentEnd >= i + 4) {
+      const end = html.indexOf('-->', i + 4) + 3;
+      tokens.push([html.slice(i, end), undefined, undefined, undefined, undefined]);
+      i = end;
+      continue;
+    }
+    if (html[i + 1] === '!' && lastGt > i) {
+      const end = html.indexOf('>', i + 2) + 1;
+      tokens.push([html.slice(i, end), undefined, undefined, undefined, undefined]);
+      i = end;
+      continue;
+    }
+    const slash = html[i + 1] === '/' ? '/' : '';
+    const nameAt = i + 1 + slash.length;
+    if (NAME_START.test(html[nameAt] ?? '') && lastGt > nameAt) {
+      let nameEnd = nameAt + 1;
+      while (nameEnd < html.length && NAME_CHAR.test(html[nameEnd]!)) nameEnd++;
+      // The name must end at a word boundary ("<o: x>" is the tag "o" with ": x" for attributes).
+      while (nameEnd > nameAt + 1 && WORD_CHAR.test(html[nameEnd] ?? '') === WORD_CHAR.test(html[nameEnd - 1]!)) nameEnd--;
+      if (WORD_CHAR.test(html[nameEnd] ?? '') !== WORD_CHAR.test(html[nameEnd - 1]!)) {
+        const gt = html.indexOf('>', nameEnd);
+        tokens.push([html.slice(i, gt + 1), slash, html.slice(nameAt, nameEnd), html.slice(nameEnd, gt), undefined]);
+        i = gt + 1;
+        continue;
+      }
+    }
+    i++; // a stray '<'
+  }
+  return tokens;
+}
+
 /** HTML → plain text; table rows are lines of tab-separated cells. */
 export function htmlToText(html: string): string {
   const out: string[] = [];
   let line = '';
+  // The line's last character, kept aside: endsWith() on a string built by += copies it every time.
+  let last = '';
+  const put = (t: string) => {
+    if (!t) return;
+    line += t;
+    last = t[t.length - 1]!;
+  };
   let quote = 0;
   let skip: string | null = null;
   let tableDepth = 0;
@@ -42,9 +105,10 @@ export function htmlToText(html: string): string {
 
   const inCell = () => cells.length > 0 && cells[cells.length - 1]!.table === tableDepth;
   const flush = () => {
-    const text = line.replace(/[ \u00a0]+\t/g, '\t').replace(/\t[ \u00a0]+/g, '\t').replace(/[ ]+$/, '');
+    const text = line.replace(/(?<![ \u00a0])[ \u00a0]+\t/g, '\t').replace(/\t[ \u00a0]+/g, '\t').replace(/(?<! ) +$/, '');
     out.push((quote ? '> '.repeat(quote) : '') + text.replace(/^ +/, ''));
     line = '';
+    last = '';
   };
   const append = (t: string) => {
     if (!t) return;
@@ -52,20 +116,18 @@ export function htmlToText(html: string): string {
       const parts = t.split('\n');
       parts.forEach((p, i) => {
         if (i > 0) flush();
-        line += p;
+        put(p);
       });
       return;
     }
     const collapsed = t.replace(/[\r\n\t ]+/g, ' ');
-    if (line === '' || /[\t ]$/.test(line)) line += collapsed.replace(/^ /, '');
-    else line += collapsed;
+    if (line === '' || last === ' ' || last === '\t') put(collapsed.replace(/^ /, ''));
+    else put(collapsed);
   };
 
   // Tokens first, so that a cell holding a whole nested table (a layout cell) can be told apart
   // from a data cell before its content is written.
-  const re = /<!--[\s\S]*?-->|<![^>]*>|<(\/?)([a-zA-Z][a-zA-Z0-9:]*)\b([^>]*)>|([^<]+)/g;
-  const tokens: RegExpExecArray[] = [];
-  for (let m = re.exec(html); m; m = re.exec(html)) tokens.push(m);
+  const tokens = tokenize(html);
   const layoutCells = new Set<number>();
   const openCells: number[] = [];
   tokens.forEach((t, i) => {
@@ -104,7 +166,7 @@ export function htmlToText(html: string): string {
         break;
       case 'tr':
         if (line.trim()) flush();
-        else line = '';
+        else [line, last] = ['', ''];
         cellsInRow = 0;
         break;
       case 'td':
@@ -115,7 +177,7 @@ export function htmlToText(html: string): string {
             cells.push({ table: -1 });
             break;
           }
-          if (cellsInRow > 0 && !line.endsWith('\t')) line += '\t';
+          if (cellsInRow > 0 && last !== '\t') put('\t');
           cellsInRow++;
           cells.push({ table: tableDepth });
         } else if (cells.pop()?.table === -1 && line.trim()) flush();
@@ -132,7 +194,7 @@ export function htmlToText(html: string): string {
         if (BLOCK.has(tag)) {
           // Paragraphs inside a cell (Outlook wraps every cell in <p class=MsoNormal>) stay in the cell.
           if (inCell()) {
-            if (line && !/[\t ]$/.test(line)) line += ' ';
+            if (line && last !== ' ' && last !== '\t') put(' ');
           } else if (tag === 'br') flush();
           // An Outlook blank paragraph (<p>&nbsp;</p>) is a blank line; an opening tag only ends text before it.
           else if (closing ? line !== '' : line.trim() !== '') flush();

@@ -13,15 +13,23 @@ export interface Segment {
   text: string;
 }
 
-const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée])\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*:?\s*$|^\s*begin\s+forwarded\s+message\s*:?\s*$/i;
-const HEADER_FIELD = /^\s*\*?(de|from|envoy[ée]|sent|date|[àa]|to|cc|objet|subject|r[ée]pondre\s+[àa]|reply-to)\s*\*?\s*:\s*(.*)$/i;
+const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée])\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*(?::\s*)?$|^\s*begin\s+forwarded\s+message\s*(?::\s*)?$/i;
+const HEADER_FIELD = /^\s*\*?(de|from|envoy[ée]|sent|date|[àa]|to|cc|objet|subject|r[ée]pondre\s+[àa]|reply-to)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
 const ATTRIBUTION_START = /^\s*(?:le\s|on\s|el\s|am\s)/i;
 const ATTRIBUTION_END = /(?:a\s+[ée]crit|wrote|schrieb|escribió)\s*:\s*$/i;
-const EMAIL = /[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+const EMAIL = /(?<![A-Za-z0-9._%+=-])[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 
 function quoteDepth(line: string): { depth: number; content: string } {
-  const m = /^((?:[ \t]*>)*)[ \t]?(.*)$/.exec(line)!;
-  return { depth: (m[1] ?? '').split('>').length - 1, content: m[2] ?? '' };
+  // "> > text" by hand: as a regex the quote markers and the text overlap and backtrack.
+  let depth = 0;
+  let at = 0;
+  for (let i = 0; ; i++) {
+    const c = line[i];
+    if (c === '>') [depth, at] = [depth + 1, i + 1];
+    else if (c !== ' ' && c !== '\t') break;
+  }
+  const content = line[at] === ' ' || line[at] === '\t' ? line.slice(at + 1) : line.slice(at);
+  return { depth, content };
 }
 
 export function splitSegments(body: string): Segment[] {
@@ -47,7 +55,7 @@ export function splitSegments(body: string): Segment[] {
     const field = HEADER_FIELD.exec(content);
     if (field && /^(de|from)$/i.test(field[1] ?? '')) {
       const below = [1, 2, 3, 4, 5].map(next);
-      if (below.some((l) => /^\s*\*?(envoy[ée]|sent|date|objet|subject|[àa]|to)\s*\*?\s*:/i.test(l))) {
+      if (below.some((l) => /^\s*\*?(envoy[ée]|sent|date|objet|subject|[àa]|to)\s*(?:\*\s*)?:/i.test(l))) {
         if (cur.kind === 'top' || cur.text.trim() || cur.author) start('forward');
         cur.author = EMAIL.exec(field[2] ?? '')?.[0]?.toLowerCase() ?? null;
         let k = i + 1;

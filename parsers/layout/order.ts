@@ -6,7 +6,7 @@ import type { MasterData } from '../../domain/masterdata';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
-import { normaliseUnit, parseNumber, type NumberLocale } from '../text/numbers';
+import { normaliseUnit, parseNumber, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, poEvidence, shipToGln, type SentAt } from '../text/index';
 import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { USUAL_ADDRESS } from '../text/labels';
@@ -53,8 +53,8 @@ const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.011, Math.
 
 /** "Total HT   1 234,56 €" → 1234.56: the last amount printed on the line. */
 export function amountOnLine(text: string, locale: NumberLocale): number | null {
-  const m = /(\d[\d ., ']*\d|\d)\s*(?:€|EUR|euros?)?\s*$/i.exec(text.trim());
-  return m ? parseNumber(m[1]!, locale) : null;
+  const n = trailingNumber(text.trim(), (c) => c === ' ' || c === '.' || c === ',' || c === "'", ['euros', 'euro', 'eur', '€']);
+  return n ? parseNumber(n, locale) : null;
 }
 
 /** The printed total before tax: "Total HT", "Subtotal", "Montant total HT" (not TVA, not TTC). */

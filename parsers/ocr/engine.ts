@@ -8,7 +8,8 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { writeFileAtomicSync } from '../../storage/atomic';
 import { gunzipSync } from 'node:zlib';
 import Tesseract from 'tesseract.js';
 import type { PositionedWord } from '../layout/types';
@@ -142,9 +143,7 @@ export function nativeTessdataDir(model: OcrModel): string {
     const dst = join(dir, `${code}.traineddata`);
     if (existsSync(dst)) continue;
     // Written aside then renamed: another process never loads half a model.
-    const tmp = `${dst}.${process.pid}.tmp`;
-    writeFileSync(tmp, gunzipSync(readFileSync(join(gz, `${code}.traineddata.gz`))));
-    renameSync(tmp, dst);
+    writeFileAtomicSync(dst, gunzipSync(readFileSync(join(gz, `${code}.traineddata.gz`))));
   }
   nativeBestInt = dir;
   return dir;
@@ -416,4 +415,19 @@ export async function closeSharedOcrPool(): Promise<void> {
   const p = shared;
   shared = null;
   if (p) await p.close();
+}
+
+/** What the readers need of an OCR pool; a reader in a child process hands its pages to its parent's. */
+export type OcrRecognizer = Pick<OcrPool, 'size' | 'recognize'>;
+
+let standIn: OcrRecognizer | null = null;
+
+/** Route this process's OCR pages elsewhere (activities/extract-child.ts: to the parent's pool). */
+export function useOcrRecognizer(r: OcrRecognizer | null): void {
+  standIn = r;
+}
+
+/** The pool the readers use: the stand-in when one is set, else the process-wide pool. */
+export function currentOcrPool(): OcrRecognizer {
+  return standIn ?? sharedOcrPool();
 }

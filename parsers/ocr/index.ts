@@ -3,17 +3,17 @@
 import sharp from 'sharp';
 import { problem, type Problem } from '../../domain/order';
 import type { Parser } from '../types';
-import { OcrError, sharedOcrPool, type OcrPageResult, type OcrPool } from './engine';
+import { OcrError, currentOcrPool, type OcrPageResult, type OcrRecognizer } from './engine';
 import { ImageError, MAX_PAGE_PIXELS, preparePage, describePages, type PreparedPage } from './image';
 import { readImageOrder, type OcrPage } from './order';
 
 export { readImageOrder } from './order';
 export type { OcrPage } from './order';
-export { OcrPool, closeSharedOcrPool, sharedOcrPool } from './engine';
+export { OcrPool, closeSharedOcrPool, sharedOcrPool, useOcrRecognizer } from './engine';
 
 export interface OcrImageOptions {
   /** The pool to use (default: the process-wide one). */
-  pool?: OcrPool;
+  pool?: OcrRecognizer;
   /** Resolution of the image when known (a PDF's image placement gives it); fax 204×98 needs both. */
   xDpi?: number;
   yDpi?: number;
@@ -30,7 +30,7 @@ export interface OcrImageOptions {
  */
 export async function ocrImagePage(image: Buffer, opts: OcrImageOptions = {}): Promise<OcrPageResult & { width: number; height: number }> {
   const prepared = await prepareAny(image, opts);
-  const r = await (opts.pool ?? sharedOcrPool()).recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height);
+  const r = await (opts.pool ?? currentOcrPool()).recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height);
   // The frame the word boxes refer to (the prepared image), so that values can be highlighted on the page.
   return { ...r, width: prepared.width, height: prepared.height };
 }
@@ -60,7 +60,7 @@ export const parseImage: Parser = async (bytes, ctx) => {
     if (e instanceof ImageError) return { drafts: [], problems: [problem(e.code, `${file}: ${e.message}`, 'error', e.page ? `${file} page ${e.page}` : file)] };
     throw e;
   }
-  const pool = sharedOcrPool();
+  const pool = currentOcrPool();
   // Pages are prepared one after the other but recognised in parallel by the pool; preparation
   // stays at most one page ahead of the workers, so a 100-page fax does not sit in memory.
   const jobs: Promise<OcrPage | null>[] = [];

@@ -13,7 +13,7 @@ import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
 import { headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
-import { parseNumber, parseQuantity } from '../text/numbers';
+import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
 import { checkLine, cleanNumberCell, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
 export interface OcrPage {
@@ -35,8 +35,8 @@ export interface FaxHeader {
 }
 
 // "23/11/2026 10:42 DE: +33 4 78 12 34 57 QUINCAILLERIE DUPONT P.1/2", "FROM : 0478123457", "De 04 78…"
-const FAX_FROM = /\b(?:DE|FROM|FAX|EXP(?:[ée]diteur)?)\s*[:.]?\s*(\+?[\dOoIlSB][\dOoIlSB\s().-]{7,22}[\dOoIlSB])/i;
-const FAX_PAGE = /\bP(?:AGE|G)?\s*[.:]?\s*(\d{1,3})\s*[/|]\s*(\d{1,3})\b/i;
+const FAX_FROM = /\b(?:DE|FROM|FAX|EXP(?:[ée]diteur)?)\s*(?:[:.]\s*)?(\+?[\dOoIlSB][\dOoIlSB\s().-]{7,22}[\dOoIlSB])/i;
+const FAX_PAGE = /\bP(?:AGE|G)?\s*(?:[.:]\s*)?(\d{1,3})\s*[/|]\s*(\d{1,3})\b/i;
 const FAX_STAMP = /\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}.{0,4}\d{1,2}[:h.]\d{2}|\d{1,2}[:h]\d{2}.{0,4}\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/i;
 
 /** The sending machine's line: at the very top (some machines print it at the foot), with a date, a time and a number. */
@@ -57,7 +57,7 @@ const GLUED = /^(total|montant|prix|net)(ht|ttc|h\.t\.?)$/i;
 export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
   for (const w of words) {
-    const text = w.text.replace(/^[|[\]{}]+|[|[\]{}]+$/g, '').replace(/[“”„]/g, '"');
+    const text = w.text.replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '').replace(/[“”„]/g, '"');
     if (text === '') continue;
     // Lone dashes, colons and slashes are text ("Martin - Agence Beaune", "N° : 12"); the rest is noise.
     if (!/[\p{L}\p{N}€%°&+:/-]/u.test(text)) continue;
@@ -391,8 +391,8 @@ export function readQuantityCell(text: string): { qty: ReturnType<typeof parseQu
 function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Problem[], fileName: string): void {
   const ht = totalLines.find((l) => /total\s*h\.?t|total\b/i.test(l.text) && !/ttc|tva/i.test(l.text));
   if (!ht) return;
-  const m = /(\d[\d\s.,]*\d)\s*€?\s*$/.exec(ht.text);
-  const printed = m ? parseNumber(cleanNumberCell(m[1]!).text) : null;
+  const n = trailingNumber(ht.text, (c) => c === '.' || c === ',' || /\s/.test(c));
+  const printed = n && n.length > 1 ? parseNumber(cleanNumberCell(n).text) : null;
   if (printed === null) return;
   if (lines.some((l) => l.quantity === null || l.unitPrice === null || l.unitPrice === undefined)) return;
   const sum = Math.round(lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0) * 100) / 100;

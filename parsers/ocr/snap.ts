@@ -136,7 +136,7 @@ export function snapReference(read: string, ocrConfidence: number, candidates: R
 }
 
 /** Marks OCR leaves at the edges of a cell: rules, quotes, guillemets, stray punctuation. */
-export const EDGE_JUNK = /^[|[\]{}()'"`‘’“”«»\\.,;:_~*^°-]+|[|[\]{}()'"`‘’“”«»\\.,;:_~*^°]+$/g;
+export const EDGE_JUNK = /^[|[\]{}()'"`‘’“”«»\\.,;:_~*^°-]+|(?<![|[\]{}()'"`‘’“”«»\\.,;:_~*^°])[|[\]{}()'"`‘’“”«»\\.,;:_~*^°]+$/g;
 
 /**
  * A number cell as OCR left it → the number's text: edge junk dropped, a stray letter word

@@ -5,6 +5,7 @@ import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
 import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines } from './lines';
+import { boundText } from '../caps';
 
 export * from './numbers';
 export * from './dates';
@@ -38,14 +39,15 @@ export interface SentAt {
 export interface OrderTextReading {
   draft: DraftOrder;
   /** What was read, for review and for deciding whether this text holds an order at all. */
-  found: { poLabel: string | null; lines: number; shipTo: ShipToText | null };
+  found: { poLabel: string | null; lines: number; shipTo: ShipToText | null; linesCut: number; textCut: boolean };
 }
 
 /**
  * Text → one draft order (the caller decides, from `found`, whether it is an order at all).
  * Channel evidence wins over evidence in the text, since a quoted signature may be anyone's.
  */
-export function readOrderText(text: string, md: MasterData, opts: OrderTextOptions): OrderTextReading {
+export function readOrderText(whole: string, md: MasterData, opts: OrderTextOptions): OrderTextReading {
+  const { text, linesCut, textCut } = boundText(whole);
   const head = opts.subject ? `${opts.subject}\n${text}` : text;
   // A numbered label wins wherever it is; between equals, the subject (written for this order) wins.
   const inSubject = opts.subject ? findPoNumber(opts.subject) : null;
@@ -87,7 +89,7 @@ export function readOrderText(text: string, md: MasterData, opts: OrderTextOptio
     }
   }
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
-  return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo } };
+  return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, textCut } };
 }
 
 /**

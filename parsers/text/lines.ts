@@ -294,7 +294,7 @@ function inferRoles(rows: string[][], md?: MasterData): (ColumnRole | null)[] {
   set(best((c) => /^\d{13}$/.test(c.replace(/\s/g, '')), 0.6), 'ean');
   set(best((c) => (md ? classifyReference(c, md).known : false), 0.3), 'reference');
   if (!roles.includes('reference')) set(best((c) => looksLikeReference(c.split(' ')[0] ?? ''), 0.6), 'reference');
-  set(best((c) => /\p{L}.*\s.*\p{L}/u.test(c) && parseNumber(c) === null, 0.5), 'description');
+  set(best((c) => wordsApart(c) && parseNumber(c) === null, 0.5), 'description');
   set(best((c) => normaliseUnit(c) !== null && parseNumber(c) === null, 0.6), 'unit');
   // 1, 2, 3… (or SAP's 10, 20, 30…) in a column before the reference is the line number, not a quantity.
   const refAt = roles.indexOf('reference');
@@ -462,10 +462,24 @@ function nearestColumn(c: Chunk, cols: HeaderColumn[]): ColumnRole | null {
   return best.role;
 }
 
+/** A letter, a space, then a letter again: two words. By hand: `\p{L}.*\s.*\p{L}` backtracks on long cells. */
+function wordsApart(cell: string): boolean {
+  let seen = 0; // 1: a letter; 2: a letter then a space
+  for (const c of cell) {
+    if (seen === 0 && /\p{L}/u.test(c)) seen = 1;
+    else if (seen === 1 && /\s/.test(c)) seen = 2;
+    else if (seen === 2 && /\p{L}/u.test(c)) return true;
+  }
+  return false;
+}
+
 const BULLET = String.raw`^\s*(?:[-*•·–>+]|\d{1,3}[.)]\s)?\s*`;
 const QTY = String.raw`(\d[\d\s.,]*?)`;
 const UNIT = String.raw`(?:\s*(bo[iî]tes?|btes?|bte|pi[eè]ces?|pcs?|unit[ée]s?|u|lots?|paires?|sachets?|cartons?|rouleaux?|ex|boxes|box|pieces?|units?|pairs?)\.?)?`;
 const REF = String.raw`([A-Za-z0-9][A-Za-z0-9._/-]{1,30}[A-Za-z0-9])`;
+// These three overlap on spaces, but readList only gives them lines of at most 160 characters:
+// the worst line we could build takes a few milliseconds (test/unit/fuzz/hostile-text.test.ts).
+/* eslint-disable regexp/no-super-linear-backtracking */
 const LIST_PATTERNS: RegExp[] = [
   // - 12 x VIS-440 vis inox 4x40 · 12 boîtes de VIS-440 · 5 CHV-6
   new RegExp(`${BULLET}${QTY}${UNIT}\\s*(?:[x×*]|fois|de|d'|of)?\\s*(?:r[ée]f\\.?\\s*:?\\s*)?${REF}(?:\\s*[-:–,]?\\s+(.*))?$`, 'i'),
@@ -474,6 +488,7 @@ const LIST_PATTERNS: RegExp[] = [
   // VIS-440 vis inox 4x40 : 12 · VIS-440 Vis inox — qté 12 bte
   new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s+(.*?)\\s*(?:\\s[x×*]|:|=|qt[ée]\\s*:?|quantit[ée]\\s*:?|[-–]\\s*qt[ée]\\s*:?)\\s*${QTY}${UNIT}\\s*\\.?$`, 'i'),
 ];
+/* eslint-enable regexp/no-super-linear-backtracking */
 
 function readList(lines: string[], md: MasterData | undefined, locale: NumberLocale): DraftLine[] {
   const out: DraftLine[] = [];
@@ -501,6 +516,8 @@ function readList(lines: string[], md: MasterData | undefined, locale: NumberLoc
 }
 
 const BLOCK_KEY = String.raw`(r[ée]f(?:[ée]rence)?\.?(?:\s+(?:client|article|fournisseur))?|article|code(?:\s+article)?|sku|ean|d[ée]signation|description|libell[ée]|qt[ée]|quantit[ée]|qty|quantity|prix(?:\s+unitaire)?(?:\s+ht)?|p\.?u\.?(?:\s+ht)?|unit[ée]|montant|total)`;
+// Only lines of at most 400 characters reach it (readBlocks).
+// eslint-disable-next-line regexp/no-super-linear-backtracking
 const BLOCK_PAIR = new RegExp(`${BLOCK_KEY}\\s*[:=]\\s*(.*?)(?=\\s*(?:[-,;/|•]\\s*)?${BLOCK_KEY}\\s*[:=]|$)`, 'giu');
 
 function readBlocks(lines: string[], md: MasterData | undefined, locale: NumberLocale): DraftLine[] {

@@ -5,7 +5,7 @@
 export type NumberLocale = 'fr' | 'en';
 
 const SPACES = /[\s\u00a0\u202f\u2007\u2009\u200a]/g;
-const CURRENCY = /^(?:€|eur|euros?|\$|usd|£|gbp|chf)\s*|\s*(?:€|eur|euros?|\$|usd|£|gbp|chf|ht|h\.t\.|ttc)$/i;
+const CURRENCY = /^(?:€|eur|euros?|\$|usd|£|gbp|chf)\s*|(?<!\s)\s*(?:€|eur|euros?|\$|usd|£|gbp|chf|ht|h\.t\.|ttc)$/i;
 
 /**
  * "1 250,50" → 1250.5; "12" → 12; "-3,5" → -3.5; "18,90 €" → 18.9. Anything else (a reference,
@@ -92,7 +92,7 @@ export interface Quantity {
  */
 export function parseQuantity(raw: string | null | undefined, locale: NumberLocale = 'fr'): Quantity | null {
   if (!raw) return null;
-  const s = raw.trim().replace(/^(?:qt[eé]|qty|quantit[eé]|quantity)\s*[:.]?\s*/i, '').replace(/^[x×*]\s*|\s*[x×*]$/gi, '');
+  const s = raw.trim().replace(/^(?:qt[eé]|qty|quantit[eé]|quantity)\s*[:.]?\s*/i, '').replace(/^[x×*]\s*|(?<!\s)\s*[x×*]$/gi, '');
   const m = /^(.*?\d)\s*([A-Za-zÀ-ÿ.()]*)$/.exec(s.trim());
   if (!m) return null;
   const value = parseNumber(m[1] ?? '', locale);
@@ -111,4 +111,25 @@ export function guessLocale(text: string): NumberLocale {
   const en = (text.match(/(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d.,])/g) ?? []).length;
   const fr = (text.match(/(?<![\d.,])\d{1,3}(?:[.\s\u00a0\u202f]\d{3})*,\d{2}(?![\d.,])/g) ?? []).length;
   return en > fr ? 'en' : 'fr';
+}
+
+/**
+ * The number a line ends with, a currency word after it dropped: "Total HT  1 234,56 €" → "1 234,56".
+ * `inside` tells the characters allowed between its digits. One pass from the end, by hand: as a
+ * `(\d[\d ., ]*\d)\s*€?\s*$` regex it is retried from every digit of a long line.
+ */
+export function trailingNumber(text: string, inside: (c: string) => boolean, currencies: readonly string[] = ['€']): string | null {
+  const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  let end = text.length;
+  while (isSpace(text[end - 1])) end--;
+  const tail = text.slice(Math.max(0, end - 8), end).toLowerCase();
+  const currency = currencies.find((c) => tail.endsWith(c.toLowerCase()));
+  if (currency) end -= currency.length;
+  while (isSpace(text[end - 1])) end--;
+  if (!isDigit(text[end - 1])) return null;
+  let start = end - 1;
+  while (start > 0 && (isDigit(text[start - 1]) || inside(text[start - 1]!))) start--;
+  while (!isDigit(text[start])) start++;
+  return text.slice(start, end);
 }

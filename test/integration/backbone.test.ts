@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { eventually, quietLog, startStack, startTemporal, workflowBundle, type TestStack } from '../support/temporal';
 import { buildHttpServer } from '../../worker/http';
+import { apiAuthorization } from '../../worker/secrets';
 import { claimUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, rejectUpdate, type IntakeResult } from '../../workflows/definitions';
 import { ROOT } from '../../worker/config';
 import { ActionRefusedError, runAgentAction } from '../../worker/actions';
@@ -120,20 +121,23 @@ describe('backbone', () => {
 
   it('answers the API: 400 for a bad body with nothing started, 202 then 200 for a duplicate', async () => {
     const app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
+    // No AIGUILLAGE_API_TOKEN: the server made one in the data folder, where the CLI finds it.
+    const headers = apiAuthorization(stack.cfg);
+    expect(headers.authorization).toMatch(/^Bearer [\w-]{43}$/);
     const before = (await workflowsOfQueue('intakeDocument')).length;
-    const bad = await app.inject({ method: 'POST', url: '/api/orders', payload: { customerId: 'C001', poNumber: 'X', lines: [{ sku: 'VIS-440', quantity: -2 }] } });
+    const bad = await app.inject({ method: 'POST', url: '/api/orders', headers, payload: { customerId: 'C001', poNumber: 'X', lines: [{ sku: 'VIS-440', quantity: -2 }] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().issues).toEqual([{ path: 'lines.0.quantity', message: 'quantity must be more than 0' }]);
-    const notJson = await app.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json' }, payload: '{"customerId": ' });
+    const notJson = await app.inject({ method: 'POST', url: '/api/orders', headers: { ...headers, 'content-type': 'application/json' }, payload: '{"customerId": ' });
     expect(notJson.statusCode).toBe(400);
-    const ok = await app.inject({ method: 'POST', url: '/api/orders', payload: apiOrder('API-900') });
+    const ok = await app.inject({ method: 'POST', url: '/api/orders', headers, payload: apiOrder('API-900') });
     expect(ok.statusCode).toBe(202);
     expect(ok.json()).toMatchObject({ status: 'accepted', orderId: 'C001-API900' });
     await intake(ok.json().sha256);
-    const again = await app.inject({ method: 'POST', url: '/api/orders', payload: apiOrder('API-900') });
+    const again = await app.inject({ method: 'POST', url: '/api/orders', headers, payload: apiOrder('API-900') });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ status: 'already-received', orderId: 'C001-API900', links: { order: '/api/orders/C001-API900' } });
-    const other = await app.inject({ method: 'POST', url: '/api/orders', payload: apiOrder('API-900', { requestedDeliveryDate: '2026-12-01' }) });
+    const other = await app.inject({ method: 'POST', url: '/api/orders', headers, payload: apiOrder('API-900', { requestedDeliveryDate: '2026-12-01' }) });
     expect(other.statusCode).toBe(200);
     expect(other.json().status).toBe('duplicate');
     // Only the accepted body and its variant started intakes; the bad ones started nothing.
@@ -142,10 +146,10 @@ describe('backbone', () => {
   });
 
   it('requires the API token when one is configured', async () => {
-    const app = buildHttpServer({ cfg: { ...stack.cfg, apiToken: 's3cret-token' }, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
+    const app = buildHttpServer({ cfg: { ...stack.cfg, apiToken: 's3cret-token-s3cret-token-s3cret-token' }, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
     expect((await app.inject({ method: 'GET', url: '/api/orders' })).statusCode).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/api/orders', headers: { authorization: 'Bearer wrong-token!' } })).statusCode).toBe(401);
-    const ok = await app.inject({ method: 'GET', url: '/api/orders', headers: { authorization: 'Bearer s3cret-token' } });
+    const ok = await app.inject({ method: 'GET', url: '/api/orders', headers: { authorization: 'Bearer s3cret-token-s3cret-token-s3cret-token' } });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().some((o: { orderId: string }) => o.orderId === 'C001-ACT1')).toBe(true);
     await app.close();

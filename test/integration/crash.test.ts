@@ -1,15 +1,20 @@
-// A worker process killed with SIGKILL in the middle of 50 documents, then restarted: 50 orders,
-// none duplicated, none lost. A real process and a real kill, against the real dev server.
+// Kill -9 of each process with documents in flight, then a restart: every document becomes its
+// order once — 0 lost, 0 duplicated. Real processes, real kills, against real dev servers:
+// the worker; the Temporal dev server itself (restarted on its SQLite file, as `start` runs it);
+// and `start --no-dev-server` (HTTP server, watched folder and worker in one process).
+// The 300-document run of the same is `npm run bench:crash`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { eventually, quietLog, startTemporal, testConfig } from '../support/temporal';
-import { ROOT, type Config } from '../../worker/config';
+import { eventually, quietLog, startTemporal, testConfig, uniqueQueue } from '../support/temporal';
+import { connect, exited, freePort, orderDocuments, routedSoFar, settle, spawnDevServer, spawnStack, spawnWorker } from '../support/crash';
 import { DocumentStore } from '../../activities/store';
-import { ReadModel } from '../../activities/readmodel';
 import { Ingestor } from '../../worker/ingest';
 import type { IntakeResult } from '../../workflows/definitions';
+
+const N = 40;
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -19,56 +24,97 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function startWorkerProcess(cfg: Config): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/worker-main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, TZ: 'UTC', TEMPORAL_ADDRESS: cfg.temporalAddress, AIGUILLAGE_TASK_QUEUE: cfg.taskQueue, AIGUILLAGE_DATA: cfg.dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr!.on('data', (d: Buffer) => process.env.TEST_LOG && process.stderr.write(d));
-  return child;
-}
-
-const exited = (c: ChildProcess) => new Promise<NodeJS.Signals | number | null>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.signalCode ?? c.exitCode) : c.once('exit', (code, sig) => r(sig ?? code))));
-
-describe('crash safety', () => {
-  it('loses and duplicates nothing when the worker is killed mid-run', async () => {
+describe('crash safety (kill -9, then restart)', () => {
+  it('the worker: nothing lost, nothing duplicated', async () => {
     const cfg = testConfig(env, 'crash');
-    const store = new DocumentStore(cfg.dataDir);
-    const ingestor = new Ingestor(store, env.client, cfg.taskQueue, quietLog);
-    let worker = startWorkerProcess(cfg);
-    const docs = Array.from({ length: 50 }, (_, i) =>
-      Buffer.from(JSON.stringify({ customerId: `C0${String((i % 25) + 1).padStart(2, '0')}`, poNumber: `CRASH-${i + 1}`, lines: [{ sku: 'VIS-440', quantity: i + 1 }, { sku: 'CHV-8', quantity: 2 }] })),
-    );
+    const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), env.client, cfg.taskQueue, quietLog);
+    const workerEnv = { TEMPORAL_ADDRESS: cfg.temporalAddress, AIGUILLAGE_TASK_QUEUE: cfg.taskQueue, AIGUILLAGE_DATA: cfg.dataDir };
+    let worker = spawnWorker(workerEnv);
+    const docs = orderDocuments(N, 'CRASH-W');
     const shas: string[] = [];
-    for (const d of docs) shas.push((await ingestor.submit(d, { fileName: 'crash.order.json', channel: 'api', receivedAt: new Date().toISOString() })).sha256);
+    for (const d of docs) shas.push((await ingestor.submit(d.bytes, { fileName: 'crash.order.json', channel: 'api', receivedAt: new Date().toISOString() })).sha256);
 
-    const readModel = await eventually(() => { try { return new ReadModel(join(cfg.dataDir, 'readmodel.sqlite')); } catch { return null; } }, (r) => r !== null, 60_000, 'read model');
-    const atKill = await eventually(() => readModel!.count(), (n) => n >= 3, 90_000, 'the worker to make progress');
+    const atKill = await eventually(() => routedSoFar(cfg.dataDir), (n) => n >= 3, 90_000, 'the worker to make progress');
     worker.kill('SIGKILL');
     expect(await exited(worker)).toBe('SIGKILL');
-    expect(atKill).toBeLessThan(50); // killed in the middle, not after the end
+    expect(atKill).toBeLessThan(N); // killed in the middle, not after the end
 
-    worker = startWorkerProcess(cfg);
+    worker = spawnWorker(workerEnv);
     try {
       const results = await Promise.all(shas.map((s) => env.client.workflow.getHandle(`doc-${s}`).result() as Promise<IntakeResult>));
       expect(results.every((r) => r.status === 'delivered' && r.orders.length === 1)).toBe(true);
-      const orders = await eventually(() => readModel!.list({ limit: 1000 }), (l) => l.length === 50 && l.every((s) => s.route !== null), 90_000, '50 routed orders');
-      expect(new Set(orders.map((o) => o.orderId)).size).toBe(50);
-      expect(orders.every((o) => o.documents.length === 1)).toBe(true);
-      // Visibility is eventually consistent: wait until every order workflow is listed.
-      const listIds = async () => {
-        const out: string[] = [];
-        for await (const w of env.client.workflow.list({ query: `TaskQueue = '${cfg.taskQueue}' AND WorkflowType = 'orderWorkflow'` })) out.push(w.workflowId);
-        return out;
-      };
-      const ids = await eventually(listIds, (l) => l.length >= 50, 20_000, '50 order workflows listed');
-      expect(new Set(ids).size).toBe(50);
-      expect(ids).toHaveLength(50);
+      const t = await settle(env.client, cfg.taskQueue, cfg.dataDir, docs.map((d) => d.po), 90_000);
+      expect(t).toMatchObject({ orders: N, lost: [], duplicated: [], workflows: N });
     } finally {
       worker.kill('SIGTERM');
       await exited(worker);
-      readModel!.close();
+    }
+  });
+
+  it('the Temporal dev server: restarted on its SQLite file, nothing lost, nothing duplicated', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aiguillage-crash-dev-'));
+    const [port, httpPort] = [await freePort(), await freePort()];
+    const db = join(dataDir, 'temporal.sqlite');
+    let dev = await spawnDevServer(db, port, httpPort);
+    const taskQueue = uniqueQueue('crash-dev');
+    const worker = spawnWorker({ TEMPORAL_ADDRESS: dev.address, AIGUILLAGE_TASK_QUEUE: taskQueue, AIGUILLAGE_DATA: dataDir });
+    let client = await connect(dev.address);
+    try {
+      const ingestor = new Ingestor(new DocumentStore(dataDir), client, taskQueue, quietLog);
+      const docs = orderDocuments(N, 'CRASH-D');
+      for (const d of docs) await ingestor.submit(d.bytes, { fileName: 'crash.order.json', channel: 'api', receivedAt: new Date().toISOString() });
+
+      const atKill = await eventually(() => routedSoFar(dataDir), (n) => n >= 3, 90_000, 'the worker to make progress');
+      dev.child.kill('SIGKILL');
+      expect(await exited(dev.child)).toBe('SIGKILL');
+      expect(atKill).toBeLessThan(N);
+      await client.connection.close();
+
+      dev = await spawnDevServer(db, port, httpPort);
+      client = await connect(dev.address);
+      // The worker reconnects by itself; every document was recorded before the kill.
+      const t = await settle(client, taskQueue, dataDir, docs.map((d) => d.po), 150_000);
+      expect(t).toMatchObject({ orders: N, lost: [], duplicated: [], workflows: N });
+      // And submitting them all again after the restart starts nothing new.
+      const again = new Ingestor(new DocumentStore(dataDir), client, taskQueue, quietLog);
+      for (const d of docs.slice(0, 5)) expect((await again.submit(d.bytes, { fileName: 'again.order.json', channel: 'api', receivedAt: new Date().toISOString() })).status).toBe('already-received');
+    } finally {
+      worker.kill('SIGTERM');
+      await exited(worker);
+      await client.connection.close().catch(() => undefined);
+      dev.child.kill('SIGTERM');
+      await exited(dev.child);
+    }
+  });
+
+  it('the HTTP + watched folder + worker process (`start --no-dev-server`): every dropped file once', async () => {
+    const cfg = testConfig(env, 'crash-stack');
+    const inbox = join(cfg.dataDir, 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    const docs = orderDocuments(N, 'CRASH-S');
+    docs.forEach((d, i) => writeFileSync(join(inbox, `po-${String(i + 1).padStart(3, '0')}.order.json`), d.bytes));
+    const stackEnv = {
+      TEMPORAL_ADDRESS: cfg.temporalAddress, AIGUILLAGE_TASK_QUEUE: cfg.taskQueue, AIGUILLAGE_DATA: cfg.dataDir, AIGUILLAGE_INBOX: inbox,
+      AIGUILLAGE_HTTP_PORT: String(await freePort()), AIGUILLAGE_PARTNERS: '', AIGUILLAGE_MAILBOXES: '',
+    };
+    let stack = spawnStack(stackEnv);
+    const pending = () => readdirSync(inbox).filter((n) => !n.startsWith('.')).length;
+    try {
+      await eventually(() => routedSoFar(cfg.dataDir), (n) => n >= 3, 120_000, 'the stack to make progress');
+      stack.kill('SIGKILL');
+      expect(await exited(stack)).toBe('SIGKILL');
+      expect(routedSoFar(cfg.dataDir)).toBeLessThan(N);
+
+      stack = spawnStack(stackEnv);
+      const t = await settle(env.client, cfg.taskQueue, cfg.dataDir, docs.map((d) => d.po), 150_000);
+      expect(t).toMatchObject({ orders: N, lost: [], duplicated: [], workflows: N });
+      await eventually(pending, (n) => n === 0, 30_000, 'the inbox emptied');
+      expect(existsSync(join(inbox, '.done'))).toBe(true);
+      const intakes = Number((await env.client.workflow.count(`TaskQueue = '${cfg.taskQueue}' AND WorkflowType = 'intakeDocument'`)).count);
+      expect(intakes).toBe(N);
+    } finally {
+      stack.kill('SIGTERM');
+      await exited(stack);
     }
   });
 });

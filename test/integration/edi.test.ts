@@ -102,6 +102,29 @@ describe('EDI channel', () => {
     expect(q!.problems.map((p) => p.code)).toContain('EDI_ENVELOPE_COUNT');
   });
 
+  it('quarantines an interchange that reuses a control number with other content, and rejects it to the partner', async () => {
+    const lmFirst = fx('edifact/leroy-maison-orders-decimal-comma-test.edi');
+    const first = await post('leroy-maison', 'demo-leroy-maison-2026', lmFirst);
+    expect(first.statusCode).toBe(200);
+    expect((await intake(String(first.headers['x-aiguillage-document']))).status).toBe('delivered');
+    // Same UNB control reference, another quantity: not a re-send.
+    const other = Buffer.from(lmFirst.toString('latin1').replace('QTY+21:120', 'QTY+21:140'), 'latin1');
+    expect(other.equals(lmFirst)).toBe(false);
+    const res = await post('leroy-maison', 'demo-leroy-maison-2026', other);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-aiguillage-outcome']).toBe('control-number-reused');
+    expect(res.body).toMatch(/UCI\+[^']*\+4\+26'/); // CONTRL: interchange rejected, duplicate detected
+    const sha = String(res.headers['x-aiguillage-document']);
+    const r = await intake(sha);
+    expect(r.status).toBe('quarantined');
+    expect(r.orders).toHaveLength(0);
+    const q = await eventually(() => stack.readModel.quarantined().find((x) => x.sha256 === sha), Boolean, 20_000, 'quarantine record');
+    const p = q!.problems.find((x) => x.code === 'EDI_CONTROL_NUMBER_REUSED');
+    expect(p?.message).toContain('partner leroy-maison');
+    expect(p?.message).toContain(String(first.headers['x-aiguillage-control-number']));
+    expect(p?.message).toContain(String(first.headers['x-aiguillage-document']).slice(0, 12));
+  });
+
   it('acknowledges a test interchange and keeps its order in the sandbox, never as work', async () => {
     const res = await post('weber', 'demo-weber-2026', fx('x12/weber-850-wrapped80-test-ackrequested.edi'));
     expect(res.statusCode).toBe(200);

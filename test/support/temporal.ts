@@ -56,12 +56,19 @@ export function uniqueQueue(name: string): string {
 
 export function testConfig(env: TestWorkflowEnvironment, name: string, extra: Partial<Config> = {}): Config {
   const dataDir = mkdtempSync(join(tmpdir(), `aiguillage-${name}-`));
-  return { ...loadConfig({}), temporalAddress: env.address, taskQueue: uniqueQueue(name), dataDir, inboxDir: join(dataDir, 'inbox'), partnersFile: null, ...extra };
+  // Test stacks are demo stacks: the example users sign in (as with `start --samples`).
+  return { ...loadConfig({}), temporalAddress: env.address, taskQueue: uniqueQueue(name), dataDir, inboxDir: join(dataDir, 'inbox'), partnersFile: null, usersFile: join(ROOT, 'config/users.example.yaml'), ...extra };
 }
 
-export async function startStack(env: TestWorkflowEnvironment, name: string, opts: { route?: ActivityDeps['route']; cfg?: Partial<Config>; confirmOrder?: ActivityDeps['confirmOrder'] } = {}): Promise<TestStack> {
+export async function startStack(
+  env: TestWorkflowEnvironment,
+  name: string,
+  opts: { route?: ActivityDeps['route']; cfg?: Partial<Config>; confirmOrder?: ActivityDeps['confirmOrder']; activityDeps?: Partial<ActivityDeps> } = {},
+): Promise<TestStack> {
   const cfg = testConfig(env, name, opts.cfg);
-  const { worker, readModel, router } = await createAiguillageWorker({ cfg, client: env.client, log: quietLog, route: opts.route, workflowBundle: await workflowBundle(), connection: env.nativeConnection, confirmOrder: opts.confirmOrder });
+  const { worker, readModel, router } = await createAiguillageWorker({
+    cfg, client: env.client, log: quietLog, route: opts.route, workflowBundle: await workflowBundle(), connection: env.nativeConnection, confirmOrder: opts.confirmOrder, activityDeps: opts.activityDeps,
+  });
   const running = worker.run();
   const store = new DocumentStore(cfg.dataDir);
   return {

@@ -66,6 +66,12 @@ type Submitter = Pick<Ingestor, 'submit'>;
 
 export class MailboxListener {
   readonly stats: ListenerStats = { submitted: 0, duplicates: 0, quarantined: 0, retried: 0, connections: 0, connectionFailures: 0 };
+  /** For /healthz: connected now, or why the last session ended. */
+  state: { connected: boolean; lastError: string | null } = { connected: false, lastError: null };
+
+  get name(): string {
+    return this.mb.name;
+  }
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeFlag = false;
@@ -148,6 +154,7 @@ export class MailboxListener {
       try {
         await client.connect();
         this.stats.connections++;
+        this.state = { connected: true, lastError: null };
         this.log.info({ ...describeMailbox(this.mb) }, 'connected to mailbox');
         for (const folder of [this.mb.processed, this.mb.quarantine]) await client.mailboxCreate(folder).catch((e: Error & { serverResponseCode?: string }) => {
           if (e.serverResponseCode !== 'ALREADYEXISTS') throw e;
@@ -166,11 +173,13 @@ export class MailboxListener {
           failedRounds = retries ? failedRounds + 1 : 0;
           await this.pause(retries ? backoffMs(failedRounds - 1) : this.mb.pollSeconds * 1000);
         }
+        this.state = { connected: false, lastError: 'connection closed by the server' };
         if (!this.stopping) this.log.warn({ ...describeMailbox(this.mb) }, 'mailbox connection closed by the server; reconnecting');
       } catch (e) {
         this.stats.connectionFailures++;
         const err = e as Error & { authenticationFailed?: boolean; responseText?: string };
         const why = err.authenticationFailed ? `authentication refused for ${this.mb.user}` : (err.responseText ?? err.message);
+        this.state = { connected: false, lastError: why };
         this.log.warn({ ...describeMailbox(this.mb), error: why, attempt }, 'mailbox session ended; reconnecting');
       } finally {
         if (client.usable) await client.logout().catch(() => client.close());

@@ -8,6 +8,7 @@ import { DocumentStore } from '../../activities/store';
 import { Ingestor } from '../ingest';
 import { InvalidMailboxConfig, loadMailboxes } from './config';
 import { startMailChannel } from './index';
+import { shutdownTracing, tracingFromEnv } from '../telemetry';
 
 const cfg = loadConfig();
 const log = createLogger('aiguillage-mail');
@@ -26,6 +27,8 @@ try {
   }
   throw e;
 }
+// A traced receipt starts here when OTEL_* asks for traces: the span goes on into the worker's workflows.
+tracingFromEnv();
 const client = await connectClient(cfg);
 const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
 const channel = startMailChannel({ mailboxes, ingestor, dataDir: cfg.dataDir, log });
@@ -37,6 +40,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
     stopping = true;
     void channel.stop().then(async () => {
       await client.connection.close();
+      await shutdownTracing();
       process.exit(0);
     });
   });

@@ -34,7 +34,7 @@ export function splitMessage(source: Buffer): { headers: RawHeaders; body: Buffe
 export function messageIdOf(headers: RawHeaders): string | null {
   const raw = headers.get('message-id')[0];
   if (!raw) return null;
-  const m = /<([^<>\s]+)>/.exec(raw) ?? /^([^<>\s]+@[^<>\s]+)$/.exec(raw.trim());
+  const m = /<([^<>\s]+)>/.exec(raw) ?? /^([^<>\s@]+@[^<>\s]+)$/.exec(raw.trim());
   return m ? m[1]! : null;
 }
 
@@ -56,7 +56,7 @@ export function deliveryIdentity(source: Buffer): DeliveryIdentity {
   const h = createHash('sha256');
   for (const name of AUTHOR_HEADERS) h.update(`${name}:${headers.get(name).map((v) => v.replace(/\s+/g, ' ')).join('\u0000')}\n`);
   // Servers on the way may turn LF into CRLF, drop trailing blanks or the final newline.
-  h.update(body.toString('latin1').replace(/[ \t]+(?=\r?\n|$)/g, '').replace(/\r\n/g, '\n').replace(/\n+$/, ''), 'latin1');
+  h.update(body.toString('latin1').replace(/(?<![ \t])[ \t]+(?=\r?\n|$)/g, '').replace(/\r\n/g, '\n').replace(/(?<!\n)\n+$/, ''), 'latin1');
   return { messageId: messageIdOf(headers), fingerprint: h.digest('hex') };
 }
 
@@ -68,7 +68,7 @@ export function messageFileName(subject: string | null | undefined): string {
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 80)
-    .replace(/[ .]+$/, '');
+    .replace(/(?<![ .])[ .]+$/, '');
   return `${base || 'message'}.eml`;
 }
 

@@ -7,19 +7,29 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Ingestor } from '../ingest';
 import { loadMailboxes } from './config';
-import { startMailChannel } from './index';
+import { startMailChannel, type MailChannel } from './index';
 
 export interface StackMail {
   /** One line for the start banner. */
   banner: string;
+  /** Every mailbox connected (for /healthz), or which are not and why; absent when no listener runs. */
+  health?(): { ok: boolean; detail: string };
   stop(): Promise<void>;
+}
+
+function channelHealth(channel: MailChannel): () => { ok: boolean; detail: string } {
+  return () => {
+    const down = channel.listeners.filter((l) => !l.state.connected);
+    if (down.length === 0) return { ok: true, detail: `${channel.listeners.length} mailbox(es) connected` };
+    return { ok: false, detail: down.map((l) => `${l.name}: ${l.state.lastError ?? 'not connected yet'}`).join('; ') };
+  };
 }
 
 export async function startStackMail(cfg: Config, ingestor: Pick<Ingestor, 'submit'>, log: Logger, opts: { samples: boolean }): Promise<StackMail | null> {
   if (cfg.mailboxesFile) {
     const mailboxes = loadMailboxes(cfg.mailboxesFile);
     const channel = startMailChannel({ mailboxes, ingestor, dataDir: cfg.dataDir, log });
-    return { banner: `${mailboxes.map((m) => `${m.user}@${m.host}`).join(', ')}  (from ${cfg.mailboxesFile})`, stop: () => channel.stop() };
+    return { banner: `${mailboxes.map((m) => `${m.user}@${m.host}`).join(', ')}  (from ${cfg.mailboxesFile})`, health: channelHealth(channel), stop: () => channel.stop() };
   }
   if (!opts.samples) return null;
   const { startDovecot, DovecotUnavailable } = await import('../../scripts/dovecot/harness');
@@ -42,6 +52,7 @@ export async function startStackMail(cfg: Config, ingestor: Pick<Ingestor, 'subm
     log,
   });
   return {
+    health: channelHealth(channel),
     banner: `local Dovecot imaps://127.0.0.1:${dovecot.imapsPort} (user ${user.name}, password ${user.password}, self-signed), ${names.length} sample emails delivered`,
     async stop() {
       await channel.stop();

@@ -68,16 +68,27 @@ describe('partners configuration', () => {
     expect(invalid('partners: [\n  - oops').issues[0]!.field).toBe('(yaml)');
   });
 
-  it('checks API keys against scrypt and sha256 hashes', () => {
+  it('checks API keys against scrypt and sha256 hashes', async () => {
     const stored = hashApiKey('s3cret-brico', Buffer.alloc(16, 7));
     expect(stored).toMatch(/^scrypt:(07){16}:[0-9a-f]{64}$/);
-    expect(verifyApiKey('s3cret-brico', stored)).toBe(true);
-    expect(verifyApiKey('s3cret-bricO', stored)).toBe(false);
+    expect(await verifyApiKey('s3cret-brico', stored)).toBe(true);
+    expect(await verifyApiKey('s3cret-bricO', stored)).toBe(false);
     const partners = loadPartners(EXAMPLE);
     const hash = partners[0]!.transport.http!.apiKeyHash;
-    expect(verifyApiKey('demo-brico-centre-2026', hash)).toBe(true);
-    expect(verifyApiKey('demo-brico-centre-2027', hash)).toBe(false);
-    expect(verifyApiKey('', 'plain-text')).toBe(false);
+    expect(await verifyApiKey('demo-brico-centre-2026', hash)).toBe(true);
+    expect(await verifyApiKey('demo-brico-centre-2027', hash)).toBe(false);
+    expect(await verifyApiKey('', 'plain-text')).toBe(false);
+    expect(await verifyApiKey('x'.repeat(100_000), stored)).toBe(false);
+  });
+
+  it('checks a scrypt key off the event loop', async () => {
+    const stored = hashApiKey('s3cret-brico', Buffer.alloc(16, 7));
+    let done = false;
+    const check = verifyApiKey('wrong-key', stored).then((ok) => ((done = true), ok));
+    // A synchronous scrypt would have finished before any timer could fire.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(done).toBe(false);
+    expect(await check).toBe(false);
   });
 });
 

@@ -70,11 +70,29 @@ describe('receiveEdi', () => {
     expect(submitted).toHaveLength(1);
     expect(ackBody(again.acks).equals(ackBody(first.acks))).toBe(true);
     expect(again.problems.map((p) => p.code)).toContain('EDI_DUPLICATE_INTERCHANGE');
-    // Different bytes under a used number are kept aside, not lost.
+  });
+
+  it('takes other bytes under a used control number as a reuse: refused with TA1 025, ingested for the quarantine', async () => {
+    const first = await receiveEdi(X850, brico, at('2026-11-01T08:00:00Z'), deps);
     const edited = Buffer.from(X850.toString('latin1').replace('PO1*1*', 'PO1*01*'), 'latin1');
-    const third = await receiveEdi(edited, brico, at('2026-11-23T09:00:00Z'), deps);
-    expect(third.outcome).toBe('duplicate');
-    expect(third.keptAt && existsSync(third.keptAt)).toBeTruthy();
+    const reused = await receiveEdi(edited, brico, at('2026-11-23T09:00:00Z'), deps);
+    expect(reused.outcome).toBe('control-number-reused');
+    // Not the first acknowledgment again: a negative TA1, "duplicate interchange control number".
+    expect(reused.acks.map((a) => [a.kind, a.status])).toEqual([['TA1', 'R']]);
+    expect(ackBody(reused.acks).toString('latin1')).toMatch(/TA1\*000004711\*\d{6}\*\d{4}\*R\*025/);
+    expect(ackBody(reused.acks).equals(ackBody(first.acks))).toBe(false);
+    // Ingested, with what the pipeline needs to quarantine it with its own code.
+    expect(submitted).toHaveLength(2);
+    const context = submitted[1]!.s.context!;
+    expect(JSON.parse(context.reusedControlNumbers!)).toEqual([{ controlNumber: '000004711', firstReceipt: expect.stringContaining('2026-11-01T08:00:00.000Z') }]);
+    const problem = reused.problems.find((p) => p.code === 'EDI_CONTROL_NUMBER_REUSED');
+    expect(problem?.severity).toBe('error');
+    expect(problem?.message).toMatch(/interchange 000004711 from ZZ:BRICOCENTRE reuses a control number first received from partner brico-centre on 2026-11-01/);
+    // The same reused file once more is a re-send of it: the same negative TA1, nothing ingested.
+    const again = await receiveEdi(edited, brico, at('2026-11-23T10:00:00Z'), deps);
+    expect(again.outcome).toBe('duplicate');
+    expect(ackBody(again.acks).equals(ackBody(reused.acks))).toBe(true);
+    expect(submitted).toHaveLength(2);
   });
 
   it('takes two simultaneous uploads of one interchange as one order', async () => {
@@ -165,6 +183,22 @@ describe('POST /edi/:partner', () => {
     const res = await post('brico-centre', 'demo-brico-centre-2026', big);
     expect(res.statusCode).toBe(413);
     expect(submitted).toHaveLength(0);
+  });
+
+  it('checks few keys at once: a flood of wrong keys gets 503 at once, never a queue on the event loop', async () => {
+    const a = Fastify();
+    registerEdiEndpoints(a as unknown as HttpServer, deps, 2);
+    await a.ready();
+    const flood = await Promise.all(Array.from({ length: 10 }, (_, i) => a.inject({ method: 'POST', url: '/edi/brico-centre', payload: X850, headers: { 'content-type': 'application/edi-x12', 'x-api-key': `wrong-${i}` } })));
+    const statuses = flood.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
+    expect(flood.find((r) => r.statusCode === 503)!.headers['retry-after']).toBe('1');
+    expect(submitted).toHaveLength(0);
+    // Once the checks are done, the next upload is checked as usual.
+    const ok = await a.inject({ method: 'POST', url: '/edi/brico-centre', payload: X850, headers: { 'content-type': 'application/edi-x12', 'x-api-key': 'demo-brico-centre-2026' } });
+    expect(ok.statusCode).toBe(200);
   });
 
   it('takes the key as a bearer token too', async () => {

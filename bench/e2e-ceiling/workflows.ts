@@ -1,0 +1,28 @@
+// The ceiling of bench/e2e.ts: a bare workflow pair making the same Temporal calls per order as the
+// pipeline (a workflow start, two activities, a signal-with-start, three local activities and one
+// or two activities in the order workflow), each doing nothing. No search attributes, no payloads.
+import { condition, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { CeilingActivities } from './activities';
+
+const { noop, deliver } = proxyActivities<CeilingActivities>({ startToCloseTimeout: '1 minute' });
+const { publish } = proxyLocalActivities<CeilingActivities>({ startToCloseTimeout: '30 seconds' });
+
+export const received = defineSignal<[string]>('received');
+
+export async function bareIntake(input: { id: string; confirm: boolean }): Promise<void> {
+  await noop();
+  await deliver(input);
+}
+
+export async function bareOrder(input: { id: string; confirm: boolean }): Promise<void> {
+  let got = false;
+  setHandler(received, () => void (got = true));
+  await condition(() => got);
+  await publish(null);
+  await publish(null);
+  await noop();
+  await publish(input.id);
+  if (input.confirm) await noop();
+  // Open orders stay open (they wait for the agent), as the pipeline's do.
+  await condition(() => false);
+}
