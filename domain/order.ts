@@ -80,6 +80,21 @@ export const provenanceSchema = z.object({
   signals: z.array(z.string()).default([]),
 });
 
+/**
+ * Why a header value is believed (document readers only): where it came from ('document': printed;
+ * 'channel': the e-mail or fax transmission; 'master-data'; 'default': nothing printed), by which
+ * rule, what corroborates it, and whether it is flagged for an agent (a problem then names it).
+ */
+export const fieldEvidenceSchema = z.object({
+  source: z.enum(['document', 'channel', 'master-data', 'default']),
+  rule: z.string(),
+  /** The value or label as printed, when it was printed. */
+  text: z.string().nullable().default(null),
+  corroboratedBy: z.array(z.string()).default([]),
+  flagged: z.boolean().default(false),
+});
+export type FieldEvidence = z.infer<typeof fieldEvidenceSchema>;
+
 export const orderSchema = z.object({
   poNumber: z.string().min(1).nullable(),
   orderDate: isoDate.nullable(),
@@ -93,6 +108,8 @@ export const orderSchema = z.object({
   provenance: provenanceSchema,
   /** Where header fields were printed, by field name ('poNumber', 'orderDate'…); document readers only. */
   sources: z.record(z.string(), sourceBoxSchema).optional(),
+  /** Evidence per header field ('poNumber', 'orderDate', 'requestedDeliveryDate', 'customer', 'shipTo'); document readers only. */
+  evidence: z.record(z.string(), fieldEvidenceSchema).optional(),
 });
 export type Order = z.infer<typeof orderSchema>;
 

@@ -2,7 +2,10 @@
 // customer identified from its evidence, items resolved to our SKUs, ship-to completed from
 // addresses.csv. Shared by every channel so that they all decide the same way.
 import type { MasterData, Customer } from './masterdata';
-import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
+import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
+import { checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
+
+export type { ReadEvidence };
 
 export interface CustomerEvidence {
   /** Already known (API orders name it). */
@@ -15,6 +18,8 @@ export interface CustomerEvidence {
   siret?: string | null;
   fax?: string | null;
   phone?: string | null;
+  /** A GLN printed on the document (a delivery point or the buyer's own). */
+  gln?: string | null;
 }
 
 export interface DraftLine {
@@ -45,6 +50,8 @@ export interface DraftOrder {
   provenance: { parser: string; location?: string | null; signals?: string[] };
   /** Where header fields were printed ('poNumber', 'orderDate'…), carried to Order.sources. */
   sources?: Record<string, SourceBox>;
+  /** How the reader found each header value (document readers): resolve adds corroboration and flags. */
+  evidence?: Partial<Record<'poNumber' | 'orderDate' | 'requestedDeliveryDate' | 'shipTo', ReadEvidence>>;
 }
 
 const EVIDENCE_ORDER: [keyof CustomerEvidence, string, (md: MasterData, v: string) => Customer | undefined][] = [
@@ -56,8 +63,21 @@ const EVIDENCE_ORDER: [keyof CustomerEvidence, string, (md: MasterData, v: strin
   ['fax', 'fax', (md, v) => md.customerByPhone(v)],
   ['email', 'email_domain', (md, v) => md.customerByEmail(v)],
   ['phone', 'phone', (md, v) => md.customerByPhone(v)],
+  ['gln', 'gln', (md, v) => md.customer(md.addressByGln(v)?.customerId ?? '') ?? md.customerByGln(v)],
   ['name', 'name', (md, v) => md.customerByName(v)],
 ];
+
+/** Every clue that names a customer, with the customer it names (several clues may disagree). */
+export function customerClues(ev: CustomerEvidence, md: MasterData): { by: string; customerId: string }[] {
+  const out: { by: string; customerId: string }[] = [];
+  for (const [key, label, find] of EVIDENCE_ORDER) {
+    const v = ev[key];
+    if (!v) continue;
+    const c = find(md, v);
+    if (c) out.push({ by: label, customerId: c.id });
+  }
+  return out;
+}
 
 export function identifyCustomer(ev: CustomerEvidence, md: MasterData): { customer: Customer | null; matchedBy: string | null } {
   for (const [key, label, find] of EVIDENCE_ORDER) {
@@ -157,9 +177,31 @@ function resolveShipTo(draft: DraftOrder['shipTo'], customer: Customer | null, m
   return base;
 }
 
-export function resolveOrder(draft: DraftOrder, md: MasterData): { order: Order; problems: Problem[] } {
+export interface ResolveContext {
+  /** When the document arrived (ISO): plausibility of the dates printed on it. */
+  receivedAt?: string | null;
+}
+
+/** The calendar day of an instant in France, where our customers' documents are dated. */
+export function parisDay(iso: string | null | undefined): string | null {
+  const t = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(t)) return null;
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t));
+  return /^\d{4}-\d{2}-\d{2}$/.test(parts) ? parts : null;
+}
+
+export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveContext = {}): { order: Order; problems: Problem[] } {
   const problems: Problem[] = [];
-  const { customer, matchedBy } = identifyCustomer(draft.customer, md);
+  const fromDocument = !!draft.evidence;
+  let { customer, matchedBy } = identifyCustomer(draft.customer, md);
+  // Nothing else names the buyer: a delivery address (or GLN) of one customer in master data does.
+  if (!customer && fromDocument && draft.shipTo) {
+    const [id, ...others] = customersByAddress(draft.shipTo, md);
+    if (id && others.length === 0) {
+      customer = md.customer(id) ?? null;
+      matchedBy = customer ? 'ship_to_address' : null;
+    }
+  }
   if (!customer) {
     const ev = Object.entries(draft.customer).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(', ');
     problems.push(problem('UNKNOWN_CUSTOMER', `no customer in customers.csv matches ${ev || 'this document (no identifying detail found)'}`, 'error', 'customer'));
@@ -174,9 +216,33 @@ export function resolveOrder(draft: DraftOrder, md: MasterData): { order: Order;
   });
   if (lines.length === 0 && draft.purpose !== 'cancel') problems.push(problem('NO_LINES', 'the order has no lines', 'error', 'lines'));
   const signals = [...(draft.provenance.signals ?? [])];
-  const shipTo = resolveShipTo(draft.shipTo, customer, md, problems, signals);
+  let shipTo: Address;
+  const fields: Record<string, FieldEvidence> = {};
+  let headerFlagged = false;
+  const decided = fromDocument ? decideShipTo(draft.shipTo ?? {}, draft.evidence?.shipTo, customer?.id ?? null, md) : null;
+  if (decided) {
+    shipTo = decided.shipTo;
+    if (decided.evidence) fields.shipTo = decided.evidence;
+    if (decided.evidence?.source === 'default') signals.push(SHIP_TO_DEFAULTED);
+    problems.push(...decided.problems);
+  } else shipTo = resolveShipTo(draft.shipTo, customer, md, problems, signals);
+  if (fromDocument) {
+    const ev = draft.evidence!;
+    const checks = [
+      ['poNumber', checkPoNumber(draft.poNumber, ev.poNumber)],
+      ['orderDate', checkOrderDate(draft.orderDate ?? null, ev.orderDate, parisDay(ctx.receivedAt))],
+      ['requestedDeliveryDate', checkDeliveryDate(draft.requestedDeliveryDate ?? null, ev.requestedDeliveryDate, draft.orderDate ?? null)],
+    ] as const;
+    for (const [field, c] of checks) {
+      if (c.evidence) fields[field] = c.evidence;
+      problems.push(...c.problems);
+    }
+    const cust = customerEvidence(draft, customer?.id ?? null, matchedBy, md, shipTo, problems);
+    if (cust) fields.customer = cust;
+    headerFlagged = Object.values(fields).some((f) => f.flagged);
+  }
   const lineConf = lines.length ? Math.min(...lines.map((l) => l.confidence)) : 1;
-  const confidence = round2(Math.min(draft.confidence ?? 1, lineConf));
+  const confidence = round2(Math.min(draft.confidence ?? 1, lineConf, headerFlagged ? FLAGGED_CONFIDENCE : 1));
   return {
     order: {
       poNumber: draft.poNumber && !longPo ? draft.poNumber.trim() : null,
@@ -190,9 +256,32 @@ export function resolveOrder(draft: DraftOrder, md: MasterData): { order: Order;
       confidence,
       provenance: { parser: draft.provenance.parser, location: draft.provenance.location ?? null, signals },
       ...(draft.sources && Object.keys(draft.sources).length ? { sources: draft.sources } : {}),
+      ...(fromDocument ? { evidence: fields } : {}),
     },
     problems,
   };
+}
+
+/**
+ * The customer's evidence: the clue that identified it and the others that agree (a known delivery
+ * address counts). Clues naming two customers, or a name alone, are flagged.
+ */
+function customerEvidence(draft: DraftOrder, customerId: string | null, matchedBy: string | null, md: MasterData, shipTo: Address, problems: Problem[]): FieldEvidence | null {
+  if (!customerId || !matchedBy) return null;
+  const clues = customerClues(draft.customer, md);
+  const agree = clues.filter((c) => c.customerId === customerId && c.by !== matchedBy).map((c) => c.by);
+  if (matchedBy !== 'ship_to_address' && shipTo.code && md.addressesOf(customerId).some((a) => a.code === shipTo.code)) agree.push(`delivery address ${shipTo.code}`);
+  const others = [...new Set(clues.filter((c) => c.customerId !== customerId).map((c) => `${c.by} → ${c.customerId}`))];
+  const rule = matchedBy === 'ship_to_address' ? 'the delivery address is one of its addresses' : `identified by ${matchedBy}`;
+  if (others.length) {
+    problems.push(problem('CUSTOMER_EVIDENCE_CONFLICT', `the customer was identified as ${customerId} by ${matchedBy}, but ${others.join(', ')}; check who sent this order`, 'warning', 'customer'));
+    return evidence({ source: 'document', rule }, agree, true);
+  }
+  if ((matchedBy === 'name' || matchedBy === 'ship_to_address') && agree.length === 0) {
+    problems.push(problem('CUSTOMER_UNCONFIRMED', `the customer ${customerId} was recognised by its ${matchedBy === 'name' ? 'name' : 'delivery address'} only; nothing else in the document confirms it`, 'warning', 'customer'));
+    return evidence({ source: 'document', rule }, agree, true);
+  }
+  return evidence({ source: matchedBy === 'email_domain' || matchedBy === 'fax' ? 'channel' : 'document', rule }, agree);
 }
 
 function round2(n: number): number {

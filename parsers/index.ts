@@ -97,7 +97,7 @@ export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterD
       if (out.drafts.length > LIMITS.documentOrders) docProblems.push(problem('TOO_MANY_ORDERS', `${meta.fileName}: ${out.drafts.length} orders, above the ${LIMITS.documentOrders} a document may hold; the first ${LIMITS.documentOrders} were kept`, 'error', meta.fileName));
       for (const d of out.drafts.slice(0, LIMITS.documentOrders)) {
         const capped = capDraft(d, meta.fileName);
-        const r = resolveOrder(d, masterData);
+        const r = resolveOrder(d, masterData, { receivedAt: meta.receivedAt });
         extracted.push({ order: r.order, problems: [...capped, ...r.problems] });
       }
       for (const nested of out.resolved ?? []) {

@@ -7,7 +7,7 @@ import { foldName, type MasterData } from '../../domain/masterdata';
 import { problem, type DocumentResult, type OrderLine, type Problem } from '../../domain/order';
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
-import { findCopySignals, findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText } from '../text/index';
+import { findCopySignals, findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
 import { htmlToText } from './html';
@@ -17,6 +17,7 @@ import { splitSegments, type Segment } from './segments';
 const FREEMAIL = /^(?:gmail\.com|googlemail\.com|hotmail\.[a-z.]+|outlook\.[a-z.]+|live\.[a-z.]+|yahoo\.[a-z.]+|orange\.fr|wanadoo\.fr|free\.fr|sfr\.fr|neuf\.fr|laposte\.net|bbox\.fr|icloud\.com|gmx\.[a-z.]+|aol\.com)$/i;
 const REPLY_SUBJECT = /^\s*(?:re|r[ée]f|aw|sv|antw)\s*:/i;
 const FORWARD_SUBJECT = /^\s*(?:tr|fwd?|wg|transf|fw)\s*:/i;
+const ATTACHMENT_WORDS = /ci[- ]?joint|pi[èe]ce[s]?[- ]jointe|en\s+PJ\b|\bPJ\s*:|attached|attachment|enclosed|anbei|im\s+anhang|anlage|allegat[oa]|in\s+allegato|adjunt[oa]|bijlage|bijgevoegd/i;
 const NESTED_KINDS = new Set(['pdf', 'tiff', 'png', 'jpeg', 'x12', 'edifact', 'api-json', 'email']);
 const EXTENSIONS: Record<string, string> = { pdf: 'pdf', tiff: 'tif', png: 'png', jpeg: 'jpg', x12: 'x12', edifact: 'edi', 'api-json': 'json', email: 'eml', text: 'txt' };
 
@@ -142,6 +143,8 @@ interface Understanding {
   signals: string[];
   forwarded: boolean;
   ref: Date;
+  /** When the customer sent it: the Date header, else the receipt time. */
+  sent: SentAt | undefined;
 }
 
 function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: boolean, ctx: ParseContext): Understanding {
@@ -165,7 +168,9 @@ function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: bool
   const isOursSegment = (s: Segment) => (s.author ? isOurAddress(s.author) : s.kind === 'top' && !senderIsCustomerSide && !gateway);
 
   // Outlook sends both; the plain part of an HTML table is one cell per line, so the richer reading wins.
-  const readings = [plain, htmlBody].filter((b) => b.trim()).map((b) => readBody(b, md, isOursSegment));
+  // An HTML table keeps its columns; the plain part flattens them, so between equals the table wins.
+  const bodies = htmlBody.includes('\t') ? [htmlBody, plain] : [plain, htmlBody];
+  const readings = bodies.filter((b) => b.trim()).map((b) => readBody(b, md, isOursSegment));
   const best = readings.reduce<BodyReading | null>((a, r) => (!a || r.score > a.score ? r : a), null);
   const segments = best?.segments ?? [];
   const orderSegment = best?.orderSegment ?? null;
@@ -209,6 +214,7 @@ function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: bool
     signals,
     forwarded,
     ref: validDate(ctx.meta.receivedAt) ?? mail.date ?? new Date(),
+    sent: sentAt(mail, ctx),
   };
 }
 
@@ -225,6 +231,7 @@ function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
       signals: u.signals,
       ourDomains: u.domains,
       ourPhones: u.ourPhones,
+      sent: u.sent,
     }).draft;
     // "RE: Confirmation de commande" names the message answered, not this one.
     if (REPLY_SUBJECT.test(u.subject)) {
@@ -268,6 +275,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   if (u.customerEmail) context.sender = u.customerEmail;
   if (u.gateway?.fax) context.fax = u.gateway.fax;
   if (mail.messageId) context.messageId = mail.messageId;
+  if (u.sent?.what === DATE_HEADER) context.sentAt = u.sent.at;
   if (u.forwarded && u.fromAddress) context.forwardedBy = u.fromAddress;
   // "COPIE — déjà transmise par EDI, ne pas saisir" written in the message is said of the order it
   // carries: the attachments' orders get the signal too (a PDF copy seldom says so itself). Not from
@@ -286,7 +294,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
     } else if (kind === 'text') {
       const text = decodeText(a.content);
       if (parseOrderLines(text, md).length) {
-        drafts.push(readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref: u.ref, customer: u.customer, subject: u.subject, signals: attachmentSignals, ourDomains: u.domains, ourPhones: u.ourPhones }).draft);
+        drafts.push(readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref: u.ref, customer: u.customer, subject: u.subject, signals: attachmentSignals, ourDomains: u.domains, ourPhones: u.ourPhones, sent: u.sent }).draft);
       }
     } else if (!a.related) {
       problems.push(problem('ATTACHMENT_NOT_READ', `${name}: attachment "${fileName}" (${a.contentType}) is not an order format Aiguillage reads (EDI, PDF, image, order JSON, text); an agent must open it`, 'warning', `${name} / ${fileName}`));
@@ -303,7 +311,10 @@ export const parseEmail: Parser = async (bytes, ctx) => {
     const po = findPoNumber(u.subject) ?? findPoNumber(u.customerText);
     const parts = attachments.length + messages.length;
     const what = parts ? `neither the body nor its ${parts} attachment(s)` : 'the body holds no order lines and there is no attachment';
-    problems.push(problem('EMAIL_NO_ORDER', `${name}: no order found in the message "${u.subject}" from ${u.fromAddress || 'an unknown sender'} (${what}${po ? `; it mentions order ${po.value}, perhaps an attachment was forgotten` : ''})`, 'error', name));
+    // Only a message that says it attaches something, and attaches nothing, may have forgotten it.
+    const forgot = parts === 0 && ATTACHMENT_WORDS.test(`${u.subject}\n${u.customerText}`);
+    const hint = forgot ? `; it mentions an attachment${po ? ` for order ${po.value}` : ''} but has none: perhaps it was forgotten` : po ? `; it mentions order ${po.value}` : '';
+    problems.push(problem('EMAIL_NO_ORDER', `${name}: no order found in the message "${u.subject}" from ${u.fromAddress || 'an unknown sender'} (${what}${hint})`, 'error', name));
   }
   return { drafts: kept, problems, resolved };
 };
@@ -319,6 +330,18 @@ async function nested(ctx: ParseContext, bytes: Buffer, fileName: string, contex
 function sameLines(d: DraftOrder, lines: Pick<OrderLine, 'sku' | 'customerPartNumber' | 'ean' | 'quantity'>[]): boolean {
   if (!d.lines.length || d.lines.length !== lines.length) return false;
   return d.lines.every((l) => lines.some((o) => o.quantity === l.quantity && ((!!l.sku && o.sku === l.sku) || (!!l.customerPartNumber && o.customerPartNumber === l.customerPartNumber) || (!!l.ean && o.ean === l.ean))));
+}
+
+const DATE_HEADER = "the e-mail's Date header";
+
+/** The Date header (an attached message keeps its own); a missing or absurd one gives the receipt time. */
+function sentAt(mail: ParsedMail, ctx: ParseContext): SentAt | undefined {
+  const received = validDate(ctx.meta.receivedAt);
+  const date = mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null;
+  // A sender's clock days ahead of our receipt is wrong: the receipt time is then the better witness.
+  if (date && (!received || date.getTime() <= received.getTime() + 86_400_000)) return { at: date.toISOString(), what: DATE_HEADER };
+  if (ctx.meta.context.sentAt) return { at: ctx.meta.context.sentAt, what: DATE_HEADER };
+  return received ? { at: received.toISOString(), what: 'the day it was received' } : undefined;
 }
 
 function validDate(iso: string): Date | null {

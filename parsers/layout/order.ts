@@ -5,9 +5,13 @@
 import type { MasterData } from '../../domain/masterdata';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
-import { classifyReference } from '../text/lines';
+import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, trailingNumber, type NumberLocale } from '../text/numbers';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo } from '../text/header';
+import { applySentDate, poEvidence, shipToGln, type SentAt } from '../text/index';
+import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
+import { USUAL_ADDRESS } from '../text/labels';
+import { labelValueLines, shipToBlocks } from './blocks';
+import type { TextLine } from './types';
 import { fold, extractTable, type TableExtraction } from './table';
 import { readingText } from './reading';
 import { headerSources, rowSource } from './source';
@@ -21,6 +25,8 @@ export interface ReadOrderOptions {
   ref?: Date;
   /** Channel evidence (fax sending number…), added to what the page says. */
   customer?: CustomerEvidence;
+  /** When the customer sent it: the order date when none is printed. */
+  sent?: SentAt;
   /** Reads one row into a draft line; OCR plugs its catalog snapping here. Default: text-PDF reading. */
   lineFromRow?: (row: TableRow, ctx: RowContext) => DraftLine | null;
 }
@@ -87,7 +93,32 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   let confidence = Math.min(1, ...Object.values(c).map((x) => x!.confidence));
   const refText = c.reference?.text.split(' ')[0] ?? '';
   const custText = c.customerReference?.text.split(' ')[0] ?? '';
-  const reading = refText ? classifyReference(refText, md) : null;
+  let reading = refText ? classifyReference(refText, md) : null;
+  // An unnamed column holding a code master data knows: the reference, whatever its label said.
+  const otherText = c.other?.text.split(' ')[0] ?? '';
+  if (!reading?.known && !custText && otherText) {
+    const other = classifyReference(otherText, md);
+    if (other.known) reading = other;
+  }
+  if (!reading && !custText && c.description) {
+    // No reference column (or only a position): a code the catalog knows, printed in the designation.
+    const inside = c.description.text.split(/[\s,;()[\]]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
+    if (inside) {
+      reading = inside;
+      doubts.push(`${where}: reference found inside the designation`);
+    } else {
+      // No code at all: the designation itself, when it names one product of the catalog.
+      const byDesc = productByDescription(c.description.text, md);
+      const exact = byDesc && fold(md.product(byDesc.sku)?.description ?? '') === fold(c.description.text);
+      if (byDesc && (exact || byDesc.share >= 0.99)) {
+        reading = { sku: byDesc.sku, known: true };
+        if (!exact) {
+          doubts.push(`${where}: article recognised by its designation only`);
+          confidence = Math.min(confidence, 0.6);
+        }
+      }
+    }
+  }
   const custReading = custText ? classifyReference(custText, md) : null;
   if (reading?.doubt) {
     doubts.push(reading.doubt);
@@ -145,19 +176,74 @@ export function matchShipTo(shipTo: NonNullable<DraftOrder['shipTo']>, customerI
   return same ? { ...shipTo, code: same.code, gln: same.gln } : shipTo;
 }
 
+/**
+ * The ship-to read from the page's geometry: the block under (or right of) its label, in that
+ * column only; the first block that holds a postal code wins. Null when no block is labelled.
+ */
+export function shipToFromBlocks(lines: TextLine[], md: MasterData): ShipToText | null {
+  let fallback: ShipToText | null = null;
+  for (const b of shipToBlocks(lines)) {
+    if (USUAL_ADDRESS.test(b.lines.join(' '))) return { usual: true };
+    const a = addressFromLines(b.lines, md);
+    if (a?.postalCode) return a;
+    fallback ??= a;
+  }
+  return fallback;
+}
+
+/** Confidence of lines read without a header row: below review, since nothing named the columns. */
+export const HEADERLESS_CONFIDENCE = 0.65;
+
+/**
+ * Lines of an order printed without a header row (AS/400 printouts, plain faxed lists): runs of
+ * lines cut at wide gaps, each holding a reference master data knows and a number, read by the
+ * columns' content (parseRows). Every line is flagged: nothing named the columns.
+ */
+export function headerlessLines(lines: TextLine[], md: MasterData): { lines: DraftLine[]; rows: TextLine[] } {
+  const blocks: { cells: string[][]; rows: TextLine[] }[] = [];
+  let cur: { cells: string[][]; rows: TextLine[] } = { cells: [], rows: [] };
+  for (const l of lines) {
+    const cells = l.text.split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
+    const known = cells.some((c) => c.split(' ').some((t) => classifyReference(t, md).known));
+    const number = cells.some((c) => c.split(' ').some((t) => /^\d+(?:[.,]\d+)?$/.test(t)));
+    if (cells.length >= 2 && known && number && !isTotalRow(l.text)) {
+      cur.cells.push(cells);
+      cur.rows.push(l);
+    } else if (cur.cells.length) {
+      blocks.push(cur);
+      cur = { cells: [], rows: [] };
+    }
+  }
+  if (cur.cells.length) blocks.push(cur);
+  const out: DraftLine[] = [];
+  const rows: TextLine[] = [];
+  for (const b of blocks) {
+    const read = parseRows(b.cells, undefined, md);
+    if (read.length !== b.cells.length) continue; // columns that do not line up: not a table
+    read.forEach((l, i) => {
+      out.push({ ...l, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts: [...(l.doubts ?? []), 'table read without a header row: columns guessed from their content'] });
+      rows.push(b.rows[i]!);
+    });
+  }
+  return { lines: out.map((l, i) => ({ ...l, lineNumber: i + 1 })), rows };
+}
+
 /** Pages of positioned words → one draft order (or none, with the reason). */
 export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOptions): OrderReading {
   const problems: Problem[] = [];
   const extraction = extractTable(pages);
   const width = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
-  const headerText = readingText(extraction.outside, width);
+  // Values printed under their labels in a form's boxes come first, as "label : value" lines.
+  const pairs = labelValueLines(extraction.outside);
+  const headerText = [...pairs, readingText(extraction.outside, width)].join('\n');
   const table = extraction.table;
   const locale: NumberLocale = table ? detectLocale(table) : 'fr';
 
   const evidence: CustomerEvidence = { ...findCustomerEvidence(headerText, md), ...(opts.customer ?? {}) };
   const { customer } = identifyCustomer(evidence, md);
   // Line by line as a fallback: a title word ("COMMANDE") right above "Commande n° …" can hide the number.
-  const po = findPoNumber(headerText) ?? headerText.split('\n').map((l) => findPoNumber(l)).find((x) => x) ?? null;
+  // Then each printed line whole: a label left of the page's gutter and its value right of it.
+  const po = findPoNumber(headerText) ?? headerText.split('\n').map((l) => findPoNumber(l)).find((x) => x) ?? extraction.outside.map((l) => findPoNumber(l.text)).find((x) => x) ?? null;
 
   const lines: DraftLine[] = [];
   const read = opts.lineFromRow ?? textLineFromRow;
@@ -168,7 +254,13 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
     if (line) lines.push(source ? { ...line, source } : line);
     else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));
   }
-  if (!table) problems.push(problem('NO_TABLE', 'no order table was found (no header row with Réf./Désignation/Qté or Item/Description/Qty)', 'error', 'page 1'));
+  if (!table) {
+    const fallback = headerlessLines(extraction.outside, md);
+    if (fallback.lines.length) {
+      lines.push(...fallback.lines);
+      problems.push(problem('TABLE_WITHOUT_HEADER', `no header row names the columns: ${fallback.lines.length} line(s) read from their content; check them`, 'warning', 'lines'));
+    } else problems.push(problem('NO_TABLE', 'no order table was found (no header row with Réf./Désignation/Qté or Item/Description/Qty)', 'error', 'page 1'));
+  }
 
   let confidence = 1;
   const total = table ? printedTotal(table, locale) : null;
@@ -192,12 +284,16 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   }
 
   if (!po && lines.length === 0) return { draft: null, problems, extraction, headerText, locale };
-  let shipTo = findShipTo(headerText, md);
+  let shipTo = shipToFromBlocks(extraction.outside, md);
+  const shipToRule = shipTo ? 'address block under its label (same column)' : 'address under its label (text)';
+  shipTo ??= findShipTo(headerText, md);
   if (shipTo) shipTo = matchShipTo(shipTo, customer?.id ?? null, md);
+  const orderDate = findOrderDate(headerText, opts.ref);
+  const requestedDeliveryDate = findDeliveryDate(headerText, opts.ref);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
-    orderDate: findOrderDate(headerText, opts.ref),
-    requestedDeliveryDate: findDeliveryDate(headerText, opts.ref),
+    orderDate,
+    requestedDeliveryDate,
     purpose: findPurpose(headerText) ?? 'original',
     currency: findCurrency(headerText),
     customer: evidence,
@@ -206,6 +302,13 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
     provenance: { parser: opts.parser, location: opts.location ?? null, signals: findCopySignals(headerText) },
   };
   if (shipTo) draft.shipTo = shipTo;
+  shipToGln(draft, headerText, md);
+  draft.evidence = {};
+  if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText);
+  if (orderDate) draft.evidence.orderDate = { source: 'document', rule: 'printed under an order-date label' };
+  else applySentDate(draft, opts.sent);
+  if (requestedDeliveryDate) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;
   return { draft, problems, extraction, headerText, locale };

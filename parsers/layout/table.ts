@@ -2,6 +2,7 @@
 // line ids), the header row found by its labels, columns cut from the header words' x ranges,
 // multi-line designations kept with their row, tables continued across pages, and page footers,
 // carried-forward amounts and totals left out. Pure: the PDF reader and OCR both call it.
+import { COLUMN_LABELS } from '../text/labels';
 import type { Column, ColumnRole, PageWords, PositionedWord, Table, TableCell, TableRow, TextLine } from './types';
 
 /** Lower case, no accents, punctuation as spaces: "Qté cdée." → "qte cdee". */
@@ -78,19 +79,17 @@ export function groupLines(page: PageWords): TextLine[] {
   return groups.map((g) => lineOf(page.page, g)).sort((a, b) => (a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2);
 }
 
-// Header labels, tried on up to three consecutive words, longest first. Order matters: "Prix unit."
-// is a price, not a unit; "Désignation article" is a description, not a reference.
-const LABELS: [ColumnRole, RegExp][] = [
-  ['description', /^(designation|designations|libelle|description|desc|produit|product|article description|designation article|libelle article)( article| produit)?$/],
-  ['ean', /^(ean|ean13|gtin|code ean|code barre|code barres|code gtin)$/],
-  ['customerReference', /^(notre ref|notre reference|ref client|ref interne|code interne|our ref|our reference|buyer ref|buyer part no|votre code|code client)$/],
-  ['reference', /^(ref|refs|reference|references|article|code|code article|ref article|ref fournisseur|ref fourn|reference fournisseur|votre ref|votre reference|vos ref|item|item no|item code|part|part no|part number|sku|product code|your ref|supplier ref|code produit)$/],
-  ['quantity', /^(qte|qtes|qty|quantite|quantites|quantity|qt|qte cdee|qte commandee|quantite commandee|qty ordered|nb|nombre)$/],
-  ['unitPrice', /^(pu|p u|pu ht|p u ht|prix|prix ht|prix unit|prix unitaire|prix unit ht|prix unitaire ht|prix net|pu net|unit price|price|net price|prix u|prix u ht|tarif)$/],
-  ['unit', /^(u|un|unite|unites|unit|uom|um|cond|conditionnement|uv)$/],
-  ['amount', /^(montant|montant ht|montant net|montant net ht|total|total ht|total ligne|mt ht|mt|amount|line total|total net|value|net amount|montant total)$/],
-  ['lineNumber', /^(no|n|#|pos|ligne|lig|l|line|no ligne|item no ligne)$/],
-];
+// Header labels (parsers/text/labels.ts), tried on up to three consecutive words, longest first.
+// Order matters: "Prix unit." is a price, not a unit; "Désignation article" is a description.
+const LABEL_SETS: [ColumnRole, Set<string>][] = COLUMN_LABELS.map(([role, words]) => [role as ColumnRole, new Set(words)]);
+
+function labelOf(f: string): ColumnRole | null {
+  for (const [role, set] of LABEL_SETS) if (set.has(f)) return role;
+  // "Désignation article", "Libellé produit": a description with its qualifier.
+  const stem = /^(.*) (?:article|produit|artikel|articolo|articulo)$/.exec(f)?.[1];
+  if (stem && LABEL_SETS.find(([r]) => r === 'description')![1].has(stem)) return 'description';
+  return null;
+}
 
 // Plain spellings of the labels, for OCR misreads ("Qiy", "Désignatlon") that the patterns miss.
 const FUZZY_LABELS: [ColumnRole, string][] = [
@@ -113,7 +112,8 @@ function editDistance(a: string, b: string): number {
 
 function labelRole(words: PositionedWord[]): ColumnRole | null {
   const f = fold(words.map((w) => w.text).join(' '));
-  for (const [role, re] of LABELS) if (re.test(f)) return role;
+  const exact = labelOf(f);
+  if (exact) return exact;
   // One misread letter in a short label, two in a long one; never for words under three letters.
   if (f.replace(/ /g, '').length < 3) return null;
   const allowed = f.length >= 8 ? 2 : 1;
@@ -198,6 +198,7 @@ function mergeHeaderContinuation(columns: Column[], line: TextLine): boolean {
 
 const RULE_RE = /^[\s\-=_.*+|]+$/;
 const FINAL_TOTAL_RE = /^(total|totaux|montant total|net a payer|grand total|order total|total order)\b/;
+const CARRIED_RE = /\b(report|reporter|reporte|page|seite|pagina|carried|forward|suivre|transport|uebertrag|ubertrag)\b/;
 const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale)\b/;
 const FOOTER_RE = /\b(page|pg|p\.)\s*\d+\s*(\/|sur|of|de)\s*\d+\b|^\s*page\s+\d+\s*$|^\s*\d+\s*\/\s*\d+\s*$|^\s*\.\/\.\s*$/i;
 const FOOTER_WORDS_RE = /^(suite (page|au verso|page suivante)|continued|a suivre|voir page suivante)/;
@@ -268,17 +269,32 @@ function isAnchor(columns: Column[], perColumn: PositionedWord[][]): boolean {
   return qtyDigits || has('reference') || has('customerReference') || has('ean');
 }
 
+const NUMERIC_ROLES = new Set<ColumnRole>(['quantity', 'unit', 'unitPrice', 'amount']);
+
+/** A line with a quantity but no reference, under a row that has a reference and no quantity yet. */
+function wrappedQuantity(columns: Column[], perColumn: PositionedWord[][], row: RowDraft): boolean {
+  const filled = columns.map((c, i) => (perColumn[i]!.length ? c.role : null)).filter((r): r is ColumnRole => r !== null);
+  if (!filled.includes('quantity') || filled.some((r) => !NUMERIC_ROLES.has(r) && r !== 'description')) return false;
+  const q = columns.findIndex((c) => c.role === 'quantity');
+  const rowHasQty = row.words[q]!.some((w) => /\d/.test(w.text));
+  const rowHasRef = columns.some((c, i) => (c.role === 'reference' || c.role === 'customerReference' || c.role === 'ean') && row.words[i]!.length > 0);
+  return !rowHasQty && rowHasRef;
+}
+
 function finishRow(columns: Column[], d: RowDraft, index: number): TableRow {
   const cells: Partial<Record<ColumnRole, TableCell>> = {};
   columns.forEach((c, i) => {
     const ws = d.words[i]!;
-    if (ws.length === 0 || cells[c.role]) return;
+    if (ws.length === 0) return;
+    // A role printed twice ("Item" and "Material"): the second is kept aside, settled by content later.
+    const role: ColumnRole = cells[c.role] ? 'other' : c.role;
+    if (cells[role]) return;
     // Multi-line cells read top to bottom, then left to right.
     const sorted = [...ws].sort((a, b) => {
       const h = Math.min(a.y1 - a.y0, b.y1 - b.y0);
       return Math.abs(a.y0 - b.y0) > h * 0.5 ? a.y0 - b.y0 : a.x0 - b.x0;
     });
-    cells[c.role] = { text: sorted.map((w) => w.text).join(' ').replace(/\s+/g, ' ').trim(), confidence: Math.min(1, ...ws.map((w) => w.confidence ?? 1)) };
+    cells[role] = { text: sorted.map((w) => w.text).join(' ').replace(/\s+/g, ' ').trim(), confidence: Math.min(1, ...ws.map((w) => w.confidence ?? 1)) };
   });
   const x0 = Math.min(...d.lines.map((l) => l.x0));
   const x1 = Math.max(...d.lines.map((l) => l.x1));
@@ -364,8 +380,8 @@ export function extractTable(pages: PageWords[]): TableExtraction {
       if (isTotalLine(line)) {
         flush();
         totalLines.push(line);
-        // A sub-total or a carried amount may be followed by more rows; the order's total may not.
-        if (FINAL_TOTAL_RE.test(fold(line.text))) ended = true;
+        // A sub-total or a carried amount ("Total page 1", "Total à reporter") may be followed by more rows; the order's total may not.
+        if (FINAL_TOTAL_RE.test(fold(line.text)) && !CARRIED_RE.test(fold(line.text))) ended = true;
         inTable = false;
         continue;
       }
@@ -382,6 +398,15 @@ export function extractTable(pages: PageWords[]): TableExtraction {
         inTable = true;
       }
       const h = line.y1 - line.y0;
+      // A quantity wrapped onto the next line: only numbers under quantity (price, amount), right
+      // below a row that has none yet, finish that row rather than start one.
+      const wrapping: RowDraft | null = current;
+      if (anchor && wrapping && wrappedQuantity(columns, perColumn, wrapping) && line.y0 - wrapping.y1 < Math.max(h * 1.2, pitch)) {
+        perColumn.forEach((ws, i) => wrapping.words[i]!.push(...ws));
+        wrapping.y1 = Math.max(wrapping.y1, line.y1);
+        wrapping.lines.push(line);
+        continue;
+      }
       if (anchor) {
         const prev: RowDraft | null = current;
         if (prev) pitch = pitch ? Math.min(pitch, line.y0 - prev.y0) : line.y0 - prev.y0;
@@ -404,9 +429,35 @@ export function extractTable(pages: PageWords[]): TableExtraction {
     }
     flush();
   }
+  settlePositionColumn(rows);
   return {
     table: columns ? { columns, rows, headerPages, totalLines } : null,
     outside,
     lines: all,
   };
+}
+
+const POSITION = /^0*\d{1,5}$/;
+
+/**
+ * "Item" or "Pos." printed over 10, 20, 30 (SAP's 00010, 00020…) is the line's position, never the
+ * article: when every reference cell is such a sequence, it becomes the line number and the
+ * reference is what the other column holds (or, failing one, a code inside the designation).
+ */
+export function settlePositionColumn(rows: TableRow[]): void {
+  const refs = rows.map((r) => r.cells.reference?.text ?? '');
+  if (rows.length === 0 || !refs.every((t) => POSITION.test(t))) return;
+  const ns = refs.map(Number);
+  const step = ns.length > 1 ? ns[1]! - ns[0]! : ns[0]!;
+  const sequence = (step === 1 || step === 10 || step === 5 || step === 100) && ns.every((n, k) => n === ns[0]! + k * step);
+  if (!sequence) return;
+  for (const r of rows) {
+    const pos = r.cells.reference!;
+    if (!r.cells.lineNumber) r.cells.lineNumber = pos;
+    delete r.cells.reference;
+    if (r.cells.other) {
+      r.cells.reference = r.cells.other;
+      delete r.cells.other;
+    }
+  }
 }

@@ -8,10 +8,11 @@ import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, t
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
-import { findPoNumber, readOrderText } from '../text/index';
+import { applySentDate, findPoCandidates, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
-import { matchShipTo } from '../layout/order';
+import { headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
+import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
 import { checkLine, cleanNumberCell, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
@@ -106,7 +107,11 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const isMachineLine = (l: TextLine) => headerLineKeys.has(`${l.page}:${l.words[0]?.lineId ?? ''}`);
 
   const { table, outside } = extractTable(cleaned);
-  if (!table || table.rows.length === 0) {
+  const headerless = !table || table.rows.length === 0 ? headerlessLines(outside.filter((l) => !isMachineLine(l)), md) : null;
+  if (headerless?.lines.length) {
+    // A printout without a header row (an AS/400 screen, a typed list): read by content, flagged.
+    problems.push(problem('TABLE_WITHOUT_HEADER', `${ctx.fileName}: no header row names the columns: ${headerless.lines.length} line(s) read from their content; check them`, 'warning', 'lines'));
+  } else if (!table || table.rows.length === 0) {
     const words = pages.reduce((n, p) => n + p.words.length, 0);
     problems.push(
       problem(
@@ -120,17 +125,17 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     );
     return { draft: null, problems };
   }
-  const firstTablePage = table.headerPages[0] ?? table.rows[0]!.page;
+  const firstTablePage = table?.headerPages[0] ?? table?.rows[0]?.page ?? 1;
   for (let p = 1; p < firstTablePage; p++) signals.push(`cover page ${p} skipped`);
 
   // Header fields: every line outside the table except the machine's own header line, read column
   // by column: the ship-to block sits beside other blocks ("Livrer à :" left, "Date cde :" right),
   // and line by line its address would interleave with the neighbour's fields. The same lines cut
   // at every wide gap stay as a fallback for the dates and the ship-to.
-  const headerLines = outside.filter((l) => !isMachineLine(l)).map((l) => l.text);
+  const headerLines = [...labelValueLines(outside.filter((l) => !isMachineLine(l))), ...outside.filter((l) => !isMachineLine(l)).map((l) => l.text)];
   const headerText = headerLines.flatMap((t) => t.split(/\s{3,}/)).join('\n');
   const pageWidth = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
-  const readingHeader = readingText(outside.filter((l) => !isMachineLine(l)), pageWidth);
+  const readingHeader = [...labelValueLines(outside.filter((l) => !isMachineLine(l))), readingText(outside.filter((l) => !isMachineLine(l)), pageWidth)].join('\n');
   const poNumber = poNumberByLine(headerLines);
 
   const channelEvidence: CustomerEvidence = {};
@@ -155,13 +160,13 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const { customer } = identifyCustomer(probe.draft.customer, md);
   const candidates = referenceCandidates(md, customer?.id ?? null);
 
-  const lines: DraftLine[] = [];
-  for (const row of table.rows) {
+  const lines: DraftLine[] = [...(headerless?.lines ?? [])];
+  for (const row of table?.rows ?? []) {
     const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
     const source = line ? rowSource(row, cleaned) : null;
     if (line) lines.push(source ? { ...line, source } : line);
   }
-  checkTotal(lines, table.totalLines, problems, ctx.fileName);
+  if (table) checkTotal(lines, table.totalLines, problems, ctx.fileName);
 
   const reading = readOrderText(readingHeader, md, {
     parser: ctx.parser ?? 'ocr',
@@ -172,7 +177,11 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     ...(ref ? { ref } : {}),
   });
   const draft = reading.draft;
-  if (poNumber) draft.poNumber = poNumber;
+  const ev = (draft.evidence ??= {});
+  if (poNumber) {
+    draft.poNumber = poNumber.value;
+    ev.poNumber = poEvidence(poNumber, headerLines.flatMap((l) => findPoCandidates(l)), headerLines.join('\n'));
+  }
   // A PO that OCR itself barely believed ("20266-00871" at 0.00) is flagged, not passed on as certain:
   // the agent checks it, and the dedup does not take it for another order's number.
   const poConfidence = draft.poNumber ? valueConfidence(outside.filter((l) => !isMachineLine(l)), draft.poNumber) : null;
@@ -186,8 +195,14 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   // side ("N° de commande : …   Date : …") reads only once cut at its wide gap.
   draft.orderDate ??= findOrderDate(headerText, ref);
   draft.requestedDeliveryDate ??= findDeliveryDate(headerText, ref);
+  if (draft.orderDate) ev.orderDate ??= { source: 'document', rule: 'printed under an order-date label' };
+  // No order date printed: the day the fax arrived (the receiving server's clock, never the sending
+  // machine's header line, which is often wrong).
+  else if (ctx.receivedAt) applySentDate(draft, { at: ctx.context?.sentAt ?? ctx.receivedAt, what: ctx.context?.sentAt ? "the e-mail's Date header" : 'the day it was received' });
+  if (draft.requestedDeliveryDate) ev.requestedDeliveryDate ??= { source: 'document', rule: 'printed under a delivery-date label' };
   // Read column by column first; the line-split text only when that found no delivery block.
-  const shipTo = draft.shipTo ?? findShipTo(headerText, md);
+  const shipTo = shipToFromBlocks(outside.filter((l) => !isMachineLine(l)), md) ?? draft.shipTo ?? findShipTo(headerText, md);
+  if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: 'address block under its label' };
   if (shipTo) {
     const checked = checkShipTo(shipTo, customer?.id ?? null, md, ctx.fileName);
     draft.shipTo = checked.shipTo;
@@ -242,19 +257,18 @@ export function valueConfidence(lines: TextLine[], value: string): number | null
   return null;
 }
 
-const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc)$/i;
 
 /**
  * The PO number read line by line: OCR drops colons, and across lines a title ("BON DE COMMANDE")
  * would take the next line's label for its value.
  */
-function poNumberByLine(lines: string[]): string | null {
-  let weak: string | null = null;
+function poNumberByLine(lines: string[]): Labelled | null {
+  let weak: Labelled | null = null;
   for (const l of lines) {
     const found = findPoNumber(l);
     if (!found) continue;
-    if (!WEAK_PO_LABEL.test(found.label.trim())) return found.value;
-    weak ??= found.value;
+    if (!isWeakPoLabel(found.label)) return found;
+    weak ??= found;
   }
   return weak;
 }

@@ -24,7 +24,9 @@ export const parsePdf: Parser = async (bytes, ctx) => {
   const textPages = pages.filter((p) => !p.imageOnly && p.textItems > 0);
   const scanned = pages.filter((p) => p.imageOnly);
   if (textPages.length) {
-    const r = readOrder(textPages, ctx.masterData, { parser: 'pdf-text', location: `${name} p.${textPages.map((p) => p.page).join(',')}`, ...(refDate ? { ref: refDate } : {}) });
+    const sentAt = ctx.meta.context.sentAt;
+    const sent = sentAt ? { at: sentAt, what: "the e-mail's Date header" } : refDate ? { at: ctx.meta.receivedAt, what: 'the day it was received' } : undefined;
+    const r = readOrder(textPages, ctx.masterData, { parser: 'pdf-text', location: `${name} p.${textPages.map((p) => p.page).join(',')}`, ...(refDate ? { ref: refDate } : {}), ...(sent ? { sent } : {}) });
     problems.push(...r.problems.map((p) => ({ ...p, where: p.where ? `${name}: ${p.where}` : name })));
     if (r.draft) drafts.push(r.draft);
   }

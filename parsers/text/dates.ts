@@ -15,10 +15,23 @@ const MONTHS: Record<string, number> = {
   octobre: 10, oct: 10, october: 10,
   novembre: 11, nov: 11, november: 11,
   decembre: 12, dec: 12, december: 12,
+  // DE, NL, IT, ES (accents folded)
+  januar: 1, januari: 1, gennaio: 1, genn: 1, gen: 1, enero: 1, ene: 1,
+  februar: 2, feber: 2, februari: 2, febbraio: 2, febr: 2, febrero: 2,
+  marz: 3, maerz: 3, maart: 3, marzo: 3, mrt: 3, mrz: 3,
+  aprile: 4, abril: 4, abr: 4,
+  mei: 5, maggio: 5, magg: 5, mag: 5, mayo: 5,
+  juni: 6, giugno: 6, giu: 6, junio: 6,
+  juli: 7, luglio: 7, lug: 7, julio: 7,
+  augustus: 8, agosto: 8, ago: 8,
+  settembre: 9, sett: 9, set: 9, septiembre: 9, setiembre: 9,
+  oktober: 10, ottobre: 10, ott: 10, octubre: 10, okt: 10,
+  noviembre: 11,
+  dezember: 12, dicembre: 12, dic: 12, diciembre: 12, dez: 12,
 };
 
-const MONTH_WORD = '([A-Za-zÀ-ÿ]{3,9})\\.?';
-const DAY_WORD = '(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)\\.?,?\\s+)?';
+const MONTH_WORD = '([A-Za-zÀ-ÿ]{3,10})\\.?';
+const DAY_WORD = '(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica|lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)\\.?,?\\s+)?';
 
 interface Pattern {
   re: RegExp;
@@ -38,9 +51,14 @@ const PATTERNS: Pattern[] = [
       return b > 12 && a <= 12 ? [y, a, b] : [y, b, a];
     },
   },
-  // lundi 23 novembre 2026, 1er déc. 2026, 23 November 2026
+  // lundi 23 novembre 2026, 1er déc. 2026, 23 November 2026, 2. Oktober 2026, 2 de octubre de 2026
   {
-    re: new RegExp(`\\b${DAY_WORD}(\\d{1,2})(?:er|st|nd|rd|th)?\\s+${MONTH_WORD}\\s+(\\d{4}|\\d{2})\\b`, 'giu'),
+    re: new RegExp(`\\b${DAY_WORD}(\\d{1,2})(?:er|st|nd|rd|th|\\.)?\\s+(?:de\\s+)?${MONTH_WORD}\\s+(?:de\\s+)?(\\d{4}|\\d{2})\\b`, 'giu'),
+    read: (m, ref) => withMonth(m[2], (mo) => [fullYear(m[3] ?? '', ref), mo, num(m[1])]),
+  },
+  // 18-Nov-2026, 18/nov/26 (SAP and Oracle print dates so)
+  {
+    re: /\b(\d{1,2})[-/]([A-Za-zÀ-ÿ]{3,10})\.?[-/](\d{4}|\d{2})\b/g,
     read: (m, ref) => withMonth(m[2], (mo) => [fullYear(m[3] ?? '', ref), mo, num(m[1])]),
   },
   // Nov 23, 2026; Monday, November 23rd 2026
@@ -78,7 +96,7 @@ export function findDates(text: string, ref: Date = new Date()): FoundDate[] {
       if (overlaps) continue;
       const ymd = p.read(m, ref);
       const iso = ymd && toIso(ymd);
-      if (iso) found.push({ iso, index: m.index, length: m[0].length, yearInferred: pi >= 4 });
+      if (iso) found.push({ iso, index: m.index, length: m[0].length, yearInferred: pi >= 5 });
     }
   });
   return found.sort((a, b) => a.index - b.index);

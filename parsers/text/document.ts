@@ -7,7 +7,8 @@ import { LIMITS } from '../limits';
 export const parseTextDocument: Parser = async (bytes, ctx) => {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const received = new Date(ctx.meta.receivedAt);
-  const r = readOrderText(text, ctx.masterData, { parser: 'text', location: ctx.meta.fileName, ref: Number.isNaN(received.getTime()) ? undefined : received });
+  const ok = !Number.isNaN(received.getTime());
+  const r = readOrderText(text, ctx.masterData, { parser: 'text', location: ctx.meta.fileName, ref: ok ? received : undefined, sent: ok ? { at: ctx.meta.receivedAt, what: 'the day it was received' } : undefined });
   if (r.found.lines === 0) {
     return { drafts: [], problems: [problem('TEXT_NO_ORDER', `${ctx.meta.fileName}: plain text with no order lines (expected a table of references and quantities)`, 'error', ctx.meta.fileName)] };
   }

@@ -6,6 +6,7 @@ import { normalisePhone, normaliseSiret, normaliseVat, foldName } from '../../do
 import type { Address, Purpose } from '../../domain/order';
 import type { CustomerEvidence } from '../../domain/resolve';
 import { findDates } from './dates';
+import { BARE_NUMBER_LABEL, NOT_SHIP_TO_LABELS, SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
 
 export interface Labelled {
   value: string;
@@ -13,27 +14,7 @@ export interface Labelled {
   label: string;
 }
 
-// Longest labels first so "Bon de commande n°" wins over "commande n°".
-const PO_LABELS = [
-  'num[ée]ro\\s+de\\s+(?:bon\\s+de\\s+)?commande',
-  'n[°ºo]\\.?\\s*(?:de\\s+)?(?:bon\\s+de\\s+)?commande',
-  'bon\\s+de\\s+commande(?:\\s+n[°ºo]\\.?)?',
-  'r[ée]f(?:[ée]rence|\\.)?\\s*(?:de\\s+)?(?:la\\s+)?commande',
-  '(?:notre|votre)\\s+commande(?:\\s+n[°ºo]\\.?)?',
-  'commande\\s+(?:client\\s+)?n[°ºo]\\.?',
-  'commande',
-  'n[°ºo]\\.?\\s*(?:de\\s+)?cde',
-  'no\\.?\\s*cde',
-  'cde(?:\\s+n[°ºo]\\.?)?',
-  'bc(?:\\s+n[°ºo]\\.?)?',
-  "(?:bon\\s+d'|n[°ºo]\\.?\\s*d')?engagement(?:\\s+n[°ºo]\\.?)?",
-  'purchase\\s+order(?:\\s+(?:no|number|n[°ºo]|#)\\.?)?',
-  'p\\.\\s?o\\.(?:\\s*(?:no|number|n[°ºo]|#)\\.?)?',
-  'po(?:\\s*(?:no|number|n[°ºo]|#)\\.?)?',
-  'order\\s+(?:no|number|n[°ºo]|#|ref(?:erence)?)\\.?',
-  'order',
-];
-const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement)$/i;
+const WEAK_PO_LABEL = WEAK_PO_LABEL_RE;
 
 /** True for a bare label ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
 export function isWeakPoLabel(label: string): boolean {
@@ -43,16 +24,20 @@ export function isWeakPoLabel(label: string): boolean {
 // the prefix is checked for capitals below, since the pattern itself ignores case.
 const PO_VALUE = '((?:[A-Z]{2,5} (?=[A-Z0-9_/.-]*\\d))?(?:[A-Z0-9][A-Z0-9_/.-]*[A-Z0-9]|[0-9])(?: \\d[0-9/.-]*(?![\\p{L}]))?)';
 // Label and value on one line: a label at the end of a line does not take the next line's text.
-const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:(?:[:#=]|n[°ºo]\\.?)[ \\t]*)?(?:n[°ºo]\\.?[ \\t]*)?(?:[:#][ \\t]*)?${PO_VALUE}`, 'giu');
+// The label must end at a word's end: "N° CDE26/0042" is label "N°" and value "CDE26/0042", never "26/0042".
+// Labels never run over two lines: "COMMANDE D'ACHAT\nN°" is a title above a label.
+const PO_LABEL_SOURCE = PO_LABELS.join('|').replaceAll('\\s', '[ \\t]');
+const PO_RE = new RegExp(`(?<![\\p{L}\\d])(${PO_LABEL_SOURCE})(?:(?<=[°º.#])|(?![\\p{L}\\p{N}]))(?:[ \\t]*\\/[ \\t]*\\p{L}+\\.?)?[ \\t]*(?:(?:[:#=]|n[°ºo]\\.?|\\.)[ \\t]*){0,3}${PO_VALUE}`, 'giu');
 
-/**
- * The buyer's purchase-order number: "N° de commande : 4500123456", "PO# BC-2026-118", "Cde 88172".
- * The value must hold a digit, and a date ("Commande du 23/11/2026") is never taken for it.
- */
-export function findPoNumber(text: string): Labelled | null {
+
+/** Every PO number the text prints under a label, in reading order (strong and weak labels alike). */
+export function findPoCandidates(raw: string): Labelled[] {
+  const text = unleader(raw);
   PO_RE.lastIndex = 0;
-  let weak: Labelled | null = null;
+  const out: Labelled[] = [];
   for (let m = PO_RE.exec(text); m; m = PO_RE.exec(text)) {
+    // A reading refused below must not hide a label that starts inside it: retry from the next character.
+    PO_RE.lastIndex = m.index + 1;
     const label = (m[1] ?? '').trim();
     let value = (m[2] ?? '').replace(/(?<!\.)\.+$/, '').replace(/^[-/.]+/, '');
     // "OPM 771245" keeps its prefix; "de 12 vis" is not a prefix but words.
@@ -62,23 +47,43 @@ export function findPoNumber(text: string): Labelled | null {
     // PO numbers hold a digit and are rarely under four characters ("commande de 12" is a quantity).
     if (!/\d/.test(value) || value.length < 4) continue;
     if (findDates(value).some((d) => d.length >= value.length - 1)) continue;
-    // A bare "commande 150 vis" is weaker than any "n°"/"number" label anywhere in the text.
-    if (WEAK_PO_LABEL.test(label)) weak ??= { value, label };
-    else return { value, label };
+    if (BARE_NUMBER_LABEL.test(label)) {
+      // A bare "N°" numbers many things: only a value glued in one token, and never after "Fournisseur", "TVA"…
+      if (rest.length && !/\d/.test(first!)) continue;
+      const lineStart = text.lastIndexOf('\n', m.index) + 1;
+      if (NOT_PO_BEFORE_NUMBER.test(text.slice(Math.max(lineStart, m.index - 30), m.index))) continue;
+    }
+    out.push({ value, label });
+    PO_RE.lastIndex = m.index + m[0].length;
   }
-  return weak;
+  return out;
 }
 
-const ORDER_DATE_LABELS = /(?:date\s+(?:de\s+(?:la\s+)?)?(?:commande|cde|[ée]mission|du\s+bon)|order\s+date|date\s+of\s+order|commande\s+(?:n[°ºo]\.?\s*\S+\s+)?du|command[ée]e?\s+le|^[ \t]*date|^[ \t]*le|(?<![\p{L}'’-])[\p{L}'’-]{3,},[ \t]*le)[ \t]*[:.]?[ \t]*/gimu;
-const DELIVERY_LABELS = /(?:livraison\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\s+plus\s+tard|avant|pour|le)|date\s+(?:de\s+)?livraison(?:\s+souhait[ée]e|\s+demand[ée]e)?|d[ée]lai(?:\s+de\s+livraison)?|[àa]\s+livrer\s+(?:le|pour|avant)(?:\s+le)?|livrer\s+(?:le|pour\s+le|avant\s+le)|requested\s+delivery(?:\s+date)?|delivery\s+date|deliver\s+by|need(?:ed)?\s+by|required\s+(?:by|date)|due\s+date)\s*[:.]?\s*(?:le\s+)?/gimu;
+/**
+ * The buyer's purchase-order number: "N° de commande : 4500123456", "PO# BC-2026-118", "Cde 88172",
+ * "Bestell-Nr. 4711", "N° : CDE26/0042". The value must hold a digit, and a date ("Commande du
+ * 23/11/2026") is never taken for it. A numbered label anywhere wins over a bare word met first.
+ */
+export function findPoNumber(text: string): Labelled | null {
+  const all = findPoCandidates(text);
+  return all.find((c) => !WEAK_PO_LABEL.test(c.label)) ?? all.find((c) => !BARE_NUMBER_LABEL.test(c.label)) ?? all[0] ?? null;
+}
 
-function dateAfter(labels: RegExp, text: string, ref?: Date): string | null {
+const ORDER_DATE_RE = new RegExp(`(?:${[...ORDER_DATE_LABELS, ...GENERIC_DATE_LABELS].join('|')})[ \\t]*(?:[:.][ \\t]*)?`, 'gimu');
+const DELIVERY_RE = new RegExp(`(?<![\\p{L}])(?:${DELIVERY_DATE_LABELS.join('|')})[ \\t]*(?:[:.][ \\t]*)?(?:(?:le|am|il|el|op|on)[ \\t]+)?`, 'gimu');
+
+// Words between a generic "Date" and its value that make it another date than the order's.
+const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship/i;
+
+function dateAfter(labels: RegExp, raw: string, ref?: Date, reject?: RegExp): string | null {
+  const text = unleader(raw);
   labels.lastIndex = 0;
   for (let m = labels.exec(text); m; m = labels.exec(text)) {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
     const d = findDates(after, ref)[0];
+    const between = d ? after.slice(0, d.index) : '';
     // The date must follow the label closely (same line, nothing but punctuation or a weekday before it).
-    if (d && d.index <= 12 && !after.slice(0, d.index).includes('\n')) return d.iso;
+    if (d && d.index <= 12 && !between.includes('\n') && !(reject && reject.test(`${m[0]}${between}`))) return d.iso;
     if (m[0].length === 0) labels.lastIndex++;
   }
   return null;
@@ -86,12 +91,34 @@ function dateAfter(labels: RegExp, text: string, ref?: Date): string | null {
 
 /** "Date de commande : 23/11/2026", "Lyon, le 23 novembre 2026", "Order date: Nov 23, 2026". */
 export function findOrderDate(text: string, ref?: Date): string | null {
-  return dateAfter(ORDER_DATE_LABELS, text, ref);
+  return dateAfter(ORDER_DATE_RE, text, ref, NOT_ORDER_DATE);
 }
 
 /** "Livraison souhaitée : 27/11/2026", "Date de livraison", "à livrer pour le", "Delivery date". */
 export function findDeliveryDate(text: string, ref?: Date): string | null {
-  return dateAfter(DELIVERY_LABELS, text, ref);
+  return dateAfter(DELIVERY_RE, text, ref);
+}
+
+const WEEKDAYS: Record<string, number> = {
+  dimanche: 0, lundi: 1, mardi: 2, mercredi: 3, jeudi: 4, vendredi: 5, samedi: 6,
+  sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6,
+  sonntag: 0, montag: 1, dienstag: 2, mittwoch: 3, donnerstag: 4, freitag: 5, samstag: 6,
+};
+const RELATIVE_DAY = new RegExp(`(?<![\\p{L}])(?:pour|avant|d'ici|for|by|before|bis|zum)[ \\t]+(?:(?:le|on|am)[ \\t]+)?(${Object.keys(WEEKDAYS).join('|')})(?![\\p{L}])`, 'iu');
+
+/**
+ * "… pour lundi", "by Friday": the next such weekday after the day it was sent (never that day
+ * itself). A reading of intent, not a printed date: its evidence says so and flags it.
+ */
+export function findRelativeDeliveryDay(text: string, ref: Date): { iso: string; words: string } | null {
+  const m = RELATIVE_DAY.exec(text);
+  if (!m) return null;
+  const want = WEEKDAYS[(m[1] ?? '').toLowerCase()];
+  if (want === undefined) return null;
+  const d = new Date(Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate()));
+  do d.setUTCDate(d.getUTCDate() + 1);
+  while (d.getUTCDay() !== want);
+  return { iso: d.toISOString().slice(0, 10), words: m[0] };
 }
 
 // ------------------------------------------------------------------ customer evidence
@@ -155,7 +182,16 @@ export function findCustomerEvidence(text: string, md: MasterData, opts: Evidenc
   if (phone) ev.phone = phone.replace(/\s+/g, ' ');
   const name = findCustomerName(text, md);
   if (name) ev.name = name;
+  const gln = findGlns(text, md).find((g) => !md.isOurs({ gln: g }) && (md.customerByGln(g) || md.addressByGln(g)));
+  if (gln) ev.gln = gln;
   return ev;
+}
+
+const GLN_RE = /(?<!\d)(\d{13})(?!\d)/g;
+
+/** 13-digit numbers that master data knows as a GLN (a customer's or one of its addresses'), in reading order. */
+export function findGlns(text: string, md: MasterData): string[] {
+  return all(GLN_RE, text).filter((g) => !!md.customerByGln(g) || !!md.addressByGln(g) || g === md.company.edifactGln);
 }
 
 /** A customer's name written in the text, when exactly one customer is named (signatures, letterheads). */
@@ -170,50 +206,105 @@ export function findCustomerName(text: string, md: MasterData): string | null {
 
 // ------------------------------------------------------------------ ship-to
 
-const SHIP_TO_LABEL = /^[^\S\n\r\u2028\u2029]*(?:adresse\s+de\s+livraison|lieu\s+de\s+livraison|livrer\s+[àa]|[àa]\s+livrer\s+[àa]|livraison\s+[àa]|livraison\s*:|ship\s+to|deliver\s+to|delivery\s+address|destinataire\s+marchandise)\s*(?:[:.]\s*)?(\S.*)?$/im;
-const USUAL = /(?:adresse|lieu)\s+(?:de\s+livraison\s+)?habituel(?:le)?|livraison\s+habituelle|(?:au|notre)\s+d[ée]p[ôo]t\s+habituel|usual\s+(?:delivery\s+)?address|comme\s+d'habitude/i;
-const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE)[- ])?(\d{4,5})\s+(\p{L}[\p{L}'’-]*(?:\s+[\p{L}'’-]+)*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland))?\s*$/u;
+const SHIP_TO_LABEL = new RegExp(`^[ \\t>]*(${SHIP_TO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:[:.][ \\t]*)?(.*)$`, 'gimu');
+// A bare "Livraison" or "Entrega" opens an address only with a colon or alone on its line ("Livraison souhaitée le…" is a date).
+const BARE_SHIP_TO = /^(?:livraison|delivery|consegna|entrega)$/i;
+const USUAL = USUAL_ADDRESS;
+const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)[- ])?(\d{4} ?[A-Z]{2}(?![\p{L}])|\d{4,5})\s+(\p{L}[\p{L}'’.-]*(?:\s+[\p{L}'’.-]+)*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria))?\s*$/u;
+const STREET_WORD = /^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit|via|viale|piazza|calle|avenida|plaza|pol[íi]gono|carrer|straße|strasse|weg|str\.|platz|laan|straat|plein|gracht)\b|(?:stra(?:ß|ss)e|str\.|weg|laan|straat)\s+\d/i;
+const COUNTRY_LINE = /^(?:France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria)$/i;
+const NOT_SHIP_TO_START = new RegExp(`^(?:${NOT_SHIP_TO_LABELS.join('|')})(?![\\p{L}])`, 'iu');
+const NEXT_FIELD = /^[\p{L} .'’/-]{2,30}\s*:/u;
 
 export type ShipToText = Partial<Address> & { usual?: boolean };
 
+/** Where a ship-to was read: the label and the lines it was built from (evidence). */
+export interface ShipToReading {
+  label: string;
+  lines: string[];
+}
+
 /**
- * The delivery address written after "Livrer à", "Adresse de livraison", "Ship to": name, street,
- * postal code and city (French layout). "Adresse habituelle" → { usual: true }: resolve picks the
- * customer's usual delivery address. Null when the text says nothing about delivery.
+ * The delivery address written after its label ("Livrer à", "Adresse de livraison", "Ship to",
+ * "Lieferadresse", "Indirizzo di consegna", "Dirección de entrega", "Afleveradres"…): name, street,
+ * postal code and city, on several lines or on one ("Lieu de livraison : 14 rue X, 69200 Vénissieux,
+ * France"). "Adresse habituelle" → { usual: true }. Null when the text names no delivery place.
  */
-export function findShipTo(text: string, md?: MasterData): ShipToText | null {
-  const m = SHIP_TO_LABEL.exec(text);
-  if (!m) return USUAL.test(text) ? { usual: true } : null;
-  const start = m.index + m[0].length - (m[1] ?? '').length;
-  const block = text.slice(start).split(/\r?\n/);
-  const lines: string[] = [];
-  for (const raw of block) {
-    const l = raw.replace(/^[>\s]+/, '').trim();
-    if (!l) {
-      if (lines.length) break;
-      continue;
+export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[]): ShipToText | null {
+  SHIP_TO_LABEL.lastIndex = 0;
+  for (let m = SHIP_TO_LABEL.exec(text); m; m = SHIP_TO_LABEL.exec(text)) {
+    const label = m[1] ?? '';
+    const rest = (m[2] ?? '').trim();
+    if (BARE_SHIP_TO.test(label) && rest && !/[:.]\s*$/.test(m[0].slice(0, m[0].length - (m[2] ?? '').length))) continue;
+    if (rest && findDates(rest).length > 0 && !POSTAL_CITY.test(rest.split(',').pop()!.trim())) continue; // "Livraison le 27/11"
+    const start = m.index + m[0].length - (m[2] ?? '').length;
+    const lines: string[] = [];
+    for (const raw of text.slice(start).split(/\r?\n/)) {
+      const l = raw.replace(/^[>\s]+/, '').trim();
+      if (!l) {
+        if (lines.length) break;
+        continue;
+      }
+      if (lines.length && (NEXT_FIELD.test(l) || l.includes('\t') || NOT_SHIP_TO_START.test(l))) break; // next labelled field
+      lines.push(l);
+      if (lines.length >= 6 || POSTAL_CITY.test(l) || (lines.length === 1 && /,/.test(l) && postalCityIn(l))) break;
     }
-    if (lines.length && /^[\p{L} .]{2,30}\s*:/u.test(l)) break; // next labelled field
-    lines.push(l);
-    if (lines.length >= 5 || POSTAL_CITY.test(l)) break;
+    if (lines.length === 0) continue;
+    if (USUAL.test(lines.join(' '))) return { usual: true };
+    const out = addressFromLines(lines, md);
+    if (!out) continue;
+    found?.push({ label, lines });
+    return out;
   }
-  if (lines.length === 0) return USUAL.test(text) ? { usual: true } : null;
-  if (USUAL.test(lines.join(' '))) return { usual: true };
+  return USUAL.test(text) ? { usual: true } : null;
+}
+
+const STREET_START = /(?<![\p{L}])(?:\d{1,4}(?:[ ,]+(?:bis|ter))?[ ,]+(?=\p{L})|rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|via|viale|piazza|calle|avenida|plaza)(?![\p{L}])/iu;
+const TRAILING_POSTAL = /(?<![\p{L}\d])(?:(?:F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)-)?\d{4,5}[ \t]+\p{L}/u;
+
+function splitOneLine(line: string): string[] {
+  if (line.includes(',')) return line.split(',').map((x) => x.trim()).filter(Boolean);
+  const pc = TRAILING_POSTAL.exec(line);
+  if (!pc || pc.index === 0) return [line];
+  const head = line.slice(0, pc.index).trim();
+  const out: string[] = [];
+  const street = STREET_START.exec(head);
+  if (street && street.index > 0) out.push(head.slice(0, street.index).trim(), head.slice(street.index).trim());
+  else out.push(head);
+  out.push(line.slice(pc.index).trim());
+  return out.filter(Boolean);
+}
+
+function postalCityIn(line: string): boolean {
+  return line.split(',').some((p) => POSTAL_CITY.test(p.trim()));
+}
+
+/**
+ * Lines of an address block (or one line with commas) → name, street, postal code, city, country;
+ * null when it is our own address (an "enlèvement", a pickup at our premises, never a ship-to).
+ */
+export function addressFromLines(block: string[], md?: MasterData): ShipToText | null {
+  // "14 rue Jean Moulin, 69200 Vénissieux, France" on one line: each comma a line; without commas,
+  // "Dépôt Sud Route de Vienne 69008 Lyon" is cut before its street word and its postal code.
+  const lines = block.length === 1 ? splitOneLine(block[0]!) : block;
   const out: ShipToText = {};
   const pcIndex = lines.findIndex((l) => POSTAL_CITY.test(l));
   if (pcIndex >= 0) {
     const pc = POSTAL_CITY.exec(lines[pcIndex] ?? '')!;
     out.postalCode = pc[2] ?? null;
     out.city = (pc[3] ?? '').trim() || null;
-    out.country = countryOf(pc[1], pc[4], pc[2] ?? '');
+    const countryWord = pc[4] ?? lines.slice(pcIndex + 1).find((l) => COUNTRY_LINE.test(l));
+    out.country = countryOf(pc[1], countryWord, pc[2] ?? '');
     const before = lines.slice(0, pcIndex);
     if (before.length >= 2) {
-      out.name = before[0] ?? null;
-      out.street = before.slice(1).join(', ');
+      const streetAt = before.findIndex((l, i) => i > 0 && STREET_WORD.test(l));
+      const cut = streetAt > 0 ? streetAt : 1;
+      out.name = before.slice(0, cut).join(', ');
+      out.street = before.slice(cut).join(', ');
     } else if (before.length === 1) {
       // One line before the city: a street if it starts with a number or a street word, else a name.
       const l = before[0] ?? '';
-      if (/^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit)\b/i.test(l)) out.street = l;
+      if (STREET_WORD.test(l)) out.street = l;
       else out.name = l;
     }
   } else {
@@ -227,11 +318,17 @@ export function findShipTo(text: string, md?: MasterData): ShipToText | null {
 
 function countryOf(prefix: string | undefined, word: string | undefined, postalCode: string): string | null {
   const p = (prefix ?? '').toUpperCase();
-  const w = (word ?? '').toLowerCase();
+  const w = (word ?? '').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
   if (p === 'B' || p === 'BE' || w.startsWith('belg')) return 'BE';
   if (p === 'D' || p === 'DE' || w.startsWith('allem') || w.startsWith('germ') || w.startsWith('deut')) return 'DE';
+  if (p === 'CH' || w.startsWith('suisse') || w.startsWith('schweiz') || w.startsWith('switz')) return 'CH';
+  if (p === 'I' || p === 'IT' || w.startsWith('itali')) return 'IT';
+  if (p === 'E' || p === 'ES' || w.startsWith('espa') || w === 'spain') return 'ES';
+  if (p === 'NL' || w.startsWith('pays-bas') || w.startsWith('nederl') || w.startsWith('nether')) return 'NL';
+  if (p === 'L' || p === 'LU' || w === 'luxembourg') return 'LU';
+  if (p === 'A' || p === 'AT' || w.startsWith('autri') || w.startsWith('oster') || w === 'austria') return 'AT';
   if (p === 'F' || p === 'FR' || w === 'france') return 'FR';
-  return postalCode.length === 5 ? 'FR' : null;
+  return /^\d{5}$/.test(postalCode) ? 'FR' : null;
 }
 
 // ------------------------------------------------------------------ purpose and copies

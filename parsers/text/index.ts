@@ -1,8 +1,9 @@
 // Shared understanding of order text (email bodies, PDF text, OCR'd faxes): one call that turns a
 // text into a draft order, built from the finer readers that callers may also use one by one.
 import type { MasterData } from '../../domain/masterdata';
-import type { CustomerEvidence, DraftLine, DraftOrder } from '../../domain/resolve';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, isWeakPoLabel, type EvidenceOptions, type ShipToText } from './header';
+import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
+import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
+import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines } from './lines';
 import { boundText } from '../caps';
 
@@ -25,6 +26,14 @@ export interface OrderTextOptions extends EvidenceOptions {
   signals?: string[];
   /** Lines already read by the caller (an HTML table): used instead of reading the text's lines. */
   lines?: DraftLine[];
+  /** When the customer sent it (e-mail Date header, fax reception): the order date when none is printed. */
+  sent?: SentAt;
+}
+
+/** The moment a document left the customer, and what says so ("the e-mail's Date header"). */
+export interface SentAt {
+  at: string;
+  what: string;
 }
 
 export interface OrderTextReading {
@@ -45,23 +54,77 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   const inText = findPoNumber(text);
   const po = inSubject && inText && isWeakPoLabel(inSubject.label) && !isWeakPoLabel(inText.label) ? inText : (inSubject ?? inText);
   const lines = opts.lines ?? parseOrderLines(text, md);
-  const shipTo = findShipTo(text, md);
+  const shipToFound: ShipToReading[] = [];
+  const shipTo = findShipTo(text, md, shipToFound);
   const fromText = findCustomerEvidence(text, md, opts);
   const customer: CustomerEvidence = { ...fromText, ...stripEmpty(opts.customer ?? {}) };
   const signals = [...(opts.signals ?? []), ...findCopySignals(head)];
+  const orderDate = findOrderDate(text, opts.ref);
+  const requestedDeliveryDate = findDeliveryDate(head, opts.ref);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
-    orderDate: findOrderDate(text, opts.ref),
-    requestedDeliveryDate: findDeliveryDate(head, opts.ref),
+    orderDate,
+    requestedDeliveryDate,
     purpose: findPurpose(head) ?? 'original',
     currency: findCurrency(text),
     customer,
     lines,
     confidence: lines.length ? Math.min(...lines.map((l) => l.confidence ?? 1)) : 1,
     provenance: { parser: opts.parser, location: opts.location ?? null, signals: [...new Set(signals)] },
+    evidence: {},
   };
   if (shipTo) draft.shipTo = shipTo;
+  shipToGln(draft, text, md);
+  const ev = draft.evidence!;
+  if (po) ev.poNumber = poEvidence(po, findPoCandidates(head), head);
+  if (orderDate) ev.orderDate = { source: 'document', rule: 'printed under an order-date label' };
+  else applySentDate(draft, opts.sent);
+  if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  else {
+    const sentDay = opts.sent ? new Date(opts.sent.at) : opts.ref;
+    const relative = sentDay && !Number.isNaN(sentDay.getTime()) ? findRelativeDeliveryDay(head, sentDay) : null;
+    if (relative) {
+      draft.requestedDeliveryDate = relative.iso;
+      ev.requestedDeliveryDate = { source: 'document', rule: 'a weekday named in the text, taken as the next one', text: relative.words, flag: `"${relative.words}" names a weekday, not a date` };
+    }
+  }
+  if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
   return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, textCut } };
+}
+
+/**
+ * How far a PO number is to be believed: its label; flagged when only a bare word ("Commande",
+ * "N°") labels it and it is printed once, or when another numbered label prints another number.
+ */
+export function poEvidence(po: Labelled, candidates: Labelled[], text: string): ReadEvidence {
+  const e: ReadEvidence = { source: 'document', rule: `label "${po.label}"`, text: po.value, corroboratedBy: [] };
+  const times = text.split(po.value).length - 1;
+  if (times > 1) e.corroboratedBy!.push(`printed ${times} times`);
+  const rivals = [...new Set(candidates.filter((c) => !isWeakPoLabel(c.label) && c.value !== po.value && !c.value.includes(po.value) && !po.value.includes(c.value)).map((c) => c.value))];
+  if (rivals.length) e.flag = `is printed beside another numbered order reference (${rivals.map((r) => `« ${r} »`).join(', ')})`;
+  else if (isWeakPoLabel(po.label) && times < 2) {
+    // "Numéro" right under "Bon de commande": the title says what the number is.
+    const at = text.indexOf(po.value);
+    const before = text.slice(Math.max(0, at - 160), at).split('\n').slice(-4, -1).join(' ');
+    if (BARE_NUMBER_LABEL.test(po.label) && ORDER_TITLE.test(before)) e.corroboratedBy!.push('under a title naming an order');
+    else e.flag = `is labelled only by "${po.label}"`;
+  }
+  return e;
+}
+
+/** A delivery point's GLN printed on the document designates the ship-to (or confirms the one read). */
+export function shipToGln(draft: DraftOrder, text: string, md: MasterData): void {
+  const gln = findGlns(text, md).find((g) => md.addressByGln(g)?.type === 'delivery');
+  if (!gln || draft.shipTo?.usual) return;
+  draft.shipTo = { ...(draft.shipTo ?? {}), gln };
+}
+
+/** No order date printed: the day the customer sent the document, saying so. */
+export function applySentDate(draft: DraftOrder, sent: SentAt | undefined): void {
+  const day = sent ? parisDay(sent.at) : null;
+  if (!sent || !day) return;
+  draft.orderDate = day;
+  (draft.evidence ??= {}).orderDate = { source: 'channel', rule: `no order date printed: the day it was sent (${sent.what})`, text: sent.at };
 }
 
 function stripEmpty(ev: CustomerEvidence): CustomerEvidence {

@@ -5,6 +5,8 @@
 import type { MasterData } from '../../domain/masterdata';
 import type { DraftLine } from '../../domain/resolve';
 import type { ColumnRole } from '../layout/types';
+import { fold } from '../layout/table';
+import { COLUMN_LABELS } from './labels';
 import { guessLocale, normaliseUnit, parseNumber, parseQuantity, type NumberLocale } from './numbers';
 import { findDates } from './dates';
 
@@ -31,6 +33,10 @@ export function classifyHeader(label: string): ColumnRole | null {
   const l = label.trim().replace(/\s+/g, ' ');
   if (!l) return null;
   for (const [re, role] of HEADER_WORDS) if (re.test(l)) return role;
+  // The other languages' labels (labels.ts); short ones ("me", "ud") only in a table's own header.
+  const f = fold(l);
+  if (f.length < 4) return null;
+  for (const [role, words] of COLUMN_LABELS) if (words.includes(f)) return role as ColumnRole;
   return null;
 }
 
@@ -144,7 +150,10 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNu
   if (refCell) {
     const tokens = refCell.split(/\s+/);
     const first = tokens[0] ?? '';
-    reading = classifyReference(first, md);
+    // "PB 11.402": a customer's part number printed with a space is one reference when master data knows it whole.
+    const whole = tokens.length > 1 && md ? classifyReference(refCell, md) : null;
+    reading = whole?.known && !whole.doubt ? whole : classifyReference(first, md);
+    if (reading === whole) tokens.splice(0, tokens.length, refCell);
     if (!reading.known && !looksLikeReference(first)) {
       // "Livraison", "Cordialement" under the reference column: text, not an article.
       reading = null;
@@ -540,6 +549,77 @@ function readBlocks(lines: string[], md: MasterData | undefined, locale: NumberL
   return numberLines(out);
 }
 
+// ------------------------------------------------------------------ prose
+
+// "merci de nous livrer 10 boîtes de vis inox 4x40 et 5 VIS-450 pour lundi": a quantity, maybe a
+// unit, maybe "de", then the article (a reference, or words of its designation) up to "et", a comma…
+const PROSE_QTY = /(?<![\p{L}\p{N}.,/:-])(\d{1,5})(?![\d/.:,h-])[ \t]*(?:(?:x|×)[ \t]*)?(bo[iî]tes?|btes?|pi[eè]ces?|pcs?|unit[ée]s?|lots?|paires?|sachets?|cartons?|rouleaux?|boxes|box|pieces?|units?|pairs?|st[üu]ck|stk|pezzi|unidades|cajas?|stuks?|dozen)?\.?[ \t]*(?:de[ \t]+|d['’][ \t]*|of[ \t]+|x[ \t]+|×[ \t]*)?/giu;
+const PROSE_STOP_WORDS = new Set(['et', 'and', 'und', 'e', 'y', 'en', 'ainsi', 'plus', 'pour', 'for', 'für', 'fur', 'per', 'para', 'voor', 'avant', 'before', 'merci', 'svp', "s'il", '-']);
+
+/** Where the article written after a quantity ends: a connecting word ("et", "and", "pour"…) or punctuation. */
+function proseItemEnd(rest: string): number {
+  for (const m of rest.matchAll(/\S+/g)) {
+    const word = m[0].toLowerCase();
+    if (PROSE_STOP_WORDS.has(word) || word.startsWith('livr')) return m.index;
+    const p = word.search(/[,;!?(]|\.(?!\d)/);
+    if (p >= 0) return m.index + p;
+  }
+  return rest.length;
+}
+const STOP_TOKENS = new Set(['les', 'des', 'pour', 'avec', 'sans', 'the', 'and', 'de', 'du', 'la', 'le', 'boite', 'boites', 'box', 'lot', 'unite', 'unites', 'piece', 'pieces', 'taille']);
+
+function proseTokens(s: string): string[] {
+  return fold(s).split(' ').filter((t) => (t.length >= 3 || /\d/.test(t)) && !STOP_TOKENS.has(t));
+}
+
+interface DescriptionIndex {
+  products: { sku: string; tokens: Set<string> }[];
+}
+const descIndexes = new WeakMap<MasterData, DescriptionIndex>();
+
+/** The one product whose designation holds the words written, or null when none or several do equally. */
+export function productByDescription(words: string, md: MasterData): { sku: string; share: number } | null {
+  let ix = descIndexes.get(md);
+  if (!ix) {
+    ix = { products: md.products.map((p) => ({ sku: p.sku, tokens: new Set(proseTokens(p.description)) })) };
+    descIndexes.set(md, ix);
+  }
+  const want = proseTokens(words);
+  if (want.length < 2) return null;
+  const scored = ix.products.map((p) => ({ sku: p.sku, hits: want.filter((t) => p.tokens.has(t)).length })).sort((a, b) => b.hits - a.hits);
+  const best = scored[0];
+  if (!best || best.hits < 2 || (scored[1] && scored[1].hits === best.hits)) return null;
+  return { sku: best.sku, share: best.hits / want.length };
+}
+
+/**
+ * An order written as a sentence. A reference master data knows is as good as a table cell; an
+ * article named by its designation only is a guess, kept below the review threshold with its doubt.
+ */
+function readProse(lines: string[], md: MasterData | undefined): DraftLine[] {
+  if (!md) return [];
+  const out: DraftLine[] = [];
+  const text = lines.map((l) => l.replace(/^[>\s]+/, '')).join('\n');
+  if (text.length > 20_000) return [];
+  PROSE_QTY.lastIndex = 0;
+  for (let m = PROSE_QTY.exec(text); m; m = PROSE_QTY.exec(text)) {
+    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 80).split('\n')[0]!;
+    const item = rest.slice(0, proseItemEnd(rest)).trim();
+    if (!item || item.length > 70) continue;
+    const quantity = Number(m[1]);
+    if (!(quantity > 0)) continue;
+    const unit = normaliseUnit(m[2]);
+    const known = item.split(/[\s,;()]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
+    if (known) {
+      out.push({ sku: known.sku ?? null, customerPartNumber: known.customerPartNumber ?? null, ean: known.ean ?? null, description: null, quantity, unit, unitPrice: null, confidence: known.doubt ? 0.7 : 1, doubts: known.doubt ? [known.doubt] : [] });
+      continue;
+    }
+    const byDesc = productByDescription(item, md);
+    if (byDesc) out.push({ sku: byDesc.sku, customerPartNumber: null, ean: null, description: item, quantity, unit, unitPrice: null, confidence: 0.6, doubts: [`article recognised by its designation only ("${item}")`] });
+  }
+  return numberLines(out);
+}
+
 function score(lines: DraftLine[]): number {
   return lines.reduce((s, l) => s + (l.quantity !== null ? 1 + (l.sku || l.customerPartNumber || l.ean ? 1 : 0) : 0) * (l.confidence ?? 1), 0);
 }
@@ -554,5 +634,6 @@ export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: 
   const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale)];
   let best: DraftLine[] = [];
   for (const c of candidates) if (score(c) > score(best)) best = c;
-  return best;
+  // A sentence is the last resort: any table or list the text holds says more.
+  return best.length ? best : readProse(lines, md);
 }

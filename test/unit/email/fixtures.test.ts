@@ -44,7 +44,7 @@ const BODY_ORDERS: Record<string, Expected> = {
   '03-tableau-aligne-latin1-lefevre.eml': { po: '26-0457', customer: 'C010', matchedBy: 'email_domain', lines: [['VIS-8100', 10], ['CHV-MET8', 8], ['FOR-HSS6', 25], ['SER-3P', 1]], orderDate: '2026-11-23', delivery: '2026-12-01', shipTo: 'C010-L1' },
   '04-reponse-citation-moreau.eml': { po: 'SM-112', customer: 'C017', matchedBy: 'siret', lines: [['CYL-EUR', 6], ['POI-BEQ', 3], ['FER-PORTE', 2]], signals: ['reply to <devis-d-2026-0981@fixations-rhone-alpes.fr>'] },
   '05-transfert-commercial-girard.eml': { po: 'GIR-7781', customer: 'C019', matchedBy: 'email_domain', lines: [['FOR-BET8', 30], ['CHV-8', 12], ['EMB-PZ2', 10], ['DIS-125', 50]], shipTo: { postalCode: '59650', city: "Villeneuve-d'Ascq" }, signals: ['forwarded by jp.roux@fixations-rhone-alpes.fr'], location: 'body, forwarded message from achats@girard-elec.fr' },
-  '06-message-joint-bernard.eml': { po: 'MB-26-318', customer: 'C011', matchedBy: 'email_domain', lines: [['VIS-530', 15], ['VIS-560', 15], ['CHA-INOX', 40], ['EQU-100', 100]], orderDate: null, delivery: '2026-11-26', shipTo: 'C011-L1', signals: ['forwarded by jp.roux@fixations-rhone-alpes.fr'] },
+  '06-message-joint-bernard.eml': { po: 'MB-26-318', customer: 'C011', matchedBy: 'email_domain', lines: [['VIS-530', 15], ['VIS-560', 15], ['CHA-INOX', 40], ['EQU-100', 100]], orderDate: '2026-11-23', delivery: '2026-11-26', shipTo: 'C011-L1', signals: ['forwarded by jp.roux@fixations-rhone-alpes.fr'] },
   '12-annule-remplace-btp.eml': { po: 'BTPS-2611-09', customer: 'C005', matchedBy: 'email_domain', purpose: 'replace', lines: [['MAR-500', 8], ['NIV-60', 4], ['CHA-S3', 6], ['MAS-FFP2', 10]], orderDate: '2026-11-23', delivery: '2026-12-02', shipTo: { postalCode: '38000', city: 'Grenoble' } },
   '13-english-weber.eml': { po: '4500012345', customer: 'C014', matchedBy: 'vat_number', lines: [['VIS-440', 1200], ['CHV-8', 400], ['GOU-M10', 50]], orderDate: '2026-11-23', delivery: '2026-12-07', shipTo: { postalCode: '79108', city: 'Freiburg im Breisgau' } },
   '16-copie-edi-leroymaison.eml': { po: 'LM-88-301245', customer: 'C007', matchedBy: 'email_domain', lines: [['VIS-440', 48], ['CHV-PLQ', 24], ['MET-5M', 12]], signals: ['marked COPIE', 'already sent by another channel'] },
@@ -174,5 +174,13 @@ describe('orders in attachments', () => {
     // The forwarding note itself holds no order, and our rep is not the customer.
     expect(out.drafts).toEqual([]);
     expect(calls[0]!.context.sender).toBeUndefined();
+  });
+});
+
+describe('order date not printed (issue #13, class 3)', () => {
+  it("takes the day the customer sent the attached message (its own Date header), and says so", async () => {
+    const o = (await extract('06-message-joint-bernard.eml')).orders[0]!;
+    expect(o.orderDate).toBe('2026-11-23');
+    expect(o.evidence?.orderDate).toMatchObject({ source: 'channel', rule: expect.stringContaining("Date header"), text: '2026-11-23T06:55:40.000Z' });
   });
 });

@@ -1,0 +1,168 @@
+// Why each header value of a read document is believed: where it was read, by which rule, and what
+// corroborates it. A value that nothing corroborates, or that two readings contradict, is flagged
+// (a problem naming the field and its evidence), so that a wrong value never passes as certain.
+// Pure: applied by resolve.ts to orders read from documents (email, PDF, fax), never to EDI or API.
+import type { CustomerAddress, MasterData } from './masterdata';
+import { foldName } from './masterdata';
+import { problem, type Address, type FieldEvidence, type Problem } from './order';
+
+/** What a reader says about a value: the rest (corroboration, flag) is decided here. */
+export type ReadEvidence = Pick<FieldEvidence, 'source' | 'rule'> & { text?: string | null; corroboratedBy?: string[]; flag?: string | null };
+
+/** Header confidence once a field is flagged: below review, so an agent looks at it. */
+export const FLAGGED_CONFIDENCE = 0.6;
+
+export function evidence(e: ReadEvidence, extra: string[] = [], flagged = false): FieldEvidence {
+  return { source: e.source, rule: e.rule, text: e.text ?? null, corroboratedBy: [...(e.corroboratedBy ?? []), ...extra], flagged: flagged || !!e.flag };
+}
+
+function tokens(s: string | null | undefined): Set<string> {
+  return new Set(foldName(s ?? '').split(' ').filter((t) => t.length >= 2));
+}
+
+function overlap(a: string | null | undefined, b: string | null | undefined): number {
+  const x = tokens(a);
+  const y = tokens(b);
+  if (x.size === 0 || y.size === 0) return 0;
+  let n = 0;
+  for (const t of x) if (y.has(t)) n++;
+  return n / Math.min(x.size, y.size);
+}
+
+export interface AddressMatch {
+  address: CustomerAddress;
+  /** What agreed: 'GLN', 'postal code', 'street', 'name', 'city'. */
+  by: string[];
+}
+
+/**
+ * The one address of `candidates` the printed address designates, by GLN, postal code, street,
+ * name and city; null when none agrees or two agree equally (nothing then says which).
+ */
+export function matchAddress(read: Partial<Address>, candidates: readonly CustomerAddress[]): AddressMatch | null {
+  if (read.gln) {
+    const byGln = candidates.find((a) => a.gln === read.gln);
+    if (byGln) return { address: byGln, by: ['GLN'] };
+  }
+  const scored = candidates
+    .map((a) => {
+      const by: string[] = [];
+      let score = 0;
+      const pc = !!read.postalCode && a.postalCode.replace(/\s/g, '') === read.postalCode.replace(/\s/g, '');
+      const agree = (what: string, points: number) => {
+        by.push(what);
+        score += points;
+      };
+      if (pc) agree('postal code', 3);
+      const street = overlap(read.street, a.street);
+      if (street >= 0.6) agree('street', 2 + street);
+      if (overlap(read.name, a.name) >= 0.6) agree('name', 1);
+      if (read.city && foldName(read.city) === foldName(a.city)) agree('city', 1);
+      // A postal code that differs is only forgiven when street and city both agree (a misprint).
+      const ok = pc || (by.includes('street') && by.includes('city'));
+      return { a, by, score: ok ? score : 0 };
+    })
+    .filter((x) => x.score > 0)
+    .sort((x, y) => y.score - x.score);
+  const best = scored[0];
+  if (!best) return null;
+  if (scored[1] && scored[1].score >= best.score) return null;
+  return { address: best.a, by: best.by };
+}
+
+/** The customers whose delivery addresses the printed ship-to designates (a clue when nothing else names the buyer). */
+export function customersByAddress(read: Partial<Address>, md: MasterData): string[] {
+  if (!read.postalCode && !read.gln) return [];
+  const m = matchAddress(read, md.addresses.filter((a) => a.type === 'delivery'));
+  return m && (m.by.includes('GLN') || m.by.includes('street') || m.by.includes('name')) ? [m.address.customerId] : [];
+}
+
+export interface ShipToDecision {
+  shipTo: Address;
+  evidence: FieldEvidence | null;
+  problems: Problem[];
+}
+
+const known = (a: CustomerAddress): Address => ({ code: a.code, gln: a.gln, name: a.name, street: a.street, postalCode: a.postalCode, city: a.city, country: a.country });
+
+/**
+ * The ship-to of an order read from a document, decided with master data as evidence: one of the
+ * customer's delivery addresses when the document designates it; as read, and flagged, when it
+ * designates none (or a billing address, or ours); flagged when the document names none at all
+ * and the customer has several delivery addresses (one only is no doubt).
+ */
+export function decideShipTo(read: Partial<Address> & { usual?: boolean }, readEv: ReadEvidence | undefined, customerId: string | null, md: MasterData): ShipToDecision | null {
+  if (!customerId) return null;
+  const delivery = md.addressesOf(customerId, 'delivery');
+  const printed = [read.name, read.street, read.postalCode, read.city].filter(Boolean).join(', ');
+  const empty = !read.street && !read.postalCode && !read.city && !read.gln && !read.code;
+  if (read.usual || empty) {
+    const usual = delivery[0];
+    if (!usual) return null;
+    if (read.usual) return { shipTo: known(usual), evidence: evidence({ source: 'master-data', rule: 'the document asks for the usual delivery address' }, [`addresses.csv ${usual.code}`]), problems: [] };
+    if (delivery.length === 1) return { shipTo: known(usual), evidence: evidence({ source: 'default', rule: 'no delivery address in the document: the customer has only one' }, [`addresses.csv ${usual.code}`]), problems: [] };
+    return {
+      shipTo: known(usual),
+      evidence: evidence({ source: 'default', rule: 'no delivery address in the document' }, [], true),
+      problems: [problem('SHIP_TO_MISSING', `no delivery address was found in the document; the customer has ${delivery.length} (${delivery.map((a) => `${a.code} ${a.postalCode} ${a.city}`).join(', ')}), ${usual.code} was put in until an agent checks`, 'warning', 'shipTo')],
+    };
+  }
+  if (read.code) {
+    const byCode = delivery.find((a) => a.code === read.code);
+    if (byCode) return { shipTo: known(byCode), evidence: evidence(readEv ?? { source: 'document', rule: 'address read' }, [`addresses.csv ${byCode.code}`]), problems: [] };
+  }
+  const m = matchAddress(read, delivery);
+  if (m) return { shipTo: known(m.address), evidence: evidence(readEv ?? { source: 'document', rule: 'address read' }, [`addresses.csv ${m.address.code} (${m.by.join(', ')})`]), problems: [] };
+  const asRead: Address = { code: null, gln: read.gln ?? null, name: read.name ?? null, street: read.street ?? null, postalCode: read.postalCode ?? null, city: read.city ?? null, country: read.country ?? null };
+  const billing = matchAddress(read, md.addressesOf(customerId, 'billing'));
+  const ours = !!read.postalCode && read.postalCode === md.company.postalCode && overlap(read.street, md.company.street) >= 0.6;
+  const why = ours ? 'is our own address' : billing && billing.by.length >= 2 ? `is the customer's billing address ${billing.address.code}` : `matches none of the customer's delivery addresses (${delivery.map((a) => `${a.code} ${a.postalCode} ${a.city}`).join(', ') || 'none in addresses.csv'})`;
+  return {
+    shipTo: asRead,
+    evidence: evidence(readEv ?? { source: 'document', rule: 'address read' }, [], true),
+    problems: [problem(ours || billing ? 'SHIP_TO_NOT_DELIVERY' : 'SHIP_TO_NOT_IN_MASTER_DATA', `the ship-to read as "${printed}" ${why}; kept as read, check it before confirming the order`, 'warning', 'shipTo')],
+  };
+}
+
+/** ISO day difference b − a. */
+function days(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+export interface DateCheck {
+  evidence: FieldEvidence | null;
+  problems: Problem[];
+}
+
+/** An order date printed on the document, checked against the day it arrived. */
+export function checkOrderDate(value: string | null, ev: ReadEvidence | undefined, receivedDay: string | null): DateCheck {
+  if (!value || !ev) return { evidence: null, problems: [] };
+  if (ev.source !== 'document' || !receivedDay) return { evidence: evidence(ev), problems: [] };
+  const d = days(value, receivedDay);
+  // Buyers date orders ahead at times (a weekly order printed on Friday); a month ahead, or a year back, is a misreading.
+  if (d < -31 || d > 366) {
+    const what = d < 0 ? `more than a month after the day it was received (${receivedDay})` : `more than a year before it was received (${receivedDay})`;
+    return { evidence: evidence(ev, [], true), problems: [problem('ORDER_DATE_UNLIKELY', `the order date read as ${value} (${ev.rule}) is ${what}`, 'warning', 'orderDate')] };
+  }
+  return { evidence: evidence(ev, d >= 0 ? [`received ${d === 0 ? 'the same day' : `${d} day(s) later`}`] : []), problems: [] };
+}
+
+/** A requested delivery date, checked against the order date. */
+export function checkDeliveryDate(value: string | null, ev: ReadEvidence | undefined, orderDate: string | null): DateCheck {
+  if (!value || !ev) return { evidence: null, problems: [] };
+  if (ev.flag) return { evidence: evidence(ev, [], true), problems: [problem('DELIVERY_DATE_UNCONFIRMED', `the requested delivery date ${value} was inferred: ${ev.flag}; check it`, 'warning', 'requestedDeliveryDate')] };
+  if (!orderDate) return { evidence: evidence(ev), problems: [] };
+  const d = days(orderDate, value);
+  if (d < 0 || d > 366) {
+    const what = d < 0 ? `before the order date ${orderDate}` : `more than a year after the order date ${orderDate}`;
+    return { evidence: evidence(ev, [], true), problems: [problem('DELIVERY_DATE_UNLIKELY', `the requested delivery date read as ${value} (${ev.rule}) is ${what}`, 'warning', 'requestedDeliveryDate')] };
+  }
+  return { evidence: evidence(ev, [`after the order date (${d} day(s))`]), problems: [] };
+}
+
+/** The PO number: flagged when only a bare word labels it, or when the document prints two. */
+export function checkPoNumber(value: string | null, ev: ReadEvidence | undefined): DateCheck {
+  if (!value || !ev) return { evidence: null, problems: [] };
+  if (ev.flag) return { evidence: evidence(ev, [], true), problems: [problem('PO_UNCONFIRMED', `the PO number « ${value} » ${ev.flag}; check it on the document`, 'warning', 'poNumber')] };
+  return { evidence: evidence(ev), problems: [] };
+}

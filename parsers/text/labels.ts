@@ -1,0 +1,234 @@
+// The label dictionaries: how buyers in France, Belgium, Switzerland, Germany, Italy, the
+// Netherlands, Spain and English-speaking countries name each header field and table column. One
+// module, so that every reader (email text, PDF positions, OCR) knows the same words. Every entry
+// is a plain alternation (no nested quantifiers), written lower-case; callers match ignoring case.
+
+/** Regex fragments, longest first where one is the start of another ("bon de commande n°" before "commande"). */
+export const PO_LABELS: readonly string[] = [
+  // FR
+  'num[ée]ro\\s+de\\s+(?:bon\\s+de\\s+)?commande',
+  'n[°ºo]\\.?\\s*(?:de\\s+)?(?:bon\\s+de\\s+)?commande(?:\\s+client)?',
+  'bon\\s+de\\s+commande(?:\\s+n[°ºo]\\.?)?',
+  'r[ée]f(?:[ée]rence|\\.)?\\s*(?:de\\s+)?(?:la\\s+|votre\\s+|notre\\s+)?commande',
+  '(?:notre|votre)\\s+commande(?:\\s+n[°ºo]\\.?)?',
+  'commande\\s+(?:client\\s+|fournisseur\\s+|d[\'’]achat\\s+)?n[°ºo]\\.?',
+  'n[°ºo]\\.?\\s*(?:de\\s+)?cde',
+  'no\\.?\\s*cde',
+  'cde\\s+n[°ºo]\\.?',
+  'n[°ºo]\\.?\\s*(?:de\\s+)?pi[èe]ce',
+  'bc\\s+n[°ºo]\\.?',
+  "(?:bon\\s+d'|n[°ºo]\\.?\\s*d')?engagement(?:\\s+n[°ºo]\\.?)?",
+  // EN
+  'purchase\\s+order\\s+(?:no|number|n[°ºo]|nr|#)\\.?',
+  'customer\\s+(?:po|order)\\s*(?:no|number|nr|#)?\\.?',
+  'your\\s+order\\s*(?:no|number|nr|#)?\\.?',
+  'p\\.\\s?o\\.(?:\\s*(?:no|number|n[°ºo]|#)\\.?)?',
+  'po\\s*(?:no|number|n[°ºo]|nr|#)\\.?',
+  'order\\s+(?:no|number|n[°ºo]|nr|#|ref(?:erence)?)\\.?',
+  // DE
+  'bestell(?:ung)?[ \\t-]*(?:nr|nummer|no)\\.?',
+  'bestellnummer',
+  'auftrags?[ \\t-]*(?:nr|nummer)\\.?',
+  '(?:ihre|unsere)\\s+bestellung(?:\\s+nr\\.?)?',
+  // IT
+  'n(?:\\.|[°º]|r\\.)\\s*(?:dell\'|d\')?ordine',
+  'numero\\s+(?:dell\'|d\')?ordine',
+  'ordine\\s+(?:d[\'’]acquisto\\s+)?(?:n[°º.]|nr\\.?|numero)',
+  // ES
+  'n[úu]mero\\s+de\\s+pedido',
+  'n(?:\\.?[°º]|[úu]m\\.?|ro\\.?)\\s*(?:de\\s+)?pedido',
+  'pedido\\s+(?:n\\.?[°º]|nro\\.?|n[úu]m(?:ero|\\.)?)',
+  'orden\\s+de\\s+compra(?:\\s+n\\.?[°º])?',
+  // NL
+  'bestelnummer',
+  'bestelbon(?:\\s*(?:nr|nummer)\\.?)?',
+  'ordernummer',
+  'inkooporder(?:nummer)?(?:\\s*nr\\.?)?',
+  'bestelling(?:\\s*nr\\.?)?',
+  'order\\s*nr\\.?',
+  // Bare words: weaker evidence (see WEAK_PO_LABELS).
+  'purchase\\s+order',
+  'commande',
+  'cde',
+  'bc',
+  'po',
+  'order',
+  'bestellung',
+  'ordine',
+  'pedido',
+  // "N° : CDE26/0042", "Numéro BCF606652" under a title: the weakest of all, checked for what precedes it.
+  'n[°º]\\.?',
+  'nr\\.',
+  'num[ée]ro',
+  'number',
+  'nummer',
+  'n[úu]mero',
+];
+
+/** Labels that are only a word ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
+export const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+
+/** A bare number label ("N°", "Numéro"): the number of whatever the title above names. */
+export const BARE_NUMBER_LABEL = /^(?:n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+
+/** A title naming a purchase order, which vouches for a bare number label just below it. */
+export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder)/i;
+
+/** Bare "N°": the number of something else when one of these words precedes it on the line. */
+export const NOT_PO_BEFORE_NUMBER = /(?:fournisseur|supplier|vendor|lieferant|client|customer|kunde|cliente|klant|tva|vat|ust|iva|btw|siret|siren|facture|invoice|rechnung|fattura|factura|factuur|devis|quote|page|seite|pagina|t[ée]l|fax|compte|account|lot|bl|livraison|delivery|lieferschein|article|artikel|rcs|ape|naf|iban|bic|dossier|contrat|contract|projet|chantier|affaire)\s*$/i;
+
+/** Order date, then delivery date: regex sources ending where the date may start. */
+export const ORDER_DATE_LABELS: readonly string[] = [
+  'date\\s+(?:de\\s+(?:la\\s+)?)?(?:commande|cde|[ée]mission|du\\s+bon|d[\'’][ée]mission|d[\'’][ée]dition)',
+  'command[ée]e?\\s+le',
+  'commande\\s+(?:n[°ºo]\\.?\\s*\\S+\\s+)?du',
+  'order\\s+date',
+  'date\\s+of\\s+order',
+  'po\\s+date',
+  'date\\s+issued',
+  'issue\\s+date',
+  'bestelldatum',
+  'auftragsdatum',
+  'belegdatum',
+  'datum\\s+der\\s+bestellung',
+  'data\\s+(?:dell[\'’])?ordine',
+  'data\\s+documento',
+  'fecha\\s+(?:de(?:l)?\\s+)?pedido',
+  'fecha\\s+de\\s+emisi[óo]n',
+  'orderdatum',
+  'besteldatum',
+  'datum\\s+bestelling',
+];
+
+/** Generic "Date :", "Datum:", "Fecha:", "Data:" at the start of a line, and "Lyon, le …". */
+export const GENERIC_DATE_LABELS: readonly string[] = ['^[ \\t]*(?:date|datum|fecha|data|dated)', '^[ \\t]*le', "[\\p{L}'’-]{3,},[ \\t]*(?:le|den|il|el|am)"];
+
+export const DELIVERY_DATE_LABELS: readonly string[] = [
+  'date\\s+(?:de\\s+)?livraison(?:\\s+souhait[ée]e|\\s+demand[ée]e|\\s+pr[ée]vue|\\s+imp[ée]rative)?',
+  'livraison\\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\\s+plus\\s+tard|avant|pour|le)(?:\\s+(?:le|pour\\s+le|avant\\s+le))?',
+  'd[ée]lai(?:\\s+de\\s+livraison)?(?:\\s+souhait[ée])?',
+  '[àa]\\s+livrer\\s+(?:le|pour|avant)(?:\\s+le)?',
+  'livrer\\s+(?:le|pour\\s+le|avant\\s+le)',
+  'date\\s+(?:d[\'’]exp[ée]dition|de\\s+mise\\s+[àa]\\s+disposition|d[\'’]enl[èe]vement)\\s+souhait[ée]e',
+  'requested\\s+(?:delivery|ship)(?:\\s+date)?',
+  'delivery\\s+(?:date|by|required|requested)',
+  'deliver\\s+(?:by|on)',
+  'need(?:ed)?\\s+by',
+  'required\\s+(?:by|date|on)',
+  'due\\s+date',
+  'ship\\s+date',
+  'liefertermin',
+  'lieferdatum',
+  'wunschtermin',
+  'gew[üu]nschter\\s+liefertermin',
+  'anlieferung(?:\\s+am)?',
+  'lieferung\\s+(?:bis|am)',
+  'data\\s+(?:di\\s+)?consegna(?:\\s+richiesta)?',
+  'consegna\\s+(?:entro|il|richiesta)',
+  'fecha\\s+(?:de\\s+)?entrega(?:\\s+solicitada|\\s+deseada)?',
+  'entrega\\s+(?:el|antes\\s+del?|prevista)',
+  'plazo\\s+de\\s+entrega',
+  'leverdatum',
+  'gewenste\\s+leverdatum',
+  'levering\\s+(?:op|voor)',
+];
+
+/** Labels that open the delivery address block. */
+export const SHIP_TO_LABELS: readonly string[] = [
+  'adresse\\s+de\\s+livraison',
+  'lieu\\s+de\\s+livraison',
+  'point\\s+de\\s+livraison',
+  'livrer\\s+[àa]',
+  '[àa]\\s+livrer\\s+[àa]',
+  'livraison\\s+[àa]',
+  'livraison',
+  'destinataire\\s+(?:marchandise|de\\s+la\\s+marchandise|livraison)',
+  'ship\\s+to',
+  'ship-to',
+  'deliver\\s+to',
+  'delivery\\s+address',
+  'delivery\\s+to',
+  'delivery',
+  'consignee',
+  'lieferadresse',
+  'lieferanschrift',
+  'lieferung\\s+an',
+  'anlieferadresse',
+  'warenempf[äa]nger',
+  'indirizzo\\s+(?:di\\s+)?consegna',
+  'luogo\\s+(?:di\\s+)?consegna',
+  'consegna',
+  'destinazione\\s+merce',
+  'direcci[óo]n\\s+de\\s+entrega',
+  'lugar\\s+de\\s+entrega',
+  'entrega',
+  'enviar\\s+a',
+  'afleveradres',
+  'leveradres',
+  'leveringsadres',
+  'afleveren\\s+(?:op|bij)',
+];
+
+/** Blocks that are never the ship-to: billing, the head office, the supplier (us). */
+export const NOT_SHIP_TO_LABELS: readonly string[] = [
+  'adresse\\s+de\\s+facturation',
+  'facturation',
+  'factur(?:er|ez)\\s+[àa]',
+  'facture\\s+[àa]',
+  'si[èe]ge(?:\\s+social)?',
+  'bill\\s+to',
+  'bill-to',
+  'billing(?:\\s+address)?',
+  'invoice\\s+(?:to|address)',
+  'invoicing\\s+address',
+  'head\\s+office',
+  'registered\\s+office',
+  'rechnungsadresse',
+  'rechnungsanschrift',
+  'rechnung\\s+an',
+  'firmensitz',
+  'indirizzo\\s+(?:di\\s+)?fatturazione',
+  'fatturazione',
+  'sede\\s+(?:legale|sociale)',
+  'direcci[óo]n\\s+de\\s+facturaci[óo]n',
+  'facturaci[óo]n',
+  'domicilio\\s+social',
+  'factuuradres',
+  'facturatieadres',
+  'fournisseur',
+  'supplier',
+  'vendor',
+  'lieferant',
+  'fornitore',
+  'proveedor',
+  'leverancier',
+  '[ée]metteur',
+  'acheteur',
+  'buyer',
+];
+
+/** Words in the customer's address that mean "the usual place". */
+export const USUAL_ADDRESS = /(?:adresse|lieu)\s+(?:de\s+livraison\s+)?habituel(?:le)?|livraison\s+habituelle|(?:au|notre)\s+d[ée]p[ôo]t\s+habituel|usual\s+(?:delivery\s+)?address|comme\s+d'habitude|[üu]bliche\s+(?:liefer)?adresse/i;
+
+// ------------------------------------------------------------------ table columns
+
+/**
+ * Column header labels after fold() (lower case, no accents, punctuation as spaces), by role. Order
+ * matters: "prix unit" is a price, not a unit; "designation article" is a description.
+ */
+export const COLUMN_LABELS: readonly [string, readonly string[]][] = [
+  ['description', ['designation', 'designations', 'libelle', 'libelle article', 'description', 'desc', 'produit', 'product', 'article description', 'designation article', 'designation produit', 'description article', 'bezeichnung', 'artikelbezeichnung', 'beschreibung', 'descrizione', 'descripcion', 'omschrijving', 'artikelomschrijving', 'lib', 'libel']],
+  ['ean', ['ean', 'ean13', 'gtin', 'code ean', 'code barre', 'code barres', 'code gtin', 'ean code']],
+  ['customerReference', ['notre ref', 'notre reference', 'ref client', 'ref interne', 'code interne', 'our ref', 'our reference', 'buyer ref', 'buyer part no', 'votre code', 'code client', 'unsere art nr', 'ihre art nr', 'notre code', 'notre article', 'code acheteur']],
+  ['reference', ['ref', 'refs', 'reference', 'references', 'article', 'articles', 'art', 'art no', 'no art', 'no article', 'code', 'code article', 'code art', 'ref article', 'ref art', 'item', 'ref fournisseur', 'ref fourn', 'ref frs', 'code fournisseur', 'code fourn', 'code frs', 'article fournisseur', 'reference fournisseur', 'votre ref', 'votre reference', 'vos ref', 'item code', 'item no', 'item number', 'part', 'part no', 'part number', 'sku', 'product code', 'product no', 'your ref', 'supplier ref', 'supplier part no', 'code produit', 'artikel', 'artikel nr', 'artikelnr', 'artikelnummer', 'art nr', 'materialnummer', 'material', 'codice', 'codice articolo', 'cod art', 'articolo', 'codigo', 'cod', 'referencia', 'articulo', 'artikelcode', 'artikelnummer leverancier']],
+  ['quantity', ['qte', 'qtes', 'qty', 'quantite', 'quantites', 'quantity', 'qt', 'qte cdee', 'qte cde', 'qte commandee', 'qte cmd', 'qte commande', 'quantite commandee', 'quant', 'qte u', 'qty ordered', 'ordered qty', 'order qty', 'nb', 'nombre', 'menge', 'bestellmenge', 'anzahl', 'quantita', 'q ta', 'qta', 'cantidad', 'cant', 'aantal', 'hoeveelheid']],
+  ['unitPrice', ['pu', 'p u', 'pu ht', 'p u ht', 'prix', 'prix ht', 'prix unit', 'prix unitaire', 'prix unit ht', 'prix unitaire ht', 'prix net', 'pu net', 'p u net', 'p u net ht', 'prix unit net', 'prix brut', 'p u brut', 'unit price', 'price', 'net price', 'prix u', 'prix u ht', 'tarif', 'einzelpreis', 'preis', 'stuckpreis', 'prezzo', 'prezzo unitario', 'prezzo unit', 'precio', 'precio unitario', 'precio unit', 'prijs', 'stukprijs', 'eenheidsprijs']],
+  ['unit', ['u', 'un', 'unite', 'unites', 'unit', 'uom', 'um', 'cond', 'conditionnement', 'uv', 'me', 'einheit', 'unita', 'u m', 'ud', 'uds', 'unidad', 'eenheid']],
+  ['amount', ['montant', 'montant ht', 'montant net', 'montant net ht', 'total', 'total ht', 'total ligne', 'mt ht', 'mt', 'amount', 'line total', 'mont ht', 'montant ligne', 'total net', 'value', 'net amount', 'montant total', 'betrag', 'gesamtpreis', 'gesamt', 'importo', 'totale', 'importe', 'bedrag', 'totaal']],
+  ['lineNumber', ['no', 'n', '#', 'pos', 'position', 'ligne', 'lig', 'l', 'line', 'no ligne', 'item no ligne', 'pos nr', 'posizione', 'riga', 'linea', 'regel', 'lfd nr']],
+];
+
+/** Dotted or underlined leaders between a label and its value ("N° commande......: 4500"), as one space. */
+export function unleader(text: string): string {
+  return text.replace(/(?:\.[ \t]?){2,}|…+|_{3,}/g, ' ');
+}
