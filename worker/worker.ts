@@ -17,7 +17,6 @@ import nodemailer from 'nodemailer';
 import { Runtime } from '@temporalio/worker';
 import { workerTracing, tracingFromEnv } from './telemetry';
 import { temporalMetricsAddress } from './metrics';
-import { runtimeOptions } from './log';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 
@@ -85,7 +84,8 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
 export async function runWorkerProcess(): Promise<void> {
   const cfg = loadConfig();
   const log = createLogger('worker');
-  Runtime.install(runtimeOptions(log, temporalMetricsAddress()));
+  const metricsAt = temporalMetricsAddress();
+  if (metricsAt) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAt } } } });
   tracingFromEnv();
   const client = await connectClient(cfg);
   const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
