@@ -3,7 +3,7 @@
 // (a problem naming the field and its evidence), so that a wrong value never passes as certain.
 // Pure: applied by resolve.ts to orders read from documents (email, PDF, fax), never to EDI or API.
 import type { CustomerAddress, MasterData } from './masterdata';
-import { foldName } from './masterdata';
+import { foldName } from './names';
 import { problem, type Address, type FieldEvidence, type Problem } from './order';
 
 /** What a reader says about a value: the rest (corroboration, flag) is decided here. */

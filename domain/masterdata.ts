@@ -3,6 +3,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvError, parseCsv, type CsvRow } from './csv';
+import { foldName } from './names';
+
+export { foldName };
 
 export interface Company {
   name: string;
@@ -218,15 +221,6 @@ function xrefKey(customerId: string, part: string): string {
 }
 
 /** Lower case, no accents, no legal form, single spaces: "Quincaillerie Dupont S.A.S." → "quincaillerie dupont". */
-export function foldName(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\b(s\.?a\.?s\.?u?|s\.?a\.?r\.?l\.?|s\.?a\.?|eurl|sci|gmbh|ltd|inc)\b\.?/g, ' ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
 
 // ---------------------------------------------------------------- loading
 
