@@ -20,6 +20,7 @@ import type { DocumentMeta } from '../domain/order';
 import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { customerWorkflow } from '../workflows/customer';
 import type { DocumentStore } from './store';
+import { perKeyLimit } from './per-key-limit';
 import type { ReadModel } from './readmodel';
 import { slaConfig, type SlaConfig } from '../domain/sla';
 import { leadTarget, slaAlertMail, type SlaAlertFacts } from '../domain/sla-alert';
@@ -72,8 +73,12 @@ interface StoredExtraction {
 
 export const DEFAULT_ROUTE: RouteDecision = { team: 'ADV', agent: null, ruleId: 'default', rulesVersion: 'none', reason: 'aucune règle de routage configurée : équipe ADV par défaut' };
 
+/** Updates in flight per customer coordinator from one worker process (Temporal's default cap is 10). */
+const COORDINATOR_UPDATES_IN_FLIGHT = 6;
+
 export function createActivities(deps: ActivityDeps) {
   const { store, client, log } = deps;
+  const toCoordinator = perKeyLimit(COORDINATOR_UPDATES_IN_FLIGHT);
 
   /** What the agent must check, in their words (anomalies replace the reader's own codes for the same facts). */
   /**
@@ -122,7 +127,7 @@ export function createActivities(deps: ActivityDeps) {
       const r = deduplicate({ orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt }, []);
       return { workflowId: orderWorkflowIdFor(order, sha256, index), decision: r };
     }
-    const placement = await client.workflow.executeUpdateWithStart(placeDocumentUpdate, {
+    const placement = await toCoordinator(customerId, () => client.workflow.executeUpdateWithStart(placeDocumentUpdate, {
       args: [{ sha256, index, channel: meta.channel, receivedAt: meta.receivedAt, order: slimOrder(order) }],
       startWorkflowOperation: new WithStartWorkflowOperation<typeof customerWorkflow>('customerWorkflow', {
         workflowId: customerWorkflowId(customerId, deps.taskQueue),
@@ -130,7 +135,7 @@ export function createActivities(deps: ActivityDeps) {
         args: [{ customerId }],
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
-    });
+    }));
     if (placement.decision.matchOrderId) log.info({ sha256, orderId: placement.orderKey, role: placement.role, score: placement.decision.score }, 'document recognised as part of an existing order');
     return { workflowId: orderWorkflowId(placement.orderKey), placement, decision: placement.decision };
   }
