@@ -1,9 +1,22 @@
 // The ERP boundary against a real Tryton (trytond + sale, stock, sale_credit_limit over JSON-RPC):
 // sales orders created exactly once, refusals with Tryton's own reason, stock and credit read back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Order } from '../../domain/order';
+import { orderKey } from '../../domain/keys';
 import { ErpRefused, erpOrderKey } from '../../erp/connector';
+import { freePort } from '../../erp/tryton/server';
 import { startTestTryton, type TestTryton } from '../support/tryton';
+import { eventually, quietLog, startStack, startTemporal, testConfig } from '../support/temporal';
+import { ROOT, type Config } from '../../worker/config';
+import { DocumentStore } from '../../activities/store';
+import { ReadModel } from '../../activities/readmodel';
+import { Ingestor } from '../../worker/ingest';
+import { createInErpUpdate, orderWorkflowId, type OrderState } from '../../workflows/definitions';
 
 function order(customerId: string, poNumber: string, lines: [string, number][], shipTo: string | null = null): Order {
   return {
@@ -16,11 +29,13 @@ function order(customerId: string, poNumber: string, lines: [string, number][], 
 }
 
 let t: TestTryton;
+let env: TestWorkflowEnvironment;
 beforeAll(async () => {
-  t = await startTestTryton();
+  [t, env] = await Promise.all([startTestTryton(), startTemporal()]);
 }, 30 * 60_000);
 afterAll(async () => {
   await t?.stop();
+  await env?.teardown();
 });
 
 async function salesOf(orderId: string) {
@@ -83,5 +98,120 @@ describe('Tryton connector', () => {
     const credit = await t.connector.readCredit('C005');
     expect(credit).toMatchObject({ customerId: 'C005', currency: 'EUR', limit: 20000, used: 0 });
     expect(await t.connector.readCredit('C999')).toBeNull();
+  });
+});
+
+const apiOrder = (customerId: string, poNumber: string, lines: [string, number][]) => Buffer.from(JSON.stringify({ customerId, poNumber, lines: lines.map(([sku, quantity]) => ({ sku, quantity })) }));
+
+describe("Créer dans l'ERP (order workflow)", () => {
+  it("creates the sales order, enters the order with the ERP's number, and records a refusal with Tryton's reason", async () => {
+    const stack = await startStack(env, 'erp-wf', { activityDeps: { erp: t.connector } });
+    try {
+      const submit = async (c: string, po: string, lines: [string, number][]) => {
+        await stack.ingestor.submit(apiOrder(c, po, lines), { fileName: `${po}.order.json`, channel: 'api', receivedAt: new Date().toISOString() });
+        return eventually(() => stack.readModel.get(orderKey(c, po, '', 0)), (s) => Boolean(s?.route), 60_000, `order ${po} routed`);
+      };
+      const ok = (await submit('C005', 'WF-ERP-1', [['BOU-M8', 40]]))!;
+      const handle = env.client.workflow.getHandle(orderWorkflowId(ok.orderId));
+      const entered = await handle.executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
+      expect(entered.status).toBe('entered');
+      expect(entered.erp).toMatchObject({ connector: 'tryton', number: expect.stringMatching(/^\d+$/), by: 'lea' });
+      expect(entered.history.map((h) => h.event)).toEqual(expect.arrayContaining(['created in ERP', 'entered']));
+      // A second click is refused by the workflow: the order is entered.
+      await expect(handle.executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] })).rejects.toThrow();
+      expect(await salesOf(ok.orderId)).toHaveLength(1);
+
+      const over = (await submit('C003', 'WF-ERP-2', [['VIS-440', 200]]))!;
+      const refused = await env.client.workflow.getHandle(orderWorkflowId(over.orderId)).executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
+      expect(refused.status).not.toBe('entered');
+      expect(refused.erp ?? null).toBeNull();
+      const last = refused.history.at(-1)!;
+      expect(last).toMatchObject({ event: 'ERP refused', by: 'lea' });
+      expect(last.detail).toMatch(/credit limit/);
+      expect(await salesOf(over.orderId)).toHaveLength(0);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
+/**
+ * A loopback proxy in front of Tryton that, while `holding`, lets the sale's creation reach Tryton
+ * and then never answers: the ERP has the order, the worker never hears of it.
+ */
+function holdingProxy(target: string) {
+  let held: () => void = () => undefined;
+  const createdInTryton = new Promise<void>((r) => (held = r));
+  const state = { holding: true };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const method = (JSON.parse(body.toString() || '{}') as { method?: string }).method;
+      void fetch(`${target}${req.url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) }, body })
+        .then(async (r) => {
+          const text = await r.text();
+          if (state.holding && method === 'model.sale.sale.create') return held();
+          res.writeHead(r.status, { 'content-type': 'application/json' }).end(text);
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  return { server, state, createdInTryton };
+}
+
+const exited = (c: ChildProcess) => new Promise<unknown>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.signalCode ?? c.exitCode) : c.once('exit', (code, sig) => r(sig ?? code))));
+
+describe('exactly once under kill -9', () => {
+  it('leaves exactly one sales order in Tryton when the worker dies between the ERP call and its acknowledgment', async () => {
+    const proxy = holdingProxy(t.tryton.url);
+    const port = await freePort();
+    await new Promise<void>((r) => proxy.server.listen(port, '127.0.0.1', r));
+    const cfg: Config = testConfig(env, 'erp-kill');
+    const erpFile = join(cfg.dataDir, 'erp.yaml');
+    const passwordFile = join(cfg.dataDir, 'tryton.password');
+    writeFileSync(passwordFile, t.password);
+    writeFileSync(erpFile, `connector: tryton\ntryton:\n  url: http://127.0.0.1:${port}\n  database: ${t.tryton.database}\n  user: admin\n  passwordFile: ${passwordFile}\n  managed: false\n`);
+    const startWorker = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/worker-main.ts')], {
+        cwd: ROOT,
+        env: { ...process.env, TZ: 'UTC', TEMPORAL_ADDRESS: cfg.temporalAddress, AIGUILLAGE_TASK_QUEUE: cfg.taskQueue, AIGUILLAGE_DATA: cfg.dataDir, AIGUILLAGE_ERP: erpFile, AIGUILLAGE_PARTNERS: '', LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      child.stderr!.on('data', (d: Buffer) => process.env.TEST_LOG && process.stderr.write(d));
+      return child;
+    };
+    let worker = startWorker();
+    const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), env.client, cfg.taskQueue, quietLog);
+    let readModel: ReadModel | null = null;
+    try {
+      await ingestor.submit(apiOrder('C001', 'KILL-1', [['VIS-530', 7], ['CHV-6', 2]]), { fileName: 'kill.order.json', channel: 'api', receivedAt: new Date().toISOString() });
+      readModel = await eventually(() => { try { return new ReadModel(join(cfg.dataDir, 'readmodel.sqlite')); } catch { return null; } }, (r) => r !== null, 90_000, 'read model');
+      const routed = (await eventually(() => readModel!.get(orderKey('C001', 'KILL-1', '', 0)), (s) => Boolean(s?.route), 90_000, 'order routed'))!;
+      const handle = env.client.workflow.getHandle(orderWorkflowId(routed.orderId));
+      const click = handle.executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
+      click.catch(() => undefined);
+      await proxy.createdInTryton;
+      expect(await salesOf(routed.orderId)).toHaveLength(1); // Tryton has it; the worker does not know
+      worker.kill('SIGKILL');
+      expect(await exited(worker)).toBe('SIGKILL');
+      proxy.state.holding = false;
+      worker = startWorker();
+      // The activity's attempt times out and is retried by the new worker: it finds the sale.
+      const done: OrderState = await click;
+      expect(done.status).toBe('entered');
+      expect(done.erp?.number).toMatch(/^\d+$/);
+      expect(done.history.find((h) => h.event === 'created in ERP')?.detail).toMatch(/déjà présente/);
+      const sales = await salesOf(routed.orderId);
+      expect(sales).toHaveLength(1);
+      expect(String(sales[0]!.id)).toBe(done.erp!.erpRef);
+    } finally {
+      worker.kill('SIGTERM');
+      await exited(worker);
+      readModel?.close();
+      proxy.server.closeAllConnections();
+      proxy.server.close();
+    }
   });
 });
