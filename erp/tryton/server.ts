@@ -32,7 +32,7 @@ export async function ensureTrytonInstalled(root: string, env: NodeJS.ProcessEnv
   const venv = trytonVenv(root, env);
   if (trytonInstalled(venv) && existsSync(join(venv, '.aiguillage-tryton-8.2'))) return venv;
   try {
-    await run('bash', [join(root, 'scripts/tryton/setup.sh')], { env: { ...env, TRYTON_VENV: venv }, timeout: 15 * 60_000, maxBuffer: 4 * 1024 * 1024 });
+    await run('bash', [join(root, 'scripts/tryton/setup.sh')], { env: { ...env, AIGUILLAGE_TRYTON_VENV: venv }, timeout: 15 * 60_000, maxBuffer: 4 * 1024 * 1024 });
   } catch (e) {
     const stderr = String((e as { stderr?: string }).stderr ?? '').trim().split('\n').slice(-5).join('\n');
     throw new TrytonNotInstalled(`Tryton is not installed and could not be installed (bash scripts/tryton/setup.sh): ${stderr || (e as Error).message}`);

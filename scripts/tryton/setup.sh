@@ -2,10 +2,10 @@
 # Tryton, the ERP the ERP boundary is built and tested against: trytond with the sale, stock and
 # sale_credit_limit modules (and proteus, to load the demo data) from PyPI, into a virtual environment
 # made with the machine's python3. Idempotent; quick when the right versions are there.
-# Prints the venv's path on stdout. TRYTON_VENV overrides where it goes.
+# Prints the venv's path on stdout. AIGUILLAGE_TRYTON_VENV overrides where it goes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-VENV="${TRYTON_VENV:-.tools/tryton/venv}"
+VENV="${AIGUILLAGE_TRYTON_VENV:-.tools/tryton/venv}"
 SERIES="8.2"
 PACKAGES=("trytond>=$SERIES,<8.3" "trytond-sale>=$SERIES,<8.3" "trytond-stock>=$SERIES,<8.3" "trytond-sale-credit-limit>=$SERIES,<8.3" "proteus>=$SERIES,<8.3")
 STAMP="$VENV/.aiguillage-tryton-$SERIES"
