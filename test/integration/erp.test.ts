@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { parseCsv } from '../../domain/csv';
+import { pullMasterData } from '../../erp/masterdata';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Order } from '../../domain/order';
@@ -213,5 +216,26 @@ describe('exactly once under kill -9', () => {
       proxy.server.closeAllConnections();
       proxy.server.close();
     }
+  });
+});
+
+describe('masterdata pull', () => {
+  const rows = (dir: string, file: string) => parseCsv(readFileSync(join(dir, file), 'utf8'), file, []).map((r) => r.values).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  it("writes our CSVs from Tryton's parties, addresses and products, and follows a change made in Tryton", async () => {
+    const fixtures = join(ROOT, 'fixtures', 'masterdata');
+    const out = mkdtempSync(join(tmpdir(), 'aiguillage-pull-'));
+    const r = await pullMasterData(t.connector.client, out);
+    expect(r.files.map((f) => f.file)).toEqual(['company.csv', 'customers.csv', 'addresses.csv', 'products.csv']);
+    expect(rows(out, 'products.csv')).toEqual(rows(fixtures, 'products.csv'));
+    const pick = (x: Record<string, string>[], cols: string[]) => x.map((v) => Object.fromEntries(cols.map((c) => [c, v[c]])));
+    expect(pick(rows(out, 'customers.csv'), ['id', 'name'])).toEqual(pick(rows(fixtures, 'customers.csv'), ['id', 'name']));
+    const addressCols = ['customer_id', 'code', 'type', 'street', 'postal_code', 'city', 'country'];
+    expect(pick(rows(out, 'addresses.csv'), addressCols)).toEqual(pick(rows(fixtures, 'addresses.csv'), addressCols));
+    expect(rows(out, 'company.csv')[0]).toMatchObject({ name: 'Fixations Rhône-Alpes SAS', city: 'Lyon', country: 'FR' });
+
+    const [tpl] = await t.connector.client.model<{ id: number }[]>('product.template', 'search_read', [[['code', '=', 'GAN-NIT']], 0, 1, null, ['id']], { company: 1 });
+    await t.connector.client.model('product.template', 'write', [[tpl!.id], { list_price: { __class__: 'Decimal', decimal: '7.35' }, name: 'Gants nitrile (nouvelle désignation)' }], { company: 1 });
+    await pullMasterData(t.connector.client, out);
+    expect(rows(out, 'products.csv').find((p) => p.sku === 'GAN-NIT')).toMatchObject({ list_price: '7.35', description: 'Gants nitrile (nouvelle désignation)' });
   });
 });
