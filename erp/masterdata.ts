@@ -1,7 +1,8 @@
 // `aiguillage masterdata pull`: our master-data CSVs (DESIGN.md) written from the ERP, where a real
 // company keeps its customers and products. Columns the ERP does not hold (market, e-mail domains,
 // EDI ids) keep the values already in our files; cross_references.csv is ours alone and is left as is.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../storage/atomic';
 import { join } from 'node:path';
 import { formatCsv, parseCsv } from '../domain/csv';
 import type { TrytonClient } from './tryton/client';
@@ -69,9 +70,7 @@ export async function pullMasterData(client: TrytonClient, dir: string): Promise
   const files: PullResult['files'] = [];
   for (const file of Object.keys(COLUMNS) as FileName[]) {
     const rows = mergeWithOurs(join(dir, file), file, out[file]);
-    const path = join(dir, file);
-    writeFileSync(`${path}.tmp`, formatCsv(COLUMNS[file], rows));
-    renameSync(`${path}.tmp`, path);
+    await writeFileAtomic(join(dir, file), formatCsv(COLUMNS[file], rows));
     files.push({ file, rows: rows.length });
   }
   return { files };

@@ -4,6 +4,7 @@
 // document, signed, after it is in the outbox; a `.sent` mark records the receiver's 2xx.
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { syncDir, writeFileAtomic } from '../../storage/atomic';
 import { join } from 'node:path';
 import type { Order } from '../../domain/order';
 import { ErpRefused, ErpUnavailable, type ErpConnector, type ErpCredit, type ErpOrderStatus, type ErpSalesOrder, type ErpStock } from '../connector';
@@ -16,8 +17,11 @@ export function outboxName(orderId: string, ext: string): string {
   return `${slug}-${createHash('sha256').update(orderId).digest('hex').slice(0, 12)}.${ext}`;
 }
 
-/** Writes `bytes` under `name` once; false if it was already there (then the first file stands). */
-function writeOnce(dir: string, name: string, bytes: string): boolean {
+/**
+ * Writes `bytes` under `name` once; false if it was already there (then the first file stands). Not
+ * storage/atomic's rename, which replaces: a link fails on an existing name, so a retry never rewrites.
+ */
+async function writeOnce(dir: string, name: string, bytes: string): Promise<boolean> {
   mkdirSync(dir, { recursive: true });
   const final = join(dir, name);
   if (existsSync(final)) return false;
@@ -28,6 +32,7 @@ function writeOnce(dir: string, name: string, bytes: string): boolean {
   closeSync(fd);
   try {
     linkSync(tmp, final);
+    await syncDir(dir);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -68,7 +73,7 @@ export class FileConnector implements ErpConnector {
       this.opts.kind === 'idoc'
         ? idocOrders05(doc, { docnum: createHash('sha256').update(orderId).digest('hex').slice(0, 16), sender: this.opts.idoc?.sender ?? 'AIGUILLAGE', receiver: this.opts.idoc?.receiver ?? 'SAPERP' })
         : `${JSON.stringify(doc, null, 2)}\n`;
-    let created = writeOnce(this.opts.outbox, name, bytes);
+    let created = await writeOnce(this.opts.outbox, name, bytes);
     if (this.opts.kind === 'webhook') created = (await this.post(name)) && created;
     return { connector: this.name, erpRef: name, number: null, state: 'sent', created };
   }
@@ -94,7 +99,7 @@ export class FileConnector implements ErpConnector {
     const text = (await res.text()).slice(0, 2000);
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw new ErpRefused(`webhook ${w.url} answered HTTP ${res.status}${text ? ` : ${text}` : ''}`);
     if (!res.ok) throw new ErpUnavailable(`webhook ${w.url} answered HTTP ${res.status}`);
-    writeFileSync(sent, `${new Date().toISOString()} HTTP ${res.status}\n`);
+    await writeFileAtomic(sent, `${new Date().toISOString()} HTTP ${res.status}\n`);
     return true;
   }
 
