@@ -1,7 +1,6 @@
 // The ERP boundary against a real Tryton (trytond + sale, stock, sale_credit_limit over JSON-RPC):
 // sales orders created exactly once, refusals with Tryton's own reason, stock and credit read back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Order } from '../../domain/order';
 import { orderKey } from '../../domain/keys';
 import { ErpRefused, erpOrderKey } from '../../erp/connector';
-import { freePort } from '../../erp/tryton/server';
+import { exited, freePort, spawnWorker } from '../support/crash';
 import { startTestTryton, type TestTryton } from '../support/tryton';
 import { eventually, quietLog, startStack, startTemporal, testConfig } from '../support/temporal';
 import { ROOT, type Config } from '../../worker/config';
@@ -164,7 +163,6 @@ function holdingProxy(target: string) {
   return { server, state, createdInTryton };
 }
 
-const exited = (c: ChildProcess) => new Promise<unknown>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.signalCode ?? c.exitCode) : c.once('exit', (code, sig) => r(sig ?? code))));
 
 describe('exactly once under kill -9', () => {
   it('leaves exactly one sales order in Tryton when the worker dies between the ERP call and its acknowledgment', async () => {
@@ -176,15 +174,7 @@ describe('exactly once under kill -9', () => {
     const passwordFile = join(cfg.dataDir, 'tryton.password');
     writeFileSync(passwordFile, t.password);
     writeFileSync(erpFile, `connector: tryton\ntryton:\n  url: http://127.0.0.1:${port}\n  database: ${t.tryton.database}\n  user: admin\n  passwordFile: ${passwordFile}\n  managed: false\n`);
-    const startWorker = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/worker-main.ts')], {
-        cwd: ROOT,
-        env: { ...process.env, TZ: 'UTC', TEMPORAL_ADDRESS: cfg.temporalAddress, AIGUILLAGE_TASK_QUEUE: cfg.taskQueue, AIGUILLAGE_DATA: cfg.dataDir, AIGUILLAGE_ERP: erpFile, AIGUILLAGE_PARTNERS: '', LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child.stderr!.on('data', (d: Buffer) => process.env.TEST_LOG && process.stderr.write(d));
-      return child;
-    };
+    const startWorker = () => spawnWorker({ TEMPORAL_ADDRESS: cfg.temporalAddress, AIGUILLAGE_TASK_QUEUE: cfg.taskQueue, AIGUILLAGE_DATA: cfg.dataDir, AIGUILLAGE_ERP: erpFile, AIGUILLAGE_PARTNERS: '' });
     let worker = startWorker();
     const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), env.client, cfg.taskQueue, quietLog);
     let readModel: ReadModel | null = null;
@@ -216,7 +206,7 @@ describe('exactly once under kill -9', () => {
       proxy.server.closeAllConnections();
       proxy.server.close();
     }
-  });
+  }, 400_000);
 });
 
 describe('masterdata pull', () => {
