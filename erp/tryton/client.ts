@@ -53,7 +53,9 @@ export class TrytonClient {
   private readonly endpoint: string;
 
   constructor(private readonly opts: TrytonClientOptions) {
-    this.endpoint = `${opts.url.replace(/\/+$/, '')}/${encodeURIComponent(opts.database)}/rpc/`;
+    let base = opts.url;
+    while (base.endsWith('/')) base = base.slice(0, -1);
+    this.endpoint = `${base}/${encodeURIComponent(opts.database)}/rpc/`;
   }
 
   private async post(method: string, params: unknown[], auth: string | null): Promise<{ status: number; body: unknown }> {
