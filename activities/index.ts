@@ -24,6 +24,8 @@ import { perKeyLimit } from './per-key-limit';
 import type { ReadModel } from './readmodel';
 import { slaConfig, type SlaConfig } from '../domain/sla';
 import { leadTarget, slaAlertMail, type SlaAlertFacts } from '../domain/sla-alert';
+import { createErpActivities } from './erp';
+import type { ErpConnector } from '../erp/connector';
 
 export interface RouteInput {
   orderId: string;
@@ -62,6 +64,8 @@ export interface ActivityDeps {
   extractDocument?: (bytes: Buffer, meta: DocumentMeta, masterData: MasterData) => Promise<Extraction>;
   /** One reading attempt past this is abandoned and counts as a failure (default 10 minutes). */
   extractDeadlineMs?: number;
+  /** The ERP connector config/erp.yaml chose (erp/); absent: manual entry only. */
+  erp?: ErpConnector | null;
 }
 
 const EXTRACT_DEADLINE_MS = 10 * 60_000;
@@ -166,6 +170,8 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
+    ...createErpActivities({ erp: deps.erp ?? null, log }),
+
     /** Read the document and keep what was extracted beside it; returns only counts (payload limits). */
     async extract({ sha256 }: { sha256: string }): Promise<{ orderCount: number; problems: Problem[] }> {
       const meta = await store.meta(sha256);

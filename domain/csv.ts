@@ -86,3 +86,12 @@ function splitRecords(text: string, file: string): { line: number; fields: strin
   }
   return out;
 }
+
+/** RFC 4180 out: a header row, then one record per row; fields with a comma, quote or line break are quoted. */
+export function formatCsv(columns: readonly string[], rows: readonly Record<string, string | number | null | undefined>[]): string {
+  const cell = (v: string | number | null | undefined) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}

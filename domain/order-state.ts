@@ -392,6 +392,25 @@ export function applyEntered(state: OrderState, by: string, now: string, erpRefe
   return setStatus(next, 'entered', now, by, erpReference ? `référence ERP ${erpReference}` : null);
 }
 
+/** What the ERP said to "Créer dans l'ERP" (erp/connector.ts, as an activity returns it). */
+export type ErpAnswer =
+  | { kind: 'created'; connector: string; erpRef: string; number: string | null; state: string; created: boolean }
+  | { kind: 'refused'; reason: string };
+
+export function checkCreateInErp(state: OrderState, by: string, inFlight: boolean): void {
+  if (inFlight) throw new ActionRefused("La création dans l'ERP est déjà en cours pour cette commande.");
+  checkEntered(state, by);
+}
+/** Created: the order is entered, with the ERP's number. Refused: the ERP's reason in the history, the order stays to enter. */
+export function applyErpAnswer(state: OrderState, by: string, now: string, answer: ErpAnswer): OrderState {
+  if (answer.kind === 'refused') return withEvent(state, now, 'ERP refused', by, answer.reason);
+  const erp = { connector: answer.connector, erpRef: answer.erpRef, number: answer.number, state: answer.state, at: now, by };
+  const shown = answer.number ?? answer.erpRef;
+  const created = withEvent({ ...state, erp }, now, 'created in ERP', by, `${answer.connector} n° ${shown} (${answer.state})${answer.created ? '' : " — déjà présente dans l'ERP"}`);
+  // Entered or closed by another action while the ERP answered: the ERP's order is kept on record.
+  return isOpen(created.status) && created.status !== 'received' && created.status !== 'extracted' ? applyEntered(created, by, now, shown) : created;
+}
+
 export function checkReject(state: OrderState, reason: string): void {
   if (!isOpen(state.status)) throw new ActionRefused(`La commande est ${state.status} : elle ne peut plus être rejetée.`);
   if (!reason || reason.trim().length < 3) throw new ActionRefused('Un motif de rejet est obligatoire.');

@@ -47,3 +47,11 @@ if OCR_BIN=$(bash scripts/build-ocr-engine.sh); then
 else
   echo "› native OCR engine not built: OCR runs on tesseract.js" >&2
 fi
+
+# Tryton, the ERP that "Créer dans l'ERP" and the ERP tests talk to (scripts/tryton): trytond and its
+# sale, stock and credit-limit modules from PyPI in a venv. No Tryton is a stop, with its reason.
+if ! TRYTON_VENV_DIR=$(bash scripts/tryton/setup.sh); then
+  echo "Tryton could not be installed (see above); the ERP tests and the demo ERP of npm start need it." >&2
+  exit 2
+fi
+echo "› Tryton: $TRYTON_VENV_DIR" >&2

@@ -88,6 +88,9 @@ export interface InboxRow {
   blocking: boolean;
   /** Probable duplicates attached to the order and awaiting an agent's confirm or split. */
   duplicatesToCheck: number;
+  /** The ERP's number once "Créer dans l'ERP" succeeded; else the ERP's last refusal, if any. */
+  erpNumber: string | null;
+  erpRefusal: string | null;
 }
 
 export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): InboxRow {
@@ -111,6 +114,8 @@ export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, 
     anomalies: anomalies.length,
     blocking: anomalies.some((a) => a.severity === 'error'),
     duplicatesToCheck: duplicatesToCheck(s).length,
+    erpNumber: s.erp ? (s.erp.number ?? s.erp.erpRef) : null,
+    erpRefusal: s.erp ? null : (s.history.findLast((h) => h.event === 'ERP refused')?.detail ?? null),
   };
 }
 

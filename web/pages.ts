@@ -48,7 +48,7 @@ export function inboxRows(all: InboxRow[], now: number, empty: string): Html {
       <td><a href="${orderUrl(r.orderId)}">${r.poNumber ?? '(sans n° de commande)'}</a></td>
       <td>${r.customerName ?? html`<span class="err">client inconnu</span>`}<br><span class="muted small">${r.customerId ?? ''}</span></td>
       <td>${channelTags(r.channels)}</td>
-      <td>${statusBadge(r.status)}${checkBadge(r.duplicatesToCheck)}</td>
+      <td>${statusBadge(r.status)}${checkBadge(r.duplicatesToCheck)}${r.erpNumber ? html` <span class="badge" title="Commande de vente dans l'ERP">ERP n° ${r.erpNumber}</span>` : r.erpRefusal ? html` <span class="err small" title="${r.erpRefusal}">refusée par l'ERP</span>` : ''}</td>
       <td class="n">${r.lines}</td>
       <td>${r.anomalies ? html`<span class="${r.blocking ? 'err' : 'warn'}">${r.anomalies} anomalie${r.anomalies > 1 ? 's' : ''}</span>` : html`<span class="muted">—</span>`}</td>
       <td>${r.agent ?? html`<span class="muted">non attribuée</span>`}<br><span class="muted small">${r.team ?? ''}</span></td>
@@ -150,6 +150,7 @@ export function orderPage(d: OrderPageData): string {
   const actions = editable
     ? html`<div class="panel actions">
         ${s.claimedBy !== d.user.login ? html`<form method="post" action="${action('claim')}">${csrf}<button type="submit">Prendre</button></form>` : ''}
+        <form method="post" action="${action('erp')}">${csrf}<button type="submit" title="Crée la commande de vente dans l'ERP (une seule fois, même en cas de double clic) ; son numéro revient ici.">Créer dans l'ERP</button></form>
         <form method="post" action="${action('entered')}">${csrf}<input type="text" name="erpReference" placeholder="Réf. ERP (facultatif)" size="16"><button type="submit">Saisie faite</button></form>
         <form method="post" action="${action('reject')}">${csrf}<input type="text" name="reason" placeholder="Motif du rejet" size="22"><button type="submit" class="danger">Rejeter</button></form>
         <form method="post" action="${action('reassign')}">${csrf}<select name="team" aria-label="Équipe">${d.teams.filter((t) => t.id !== s.route?.team).map((t) => html`<option value="${t.id}">${t.name}</option>`)}</select>
@@ -199,7 +200,7 @@ export function orderPage(d: OrderPageData): string {
 
   const body = html`<h1>Commande ${o.poNumber ?? '(sans n°)'} — ${o.customer.name ?? 'client inconnu'} ${statusBadge(s.status)} ${slaBadge(slaOf(s, d.now))}</h1>
     <p class="small">Échéance ${dueLabel(due.dueAt, d.now)}${due.computed ? ' (calculée par la règle des 17 h)' : ''} · reçue ${dateTime(s.sla.receivedAt)}
-      ${s.sla.enteredAt ? html` · saisie ${dateTime(s.sla.enteredAt)}` : ''} · équipe <b>${s.route?.team ?? '—'}</b> · agent <b>${s.claimedBy ?? s.route?.agent ?? 'non attribuée'}</b>${s.claimedBy ? ' (prise)' : ''}
+      ${s.sla.enteredAt ? html` · saisie ${dateTime(s.sla.enteredAt)}` : ''}${s.erp ? html` · <b>ERP n° ${s.erp.number ?? s.erp.erpRef}</b> (${s.erp.connector}, ${ERP_STATE_LABELS[s.erp.state] ?? s.erp.state})` : ''} · équipe <b>${s.route?.team ?? '—'}</b> · agent <b>${s.claimedBy ?? s.route?.agent ?? 'non attribuée'}</b>${s.claimedBy ? ' (prise)' : ''}
       · <a href="/rules?order=${encodeURIComponent(s.orderId)}">pourquoi cette équipe ?</a> · <a href="/api/workspace/orders/${encodeURIComponent(s.orderId)}">JSON</a></p>
     ${d.flash ? html`<p class="flash ${d.flash.kind}" role="status">${d.flash.text}</p>` : ''}
     ${s.rejection ? html`<p class="flash err">Rejetée : ${s.rejection}</p>` : ''}
@@ -219,7 +220,11 @@ export const EVENT_LABELS: Record<string, string> = {
   ...STATUS_LABELS, received: 'reçue', extracted: 'lue', routed: 'routée', 'needs-review': 'routée, à vérifier', claimed: 'prise', corrected: 'corrigée', reassigned: 'envoyée à une autre équipe',
   amended: 'modificatif reçu', 'duplicate attached': 'doublon rattaché', 'cancellation received': 'annulation reçue',
   'probable duplicate attached': 'doublon probable rattaché (à vérifier)', 'duplicate confirmed': 'doublon confirmé', 'document split': 'document séparé en nouvelle commande',
-  'split from': 'séparée d’une autre commande',
+  'split from': 'séparée d’une autre commande', 'created in ERP': "créée dans l'ERP", 'ERP refused': "refusée par l'ERP",
+};
+/** A sales order's state in the ERP (erp/connector.ts ErpOrderState), as agents say it. */
+export const ERP_STATE_LABELS: Record<string, string> = {
+  draft: 'brouillon', quotation: 'devis', confirmed: 'confirmée', processing: 'en cours', done: 'terminée', cancelled: 'annulée', sent: 'transmise',
 };
 
 // ------------------------------------------------------------------ dashboard

@@ -14,7 +14,7 @@ import { runAgentAction, ActionRefusedError } from '../worker/actions';
 import { listQuarantine, retryIntake, RetryRefused } from '../worker/quarantine';
 import { orderJson } from '../worker/present';
 import {
-  claimUpdate, confirmDuplicateUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate, type OrderState,
+  claimUpdate, confirmDuplicateUpdate, correctUpdate, createInErpUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate, type OrderState,
 } from '../workflows/definitions';
 import { loadRuleSet } from '../routing-rules/load';
 import { explainRoute } from '../routing-rules/engine';
@@ -56,13 +56,14 @@ function sessionSecretFor(dataDir: string, env: NodeJS.ProcessEnv = process.env)
   return Buffer.from(secretFromFile(join(dataDir, 'session-secret'), 'the session secret file', `delete it to have a new one made, or set AIGUILLAGE_SESSION_SECRET (${SECRET_FIX})`));
 }
 
-type Action = 'claim' | 'entered' | 'reject' | 'reassign' | 'correct' | 'confirm-duplicate' | 'split';
-const ACTIONS: Action[] = ['claim', 'entered', 'reject', 'reassign', 'correct', 'confirm-duplicate', 'split'];
+type Action = 'claim' | 'entered' | 'erp' | 'reject' | 'reassign' | 'correct' | 'confirm-duplicate' | 'split';
+const ACTIONS: Action[] = ['claim', 'entered', 'erp', 'reject', 'reassign', 'correct', 'confirm-duplicate', 'split'];
 const DONE: Record<Action, string> = {
   'confirm-duplicate': 'Doublon confirmé : le document reste rattaché à cette commande.',
   split: 'Document séparé : il devient une commande à part, routée comme les autres.',
   claim: 'Commande prise : elle est à vous.',
   entered: 'Saisie faite : enregistrée par le workflow.',
+  erp: "Créée dans l'ERP : son numéro est sur la commande.",
   reject: 'Commande rejetée.',
   reassign: "Commande envoyée à l'autre équipe.",
   correct: 'Corrections enregistrées : ce sont maintenant les valeurs de la commande.',
@@ -363,7 +364,12 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
       let next: OrderState;
       if (action === 'claim') next = await runAgentAction(client, state.orderId, claimUpdate, { by });
       else if (action === 'entered') next = await runAgentAction(client, state.orderId, markEnteredUpdate, { by, ...(str('erpReference') ? { erpReference: str('erpReference') } : {}) });
-      else if (action === 'reject') next = await runAgentAction(client, state.orderId, rejectUpdate, { by, reason: str('reason') });
+      else if (action === 'erp') {
+        next = await runAgentAction(client, state.orderId, createInErpUpdate, { by });
+        // A refusal is recorded in the history and the order stays to enter: shown as the ERP's reason.
+        const last = next.history.at(-1);
+        if (!next.erp && last?.event === 'ERP refused') return { ok: false, status: 409, message: `Refusée par l'ERP — ${last.detail ?? ''}` };
+      } else if (action === 'reject') next = await runAgentAction(client, state.orderId, rejectUpdate, { by, reason: str('reason') });
       else if (action === 'reassign') {
         const team = str('team');
         if (!teamsList().some((t) => t.id === team)) return { ok: false, status: 400, message: `Équipe « ${team} » inconnue dans les règles actives.` };

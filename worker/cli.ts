@@ -14,6 +14,7 @@ import type { OrderJson } from './present';
 import { channelSchema } from '../domain/order';
 import { registerRulesCommands } from '../routing-rules/commands';
 import { registerSlaCommands } from '../domain/sla';
+import { registerErpCommands } from '../erp/commands';
 
 const program = new Command();
 program.name('aiguillage').description('Purchase orders from every channel, extracted, deduplicated and routed to the right ADV agent.').exitOverride();
@@ -279,6 +280,7 @@ program
 
 registerRulesCommands(program);
 registerSlaCommands(program);
+registerErpCommands(program);
 
 function progress(total: number, label: string) {
   let n = 0;

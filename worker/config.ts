@@ -39,6 +39,8 @@ export interface Config {
   trustProxy: boolean | number | string | null;
   /** HTTPS served by Aiguillage itself (AIGUILLAGE_TLS_CERT, AIGUILLAGE_TLS_KEY: PEM files). */
   httpTls: { certPath: string; keyPath: string } | null;
+  /** Which ERP connector creates sales orders (YAML, see config/erp.example.yaml); null: none, manual entry only. */
+  erpFile: string | null;
 }
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     usersFile: ownFile(root, env.AIGUILLAGE_USERS, 'config/users.yaml'),
     trustProxy: trustProxyOf(env.AIGUILLAGE_TRUST_PROXY),
     httpTls: env.AIGUILLAGE_TLS_CERT && env.AIGUILLAGE_TLS_KEY ? { certPath: resolve(root, env.AIGUILLAGE_TLS_CERT), keyPath: resolve(root, env.AIGUILLAGE_TLS_KEY) } : null,
+    erpFile: ownFile(root, env.AIGUILLAGE_ERP, 'config/erp.yaml'),
   };
 }
 

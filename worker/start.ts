@@ -19,6 +19,7 @@ import { watchFolder } from './folder';
 import { openEdiChannel } from '../edi/runtime';
 import { watchPartnerFolders } from '../edi/folder';
 import { startStackMail } from './mail/stack';
+import { startStackErp } from '../erp/runtime';
 import { orderJson } from './present';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ReadModel } from '../activities/readmodel';
@@ -38,6 +39,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
   if (opts.samples) {
     cfg.usersFile ??= exampleUsers;
     cfg.partnersFile ??= join(ROOT, 'edi', 'partners.example.yaml');
+    cfg.erpFile ??= join(ROOT, 'config', 'erp.example.yaml');
   }
   const exposed = exposureProblem(cfg);
   if (exposed) {
@@ -75,10 +77,12 @@ export async function startStack(opts: StartOptions): Promise<void> {
       dev = await startDevServer({ dataDir: cfg.dataDir, port, uiPort: cfg.temporalUiPort, log, onDeath: (line) => console.error(line) });
       stops.push(() => dev!.stop());
     }
+    const erp = await startStackErp(cfg, log);
+    if (erp.tryton) stops.push(() => erp.tryton!.stop());
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
     stops.push(() => shutdownTracing());
-    const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log });
+    const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log, ...(erp.usable ? {} : { activityDeps: { erp: null } }) });
     const running = worker.run();
     stops.push(async () => {
       worker.shutdown();
@@ -134,6 +138,7 @@ Aiguillage is running.
   EDI partners      ${edi ? `${edi.partners.length} from ${cfg.partnersFile} — POST /edi/<partner>, partner drop folders` : 'none (set AIGUILLAGE_PARTNERS or make config/partners.yaml)'}
   API token         ${cfg.apiToken ? 'AIGUILLAGE_API_TOKEN' : apiTokenPath(cfg.dataDir)}  (Authorization: Bearer …; the CLI reads it)
   Users             ${cfg.usersFile ?? 'none: nobody can sign in (make config/users.yaml from config/users.example.yaml)'}
+  ERP               ${erp.banner}
   Mailboxes         ${mail ? mail.banner : 'none (set AIGUILLAGE_MAILBOXES, see config/mailboxes.example.yaml)'}
   Health            http://${cfg.httpHost}:${cfg.httpPort}/healthz${metricsEnabled() ? `   ·   metrics /metrics (Temporal SDK's own on ${temporalMetricsAddress()})` : ''}${tracing ? `   ·   traces → ${tracing}` : ''}
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait

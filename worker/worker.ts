@@ -17,6 +17,7 @@ import nodemailer from 'nodemailer';
 import { Runtime } from '@temporalio/worker';
 import { workerTracing, tracingFromEnv } from './telemetry';
 import { temporalMetricsAddress } from './metrics';
+import { erpConnectorFor } from '../erp/index';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 
@@ -64,6 +65,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     ...(cfg.smtpUrl ? { sendMail: mailSender(cfg.smtpUrl, cfg.alertFrom) } : {}),
     publicUrl: cfg.publicUrl,
     confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined),
+    erp: activityDeps && 'erp' in activityDeps ? activityDeps.erp : erpConnectorFor(cfg),
     ...activityDeps,
   });
   // A reader process takes a second or two to start: have them ready for the first document.

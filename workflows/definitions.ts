@@ -133,6 +133,18 @@ export interface OrderState {
   source?: SourceRef;
   /** The amendment whose content the order holds (the latest received, whatever the processing order). */
   amendedBy?: SourceRef;
+  /** The sales order in the ERP, once created there ("Créer dans l'ERP", erp/); absent before. */
+  erp?: ErpRecord | null;
+}
+
+/** Our order as the ERP holds it: which connector, the ERP's key and number, its state when last read. */
+export interface ErpRecord {
+  connector: string;
+  erpRef: string;
+  number: string | null;
+  state: string;
+  at: string;
+  by: string | null;
 }
 
 /** A document for its customer's coordinator: where does it go? (update-with-start, answered at once). */
@@ -146,6 +158,8 @@ export interface AgentAction {
 }
 export const claimUpdate = defineUpdate<OrderState, [AgentAction]>('claim');
 export const markEnteredUpdate = defineUpdate<OrderState, [AgentAction & { erpReference?: string }]>('markEntered');
+/** "Créer dans l'ERP": the sales order is created in the ERP (once), and the order is entered. */
+export const createInErpUpdate = defineUpdate<OrderState, [AgentAction]>('createInErp');
 export const rejectUpdate = defineUpdate<OrderState, [AgentAction & { reason: string }]>('reject');
 export const reassignUpdate = defineUpdate<OrderState, [AgentAction & { team: string; agent?: string | null; reason: string }]>('reassign');
 export interface LineCorrection {

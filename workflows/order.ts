@@ -3,12 +3,12 @@
 import { condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
 import {
-  claimUpdate, confirmDuplicateUpdate, correctUpdate, documentReceived, splitDocumentUpdate, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
+  claimUpdate, confirmDuplicateUpdate, createInErpUpdate, correctUpdate, documentReceived, splitDocumentUpdate, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
   searchAttributes, type OrderDocument, type OrderState,
 } from './definitions';
 import {
   applyClaim, applyConfirmDuplicate, applyCorrections, applyEntered, applySplitDocument, checkConfirmDuplicate, checkSplitDocument, applyReassign, applyReject, applyRoute, attachDocument, checkClaim, checkCorrections, checkEntered,
-  checkReassign, checkReject, isOpen, newOrderState, nextSlaMark, passSlaMark, setStatus, withDue,
+  checkReassign, checkReject, isOpen, applyErpAnswer, checkCreateInErp, newOrderState, nextSlaMark, passSlaMark, setStatus, withDue,
 } from '../domain/order-state';
 import { computeDue, slaConfig, type SlaConfig } from '../domain/sla';
 
@@ -20,6 +20,12 @@ const { routeOrder, confirmOrder, startSplitOrder } = proxyActivities<Activities
 const { notifySla, alertTeamLead } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 6 },
+});
+// The ERP call is idempotent on the order ID (looked up before creating): retries are safe, and a
+// dead ERP ends in a history line, not in a hung click.
+const { createInErp } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '20 seconds', maximumAttempts: 5 },
 });
 const { publishOrder } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -85,6 +91,19 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
   setHandler(markEnteredUpdate, async ({ by, erpReference }) => reconfirm(await record(applyEntered(current(), by, now(), erpReference))), {
     validator: ({ by }) => checkEntered(current(), by),
   });
+  let erpInFlight = false;
+  setHandler(createInErpUpdate, async ({ by }) => {
+    erpInFlight = true;
+    try {
+      // New handler: histories from before it never reach here; the marker dates those that do.
+      patched('erp-create');
+      const s = current();
+      const answer = await createInErp({ orderId: s.orderId, order: s.order, by }).catch((e: Error) => ({ kind: 'refused' as const, reason: `ERP injoignable : ${e.cause instanceof Error ? e.cause.message : e.message}` }));
+      return reconfirm(await record(applyErpAnswer(current(), by, now(), answer)));
+    } finally {
+      erpInFlight = false;
+    }
+  }, { validator: ({ by }) => checkCreateInErp(current(), by, erpInFlight) });
   setHandler(rejectUpdate, async ({ by, reason }) => reconfirm(await record(applyReject(current(), by, reason, now()))), { validator: ({ reason }) => checkReject(current(), reason) });
   setHandler(reassignUpdate, async ({ by, team, agent, reason }) => record(applyReassign(current(), by, team, agent ?? null, reason, now())), {
     validator: ({ team, reason }) => checkReassign(current(), team, reason),

@@ -57,7 +57,7 @@ export function uniqueQueue(name: string): string {
 export function testConfig(env: TestWorkflowEnvironment, name: string, extra: Partial<Config> = {}): Config {
   const dataDir = mkdtempSync(join(tmpdir(), `aiguillage-${name}-`));
   // Test stacks are demo stacks: the example users sign in (as with `start --samples`).
-  return { ...loadConfig({}), temporalAddress: env.address, taskQueue: uniqueQueue(name), dataDir, inboxDir: join(dataDir, 'inbox'), partnersFile: null, usersFile: join(ROOT, 'config/users.example.yaml'), ...extra };
+  return { ...loadConfig({}), temporalAddress: env.address, taskQueue: uniqueQueue(name), dataDir, inboxDir: join(dataDir, 'inbox'), partnersFile: null, erpFile: null, usersFile: join(ROOT, 'config/users.example.yaml'), ...extra };
 }
 
 export async function startStack(

@@ -1,0 +1,195 @@
+// Our canonical order as a Tryton sale (sale.sale): party by its code (our customer ID), ship-to by the
+// address identifier that carries our address code (or its GLN), lines by product code (our SKU).
+// Exactly once: the sale carries our order key in its description; it is looked up before creating,
+// and if two attempts raced, the older sale wins and the newer, still a draft, is deleted.
+import type { Order } from '../../domain/order';
+import { ErpRefused, ErpUnavailable, erpOrderKey, type ErpConnector, type ErpCredit, type ErpOrderState, type ErpOrderStatus, type ErpSalesOrder, type ErpStock } from '../connector';
+import { decimal, TrytonClient, TrytonError, type TrytonClientOptions } from './client';
+
+interface SaleRow {
+  id: number;
+  number: string | null;
+  state: string;
+  shipment_state?: string;
+  invoice_state?: string;
+}
+interface AddressRow {
+  id: number;
+  invoice?: boolean | number;
+  delivery?: boolean | number;
+  'identifiers.'?: { code: string }[];
+}
+interface ProductRow {
+  id: number;
+  code: string;
+  quantity?: number;
+  forecast_quantity?: number;
+  list_price_used?: number | null;
+  'default_uom.'?: { id: number; symbol: string };
+  'sale_uom.'?: { id: number; symbol: string };
+}
+
+const STATES: Record<string, ErpOrderState> = { draft: 'draft', quotation: 'quotation', confirmed: 'confirmed', processing: 'processing', done: 'done', cancelled: 'cancelled' };
+const stateOf = (s: string): ErpOrderState => STATES[s] ?? 'processing';
+
+export class TrytonConnector implements ErpConnector {
+  readonly name = 'tryton';
+  readonly client: TrytonClient;
+  private ctx: Promise<{ company: number; warehouse: number | null; currency: string }> | null = null;
+
+  constructor(opts: TrytonClientOptions) {
+    this.client = new TrytonClient(opts);
+  }
+
+  /** The user's company (Tryton's multi-company context) and the first warehouse. */
+  private context() {
+    this.ctx ??= (async () => {
+      const prefs = await this.client.model<{ company: number | null }>('res.user', 'get_preferences', [true]);
+      if (!prefs.company) throw new ErpRefused("l'utilisateur Tryton n'a pas de société : créez-la (scripts/tryton) ou choisissez-la dans ses préférences");
+      const [company] = await this.client.model<{ 'currency.': { code: string } }[]>('company.company', 'read', [[prefs.company], ['currency.code']]);
+      const [wh] = await this.client.model<{ id: number }[]>('stock.location', 'search_read', [[['type', '=', 'warehouse']], 0, 1, null, ['id']]);
+      return { company: prefs.company, warehouse: wh?.id ?? null, currency: company?.['currency.']?.code ?? 'EUR' };
+    })().catch((e) => {
+      this.ctx = null;
+      throw e;
+    });
+    return this.ctx;
+  }
+
+  private async salesFor(orderId: string, ctx: Record<string, unknown>): Promise<SaleRow[]> {
+    return this.client.model<SaleRow[]>('sale.sale', 'search_read', [[['description', '=', erpOrderKey(orderId)]], 0, null, [['id', 'ASC']], ['number', 'state']], ctx);
+  }
+
+  async createSalesOrder(order: Order, orderId: string): Promise<ErpSalesOrder> {
+    const { company } = await this.context();
+    const ctx = { company };
+    let created = false;
+    let [sale] = await this.salesFor(orderId, ctx);
+    if (!sale) {
+      const values = await this.saleValues(order, orderId, ctx);
+      const [id] = await this.client.model<number[]>('sale.sale', 'create', [[values]], ctx);
+      created = true;
+      // Two attempts that raced (a retry while the first was still running) both created: the older
+      // sale is the order, the newer one (a draft nobody saw) goes.
+      const all = await this.salesFor(orderId, ctx);
+      sale = all[0]!;
+      if (sale.id !== id) {
+        await this.client.model('sale.sale', 'delete', [[id]], ctx).catch(() => undefined);
+        created = false;
+      }
+    }
+    const now = await this.confirm(sale, ctx);
+    return { connector: this.name, erpRef: String(sale.id), number: now.number, state: stateOf(now.state), created };
+  }
+
+  /**
+   * Draft → quotation → confirmed. An attempt racing this one may move the sale under our feet: a
+   * transition refused because the state changed is that race (read again, go on); refused twice in
+   * the same state is Tryton saying no, with its reason.
+   */
+  private async confirm(sale: SaleRow, ctx: Record<string, unknown>): Promise<SaleRow> {
+    let current = sale;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      if (current.state !== 'draft' && current.state !== 'quotation') return current;
+      const step = current.state === 'draft' ? 'quote' : 'confirm';
+      try {
+        await this.client.model('sale.sale', step, [[current.id]], ctx);
+      } catch (e) {
+        if (!(e instanceof TrytonError && e.isUserError)) throw e;
+        const [again] = await this.client.model<SaleRow[]>('sale.sale', 'search_read', [[['id', '=', current.id]], 0, 1, null, ['number', 'state']], ctx);
+        if (again && again.state !== current.state) {
+          current = again;
+          continue;
+        }
+        if (again && (again.state === 'draft' || again.state === 'quotation')) {
+          // Refused (credit limit, missing data): the sale goes, so that the corrected order is made anew.
+          await this.client.model('sale.sale', 'draft', [[current.id]], ctx).catch(() => undefined);
+          await this.client.model('sale.sale', 'delete', [[current.id]], ctx).catch(() => undefined);
+        }
+        throw new ErpRefused(e.message, e.warning?.endsWith('credit_limit_amount') ? 'credit-limit' : 'erp-rule');
+      }
+      const [next] = await this.client.model<SaleRow[]>('sale.sale', 'search_read', [[['id', '=', current.id]], 0, 1, null, ['number', 'state']], ctx);
+      if (!next) throw new ErpUnavailable(`the Tryton sale ${current.id} disappeared while it was being confirmed`);
+      current = next;
+    }
+    return current;
+  }
+
+  private async saleValues(order: Order, orderId: string, ctx: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const customerId = order.customer.id;
+    if (!customerId) throw new ErpRefused('client non identifié : impossible de créer la commande dans l’ERP', 'unknown-customer');
+    const [party] = await this.client.model<{ id: number }[]>('party.party', 'search_read', [[['code', '=', customerId]], 0, 1, null, ['id']], ctx);
+    if (!party) throw new ErpRefused(`le client ${customerId} n'existe pas dans Tryton`, 'unknown-customer');
+    const addresses = await this.client.model<AddressRow[]>('party.address', 'search_read', [[['party', '=', party.id]], 0, null, [['id', 'ASC']], ['invoice', 'delivery', 'identifiers.code']], ctx);
+    const codes = (a: AddressRow) => (a['identifiers.'] ?? []).map((i) => i.code);
+    const invoice = addresses.find((a) => a.invoice) ?? addresses[0];
+    let shipment: AddressRow | undefined;
+    const wanted = [order.shipTo.code, order.shipTo.gln].filter((x): x is string => Boolean(x));
+    if (wanted.length > 0) {
+      shipment = addresses.find((a) => wanted.some((w) => codes(a).includes(w)));
+      if (!shipment) throw new ErpRefused(`adresse de livraison ${wanted.join(' / ')} inconnue pour le client ${customerId} dans Tryton`, 'unknown-address');
+    } else {
+      const deliveries = addresses.filter((a) => a.delivery);
+      shipment = deliveries.length === 1 ? deliveries[0] : invoice;
+    }
+    if (!invoice || !shipment) throw new ErpRefused(`le client ${customerId} n'a pas d'adresse dans Tryton`, 'unknown-address');
+
+    if (order.lines.length === 0) throw new ErpRefused('la commande n’a pas de ligne', 'incomplete-order');
+    const skus = [...new Set(order.lines.map((l) => l.sku).filter((s): s is string => Boolean(s)))];
+    const products = await this.client.model<ProductRow[]>('product.product', 'search_read', [[['code', 'in', skus]], 0, null, null, ['code', 'list_price_used', 'sale_uom.symbol', 'default_uom.symbol']], ctx);
+    const bySku = new Map(products.map((p) => [p.code, p]));
+    const lines = order.lines.map((l) => {
+      if (!l.sku) throw new ErpRefused(`ligne ${l.lineNumber} : référence article manquante`, 'incomplete-order');
+      if (!l.quantity) throw new ErpRefused(`ligne ${l.lineNumber} : quantité manquante`, 'incomplete-order');
+      const p = bySku.get(l.sku);
+      if (!p) throw new ErpRefused(`ligne ${l.lineNumber} : l'article ${l.sku} n'existe pas dans Tryton`, 'unknown-product');
+      const unit = p['sale_uom.'] ?? p['default_uom.'];
+      const price = l.unitPrice ?? p.list_price_used;
+      if (price === null || price === undefined) throw new ErpRefused(`ligne ${l.lineNumber} : pas de prix pour ${l.sku}`, 'incomplete-order');
+      return { type: 'line', product: p.id, quantity: l.quantity, ...(unit ? { unit: unit.id } : {}), unit_price: decimal(price), ...(l.description ? { description: l.description } : {}) };
+    });
+    let currency: number | undefined;
+    if (order.currency) {
+      const [c] = await this.client.model<{ id: number }[]>('currency.currency', 'search_read', [[['code', '=', order.currency]], 0, 1, null, ['id']], ctx);
+      if (!c) throw new ErpRefused(`devise ${order.currency} inconnue dans Tryton`, 'incomplete-order');
+      currency = c.id;
+    }
+    return {
+      party: party.id,
+      invoice_address: invoice.id,
+      shipment_address: shipment.id,
+      reference: order.poNumber,
+      description: erpOrderKey(orderId),
+      ...(currency ? { currency } : {}),
+      lines: [['create', lines]],
+    };
+  }
+
+  async readOrderState(erpRef: string): Promise<ErpOrderStatus | null> {
+    const { company } = await this.context();
+    const id = Number(erpRef);
+    if (!Number.isInteger(id) || id <= 0) return null;
+    const rows = await this.client.model<SaleRow[]>('sale.sale', 'search_read', [[['id', '=', id]], 0, 1, null, ['number', 'state', 'shipment_state', 'invoice_state']], { company });
+    const s = rows[0];
+    return s ? { erpRef, number: s.number, state: stateOf(s.state), shipmentState: s.shipment_state ?? null, invoiceState: s.invoice_state ?? null } : null;
+  }
+
+  async readStock(skus: string[]): Promise<Map<string, ErpStock>> {
+    const { company, warehouse } = await this.context();
+    const out = new Map<string, ErpStock>();
+    if (skus.length === 0) return out;
+    const rows = await this.client.model<ProductRow[]>('product.product', 'search_read', [[['code', 'in', skus]], 0, null, null, ['code', 'quantity', 'forecast_quantity', 'default_uom.symbol']], {
+      company,
+      ...(warehouse ? { locations: [warehouse] } : {}),
+    });
+    for (const r of rows) out.set(r.code, { sku: r.code, onHand: r.quantity ?? 0, forecast: r.forecast_quantity ?? 0, unit: r['default_uom.']?.symbol ?? null });
+    return out;
+  }
+
+  async readCredit(customerId: string): Promise<ErpCredit | null> {
+    const { company, currency } = await this.context();
+    const [p] = await this.client.model<{ credit_limit_amount: number | null; credit_amount: number | null }[]>('party.party', 'search_read', [[['code', '=', customerId]], 0, 1, null, ['credit_limit_amount', 'credit_amount']], { company });
+    if (!p) return null;
+    return { customerId, currency, limit: p.credit_limit_amount ?? null, used: p.credit_amount ?? 0 };
+  }
+}
