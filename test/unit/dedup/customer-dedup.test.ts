@@ -37,7 +37,7 @@ function ingest(docs: IncomingDocument[]): string[] {
       decision = p.role;
       probable = p.probable;
     }
-    const od = { document: { sha256: d.sha256, fileName: d.sha256.replace(/0+$/, ''), mediaType: 'text/plain', channel: d.channel, receivedAt: d.receivedAt }, index: 0, order: d.order, problems: [], ...(decision ? { decision } : {}), ...(probable ? { probable: true as const } : {}) };
+    const od = { document: { sha256: d.sha256, fileName: trimZeros(d.sha256), mediaType: 'text/plain', channel: d.channel, receivedAt: d.receivedAt }, index: 0, order: d.order, problems: [], ...(decision ? { decision } : {}), ...(probable ? { probable: true as const } : {}) };
     const s = orders.get(key);
     orders.set(key, s ? attachDocument(s, od, T).state : newOrderState(key, od, T));
   }
@@ -76,3 +76,10 @@ describe('placing documents, one customer at a time', () => {
     expect(pb.orderKey).toBe(pa.orderKey);
   });
 });
+
+/** The fixture's name from its padded hash (trailing zeros removed). */
+function trimZeros(s: string): string {
+  let end = s.length;
+  while (end > 0 && s[end - 1] === '0') end--;
+  return s.slice(0, end);
+}
