@@ -154,8 +154,12 @@ function differentUnlessDoubtful(a: Prepared, b: Prepared, shown: string): { rel
   return { rel: 'different', ev: { field: 'poNumber', how: `différent (${shown})`, weight: -1 } };
 }
 
+/**
+ * Read from an image: only then can a character be misread (0/O, 1/I). A typed document with a doubtful
+ * field (a low order confidence) still printed its PO exactly: a near PO there is another order.
+ */
 function readByOcr(o: DedupOrder): boolean {
-  return /ocr|scan|fax/i.test(o.order.provenance.parser) || o.channel === 'fax' || o.channel === 'scan' || o.order.confidence < 0.95;
+  return /ocr|scan|fax/i.test(o.order.provenance.parser) || o.channel === 'fax' || o.channel === 'scan';
 }
 
 /** Share of lines equal on SKU and quantity (multiset), over the longer order. */
@@ -236,8 +240,10 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
   if (ship.ev) evidence.push(ship.ev);
   const gapDays = days(inc, cand);
   evidence.push({ field: 'receivedAt', how: gapDays < 1 ? `reçues à ${Math.round(gapDays * 24 * 10) / 10} h d’intervalle` : `reçues à ${Math.round(gapDays)} jour(s) d’intervalle`, weight: gapDays <= config.windowDays ? 0.05 : -0.3 });
-  const od = incoming.order.orderDate && c.order.orderDate ? incoming.order.orderDate === c.order.orderDate : null;
-  if (od !== null) evidence.push({ field: 'orderDate', how: od ? `même date de commande (${c.order.orderDate})` : `dates de commande différentes (${incoming.order.orderDate} / ${c.order.orderDate})`, weight: od ? 0.05 : -0.3 });
+  const incDate = printedOrderDate(incoming.order);
+  const candDate = printedOrderDate(c.order);
+  const od = incDate && candDate ? incDate === candDate : null;
+  if (od !== null) evidence.push({ field: 'orderDate', how: od ? `même date de commande (${candDate})` : `dates de commande différentes (${incDate} / ${candDate})`, weight: od ? 0.05 : -0.3 });
   // Either side may carry the copy mark: the original may well be processed after its copy.
   const copy = copySignal(incoming.order) ?? copySignal(c.order);
   if (copy) evidence.push({ field: 'signals', how: `document marqué comme copie : « ${copy} »`, weight: 0.2 });
@@ -279,7 +285,7 @@ function assess(inc: Prepared, cand: Prepared, config: DedupConfig): Assessment 
         // merged: an agent confirms it or splits it into its own order in one click.
         verdict = 'duplicate';
         certainty = 'probable';
-        evidence.push({ field: 'certainty', how: `doublon probable seulement : document lu par OCR (${incoming.channel}) sans n° de commande${incoming.order.orderDate ? '' : ', sans date'}${ship.rel === 'unknown' ? ', sans adresse de livraison lisible' : ''} et sans mention de copie ; seules les lignes identiques, reçues à ${Math.round(gapDays * 24)} h d’intervalle, le rattachent — à confirmer ou à séparer`, weight: 0 });
+        evidence.push({ field: 'certainty', how: `doublon probable seulement : document lu par OCR (${incoming.channel}) sans n° de commande${incDate ? '' : ', sans date'}${ship.rel === 'unknown' ? ', sans adresse de livraison lisible' : ''} et sans mention de copie ; seules les lignes identiques, reçues à ${Math.round(gapDays * 24)} h d’intervalle, le rattachent — à confirmer ou à séparer`, weight: 0 });
       }
       break;
   }
@@ -422,4 +428,13 @@ export function diffOrders(before: Order, after: Order): OrderDiff {
     }),
   ];
   return { identical: fields.length === 0 && lines.length === 0, fields, lines, summary };
+}
+
+/**
+ * The order date as the customer printed it. A date taken from the transmission (the e-mail's Date, the
+ * fax's receipt) when none was printed says when it was sent, not which order it is: no evidence for
+ * or against two documents being one order (a copy faxed the next morning has another sending day).
+ */
+export function printedOrderDate(order: Order): string | null {
+  return order.evidence?.orderDate?.source === 'channel' ? null : order.orderDate;
 }
