@@ -194,3 +194,24 @@ describe('dedup: properties', () => {
     }), { numRuns: 1000 });
   });
 });
+
+describe('dedup: what the readers infer is not evidence of sameness', () => {
+  const d15 = SCENARIOS.find((x) => x.name.startsWith('fax sans n°, sans date ni adresse'))!;
+  const p05 = SCENARIOS.find((x) => x.existing.some((e) => e.orderId === 'P05-A'))!;
+
+  it('a fax whose order date was taken from its transmission day is still a probable copy of the e-mail', () => {
+    const sent = d15.incoming.receivedAt.slice(0, 10);
+    const fax: DedupOrder = { ...d15.incoming, order: { ...d15.incoming.order, orderDate: sent, evidence: { orderDate: { source: 'channel', rule: 'fax transmission day', text: null, corroboratedBy: [], flagged: false } } } };
+    const r = deduplicate(fax, d15.existing);
+    expect([r.decision, r.matchOrderId, r.certainty]).toEqual(['duplicate', 'D15-A', 'probable']);
+    // Printed, the same date would contradict the e-mail's.
+    const printed: DedupOrder = { ...fax, order: { ...fax.order, evidence: { orderDate: { ...fax.order.evidence!.orderDate!, source: 'document' } } } };
+    expect(deduplicate(printed, d15.existing).matchOrderId).toBeNull();
+  });
+
+  it('two typed e-mails with near PO numbers stay two orders, even when a field of one is doubtful', () => {
+    const [a, b] = [p05.existing.find((e) => e.orderId === 'P05-A')!, p05.existing.find((e) => e.orderId === 'P05-B')!];
+    const doubtful: DedupOrder = { ...b, order: { ...b.order, confidence: 0.6 } };
+    expect(deduplicate(doubtful, [a]).decision).toBe('new');
+  });
+});
