@@ -3,6 +3,7 @@
 import { toEpochMs, wallTime } from '../domain/sla';
 import { departementOf, regionOf, REGIONS } from './territory';
 import type { Agent, AgentLoad, Condition, ProductFact, Rule, RouteDecision, RouteInput, RuleSet, Team } from './types';
+import { groupThousands } from '../domain/format';
 
 /** Three-valued: a condition on a missing fact (no ship-to, unknown SKU) is 'unknown', and so is its negation. */
 export type MatchResult = 'match' | 'no-match' | 'unknown';
@@ -416,11 +417,3 @@ function euros(n: number): string {
   return `${groupThousands(int, '\u202f')},${dec} €`;
 }
 
-/** "1234567" → "1 234 567" with the given separator (a hand loop: a lookahead regex here moves quadratically). */
-function groupThousands(int: string, sep: string): string {
-  const sign = int.startsWith('-') ? '-' : '';
-  const digits = sign ? int.slice(1) : int;
-  const groups: string[] = [];
-  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
-  return sign + groups.join(sep);
-}
