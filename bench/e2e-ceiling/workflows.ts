@@ -1,15 +1,23 @@
-// The ceiling of bench/e2e.ts: a bare workflow pair making the same Temporal calls per order as the
-// pipeline (a workflow start, two activities, a signal-with-start, three local activities and one
-// or two activities in the order workflow), each doing nothing. No search attributes, no payloads.
-import { condition, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+// The ceiling of bench/e2e.ts: bare workflows making the same Temporal calls per order as the
+// pipeline (a workflow start, two activities, an update-with-start to the customer's coordinator, a
+// signal-with-start, three local activities and one or two activities in the order workflow), each
+// doing nothing. No search attributes, no payloads.
+import { condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CeilingActivities } from './activities';
 
 const { noop, deliver } = proxyActivities<CeilingActivities>({ startToCloseTimeout: '1 minute' });
 const { publish } = proxyLocalActivities<CeilingActivities>({ startToCloseTimeout: '30 seconds' });
 
 export const received = defineSignal<[string]>('received');
+export const place = defineUpdate<string, [string]>('place');
 
-export async function bareIntake(input: { id: string; confirm: boolean }): Promise<void> {
+/** The customer's coordinator, bare: one update per document, answered at once. */
+export async function bareCustomer(): Promise<void> {
+  setHandler(place, (id) => id);
+  await condition(() => false);
+}
+
+export async function bareIntake(input: { id: string; confirm: boolean; customer: string }): Promise<void> {
   await noop();
   await deliver(input);
 }
