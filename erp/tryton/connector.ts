@@ -5,6 +5,7 @@
 import type { Order } from '../../domain/order';
 import { ErpRefused, ErpUnavailable, erpOrderKey, type ErpConnector, type ErpCredit, type ErpOrderState, type ErpOrderStatus, type ErpSalesOrder, type ErpStock } from '../connector';
 import { decimal, TrytonClient, TrytonError, type TrytonClientOptions } from './client';
+import { perKeyLimit } from '../../activities/per-key-limit';
 
 interface SaleRow {
   id: number;
@@ -60,7 +61,18 @@ export class TrytonConnector implements ErpConnector {
     return this.client.model<SaleRow[]>('sale.sale', 'search_read', [[['description', '=', erpOrderKey(orderId)]], 0, null, [['id', 'ASC']], ['number', 'state']], ctx);
   }
 
-  async createSalesOrder(order: Order, orderId: string): Promise<ErpSalesOrder> {
+  /**
+   * One creation at a time per order in this process: Tryton numbers a sale when it is created but
+   * shows it to others only once committed, so two racing attempts could each see only their own
+   * sale and both keep it. Across processes (a retry after a crash) the older attempt is dead.
+   */
+  private readonly onePerOrder = perKeyLimit(1);
+
+  createSalesOrder(order: Order, orderId: string): Promise<ErpSalesOrder> {
+    return this.onePerOrder(orderId, () => this.createOnce(order, orderId));
+  }
+
+  private async createOnce(order: Order, orderId: string): Promise<ErpSalesOrder> {
     const { company } = await this.context();
     const ctx = { company };
     let created = false;
