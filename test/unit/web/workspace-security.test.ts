@@ -107,6 +107,11 @@ describe('stored documents', () => {
   });
   afterAll(() => app?.close());
 
+  it('refuses a sign-in whose Origin is not a URL (not a server error)', async () => {
+    const r = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'not a url' }, payload: 'login=lea&password=mot-de-passe-17h' });
+    expect(r.statusCode).toBe(403);
+  });
+
   const get = (path: string) => app.inject({ url: `/orders/C001-A1/documents/${sha}${path}`, headers: { cookie } });
 
   it("serves an attachment with the type its bytes have, never the sender's, sandboxed", async () => {
