@@ -11,13 +11,13 @@ import type { Order, Problem, Channel } from '../domain/order';
 import type { ExtractedOrder, Extraction } from '../parsers/index';
 import { sharedExtractRunner } from './extract-runner';
 import { deduplicate, type DedupResult } from '../domain/dedup';
-import { slimOrder, type Placement } from '../domain/customer-dedup';
+import { slimOrder, type Placement, type Revision } from '../domain/customer-dedup';
 import { detectAnomalies } from '../domain/anomalies';
 
 /** Reader problems that anomaly detection restates in the agents' words. */
 const COVERED_BY_ANOMALIES = new Set(['UNKNOWN_CUSTOMER', 'MISSING_PO', 'UNKNOWN_ITEM', 'MISSING_QUANTITY', 'NO_LINES']);
 import type { DocumentMeta } from '../domain/order';
-import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
+import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { customerWorkflow } from '../workflows/customer';
 import type { DocumentStore } from './store';
 import { perKeyLimit } from './per-key-limit';
@@ -83,6 +83,10 @@ const COORDINATOR_UPDATES_IN_FLIGHT = 6;
 export function createActivities(deps: ActivityDeps) {
   const { store, client, log } = deps;
   const toCoordinator = perKeyLimit(COORDINATOR_UPDATES_IN_FLIGHT);
+  /** Who splits a probable duplicate off when a later document makes it doubtful (the order's history shows it). */
+  const REVISED_BY = 'aiguillage (dédoublonnage)';
+  /** Half-seconds to wait for a probable duplicate to reach its first order before the activity is retried. */
+  const REVISION_WAIT_ATTEMPTS = 60;
 
   /** What the agent must check, in their words (anomalies replace the reader's own codes for the same facts). */
   /**
@@ -142,6 +146,34 @@ export function createActivities(deps: ActivityDeps) {
     }));
     if (placement.decision.matchOrderId) log.info({ sha256, orderId: placement.orderKey, role: placement.role, score: placement.decision.score }, 'document recognised as part of an existing order');
     return { workflowId: orderWorkflowId(placement.orderKey), placement, decision: placement.decision };
+  }
+
+  /**
+   * A probable duplicate that a later document made doubtful (domain/customer-dedup.ts reviseProbable)
+   * becomes an order of its own, as an agent's "ce n'est pas un doublon" would make it. Its own
+   * delivery may still be on its way to the first order: wait for it there, or find it already in its
+   * own order (a retried delivery of it is placed there directly). Idempotent: a retry finds it split.
+   */
+  async function applyRevision(r: Revision): Promise<void> {
+    const holds = (s: OrderState | null) => s?.documents.find((x) => x.sha256 === r.sha256 && x.index === r.index);
+    const state = (key: string) => client.workflow.getHandle(orderWorkflowId(key)).query(orderStateQuery).catch(() => null);
+    for (let attempt = 1; ; attempt++) {
+      const d = holds(await state(r.fromOrderKey));
+      if (d?.role === 'split' || holds(await state(r.toOrderKey))) return;
+      if (d) {
+        try {
+          await client.workflow.getHandle(orderWorkflowId(r.fromOrderKey)).executeUpdate(splitDocumentUpdate, { args: [{ by: REVISED_BY, sha256: r.sha256, index: r.index, reason: r.reason }] });
+          log.info({ sha256: r.sha256, index: r.index, from: r.fromOrderKey, to: r.toOrderKey }, 'probable duplicate split off: a later document made it doubtful');
+          return;
+        } catch (e) {
+          if (holds(await state(r.fromOrderKey))?.role === 'split') return;
+          throw e;
+        }
+      }
+      if (attempt >= REVISION_WAIT_ATTEMPTS) throw new Error(`document ${r.sha256} #${r.index + 1} has not reached order ${r.fromOrderKey} yet: it cannot be split off (retried by Temporal)`);
+      heartbeat();
+      await new Promise((res) => setTimeout(res, 500));
+    }
   }
 
   /** Hands a document to its order workflow, starting it if needed (signal-with-start: idempotent). */
@@ -234,6 +266,7 @@ export function createActivities(deps: ActivityDeps) {
           ...(p?.probable ? { probable: true as const } : {}),
         };
         await toOrderWorkflow(workflowId, doc);
+        for (const r of p?.revisions ?? []) await applyRevision(r);
         log.info({ sha256, workflowId, orderId: orderIdFromWorkflowId(workflowId), poNumber: order.poNumber }, 'order delivered');
         out.push({ orderWorkflowId: workflowId, poNumber: order.poNumber, customerId: order.customer.id });
         if (i % 10 === 0) heartbeat();

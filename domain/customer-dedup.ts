@@ -28,6 +28,19 @@ export interface Placement {
   probable: boolean;
   /** Evidence worth showing the agent (weighted facts, purpose, channel, certainty). */
   evidence: { field: string; how: string }[];
+  /** Earlier probable duplicates this document made doubtful: to split off into their own orders. */
+  revisions?: Revision[];
+}
+
+/** A probable duplicate that a later decision turned into an order of its own (see reviseProbable). */
+export interface Revision {
+  sha256: string;
+  index: number;
+  /** The order it was attached to. */
+  fromOrderKey: string;
+  /** The order it becomes (the key a document kept apart gets: domain/order-state.ts splitOrderId). */
+  toOrderKey: string;
+  reason: string;
 }
 
 export interface MemoryEntry {
@@ -133,6 +146,48 @@ function orphanRevisionFor(memory: CustomerMemory, doc: IncomingDocument, limits
     if ((r.decision === 'amendment' || r.decision === 'cancellation' || r.decision === 'duplicate') && r.matchOrderId === candidate.orderId) return { orderKey: e.placement.orderKey, result: r };
   }
   return null;
+}
+
+/**
+ * Places `doc` and remembers it, then revises the probable duplicates it makes doubtful. The same
+ * document again gets the same placement, revisions included (a retried activity applies them again).
+ */
+export function placeAndRemember(memory: CustomerMemory, doc: IncomingDocument, now: string, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS, config: DedupConfig = DEFAULT_DEDUP_CONFIG): { memory: CustomerMemory; placement: Placement } {
+  const prior = memory.entries.find((e) => e.sha256 === doc.sha256 && e.index === doc.index);
+  if (prior) return { memory, placement: prior.placement };
+  const placement = placeDocument(memory, doc, limits, config);
+  const revised = reviseProbable(remember(memory, doc, placement, now, limits), doc, limits, config);
+  if (revised.revisions.length === 0) return { memory: revised.memory, placement };
+  const withRevisions = { ...placement, revisions: revised.revisions };
+  const entries = revised.memory.entries.map((e) => (e.sha256 === doc.sha256 && e.index === doc.index ? { ...e, placement: withRevisions } : e));
+  return { memory: { ...revised.memory, entries }, placement: withRevisions };
+}
+
+/**
+ * A probable duplicate was attached on what was known when it came. When a document placed since
+ * makes it no longer a probable duplicate of that order — typically a second order with the same
+ * lines, received before it but processed after it — it becomes an order of its own: the grouping it
+ * would have had, had the documents been processed in order of receipt. Only that way round: a later
+ * document never creates or moves a link, and a sure decision is never revised.
+ */
+export function reviseProbable(memory: CustomerMemory, doc: IncomingDocument, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS, config: DedupConfig = DEFAULT_DEDUP_CONFIG): { memory: CustomerMemory; revisions: Revision[] } {
+  const at = Date.parse(doc.receivedAt);
+  const reach = config.probableWindowHours * 3_600_000;
+  const revisions: Revision[] = [];
+  let entries = memory.entries;
+  for (const e of memory.entries) {
+    if (!e.placement.probable || (e.sha256 === doc.sha256 && e.index === doc.index) || Math.abs(Date.parse(e.receivedAt) - at) > reach) continue;
+    const rest = { ...memory, entries: entries.filter((x) => x !== e) };
+    const again = placeDocument(rest, { sha256: e.sha256, index: e.index, channel: e.channel, receivedAt: e.receivedAt, order: e.order }, limits, config);
+    if (again.decision.decision !== 'new' || again.decision.matchOrderId !== null) continue;
+    const toOrderKey = orderKey(memory.customerId, null, e.sha256, e.index);
+    const doubt = again.evidence.find((x) => x.field === 'certainty')?.how ?? 'plus rien ne le rattache à cette commande';
+    const reason = `séparé automatiquement après l'arrivée d'un autre document : ${doubt}`;
+    revisions.push({ sha256: e.sha256, index: e.index, fromOrderKey: e.placement.orderKey, toOrderKey, reason });
+    const placement: Placement = { orderKey: toOrderKey, role: 'original', decision: again.decision, probable: false, evidence: [...again.evidence, { field: 'certainty', how: reason }] };
+    entries = entries.map((x) => (x === e ? { ...x, placement } : x));
+  }
+  return { memory: { ...memory, entries }, revisions };
 }
 
 /** The memory once `doc` is placed at `now`: it joins the candidates; documents placed long ago are forgotten. */

@@ -6,7 +6,7 @@
 // which then hands the document to the chosen order workflow. Its memory is its own state, never the
 // read model, so two documents delivered 0.2 s apart still see each other.
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { emptyMemory, placeDocument, remember, type CustomerMemory } from '../domain/customer-dedup';
+import { emptyMemory, placeAndRemember, type CustomerMemory } from '../domain/customer-dedup';
 import { placeDocumentUpdate } from './definitions';
 
 export interface CustomerWorkflowInput {
@@ -26,10 +26,10 @@ export async function customerWorkflow(input: CustomerWorkflowInput): Promise<vo
   setHandler(
     placeDocumentUpdate,
     (doc) => {
-      const placement = placeDocument(memory, doc);
-      memory = remember(memory, doc, placement, new Date().toISOString());
+      const placed = placeAndRemember(memory, doc, new Date().toISOString());
+      memory = placed.memory;
       decisions++;
-      return placement;
+      return placed.placement;
     },
     {
       validator: (doc) => {

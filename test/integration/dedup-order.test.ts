@@ -43,10 +43,13 @@ async function plan(): Promise<Planned[]> {
   return out;
 }
 
-/** Orders as sets of "sha256#index:role", sorted: what must not depend on the run. */
+/**
+ * Orders as sets of "sha256#index:role", sorted: what must not depend on the run. A document split
+ * off an order (a probable duplicate that a late document made doubtful) is in its history only.
+ */
 function grouping(orders: OrderState[]): string[] {
   return orders
-    .map((s) => s.documents.map((d) => `${d.sha256.slice(0, 16)}#${d.index}:${d.role}${d.probable ? '?' : ''}`).sort().join(' '))
+    .map((s) => s.documents.filter((d) => d.role !== 'split').map((d) => `${d.sha256.slice(0, 16)}#${d.index}:${d.role}${d.probable ? '?' : ''}`).sort().join(' '))
     .sort();
 }
 
@@ -72,7 +75,7 @@ async function run(docs: Planned[], mode: 'in order' | 'reverse' | 'parallel'): 
     } else for (const p of queue) await ingest(p);
     const orders = await eventually(
       () => stack.readModel.list({ limit: 10_000 }),
-      (list) => list.reduce((n, s) => n + s.documents.length, 0) === delivered && list.every((s) => s.status !== 'received' && s.status !== 'extracted'),
+      (list) => list.reduce((n, s) => n + s.documents.filter((d) => d.role !== 'split').length, 0) === delivered && list.every((s) => s.status !== 'received' && s.status !== 'extracted'),
       120_000,
       `${mode}: every delivered document published`,
     );
@@ -109,4 +112,36 @@ describe('dedup decided once per customer', () => {
     expect(orphan?.problems.map((p) => p.message).join()).toMatch(/^Annulation d'une commande introuvable/);
     expect(normalisePo(orphan?.poNumber ?? null)).not.toBeNull();
   }, 900_000);
+
+  it('splits a probable duplicate off its order when a second order with the same lines comes late', async () => {
+    // Two e-mailed orders with the same lines and a fax with neither PO nor date: processed in order of
+    // receipt, the fax is an order of its own (two equally plausible originals). Here the first e-mail
+    // is processed last: the fax was first attached as a probable duplicate, then split off.
+    const sc = loadScenarios().find((x) => x.existing.length === 2 && x.incoming.channel === 'fax' && x.incoming.order.poNumber === null && x.expect.decision === 'new' && x.existing.every((e) => e.order.poNumber))!;
+    const [a, b] = await Promise.all(sc.existing.map((e, i) => documentFor(e, md, i, { fax: false })));
+    const fax = await documentFor(sc.incoming, md, 2, { fax: false });
+    const env = await startTemporal();
+    const stack = await startStack(env, 'dedup-late-original');
+    try {
+      for (const d of [b!, fax, a!]) {
+        const r = await stack.ingestor.submit(d.bytes, { fileName: d.fileName, channel: d.channel, receivedAt: d.receivedAt });
+        await env.client.workflow.getHandle(`doc-${r.sha256}`).result();
+      }
+      const orders = await eventually(
+        () => stack.readModel.list({ limit: 100 }),
+        (list) => list.length === 3 && list.some((o) => o.documents.some((d) => d.role === 'split')),
+        60_000,
+        'the fax split off into its own order',
+      );
+      const faxOrder = orders.find((o) => o.documents.length === 1 && o.documents[0]!.fileName === fax.fileName)!;
+      expect(faxOrder.documents[0]).toMatchObject({ role: 'original' });
+      expect(faxOrder.documents[0]!.probable).toBeUndefined();
+      const first = orders.find((o) => o.documents.some((d) => d.role === 'split'))!;
+      expect(first.documents.map((d) => d.fileName)).toEqual([b!.fileName, fax.fileName]);
+      expect(first.history.some((h) => h.by === 'aiguillage (dédoublonnage)' && /séparé automatiquement/.test(h.detail ?? ''))).toBe(true);
+    } finally {
+      await stack.stop();
+      await env.teardown();
+    }
+  }, 300_000);
 });
