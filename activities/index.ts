@@ -17,11 +17,11 @@ import { detectAnomalies } from '../domain/anomalies';
 /** Reader problems that anomaly detection restates in the agents' words. */
 const COVERED_BY_ANOMALIES = new Set(['UNKNOWN_CUSTOMER', 'MISSING_PO', 'UNKNOWN_ITEM', 'MISSING_QUANTITY', 'NO_LINES']);
 import type { DocumentMeta } from '../domain/order';
-import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, type OrderDocument, type OrderState, type RouteDecision } from '../workflows/definitions';
+import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderDocument, type OrderWorkflow, type OrderState, type RouteDecision } from '../workflows/definitions';
 import type { customerWorkflow } from '../workflows/customer';
-import type { DocumentStore } from './store';
+import type { DocumentStore } from '../storage/document-store';
 import { perKeyLimit } from './per-key-limit';
-import type { ReadModel } from './readmodel';
+import type { ReadModel } from '../storage/read-model';
 import { slaConfig, type SlaConfig } from '../domain/sla';
 import { leadTarget, slaAlertMail, type SlaAlertFacts } from '../domain/sla-alert';
 import { createErpActivities } from './erp';
@@ -178,7 +178,7 @@ export function createActivities(deps: ActivityDeps) {
 
   /** Hands a document to its order workflow, starting it if needed (signal-with-start: idempotent). */
   function toOrderWorkflow(workflowId: string, doc: OrderDocument) {
-    return client.workflow.signalWithStart('orderWorkflow', {
+    return client.workflow.signalWithStart<OrderWorkflow, [OrderDocument]>(ORDER_WORKFLOW, {
       workflowId,
       taskQueue: deps.taskQueue,
       args: [{ retentionDays: deps.retentionDays, sla: deps.sla }],

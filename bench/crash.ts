@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { quietLog, startTemporal, uniqueQueue } from '../test/support/temporal';
 import { connect, exited, freePort, orderDocuments, routedSoFar, settle, spawnDevServer, spawnStack, spawnWorker, type Tally } from '../test/support/crash';
-import { DocumentStore } from '../activities/store';
-import { Ingestor } from '../worker/ingest';
+import { DocumentStore } from '../storage/document-store';
+import { Ingestor } from '../intake/submit';
 
 const N = Number(process.argv[2] ?? 300);
 const ONLY = (process.argv[3] ?? 'worker,dev-server,stack').split(',');

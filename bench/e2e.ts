@@ -16,7 +16,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilter
 Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
 
 const { startTemporal, startStack, quietLog, uniqueQueue } = await import('../test/support/temporal');
-const { buildHttpServer } = await import('../worker/http');
+const { buildHttpServer } = await import('../http/server');
 const { loadMasterData } = await import('../domain/masterdata');
 const { loadScenarios } = await import('./dedup-fixtures');
 const { documentFor } = await import('./dedup-workflows/documents');

@@ -18,7 +18,7 @@ import { loadMasterData } from '../domain/masterdata';
 import type { DocumentResult } from '../domain/order';
 import { describeDocument, extractDocument } from '../parsers/index';
 import { closeSharedOcrPool, sharedOcrPool } from '../parsers/ocr/index';
-import { channelForFile } from '../worker/ingest';
+import { channelForFile } from '../intake/submit';
 import type { Manifest, ManifestEntry, Split } from '../fixtures/corpus/generate';
 import { CORPUS_CHANNELS, type CorpusChannel, type CorpusTruth } from '../fixtures/corpus/model';
 import { add, CONFIDENT, f1, FIELDS, headerAccuracy, newAgg, scoreDocument, type Agg, type DocScore, type Field } from './corpus-score';

@@ -1,7 +1,7 @@
 // Notices: documents Aiguillage writes itself for what it could not take in, so that the miss is
 // kept, traced by its own intake workflow and shown in the quarantine list with its reason.
-// Two kinds: an e-mail the IMAP listener would not submit (worker/mail/message.ts), and a file of a
-// drop folder too large to be read (worker/drop-folder.ts).
+// Two kinds: an e-mail the IMAP listener would not submit (channels/email/message.ts), and a file of a
+// drop folder too large to be read (channels/drop-folder.ts).
 import { z } from 'zod';
 import { problem } from '../domain/order';
 import type { Parser } from './types';

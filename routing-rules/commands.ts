@@ -9,7 +9,7 @@ import { CsvError } from '../domain/csv';
 import { channelSchema, orderSchema, type Channel, type Order } from '../domain/order';
 import { toEpochMs, InvalidSlaInput } from '../domain/sla';
 import { loadConfig } from '../worker/config';
-import { apiAuthorization } from '../worker/secrets';
+import { apiAuthorization } from '../storage/secrets';
 import { explainRoute, replay, type ConditionTrace, type ReplayOrder } from './engine';
 import { formatRuleError, InvalidRules } from './errors';
 import { loadRuleSet, RulesUnreadable, runRuleTests, validateRules } from './load';

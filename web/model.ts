@@ -6,7 +6,7 @@ import type { OrderState, SlaState } from '../workflows/definitions';
 import type { Channel } from '../domain/order';
 import { duplicatesToCheck, isOpen } from '../domain/order-state';
 import { canSee, type User } from './auth';
-import type { QuarantineRecord } from '../activities/store';
+import type { QuarantineRecord } from '../storage/document-store';
 
 // Time-zone arithmetic goes through Intl and is the costly part of a dashboard over thousands of
 // orders; the same instants recur (receipts, due times), so results are memoised, within bounds.

@@ -7,7 +7,7 @@ import {
   CHANNEL_LABELS, STATUS_LABELS, channelTags, dateTime, dueLabel, esc, html, longDay, num, page, raw, slaBadge, statusBadge, type Html,
 } from './html';
 import { duplicatesToCheck, fieldSources, isOpen } from '../domain/order-state';
-import type { QuarantineRecord } from '../activities/store';
+import type { QuarantineRecord } from '../storage/document-store';
 
 /** Numbers as an agent types them back: "18,90", no grouping (so that the field reads again as is). */
 const inputNumber = (n: number) => (Number.isInteger(n) ? String(n) : n.toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 6, useGrouping: false }));

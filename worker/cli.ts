@@ -4,12 +4,12 @@ import { Command, CommanderError } from 'commander';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, basename, resolve } from 'node:path';
 import { loadConfig } from './config';
-import { apiAuthorization, apiTokenPath, clientApiToken } from './secrets';
+import { apiAuthorization, apiTokenPath, clientApiToken } from '../storage/secrets';
 import { loadMasterData, type MasterData } from '../domain/masterdata';
 import { CsvError } from '../domain/csv';
 import { describeDocument } from '../parsers/index';
 import { closeSharedExtractRunner, sharedExtractRunner } from '../activities/extract-runner';
-import { channelForFile } from './ingest';
+import { channelForFile } from '../intake/submit';
 import type { OrderJson } from './present';
 import { channelSchema } from '../domain/order';
 import { registerRulesCommands } from '../routing-rules/commands';
@@ -268,7 +268,7 @@ program
   .command('mail')
   .description('only the mailbox listeners (AIGUILLAGE_MAILBOXES, see config/mailboxes.example.yaml)')
   .action(async () => {
-    await import('./mail/main');
+    await import('./mail');
   });
 
 program

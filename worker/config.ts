@@ -31,7 +31,7 @@ export interface Config {
   publicUrl: string | null;
   /** The machine API's bearer token (AIGUILLAGE_API_TOKEN); null: the one kept in <data>/api-token (worker/api-token.ts). */
   apiToken: string | null;
-  /** EDI trading partners (YAML, see edi/partners.example.yaml); null: no EDI endpoint, folders or confirmations. */
+  /** EDI trading partners (YAML, see channels/edi/partners.example.yaml); null: no EDI endpoint, folders or confirmations. */
   partnersFile: string | null;
   /** Workspace users (YAML, see config/users.example.yaml); null: nobody can sign in until one is made. */
   usersFile: string | null;

@@ -2,9 +2,9 @@
 // takes. Counters live in the process that does the work (under `start`, one process); the SLA and
 // status gauges are read from the read model at scrape time, so they are right in any process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { HttpServer } from './http';
+import type { FastifyInstance as HttpServer } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import type { ReadModel } from '../activities/readmodel';
+import type { ReadModel } from '../storage/read-model';
 import { slaStateAt } from './present';
 
 export const registry = new Registry();

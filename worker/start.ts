@@ -11,21 +11,21 @@ import { tracingFromEnv, shutdownTracing } from './telemetry';
 import { startDevServer, type DevServer } from './devserver';
 import { connectClient, temporalUiUrl } from './temporal';
 import { createAiguillageWorker } from './worker';
-import { DocumentStore } from '../activities/store';
-import { Ingestor, channelForFile } from './ingest';
-import { buildHttpServer } from './http';
-import { apiTokenPath } from './secrets';
-import { watchFolder } from './folder';
-import { openEdiChannel } from '../edi/runtime';
-import { watchPartnerFolders } from '../edi/folder';
-import { startStackMail } from './mail/stack';
+import { DocumentStore } from '../storage/document-store';
+import { Ingestor, channelForFile } from '../intake/submit';
+import { buildHttpServer } from '../http/server';
+import { apiTokenPath } from '../storage/secrets';
+import { watchFolder } from '../channels/folder/index';
+import { openEdiChannel } from '../channels/edi/runtime';
+import { watchPartnerFolders } from '../channels/edi/folder';
+import { startStackMail } from './mail-stack';
 import { startStackErp } from '../erp/runtime';
 import { orderJson } from './present';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { ReadModel } from '../activities/readmodel';
+import type { ReadModel } from '../storage/read-model';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
 import { sampleSignInText } from '../web/sample-users';
-import type { DependencyState } from './health';
+import type { DependencyState } from '../http/health';
 
 export interface StartOptions {
   samples: boolean;
@@ -38,7 +38,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
   const exampleUsers = join(ROOT, 'config', 'users.example.yaml');
   if (opts.samples) {
     cfg.usersFile ??= exampleUsers;
-    cfg.partnersFile ??= join(ROOT, 'edi', 'partners.example.yaml');
+    cfg.partnersFile ??= join(ROOT, 'channels', 'edi', 'partners.example.yaml');
     cfg.erpFile ??= join(ROOT, 'config', 'erp.example.yaml');
   }
   const exposed = exposureProblem(cfg);
@@ -94,7 +94,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
     });
     const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
     const edi = cfg.partnersFile ? openEdiChannel(cfg.partnersFile, cfg.dataDir, log) : null;
-    if (!edi) log.info('EDI channel off: no partners file (set AIGUILLAGE_PARTNERS or make config/partners.yaml from edi/partners.example.yaml)');
+    if (!edi) log.info('EDI channel off: no partners file (set AIGUILLAGE_PARTNERS or make config/partners.yaml from channels/edi/partners.example.yaml)');
     if (edi) stops.push(() => edi.close());
     let mailHealth: (() => DependencyState) | null = null;
     const app = buildHttpServer({ cfg, ingestor, readModel, client, log, ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}), health: { mail: () => mailHealth?.() ?? { ok: true, detail: 'no mailbox configured' } } });

@@ -5,6 +5,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { Channel, DocumentMeta, Order, Problem } from '../domain/order';
 import { orderKey } from '../domain/keys';
 import type { IncomingDocument, Placement } from '../domain/customer-dedup';
+import type { SlaConfig } from '../domain/sla';
 
 export const TASK_QUEUE = 'aiguillage';
 
@@ -190,3 +191,16 @@ export interface IntakeResult {
   problems: Problem[];
   channel: Channel;
 }
+
+/** The order workflow as its clients start it (signal-with-start by activities/), implemented by workflows/order.ts. */
+export const ORDER_WORKFLOW = 'orderWorkflow';
+export interface OrderWorkflowInput {
+  /** State carried over by continue-as-new. */
+  carried?: OrderState;
+  pending?: OrderDocument[];
+  /** How long a closed order keeps listening, so that late copies still attach to it. */
+  retentionDays?: number;
+  /** The SLA rule's settings (cut-off, deadline, at-risk delay, closing days); defaults to 17:00 Paris. */
+  sla?: Partial<SlaConfig>;
+}
+export type OrderWorkflow = (input?: OrderWorkflowInput) => Promise<OrderState>;

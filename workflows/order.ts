@@ -4,13 +4,13 @@ import { condition, continueAsNew, patched, proxyActivities, proxyLocalActivitie
 import type { Activities } from '../activities/index';
 import {
   claimUpdate, confirmDuplicateUpdate, createInErpUpdate, correctUpdate, documentReceived, splitDocumentUpdate, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
-  searchAttributes, type OrderDocument, type OrderState,
+  searchAttributes, type OrderDocument, type OrderState, type OrderWorkflow, type OrderWorkflowInput,
 } from './definitions';
 import {
   applyClaim, applyConfirmDuplicate, applyCorrections, applyEntered, applySplitDocument, checkConfirmDuplicate, checkSplitDocument, applyReassign, applyReject, applyRoute, attachDocument, checkClaim, checkCorrections, checkEntered,
   checkReassign, checkReject, isOpen, applyErpAnswer, checkCreateInErp, newOrderState, nextSlaMark, passSlaMark, setStatus, withDue,
 } from '../domain/order-state';
-import { computeDue, slaConfig, type SlaConfig } from '../domain/sla';
+import { computeDue, slaConfig } from '../domain/sla';
 
 const { routeOrder, confirmOrder, startSplitOrder } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
@@ -31,16 +31,6 @@ const { publishOrder } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
 });
-
-export interface OrderWorkflowInput {
-  /** State carried over by continue-as-new. */
-  carried?: OrderState;
-  pending?: OrderDocument[];
-  /** How long a closed order keeps listening, so that late copies still attach to it. */
-  retentionDays?: number;
-  /** The SLA rule's settings (cut-off, deadline, at-risk delay, closing days); defaults to 17:00 Paris. */
-  sla?: Partial<SlaConfig>;
-}
 
 const now = (): string => new Date().toISOString();
 
@@ -186,3 +176,6 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
     return routeOrder({ orderId: s.orderId, order: s.order, channels: s.documents.map((d) => d.channel), problems: s.problems });
   }
 }
+
+// The signature clients start it by (definitions.ts): a change here that breaks them fails to compile.
+const _startedAs: OrderWorkflow = orderWorkflow;

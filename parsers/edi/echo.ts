@@ -4,7 +4,7 @@
 // partner's own terms, so the confirmation reads them again from the stored original document.
 import { EdifactEnvelopeReader, type EdifactEvent, type EdifactMessage } from './edifact-envelope';
 import { EdifactTokenizer } from './edifact-tokenizer';
-import { detectStandard } from './interchange';
+import { detectStandard } from '../sniff';
 import { locationOf } from './x12-850';
 import { locationOfMessage } from './edifact-orders';
 import { X12EnvelopeReader, type X12Event, type X12Transaction } from './x12-envelope';

@@ -10,13 +10,13 @@ export const parseEdi: Parser = async (bytes, ctx) => {
   const reused = reusedControlNumbers(ctx.meta.context);
   const r = readInterchange(bytes, {
     ...(Number.isNaN(received.getTime()) ? {} : { now: received }),
-    // The EDI channel found these control numbers already used with other content (edi/receive.ts).
+    // The EDI channel found these control numbers already used with other content (channels/edi/receive.ts).
     ...(reused.length ? { isDuplicate: (i) => reused.find((u) => sameControlNumber(u.controlNumber, i.controlNumber)) ?? false } : {}),
   });
   return { drafts: r.orders, problems: r.problems };
 };
 
-/** Context key under which edi/receive.ts records the reused control numbers of a file (JSON). */
+/** Context key under which channels/edi/receive.ts records the reused control numbers of a file (JSON). */
 export const REUSED_CONTROL_NUMBERS = 'reusedControlNumbers';
 
 function reusedControlNumbers(context: Record<string, string> | undefined): { controlNumber: string; firstReceipt: string }[] {
@@ -30,5 +30,6 @@ function reusedControlNumbers(context: Record<string, string> | undefined): { co
   }
 }
 
-export { readInterchange, createInterchangeReader, detectStandard } from './interchange';
+export { readInterchange, createInterchangeReader } from './interchange';
+export { detectStandard } from '../sniff';
 export type { Ack, InterchangeResult, PartnerAckPolicy, ReadOptions, ReusedControlNumber } from './interchange';

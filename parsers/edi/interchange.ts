@@ -10,6 +10,7 @@ import { EdifactTokenizer } from './edifact-tokenizer';
 import { mapX12Order } from './x12-850';
 import { X12EnvelopeReader, type X12Event, type X12Interchange, type X12Transaction } from './x12-envelope';
 import { X12Tokenizer, type TokenProblem } from './x12-tokenizer';
+import { detectStandard } from '../sniff';
 
 export type AckKind = 'TA1' | '997' | 'CONTRL';
 
@@ -22,7 +23,7 @@ export interface Ack {
   bytes: Buffer;
 }
 
-/** What readInterchange needs to know of a partner (edi/partners.ts loads the full configuration). */
+/** What readInterchange needs to know of a partner (channels/edi/partners.ts loads the full configuration). */
 export interface PartnerAckPolicy {
   id: string;
   x12?: { qualifier: string; id: string } | null;
@@ -79,7 +80,7 @@ export interface ReadOptions {
   onOrder?: (draft: DraftOrder) => void;
   onRejected?: (what: { interchange: string; group?: string }) => void;
   /**
-   * Whether an interchange was received before (edi/duplicates.ts: same partner, same control
+   * Whether an interchange was received before (channels/edi/duplicates.ts: same partner, same control
    * number, within 30 days). Repeats inside the same file are always duplicates.
    */
   isDuplicate?: (i: { standard: 'x12' | 'edifact'; sender: { qualifier: string; id: string }; controlNumber: string }) => boolean | ReusedControlNumber;
@@ -95,15 +96,6 @@ const CHUNK = 1 << 20;
 
 function fromToken(t: TokenProblem): Problem {
   return problem(t.code, t.message, t.severity, t.where);
-}
-
-export function detectStandard(bytes: Buffer): 'x12' | 'edifact' | null {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length && i < 4096 && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0)) i++;
-  const head = bytes.toString('latin1', i, i + 4);
-  if (/^ISA[^A-Za-z0-9\s]/.test(head)) return 'x12';
-  if (/^UN[ABG]/.test(head)) return 'edifact';
-  return null;
 }
 
 abstract class Reader {

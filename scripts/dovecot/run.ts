@@ -4,7 +4,7 @@
 // how to point Aiguillage at it. Ctrl-C stops it (and deletes its folder).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDovecot, DovecotUnavailable } from './harness';
+import { startDovecot, DovecotUnavailable } from '../../worker/dovecot';
 
 try {
   const d = await startDovecot({ users: ['commandes'] });
@@ -18,7 +18,7 @@ try {
   IMAPS ${d.host}:${d.imapsPort} · IMAP+STARTTLS ${d.host}:${d.imapPort} · LMTP ${d.host}:${d.lmtpPort}
   user ${user.name}, password ${user.password}; self-signed certificate ${join(d.dir, 'ca.pem')}
 Listen to it:
-  AIGUILLAGE_MAILBOXES=${yaml} AIGUILLAGE_IMAP_PASSWORD='${user.password}' npx tsx worker/mail/main.ts
+  AIGUILLAGE_MAILBOXES=${yaml} AIGUILLAGE_IMAP_PASSWORD='${user.password}' npx tsx worker/mail.ts
 Ctrl-C stops it.`);
   const stop = () => void d.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);

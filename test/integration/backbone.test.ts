@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { eventually, quietLog, startStack, startTemporal, workflowBundle, type TestStack } from '../support/temporal';
-import { buildHttpServer } from '../../worker/http';
-import { apiAuthorization } from '../../worker/secrets';
+import { buildHttpServer } from '../../http/server';
+import { apiAuthorization } from '../../storage/secrets';
 import { claimUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, rejectUpdate, type IntakeResult } from '../../workflows/definitions';
 import { ROOT } from '../../worker/config';
-import { ActionRefusedError, runAgentAction } from '../../worker/actions';
+import { ActionRefusedError, runAgentAction } from '../../web/actions';
 
 const SAMPLE = readFileSync(join(ROOT, 'fixtures/samples/api-C005-BTP-2026-1187.order.json'));
 

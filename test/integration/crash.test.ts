@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, quietLog, startTemporal, testConfig, uniqueQueue } from '../support/temporal';
 import { connect, exited, freePort, orderDocuments, routedSoFar, settle, spawnDevServer, spawnStack, spawnWorker } from '../support/crash';
-import { DocumentStore } from '../../activities/store';
-import { Ingestor } from '../../worker/ingest';
+import { DocumentStore } from '../../storage/document-store';
+import { Ingestor } from '../../intake/submit';
 import type { IntakeResult } from '../../workflows/definitions';
 
 const N = 40;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, startStack, startTemporal, type TestStack } from '../support/temporal';
 import { confirmDuplicateUpdate, orderIdFromWorkflowId, orderStateQuery, splitDocumentUpdate, type IntakeResult, type OrderState } from '../../workflows/definitions';
-import { ActionRefusedError, runAgentAction } from '../../worker/actions';
+import { ActionRefusedError, runAgentAction } from '../../web/actions';
 import { orderKey } from '../../domain/keys';
 import { loadMasterData } from '../../domain/masterdata';
 import { loadScenarios } from '../../bench/dedup-fixtures';

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { eventually, quietLog, startStack, startTemporal, type TestStack } from '../support/temporal';
-import { buildHttpServer, type HttpServer } from '../../worker/http';
+import { buildHttpServer, type HttpServer } from '../../http/server';
 import { ROOT } from '../../worker/config';
-import { openEdiChannel, type EdiChannel } from '../../edi/runtime';
-import { watchPartnerFolders } from '../../edi/folder';
+import { openEdiChannel, type EdiChannel } from '../../channels/edi/runtime';
+import { watchPartnerFolders } from '../../channels/edi/folder';
 import { correctUpdate, markEnteredUpdate, orderStateQuery, type IntakeResult } from '../../workflows/definitions';
-import { runAgentAction } from '../../worker/actions';
+import { runAgentAction } from '../../web/actions';
 
 const fx = (p: string) => readFileSync(join(ROOT, 'fixtures/edi', p));
 const X850 = fx('x12/brico-centre-850-004010.edi');
@@ -26,7 +26,7 @@ beforeAll(async () => {
   env = await startTemporal();
   // The example partners, their drop folders inside the stack's data folder (relative paths).
   const partnersFile = join(mkdtempSync(join(tmpdir(), 'edi-partners-')), 'partners.yaml');
-  writeFileSync(partnersFile, readFileSync(join(ROOT, 'edi/partners.example.yaml'), 'utf8').replace(/(inbox|outbox): edi\//g, '$1: drop/'));
+  writeFileSync(partnersFile, readFileSync(join(ROOT, 'channels/edi/partners.example.yaml'), 'utf8').replace(/(inbox|outbox): edi\//g, '$1: drop/'));
   stack = await startStack(env, 'edi', { cfg: { partnersFile } });
   edi = openEdiChannel(partnersFile, stack.cfg.dataDir, quietLog);
   app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog, edi: edi.receiveDeps(stack.ingestor) });

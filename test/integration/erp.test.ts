@@ -15,9 +15,9 @@ import { exited, freePort, spawnWorker } from '../support/crash';
 import { startTestTryton, type TestTryton } from '../support/tryton';
 import { eventually, quietLog, startStack, startTemporal, testConfig } from '../support/temporal';
 import { ROOT, type Config } from '../../worker/config';
-import { DocumentStore } from '../../activities/store';
-import { ReadModel } from '../../activities/readmodel';
-import { Ingestor } from '../../worker/ingest';
+import { DocumentStore } from '../../storage/document-store';
+import { ReadModel } from '../../storage/read-model';
+import { Ingestor } from '../../intake/submit';
 import { createInErpUpdate, orderWorkflowId, type OrderState } from '../../workflows/definitions';
 
 function order(customerId: string, poNumber: string, lines: [string, number][], shipTo: string | null = null): Order {

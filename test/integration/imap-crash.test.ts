@@ -1,4 +1,4 @@
-// The mailbox listener as a real process (`worker/mail/main.ts`), killed with SIGKILL after it
+// The mailbox listener as a real process (`worker/mail.ts`), killed with SIGKILL after it
 // started intake workflows but before it moved their messages out of INBOX, then started again:
 // every message ends in Processed and none becomes a second intake workflow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, startTemporal, uniqueQueue } from '../support/temporal';
 import { ROOT } from '../../worker/config';
-import { startDovecot, type Dovecot } from '../../scripts/dovecot/harness';
+import { startDovecot, type Dovecot } from '../../worker/dovecot';
 import { orderMail } from '../../scripts/dovecot/messages';
-import { DeliveryIndex } from '../../worker/mail/delivery-index';
-import { deliveryIndexPath } from '../../worker/mail/index';
+import { DeliveryIndex } from '../../storage/mail-delivery-index';
+import { deliveryIndexPath } from '../../channels/email/index';
 
 let env: TestWorkflowEnvironment;
 let dovecot: Dovecot;
@@ -42,7 +42,7 @@ describe('mail listener crash safety', () => {
     passwordEnv: TEST_IMAP_PASSWORD
 `);
     const start = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/mail/main.ts')], {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/mail.ts')], {
         cwd: ROOT,
         env: { ...process.env, TZ: 'UTC', TEMPORAL_ADDRESS: env.address, AIGUILLAGE_TASK_QUEUE: taskQueue, AIGUILLAGE_DATA: dataDir, AIGUILLAGE_MAILBOXES: join(dataDir, 'mailboxes.yaml'), TEST_IMAP_PASSWORD: dovecot.users[0]!.password, LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'ignore', 'pipe'],

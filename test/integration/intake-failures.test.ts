@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, quietLog, startStack, startTemporal, type TestStack } from '../support/temporal';
-import { DocumentStore } from '../../activities/store';
+import { DocumentStore } from '../../storage/document-store';
 import { extractDocument } from '../../parsers/index';
 import { closeSharedOcrPool } from '../../parsers/ocr/index';
 import { ROOT } from '../../worker/config';
-import { listQuarantine, retryIntake, RetryRefused, type QuarantineDeps } from '../../worker/quarantine';
-import { buildHttpServer } from '../../worker/http';
+import { listQuarantine, retryIntake, RetryRefused, type QuarantineDeps } from '../../intake/quarantine';
+import { buildHttpServer } from '../../http/server';
 import type { IntakeResult } from '../../workflows/definitions';
 
 let env: TestWorkflowEnvironment;

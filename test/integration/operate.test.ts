@@ -12,8 +12,8 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, quietLog, startStack, startTemporal, type TestStack } from '../support/temporal';
-import { buildHttpServer, type HttpServer } from '../../worker/http';
-import { Ingestor } from '../../worker/ingest';
+import { buildHttpServer, type HttpServer } from '../../http/server';
+import { Ingestor } from '../../intake/submit';
 import { ROOT } from '../../worker/config';
 import { startDevServer } from '../../worker/devserver';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, startStack, startTemporal, type TestStack } from '../support/temporal';
-import { startDovecot, type Dovecot } from '../../scripts/dovecot/harness';
+import { startDovecot, type Dovecot } from '../../worker/dovecot';
 import { orderStateQuery, type OrderState } from '../../workflows/definitions';
 import { simpleParser, type AddressObject } from 'mailparser';
 

@@ -9,12 +9,12 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, quietLog, startTemporal, testConfig } from '../support/temporal';
 import { createAiguillageWorker, WORKFLOWS_PATH } from '../../worker/worker';
-import { buildHttpServer } from '../../worker/http';
-import { Ingestor } from '../../worker/ingest';
-import { DocumentStore } from '../../activities/store';
+import { buildHttpServer } from '../../http/server';
+import { Ingestor } from '../../intake/submit';
+import { DocumentStore } from '../../storage/document-store';
 import { ATTR, clientInterceptors, shutdownTracing, WORKFLOW_TRACING_MODULE } from '../../worker/telemetry';
 import { markEnteredUpdate } from '../../workflows/definitions';
-import { runAgentAction } from '../../worker/actions';
+import { runAgentAction } from '../../web/actions';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {

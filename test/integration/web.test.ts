@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { eventually, quietLog, startStack, startTemporal, type TestStack } from '../support/temporal';
-import { buildHttpServer, type HttpServer } from '../../worker/http';
+import { buildHttpServer, type HttpServer } from '../../http/server';
 import { ROOT } from '../../worker/config';
 import { SAMPLE_USERS } from '../../web/sample-users';
 

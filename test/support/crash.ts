@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ROOT } from '../../worker/config';
 import { searchAttributeArgs } from '../../worker/devserver';
-import { ReadModel } from '../../activities/readmodel';
+import { ReadModel } from '../../storage/read-model';
 import { temporalCli } from './temporal';
 
 export const exited = (c: ChildProcess) =>

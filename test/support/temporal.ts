@@ -11,9 +11,9 @@ import { pino } from 'pino';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
 import { loadConfig, ROOT, type Config } from '../../worker/config';
 import { createAiguillageWorker, WORKFLOWS_PATH } from '../../worker/worker';
-import { DocumentStore } from '../../activities/store';
-import { Ingestor } from '../../worker/ingest';
-import type { ReadModel } from '../../activities/readmodel';
+import { DocumentStore } from '../../storage/document-store';
+import { Ingestor } from '../../intake/submit';
+import type { ReadModel } from '../../storage/read-model';
 import type { ActivityDeps } from '../../activities/index';
 
 // Workers' own INFO lines would drown the test report; warnings and errors still show.

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { hashApiKey, InvalidPartners, loadPartners, parsePartners, partnerBySender, verifyApiKey } from '../../../edi/partners';
-import { checkDuplicateInterchange, pruneSeen, type SeenInterchange } from '../../../edi/duplicates';
+import { hashApiKey, InvalidPartners, loadPartners, parsePartners, partnerBySender, verifyApiKey } from '../../../channels/edi/partners';
+import { checkDuplicateInterchange, pruneSeen, type SeenInterchange } from '../../../channels/edi/duplicates';
 import { loadMasterData } from '../../../domain/masterdata';
 import { readFileSync } from 'node:fs';
 import { readInterchange } from '../../../parsers/edi/interchange';
 
-const EXAMPLE = join(import.meta.dirname, '../../../edi/partners.example.yaml');
+const EXAMPLE = join(import.meta.dirname, '../../../channels/edi/partners.example.yaml');
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
 function invalid(text: string): InvalidPartners {

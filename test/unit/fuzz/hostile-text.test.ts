@@ -2,7 +2,7 @@
 // quickly. No time is asserted; the per-test timeout is the guard (the old code took 4–11 s on
 // each of these on a quiet machine, and grew with the square of the length).
 import { describe, expect, it } from 'vitest';
-import { deliveryIdentity, messageFileName, messageIdOf, splitMessage } from '../../../worker/mail/message';
+import { deliveryIdentity, messageFileName, messageIdOf, splitMessage } from '../../../channels/email/message';
 import { htmlToText } from '../../../parsers/email/html';
 import { splitSegments } from '../../../parsers/email/segments';
 import { detectFaxGateway } from '../../../parsers/email/fax';

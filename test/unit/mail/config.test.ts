@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidMailboxConfig, describeMailbox, loadMailboxes, parseMailboxes } from '../../../worker/mail/config';
+import { InvalidMailboxConfig, describeMailbox, loadMailboxes, parseMailboxes } from '../../../channels/email/config';
 
 const env = { COMMANDES_PW: 's3cret!', FAX_PW: 'autre' };
 const yaml = `mailboxes:

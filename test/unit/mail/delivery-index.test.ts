@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeliveryIndex } from '../../../worker/mail/delivery-index';
+import { DeliveryIndex } from '../../../storage/mail-delivery-index';
 
 const id = { messageId: 'po-4512@lefevre-fils.fr', fingerprint: 'a'.repeat(64) };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, deliveryIdentity, messageFileName, messageIdOf, nextBatch, onlyRequested, refuseBeforeSubmit, splitMessage, uidSet } from '../../../worker/mail/message';
+import { backoffMs, deliveryIdentity, messageFileName, messageIdOf, nextBatch, onlyRequested, refuseBeforeSubmit, splitMessage, uidSet } from '../../../channels/email/message';
 
 const order = [
   'From: Jean Martin <j.martin@dupont-quincaillerie.fr>',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../domain/masterdata';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { sniff } from '../../../parsers/sniff';
-import { refusalNotice } from '../../../worker/mail/message';
+import { refusalNotice } from '../../../channels/email/message';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 const refused = {

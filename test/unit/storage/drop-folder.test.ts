@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { pino } from 'pino';
-import { fileRefusalNotice, watchDropFolder, type DroppedFile, type RefusedFile } from '../../../worker/drop-folder';
+import { fileRefusalNotice, watchDropFolder, type DroppedFile, type RefusedFile } from '../../../channels/drop-folder';
 import { writeFileAtomic } from '../../../storage/atomic';
 import { parseNotice } from '../../../parsers/notice';
 import { describeDocument } from '../../../parsers/index';

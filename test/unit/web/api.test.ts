@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { RouteOptions } from 'fastify';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { buildHttpServer, type HttpServer } from '../../../worker/http';
-import { ReadModel } from '../../../activities/readmodel';
+import { buildHttpServer, type HttpServer } from '../../../http/server';
+import { ReadModel } from '../../../storage/read-model';
 import { loadConfig, type Config } from '../../../worker/config';
-import { apiTokenPath, clientApiToken, WeakSecret } from '../../../worker/secrets';
+import { apiTokenPath, clientApiToken, WeakSecret } from '../../../storage/secrets';
 import { hashPassword } from '../../../web/auth';
-import type { Ingestor, Submission } from '../../../worker/ingest';
+import type { Ingestor, Submission } from '../../../intake/submit';
 import { routedState } from './states';
 
 const SHA = 'b'.repeat(64);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { dashboard } from '../../../web/model';
 import { dashboardPage } from '../../../web/pages';
 import type { User } from '../../../web/auth';
-import type { QuarantineRecord } from '../../../activities/store';
+import type { QuarantineRecord } from '../../../storage/document-store';
 
 const NOW = Date.parse('2026-11-25T08:30:00Z');
 const claire: User = { login: 'claire', name: 'Claire', role: 'manager', teams: [], passwordHash: '' };

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import type { Client } from '@temporalio/client';
-import { registerWorkspace } from '../../../web/server';
-import { ReadModel } from '../../../activities/readmodel';
+import { registerWorkspace } from '../../../web/workspace';
+import { ReadModel } from '../../../storage/read-model';
 import { loadConfig } from '../../../worker/config';
 import { hashPassword } from '../../../web/auth';
 import { order, routedState } from './states';
-import type { HttpServer, HttpDeps } from '../../../worker/http';
+import type { HttpServer, HttpDeps } from '../../../http/server';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 let app: HttpServer;

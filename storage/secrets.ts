@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { writeFileAtomicSync } from '../storage/atomic';
+import { writeFileAtomicSync } from './atomic';
 
 /** The shortest secret we accept, in bytes: below this a signature or a token can be guessed. */
 export const MIN_SECRET_BYTES = 32;

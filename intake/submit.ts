@@ -3,13 +3,14 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Channel, DocumentMeta } from '../domain/order';
-import type { DocumentStore } from '../activities/store';
+import type { DocumentStore } from '../storage/document-store';
+import { intakeDocument } from '../workflows/intake';
 import { intakeWorkflowId } from '../workflows/definitions';
 import { sniff, type DocumentKind } from '../parsers/sniff';
 import { MEDIA_TYPES } from '../parsers/index';
-import { metrics } from './metrics';
-import { ATTR, receiptSpan } from './telemetry';
-import { isUnreachable, TemporalUnreachable } from './temporal';
+import { metrics } from '../worker/metrics';
+import { ATTR, receiptSpan } from '../worker/telemetry';
+import { isUnreachable, TemporalUnreachable } from '../worker/temporal';
 
 /** How long a start may wait for Temporal before the sender is told it is unreachable. */
 const START_DEADLINE_MS = 15_000;
@@ -56,7 +57,7 @@ export class Ingestor {
     const workflowId = intakeWorkflowId(meta.sha256);
     span?.setAttribute(ATTR.sha256, meta.sha256);
     try {
-      await this.client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => this.client.workflow.start('intakeDocument', {
+      await this.client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => this.client.workflow.start(intakeDocument, {
         workflowId,
         taskQueue: this.taskQueue,
         args: [{ document: { sha256: meta.sha256, fileName: meta.fileName, channel: meta.channel, receivedAt: meta.receivedAt } }],

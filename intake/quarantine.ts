@@ -3,8 +3,9 @@
 // their failures, or stopped by hand in Temporal) — and the retry of one once its cause is fixed.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { DocumentStore, QuarantineRecord } from '../activities/store';
-import type { ReadModel } from '../activities/readmodel';
+import type { DocumentStore, QuarantineRecord } from '../storage/document-store';
+import type { ReadModel } from '../storage/read-model';
+import { intakeDocument } from '../workflows/intake';
 import { intakeWorkflowId, type IntakeResult } from '../workflows/definitions';
 
 export interface QuarantineDeps {
@@ -56,7 +57,7 @@ export async function retryIntake(deps: QuarantineDeps, sha256: string, by: stri
   }
   const meta = await deps.store.meta(sha256);
   try {
-    await deps.client.workflow.start('intakeDocument', {
+    await deps.client.workflow.start(intakeDocument, {
       workflowId,
       taskQueue: deps.taskQueue,
       args: [{ document: { sha256, fileName: meta.fileName, channel: meta.channel, receivedAt: meta.receivedAt } }],

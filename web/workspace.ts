@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import { checkSecret, secretFromFile } from '../worker/secrets';
+import { checkSecret, secretFromFile } from '../storage/secrets';
 import { LoginThrottle } from './throttle';
-import type { HttpServer, HttpDeps } from '../worker/http';
-import { DocumentStore } from '../activities/store';
-import { runAgentAction, ActionRefusedError } from '../worker/actions';
-import { listQuarantine, retryIntake, RetryRefused } from '../worker/quarantine';
+import type { HttpServer, HttpDeps } from '../http/types';
+import { DocumentStore } from '../storage/document-store';
+import { runAgentAction, ActionRefusedError } from './actions';
+import { listQuarantine, retryIntake, RetryRefused } from '../intake/quarantine';
 import { orderJson } from '../worker/present';
 import {
   claimUpdate, confirmDuplicateUpdate, correctUpdate, createInErpUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate, type OrderState,

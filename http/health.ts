@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { unlink, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HttpServer } from './http';
+import type { FastifyInstance as HttpServer } from 'fastify';
 import type { Client } from '@temporalio/client';
-import { temporalReachable } from './temporal';
+import { temporalReachable } from '../worker/temporal';
 
 export interface DependencyState {
   ok: boolean;

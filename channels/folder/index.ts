@@ -1,9 +1,9 @@
 // The watched folder (scanner, fax server, SFTP drop): every file that lands is ingested with its
-// modification time as receipt time, then moved to .done/ (worker/drop-folder.ts: stable size, no
+// modification time as receipt time, then moved to .done/ (channels/drop-folder.ts: stable size, no
 // links followed, a size cap; a file over the cap is refused and shows in the quarantine).
 import type { Logger } from 'pino';
-import { channelForFile, type Ingestor } from './ingest';
-import { fileRefusalNotice, watchDropFolder, type DropFolder } from './drop-folder';
+import { channelForFile, type Ingestor } from '../../intake/submit';
+import { fileRefusalNotice, watchDropFolder, type DropFolder } from '../drop-folder';
 
 export type FolderWatcher = DropFolder;
 

@@ -2,10 +2,10 @@
 // pieces for the HTTP endpoint, the partners' folders and the worker's confirmations.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { DocumentStore } from '../activities/store';
-import type { Ingestor } from '../worker/ingest';
+import type { DocumentStore } from '../../storage/document-store';
+import type { Ingestor } from '../../intake/submit';
 import { loadPartners, type Partner } from './partners';
-import { SeenStore } from './seen';
+import { SeenStore } from '../../storage/edi-records';
 import { createConfirmer } from './confirm';
 import type { ReceiveDeps } from './receive';
 

@@ -1,75 +1,24 @@
-// The HTTP server: the API channel (POST /api/orders), raw document upload for `ingest` and other
-// channels, and read endpoints, all behind a bearer token. The web workspace and the EDI partners'
-// endpoint register on the same server, each in its own scope with its own authentication.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+// The API channel, mounted under /api behind a bearer token: an order as JSON (POST /api/orders), any
+// document's bytes (POST /api/documents, used by `aiguillage ingest`), and the read endpoints
+// (intake outcome, orders, quarantine and retry, sandbox).
 import { timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { serverApiToken } from './secrets';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { Config } from './config';
-import type { Ingestor } from './ingest';
-import type { ReadModel } from '../activities/readmodel';
-import { validateApiOrder } from '../parsers/api-order';
-import { channelSchema } from '../domain/order';
-import { orderWorkflowId, orderIdFromWorkflowId, orderStateQuery, type IntakeResult } from '../workflows/definitions';
-import { orderKey } from '../domain/keys';
-import { orderJson } from './present';
-import { temporalUiUrl } from './temporal';
-import { registerWorkspace } from '../web/server';
-import { registerEdiEndpoints, type EdiHttpDeps } from '../edi/http';
-import { DocumentStore } from '../activities/store';
-import { listQuarantine, retryIntake, RetryRefused } from './quarantine';
-import { TemporalUnreachable } from './temporal';
-import { registerHealth, type HealthHooks } from './health';
-import { metricsEnabled, registerMetrics, temporalMetricsAddress } from './metrics';
-
-export interface HttpDeps {
-  cfg: Config;
-  ingestor: Ingestor;
-  readModel: ReadModel;
-  client: Client;
-  log: Logger;
-  /** The EDI partners' endpoint (POST /edi/:partner); absent: no partners configured. */
-  edi?: EdiHttpDeps;
-  /** Dependencies /healthz reports beside Temporal and storage (mail listener, ERP). */
-  health?: HealthHooks;
-}
-
-const MAX_BODY = 50 * 1024 * 1024;
+import { validateApiOrder } from '../../parsers/api-order';
+import { channelSchema } from '../../domain/order';
+import { orderWorkflowId, orderIdFromWorkflowId, orderStateQuery, type IntakeResult } from '../../workflows/definitions';
+import { orderKey } from '../../domain/keys';
+import { orderJson } from '../../worker/present';
+import { temporalUiUrl } from '../../worker/temporal';
+import { DocumentStore } from '../../storage/document-store';
+import { listQuarantine, retryIntake, RetryRefused } from '../../intake/quarantine';
+import type { HttpDeps, HttpServer } from '../../http/types';
 
 /** What /api/documents takes besides JSON: the document's bytes, as octet-stream or its own type. Never a form. */
 export const DOCUMENT_MEDIA_TYPES = ['application/octet-stream', 'application/pdf', 'image/tiff', 'image/png', 'image/jpeg', 'application/edi-x12', 'application/edifact', 'message/rfc822'];
 export const FILE_NAME_HEADER = 'x-aiguillage-file-name';
-const WRONG_TYPE = 'the API takes application/json, or a document\'s bytes as application/octet-stream (or its own type) with an X-Aiguillage-File-Name header; never a form';
 
-export function buildHttpServer(deps: HttpDeps) {
-  const { cfg } = deps;
-  const token = serverApiToken(cfg);
-  const tls = cfg.httpTls ? { https: { cert: readFileSync(cfg.httpTls.certPath), key: readFileSync(cfg.httpTls.keyPath) } } : {};
-  const app = Fastify({ loggerInstance: deps.log, bodyLimit: MAX_BODY, trustProxy: cfg.trustProxy ?? false, ...tls } as FastifyServerOptions);
-
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
-    if (err instanceof TemporalUnreachable) return reply.status(503).send({ error: err.message, code: err.code });
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) deps.log.error({ error: err.message }, 'request failed');
-    const message = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? WRONG_TYPE : status === 500 ? 'internal error; see the server log' : err.message;
-    void reply.status(status).send({ error: message });
-  });
-
-  registerHealth(app as unknown as HttpServer, { client: deps.client, temporalAddress: cfg.temporalAddress, dataDir: cfg.dataDir, hooks: deps.health });
-  if (metricsEnabled()) registerMetrics(app as unknown as HttpServer, { readModel: deps.readModel, apiToken: token, temporalMetrics: temporalMetricsAddress() });
-
-  // The machine API (CLI, partners' systems) in its own scope: the token is checked on the route as
-  // matched (so /%61pi/… is no way around it), and a browser session gives nothing here.
-  void app.register(async (api) => registerApi(api as unknown as HttpServer, deps, token), { prefix: '/api' });
-  if (deps.edi) registerEdiEndpoints(app as unknown as HttpServer, deps.edi);
-  registerWorkspace(app as unknown as HttpServer, deps);
-  return app as unknown as FastifyInstance;
-}
-
-function registerApi(api: HttpServer, deps: HttpDeps, token: string): void {
+export function registerApi(api: HttpServer, deps: HttpDeps, token: string): void {
   const { cfg, ingestor, readModel, client } = deps;
   const links = (orderId: string) => ({ order: `/api/orders/${encodeURIComponent(orderId)}`, temporal: temporalUiUrl(cfg, orderWorkflowId(orderId)) });
   const expected = Buffer.from(`Bearer ${token}`);
@@ -193,4 +142,3 @@ async function orderExists(client: Client, workflowId: string): Promise<boolean>
     throw e;
   }
 }
-export type HttpServer = FastifyInstance;

@@ -6,17 +6,17 @@
 // BAK01 04; ORDRSP with its new function); if not, nothing is sent twice. A retried activity sends
 // the same bytes.
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '../storage/atomic';
+import { writeFileAtomic } from '../../storage/atomic';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Order } from '../domain/order';
-import type { DocumentStore } from '../activities/store';
-import type { OrderState } from '../workflows/definitions';
-import { build855, buildOrdrsp, type LineDecision } from '../parsers/edi/acks';
-import { findSent, sentOrders } from '../parsers/edi/echo';
-import { readInterchange } from '../parsers/edi/index';
+import type { Order } from '../../domain/order';
+import type { DocumentStore } from '../../storage/document-store';
+import type { OrderState } from '../../workflows/definitions';
+import { build855, buildOrdrsp, type LineDecision } from '../../parsers/edi/acks';
+import { findSent, sentOrders } from '../../parsers/edi/echo';
+import { readInterchange } from '../../parsers/edi/index';
 import { partnerBySender, type Partner } from './partners';
-import type { SeenStore, ConfirmationRecord } from './seen';
+import type { SeenStore, ConfirmationRecord } from '../../storage/edi-records';
 import { partnerFolder } from './folder';
 
 export interface ConfirmDeps {

@@ -1,14 +1,14 @@
 // `aiguillage mail`: the mailbox listeners alone, as their own process (the stack's `start` runs
 // them in-process). Mailboxes come from AIGUILLAGE_MAILBOXES (a YAML file); SIGTERM finishes the
 // batch in hand, then exits.
-import { loadConfig } from '../config';
-import { createLogger } from '../log';
-import { connectClient } from '../temporal';
-import { DocumentStore } from '../../activities/store';
-import { Ingestor } from '../ingest';
-import { InvalidMailboxConfig, loadMailboxes } from './config';
-import { startMailChannel } from './index';
-import { shutdownTracing, tracingFromEnv } from '../telemetry';
+import { loadConfig } from './config';
+import { createLogger } from './log';
+import { connectClient } from './temporal';
+import { DocumentStore } from '../storage/document-store';
+import { Ingestor } from '../intake/submit';
+import { InvalidMailboxConfig, loadMailboxes } from '../channels/email/config';
+import { startMailChannel } from '../channels/email/index';
+import { shutdownTracing, tracingFromEnv } from './telemetry';
 
 const cfg = loadConfig();
 const log = createLogger('aiguillage-mail');

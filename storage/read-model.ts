@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OrderState } from '../workflows/definitions';
-import type { QuarantineRecord } from './store';
+import type { QuarantineRecord } from './document-store';
 import type { Order, Problem } from '../domain/order';
 
 export interface OrderFilter {

@@ -1,6 +1,6 @@
 // The same interchange control number (ISA13 / UNB 0020) from the same partner within 30 days
 // is a re-send, not a new order: the partner gets the acknowledgment it got the first time.
-import { sameControlNumber } from '../parsers/edi/bytes';
+import { sameControlNumber } from '../../parsers/edi/bytes';
 
 export interface SeenInterchange {
   partnerId: string;

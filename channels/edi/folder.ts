@@ -1,13 +1,13 @@
 // The partners' SFTP drops: one inbox folder per partner, watched like the scan folder
-// (worker/drop-folder.ts: stable size, no links followed, a size cap), read and answered like an
+// (channels/drop-folder.ts: stable size, no links followed, a size cap), read and answered like an
 // HTTP upload; the acknowledgments are written to the partner's outbox folder and the file moved to
 // .done/ (or left for a retry when the pipeline cannot take it yet).
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Partner } from './partners';
 import { receiveEdi, type ReceiveDeps } from './receive';
-import { writeFileAtomic } from '../storage/atomic';
-import { fileRefusalNotice, watchDropFolder } from '../worker/drop-folder';
+import { writeFileAtomic } from '../../storage/atomic';
+import { fileRefusalNotice, watchDropFolder } from '../drop-folder';
 
 export interface PartnerFolders {
   /** One pass over every inbox; returns the number of files taken. */

@@ -4,7 +4,7 @@ import { createHash, scrypt, scryptSync, timingSafeEqual, randomBytes } from 'no
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { z } from 'zod';
-import type { PartnerAckPolicy } from '../parsers/edi/interchange';
+import type { PartnerAckPolicy } from '../../parsers/edi/interchange';
 
 const x12Qualifier = z.string().regex(/^[0-9A-Z]{2}$/, 'expected a 2-character ISA05/ISA07 qualifier such as ZZ, 01, 12 or 14');
 const apiKeyHash = z

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkDuplicateInterchange, DUPLICATE_WINDOW_DAYS, type DuplicateVerdict, type SeenInterchange } from './duplicates';
+import { checkDuplicateInterchange, DUPLICATE_WINDOW_DAYS, type DuplicateVerdict, type SeenInterchange } from '../channels/edi/duplicates';
 
 export interface SeenRecord extends SeenInterchange {
   standard: 'x12' | 'edifact';

@@ -1,8 +1,7 @@
 // POST /edi/:partner — the partners' HTTP transport. The API key is checked before the body is
 // read; the answer body is the acknowledgment itself (997 / TA1 / CONTRL), so that a partner's
 // EDI translator can store it as it would a file from its VAN.
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpServer } from '../worker/http';
+import type { FastifyInstance as HttpServer, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { verifyApiKey, type Partner } from './partners';
 import { ACK_MEDIA_TYPE, ackBody, receiveEdi, type Receipt, type ReceiveDeps } from './receive';

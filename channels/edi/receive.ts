@@ -5,15 +5,15 @@
 // acknowledgment from the partner, a file claiming another sender) is kept in the data folder.
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '../storage/atomic';
+import { writeFileAtomic } from '../../storage/atomic';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { problem, type Problem } from '../domain/order';
-import { readInterchange, REUSED_CONTROL_NUMBERS, type Ack } from '../parsers/edi/index';
-import { sameControlNumber } from '../parsers/edi/bytes';
-import type { Submission } from '../worker/ingest';
+import { problem, type Problem } from '../../domain/order';
+import { readInterchange, REUSED_CONTROL_NUMBERS, type Ack } from '../../parsers/edi/index';
+import { sameControlNumber } from '../../parsers/edi/bytes';
+import type { Submission } from '../../intake/submit';
 import { partnerBySender, type Partner } from './partners';
-import type { SeenStore, SeenRecord } from './seen';
+import type { SeenStore, SeenRecord } from '../../storage/edi-records';
 import type { SeenInterchange } from './duplicates';
 
 export type ReceiptOutcome =

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DeliveryIdentity } from './message';
+import type { DeliveryIdentity } from '../channels/email/message';
 
 export interface KnownDelivery {
   sha256: string;

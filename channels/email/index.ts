@@ -2,9 +2,9 @@
 // same message sent to two of our addresses is one document).
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Ingestor } from '../ingest';
+import type { Ingestor } from '../../intake/submit';
 import type { MailboxConfig } from './config';
-import { DeliveryIndex } from './delivery-index';
+import { DeliveryIndex } from '../../storage/mail-delivery-index';
 import { MailboxListener, type ListenerOptions, type MailboxListenerEvents } from './listener';
 
 export interface MailChannel {

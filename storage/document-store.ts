@@ -3,7 +3,7 @@
 import { mkdir, readFile, stat, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic as atomicWrite } from '../storage/atomic';
+import { writeFileAtomic as atomicWrite } from './atomic';
 import { documentMetaSchema, type DocumentMeta, type Problem } from '../domain/order';
 import { sha256 } from '../parsers/index';
 

@@ -4,9 +4,9 @@
 // again, and the delivery index and doc-<sha256> make "again" a no-op.
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Logger } from 'pino';
-import type { Ingestor } from '../ingest';
+import type { Ingestor } from '../../intake/submit';
 import { describeMailbox, type MailboxConfig } from './config';
-import type { DeliveryIndex } from './delivery-index';
+import type { DeliveryIndex } from '../../storage/mail-delivery-index';
 import { backoffMs, deliveryIdentity, messageFileName, nextBatch, onlyRequested, quarantineKeyword, refuseBeforeSubmit, refusalNotice, uidSet, type QuarantineReason } from './message';
 
 export interface ListenerOptions {

@@ -4,10 +4,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
-import type { Ingestor } from '../ingest';
-import { loadMailboxes } from './config';
-import { startMailChannel, type MailChannel } from './index';
+import type { Config } from './config';
+import type { Ingestor } from '../intake/submit';
+import { loadMailboxes } from '../channels/email/config';
+import { startMailChannel, type MailChannel } from '../channels/email/index';
 
 export interface StackMail {
   /** One line for the start banner. */
@@ -32,7 +32,7 @@ export async function startStackMail(cfg: Config, ingestor: Pick<Ingestor, 'subm
     return { banner: `${mailboxes.map((m) => `${m.user}@${m.host}`).join(', ')}  (from ${cfg.mailboxesFile})`, health: channelHealth(channel), stop: () => channel.stop() };
   }
   if (!opts.samples) return null;
-  const { startDovecot, DovecotUnavailable } = await import('../../scripts/dovecot/harness');
+  const { startDovecot, DovecotUnavailable } = await import('./dovecot');
   let dovecot;
   try {
     dovecot = await startDovecot({ users: ['commandes'] });
