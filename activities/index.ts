@@ -17,7 +17,8 @@ import { detectAnomalies } from '../domain/anomalies';
 /** Reader problems that anomaly detection restates in the agents' words. */
 const COVERED_BY_ANOMALIES = new Set(['UNKNOWN_CUSTOMER', 'MISSING_PO', 'UNKNOWN_ITEM', 'MISSING_QUANTITY', 'NO_LINES']);
 import type { DocumentMeta } from '../domain/order';
-import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderDocument, type OrderWorkflow, type OrderState, type RouteDecision } from '../workflows/definitions';
+import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
+import { type OrderDocument, type OrderState, type RouteDecision } from '../domain/order-model';
 import type { customerWorkflow } from '../workflows/customer';
 import type { DocumentStore } from '../storage/document-store';
 import { perKeyLimit } from './per-key-limit';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { loadMasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import { emptyAddress, type Order } from '../domain/order';
 import type { DedupDecision, DedupOrder } from '../domain/dedup';
 

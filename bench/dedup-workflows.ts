@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { deduplicate, type DedupOrder } from '../domain/dedup';
-import { loadMasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
 import { eventually, startStack, startTemporal } from '../test/support/temporal';
 import { loadScenarios, type Scenario } from './dedup-fixtures';

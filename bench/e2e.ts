@@ -17,7 +17,7 @@ Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { loggin
 
 const { startTemporal, startStack, quietLog, uniqueQueue } = await import('../test/support/temporal');
 const { buildHttpServer } = await import('../http/server');
-const { loadMasterData } = await import('../domain/masterdata');
+const { loadMasterData } = await import('../storage/masterdata-source');
 const { loadScenarios } = await import('./dedup-fixtures');
 const { documentFor } = await import('./dedup-workflows/documents');
 const { ceilingActivities } = await import('./e2e-ceiling/activities');

@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadMasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import type { DocumentResult } from '../domain/order';
 import { describeDocument, extractDocument } from '../parsers/index';
 import { closeSharedOcrPool, sharedOcrPool } from '../parsers/ocr/index';

@@ -6,7 +6,8 @@
 // (also: npx tsx bench/extraction-accuracy.ts --docgen …). The corpus bench is bench/extraction-accuracy.ts.
 // The OCR engine is the default one (native when built); AIGUILLAGE_OCR_ENGINE=tesseract.js for the other.
 import { join } from 'node:path';
-import { loadMasterData, type MasterData } from '../domain/masterdata';
+import { type MasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import type { Order } from '../domain/order';
 import { describeDocument, extractDocument } from '../parsers/index';
 import { closeSharedOcrPool, sharedOcrPool } from '../parsers/ocr/index';

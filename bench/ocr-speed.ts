@@ -11,7 +11,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { loadMasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import { resolveOrder } from '../domain/resolve';
 import { COMPTOIR_BELGE, DUPONT, MARTIN, VILLEURBANNE, makeFax, type FaxOptions, type FaxOrderSpec, type FaxResolution } from '../fixtures/docgen/fax';
 import { OcrPool, tessdataDir, type OcrEngineKind } from '../parsers/ocr/engine';

@@ -12,7 +12,8 @@
 //   TZ=UTC npx tsx bench/review.ts [--corpus heldout [--no-ocr]] [--pdf N] [--fax N] [--layouts a,b]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMasterData, type MasterData } from '../domain/masterdata';
+import { type MasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import { emptyAddress, type Order, type Problem } from '../domain/order';
 import { detectAnomalies } from '../domain/anomalies';
 import { needsReview, reviewReasons } from '../domain/order-state';

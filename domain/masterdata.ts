@@ -1,7 +1,5 @@
 // Master data (DESIGN.md): who we are, our customers, their addresses, our catalog and the
 // customers' own part numbers. Loaded from CSV; every error names file, line and column.
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { CsvError, parseCsv, type CsvRow } from './csv';
 import { foldName } from './names';
 
@@ -224,13 +222,16 @@ function xrefKey(customerId: string, part: string): string {
 
 // ---------------------------------------------------------------- loading
 
-function readCsv(dir: string, name: keyof typeof MASTER_DATA_FILES, optional = false): { file: string; rows: CsvRow[] } {
-  const file = join(dir, `${name}.csv`);
-  if (!existsSync(file)) {
-    if (optional) return { file, rows: [] };
-    throw new CsvError(file, 0, null, `file not found (master data needs ${name}.csv with columns ${MASTER_DATA_FILES[name].join(',')})`);
+/** One master-data file as read by storage/: its path (for messages) and its text, null when it is absent. */
+export type MasterDataFileReader = (name: keyof typeof MASTER_DATA_FILES) => { file: string; text: string | null };
+
+function readCsv(read: MasterDataFileReader, name: keyof typeof MASTER_DATA_FILES, optional = false): { file: string; rows: CsvRow[] } {
+  const got = read(name);
+  if (got.text === null) {
+    if (optional) return { file: got.file, rows: [] };
+    throw new CsvError(got.file, 0, null, `file not found (master data needs ${name}.csv with columns ${MASTER_DATA_FILES[name].join(',')})`);
   }
-  return { file, rows: parseCsv(readFileSync(file, 'utf8'), file, MASTER_DATA_FILES[name]) };
+  return { file: got.file, rows: parseCsv(got.text, got.file, MASTER_DATA_FILES[name]) };
 }
 
 function req(file: string, row: CsvRow, col: string): string {
@@ -248,8 +249,9 @@ function country(file: string, row: CsvRow, col: string): string {
   return v;
 }
 
-export function loadMasterData(dir: string): MasterData {
-  const co = readCsv(dir, 'company');
+/** The master data from its CSV files (storage/masterdata-source.ts reads them): file:line errors on bad rows. */
+export function masterDataFromCsv(read: MasterDataFileReader): MasterData {
+  const co = readCsv(read, 'company');
   const first = co.rows[0];
   if (!first) throw new CsvError(co.file, 2, null, 'company.csv needs one row describing us, the supplier');
   const company: Company = {
@@ -264,7 +266,7 @@ export function loadMasterData(dir: string): MasterData {
     edifactGln: opt(first, 'edifact_gln') ?? '',
   };
 
-  const cu = readCsv(dir, 'customers');
+  const cu = readCsv(read, 'customers');
   const seen = new Set<string>();
   const customers: Customer[] = cu.rows.map((r) => {
     const id = req(cu.file, r, 'id');
@@ -290,7 +292,7 @@ export function loadMasterData(dir: string): MasterData {
     };
   });
 
-  const ad = readCsv(dir, 'addresses');
+  const ad = readCsv(read, 'addresses');
   const addresses: CustomerAddress[] = ad.rows.map((r) => {
     const customerId = req(ad.file, r, 'customer_id');
     if (!seen.has(customerId)) throw new CsvError(ad.file, r.line, 'customer_id', `unknown customer "${customerId}" (not in customers.csv)`);
@@ -309,7 +311,7 @@ export function loadMasterData(dir: string): MasterData {
     };
   });
 
-  const pr = readCsv(dir, 'products');
+  const pr = readCsv(read, 'products');
   const skus = new Set<string>();
   const products: Product[] = pr.rows.map((r) => {
     const sku = req(pr.file, r, 'sku');
@@ -323,7 +325,7 @@ export function loadMasterData(dir: string): MasterData {
     return { sku, description: req(pr.file, r, 'description'), productLine: req(pr.file, r, 'product_line'), unit: req(pr.file, r, 'unit'), listPrice, ean };
   });
 
-  const xr = readCsv(dir, 'cross_references', true);
+  const xr = readCsv(read, 'cross_references', true);
   const crossReferences: CrossReference[] = xr.rows.map((r) => {
     const customerId = req(xr.file, r, 'customer_id');
     if (!seen.has(customerId)) throw new CsvError(xr.file, r.line, 'customer_id', `unknown customer "${customerId}"`);

@@ -16,7 +16,7 @@ import type {
   OrderState,
   OrderStatus,
   RouteDecision,
-} from '../workflows/definitions';
+} from './order-model';
 
 /** An agent action that the current state does not allow; the message is shown to the agent. */
 export class ActionRefused extends Error {

@@ -2,7 +2,6 @@
 // cut-off → due that day at the entry deadline; otherwise due the next business day at the deadline.
 // Runs inside Temporal workflows: no Node built-ins, no local-time Date methods; wall-clock times in
 // Europe/Paris come from Intl.DateTimeFormat only.
-import type { Command } from 'commander';
 import { addDays, dayOfWeek, frenchPublicHoliday } from './holidays';
 
 export interface SlaConfig {
@@ -235,45 +234,35 @@ export function slaState(
   config: SlaConfig = DEFAULT_SLA_CONFIG,
 ): SlaState {
   const due = dueAt === null ? computeDue(receivedAt, config).dueAtMs : toEpochMs(dueAt, 'dueAt', config.timeZone);
-  if (enteredAt !== null) return toEpochMs(enteredAt, 'enteredAt', config.timeZone) <= due ? 'met' : 'missed';
-  const n = toEpochMs(now, 'now', config.timeZone);
-  if (n > due) return 'late';
-  if (n >= due - config.atRiskMinutes * 60_000) return 'at-risk';
-  return 'on-time';
+  const entered = enteredAt === null ? null : toEpochMs(enteredAt, 'enteredAt', config.timeZone);
+  return stateAt(toEpochMs(now, 'now', config.timeZone), due, due - config.atRiskMinutes * 60_000, entered);
 }
 
-// ------------------------------------------------------------------ CLI: `sla due`
+/** The SLA clock an order carries (OrderState.sla): due and at-risk times once the workflow set them. */
+export interface SlaClock {
+  receivedAt: string;
+  dueAt: string | null;
+  atRiskAt: string | null;
+  enteredAt: string | null;
+}
 
-/** Registers `sla due --received-at ISO` on a commander program (exit 2 on unreadable input). */
-export function registerSlaCommands(program: Command): void {
-  const sla = program.command('sla').description('the "saisi avant 17h" promise: due times');
-  sla
-    .command('due')
-    .description('print the due time (ISO 8601 with offset) of an order received at a given time')
-    .requiredOption('--received-at <iso>', 'receipt time, e.g. 2026-11-23T16:59:59+01:00 (no offset = Paris time)')
-    .option('--cutoff <HH:MM>', 'receipt cut-off', DEFAULT_SLA_CONFIG.receiptCutoff)
-    .option('--deadline <HH:MM>', 'entry deadline', DEFAULT_SLA_CONFIG.entryDeadline)
-    .option('--at-risk <minutes>', 'at risk this long before due', String(DEFAULT_SLA_CONFIG.atRiskMinutes))
-    .option('--closing-days <dates>', 'company closing days, comma-separated YYYY-MM-DD', '')
-    .option('--alsace-moselle', 'also close on Good Friday and 26 December', false)
-    .option('--json', 'print { dueAt, atRiskAt, dueDay } as JSON')
-    .action((opts: { receivedAt: string; cutoff: string; deadline: string; atRisk: string; closingDays: string; alsaceMoselle: boolean; json?: boolean }) => {
-      try {
-        const config = slaConfig({
-          receiptCutoff: opts.cutoff,
-          entryDeadline: opts.deadline,
-          atRiskMinutes: Number(opts.atRisk),
-          closingDays: opts.closingDays.split(',').map((s) => s.trim()).filter(Boolean),
-          alsaceMoselle: opts.alsaceMoselle,
-        });
-        const due = computeDue(opts.receivedAt, config);
-        console.log(opts.json ? JSON.stringify({ receivedAt: formatInZone(toEpochMs(opts.receivedAt, 'receivedAt'), config.timeZone), dueAt: due.dueAt, atRiskAt: due.atRiskAt, dueDay: due.dueDay }) : due.dueAt);
-      } catch (e) {
-        if (!(e instanceof InvalidSlaInput)) throw e;
-        console.error(`sla due: ${e.message}`);
-        process.exitCode = 2;
-      }
-    });
+/**
+ * The one SLA state of an order, for every reader (web, API, CLI, metrics): null once the SLA no
+ * longer concerns it (rejected, cancelled). Until the workflow has recorded a due time, the rule is
+ * applied to the first receipt (`dueAt` may be given when the caller already computed it).
+ */
+export function slaStateOf(s: { status: string; sla: SlaClock }, now: Date | number, config: SlaConfig = DEFAULT_SLA_CONFIG, dueAt?: string): SlaState | null {
+  if (s.status === 'rejected' || s.status === 'cancelled') return null;
+  const due = Date.parse(s.sla.dueAt ?? dueAt ?? computeDue(s.sla.receivedAt, config).dueAt);
+  const atRisk = s.sla.dueAt && s.sla.atRiskAt ? Date.parse(s.sla.atRiskAt) : due - config.atRiskMinutes * 60_000;
+  return stateAt(typeof now === 'number' ? now : now.getTime(), due, atRisk, s.sla.enteredAt === null ? null : Date.parse(s.sla.enteredAt));
+}
+
+function stateAt(now: number, due: number, atRisk: number, entered: number | null): SlaState {
+  if (entered !== null) return entered <= due ? 'met' : 'missed';
+  if (now > due) return 'late';
+  if (now >= atRisk) return 'at-risk';
+  return 'on-time';
 }
 
 // ------------------------------------------------------------------ helpers

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadMasterData, type MasterData } from '../domain/masterdata';
+import { type MasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import { CsvError } from '../domain/csv';
 import { parseCasesFile, runCases, type CaseResult, type RoutingFacts } from './cases';
 import { compileRuleSet, type KnownFacts, type RuleFile } from './compile';

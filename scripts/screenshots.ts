@@ -11,7 +11,8 @@ import { buildHttpServer } from '../http/server';
 import { ROOT } from '../worker/config';
 import { channelForFile } from '../intake/submit';
 import { runAgentAction } from '../web/actions';
-import { claimUpdate, correctUpdate, markEnteredUpdate, type IntakeResult, type OrderState } from '../workflows/definitions';
+import { claimUpdate, correctUpdate, markEnteredUpdate, type IntakeResult } from '../workflows/definitions';
+import { type OrderState } from '../domain/order-model';
 import { orderIdFromWorkflowId } from '../workflows/definitions';
 import { applyEntered, applyRoute, newOrderState, setStatus } from '../domain/order-state';
 import { computeDue } from '../domain/sla';
@@ -19,7 +20,7 @@ import { addDays } from '../domain/holidays';
 import { SAMPLE_USERS } from '../web/sample-users';
 import { parisDay } from '../web/model';
 import type { Channel } from '../domain/order';
-import { loadMasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import { loadScenarios } from '../bench/dedup-fixtures';
 import { documentFor } from '../bench/dedup-workflows/documents';
 

@@ -1,9 +1,17 @@
-// Master data that follows its files: reloaded when a CSV changes; a broken edit keeps the last good
-// data running and is reported, never a crash of the worker.
-import { statSync } from 'node:fs';
+// Master data read from its folder of CSV files, and a source that follows them: reloaded when a CSV
+// changes; a broken edit keeps the last good data running and is reported, never a crash of the worker.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { loadMasterData, MASTER_DATA_FILES, type MasterData } from '../domain/masterdata';
+import { masterDataFromCsv, MASTER_DATA_FILES, type MasterData } from '../domain/masterdata';
+
+/** The master data of a folder of CSV files (DESIGN.md): file:line errors; a missing optional file is empty. */
+export function loadMasterData(dir: string): MasterData {
+  return masterDataFromCsv((name) => {
+    const file = join(dir, `${name}.csv`);
+    return { file, text: existsSync(file) ? readFileSync(file, 'utf8') : null };
+  });
+}
 
 export function masterDataSource(dir: string, log: Logger, checkEveryMs = 2000): { get: () => MasterData; lastError: () => string | null } {
   let current = loadMasterData(dir);

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { OrderState } from '../workflows/definitions';
+import type { OrderState } from '../domain/order-model';
 import type { QuarantineRecord } from './document-store';
 import type { Order, Problem } from '../domain/order';
 

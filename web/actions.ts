@@ -2,7 +2,8 @@
 // and a refused action comes back with the workflow's own explanation, not a generic failure.
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { orderWorkflowId, type OrderState } from '../workflows/definitions';
+import { orderWorkflowId } from '../workflows/definitions';
+import { type OrderState } from '../domain/order-model';
 
 export class ActionRefusedError extends Error {
   readonly code = 'ACTION_REFUSED';

@@ -4,7 +4,7 @@ import { createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type Scry
 import { sign, unsign } from '@fastify/cookie';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { OrderState } from '../workflows/definitions';
+import type { OrderState } from '../domain/order-model';
 
 export const ROLES = ['agent', 'lead', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,6 +1,6 @@
 // An agent's edits on the order page → the corrections the workflow applies. Only fields whose value
 // changed become corrections; a number that cannot be read is refused here, before the workflow.
-import type { HeaderCorrection, LineCorrection, OrderState } from '../workflows/definitions';
+import type { HeaderCorrection, LineCorrection, OrderState } from '../domain/order-model';
 
 const LINE_FIELDS = ['sku', 'quantity', 'unitPrice', 'unit', 'description'] as const;
 const HEADER_FIELDS = ['poNumber', 'orderDate', 'requestedDeliveryDate', 'customerId'] as const;

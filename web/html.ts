@@ -1,6 +1,6 @@
 // HTML building blocks: escaping (every value goes through `esc` or the `html` tag), the page frame,
 // and French formats for dates, amounts and SLA badges.
-import type { SlaState } from '../workflows/definitions';
+import type { SlaState } from '../domain/order-model';
 import type { User } from './auth';
 import { DEFAULT_SLA_CONFIG } from '../domain/sla';
 

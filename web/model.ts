@@ -1,8 +1,8 @@
 // View models of the workspace: what the inbox, the dashboard and the order page show, computed from
 // order states as plain data. Pure (the clock is a parameter), so every count is tested without a server.
-import { computeDue, DEFAULT_SLA_CONFIG, instantOf, wallTime, type SlaConfig } from '../domain/sla';
+import { computeDue, DEFAULT_SLA_CONFIG, instantOf, slaStateOf, wallTime, type SlaConfig } from '../domain/sla';
 import { addDays } from '../domain/holidays';
-import type { OrderState, SlaState } from '../workflows/definitions';
+import type { OrderState, SlaState } from '../domain/order-model';
 import type { Channel } from '../domain/order';
 import { duplicatesToCheck, isOpen } from '../domain/order-state';
 import { canSee, type User } from './auth';
@@ -38,15 +38,9 @@ export function dueOf(s: OrderState, cfg: SlaConfig = DEFAULT_SLA_CONFIG): { due
   return { dueAt: cfg === DEFAULT_SLA_CONFIG ? defaultDue(s.sla.receivedAt) : computeDue(s.sla.receivedAt, cfg).dueAt, computed: true };
 }
 
-/** null for orders the SLA no longer concerns (rejected, cancelled). Same rule as domain/sla slaState. */
+/** null for orders the SLA no longer concerns (rejected, cancelled): domain/sla.ts slaStateOf, with the due time memoised. */
 export function slaOf(s: OrderState, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): SlaState | null {
-  if (s.status === 'rejected' || s.status === 'cancelled') return null;
-  const due = Date.parse(dueOf(s, cfg).dueAt);
-  if (s.sla.enteredAt) return Date.parse(s.sla.enteredAt) <= due ? 'met' : 'missed';
-  const atRisk = s.sla.atRiskAt && s.sla.dueAt ? Date.parse(s.sla.atRiskAt) : due - cfg.atRiskMinutes * 60_000;
-  if (now > due) return 'late';
-  if (now >= atRisk) return 'at-risk';
-  return 'on-time';
+  return slaStateOf(s, now, cfg, dueOf(s, cfg).dueAt);
 }
 
 export const agentOf = (s: OrderState): string | null => s.claimedBy ?? s.route?.agent ?? null;

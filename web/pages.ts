@@ -1,5 +1,5 @@
 // The pages, as functions from view models to HTML. French first: the words are the ADV team's.
-import type { OrderState } from '../workflows/definitions';
+import type { OrderState } from '../domain/order-model';
 import type { RuleSet } from '../routing-rules/types';
 import type { User } from './auth';
 import { anomaliesOf, dueOf, slaOf, type Dashboard, type InboxRow, type OrderDiff, type Tally } from './model';

@@ -12,14 +12,14 @@ import type { HttpServer, HttpDeps } from '../http/types';
 import { DocumentStore } from '../storage/document-store';
 import { runAgentAction, ActionRefusedError } from './actions';
 import { listQuarantine, retryIntake, RetryRefused } from '../intake/quarantine';
-import { orderJson } from '../worker/present';
-import {
-  claimUpdate, confirmDuplicateUpdate, correctUpdate, createInErpUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate, type OrderState,
-} from '../workflows/definitions';
+import { orderJson } from '../domain/order-json';
+import { claimUpdate, confirmDuplicateUpdate, correctUpdate, createInErpUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate } from '../workflows/definitions';
+import { type OrderState } from '../domain/order-model';
 import { loadRuleSet } from '../routing-rules/load';
 import { explainRoute } from '../routing-rules/engine';
 import type { RuleSet } from '../routing-rules/types';
-import { loadMasterData, type MasterData } from '../domain/masterdata';
+import { type MasterData } from '../domain/masterdata';
+import { loadMasterData } from '../storage/masterdata-source';
 import { addDays } from '../domain/holidays';
 import {
   authenticate, canAct, canSee, canSeeDashboard, checkCsrf, csrfToken, parseUsers, readSession, seesAll, sessionCookieOptions, signSession,

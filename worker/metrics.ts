@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { FastifyInstance as HttpServer } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import type { ReadModel } from '../storage/read-model';
-import { slaStateAt } from './present';
+import { slaStateOf } from '../domain/sla';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'aiguillage_process_' });
@@ -39,7 +39,7 @@ const slaGauge = new Gauge({
     const now = new Date();
     for (const s of readModelGauges.activeSince(now.toISOString())) {
       if (s.sla.enteredAt || !['received', 'extracted', 'needs-review', 'routed'].includes(s.status)) continue;
-      const state = slaStateAt(s, now);
+      const state = slaStateOf(s, now);
       if (state === 'at-risk' || state === 'late') this.inc({ team: s.route?.team ?? 'unrouted', state });
     }
   },

@@ -20,7 +20,7 @@ import { openEdiChannel } from '../channels/edi/runtime';
 import { watchPartnerFolders } from '../channels/edi/folder';
 import { startStackMail } from './mail-stack';
 import { startStackErp } from '../erp/runtime';
-import { orderJson } from './present';
+import { orderJson } from '../domain/order-json';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ReadModel } from '../storage/read-model';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';

@@ -8,7 +8,7 @@ import { validateApiOrder } from '../../parsers/api-order';
 import { channelSchema } from '../../domain/order';
 import { orderWorkflowId, orderIdFromWorkflowId, orderStateQuery, type IntakeResult } from '../../workflows/definitions';
 import { orderKey } from '../../domain/keys';
-import { orderJson } from '../../worker/present';
+import { orderJson } from '../../domain/order-json';
 import { temporalUiUrl } from '../../worker/temporal';
 import { DocumentStore } from '../../storage/document-store';
 import { listQuarantine, retryIntake, RetryRefused } from '../../intake/quarantine';

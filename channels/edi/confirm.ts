@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Order } from '../../domain/order';
 import type { DocumentStore } from '../../storage/document-store';
-import type { OrderState } from '../../workflows/definitions';
+import type { OrderState } from '../../domain/order-model';
 import { build855, buildOrdrsp, type LineDecision } from '../../parsers/edi/acks';
 import { findSent, sentOrders } from '../../parsers/edi/echo';
 import { readInterchange } from '../../parsers/edi/index';

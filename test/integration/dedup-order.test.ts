@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, startStack, startTemporal } from '../support/temporal';
 import type { IntakeResult, OrderState } from '../../workflows/definitions';
-import { loadMasterData } from '../../domain/masterdata';
+import { loadMasterData } from '../../storage/masterdata-source';
 import { normalisePo, type DedupOrder } from '../../domain/dedup';
 import { loadScenarios } from '../../bench/dedup-fixtures';
 import { documentFor, type GeneratedDocument } from '../../bench/dedup-workflows/documents';

@@ -8,7 +8,7 @@ import { eventually, startStack, startTemporal, type TestStack } from '../suppor
 import { confirmDuplicateUpdate, orderIdFromWorkflowId, orderStateQuery, splitDocumentUpdate, type IntakeResult, type OrderState } from '../../workflows/definitions';
 import { ActionRefusedError, runAgentAction } from '../../web/actions';
 import { orderKey } from '../../domain/keys';
-import { loadMasterData } from '../../domain/masterdata';
+import { loadMasterData } from '../../storage/masterdata-source';
 import { loadScenarios } from '../../bench/dedup-fixtures';
 import { documentFor } from '../../bench/dedup-workflows/documents';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMasterData, normalisePhone, foldName } from '../../domain/masterdata';
+import { normalisePhone, foldName } from '../../domain/masterdata';
+import { loadMasterData } from '../../storage/masterdata-source';
 import { CsvError, parseCsv } from '../../domain/csv';
 
 const SAMPLE = join(import.meta.dirname, '../../fixtures/masterdata');

@@ -2,7 +2,7 @@
 // email gave 3,011 characters) is flagged on the document and never reaches a key.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../domain/masterdata';
+import { loadMasterData } from '../../storage/masterdata-source';
 import { resolveOrder } from '../../domain/resolve';
 import { orderKey } from '../../domain/keys';
 import { MAX_PO_LENGTH } from '../../domain/order';

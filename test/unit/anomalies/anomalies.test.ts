@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { detectAnomalies, type AnomalyInput } from '../../../domain/anomalies';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { emptyAddress, problem, type Order } from '../../../domain/order';
 
 const MD = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));

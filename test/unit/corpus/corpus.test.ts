@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import type { DocumentResult, Order } from '../../../domain/order';
 import { allLayouts, buildDoc, type Manifest } from '../../../fixtures/corpus/generate';
 import { CORPUS_CHANNELS, type CorpusTruth } from '../../../fixtures/corpus/model';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readInterchange, type InterchangeResult } from '../../../parsers/edi/interchange';
 import { build855, buildOrdrsp, ordrspIdentifier } from '../../../parsers/edi/acks';
 import { findSent, sentOrders } from '../../../parsers/edi/echo';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { resolveOrder } from '../../../domain/resolve';
 
 const FIX = join(import.meta.dirname, '../../../fixtures/edi');

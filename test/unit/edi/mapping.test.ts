@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInterchange } from '../../../parsers/edi/interchange';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { resolveOrder } from '../../../domain/resolve';
 
 const FIX = join(import.meta.dirname, '../../../fixtures/edi');

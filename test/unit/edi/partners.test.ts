@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { hashApiKey, InvalidPartners, loadPartners, parsePartners, partnerBySender, verifyApiKey } from '../../../channels/edi/partners';
 import { checkDuplicateInterchange, pruneSeen, type SeenInterchange } from '../../../channels/edi/duplicates';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { readFileSync } from 'node:fs';
 import { readInterchange } from '../../../parsers/edi/interchange';
 

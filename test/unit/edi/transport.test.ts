@@ -18,7 +18,7 @@ import { readInterchange } from '../../../parsers/edi/index';
 import type { Submission } from '../../../intake/submit';
 import type { HttpServer } from '../../../http/server';
 import type { Order } from '../../../domain/order';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { resolveOrder } from '../../../domain/resolve';
 import type { OrderState } from '../../../workflows/definitions';
 

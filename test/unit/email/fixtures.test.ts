@@ -5,7 +5,7 @@ import { SHIP_TO_DEFAULTED } from '../../../domain/resolve';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { emptyAddress, type DocumentResult, type Order } from '../../../domain/order';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { parseEmail } from '../../../parsers/email/index';

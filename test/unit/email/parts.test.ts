@@ -2,7 +2,7 @@ import { SHIP_TO_DEFAULTED } from '../../../domain/resolve';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { htmlToText, decodeEntities } from '../../../parsers/email/html';
 import { splitSegments } from '../../../parsers/email/segments';

@@ -2,7 +2,7 @@
 // is stopped with EXTRACTION_TIMEOUT and costs nobody else anything; readers are reused.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { ExtractRunner, extractRunnerOptionsFromEnv } from '../../../activities/extract-runner';
 import { closeSharedOcrPool } from '../../../parsers/ocr/index';

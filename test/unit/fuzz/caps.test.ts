@@ -1,6 +1,6 @@
 // The caps of parsers/limits.ts: a value over its cap is refused or cut, with a problem saying so.
 import { describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { boundText } from '../../../parsers/caps';
 import { LIMITS } from '../../../parsers/limits';

@@ -11,7 +11,7 @@ import { parseOrderLines } from '../../../parsers/text/lines';
 import { parseNumber, trailingNumber } from '../../../parsers/text/numbers';
 import { amountOnLine } from '../../../parsers/layout/order';
 import { leadTarget } from '../../../domain/sla-alert';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { compileRuleSet } from '../../../routing-rules/compile';
 import { InvalidRules } from '../../../routing-rules/errors';
 

@@ -4,7 +4,7 @@
 // untyped exception, and never hang (the caller bounds the time).
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { documentResultSchema, type DocumentMeta } from '../../../domain/order';
 import { parseEdi } from '../../../parsers/edi/index';
 import { parseEmail } from '../../../parsers/email/index';

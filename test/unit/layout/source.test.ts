@@ -2,7 +2,7 @@
 // (pdf.js points) and a fax (tesseract pixels) alike, for the order page's highlights.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import type { Order, SourceBox } from '../../../domain/order';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { findDateSource, findValueSource, normaliseBox, rowSource } from '../../../parsers/layout/source';

@@ -2,7 +2,7 @@
 // pipeline keeps and quarantines with its reason, so that the miss shows where agents look.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { sniff } from '../../../parsers/sniff';
 import { refusalNotice } from '../../../channels/email/message';

@@ -2,7 +2,7 @@
 // always): every SKU and quantity exact, or flagged. Two small faxes only: the CPU is shared.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { closeSharedOcrPool, sharedOcrPool, type OcrEngineKind } from '../../../parsers/ocr/engine';
 import { nativeEngineBinary } from '../../../parsers/ocr/native';

@@ -1,6 +1,6 @@
 // The OCR order reader on positioned words as Tesseract gives them (no OCR run: pure and fast).
 import { describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
 import { checkShipTo, cleanWords, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';

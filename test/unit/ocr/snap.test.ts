@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { checkLine, cleanNumberCell, correctQuantity, fixDigits, ocrDistance, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference } from '../../../parsers/ocr/snap';
 
 const md = loadMasterData('fixtures/masterdata');

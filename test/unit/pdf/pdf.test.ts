@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PDFParse } from 'pdf-parse';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { largestImageShare, readPdfPages, splitItem } from '../../../parsers/pdf/read';
 import { generateOrder } from '../../../fixtures/docgen/generate';

@@ -2,7 +2,7 @@
 // in master data, VAT or SIRET; and a customer two clues contradict is flagged, never guessed.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));

@@ -2,7 +2,7 @@
 // column labels, and lines printed with no header row at all, read by content and flagged.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { readOrder } from '../../../parsers/layout/order';
 import { readImageOrder } from '../../../parsers/ocr/order';
 import { findOrderDate, findPoNumber } from '../../../parsers/text/header';

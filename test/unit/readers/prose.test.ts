@@ -2,7 +2,7 @@
 // reply never suggests a forgotten attachment the message never spoke of.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { parseOrderLines } from '../../../parsers/text/lines';
 

@@ -2,7 +2,7 @@
 // the billing or supplier column beside it, never two columns merged; one-line addresses in mail.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { groupLines } from '../../../parsers/layout/table';
 import { shipToFromBlocks } from '../../../parsers/layout/order';
 import { findShipTo } from '../../../parsers/text/header';

@@ -2,7 +2,7 @@
 // a quantity wrapped onto the next line stays with its row, a "Total page 1" does not end the table.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { extractTable } from '../../../parsers/layout/table';
 import { readOrder } from '../../../parsers/layout/order';
 import type { PageWords, PositionedWord } from '../../../parsers/layout/types';

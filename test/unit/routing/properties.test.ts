@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { CHANNELS, emptyAddress, type Order } from '../../../domain/order';
 import { explainRoute, routeOrder, type RouteInput } from '../../../routing-rules/index';
 import { loadRuleSet } from '../../../routing-rules/load';

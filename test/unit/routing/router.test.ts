@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { emptyAddress, type Order } from '../../../domain/order';
 import { createRouter } from '../../../routing-rules/router';
 import { InvalidRules } from '../../../routing-rules/errors';

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { emptyAddress, type Order } from '../../../domain/order';
 import { findRegion } from '../../../routing-rules/territory';
 import { compileRuleSet, explainRoute, formatRuleError, InvalidRules, replay, routeOrder, departementOf, regionOf, type RouteInput, type RuleSet } from '../../../routing-rules/index';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import fc from 'fast-check';
 import { Command } from 'commander';
-import { computeDue, formatInZone, InvalidSlaInput, isBusinessDay, registerSlaCommands, slaConfig, slaState, toEpochMs, wallTime, type SlaConfig } from '../../../domain/sla';
+import { computeDue, formatInZone, InvalidSlaInput, isBusinessDay, slaConfig, slaState, toEpochMs, wallTime, type SlaConfig } from '../../../domain/sla';
+import { registerSlaCommands } from '../../../worker/sla-command';
 import { easterSunday, frenchPublicHolidays } from '../../../domain/holidays';
 
 interface DueCase { name: string; receivedAt: string; dueAt: string; config?: Partial<SlaConfig> }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { findCopySignals, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo } from '../../../parsers/text/header';
 import { readOrderText } from '../../../parsers/text/index';
 import { resolveOrder } from '../../../domain/resolve';

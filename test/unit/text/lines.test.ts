@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { classifyHeader, classifyReference, draftLineFromCells, looksLikeReference, parseOrderLines, parseRows } from '../../../parsers/text/lines';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));

@@ -1,15 +1,7 @@
 // The JSON shapes of DESIGN.md, built from an order state; the SLA state is judged at read time.
-import type { OrderState, SlaState } from '../workflows/definitions';
-import { duplicatesToCheck } from '../domain/order-state';
-
-export function slaStateAt(state: OrderState, now: Date): SlaState {
-  const { dueAt, atRiskAt, enteredAt } = state.sla;
-  if (enteredAt) return dueAt && Date.parse(enteredAt) > Date.parse(dueAt) ? 'missed' : 'met';
-  if (!dueAt) return 'on-time';
-  if (now.getTime() > Date.parse(dueAt)) return 'late';
-  if (atRiskAt && now.getTime() >= Date.parse(atRiskAt)) return 'at-risk';
-  return 'on-time';
-}
+import type { OrderState } from './order-model';
+import { duplicatesToCheck } from './order-state';
+import { slaStateOf } from './sla';
 
 /** One object of `orders --json`. */
 export function orderJson(state: OrderState, now = new Date()) {
@@ -26,7 +18,7 @@ export function orderJson(state: OrderState, now = new Date()) {
     /** Probable duplicates awaiting an agent's decision (POST …/actions/confirm-duplicate or …/actions/split). */
     duplicatesToCheck: duplicatesToCheck(state).map((d) => ({ sha256: d.sha256, index: d.index, fileName: d.fileName, channel: d.channel, receivedAt: d.receivedAt })),
     route: state.route ? { team: state.route.team, agent: state.claimedBy ?? state.route.agent, ruleId: state.route.ruleId, reason: state.route.reason } : null,
-    sla: { receivedAt: state.sla.receivedAt, dueAt: state.sla.dueAt, enteredAt: state.sla.enteredAt, state: state.status === 'rejected' || state.status === 'cancelled' ? null : slaStateAt(state, now) },
+    sla: { receivedAt: state.sla.receivedAt, dueAt: state.sla.dueAt, enteredAt: state.sla.enteredAt, state: slaStateOf(state, now) },
     lines: state.order.lines,
     problems: state.problems,
   };
