@@ -28,7 +28,8 @@ import { leadTarget, slaAlertMail, type SlaAlertFacts } from '../domain/sla-aler
 import { createErpActivities } from './erp';
 import type { ErpConnector } from '../erp/connector';
 
-export interface RouteInput {
+/** What the routeOrder activity gets from the order workflow (routing-rules/router.ts decides). */
+export interface OrderToRoute {
   orderId: string;
   order: Order;
   channels: Channel[];
@@ -47,7 +48,7 @@ export interface ActivityDeps {
   readModel: ReadModel;
   log: Logger;
   /** Routing decision; until rules are configured everything goes to the default team. */
-  route?: (input: RouteInput) => RouteDecision | Promise<RouteDecision>;
+  route?: (input: OrderToRoute) => RouteDecision | Promise<RouteDecision>;
   retentionDays?: number;
   /** SLA settings handed to every new order workflow. */
   sla?: Partial<SlaConfig>;
@@ -315,7 +316,7 @@ export function createActivities(deps: ActivityDeps) {
       log.warn({ sha256, fileName: about.fileName, reasons: problems.map((p) => p.code) }, 'document quarantined');
     },
 
-    async routeOrder(input: RouteInput): Promise<RouteDecision> {
+    async routeOrder(input: OrderToRoute): Promise<RouteDecision> {
       const decision = deps.route ? await deps.route(input) : DEFAULT_ROUTE;
       log.info({ orderId: input.orderId, team: decision.team, agent: decision.agent, ruleId: decision.ruleId }, 'order routed');
       return decision;

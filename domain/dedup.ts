@@ -1,6 +1,7 @@
 // Is this order new, or one we already have (a copy by another channel, an amendment, a cancellation)?
 // Precision first: a wrong merge loses an order, a missed duplicate only costs an agent a glance.
 // Pure (no Node built-ins): the order workflow calls it with the customer's recent orders.
+import { editDistance } from './names';
 import type { Channel, Order } from './order';
 import { PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './resolve';
 
@@ -78,17 +79,6 @@ const OCR_FOLD: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1
 /** The characters OCR confuses, folded together (O/0, I/1, S/5, B/8…). */
 function ocrFold(s: string): string {
   return s.replace(/[OQDILTSBZG]/g, (c) => OCR_FOLD[c] ?? c);
-}
-
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 type PoRelation = 'same' | 'ocr' | 'near' | 'affix' | 'missing' | 'different';

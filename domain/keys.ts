@@ -1,16 +1,9 @@
 // How orders and documents are keyed: one place, so that every channel, the CLI and the web agree.
 // No Node built-ins: workflow code imports this.
 
-import { normalisePo as canonicalPo } from './dedup';
+import { normalisePo } from './dedup';
 import { MAX_CUSTOMER_ID_LENGTH, poTooLong } from './order';
 
-/**
- * One PO normalisation for keys and dedup alike (see domain/dedup.ts): case, accents, spaces and
- * punctuation do not make another order; only unmistakable labels ("N° ", "Réf : ") are dropped.
- */
-export function normalisePo(po: string): string {
-  return canonicalPo(po) ?? '';
-}
 
 /**
  * Key of an order: customer + normalised PO. Orders without either get a key of their own document,
@@ -18,7 +11,8 @@ export function normalisePo(po: string): string {
  */
 export function orderKey(customerId: string | null, poNumber: string | null, documentSha256: string, index: number): string {
   const who = customerId && customerId.length <= MAX_CUSTOMER_ID_LENGTH ? safe(customerId) : 'unknown';
-  const po = poNumber && !poTooLong(poNumber) ? normalisePo(poNumber) : '';
+  // One PO normalisation for keys and dedup alike (domain/dedup.ts): case, accents, spaces and punctuation do not make another order.
+  const po = poNumber && !poTooLong(poNumber) ? (normalisePo(poNumber) ?? '') : '';
   if (who !== 'unknown' && po) return `${who}-${po}`;
   return `${who}-doc-${documentSha256.slice(0, 16)}-${index + 1}`;
 }

@@ -2,7 +2,7 @@
 // Pure: load.ts reads the files and the master data and hands them in.
 import { z } from 'zod';
 import { CHANNELS, emptyAddress, type Channel, type Order } from '../domain/order';
-import { routeOrder } from './engine';
+import { decideRoute } from './engine';
 import type { RuleError } from './errors';
 import type { AgentLoad, ProductFact, RouteDecision, RouteInput, RuleSet } from './types';
 import { YamlSource } from './yaml-source';
@@ -69,7 +69,7 @@ export function runCases(ruleSet: RuleSet, parsed: { cases: CasesFile; src: Yaml
       errors.push(src.error(['cases', i, 'order', ...built.path], `case "${c.name}": ${built.error}`));
       return;
     }
-    const decision = routeOrder(ruleSet, built.input);
+    const decision = decideRoute(ruleSet, built.input);
     const mismatches: string[] = [];
     if (c.expect.team !== undefined && c.expect.team !== decision.team) mismatches.push(`équipe attendue ${c.expect.team}, obtenue ${decision.team}`);
     if (c.expect.rule !== undefined && c.expect.rule !== decision.ruleId) mismatches.push(`règle attendue ${c.expect.rule}, obtenue ${decision.ruleId}`);

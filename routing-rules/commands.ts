@@ -1,5 +1,6 @@
 // `aiguillage rules …`: validate, explain, test and replay a rule set (for IT).
 // Exit codes (DESIGN.md): 0 done; 1 read but holds problems; 2 usage or unreadable input.
+import { UsageError } from '../worker/usage-error';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -15,9 +16,6 @@ import { explainRoute, replay, type ConditionTrace, type ReplayOrder } from './e
 import { formatRuleError, InvalidRules } from './errors';
 import { loadRuleSet, RulesUnreadable, runRuleTests, validateRules } from './load';
 import type { AgentLoad, ProductFact, RouteInput, RuleSet } from './types';
-
-/** A problem with the command line or an input file: message on stderr, exit 2. */
-class UsageError extends Error {}
 
 export function registerRulesCommands(program: Command): void {
   const rules = program.command('rules').description('routing rules: check, explain, test and replay a rule set');

@@ -60,7 +60,7 @@ interface Facts {
   amount: { value: number | null; why: string };
 }
 
-export function routeOrder(ruleSet: RuleSet, input: RouteInput): RouteDecision {
+export function decideRoute(ruleSet: RuleSet, input: RouteInput): RouteDecision {
   return decide(ruleSet, input, false).decision;
 }
 
@@ -396,12 +396,12 @@ export function replay(baseline: RuleSet | null, candidate: RuleSet, orders: Rep
   const skipped: string[] = [];
   let unchanged = 0;
   for (const o of orders) {
-    const before = baseline ? routeOrder(baseline, o.input) : (o.recorded ?? null);
+    const before = baseline ? decideRoute(baseline, o.input) : (o.recorded ?? null);
     if (!before) {
       skipped.push(o.orderId);
       continue;
     }
-    const after = routeOrder(candidate, o.input);
+    const after = decideRoute(candidate, o.input);
     const changed: ReplayChange['changed'] = [];
     if (before.team !== after.team) changed.push('team');
     if (before.ruleId !== after.ruleId) changed.push('rule');

@@ -3,7 +3,7 @@
 // product lines, and agent loads from the read model. Node-side (activities), not workflow code.
 import type { MasterData } from '../domain/masterdata';
 import type { Channel, Order } from '../domain/order';
-import { routeOrder } from './engine';
+import { decideRoute } from './engine';
 import { formatRuleError, InvalidRules } from './errors';
 import { RuleSetHolder, type HolderStatus } from './load';
 import type { AgentLoad, ProductFact, RouteDecision, Team } from './types';
@@ -58,7 +58,7 @@ export function createRouter(opts: RouterOptions): Router {
         const p = l.sku ? md.product(l.sku) : undefined;
         if (p) products.push({ sku: p.sku, productLine: p.productLine, listPrice: p.listPrice });
       }
-      return routeOrder(holder.current!, {
+      return decideRoute(holder.current!, {
         order,
         // The order's first document decides its channel (an EDI order stays EDI when its PDF copy follows).
         channel: channels[0] ?? null,

@@ -98,14 +98,5 @@ export interface RouteInput {
   now: string | Date;
 }
 
-export interface RouteDecision {
-  team: string;
-  teamName: string;
-  agent: string | null;
-  agentName: string | null;
-  /** The rule that matched, or 'fallback'. */
-  ruleId: string;
-  rulesVersion: string;
-  /** For people, in French: "livraison dans le 69 → équipe Sud-Est ; agent Léa, charge la plus faible (2 en cours)". */
-  reason: string;
-}
+/** The rules' decision is the order's route (domain/order-model.ts): one type, names always filled here. */
+export type { RouteDecision } from '../domain/order-model';

@@ -3,17 +3,17 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { orderWorkflowId } from '../workflows/definitions';
+import { ActionRefused } from '../domain/order-state';
 import { type OrderState } from '../domain/order-model';
 
-export class ActionRefusedError extends Error {
-  readonly code = 'ACTION_REFUSED';
-}
+// The refusal an agent reads, whether the workflow's validator said it or this client relays it.
+export { ActionRefused };
 
 export async function runAgentAction<T>(client: Client, orderId: string, update: UpdateDefinition<OrderState, [T]>, arg: T): Promise<OrderState> {
   try {
     return await client.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(update, { args: [arg] });
   } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) throw new ActionRefusedError((e.cause as Error | undefined)?.message ?? e.message);
+    if (e instanceof WorkflowUpdateFailedError) throw new ActionRefused((e.cause as Error | undefined)?.message ?? e.message);
     throw e;
   }
 }

@@ -46,15 +46,16 @@ export function slaOf(s: OrderState, now: number, cfg: SlaConfig = DEFAULT_SLA_C
 export const agentOf = (s: OrderState): string | null => s.claimedBy ?? s.route?.agent ?? null;
 export const channelsOf = (s: OrderState): Channel[] => [...new Set(s.documents.map((d) => d.channel))];
 
-export interface Anomaly {
+/** A problem or a doubt as the order page lists it (domain/anomalies.ts Anomaly is the rule's finding). */
+export interface AnomalyRow {
   severity: 'error' | 'warning' | 'info' | 'doubt';
   where: string | null;
   message: string;
 }
 
 /** Problems of the order, then each line's doubts (low confidence, with the reason read). */
-export function anomaliesOf(s: OrderState, threshold = 0.8): Anomaly[] {
-  const out: Anomaly[] = s.problems.map((p) => ({ severity: p.severity, where: p.where, message: p.message }));
+export function anomaliesOf(s: OrderState, threshold = 0.8): AnomalyRow[] {
+  const out: AnomalyRow[] = s.problems.map((p) => ({ severity: p.severity, where: p.where, message: p.message }));
   for (const l of s.order.lines) {
     if (l.confidence >= threshold && l.doubts.length === 0) continue;
     const why = l.doubts.length ? l.doubts.join(' ; ') : `lecture incertaine (confiance ${Math.round(l.confidence * 100)} %)`;
@@ -240,37 +241,3 @@ export function history(states: OrderState[], now: number, cfg: SlaConfig = DEFA
   return [...points.values()];
 }
 
-// ------------------------------------------------------------------ what an amendment changes
-
-import type { Order, OrderLine } from '../domain/order';
-
-export interface OrderDiff {
-  header: { field: string; from: unknown; to: unknown }[];
-  lines: { key: string; kind: 'added' | 'removed' | 'changed'; changes: { field: string; from: unknown; to: unknown }[] }[];
-}
-
-const lineKey = (l: OrderLine): string => l.sku ?? l.customerPartNumber ?? l.ean ?? `ligne ${l.lineNumber}`;
-
-/** Lines are paired by our SKU (else the customer's reference, the EAN, the line number). */
-export function orderDiff(before: Order, after: Order): OrderDiff {
-  const header: OrderDiff['header'] = [];
-  for (const f of ['poNumber', 'orderDate', 'requestedDeliveryDate', 'currency'] as const) if (before[f] !== after[f]) header.push({ field: f, from: before[f], to: after[f] });
-  if (before.customer.id !== after.customer.id) header.push({ field: 'customer', from: before.customer.id, to: after.customer.id });
-  if (JSON.stringify(before.shipTo) !== JSON.stringify(after.shipTo)) header.push({ field: 'shipTo', from: addr(before.shipTo), to: addr(after.shipTo) });
-  const lines: OrderDiff['lines'] = [];
-  const old = new Map(before.lines.map((l) => [lineKey(l), l]));
-  for (const l of after.lines) {
-    const key = lineKey(l);
-    const o = old.get(key);
-    old.delete(key);
-    if (!o) {
-      lines.push({ key, kind: 'added', changes: [{ field: 'quantity', from: null, to: l.quantity }] });
-      continue;
-    }
-    const changes = (['quantity', 'unitPrice', 'unit', 'description'] as const).filter((f) => o[f] !== l[f]).map((f) => ({ field: f, from: o[f], to: l[f] }));
-    if (changes.length) lines.push({ key, kind: 'changed', changes });
-  }
-  for (const [key, o] of old) lines.push({ key, kind: 'removed', changes: [{ field: 'quantity', from: o.quantity, to: null }] });
-  return { header, lines };
-}
-const addr = (a: Order['shipTo']): string => [a.code, a.name, a.postalCode, a.city, a.country].filter(Boolean).join(' ');

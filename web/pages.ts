@@ -2,7 +2,8 @@
 import type { OrderState } from '../domain/order-model';
 import type { RuleSet } from '../routing-rules/types';
 import type { User } from './auth';
-import { anomaliesOf, dueOf, slaOf, type Dashboard, type InboxRow, type OrderDiff, type Tally } from './model';
+import { anomaliesOf, dueOf, slaOf, type Dashboard, type InboxRow, type Tally } from './model';
+import type { OrderDiff } from '../domain/dedup';
 import {
   CHANNEL_LABELS, STATUS_LABELS, channelTags, dateTime, dueLabel, esc, html, longDay, num, page, raw, slaBadge, statusBadge, type Html,
 } from './html';
@@ -192,9 +193,9 @@ export function orderPage(d: OrderPageData): string {
   const diffs = d.diffs.length
     ? html`<div class="panel"><h3>Ce que change le modificatif</h3>${d.diffs.map(
         (x) => html`<p class="small muted">${x.fileName}</p><ul class="small">
-          ${x.diff.header.map((h) => html`<li>${FIELD_LABELS[h.field] ?? h.field} : ${show(h.from)} → <b>${show(h.to)}</b></li>`)}
-          ${x.diff.lines.map((l) => html`<li>${l.kind === 'added' ? 'ajout' : l.kind === 'removed' ? 'suppression' : 'modification'} ${l.key} : ${l.changes.map((c) => html`${FIELD_LABELS[c.field] ?? c.field} ${show(c.from)} → <b>${show(c.to)}</b> `)}</li>`)}
-          ${x.diff.header.length + x.diff.lines.length === 0 ? html`<li>aucune différence lue</li>` : ''}</ul>`,
+          ${x.diff.fields.map((h) => html`<li>${FIELD_LABELS[h.field] ?? h.field} : ${show(h.before)} → <b>${show(h.after)}</b></li>`)}
+          ${x.diff.lines.map((l) => html`<li>${l.change === 'added' ? 'ajout' : l.change === 'removed' ? 'suppression' : 'modification'} ${l.sku ?? `ligne ${l.lineNumber}`} : ${l.changes.map((c) => html`${FIELD_LABELS[c.field] ?? c.field} ${show(c.before)} → <b>${show(c.after)}</b> `)}</li>`)}
+          ${x.diff.identical ? html`<li>aucune différence lue</li>` : ''}</ul>`,
       )}</div>`
     : '';
 

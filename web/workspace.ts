@@ -10,7 +10,7 @@ import { checkSecret, secretFromFile } from '../storage/secrets';
 import { LoginThrottle } from './throttle';
 import type { HttpServer, HttpDeps } from '../http/types';
 import { DocumentStore } from '../storage/document-store';
-import { runAgentAction, ActionRefusedError } from './actions';
+import { runAgentAction, ActionRefused } from './actions';
 import { listQuarantine, retryIntake, RetryRefused } from '../intake/quarantine';
 import { orderJson } from '../domain/order-json';
 import { claimUpdate, confirmDuplicateUpdate, correctUpdate, createInErpUpdate, markEnteredUpdate, orderStateQuery, orderWorkflowId, reassignUpdate, rejectUpdate, splitDocumentUpdate } from '../workflows/definitions';
@@ -25,7 +25,8 @@ import {
   authenticate, canAct, canSee, canSeeDashboard, checkCsrf, csrfToken, parseUsers, readSession, seesAll, sessionCookieOptions, signSession,
   SESSION_COOKIE, type Session, type User,
 } from './auth';
-import { dashboard, inbox, orderDiff, parisDay } from './model';
+import { dashboard, inbox, parisDay } from './model';
+import { diffOrders } from '../domain/dedup';
 import { correctionsFromForm } from './corrections';
 import { dashboardPage, inboxFragment, inboxPage, loginPage, orderPage, rulesPage, searchPage } from './pages';
 import { emailAttachment, highlightsOf, imagePagePng, pdfPagePng, renderDocument, servedAs } from './document';
@@ -322,13 +323,13 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
 
   /** Each amendment against the document before it, from the extractions kept beside the documents. */
   async function amendmentDiffs(state: OrderState) {
-    const out: { fileName: string; diff: ReturnType<typeof orderDiff> }[] = [];
+    const out: { fileName: string; diff: ReturnType<typeof diffOrders> }[] = [];
     let before = null as OrderState['order'] | null;
     for (const d of state.documents) {
       if (d.role !== 'original' && d.role !== 'amendment') continue;
       const ex = await store.result<{ extracted: { order: OrderState['order'] }[] }>(d.sha256).catch(() => null);
       const order = ex?.extracted[d.index]?.order ?? null;
-      if (d.role === 'amendment' && before && order) out.push({ fileName: d.fileName, diff: orderDiff(before, order) });
+      if (d.role === 'amendment' && before && order) out.push({ fileName: d.fileName, diff: diffOrders(before, order) });
       if (order) before = order;
     }
     return out;
@@ -391,7 +392,7 @@ function workspaceRoutes(app: HttpServer, deps: HttpDeps, opts: WorkspaceOptions
       log.info({ orderId: state.orderId, action, by, revision: next.revision }, 'agent action accepted');
       return { ok: true, state: next };
     } catch (e) {
-      if (e instanceof ActionRefusedError) {
+      if (e instanceof ActionRefused) {
         log.info({ orderId: state.orderId, action, by, refusal: e.message }, 'agent action refused');
         return { ok: false, status: 409, message: e.message };
       }

@@ -15,12 +15,11 @@ import type { OrderJson } from '../domain/order-json';
 import { channelSchema } from '../domain/order';
 import { registerRulesCommands } from '../routing-rules/commands';
 import { registerSlaCommands } from './sla-command';
+import { UsageError } from './usage-error';
 import { registerErpCommands } from '../erp/commands';
 
 const program = new Command();
 program.name('aiguillage').description('Purchase orders from every channel, extracted, deduplicated and routed to the right ADV agent.').exitOverride();
-
-class UsageError extends Error {}
 
 async function filesUnder(paths: string[]): Promise<string[]> {
   const out: string[] = [];

@@ -55,12 +55,8 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
   const router = route ? null : createRouter({ rulesDir: cfg.rulesDir, masterData: masterData.get, loads: () => readModel.agentLoads(), log });
-  const routeWithRules: ActivityDeps['route'] = route ?? ((input) => {
-    const d = router!.route({ order: input.order, channels: input.channels });
-    return { team: d.team, teamName: d.teamName, agent: d.agent, agentName: d.agentName, ruleId: d.ruleId, rulesVersion: d.rulesVersion, reason: d.reason };
-  });
   const activities = createActivities({
-    store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: routeWithRules, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook,
+    store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: route ?? router!.route, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook,
     teamLead: (team) => router?.team(team)?.lead ?? null,
     ...(cfg.smtpUrl ? { sendMail: mailSender(cfg.smtpUrl, cfg.alertFrom) } : {}),
     publicUrl: cfg.publicUrl,

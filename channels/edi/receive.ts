@@ -3,7 +3,7 @@
 // Nothing is ever lost: a broken interchange is acknowledged negatively and still ingested (the
 // pipeline quarantines it with its reason); what is not ingested (a re-sent interchange, an
 // acknowledgment from the partner, a file claiming another sender) is kept in the data folder.
-import { createHash } from 'node:crypto';
+import { sha256 as documentSha256 } from '../../parsers/index';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../../storage/atomic';
 import { join } from 'node:path';
@@ -62,9 +62,6 @@ export interface Incoming {
 
 export const ACK_MEDIA_TYPE = { x12: 'application/edi-x12', edifact: 'application/edifact' } as const;
 
-export function sha256Of(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** The acknowledgments as one body: X12 and EDIFACT both allow several interchanges one after the other. */
 export function ackBody(acks: Receipt['acks']): Buffer {
@@ -98,7 +95,7 @@ export function receiveEdi(bytes: Buffer, partner: Partner, inc: Incoming, deps:
 }
 
 async function receiveOne(bytes: Buffer, partner: Partner, inc: Incoming, deps: ReceiveDeps): Promise<Receipt> {
-  const sha256 = sha256Of(bytes);
+  const sha256 = documentSha256(bytes);
   const receivedAt = new Date(inc.receivedAt).toISOString();
   const earlier = new Map<string, SeenInterchange>();
   const reused: { controlNumber: string; firstReceipt: string }[] = [];

@@ -2,6 +2,7 @@
 // line ids), the header row found by its labels, columns cut from the header words' x ranges,
 // multi-line designations kept with their row, tables continued across pages, and page footers,
 // carried-forward amounts and totals left out. Pure: the PDF reader and OCR both call it.
+import { editDistance } from '../../domain/names';
 import { COLUMN_LABELS } from '../text/labels';
 import type { Column, ColumnRole, PageWords, PositionedWord, Table, TableCell, TableRow, TextLine } from './types';
 
@@ -101,14 +102,6 @@ const FUZZY_LABELS: [ColumnRole, string][] = [
   ['unit', 'unite'], ['unit', 'uom'],
   ['amount', 'montant'], ['amount', 'montant ht'], ['amount', 'amount'], ['amount', 'total ht'], ['amount', 'line total'],
 ];
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
 
 function labelRole(words: PositionedWord[]): ColumnRole | null {
   const f = fold(words.map((w) => w.text).join(' '));

@@ -10,7 +10,7 @@ import { buildHttpServer } from '../../http/server';
 import { apiAuthorization } from '../../storage/secrets';
 import { claimUpdate, correctUpdate, markEnteredUpdate, orderStateQuery, rejectUpdate, type IntakeResult } from '../../workflows/definitions';
 import { ROOT } from '../../worker/config';
-import { ActionRefusedError, runAgentAction } from '../../web/actions';
+import { ActionRefused, runAgentAction } from '../../web/actions';
 
 const SAMPLE = readFileSync(join(ROOT, 'fixtures/samples/api-C005-BTP-2026-1187.order.json'));
 
@@ -82,7 +82,7 @@ describe('backbone', () => {
     const claimed = await runAgentAction(env.client, 'C001-ACT1', claimUpdate, { by: 'lea' });
     expect(claimed.claimedBy).toBe('lea');
     await expect(runAgentAction(env.client, 'C001-ACT1', claimUpdate, { by: 'marc' })).rejects.toThrow(/déjà prise par lea/);
-    await expect(runAgentAction(env.client, 'C001-ACT1', rejectUpdate, { by: 'lea', reason: '' })).rejects.toThrow(ActionRefusedError);
+    await expect(runAgentAction(env.client, 'C001-ACT1', rejectUpdate, { by: 'lea', reason: '' })).rejects.toThrow(ActionRefused);
     const entered = await runAgentAction(env.client, 'C001-ACT1', markEnteredUpdate, { by: 'lea', erpReference: 'CDE-55012' });
     expect(entered.status).toBe('entered');
     expect(entered.sla.enteredAt).not.toBeNull();

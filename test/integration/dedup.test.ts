@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, startStack, startTemporal, type TestStack } from '../support/temporal';
 import { confirmDuplicateUpdate, orderIdFromWorkflowId, orderStateQuery, splitDocumentUpdate, type IntakeResult, type OrderState } from '../../workflows/definitions';
-import { ActionRefusedError, runAgentAction } from '../../web/actions';
+import { ActionRefused, runAgentAction } from '../../web/actions';
 import { orderKey } from '../../domain/keys';
 import { loadMasterData } from '../../storage/masterdata-source';
 import { loadScenarios } from '../../bench/dedup-fixtures';
@@ -104,7 +104,7 @@ describe('probable duplicates through the workflows', () => {
       expect(born.order.lines.map((l) => `${l.sku}*${l.quantity}`)).toEqual(['MAS-FFP2*40', 'GAN-NIT*200']);
       expect(on.readModel.list({ customerId: 'C013' }).map((s) => s.orderId).sort()).toEqual([orderId, newId].sort());
 
-      await expect(runAgentAction(env.client, orderId, splitDocumentUpdate, { by: 'lea', ...ref })).rejects.toThrow(ActionRefusedError);
+      await expect(runAgentAction(env.client, orderId, splitDocumentUpdate, { by: 'lea', ...ref })).rejects.toThrow(ActionRefused);
       await expect(runAgentAction(env.client, orderId, confirmDuplicateUpdate, { by: 'lea', ...ref })).rejects.toThrow(/a déjà été séparé de cette commande/);
       const still = await env.client.workflow.getHandle(`order-${newId}`).query(orderStateQuery);
       expect(still.documents).toHaveLength(1);

@@ -3,7 +3,8 @@ import {
   ActionRefused, applyClaim, applyConfirmDuplicate, applyCorrections, applyEntered, applyReassign, applyReject, applyRoute, applySplitDocument, attachDocument,
   checkConfirmDuplicate, checkSplitDocument, duplicatesToCheck, needsReview, newOrderState, nextSlaMark, passSlaMark, withDue,
 } from '../../domain/order-state';
-import { orderKey, normalisePo } from '../../domain/keys';
+import { orderKey } from '../../domain/keys';
+import { normalisePo } from '../../domain/dedup';
 import type { OrderDocument, RouteDecision } from '../../workflows/definitions';
 import type { Order } from '../../domain/order';
 
@@ -159,6 +160,7 @@ describe('order keys', () => {
     expect(orderKey('C001', 'N° CDE 2026/0412', 'f'.repeat(64), 0)).toBe(orderKey('C001', 'cde-2026-0412', 'a'.repeat(64), 3));
     expect(orderKey('C001', null, 'abcdef0123456789ffff'.padEnd(64, '0'), 1)).toBe('C001-doc-abcdef0123456789-2');
     expect(orderKey(null, 'CDE-1', 'abcdef0123456789ffff'.padEnd(64, '0'), 0)).toBe('unknown-doc-abcdef0123456789-1');
-    expect(normalisePo('  ')).toBe('');
+    expect(normalisePo('  ')).toBeNull();
+    expect(orderKey('C001', '  ', 'abcdef0123456789ffff'.padEnd(64, '0'), 0)).toBe('C001-doc-abcdef0123456789-1');
   });
 });

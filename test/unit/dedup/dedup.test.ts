@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { copySignal, DEFAULT_DEDUP_CONFIG, deduplicate, diffOrders, editDistance, normalisePo, type DedupOrder } from '../../../domain/dedup';
+import { copySignal, DEFAULT_DEDUP_CONFIG, deduplicate, diffOrders, normalisePo, type DedupOrder } from '../../../domain/dedup';
+import { editDistance } from '../../../domain/names';
 import { loadScenarios } from '../../../bench/dedup-fixtures';
 import { PO_DOUBTFUL } from '../../../domain/resolve';
 

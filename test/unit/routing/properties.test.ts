@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { CHANNELS, emptyAddress, type Order } from '../../../domain/order';
-import { explainRoute, routeOrder, type RouteInput } from '../../../routing-rules/index';
+import { explainRoute, decideRoute, type RouteInput } from '../../../routing-rules/index';
 import { loadRuleSet } from '../../../routing-rules/load';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -35,7 +35,7 @@ const inputs = fc
 describe('routing properties', () => {
   it('always decides: a defined team, a present agent of that team, the first matching rule', () => {
     fc.assert(fc.property(inputs, (input) => {
-      const d = routeOrder(RULES, input);
+      const d = decideRoute(RULES, input);
       const team = RULES.teams.find((t) => t.id === d.team);
       expect(team).toBeDefined();
       const x = explainRoute(RULES, input);
@@ -57,7 +57,7 @@ describe('routing properties', () => {
 
   it('is deterministic', () => {
     fc.assert(fc.property(inputs, (input) => {
-      expect(routeOrder(RULES, input)).toEqual(routeOrder(RULES, structuredClone(input)));
+      expect(decideRoute(RULES, input)).toEqual(decideRoute(RULES, structuredClone(input)));
     }), { numRuns: 100 });
   });
 });

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { emptyAddress, type Order } from '../../../domain/order';
 import { findRegion } from '../../../routing-rules/territory';
-import { compileRuleSet, explainRoute, formatRuleError, InvalidRules, replay, routeOrder, departementOf, regionOf, type RouteInput, type RuleSet } from '../../../routing-rules/index';
+import { compileRuleSet, explainRoute, formatRuleError, InvalidRules, replay, decideRoute, departementOf, regionOf, type RouteInput, type RuleSet } from '../../../routing-rules/index';
 import { knownFactsOf, loadRuleSet, RuleSetHolder, runRuleTests, validateRules } from '../../../routing-rules/load';
 import { registerRulesCommands } from '../../../routing-rules/commands';
 
@@ -64,14 +64,14 @@ describe('product line shares', () => {
     expect(x.decision.ruleId).toBe('epi');
     expect(x.rules[0]!.trace.why).toBe('part de EPI : 1/2 lignes, soit 50 % (attendu ≥ 50 %)');
     // A strict majority ("most") would not take it.
-    expect(routeOrder(set('{ product_line: { most: [EPI] } }'), input(half)).ruleId).toBe('fallback');
+    expect(decideRoute(set('{ product_line: { most: [EPI] } }'), input(half)).ruleId).toBe('fallback');
   });
 
   it('measures by amount when asked', () => {
     const rs = set('{ product_line: { share: { EPI: { at_least: 0.5 } }, by: amount } }');
     const x = explainRoute(rs, input(half));
     expect(x.rules[0]!.trace.why).toMatch(/^part de EPI : 28,00 € sur 46,90 €, soit 59,7 % du montant/);
-    expect(routeOrder(rs, input(half)).ruleId).toBe('epi');
+    expect(decideRoute(rs, input(half)).ruleId).toBe('epi');
     const small = order('C001', { postalCode: '69200', country: 'FR' }, [['GAN-NIT', 1], ['VIS-440', 1]]);
     expect(explainRoute(rs, input(small)).rules[0]!.trace).toMatchObject({ result: 'no-match', why: expect.stringContaining('soit 12,9 % du montant') });
   });
@@ -115,7 +115,7 @@ describe('the example rule set', () => {
   });
 
   it('gives a French reason with rule, team and agent', () => {
-    const d = routeOrder(rs, input(order('C001', { postalCode: '69200', country: 'FR' }, [['VIS-440', 10]]), 'email', { loads: { lea: { open: 12 }, karim: { open: 3 } } }));
+    const d = decideRoute(rs, input(order('C001', { postalCode: '69200', country: 'FR' }, [['VIS-440', 10]]), 'email', { loads: { lea: { open: 12 }, karim: { open: 3 } } }));
     expect(d).toMatchObject({ team: 'sud-est', agent: 'karim', ruleId: 'sud-est', rulesVersion: rs.version });
     expect(d.reason).toBe('livraison en Auvergne-Rhône-Alpes → équipe Sud-Est ; agent Karim, charge la plus faible (3 en cours/35) (absent : Chloé)');
   });
@@ -139,9 +139,9 @@ describe('the example rule set', () => {
   it('queues to the team when every agent is absent', () => {
     const o = order('C013', { postalCode: '68000', country: 'FR' }, [['MAS-FFP2', 10]]);
     const rs2 = compileRuleSet([{ name: 'r.yaml', text: `teams:\n  - id: t\n    name: T\n    agents:\n      - { id: a, name: Anne, absences: [{ from: 2026-11-20, to: 2026-11-30 }] }\nfallback: { team: t }\n` }], 'v1');
-    expect(routeOrder(rs2, input(o))).toMatchObject({ team: 't', agent: null, ruleId: 'fallback' });
-    expect(routeOrder(rs2, input(o)).reason).toMatch(/aucun agent disponible dans l’équipe T/);
-    expect(routeOrder(rs2, input(o, 'email', { now: '2026-12-01T08:00:00+01:00' })).agent).toBe('a');
+    expect(decideRoute(rs2, input(o))).toMatchObject({ team: 't', agent: null, ruleId: 'fallback' });
+    expect(decideRoute(rs2, input(o)).reason).toMatch(/aucun agent disponible dans l’équipe T/);
+    expect(decideRoute(rs2, input(o, 'email', { now: '2026-12-01T08:00:00+01:00' })).agent).toBe('a');
   });
 });
 

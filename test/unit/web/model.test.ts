@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anomaliesOf, dashboard, dueOf, inbox, orderDiff, slaOf } from '../../../web/model';
+import { anomaliesOf, dashboard, dueOf, inbox, slaOf } from '../../../web/model';
+import { diffOrders } from '../../../domain/dedup';
 import { correctionsFromForm, readFrenchNumber } from '../../../web/corrections';
 import { ediSegments } from '../../../web/document';
 import { html } from '../../../web/html';
@@ -100,14 +101,14 @@ describe('amendment differences', () => {
   it('pairs lines by SKU and says what was added, removed or changed', () => {
     const before = order('BTP-1187', 'C005', 'BTP Savoie', [['CHV-MET8', 12, 17.5], ['GOU-M10', 4, 38.5], ['GAN-CUI', 24, null]]);
     const after = { ...order('BTP-1187', 'C005', 'BTP Savoie', [['CHV-MET8', 20, 17.5], ['GAN-CUI', 24, null], ['CAS-ANT', 6, null]]), requestedDeliveryDate: '2026-11-27', purpose: 'replace' as const };
-    expect(orderDiff(before, after)).toEqual({
-      header: [{ field: 'requestedDeliveryDate', from: null, to: '2026-11-27' }],
-      lines: [
-        { key: 'CHV-MET8', kind: 'changed', changes: [{ field: 'quantity', from: 12, to: 20 }] },
-        { key: 'CAS-ANT', kind: 'added', changes: [{ field: 'quantity', from: null, to: 6 }] },
-        { key: 'GOU-M10', kind: 'removed', changes: [{ field: 'quantity', from: 4, to: null }] },
-      ],
-    });
+    // The one order diff (domain/dedup.ts), as the amendment panel shows it.
+    const diff = diffOrders(before, after);
+    expect(diff.fields).toEqual([{ field: 'requestedDeliveryDate', before: null, after: '2026-11-27' }]);
+    expect(diff.lines).toEqual([
+      { change: 'changed', sku: 'CHV-MET8', lineNumber: 1, changes: [{ field: 'quantity', before: 12, after: 20 }] },
+      { change: 'removed', sku: 'GOU-M10', lineNumber: 2, changes: [{ field: 'quantity', before: 4, after: null }] },
+      { change: 'added', sku: 'CAS-ANT', lineNumber: 3, changes: [{ field: 'quantity', before: null, after: 6 }] },
+    ]);
   });
 });
 
