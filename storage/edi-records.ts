@@ -2,9 +2,7 @@
 // folder watchers and the worker's confirmations may live in different processes):
 // interchanges received (for the 30-day duplicate rule and to re-send the same acknowledgment),
 // the control numbers we use on our own interchanges, and the confirmations sent.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSqlite, type Sqlite } from './sqlite';
 import { checkDuplicateInterchange, DUPLICATE_WINDOW_DAYS, type DuplicateVerdict, type SeenInterchange } from '../channels/edi/duplicates';
 
 export interface SeenRecord extends SeenInterchange {
@@ -27,13 +25,10 @@ export interface ConfirmationRecord {
 }
 
 export class SeenStore {
-  private db: Database.Database;
+  private db: Sqlite;
 
   constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS interchanges (
         partner_id TEXT NOT NULL, control_number TEXT NOT NULL, standard TEXT NOT NULL, test INTEGER NOT NULL,

@@ -1,9 +1,8 @@
 // Which messages were already submitted, kept in the data folder: Message-ID (and what the author
 // wrote) → the sha256 of the bytes we submitted. A second delivery of a message carries other
 // transport headers, hence other bytes and another sha256; this index is what recognises it.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqlite, type Sqlite } from './sqlite';
 import type { DeliveryIdentity } from '../channels/email/message';
 
 export interface KnownDelivery {
@@ -13,16 +12,13 @@ export interface KnownDelivery {
 }
 
 export class DeliveryIndex {
-  private db: Database.Database;
+  private db: Sqlite;
   private find: Database.Statement<[string, string], { sha256: string; mailbox: string; first_seen_at: string }>;
   private insert: Database.Statement<[string, string, string, string, string]>;
   private inflight = new Map<string, Promise<string>>();
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(path);
     // A process crash loses nothing at NORMAL; a power cut may lose the last entries, and then the
     // same bytes still give the same doc-<sha256>: at worst a re-routed copy is seen as a duplicate order.
     this.db.pragma('synchronous = NORMAL');

@@ -1,9 +1,7 @@
 // The read model: what the inbox, the dashboard and `orders` read. Temporal stays the source of truth;
 // activities project each order state here idempotently (a state is applied only if its revision is
 // newer), so it can be rebuilt from Temporal at any time. SQLite by default.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSqlite, type Sqlite } from './sqlite';
 import type { OrderState } from '../domain/order-model';
 import type { QuarantineRecord } from './document-store';
 import type { Order, Problem } from '../domain/order';
@@ -23,13 +21,10 @@ export interface OrderFilter {
 }
 
 export class ReadModel {
-  private db: Database.Database;
+  private db: Sqlite;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(path);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS orders (
         order_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, status TEXT NOT NULL, customer_id TEXT, customer_name TEXT,
