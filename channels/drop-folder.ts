@@ -3,7 +3,7 @@
 // never followed (a link in a drop folder could make us read and move any file of the machine),
 // and a file over the size cap is never read into memory: it is moved to .refused/<date>/ and
 // reported through `refuse`, so that it shows in the quarantine rather than vanishing.
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
@@ -61,38 +61,6 @@ export function watchDropFolder(opts: DropFolderOptions): DropFolder {
   let unusable = false;
   let running = false;
 
-  async function readCapped(path: string): Promise<{ bytes: Buffer | null; size: number }> {
-    // O_NOFOLLOW: a file swapped for a link between lstat and open is refused by the kernel.
-    const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      const { size } = await fh.stat();
-      if (size > opts.maxBytes) return { bytes: null, size };
-      const buf = Buffer.alloc(size + 1);
-      let got = 0;
-      while (got < buf.length) {
-        const { bytesRead } = await fh.read(buf, got, buf.length - got, got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      // Grown since the stat: taken at a later pass, once stable again.
-      if (got > size) return { bytes: null, size: -1 };
-      return { bytes: buf.subarray(0, got), size };
-    } finally {
-      await fh.close();
-    }
-  }
-
-  async function refuse(name: string, path: string, size: number, mtime: Date): Promise<void> {
-    // Told first, moved after: if the pipeline cannot take the notice yet, the file stays for the
-    // next pass; the same file gives the same place aside, so a notice sent twice is one document.
-    const aside = join(dir, '.refused', today());
-    const movedTo = join(aside, `${Math.trunc(mtime.getTime())}-${name}`);
-    await opts.refuse({ name, movedTo, size, maxBytes: opts.maxBytes, mtime });
-    await mkdir(aside, { recursive: true });
-    await moveDurably(path, movedTo);
-    log.error({ ...ctx, file: name, size, maxBytes: opts.maxBytes, movedTo }, 'dropped file too large: moved aside unread');
-  }
-
   async function scanOnce(): Promise<number> {
     try {
       await (opts.prepare ? opts.prepare() : mkdir(dir, { recursive: true }));
@@ -118,28 +86,11 @@ export function watchDropFolder(opts: DropFolderOptions): DropFolder {
         sizes.set(name, st.size); // maybe still being written: taken at the next pass if unchanged
         continue;
       }
-      try {
-        if (st.size > opts.maxBytes) {
-          await refuse(name, path, st.size, st.mtime);
-        } else {
-          const r = await readCapped(path);
-          if (!r.bytes && r.size < 0) {
-            sizes.delete(name);
-            continue;
-          }
-          if (!r.bytes) await refuse(name, path, r.size, st.mtime);
-          else {
-            const { sha256 } = await opts.take({ name, path, bytes: r.bytes, mtime: st.mtime });
-            const done = join(dir, '.done', today());
-            await mkdir(done, { recursive: true });
-            await moveDurably(path, join(done, `${sha256.slice(0, 12)}-${name}`));
-          }
-        }
+      const outcome = await takeStable(opts, ctx, name, path, st);
+      if (outcome === 'grown') sizes.delete(name);
+      else if (outcome === 'taken') {
         sizes.delete(name);
         taken++;
-      } catch (e) {
-        // Temporal unreachable or the like: the file stays where it is and is tried again.
-        log.warn({ ...ctx, file: path, error: (e as Error).message }, 'could not take dropped file yet; will retry');
       }
     }
     return taken;
@@ -183,4 +134,62 @@ export function watchDropFolder(opts: DropFolderOptions): DropFolder {
 export function fileRefusalNotice(f: { folder: string } & Pick<RefusedFile, 'name' | 'movedTo' | 'size' | 'maxBytes'>): { bytes: Buffer; fileName: string } {
   const body: RefusedFileNotice = { notice: FILE_REFUSAL_NOTICE, folder: f.folder, name: f.name, movedTo: f.movedTo, size: f.size, maxBytes: f.maxBytes };
   return { bytes: Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8'), fileName: `${f.name} (non lu).json` };
+}
+
+/** The file's bytes, unless it is over the cap (bytes null, its size) or grew while read (size -1). */
+async function readCapped(path: string, maxBytes: number): Promise<{ bytes: Buffer | null; size: number }> {
+  // O_NOFOLLOW: a file swapped for a link between lstat and open is refused by the kernel.
+  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const { size } = await fh.stat();
+    if (size > maxBytes) return { bytes: null, size };
+    const buf = Buffer.alloc(size + 1);
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await fh.read(buf, got, buf.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    // Grown since the stat: taken at a later pass, once stable again.
+    if (got > size) return { bytes: null, size: -1 };
+    return { bytes: buf.subarray(0, got), size };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A file over the cap: the pipeline is told (a notice), then the file is moved aside unread. */
+async function refuse(opts: DropFolderOptions, ctx: Record<string, unknown>, name: string, path: string, size: number, mtime: Date): Promise<void> {
+  // Told first, moved after: if the pipeline cannot take the notice yet, the file stays for the
+  // next pass; the same file gives the same place aside, so a notice sent twice is one document.
+  const aside = join(opts.dir, '.refused', today());
+  const movedTo = join(aside, `${Math.trunc(mtime.getTime())}-${name}`);
+  await opts.refuse({ name, movedTo, size, maxBytes: opts.maxBytes, mtime });
+  await mkdir(aside, { recursive: true });
+  await moveDurably(path, movedTo);
+  opts.log.error({ ...ctx, file: name, size, maxBytes: opts.maxBytes, movedTo }, 'dropped file too large: moved aside unread');
+}
+
+/** A file whose size held still between two passes: taken (then moved to .done/), refused, or left for the next pass. */
+async function takeStable(opts: DropFolderOptions, ctx: Record<string, unknown>, name: string, path: string, st: Stats): Promise<'taken' | 'grown' | 'retry'> {
+  try {
+    if (st.size > opts.maxBytes) {
+      await refuse(opts, ctx, name, path, st.size, st.mtime);
+    } else {
+      const r = await readCapped(path, opts.maxBytes);
+      if (!r.bytes && r.size < 0) return 'grown';
+      if (!r.bytes) await refuse(opts, ctx, name, path, r.size, st.mtime);
+      else {
+        const { sha256 } = await opts.take({ name, path, bytes: r.bytes, mtime: st.mtime });
+        const done = join(opts.dir, '.done', today());
+        await mkdir(done, { recursive: true });
+        await moveDurably(path, join(done, `${sha256.slice(0, 12)}-${name}`));
+      }
+    }
+    return 'taken';
+  } catch (e) {
+    // Temporal unreachable or the like: the file stays where it is and is tried again.
+    opts.log.warn({ ...ctx, file: path, error: (e as Error).message }, 'could not take dropped file yet; will retry');
+    return 'retry';
+  }
 }

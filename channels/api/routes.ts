@@ -19,8 +19,6 @@ export const DOCUMENT_MEDIA_TYPES = ['application/octet-stream', 'application/pd
 export const FILE_NAME_HEADER = 'x-aiguillage-file-name';
 
 export function registerApi(api: HttpServer, deps: HttpDeps, token: string): void {
-  const { cfg, ingestor, readModel, client } = deps;
-  const links = (orderId: string) => ({ order: `/api/orders/${encodeURIComponent(orderId)}`, temporal: temporalUiUrl(cfg, orderWorkflowId(orderId)) });
   const expected = Buffer.from(`Bearer ${token}`);
   api.addHook('onRequest', async (req, reply) => {
     const got = Buffer.from(req.headers.authorization ?? '');
@@ -40,7 +38,19 @@ export function registerApi(api: HttpServer, deps: HttpDeps, token: string): voi
     }
   });
   api.addContentTypeParser(DOCUMENT_MEDIA_TYPES, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  registerIntakeRoutes(api, deps);
+  registerReadRoutes(api, deps);
+}
 
+/** Where a client follows an order: its API resource and its workflow in the Temporal UI. */
+function linksOf(cfg: HttpDeps['cfg']) {
+  return (orderId: string) => ({ order: `/api/orders/${encodeURIComponent(orderId)}`, temporal: temporalUiUrl(cfg, orderWorkflowId(orderId)) });
+}
+
+/** Documents in: an order as JSON, any document's bytes, and what became of a document's intake. */
+function registerIntakeRoutes(api: HttpServer, deps: HttpDeps): void {
+  const { cfg, ingestor, client } = deps;
+  const links = linksOf(cfg);
   api.post('/orders', async (req, reply) => {
     const body = req.body as { raw: Buffer; json: unknown } | undefined;
     if (!body || !('json' in body)) return reply.status(415).send({ error: 'send the order as application/json' });
@@ -84,7 +94,12 @@ export function registerApi(api: HttpServer, deps: HttpDeps, token: string): voi
       throw e;
     }
   });
+}
 
+/** Orders, the quarantine (and a retry once its cause is fixed) and the sandbox of test interchanges. */
+function registerReadRoutes(api: HttpServer, deps: HttpDeps): void {
+  const { cfg, readModel, client } = deps;
+  const links = linksOf(cfg);
   api.get('/orders', async (req) => {
     const q = req.query as { status?: string; team?: string; agent?: string; customer?: string; q?: string; limit?: string; offset?: string };
     const now = new Date();
