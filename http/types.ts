@@ -8,6 +8,8 @@ import type { Ingestor } from '../intake/submit';
 import type { ReadModel } from '../storage/read-model';
 import type { EdiHttpDeps } from '../channels/edi/http';
 import type { HealthHooks } from './health';
+import type { MasterData } from '../domain/masterdata';
+import type { Router } from '../routing-rules/router';
 
 export type HttpServer = FastifyInstance;
 
@@ -21,4 +23,7 @@ export interface HttpDeps {
   edi?: EdiHttpDeps;
   /** Dependencies /healthz reports beside Temporal and storage (mail listener, ERP). */
   health?: HealthHooks;
+  /** The worker's master-data source and router, when it runs in this process (`start`): the workspace shows what routing uses. */
+  masterData?: () => MasterData;
+  router?: Router;
 }

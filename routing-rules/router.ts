@@ -6,7 +6,7 @@ import type { Channel, Order } from '../domain/order';
 import { decideRoute } from './engine';
 import { formatRuleError, InvalidRules } from './errors';
 import { RuleSetHolder, type HolderStatus } from './load';
-import type { AgentLoad, ProductFact, RouteDecision, Team } from './types';
+import type { AgentLoad, ProductFact, RouteDecision, RuleSet, Team } from './types';
 
 export interface RouterLog {
   info(obj: object, msg: string): void;
@@ -28,6 +28,8 @@ export interface RouterOptions {
 export interface Router {
   route(input: { order: Order; channels: readonly Channel[] }): RouteDecision;
   status(): HolderStatus;
+  /** The rule set in force (the last good one when an edit is bad). */
+  ruleSet(): RuleSet;
   /** A team of the rule set in force (its lead, agents…); null when unknown. */
   team(id: string): Team | null;
   /** Re-reads the rule directory now; returns whether the rule set in force changed. */
@@ -69,6 +71,7 @@ export function createRouter(opts: RouterOptions): Router {
       });
     },
     status: () => holder.status(),
+    ruleSet: () => holder.current!,
     team: (id) => holder.current?.teams.find((t) => t.id === id) ?? null,
     reload: () => holder.reload(),
     close: stop,

@@ -82,7 +82,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
     stops.push(() => shutdownTracing());
-    const { worker, readModel, router } = await createAiguillageWorker({ cfg, client, log, ...(erp.usable ? {} : { activityDeps: { erp: null } }) });
+    const { worker, readModel, router, masterData } = await createAiguillageWorker({ cfg, client, log, ...(erp.usable ? {} : { activityDeps: { erp: null } }) });
     const running = worker.run();
     stops.push(async () => {
       worker.shutdown();
@@ -97,7 +97,7 @@ export async function startStack(opts: StartOptions): Promise<void> {
     if (!edi) log.info('EDI channel off: no partners file (set AIGUILLAGE_PARTNERS or make config/partners.yaml from channels/edi/partners.example.yaml)');
     if (edi) stops.push(() => edi.close());
     let mailHealth: (() => DependencyState) | null = null;
-    const app = buildHttpServer({ cfg, ingestor, readModel, client, log, ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}), health: { mail: () => mailHealth?.() ?? { ok: true, detail: 'no mailbox configured' } } });
+    const app = buildHttpServer({ cfg, ingestor, readModel, client, log, masterData, ...(router ? { router } : {}), ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}), health: { mail: () => mailHealth?.() ?? { ok: true, detail: 'no mailbox configured' } } });
     await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
     stops.push(() => app.close());
     const folder = watchFolder(cfg.inboxDir, ingestor, log);

@@ -1,4 +1,5 @@
 // The Temporal worker process: runs the workflows and the activities on the task queue.
+import type { MasterData } from '../domain/masterdata';
 import { join } from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
@@ -50,7 +51,7 @@ export interface WorkerParts {
   activityDeps?: Partial<ActivityDeps>;
 }
 
-export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given, confirmOrder, activityDeps }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null }> {
+export async function createAiguillageWorker({ cfg, client, log, route, workflowBundle, connection: given, confirmOrder, activityDeps }: WorkerParts): Promise<{ worker: Worker; readModel: ReadModel; router: Router | null; masterData: () => MasterData }> {
   const store = new DocumentStore(cfg.dataDir);
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
@@ -76,7 +77,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     shutdownGraceTime: '5 seconds',
     ...workerTracing(Boolean(workflowBundle)),
   });
-  return { worker, readModel, router };
+  return { worker, readModel, router, masterData: masterData.get };
 }
 
 export async function runWorkerProcess(): Promise<void> {

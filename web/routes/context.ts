@@ -54,8 +54,13 @@ function usersSource(usersFile: string | null, log: HttpDeps['log']): () => User
   return currentUsers;
 }
 
-/** The rules in force and the master data, as the pages show them (names of teams and agents). */
-function rulesAndMasterData(cfg: HttpDeps['cfg'], now: () => number) {
+/**
+ * The rules in force and the master data, as the pages show them (names of teams and agents): the
+ * worker's own router and master-data source when it runs in this process; otherwise (an HTTP server
+ * alone) read from the same folders, at most every 10 s and 60 s.
+ */
+function rulesAndMasterData(deps: HttpDeps, now: () => number) {
+  const { cfg } = deps;
   const cached = <T>(ttlMs: number, load: () => T) => {
     let at = 0;
     let value: T;
@@ -67,20 +72,25 @@ function rulesAndMasterData(cfg: HttpDeps['cfg'], now: () => number) {
       return value;
     };
   };
-  const rules = cached(10_000, (): { set: RuleSet | null; error: string | null; dir: string } => {
-    try {
-      return { set: loadRuleSet(cfg.rulesDir), error: null, dir: cfg.rulesDir };
-    } catch (e) {
-      return { set: null, error: (e as Error).message, dir: cfg.rulesDir };
-    }
-  });
-  const masterData = cached(60_000, (): MasterData | null => {
-    try {
-      return loadMasterData(cfg.masterDataDir);
-    } catch {
-      return null;
-    }
-  });
+  const router = deps.router;
+  const rules: () => { set: RuleSet | null; error: string | null; dir: string } = router
+    ? () => ({ set: router.ruleSet(), error: router.status().lastError?.message ?? null, dir: cfg.rulesDir })
+    : cached(10_000, () => {
+        try {
+          return { set: loadRuleSet(cfg.rulesDir), error: null, dir: cfg.rulesDir };
+        } catch (e) {
+          return { set: null, error: (e as Error).message, dir: cfg.rulesDir };
+        }
+      });
+  const masterData: () => MasterData | null =
+    deps.masterData ??
+    cached(60_000, (): MasterData | null => {
+      try {
+        return loadMasterData(cfg.masterDataDir);
+      } catch {
+        return null;
+      }
+    });
   const names = () => {
     const set = rules().set;
     return {
@@ -102,7 +112,7 @@ export function createWorkspaceContext(deps: HttpDeps, opts: WorkspaceOptions, s
   const now = opts.now ?? Date.now;
   const secureEnv = opts.secureCookies ?? process.env.AIGUILLAGE_COOKIE_SECURE === 'true';
   const currentUsers = usersSource(usersFile, log);
-  const { rules, masterData, names, teamsList } = rulesAndMasterData(cfg, now);
+  const { rules, masterData, names, teamsList } = rulesAndMasterData(deps, now);
 
   const secure = (req: FastifyRequest) => secureEnv || req.protocol === 'https';
   const authed = (req: FastifyRequest): Authed | null => {
