@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Runtime } from '@temporalio/worker';
-import { exposureProblem, loadConfig, ROOT } from './config';
+import { exposureProblem, loadConfig, ROOT, type Config } from './config';
 import { createLogger, runtimeOptions } from './log';
 import { metricsEnabled, temporalMetricsAddress } from './metrics';
 import { tracingFromEnv, shutdownTracing } from './telemetry';
@@ -16,12 +16,12 @@ import { Ingestor, channelForFile } from '../intake/submit';
 import { buildHttpServer } from '../http/server';
 import { apiTokenPath } from '../storage/secrets';
 import { watchFolder } from '../channels/folder/index';
-import { openEdiChannel } from '../channels/edi/runtime';
+import { openEdiChannel, type EdiChannel } from '../channels/edi/runtime';
 import { watchPartnerFolders } from '../channels/edi/folder';
 import { startStackMail } from './mail-stack';
 import { startStackErp } from '../erp/runtime';
 import { orderJson } from '../domain/order-json';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ReadModel } from '../storage/read-model';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
 import { sampleSignInText } from '../web/sample-users';
@@ -108,28 +108,43 @@ export async function startStack(opts: StartOptions): Promise<void> {
     if (mail) stops.push(() => mail.stop());
     if (mail?.health) mailHealth = mail.health;
 
-    if (opts.samples) {
-      const dir = join(ROOT, 'fixtures', 'samples');
-      const names = (await readdir(dir)).filter((n) => !n.startsWith('.') && !n.endsWith('.md')).sort();
-      console.error(`› ingesting ${names.length} sample documents from fixtures/samples`);
-      const handles = [];
-      for (const n of names) {
-        const bytes = await readFile(join(dir, n));
-        const r = await ingestor.submit(bytes, { fileName: n, channel: channelForFile(bytes), receivedAt: new Date().toISOString() });
-        handles.push(client.workflow.getHandle(r.intakeWorkflowId));
-      }
-      await waitUntilRouted(readModel, handles);
-      const now = new Date();
-      console.log('\nOrders now in the pipeline:');
-      for (const s of readModel.list({ limit: 50 })) {
-        const o = orderJson(s, now);
-        console.log(`  ${o.orderId.padEnd(28)} ${o.status.padEnd(13)} ${(o.customerId ?? '?').padEnd(6)} PO ${(o.poNumber ?? '—').padEnd(16)} ${o.route?.team ?? ''}`);
-      }
-      const q = readModel.quarantined();
-      if (q.length) console.log(`  + ${q.length} document(s) in quarantine (npx aiguillage quarantine)`);
-    }
+    if (opts.samples) await ingestSamples(ingestor, client, readModel);
 
-    console.log(`
+    printBanner({ cfg, dev, logFile, edi, erp, mail, tracing });
+    // Demo accounts are printed only while the example users file is the one in use.
+    if (cfg.usersFile === exampleUsers) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
+    await running;
+  } catch (e) {
+    log.error({ error: (e as Error).message }, 'the stack could not start');
+    await stop(`error: ${(e as Error).message}`, 1);
+  }
+}
+
+/** `start --samples`: the sample documents in, then the orders they became, once routed. */
+async function ingestSamples(ingestor: Ingestor, client: Client, readModel: ReadModel): Promise<void> {
+  const dir = join(ROOT, 'fixtures', 'samples');
+  const names = (await readdir(dir)).filter((n) => !n.startsWith('.') && !n.endsWith('.md')).sort();
+  console.error(`› ingesting ${names.length} sample documents from fixtures/samples`);
+  const handles = [];
+  for (const n of names) {
+    const bytes = await readFile(join(dir, n));
+    const r = await ingestor.submit(bytes, { fileName: n, channel: channelForFile(bytes), receivedAt: new Date().toISOString() });
+    handles.push(client.workflow.getHandle(r.intakeWorkflowId));
+  }
+  await waitUntilRouted(readModel, handles);
+  const now = new Date();
+  console.log('\nOrders now in the pipeline:');
+  for (const s of readModel.list({ limit: 50 })) {
+    const o = orderJson(s, now);
+    console.log(`  ${o.orderId.padEnd(28)} ${o.status.padEnd(13)} ${(o.customerId ?? '?').padEnd(6)} PO ${(o.poNumber ?? '—').padEnd(16)} ${o.route?.team ?? ''}`);
+  }
+  const q = readModel.quarantined();
+  if (q.length) console.log(`  + ${q.length} document(s) in quarantine (npx aiguillage quarantine)`);
+}
+
+/** What is running where, printed once the stack is up. */
+function printBanner({ cfg, dev, logFile, edi, erp, mail, tracing }: { cfg: Config; dev: DevServer | null; logFile: string; edi: EdiChannel | null; erp: { banner: string }; mail: { banner: string } | null; tracing: string | null }): void {
+  console.log(`
 Aiguillage is running.
   Workspace & API   ${cfg.httpTls ? 'https' : 'http'}://${cfg.httpHost}:${cfg.httpPort}/
   Temporal Web UI   ${dev ? dev.uiUrl : '(external cluster)'}  — orders: ${temporalUiUrl(cfg)}
@@ -143,13 +158,6 @@ Aiguillage is running.
   Health            http://${cfg.httpHost}:${cfg.httpPort}/healthz${metricsEnabled() ? `   ·   metrics /metrics (Temporal SDK's own on ${temporalMetricsAddress()})` : ''}${tracing ? `   ·   traces → ${tracing}` : ''}
   Try               npx aiguillage orders   ·   npx aiguillage ingest FILE --wait
 Press Ctrl-C to stop everything.`);
-    // Demo accounts are printed only while the example users file is the one in use.
-    if (cfg.usersFile === exampleUsers) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
-    await running;
-  } catch (e) {
-    log.error({ error: (e as Error).message }, 'the stack could not start');
-    await stop(`error: ${(e as Error).message}`, 1);
-  }
 }
 
 /** Samples are shown once every intake finished and every order it produced was routed. */
