@@ -27,13 +27,7 @@ export function registerRulesCommands(program: Command): void {
     .option('--json', 'print { ok, version, errors } as JSON')
     .description('check a rule set: every problem with file, line and column')
     .action((dir: string, opts: { masterdata?: string; json?: boolean }) =>
-      guard(() => {
-        const v = validateRules(dir, opts.masterdata ? readMasterData(opts.masterdata) : undefined);
-        if (opts.json) console.log(JSON.stringify(v.ok ? { ok: true, version: v.ruleSet.version, rules: v.ruleSet.rules.length, teams: v.ruleSet.teams.length } : { ok: false, errors: v.errors }));
-        else if (v.ok) console.log(`OK ${v.ruleSet.version}: ${v.ruleSet.rules.length} règles, ${v.ruleSet.teams.length} équipes, ${v.ruleSet.teams.reduce((n, t) => n + t.agents.length, 0)} agents, défaut : ${v.ruleSet.fallback.team}`);
-        else for (const e of v.errors) console.error(formatRuleError(e));
-        return v.ok ? 0 : 1;
-      }),
+      guard(() => rulesValidate(dir, opts)),
     );
 
   rules
@@ -47,31 +41,7 @@ export function registerRulesCommands(program: Command): void {
     .option('--json', 'print the explanation as JSON')
     .description('which rules were tried and why each did or did not match')
     .action((dir: string, orderFile: string, opts: { masterdata?: string; channel?: string; now: string; loads?: string; json?: boolean }) =>
-      guard(() => {
-        const ruleSet = loadRuleSet(dir);
-        const md = opts.masterdata ? readMasterData(opts.masterdata) : null;
-        if (!md) console.error('rules explain: sans --masterdata, le marché du client et les gammes des articles sont inconnus');
-        const loads = opts.loads ? (readJson(opts.loads) as Record<string, AgentLoad>) : {};
-        const now = checkTime(opts.now, '--now');
-        for (const { order, channel, label } of readOrders(orderFile)) {
-          const ch = opts.channel ? parseChannel(opts.channel) : channel;
-          const x = explainRoute(ruleSet, routeInput(order, ch, md, loads, now));
-          if (opts.json) {
-            console.log(JSON.stringify({ order: label, ...x }));
-            continue;
-          }
-          console.log(`${label} — règles ${ruleSet.version}`);
-          for (const r of x.rules) {
-            const mark = r.chosen ? '→' : r.matched ? '✓' : r.trace.result === 'unknown' ? '?' : '✗';
-            console.log(`  ${mark} ${r.ruleId.padEnd(28)} ${relative(process.cwd(), r.file)}:${r.line}  ${r.trace.why}${r.chosen ? '  ← retenue' : r.matched ? '  (aurait convenu, mais vient après)' : ''}`);
-            printChildren(r.trace, '      ');
-          }
-          if (!x.rules.some((r) => r.chosen)) console.log(`  → fallback ${' '.repeat(20)} aucune règle ne s’applique`);
-          console.log(`  agents : ${x.agents.map((a) => `${a.name} ${a.status} (${a.open}${a.capacity ? `/${a.capacity}` : ''})`).join(' ; ')}`);
-          console.log(`  décision : ${x.decision.reason}`);
-        }
-        return 0;
-      }),
+      guard(() => rulesExplain(dir, orderFile, opts)),
     );
 
   rules
@@ -81,20 +51,7 @@ export function registerRulesCommands(program: Command): void {
     .option('--json', 'print the results as JSON')
     .description('run the *.cases.yaml of a rule directory (order → expected team/agent/rule)')
     .action((dir: string, opts: { masterdata?: string; json?: boolean }) =>
-      guard(() => {
-        const r = runRuleTests(dir, opts.masterdata);
-        const failed = r.results.filter((c) => !c.ok);
-        if (opts.json) console.log(JSON.stringify({ version: r.ruleSet?.version ?? null, passed: r.results.length - failed.length, failed: failed.length, results: r.results, errors: r.errors }));
-        else {
-          for (const e of r.errors) console.error(formatRuleError(e));
-          for (const c of r.results) {
-            console.log(`${c.ok ? '✓' : '✗'} ${c.name}`);
-            if (!c.ok) console.log(`    ${relative(process.cwd(), c.file)}:${c.line}: ${c.mismatches.join(' ; ')}\n    (${c.decision?.reason})`);
-          }
-          console.log(`${r.results.length - failed.length}/${r.results.length} cas réussis${r.errors.length ? `, ${r.errors.length} problème(s)` : ''}${r.ruleSet ? ` — règles ${r.ruleSet.version}` : ''}`);
-        }
-        return failed.length || r.errors.length ? 1 : 0;
-      }),
+      guard(() => rulesTest(dir, opts)),
     );
 
   rules
@@ -111,35 +68,90 @@ export function registerRulesCommands(program: Command): void {
     .action(async (dir: string, opts: { orders?: string; since: string; baseline?: string; masterdata?: string; now: string; agents?: boolean; json?: boolean }) => {
       if (!opts.orders) opts.orders = await fetchLiveOrders();
       const ordersFile = opts.orders;
-      guard(() => {
-        const candidate = loadRuleSet(dir);
-        const baseline: RuleSet | null = opts.baseline ? loadRuleSet(opts.baseline) : null;
-        const md = opts.masterdata ? readMasterData(opts.masterdata) : null;
-        const until = checkTime(opts.now, '--now');
-        const from = until - parseDuration(opts.since);
-        const orders: ReplayOrder[] = [];
-        let outside = 0;
-        for (const entry of readOrderList(ordersFile)) {
-          const receivedAt = entry.receivedAt === null ? null : checkTime(entry.receivedAt, `order ${entry.orderId} receivedAt`);
-          if (receivedAt !== null && (receivedAt < from || receivedAt > until)) {
-            outside++;
-            continue;
-          }
-          orders.push({ orderId: entry.orderId, input: routeInput(entry.order, entry.channel, md, {}, new Date(receivedAt ?? until)), recorded: entry.route });
-        }
-        const report = replay(baseline, candidate, orders, { compareAgents: !!opts.agents });
-        if (opts.json) console.log(JSON.stringify({ candidate: candidate.version, baseline: baseline?.version ?? 'recorded routes', outsideWindow: outside, ...report }));
-        else {
-          console.log(`${report.total} commande(s) depuis ${opts.since} (${outside} hors fenêtre), candidat ${candidate.version} contre ${baseline ? baseline.version : 'les routes enregistrées'}`);
-          for (const c of report.changes) {
-            console.log(`  ${c.orderId}: ${c.before.team} → ${c.after.team} (règle ${c.before.ruleId} → ${c.after.ruleId}${opts.agents ? `, agent ${c.before.agent ?? '—'} → ${c.after.agent ?? '—'}` : ''})\n      ${c.after.reason}`);
-          }
-          if (report.skipped.length) console.log(`  sans route enregistrée (ignorées) : ${report.skipped.join(', ')}`);
-          console.log(`${report.changes.length} changement(s), ${report.unchanged} inchangée(s)`);
-        }
-        return 0;
-      });
+      guard(() => rulesReplay(dir, ordersFile, opts));
     });
+}
+
+/** `rules validate`: every problem of a rule set with file, line and column; 1 when there is one. */
+function rulesValidate(dir: string, opts: { masterdata?: string; json?: boolean }): number {
+  const v = validateRules(dir, opts.masterdata ? readMasterData(opts.masterdata) : undefined);
+  if (opts.json) console.log(JSON.stringify(v.ok ? { ok: true, version: v.ruleSet.version, rules: v.ruleSet.rules.length, teams: v.ruleSet.teams.length } : { ok: false, errors: v.errors }));
+  else if (v.ok) console.log(`OK ${v.ruleSet.version}: ${v.ruleSet.rules.length} règles, ${v.ruleSet.teams.length} équipes, ${v.ruleSet.teams.reduce((n, t) => n + t.agents.length, 0)} agents, défaut : ${v.ruleSet.fallback.team}`);
+  else for (const e of v.errors) console.error(formatRuleError(e));
+  return v.ok ? 0 : 1;
+}
+
+/** `rules explain`: which rules were tried for each order and why each did or did not match. */
+function rulesExplain(dir: string, orderFile: string, opts: { masterdata?: string; channel?: string; now: string; loads?: string; json?: boolean }): number {
+  const ruleSet = loadRuleSet(dir);
+  const md = opts.masterdata ? readMasterData(opts.masterdata) : null;
+  if (!md) console.error('rules explain: sans --masterdata, le marché du client et les gammes des articles sont inconnus');
+  const loads = opts.loads ? (readJson(opts.loads) as Record<string, AgentLoad>) : {};
+  const now = checkTime(opts.now, '--now');
+  for (const { order, channel, label } of readOrders(orderFile)) {
+    const ch = opts.channel ? parseChannel(opts.channel) : channel;
+    const x = explainRoute(ruleSet, routeInput(order, ch, md, loads, now));
+    if (opts.json) {
+      console.log(JSON.stringify({ order: label, ...x }));
+      continue;
+    }
+    console.log(`${label} — règles ${ruleSet.version}`);
+    for (const r of x.rules) {
+      const mark = r.chosen ? '→' : r.matched ? '✓' : r.trace.result === 'unknown' ? '?' : '✗';
+      console.log(`  ${mark} ${r.ruleId.padEnd(28)} ${relative(process.cwd(), r.file)}:${r.line}  ${r.trace.why}${r.chosen ? '  ← retenue' : r.matched ? '  (aurait convenu, mais vient après)' : ''}`);
+      printChildren(r.trace, '      ');
+    }
+    if (!x.rules.some((r) => r.chosen)) console.log(`  → fallback ${' '.repeat(20)} aucune règle ne s’applique`);
+    console.log(`  agents : ${x.agents.map((a) => `${a.name} ${a.status} (${a.open}${a.capacity ? `/${a.capacity}` : ''})`).join(' ; ')}`);
+    console.log(`  décision : ${x.decision.reason}`);
+  }
+  return 0;
+}
+
+/** `rules test`: the *.cases.yaml of a rule directory; 1 when a case fails. */
+function rulesTest(dir: string, opts: { masterdata?: string; json?: boolean }): number {
+  const r = runRuleTests(dir, opts.masterdata);
+  const failed = r.results.filter((c) => !c.ok);
+  if (opts.json) console.log(JSON.stringify({ version: r.ruleSet?.version ?? null, passed: r.results.length - failed.length, failed: failed.length, results: r.results, errors: r.errors }));
+  else {
+    for (const e of r.errors) console.error(formatRuleError(e));
+    for (const c of r.results) {
+      console.log(`${c.ok ? '✓' : '✗'} ${c.name}`);
+      if (!c.ok) console.log(`    ${relative(process.cwd(), c.file)}:${c.line}: ${c.mismatches.join(' ; ')}\n    (${c.decision?.reason})`);
+    }
+    console.log(`${r.results.length - failed.length}/${r.results.length} cas réussis${r.errors.length ? `, ${r.errors.length} problème(s)` : ''}${r.ruleSet ? ` — règles ${r.ruleSet.version}` : ''}`);
+  }
+  return failed.length || r.errors.length ? 1 : 0;
+}
+
+/** `rules replay`: recent orders re-routed with a candidate rule set, and what would change. */
+function rulesReplay(dir: string, ordersFile: string, opts: { since: string; baseline?: string; masterdata?: string; now: string; agents?: boolean; json?: boolean }): number {
+  const candidate = loadRuleSet(dir);
+  const baseline: RuleSet | null = opts.baseline ? loadRuleSet(opts.baseline) : null;
+  const md = opts.masterdata ? readMasterData(opts.masterdata) : null;
+  const until = checkTime(opts.now, '--now');
+  const from = until - parseDuration(opts.since);
+  const orders: ReplayOrder[] = [];
+  let outside = 0;
+  for (const entry of readOrderList(ordersFile)) {
+    const receivedAt = entry.receivedAt === null ? null : checkTime(entry.receivedAt, `order ${entry.orderId} receivedAt`);
+    if (receivedAt !== null && (receivedAt < from || receivedAt > until)) {
+      outside++;
+      continue;
+    }
+    orders.push({ orderId: entry.orderId, input: routeInput(entry.order, entry.channel, md, {}, new Date(receivedAt ?? until)), recorded: entry.route });
+  }
+  const report = replay(baseline, candidate, orders, { compareAgents: !!opts.agents });
+  if (opts.json) console.log(JSON.stringify({ candidate: candidate.version, baseline: baseline?.version ?? 'recorded routes', outsideWindow: outside, ...report }));
+  else {
+    console.log(`${report.total} commande(s) depuis ${opts.since} (${outside} hors fenêtre), candidat ${candidate.version} contre ${baseline ? baseline.version : 'les routes enregistrées'}`);
+    for (const c of report.changes) {
+      console.log(`  ${c.orderId}: ${c.before.team} → ${c.after.team} (règle ${c.before.ruleId} → ${c.after.ruleId}${opts.agents ? `, agent ${c.before.agent ?? '—'} → ${c.after.agent ?? '—'}` : ''})\n      ${c.after.reason}`);
+    }
+    if (report.skipped.length) console.log(`  sans route enregistrée (ignorées) : ${report.skipped.join(', ')}`);
+    console.log(`${report.changes.length} changement(s), ${report.unchanged} inchangée(s)`);
+  }
+  return 0;
 }
 
 /** The running stack's orders (`orders --json`), saved to a temporary file for replay. */
