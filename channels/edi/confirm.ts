@@ -104,35 +104,7 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
     if (!asSent) deps.log.warn({ orderId: state.orderId, sha256: doc.sha256 }, 'EDI order not found again in its document: confirmed in catalog terms');
     const control = deps.seen.reserveControlNumbers(partner.id, 1);
     const at = now();
-    let text: string;
-    let kind: ConfirmationRecord['kind'];
-    if (first.standard === 'x12') {
-      kind = '855';
-      text = build855(sent, decisions, {
-        senderQualifier: first.receiver.qualifier,
-        senderId: first.receiver.id,
-        receiverQualifier: first.sender.qualifier,
-        receiverId: first.sender.id,
-        version: isaVersion(partner.version),
-        gsVersion: /^\d{6}$/.test(partner.version) ? partner.version : undefined,
-        controlNumber: control,
-        now: at,
-        test: false,
-      }, asSent, seq > 1 ? '04' : '00');
-    } else {
-      kind = 'ORDRSP';
-      text = buildOrdrsp(sent, decisions, {
-        syntax: 'UNOC',
-        syntaxVersion: '3',
-        senderId: first.receiver.id,
-        senderQualifier: first.receiver.qualifier,
-        recipientId: first.sender.id,
-        recipientQualifier: first.sender.qualifier,
-        controlRef: String(control),
-        now: at,
-        test: false,
-      }, String(seq), asSent, partner.version);
-    }
+    const { kind, text } = confirmationText(first, partner, sent, decisions, asSent, control, at, seq);
     const safeId = state.orderId.replace(/[^\w.-]+/g, '_');
     const rec = deps.seen.recordConfirmation({
       orderId: state.orderId,
@@ -149,3 +121,43 @@ export function createConfirmer(deps: ConfirmDeps): (state: OrderState) => Promi
     deps.log.info({ orderId: state.orderId, partner: partner.id, kind, seq: rec.seq, controlNumber: rec.controlNumber, lines: decisions.map((d) => d.status) }, rec.seq > 1 ? 'change of the order confirmation sent to the EDI partner' : 'order confirmed to the EDI partner');
   };
 }
+
+/** The confirmation itself: an 855 (X12; a change is BAK01 04) or an ORDRSP (EDIFACT; its sequence number says which change). */
+function confirmationText(
+  first: ReadInterchange['interchanges'][number],
+  partner: Partner,
+  sent: Order,
+  decisions: ReturnType<typeof lineDecisions>,
+  asSent: ReturnType<typeof findSent>,
+  control: number,
+  at: Date,
+  seq: number,
+): { kind: ConfirmationRecord['kind']; text: string } {
+  if (first.standard === 'x12') {
+    return { kind: '855', text: build855(sent, decisions, {
+      senderQualifier: first.receiver.qualifier,
+      senderId: first.receiver.id,
+      receiverQualifier: first.sender.qualifier,
+      receiverId: first.sender.id,
+      version: isaVersion(partner.version),
+      gsVersion: /^\d{6}$/.test(partner.version) ? partner.version : undefined,
+      controlNumber: control,
+      now: at,
+      test: false,
+    }, asSent, seq > 1 ? '04' : '00') };
+  } else {
+    return { kind: 'ORDRSP', text: buildOrdrsp(sent, decisions, {
+      syntax: 'UNOC',
+      syntaxVersion: '3',
+      senderId: first.receiver.id,
+      senderQualifier: first.receiver.qualifier,
+      recipientId: first.sender.id,
+      recipientQualifier: first.sender.qualifier,
+      controlRef: String(control),
+      now: at,
+      test: false,
+    }, String(seq), asSent, partner.version) };
+  }
+}
+
+type ReadInterchange = ReturnType<typeof readInterchange>;
