@@ -266,9 +266,47 @@ export function masterDataFromCsv(read: MasterDataFileReader): MasterData {
     edifactGln: opt(first, 'edifact_gln') ?? '',
   };
 
-  const cu = readCsv(read, 'customers');
+  const customers = customersOf(readCsv(read, 'customers'));
+  const seen = new Set(customers.map((c) => c.id));
+
+  const ad = readCsv(read, 'addresses');
+  const addresses: CustomerAddress[] = ad.rows.map((r) => {
+    const customerId = req(ad.file, r, 'customer_id');
+    if (!seen.has(customerId)) throw new CsvError(ad.file, r.line, 'customer_id', `unknown customer "${customerId}" (not in customers.csv)`);
+    const type = req(ad.file, r, 'type');
+    if (type !== 'billing' && type !== 'delivery') throw new CsvError(ad.file, r.line, 'type', `"${type}" must be billing or delivery`);
+    return {
+      customerId,
+      code: req(ad.file, r, 'code'),
+      type,
+      gln: opt(r, 'gln'),
+      name: req(ad.file, r, 'name'),
+      street: req(ad.file, r, 'street'),
+      postalCode: req(ad.file, r, 'postal_code'),
+      city: req(ad.file, r, 'city'),
+      country: country(ad.file, r, 'country'),
+    };
+  });
+
+  const products = productsOf(readCsv(read, 'products'));
+  const skus = new Set(products.map((p) => p.sku.toUpperCase()));
+
+  const xr = readCsv(read, 'cross_references', true);
+  const crossReferences: CrossReference[] = xr.rows.map((r) => {
+    const customerId = req(xr.file, r, 'customer_id');
+    if (!seen.has(customerId)) throw new CsvError(xr.file, r.line, 'customer_id', `unknown customer "${customerId}"`);
+    const sku = req(xr.file, r, 'sku');
+    if (!skus.has(sku.toUpperCase())) throw new CsvError(xr.file, r.line, 'sku', `unknown SKU "${sku}" (not in products.csv)`);
+    return { customerId, customerPartNumber: req(xr.file, r, 'customer_part_number'), sku };
+  });
+
+  return new MasterData({ company, customers, addresses, products, crossReferences });
+}
+
+/** customers.csv: unique IDs, e-mail domains and GLNs checked. */
+function customersOf(cu: { file: string; rows: CsvRow[] }): Customer[] {
   const seen = new Set<string>();
-  const customers: Customer[] = cu.rows.map((r) => {
+  return cu.rows.map((r) => {
     const id = req(cu.file, r, 'id');
     if (seen.has(id)) throw new CsvError(cu.file, r.line, 'id', `duplicate customer id "${id}"`);
     seen.add(id);
@@ -291,29 +329,12 @@ export function masterDataFromCsv(read: MasterDataFileReader): MasterData {
       edifactGln: gln,
     };
   });
+}
 
-  const ad = readCsv(read, 'addresses');
-  const addresses: CustomerAddress[] = ad.rows.map((r) => {
-    const customerId = req(ad.file, r, 'customer_id');
-    if (!seen.has(customerId)) throw new CsvError(ad.file, r.line, 'customer_id', `unknown customer "${customerId}" (not in customers.csv)`);
-    const type = req(ad.file, r, 'type');
-    if (type !== 'billing' && type !== 'delivery') throw new CsvError(ad.file, r.line, 'type', `"${type}" must be billing or delivery`);
-    return {
-      customerId,
-      code: req(ad.file, r, 'code'),
-      type,
-      gln: opt(r, 'gln'),
-      name: req(ad.file, r, 'name'),
-      street: req(ad.file, r, 'street'),
-      postalCode: req(ad.file, r, 'postal_code'),
-      city: req(ad.file, r, 'city'),
-      country: country(ad.file, r, 'country'),
-    };
-  });
-
-  const pr = readCsv(read, 'products');
+/** products.csv: unique SKUs (whatever their case), prices and EANs checked. */
+function productsOf(pr: { file: string; rows: CsvRow[] }): Product[] {
   const skus = new Set<string>();
-  const products: Product[] = pr.rows.map((r) => {
+  return pr.rows.map((r) => {
     const sku = req(pr.file, r, 'sku');
     if (skus.has(sku.toUpperCase())) throw new CsvError(pr.file, r.line, 'sku', `duplicate SKU "${sku}"`);
     skus.add(sku.toUpperCase());
@@ -324,15 +345,4 @@ export function masterDataFromCsv(read: MasterDataFileReader): MasterData {
     if (ean && !/^\d{8,14}$/.test(ean)) throw new CsvError(pr.file, r.line, 'ean', `"${ean}" is not an EAN of 8 to 14 digits`);
     return { sku, description: req(pr.file, r, 'description'), productLine: req(pr.file, r, 'product_line'), unit: req(pr.file, r, 'unit'), listPrice, ean };
   });
-
-  const xr = readCsv(read, 'cross_references', true);
-  const crossReferences: CrossReference[] = xr.rows.map((r) => {
-    const customerId = req(xr.file, r, 'customer_id');
-    if (!seen.has(customerId)) throw new CsvError(xr.file, r.line, 'customer_id', `unknown customer "${customerId}"`);
-    const sku = req(xr.file, r, 'sku');
-    if (!skus.has(sku.toUpperCase())) throw new CsvError(xr.file, r.line, 'sku', `unknown SKU "${sku}" (not in products.csv)`);
-    return { customerId, customerPartNumber: req(xr.file, r, 'customer_part_number'), sku };
-  });
-
-  return new MasterData({ company, customers, addresses, products, crossReferences });
 }
