@@ -161,43 +161,9 @@ export function orderPage(d: OrderPageData): string {
       ? ''
       : html`<p class="muted">Lecture seule : cette commande n'est pas dans vos équipes.</p>`;
 
-  // A probable duplicate awaits a decision whatever the order's status: its e-mail may be entered already.
-  const toCheck = duplicatesToCheck(s);
-  const checks = toCheck.length
-    ? html`<div class="panel check" id="doublons"><h3><span class="badge st-needs-review">À vérifier</span> Doublon probable (${toCheck.length})</h3>
-        <p class="small">Rattaché à cette commande sans preuve suffisante : rien ne distingue ce document d'une copie, mais rien n'exclut une nouvelle commande du client. Tant que personne n'a tranché, il ne compte pas pour l'échéance.</p>
-        ${toCheck.map((doc) => {
-          const ref = html`<input type="hidden" name="sha256" value="${doc.sha256}"><input type="hidden" name="index" value="${doc.index}">`;
-          return html`<div class="check-doc"><p><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a> ${channelTags([doc.channel])} reçu ${dateTime(doc.receivedAt)}</p>
-            ${doc.evidence?.length ? html`<ul class="small">${doc.evidence.map((e) => html`<li>${evidenceLabel(e.field)} : ${e.how}</li>`)}</ul>` : ''}
-            ${d.canAct
-              ? html`<form method="post" action="${action('confirm-duplicate')}">${csrf}${ref}<button type="submit">Confirmer le doublon</button></form>
-                <form method="post" action="${action('split')}">${csrf}${ref}<input type="text" name="reason" placeholder="Motif (facultatif)" size="22"><button type="submit" class="secondary">Ce n'est pas un doublon</button>
-                <span class="muted small">le document devient une commande à part, routée comme les autres</span></form>`
-              : ''}</div>`;
-        })}</div>`
-    : '';
-
-  const docLabel = (doc: OrderState['documents'][number]) =>
-    doc.role === 'duplicate' && doc.probable ? html`<span class="warn">doublon probable</span>`
-    : doc.role === 'duplicate' && doc.confirmedBy ? html`doublon <span class="muted small">(confirmé par ${doc.confirmedBy})</span>`
-    : doc.role === 'split' && doc.splitTo ? html`séparé → <a href="${orderUrl(doc.splitTo)}">${doc.splitTo}</a>`
-    : html`${ROLE_DOC[doc.role] ?? doc.role}`;
-  const docs = html`<div class="panel"><h3>Documents (${s.documents.length})</h3><table><thead><tr><th>Rôle</th><th>Canal</th><th>Fichier</th><th>Reçu</th><th>Preuve du rapprochement</th></tr></thead><tbody>
-    ${s.documents.map((doc) => html`<tr><td>${docLabel(doc)}</td><td>${channelTags([doc.channel])}</td>
-      <td><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a><br><span class="muted small">${doc.sha256.slice(0, 12)}…</span></td>
-      <td>${dateTime(doc.receivedAt)}</td>
-      <td class="small">${doc.evidence?.length ? doc.evidence.map((e) => html`${evidenceLabel(e.field)} : ${e.how}<br>`) : doc.role === 'duplicate' ? 'même client et même n° de commande' : ''}</td></tr>`)}
-    </tbody></table></div>`;
-
-  const diffs = d.diffs.length
-    ? html`<div class="panel"><h3>Ce que change le modificatif</h3>${d.diffs.map(
-        (x) => html`<p class="small muted">${x.fileName}</p><ul class="small">
-          ${x.diff.fields.map((h) => html`<li>${FIELD_LABELS[h.field] ?? h.field} : ${show(h.before)} → <b>${show(h.after)}</b></li>`)}
-          ${x.diff.lines.map((l) => html`<li>${l.change === 'added' ? 'ajout' : l.change === 'removed' ? 'suppression' : 'modification'} ${l.sku ?? `ligne ${l.lineNumber}`} : ${l.changes.map((c) => html`${FIELD_LABELS[c.field] ?? c.field} ${show(c.before)} → <b>${show(c.after)}</b> `)}</li>`)}
-          ${x.diff.identical ? html`<li>aucune différence lue</li>` : ''}</ul>`,
-      )}</div>`
-    : '';
+  const checks = duplicatesPanel(s, d.canAct, csrf, action);
+  const docs = documentsPanel(s);
+  const diffs = diffsPanel(d.diffs);
 
   const body = html`<h1>Commande ${o.poNumber ?? '(sans n°)'} — ${o.customer.name ?? 'client inconnu'} ${statusBadge(s.status)} ${slaBadge(slaOf(s, d.now))}</h1>
     <p class="small">Échéance ${dueLabel(due.dueAt, d.now)}${due.computed ? ' (calculée par la règle des 17 h)' : ''} · reçue ${dateTime(s.sla.receivedAt)}
@@ -215,6 +181,53 @@ export function orderPage(d: OrderPageData): string {
       <div class="panel"><h3>Historique</h3><ol class="hist small">${s.history.map((e) => html`<li>${dateTime(e.at)} — <b>${EVENT_LABELS[e.event] ?? e.event}</b>${e.by ? ` par ${e.by}` : ''}${e.detail ? html` — ${e.detail}` : ''}</li>`)}</ol></div>
     </div><div class="doc panel" id="source"><h3>Document source</h3>${d.document ? d.document.html : html`<p class="muted">Document introuvable dans le stockage.</p>`}</div></div>`;
   return page({ title: `Commande ${o.poNumber ?? s.orderId}`, user: d.user, csrf: d.csrf, body, script: true });
+}
+
+/** Probable duplicates awaiting an agent's decision (confirm, or split into an order of its own). */
+function duplicatesPanel(s: OrderState, canAct: boolean, csrf: Html, action: (name: string) => string): Html | string {
+  // A probable duplicate awaits a decision whatever the order's status: its e-mail may be entered already.
+  const toCheck = duplicatesToCheck(s);
+  return toCheck.length
+    ? html`<div class="panel check" id="doublons"><h3><span class="badge st-needs-review">À vérifier</span> Doublon probable (${toCheck.length})</h3>
+        <p class="small">Rattaché à cette commande sans preuve suffisante : rien ne distingue ce document d'une copie, mais rien n'exclut une nouvelle commande du client. Tant que personne n'a tranché, il ne compte pas pour l'échéance.</p>
+        ${toCheck.map((doc) => {
+          const ref = html`<input type="hidden" name="sha256" value="${doc.sha256}"><input type="hidden" name="index" value="${doc.index}">`;
+          return html`<div class="check-doc"><p><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a> ${channelTags([doc.channel])} reçu ${dateTime(doc.receivedAt)}</p>
+            ${doc.evidence?.length ? html`<ul class="small">${doc.evidence.map((e) => html`<li>${evidenceLabel(e.field)} : ${e.how}</li>`)}</ul>` : ''}
+            ${canAct
+              ? html`<form method="post" action="${action('confirm-duplicate')}">${csrf}${ref}<button type="submit">Confirmer le doublon</button></form>
+                <form method="post" action="${action('split')}">${csrf}${ref}<input type="text" name="reason" placeholder="Motif (facultatif)" size="22"><button type="submit" class="secondary">Ce n'est pas un doublon</button>
+                <span class="muted small">le document devient une commande à part, routée comme les autres</span></form>`
+              : ''}</div>`;
+        })}</div>`
+    : '';
+}
+
+/** The order's documents, their roles and the evidence that matched them. */
+function documentsPanel(s: OrderState): Html {
+  const docLabel = (doc: OrderState['documents'][number]) =>
+    doc.role === 'duplicate' && doc.probable ? html`<span class="warn">doublon probable</span>`
+    : doc.role === 'duplicate' && doc.confirmedBy ? html`doublon <span class="muted small">(confirmé par ${doc.confirmedBy})</span>`
+    : doc.role === 'split' && doc.splitTo ? html`séparé → <a href="${orderUrl(doc.splitTo)}">${doc.splitTo}</a>`
+    : html`${ROLE_DOC[doc.role] ?? doc.role}`;
+  return html`<div class="panel"><h3>Documents (${s.documents.length})</h3><table><thead><tr><th>Rôle</th><th>Canal</th><th>Fichier</th><th>Reçu</th><th>Preuve du rapprochement</th></tr></thead><tbody>
+    ${s.documents.map((doc) => html`<tr><td>${docLabel(doc)}</td><td>${channelTags([doc.channel])}</td>
+      <td><a href="${orderUrl(s.orderId)}?doc=${doc.sha256}#source">${doc.fileName}</a><br><span class="muted small">${doc.sha256.slice(0, 12)}…</span></td>
+      <td>${dateTime(doc.receivedAt)}</td>
+      <td class="small">${doc.evidence?.length ? doc.evidence.map((e) => html`${evidenceLabel(e.field)} : ${e.how}<br>`) : doc.role === 'duplicate' ? 'même client et même n° de commande' : ''}</td></tr>`)}
+    </tbody></table></div>`;
+}
+
+/** What each amendment changed against the document before it. */
+function diffsPanel(diffs: OrderPageData['diffs']): Html | string {
+  return diffs.length
+    ? html`<div class="panel"><h3>Ce que change le modificatif</h3>${diffs.map(
+        (x) => html`<p class="small muted">${x.fileName}</p><ul class="small">
+          ${x.diff.fields.map((h) => html`<li>${FIELD_LABELS[h.field] ?? h.field} : ${show(h.before)} → <b>${show(h.after)}</b></li>`)}
+          ${x.diff.lines.map((l) => html`<li>${l.change === 'added' ? 'ajout' : l.change === 'removed' ? 'suppression' : 'modification'} ${l.sku ?? `ligne ${l.lineNumber}`} : ${l.changes.map((c) => html`${FIELD_LABELS[c.field] ?? c.field} ${show(c.before)} → <b>${show(c.after)}</b> `)}</li>`)}
+          ${x.diff.identical ? html`<li>aucune différence lue</li>` : ''}</ul>`,
+      )}</div>`
+    : '';
 }
 
 export const EVENT_LABELS: Record<string, string> = {
