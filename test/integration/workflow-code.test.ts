@@ -1,4 +1,4 @@
-// Orders already running when the workflow code changes must replay with the new code. Each history
+// What workflow code costs and replays. Orders already running when the workflow code changes must replay with the new code. Each history
 // here was recorded by the code before a change that uses patched() (workflows/order.ts) and is
 // replayed with today's bundle: a change without its patch fails with a non-determinism error.
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,18 @@ import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../support/temporal';
 
 const HISTORIES = join(import.meta.dirname, 'histories');
+
+describe('the workflow bundle', () => {
+  // Every workflow evaluates the modules of the bundle it uses when it starts (three per order): the
+  // readers' schemas and resolution stay out of it (domain/po-limits.ts, domain/signals.ts).
+  it('holds no zod schemas and no reader code', async () => {
+    const { code } = await workflowBundle();
+    expect(code).not.toContain('./node_modules/zod/');
+    expect(code).not.toContain('./domain/resolve.ts');
+    expect(code).not.toContain('./domain/order.ts');
+    expect(code).toContain('./domain/order-state.ts');
+  }, 120_000);
+});
 
 describe('recorded order histories', () => {
   it('replays an EDI order routed, at risk and late, recorded before it wrote less before its route', async () => {
