@@ -1,6 +1,7 @@
-// What workflow code costs and replays. Orders already running when the workflow code changes must replay with the new code. Each history
-// here was recorded by the code before a change that uses patched() (workflows/order.ts) and is
-// replayed with today's bundle: a change without its patch fails with a non-determinism error.
+// Workflow code: what each workflow evaluates when it starts, and replay. Orders already running when
+// the workflow code changes must replay with the new code: each history in histories/ was recorded by
+// the code before a change that uses patched() (workflows/order.ts) and is replayed with today's
+// bundle; a change without its patch fails with a non-determinism error.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
