@@ -3,7 +3,7 @@
 // documents/s for the latency target; then a few 1-page faxes (OCR). In the same run, the ceiling: a
 // bare workflow pair with the same Temporal calls per order doing nothing (bench/e2e-ceiling/).
 // The saturated and steady phases run twice: with every customer of the master data (25 e-mail
-// senders, the 6 with an X12 ID for EDI: each coordinator sees a share of the load) and with two
+// senders, the 5 with an X12 ID for EDI: each coordinator sees a share of the load) and with two
 // customers (the worst case for the per-customer coordinator, and the figure first published).
 // Receipt → routed is measured from the HTTP request's start to the commit of the order's first state
 // with a route in the read model (what a person sees): the bench is told by the read model itself.
