@@ -10,6 +10,7 @@ import { deduplicate, type DedupResult } from '../domain/dedup';
 import { slimOrder, type Placement, type Revision } from '../domain/customer-dedup';
 import { detectAnomalies } from '../domain/anomalies';
 import type { OrderDocument, OrderState } from '../domain/order-model';
+import type { PastLines } from '../storage/read-model';
 import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
 import type { customerWorkflow } from '../workflows/customer';
 import { sharedExtractRunner } from './extract-runner';
@@ -43,16 +44,16 @@ export function createIntakeActivities(deps: ActivityDeps) {
 }
 
 /**
- * A customer's orders, read once per delivered order: anomalies' history (the first 200 of
- * it) comes from it (dedup's candidates are the customer coordinator's own memory). Parsing them is most of what
- * delivering an order costs once a customer has a history (bench/e2e.ts).
+ * A customer's past orders' lines (the first 200 the read model lists), read once per delivered
+ * order: the anomalies' quantity history. Only PO, SKUs and quantities are read, never whole states:
+ * parsing 500 states was most of what delivering an order cost once a customer had a history.
  */
-function customerOrders(c: IntakeContext, customerId: string | null): () => OrderState[] {
-  let cached: OrderState[] | null = null;
-  return () => (cached ??= customerId ? c.readModel.list({ customerId, limit: 500 }) : []);
+function customerOrders(c: IntakeContext, customerId: string | null): () => PastLines[] {
+  let cached: PastLines[] | null = null;
+  return () => (cached ??= customerId ? c.readModel.customerLines(customerId, 200) : []);
 }
 
-function anomaliesOf(c: IntakeContext, order: Order, readProblems: Problem[], dedup?: Pick<DedupResult, 'decision' | 'matchOrderId'>, listed: () => OrderState[] = customerOrders(c, order.customer.id)): Problem[] {
+function anomaliesOf(c: IntakeContext, order: Order, readProblems: Problem[], dedup?: Pick<DedupResult, 'decision' | 'matchOrderId'>, listed: () => PastLines[] = customerOrders(c, order.customer.id)): Problem[] {
   const md = c.masterData();
   const products = order.lines.flatMap((l) => {
     const p = l.sku ? md.product(l.sku) : undefined;
@@ -60,9 +61,9 @@ function anomaliesOf(c: IntakeContext, order: Order, readProblems: Problem[], de
   });
   const history: Record<string, number[]> = {};
   if (order.customer.id) {
-    for (const past of listed().slice(0, 200)) {
+    for (const past of listed()) {
       if (past.poNumber === order.poNumber) continue;
-      for (const l of past.order.lines) if (l.sku && l.quantity !== null) (history[l.sku] ??= []).push(l.quantity);
+      for (const l of past.lines) if (l.sku && l.quantity !== null) (history[l.sku] ??= []).push(l.quantity);
     }
   }
   const report = detectAnomalies({

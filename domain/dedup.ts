@@ -3,7 +3,7 @@
 // Pure (no Node built-ins): the order workflow calls it with the customer's recent orders.
 import { editDistance } from './names';
 import type { Channel, Order } from './order';
-import { PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './resolve';
+import { PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
 
 export type DedupDecision = 'new' | 'duplicate' | 'amendment' | 'cancellation';
 

@@ -2,8 +2,7 @@
 // No Node built-ins: workflow code imports this.
 
 import { normalisePo } from './dedup';
-import { MAX_CUSTOMER_ID_LENGTH, poTooLong } from './order';
-
+import { MAX_CUSTOMER_ID_LENGTH, poTooLong } from './po-limits';
 
 /**
  * Key of an order: customer + normalised PO. Orders without either get a key of their own document,

@@ -3,7 +3,7 @@
 import type { Order, Problem } from './order';
 import { orderKey } from './keys';
 import { diffOrders } from './dedup';
-import { SHIP_TO_DEFAULTED } from './resolve';
+import { SHIP_TO_DEFAULTED } from './signals';
 import type {
   SourceRef,
   DocumentRef,

@@ -10,15 +10,7 @@ export const PURPOSES = ['original', 'replace', 'cancel'] as const;
 export const purposeSchema = z.enum(PURPOSES);
 export type Purpose = z.infer<typeof purposeSchema>;
 
-/**
- * The longest PO number we take (EDIFACT's an..35; X12 BEG03 allows 22). It goes into the order's
- * workflow ID: a longer one is not an order number but noise, flagged on the document (PO_TOO_LONG).
- */
-export const MAX_PO_LENGTH = 35;
-/** The longest customer ID we take into a key (customers.csv IDs are short codes such as C001). */
-export const MAX_CUSTOMER_ID_LENGTH = 32;
-/** The PO number is too long to be one. */
-export const poTooLong = (po: string | null): boolean => !!po && po.trim().length > MAX_PO_LENGTH;
+export { MAX_CUSTOMER_ID_LENGTH, MAX_PO_LENGTH, poTooLong } from './po-limits';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const confidence = z.number().min(0).max(1);

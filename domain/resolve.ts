@@ -3,6 +3,7 @@
 // addresses.csv. Shared by every channel so that they all decide the same way.
 import type { MasterData, Customer } from './masterdata';
 import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
+import { PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
 import { checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
 
 export type { ReadEvidence };
@@ -149,11 +150,7 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
   };
 }
 
-/** Provenance signal: the document named no ship-to; the customer's usual delivery address was used. */
-export const SHIP_TO_DEFAULTED = 'ship-to from master data (none in the document)';
-
-/** Provenance signal (prefix): OCR read the PO number with low confidence; it proves nothing either way. */
-export const PO_DOUBTFUL = 'PO number read with doubt';
+export { PO_DOUBTFUL, SHIP_TO_DEFAULTED };
 
 function resolveShipTo(draft: DraftOrder['shipTo'], customer: Customer | null, md: MasterData, problems: Problem[], signals: string[]): Address {
   const base: Address = { ...emptyAddress(), ...stripUndefined(draft ?? {}) };

@@ -1,6 +1,7 @@
 // The read model: what the inbox, the dashboard and `orders` read. Temporal stays the source of truth;
 // activities project each order state here idempotently (a state is applied only if its revision is
 // newer), so it can be rebuilt from Temporal at any time. SQLite by default.
+import type { Statement } from 'better-sqlite3';
 import { openSqlite, type Sqlite } from './sqlite';
 import type { OrderState } from '../domain/order-model';
 import type { QuarantineRecord } from './document-store';
@@ -20,8 +21,17 @@ export interface OrderFilter {
   offset?: number;
 }
 
+/** A past order's PO and its lines' SKUs and quantities: what anomaly detection compares a new order with. */
+export interface PastLines {
+  poNumber: string | null;
+  lines: { sku: string | null; quantity: number | null }[];
+}
+
 export class ReadModel {
   private db: Sqlite;
+  /** Prepared once: preparing a statement costs more than running it. */
+  private applyState!: (state: OrderState) => boolean;
+  private customerLinesQuery!: Statement<[string, number]>;
 
   constructor(path: string) {
     this.db = openSqlite(path);
@@ -32,6 +42,7 @@ export class ReadModel {
         updated_at TEXT NOT NULL, state_json TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS orders_due ON orders(due_at);
       CREATE INDEX IF NOT EXISTS orders_team ON orders(team, status);
+      CREATE INDEX IF NOT EXISTS orders_customer ON orders(customer_id, due_at);
       CREATE TABLE IF NOT EXISTS order_documents (
         sha256 TEXT NOT NULL, order_id TEXT NOT NULL, file_name TEXT, channel TEXT, role TEXT, PRIMARY KEY (sha256, order_id));
       CREATE TABLE IF NOT EXISTS sandbox (
@@ -43,22 +54,29 @@ export class ReadModel {
     const columns = new Set((this.db.prepare('PRAGMA table_info(quarantine)').all() as { name: string }[]).map((c) => c.name));
     if (!columns.has('retries_json')) this.db.exec("ALTER TABLE quarantine ADD COLUMN retries_json TEXT NOT NULL DEFAULT '[]'");
     if (!columns.has('released_at')) this.db.exec('ALTER TABLE quarantine ADD COLUMN released_at TEXT');
+    this.prepareStatements();
   }
 
   /** Apply a state if it is newer than what we have. Returns true when applied. */
   upsert(state: OrderState): boolean {
-    const last = state.history[state.history.length - 1];
-    const res = this.db
-      .prepare(
-        `INSERT INTO orders (order_id, revision, status, customer_id, customer_name, po_number, team, agent, received_at, due_at, entered_at, updated_at, state_json)
-         VALUES (@order_id, @revision, @status, @customer_id, @customer_name, @po_number, @team, @agent, @received_at, @due_at, @entered_at, @updated_at, @state_json)
-         ON CONFLICT(order_id) DO UPDATE SET revision=excluded.revision, status=excluded.status, customer_id=excluded.customer_id,
-           customer_name=excluded.customer_name, po_number=excluded.po_number, team=excluded.team, agent=excluded.agent,
-           received_at=excluded.received_at, due_at=excluded.due_at, entered_at=excluded.entered_at, updated_at=excluded.updated_at,
-           state_json=excluded.state_json
-         WHERE excluded.revision > orders.revision`,
-      )
-      .run({
+    return this.applyState(state);
+  }
+
+  private prepareStatements(): void {
+    const order = this.db.prepare(
+      `INSERT INTO orders (order_id, revision, status, customer_id, customer_name, po_number, team, agent, received_at, due_at, entered_at, updated_at, state_json)
+       VALUES (@order_id, @revision, @status, @customer_id, @customer_name, @po_number, @team, @agent, @received_at, @due_at, @entered_at, @updated_at, @state_json)
+       ON CONFLICT(order_id) DO UPDATE SET revision=excluded.revision, status=excluded.status, customer_id=excluded.customer_id,
+         customer_name=excluded.customer_name, po_number=excluded.po_number, team=excluded.team, agent=excluded.agent,
+         received_at=excluded.received_at, due_at=excluded.due_at, entered_at=excluded.entered_at, updated_at=excluded.updated_at,
+         state_json=excluded.state_json
+       WHERE excluded.revision > orders.revision`,
+    );
+    const document = this.db.prepare('INSERT OR REPLACE INTO order_documents (sha256, order_id, file_name, channel, role) VALUES (?, ?, ?, ?, ?)');
+    // One transaction: the order and its documents together, one commit (one fsync) per state.
+    this.applyState = this.db.transaction((state: OrderState): boolean => {
+      const last = state.history[state.history.length - 1];
+      const res = order.run({
         order_id: state.orderId,
         revision: state.revision,
         status: state.status,
@@ -73,11 +91,23 @@ export class ReadModel {
         updated_at: last?.at ?? state.sla.receivedAt,
         state_json: JSON.stringify(state),
       });
-    if (res.changes > 0) {
-      const ins = this.db.prepare('INSERT OR REPLACE INTO order_documents (sha256, order_id, file_name, channel, role) VALUES (?, ?, ?, ?, ?)');
-      for (const d of state.documents) ins.run(d.sha256, state.orderId, d.fileName, d.channel, d.role);
-    }
-    return res.changes > 0;
+      if (res.changes > 0) for (const d of state.documents) document.run(d.sha256, state.orderId, d.fileName, d.channel, d.role);
+      return res.changes > 0;
+    });
+    this.customerLinesQuery = this.db.prepare(
+      `SELECT po_number AS po, (SELECT json_group_array(json_object('sku', json_extract(l.value, '$.sku'), 'quantity', json_extract(l.value, '$.quantity')))
+         FROM json_each(state_json, '$.order.lines') AS l) AS lines
+       FROM orders WHERE customer_id = ? ORDER BY due_at IS NULL, due_at, received_at, order_id LIMIT ?`,
+    );
+  }
+
+  /**
+   * The lines of a customer's orders, in the order `list` gives them, read from the stored states
+   * without parsing them whole (delivering an order reads this for every order delivered).
+   */
+  customerLines(customerId: string, limit: number): PastLines[] {
+    const rows = this.customerLinesQuery.all(customerId, Math.max(1, Math.min(limit, 100000))) as { po: string | null; lines: string | null }[];
+    return rows.map((r) => ({ poNumber: r.po, lines: r.lines ? (JSON.parse(r.lines) as PastLines['lines']) : [] }));
   }
 
   get(orderId: string): OrderState | null {

@@ -1,6 +1,6 @@
 // The ceiling of bench/e2e.ts: bare workflows making the same Temporal calls per order as the
 // pipeline (a workflow start, two activities, an update-with-start to the customer's coordinator, a
-// signal-with-start, three local activities and one or two activities in the order workflow), each
+// signal-with-start, two local activities and one or two activities in the order workflow), each
 // doing nothing. No search attributes, no payloads.
 import { condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CeilingActivities } from './activities';
@@ -26,7 +26,6 @@ export async function bareOrder(input: { id: string; confirm: boolean }): Promis
   let got = false;
   setHandler(received, () => void (got = true));
   await condition(() => got);
-  await publish(null);
   await publish(null);
   await noop();
   await publish(input.id);

@@ -1,0 +1,9 @@
+// Provenance signals that the readers' resolution writes and the dedup and order state read. Apart from
+// resolve.ts because workflow code reads them: every workflow evaluates the modules it imports when
+// it starts, so what workflows import stays small.
+
+/** Provenance signal: the document named no ship-to; the customer's usual delivery address was used. */
+export const SHIP_TO_DEFAULTED = 'ship-to from master data (none in the document)';
+
+/** Provenance signal (prefix): OCR read the PO number with low confidence; it proves nothing either way. */
+export const PO_DOUBTFUL = 'PO number read with doubt';
