@@ -137,6 +137,7 @@ export interface DateCheck {
 /** An order date printed on the document, checked against the day it arrived. */
 export function checkOrderDate(value: string | null, ev: ReadEvidence | undefined, receivedDay: string | null): DateCheck {
   if (!value || !ev) return { evidence: null, problems: [] };
+  if (ev.flag) return { evidence: evidence(ev, [], true), problems: [problem('ORDER_DATE_UNCONFIRMED', `the order date ${value} (${ev.rule}) is in doubt: ${ev.flag}; check it`, 'warning', 'orderDate')] };
   if (ev.source !== 'document' || !receivedDay) return { evidence: evidence(ev), problems: [] };
   const d = days(value, receivedDay);
   // Buyers date orders ahead at times (a weekly order printed on Friday); a month ahead, or a year back, is a misreading.
@@ -149,6 +150,8 @@ export function checkOrderDate(value: string | null, ev: ReadEvidence | undefine
 
 /** A requested delivery date, checked against the order date. */
 export function checkDeliveryDate(value: string | null, ev: ReadEvidence | undefined, orderDate: string | null): DateCheck {
+  // None read, but the document prints a date nothing explained: say so, it may be this one.
+  if (!value && ev?.flag) return { evidence: evidence(ev, [], true), problems: [problem('DELIVERY_DATE_UNREAD', `no requested delivery date was read: ${ev.flag}`, 'warning', 'requestedDeliveryDate')] };
   if (!value || !ev) return { evidence: null, problems: [] };
   if (ev.flag) return { evidence: evidence(ev, [], true), problems: [problem('DELIVERY_DATE_UNCONFIRMED', `the requested delivery date ${value} was inferred: ${ev.flag}; check it`, 'warning', 'requestedDeliveryDate')] };
   if (!orderDate) return { evidence: evidence(ev), problems: [] };

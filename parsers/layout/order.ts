@@ -7,7 +7,7 @@ import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, trailingNumber, type NumberLocale } from '../text/numbers';
-import { applySentDate, poEvidence, shipToGln, type SentAt } from '../text/index';
+import { applySentDate, flagLooseDates, poEvidence, shipToGln, type SentAt } from '../text/index';
 import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { USUAL_ADDRESS } from '../text/labels';
 import { labelValueLines, shipToBlocks } from './blocks';
@@ -288,8 +288,10 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   const shipToRule = shipTo ? 'address block under its label (same column)' : 'address under its label (text)';
   shipTo ??= findShipTo(headerText, md);
   if (shipTo) shipTo = matchShipTo(shipTo, customer?.id ?? null, md);
-  const orderDate = findOrderDate(headerText, opts.ref);
-  const requestedDeliveryDate = findDeliveryDate(headerText, opts.ref);
+  // Then each printed line whole: a label and its value a wide gap apart ("Requested delivery   03-Nov-2026").
+  const wholeLines = extraction.outside.map((l) => l.text).join('\n');
+  const orderDate = findOrderDate(headerText, opts.ref) ?? findOrderDate(wholeLines, opts.ref);
+  const requestedDeliveryDate = findDeliveryDate(headerText, opts.ref) ?? findDeliveryDate(wholeLines, opts.ref);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
     orderDate,
@@ -309,6 +311,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   else applySentDate(draft, opts.sent);
   if (requestedDeliveryDate) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
   if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
+  flagLooseDates(draft, `${headerText}\n${wholeLines}`, opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;
   return { draft, problems, extraction, headerText, locale };

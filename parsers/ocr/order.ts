@@ -8,7 +8,7 @@ import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, t
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
-import { applySentDate, findPoCandidates, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
+import { applySentDate, findPoCandidates, flagLooseDates, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
 import { headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
@@ -193,13 +193,18 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   }
   // Column by column keeps "Date :   03/12/2026" together; a lone line holding two blocks side by
   // side ("N° de commande : …   Date : …") reads only once cut at its wide gap.
-  draft.orderDate ??= findOrderDate(headerText, ref);
-  draft.requestedDeliveryDate ??= findDeliveryDate(headerText, ref);
+  // Then each printed line whole: a label and its value a wide gap apart ("Date   29-Oct-2026").
+  const wholeLines = outside.filter((l) => !isMachineLine(l)).map((l) => l.text).join('\n');
+  draft.orderDate ??= findOrderDate(headerText, ref) ?? findOrderDate(wholeLines, ref);
+  if (!draft.requestedDeliveryDate) {
+    draft.requestedDeliveryDate = findDeliveryDate(headerText, ref) ?? findDeliveryDate(wholeLines, ref);
+    if (draft.requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  }
   if (draft.orderDate) ev.orderDate ??= { source: 'document', rule: 'printed under an order-date label' };
   // No order date printed: the day the fax arrived (the receiving server's clock, never the sending
   // machine's header line, which is often wrong).
   else if (ctx.receivedAt) applySentDate(draft, { at: ctx.context?.sentAt ?? ctx.receivedAt, what: ctx.context?.sentAt ? "the e-mail's Date header" : 'the day it was received' });
-  if (draft.requestedDeliveryDate) ev.requestedDeliveryDate ??= { source: 'document', rule: 'printed under a delivery-date label' };
+  flagLooseDates(draft, `${readingHeader}\n${wholeLines}`, ref);
   // Read column by column first; the line-split text only when that found no delivery block.
   const shipTo = shipToFromBlocks(outside.filter((l) => !isMachineLine(l)), md) ?? draft.shipTo ?? findShipTo(headerText, md);
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: 'address block under its label' };

@@ -94,9 +94,56 @@ export function findOrderDate(text: string, ref?: Date): string | null {
   return dateAfter(ORDER_DATE_RE, text, ref, NOT_ORDER_DATE);
 }
 
-/** "Livraison souhaitée : 27/11/2026", "Date de livraison", "à livrer pour le", "Delivery date". */
+/** "Livraison souhaitée : 27/11/2026", "Date de livraison", "à livrer pour le", "Delivery date"; then in a sentence. */
 export function findDeliveryDate(text: string, ref?: Date): string | null {
-  return dateAfter(DELIVERY_RE, text, ref);
+  return dateAfter(DELIVERY_RE, text, ref) ?? findDeliveryDateInProse(text, ref);
+}
+
+// A verb or noun of delivery, then (in the same sentence) a preposition right before a date.
+const DELIVERY_WORD = /(?<![\p{L}])(?:livr(?:er|ez|ée?s?|aison)|deliver(?:y|ed)?|liefer(?:n|ung)|anliefern|consegn(?:a|are|ate|ata)|entreg(?:a|ar|ad|ada)|lever(?:en|ing))(?![\p{L}])/giu;
+const BEFORE_DATE = /(?:^|[\s,])(?:pour|avant|le|by|on|before|bis|zum|am|entro|il|para|antes|del|el|op|voor|uiterlijk)[ \t]*$/iu;
+
+/**
+ * "Merci de nous livrer les articles suivants pour le 10/12/26", "please deliver the goods below by
+ * 03/11/2026", "bitte liefern Sie bis zum 3.11.2026": the first date after a delivery word, in the
+ * same sentence (80 characters at most), right after a preposition saying when.
+ */
+export function findDeliveryDateInProse(raw: string, ref?: Date): string | null {
+  const text = unleader(raw);
+  DELIVERY_WORD.lastIndex = 0;
+  for (let m = DELIVERY_WORD.exec(text); m; m = DELIVERY_WORD.exec(text)) {
+    let after = text.slice(m.index + m[0].length, m.index + m[0].length + 80);
+    const stop = after.search(/\n|[.!?;](?:\s|$)/);
+    if (stop >= 0) after = after.slice(0, stop + 1);
+    const d = findDates(after, ref)[0];
+    if (d && BEFORE_DATE.test(after.slice(0, d.index))) return d.iso;
+  }
+  return null;
+}
+
+/** A date printed on the document that no field took, with the text that prints it. */
+export interface LooseDate {
+  iso: string;
+  text: string;
+}
+
+// An e-mail's own header lines (quoted "Le 12/11/2026 à 10:42, X a écrit", "Sent: …") date the mail, not the order.
+const MAIL_DATE_LINE = /\d{1,2}[:h]\d{2}(?!\d)|a écrit|wrote|schrieb|ha scritto|escribi[óo]|schreef/iu;
+
+/**
+ * Dates the text prints with their year, other than `known` (the values the readers took): what an
+ * unknown label may have held. Lines of an e-mail's own headers and quotes are left out.
+ */
+export function looseDates(text: string, known: (string | null | undefined)[], ref?: Date): LooseDate[] {
+  const out: LooseDate[] = [];
+  for (const line of text.split('\n')) {
+    if (MAIL_DATE_LINE.test(line)) continue;
+    for (const d of findDates(line, ref)) {
+      if (d.yearInferred || known.includes(d.iso) || out.some((o) => o.iso === d.iso)) continue;
+      out.push({ iso: d.iso, text: line.slice(d.index, d.index + d.length) });
+    }
+  }
+  return out;
 }
 
 const WEEKDAYS: Record<string, number> = {

@@ -3,7 +3,7 @@
 import type { MasterData } from '../../domain/masterdata';
 import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
+import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines } from './lines';
 import { boundText } from '../caps';
 
@@ -89,6 +89,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
     }
   }
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
+  flagLooseDates(draft, head, opts.ref);
   return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, textCut } };
 }
 
@@ -117,6 +118,27 @@ export function shipToGln(draft: DraftOrder, text: string, md: MasterData): void
   const gln = findGlns(text, md).find((g) => md.addressByGln(g)?.type === 'delivery');
   if (!gln || draft.shipTo?.usual) return;
   draft.shipTo = { ...(draft.shipTo ?? {}), gln };
+}
+
+/**
+ * Dates the document prints that no label explained are the readers' blind spot: a delivery date
+ * under a label we do not know, or a printed order date we replaced with the day it was sent. The
+ * field then says so (flagged, with the date as printed) instead of passing as certain.
+ */
+export function flagLooseDates(draft: DraftOrder, text: string, ref?: Date): void {
+  const ev = (draft.evidence ??= {});
+  const loose = looseDates(text, [draft.orderDate, draft.requestedDeliveryDate], ref);
+  if (loose.length === 0) return;
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+  const from = draft.orderDate ?? (ref ? ref.toISOString().slice(0, 10) : null);
+  if (!draft.requestedDeliveryDate && from) {
+    const later = loose.filter((d) => day(d.iso) > day(from) && day(d.iso) - day(from) <= 366);
+    if (later.length) ev.requestedDeliveryDate = { source: 'document', rule: 'no delivery-date label read', text: later[0]!.text, flag: `the document prints ${later.map((d) => `« ${d.text} »`).join(', ')} under no label the reader knows: is it the requested delivery date?` };
+  }
+  if (draft.orderDate && ev.orderDate?.source === 'channel') {
+    const near = loose.filter((d) => day(d.iso) <= day(draft.orderDate!) && day(draft.orderDate!) - day(d.iso) <= 31);
+    if (near.length) ev.orderDate = { ...ev.orderDate, flag: `the document prints ${near.map((d) => `« ${d.text} »`).join(', ')} under no label the reader knows: is it the order date?` };
+  }
 }
 
 /** No order date printed: the day the customer sent the document, saying so. */
