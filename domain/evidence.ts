@@ -89,7 +89,7 @@ const known = (a: CustomerAddress): Address => ({ code: a.code, gln: a.gln, name
  * The ship-to of an order read from a document, decided with master data as evidence: one of the
  * customer's delivery addresses when the document designates it; as read, and flagged, when it
  * designates none (or a billing address, or ours); flagged when the document names none at all
- * and the customer has several delivery addresses (one only is no doubt).
+ * (the customer's only delivery address is put in, flagged too: the document did not say it).
  */
 export function decideShipTo(read: Partial<Address> & { usual?: boolean }, readEv: ReadEvidence | undefined, customerId: string | null, md: MasterData): ShipToDecision | null {
   if (!customerId) return null;
@@ -100,7 +100,14 @@ export function decideShipTo(read: Partial<Address> & { usual?: boolean }, readE
     const usual = delivery[0];
     if (!usual) return null;
     if (read.usual) return { shipTo: known(usual), evidence: evidence({ source: 'master-data', rule: 'the document asks for the usual delivery address' }, [`addresses.csv ${usual.code}`]), problems: [] };
-    if (delivery.length === 1) return { shipTo: known(usual), evidence: evidence({ source: 'default', rule: 'no delivery address in the document: the customer has only one' }, [`addresses.csv ${usual.code}`]), problems: [] };
+    // Even a customer's only delivery address is a default, not a reading: a site address may be new.
+    if (delivery.length === 1) {
+      return {
+        shipTo: known(usual),
+        evidence: evidence({ source: 'default', rule: 'no delivery address in the document: the customer has only one' }, [`addresses.csv ${usual.code}`], true),
+        problems: [problem('SHIP_TO_MISSING', `no delivery address was found in the document; the customer's only delivery address ${usual.code} (${usual.postalCode} ${usual.city}) was put in until an agent checks`, 'warning', 'shipTo')],
+      };
+    }
     return {
       shipTo: known(usual),
       evidence: evidence({ source: 'default', rule: 'no delivery address in the document' }, [], true),

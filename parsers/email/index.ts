@@ -7,7 +7,7 @@ import { foldName, type MasterData } from '../../domain/masterdata';
 import { problem, type DocumentResult, type OrderLine, type Problem } from '../../domain/order';
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
-import { findCopySignals, findCustomerEvidence, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
+import { findCopySignals, findCustomerEvidence, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
 import { htmlToText } from './html';
@@ -99,8 +99,28 @@ function phoneNumbersIn(text: string): string[] {
   return [...text.matchAll(/(?:\+|\b0)\d[\d\s.()-]{7,18}\d/g)].map((m) => m[0]);
 }
 
-function decode(raw: Buffer): Promise<ParsedMail> {
-  return simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+async function decode(raw: Buffer): Promise<ParsedMail> {
+  const mail = await simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  for (const a of [mail.from, mail.to, mail.cc, mail.replyTo].flat()) if (a) repairMailboxes(a);
+  return mail;
+}
+
+// Inside an encoded word: "=?UTF-8?B?…?=" holding "Name <addr>" whole (some mailers encode it so).
+const ADDRESS_IN_NAME = /^(.*?)\s*<([^<>\s@]{1,64}@[^<>\s@]{1,255})>\s*$/;
+
+/**
+ * A mailbox whose address was encoded together with its display name ("=?UTF-8?B?…?=" holding
+ * "N. Fabre - Électricité Girard <acquisti@girard-elec.fr>") reaches us with an empty address and
+ * the address inside the name: split it back, so that the sender's domain identifies the customer.
+ */
+export function repairMailboxes(a: AddressObject): void {
+  for (const v of a.value) {
+    if (v.address) continue;
+    const m = ADDRESS_IN_NAME.exec(v.name ?? '');
+    if (!m) continue;
+    v.address = m[2]!;
+    v.name = m[1]!.trim().replace(/^"(.*)"$/, '$1');
+  }
 }
 
 /** The message with windows-1252 declared on every text part that declares no charset; null if none. */
@@ -242,7 +262,9 @@ function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
   }
   const po = findPoNumber(u.subject) ?? findPoNumber(u.customerText);
   if (po && findPurpose(`${u.subject}\n${u.customerText}`) === 'cancel') {
-    return { poNumber: po.value, purpose: 'cancel', customer: u.customer, lines: [], provenance: { parser: 'email-body', location: 'body', signals: u.signals } };
+    // "Annulation de notre commande n° 4512 du 12/11/2026": the order's printed date names it too.
+    const orderDate = findOrderDate(`${u.subject}\n${u.customerText}`, u.ref);
+    return { poNumber: po.value, orderDate, purpose: 'cancel', customer: u.customer, lines: [], provenance: { parser: 'email-body', location: 'body', signals: u.signals } };
   }
   return null;
 }

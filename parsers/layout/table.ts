@@ -423,6 +423,8 @@ export function extractTable(pages: PageWords[]): TableExtraction {
     flush();
   }
   settlePositionColumn(rows);
+  const kept = dropSplitFragments(rows);
+  rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
   return {
     table: columns ? { columns, rows, headerPages, totalLines } : null,
     outside,
@@ -453,4 +455,31 @@ export function settlePositionColumn(rows: TableRow[]): void {
       delete r.cells.other;
     }
   }
+}
+
+const CODE_ROLES: ColumnRole[] = ['reference', 'customerReference', 'ean', 'description', 'other'];
+
+/**
+ * OCR sometimes cuts one skewed printed row into two lines: the code and designation on one, a few
+ * numbers on the other, at the same height. A numbers-only row lying within another row's height
+ * is such a fragment: its numbers fill that row's cells that hold none, and it is no line of
+ * its own.
+ */
+export function dropSplitFragments(rows: TableRow[]): TableRow[] {
+  const out: TableRow[] = [];
+  for (const [i, r] of rows.entries()) {
+    const numbersOnly = !CODE_ROLES.some((role) => r.cells[role]) && r.lineCount === 1;
+    const mid = (r.y0 + r.y1) / 2;
+    const hosts = numbersOnly ? [rows[i - 1], rows[i + 1]].filter((o): o is TableRow => !!o && o.page === r.page && CODE_ROLES.some((role) => o.cells[role]) && mid > o.y0 && mid < o.y1) : [];
+    // Within two rows' heights (skew): the one whose middle is nearest.
+    const host = hosts.sort((a, b) => Math.abs((a.y0 + a.y1) / 2 - mid) - Math.abs((b.y0 + b.y1) / 2 - mid))[0];
+    if (!host) {
+      out.push(r);
+      continue;
+    }
+    // A host cell that is no number ("1É" where the fragment has "15,47") lost its digits to the split.
+    const number = (c: TableCell | undefined) => !!c && /^\D{0,2}\d[\d\s.,']*\D{0,3}$/.test(c.text.trim());
+    for (const [role, cell] of Object.entries(r.cells) as [ColumnRole, TableCell][]) if (!number(host.cells[role]) && number(cell)) host.cells[role] = cell;
+  }
+  return out;
 }

@@ -14,7 +14,7 @@ import { readingText } from '../layout/reading';
 import { headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
-import { checkLine, cleanNumberCell, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
+import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 
 export interface OcrPage {
   /** 1-based. */
@@ -160,7 +160,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const { customer } = identifyCustomer(probe.draft.customer, md);
   const candidates = referenceCandidates(md, customer?.id ?? null);
 
-  const lines: DraftLine[] = [...(headerless?.lines ?? [])];
+  const lines: DraftLine[] = (headerless?.lines ?? []).map((l, i) => checkHeaderlessAmount(l, headerless!.rows[i]!, md));
   for (const row of table?.rows ?? []) {
     const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
     const source = line ? rowSource(row, cleaned) : null;
@@ -280,8 +280,16 @@ function poNumberByLine(lines: string[]): Labelled | null {
 
 function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
   const where = `page ${row.page}, row ${row.index}`;
-  // A misread header label ("Ré£.") leaves the reference column unnamed: look there for a code.
-  const refCell = row.cells.reference ?? row.cells.customerReference ?? row.cells.other;
+  // A misread header label ("Ré£.") leaves the reference column unnamed, and a column cut in the
+  // wrong place moves the code into its neighbour ("Notre code" / "Votre réf."): every cell that may
+  // hold a code is tried, and the one closest to the catalog wins (the reference column on a tie).
+  const codeCells = [row.cells.reference, row.cells.customerReference, row.cells.other].filter((c): c is NonNullable<typeof c> => !!c);
+  const snapCell = (cell: NonNullable<typeof row.cells.reference>) => {
+    const words = cell.text.split(' ').filter(Boolean);
+    return [...words, ...(words.length > 1 ? [words.join('')] : [])].map((w) => snapReference(w, cell.confidence, candidates)).reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
+  };
+  const snapped = codeCells.map((cell) => ({ cell, best: snapCell(cell) }));
+  const refCell = snapped.reduce<(typeof snapped)[number] | null>((a, b) => (!a || (b.best.value && (!a.best.value || b.best.distance < a.best.distance)) ? b : a), null)?.cell;
   const qtyCell = row.cells.quantity;
   // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
   // real line lost that way would still show in the total check.
@@ -293,11 +301,9 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
   let refConfidence = 0.3;
   let ambiguous: ReferenceCandidate[] = [];
   if (refCell) {
-    // OCR may split a reference ("VIS- 440") or glue junk before it ("J CBF-C6"): try each word
-    // and the whole cell, keep the closest to the catalog.
-    const words = refCell.text.split(' ').filter(Boolean);
-    const tries = [...words, ...(words.length > 1 ? [words.join('')] : [])].map((w) => snapReference(w, refCell.confidence, candidates));
-    const best = tries.reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
+    // OCR may split a reference ("VIS- 440") or glue junk before it ("J CBF-C6"): each word and
+    // the whole cell were tried, the closest to the catalog kept.
+    const best = snapped.find((x) => x.cell === refCell)!.best;
     refConfidence = best.confidence;
     if (best.doubt) doubts.push(best.doubt);
     if (best.candidate?.kind === 'customerPart') customerPartNumber = best.candidate.value;
@@ -372,6 +378,22 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     confidence,
     doubts,
   };
+}
+
+/**
+ * A line read without a header row whose amount contradicts quantity × price ("13,600 PAA 2,800
+ * 36,40": a fax's 0 read as 6): the amount, last on the row, says which quantity OCR misread.
+ * Corrected only when one misreading explains it; the line stays below review either way.
+ */
+export function checkHeaderlessAmount(line: DraftLine, row: TextLine, md: MasterData): DraftLine {
+  const { quantity, unitPrice } = line;
+  if (quantity === null || quantity === undefined || unitPrice === null || unitPrice === undefined) return line;
+  const last = trailingNumber(row.text.trim(), (c) => c === '.' || c === ',' || c === "'");
+  const amount = last ? parseNumber(cleanNumberCell(last).text) : null;
+  if (amount === null || Math.round(quantity * unitPrice * 100) === Math.round(amount * 100)) return line;
+  const fix = correctQuantity(quantity, unitPrice, amount, (line.sku ? md.product(line.sku)?.listPrice : null) ?? null);
+  if (!fix || fix.price !== unitPrice) return line;
+  return { ...line, quantity: fix.quantity, confidence: Math.min(line.confidence ?? 1, 0.6), doubts: [...(line.doubts ?? []), `quantity read as ${quantity}, taken as ${fix.quantity}: amount ${amount} = ${fix.quantity} × ${unitPrice}`] };
 }
 
 // A rule or a speck after the number, read as a letter of its own ("16 l", "5 J", "60 !"): not a unit.

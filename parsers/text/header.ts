@@ -45,7 +45,8 @@ export function findPoCandidates(raw: string): Labelled[] {
     if (rest.length && !/^[A-Z]{2,5}$/.test(first!) && !/\d/.test(first!)) continue;
     if (rest.length && /^\d/.test(first!) && !/^\d{2,4}$/.test(first!)) value = first!;
     // PO numbers hold a digit and are rarely under four characters ("commande de 12" is a quantity).
-    if (!/\d/.test(value) || value.length < 4) continue;
+    // Three digits only when the clause ends there ("cde 238, livraison …"), never before a word ("commande de 120 vis").
+    if (!/\d/.test(value) || value.length < 3 || (value.length === 3 && !/^[ \t]*(?:[,;)\n]|\.(?:\s|$)|$)/.test(text.slice(m.index + m[0].length)))) continue;
     if (findDates(value).some((d) => d.length >= value.length - 1)) continue;
     if (BARE_NUMBER_LABEL.test(label)) {
       // A bare "N°" numbers many things: only a value glued in one token, and never after "Fournisseur", "TVA"…
@@ -287,7 +288,7 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
     const start = m.index + m[0].length - (m[2] ?? '').length;
     const lines: string[] = [];
     for (const raw of text.slice(start).split(/\r?\n/)) {
-      const l = raw.replace(/^[>\s]+/, '').trim();
+      const l = countryOutOfParens(raw.replace(/^[>\s]+/, '').trim());
       if (!l) {
         if (lines.length) break;
         continue;
@@ -322,6 +323,12 @@ function splitOneLine(line: string): string[] {
   return out.filter(Boolean);
 }
 
+/** "48450 Etxebarri (España)" → "48450 Etxebarri, España": a country in brackets after the town. */
+export function countryOutOfParens(line: string): string {
+  const m = /\s*\(([^()]{3,20})\)$/.exec(line);
+  return m && COUNTRY_LINE.test(m[1]!.trim()) ? `${line.slice(0, m.index)}, ${m[1]!.trim()}` : line;
+}
+
 function postalCityIn(line: string): boolean {
   return line.split(',').some((p) => POSTAL_CITY.test(p.trim()));
 }
@@ -333,7 +340,7 @@ function postalCityIn(line: string): boolean {
 export function addressFromLines(block: string[], md?: MasterData): ShipToText | null {
   // "14 rue Jean Moulin, 69200 Vénissieux, France" on one line: each comma a line; without commas,
   // "Dépôt Sud Route de Vienne 69008 Lyon" is cut before its street word and its postal code.
-  const lines = block.length === 1 ? splitOneLine(block[0]!) : block;
+  const lines = block.length === 1 ? splitOneLine(countryOutOfParens(block[0]!)) : block.map(countryOutOfParens);
   const out: ShipToText = {};
   const pcIndex = lines.findIndex((l) => POSTAL_CITY.test(l));
   if (pcIndex >= 0) {

@@ -60,13 +60,14 @@ function groupsOfThree(s: string, sep: string): boolean {
 }
 
 /** Units as written in orders → the codes of products.csv (BTE, U, LOT, PAI) or a plain code. */
+// German, Dutch, Italian and Spanish abbreviations too (SAP and AS/400 print "12,000 ST", "7,000 KAR").
 const UNIT_WORDS: [RegExp, string][] = [
-  [/^(?:bte?s?|bo[iî]tes?|boxe?s?|bx|cartons?|ctn?)$/i, 'BTE'],
-  [/^(?:u|un|unit[eé]s?|units?|pi[eè]ces?|pces?|pcs?|pc|p|ea|each|ex|exemplaires?)$/i, 'U'],
+  [/^(?:bte?s?|bo[iî]tes?|boxe?s?|bx|cartons?|ctn?|kar|krt|kartons?|doos|dozen|scatol[ae]|caj(?:a|as)|cj)$/i, 'BTE'],
+  [/^(?:u|un|unit[eé]s?|units?|pi[eè]ces?|pces?|pcs?|pc|p|ea|each|ex|exemplaires?|st|stk|stck|st[üu]ck|stuks?|pz|pezzi|ud|uds|unidad(?:es)?)$/i, 'U'],
   [/^(?:lots?)$/i, 'LOT'],
-  [/^(?:paires?|prs?|pai|pairs?)$/i, 'PAI'],
-  [/^(?:sachets?|sacs?|bags?)$/i, 'SAC'],
-  [/^(?:rouleaux?|rlx?|rolls?)$/i, 'RLX'],
+  [/^(?:paires?|prs?|pai|pairs?|paa|paar|paia|pares?)$/i, 'PAI'],
+  [/^(?:sachets?|sacs?|bags?|sack|s[äa]cke|zak|sacch?i|sacos?)$/i, 'SAC'],
+  [/^(?:rouleaux?|rlx?|rolls?|rol|rollen?|rotol[oi]|rollos?)$/i, 'RLX'],
   [/^(?:kgs?|kilos?)$/i, 'KG'],
   [/^(?:m|m[eè]tres?|ml|meters?)$/i, 'M'],
 ];
