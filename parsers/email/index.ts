@@ -106,7 +106,7 @@ async function decode(raw: Buffer): Promise<ParsedMail> {
 }
 
 // Inside an encoded word: "=?UTF-8?B?…?=" holding "Name <addr>" whole (some mailers encode it so).
-const ADDRESS_IN_NAME = /^(.*?)\s*<([^<>\s@]{1,64}@[^<>\s@]{1,255})>\s*$/;
+const ADDRESS_IN_NAME = /^([^<>]*)<([^<>\s@]{1,64}@[^<>\s@]{1,255})>\s*$/;
 
 /**
  * A mailbox whose address was encoded together with its display name ("=?UTF-8?B?…?=" holding

@@ -478,7 +478,7 @@ export function dropSplitFragments(rows: TableRow[]): TableRow[] {
       continue;
     }
     // A host cell that is no number ("1É" where the fragment has "15,47") lost its digits to the split.
-    const number = (c: TableCell | undefined) => !!c && /^\D{0,2}\d[\d\s.,']*\D{0,3}$/.test(c.text.trim());
+    const number = (c: TableCell | undefined) => !!c && /^[^\p{L}\d]{0,2}\d[\d\s.,']*(?:[^\p{L}\d\s]{0,2}|\s\p{L}{1,4})$/u.test(c.text.trim());
     for (const [role, cell] of Object.entries(r.cells) as [ColumnRole, TableCell][]) if (!number(host.cells[role]) && number(cell)) host.cells[role] = cell;
   }
   return out;

@@ -390,7 +390,8 @@ export function checkHeaderlessAmount(line: DraftLine, row: TextLine, md: Master
   if (quantity === null || quantity === undefined || unitPrice === null || unitPrice === undefined) return line;
   const last = trailingNumber(row.text.trim(), (c) => c === '.' || c === ',' || c === "'");
   const amount = last ? parseNumber(cleanNumberCell(last).text) : null;
-  if (amount === null || Math.round(quantity * unitPrice * 100) === Math.round(amount * 100)) return line;
+  // No amount column: the last number is the price itself, and says nothing of the quantity.
+  if (amount === null || Math.round(amount * 100) === Math.round(unitPrice * 100) || Math.round(quantity * unitPrice * 100) === Math.round(amount * 100)) return line;
   const fix = correctQuantity(quantity, unitPrice, amount, (line.sku ? md.product(line.sku)?.listPrice : null) ?? null);
   if (!fix || fix.price !== unitPrice) return line;
   return { ...line, quantity: fix.quantity, confidence: Math.min(line.confidence ?? 1, 0.6), doubts: [...(line.doubts ?? []), `quantity read as ${quantity}, taken as ${fix.quantity}: amount ${amount} = ${fix.quantity} × ${unitPrice}`] };

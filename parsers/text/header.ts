@@ -325,8 +325,10 @@ function splitOneLine(line: string): string[] {
 
 /** "48450 Etxebarri (España)" → "48450 Etxebarri, España": a country in brackets after the town. */
 export function countryOutOfParens(line: string): string {
-  const m = /\s*\(([^()]{3,20})\)$/.exec(line);
-  return m && COUNTRY_LINE.test(m[1]!.trim()) ? `${line.slice(0, m.index)}, ${m[1]!.trim()}` : line;
+  if (!line.endsWith(')')) return line;
+  const open = line.lastIndexOf('(');
+  const inside = open >= 0 ? line.slice(open + 1, -1).trim() : '';
+  return COUNTRY_LINE.test(inside) ? `${line.slice(0, open).trimEnd()}, ${inside}` : line;
 }
 
 function postalCityIn(line: string): boolean {

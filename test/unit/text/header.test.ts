@@ -153,7 +153,8 @@ Quincaillerie Dupont - TVA FR12345678901`;
     const { draft, found } = readOrderText(text, md, { parser: 'email-body', ref });
     expect(found).toMatchObject({ poLabel: 'Commande n°', lines: 2 });
     const { order, problems } = resolveOrder(draft, md);
-    expect(problems).toEqual([]);
+    // No delivery address printed: the customer's only one is put in, and flagged.
+    expect(problems.map((p) => p.code)).toEqual(['SHIP_TO_MISSING']);
     expect(order).toMatchObject({ poNumber: 'DUP-2611-042', orderDate: '2026-11-23', requestedDeliveryDate: '2026-11-27', purpose: 'original', customer: { id: 'C001', matchedBy: 'vat_number' } });
     expect(order.lines.map((l) => [l.sku, l.quantity])).toEqual([
       ['VIS-440', 12],

@@ -1,0 +1,149 @@
+// Classes of reading failure seen on the corpus's development half (issue #13), each on a small
+// document built here: what the readers now read, and what they flag when they cannot.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadMasterData } from '../../../domain/masterdata';
+import { describeDocument, extractDocument } from '../../../parsers/index';
+import { readOrder } from '../../../parsers/layout/order';
+import { dropSplitFragments } from '../../../parsers/layout/table';
+import type { PositionedWord, TableRow, TextLine } from '../../../parsers/layout/types';
+import { checkHeaderlessAmount } from '../../../parsers/ocr/order';
+import { findDeliveryDate, findPoNumber, looseDates } from '../../../parsers/text/index';
+import { parseQuantity } from '../../../parsers/text/numbers';
+
+const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
+
+async function mail(from: string, subject: string, body: string) {
+  const bytes = Buffer.from(`From: ${from}\r\nTo: adv@fixations-rhone-alpes.fr\r\nSubject: ${subject}\r\nDate: Thu, 01 Oct 2026 08:12:00 +0200\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`);
+  const meta = describeDocument(bytes, { fileName: 'm.eml', channel: 'email', receivedAt: '2026-10-01T06:15:00Z' });
+  return (await extractDocument(bytes, meta, md)).result;
+}
+
+describe('dates no label explains', () => {
+  it('reads a delivery date written in a sentence', () => {
+    expect(findDeliveryDate('Nous vous prions de bien vouloir nous livrer les articles suivants pour le 10/12/26 :', new Date('2026-12-01'))).toBe('2026-12-10');
+    expect(findDeliveryDate('Please deliver the goods below by 03/11/2026.', new Date('2026-10-20'))).toBe('2026-11-03');
+    // A date in another sentence, or with no preposition saying when, is not the delivery's.
+    expect(findDeliveryDate('Livraison à notre dépôt. Offre du 10/12/2026', new Date('2026-12-01'))).toBeNull();
+  });
+
+  it('flags the delivery date when the document prints a later date under a label it does not know', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Commande', 'N° de commande : CDE-2026-77\nDate de commande : 01/10/2026\nZustellung gewünscht ab 15/10/2026\n\n- 10 x VIS-440');
+    const o = r.orders[0]!;
+    expect(o.requestedDeliveryDate).toBeNull();
+    expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNREAD')).toMatchObject({ where: 'requestedDeliveryDate', severity: 'warning' });
+    expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNREAD')!.message).toContain('15/10/2026');
+    expect(o.confidence).toBeLessThan(0.9);
+  });
+
+  it('does not flag a document whose dates are all explained', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Commande', 'N° de commande : CDE-2026-78\nDate de commande : 01/10/2026\nLivraison souhaitée : 15/10/2026\n\n- 10 x VIS-440');
+    expect(r.orders[0]!.requestedDeliveryDate).toBe('2026-10-15');
+    expect(r.problems.filter((p) => /DATE/.test(p.code))).toEqual([]);
+  });
+
+  it('leaves out the dates of a quoted e-mail header', () => {
+    expect(looseDates('Le 12/11/2026 à 10:42, Paul a écrit :\nSent: 12/11/2026 10:42\nOffre du 12/11/2026', [], new Date('2026-11-20'))).toEqual([{ iso: '2026-11-12', text: '12/11/2026' }]);
+  });
+
+  it('reads a date printed a wide gap right of its label, in a column of labels beside a column of values', () => {
+    const words: PositionedWord[] = [];
+    const put = (y: number, x: number, text: string) => {
+      let at = x;
+      for (const w of text.split(' ')) {
+        words.push({ text: w, x0: at, y0: y, x1: at + w.length * 5, y1: y + 10 });
+        at += (w.length + 1) * 5;
+      }
+    };
+    put(40, 40, 'Quincaillerie Dupont');
+    put(55, 40, 'TVA FR12345678901');
+    put(100, 40, 'PO Number');
+    put(100, 200, 'PO-68831');
+    put(115, 40, 'Date');
+    put(115, 200, '29-Sep-2026');
+    put(130, 40, 'Requested delivery');
+    put(130, 200, '03-Oct-2026');
+    put(100, 330, 'Ship To');
+    put(115, 330, 'Dépôt de Vénissieux');
+    put(130, 330, '14 rue Jean Moulin');
+    put(145, 330, '69200 Vénissieux');
+    put(200, 40, 'Item');
+    put(200, 80, 'Part Number');
+    put(200, 200, 'Description');
+    put(200, 400, 'Qty');
+    put(215, 40, '1');
+    put(215, 80, 'VIS-440');
+    put(215, 200, 'Screws 4x40');
+    put(215, 400, '12');
+    const r = readOrder([{ page: 1, words, width: 595, height: 842 }], md, { parser: 'pdf-text', ref: new Date('2026-09-30') });
+    expect(r.draft).toMatchObject({ orderDate: '2026-09-29', requestedDeliveryDate: '2026-10-03' });
+  });
+});
+
+describe('e-mail headers and typed e-mails', () => {
+  it('recovers the sender address a mailer encoded together with the name', async () => {
+    const encoded = `=?UTF-8?B?${Buffer.from('J. Martin - Quincaillerie Dupont <achats@dupont-quincaillerie.fr>').toString('base64')}?=`;
+    const r = await mail(encoded, 'Commande', 'N° de commande : CDE-2026-90\n- 10 x VIS-440');
+    expect(r.orders[0]!.customer).toMatchObject({ id: 'C001', matchedBy: 'email_domain' });
+  });
+
+  it('keeps the printed order date of a cancellation', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Annulation commande CDE-2026-91', "Merci d'annuler notre commande n° CDE-2026-91 du 18/09/2026.");
+    expect(r.orders[0]).toMatchObject({ purpose: 'cancel', poNumber: 'CDE-2026-91', orderDate: '2026-09-18' });
+  });
+
+  it("flags a customer's only delivery address put in because the document names none", async () => {
+    const single = md.customers.find((c) => md.addressesOf(c.id, 'delivery').length === 1 && c.emailDomains.length > 0)!;
+    const r = await mail(`achats@${single.emailDomains[0]}`, 'Commande', 'N° de commande : CDE-2026-92\n- 10 x VIS-440');
+    expect(r.orders[0]!.shipTo.code).toBe(md.addressesOf(single.id, 'delivery')[0]!.code);
+    expect(r.problems.find((p) => p.code === 'SHIP_TO_MISSING')).toMatchObject({ where: 'shipTo', severity: 'warning' });
+    expect(r.orders[0]!.evidence?.shipTo?.flagged).toBe(true);
+  });
+
+  it('reads a one-line delivery address whose country is in brackets', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Commande', 'N° de commande : CDE-2026-93\nAdresse de livraison : Dépôt de Vénissieux, 14 rue Jean Moulin, 69200 Vénissieux (France)\n- 10 x VIS-440');
+    expect(r.orders[0]!.shipTo).toMatchObject({ postalCode: '69200', city: 'Vénissieux', country: 'FR' });
+  });
+
+  it('takes a three-digit PO number that closes its clause, never one followed by a word', () => {
+    expect(findPoNumber('svp 81 BOU-M10, cde 238, livraison lundi')?.value).toBe('238');
+    expect(findPoNumber('une commande de 120 vis')).toBeNull();
+  });
+
+  it('reads German and Dutch unit abbreviations after a quantity', () => {
+    expect(parseQuantity('7,000 KAR')).toEqual({ value: 7, unit: 'BTE' });
+    expect(parseQuantity('12 ST')).toEqual({ value: 12, unit: 'U' });
+    expect(parseQuantity('3 Paar')).toEqual({ value: 3, unit: 'PAI' });
+  });
+});
+
+describe('OCR rows', () => {
+  const row = (index: number, y0: number, y1: number, cells: TableRow['cells']): TableRow => ({ page: 1, index, y0, y1, cells, lineCount: 1, text: '' });
+
+  it('joins a numbers-only fragment to the row it was cut from, the nearest one at its height', () => {
+    const rows = [
+      row(1, 1030, 1093, { reference: { text: 'ECR-M8', confidence: 0.9 }, quantity: { text: '209', confidence: 0.9 }, unitPrice: { text: '6,58', confidence: 0.9 } }),
+      row(2, 1070, 1093, { quantity: { text: '170', confidence: 0.9 }, unitPrice: { text: '15,47', confidence: 0.9 } }),
+      row(3, 1067, 1131, { reference: { text: 'BOU-M10', confidence: 0.9 }, quantity: { text: '170', confidence: 0.9 }, unitPrice: { text: '1É', confidence: 0.4 } }),
+    ];
+    const out = dropSplitFragments(rows);
+    expect(out).toHaveLength(2);
+    expect(out[0]!.cells.unitPrice!.text).toBe('6,58');
+    expect(out[1]!.cells.unitPrice!.text).toBe('15,47');
+  });
+
+  it('keeps a numbers-only row that lies at no other row’s height', () => {
+    const rows = [row(1, 100, 130, { reference: { text: 'VIS-440', confidence: 1 } }), row(2, 140, 170, { quantity: { text: '5', confidence: 1 } })];
+    expect(dropSplitFragments(rows)).toHaveLength(2);
+  });
+
+  it("corrects a headerless line's quantity when its amount says which digit OCR misread, and keeps it below review", () => {
+    const l: TextLine = { page: 1, words: [], x0: 0, y0: 0, x1: 0, y1: 0, text: 'GAN-NIT   HANDSCHUHE 9   13,600 PAA   2,800   36,40', confidence: 0.9 };
+    const fixed = checkHeaderlessAmount({ lineNumber: 1, sku: 'GAN-NIT', quantity: 13.6, unitPrice: 2.8, confidence: 0.65 }, l, md);
+    expect(fixed.quantity).toBe(13);
+    expect(fixed.confidence).toBeLessThan(0.7);
+    expect(fixed.doubts?.join(' ')).toMatch(/taken as 13/);
+    const agreeing = { lineNumber: 1, sku: 'GAN-NIT', quantity: 13, unitPrice: 2.8, confidence: 0.65 };
+    expect(checkHeaderlessAmount(agreeing, l, md)).toBe(agreeing);
+  });
+});
