@@ -8,10 +8,10 @@ import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, t
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
-import { applySentDate, findPoCandidates, flagLooseDates, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
+import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
 import { readingText } from '../layout/reading';
-import { headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
+import { HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
@@ -108,7 +108,13 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
 
   const { table, outside } = extractTable(cleaned);
   const headerless = !table || table.rows.length === 0 ? headerlessLines(outside.filter((l) => !isMachineLine(l)), md) : null;
-  if (headerless?.lines.length) {
+  // Neither a table nor aligned columns: a list written by hand or typed as text ("12 x BOU-M8",
+  // "13 CAD-40 (Cadenas…)"), read as a typed e-mail's would be, every line flagged.
+  const listed = headerless && headerless.lines.length === 0 ? listLines(outside.filter((l) => !isMachineLine(l)), md) : [];
+  if (listed.length) {
+    headerless!.lines.push(...listed);
+    problems.push(problem('LINES_FROM_TEXT', `${ctx.fileName}: no table on the page: ${listed.length} line(s) read from the text as a list; check them`, 'warning', 'lines'));
+  } else if (headerless?.lines.length) {
     // A printout without a header row (an AS/400 screen, a typed list): read by content, flagged.
     problems.push(problem('TABLE_WITHOUT_HEADER', `${ctx.fileName}: no header row names the columns: ${headerless.lines.length} line(s) read from their content; check them`, 'warning', 'lines'));
   } else if (!table || table.rows.length === 0) {
@@ -160,7 +166,10 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const { customer } = identifyCustomer(probe.draft.customer, md);
   const candidates = referenceCandidates(md, customer?.id ?? null);
 
-  const lines: DraftLine[] = (headerless?.lines ?? []).map((l, i) => checkHeaderlessAmount(l, headerless!.rows[i]!, md));
+  const lines: DraftLine[] = (headerless?.lines ?? []).map((l, i) => {
+    const row = headerless!.rows[i];
+    return row ? checkHeaderlessAmount(l, row, md) : l;
+  });
   for (const row of table?.rows ?? []) {
     const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
     const source = line ? rowSource(row, cleaned) : null;
@@ -378,6 +387,17 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     confidence,
     doubts,
   };
+}
+
+/** Lines of a page holding no table, read as free text (a list of "quantity × reference"), flagged. */
+export function listLines(lines: TextLine[], md: MasterData): DraftLine[] {
+  // A designation glued to its code by OCR ("CAD-40(Cadenas"): the bracket opens a word of its own.
+  const texts = lines.map((l) => l.text.replace(/(?<=[^\s(])\(/g, ' ('));
+  // A hand mixes its ways of writing ("1900 VIS-450 (…)" then "POI-BEQ : 10"): each line on its own too.
+  const whole = parseOrderLines(texts.join('\n'), md);
+  const byLine = texts.flatMap((t) => parseOrderLines(t, md));
+  const read = byLine.length > whole.length ? byLine : whole;
+  return read.map((l, i) => ({ ...l, lineNumber: i + 1, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts: [...(l.doubts ?? []), 'read from the text of a page without a table'] }));
 }
 
 /**
