@@ -7,7 +7,7 @@ import { foldName, type MasterData } from '../../domain/masterdata';
 import { problem, type DocumentResult, type OrderLine, type Problem } from '../../domain/order';
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
-import { findCopySignals, findCustomerEvidence, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
+import { findCopySignals, findCustomerEvidence, findDates, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
 import { htmlToText } from './html';
@@ -251,7 +251,7 @@ function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
       signals: u.signals,
       ourDomains: u.domains,
       ourPhones: u.ourPhones,
-      sent: u.sent,
+      sent: segmentSent(seg, u),
     }).draft;
     // "RE: Confirmation de commande" names the message answered, not this one.
     if (REPLY_SUBJECT.test(u.subject)) {
@@ -357,6 +357,17 @@ function sameLines(d: DraftOrder, lines: Pick<OrderLine, 'sku' | 'customerPartNu
 const DATE_HEADER = "the e-mail's Date header";
 
 /** The Date header (an attached message keeps its own); a missing or absurd one gives the receipt time. */
+/**
+ * When the customer sent the order: a forwarded or quoted message's own date (its "Envoyé :",
+ * "Gesendet:", "Date:" line or its "Le … a écrit" line) when it prints one, else the e-mail's.
+ */
+export function segmentSent(seg: Segment, u: Pick<Understanding, 'sent' | 'ref'>): SentAt | undefined {
+  if (seg.kind === 'top' || !seg.date) return u.sent;
+  const day = findDates(seg.date, u.ref)[0];
+  // A day only (the time is not needed): noon UTC is that same day in Paris.
+  return day ? { at: `${day.iso}T12:00:00.000Z`, what: `the ${seg.kind === 'forward' ? 'forwarded' : 'quoted'} message's date ("${seg.date.slice(0, 80)}")` } : u.sent;
+}
+
 function sentAt(mail: ParsedMail, ctx: ParseContext): SentAt | undefined {
   const received = validDate(ctx.meta.receivedAt);
   const date = mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null;

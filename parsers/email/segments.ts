@@ -7,16 +7,23 @@ export interface Segment {
   /** Email address of the segment's author, when written in its header or attribution line. */
   author: string | null;
   subject: string | null;
+  /** When the forwarded or quoted message was sent, as its header block or attribution line prints it (raw text). */
+  date?: string | null;
   /** 'top' is the message's own text; the others are what it forwards or quotes. */
   kind: 'top' | 'forward' | 'reply';
   /** Text with quote markers removed. */
   text: string;
 }
 
-const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée])\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*(?::\s*)?$|^\s*begin\s+forwarded\s+message\s*(?::\s*)?$/i;
-const HEADER_FIELD = /^\s*\*?(de|from|envoy[ée]|sent|date|[àa]|to|cc|objet|subject|r[ée]pondre\s+[àa]|reply-to)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
-const ATTRIBUTION_START = /^\s*(?:le\s|on\s|el\s|am\s)/i;
-const ATTRIBUTION_END = /(?:a\s+[ée]crit|wrote|schrieb|escribió)\s*:\s*$/i;
+// Separator lines and header blocks in the languages our customers' mail programs speak (FR, EN, DE, IT, ES, NL).
+const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée]|weitergeleitete\s+nachricht|urspr[üu]ngliche\s+nachricht|messaggio\s+inoltrato|messaggio\s+originale|mensaje\s+reenviado|mensaje\s+original|doorgestuurd\s+bericht|oorspronkelijk\s+bericht)\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*(?::\s*)?$|^\s*begin\s+forwarded\s+message\s*(?::\s*)?$|^\s*anfang\s+der\s+weitergeleiteten\s+nachricht\s*(?::\s*)?$/i;
+const HEADER_FIELD = /^\s*\*?(de|from|von|da|van|envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha|[àa]|to|an|para|aan|cc|kopie|objet|subject|betreff|oggetto|asunto|onderwerp|r[ée]pondre\s+[àa]|reply-to|antwort\s+an)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
+const FROM_FIELD = /^(?:de|from|von|da|van)$/i;
+const BELOW_FROM = /^\s*\*?(?:envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha|objet|subject|betreff|oggetto|asunto|onderwerp|[àa]|to|an|para|aan)\s*(?:\*\s*)?:/i;
+const SUBJECT_FIELD = /^(?:objet|subject|betreff|oggetto|asunto|onderwerp)$/i;
+const DATE_FIELD = /^(?:envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha)$/i;
+const ATTRIBUTION_START = /^\s*(?:le\s|on\s|el\s|am\s|il\s|op\s)/i;
+const ATTRIBUTION_END = /(?:a\s+[ée]crit|wrote|schrieb|escribió|ha\s+scritto|schreef)\s*:\s*$/i;
 const EMAIL = /(?<![A-Za-z0-9._%+=-])[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 
 function quoteDepth(line: string): { depth: number; content: string } {
@@ -53,16 +60,17 @@ export function splitSegments(body: string): Segment[] {
     }
     // An Outlook/Gmail header block: "De :" with "Objet :"/"Envoyé :" just below.
     const field = HEADER_FIELD.exec(content);
-    if (field && /^(de|from)$/i.test(field[1] ?? '')) {
+    if (field && FROM_FIELD.test(field[1] ?? '')) {
       const below = [1, 2, 3, 4, 5].map(next);
-      if (below.some((l) => /^\s*\*?(envoy[ée]|sent|date|objet|subject|[àa]|to)\s*(?:\*\s*)?:/i.test(l))) {
+      if (below.some((l) => BELOW_FROM.test(l))) {
         if (cur.kind === 'top' || cur.text.trim() || cur.author) start('forward');
         cur.author = EMAIL.exec(field[2] ?? '')?.[0]?.toLowerCase() ?? null;
         let k = i + 1;
         for (; k < lines.length; k++) {
           const f = HEADER_FIELD.exec(quoteDepth(lines[k] ?? '').content);
           if (!f) break;
-          if (/^(objet|subject)$/i.test(f[1] ?? '')) cur.subject = (f[2] ?? '').trim();
+          if (SUBJECT_FIELD.test(f[1] ?? '')) cur.subject = (f[2] ?? '').trim();
+          else if (DATE_FIELD.test(f[1] ?? '')) cur.date = (f[2] ?? '').trim() || null;
         }
         i = k - 1;
         prevDepth = depth;
@@ -76,6 +84,7 @@ export function splitSegments(body: string): Segment[] {
         const text = joined.slice(0, k + 1).join(' ');
         if (ATTRIBUTION_END.test(text) && text.length < 300) {
           start('reply', EMAIL.exec(text)?.[0]?.toLowerCase() ?? null);
+          cur.date = text;
           i += k;
           prevDepth = depth + 1;
           break;

@@ -393,10 +393,7 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
 export function listLines(lines: TextLine[], md: MasterData): DraftLine[] {
   // A designation glued to its code by OCR ("CAD-40(Cadenas"): the bracket opens a word of its own.
   const texts = lines.map((l) => l.text.replace(/(?<=[^\s(])\(/g, ' ('));
-  // A hand mixes its ways of writing ("1900 VIS-450 (…)" then "POI-BEQ : 10"): each line on its own too.
-  const whole = parseOrderLines(texts.join('\n'), md);
-  const byLine = texts.flatMap((t) => parseOrderLines(t, md));
-  const read = byLine.length > whole.length ? byLine : whole;
+  const read = parseOrderLines(texts.join('\n'), md);
   return read.map((l, i) => ({ ...l, lineNumber: i + 1, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts: [...(l.doubts ?? []), 'read from the text of a page without a table'] }));
 }
 

@@ -474,7 +474,8 @@ function wordsApart(cell: string): boolean {
 }
 
 const BULLET = String.raw`^\s*(?:[-*•·–>+]|\d{1,3}[.)]\s)?\s*`;
-const QTY = String.raw`(\d[\d\s.,]*?)`;
+// Never cut inside a number: "2900 x PAT-ANG" is 2900 of PAT-ANG, not 2 of "900".
+const QTY = String.raw`(\d[\d\s.,]*?)(?!\d)`;
 const UNIT = String.raw`(?:\s*(bo[iî]tes?|btes?|bte|pi[eè]ces?|pcs?|unit[ée]s?|u|lots?|paires?|sachets?|cartons?|rouleaux?|ex|boxes|box|pieces?|units?|pairs?)\.?)?`;
 const REF = String.raw`([A-Za-z0-9][A-Za-z0-9._/-]{1,30}[A-Za-z0-9])`;
 // These three overlap on spaces, but readList only gives them lines of at most 160 characters:
@@ -634,6 +635,22 @@ export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: 
   const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale)];
   let best: DraftLine[] = [];
   for (const c of candidates) if (score(c) > score(best)) best = c;
+  // A buyer mixes ways of writing ("Ref. X - 341 uds." then "2900 x Y"): each line read on its own
+  // explains more lines then. Blocks over several lines ("Réf : …" / "Qté : …") never do.
+  if (lines.length > 1 && lines.length <= 400) {
+    const byLine = lines.flatMap((l) => {
+      const one = [readDelimited([l], md, locale), readAligned([l], md, locale), readBlocks([l], md, locale), readList([l], md, locale)];
+      return one.reduce((a, c) => (score(c) > score(a) ? c : a), [] as DraftLine[]);
+    });
+    if (byLine.length > best.length && score(byLine) > score(best)) best = numberLines(byLine.map((l) => ({ ...l, lineNumber: undefined })));
+    else if (md && best.length) {
+      // Or one line the winning reader left aside holds a product master data knows and a quantity.
+      const key = (l: DraftLine) => l.sku ?? l.customerPartNumber ?? l.ean ?? '';
+      const have = new Set(best.map(key));
+      const extra = byLine.filter((l) => l.quantity !== null && !have.has(key(l)) && ((l.sku && md.product(l.sku)) || (l.ean && md.productByEan(l.ean))));
+      if (extra.length) best = numberLines([...best, ...extra].map((l) => ({ ...l, lineNumber: undefined })));
+    }
+  }
   // A sentence is the last resort: any table or list the text holds says more.
   return best.length ? best : readProse(lines, md);
 }

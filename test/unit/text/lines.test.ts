@@ -80,9 +80,11 @@ Rue des Martyrs`,
 
   it('takes customer part numbers and EANs that master data knows', () => {
     const lines = parseOrderLines('- 10 x BCR-100234\n- 4 x LM-4401100\n3760123450775 ; 3', md);
+    // The third line is written another way (EAN ; quantity): read too, as a buyer mixing styles means it.
     expect(lines.map((l) => [l.sku, l.customerPartNumber, l.ean, l.quantity])).toEqual([
       [null, 'BCR-100234', null, 10],
       [null, 'LM-4401100', null, 4],
+      [null, null, '3760123450775', 3],
     ]);
     expect(parseOrderLines('3760123450003 ; 12\n3760123450775 ; 3', md).map((l) => [l.ean, l.quantity])).toEqual([
       ['3760123450003', 12],
