@@ -147,3 +147,39 @@ describe('OCR rows', () => {
     expect(checkHeaderlessAmount(agreeing, l, md)).toBe(agreeing);
   });
 });
+
+describe('forwarded e-mails in other languages', () => {
+  it('finds the customer and the date of a message forwarded from a German mail program', async () => {
+    const body = [
+      'Bitte erfassen, danke.',
+      '',
+      '---------- Weitergeleitete Nachricht ----------',
+      'Von: Einkauf <einkauf@dupont-quincaillerie.fr>',
+      'Gesendet: Montag, 28. September 2026 09:12',
+      'An: vertrieb@fixations-rhone-alpes.fr',
+      'Betreff: Bestellung 4711-26',
+      '',
+      'Bestellnummer: 4711-26',
+      '- 10 x VIS-440',
+      '- 4 x CHV-6',
+    ].join('\n');
+    const r = await mail('Paul Girard <p.girard@fixations-rhone-alpes.fr>', 'WG: Bestellung 4711-26', body);
+    const o = r.orders[0]!;
+    expect(o.customer.id).toBe('C001');
+    expect(o.poNumber).toBe('4711-26');
+    expect(o.lines.map((l) => [l.sku, l.quantity])).toEqual([['VIS-440', 10], ['CHV-6', 4]]);
+    // No order date printed: the day the customer sent it, from the forwarded header, not the forward's own Date.
+    expect(o.orderDate).toBe('2026-09-28');
+    expect(o.evidence?.orderDate?.rule).toMatch(/forwarded message's date/);
+  });
+});
+
+describe('a faxed page with a written list and no table', () => {
+  it('reads each line however it is written, flagged, instead of quarantining the page', async () => {
+    const { listLines } = await import('../../../parsers/ocr/order');
+    const at = (text: string, y: number): TextLine => ({ page: 1, words: [], x0: 0, y0: y, x1: 100, y1: y + 10, text, confidence: 0.9 });
+    const lines = listLines([at('Commande', 0), at('1900 VIS-440(vis inox A2)', 20), at('CHV-6 : 10', 40), at('Merci - C. Blanc', 60)], md);
+    expect(lines.map((l) => [l.sku, l.quantity])).toEqual([['VIS-440', 1900], ['CHV-6', 10]]);
+    expect(lines.every((l) => (l.confidence ?? 1) < 0.7)).toBe(true);
+  });
+});
