@@ -2,7 +2,7 @@
 // document built here: what the readers now read, and what they flag when they cannot.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { readOrder } from '../../../parsers/layout/order';
 import { dropSplitFragments } from '../../../parsers/layout/table';
