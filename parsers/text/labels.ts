@@ -34,11 +34,13 @@ export const PO_LABELS: readonly string[] = [
   'n(?:\\.|[°º]|r\\.)\\s*(?:dell\'|d\')?ordine',
   'numero\\s+(?:dell\'|d\')?ordine',
   'ordine\\s+(?:d[\'’]acquisto\\s+)?(?:n[°º.]|nr\\.?|numero)',
+  'rif(?:\\.|erimento)\\s*(?:dell[\'’]\\s*)?ordine',
   // ES
   'n[úu]mero\\s+de\\s+pedido',
   'n(?:\\.?[°º]|[úu]m\\.?|ro\\.?)\\s*(?:de\\s+)?pedido',
   'pedido\\s+(?:n\\.?[°º]|nro\\.?|n[úu]m(?:ero|\\.)?)',
   'orden\\s+de\\s+compra(?:\\s+n\\.?[°º])?',
+  'ref(?:\\.|erencia)\\s*(?:del\\s+)?pedido',
   // NL
   'bestelnummer',
   'bestelbon(?:\\s*(?:nr|nummer)\\.?)?',
@@ -92,6 +94,10 @@ export const ORDER_DATE_LABELS: readonly string[] = [
   'belegdatum',
   'datum\\s+der\\s+bestellung',
   'data\\s+(?:dell[\'’])?ordine',
+  // "Ordine n. 88/2026 del 01/10/2026", "Pedido n.º 12 del 1/10/2026", "Bestellung Nr. 4711 vom 1.10.2026"
+  'ordine\\s+(?:n[°º.]\\s*\\S+\\s+)?del',
+  'pedido\\s+(?:n\\.?[°º]?\\s*\\S+\\s+)?del',
+  'bestellung\\s+(?:nr\\.?\\s*\\S+\\s+)?vom',
   'data\\s+documento',
   'fecha\\s+(?:de(?:l)?\\s+)?pedido',
   'fecha\\s+de\\s+emisi[óo]n',

@@ -476,7 +476,7 @@ function wordsApart(cell: string): boolean {
 const BULLET = String.raw`^\s*(?:[-*•·–>+]|\d{1,3}[.)]\s)?\s*`;
 // Never cut inside a number: "2900 x PAT-ANG" is 2900 of PAT-ANG, not 2 of "900".
 const QTY = String.raw`(\d[\d\s.,]*?)(?!\d)`;
-const UNIT = String.raw`(?:\s*(bo[iî]tes?|btes?|bte|pi[eè]ces?|pcs?|unit[ée]s?|u|lots?|paires?|sachets?|cartons?|rouleaux?|ex|boxes|box|pieces?|units?|pairs?)\.?)?`;
+const UNIT = String.raw`(?:\s*(bo[iî]tes?|btes?|bte|pi[eè]ces?|pcs?|unit[ée]s?|u|lots?|paires?|sachets?|cartons?|rouleaux?|ex|boxes|box|pieces?|units?|pairs?|confezion[ei]|conf|pezzi|pz|scatole|stk|st[üu]ck|karton|kartons|uds|unidades|cajas|stuks|dozen)\.?)?`;
 const REF = String.raw`([A-Za-z0-9][A-Za-z0-9._/-]{1,30}[A-Za-z0-9])`;
 // These three overlap on spaces, but readList only gives them lines of at most 160 characters:
 // the worst line we could build takes a few milliseconds (test/unit/fuzz/hostile-text.test.ts).
@@ -485,7 +485,8 @@ const LIST_PATTERNS: RegExp[] = [
   // - 12 x VIS-440 vis inox 4x40 · 12 boîtes de VIS-440 · 5 CHV-6
   new RegExp(`${BULLET}${QTY}${UNIT}\\s*(?:[x×*]|fois|de|d'|of)?\\s*(?:r[ée]f\\.?\\s*:?\\s*)?${REF}(?:\\s*[-:–,]?\\s+(.*))?$`, 'i'),
   // VIS-440 x 12 · VIS-440 : 12 boîtes · VIS-440 qté 12 — vis inox
-  new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s*(?:[x×*:=]|qt[ée]\\s*:?|quantit[ée]\\s*:?|-\\s+)\\s*${QTY}${UNIT}(?:\\s*[-:–,(]?\\s+(.*))?$`, 'i'),
+  // VIS-440 n. 10 confezioni · VIS-440 Menge 10 · VIS-440 cant. 10 (the other languages' quantity words)
+  new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s*(?:[x×*:=]|qt[ée]\\s*:?|quantit[ée]\\s*:?|quantit[àa]\\s*:?|n\\.|nr\\.|menge\\s*:?|anzahl\\s*:?|cant(?:idad|\\.)\\s*:?|aantal\\s*:?|-\\s+)\\s*${QTY}${UNIT}(?:\\s*[-:–,(]?\\s+(.*))?$`, 'i'),
   // VIS-440 vis inox 4x40 : 12 · VIS-440 Vis inox — qté 12 bte
   new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s+(.*?)\\s*(?:\\s[x×*]|:|=|qt[ée]\\s*:?|quantit[ée]\\s*:?|[-–]\\s*qt[ée]\\s*:?)\\s*${QTY}${UNIT}\\s*\\.?$`, 'i'),
 ];

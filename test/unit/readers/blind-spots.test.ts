@@ -183,3 +183,18 @@ describe('a faxed page with a written list and no table', () => {
     expect(lines.every((l) => (l.confidence ?? 1) < 0.7)).toBe(true);
   });
 });
+
+describe('typed e-mails in Italian and Spanish', () => {
+  it('reads an Italian list with "n." before the quantity, its PO, date and delivery', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Ordine', 'Buongiorno,\nvi preghiamo di inviarci:\n- VIS-440 n. 10 confezioni\n- CHV-6 n. 5\n\nOrdine n. 88/2026 del 28/09/2026\nConsegna entro il 12/10/2026\nCordiali saluti');
+    const o = r.orders[0]!;
+    expect(o.lines.map((l) => [l.sku, l.quantity])).toEqual([['VIS-440', 10], ['CHV-6', 5]]);
+    expect(o).toMatchObject({ poNumber: '88/2026', orderDate: '2026-09-28', requestedDeliveryDate: '2026-10-12' });
+  });
+
+  it('takes a weekday named in Italian or Spanish as the next such day, flagged', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Pedido', 'Buenos días,\nnecesitamos 10 VIS-440 y 5 CHV-6 para el viernes.\nReferencia pedido: 2026/55\nGracias');
+    expect(r.orders[0]).toMatchObject({ poNumber: '2026/55', requestedDeliveryDate: '2026-10-02' });
+    expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNCONFIRMED')).toBeDefined();
+  });
+});
