@@ -57,7 +57,8 @@ const GLUED = /^(total|montant|prix|net)(ht|ttc|h\.t\.?)$/i;
 export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
   for (const w of words) {
-    const text = w.text.replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '').replace(/[“”„]/g, '"');
+    // A fax's "N°" often comes back as "N?", "n*" or "n'": the label the PO readers know.
+    const text = w.text.replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '').replace(/[“”„]/g, '"').replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2');
     if (text === '') continue;
     // Lone dashes, colons and slashes are text ("Martin - Agence Beaune", "N° : 12"); the rest is noise.
     if (!/[\p{L}\p{N}€%°&+:/-]/u.test(text)) continue;

@@ -198,3 +198,13 @@ describe('typed e-mails in Italian and Spanish', () => {
     expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNCONFIRMED')).toBeDefined();
   });
 });
+
+describe('OCR label glyphs', () => {
+  it('reads a fax\'s "N?" or "n*" as "N°", so the PO number after it is found', async () => {
+    const { cleanWords } = await import('../../../parsers/ocr/order');
+    const w = (text: string): PositionedWord => ({ text, x0: 0, y0: 0, x1: 10, y1: 10 });
+    expect(cleanWords([w('Pedido'), w('n?'), w(':'), w('PC-26/2750')]).map((x) => x.text).join(' ')).toBe('Pedido n° : PC-26/2750');
+    expect(cleanWords([w('N*.'), w('Nom')]).map((x) => x.text)).toEqual(['N°.', 'Nom']);
+    expect(findPoNumber('Pedido n° : PC-26/2750')?.value).toBe('PC-26/2750');
+  });
+});
