@@ -173,6 +173,13 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   });
   for (const row of table?.rows ?? []) {
     const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
+    // Neither a reference the catalog knows nor a quantity: no order line can be made of it. The
+    // agent is told where it is (a line the document holds is then missing, never invented).
+    if (line && line.quantity === null && !line.customerPartNumber && !(line.sku && md.product(line.sku))) {
+      const where = `page ${row.page}, row ${row.index}`;
+      problems.push(problem('OCR_ROW_UNREADABLE', `${ctx.fileName}: ${where}: neither a catalog reference nor a quantity could be read ("${row.text.slice(0, 80)}"); not taken as a line: check it on the document`, 'warning', where));
+      continue;
+    }
     const source = line ? rowSource(row, cleaned) : null;
     if (line) lines.push(source ? { ...line, source } : line);
   }
