@@ -91,6 +91,13 @@ describe('readImageOrder', () => {
     expect(resolved.map((p) => p.code)).toEqual(['SHIP_TO_MISSING']);
   });
 
+  it('reports a row with neither a catalog reference nor a quantity where it is, instead of making a line of it', () => {
+    const page2 = orderPage(2, [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80'), tableRow(1220, 'QXW-ZZ', 'Gants ni nitrile', 'TT', 'A8', '357')]);
+    const { draft, problems } = readImageOrder([cover, page2], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
+    expect(draft!.lines.map((l) => [l.sku, l.quantity])).toEqual([['VIS-440', 12]]);
+    expect(problems.find((p) => p.code === 'OCR_ROW_UNREADABLE')).toMatchObject({ severity: 'warning', where: 'page 2, row 2' });
+  });
+
   it('flags a PO number OCR itself barely believed, and keeps it as read', () => {
     const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
     const page = orderPage(2, rows);
