@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMasterData } from '../../../domain/masterdata';
+import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { pdfBudget, readPdfPages } from '../../../parsers/pdf/read';
 import { duplicatedObjectsPdf } from '../../../fixtures/docgen/hostile';
