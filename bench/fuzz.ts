@@ -26,7 +26,7 @@ for (const r of READERS) {
   if (!met) slow++;
   console.log(
     `${r.name.padEnd(16)} ${String(out.runs).padStart(5)} inputs in ${s.toFixed(1).padStart(6)} s = ${(out.runs / s).toFixed(1).padStart(7)} inputs/s  ${out.failure ? 'FAILED' : 'ok'}` +
-      `  slowest ${out.slowest.ms.toFixed(0).padStart(6)} ms (target ${TARGET_MS} ms: ${met ? 'met' : 'MISSED'}; ${out.slowest.bytes} bytes)`,
+      `  slowest ${out.slowest.ms.toFixed(0).padStart(6)} ms (target ${TARGET_MS} ms: ${met ? 'met' : 'MISSED'}; ${out.slowest.cpuMs.toFixed(0)} ms of processor time; ${out.slowest.bytes} bytes)`,
   );
   if (!met) console.log(`  slowest input starts ${out.slowest.start}`);
   if (out.failure) {
