@@ -49,7 +49,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.mjs', 'activities/*.mjs', 'eslint.config.js'],
+    files: ['bin/**/*.mjs', 'activities/*.mjs', 'parsers/**/*.mjs', 'eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false, project: null }, globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -2,6 +2,7 @@
 // through the customer's dedup coordinator (deliverOrders), split a document off into its own order,
 // and keep an unusable document visibly in the quarantine.
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { sniff } from '../parsers/sniff';
 import { metrics, OCR_KINDS } from '../worker/metrics';
 import type { MasterData } from '../domain/masterdata';
@@ -171,10 +172,25 @@ async function extract(c: IntakeContext, { sha256 }: { sha256: string }): Promis
   }
 }
 
+/** The stored extraction is gone or damaged: retrying the delivery cannot help, reading the document again can. */
+function isLost(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException)?.code === 'ENOENT' || e instanceof SyntaxError;
+}
+
+/** The extraction kept beside a document; gone or damaged, the delivery fails at once (not 10 times over 4 minutes) and the intake quarantines it. */
+async function keptExtraction(c: IntakeContext, sha256: string): Promise<StoredExtraction> {
+  try {
+    return await c.store.result<StoredExtraction>(sha256);
+  } catch (e) {
+    if (!isLost(e)) throw e;
+    throw ApplicationFailure.create({ message: `the reading kept for this document is missing or damaged (${(e as Error).message}); retry the document to read it again`, type: 'ExtractionLost', nonRetryable: true });
+  }
+}
+
 /** Hand orders [from, to) of a document to their order workflows (signal-with-start: idempotent). */
 async function deliverOrders(c: IntakeContext, { sha256, from, to }: { sha256: string; from: number; to: number }) {
   const meta = await c.store.meta(sha256);
-  const { extracted } = await c.store.result<StoredExtraction>(sha256);
+  const { extracted } = await keptExtraction(c, sha256);
   // A document retried out of the quarantine leaves it once its orders are on their way.
   if (from === 0) c.readModel.releaseQuarantine(sha256, new Date().toISOString());
   const out: { orderWorkflowId: string; poNumber: string | null; customerId: string | null }[] = [];

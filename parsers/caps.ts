@@ -31,15 +31,40 @@ export function capDraft(d: DraftOrder, fileName: string): Problem[] {
   return out;
 }
 
+export interface BoundText {
+  text: string;
+  /** Lines cut to LIMITS.lineChars, and the first of them (1-based; 0 when none). */
+  linesCut: number;
+  firstCutLine: number;
+  /** The text was longer than LIMITS.textChars and only its beginning is kept. */
+  textCut: boolean;
+}
+
 /** A text as the text readers take it: at most LIMITS.textChars, each line at most LIMITS.lineChars. */
-export function boundText(text: string): { text: string; linesCut: number; textCut: boolean } {
+export function boundText(text: string): BoundText {
   const textCut = text.length > LIMITS.textChars;
   const head = textCut ? text.slice(0, LIMITS.textChars) : text;
   let linesCut = 0;
-  const lines = head.split('\n').map((l) => {
+  let firstCutLine = 0;
+  const lines = head.split('\n').map((l, i) => {
     if (l.length <= LIMITS.lineChars) return l;
     linesCut++;
+    firstCutLine ||= i + 1;
     return l.slice(0, LIMITS.lineChars);
   });
-  return { text: linesCut ? lines.join('\n') : head, linesCut, textCut };
+  return { text: linesCut ? lines.join('\n') : head, linesCut, firstCutLine, textCut };
+}
+
+/**
+ * What boundText cut, as problems saying what and where: `what` names the text in its file ("order.txt",
+ * "message.eml / body (HTML)"), `where` the place for the problem.
+ */
+export function boundTextProblems(b: Pick<BoundText, 'linesCut' | 'firstCutLine' | 'textCut'>, what: string, where = what): Problem[] {
+  const out: Problem[] = [];
+  if (b.linesCut) {
+    const first = b.linesCut > 1 ? `, the first at line ${b.firstCutLine}` : ` (line ${b.firstCutLine})`;
+    out.push(problem('LINE_TOO_LONG', `${what}: ${b.linesCut} line(s) longer than ${LIMITS.lineChars} characters${first}, read up to that length`, 'warning', `${where}, line ${b.firstCutLine}`));
+  }
+  if (b.textCut) out.push(problem('TEXT_TOO_LONG', `${what}: longer than ${LIMITS.textChars / 1048576} MB of text; only the beginning was read`, 'warning', where));
+  return out;
 }

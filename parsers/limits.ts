@@ -18,6 +18,10 @@ export const LIMITS = {
   orderLines: 10_000,
   /** Orders kept per document (TOO_MANY_ORDERS beyond). */
   documentOrders: 10_000,
+  /** Processor time a PDF may cost to read, per MB started (PDF_TOO_COMPLEX beyond): a sound order PDF needs a few tens of ms. */
+  pdfCpuMsPerMb: 1500,
+  /** Heap of the thread that parses a PDF (PDF_TOO_COMPLEX beyond). */
+  pdfHeapMb: 512,
 } as const;
 
 /** Default deadlines of one document's extraction (overridable by environment, see the README). */

@@ -293,10 +293,11 @@ export function chartSvg(days: Dashboard['days']): Html {
 /** Why a document is in the quarantine when its intake could not complete, in the users' words. */
 const QUARANTINE_REASONS: Record<string, string> = {
   EXTRACTION_FAILED: 'Lecture impossible après plusieurs essais (lecteur en échec, bloqué ou trop long, disque plein…)',
-  DELIVERY_FAILED: 'Commandes lues mais non transmises après plusieurs essais',
+  DELIVERY_FAILED: 'Commandes lues mais non transmises (après plusieurs essais, ou lecture conservée perdue : relancer la relit)',
   INTAKE_FAILED: 'Prise en charge interrompue sans verdict',
   EDI_CONTROL_NUMBER_REUSED: 'Numéro de contrôle EDI déjà reçu avec un autre contenu : non traité, le partenaire doit renvoyer sous un nouveau numéro',
   FILE_TOO_LARGE: 'Fichier trop volumineux : mis de côté sans être lu',
+  PDF_TOO_COMPLEX: 'PDF endommagé ou trop coûteux à lire : refusé, demander un nouvel envoi',
 };
 
 /** The quarantine list; with `retry` (managers), a "Relancer" button per document. */

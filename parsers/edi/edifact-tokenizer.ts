@@ -1,6 +1,7 @@
 // EDIFACT tokenizer: bytes in (in chunks of any size), segments out, one at a time. UNA is
 // optional and honoured wherever an interchange starts; the release character escapes
 // separators, also across chunk boundaries; the character set comes from UNB 0001.
+import { LIMITS } from '../limits';
 import { countLf, decodeUtf8Strict, hasHighBytes, isTag, isWs, skipBom, stripLineBreaks, trimStart } from './bytes';
 import { TextDecoder } from 'node:util';
 import type { TokenProblem } from './x12-tokenizer';
@@ -144,6 +145,12 @@ export class EdifactTokenizer {
       pos = Math.min(b.length, stop + 1);
       text = trimStart(text);
       if (text.length === 0) continue;
+      if (text.length > LIMITS.lineChars) {
+        // A segment is at most a few hundred characters (EDIFACT's longest element is 512): not read.
+        this.index++;
+        this.problems.push({ code: 'LINE_TOO_LONG', message: `segment ${this.index} "${text.slice(0, 3)}…" is ${text.length} characters long, above the ${LIMITS.lineChars} a segment may have; not read`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
+        continue;
+      }
       const elements = splitSegment(text, this.d);
       const tag = (elements[0]?.[0] ?? '').trim();
       elements[0] = [tag];

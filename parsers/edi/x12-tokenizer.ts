@@ -1,6 +1,7 @@
 // X12 tokenizer: bytes in (in chunks of any size), segments out, one at a time. The delimiters
 // come from each ISA (element separator at byte 3, component ISA16, repetition ISA11 from 00402,
 // terminator after ISA16) and are detected again at every ISA, since one file may hold several.
+import { LIMITS } from '../limits';
 import { decodeGuess, isTag, isWs, skipBom, stripLineBreaks, trimStart } from './bytes';
 
 export interface X12Delimiters {
@@ -234,6 +235,12 @@ export class X12Tokenizer {
       linesTo(pos);
       text = trimStart(text);
       if (text.length === 0) continue;
+      if (text.length > LIMITS.lineChars) {
+        // A segment is at most a few hundred characters (EDIFACT's longest element is 512): not read.
+        this.index++;
+        this.problems.push({ code: 'LINE_TOO_LONG', message: `segment ${this.index} "${text.slice(0, 3)}…" is ${text.length} characters long, above the ${LIMITS.lineChars} a segment may have; not read`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
+        continue;
+      }
       const elements = text.split(delimiters.element);
       let tag = elements[0]!;
       if (!isTag(tag, 2, 3)) elements[0] = tag = tag.trim();

@@ -7,6 +7,7 @@ import { foldName, type MasterData } from '../../domain/masterdata';
 import { problem, type DocumentResult, type OrderLine, type Problem } from '../../domain/order';
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
+import { boundText, boundTextProblems } from '../caps';
 import { findCopySignals, findCustomerEvidence, findDates, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
@@ -167,7 +168,20 @@ interface Understanding {
   sent: SentAt | undefined;
 }
 
-function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: boolean, ctx: ParseContext): Understanding {
+/** The message's two bodies as the readers take them (parsers/limits.ts), with what was cut. */
+interface Bodies {
+  plain: string;
+  html: string;
+}
+
+function boundBodies(mail: ParsedMail, name: string, problems: Problem[]): Bodies {
+  const plain = boundText(mail.text ?? '');
+  const html = boundText(typeof mail.html === 'string' ? htmlToText(mail.html) : '');
+  problems.push(...boundTextProblems(plain, `${name} (text body)`, `${name} / body (text/plain)`), ...boundTextProblems(html, `${name} (HTML body)`, `${name} / body (text/html)`));
+  return { plain: plain.text, html: html.text };
+}
+
+function understand(mail: ParsedMail, read: Bodies, kinds: string[], hasAttachedMessages: boolean, ctx: ParseContext): Understanding {
   const md = ctx.masterData;
   const sender = mail.from?.value[0];
   const fromAddress = (sender?.address ?? '').toLowerCase();
@@ -175,8 +189,8 @@ function understand(mail: ParsedMail, kinds: string[], hasAttachedMessages: bool
   const domains = ourDomains(md, mail, ctx.meta.context);
   const isOurAddress = (a: string | null) => !!a && domains.some((d) => domainOf(a) === d || domainOf(a).endsWith(`.${d}`));
 
-  const plain = mail.text ?? '';
-  const htmlBody = typeof mail.html === 'string' ? htmlToText(mail.html) : '';
+  const plain = read.plain;
+  const htmlBody = read.html;
   const gateway = detectFaxGateway({
     fromAddress,
     fromName: sender?.name ?? '',
@@ -287,7 +301,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   }
   const attachments = mail.attachments.filter((a) => a.content?.length);
   const kinds = attachments.map((a) => sniff(a.content));
-  const u = understand(mail, kinds, messages.length > 0, ctx);
+  const u = understand(mail, boundBodies(mail, name, problems), kinds, messages.length > 0, ctx);
   const drafts: DraftOrder[] = [];
   const body = bodyDraft(u, md);
   if (body) drafts.push(body);
@@ -314,7 +328,9 @@ export const parseEmail: Parser = async (bytes, ctx) => {
     if (NESTED_KINDS.has(kind)) {
       resolved.push(await nested(ctx, a.content, fileName, context, problems, attachmentSignals));
     } else if (kind === 'text') {
-      const text = decodeText(a.content);
+      const bounded = boundText(decodeText(a.content));
+      const text = bounded.text;
+      problems.push(...boundTextProblems(bounded, `${name} / ${fileName}`));
       if (parseOrderLines(text, md).length) {
         drafts.push(readOrderText(text, md, { parser: 'email-attachment-text', location: fileName, ref: u.ref, customer: u.customer, subject: u.subject, signals: attachmentSignals, ourDomains: u.domains, ourPhones: u.ourPhones, sent: u.sent }).draft);
       }

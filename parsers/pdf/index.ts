@@ -14,7 +14,7 @@ export const parsePdf: Parser = async (bytes, ctx) => {
     pages = await readPdfPages(bytes);
   } catch (e) {
     const err = e instanceof PdfError ? e : new PdfError('PDF_UNREADABLE', (e as Error).message);
-    return { drafts: [], problems: [problem(err.code, `${name}: ${err.message}`, 'error', name)] };
+    return { drafts: [], problems: [problem(err.code, `${name}: ${err.message}`, 'error', err.stage ? `${name} (${err.stage})` : name)] };
   }
   const problems: Problem[] = [];
   const drafts: DraftOrder[] = [];

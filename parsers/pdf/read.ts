@@ -1,15 +1,20 @@
-// PDF bytes → positioned words per page (pdf.js text items, through pdf-parse), and which pages
+// PDF bytes → positioned words per page (pdf.js text items; pdf.js parses in a worker thread under a
+// work budget, parsers/pdf/thread.ts), and which pages
 // are scans (no text, an image painted). Rows are rebuilt later from positions: getText joins cells
 // with single spaces and loses every row of a table written column by column.
-import { PDFParse } from 'pdf-parse';
+import { LIMITS } from '../limits';
+import { pdfjs } from './pdfjs';
+import { PdfThreadStopped, withPdfThread, type PdfBudget } from './thread';
 import type { PageWords, PositionedWord } from '../layout/types';
 
-export type PdfErrorCode = 'PDF_ENCRYPTED' | 'PDF_INVALID' | 'PDF_NO_PAGES' | 'PDF_TOO_MANY_PAGES' | 'PDF_TIMEOUT' | 'PDF_UNREADABLE';
+export type PdfErrorCode = 'PDF_ENCRYPTED' | 'PDF_INVALID' | 'PDF_NO_PAGES' | 'PDF_TOO_MANY_PAGES' | 'PDF_TOO_COMPLEX' | 'PDF_TIMEOUT' | 'PDF_UNREADABLE';
 
 export class PdfError extends Error {
   constructor(
     readonly code: PdfErrorCode,
     message: string,
+    /** What the reader was doing, e.g. "reading the text of page 3". */
+    readonly stage?: string,
   ) {
     super(message);
   }
@@ -27,7 +32,10 @@ export interface PdfPage extends PageWords {
 export interface PdfReadOptions {
   /** An order has a few pages; hundreds are a mistake or an attack. */
   maxPages?: number;
+  /** Wall time (ms); default 4 × the processor budget, at least 20 s. */
   timeoutMs?: number;
+  /** Processor time (ms); default LIMITS.pdfCpuMsPerMb per MB started. */
+  cpuMs?: number;
 }
 
 // The few pdf.js shapes we use (pdf-parse does not re-export pdf.js types).
@@ -109,32 +117,47 @@ function classify(e: unknown): PdfError {
   return new PdfError('PDF_UNREADABLE', `the PDF could not be read (${msg})`);
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PdfError('PDF_TIMEOUT', `reading the PDF took more than ${ms / 1000} s; it may be malformed`)), ms);
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+/**
+ * The work a PDF may cost before it is refused (PDF_TOO_COMPLEX): 1.5 s of processor time per MB
+ * started, so that any input of up to 1 MB is read or refused within 2 s (issue #12). A sound order PDF
+ * of a few pages is read in well under a tenth of that.
+ */
+export function pdfBudget(bytes: number, opts: PdfReadOptions = {}): PdfBudget {
+  const mb = Math.max(1, Math.ceil(bytes / (1024 * 1024)));
+  const cpuMs = opts.cpuMs ?? LIMITS.pdfCpuMsPerMb * mb;
+  return { cpuMs, wallMs: opts.timeoutMs ?? Math.max(20_000, 4 * cpuMs), heapMb: LIMITS.pdfHeapMb };
+}
+
+function tooComplex(e: PdfThreadStopped, budget: PdfBudget): PdfError {
+  const at = e.stage ? ` while ${e.stage}` : '';
+  if (e.reason === 'memory') return new PdfError('PDF_TOO_COMPLEX', `reading the PDF needed more than ${budget.heapMb} MB of memory${at}; refused`, e.stage);
+  if (e.reason === 'exit') return new PdfError('PDF_UNREADABLE', `the PDF reader stopped${at} (${e.message})`, e.stage);
+  if (e.reason === 'wall') return new PdfError('PDF_TIMEOUT', `reading the PDF took more than ${(budget.wallMs / 1000).toFixed(1)} s${at}; refused`, e.stage);
+  return new PdfError('PDF_TOO_COMPLEX', `reading the PDF took more than ${(budget.cpuMs / 1000).toFixed(1)} s of work${at}: it is damaged or built to be slow to read; refused`, e.stage);
 }
 
 /** Positioned words of every page, y pointing down, in PDF points. Throws PdfError. */
 export async function readPdfPages(bytes: Buffer, opts: PdfReadOptions = {}): Promise<PdfPage[]> {
   const maxPages = opts.maxPages ?? 50;
-  // pdf.js takes ownership of the buffer it is given: hand it a copy.
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, stopAtErrors: false });
+  const budget = pdfBudget(bytes.length, opts);
+  const { getDocument } = await pdfjs();
   try {
-    return await withTimeout(
-      (async () => {
-        // pdf-parse's loader keeps its own pdf.js instance and worker set-up; its document is what getText walks.
-        const doc = (await (parser as unknown as { load(): Promise<PdfJsDocument> }).load().catch((e) => {
+    return await withPdfThread(budget, async (worker, at) => {
+      at('loading its structure (cross-reference table, catalogue, page tree)');
+      // pdf.js takes ownership of the buffer it is given: hand it a copy.
+      const task = getDocument({ data: new Uint8Array(bytes), worker, verbosity: 0, stopAtErrors: false, isEvalSupported: false });
+      try {
+        const doc = (await task.promise.catch((e: unknown) => {
           throw classify(e);
-        })) as PdfJsDocument;
+        })) as unknown as PdfJsDocument;
         if (doc.numPages === 0) throw new PdfError('PDF_NO_PAGES', 'the PDF has no pages');
         if (doc.numPages > maxPages) throw new PdfError('PDF_TOO_MANY_PAGES', `the PDF has ${doc.numPages} pages; an order has at most ${maxPages}`);
         const pages: PdfPage[] = [];
         for (let n = 1; n <= doc.numPages; n++) {
+          at(`reading page ${n}`);
           const page = await doc.getPage(n);
           const vp = page.getViewport({ scale: 1 });
+          at(`reading the text of page ${n}`);
           const content = await page.getTextContent();
           const words: PositionedWord[] = [];
           let textItems = 0;
@@ -149,6 +172,7 @@ export async function readPdfPages(bytes: Buffer, opts: PdfReadOptions = {}): Pr
           }
           let imageOnly = false;
           if (textItems === 0) {
+            at(`reading the drawing of page ${n}`);
             const ops = await page.getOperatorList();
             // Half the page at least: a scanner's margins are cropped at times, a logo is far smaller.
             imageOnly = largestImageShare(ops, vp.width, vp.height) >= 0.5;
@@ -157,12 +181,12 @@ export async function readPdfPages(bytes: Buffer, opts: PdfReadOptions = {}): Pr
           page.cleanup();
         }
         return pages;
-      })(),
-      opts.timeoutMs ?? 20_000,
-    );
+      } finally {
+        await task.destroy().catch(() => undefined);
+      }
+    });
   } catch (e) {
+    if (e instanceof PdfThreadStopped) throw tooComplex(e, budget);
     throw classify(e);
-  } finally {
-    await parser.destroy().catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@
 import { problem } from '../../domain/order';
 import type { Parser } from '../types';
 import { readOrderText } from './index';
-import { LIMITS } from '../limits';
+import { boundTextProblems } from '../caps';
 
 export const parseTextDocument: Parser = async (bytes, ctx) => {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
@@ -12,8 +12,6 @@ export const parseTextDocument: Parser = async (bytes, ctx) => {
   if (r.found.lines === 0) {
     return { drafts: [], problems: [problem('TEXT_NO_ORDER', `${ctx.meta.fileName}: plain text with no order lines (expected a table of references and quantities)`, 'error', ctx.meta.fileName)] };
   }
-  const problems = [];
-  if (r.found.linesCut) problems.push(problem('LINE_TOO_LONG', `${ctx.meta.fileName}: ${r.found.linesCut} line(s) longer than ${LIMITS.lineChars} characters, read up to that length`, 'warning', ctx.meta.fileName));
-  if (r.found.textCut) problems.push(problem('TEXT_TOO_LONG', `${ctx.meta.fileName}: longer than ${LIMITS.textChars / 1048576} MB of text; only the beginning was read`, 'warning', ctx.meta.fileName));
+  const problems = boundTextProblems(r.found, ctx.meta.fileName);
   return { drafts: [r.draft], problems };
 };

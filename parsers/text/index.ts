@@ -39,7 +39,7 @@ export interface SentAt {
 export interface OrderTextReading {
   draft: DraftOrder;
   /** What was read, for review and for deciding whether this text holds an order at all. */
-  found: { poLabel: string | null; lines: number; shipTo: ShipToText | null; linesCut: number; textCut: boolean };
+  found: { poLabel: string | null; lines: number; shipTo: ShipToText | null; linesCut: number; firstCutLine: number; textCut: boolean };
 }
 
 /**
@@ -47,7 +47,7 @@ export interface OrderTextReading {
  * Channel evidence wins over evidence in the text, since a quoted signature may be anyone's.
  */
 export function readOrderText(whole: string, md: MasterData, opts: OrderTextOptions): OrderTextReading {
-  const { text, linesCut, textCut } = boundText(whole);
+  const { text, linesCut, firstCutLine, textCut } = boundText(whole);
   const head = opts.subject ? `${opts.subject}\n${text}` : text;
   // A numbered label wins wherever it is; between equals, the subject (written for this order) wins.
   const inSubject = opts.subject ? findPoNumber(opts.subject) : null;
@@ -90,7 +90,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   }
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
   flagLooseDates(draft, head, opts.ref);
-  return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, textCut } };
+  return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, firstCutLine, textCut } };
 }
 
 /**

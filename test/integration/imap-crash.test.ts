@@ -24,6 +24,9 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+/** The issue's number (#12): kill -9 with 300 documents in flight. */
+const MESSAGES = 300;
+
 const exited = (c: ChildProcess) => new Promise<NodeJS.Signals | number | null>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.signalCode ?? c.exitCode) : c.once('exit', (code, sig) => r(sig ?? code))));
 
 describe('mail listener crash safety', () => {
@@ -61,34 +64,34 @@ describe('mail listener crash safety', () => {
       }
     };
 
-    await dovecot.deliver('commandes', Array.from({ length: 400 }, (_, i) => orderMail(7000 + i, { attachment: i % 2 === 1 }).bytes));
+    await dovecot.deliver('commandes', Array.from({ length: MESSAGES }, (_, i) => orderMail(7000 + i, { attachment: i % 2 === 1 }).bytes));
     let child = start();
     await eventually(intakes, (n) => n >= 20, 90_000, 'the listener to start intakes');
     child.kill('SIGKILL');
     expect(await exited(child)).toBe('SIGKILL');
     await new Promise((r) => setTimeout(r, 1000)); // visibility catches up with what was started
     const [startedAtKill, movedAtKill] = [await intakes(), await processed()];
-    expect(startedAtKill).toBeLessThan(400);
+    expect(startedAtKill).toBeLessThan(MESSAGES);
     expect(movedAtKill).toBeLessThan(startedAtKill); // workflows started whose messages were still in INBOX
 
     child = start();
     try {
-      await eventually(processed, (n) => n === 400, 120_000, 'all 400 messages in Processed');
+      await eventually(processed, (n) => n === MESSAGES, 120_000, `all ${MESSAGES} messages in Processed`);
       // Visibility is eventually consistent: the last starts may take a moment to be listed.
       const listIds = async () => {
         const out: string[] = [];
         for await (const w of env.client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND WorkflowType = 'intakeDocument'` })) out.push(w.workflowId);
         return out;
       };
-      const ids = await eventually(listIds, (l) => l.length >= 400, 20_000, '400 intake workflows listed');
-      expect(ids).toHaveLength(400);
-      expect(new Set(ids).size).toBe(400);
+      const ids = await eventually(listIds, (l) => l.length >= MESSAGES, 20_000, `${MESSAGES} intake workflows listed`);
+      expect(ids).toHaveLength(MESSAGES);
+      expect(new Set(ids).size).toBe(MESSAGES);
     } finally {
       child.kill('SIGTERM');
       expect(await exited(child)).toBe(0); // a clean stop: the batch in hand is finished first
     }
     const index = new DeliveryIndex(deliveryIndexPath(dataDir));
-    expect(index.count()).toBe(400);
+    expect(index.count()).toBe(MESSAGES);
     index.close();
   });
 });

@@ -1,9 +1,11 @@
 // Never lose a document from view: each way an intake can fail, forced against the real dev server
 // with the real activities (dependencies handed in, nothing mocked): a reader that throws, one that
-// hangs, a full disk when the extraction is kept, OCR past the reading deadline. Each ends in the
-// quarantine with its code, and a retry once the cause is fixed ends delivered.
+// hangs, a full disk when the extraction is kept, the extraction lost before delivery, OCR past the
+// reading deadline. Each ends in the quarantine with its code, and a retry once the cause is fixed
+// ends delivered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -142,6 +144,30 @@ describe('an intake that cannot complete ends in the quarantine', () => {
       const r = await stack.ingestor.submit(order('FAIL-DISK-1'), { fileName: 'disk.order.json', channel: 'api', receivedAt: '2026-11-23T08:00:00Z' });
       expect((await result(r.sha256)).problems[0]!.message).toContain('ENOSPC');
       await quarantinedThenRetried(stack, r.sha256, 'EXTRACTION_FAILED', () => (disk.full = false));
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('the reading kept for delivery lost after extraction: DELIVERY_FAILED at once, saying what; the document stays in view; retried', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aiguillage-lost-'));
+    const disk = { losing: true };
+    // The real store; the extraction it keeps is then really deleted, as a clean-up run or a replaced disk would.
+    class LosingStore extends DocumentStore {
+      override async putResult(hash: string, value: unknown): Promise<void> {
+        await super.putResult(hash, value);
+        if (disk.losing) await unlink(join(this.root, 'documents', hash.slice(0, 2), `${hash}.result.json`));
+      }
+    }
+    const stack = await startStack(env, 'fail-deliver', { cfg: { dataDir, inboxDir: join(dataDir, 'inbox') }, activityDeps: { store: new LosingStore(dataDir) } });
+    try {
+      const r = await stack.ingestor.submit(order('FAIL-DELIVER-1'), { fileName: 'lost.order.json', channel: 'api', receivedAt: '2026-11-23T08:00:00Z' });
+      const failed = await result(r.sha256);
+      expect(failed.problems[0]!.message).toMatch(/^its orders could not be handed to their order workflows after its retries: the reading kept for this document is missing or damaged \(ENOENT/);
+      expect(failed.orders).toEqual([]);
+      // Visible with its reason where people look: the workspace's quarantine (read model).
+      expect(stack.readModel.quarantineRecord(r.sha256)).toMatchObject({ fileName: 'lost.order.json', problems: [expect.objectContaining({ code: 'DELIVERY_FAILED', severity: 'error' })] });
+      await quarantinedThenRetried(stack, r.sha256, 'DELIVERY_FAILED', () => (disk.losing = false));
     } finally {
       await stack.stop();
     }
