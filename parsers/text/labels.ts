@@ -107,7 +107,7 @@ export const ORDER_DATE_LABELS: readonly string[] = [
 ];
 
 /** Generic "Date :", "Datum:", "Fecha:", "Data:" at the start of a line, and "Lyon, le …". */
-export const GENERIC_DATE_LABELS: readonly string[] = ['^[ \\t]*(?:date|datum|fecha|data|dated)', '^[ \\t]*le', "[\\p{L}'’-]{3,},[ \\t]*(?:le|den|il|el|am)"];
+export const GENERIC_DATE_LABELS: readonly string[] = ['^[ \\t]*(?:date|datum|fecha|data|dated)', '^[ \\t]*le', "(?<![\\p{L}'’-])[\\p{L}'’-]{3,},[ \\t]*(?:le|den|il|el|am)"];
 
 export const DELIVERY_DATE_LABELS: readonly string[] = [
   'date\\s+(?:de\\s+)?livraison(?:\\s+souhait[ée]e|\\s+demand[ée]e|\\s+pr[ée]vue|\\s+imp[ée]rative)?',
