@@ -124,17 +124,7 @@ async function receiveOne(bytes: Buffer, partner: Partner, inc: Incoming, deps: 
   const stamp = `${receivedAt.slice(0, 10)}-${sha256.slice(0, 12)}-${inc.fileName.replace(/[^\w.-]+/g, '_')}`;
 
   const impostor = r.interchanges.find((i) => partnerBySender(deps.partners, i.standard, i.sender)?.id !== partner.id);
-  if (impostor) {
-    const keptAt = await keep(deps.dataDir, 'refused', stamp, bytes);
-    const p = problem(
-      'EDI_WRONG_SENDER',
-      `interchange ${impostor.controlNumber} names sender ${impostor.sender.qualifier}:${impostor.sender.id}, which is not partner ${partner.id}'s ${impostor.standard === 'x12' ? 'ISA05/ISA06' : 'UNB 0004'}`,
-      'error',
-      impostor.standard === 'x12' ? 'ISA06' : 'UNB 0004',
-    );
-    deps.log.warn({ partner: partner.id, sha256, keptAt, sender: impostor.sender }, 'EDI file refused: sender is not the authenticated partner');
-    return { ...base, outcome: 'wrong-sender', acks: [], keptAt, problems: [p, ...r.problems] };
-  }
+  if (impostor) return refuseImpostor(impostor, partner, bytes, stamp, deps, { ...base, problems: r.problems });
 
   if (r.interchanges.length > 0 && r.interchanges.every((i) => i.acknowledgmentOnly)) {
     const keptAt = await keep(deps.dataDir, 'acknowledgments-received', stamp, bytes);
@@ -181,4 +171,24 @@ async function receiveOne(bytes: Buffer, partner: Partner, inc: Incoming, deps: 
   if (reused.length) deps.log.warn({ partner: partner.id, sha256, reused }, 'EDI control number reused with other content: rejected to the partner, quarantined');
   deps.log.info({ partner: partner.id, sha256, controlNumber: r.controlNumber, orders: r.orders.length, acks: acks.map((a) => `${a.kind} ${a.status}`), outcome }, 'EDI file received');
   return { ...base, outcome, acks, keptAt: null, problems: r.problems };
+}
+
+/** An interchange whose sender is not the authenticated partner: kept aside, refused, never read as an order. */
+async function refuseImpostor(
+  impostor: ReturnType<typeof readInterchange>['interchanges'][number],
+  partner: Partner,
+  bytes: Buffer,
+  stamp: string,
+  deps: ReceiveDeps,
+  base: Omit<Receipt, 'outcome' | 'acks' | 'keptAt'>,
+): Promise<Receipt> {
+  const keptAt = await keep(deps.dataDir, 'refused', stamp, bytes);
+  const p = problem(
+    'EDI_WRONG_SENDER',
+    `interchange ${impostor.controlNumber} names sender ${impostor.sender.qualifier}:${impostor.sender.id}, which is not partner ${partner.id}'s ${impostor.standard === 'x12' ? 'ISA05/ISA06' : 'UNB 0004'}`,
+    'error',
+    impostor.standard === 'x12' ? 'ISA06' : 'UNB 0004',
+  );
+  deps.log.warn({ partner: partner.id, sha256: base.sha256, keptAt, sender: impostor.sender }, 'EDI file refused: sender is not the authenticated partner');
+  return { ...base, outcome: 'wrong-sender', acks: [], keptAt, problems: [p, ...base.problems] };
 }
