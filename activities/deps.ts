@@ -12,6 +12,7 @@ import type { ExtractedOrder, Extraction } from '../parsers/index';
 import type { DocumentStore } from '../storage/document-store';
 import type { ReadModel } from '../storage/read-model';
 import type { ErpConnector } from '../erp/connector';
+import type { TouchlessPolicy } from '../domain/touchless';
 
 /** What the routeOrder activity gets from the order workflow (routing-rules/router.ts decides). */
 export interface OrderToRoute {
@@ -53,6 +54,8 @@ export interface ActivityDeps {
   extractDeadlineMs?: number;
   /** The ERP connector config/erp.yaml chose (erp/); absent: manual entry only. */
   erp?: ErpConnector | null;
+  /** The touchless policy in force (routing-rules/touchless.ts, reloaded with the rules); absent: touchless off. */
+  touchless?: () => TouchlessPolicy | null;
 }
 
 /** What extract keeps beside the document, and deliver and split read back. */

@@ -12,7 +12,7 @@ export { DEFAULT_ROUTE } from './order';
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createErpActivities({ erp: deps.erp ?? null, log: deps.log }),
+    ...createErpActivities({ erp: deps.erp ?? null, touchless: deps.touchless, readModel: deps.readModel, masterData: deps.masterData, log: deps.log }),
     ...createIntakeActivities(deps),
     ...createOrderActivities(deps),
     ...createAlertActivities(deps),

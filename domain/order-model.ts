@@ -106,6 +106,17 @@ export interface OrderState {
   amendedBy?: SourceRef;
   /** The sales order in the ERP, once created there ("Créer dans l'ERP", erp/); absent before. */
   erp?: ErpRecord | null;
+  /** Entered in the ERP with no agent, by the touchless policy (domain/touchless.ts); absent otherwise. */
+  touchless?: TouchlessRecord | null;
+}
+
+/** A touchless entry: when, under which policy, why (each check passed), and its undo if an agent undid it. */
+export interface TouchlessRecord {
+  at: string;
+  policyVersion: string;
+  /** "pourquoi automatique ?": the checks passed, in French. */
+  reasons: string[];
+  undone: { at: string; by: string; reason: string | null } | null;
 }
 
 /** Our order as the ERP holds it: which connector, the ERP's key and number, its state when last read. */

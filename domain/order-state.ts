@@ -4,6 +4,7 @@ import type { Order, Problem } from './order';
 import { orderKey } from './keys';
 import { diffOrders } from './dedup';
 import { SHIP_TO_DEFAULTED } from './signals';
+import { wallTime } from './sla';
 import type {
   SourceRef,
   DocumentRef,
@@ -409,6 +410,56 @@ export function applyErpAnswer(state: OrderState, by: string, now: string, answe
   const created = withEvent({ ...state, erp }, now, 'created in ERP', by, `${answer.connector} n° ${shown} (${answer.state})${answer.created ? '' : " — déjà présente dans l'ERP"}`);
   // Entered or closed by another action while the ERP answered: the ERP's order is kept on record.
   return isOpen(created.status) && created.status !== 'received' && created.status !== 'extracted' ? applyEntered(created, by, now, shown) : created;
+}
+
+/** Who touchless entries are recorded by, in the history. */
+export const TOUCHLESS_BY = 'saisie automatique';
+
+/**
+ * The touchless policy let the order through and the ERP answered. Created: entered, with the ERP's
+ * number and why it was automatic; the agent it was routed to keeps it in view. Refused: the ERP's
+ * reason in the history, and the order stays with its agent to enter.
+ */
+export function applyTouchlessAnswer(state: OrderState, now: string, answer: ErpAnswer, decision: { policyVersion: string; reasons: string[] }): OrderState {
+  if (answer.kind === 'refused') return withEvent(state, now, 'ERP refused', TOUCHLESS_BY, `saisie automatique impossible — ${answer.reason}`);
+  const marked = withEvent(state, now, 'entered automatically', TOUCHLESS_BY, decision.reasons.join(' ; '));
+  const entered = applyErpAnswer(marked, TOUCHLESS_BY, now, answer);
+  return { ...entered, claimedBy: state.claimedBy, touchless: { at: now, policyVersion: decision.policyVersion, reasons: decision.reasons, undone: null } };
+}
+
+/** What the ERP said to cancelling a sales order. */
+export type ErpCancelAnswer = { kind: 'cancelled'; state: string } | { kind: 'refused'; reason: string };
+
+/** A touchless entry may be undone by an agent the day it was made (in the SLA's time zone), while the order is entered. */
+export function checkUndoTouchless(state: OrderState, by: string, now: string, timeZone: string): void {
+  if (!by) throw new ActionRefused('Agent inconnu.');
+  const t = state.touchless;
+  if (!t) throw new ActionRefused("Cette commande n'a pas été saisie automatiquement : rien à annuler ici.");
+  if (t.undone) throw new ActionRefused(`La saisie automatique a déjà été annulée par ${t.undone.by}.`);
+  if (state.status !== 'entered' || !state.erp) throw new ActionRefused(`La commande est ${state.status} : la saisie automatique ne peut plus être annulée.`);
+  const day = (iso: string) => wallTime(Date.parse(iso), timeZone).date;
+  if (day(now) !== day(t.at)) throw new ActionRefused(`Saisie automatique du ${day(t.at)} : elle ne s'annule que le jour même. Annulez la vente ${state.erp.number ?? state.erp.erpRef} dans l'ERP.`);
+}
+
+/** Cancelled in the ERP: the order goes back to its agent, to enter again, with its SLA clock running. */
+export function applyUndoTouchless(state: OrderState, by: string, now: string, reason: string | null, answer: ErpCancelAnswer): OrderState {
+  // Checked before the ERP was asked (checkUndoTouchless); the ERP's answer is recorded whatever the clock says now.
+  const erp = state.erp;
+  if (!erp || !state.touchless) return state;
+  const shown = erp.number ?? erp.erpRef;
+  if (answer.kind === 'refused') return withEvent(state, now, 'ERP refused', by, `annulation de la vente ${shown} refusée — ${answer.reason}`);
+  const t = Date.parse(now);
+  const clock = state.sla.atRiskAt && t < Date.parse(state.sla.atRiskAt) ? 'on-time' : state.sla.dueAt && t < Date.parse(state.sla.dueAt) ? 'at-risk' : state.sla.dueAt ? 'late' : 'on-time';
+  const why = reason?.trim() ? ` : ${reason.trim()}` : '';
+  const next: OrderState = {
+    ...state,
+    erp: { ...erp, state: answer.state, at: now, by },
+    touchless: { ...state.touchless!, undone: { at: now, by, reason: reason?.trim() || null } },
+    sla: { ...state.sla, enteredAt: null, state: clock },
+    claimedBy: null,
+  };
+  const agent = state.route?.agent ?? state.route?.team ?? 'son équipe';
+  return setStatus(withEvent(next, now, 'touchless undone', by, `vente ${shown} annulée dans l'ERP (${answer.state})${why}`), needsReview(state.problems, state.order) ? 'needs-review' : 'routed', now, by, `rendue à ${agent} pour saisie`);
 }
 
 export function checkReject(state: OrderState, reason: string): void {

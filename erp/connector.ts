@@ -6,6 +6,9 @@ import type { Order } from '../domain/order';
 /** Where a sales order stands in the ERP, in the ERP's own words mapped to ours. */
 export type ErpOrderState = 'draft' | 'quotation' | 'confirmed' | 'processing' | 'done' | 'cancelled' | 'sent';
 
+/** How far a created sales order goes: a numbered quotation (still cancellable) or confirmed (default). */
+export type ErpStage = 'quotation' | 'confirmed';
+
 export interface ErpSalesOrder {
   /** Which connector made it ('tryton', 'idoc', 'json', 'webhook'). */
   connector: string;
@@ -53,7 +56,13 @@ export interface ErpConnector {
    * so a retry, a crash after the ERP answered or a second click finds the order made the first time.
    * Throws ErpRefused when the ERP says no (with its reason), other errors when it cannot be reached.
    */
-  createSalesOrder(order: Order, orderId: string): Promise<ErpSalesOrder>;
+  createSalesOrder(order: Order, orderId: string, opts?: { stage?: ErpStage }): Promise<ErpSalesOrder>;
+  /**
+   * Cancel a sales order we created (undo of a touchless entry), in the ERP for real; resolves to its
+   * state after. Throws ErpRefused when the ERP no longer allows it (shipped, invoiced…), with its reason.
+   * Absent: the ERP cannot be asked (file connectors).
+   */
+  cancelSalesOrder?(erpRef: string): Promise<{ state: ErpOrderState }>;
   readOrderState(erpRef: string): Promise<ErpOrderStatus | null>;
   readStock(skus: string[]): Promise<Map<string, ErpStock>>;
   readCredit(customerId: string): Promise<ErpCredit | null>;

@@ -3,7 +3,8 @@
 import { toEpochMs, wallTime } from '../domain/sla';
 import { departementOf, regionOf, REGIONS } from './territory';
 import type { Agent, AgentLoad, Condition, ProductFact, Rule, RouteDecision, RouteInput, RuleSet, Team } from './types';
-import { groupThousands } from '../domain/format';
+import { euros } from '../domain/format';
+import { orderAmount } from '../domain/amount';
 
 /** Three-valued: a condition on a missing fact (no ship-to, unknown SKU) is 'unknown', and so is its negation. */
 export type MatchResult = 'match' | 'no-match' | 'unknown';
@@ -121,7 +122,7 @@ function factsOf(input: RouteInput): Facts {
       const price = l.unitPrice ?? (l.sku ? (products.get(l.sku.toUpperCase())?.listPrice ?? null) : null);
       return l.quantity === null || price === null ? null : l.quantity * price;
     }),
-    amount: orderAmount(order.lines, products),
+    amount: amountFact(order.lines, products),
   };
 }
 
@@ -130,19 +131,11 @@ function productIndex(p: RouteInput['products']): Map<string, ProductFact> {
   return new Map(list.map((x) => [x.sku.toUpperCase(), x]));
 }
 
-/** Σ quantity × unit price; the list price stands in for a missing unit price (and the reason says so). */
-function orderAmount(lines: RouteInput['order']['lines'], products: Map<string, ProductFact>): Facts['amount'] {
-  if (lines.length === 0) return { value: null, why: 'commande sans ligne' };
-  let total = 0;
-  let estimated = 0;
-  for (const l of lines) {
-    const price = l.unitPrice ?? (l.sku ? (products.get(l.sku.toUpperCase())?.listPrice ?? null) : null);
-    if (l.quantity === null || price === null) return { value: null, why: `montant inconnu (ligne ${l.lineNumber} sans ${l.quantity === null ? 'quantité' : 'prix'})` };
-    if (l.unitPrice === null) estimated++;
-    total += l.quantity * price;
-  }
-  total = Math.round(total * 100) / 100;
-  return { value: total, why: estimated ? `montant ${euros(total)} (${estimated} ligne(s) au prix catalogue)` : `montant ${euros(total)}` };
+/** The order's amount (domain/amount.ts), with the reason routing explains it by. */
+function amountFact(lines: RouteInput['order']['lines'], products: Map<string, ProductFact>): Facts['amount'] {
+  const a = orderAmount(lines, (sku) => products.get(sku.toUpperCase())?.listPrice ?? null);
+  if (a.value === null) return { value: null, why: a.missing ? `montant inconnu (ligne ${a.missing.lineNumber} sans ${a.missing.what})` : 'commande sans ligne' };
+  return { value: a.value, why: a.estimatedLines ? `montant ${euros(a.value)} (${a.estimatedLines} ligne(s) au prix catalogue)` : `montant ${euros(a.value)}` };
 }
 
 // ------------------------------------------------------------------ conditions
@@ -412,8 +405,4 @@ export function replay(baseline: RuleSet | null, candidate: RuleSet, orders: Rep
   return { total: orders.length, unchanged, changes, skipped };
 }
 
-function euros(n: number): string {
-  const [int, dec] = n.toFixed(2).split('.') as [string, string];
-  return `${groupThousands(int, '\u202f')},${dec} €`;
-}
 

@@ -11,6 +11,7 @@ import { parseCasesFile, runCases, type CaseResult, type RoutingFacts } from './
 import { compileRuleSet, type KnownFacts, type RuleFile } from './compile';
 import { InvalidRules, type RuleError } from './errors';
 import type { RuleSet } from './types';
+import { TOUCHLESS_FILE } from './touchless';
 
 /** The directory or a file in it cannot be read at all (exit code 2, not 1). */
 export class RulesUnreadable extends Error {
@@ -25,7 +26,8 @@ const CASES = /\.cases\.ya?ml$/i;
 const YAML = /\.ya?ml$/i;
 
 export function readRuleFiles(dir: string): RuleFile[] {
-  return readYamlFiles(dir, (n) => YAML.test(n) && !CASES.test(n));
+  // touchless.yaml beside the rules is the touchless policy (touchless.ts), not a rule file.
+  return readYamlFiles(dir, (n) => YAML.test(n) && !CASES.test(n) && n !== TOUCHLESS_FILE);
 }
 
 function readYamlFiles(dir: string, keep: (name: string) => boolean): RuleFile[] {

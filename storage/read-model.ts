@@ -110,6 +110,13 @@ export class ReadModel {
     return rows.map((r) => ({ poNumber: r.po, lines: r.lines ? (JSON.parse(r.lines) as PastLines['lines']) : [] }));
   }
 
+  /** Orders of a customer received before an instant, other than one (is this their first order?). */
+  countEarlier(customerId: string, receivedAt: string, exceptOrderId: string): number {
+    const t = Date.parse(receivedAt);
+    const rows = this.db.prepare('SELECT received_at FROM orders WHERE customer_id = ? AND order_id != ?').all(customerId, exceptOrderId) as { received_at: string }[];
+    return rows.filter((r) => Date.parse(r.received_at) < t).length;
+  }
+
   get(orderId: string): OrderState | null {
     const row = this.db.prepare('SELECT state_json FROM orders WHERE order_id = ?').get(orderId) as { state_json: string } | undefined;
     return row ? (JSON.parse(row.state_json) as OrderState) : null;

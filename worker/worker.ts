@@ -19,6 +19,8 @@ import { Runtime } from '@temporalio/worker';
 import { workerTracing, tracingFromEnv } from './telemetry';
 import { temporalMetricsAddress } from './metrics';
 import { erpConnectorFor } from '../erp/index';
+import { TouchlessPolicyHolder } from '../routing-rules/touchless';
+import { formatRuleError } from '../routing-rules/errors';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 
@@ -56,6 +58,21 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
   const readModel = new ReadModel(join(cfg.dataDir, 'readmodel.sqlite'));
   const masterData = masterDataSource(cfg.masterDataDir, log);
   const router = route ? null : createRouter({ rulesDir: cfg.rulesDir, masterData: masterData.get, loads: () => readModel.agentLoads(), log });
+  // touchless.yaml beside the rules: checked at start (file:line:column), then reloaded with them; a bad
+  // edit keeps the policy in force. Watched only beside the production router (tests call reload()).
+  const touchless = new TouchlessPolicyHolder(cfg.rulesDir, {
+    knownCustomers: () => masterData.get().customers.map((c) => c.id),
+    onReload: (st) => {
+      if (st.lastError) log.error({ rulesDir: cfg.rulesDir, version: st.version, errors: st.lastError.errors.map(formatRuleError) }, 'touchless policy not reloaded: the previous policy stays in force');
+      else if (st.changed) log.info({ rulesDir: cfg.rulesDir, version: st.version }, st.version ? 'touchless policy loaded' : 'no touchless policy: every order goes to an agent');
+    },
+  });
+  const stopTouchless = router ? touchless.watch() : (touchless.reload(), () => {});
+  if (touchless.status().lastError && !touchless.current) {
+    stopTouchless();
+    router?.close();
+    throw touchless.status().lastError!;
+  }
   const activities = createActivities({
     store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: route ?? router!.route, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook,
     teamLead: (team) => router?.team(team)?.lead ?? null,
@@ -63,6 +80,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     publicUrl: cfg.publicUrl,
     confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined),
     erp: activityDeps && 'erp' in activityDeps ? activityDeps.erp : erpConnectorFor(cfg),
+    touchless: () => touchless.current,
     ...activityDeps,
   });
   // A reader process takes a second or two to start: have them ready for the first document.
@@ -77,7 +95,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     shutdownGraceTime: '5 seconds',
     ...workerTracing(Boolean(workflowBundle)),
   });
-  return { worker, readModel, router, masterData: masterData.get };
+  return { worker, readModel, router: router ? { ...router, close: () => (router.close(), stopTouchless()) } : null, masterData: masterData.get };
 }
 
 export async function runWorkerProcess(): Promise<void> {

@@ -9,7 +9,7 @@ import type { SlaConfig } from '../domain/sla';
 
 // The order's own types live in domain/order-model.ts; re-exported for the workflows' clients.
 export { ORDER_STATUSES } from '../domain/order-model';
-export type { OrderStatus, DocumentRole, OrderDocument, SourceRef, OrderDocumentEntry, RouteDecision, SlaState, SlaInfo, HistoryEvent, OrderState, ErpRecord, AgentAction, LineCorrection, HeaderCorrection, DocumentRef } from '../domain/order-model';
+export type { OrderStatus, DocumentRole, OrderDocument, SourceRef, OrderDocumentEntry, RouteDecision, SlaState, SlaInfo, HistoryEvent, OrderState, ErpRecord, TouchlessRecord, AgentAction, LineCorrection, HeaderCorrection, DocumentRef } from '../domain/order-model';
 import type { AgentAction, DocumentRef, HeaderCorrection, LineCorrection, OrderDocument, OrderState } from '../domain/order-model';
 
 export const TASK_QUEUE = 'aiguillage';
@@ -48,6 +48,8 @@ export const orderStateQuery = defineQuery<OrderState>('orderState');
 
 export const claimUpdate = defineUpdate<OrderState, [AgentAction]>('claim');
 export const markEnteredUpdate = defineUpdate<OrderState, [AgentAction & { erpReference?: string }]>('markEntered');
+/** "Annuler la saisie automatique": the ERP's sales order cancelled, the order back to its agent. */
+export const undoTouchlessUpdate = defineUpdate<OrderState, [AgentAction & { reason?: string }]>('undoTouchless');
 /** "Créer dans l'ERP": the sales order is created in the ERP (once), and the order is entered. */
 export const createInErpUpdate = defineUpdate<OrderState, [AgentAction]>('createInErp');
 export const rejectUpdate = defineUpdate<OrderState, [AgentAction & { reason: string }]>('reject');

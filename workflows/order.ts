@@ -3,12 +3,13 @@
 import { condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import type { Activities } from '../activities/index';
 import {
-  claimUpdate, confirmDuplicateUpdate, createInErpUpdate, correctUpdate, documentReceived, splitDocumentUpdate, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
+  claimUpdate, confirmDuplicateUpdate, createInErpUpdate, undoTouchlessUpdate, correctUpdate, documentReceived, splitDocumentUpdate, markEnteredUpdate, orderIdFromWorkflowId, orderStateQuery, reassignUpdate, rejectUpdate,
   searchAttributes, type OrderDocument, type OrderState, type OrderWorkflow, type OrderWorkflowInput,
 } from './definitions';
 import {
   applyClaim, applyConfirmDuplicate, applyCorrections, applyEntered, applySplitDocument, checkConfirmDuplicate, checkSplitDocument, applyReassign, applyReject, applyRoute, attachDocument, checkClaim, checkCorrections, checkEntered,
   checkReassign, checkReject, isOpen, applyErpAnswer, checkCreateInErp, newOrderState, nextSlaMark, passSlaMark, setStatus, withDue,
+  ActionRefused, applyTouchlessAnswer, applyUndoTouchless, checkUndoTouchless, duplicatesToCheck, TOUCHLESS_BY,
 } from '../domain/order-state';
 import { computeDue, slaConfig } from '../domain/sla';
 
@@ -23,7 +24,7 @@ const { notifySla, alertTeamLead } = proxyActivities<Activities>({
 });
 // The ERP call is idempotent on the order ID (looked up before creating): retries are safe, and a
 // dead ERP ends in a history line, not in a hung click.
-const { createInErp } = proxyActivities<Activities>({
+const { createInErp, cancelInErp, decideTouchless } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '20 seconds', maximumAttempts: 5 },
 });
@@ -101,6 +102,22 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
       erpInFlight = false;
     }
   }, { validator: ({ by }) => checkCreateInErp(current(), by, erpInFlight) });
+  // "Annuler la saisie automatique": the sale cancelled in the ERP for real, then the order back to its agent.
+  setHandler(undoTouchlessUpdate, async ({ by, reason }) => {
+    erpInFlight = true;
+    try {
+      const erpRef = current().erp!.erpRef;
+      const answer = await cancelInErp({ orderId: current().orderId, erpRef, by }).catch((e: Error) => ({ kind: 'refused' as const, reason: `ERP injoignable : ${e.cause instanceof Error ? e.cause.message : e.message}` }));
+      return await record(applyUndoTouchless(current(), by, now(), reason ?? null, answer));
+    } finally {
+      erpInFlight = false;
+    }
+  }, {
+    validator: ({ by }) => {
+      if (erpInFlight) throw new ActionRefused("Une opération dans l'ERP est déjà en cours pour cette commande.");
+      checkUndoTouchless(current(), by, now(), sla.timeZone);
+    },
+  });
   setHandler(rejectUpdate, async ({ by, reason }) => reconfirm(await record(applyReject(current(), by, reason, now()))), { validator: ({ reason }) => checkReject(current(), reason) });
   setHandler(reassignUpdate, async ({ by, team, agent, reason }) => record(applyReassign(current(), by, team, agent ?? null, reason, now())), {
     validator: ({ team, reason }) => checkReassign(current(), team, reason),
@@ -169,7 +186,8 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
       }
     } else {
       // Closed (entered, rejected, cancelled): keep listening a while for late copies, then finish.
-      const more = await condition(() => inbox.length > 0, retention);
+      // An undone touchless entry reopens the order: back to its agent, with its SLA marks.
+      const more = await condition(() => inbox.length > 0 || isOpen(current().status), retention);
       if (!more) {
         await condition(allHandlersFinished);
         return current();
@@ -182,6 +200,24 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
     const routed = await record(applyRoute(current(), await route(s), now()));
     // EDI partners get their 855 / ORDRSP once the order has an owner (accepted as sent, or per line).
     if (routed.documents[0]?.channel === 'edi') await confirmOrder(routed);
+    if (patched('touchless')) await touchless();
+  }
+
+  /** Into the ERP with no agent, when the touchless policy in force says the order is certain. */
+  async function touchless(): Promise<void> {
+    const s = current();
+    if (s.status !== 'routed') return;
+    const verdict = await decideTouchless({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length });
+    // An agent acted meanwhile (claimed, corrected, entered): the decision was about another order.
+    if (!verdict.touchless || !verdict.policyVersion || current().revision !== s.revision || erpInFlight) return;
+    erpInFlight = true;
+    try {
+      const answer = await createInErp({ orderId: s.orderId, order: s.order, by: TOUCHLESS_BY, stage: verdict.erpStage }).catch((e: Error) => ({ kind: 'refused' as const, reason: `ERP injoignable : ${e.cause instanceof Error ? e.cause.message : e.message}` }));
+      const at = current();
+      await record(at.status === 'routed' ? applyTouchlessAnswer(at, now(), answer, { policyVersion: verdict.policyVersion, reasons: verdict.reasons }) : applyErpAnswer(at, TOUCHLESS_BY, now(), answer));
+    } finally {
+      erpInFlight = false;
+    }
   }
 
   async function route(s: OrderState) {

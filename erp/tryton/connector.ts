@@ -3,7 +3,7 @@
 // Exactly once: the sale carries our order key in its description; it is looked up before creating,
 // and if two attempts raced, the older sale wins and the newer, still a draft, is deleted.
 import type { Order } from '../../domain/order';
-import { ErpRefused, ErpUnavailable, erpOrderKey, type ErpConnector, type ErpCredit, type ErpOrderState, type ErpOrderStatus, type ErpSalesOrder, type ErpStock } from '../connector';
+import { ErpRefused, ErpUnavailable, erpOrderKey, type ErpConnector, type ErpCredit, type ErpOrderState, type ErpOrderStatus, type ErpSalesOrder, type ErpStage, type ErpStock } from '../connector';
 import { decimal, TrytonClient, TrytonError, type TrytonClientOptions } from './client';
 import { perKeyLimit } from '../../activities/per-key-limit';
 
@@ -58,7 +58,8 @@ export class TrytonConnector implements ErpConnector {
   }
 
   private async salesFor(orderId: string, ctx: Record<string, unknown>): Promise<SaleRow[]> {
-    return this.client.model<SaleRow[]>('sale.sale', 'search_read', [[['description', '=', erpOrderKey(orderId)]], 0, null, [['id', 'ASC']], ['number', 'state']], ctx);
+    // A cancelled sale (an undone touchless entry) is not the order any more: entering it again makes a new one.
+    return this.client.model<SaleRow[]>('sale.sale', 'search_read', [[['description', '=', erpOrderKey(orderId)], ['state', '!=', 'cancelled']], 0, null, [['id', 'ASC']], ['number', 'state']], ctx);
   }
 
   /**
@@ -68,11 +69,35 @@ export class TrytonConnector implements ErpConnector {
    */
   private readonly onePerOrder = perKeyLimit(1);
 
-  createSalesOrder(order: Order, orderId: string): Promise<ErpSalesOrder> {
-    return this.onePerOrder(orderId, () => this.createOnce(order, orderId));
+  createSalesOrder(order: Order, orderId: string, opts: { stage?: ErpStage } = {}): Promise<ErpSalesOrder> {
+    return this.onePerOrder(orderId, () => this.createOnce(order, orderId, opts.stage ?? 'confirmed'));
   }
 
-  private async createOnce(order: Order, orderId: string): Promise<ErpSalesOrder> {
+  /**
+   * Tryton cancels a draft or a quotation; a confirmed sale not yet processed goes back to draft first.
+   * A sale in process (shipments made) is Tryton's to refuse, with its own message.
+   */
+  async cancelSalesOrder(erpRef: string): Promise<{ state: ErpOrderState }> {
+    const { company } = await this.context();
+    const ctx = { company };
+    const id = Number(erpRef);
+    const read = async () => (await this.client.model<SaleRow[]>('sale.sale', 'search_read', [[['id', '=', id]], 0, 1, null, ['number', 'state']], ctx))[0];
+    const sale = Number.isInteger(id) && id > 0 ? await read() : undefined;
+    if (!sale) throw new ErpRefused(`la vente ${erpRef} n'existe pas dans Tryton`, 'erp-rule');
+    if (sale.state === 'cancelled') return { state: 'cancelled' };
+    if (sale.state !== 'draft' && sale.state !== 'quotation' && sale.state !== 'confirmed') throw new ErpRefused(`la vente ${sale.number ?? id} est à l'état « ${sale.state} » (expéditions ou factures engagées) : Tryton ne l'annule plus, à traiter dans Tryton`, 'erp-rule');
+    try {
+      if (sale.state === 'confirmed') await this.client.model('sale.sale', 'draft', [[id]], ctx);
+      await this.client.model('sale.sale', 'cancel', [[id]], ctx);
+    } catch (e) {
+      if (e instanceof TrytonError && e.isUserError) throw new ErpRefused(e.message, 'erp-rule');
+      throw e;
+    }
+    const after = await read();
+    return { state: stateOf(after?.state ?? 'cancelled') };
+  }
+
+  private async createOnce(order: Order, orderId: string, stage: ErpStage): Promise<ErpSalesOrder> {
     const { company } = await this.context();
     const ctx = { company };
     let created = false;
@@ -90,7 +115,7 @@ export class TrytonConnector implements ErpConnector {
         created = false;
       }
     }
-    const now = await this.confirm(sale, ctx);
+    const now = await this.confirm(sale, ctx, stage);
     return { connector: this.name, erpRef: String(sale.id), number: now.number, state: stateOf(now.state), created };
   }
 
@@ -99,10 +124,10 @@ export class TrytonConnector implements ErpConnector {
    * transition refused because the state changed is that race (read again, go on); refused twice in
    * the same state is Tryton saying no, with its reason.
    */
-  private async confirm(sale: SaleRow, ctx: Record<string, unknown>): Promise<SaleRow> {
+  private async confirm(sale: SaleRow, ctx: Record<string, unknown>, stage: ErpStage): Promise<SaleRow> {
     let current = sale;
     for (let attempt = 0; attempt < 6; attempt++) {
-      if (current.state !== 'draft' && current.state !== 'quotation') return current;
+      if (current.state !== 'draft' && (current.state !== 'quotation' || stage === 'quotation')) return current;
       const step = current.state === 'draft' ? 'quote' : 'confirm';
       try {
         await this.client.model('sale.sale', step, [[current.id]], ctx);

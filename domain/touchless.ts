@@ -1,0 +1,139 @@
+// Touchless entry ("saisie automatique"): which orders go into the ERP with no agent. One pure decision,
+// used by the order workflow (through an activity that gathers the facts) and by `touchless replay`.
+// The policy is IT's YAML (routing-rules/touchless.ts reads it); every check it passes or fails is said
+// in French, as routing explains its rules. No Node built-ins (runs anywhere).
+import type { Channel, Order, Problem } from './order';
+import { orderAmount } from './amount';
+import { reviewReasons } from './order-state';
+import type { OrderStatus } from './order-model';
+import { euros } from './format';
+import { SHIP_TO_DEFAULTED } from './signals';
+
+export interface TouchlessPolicy {
+  /** Shown on each automatic entry, so that one can tell which policy let it through. */
+  version: string;
+  file: string;
+  enabled: boolean;
+  channels: Channel[];
+  /** Only these customers (null: any known customer). */
+  customersOnly: string[] | null;
+  /** Never these customers. */
+  customersExcept: string[];
+  /** The amount must be strictly below this (null: no cap). */
+  amountBelow: number | null;
+  /** A missing unit price taken from the catalogue still counts as read (false: every price printed). */
+  catalogPrices: boolean;
+  maxLines: number | null;
+  /** A customer's first order goes to an agent. */
+  firstOrderToAgent: boolean;
+  /** Every line and the document read with at least this confidence (0–1). */
+  minConfidence: number;
+  /** The ship-to may come from master data (the customer's only delivery address). */
+  shipToFromMasterData: boolean;
+  /** Stock and credit must have been read in the ERP (an ERP that cannot tell: never touchless). */
+  requireErpChecks: boolean;
+  /** Where the ERP's sales order stays: a quotation (can be cancelled in Tryton) or confirmed. */
+  erpStage: 'quotation' | 'confirmed';
+}
+
+/** What the decision looks at: the order as routed, plus what the ERP and our history say. */
+export interface TouchlessFacts {
+  order: Order;
+  /** The channel of the order's first document. */
+  channel: Channel | null;
+  status: OrderStatus;
+  problems: Problem[];
+  /** Orders of this customer received before this one (read model). */
+  previousOrders: number;
+  /** Probable duplicates waiting for an agent's decision. */
+  duplicatesToCheck: number;
+  listPrice: (sku: string) => number | null;
+  /** Available (forecast) stock per SKU as the ERP says; null: not read (no ERP, or not asked). */
+  stock: Record<string, number> | null;
+  /** The customer's credit in the ERP; null: not read; limit null: no limit. */
+  credit: { limit: number | null; used: number } | null;
+}
+
+export interface TouchlessCheck {
+  code: string;
+  ok: boolean;
+  /** In French, for the agent: "canal EDI autorisé", "montant 12 480,00 € ≥ plafond 10 000 €". */
+  why: string;
+}
+
+export interface TouchlessDecision {
+  touchless: boolean;
+  policyVersion: string | null;
+  checks: TouchlessCheck[];
+}
+
+/** The checks that need the ERP's stock and credit; decided first without them, to ask the ERP only when worth it. */
+export const ERP_CHECKS = new Set(['stock', 'credit']);
+
+/**
+ * Every check the policy asks for, each passed or failed with its reason; touchless only when all pass.
+ * A check on a fact we do not have (an amount with a missing price, stock not read) fails: only when certain.
+ */
+export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFacts): TouchlessDecision {
+  if (!policy) return { touchless: false, policyVersion: null, checks: [{ code: 'policy', ok: false, why: 'aucune politique de saisie automatique (touchless.yaml) : tout passe par un agent' }] };
+  const checks: TouchlessCheck[] = [];
+  const check = (code: string, ok: boolean, why: string) => void checks.push({ code, ok, why });
+  const { order } = f;
+
+  check('enabled', policy.enabled, policy.enabled ? 'saisie automatique activée' : 'saisie automatique désactivée (enabled: false)');
+  check('channel', f.channel !== null && policy.channels.includes(f.channel), f.channel && policy.channels.includes(f.channel) ? `canal ${f.channel} autorisé` : `canal ${f.channel ?? 'inconnu'} non autorisé (autorisés : ${policy.channels.join(', ')})`);
+  check('purpose', order.purpose === 'original', order.purpose === 'original' ? 'commande initiale' : order.purpose === 'replace' ? 'modification de commande : à traiter par un agent' : 'annulation : à traiter par un agent');
+  check('status', f.status === 'routed', f.status === 'routed' ? 'routée, rien à vérifier' : `statut ${f.status} (seules les commandes routées sans anomalie passent)`);
+
+  const cid = order.customer.id;
+  if (!cid) check('customer', false, 'client non identifié');
+  else if (policy.customersExcept.includes(cid)) check('customer', false, `client ${cid} exclu (customers.except)`);
+  else if (policy.customersOnly && !policy.customersOnly.includes(cid)) check('customer', false, `client ${cid} hors de la liste (customers.only)`);
+  else check('customer', true, `client ${cid}${policy.customersOnly ? ' dans la liste' : ''}`);
+  if (policy.firstOrderToAgent) check('first-order', f.previousOrders > 0, f.previousOrders > 0 ? `client connu (${f.previousOrders} commande(s) avant)` : 'première commande de ce client : un agent la saisit');
+
+  const reasons = reviewReasons(f.problems, order);
+  check('anomalies', reasons.length === 0, reasons.length === 0 ? 'aucune anomalie' : `${reasons.length} anomalie(s) : ${reasons.slice(0, 3).map((p) => p.message).join(' ; ')}`);
+  check('duplicates', f.duplicatesToCheck === 0, f.duplicatesToCheck === 0 ? 'pas de doublon probable en attente' : `${f.duplicatesToCheck} doublon(s) probable(s) à décider`);
+
+  const unresolved = order.lines.filter((l) => !l.sku || l.quantity === null);
+  const doubtful = order.lines.filter((l) => l.confidence < policy.minConfidence || l.doubts.length > 0);
+  check('lines', order.lines.length > 0 && unresolved.length === 0, order.lines.length === 0 ? 'aucune ligne' : unresolved.length ? `ligne(s) ${unresolved.map((l) => l.lineNumber).join(', ')} sans article ou sans quantité` : `${order.lines.length} ligne(s), toutes avec article et quantité`);
+  const conf = Math.min(order.confidence, ...order.lines.map((l) => l.confidence));
+  check('confidence', doubtful.length === 0 && order.confidence >= policy.minConfidence, doubtful.length || order.confidence < policy.minConfidence ? `lu avec un doute (${Math.round(conf * 100)} % < ${Math.round(policy.minConfidence * 100)} %${doubtful.length ? `, ligne(s) ${doubtful.map((l) => l.lineNumber).join(', ')}` : ''})` : `lu sans doute (≥ ${Math.round(policy.minConfidence * 100)} %)`);
+  if (policy.maxLines !== null) check('max-lines', order.lines.length <= policy.maxLines, `${order.lines.length} ligne(s)${order.lines.length <= policy.maxLines ? ' ≤ ' : ' > '}${policy.maxLines}`);
+
+  const flagged = Object.entries(order.evidence ?? {}).filter(([, e]) => e.flagged || e.source === 'default');
+  const shipFromMd = order.provenance.signals.includes(SHIP_TO_DEFAULTED) || order.evidence?.shipTo?.source === 'master-data';
+  const fieldsOk = flagged.length === 0 && (policy.shipToFromMasterData || !shipFromMd);
+  check('fields', fieldsOk, flagged.length ? `champ(s) non corroboré(s) : ${flagged.map(([k]) => k).join(', ')}` : !fieldsOk ? 'adresse de livraison prise du référentiel, pas lue (ship_to_from_master_data: false)' : 'chaque champ lu et corroboré');
+
+  const amount = orderAmount(order.lines, f.listPrice);
+  if (amount.value === null) check('amount', false, amount.missing ? `montant inconnu (ligne ${amount.missing.lineNumber} sans ${amount.missing.what})` : 'montant inconnu');
+  else if (!policy.catalogPrices && amount.estimatedLines > 0) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix imprimé (catalog_prices: false)`);
+  else if (policy.amountBelow !== null) check('amount', amount.value < policy.amountBelow, `montant ${euros(amount.value)} ${amount.value < policy.amountBelow ? '<' : '≥'} plafond ${euros(policy.amountBelow)}`);
+  else check('amount', true, `montant ${euros(amount.value)}`);
+
+  // Stock-out and over-limit orders are never touchless, whatever the policy says.
+  if (f.stock) {
+    const short = order.lines.filter((l) => l.sku && l.quantity !== null && (f.stock![l.sku] ?? 0) < l.quantity);
+    check('stock', short.length === 0, short.length ? `rupture : ${short.map((l) => `${l.sku} ${l.quantity} demandé(s), ${f.stock![l.sku!] ?? 0} disponible(s)`).join(' ; ')}` : 'stock disponible pour chaque ligne');
+  } else check('stock', !policy.requireErpChecks, policy.requireErpChecks ? "stock non lu dans l'ERP" : "stock non vérifié (require_erp_checks: false)");
+  if (f.credit) {
+    const over = f.credit.limit !== null && amount.value !== null && f.credit.used + amount.value > f.credit.limit;
+    const unknown = f.credit.limit !== null && amount.value === null;
+    check('credit', !over && !unknown, f.credit.limit === null ? 'pas de limite de crédit' : over || unknown ? `limite de crédit : encours ${euros(f.credit.used)} + commande > limite ${euros(f.credit.limit)}` : `encours ${euros(f.credit.used)} + commande ≤ limite ${euros(f.credit.limit)}`);
+  } else check('credit', !policy.requireErpChecks, policy.requireErpChecks ? "crédit non lu dans l'ERP" : 'crédit non vérifié (require_erp_checks: false)');
+
+  return { touchless: checks.every((c) => c.ok), policyVersion: policy.version, checks };
+}
+
+/** True when only the ERP's checks are left to pass: then, and only then, is the ERP asked. */
+export function worthAskingErp(d: TouchlessDecision): boolean {
+  return d.checks.every((c) => c.ok || ERP_CHECKS.has(c.code));
+}
+
+/** The reasons of a decision in one line: what passed (touchless) or what did not. */
+export function explainTouchless(d: TouchlessDecision): string {
+  return (d.touchless ? d.checks : d.checks.filter((c) => !c.ok)).map((c) => c.why).join(' ; ');
+}

@@ -1,0 +1,167 @@
+// The touchless policy IT writes beside the routing rules (touchless.yaml in the rules directory), read
+// as the rules are: every problem with file, line and column; reloaded when the file changes, the last
+// good policy kept running when an edit is bad. The decision itself is domain/touchless.ts.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { basename, join } from 'node:path';
+import { isSeq } from 'yaml';
+import { z } from 'zod';
+import { CHANNELS } from '../domain/order';
+import type { TouchlessPolicy } from '../domain/touchless';
+import { formatRuleError, type RuleError } from './errors';
+import { YamlSource } from './yaml-source';
+
+export const TOUCHLESS_FILE = 'touchless.yaml';
+
+export class InvalidTouchlessPolicy extends Error {
+  readonly code = 'INVALID_TOUCHLESS_POLICY';
+  constructor(readonly errors: RuleError[]) {
+    super(`${errors.length} problem(s) in the touchless policy:\n${errors.map(formatRuleError).join('\n')}`);
+    this.name = 'InvalidTouchlessPolicy';
+  }
+}
+
+const KEYS = ['enabled', 'channels', 'customers', 'amount', 'max_lines', 'first_order', 'min_confidence', 'ship_to_from_master_data', 'require_erp_checks', 'erp_stage'];
+const unknownKeys = (allowed: readonly string[]) => (iss: { code?: string; keys?: string[] }) =>
+  iss.code === 'unrecognized_keys' ? `unknown key ${(iss.keys ?? []).map((k) => `"${k}"`).join(', ')}; expected one of: ${allowed.join(', ')}` : undefined;
+const ids = z.union([z.string().min(1).transform((v) => [v]), z.array(z.string().min(1)).min(1, 'expected at least one customer id')], { error: 'expected a customer id or a list of ids' });
+
+const policySchema = z.strictObject(
+  {
+    enabled: z.boolean({ error: 'expected true or false' }),
+    channels: z.array(z.enum(CHANNELS, { error: `expected one of: ${CHANNELS.join(', ')}` }), { error: `expected a list of channels (${CHANNELS.join(', ')})` }).min(1, 'expected at least one channel'),
+    customers: z.strictObject({ only: ids.optional(), except: ids.optional() }, { error: unknownKeys(['only', 'except']) }).optional(),
+    amount: z
+      .strictObject(
+        {
+          below: z.number({ error: 'expected an amount in the order currency, e.g. 10000' }).positive('expected an amount above 0').optional(),
+          catalog_prices: z.boolean({ error: 'expected true or false' }).optional(),
+        },
+        { error: unknownKeys(['below', 'catalog_prices']) },
+      )
+      .optional(),
+    max_lines: z.number({ error: 'expected a whole number of lines' }).int('expected a whole number of lines').positive().optional(),
+    first_order: z.enum(['agent', 'touchless'], { error: 'expected agent (a new customer’s first order goes to an agent) or touchless' }).optional(),
+    min_confidence: z.number({ error: 'expected a confidence between 0 and 1 (0.95 = 95 %)' }).min(0.5, 'below 0.5 nothing read is certain: expected 0.5 to 1').max(1, 'expected a confidence between 0 and 1').optional(),
+    ship_to_from_master_data: z.boolean({ error: 'expected true or false' }).optional(),
+    require_erp_checks: z.boolean({ error: 'expected true or false' }).optional(),
+    erp_stage: z.enum(['quotation', 'confirmed'], { error: 'expected quotation (can be undone in the ERP) or confirmed' }).optional(),
+  },
+  { error: unknownKeys(KEYS) },
+);
+const fileSchema = z.strictObject({ touchless: policySchema }, { error: unknownKeys(['touchless']) });
+
+/** Parses a policy file's text. Throws InvalidTouchlessPolicy listing every problem; with customer ids, unknown ones are problems. */
+export function parseTouchlessPolicy(file: string, text: string, knownCustomers?: readonly string[]): TouchlessPolicy {
+  const src = new YamlSource(file, text);
+  if (src.errors.length) throw new InvalidTouchlessPolicy(src.errors);
+  const raw = src.value();
+  if (raw === null || raw === undefined) throw new InvalidTouchlessPolicy([{ file, line: 1, column: 1, message: 'empty file: expected "touchless:" with enabled and channels' }]);
+  const r = fileSchema.safeParse(raw);
+  if (!r.success) throw new InvalidTouchlessPolicy(src.zodErrors(r.error.issues));
+  const p = r.data.touchless;
+  const errors: RuleError[] = [];
+  if (knownCustomers) {
+    const known = new Set(knownCustomers);
+    for (const key of ['only', 'except'] as const) {
+      (p.customers?.[key] ?? []).forEach((id, i) => {
+        if (known.has(id)) return;
+        const list = isSeq(src.doc.getIn(['touchless', 'customers', key], true));
+        errors.push(src.error(['touchless', 'customers', key, ...(list ? [i] : [])], `touchless.customers.${key}: unknown customer "${id}" (not in the master data)`));
+      });
+    }
+  }
+  if (errors.length) throw new InvalidTouchlessPolicy(errors);
+  return {
+    version: `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`,
+    file,
+    enabled: p.enabled,
+    channels: p.channels,
+    customersOnly: p.customers?.only ?? null,
+    customersExcept: p.customers?.except ?? [],
+    amountBelow: p.amount?.below ?? null,
+    catalogPrices: p.amount?.catalog_prices ?? true,
+    maxLines: p.max_lines ?? null,
+    firstOrderToAgent: (p.first_order ?? 'agent') === 'agent',
+    minConfidence: p.min_confidence ?? 0.95,
+    shipToFromMasterData: p.ship_to_from_master_data ?? true,
+    requireErpChecks: p.require_erp_checks ?? true,
+    erpStage: p.erp_stage ?? 'quotation',
+  };
+}
+
+/** The policy file of a rules directory: null when there is none (touchless off); throws InvalidTouchlessPolicy. */
+export function loadTouchlessPolicy(rulesDir: string, knownCustomers?: readonly string[]): TouchlessPolicy | null {
+  const path = join(rulesDir, TOUCHLESS_FILE);
+  if (!existsSync(path)) return null;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InvalidTouchlessPolicy([{ file: path, line: 0, column: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+  }
+  return parseTouchlessPolicy(path, text, knownCustomers);
+}
+
+export interface TouchlessStatus {
+  version: string | null;
+  loadedAt: string | null;
+  lastError: InvalidTouchlessPolicy | null;
+}
+
+/**
+ * The policy in force for the running stack. A bad edit never changes it: reload() records the errors
+ * (file:line:column) and keeps the previous policy until the file is fixed. A removed file turns touchless off.
+ */
+export class TouchlessPolicyHolder {
+  private policy: TouchlessPolicy | null = null;
+  private error: InvalidTouchlessPolicy | null = null;
+  private loadedAt: string | null = null;
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly rulesDir: string,
+    private readonly options: { knownCustomers?: () => readonly string[]; onReload?: (s: TouchlessStatus & { changed: boolean }) => void } = {},
+  ) {}
+
+  get current(): TouchlessPolicy | null {
+    return this.policy;
+  }
+  status(): TouchlessStatus {
+    return { version: this.policy?.version ?? null, loadedAt: this.loadedAt, lastError: this.error };
+  }
+
+  reload(): boolean {
+    let changed = false;
+    try {
+      const next = loadTouchlessPolicy(this.rulesDir, this.options.knownCustomers?.());
+      changed = next?.version !== this.policy?.version;
+      if (changed) {
+        this.policy = next;
+        this.loadedAt = new Date().toISOString();
+      }
+      this.error = null;
+    } catch (e) {
+      if (!(e instanceof InvalidTouchlessPolicy)) throw e;
+      this.error = e;
+    }
+    this.options.onReload?.({ ...this.status(), changed });
+    return changed;
+  }
+
+  /** Reloads when touchless.yaml changes (debounced). Returns a stop function. */
+  watch(debounceMs = 200): () => void {
+    this.reload();
+    this.watcher = watch(this.rulesDir, (_event, name) => {
+      if (name !== null && basename(String(name)) !== TOUCHLESS_FILE) return;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.reload(), debounceMs);
+    });
+    return () => {
+      if (this.timer) clearTimeout(this.timer);
+      this.watcher?.close();
+      this.watcher = null;
+    };
+  }
+}
