@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ActionRefused, applyErpAnswer, applyRoute, applyTouchlessAnswer, applyUndoTouchless, checkUndoTouchless, newOrderState, setStatus, TOUCHLESS_BY } from '../../../domain/order-state';
+import { decideTouchless, explainTouchless, worthAskingErp, type TouchlessFacts, type TouchlessPolicy } from '../../../domain/touchless';
+import type { Order } from '../../../domain/order';
+import { InvalidTouchlessPolicy, parseTouchlessPolicy, TouchlessPolicyHolder } from '../../../routing-rules/touchless';
+import { readRuleFiles } from '../../../routing-rules/load';
+import { ROOT } from '../../../worker/config';
+
+const order: Order = {
+  poNumber: 'CDE-9', orderDate: '2026-12-01', requestedDeliveryDate: null, purpose: 'original', currency: 'EUR',
+  customer: { id: 'C001', name: 'Quincaillerie Dupont', matchedBy: 'api' },
+  shipTo: { code: 'L1', gln: null, name: null, street: null, postalCode: '69003', city: 'Lyon', country: 'FR' },
+  lines: [
+    { lineNumber: 1, sku: 'VIS-440', customerPartNumber: null, ean: null, description: null, quantity: 20, unit: null, unitPrice: 18.9, confidence: 1, doubts: [] },
+    { lineNumber: 2, sku: 'CHE-10', customerPartNumber: null, ean: null, description: null, quantity: 5, unit: null, unitPrice: null, confidence: 0.98, doubts: [] },
+  ],
+  confidence: 1, provenance: { parser: 'api-json', location: null, signals: [] },
+};
+const EXAMPLE = join(ROOT, 'routing-rules', 'examples', 'touchless.yaml');
+const policy = (over: Partial<TouchlessPolicy> = {}): TouchlessPolicy => ({ ...parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8')), ...over });
+const facts = (over: Partial<TouchlessFacts> = {}): TouchlessFacts => ({
+  order, channel: 'api', status: 'routed', problems: [], previousOrders: 3, duplicatesToCheck: 0,
+  listPrice: (sku) => (sku === 'CHE-10' ? 12 : null), stock: { 'VIS-440': 100, 'CHE-10': 5 }, credit: { limit: 50000, used: 1000 }, ...over,
+});
+const failed = (f: TouchlessFacts, p = policy()) => decideTouchless(p, f).checks.filter((c) => !c.ok).map((c) => c.code);
+
+describe('the touchless decision (domain/touchless.ts)', () => {
+  it('lets a certain order through and says why, check by check', () => {
+    const d = decideTouchless(policy(), facts());
+    expect(d.touchless).toBe(true);
+    expect(d.policyVersion).toMatch(/^sha256:/);
+    expect(explainTouchless(d)).toContain('canal api autorisé');
+    expect(explainTouchless(d)).toContain('montant 438,00 €'); // 20 × 18,90 + 5 × 12 (catalogue)
+  });
+
+  it('stops at each thing that is not certain, with the reason', () => {
+    expect(failed(facts({ channel: 'fax' }))).toEqual(['channel']);
+    expect(failed(facts({ status: 'needs-review' }))).toEqual(['status']);
+    expect(failed(facts({ previousOrders: 0 }))).toEqual(['first-order']);
+    expect(failed(facts({ previousOrders: 0 }), policy({ firstOrderToAgent: false }))).toEqual([]);
+    expect(failed(facts({ problems: [{ code: 'PRICE_DEVIATION', message: 'prix', severity: 'warning', where: 'line 1 / unitPrice' }] }))).toEqual(['anomalies']);
+    expect(failed(facts({ problems: [{ code: 'X', message: 'info', severity: 'info', where: null }] }))).toEqual([]);
+    expect(failed(facts({ duplicatesToCheck: 1 }))).toEqual(['duplicates']);
+    expect(failed(facts({ order: { ...order, purpose: 'replace' } }))).toEqual(['purpose']);
+    expect(failed(facts({ order: { ...order, lines: [{ ...order.lines[0]!, sku: null }] } }))).toContain('lines');
+    expect(failed(facts({ order: { ...order, lines: [order.lines[0]!, { ...order.lines[1]!, doubts: ['5 ou 3 ?'] }] } }))).toEqual(['confidence']);
+    expect(failed(facts({ order: { ...order, customer: { ...order.customer, id: 'C009' } } }), policy({ customersExcept: ['C009'] }))).toEqual(['customer']);
+    expect(failed(facts(), policy({ customersOnly: ['C002'] }))).toEqual(['customer']);
+    expect(failed(facts(), policy({ enabled: false }))).toEqual(['enabled']);
+    expect(failed(facts(), policy({ maxLines: 1 }))).toEqual(['max-lines']);
+    expect(failed(facts({ order: { ...order, evidence: { orderDate: { source: 'default', rule: 'x', text: null, corroboratedBy: [], flagged: false } } } }))).toEqual(['fields']);
+  });
+
+  it('caps the amount, and an amount it cannot know is no pass', () => {
+    expect(failed(facts(), policy({ amountBelow: 438 }))).toEqual(['amount']);
+    expect(failed(facts(), policy({ amountBelow: 438.01 }))).toEqual([]);
+    expect(failed(facts({ listPrice: () => null }))).toContain('amount');
+    expect(failed(facts(), policy({ catalogPrices: false }))).toEqual(['amount']);
+  });
+
+  it('never passes a stock-out or an order over the credit limit, nor one the ERP could not check', () => {
+    const short = decideTouchless(policy(), facts({ stock: { 'VIS-440': 19, 'CHE-10': 5 } }));
+    expect(short.touchless).toBe(false);
+    expect(explainTouchless(short)).toBe('rupture : VIS-440 20 demandé(s), 19 disponible(s)');
+    expect(failed(facts({ credit: { limit: 1200, used: 1000 } }))).toEqual(['credit']);
+    expect(failed(facts({ credit: { limit: null, used: 99999 } }))).toEqual([]);
+    const unread = decideTouchless(policy(), facts({ stock: null, credit: null }));
+    expect(unread.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['stock', 'credit']);
+    expect(worthAskingErp(unread)).toBe(true);
+    expect(worthAskingErp(decideTouchless(policy(), facts({ stock: null, credit: null, channel: 'fax' })))).toBe(false);
+    expect(failed(facts({ stock: null, credit: null }), policy({ requireErpChecks: false }))).toEqual([]);
+  });
+
+  it('without a policy, nothing is touchless', () => {
+    expect(decideTouchless(null, facts())).toMatchObject({ touchless: false, policyVersion: null });
+  });
+});
+
+describe('touchless.yaml (routing-rules/touchless.ts)', () => {
+  it('reads the shipped example, which the routing rules leave alone', () => {
+    expect(policy()).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email'], amountBelow: 20000, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
+    expect(readRuleFiles(join(ROOT, 'routing-rules', 'examples')).map((f) => f.name)).not.toContain(EXAMPLE);
+  });
+
+  it('names the file, line and column and the field of each mistake', () => {
+    const text = 'touchless:\n  enabled: yes please\n  channels: [edi, telex]\n  amount: { below: -5 }\n  colour: red\n  customers: { only: [C001, C404] }\n';
+    const err = (() => { try { parseTouchlessPolicy('rules/touchless.yaml', text, ['C001']); } catch (e) { return e; } })() as InvalidTouchlessPolicy;
+    expect(err).toBeInstanceOf(InvalidTouchlessPolicy);
+    const lines = err.message.split('\n').slice(1);
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^rules\/touchless\.yaml:2:\d+: touchless\.enabled: expected true or false/),
+      expect.stringMatching(/^rules\/touchless\.yaml:3:\d+: touchless\.channels\[1\]: expected one of: email/),
+      expect.stringMatching(/^rules\/touchless\.yaml:4:\d+: touchless\.amount\.below: expected an amount above 0/),
+      expect.stringMatching(/^rules\/touchless\.yaml:5:3: touchless: unknown key "colour"/),
+    ]));
+    const unknown = (() => { try { parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [edi]\n  customers: { only: [C001, C404] }\n', ['C001']); } catch (e) { return e as Error; } })();
+    expect(unknown?.message).toMatch(/t\.yaml:4:\d+: touchless\.customers\.only: unknown customer "C404"/);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless: [\n')).toThrow(/t\.yaml:\d+:\d+: YAML syntax/);
+    expect(() => parseTouchlessPolicy('t.yaml', '')).toThrow(/t\.yaml:1:1: empty file/);
+  });
+
+  it('keeps the last good policy running when the file turns bad, and takes the fixed one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'touchless-'));
+    const holder = new TouchlessPolicyHolder(dir);
+    holder.reload();
+    expect(holder.current).toBeNull();
+    writeFileSync(join(dir, 'touchless.yaml'), 'touchless:\n  enabled: true\n  channels: [edi]\n');
+    expect(holder.reload()).toBe(true);
+    const good = holder.current!;
+    writeFileSync(join(dir, 'touchless.yaml'), 'touchless:\n  enabled: true\n  channels: edi\n');
+    expect(holder.reload()).toBe(false);
+    expect(holder.current).toBe(good);
+    expect(holder.status().lastError?.message).toMatch(/touchless\.yaml:3:\d+: touchless\.channels/);
+    writeFileSync(join(dir, 'touchless.yaml'), 'touchless:\n  enabled: true\n  channels: [edi, api]\n');
+    expect(holder.reload()).toBe(true);
+    expect(holder.current?.channels).toEqual(['edi', 'api']);
+    expect(holder.status().lastError).toBeNull();
+  });
+});
+
+describe("the order's side: entered automatically, and undone that day", () => {
+  const at = '2026-12-01T09:00:00.000Z';
+  const routed = () => {
+    const s = newOrderState('C001-CDE9', { document: { sha256: 'a'.repeat(64), fileName: 'a.order.json', mediaType: 'application/json', channel: 'api', receivedAt: at }, index: 0, order, problems: [] }, at);
+    return applyRoute(setStatus({ ...s, sla: { ...s.sla, dueAt: '2026-12-01T16:00:00.000Z', atRiskAt: '2026-12-01T15:30:00.000Z' } }, 'extracted', at), { team: 'ADV', agent: 'lea', ruleId: 'r', rulesVersion: 'v', reason: 'test' }, at);
+  };
+  const created = { kind: 'created' as const, connector: 'tryton', erpRef: '7', number: 'SO-7', state: 'quotation', created: true };
+  const auto = () => applyTouchlessAnswer(routed(), '2026-12-01T09:00:02.000Z', created, { policyVersion: 'sha256:x', reasons: ['canal api autorisé', 'aucune anomalie'] });
+
+  it('enters the order with the ERP number and why, and leaves it unclaimed', () => {
+    const s = auto();
+    expect(s.status).toBe('entered');
+    expect(s.claimedBy).toBeNull();
+    expect(s.erp).toMatchObject({ number: 'SO-7', by: TOUCHLESS_BY });
+    expect(s.touchless).toMatchObject({ policyVersion: 'sha256:x', reasons: ['canal api autorisé', 'aucune anomalie'], undone: null });
+    expect(s.history.map((h) => h.event)).toContain('entered automatically');
+    const refused = applyTouchlessAnswer(routed(), at, { kind: 'refused', reason: 'tryton : article inconnu' }, { policyVersion: 'v', reasons: [] });
+    expect(refused.status).toBe('routed');
+    expect(refused.touchless ?? null).toBeNull();
+    expect(refused.history.at(-1)?.detail).toContain('tryton : article inconnu');
+  });
+
+  it('is undone the same day only, by an agent, once: the order goes back to its agent with its clock', () => {
+    const s = auto();
+    expect(() => checkUndoTouchless(s, 'lea', '2026-12-02T08:00:00.000Z', 'Europe/Paris')).toThrow(/jour même/);
+    expect(() => checkUndoTouchless(applyErpAnswer(routed(), 'lea', at, created), 'lea', at, 'Europe/Paris')).toThrow(ActionRefused);
+    checkUndoTouchless(s, 'lea', '2026-12-01T22:59:00.000Z', 'Europe/Paris'); // 23:59 in Paris: still that day
+    const undone = applyUndoTouchless(s, 'lea', '2026-12-01T15:40:00.000Z', 'mauvais dépôt', { kind: 'cancelled', state: 'cancelled' });
+    expect(undone.status).toBe('routed');
+    expect(undone.sla).toMatchObject({ enteredAt: null, state: 'at-risk' });
+    expect(undone.erp?.state).toBe('cancelled');
+    expect(undone.touchless?.undone).toMatchObject({ by: 'lea', reason: 'mauvais dépôt' });
+    expect(undone.history.slice(-2).map((h) => h.event)).toEqual(['touchless undone', 'routed']);
+    expect(() => checkUndoTouchless(undone, 'lea', '2026-12-01T15:41:00.000Z', 'Europe/Paris')).toThrow(/déjà été annulée par lea/);
+    const refused = applyUndoTouchless(s, 'lea', '2026-12-01T15:40:00.000Z', null, { kind: 'refused', reason: 'tryton : vente en cours de traitement' });
+    expect(refused.status).toBe('entered');
+    expect(refused.history.at(-1)).toMatchObject({ event: 'ERP refused', detail: expect.stringContaining('vente en cours de traitement') });
+  });
+});
