@@ -37,6 +37,8 @@ export interface TouchlessVerdict {
   policyVersion: string | null;
   reasons: string[];
   erpStage: ErpStage;
+  /** Everything else passed and the ERP was asked: a no is then the ERP's (stock-out, credit limit), worth telling the agent. */
+  askedErp: boolean;
 }
 
 /** Orders of a customer received before this one: is this their first? */
@@ -91,7 +93,9 @@ export function createErpActivities(deps: ErpDeps) {
         credit: null,
       };
       let d = decideTouchless(policy, facts);
+      let askedErp = false;
       if (!d.touchless && worthAskingErp(d) && deps.erp && input.order.customer.id) {
+        askedErp = true;
         const skus = [...new Set(input.order.lines.map((l) => l.sku).filter((s): s is string => Boolean(s)))];
         try {
           const [stock, credit] = await Promise.all([deps.erp.readStock(skus), deps.erp.readCredit(input.order.customer.id)]);
@@ -105,7 +109,7 @@ export function createErpActivities(deps: ErpDeps) {
         }
       }
       if (policy) deps.log.info({ orderId: input.orderId, touchless: d.touchless, policyVersion: d.policyVersion, why: explainTouchless(d) }, d.touchless ? 'order passes the touchless policy' : 'order not touchless');
-      return { touchless: d.touchless, policyVersion: d.policyVersion, reasons: (d.touchless ? d.checks : d.checks.filter((c) => !c.ok)).map((c) => c.why), erpStage: policy?.erpStage ?? 'confirmed' };
+      return { touchless: d.touchless, policyVersion: d.policyVersion, reasons: (d.touchless ? d.checks : d.checks.filter((c) => !c.ok)).map((c) => c.why), erpStage: policy?.erpStage ?? 'confirmed', askedErp };
     },
   };
 }

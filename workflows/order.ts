@@ -9,7 +9,7 @@ import {
 import {
   applyClaim, applyConfirmDuplicate, applyCorrections, applyEntered, applySplitDocument, checkConfirmDuplicate, checkSplitDocument, applyReassign, applyReject, applyRoute, attachDocument, checkClaim, checkCorrections, checkEntered,
   checkReassign, checkReject, isOpen, applyErpAnswer, checkCreateInErp, newOrderState, nextSlaMark, passSlaMark, setStatus, withDue,
-  ActionRefused, applyTouchlessAnswer, applyUndoTouchless, checkUndoTouchless, duplicatesToCheck, TOUCHLESS_BY,
+  ActionRefused, withEvent, applyTouchlessAnswer, applyUndoTouchless, checkUndoTouchless, duplicatesToCheck, TOUCHLESS_BY,
 } from '../domain/order-state';
 import { computeDue, slaConfig } from '../domain/sla';
 
@@ -209,7 +209,10 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
     if (s.status !== 'routed') return;
     const verdict = await decideTouchless({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length });
     // An agent acted meanwhile (claimed, corrected, entered): the decision was about another order.
-    if (!verdict.touchless || !verdict.policyVersion || current().revision !== s.revision || erpInFlight) return;
+    if (current().revision !== s.revision || erpInFlight) return;
+    // Stopped by the ERP alone (stock-out, credit limit): the agent sees why it was not automatic.
+    if (!verdict.touchless && verdict.askedErp) await record(withEvent(current(), now(), 'not touchless', null, verdict.reasons.join(' ; ')));
+    if (!verdict.touchless || !verdict.policyVersion) return;
     erpInFlight = true;
     try {
       const answer = await createInErp({ orderId: s.orderId, order: s.order, by: TOUCHLESS_BY, stage: verdict.erpStage }).catch((e: Error) => ({ kind: 'refused' as const, reason: `ERP injoignable : ${e.cause instanceof Error ? e.cause.message : e.message}` }));

@@ -1,0 +1,83 @@
+// Touchless entry through the whole stack against the real Tryton and Temporal dev server: the policy
+// in touchless.yaml lets a certain order into Tryton with no agent, keeps a first order and a stock-out
+// for an agent, and an agent's undo cancels the sale in Tryton and gives the order back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { orderKey } from '../../domain/keys';
+import { erpOrderKey } from '../../erp/connector';
+import { startTestTryton, type TestTryton } from '../support/tryton';
+import { eventually, startStack, startTemporal } from '../support/temporal';
+import { ROOT } from '../../worker/config';
+import { createInErpUpdate, orderWorkflowId, undoTouchlessUpdate } from '../../workflows/definitions';
+
+let t: TestTryton;
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  [t, env] = await Promise.all([startTestTryton(), startTemporal()]);
+}, 30 * 60_000);
+afterAll(async () => {
+  await t?.stop();
+  await env?.teardown();
+});
+
+const salesOf = (orderId: string) =>
+  t.connector.client.model<{ id: number; number: string; state: string; reference: string }[]>('sale.sale', 'search_read', [[['description', '=', erpOrderKey(orderId)]], 0, null, [['id', 'ASC']], ['number', 'state', 'reference']], { company: 1 });
+
+const apiOrder = (customerId: string, poNumber: string, lines: [string, number][]) => Buffer.from(JSON.stringify({ customerId, poNumber, lines: lines.map(([sku, quantity]) => ({ sku, quantity })) }));
+
+describe('touchless entry (order workflow, Tryton)', () => {
+  it('enters a certain order with no agent, keeps a first order and a stock-out for an agent, and undoes an entry in Tryton', async () => {
+    const rulesDir = mkdtempSync(join(tmpdir(), 'touchless-rules-'));
+    for (const f of ['rules.yaml', 'teams.yaml']) copyFileSync(join(ROOT, 'routing-rules', 'examples', f), join(rulesDir, f));
+    writeFileSync(join(rulesDir, 'touchless.yaml'), 'touchless:\n  enabled: true\n  channels: [api, edi, email]\n  amount: { below: 20000 }\n  erp_stage: quotation\n');
+    const stack = await startStack(env, 'touchless', { cfg: { rulesDir }, activityDeps: { erp: t.connector } });
+    try {
+      const submit = async (c: string, po: string, lines: [string, number][], settled: (s: { status: string; history: { event: string }[] }) => boolean) => {
+        await stack.ingestor.submit(apiOrder(c, po, lines), { fileName: `${po}.order.json`, channel: 'api', receivedAt: new Date().toISOString() });
+        return (await eventually(() => stack.readModel.get(orderKey(c, po, '', 0)), (s) => Boolean(s && settled(s)), 90_000, `order ${po} settled`))!;
+      };
+      const decided = (s: { status: string; history: { event: string }[] }) => s.status === 'entered' || s.history.some((h) => h.event === 'routed');
+
+      // The customer's first order goes to an agent, whatever else.
+      const first = await submit('C005', 'TL-1', [['BOU-M8', 40]], decided);
+      expect(first.status).toBe('routed');
+      expect(first.touchless ?? null).toBeNull();
+      expect(await salesOf(first.orderId)).toHaveLength(0);
+
+      // The next one is certain: into Tryton within seconds, as a numbered quotation.
+      const second = await submit('C005', 'TL-2', [['BOU-M8', 40]], (s) => s.status === 'entered');
+      expect(second.touchless).toMatchObject({ policyVersion: expect.stringMatching(/^sha256:/), undone: null });
+      expect(second.touchless!.reasons.join(' ; ')).toContain('stock disponible');
+      expect(second.erp).toMatchObject({ connector: 'tryton', number: expect.stringMatching(/^\d+$/), state: 'quotation', by: 'saisie automatique' });
+      expect(second.claimedBy).toBeNull();
+      const [sale] = await salesOf(second.orderId);
+      expect(sale).toMatchObject({ state: 'quotation', reference: 'TL-2', number: second.erp!.number });
+
+      // Out of stock in Tryton (VIS-660: none on hand): never touchless, the order stays to enter.
+      const short = await submit('C005', 'TL-3', [['VIS-660', 5]], (s) => s.history.some((h) => h.event === 'not touchless'));
+      expect(short.status).toBe('routed');
+      expect(short.history.find((h) => h.event === 'not touchless')?.detail).toMatch(/^rupture : VIS-660 5 demandé\(s\), 0 disponible\(s\)$/);
+      expect(await salesOf(short.orderId)).toHaveLength(0);
+
+      // The agent undoes the automatic entry: cancelled in Tryton, back to them, recorded.
+      const handle = env.client.workflow.getHandle(orderWorkflowId(second.orderId));
+      const undone = await handle.executeUpdate(undoTouchlessUpdate, { args: [{ by: 'lea', reason: 'client a appelé : attendre' }] });
+      expect(undone.status).toBe('routed');
+      expect(undone.sla.enteredAt).toBeNull();
+      expect(undone.touchless?.undone).toMatchObject({ by: 'lea', reason: 'client a appelé : attendre' });
+      expect(undone.history.map((h) => h.event)).toEqual(expect.arrayContaining(['entered automatically', 'touchless undone']));
+      expect((await salesOf(second.orderId)).map((s) => s.state)).toEqual(['cancelled']);
+      await expect(handle.executeUpdate(undoTouchlessUpdate, { args: [{ by: 'lea' }] })).rejects.toThrow();
+
+      // Entered again by the agent: a new sale, the cancelled one stays cancelled.
+      const again = await handle.executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
+      expect(again.status).toBe('entered');
+      expect((await salesOf(second.orderId)).map((s) => s.state)).toEqual(['cancelled', expect.stringMatching(/^(confirmed|processing)$/)]);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
