@@ -430,15 +430,20 @@ export function applyTouchlessAnswer(state: OrderState, now: string, answer: Erp
 /** What the ERP said to cancelling a sales order. */
 export type ErpCancelAnswer = { kind: 'cancelled'; state: string } | { kind: 'refused'; reason: string };
 
-/** A touchless entry may be undone by an agent the day it was made (in the SLA's time zone), while the order is entered. */
+/** Why a touchless entry cannot be undone now, or null: it can, by an agent, the day it was made (in the SLA's time zone), while entered. */
+export function undoTouchlessRefusal(state: Pick<OrderState, 'touchless' | 'status' | 'erp'>, now: string, timeZone: string): string | null {
+  const t = state.touchless;
+  if (!t) return "Cette commande n'a pas été saisie automatiquement : rien à annuler ici.";
+  if (t.undone) return `La saisie automatique a déjà été annulée par ${t.undone.by}.`;
+  if (state.status !== 'entered' || !state.erp) return `La commande est ${state.status} : la saisie automatique ne peut plus être annulée.`;
+  const day = (iso: string) => wallTime(Date.parse(iso), timeZone).date;
+  if (day(now) !== day(t.at)) return `Saisie automatique du ${day(t.at)} : elle ne s'annule que le jour même. Annulez la vente ${state.erp.number ?? state.erp.erpRef} dans l'ERP.`;
+  return null;
+}
 export function checkUndoTouchless(state: OrderState, by: string, now: string, timeZone: string): void {
   if (!by) throw new ActionRefused('Agent inconnu.');
-  const t = state.touchless;
-  if (!t) throw new ActionRefused("Cette commande n'a pas été saisie automatiquement : rien à annuler ici.");
-  if (t.undone) throw new ActionRefused(`La saisie automatique a déjà été annulée par ${t.undone.by}.`);
-  if (state.status !== 'entered' || !state.erp) throw new ActionRefused(`La commande est ${state.status} : la saisie automatique ne peut plus être annulée.`);
-  const day = (iso: string) => wallTime(Date.parse(iso), timeZone).date;
-  if (day(now) !== day(t.at)) throw new ActionRefused(`Saisie automatique du ${day(t.at)} : elle ne s'annule que le jour même. Annulez la vente ${state.erp.number ?? state.erp.erpRef} dans l'ERP.`);
+  const why = undoTouchlessRefusal(state, now, timeZone);
+  if (why) throw new ActionRefused(why);
 }
 
 /** Cancelled in the ERP: the order goes back to its agent, to enter again, with its SLA clock running. */

@@ -4,7 +4,7 @@ import { computeDue, DEFAULT_SLA_CONFIG, instantOf, slaStateOf, wallTime, type S
 import { addDays } from '../domain/holidays';
 import type { OrderState, SlaState } from '../domain/order-model';
 import type { Channel } from '../domain/order';
-import { duplicatesToCheck, isOpen } from '../domain/order-state';
+import { duplicatesToCheck, isOpen, undoTouchlessRefusal } from '../domain/order-state';
 import { canSee, type User } from './auth';
 import type { QuarantineRecord } from '../storage/document-store';
 
@@ -86,6 +86,8 @@ export interface InboxRow {
   /** The ERP's number once "Créer dans l'ERP" succeeded; else the ERP's last refusal, if any. */
   erpNumber: string | null;
   erpRefusal: string | null;
+  /** Entered with no agent (touchless): why, and whether it can still be undone today. */
+  touchless: { reasons: string[]; undoable: boolean } | null;
 }
 
 export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): InboxRow {
@@ -111,6 +113,7 @@ export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, 
     duplicatesToCheck: duplicatesToCheck(s).length,
     erpNumber: s.erp ? (s.erp.number ?? s.erp.erpRef) : null,
     erpRefusal: s.erp ? null : (s.history.findLast((h) => h.event === 'ERP refused')?.detail ?? null),
+    touchless: s.touchless && !s.touchless.undone ? { reasons: s.touchless.reasons, undoable: undoTouchlessRefusal(s, new Date(now).toISOString(), cfg.timeZone) === null } : null,
   };
 }
 
@@ -125,7 +128,8 @@ const byDue = (a: InboxRow, b: InboxRow): number =>
  */
 export function inbox(states: OrderState[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): { mine: InboxRow[]; team: InboxRow[] } {
   const rows = states
-    .filter((s) => (isOpen(s.status) || duplicatesToCheck(s).length > 0) && s.route && canSee(user, s))
+    // A touchless entry stays in its agent's inbox the day it can be undone, marked "saisie automatiquement".
+    .filter((s) => (isOpen(s.status) || duplicatesToCheck(s).length > 0 || undoTouchlessRefusal(s, new Date(now).toISOString(), cfg.timeZone) === null) && s.route && canSee(user, s))
     .map((s) => inboxRow(s, user, now, cfg))
     .sort(byDue);
   return { mine: rows.filter((r) => r.mine), team: rows.filter((r) => !r.mine) };

@@ -7,7 +7,8 @@ import type { OrderDiff } from '../domain/dedup';
 import {
   CHANNEL_LABELS, STATUS_LABELS, channelTags, dateTime, dueLabel, esc, html, longDay, num, page, raw, slaBadge, statusBadge, type Html,
 } from './html';
-import { duplicatesToCheck, fieldSources, isOpen } from '../domain/order-state';
+import { duplicatesToCheck, fieldSources, isOpen, undoTouchlessRefusal } from '../domain/order-state';
+import { DEFAULT_SLA_CONFIG } from '../domain/sla';
 import type { QuarantineRecord } from '../storage/document-store';
 
 /** Numbers as an agent types them back: "18,90", no grouping (so that the field reads again as is). */
@@ -38,6 +39,9 @@ const MAX_ROWS = 300;
 const checkBadge = (n: number | undefined) =>
   n ? html` <span class="badge st-needs-review" title="Un document rattaché comme doublon probable attend votre décision : confirmer ou séparer.">${n > 1 ? `${n} doublons probables` : 'doublon probable'}</span>` : '';
 
+const touchlessBadge = (t: InboxRow['touchless']) =>
+  t ? html` <span class="badge st-entered" title="Pourquoi automatique ? ${t.reasons.join(' ; ')}">saisie automatiquement</span>` : '';
+
 export function inboxRows(all: InboxRow[], now: number, empty: string): Html {
   if (all.length === 0) return html`<tr><td colspan="9" class="muted">${empty}</td></tr>`;
   const rows = all.slice(0, MAX_ROWS);
@@ -49,7 +53,7 @@ export function inboxRows(all: InboxRow[], now: number, empty: string): Html {
       <td><a href="${orderUrl(r.orderId)}">${r.poNumber ?? '(sans n° de commande)'}</a></td>
       <td>${r.customerName ?? html`<span class="err">client inconnu</span>`}<br><span class="muted small">${r.customerId ?? ''}</span></td>
       <td>${channelTags(r.channels)}</td>
-      <td>${statusBadge(r.status)}${checkBadge(r.duplicatesToCheck)}${r.erpNumber ? html` <span class="badge" title="Commande de vente dans l'ERP">ERP n° ${r.erpNumber}</span>` : r.erpRefusal ? html` <span class="err small" title="${r.erpRefusal}">refusée par l'ERP</span>` : ''}</td>
+      <td>${statusBadge(r.status)}${checkBadge(r.duplicatesToCheck)}${touchlessBadge(r.touchless)}${r.erpNumber ? html` <span class="badge" title="Commande de vente dans l'ERP">ERP n° ${r.erpNumber}</span>` : r.erpRefusal ? html` <span class="err small" title="${r.erpRefusal}">refusée par l'ERP</span>` : ''}</td>
       <td class="n">${r.lines}</td>
       <td>${r.anomalies ? html`<span class="${r.blocking ? 'err' : 'warn'}">${r.anomalies} anomalie${r.anomalies > 1 ? 's' : ''}</span>` : html`<span class="muted">—</span>`}</td>
       <td>${r.agent ?? html`<span class="muted">non attribuée</span>`}<br><span class="muted small">${r.team ?? ''}</span></td>
@@ -172,6 +176,7 @@ export function orderPage(d: OrderPageData): string {
     ${d.flash ? html`<p class="flash ${d.flash.kind}" role="status">${d.flash.text}</p>` : ''}
     ${s.rejection ? html`<p class="flash err">Rejetée : ${s.rejection}</p>` : ''}
     ${actions}
+    ${touchlessPanel(s, d.canAct, action, csrf, d.now)}
     ${checks}
     <div class="split"><div>
       ${header}
@@ -230,7 +235,21 @@ function diffsPanel(diffs: OrderPageData['diffs']): Html | string {
     : '';
 }
 
+/** "Saisie automatiquement": the ERP number, why (the policy's checks), and the undo while the day lasts. */
+function touchlessPanel(s: OrderState, canAct: boolean, action: (a: string) => string, csrf: Html, now: number): Html | string {
+  const t = s.touchless;
+  if (!t) return '';
+  const undoRefused = undoTouchlessRefusal(s, new Date(now).toISOString(), DEFAULT_SLA_CONFIG.timeZone);
+  return html`<div class="panel touchless" id="automatique"><h3><span class="badge st-entered">${t.undone ? 'Saisie automatique annulée' : 'Saisie automatiquement'}</span>${s.erp ? html` ERP n° ${s.erp.number ?? s.erp.erpRef} (${ERP_STATE_LABELS[s.erp.state] ?? s.erp.state})` : ''}</h3>
+    ${t.undone ? html`<p class="small">Annulée par ${t.undone.by} le ${dateTime(t.undone.at)}${t.undone.reason ? ` : ${t.undone.reason}` : ''} ; la vente est annulée dans l'ERP et la commande est à saisir.</p>` : ''}
+    <details${t.undone ? '' : ' open'}><summary>Pourquoi automatique ?</summary><ul class="small">${t.reasons.map((r) => html`<li>${r}</li>`)}</ul><p class="muted small">Politique ${t.policyVersion} (touchless.yaml), ${dateTime(t.at)}.</p></details>
+    ${canAct && undoRefused === null
+      ? html`<form method="post" action="${action('undo-touchless')}">${csrf}<input type="text" name="reason" placeholder="Motif (facultatif)" size="22"><button type="submit" class="danger" title="Annule la vente dans l'ERP et rend la commande à son agent, à saisir.">Annuler la saisie automatique</button> <span class="muted small">possible aujourd'hui seulement</span></form>`
+      : ''}</div>`;
+}
+
 export const EVENT_LABELS: Record<string, string> = {
+  'entered automatically': 'saisie automatiquement', 'touchless undone': 'saisie automatique annulée', 'not touchless': 'pas de saisie automatique',
   ...STATUS_LABELS, received: 'reçue', extracted: 'lue', routed: 'routée', 'needs-review': 'routée, à vérifier', claimed: 'prise', corrected: 'corrigée', reassigned: 'envoyée à une autre équipe',
   amended: 'modificatif reçu', 'duplicate attached': 'doublon rattaché', 'cancellation received': 'annulation reçue',
   'probable duplicate attached': 'doublon probable rattaché (à vérifier)', 'duplicate confirmed': 'doublon confirmé', 'document split': 'document séparé en nouvelle commande',

@@ -9,7 +9,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { orderKey } from '../../domain/keys';
 import { erpOrderKey } from '../../erp/connector';
 import { startTestTryton, type TestTryton } from '../support/tryton';
-import { eventually, startStack, startTemporal } from '../support/temporal';
+import { eventually, quietLog, startStack, startTemporal } from '../support/temporal';
+import { chromium } from 'playwright-core';
+import { buildHttpServer } from '../../http/server';
+import { SAMPLE_USERS } from '../../web/sample-users';
 import { ROOT } from '../../worker/config';
 import { createInErpUpdate, orderWorkflowId, undoTouchlessUpdate } from '../../workflows/definitions';
 
@@ -62,9 +65,37 @@ describe('touchless entry (order workflow, Tryton)', () => {
       expect(short.history.find((h) => h.event === 'not touchless')?.detail).toMatch(/^rupture : VIS-660 5 demandé\(s\), 0 disponible\(s\)$/);
       expect(await salesOf(short.orderId)).toHaveLength(0);
 
-      // The agent undoes the automatic entry: cancelled in Tryton, back to them, recorded.
+      // Léa, in a real browser: the entry is in her inbox as "saisie automatiquement", with the ERP number;
+      // the order page says why, and she undoes it: cancelled in Tryton, back to her, recorded.
+      const app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      try {
+        const page = await (await browser.newContext({ baseURL: base, locale: 'fr-FR' })).newPage();
+        await page.goto('/login');
+        await page.fill('#login', 'lea');
+        await page.fill('#password', SAMPLE_USERS.find((u) => u.login === 'lea')!.password);
+        await page.click('button[type=submit]');
+        await page.waitForURL(`${base}/`);
+        const row = page.locator(`tr[data-order="${second.orderId}"]`);
+        await row.waitFor({ timeout: 30_000 });
+        expect(await row.textContent()).toMatch(new RegExp(`saisie automatiquement[\\s\\S]*ERP n° ${second.erp!.number}`));
+        expect(await row.locator('.badge', { hasText: 'saisie automatiquement' }).getAttribute('title')).toContain('Pourquoi automatique ? ');
+        await row.locator('a').click();
+        await page.waitForURL(new RegExp(`/orders/${second.orderId}$`));
+        expect(await page.locator('#automatique').textContent()).toMatch(/Saisie automatiquement[\s\S]*Pourquoi automatique \?[\s\S]*stock disponible/);
+        await page.fill('#automatique input[name=reason]', 'client a appelé : attendre');
+        await page.click('button:has-text("Annuler la saisie automatique")');
+        await page.waitForURL(/done=undo-touchless/);
+        expect(await page.locator('.flash.ok').textContent()).toContain('Saisie automatique annulée');
+        expect(await page.locator('#automatique').textContent()).toContain('Annulée par lea');
+        expect(await page.locator('button:has-text("Annuler la saisie automatique")').count()).toBe(0);
+      } finally {
+        await browser.close();
+        await app.close();
+      }
       const handle = env.client.workflow.getHandle(orderWorkflowId(second.orderId));
-      const undone = await handle.executeUpdate(undoTouchlessUpdate, { args: [{ by: 'lea', reason: 'client a appelé : attendre' }] });
+      const undone = stack.readModel.get(second.orderId)!;
       expect(undone.status).toBe('routed');
       expect(undone.sla.enteredAt).toBeNull();
       expect(undone.touchless?.undone).toMatchObject({ by: 'lea', reason: 'client a appelé : attendre' });

@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpServer } from '../../http/types';
 import { runAgentAction, ActionRefused } from '../actions';
-import { claimUpdate, confirmDuplicateUpdate, correctUpdate, createInErpUpdate, markEnteredUpdate, reassignUpdate, rejectUpdate, splitDocumentUpdate } from '../../workflows/definitions';
+import { claimUpdate, confirmDuplicateUpdate, correctUpdate, createInErpUpdate, undoTouchlessUpdate, markEnteredUpdate, reassignUpdate, rejectUpdate, splitDocumentUpdate } from '../../workflows/definitions';
 import type { OrderState } from '../../domain/order-model';
 import { canAct, canSee } from '../auth';
 import { diffOrders } from '../../domain/dedup';
@@ -13,14 +13,15 @@ import { highlightsOf, renderDocument } from '../document';
 import type { Html } from '../html';
 import { type Authed, type WorkspaceContext } from './context';
 
-export type Action = 'claim' | 'entered' | 'erp' | 'reject' | 'reassign' | 'correct' | 'confirm-duplicate' | 'split';
-export const ACTIONS: Action[] = ['claim', 'entered', 'erp', 'reject', 'reassign', 'correct', 'confirm-duplicate', 'split'];
+export type Action = 'claim' | 'entered' | 'erp' | 'undo-touchless' | 'reject' | 'reassign' | 'correct' | 'confirm-duplicate' | 'split';
+export const ACTIONS: Action[] = ['claim', 'entered', 'erp', 'undo-touchless', 'reject', 'reassign', 'correct', 'confirm-duplicate', 'split'];
 export const DONE: Record<Action, string> = {
   'confirm-duplicate': 'Doublon confirmé : le document reste rattaché à cette commande.',
   split: 'Document séparé : il devient une commande à part, routée comme les autres.',
   claim: 'Commande prise : elle est à vous.',
   entered: 'Saisie faite : enregistrée par le workflow.',
   erp: "Créée dans l'ERP : son numéro est sur la commande.",
+  'undo-touchless': "Saisie automatique annulée : la vente est annulée dans l'ERP, la commande est à saisir.",
   reject: 'Commande rejetée.',
   reassign: "Commande envoyée à l'autre équipe.",
   correct: 'Corrections enregistrées : ce sont maintenant les valeurs de la commande.',
@@ -86,6 +87,10 @@ export async function act(ctx: WorkspaceContext, a: Authed, state: OrderState, a
       // A refusal is recorded in the history and the order stays to enter: shown as the ERP's reason.
       const last = next.history.at(-1);
       if (!next.erp && last?.event === 'ERP refused') return { ok: false, status: 409, message: `Refusée par l'ERP — ${last.detail ?? ''}` };
+    } else if (action === 'undo-touchless') {
+      next = await runAgentAction(client, state.orderId, undoTouchlessUpdate, { by, ...(str('reason') ? { reason: str('reason') } : {}) });
+      const last = next.history.at(-1);
+      if (next.status === 'entered' && last?.event === 'ERP refused') return { ok: false, status: 409, message: `Refusée par l'ERP — ${last.detail ?? ''}` };
     } else if (action === 'reject') next = await runAgentAction(client, state.orderId, rejectUpdate, { by, reason: str('reason') });
     else if (action === 'reassign') {
       const team = str('team');
