@@ -5,7 +5,7 @@
 import type { Channel, Order, Problem } from './order';
 import { orderAmount } from './amount';
 import { reviewReasons } from './order-state';
-import type { OrderStatus } from './order-model';
+import type { OrderState, OrderStatus } from './order-model';
 import { euros } from './format';
 import { SHIP_TO_DEFAULTED } from './signals';
 
@@ -136,4 +136,79 @@ export function worthAskingErp(d: TouchlessDecision): boolean {
 /** The reasons of a decision in one line: what passed (touchless) or what did not. */
 export function explainTouchless(d: TouchlessDecision): string {
   return (d.touchless ? d.checks : d.checks.filter((c) => !c.ok)).map((c) => c.why).join(' ; ');
+}
+
+// ------------------------------------------------------------------ replay over recent orders
+
+/** The order as it was read, before agents corrected it (their corrections undone, last first). */
+export function orderAsRead(s: Pick<OrderState, 'order' | 'corrections'>): Order {
+  const order: Order = { ...s.order, customer: { ...s.order.customer }, lines: s.order.lines.map((l) => ({ ...l })) };
+  for (const c of [...s.corrections].reverse()) {
+    const [head, n, field] = c.field.split('.');
+    if (head === 'lines' && n && field) {
+      const line = order.lines.find((l) => l.lineNumber === Number(n));
+      if (line) (line as Record<string, unknown>)[field] = c.from;
+    } else if (c.field === 'customer.id') order.customer.id = (c.from as string | null) ?? null;
+    else (order as Record<string, unknown>)[c.field] = c.from;
+  }
+  return order;
+}
+
+export interface ReplayOutcome {
+  orderId: string;
+  channel: Channel | null;
+  touchless: boolean;
+  /** Would have gone in, and an agent later changed it (corrected, rejected, undid the entry). */
+  wrong: string | null;
+  /** The checks that failed (not touchless), or the ERP's stop recorded at the time. */
+  failed: TouchlessCheck[];
+}
+
+/**
+ * The policy over one past order, without side effects: the order as first read and routed, the
+ * customer's history before it; stock and credit are not read again (today's stock says nothing of
+ * last week's): the ERP's stop recorded in the order's history counts, otherwise they pass.
+ */
+export function replayOrder(policy: TouchlessPolicy, s: OrderState, facts: { previousOrders: number; listPrice: (sku: string) => number | null }): ReplayOutcome {
+  const routedAt = s.history.find((h) => h.event === 'routed' || h.event === 'needs-review');
+  const status: OrderStatus = routedAt?.event === 'routed' ? 'routed' : routedAt ? 'needs-review' : s.status;
+  const order = orderAsRead(s);
+  const probable = s.documents.filter((d) => d.role === 'duplicate' && (d.probable || d.confirmedBy) && (!routedAt || Date.parse(d.receivedAt) <= Date.parse(routedAt.at))).length;
+  const d = decideTouchless({ ...policy, requireErpChecks: false }, {
+    order, channel: s.documents[0]?.channel ?? null, status, problems: s.problems, previousOrders: facts.previousOrders, duplicatesToCheck: probable, listPrice: facts.listPrice, stock: null, credit: null,
+  });
+  const erpStop = s.history.find((h) => h.event === 'not touchless');
+  const failed = d.checks.filter((c) => !c.ok && !ERP_CHECKS.has(c.code));
+  if (d.touchless && erpStop) failed.push({ code: 'erp', ok: false, why: erpStop.detail ?? "arrêtée par l'ERP" });
+  const touchless = failed.length === 0;
+  const changedBy = s.corrections.length ? `corrigée par ${[...new Set(s.corrections.map((c) => c.by))].join(', ')} (${s.corrections.map((c) => c.field).join(', ')})`
+    : s.status === 'rejected' ? `rejetée${s.rejection ? ` : ${s.rejection}` : ''}`
+    : s.touchless?.undone ? `saisie automatique annulée par ${s.touchless.undone.by}` : null;
+  return { orderId: s.orderId, channel: s.documents[0]?.channel ?? null, touchless, wrong: touchless ? changedBy : null, failed };
+}
+
+export interface ReplaySummary {
+  orders: number;
+  touchless: number;
+  wrong: ReplayOutcome[];
+  byChannel: Record<string, { orders: number; touchless: number; wrong: number }>;
+  /** Why the others did not go through: per check, how many orders, one example. */
+  reasons: { code: string; orders: number; example: string }[];
+}
+
+export function summariseReplay(outcomes: ReplayOutcome[]): ReplaySummary {
+  const byChannel: ReplaySummary['byChannel'] = {};
+  const reasons = new Map<string, { code: string; orders: number; example: string }>();
+  for (const o of outcomes) {
+    const c = (byChannel[o.channel ?? 'inconnu'] ??= { orders: 0, touchless: 0, wrong: 0 });
+    c.orders++;
+    if (o.touchless) c.touchless++;
+    if (o.wrong) c.wrong++;
+    for (const f of o.failed) {
+      const r = reasons.get(f.code) ?? { code: f.code, orders: 0, example: f.why };
+      r.orders++;
+      reasons.set(f.code, r);
+    }
+  }
+  return { orders: outcomes.length, touchless: outcomes.filter((o) => o.touchless).length, wrong: outcomes.filter((o) => o.wrong), byChannel, reasons: [...reasons.values()].sort((a, b) => b.orders - a.orders) };
 }

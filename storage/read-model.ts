@@ -33,8 +33,10 @@ export class ReadModel {
   private applyState!: (state: OrderState) => boolean;
   private customerLinesQuery!: Statement<[string, number]>;
 
-  constructor(path: string) {
-    this.db = openSqlite(path);
+  /** `readonly`: an existing read model, only read (replays, reports): nothing is created or changed. */
+  constructor(path: string, opts: { readonly?: boolean } = {}) {
+    this.db = openSqlite(path, opts);
+    if (opts.readonly) return;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS orders (
         order_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, status TEXT NOT NULL, customer_id TEXT, customer_name TEXT,
@@ -108,6 +110,14 @@ export class ReadModel {
   customerLines(customerId: string, limit: number): PastLines[] {
     const rows = this.customerLinesQuery.all(customerId, Math.max(1, Math.min(limit, 100000))) as { po: string | null; lines: string | null }[];
     return rows.map((r) => ({ poNumber: r.po, lines: r.lines ? (JSON.parse(r.lines) as PastLines['lines']) : [] }));
+  }
+
+  /** Orders received since an instant (ISO), oldest first: what `touchless replay` replays. */
+  receivedSince(since: string): OrderState[] {
+    const t = Date.parse(since);
+    return (this.db.prepare('SELECT state_json FROM orders ORDER BY received_at').all() as { state_json: string }[])
+      .map((r) => JSON.parse(r.state_json) as OrderState)
+      .filter((s) => Date.parse(s.sla.receivedAt) >= t);
   }
 
   /** Orders of a customer received before an instant, other than one (is this their first order?). */

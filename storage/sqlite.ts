@@ -7,7 +7,13 @@ import { dirname } from 'node:path';
 
 export type Sqlite = Database.Database;
 
-export function openSqlite(path: string): Sqlite {
+export function openSqlite(path: string, opts: { readonly?: boolean } = {}): Sqlite {
+  if (opts.readonly) {
+    // Only read (replays, reports): an existing file, nothing created or changed.
+    const ro = new Database(path, { readonly: true, fileMustExist: true });
+    ro.pragma('busy_timeout = 5000');
+    return ro;
+  }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
