@@ -8,6 +8,7 @@ import { reviewReasons } from './order-state';
 import type { OrderState, OrderStatus } from './order-model';
 import { euros } from './format';
 import { SHIP_TO_DEFAULTED } from './signals';
+import { overCreditLimit, shortLines } from './portfolio';
 
 export interface TouchlessPolicy {
   /** Shown on each automatic entry, so that one can tell which policy let it through. */
@@ -116,13 +117,12 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
 
   // Stock-out and over-limit orders are never touchless, whatever the policy says.
   if (f.stock) {
-    const short = order.lines.filter((l) => l.sku && l.quantity !== null && (f.stock![l.sku] ?? 0) < l.quantity);
-    check('stock', short.length === 0, short.length ? `rupture : ${short.map((l) => `${l.sku} ${l.quantity} demandé(s), ${f.stock![l.sku!] ?? 0} disponible(s)`).join(' ; ')}` : 'stock disponible pour chaque ligne');
+    const short = shortLines(order, f.stock);
+    check('stock', short.length === 0, short.length ? `rupture : ${short.map((l) => `${l.sku} ${l.quantity} demandé(s), ${l.available} disponible(s)`).join(' ; ')}` : 'stock disponible pour chaque ligne');
   } else check('stock', !policy.requireErpChecks, policy.requireErpChecks ? "stock non lu dans l'ERP" : "stock non vérifié (require_erp_checks: false)");
   if (f.credit) {
-    const over = f.credit.limit !== null && amount.value !== null && f.credit.used + amount.value > f.credit.limit;
-    const unknown = f.credit.limit !== null && amount.value === null;
-    check('credit', !over && !unknown, f.credit.limit === null ? 'pas de limite de crédit' : over || unknown ? `limite de crédit : encours ${euros(f.credit.used)} + commande > limite ${euros(f.credit.limit)}` : `encours ${euros(f.credit.used)} + commande ≤ limite ${euros(f.credit.limit)}`);
+    const over = overCreditLimit(f.credit, amount.value);
+    check('credit', !over, f.credit.limit === null ? 'pas de limite de crédit' : over ? `limite de crédit : encours ${euros(f.credit.used)} + commande > limite ${euros(f.credit.limit)}` : `encours ${euros(f.credit.used)} + commande ≤ limite ${euros(f.credit.limit)}`);
   } else check('credit', !policy.requireErpChecks, policy.requireErpChecks ? "crédit non lu dans l'ERP" : 'crédit non vérifié (require_erp_checks: false)');
 
   return { touchless: checks.every((c) => c.ok), policyVersion: policy.version, checks };

@@ -27,6 +27,15 @@ export interface PastLines {
   lines: { sku: string | null; quantity: number | null }[];
 }
 
+/** What the ERP said of an order when last read: its portfolio classes (open orders) and its sales order's state (entered ones). */
+export interface ErpView {
+  classes: string[];
+  state: string | null;
+  shipmentState: string | null;
+  invoiceState: string | null;
+  readAt: string;
+}
+
 export class ReadModel {
   private db: Sqlite;
   /** Prepared once: preparing a statement costs more than running it. */
@@ -52,6 +61,9 @@ export class ReadModel {
       CREATE TABLE IF NOT EXISTS quarantine (
         sha256 TEXT PRIMARY KEY, file_name TEXT, channel TEXT, received_at TEXT, quarantined_at TEXT, problems_json TEXT);
     `);
+    // What the ERP says of each order, read by erp/watch.ts: not order state (Temporal's), a view beside it.
+    this.db.exec(`CREATE TABLE IF NOT EXISTS erp_view (
+        order_id TEXT PRIMARY KEY, classes_json TEXT NOT NULL, state TEXT, shipment_state TEXT, invoice_state TEXT, read_at TEXT NOT NULL)`);
     // Retries and release (a retried document delivered at last) came later: added to older files.
     const columns = new Set((this.db.prepare('PRAGMA table_info(quarantine)').all() as { name: string }[]).map((c) => c.name));
     if (!columns.has('retries_json')) this.db.exec("ALTER TABLE quarantine ADD COLUMN retries_json TEXT NOT NULL DEFAULT '[]'");
@@ -110,6 +122,18 @@ export class ReadModel {
   customerLines(customerId: string, limit: number): PastLines[] {
     const rows = this.customerLinesQuery.all(customerId, Math.max(1, Math.min(limit, 100000))) as { po: string | null; lines: string | null }[];
     return rows.map((r) => ({ poNumber: r.po, lines: r.lines ? (JSON.parse(r.lines) as PastLines['lines']) : [] }));
+  }
+
+  recordErpView(orderId: string, v: ErpView): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO erp_view (order_id, classes_json, state, shipment_state, invoice_state, read_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(orderId, JSON.stringify(v.classes), v.state, v.shipmentState, v.invoiceState, v.readAt);
+  }
+
+  /** Every order's ERP view (portfolio classes, sales order state), by order ID. */
+  erpViews(): Map<string, ErpView> {
+    const rows = this.db.prepare('SELECT order_id, classes_json, state, shipment_state, invoice_state, read_at FROM erp_view').all() as { order_id: string; classes_json: string; state: string | null; shipment_state: string | null; invoice_state: string | null; read_at: string }[];
+    return new Map(rows.map((r) => [r.order_id, { classes: JSON.parse(r.classes_json) as string[], state: r.state, shipmentState: r.shipment_state, invoiceState: r.invoice_state, readAt: r.read_at }]));
   }
 
   /** Orders received since an instant (ISO), oldest first: what `touchless replay` replays. */

@@ -5,6 +5,8 @@ import { addDays } from '../domain/holidays';
 import type { OrderState, SlaState } from '../domain/order-model';
 import type { Channel } from '../domain/order';
 import { duplicatesToCheck, isOpen, undoTouchlessRefusal } from '../domain/order-state';
+import { PORTFOLIO_CLASSES, portfolioClasses, type PortfolioClass } from '../domain/portfolio';
+import type { ErpView } from '../storage/read-model';
 import { canSee, type User } from './auth';
 import type { QuarantineRecord } from '../storage/document-store';
 
@@ -86,11 +88,25 @@ export interface InboxRow {
   /** The ERP's number once "Créer dans l'ERP" succeeded; else the ERP's last refusal, if any. */
   erpNumber: string | null;
   erpRefusal: string | null;
+  /** Portfolio classes (domain/portfolio.ts): rupture, limite-credit, blocage-livraison, anomalie. */
+  classes: PortfolioClass[];
+  /** The sales order's state in the ERP as last read back (erp/watch.ts), else as created. */
+  erpState: string | null;
   /** Entered with no agent (touchless): why, and whether it can still be undone today. */
   touchless: { reasons: string[]; undoable: boolean } | null;
 }
 
-export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): InboxRow {
+/**
+ * An order's portfolio classes: anomalies and an unknown ship-to as the order stands now, stock-out,
+ * credit limit and a blocked ship-to as the ERP last said (erp/watch.ts); open orders only.
+ */
+export function orderClasses(s: OrderState, view?: ErpView): PortfolioClass[] {
+  if (!isOpen(s.status)) return [];
+  const live = portfolioClasses({ order: s.order, problems: s.problems, stock: null, credit: null, amount: null, shipToDeliverable: null });
+  return PORTFOLIO_CLASSES.filter((c) => live.includes(c) || (c !== 'anomalie' && view?.classes.includes(c)));
+}
+
+export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG, view?: ErpView): InboxRow {
   const due = dueOf(s, cfg);
   const anomalies = anomaliesOf(s);
   return {
@@ -113,6 +129,8 @@ export function inboxRow(s: OrderState, user: Pick<User, 'login'>, now: number, 
     duplicatesToCheck: duplicatesToCheck(s).length,
     erpNumber: s.erp ? (s.erp.number ?? s.erp.erpRef) : null,
     erpRefusal: s.erp ? null : (s.history.findLast((h) => h.event === 'ERP refused')?.detail ?? null),
+    classes: orderClasses(s, view),
+    erpState: view?.state ?? s.erp?.state ?? null,
     touchless: s.touchless && !s.touchless.undone ? { reasons: s.touchless.reasons, undoable: undoTouchlessRefusal(s, new Date(now).toISOString(), cfg.timeZone) === null } : null,
   };
 }
@@ -126,11 +144,12 @@ const byDue = (a: InboxRow, b: InboxRow): number =>
  * holding a probable duplicate still to decide comes back too, until an agent confirms or splits it:
  * the fax may be a new order, and nobody else would see it.
  */
-export function inbox(states: OrderState[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG): { mine: InboxRow[]; team: InboxRow[] } {
+export function inbox(states: OrderState[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG, opts: { views?: Map<string, ErpView>; classe?: PortfolioClass | null } = {}): { mine: InboxRow[]; team: InboxRow[] } {
   const rows = states
     // A touchless entry stays in its agent's inbox the day it can be undone, marked "saisie automatiquement".
     .filter((s) => (isOpen(s.status) || duplicatesToCheck(s).length > 0 || undoTouchlessRefusal(s, new Date(now).toISOString(), cfg.timeZone) === null) && s.route && canSee(user, s))
-    .map((s) => inboxRow(s, user, now, cfg))
+    .map((s) => inboxRow(s, user, now, cfg, opts.views?.get(s.orderId)))
+    .filter((r) => !opts.classe || r.classes.includes(opts.classe))
     .sort(byDue);
   return { mine: rows.filter((r) => r.mine), team: rows.filter((r) => !r.mine) };
 }
@@ -169,9 +188,15 @@ export interface Dashboard {
   toCheck: InboxRow[];
   days: DayPoint[];
   quarantine: QuarantineRecord[];
+  /** Open orders per portfolio class: in all, by team, by agent. */
+  portfolio: { totals: Record<PortfolioClass, number>; byTeam: [string, Record<PortfolioClass, number>][]; byAgent: [string, Record<PortfolioClass, number>][] };
+  /** Orders in the ERP by their sales order's state as last read back. */
+  erpStates: Record<string, number>;
 }
 
-export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG, days = 30): Dashboard {
+const noClasses = (): Record<PortfolioClass, number> => ({ rupture: 0, 'limite-credit': 0, 'blocage-livraison': 0, anomalie: 0 });
+
+export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG, days = 30, views: Map<string, ErpView> = new Map()): Dashboard {
   const today = parisDay(now, cfg);
   const deadlineMs = instantOf(today, cfg.entryDeadline, cfg.timeZone);
   const cutoffMs = instantOf(today, cfg.receiptCutoff, cfg.timeZone);
@@ -189,7 +214,16 @@ export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], 
     ];
     for (const [m, ks] of keys) for (const k of ks) f(m.get(k) ?? m.set(k, emptyTally()).get(k)!);
   };
+  const portfolio = { totals: noClasses(), team: new Map<string, Record<PortfolioClass, number>>(), agent: new Map<string, Record<PortfolioClass, number>>() };
+  const erpStates: Record<string, number> = {};
   for (const s of visible) {
+    const view = views.get(s.orderId);
+    for (const c of orderClasses(s, view)) {
+      portfolio.totals[c]++;
+      for (const [m, k] of [[portfolio.team, s.route?.team ?? 'non routée'], [portfolio.agent, agentOf(s) ?? 'non attribuée']] as const) (m.get(k) ?? m.set(k, noClasses()).get(k)!)[c]++;
+    }
+    const erpState = s.erp ? (view?.state ?? s.erp.state) : null;
+    if (erpState) erpStates[erpState] = (erpStates[erpState] ?? 0) + 1;
     const received = Date.parse(s.sla.receivedAt);
     if (parisDay(received, cfg) === today) add(s, (t) => ((t.received += 1), received < cutoffMs && (t.receivedBeforeCutoff += 1)));
     if (s.sla.enteredAt && parisDay(s.sla.enteredAt, cfg) === today) add(s, (t) => (t.entered += 1));
@@ -218,6 +252,8 @@ export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], 
     toCheck,
     days: history(visible, now, cfg, days),
     quarantine,
+    portfolio: { totals: portfolio.totals, byTeam: [...portfolio.team.entries()].sort((a, b) => a[0].localeCompare(b[0], 'fr')), byAgent: [...portfolio.agent.entries()].sort((a, b) => a[0].localeCompare(b[0], 'fr')) },
+    erpStates,
   };
 }
 

@@ -9,6 +9,8 @@ import {
 } from './html';
 import { duplicatesToCheck, fieldSources, isOpen, undoTouchlessRefusal } from '../domain/order-state';
 import { DEFAULT_SLA_CONFIG } from '../domain/sla';
+import { PORTFOLIO_CLASSES, PORTFOLIO_LABELS, type PortfolioClass } from '../domain/portfolio';
+import type { ErpView } from '../storage/read-model';
 import type { QuarantineRecord } from '../storage/document-store';
 
 /** Numbers as an agent types them back: "18,90", no grouping (so that the field reads again as is). */
@@ -53,7 +55,7 @@ export function inboxRows(all: InboxRow[], now: number, empty: string): Html {
       <td><a href="${orderUrl(r.orderId)}">${r.poNumber ?? '(sans n° de commande)'}</a></td>
       <td>${r.customerName ?? html`<span class="err">client inconnu</span>`}<br><span class="muted small">${r.customerId ?? ''}</span></td>
       <td>${channelTags(r.channels)}</td>
-      <td>${statusBadge(r.status)}${checkBadge(r.duplicatesToCheck)}${touchlessBadge(r.touchless)}${r.erpNumber ? html` <span class="badge" title="Commande de vente dans l'ERP">ERP n° ${r.erpNumber}</span>` : r.erpRefusal ? html` <span class="err small" title="${r.erpRefusal}">refusée par l'ERP</span>` : ''}</td>
+      <td>${statusBadge(r.status)}${checkBadge(r.duplicatesToCheck)}${touchlessBadge(r.touchless)}${r.classes.map((c) => html` <span class="badge st-needs-review" data-class="${c}">${PORTFOLIO_LABELS[c]}</span>`)}${r.erpNumber ? html` <span class="badge" title="Commande de vente dans l'ERP">ERP n° ${r.erpNumber}${r.erpState ? ` · ${ERP_STATE_LABELS[r.erpState] ?? r.erpState}` : ''}</span>` : r.erpRefusal ? html` <span class="err small" title="${r.erpRefusal}">refusée par l'ERP</span>` : ''}</td>
       <td class="n">${r.lines}</td>
       <td>${r.anomalies ? html`<span class="${r.blocking ? 'err' : 'warn'}">${r.anomalies} anomalie${r.anomalies > 1 ? 's' : ''}</span>` : html`<span class="muted">—</span>`}</td>
       <td>${r.agent ?? html`<span class="muted">non attribuée</span>`}<br><span class="muted small">${r.team ?? ''}</span></td>
@@ -70,7 +72,13 @@ export function inboxFragment(box: { mine: InboxRow[]; team: InboxRow[] }, now: 
     <table>${INBOX_HEAD}<tbody>${inboxRows(box.team, now, "Rien d'autre en attente dans l'équipe.")}</tbody></table>`;
 }
 
-export function inboxPage(user: User, csrf: string, box: { mine: InboxRow[]; team: InboxRow[] }, now: number): string {
+/** Filters of the open-order portfolio: all, or one class (rupture, limite de crédit, blocage de livraison, anomalie). */
+function classFilter(classe: PortfolioClass | null): Html {
+  const link = (c: PortfolioClass | null, label: string) => (c === classe ? html`<b>${label}</b>` : html`<a href="${c ? `/?classe=${c}` : '/'}">${label}</a>`);
+  return html`<p class="small" id="classes">Filtrer : ${link(null, 'toutes')}${PORTFOLIO_CLASSES.map((c) => html` · ${link(c, PORTFOLIO_LABELS[c])}`)}</p>`;
+}
+
+export function inboxPage(user: User, csrf: string, box: { mine: InboxRow[]; team: InboxRow[] }, now: number, classe: PortfolioClass | null = null): string {
   return page({
     title: 'Corbeille',
     user,
@@ -79,7 +87,8 @@ export function inboxPage(user: User, csrf: string, box: { mine: InboxRow[]; tea
     script: true,
     body: html`<h1>Corbeille ADV <span class="live">mise à jour automatique</span></h1>
       <p class="muted small">Commandes ouvertes ${user.role === 'manager' || user.role === 'admin' ? 'de toutes les équipes' : `des équipes ${user.teams.join(', ')}`}, la plus urgente d'abord. * échéance calculée par la règle « saisi avant 17 h ».</p>
-      <div data-live="/inbox/rows">${inboxFragment(box, now)}</div>`,
+      ${classFilter(classe)}
+      <div data-live="/inbox/rows${classe ? `?classe=${classe}` : ''}">${inboxFragment(box, now)}</div>`,
   });
 }
 
@@ -95,6 +104,8 @@ export interface OrderPageData {
   document: { sha256: string; html: Html } | null;
   diffs: { fileName: string; diff: OrderDiff }[];
   flash: { kind: 'ok' | 'err'; text: string } | null;
+  /** What the ERP last said of the order (erp/watch.ts). */
+  erpView?: ErpView;
 }
 
 const FIELD_LABELS: Record<string, string> = {
@@ -171,7 +182,7 @@ export function orderPage(d: OrderPageData): string {
 
   const body = html`<h1>Commande ${o.poNumber ?? '(sans n°)'} — ${o.customer.name ?? 'client inconnu'} ${statusBadge(s.status)} ${slaBadge(slaOf(s, d.now))}</h1>
     <p class="small">Échéance ${dueLabel(due.dueAt, d.now)}${due.computed ? ' (calculée par la règle des 17 h)' : ''} · reçue ${dateTime(s.sla.receivedAt)}
-      ${s.sla.enteredAt ? html` · saisie ${dateTime(s.sla.enteredAt)}` : ''}${s.erp ? html` · <b>ERP n° ${s.erp.number ?? s.erp.erpRef}</b> (${s.erp.connector}, ${ERP_STATE_LABELS[s.erp.state] ?? s.erp.state})` : ''} · équipe <b>${s.route?.team ?? '—'}</b> · agent <b>${s.claimedBy ?? s.route?.agent ?? 'non attribuée'}</b>${s.claimedBy ? ' (prise)' : ''}
+      ${s.sla.enteredAt ? html` · saisie ${dateTime(s.sla.enteredAt)}` : ''}${erpLine(s, d.erpView)} · équipe <b>${s.route?.team ?? '—'}</b> · agent <b>${s.claimedBy ?? s.route?.agent ?? 'non attribuée'}</b>${s.claimedBy ? ' (prise)' : ''}
       · <a href="/rules?order=${encodeURIComponent(s.orderId)}">pourquoi cette équipe ?</a> · <a href="/api/workspace/orders/${encodeURIComponent(s.orderId)}">JSON</a></p>
     ${d.flash ? html`<p class="flash ${d.flash.kind}" role="status">${d.flash.text}</p>` : ''}
     ${s.rejection ? html`<p class="flash err">Rejetée : ${s.rejection}</p>` : ''}
@@ -255,6 +266,16 @@ export const EVENT_LABELS: Record<string, string> = {
   'probable duplicate attached': 'doublon probable rattaché (à vérifier)', 'duplicate confirmed': 'doublon confirmé', 'document split': 'document séparé en nouvelle commande',
   'split from': 'séparée d’une autre commande', 'created in ERP': "créée dans l'ERP", 'ERP refused': "refusée par l'ERP",
 };
+const SHIPMENT_LABELS: Record<string, string> = { none: 'rien à expédier', waiting: 'à expédier', partially_sent: 'expédiée en partie', sent: 'expédiée', exception: 'incident d’expédition' };
+const INVOICE_LABELS: Record<string, string> = { none: 'rien à facturer', pending: 'à facturer', partially_paid: 'payée en partie', paid: 'payée', exception: 'incident de facturation', waiting: 'à facturer' };
+/** « Où en est ma commande ? » past entry: the sales order as the ERP last said (erp/watch.ts), else as created. */
+export function erpLine(s: OrderState, view?: ErpView): Html | string {
+  if (!s.erp) return '';
+  const state = view?.state ?? s.erp.state;
+  const more = [view?.shipmentState ? SHIPMENT_LABELS[view.shipmentState] ?? view.shipmentState : null, view?.invoiceState ? INVOICE_LABELS[view.invoiceState] ?? view.invoiceState : null].filter(Boolean).join(', ');
+  return html` · <b class="erp-state">ERP n° ${s.erp.number ?? s.erp.erpRef} : ${ERP_STATE_LABELS[state] ?? state}${more ? ` (${more})` : ''}</b>${view ? html` <span class="muted small">lu ${dateTime(view.readAt)}</span>` : ''}`;
+}
+
 /** A sales order's state in the ERP (erp/connector.ts ErpOrderState), as agents say it. */
 export const ERP_STATE_LABELS: Record<string, string> = {
   draft: 'brouillon', quotation: 'devis', confirmed: 'confirmée', processing: 'en cours', done: 'terminée', cancelled: 'annulée', sent: 'transmise',
@@ -357,6 +378,10 @@ export function dashboardPage(user: User, csrf: string, d: Dashboard, now: numbe
       <table>${INBOX_HEAD}<tbody>${inboxRows(d.remaining, now, 'Tout est saisi pour aujourd’hui.')}</tbody></table>
       <div class="split">${tallyTable('Par équipe', d.byTeam, (k) => names.teams[k] ?? k)}${tallyTable('Par agent', d.byAgent, (k) => names.agents[k] ?? k)}</div>
       ${tallyTable('Par canal', d.byChannel, (k) => CHANNEL_LABELS[k] ?? k)}
+      <h2 id="portefeuille">Portefeuille ouvert par statut</h2>
+      <div class="cards">${PORTFOLIO_CLASSES.map((c) => html`<div class="card"><div class="v" data-class="${c}">${d.portfolio.totals[c]}</div><div class="l"><a href="/?classe=${c}">${PORTFOLIO_LABELS[c]}</a></div></div>`)}</div>
+      <div class="split">${classTable('Par équipe', d.portfolio.byTeam, (k) => names.teams[k] ?? k)}${classTable('Par agent', d.portfolio.byAgent, (k) => names.agents[k] ?? k)}</div>
+      <h2>Dans l'ERP</h2><p class="small" id="erp-states">${Object.keys(d.erpStates).length ? Object.entries(d.erpStates).map(([st, n]) => html`<span class="badge">${ERP_STATE_LABELS[st] ?? st} : <b data-state="${st}">${n}</b></span> `) : html`<span class="muted">aucune commande créée dans l'ERP sur la période</span>`}</p>
       ${d.toCheck.length ? html`<h2>Doublons probables à trancher (${d.toCheck.length})</h2>
       <p class="muted small">Un fax ou un scan rattaché sans preuve suffisante : tant qu'un agent ne l'a pas confirmé ou séparé, une commande peut s'y cacher.</p>
       <table>${INBOX_HEAD}<tbody>${inboxRows(d.toCheck, now, '')}</tbody></table>` : ''}
@@ -365,9 +390,13 @@ export function dashboardPage(user: User, csrf: string, d: Dashboard, now: numbe
   });
 }
 
+const classTable = (title: string, rows: [string, Record<PortfolioClass, number>][], label: (k: string) => string) =>
+  html`<div><h3>${title}</h3><table><thead><tr><th></th>${PORTFOLIO_CLASSES.map((c) => html`<th class="n">${PORTFOLIO_LABELS[c]}</th>`)}</tr></thead>
+  <tbody>${rows.length ? rows.map(([k, r]) => html`<tr><td>${label(k)}</td>${PORTFOLIO_CLASSES.map((c) => html`<td class="n">${r[c] || ''}</td>`)}</tr>`) : html`<tr><td colspan="5" class="muted">—</td></tr>`}</tbody></table></div>`;
+
 // ------------------------------------------------------------------ search
 
-export function searchPage(user: User, csrf: string, q: string, rows: OrderState[], quarantine: QuarantineRecord[], now: number): string {
+export function searchPage(user: User, csrf: string, q: string, rows: OrderState[], quarantine: QuarantineRecord[], now: number, views: Map<string, ErpView> = new Map()): string {
   return page({
     title: 'Où en est ma commande ?',
     user,
@@ -380,7 +409,7 @@ export function searchPage(user: User, csrf: string, q: string, rows: OrderState
           const last = s.history[s.history.length - 1];
           return html`<div class="panel"><b><a href="${orderUrl(s.orderId)}">${s.poNumber ?? '(sans n°)'}</a></b> — ${s.order.customer.name ?? s.customerId ?? 'client inconnu'} ${statusBadge(s.status)} ${slaBadge(slaOf(s, now))}
             <p class="small">Équipe ${s.route?.team ?? '—'} · agent ${s.claimedBy ?? s.route?.agent ?? 'non attribuée'} · reçue ${dateTime(s.sla.receivedAt)} par ${channelTags([...new Set(s.documents.map((x) => x.channel))])}
-            · échéance ${dateTime(dueOf(s).dueAt)}${s.sla.enteredAt ? html` · <b>saisie ${dateTime(s.sla.enteredAt)}</b>` : ''}${last ? html` · dernier événement : ${EVENT_LABELS[last.event] ?? last.event} ${dateTime(last.at)}` : ''}</p>
+            · échéance ${dateTime(dueOf(s).dueAt)}${s.sla.enteredAt ? html` · <b>saisie ${dateTime(s.sla.enteredAt)}</b>` : ''}${erpLine(s, views.get(s.orderId))}${last ? html` · dernier événement : ${EVENT_LABELS[last.event] ?? last.event} ${dateTime(last.at)}` : ''}</p>
             <ol class="hist small">${s.history.map((e) => html`<li>${dateTime(e.at)} — ${EVENT_LABELS[e.event] ?? e.event}${e.by ? ` par ${e.by}` : ''}${e.detail ? ` — ${e.detail}` : ''}</li>`)}</ol></div>`;
         })}
         ${quarantine.length ? html`<h2>Documents en quarantaine</h2>${quarantineTable(quarantine)}` : ''}` : ''}`,

@@ -20,6 +20,7 @@ import { workerTracing, tracingFromEnv } from './telemetry';
 import { temporalMetricsAddress } from './metrics';
 import { erpConnectorFor } from '../erp/index';
 import { TouchlessPolicyHolder } from '../routing-rules/touchless';
+import { watchErp } from '../erp/watch';
 import { formatRuleError } from '../routing-rules/errors';
 
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
@@ -73,13 +74,16 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     router?.close();
     throw touchless.status().lastError!;
   }
+  const erp = activityDeps && 'erp' in activityDeps ? (activityDeps.erp ?? null) : erpConnectorFor(cfg);
+  // The ERP read back (portfolio classes, sales order states) beside the production router; tests call refreshErpView.
+  const stopErpWatch = router && erp ? watchErp({ readModel, erp, masterData: masterData.get, log }, (Number(process.env.AIGUILLAGE_ERP_REFRESH_SECONDS) || 60) * 1000) : () => {};
   const activities = createActivities({
     store, masterData: masterData.get, client, taskQueue: cfg.taskQueue, readModel, log, route: route ?? router!.route, retentionDays: cfg.retentionDays, sla: cfg.sla, slaWebhook: cfg.slaWebhook,
     teamLead: (team) => router?.team(team)?.lead ?? null,
     ...(cfg.smtpUrl ? { sendMail: mailSender(cfg.smtpUrl, cfg.alertFrom) } : {}),
     publicUrl: cfg.publicUrl,
     confirmOrder: confirmOrder ?? (cfg.partnersFile ? ediConfirmer(cfg.partnersFile, cfg.dataDir, store, log) : undefined),
-    erp: activityDeps && 'erp' in activityDeps ? activityDeps.erp : erpConnectorFor(cfg),
+    erp,
     touchless: () => touchless.current,
     ...activityDeps,
   });
@@ -95,7 +99,7 @@ export async function createAiguillageWorker({ cfg, client, log, route, workflow
     shutdownGraceTime: '5 seconds',
     ...workerTracing(Boolean(workflowBundle)),
   });
-  return { worker, readModel, router: router ? { ...router, close: () => (router.close(), stopTouchless()) } : null, masterData: masterData.get };
+  return { worker, readModel, router: router ? { ...router, close: () => (router.close(), stopTouchless(), stopErpWatch()) } : null, masterData: masterData.get };
 }
 
 export async function runWorkerProcess(): Promise<void> {

@@ -14,6 +14,8 @@ import { chromium } from 'playwright-core';
 import { buildHttpServer } from '../../http/server';
 import { SAMPLE_USERS } from '../../web/sample-users';
 import { ROOT } from '../../worker/config';
+import { refreshErpView } from '../../erp/watch';
+import { loadMasterData } from '../../storage/masterdata-source';
 import { createInErpUpdate, orderWorkflowId, undoTouchlessUpdate } from '../../workflows/definitions';
 
 let t: TestTryton;
@@ -108,6 +110,61 @@ describe('touchless entry (order workflow, Tryton)', () => {
       expect(again.status).toBe('entered');
       expect((await salesOf(second.orderId)).map((s) => s.state)).toEqual(['cancelled', expect.stringMatching(/^(confirmed|processing)$/)]);
     } finally {
+      await stack.stop();
+    }
+  });
+
+  it('reads the portfolio classes and the sales orders\' states back from Tryton, for the inbox filters, the order page and the dashboard', async () => {
+    // No touchless policy here: every order waits for its agent.
+    const rulesDir = mkdtempSync(join(tmpdir(), 'portfolio-rules-'));
+    for (const f of ['rules.yaml', 'teams.yaml']) copyFileSync(join(ROOT, 'routing-rules', 'examples', f), join(rulesDir, f));
+    const stack = await startStack(env, 'portfolio', { cfg: { rulesDir }, activityDeps: { erp: t.connector } });
+    const app = buildHttpServer({ cfg: stack.cfg, ingestor: stack.ingestor, readModel: stack.readModel, client: env.client, log: quietLog });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const submit = async (c: string, po: string, lines: [string, number][]) => {
+        await stack.ingestor.submit(apiOrder(c, po, lines), { fileName: `${po}.order.json`, channel: 'api', receivedAt: new Date().toISOString() });
+        return (await eventually(() => stack.readModel.get(orderKey(c, po, '', 0)), (s) => Boolean(s?.route), 90_000, `order ${po} routed`))!;
+      };
+      const short = await submit('C005', 'PF-1', [['VIS-660', 5]]); // none on hand
+      const credit = await submit('C003', 'PF-2', [['VIS-440', 100]]); // 1 890 € against a 500 € limit
+      const fine = await submit('C005', 'PF-3', [['BOU-M8', 10]]);
+      const entered = await env.client.workflow.getHandle(orderWorkflowId(fine.orderId)).executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
+      expect(entered.status).toBe('entered');
+
+      expect(await refreshErpView({ readModel: stack.readModel, erp: t.connector, masterData: () => loadMasterData(join(ROOT, 'fixtures', 'masterdata')) })).toBeGreaterThanOrEqual(3);
+      const views = stack.readModel.erpViews();
+      expect(views.get(short.orderId)?.classes).toEqual(['rupture']);
+      expect(views.get(credit.orderId)?.classes).toEqual(['limite-credit']);
+      expect(views.get(fine.orderId)).toMatchObject({ classes: [], state: 'processing', shipmentState: 'waiting', invoiceState: 'pending' });
+
+      const page = await (await browser.newContext({ baseURL: base, locale: 'fr-FR' })).newPage();
+      await page.goto('/login');
+      await page.fill('#login', 'claire');
+      await page.fill('#password', SAMPLE_USERS.find((u) => u.login === 'claire')!.password);
+      await page.click('button[type=submit]');
+      await page.waitForURL(`${base}/`);
+      await page.click('#classes a:has-text("rupture")');
+      await page.waitForURL(/classe=rupture/);
+      await page.locator(`tr[data-order="${short.orderId}"]`).waitFor({ timeout: 30_000 });
+      expect(await page.locator(`tr[data-order="${credit.orderId}"]`).count()).toBe(0);
+      expect(await page.locator(`tr[data-order="${short.orderId}"] [data-class="rupture"]`).textContent()).toBe('rupture');
+      await page.goto('/?classe=limite-credit');
+      await page.locator(`tr[data-order="${credit.orderId}"]`).waitFor({ timeout: 30_000 });
+      expect(await page.locator(`tr[data-order="${short.orderId}"]`).count()).toBe(0);
+
+      await page.goto(`/orders/${fine.orderId}`);
+      expect(await page.locator('.erp-state').textContent()).toBe(`ERP n° ${entered.erp!.number} : en cours (à expédier, à facturer)`);
+      await page.goto(`/search?q=PF-3`);
+      expect(await page.locator('.erp-state').first().textContent()).toContain('en cours (à expédier, à facturer)');
+      await page.goto('/dashboard');
+      expect(Number(await page.locator('.card [data-class="rupture"]').textContent())).toBeGreaterThanOrEqual(1);
+      expect(Number(await page.locator('.card [data-class="limite-credit"]').textContent())).toBeGreaterThanOrEqual(1);
+      expect(Number(await page.locator('#erp-states [data-state="processing"]').textContent())).toBeGreaterThanOrEqual(1);
+    } finally {
+      await browser.close();
+      await app.close();
       await stack.stop();
     }
   });

@@ -15,6 +15,7 @@ import { addDays } from '../../domain/holidays';
 import { checkCsrf, csrfToken, parseUsers, readSession, seesAll, SESSION_COOKIE, type Session, type User } from '../auth';
 import { LoginThrottle } from '../throttle';
 import { dashboard, parisDay } from '../model';
+import { PORTFOLIO_CLASSES, type PortfolioClass } from '../../domain/portfolio';
 import { html, page } from '../html';
 
 export interface WorkspaceOptions {
@@ -170,9 +171,15 @@ export function createWorkspaceContext(deps: HttpDeps, opts: WorkspaceOptions, s
     const since = new Date(Date.parse(`${addDays(parisDay(t), -31)}T00:00:00Z`)).toISOString();
     const states = readModel.activeSince(since, seesAll(u) ? undefined : u.teams);
     const q = seesAll(u) ? await listQuarantine(quarantineDeps) : [];
-    return dashboard(states, q, u, t);
+    return dashboard(states, q, u, t, undefined, undefined, readModel.erpViews());
   };
   return { cfg, readModel, client, log, store, now, secret, usersFile, opts, currentUsers, rules, masterData, names, teamsList, secure, authed, revoke, throttle, isApi, need, htmlReply, errorPage, formOf, csrfOk, loadOrder, visibleStates, quarantineDeps, dashboardOf };
 }
 
 export type WorkspaceContext = ReturnType<typeof createWorkspaceContext>;
+
+/** ?classe=rupture|limite-credit|blocage-livraison|anomalie: one class of the portfolio; anything else, all. */
+export function classeOf(req: { query: unknown }): PortfolioClass | null {
+  const c = (req.query as { classe?: unknown } | undefined)?.classe;
+  return PORTFOLIO_CLASSES.includes(c as PortfolioClass) ? (c as PortfolioClass) : null;
+}

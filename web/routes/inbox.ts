@@ -2,7 +2,7 @@
 import type { HttpServer } from '../../http/types';
 import { inbox } from '../model';
 import { inboxFragment, inboxPage } from '../pages';
-import { type WorkspaceContext } from './context';
+import { classeOf, type WorkspaceContext } from './context';
 
 export function registerInboxRoutes(app: HttpServer, ctx: WorkspaceContext): void {
   const { readModel, log, now, opts, need, htmlReply, visibleStates } = ctx;
@@ -10,13 +10,14 @@ export function registerInboxRoutes(app: HttpServer, ctx: WorkspaceContext): voi
     const a = need(req, reply);
     if (!a) return reply;
     const t = now();
-    return htmlReply(reply, 200, inboxPage(a.user, a.csrf, inbox(visibleStates(a.user), a.user, t), t));
+    const classe = classeOf(req);
+    return htmlReply(reply, 200, inboxPage(a.user, a.csrf, inbox(visibleStates(a.user), a.user, t, undefined, { views: readModel.erpViews(), classe }), t, classe));
   });
   app.get('/inbox/rows', async (req, reply) => {
     const a = need(req, reply);
     if (!a) return reply;
     const t = now();
-    return htmlReply(reply, 200, inboxFragment(inbox(visibleStates(a.user), a.user, t), t).value);
+    return htmlReply(reply, 200, inboxFragment(inbox(visibleStates(a.user), a.user, t, undefined, { views: readModel.erpViews(), classe: classeOf(req) }), t).value);
   });
 
   // One timer for all browsers: when the read model changes, each is told to fetch its own view

@@ -3,7 +3,7 @@ import type { HttpServer } from '../../http/types';
 import { orderJson } from '../../domain/order-json';
 import { canAct, canSee, canSeeDashboard } from '../auth';
 import { inbox } from '../model';
-import { type WorkspaceContext } from './context';
+import { classeOf, type WorkspaceContext } from './context';
 import { ACTIONS, act, amendmentDiffs, orderFor, type Action } from './orders';
 import { explain, search } from './manager';
 
@@ -20,7 +20,7 @@ export function registerJsonRoutes(app: HttpServer, ctx: WorkspaceContext): void
   app.get('/api/workspace/inbox', async (req, reply) => {
     const a = need(req, reply);
     if (!a) return reply;
-    return inbox(visibleStates(a.user), a.user, now());
+    return inbox(visibleStates(a.user), a.user, now(), undefined, { views: ctx.readModel.erpViews(), classe: classeOf(req) });
   });
   app.get('/api/workspace/orders/:id', async (req, reply) => {
     const a = need(req, reply);

@@ -71,7 +71,7 @@ export function registerManagerRoutes(app: HttpServer, ctx: WorkspaceContext): v
     if (!a) return reply;
     const q = String((req.query as { q?: string }).q ?? '').slice(0, 200);
     const r = search(ctx, a.user, q);
-    return htmlReply(reply, 200, searchPage(a.user, a.csrf, q, r.orders, r.quarantine, now()));
+    return htmlReply(reply, 200, searchPage(a.user, a.csrf, q, r.orders, r.quarantine, now(), ctx.readModel.erpViews()));
   });
 
   app.get('/rules', async (req, reply) => {

@@ -41,7 +41,7 @@ export async function renderOrder(ctx: WorkspaceContext, reply: FastifyReply, a:
   return htmlReply(
     reply,
     status,
-    orderPage({ user: a.user, csrf: a.csrf, state, now: now(), canAct: canAct(a.user, state), teams: teamsList(), document, diffs: await amendmentDiffs(ctx, state), flash }),
+    orderPage({ user: a.user, csrf: a.csrf, state, now: now(), canAct: canAct(a.user, state), teams: teamsList(), document, diffs: await amendmentDiffs(ctx, state), flash, erpView: ctx.readModel.erpViews().get(state.orderId) }),
   );
 }
 
