@@ -9,7 +9,7 @@ import type { MasterData } from '../domain/masterdata';
 import type { DocumentMeta, Order, Problem } from '../domain/order';
 import { deduplicate, type DedupResult } from '../domain/dedup';
 import { slimOrder, type Placement, type Revision } from '../domain/customer-dedup';
-import { detectAnomalies } from '../domain/anomalies';
+import { orderProblems } from '../domain/anomalies';
 import type { OrderDocument, OrderState } from '../domain/order-model';
 import type { PastLines } from '../storage/read-model';
 import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
@@ -17,9 +17,6 @@ import type { customerWorkflow } from '../workflows/customer';
 import { sharedExtractRunner } from './extract-runner';
 import { perKeyLimit } from './per-key-limit';
 import { heartbeat, type ActivityDeps, type StoredExtraction } from './deps';
-
-/** Reader problems that anomaly detection restates in the agents' words. */
-const COVERED_BY_ANOMALIES = new Set(['UNKNOWN_CUSTOMER', 'MISSING_PO', 'UNKNOWN_ITEM', 'MISSING_QUANTITY', 'NO_LINES']);
 
 const EXTRACT_DEADLINE_MS = 10 * 60_000;
 
@@ -55,11 +52,6 @@ function customerOrders(c: IntakeContext, customerId: string | null): () => Past
 }
 
 function anomaliesOf(c: IntakeContext, order: Order, readProblems: Problem[], dedup?: Pick<DedupResult, 'decision' | 'matchOrderId'>, listed: () => PastLines[] = customerOrders(c, order.customer.id)): Problem[] {
-  const md = c.masterData();
-  const products = order.lines.flatMap((l) => {
-    const p = l.sku ? md.product(l.sku) : undefined;
-    return p ? [{ sku: p.sku, description: p.description, unit: p.unit, listPrice: p.listPrice }] : [];
-  });
   const history: Record<string, number[]> = {};
   if (order.customer.id) {
     for (const past of listed()) {
@@ -67,15 +59,7 @@ function anomaliesOf(c: IntakeContext, order: Order, readProblems: Problem[], de
       for (const l of past.lines) if (l.sku && l.quantity !== null) (history[l.sku] ??= []).push(l.quantity);
     }
   }
-  const report = detectAnomalies({
-    order,
-    problems: readProblems.filter((p) => !COVERED_BY_ANOMALIES.has(p.code)),
-    products,
-    customerInMasterData: Boolean(order.customer.id && md.customer(order.customer.id)),
-    history,
-    dedup: dedup ? { decision: dedup.decision, matchOrderId: dedup.matchOrderId } : undefined,
-  });
-  return report.anomalies.map((a) => ({ code: a.code, message: a.message, severity: a.severity, where: a.field }));
+  return orderProblems(order, readProblems, c.masterData(), { history, dedup: dedup ? { decision: dedup.decision, matchOrderId: dedup.matchOrderId } : undefined });
 }
 
 /**

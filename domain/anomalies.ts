@@ -2,6 +2,7 @@
 // The order still goes to its routed agent, flagged: never to limbo. Pure (runs in the workflow).
 import type { DedupResult } from './dedup';
 import type { Order, Problem } from './order';
+import type { MasterData } from './masterdata';
 
 export type AnomalySeverity = 'error' | 'warning' | 'info';
 
@@ -164,4 +165,20 @@ function euros(n: number): string {
 function frDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${d}/${m}/${y}`;
+}
+
+/** Reader problems that anomaly detection restates in the agents' words. */
+export const COVERED_BY_ANOMALIES = new Set(['UNKNOWN_CUSTOMER', 'MISSING_PO', 'UNKNOWN_ITEM', 'MISSING_QUANTITY', 'NO_LINES']);
+
+/**
+ * The problems an order carries into its workflow: its anomalies against master data (and the
+ * customer's history and the dedup decision when known), replacing the reader's codes for the same facts.
+ */
+export function orderProblems(order: Order, readProblems: Problem[], md: Pick<MasterData, 'product' | 'customer'>, extra: Pick<AnomalyInput, 'history' | 'dedup'> = {}): Problem[] {
+  const products = order.lines.flatMap((l) => {
+    const p = l.sku ? md.product(l.sku) : undefined;
+    return p ? [{ sku: p.sku, description: p.description, unit: p.unit, listPrice: p.listPrice }] : [];
+  });
+  const report = detectAnomalies({ order, problems: readProblems.filter((p) => !COVERED_BY_ANOMALIES.has(p.code)), products, customerInMasterData: Boolean(order.customer.id && md.customer(order.customer.id)), ...extra });
+  return report.anomalies.map((a) => ({ code: a.code, message: a.message, severity: a.severity, where: a.field }));
 }
