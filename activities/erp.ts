@@ -80,6 +80,7 @@ export function createErpActivities(deps: ErpDeps) {
     /** The touchless policy in force, applied to the order as routed; the ERP is asked for stock and credit only when nothing else stops it. */
     async decideTouchless(input: TouchlessInput): Promise<TouchlessVerdict> {
       const policy = deps.touchless?.() ?? null;
+      if (!policy) return { touchless: false, policyVersion: null, reasons: [], erpStage: 'confirmed', askedErp: false };
       const md = deps.masterData?.();
       const facts: TouchlessFacts = {
         order: input.order,
@@ -108,8 +109,8 @@ export function createErpActivities(deps: ErpDeps) {
           deps.log.warn({ orderId: input.orderId, reason: (e as Error).message }, 'ERP not reachable for stock and credit: not touchless');
         }
       }
-      if (policy) deps.log.info({ orderId: input.orderId, touchless: d.touchless, policyVersion: d.policyVersion, why: explainTouchless(d) }, d.touchless ? 'order passes the touchless policy' : 'order not touchless');
-      return { touchless: d.touchless, policyVersion: d.policyVersion, reasons: (d.touchless ? d.checks : d.checks.filter((c) => !c.ok)).map((c) => c.why), erpStage: policy?.erpStage ?? 'confirmed', askedErp };
+      deps.log.info({ orderId: input.orderId, touchless: d.touchless, policyVersion: d.policyVersion, why: explainTouchless(d) }, d.touchless ? 'order passes the touchless policy' : 'order not touchless');
+      return { touchless: d.touchless, policyVersion: d.policyVersion, reasons: (d.touchless ? d.checks : d.checks.filter((c) => !c.ok)).map((c) => c.why), erpStage: policy.erpStage, askedErp };
     },
   };
 }

@@ -13,7 +13,8 @@ import { toEpochMs, InvalidSlaInput } from '../domain/sla';
 import { loadConfig } from '../worker/config';
 import { apiAuthorization } from '../storage/secrets';
 import { explainRoute, replay, type ConditionTrace, type ReplayOrder } from './engine';
-import { formatRuleError, InvalidRules } from './errors';
+import { formatRuleError, InvalidRules, type RuleError } from './errors';
+import { InvalidTouchlessPolicy, loadTouchlessPolicy, TOUCHLESS_FILE } from './touchless';
 import { loadRuleSet, RulesUnreadable, runRuleTests, validateRules } from './load';
 import type { AgentLoad, ProductFact, RouteInput, RuleSet } from './types';
 
@@ -74,11 +75,24 @@ export function registerRulesCommands(program: Command): void {
 
 /** `rules validate`: every problem of a rule set with file, line and column; 1 when there is one. */
 function rulesValidate(dir: string, opts: { masterdata?: string; json?: boolean }): number {
-  const v = validateRules(dir, opts.masterdata ? readMasterData(opts.masterdata) : undefined);
-  if (opts.json) console.log(JSON.stringify(v.ok ? { ok: true, version: v.ruleSet.version, rules: v.ruleSet.rules.length, teams: v.ruleSet.teams.length } : { ok: false, errors: v.errors }));
-  else if (v.ok) console.log(`OK ${v.ruleSet.version}: ${v.ruleSet.rules.length} règles, ${v.ruleSet.teams.length} équipes, ${v.ruleSet.teams.reduce((n, t) => n + t.agents.length, 0)} agents, défaut : ${v.ruleSet.fallback.team}`);
-  else for (const e of v.errors) console.error(formatRuleError(e));
-  return v.ok ? 0 : 1;
+  const md = opts.masterdata ? readMasterData(opts.masterdata) : undefined;
+  const v = validateRules(dir, md);
+  // touchless.yaml beside the rules (routing-rules/touchless.ts) is checked with them.
+  let touchless: { ok: true; version: string | null } | { ok: false; errors: RuleError[] };
+  try {
+    touchless = { ok: true, version: loadTouchlessPolicy(dir, md?.customers.map((c) => c.id))?.version ?? null };
+  } catch (e) {
+    if (!(e instanceof InvalidTouchlessPolicy)) throw e;
+    touchless = { ok: false, errors: e.errors };
+  }
+  if (opts.json) console.log(JSON.stringify({ ...(v.ok ? { ok: touchless.ok, version: v.ruleSet.version, rules: v.ruleSet.rules.length, teams: v.ruleSet.teams.length } : { ok: false, errors: v.errors }), touchless }));
+  else {
+    if (v.ok) console.log(`OK ${v.ruleSet.version}: ${v.ruleSet.rules.length} règles, ${v.ruleSet.teams.length} équipes, ${v.ruleSet.teams.reduce((n, t) => n + t.agents.length, 0)} agents, défaut : ${v.ruleSet.fallback.team}`);
+    else for (const e of v.errors) console.error(formatRuleError(e));
+    if (!touchless.ok) for (const e of touchless.errors) console.error(formatRuleError(e));
+    else if (touchless.version) console.log(`OK ${TOUCHLESS_FILE} ${touchless.version}`);
+  }
+  return v.ok && touchless.ok ? 0 : 1;
 }
 
 /** `rules explain`: which rules were tried for each order and why each did or did not match. */

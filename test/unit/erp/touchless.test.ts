@@ -20,7 +20,8 @@ const order: Order = {
   confidence: 1, provenance: { parser: 'api-json', location: null, signals: [] },
 };
 const EXAMPLE = join(ROOT, 'routing-rules', 'examples', 'touchless.yaml');
-const policy = (over: Partial<TouchlessPolicy> = {}): TouchlessPolicy => ({ ...parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8')), ...over });
+// The shipped policy, taking a catalogue price for the one line without one (the shipped file does not: tested below).
+const policy = (over: Partial<TouchlessPolicy> = {}): TouchlessPolicy => ({ ...parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8')), catalogPrices: true, ...over });
 const facts = (over: Partial<TouchlessFacts> = {}): TouchlessFacts => ({
   order, channel: 'api', status: 'routed', problems: [], previousOrders: 3, duplicatesToCheck: 0,
   listPrice: (sku) => (sku === 'CHE-10' ? 12 : null), stock: { 'VIS-440': 100, 'CHE-10': 5 }, credit: { limit: 50000, used: 1000 }, ...over,
@@ -81,7 +82,7 @@ describe('the touchless decision (domain/touchless.ts)', () => {
 
 describe('touchless.yaml (routing-rules/touchless.ts)', () => {
   it('reads the shipped example, which the routing rules leave alone', () => {
-    expect(policy()).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email'], amountBelow: 20000, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
+    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 20000, catalogPrices: false, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
     expect(readRuleFiles(join(ROOT, 'routing-rules', 'examples')).map((f) => f.name)).not.toContain(EXAMPLE);
   });
 
@@ -158,5 +159,32 @@ describe("the order's side: entered automatically, and undone that day", () => {
     const refused = applyUndoTouchless(s, 'lea', '2026-12-01T15:40:00.000Z', null, { kind: 'refused', reason: 'tryton : vente en cours de traitement' });
     expect(refused.status).toBe('entered');
     expect(refused.history.at(-1)).toMatchObject({ event: 'ERP refused', detail: expect.stringContaining('vente en cours de traitement') });
+  });
+});
+
+describe('rules validate checks touchless.yaml with the rules', () => {
+  it('reports its mistakes with file, line and column, and exits 1', async () => {
+    const { Command } = await import('commander');
+    const { registerRulesCommands } = await import('../../../routing-rules/commands');
+    const { copyFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'touchless-validate-'));
+    for (const f of ['rules.yaml', 'teams.yaml']) copyFileSync(join(ROOT, 'routing-rules', 'examples', f), join(dir, f));
+    writeFileSync(join(dir, 'touchless.yaml'), 'touchless:\n  enabled: true\n  channels: [edi]\n  max_lines: many\n');
+    const err: string[] = [];
+    const error = console.error, log = console.log;
+    console.error = (s: string) => void err.push(s);
+    console.log = () => {};
+    process.exitCode = undefined;
+    try {
+      const program = new Command().exitOverride();
+      registerRulesCommands(program);
+      await program.parseAsync(['node', 'aiguillage', 'rules', 'validate', dir]);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      console.error = error;
+      console.log = log;
+      process.exitCode = undefined;
+    }
+    expect(err.join('\n')).toMatch(/touchless\.yaml:4:\d+: touchless\.max_lines: expected a whole number of lines/);
   });
 });
