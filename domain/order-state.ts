@@ -422,9 +422,10 @@ export const TOUCHLESS_BY = 'saisie automatique';
  */
 export function applyTouchlessAnswer(state: OrderState, now: string, answer: ErpAnswer, decision: { policyVersion: string; reasons: string[] }): OrderState {
   if (answer.kind === 'refused') return withEvent(state, now, 'ERP refused', TOUCHLESS_BY, `saisie automatique impossible — ${answer.reason}`);
-  const marked = withEvent(state, now, 'entered automatically', TOUCHLESS_BY, decision.reasons.join(' ; '));
-  const entered = applyErpAnswer(marked, TOUCHLESS_BY, now, answer);
-  return { ...entered, claimedBy: state.claimedBy, touchless: { at: now, policyVersion: decision.policyVersion, reasons: decision.reasons, undone: null } };
+  // The last event is 'touchless' (why, in French): what the metrics count (aiguillage_orders_total{event="touchless"}).
+  const entered = applyErpAnswer(state, TOUCHLESS_BY, now, answer);
+  const marked = withEvent(entered, now, 'touchless', TOUCHLESS_BY, decision.reasons.join(' ; '));
+  return { ...marked, claimedBy: state.claimedBy, touchless: { at: now, policyVersion: decision.policyVersion, reasons: decision.reasons, undone: null } };
 }
 
 /** What the ERP said to cancelling a sales order. */

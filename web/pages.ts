@@ -260,7 +260,7 @@ function touchlessPanel(s: OrderState, canAct: boolean, action: (a: string) => s
 }
 
 export const EVENT_LABELS: Record<string, string> = {
-  'entered automatically': 'saisie automatiquement', 'touchless undone': 'saisie automatique annulée', 'not touchless': 'pas de saisie automatique',
+  touchless: 'saisie automatiquement', 'touchless undone': 'saisie automatique annulée', 'not touchless': 'pas de saisie automatique',
   ...STATUS_LABELS, received: 'reçue', extracted: 'lue', routed: 'routée', 'needs-review': 'routée, à vérifier', claimed: 'prise', corrected: 'corrigée', reassigned: 'envoyée à une autre équipe',
   amended: 'modificatif reçu', 'duplicate attached': 'doublon rattaché', 'cancellation received': 'annulation reçue',
   'probable duplicate attached': 'doublon probable rattaché (à vérifier)', 'duplicate confirmed': 'doublon confirmé', 'document split': 'document séparé en nouvelle commande',
