@@ -2,16 +2,16 @@
 // that hand the order on (with the pipeline's limit of updates in flight per customer).
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { perKeyLimit } from '../../activities/per-key-limit';
-import { place, received, type bareCustomer } from './workflows';
+import { place, received, type CeilingActivities } from './definitions';
 
-export function ceilingActivities(client: Client, taskQueue: string, routed: (id: string) => void) {
+export function ceilingActivities(client: Client, taskQueue: string, routed: (id: string) => void): CeilingActivities {
   const toCoordinator = perKeyLimit(6);
   return {
     async noop(): Promise<void> {},
     async deliver(input: { id: string; confirm: boolean; customer: string }): Promise<void> {
       await toCoordinator(input.customer, () => client.workflow.executeUpdateWithStart(place, {
         args: [input.id],
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof bareCustomer>('bareCustomer', { workflowId: `bare-customer-${input.customer}-${taskQueue}`, taskQueue, args: [], workflowIdConflictPolicy: 'USE_EXISTING' }),
+        startWorkflowOperation: new WithStartWorkflowOperation('bareCustomer', { workflowId: `bare-customer-${input.customer}-${taskQueue}`, taskQueue, args: [], workflowIdConflictPolicy: 'USE_EXISTING' }),
       }));
       await client.workflow.signalWithStart('bareOrder', { workflowId: `bare-order-${input.id}`, taskQueue, args: [input], signal: received, signalArgs: [input.id] });
     },
@@ -20,4 +20,4 @@ export function ceilingActivities(client: Client, taskQueue: string, routed: (id
     },
   };
 }
-export type CeilingActivities = ReturnType<typeof ceilingActivities>;
+export type { CeilingActivities };

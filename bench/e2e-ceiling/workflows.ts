@@ -2,14 +2,11 @@
 // pipeline (a workflow start, two activities, an update-with-start to the customer's coordinator, a
 // signal-with-start, two local activities and one or two activities in the order workflow), each
 // doing nothing. No search attributes, no payloads.
-import { condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
-import type { CeilingActivities } from './activities';
+import { condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { place, received, type CeilingActivities } from './definitions';
 
 const { noop, deliver } = proxyActivities<CeilingActivities>({ startToCloseTimeout: '1 minute' });
 const { publish } = proxyLocalActivities<CeilingActivities>({ startToCloseTimeout: '30 seconds' });
-
-export const received = defineSignal<[string]>('received');
-export const place = defineUpdate<string, [string]>('place');
 
 /** The customer's coordinator, bare: one update per document, answered at once. */
 export async function bareCustomer(): Promise<void> {
