@@ -2,7 +2,7 @@
 // sessions in signed cookies, a CSRF token bound to the session. Pure apart from crypto.
 import { createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { sign, unsign } from '@fastify/cookie';
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from '../routing-rules/yaml-source';
 import { z } from 'zod';
 import type { OrderState } from '../domain/order-model';
 
@@ -37,12 +37,9 @@ const userSchema = z.object({
 });
 
 export function parseUsers(text: string, fileName: string): User[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    throw new InvalidUsersFile(`${fileName}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const read = readYaml(text);
+  if (read.error) throw new InvalidUsersFile(`${fileName}:${read.error.line}: not valid YAML: ${read.error.message}`);
+  const doc = read.value;
   const list = (doc as { users?: unknown } | null)?.users;
   if (!Array.isArray(list)) throw new InvalidUsersFile(`${fileName}: expected a top-level "users:" list`);
   const seen = new Set<string>();

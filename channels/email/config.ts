@@ -2,7 +2,7 @@
 // in the file: each mailbox names the environment variable that holds its secret.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { readYaml } from '../../routing-rules/yaml-source';
 import { z } from 'zod';
 
 export class InvalidMailboxConfig extends Error {
@@ -55,13 +55,9 @@ export function loadMailboxes(path: string, env: NodeJS.ProcessEnv = process.env
 }
 
 export function parseMailboxes(text: string, path: string, env: NodeJS.ProcessEnv = process.env): MailboxConfig[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? `:${e.linePos[0].line}` : '';
-    throw new InvalidMailboxConfig(`${path}${where}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
-  }
+  const read = readYaml(text);
+  if (read.error) throw new InvalidMailboxConfig(`${path}:${read.error.line}: not valid YAML (${read.error.message})`);
+  const raw = read.value;
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -14,6 +14,8 @@ import { leadTarget } from '../../../domain/sla-alert';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { compileRuleSet } from '../../../routing-rules/compile';
 import { InvalidRules } from '../../../routing-rules/errors';
+import { parseMailboxes } from '../../../channels/email/config';
+import { parseUsers } from '../../../web/auth';
 
 // Only a hang fails here: how fast each reader is, is what bench:fuzz measures and prints.
 const GUARD = { timeout: 30_000 };
@@ -111,5 +113,12 @@ describe('routing rules', () => {
     expect(() => compileRuleSet([{ name: 'rules.yaml', text: '*sans-ancre' }], 'v')).toThrow(InvalidRules);
     const deep = `rules:\n  - id: r\n    when: ${'{ not: '.repeat(5_000)}{ country: FR }${' }'.repeat(5_000)}\n    team: t\n`;
     expect(() => compileRuleSet([{ name: 'rules.yaml', text: deep }], 'v')).toThrow(InvalidRules);
+  });
+
+  it('says where the YAML breaks in a file with 150,000 line breaks in a row (the YAML package\'s pretty errors took their square), found by fuzzing', GUARD, () => {
+    const cr = `rules:\n  - id${'\r'.repeat(150_000)}x: y\n    team: t\n`;
+    expect(() => compileRuleSet([{ name: 'rules.yaml', text: cr }], 'v')).toThrow(/rules\.yaml:\d+:\d+: YAML syntax/);
+    expect(() => parseMailboxes(`mailboxes:\n  - name${'\r'.repeat(150_000)}x: y\n    host: x\n`, 'mailboxes.yaml', {})).toThrow(/^mailboxes\.yaml:\d+: not valid YAML/);
+    expect(() => parseUsers(`users:\n  - login${'\r'.repeat(150_000)}x: y\n    role: x\n`, 'users.yaml')).toThrow(/^users\.yaml:\d+: not valid YAML/);
   });
 });
