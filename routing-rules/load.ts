@@ -2,7 +2,7 @@
 // version, compiled; plus the holder that reloads on change and keeps the last good set running.
 // Node-side only (activities, worker, CLI); the workflow imports engine.ts, not this file.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type MasterData } from '../domain/masterdata';
 import { loadMasterData } from '../storage/masterdata-source';
@@ -12,6 +12,7 @@ import { compileRuleSet, type KnownFacts, type RuleFile } from './compile';
 import { InvalidRules, type RuleError } from './errors';
 import type { RuleSet } from './types';
 import { TOUCHLESS_FILE } from './touchless';
+import { LastGood, type LastGoodStatus } from './last-good';
 
 /** The directory or a file in it cannot be read at all (exit code 2, not 1). */
 export class RulesUnreadable extends Error {
@@ -146,69 +147,17 @@ function masterData(dir: string, cache: Map<string, MasterData>): MasterData {
 
 // ------------------------------------------------------------------ the running stack's holder
 
-export interface HolderStatus {
-  version: string | null;
-  loadedAt: string | null;
-  lastError: InvalidRules | RulesUnreadable | null;
-}
+export type HolderStatus = LastGoodStatus<InvalidRules | RulesUnreadable>;
 
 /**
  * Keeps the last good rule set. A bad edit never stops routing: reload() records the error and
  * keeps serving the previous set until the files are fixed.
  */
-export class RuleSetHolder {
-  private set: RuleSet | null = null;
-  private error: InvalidRules | RulesUnreadable | null = null;
-  private loadedAt: string | null = null;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
-
+export class RuleSetHolder extends LastGood<RuleSet, InvalidRules | RulesUnreadable> {
   constructor(
     readonly dir: string,
-    private readonly options: { known?: KnownFacts; onReload?: (status: HolderStatus & { changed: boolean }) => void } = {},
-  ) {}
-
-  /** The rule set in force; null only if no version has ever loaded. */
-  get current(): RuleSet | null {
-    return this.set;
-  }
-  get lastError(): InvalidRules | RulesUnreadable | null {
-    return this.error;
-  }
-  status(): HolderStatus {
-    return { version: this.set?.version ?? null, loadedAt: this.loadedAt, lastError: this.error };
-  }
-
-  /** Re-reads the directory. Returns whether the rule set in force changed. */
-  reload(): boolean {
-    let changed = false;
-    try {
-      const next = loadRuleSet(this.dir, this.options.known);
-      changed = next.version !== this.set?.version;
-      if (changed) {
-        this.set = next;
-        this.loadedAt = new Date().toISOString();
-      }
-      this.error = null;
-    } catch (e) {
-      if (!(e instanceof InvalidRules || e instanceof RulesUnreadable)) throw e;
-      this.error = e;
-    }
-    this.options.onReload?.({ ...this.status(), changed });
-    return changed;
-  }
-
-  /** Reloads on file changes (debounced: editors write in several steps). Returns a stop function. */
-  watch(debounceMs = 200): () => void {
-    this.reload();
-    this.watcher = watch(this.dir, () => {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.reload(), debounceMs);
-    });
-    return () => {
-      if (this.timer) clearTimeout(this.timer);
-      this.watcher?.close();
-      this.watcher = null;
-    };
+    options: { known?: KnownFacts; onReload?: (status: HolderStatus & { changed: boolean }) => void } = {},
+  ) {
+    super({ dir, load: () => loadRuleSet(dir, options.known), invalid: (e): e is InvalidRules | RulesUnreadable => e instanceof InvalidRules || e instanceof RulesUnreadable, onReload: options.onReload });
   }
 }

@@ -2,14 +2,15 @@
 // as the rules are: every problem with file, line and column; reloaded when the file changes, the last
 // good policy kept running when an edit is bad. The decision itself is domain/touchless.ts.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isSeq } from 'yaml';
 import { z } from 'zod';
 import { CHANNELS } from '../domain/order';
 import type { TouchlessPolicy } from '../domain/touchless';
 import { formatRuleError, type RuleError } from './errors';
 import { YamlSource } from './yaml-source';
+import { LastGood, type LastGoodStatus } from './last-good';
 
 export const TOUCHLESS_FILE = 'touchless.yaml';
 
@@ -103,65 +104,17 @@ export function loadTouchlessPolicy(rulesDir: string, knownCustomers?: readonly 
   return parseTouchlessPolicy(path, text, knownCustomers);
 }
 
-export interface TouchlessStatus {
-  version: string | null;
-  loadedAt: string | null;
-  lastError: InvalidTouchlessPolicy | null;
-}
+export type TouchlessStatus = LastGoodStatus<InvalidTouchlessPolicy>;
 
 /**
  * The policy in force for the running stack. A bad edit never changes it: reload() records the errors
  * (file:line:column) and keeps the previous policy until the file is fixed. A removed file turns touchless off.
  */
-export class TouchlessPolicyHolder {
-  private policy: TouchlessPolicy | null = null;
-  private error: InvalidTouchlessPolicy | null = null;
-  private loadedAt: string | null = null;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
-
+export class TouchlessPolicyHolder extends LastGood<TouchlessPolicy, InvalidTouchlessPolicy> {
   constructor(
     readonly rulesDir: string,
-    private readonly options: { knownCustomers?: () => readonly string[]; onReload?: (s: TouchlessStatus & { changed: boolean }) => void } = {},
-  ) {}
-
-  get current(): TouchlessPolicy | null {
-    return this.policy;
-  }
-  status(): TouchlessStatus {
-    return { version: this.policy?.version ?? null, loadedAt: this.loadedAt, lastError: this.error };
-  }
-
-  reload(): boolean {
-    let changed = false;
-    try {
-      const next = loadTouchlessPolicy(this.rulesDir, this.options.knownCustomers?.());
-      changed = next?.version !== this.policy?.version;
-      if (changed) {
-        this.policy = next;
-        this.loadedAt = new Date().toISOString();
-      }
-      this.error = null;
-    } catch (e) {
-      if (!(e instanceof InvalidTouchlessPolicy)) throw e;
-      this.error = e;
-    }
-    this.options.onReload?.({ ...this.status(), changed });
-    return changed;
-  }
-
-  /** Reloads when touchless.yaml changes (debounced). Returns a stop function. */
-  watch(debounceMs = 200): () => void {
-    this.reload();
-    this.watcher = watch(this.rulesDir, (_event, name) => {
-      if (name !== null && basename(String(name)) !== TOUCHLESS_FILE) return;
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.reload(), debounceMs);
-    });
-    return () => {
-      if (this.timer) clearTimeout(this.timer);
-      this.watcher?.close();
-      this.watcher = null;
-    };
+    options: { knownCustomers?: () => readonly string[]; onReload?: (s: TouchlessStatus & { changed: boolean }) => void } = {},
+  ) {
+    super({ dir: rulesDir, file: TOUCHLESS_FILE, load: () => loadTouchlessPolicy(rulesDir, options.knownCustomers?.()), invalid: (e): e is InvalidTouchlessPolicy => e instanceof InvalidTouchlessPolicy, onReload: options.onReload });
   }
 }
