@@ -223,6 +223,22 @@ export function attachDocument(state: OrderState, doc: OrderDocument, now: strin
   } else if (role === 'cancellation') {
     next = withEvent(next, now, 'cancellation received', null, label);
     if (isOpen(state.status)) next = setStatus(next, 'cancelled', now, null, `annulée par ${label}`);
+  } else if (role === 'original' && doc.order.purpose === 'original' && !state.source && state.amendedBy && state.order.purpose === 'original' && laterAmendment(ref, state.amendedBy)) {
+    // The mirror of the first case: the coordinator placed the later document first (the original) and
+    // the earlier one as its unannounced change, and the earlier one reached this order first. As if
+    // they had come in order: the earlier is the original, this later one the amendment.
+    const earlier = state.amendedBy;
+    documents = documents.map((d) => (sameDoc(d, earlier) ? { ...d, role: 'original' as const } : sameDoc(d, ref) ? { ...d, role: 'amendment' as const } : d));
+    const { amendedBy: _was, ...rest } = next;
+    next = { ...rest, documents, source: earlier, problems: next.problems.filter((p) => p.code !== ORPHAN) };
+    contentChanged = true;
+    if (ref.reliability < earlier.reliability) {
+      // Read less reliably than the original: a misreading as likely as a change (as in the branch below).
+      next = withEvent({ ...next, problems: [...next.problems, unannouncedChange(state.order, doc.order, label)] }, now, 'unannounced change attached', null, label);
+    } else {
+      next = { ...next, amendedBy: ref };
+      takeContent('amended');
+    }
   } else if (role === 'original' || (role === 'duplicate' && !probable)) {
     const better = !state.source || compareSources(ref, state.source) < 0;
     if (better) {

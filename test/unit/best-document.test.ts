@@ -162,3 +162,21 @@ describe('an unannounced change read less reliably', () => {
     expect(forward.state.problems[0]).toMatchObject({ code: 'UNANNOUNCED_CHANGE', where: 'lines', message: expect.stringContaining('CHV-8 : quantité 3 → 8') });
   });
 });
+
+describe('an unannounced change whose delivery overtook its original', () => {
+  // The coordinator saw the later document first (original) and the earlier one as its unannounced
+  // change (same PO, other lines); the earlier one then reached the order first.
+  const first = doc('m', 'email', '2026-11-24T09:10:00Z', order({ provenance: { parser: 'email-body', location: null, signals: [] } }));
+  const change = (channel: 'email' | 'fax') =>
+    doc('n', channel, '2026-11-24T09:50:00Z', order({ provenance: { parser: channel === 'fax' ? 'ocr' : 'email-body', location: null, signals: [] }, lines: [line(1, 'VIS-440', 12), line(2, 'CHV-8', 3), line(3, 'EMB-PZ2', 5)] }));
+  const view = (s: OrderState) => ({ roles: Object.fromEntries(s.documents.map((d) => [d.fileName, d.role])), lines: s.order.lines.map((l) => `${l.sku}*${l.quantity}`), problems: s.problems.map((p) => p.code), source: s.source?.sha256, amendedBy: s.amendedBy?.sha256 });
+  it.each(['email', 'fax'] as const)('ends as if they had come in order (the change by %s)', (channel) => {
+    const later = change(channel);
+    const inOrder = attachDocument(newOrderState('C001-CDE77', { ...first, decision: 'original' }, T), { ...later, decision: 'amendment' }, T).state;
+    const overtaken = attachDocument(newOrderState('C001-CDE77', { ...first, decision: 'amendment' }, T), { ...later, decision: 'original' }, T);
+    expect(overtaken.contentChanged).toBe(true);
+    expect(view(overtaken.state)).toEqual(view(inOrder));
+    expect(view(inOrder).roles).toEqual({ 'm.email': 'original', [`n.${channel}`]: 'amendment' });
+  });
+});
+
