@@ -354,32 +354,33 @@ function poNumberByLine(lines: string[]): Labelled | null {
   return weak;
 }
 
-function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
-  const where = `page ${row.page}, row ${row.index}`;
-  // A misread header label ("Ré£.") leaves the reference column unnamed, and a column cut in the
-  // wrong place moves the code into its neighbour ("Notre code" / "Votre réf."): every cell that may
-  // hold a code is tried, and the one closest to the catalog wins (the reference column on a tie).
+type RowCell = NonNullable<TableRow['cells']['reference']>;
+type Snapped = ReturnType<typeof snapReference>;
+
+// A misread header label ("Ré£.") leaves the reference column unnamed, and a column cut in the
+// wrong place moves the code into its neighbour ("Notre code" / "Votre réf."): every cell that may
+// hold a code is tried, and the one closest to the catalog wins (the reference column on a tie).
+function referenceCell(row: TableRow, candidates: ReferenceCandidate[]): { cell: RowCell; best: Snapped } | null {
   const codeCells = [row.cells.reference, row.cells.customerReference, row.cells.other].filter((c): c is NonNullable<typeof c> => !!c);
-  const snapCell = (cell: NonNullable<typeof row.cells.reference>) => {
+  const snapCell = (cell: RowCell) => {
     const words = cell.text.split(' ').filter(Boolean);
     return [...words, ...(words.length > 1 ? [words.join('')] : [])].map((w) => snapReference(w, cell.confidence, candidates)).reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
   };
   const snapped = codeCells.map((cell) => ({ cell, best: snapCell(cell) }));
   const refCell = snapped.reduce<(typeof snapped)[number] | null>((a, b) => (!a || (b.best.value && (!a.best.value || b.best.distance < a.best.distance)) ? b : a), null)?.cell;
-  const qtyCell = row.cells.quantity;
-  // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
-  // real line lost that way would still show in the total check.
-  if (!/\d/.test(row.text)) return null;
-  const doubts: string[] = [];
+  return refCell ? snapped.find((x) => x.cell === refCell)! : null;
+}
 
+/** The line's reference as snapped to the catalog (or kept as read), with its confidence and, when unsure, its rivals. */
+function readReference(ref: { cell: RowCell; best: Snapped } | null, doubts: string[]): { sku: string | null; customerPartNumber: string | null; refConfidence: number; ambiguous: ReferenceCandidate[] } {
   let sku: string | null = null;
   let customerPartNumber: string | null = null;
   let refConfidence = 0.3;
   let ambiguous: ReferenceCandidate[] = [];
-  if (refCell) {
+  if (ref) {
     // OCR may split a reference ("VIS- 440") or glue junk before it ("J CBF-C6"): each word and
     // the whole cell were tried, the closest to the catalog kept.
-    const best = snapped.find((x) => x.cell === refCell)!.best;
+    const { best } = ref;
     refConfidence = best.confidence;
     if (best.doubt) doubts.push(best.doubt);
     if (best.candidate?.kind === 'customerPart') customerPartNumber = best.candidate.value;
@@ -388,9 +389,36 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     if (!sku) {
       // Kept as read for the agent, never invented; resolve reports it as unknown.
       customerPartNumber = null;
-      sku = refCell.text.replace(EDGE_JUNK, '').replace(/\s+/g, '') || null;
+      sku = ref.cell.text.replace(EDGE_JUNK, '').replace(/\s+/g, '') || null;
     }
   } else doubts.push('no reference printed on this line');
+  return { sku, customerPartNumber, refConfidence, ambiguous };
+}
+
+// A reading between two codes ("VIS-4560": VIS-450 or VIS-560) is settled by the printed price
+// when it is the list price of exactly one of them; the amount check must then hold too.
+function settleByListPrice(ambiguous: ReferenceCandidate[], unitPrice: number, md: MasterData, refText: string, doubts: string[]): ReferenceCandidate | null {
+  const skus = [...new Set(ambiguous.map((c) => c.sku))];
+  const priced = skus.filter((s) => {
+    const lp = md.product(s)?.listPrice;
+    return lp !== null && lp !== undefined && Math.abs(lp - unitPrice) < 0.005;
+  });
+  if (priced.length !== 1) return null;
+  const chosen = ambiguous.find((c) => c.sku === priced[0])!;
+  doubts.push(`reference read as ${refText}: ${skus.join(' or ')}; the unit price ${unitPrice.toFixed(2).replace('.', ',')} is the list price of ${chosen.sku}`);
+  return chosen;
+}
+
+function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
+  const where = `page ${row.page}, row ${row.index}`;
+  const ref = referenceCell(row, candidates);
+  const qtyCell = row.cells.quantity;
+  // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
+  // real line lost that way would still show in the total check.
+  if (!/\d/.test(row.text)) return null;
+  const doubts: string[] = [];
+  const reference = readReference(ref, doubts);
+  let { sku, customerPartNumber, refConfidence } = reference;
 
   const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
   const qFix = { changed: qtyChanged };
@@ -398,22 +426,12 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
   const aFix = cleanNumberCell(row.cells.amount?.text ?? '');
   const unitPrice = parseNumber(pFix.text);
   const amount = parseNumber(aFix.text);
-  // A reading between two codes ("VIS-4560": VIS-450 or VIS-560) is settled by the printed price
-  // when it is the list price of exactly one of them; the amount check below must then hold too.
   let settledByPrice = false;
-  if (ambiguous.length > 1 && unitPrice !== null) {
-    const skus = [...new Set(ambiguous.map((c) => c.sku))];
-    const priced = skus.filter((s) => {
-      const lp = md.product(s)?.listPrice;
-      return lp !== null && lp !== undefined && Math.abs(lp - unitPrice) < 0.005;
-    });
-    if (priced.length === 1) {
-      const chosen = ambiguous.find((c) => c.sku === priced[0])!;
-      sku = chosen.sku;
-      customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
-      settledByPrice = true;
-      doubts.push(`reference read as ${refCell?.text ?? ''}: ${skus.join(' or ')}; the unit price ${unitPrice.toFixed(2).replace('.', ',')} is the list price of ${chosen.sku}`);
-    }
+  const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, ref?.cell.text ?? '', doubts) : null;
+  if (chosen) {
+    sku = chosen.sku;
+    customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
+    settledByPrice = true;
   }
   const product = sku ? md.product(sku) : undefined;
   const check = checkLine({
