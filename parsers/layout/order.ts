@@ -85,14 +85,13 @@ export function detectLocale(table: Table): NumberLocale {
   return english ? 'en' : 'fr';
 }
 
-/** A text PDF row → draft line. Confidence is the cells' own (1 for text) lowered by each failed check. */
-export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | null {
-  const { md, locale, where } = ctx;
-  const c = row.cells;
-  const doubts: string[] = [];
-  let confidence = Math.min(1, ...Object.values(c).map((x) => x!.confidence));
+/**
+ * The line's reference: the reference column's; else a code master data knows in an unnamed column;
+ * else, with no reference at all, a code the catalog knows in the designation, or the designation
+ * itself when it names one product (flagged, and the line's confidence lowered).
+ */
+function lineReference(c: TableRow['cells'], custText: string, md: MasterData, where: string, doubts: string[], lower: (to: number) => void): ReturnType<typeof classifyReference> | null {
   const refText = c.reference?.text.split(' ')[0] ?? '';
-  const custText = c.customerReference?.text.split(' ')[0] ?? '';
   let reading = refText ? classifyReference(refText, md) : null;
   // An unnamed column holding a code master data knows: the reference, whatever its label said.
   const otherText = c.other?.text.split(' ')[0] ?? '';
@@ -114,11 +113,25 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
         reading = { sku: byDesc.sku, known: true };
         if (!exact) {
           doubts.push(`${where}: article recognised by its designation only`);
-          confidence = Math.min(confidence, 0.6);
+          lower(0.6);
         }
       }
     }
   }
+  return reading;
+}
+
+/** A text PDF row → draft line. Confidence is the cells' own (1 for text) lowered by each failed check. */
+export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | null {
+  const { md, locale, where } = ctx;
+  const c = row.cells;
+  const doubts: string[] = [];
+  let confidence = Math.min(1, ...Object.values(c).map((x) => x!.confidence));
+  const lower = (to: number): void => {
+    confidence = Math.min(confidence, to);
+  };
+  const custText = c.customerReference?.text.split(' ')[0] ?? '';
+  const reading = lineReference(c, custText, md, where, doubts, lower);
   const custReading = custText ? classifyReference(custText, md) : null;
   if (reading?.doubt) {
     doubts.push(reading.doubt);
