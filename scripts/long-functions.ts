@@ -3,6 +3,7 @@
 // Exits 1 when one is found (issue #11: no god functions). Usage: tsx scripts/long-functions.ts [limit]
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..');
@@ -48,13 +49,20 @@ export function longFunctions(file: string, text: string, limit: number): LongFu
   return found;
 }
 
-const limit = Number(process.argv[2] ?? 80);
-if (!Number.isInteger(limit) || limit < 1) {
-  console.error(`long-functions: the limit must be a positive whole number of lines, got "${process.argv[2]}"`);
-  process.exit(2);
+/** Every function over `limit` lines in the project's own code, longest first. */
+export function scanProject(dir = root, limit = 80): LongFunction[] {
+  const all = tsFiles(dir).flatMap((path) => longFunctions(relative(dir, path), readFileSync(path, 'utf8'), limit));
+  return all.sort((a, b) => b.lines - a.lines);
 }
-const all = tsFiles(root).flatMap((path) => longFunctions(relative(root, path), readFileSync(path, 'utf8'), limit));
-all.sort((a, b) => b.lines - a.lines);
-for (const f of all) console.log(`${f.file}:${f.line}  ${f.lines} lines  ${f.name}`);
-console.log(`${all.length} function(s) over ${limit} lines`);
-process.exitCode = all.length > 0 ? 1 : 0;
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  const limit = Number(process.argv[2] ?? 80);
+  if (!Number.isInteger(limit) || limit < 1) {
+    console.error(`long-functions: the limit must be a positive whole number of lines, got "${process.argv[2]}"`);
+    process.exit(2);
+  }
+  const all = scanProject(root, limit);
+  for (const f of all) console.log(`${f.file}:${f.line}  ${f.lines} lines  ${f.name}`);
+  console.log(`${all.length} function(s) over ${limit} lines`);
+  process.exitCode = all.length > 0 ? 1 : 0;
+}
