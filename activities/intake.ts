@@ -13,7 +13,8 @@ import { orderProblems } from '../domain/anomalies';
 import type { OrderDocument, OrderState } from '../domain/order-model';
 import type { PastLines } from '../storage/read-model';
 import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
-import type { customerWorkflow } from '../workflows/customer';
+// A value import, as intake/submit.ts starts intakeDocument: the workflow file is pure (no activity code).
+import { customerWorkflow } from '../workflows/customer';
 import { sharedExtractRunner } from './extract-runner';
 import { perKeyLimit } from './per-key-limit';
 import { heartbeat, type ActivityDeps, type StoredExtraction } from './deps';
@@ -76,7 +77,7 @@ async function findTarget(c: IntakeContext, order: Order, meta: DocumentMeta, sh
   }
   const placement = await c.toCoordinator(customerId, () => c.client.workflow.executeUpdateWithStart(placeDocumentUpdate, {
     args: [{ sha256, index, channel: meta.channel, receivedAt: meta.receivedAt, order: slimOrder(order) }],
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof customerWorkflow>('customerWorkflow', {
+    startWorkflowOperation: new WithStartWorkflowOperation(customerWorkflow, {
       workflowId: customerWorkflowId(customerId, c.taskQueue),
       taskQueue: c.taskQueue,
       args: [{ customerId }],

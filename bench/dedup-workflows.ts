@@ -155,19 +155,8 @@ async function runScenario(env: TestWorkflowEnvironment, sc: Scenario, docs: Pla
   return out;
 }
 
-async function main(): Promise<void> {
-  // The SDK's own INFO lines (worker state changes) would bury the figures.
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // test/support/temporal.ts installed it already (warnings only, too).
-  }
-  const scenarios = loadScenarios();
-  const plans: PlannedDoc[][] = [];
-  for (const sc of scenarios) plans.push(await plan(sc));
-  const allDocs = plans.flat();
-
-  // 1. What the real readers make of each generated document (no server, same code as `extract`).
+/** What the real readers make of each generated document (no server, same code as `extract`), against its fixture. */
+async function readAll(allDocs: PlannedDoc[]): Promise<{ readIssues: string[]; readSeconds: number }> {
   const readIssues: string[] = [];
   const r0 = performance.now();
   for (const p of allDocs) {
@@ -175,10 +164,11 @@ async function main(): Promise<void> {
     const diff = r.orders.length === 0 ? [`no order read (${r.problems.join(', ')})`] : compareRead(p.fixture, r.orders[0]);
     if (diff.length) readIssues.push(`${p.scenario} / ${p.label} [${p.doc.form}]: ${diff.join('; ')}`);
   }
+  return { readIssues, readSeconds: (performance.now() - r0) / 1000 };
+}
 
-  const readSeconds = (performance.now() - r0) / 1000;
-
-  // 2. Through the workflows.
+/** Every scenario through the workflows on one dev server, a few at a time. */
+async function runAll(scenarios: ReturnType<typeof loadScenarios>, plans: PlannedDoc[][]): Promise<{ outcomes: Outcome[][]; seconds: number }> {
   const t0 = performance.now();
   const env = await startTemporal();
   const outcomes: Outcome[][] = new Array(scenarios.length);
@@ -192,7 +182,25 @@ async function main(): Promise<void> {
   } finally {
     await env.teardown();
   }
-  const seconds = (performance.now() - t0) / 1000;
+  return { outcomes, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function main(): Promise<void> {
+  // The SDK's own INFO lines (worker state changes) would bury the figures.
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // test/support/temporal.ts installed it already (warnings only, too).
+  }
+  const scenarios = loadScenarios();
+  const plans: PlannedDoc[][] = [];
+  for (const sc of scenarios) plans.push(await plan(sc));
+  const allDocs = plans.flat();
+
+  // 1. What the real readers make of each generated document (no server, same code as `extract`).
+  const { readIssues, readSeconds } = await readAll(allDocs);
+  // 2. Through the workflows.
+  const { outcomes, seconds } = await runAll(scenarios, plans);
 
   // 3. Scores, side by side.
   const wfGroups = scenarios.map((sc, k) => ({ scenario: sc.name, docs: plans[k]!.map((p, i) => ({ label: p.label, truth: p.truth, cluster: outcomes[k]![i]!.cluster })) }));

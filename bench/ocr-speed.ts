@@ -133,6 +133,47 @@ function score(doc: Doc, words: { page: number; words: import('../parsers/layout
   }
 }
 
+type Results = Map<OcrEngineKind, Map<PreparedPage, Awaited<ReturnType<OcrPool['recognize']>>>>;
+
+/** Pool throughput: all pages queued at once, 1 then 2 workers, per engine (pages per minute). Closes the pools. */
+async function poolThroughput(engines: OcrEngineKind[], pages: PreparedPage[], pools: Map<OcrEngineKind, OcrPool>): Promise<Map<OcrEngineKind, [number, number]>> {
+  const ppm = new Map<OcrEngineKind, [number, number]>();
+  for (const e of engines) {
+    const one = pools.get(e)!;
+    let t = performance.now();
+    await Promise.all(pages.map((p) => one.recognize(p.image, { dpi: p.dpi })));
+    const ppm1 = pages.length / ((performance.now() - t) / 60000);
+    await one.close();
+    const two = new OcrPool({ size: 2, engine: e });
+    await two.warmUp();
+    t = performance.now();
+    await Promise.all(pages.map((p) => two.recognize(p.image, { dpi: p.dpi })));
+    ppm.set(e, [ppm1, pages.length / ((performance.now() - t) / 60000)]);
+    await two.close();
+  }
+  return ppm;
+}
+
+/** Line accuracy (SKU + quantity) per fax kind and engine, from the pages each engine read. */
+function printAccuracy(engines: OcrEngineKind[], docs: Awaited<ReturnType<typeof makeDocs>>, results: Results): void {
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log('\nline accuracy (SKU + quantity) per kind and engine');
+  console.log(`  ${pad('engine', 13)} ${pad('kind', 8)} ${pad('docs', 5)} ${pad('lines', 6)} ${pad('exact', 6)} ${pad('F1', 6)} ${pad('header', 7)} ${pad('wrong flagged', 14)} wrong NOT flagged`);
+  for (const e of engines) {
+    for (const resolution of ['fine', 'normal'] as FaxResolution[]) {
+      const acc: Accuracy = { lines: 0, exact: 0, wrongFlagged: 0, wrongUnflagged: 0, missing: 0, headerOk: 0, docs: 0 };
+      for (const d of docs.filter((x) => x.resolution === resolution)) {
+        score(d, d.pages.map((p) => ({ page: p.page, words: results.get(e)!.get(p)!.words, meanConfidence: results.get(e)!.get(p)!.meanConfidence })), acc);
+      }
+      const read = acc.exact + acc.wrongFlagged + acc.wrongUnflagged;
+      const precision = read ? acc.exact / read : 0;
+      const recall = acc.lines ? acc.exact / acc.lines : 0;
+      const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+      console.log(`  ${pad(e, 13)} ${pad(resolution, 8)} ${pad(String(acc.docs), 5)} ${pad(String(acc.lines), 6)} ${pad(String(acc.exact), 6)} ${pad(f1.toFixed(3), 6)} ${pad(`${acc.headerOk}/${acc.docs}`, 7)} ${pad(String(acc.wrongFlagged), 14)} ${acc.wrongUnflagged}`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const perKind = Number(process.argv[2] ?? 4);
   console.log(`generating ${perKind} fine and ${perKind} normal faxes…`);
@@ -160,7 +201,7 @@ async function main(): Promise<void> {
   if (engines.length === 1) console.log('(native engine not built: scripts/build-ocr-engine.sh; tesseract.js only)');
   const pools = new Map(engines.map((e) => [e, new OcrPool({ size: 1, engine: e })]));
   for (const p of pools.values()) await p.warmUp();
-  const results = new Map<OcrEngineKind, Map<PreparedPage, Awaited<ReturnType<OcrPool['recognize']>>>>(engines.map((e) => [e, new Map()]));
+  const results: Results = new Map(engines.map((e) => [e, new Map()]));
   const m = { ours: new Map<OcrEngineKind, number[]>(engines.map((e) => [e, []])), nativeSame: [] as number[], nativeDebian: [] as number[], nativeRawTiff: [] as number[] };
   for (let r = 0; r < rounds; r++) {
     for (const e of engines) {
@@ -174,21 +215,7 @@ async function main(): Promise<void> {
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-  // Pool throughput: all pages queued at once, 1 then 2 workers, per engine.
-  const ppm = new Map<OcrEngineKind, [number, number]>();
-  for (const e of engines) {
-    const one = pools.get(e)!;
-    let t = performance.now();
-    await Promise.all(pages.map((p) => one.recognize(p.image, { dpi: p.dpi })));
-    const ppm1 = pages.length / ((performance.now() - t) / 60000);
-    await one.close();
-    const two = new OcrPool({ size: 2, engine: e });
-    await two.warmUp();
-    t = performance.now();
-    await Promise.all(pages.map((p) => two.recognize(p.image, { dpi: p.dpi })));
-    ppm.set(e, [ppm1, pages.length / ((performance.now() - t) / 60000)]);
-    await two.close();
-  }
+  const ppm = await poolThroughput(engines, pages, pools);
   rmSync(dir, { recursive: true, force: true });
 
   const nativeSame = med(m.nativeSame);
@@ -211,21 +238,7 @@ async function main(): Promise<void> {
     console.log(`  ${pad(e, 13)} 1 worker ${a.toFixed(1)} p/min · 2 workers ${b.toFixed(1)} p/min (${(b / a).toFixed(2)}×)`);
   }
 
-  console.log('\nline accuracy (SKU + quantity) per kind and engine');
-  console.log(`  ${pad('engine', 13)} ${pad('kind', 8)} ${pad('docs', 5)} ${pad('lines', 6)} ${pad('exact', 6)} ${pad('F1', 6)} ${pad('header', 7)} ${pad('wrong flagged', 14)} wrong NOT flagged`);
-  for (const e of engines) {
-    for (const resolution of ['fine', 'normal'] as FaxResolution[]) {
-      const acc: Accuracy = { lines: 0, exact: 0, wrongFlagged: 0, wrongUnflagged: 0, missing: 0, headerOk: 0, docs: 0 };
-      for (const d of docs.filter((x) => x.resolution === resolution)) {
-        score(d, d.pages.map((p) => ({ page: p.page, words: results.get(e)!.get(p)!.words, meanConfidence: results.get(e)!.get(p)!.meanConfidence })), acc);
-      }
-      const read = acc.exact + acc.wrongFlagged + acc.wrongUnflagged;
-      const precision = read ? acc.exact / read : 0;
-      const recall = acc.lines ? acc.exact / acc.lines : 0;
-      const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-      console.log(`  ${pad(e, 13)} ${pad(resolution, 8)} ${pad(String(acc.docs), 5)} ${pad(String(acc.lines), 6)} ${pad(String(acc.exact), 6)} ${pad(f1.toFixed(3), 6)} ${pad(`${acc.headerOk}/${acc.docs}`, 7)} ${pad(String(acc.wrongFlagged), 14)} ${acc.wrongUnflagged}`);
-    }
-  }
+  printAccuracy(engines, docs, results);
 }
 
 main().catch((e: unknown) => {

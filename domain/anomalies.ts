@@ -59,11 +59,29 @@ export interface AnomalyReport {
 }
 
 export function detectAnomalies(input: AnomalyInput, config: AnomalyConfig = DEFAULT_ANOMALY_CONFIG): AnomalyReport {
-  const { order } = input;
   const out: Anomaly[] = [];
-  const add = (code: string, severity: AnomalySeverity, field: string | null, message: string) => out.push({ code, severity, field, message });
+  const add: AddAnomaly = (code, severity, field, message) => out.push({ code, severity, field, message });
   const products = new Map((Array.isArray(input.products) ? input.products : Object.values(input.products)).map((p: ProductFacts) => [p.sku.toUpperCase(), p]));
 
+  headerAnomalies(input, config, add);
+  const seen = new Map<string, number>();
+  for (const line of input.order.lines) lineAnomalies(line, { input, config, products, seen }, add);
+
+  for (const p of input.problems) {
+    if (p.severity === 'info') continue;
+    add(p.code, p.severity, p.where, p.message);
+  }
+
+  const needsReview = out.some((a) => a.severity !== 'info');
+  return { anomalies: out, needsReview, status: needsReview ? 'needs-review' : 'routed' };
+}
+
+type AddAnomaly = (code: string, severity: AnomalySeverity, field: string | null, message: string) => void;
+type OrderLine = Order['lines'][number];
+
+/** What the order says as a whole: its customer, PO, lines at all, revision, dates, reading confidence. */
+function headerAnomalies(input: AnomalyInput, config: AnomalyConfig, add: AddAnomaly): void {
+  const { order } = input;
   if (!order.customer.id) add('UNKNOWN_CUSTOMER', 'error', 'customer', `Client non identifié${order.customer.name ? ` (« ${order.customer.name} » n’est pas dans le référentiel)` : ''} : choisir le client avant la saisie.`);
   else if (!input.customerInMasterData) add('UNKNOWN_CUSTOMER', 'error', 'customer', `Le client ${order.customer.id} n’existe pas dans le référentiel clients.`);
 
@@ -90,60 +108,69 @@ export function detectAnomalies(input: AnomalyInput, config: AnomalyConfig = DEF
   if (order.confidence < config.minConfidence) {
     add('LOW_CONFIDENCE', 'warning', null, `Document lu avec une confiance de ${percent(order.confidence)} : vérifier la commande contre l’original.`);
   }
-
-  const seen = new Map<string, number>();
-  for (const line of order.lines) {
-    const where = `line ${line.lineNumber}`;
-    const label = line.sku ?? line.customerPartNumber ?? line.description ?? `ligne ${line.lineNumber}`;
-    const product = line.sku ? products.get(line.sku.toUpperCase()) : undefined;
-
-    if (!line.sku) add('UNKNOWN_ITEM', 'error', `${where} / sku`, `Ligne ${line.lineNumber} : article non reconnu (${describe(line)}) : choisir l’article du catalogue.`);
-    else if (!product) add('UNKNOWN_ITEM', 'error', `${where} / sku`, `Ligne ${line.lineNumber} : l’article ${line.sku} n’est pas au catalogue.`);
-
-    if (line.quantity === null) add('MISSING_QUANTITY', 'error', `${where} / quantity`, `Ligne ${line.lineNumber} (${label}) : quantité illisible ou absente.`);
-
-    if (product && line.unitPrice !== null && product.listPrice !== null && product.listPrice > 0) {
-      // A price per other unit (a box vs a piece) is not comparable with the list price.
-      if (line.unit && line.unit.toUpperCase() !== product.unit.toUpperCase()) {
-        add('UNIT_DIFFERS', 'info', `${where} / unit`, `Ligne ${line.lineNumber} (${product.sku}) : commandé en ${line.unit}, tarif en ${product.unit} ; prix non comparé.`);
-      } else {
-        const gap = (line.unitPrice - product.listPrice) / product.listPrice;
-        if (Math.abs(gap) > config.priceTolerance + 1e-9) {
-          add('PRICE_OFF_LIST', 'warning', `${where} / unitPrice`, `Ligne ${line.lineNumber} (${product.sku}) : prix ${euros(line.unitPrice)} au lieu de ${euros(product.listPrice)} au tarif (${gap > 0 ? '+' : '−'}${Math.abs(gap * 100).toFixed(1).replace('.', ',')} %).`);
-        }
-      }
-    }
-
-    const past = line.sku ? input.history?.[line.sku] ?? input.history?.[line.sku.toUpperCase()] : undefined;
-    if (line.quantity !== null && past && past.length >= config.minHistory) {
-      const med = median(past);
-      if (med > 0 && (line.quantity > med * config.quantityFactor || line.quantity < med / config.quantityFactor)) {
-        add('QUANTITY_UNUSUAL', 'warning', `${where} / quantity`, `Ligne ${line.lineNumber} (${line.sku}) : quantité ${line.quantity}, inhabituelle pour ce client (d’habitude ${Math.min(...past)} à ${Math.max(...past)}, médiane ${med}).`);
-      }
-    }
-
-    if (line.confidence < config.minConfidence) {
-      const doubts = line.doubts.length ? ` : ${line.doubts.join(' ; ')}` : '';
-      add('LOW_CONFIDENCE', 'warning', where, `Ligne ${line.lineNumber} (${label}) lue avec une confiance de ${percent(line.confidence)}${doubts}.`);
-    }
-
-    if (line.sku) {
-      const first = seen.get(line.sku.toUpperCase());
-      if (first !== undefined) add('REPEATED_ITEM', 'info', `${where} / sku`, `Ligne ${line.lineNumber} : ${line.sku} figure déjà ligne ${first} ; vérifier qu’il ne s’agit pas d’un doublon.`);
-      else seen.set(line.sku.toUpperCase(), line.lineNumber);
-    }
-  }
-
-  for (const p of input.problems) {
-    if (p.severity === 'info') continue;
-    add(p.code, p.severity, p.where, p.message);
-  }
-
-  const needsReview = out.some((a) => a.severity !== 'info');
-  return { anomalies: out, needsReview, status: needsReview ? 'needs-review' : 'routed' };
 }
 
-function describe(line: Order['lines'][number]): string {
+interface LineContext {
+  input: AnomalyInput;
+  config: AnomalyConfig;
+  /** The catalogue by upper-case SKU. */
+  products: ReadonlyMap<string, ProductFacts>;
+  /** The first line number of each upper-case SKU met so far (filled in as lines go by). */
+  seen: Map<string, number>;
+}
+
+/** One line's item, quantity, price, usual quantity, reading confidence and repetition, in that order. */
+function lineAnomalies(line: OrderLine, { input, config, products, seen }: LineContext, add: AddAnomaly): void {
+  const where = `line ${line.lineNumber}`;
+  const label = line.sku ?? line.customerPartNumber ?? line.description ?? `ligne ${line.lineNumber}`;
+  const product = line.sku ? products.get(line.sku.toUpperCase()) : undefined;
+
+  if (!line.sku) add('UNKNOWN_ITEM', 'error', `${where} / sku`, `Ligne ${line.lineNumber} : article non reconnu (${describe(line)}) : choisir l’article du catalogue.`);
+  else if (!product) add('UNKNOWN_ITEM', 'error', `${where} / sku`, `Ligne ${line.lineNumber} : l’article ${line.sku} n’est pas au catalogue.`);
+
+  if (line.quantity === null) add('MISSING_QUANTITY', 'error', `${where} / quantity`, `Ligne ${line.lineNumber} (${label}) : quantité illisible ou absente.`);
+
+  if (product) priceAnomaly(line, product, config, add);
+  unusualQuantity(line, input, config, add);
+
+  if (line.confidence < config.minConfidence) {
+    const doubts = line.doubts.length ? ` : ${line.doubts.join(' ; ')}` : '';
+    add('LOW_CONFIDENCE', 'warning', where, `Ligne ${line.lineNumber} (${label}) lue avec une confiance de ${percent(line.confidence)}${doubts}.`);
+  }
+
+  if (line.sku) {
+    const first = seen.get(line.sku.toUpperCase());
+    if (first !== undefined) add('REPEATED_ITEM', 'info', `${where} / sku`, `Ligne ${line.lineNumber} : ${line.sku} figure déjà ligne ${first} ; vérifier qu’il ne s’agit pas d’un doublon.`);
+    else seen.set(line.sku.toUpperCase(), line.lineNumber);
+  }
+}
+
+/** The line's price against the list price, when both are known and in the same unit. */
+function priceAnomaly(line: OrderLine, product: ProductFacts, config: AnomalyConfig, add: AddAnomaly): void {
+  if (line.unitPrice === null || product.listPrice === null || !(product.listPrice > 0)) return;
+  const where = `line ${line.lineNumber}`;
+  // A price per other unit (a box vs a piece) is not comparable with the list price.
+  if (line.unit && line.unit.toUpperCase() !== product.unit.toUpperCase()) {
+    add('UNIT_DIFFERS', 'info', `${where} / unit`, `Ligne ${line.lineNumber} (${product.sku}) : commandé en ${line.unit}, tarif en ${product.unit} ; prix non comparé.`);
+    return;
+  }
+  const gap = (line.unitPrice - product.listPrice) / product.listPrice;
+  if (Math.abs(gap) > config.priceTolerance + 1e-9) {
+    add('PRICE_OFF_LIST', 'warning', `${where} / unitPrice`, `Ligne ${line.lineNumber} (${product.sku}) : prix ${euros(line.unitPrice)} au lieu de ${euros(product.listPrice)} au tarif (${gap > 0 ? '+' : '−'}${Math.abs(gap * 100).toFixed(1).replace('.', ',')} %).`);
+  }
+}
+
+/** The line's quantity against this customer's past quantities of the SKU (their median). */
+function unusualQuantity(line: OrderLine, input: AnomalyInput, config: AnomalyConfig, add: AddAnomaly): void {
+  const past = line.sku ? input.history?.[line.sku] ?? input.history?.[line.sku.toUpperCase()] : undefined;
+  if (line.quantity === null || !past || !(past.length >= config.minHistory)) return;
+  const med = median(past);
+  if (med > 0 && (line.quantity > med * config.quantityFactor || line.quantity < med / config.quantityFactor)) {
+    add('QUANTITY_UNUSUAL', 'warning', `line ${line.lineNumber} / quantity`, `Ligne ${line.lineNumber} (${line.sku}) : quantité ${line.quantity}, inhabituelle pour ce client (d’habitude ${Math.min(...past)} à ${Math.max(...past)}, médiane ${med}).`);
+  }
+}
+
+function describe(line: OrderLine): string {
   const parts = [line.customerPartNumber && `réf. client ${line.customerPartNumber}`, line.ean && `EAN ${line.ean}`, line.description && `« ${line.description} »`].filter(Boolean);
   return parts.length ? parts.join(', ') : 'aucune référence lue';
 }

@@ -34,79 +34,84 @@ export function registerErpCommands(program: Command): void {
     .option('--data <dir>', 'data folder holding readmodel.sqlite (default: AIGUILLAGE_DATA, else .data)')
     .option('--masterdata <dir>', 'master data folder (default: AIGUILLAGE_MASTERDATA, else fixtures/masterdata)')
     .option('--json', 'the summary as JSON')
-    .action((opts: { since: string; rules?: string; data?: string; masterdata?: string; json?: boolean }) => {
-      const cfg = loadConfig();
-      let since: string;
-      try {
-        since = sinceInstant(opts.since);
-      } catch (e) {
-        console.error((e as Error).message);
-        process.exitCode = 2;
-        return;
-      }
-      const md = loadMasterData(resolve(opts.masterdata ?? cfg.masterDataDir));
-      const rulesDir = resolve(opts.rules ?? cfg.rulesDir);
-      let policy;
-      try {
-        policy = loadTouchlessPolicy(rulesDir, md.customers.map((c) => c.id));
-      } catch (e) {
-        if (!(e instanceof InvalidTouchlessPolicy)) throw e;
-        console.error(e.message);
-        process.exitCode = 1;
-        return;
-      }
-      if (!policy) {
-        console.error(`no ${TOUCHLESS_FILE} in ${rulesDir}: touchless is off (copy routing-rules/examples/${TOUCHLESS_FILE} there)`);
-        process.exitCode = 2;
-        return;
-      }
-      const path = join(resolve(opts.data ?? cfg.dataDir), 'readmodel.sqlite');
-      if (!existsSync(path)) {
-        console.error(`no read model at ${path}: start the stack (or give --data) first`);
-        process.exitCode = 2;
-        return;
-      }
-      const rm = new ReadModel(path, { readonly: true });
-      try {
-        const outcomes = rm.receivedSince(since).filter((s) => s.route).map((s) =>
-          replayOrder(policy, s, { previousOrders: s.customerId ? rm.countEarlier(s.customerId, s.sla.receivedAt, s.orderId) : 0, listPrice: (sku) => md.product(sku)?.listPrice ?? null }));
-        const sum = summariseReplay(outcomes);
-        if (opts.json) return console.log(JSON.stringify({ policy: { file: policy.file, version: policy.version }, since, ...sum }, null, 2));
-        console.log(printReplay(sum, policy.file, policy.version, since));
-      } finally {
-        rm.close();
-      }
-    });
-
+    .action(replayTouchless);
 
   const md = program.command('masterdata').description('master data (customers, addresses, products) from the ERP');
   md.command('pull')
     .description("write company.csv, customers.csv, addresses.csv and products.csv from the ERP (Tryton of config/erp.yaml); columns the ERP does not hold keep our values")
     .option('--out <dir>', 'master data folder to write (default: AIGUILLAGE_MASTERDATA, else fixtures/masterdata)')
     .option('--erp <file>', 'ERP configuration (default: AIGUILLAGE_ERP, else config/erp.yaml, else config/erp.example.yaml)')
-    .action(async (opts: { out?: string; erp?: string }) => {
-      const cfg = loadConfig();
-      const file = opts.erp ? resolve(opts.erp) : cfg.erpFile;
-      if (!file) throw new Error('no ERP configured (AIGUILLAGE_ERP is empty): nothing to pull from');
-      let erp;
-      try {
-        erp = loadErpConfig(file);
-      } catch (e) {
-        if (e instanceof InvalidErpConfig) {
-          console.error(e.message);
-          process.exitCode = 2;
-          return;
-        }
-        throw e;
-      }
-      if (erp.connector !== 'tryton') throw new Error(`${file}: the ${erp.connector} connector only writes orders; master data can be pulled from Tryton only`);
-      const passwordFile = inDataDir(cfg.dataDir, erp.tryton.passwordFile);
-      const client = new TrytonClient({ url: erp.tryton.url, database: erp.tryton.database, user: erp.tryton.user, password: () => readFileSync(passwordFile, 'utf8').trim() });
-      const out = resolve(opts.out ?? cfg.masterDataDir);
-      const r = await pullMasterData(client, out);
-      for (const f of r.files) console.log(`${f.file.padEnd(16)} ${String(f.rows).padStart(5)} rows  ← Tryton ${erp.tryton.url} (${erp.tryton.database})`);
-      console.log(`written to ${out}`);
-    });
+    .action(pullMasterDataFromErp);
+}
+
+/** `aiguillage touchless replay`: the policy over recent orders of the read model, nothing entered or changed. */
+function replayTouchless(opts: { since: string; rules?: string; data?: string; masterdata?: string; json?: boolean }): void {
+  const cfg = loadConfig();
+  let since: string;
+  try {
+    since = sinceInstant(opts.since);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  const md = loadMasterData(resolve(opts.masterdata ?? cfg.masterDataDir));
+  const rulesDir = resolve(opts.rules ?? cfg.rulesDir);
+  let policy;
+  try {
+    policy = loadTouchlessPolicy(rulesDir, md.customers.map((c) => c.id));
+  } catch (e) {
+    if (!(e instanceof InvalidTouchlessPolicy)) throw e;
+    console.error(e.message);
+    process.exitCode = 1;
+    return;
+  }
+  if (!policy) {
+    console.error(`no ${TOUCHLESS_FILE} in ${rulesDir}: touchless is off (copy routing-rules/examples/${TOUCHLESS_FILE} there)`);
+    process.exitCode = 2;
+    return;
+  }
+  const path = join(resolve(opts.data ?? cfg.dataDir), 'readmodel.sqlite');
+  if (!existsSync(path)) {
+    console.error(`no read model at ${path}: start the stack (or give --data) first`);
+    process.exitCode = 2;
+    return;
+  }
+  const rm = new ReadModel(path, { readonly: true });
+  try {
+    const outcomes = rm.receivedSince(since).filter((s) => s.route).map((s) =>
+      replayOrder(policy, s, { previousOrders: s.customerId ? rm.countEarlier(s.customerId, s.sla.receivedAt, s.orderId) : 0, listPrice: (sku) => md.product(sku)?.listPrice ?? null }));
+    const sum = summariseReplay(outcomes);
+    if (opts.json) return console.log(JSON.stringify({ policy: { file: policy.file, version: policy.version }, since, ...sum }, null, 2));
+    console.log(printReplay(sum, policy.file, policy.version, since));
+  } finally {
+    rm.close();
+  }
+}
+
+/** `aiguillage masterdata pull`: the master data CSV files written from Tryton. */
+async function pullMasterDataFromErp(opts: { out?: string; erp?: string }): Promise<void> {
+  const cfg = loadConfig();
+  const file = opts.erp ? resolve(opts.erp) : cfg.erpFile;
+  if (!file) throw new Error('no ERP configured (AIGUILLAGE_ERP is empty): nothing to pull from');
+  let erp;
+  try {
+    erp = loadErpConfig(file);
+  } catch (e) {
+    if (e instanceof InvalidErpConfig) {
+      console.error(e.message);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+  if (erp.connector !== 'tryton') throw new Error(`${file}: the ${erp.connector} connector only writes orders; master data can be pulled from Tryton only`);
+  const passwordFile = inDataDir(cfg.dataDir, erp.tryton.passwordFile);
+  const client = new TrytonClient({ url: erp.tryton.url, database: erp.tryton.database, user: erp.tryton.user, password: () => readFileSync(passwordFile, 'utf8').trim() });
+  const out = resolve(opts.out ?? cfg.masterDataDir);
+  const r = await pullMasterData(client, out);
+  for (const f of r.files) console.log(`${f.file.padEnd(16)} ${String(f.rows).padStart(5)} rows  ← Tryton ${erp.tryton.url} (${erp.tryton.database})`);
+  console.log(`written to ${out}`);
 }
 
 const pct = (n: number, of: number) => (of ? `${Math.round((100 * n) / of)} %` : '—');

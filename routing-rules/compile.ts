@@ -298,6 +298,15 @@ function compileCondition(c: RawCondition, src: YamlSource, path: Path, known: K
   if (c.all) parts.push({ kind: 'all', of: c.all.map((s, i) => compileCondition(s, src, at('all', i), known, errors)) });
   if (c.any) parts.push({ kind: 'any', of: c.any.map((s, i) => compileCondition(s, src, at('any', i), known, errors)) });
   if (c.not) parts.push({ kind: 'not', of: compileCondition(c.not, src, at('not'), known, errors) });
+  compilePlace(c, src, path, errors, parts);
+  if (c.product_line) compileProductLine(c.product_line, src, path, known, errors, parts);
+  compileCustomerChannelAmount(c, src, path, known, errors, parts);
+  // Several keys in one map mean all of them, as people read it.
+  return parts.length === 1 ? parts[0]! : { kind: 'all', of: parts };
+}
+
+/** The where-to conditions (country, region, département, postal code), checked and pushed onto parts. */
+function compilePlace(c: RawCondition, src: YamlSource, path: Path, errors: RuleError[], parts: Condition[]): void {
   if (c.country) {
     const values = c.country.map((v, i) => {
       const up = v.trim().toUpperCase();
@@ -328,30 +337,36 @@ function compileCondition(c: RawCondition, src: YamlSource, path: Path, known: K
     });
     parts.push({ kind: 'postal_code', prefixes: c.postal_code });
   }
-  if (c.product_line) {
-    const pl = c.product_line;
-    const modes = Array.isArray(pl) ? { any: pl } : pl;
-    const entries = (['any', 'all', 'most', 'share'] as const).filter((m) => modes[m]);
-    if (entries.length !== 1) errors.push(src.error(at('product_line'), 'product_line takes exactly one of any, all, most, share (use all:/any: around several conditions)'));
-    if (!Array.isArray(pl) && pl.by && !pl.share) errors.push(src.error([...path, 'product_line', 'by'], '"by" goes with share: { share: { LINE: { at_least: 0.5 } }, by: amount }'));
-    for (const mode of entries) {
-      if (mode === 'share') {
-        const by = Array.isArray(pl) ? 'lines' : (pl.by ?? 'lines');
-        for (const [line, b] of Object.entries(modes.share!)) {
-          const where: Path = [...path, 'product_line', 'share', line];
-          checkKnown(src, [...path, 'product_line', 'share'], [line.trim()], known.productLines, 'product line', 'products.csv', errors, true);
-          const { at_least = null, below = null } = b;
-          if (at_least === null && below === null) errors.push(src.error(where, `share of ${line} needs at_least, below or both (e.g. { at_least: 0.5 })`));
-          if (at_least !== null && below !== null && at_least >= below) errors.push(src.error(where, `at_least ${at_least} is not below ${below}: no share can match`));
-          parts.push({ kind: 'product_share', line: line.trim().toUpperCase(), by, atLeast: at_least, below });
-        }
-        continue;
+}
+
+/** product_line (a list, or one of any, all, most, share), checked against products.csv and pushed onto parts. */
+function compileProductLine(pl: NonNullable<RawCondition['product_line']>, src: YamlSource, path: Path, known: KnownFacts, errors: RuleError[], parts: Condition[]): void {
+  const modes = Array.isArray(pl) ? { any: pl } : pl;
+  const entries = (['any', 'all', 'most', 'share'] as const).filter((m) => modes[m]);
+  if (entries.length !== 1) errors.push(src.error([...path, 'product_line'], 'product_line takes exactly one of any, all, most, share (use all:/any: around several conditions)'));
+  if (!Array.isArray(pl) && pl.by && !pl.share) errors.push(src.error([...path, 'product_line', 'by'], '"by" goes with share: { share: { LINE: { at_least: 0.5 } }, by: amount }'));
+  for (const mode of entries) {
+    if (mode === 'share') {
+      const by = Array.isArray(pl) ? 'lines' : (pl.by ?? 'lines');
+      for (const [line, b] of Object.entries(modes.share!)) {
+        const where: Path = [...path, 'product_line', 'share', line];
+        checkKnown(src, [...path, 'product_line', 'share'], [line.trim()], known.productLines, 'product line', 'products.csv', errors, true);
+        const { at_least = null, below = null } = b;
+        if (at_least === null && below === null) errors.push(src.error(where, `share of ${line} needs at_least, below or both (e.g. { at_least: 0.5 })`));
+        if (at_least !== null && below !== null && at_least >= below) errors.push(src.error(where, `at_least ${at_least} is not below ${below}: no share can match`));
+        parts.push({ kind: 'product_share', line: line.trim().toUpperCase(), by, atLeast: at_least, below });
       }
-      const values = modes[mode]!.map((v) => v.trim());
-      checkKnown(src, Array.isArray(pl) ? [...path, 'product_line'] : [...path, 'product_line', mode], values, known.productLines, 'product line', 'products.csv', errors, true);
-      parts.push({ kind: 'product_line', mode, values });
+      continue;
     }
+    const values = modes[mode]!.map((v) => v.trim());
+    checkKnown(src, Array.isArray(pl) ? [...path, 'product_line'] : [...path, 'product_line', mode], values, known.productLines, 'product line', 'products.csv', errors, true);
+    parts.push({ kind: 'product_line', mode, values });
   }
+}
+
+/** market, customer, channel and amount, checked and pushed onto parts. */
+function compileCustomerChannelAmount(c: RawCondition, src: YamlSource, path: Path, known: KnownFacts, errors: RuleError[], parts: Condition[]): void {
+  const at = (key: string): Path => [...path, key];
   if (c.market) {
     checkKnown(src, at('market'), c.market, known.markets, 'market', 'customers.csv', errors, false);
     parts.push({ kind: 'market', values: c.market });
@@ -372,8 +387,6 @@ function compileCondition(c: RawCondition, src: YamlSource, path: Path, known: K
     if (at_least !== null && below !== null && at_least >= below) errors.push(src.error(at('amount'), `at_least ${at_least} is not below ${below}: no amount can match`));
     parts.push({ kind: 'amount', atLeast: at_least, below });
   }
-  // Several keys in one map mean all of them, as people read it.
-  return parts.length === 1 ? parts[0]! : { kind: 'all', of: parts };
 }
 
 function elem(src: YamlSource, path: Path, key: string, i: number): Path {

@@ -173,6 +173,67 @@ async function waitForGreeting(port: number, prefix: string, deadline: number, d
 
 export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> {
   const bin = dovecotBin();
+  const { dir, users, confPath, certPem, ports } = await prepareDovecot(opts);
+  const { imap, imaps, lmtp } = ports;
+  const proc = superviseDovecot(bin, dir, confPath, { imap, lmtp });
+  await proc.launch();
+
+  const dovecot: Dovecot = {
+    host: '127.0.0.1',
+    imapPort: imap,
+    imapsPort: imaps,
+    lmtpPort: lmtp,
+    users,
+    certPem,
+    dir,
+    deliver: (user, messages) => deliverLmtp('127.0.0.1', lmtp, user, Array.isArray(messages) ? messages : [messages]),
+    async append(user, mailbox, message, o = {}) {
+      const c = await dovecot.client(user);
+      try {
+        if (mailbox.toUpperCase() !== 'INBOX') await c.mailboxCreate(mailbox).catch(() => undefined);
+        await c.append(mailbox, message, o.flags ?? [], o.internalDate);
+      } finally {
+        await c.logout().catch(() => c.close());
+      }
+    },
+    async client(user) {
+      const u = users.find((x) => x.name === user);
+      if (!u) throw new Error(`no test mail user ${user}`);
+      const c = new ImapFlow({ host: '127.0.0.1', port: imaps, secure: true, auth: { user: u.name, pass: u.password }, logger: false, tls: { ca: [certPem], servername: 'localhost' } });
+      c.on('error', () => undefined);
+      await c.connect();
+      return c;
+    },
+    async wipeMailbox(user) {
+      const wasRunning = dovecot.running();
+      if (wasRunning) await proc.signal('SIGTERM', 3000);
+      rmSync(join(dir, 'mail', user), { recursive: true, force: true });
+      if (wasRunning) await proc.launch();
+    },
+    running: () => proc.running(),
+    async stop() {
+      await proc.signal('SIGTERM', 3000);
+      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    },
+    kill: () => proc.signal('SIGKILL', 0),
+    async restart() {
+      await proc.signal('SIGTERM', 3000);
+      await proc.launch();
+    },
+  };
+  return dovecot;
+}
+
+interface DovecotFiles {
+  dir: string;
+  users: MailUser[];
+  confPath: string;
+  certPem: string;
+  ports: { imap: number; imaps: number; lmtp: number };
+}
+
+/** A fresh directory with its certificate, users (random passwords), mail store and configuration on free ports. */
+async function prepareDovecot(opts: DovecotOptions): Promise<DovecotFiles> {
   const who = identities();
   const dir = mkdtempSync(join(tmpdir(), 'aiguillage-dovecot-'));
   chmodSync(dir, 0o755); // login and mail processes run as other users when we are root
@@ -192,7 +253,11 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
   const confPath = join(dir, 'dovecot.conf');
   writeFileSync(confPath, config(dir, { imap, imaps, lmtp }, who));
   const certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  return { dir, users, confPath, certPem, ports: { imap, imaps, lmtp } };
+}
 
+/** Launches dovecot from its configuration (again after a stop) and signals its whole process group. */
+function superviseDovecot(bin: string, dir: string, confPath: string, { imap, lmtp }: { imap: number; lmtp: number }) {
   let child: ChildProcess | null = null;
   let exitInfo: string | null = null;
   let exited: Promise<void> = Promise.resolve();
@@ -249,52 +314,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     for (let i = 0; i < 100 && groupAlive(c.pid!); i++) await new Promise((r) => setTimeout(r, 10));
   }
 
-  await launch();
-
-  const dovecot: Dovecot = {
-    host: '127.0.0.1',
-    imapPort: imap,
-    imapsPort: imaps,
-    lmtpPort: lmtp,
-    users,
-    certPem,
-    dir,
-    deliver: (user, messages) => deliverLmtp('127.0.0.1', lmtp, user, Array.isArray(messages) ? messages : [messages]),
-    async append(user, mailbox, message, o = {}) {
-      const c = await dovecot.client(user);
-      try {
-        if (mailbox.toUpperCase() !== 'INBOX') await c.mailboxCreate(mailbox).catch(() => undefined);
-        await c.append(mailbox, message, o.flags ?? [], o.internalDate);
-      } finally {
-        await c.logout().catch(() => c.close());
-      }
-    },
-    async client(user) {
-      const u = users.find((x) => x.name === user);
-      if (!u) throw new Error(`no test mail user ${user}`);
-      const c = new ImapFlow({ host: '127.0.0.1', port: imaps, secure: true, auth: { user: u.name, pass: u.password }, logger: false, tls: { ca: [certPem], servername: 'localhost' } });
-      c.on('error', () => undefined);
-      await c.connect();
-      return c;
-    },
-    async wipeMailbox(user) {
-      const wasRunning = dovecot.running();
-      if (wasRunning) await signal('SIGTERM', 3000);
-      rmSync(join(dir, 'mail', user), { recursive: true, force: true });
-      if (wasRunning) await launch();
-    },
-    running: () => child !== null && exitInfo === null,
-    async stop() {
-      await signal('SIGTERM', 3000);
-      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
-    },
-    kill: () => signal('SIGKILL', 0),
-    async restart() {
-      await signal('SIGTERM', 3000);
-      await launch();
-    },
-  };
-  return dovecot;
+  return { launch, signal, running: () => child !== null && exitInfo === null };
 }
 
 /** Any live (non-zombie) process left in the group? Zombies count as gone: in a container nobody may reap them. */

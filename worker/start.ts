@@ -26,6 +26,7 @@ import type { ReadModel } from '../storage/read-model';
 import { orderIdFromWorkflowId, type IntakeResult } from '../workflows/definitions';
 import { sampleSignInText } from '../web/sample-users';
 import type { DependencyState } from '../http/health';
+import type { Logger } from 'pino';
 
 export interface StartOptions {
   samples: boolean;
@@ -33,14 +34,7 @@ export interface StartOptions {
 }
 
 export async function startStack(opts: StartOptions): Promise<void> {
-  const cfg = loadConfig();
-  // The demo users and partners (their passwords and keys are in the README) only with --samples.
-  const exampleUsers = join(ROOT, 'config', 'users.example.yaml');
-  if (opts.samples) {
-    cfg.usersFile ??= exampleUsers;
-    cfg.partnersFile ??= join(ROOT, 'channels', 'edi', 'partners.example.yaml');
-    cfg.erpFile ??= join(ROOT, 'config', 'erp.example.yaml');
-  }
+  const { cfg, exampleUsers } = stackConfig(opts);
   const exposed = exposureProblem(cfg);
   if (exposed) {
     console.error(`aiguillage: ${exposed}`);
@@ -52,8 +46,41 @@ export async function startStack(opts: StartOptions): Promise<void> {
   // The SDK's and core's own lines (gRPC retries, activity failures) go to the log file, not the terminal.
   Runtime.install({ shutdownSignals: [], ...runtimeOptions(log, temporalMetricsAddress()) });
   const tracing = tracingFromEnv();
-  let dev: DevServer | null = null;
-  const stops: (() => Promise<void> | void)[] = [];
+  const { stops, stop } = stopOnSignals(log);
+
+  try {
+    const core = await startCore(cfg, log, opts, stops);
+    const doors = await startFrontDoors(cfg, log, opts, core, stops);
+
+    if (opts.samples) await ingestSamples(doors.ingestor, core.client, core.readModel);
+
+    printBanner({ cfg, dev: core.dev, logFile, edi: doors.edi, erp: core.erp, mail: doors.mail, tracing });
+    // Demo accounts are printed only while the example users file is the one in use.
+    if (cfg.usersFile === exampleUsers) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
+    await core.running;
+  } catch (e) {
+    log.error({ error: (e as Error).message }, 'the stack could not start');
+    await stop(`error: ${(e as Error).message}`, 1);
+  }
+}
+
+/** The configuration, with the demo users and partners (their passwords and keys are in the README) only with --samples. */
+function stackConfig(opts: StartOptions): { cfg: Config; exampleUsers: string } {
+  const cfg = loadConfig();
+  const exampleUsers = join(ROOT, 'config', 'users.example.yaml');
+  if (opts.samples) {
+    cfg.usersFile ??= exampleUsers;
+    cfg.partnersFile ??= join(ROOT, 'channels', 'edi', 'partners.example.yaml');
+    cfg.erpFile ??= join(ROOT, 'config', 'erp.example.yaml');
+  }
+  return { cfg, exampleUsers };
+}
+
+type Stops = (() => Promise<void> | void)[];
+
+/** On Ctrl-C (or TERM, HUP), or a failed start: everything started is stopped, last first, then the process exits. */
+function stopOnSignals(log: Logger): { stops: Stops; stop: (why: string, code?: number) => Promise<void> } {
+  const stops: Stops = [];
   let stopping = false;
   const stop = async (why: string, code = 0) => {
     if (stopping) return;
@@ -69,55 +96,55 @@ export async function startStack(opts: StartOptions): Promise<void> {
     process.exit(code);
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(sig));
+  return { stops, stop };
+}
 
-  try {
-    if (opts.devServer) {
-      const port = Number(cfg.temporalAddress.split(':')[1] ?? 7233);
-      console.error(`› starting the Temporal dev server on 127.0.0.1:${port} (state in ${join(cfg.dataDir, 'temporal.sqlite')})`);
-      dev = await startDevServer({ dataDir: cfg.dataDir, port, uiPort: cfg.temporalUiPort, log, onDeath: (line) => console.error(line) });
-      stops.push(() => dev!.stop());
-    }
-    const erp = await startStackErp(cfg, log);
-    if (erp.tryton) stops.push(() => erp.tryton!.stop());
-    const client = await connectClient(cfg);
-    stops.push(() => client.connection.close());
-    stops.push(() => shutdownTracing());
-    const { worker, readModel, router, masterData } = await createAiguillageWorker({ cfg, client, log, ...(erp.usable ? {} : { activityDeps: { erp: null } }) });
-    const running = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await running;
-      await (await import('../activities/extract-runner')).closeSharedExtractRunner();
-      await (await import('../parsers/ocr/index')).closeSharedOcrPool();
-      router?.close();
-      readModel.close();
-    });
-    const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
-    const edi = cfg.partnersFile ? openEdiChannel(cfg.partnersFile, cfg.dataDir, log) : null;
-    if (!edi) log.info('EDI channel off: no partners file (set AIGUILLAGE_PARTNERS or make config/partners.yaml from channels/edi/partners.example.yaml)');
-    if (edi) stops.push(() => edi.close());
-    let mailHealth: (() => DependencyState) | null = null;
-    const app = buildHttpServer({ cfg, ingestor, readModel, client, log, masterData, ...(router ? { router } : {}), ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}), health: { mail: () => mailHealth?.() ?? { ok: true, detail: 'no mailbox configured' } } });
-    await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
-    stops.push(() => app.close());
-    const folder = watchFolder(cfg.inboxDir, ingestor, log);
-    stops.push(() => folder.close());
-    const ediFolders = edi ? watchPartnerFolders(edi.receiveDeps(ingestor)) : null;
-    if (ediFolders) stops.push(() => ediFolders.close());
-    const mail = await startStackMail(cfg, ingestor, log, { samples: opts.samples });
-    if (mail) stops.push(() => mail.stop());
-    if (mail?.health) mailHealth = mail.health;
-
-    if (opts.samples) await ingestSamples(ingestor, client, readModel);
-
-    printBanner({ cfg, dev, logFile, edi, erp, mail, tracing });
-    // Demo accounts are printed only while the example users file is the one in use.
-    if (cfg.usersFile === exampleUsers) console.log(sampleSignInText(`http://${cfg.httpHost}:${cfg.httpPort}`));
-    await running;
-  } catch (e) {
-    log.error({ error: (e as Error).message }, 'the stack could not start');
-    await stop(`error: ${(e as Error).message}`, 1);
+/** The Temporal dev server (if asked), the ERP, the client and the worker, each with its stop. */
+async function startCore(cfg: Config, log: Logger, opts: StartOptions, stops: Stops) {
+  let dev: DevServer | null = null;
+  if (opts.devServer) {
+    const port = Number(cfg.temporalAddress.split(':')[1] ?? 7233);
+    console.error(`› starting the Temporal dev server on 127.0.0.1:${port} (state in ${join(cfg.dataDir, 'temporal.sqlite')})`);
+    dev = await startDevServer({ dataDir: cfg.dataDir, port, uiPort: cfg.temporalUiPort, log, onDeath: (line) => console.error(line) });
+    stops.push(() => dev!.stop());
   }
+  const erp = await startStackErp(cfg, log);
+  if (erp.tryton) stops.push(() => erp.tryton!.stop());
+  const client = await connectClient(cfg);
+  stops.push(() => client.connection.close());
+  stops.push(() => shutdownTracing());
+  const { worker, readModel, router, masterData } = await createAiguillageWorker({ cfg, client, log, ...(erp.usable ? {} : { activityDeps: { erp: null } }) });
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await running;
+    await (await import('../activities/extract-runner')).closeSharedExtractRunner();
+    await (await import('../parsers/ocr/index')).closeSharedOcrPool();
+    router?.close();
+    readModel.close();
+  });
+  return { dev, erp, client, readModel, router, masterData, running };
+}
+
+/** The ways documents come in: the HTTP server (API, workspace, EDI), the inbox folder, the partners' folders, the mailboxes. */
+async function startFrontDoors(cfg: Config, log: Logger, opts: StartOptions, core: Awaited<ReturnType<typeof startCore>>, stops: Stops) {
+  const { client, readModel, router, masterData } = core;
+  const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), client, cfg.taskQueue, log);
+  const edi = cfg.partnersFile ? openEdiChannel(cfg.partnersFile, cfg.dataDir, log) : null;
+  if (!edi) log.info('EDI channel off: no partners file (set AIGUILLAGE_PARTNERS or make config/partners.yaml from channels/edi/partners.example.yaml)');
+  if (edi) stops.push(() => edi.close());
+  let mailHealth: (() => DependencyState) | null = null;
+  const app = buildHttpServer({ cfg, ingestor, readModel, client, log, masterData, ...(router ? { router } : {}), ...(edi ? { edi: edi.receiveDeps(ingestor) } : {}), health: { mail: () => mailHealth?.() ?? { ok: true, detail: 'no mailbox configured' } } });
+  await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
+  stops.push(() => app.close());
+  const folder = watchFolder(cfg.inboxDir, ingestor, log);
+  stops.push(() => folder.close());
+  const ediFolders = edi ? watchPartnerFolders(edi.receiveDeps(ingestor)) : null;
+  if (ediFolders) stops.push(() => ediFolders.close());
+  const mail = await startStackMail(cfg, ingestor, log, { samples: opts.samples });
+  if (mail) stops.push(() => mail.stop());
+  if (mail?.health) mailHealth = mail.health;
+  return { ingestor, edi, mail };
 }
 
 /** `start --samples`: the sample documents in, then the orders they became, once routed. */

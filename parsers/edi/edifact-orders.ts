@@ -49,157 +49,197 @@ function dtmDate(value: string, format: string): string | null {
   return ediDate(value);
 }
 
+/** What the segments of one ORDERS message have said so far. */
+interface Reading {
+  readonly m: EdifactMessage;
+  readonly loc: string;
+  readonly segErrors: SegmentError[];
+  readonly problems: Problem[];
+  poNumber: string | null;
+  purpose: Purpose;
+  orderDate: string | null;
+  delivery: string | null;
+  currency: string | null;
+  sawBgm: boolean;
+  inLines: boolean;
+  summary: boolean;
+  /** The party the last NAD opened (its RFF+VA follow), until the lines begin. */
+  party: Party | null;
+  readonly parties: Party[];
+  readonly lines: DraftLine[];
+  /** The current line's quantity came from QTY+21 (ordered), which wins over QTY+1. */
+  qty21: boolean;
+  declaredLines: { n: number; s: EdifactSegment } | null;
+}
+
 export function mapEdifactOrder(m: EdifactMessage): MappedTransaction {
-  const segErrors: SegmentError[] = [];
-  const problems: Problem[] = [];
-  const loc = locationOfMessage(m);
-  const at = (s: EdifactSegment): string => `segment ${s.index} (${s.tag})`;
-  const elementError = (s: EdifactSegment, pos: number, el: number, comp: number, code: string, message: string, severity: Problem['severity'] = 'warning'): void => {
-    let se = segErrors.find((x) => x.position === pos && x.tag === s.tag);
-    if (!se) segErrors.push((se = { tag: s.tag, position: pos, code, elements: [], message }));
-    se.elements.push({ position: el, component: comp, ref: '', code });
-    problems.push(problem('EDI_SYNTAX', `${loc}: ${message}`, severity, at(s)));
+  const r: Reading = {
+    m, loc: locationOfMessage(m), segErrors: [], problems: [],
+    poNumber: null, purpose: 'original', orderDate: null, delivery: null, currency: null,
+    sawBgm: false, inLines: false, summary: false, party: null, parties: [], lines: [], qty21: false, declaredLines: null,
   };
+  for (let i = 0; i < m.segments.length; i++) readSegment(r, m.segments[i]!, i + 1);
+  return finishOrder(r);
+}
 
-  let poNumber: string | null = null;
-  let purpose: Purpose = 'original';
-  let orderDate: string | null = null;
-  let delivery: string | null = null;
-  let currency: string | null = null;
-  let sawBgm = false;
-  let inLines = false;
-  let summary = false;
-  let party: Party | null = null;
-  const parties: Party[] = [];
-  const lines: DraftLine[] = [];
-  let qty21 = false;
-  let declaredLines: { n: number; s: EdifactSegment } | null = null;
+const at = (s: EdifactSegment): string => `segment ${s.index} (${s.tag})`;
 
-  for (let i = 0; i < m.segments.length; i++) {
-    const s = m.segments[i]!;
-    const pos = i + 1;
-    const last = lines[lines.length - 1];
-    switch (s.tag) {
-      case 'BGM': {
-        sawBgm = true;
-        poNumber = comp(s, 2) || null;
-        if (!poNumber) elementError(s, pos, 2, 1, '13', 'BGM 1004 (order number) is missing', 'error');
-        const code = comp(s, 3);
-        if (code && PURPOSE[code]) purpose = PURPOSE[code]!;
-        else if (code) elementError(s, pos, 3, 1, '12', `BGM 1225 "${code}" is not a message function code (9 original, 5 replace, 1 cancel)`);
-        continue;
-      }
-      case 'DTM': {
-        if (inLines) continue;
-        const q = comp(s, 1, 0);
-        const raw = comp(s, 1, 1);
-        const date = dtmDate(raw, comp(s, 1, 2) || '102');
-        if (raw && !date && (q === '137' || DELIVERY_DTM.includes(q))) {
-          elementError(s, pos, 1, 2, '12', `DTM ${q} "${raw}" is not a date in format ${comp(s, 1, 2) || '102'}`);
-          continue;
-        }
-        if (q === '137' || q === '4') orderDate ??= date;
-        else if (DELIVERY_DTM.includes(q)) delivery ??= date;
-        continue;
-      }
-      case 'CUX':
-        if (/^[A-Z]{3}$/.test(comp(s, 1, 1)) && (comp(s, 1, 0) === '2' || !currency)) currency = comp(s, 1, 1);
-        continue;
-      case 'NAD': {
-        if (inLines) continue;
-        const id = comp(s, 2, 0);
-        party = {
-          code: comp(s, 1),
-          gln: /^\d{13}$/.test(id) && (comp(s, 2, 2) === '9' || comp(s, 2, 2) === '') ? id : null,
-          name: joined(s, 4) ?? joined(s, 3),
-          street: joined(s, 5),
-          city: comp(s, 6) || null,
-          postalCode: comp(s, 8) || null,
-          country: /^[A-Za-z]{2}$/.test(comp(s, 9)) ? comp(s, 9).toUpperCase() : null,
-          vat: null,
-        };
-        parties.push(party);
-        continue;
-      }
-      case 'RFF':
-        if (party && !inLines && comp(s, 1, 0) === 'VA') party.vat = comp(s, 1, 1) || null;
-        continue;
-      case 'LIN': {
-        inLines = true;
-        party = null;
-        qty21 = false;
-        const line: DraftLine = { lineNumber: /^\d+$/.test(comp(s, 1)) ? Number(comp(s, 1)) : null, quantity: null, confidence: 1, doubts: [] };
-        const id = comp(s, 3, 0);
-        const type = comp(s, 3, 1).toUpperCase();
-        if (id && EAN.has(type) && /^\d{8,14}$/.test(id)) line.ean = id;
-        else if (id && OUR_SKU.has(type)) line.sku = id;
-        else if (id && BUYER_PART.has(type)) line.customerPartNumber = id;
-        lines.push(line);
-        continue;
-      }
-      case 'PIA':
-        if (!last || summary) continue;
-        for (let el = 2; el < s.elements.length; el++) {
-          const id = comp(s, el, 0);
-          const type = comp(s, el, 1).toUpperCase();
-          if (!id) continue;
-          if (OUR_SKU.has(type)) last.sku ??= id;
-          else if (BUYER_PART.has(type)) last.customerPartNumber ??= id;
-          else if (EAN.has(type) && /^\d{8,14}$/.test(id)) last.ean ??= id;
-        }
-        continue;
-      case 'IMD': {
-        if (!last || summary || last.description) continue;
-        const text = [comp(s, 3, 3), comp(s, 3, 4)].filter(Boolean).join(' ');
-        if (text) last.description = text;
-        continue;
-      }
-      case 'QTY': {
-        if (!last || summary) continue;
-        const q = comp(s, 1, 0);
-        if (q !== '21' && !(q === '1' && !qty21)) continue;
-        const n = ediNumber(comp(s, 1, 1));
-        if (comp(s, 1, 1) && n === null) {
-          elementError(s, pos, 1, 2, '37', `QTY "${comp(s, 1, 1)}" is not a quantity`);
-          continue;
-        }
-        last.quantity = n;
-        qty21 ||= q === '21';
-        const unit = comp(s, 1, 2).toUpperCase();
-        if (unit) last.unit = unit in UNITS ? UNITS[unit]! : unit;
-        continue;
-      }
-      case 'PRI': {
-        if (!last || summary) continue;
-        const q = comp(s, 1, 0);
-        if (q !== 'AAA' && q !== 'AAB') continue;
-        if (q === 'AAB' && last.unitPrice != null) continue;
-        const n = ediNumber(comp(s, 1, 1));
-        if (comp(s, 1, 1) && n === null) {
-          elementError(s, pos, 1, 2, '37', `PRI "${comp(s, 1, 1)}" is not a price`);
-          continue;
-        }
-        if (n !== null && n >= 0) last.unitPrice = n;
-        continue;
-      }
-      case 'UNS':
-        summary = true;
-        continue;
-      case 'CNT':
-        if (comp(s, 1, 0) === '2') {
-          const n = ediNumber(comp(s, 1, 1));
-          if (n !== null) declaredLines = { n, s };
-        }
-        continue;
-      default:
+/** An element in error: for the CONTRL (one entry per segment) and for the agent (a problem). */
+function elementError(r: Reading, s: EdifactSegment, pos: number, el: number, comp: number, code: string, message: string, severity: Problem['severity'] = 'warning'): void {
+  let se = r.segErrors.find((x) => x.position === pos && x.tag === s.tag);
+  if (!se) r.segErrors.push((se = { tag: s.tag, position: pos, code, elements: [], message }));
+  se.elements.push({ position: el, component: comp, ref: '', code });
+  r.problems.push(problem('EDI_SYNTAX', `${r.loc}: ${message}`, severity, at(s)));
+}
+
+function readSegment(r: Reading, s: EdifactSegment, pos: number): void {
+  switch (s.tag) {
+    case 'BGM':
+      return readBgm(r, s, pos);
+    case 'DTM':
+      return readDtm(r, s, pos);
+    case 'CUX':
+      if (/^[A-Z]{3}$/.test(comp(s, 1, 1)) && (comp(s, 1, 0) === '2' || !r.currency)) r.currency = comp(s, 1, 1);
+      return;
+    case 'NAD':
+      return readNad(r, s);
+    case 'RFF':
+      if (r.party && !r.inLines && comp(s, 1, 0) === 'VA') r.party.vat = comp(s, 1, 1) || null;
+      return;
+    case 'LIN':
+      return readLin(r, s);
+    case 'PIA':
+    case 'IMD':
+    case 'QTY':
+    case 'PRI': {
+      const last = r.lines[r.lines.length - 1];
+      if (!last || r.summary) return;
+      return readLineDetail(r, last, s, pos);
     }
+    case 'UNS':
+      r.summary = true;
+      return;
+    case 'CNT':
+      if (comp(s, 1, 0) === '2') {
+        const n = ediNumber(comp(s, 1, 1));
+        if (n !== null) r.declaredLines = { n, s };
+      }
+      return;
+    default:
   }
+}
 
-  if (!sawBgm) {
+function readBgm(r: Reading, s: EdifactSegment, pos: number): void {
+  r.sawBgm = true;
+  r.poNumber = comp(s, 2) || null;
+  if (!r.poNumber) elementError(r, s, pos, 2, 1, '13', 'BGM 1004 (order number) is missing', 'error');
+  const code = comp(s, 3);
+  if (code && PURPOSE[code]) r.purpose = PURPOSE[code]!;
+  else if (code) elementError(r, s, pos, 3, 1, '12', `BGM 1225 "${code}" is not a message function code (9 original, 5 replace, 1 cancel)`);
+}
+
+function readDtm(r: Reading, s: EdifactSegment, pos: number): void {
+  if (r.inLines) return;
+  const q = comp(s, 1, 0);
+  const raw = comp(s, 1, 1);
+  const date = dtmDate(raw, comp(s, 1, 2) || '102');
+  if (raw && !date && (q === '137' || DELIVERY_DTM.includes(q))) {
+    elementError(r, s, pos, 1, 2, '12', `DTM ${q} "${raw}" is not a date in format ${comp(s, 1, 2) || '102'}`);
+    return;
+  }
+  if (q === '137' || q === '4') r.orderDate ??= date;
+  else if (DELIVERY_DTM.includes(q)) r.delivery ??= date;
+}
+
+function readNad(r: Reading, s: EdifactSegment): void {
+  if (r.inLines) return;
+  const id = comp(s, 2, 0);
+  r.party = {
+    code: comp(s, 1),
+    gln: /^\d{13}$/.test(id) && (comp(s, 2, 2) === '9' || comp(s, 2, 2) === '') ? id : null,
+    name: joined(s, 4) ?? joined(s, 3),
+    street: joined(s, 5),
+    city: comp(s, 6) || null,
+    postalCode: comp(s, 8) || null,
+    country: /^[A-Za-z]{2}$/.test(comp(s, 9)) ? comp(s, 9).toUpperCase() : null,
+    vat: null,
+  };
+  r.parties.push(r.party);
+}
+
+function readLin(r: Reading, s: EdifactSegment): void {
+  r.inLines = true;
+  r.party = null;
+  r.qty21 = false;
+  const line: DraftLine = { lineNumber: /^\d+$/.test(comp(s, 1)) ? Number(comp(s, 1)) : null, quantity: null, confidence: 1, doubts: [] };
+  const id = comp(s, 3, 0);
+  const type = comp(s, 3, 1).toUpperCase();
+  if (id && EAN.has(type) && /^\d{8,14}$/.test(id)) line.ean = id;
+  else if (id && OUR_SKU.has(type)) line.sku = id;
+  else if (id && BUYER_PART.has(type)) line.customerPartNumber = id;
+  r.lines.push(line);
+}
+
+/** PIA, IMD, QTY and PRI: what they add to the current line (before the summary section). */
+function readLineDetail(r: Reading, last: DraftLine, s: EdifactSegment, pos: number): void {
+  switch (s.tag) {
+    case 'PIA':
+      for (let el = 2; el < s.elements.length; el++) {
+        const id = comp(s, el, 0);
+        const type = comp(s, el, 1).toUpperCase();
+        if (!id) continue;
+        if (OUR_SKU.has(type)) last.sku ??= id;
+        else if (BUYER_PART.has(type)) last.customerPartNumber ??= id;
+        else if (EAN.has(type) && /^\d{8,14}$/.test(id)) last.ean ??= id;
+      }
+      return;
+    case 'IMD': {
+      if (last.description) return;
+      const text = [comp(s, 3, 3), comp(s, 3, 4)].filter(Boolean).join(' ');
+      if (text) last.description = text;
+      return;
+    }
+    case 'QTY':
+      return readQty(r, last, s, pos);
+    case 'PRI':
+      return readPri(r, last, s, pos);
+  }
+}
+
+function readQty(r: Reading, last: DraftLine, s: EdifactSegment, pos: number): void {
+  const q = comp(s, 1, 0);
+  if (q !== '21' && !(q === '1' && !r.qty21)) return;
+  const n = ediNumber(comp(s, 1, 1));
+  if (comp(s, 1, 1) && n === null) {
+    elementError(r, s, pos, 1, 2, '37', `QTY "${comp(s, 1, 1)}" is not a quantity`);
+    return;
+  }
+  last.quantity = n;
+  r.qty21 ||= q === '21';
+  const unit = comp(s, 1, 2).toUpperCase();
+  if (unit) last.unit = unit in UNITS ? UNITS[unit]! : unit;
+}
+
+function readPri(r: Reading, last: DraftLine, s: EdifactSegment, pos: number): void {
+  const q = comp(s, 1, 0);
+  if (q !== 'AAA' && q !== 'AAB') return;
+  if (q === 'AAB' && last.unitPrice != null) return;
+  const n = ediNumber(comp(s, 1, 1));
+  if (comp(s, 1, 1) && n === null) {
+    elementError(r, s, pos, 1, 2, '37', `PRI "${comp(s, 1, 1)}" is not a price`);
+    return;
+  }
+  if (n !== null && n >= 0) last.unitPrice = n;
+}
+
+/** The message read: its checks (BGM present, CNT+2 against the lines) and the draft order, unless rejected. */
+function finishOrder(r: Reading): MappedTransaction {
+  const { m, loc, segErrors, problems, lines, parties, poNumber } = r;
+  if (!r.sawBgm) {
     segErrors.push({ tag: 'BGM', position: 2, code: '13', elements: [], message: 'BGM (beginning of message) is missing' });
     problems.push(problem('EDI_SYNTAX', `${loc}: the ORDERS message has no BGM segment, so no order number`, 'error', `segment ${m.segments[0]!.index} (UNH)`));
   }
-  const dl = declaredLines as { n: number; s: EdifactSegment } | null;
+  const dl = r.declaredLines;
   if (dl && dl.n !== lines.length) problems.push(problem('EDI_LINE_COUNT', `${loc}: CNT+2 announces ${dl.n} lines but the message has ${lines.length}`, 'warning', at(dl.s)));
 
   const buyer = parties.find((p) => p.code === 'BY');
@@ -207,13 +247,13 @@ export function mapEdifactOrder(m: EdifactMessage): MappedTransaction {
   const unb = m.interchange;
   const senderGln = /^\d{13}$/.test(unb.senderId) && (unb.senderQualifier === '14' || unb.senderQualifier === '') ? unb.senderId : null;
   const signals = unb.test ? ['test'] : [];
-  const rejected = !sawBgm || !poNumber;
+  const rejected = !r.sawBgm || !poNumber;
   const draft: DraftOrder = {
     poNumber,
-    orderDate,
-    requestedDeliveryDate: delivery,
-    purpose,
-    currency,
+    orderDate: r.orderDate,
+    requestedDeliveryDate: r.delivery,
+    purpose: r.purpose,
+    currency: r.currency,
     customer: { edifactGln: senderGln ?? buyer?.gln ?? null, name: buyer?.name ?? null, vatNumber: buyer?.vat ?? null },
     shipTo: shipTo ? { gln: shipTo.gln, name: shipTo.name, street: shipTo.street, postalCode: shipTo.postalCode, city: shipTo.city, country: shipTo.country } : undefined,
     lines,

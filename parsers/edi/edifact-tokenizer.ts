@@ -92,27 +92,9 @@ export class EdifactTokenizer {
       }
       if (pos >= b.length) break;
       if (b[pos] === 0x55 && b[pos + 1] === 0x4e && b[pos + 2] === 0x41) {
-        // UNA + six service characters, which may themselves be wrapped onto the next line.
-        const chars: number[] = [];
-        let i = pos + 3;
-        while (i < b.length && chars.length < 6) {
-          if (b[i] !== 0x0a && b[i] !== 0x0d) chars.push(b[i]!);
-          i++;
-        }
-        if (chars.length < 6) {
-          if (!final) break;
-          this.problem('EDI_SYNTAX', 'the UNA segment is cut short (it needs six service characters)', 'error');
-          pos = b.length;
-          break;
-        }
-        const c = chars.map((x) => String.fromCharCode(x));
-        this.d = { component: c[0]!, element: c[1]!, decimal: c[2]!, release: c[3] === ' ' ? null : c[3]!, repetition: c[4] === ' ' ? null : c[4]!, segment: c[5]! };
-        if (new Set([c[0], c[1], c[5]]).size < 3) this.problem('EDI_SYNTAX', `the UNA declares the same character twice among the separators ("${c.join('')}")`, 'error');
-        this.term = chars[5]!;
-        this.release = this.d.release ? chars[3]! : -1;
-        this.line += countLf(b, pos, i);
-        pos = i;
-        this.seenStart = true;
+        const next = this.readUna(b, pos, final);
+        if (next === 'more') break;
+        pos = next; // the end, when the last UNA is cut short: the loop stops there
         continue;
       }
       if (!this.seenStart) {
@@ -145,23 +127,56 @@ export class EdifactTokenizer {
       pos = Math.min(b.length, stop + 1);
       text = trimStart(text);
       if (text.length === 0) continue;
-      if (text.length > LIMITS.lineChars) {
-        // A segment is at most a few hundred characters (EDIFACT's longest element is 512): not read.
-        this.index++;
-        this.problems.push({ code: 'LINE_TOO_LONG', message: `segment ${this.index} "${text.slice(0, 3)}…" is ${text.length} characters long, above the ${LIMITS.lineChars} a segment may have; not read`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
-        continue;
-      }
-      const elements = splitSegment(text, this.d);
-      const tag = (elements[0]?.[0] ?? '').trim();
-      elements[0] = [tag];
-      this.index++;
-      if (!isTag(tag, 3, 3)) this.problem('EDI_SYNTAX', `"${tag.slice(0, 20)}" is not a segment tag`, 'error', `segment ${this.index} (line ${startLine})`);
-      if (tag === 'UNB') this.onUnb(elements, startLine);
-      yield { tag, elements, index: this.index, line: startLine, delimiters: this.d };
-      if (tag === 'UNZ') this.seenStart = false;
+      const seg = this.segmentOf(text, startLine);
+      if (!seg) continue;
+      yield seg;
+      if (seg.tag === 'UNZ') this.seenStart = false;
     }
     // A copy, so that the caller may reuse its chunk buffer for the next read.
     this.buf = pos >= b.length ? Buffer.alloc(0) : Buffer.from(b.subarray(pos));
+  }
+
+  /**
+   * UNA + six service characters, which may themselves be wrapped onto the next line: the
+   * delimiters from now on. Returns where reading resumes, or 'more' when the chunk cuts it short.
+   */
+  private readUna(b: Buffer, pos: number, final: boolean): number | 'more' {
+    const chars: number[] = [];
+    let i = pos + 3;
+    while (i < b.length && chars.length < 6) {
+      if (b[i] !== 0x0a && b[i] !== 0x0d) chars.push(b[i]!);
+      i++;
+    }
+    if (chars.length < 6) {
+      if (!final) return 'more';
+      this.problem('EDI_SYNTAX', 'the UNA segment is cut short (it needs six service characters)', 'error');
+      return b.length;
+    }
+    const c = chars.map((x) => String.fromCharCode(x));
+    this.d = { component: c[0]!, element: c[1]!, decimal: c[2]!, release: c[3] === ' ' ? null : c[3]!, repetition: c[4] === ' ' ? null : c[4]!, segment: c[5]! };
+    if (new Set([c[0], c[1], c[5]]).size < 3) this.problem('EDI_SYNTAX', `the UNA declares the same character twice among the separators ("${c.join('')}")`, 'error');
+    this.term = chars[5]!;
+    this.release = this.d.release ? chars[3]! : -1;
+    this.line += countLf(b, pos, i);
+    this.seenStart = true;
+    return i;
+  }
+
+  /** The segment a (trimmed, non-empty) text holds; null, with the problem, when it is too long to read. */
+  private segmentOf(text: string, startLine: number): EdifactSegment | null {
+    if (text.length > LIMITS.lineChars) {
+      // A segment is at most a few hundred characters (EDIFACT's longest element is 512): not read.
+      this.index++;
+      this.problems.push({ code: 'LINE_TOO_LONG', message: `segment ${this.index} "${text.slice(0, 3)}…" is ${text.length} characters long, above the ${LIMITS.lineChars} a segment may have; not read`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
+      return null;
+    }
+    const elements = splitSegment(text, this.d);
+    const tag = (elements[0]?.[0] ?? '').trim();
+    elements[0] = [tag];
+    this.index++;
+    if (!isTag(tag, 3, 3)) this.problem('EDI_SYNTAX', `"${tag.slice(0, 20)}" is not a segment tag`, 'error', `segment ${this.index} (line ${startLine})`);
+    if (tag === 'UNB') this.onUnb(elements, startLine);
+    return { tag, elements, index: this.index, line: startLine, delimiters: this.d };
   }
 
   /** The next terminator that is not escaped by an odd run of release characters. */

@@ -93,130 +93,146 @@ function elementError(out: Found, s: X12Segment, pos: number, e: ElementError, m
   out.problems.push(problem('EDI_SYNTAX', `${out.loc}: ${message}`, severity, at(s)));
 }
 
+/** What the segments of one 850 have said so far. */
+interface X12Reading extends Found {
+  readonly tx: X12Transaction;
+  poNumber: string | null;
+  purpose: Purpose;
+  orderDate: string | null;
+  poDateDtm: string | null;
+  delivery: string | null;
+  currency: string | null;
+  readonly signals: string[];
+  readonly parties: Party[];
+  readonly lines: DraftLine[];
+  /** The party the last N1 opened (its N3 and N4 follow), until the lines begin. */
+  party: Party | null;
+  sawBeg: boolean;
+  declaredLines: { count: number; seg: X12Segment } | null;
+}
+
 export function mapX12Order(tx: X12Transaction): MappedTransaction {
-  const segErrors: SegmentError[] = [];
-  const problems: Problem[] = [];
-  const d = tx.interchange.delimiters;
-  const loc = locationOf(tx);
-  const out: Found = { segErrors, problems, loc, inLines: false };
-  let poNumber: string | null = null;
-  let purpose: Purpose = 'original';
-  let orderDate: string | null = null;
-  let poDateDtm: string | null = null;
-  let delivery: string | null = null;
-  let currency: string | null = null;
-  const signals: string[] = [];
-  const parties: Party[] = [];
-  const lines: DraftLine[] = [];
-  let party: Party | null = null;
-  let inLines = false;
-  let sawBeg = false;
-  let declaredLines: { count: number; seg: X12Segment } | null = null;
+  const r: X12Reading = {
+    tx, segErrors: [], problems: [], loc: locationOf(tx), inLines: false,
+    poNumber: null, purpose: 'original', orderDate: null, poDateDtm: null, delivery: null, currency: null,
+    signals: [], parties: [], lines: [], party: null, sawBeg: false, declaredLines: null,
+  };
+  for (let i = 0; i < tx.segments.length; i++) readX12Segment(r, tx.segments[i]!, i + 1);
+  return finishX12Order(r);
+}
 
-  for (let i = 0; i < tx.segments.length; i++) {
-    const s = tx.segments[i]!;
-    const pos = i + 1;
-    const e = s.elements;
-    switch (s.tag) {
-      case 'BEG': {
-        sawBeg = true;
-        const code = val(e, 1);
-        if (PURPOSE[code]) purpose = PURPOSE[code]!;
-        else elementError(out, s, pos, { position: 1, ref: '353', code: code ? '7' : '1', value: code }, `BEG01 "${code}" is not a transaction purpose code (00 original, 05 replace, 01 cancel)`);
-        if (code === '07') signals.push('BEG01 07: marked duplicate by the sender');
-        poNumber = val(e, 3) || null;
-        if (!poNumber) elementError(out, s, pos, { position: 3, ref: '324', code: '1' }, 'BEG03 (purchase order number) is missing', 'error');
-        orderDate = ediDate(val(e, 5));
-        if (val(e, 5) && !orderDate) elementError(out, s, pos, { position: 5, ref: '373', code: '8', value: val(e, 5) }, `BEG05 "${val(e, 5)}" is not a date (CCYYMMDD)`);
-        continue;
+function readX12Segment(r: X12Reading, s: X12Segment, pos: number): void {
+  const e = s.elements;
+  switch (s.tag) {
+    case 'BEG':
+      return readBeg(r, s, pos);
+    case 'CUR':
+      if (!r.inLines && /^[A-Z]{3}$/.test(val(e, 2))) r.currency = val(e, 2);
+      return;
+    case 'DTM': {
+      if (r.inLines) return;
+      const date = ediDate(val(e, 2));
+      if (val(e, 2) && !date) {
+        elementError(r, s, pos, { position: 2, ref: '373', code: '8', value: val(e, 2) }, `DTM02 "${val(e, 2)}" is not a date (CCYYMMDD)`);
+        return;
       }
-      case 'CUR':
-        if (!inLines && /^[A-Z]{3}$/.test(val(e, 2))) currency = val(e, 2);
-        continue;
-      case 'DTM': {
-        if (inLines) continue;
-        const date = ediDate(val(e, 2));
-        if (val(e, 2) && !date) {
-          elementError(out, s, pos, { position: 2, ref: '373', code: '8', value: val(e, 2) }, `DTM02 "${val(e, 2)}" is not a date (CCYYMMDD)`);
-          continue;
-        }
-        if (DELIVERY_DTM.includes(val(e, 1)) && !delivery) delivery = date;
-        if (val(e, 1) === '004') poDateDtm = date;
-        continue;
-      }
-      case 'N1':
-        if (inLines) continue;
-        party = { code: val(e, 1), name: val(e, 2) || null, idQualifier: val(e, 3) || null, id: val(e, 4) || null, street: null, city: null, postalCode: null, country: null };
-        parties.push(party);
-        continue;
-      case 'N3':
-        if (party && !inLines) party.street = [val(e, 1), val(e, 2)].filter(Boolean).join(', ') || null;
-        continue;
-      case 'N4':
-        if (party && !inLines) {
-          party.city = val(e, 1) || null;
-          party.postalCode = val(e, 3) || null;
-          party.country = /^[A-Za-z]{2,3}$/.test(val(e, 4)) ? val(e, 4).toUpperCase() : null;
-        }
-        continue;
-      case 'PO1': {
-        inLines = true;
-        out.inLines = true;
-        party = null;
-        const qty = ediNumber(val(e, 2));
-        if (val(e, 2) && qty === null) elementError(out, s, pos, { position: 2, ref: '330', code: '6', value: val(e, 2) }, `PO102 "${val(e, 2)}" is not a quantity`);
-        const price = ediNumber(val(e, 4));
-        if (val(e, 4) && price === null) elementError(out, s, pos, { position: 4, ref: '212', code: '6', value: val(e, 4) }, `PO104 "${val(e, 4)}" is not a unit price`);
-        const line: DraftLine = { lineNumber: /^\d+$/.test(val(e, 1)) ? Number(val(e, 1)) : null, quantity: qty, unitPrice: price !== null && price >= 0 ? price : null, confidence: 1, doubts: [] };
-        const unit = val(e, 3).toUpperCase();
-        if (unit) line.unit = unit in UNITS ? UNITS[unit]! : unit;
-        for (let k = 6; k + 1 <= Math.max(7, e.length - 1); k += 2) {
-          const q = val(e, k);
-          const raw = e[k + 1] ?? '';
-          const id = (d.component && raw.includes(d.component) ? components(raw, d)[0]! : raw).trim();
-          if (q && !id) elementError(out, s, pos, { position: k + 1, ref: '234', code: '2' }, `PO1${String(k + 1).padStart(2, '0')} is empty although PO1${String(k).padStart(2, '0')} qualifies it as ${q} (the pair must be complete)`);
-          else if (!q && id) elementError(out, s, pos, { position: k, ref: '235', code: '2' }, `PO1${String(k).padStart(2, '0')} is empty although PO1${String(k + 1).padStart(2, '0')} holds ${id}`);
-          if (!q || !id) continue;
-          if (OUR_SKU.has(q) && !line.sku) line.sku = id;
-          else if (BUYER_PART.has(q) && !line.customerPartNumber) line.customerPartNumber = id;
-          else if (EAN.has(q) && !line.ean && /^\d{8,14}$/.test(id)) line.ean = id;
-        }
-        lines.push(line);
-        continue;
-      }
-      case 'PID': {
-        const last = lines[lines.length - 1];
-        const text = val(e, 5);
-        if (last && inLines && text && !last.description) last.description = text;
-        continue;
-      }
-      case 'CTT': {
-        const n = ediNumber(val(e, 1));
-        if (n !== null) declaredLines = { count: n, seg: s };
-        continue;
-      }
-      default:
+      if (DELIVERY_DTM.includes(val(e, 1)) && !r.delivery) r.delivery = date;
+      if (val(e, 1) === '004') r.poDateDtm = date;
+      return;
     }
+    case 'N1':
+      if (r.inLines) return;
+      r.party = { code: val(e, 1), name: val(e, 2) || null, idQualifier: val(e, 3) || null, id: val(e, 4) || null, street: null, city: null, postalCode: null, country: null };
+      r.parties.push(r.party);
+      return;
+    case 'N3':
+      if (r.party && !r.inLines) r.party.street = [val(e, 1), val(e, 2)].filter(Boolean).join(', ') || null;
+      return;
+    case 'N4':
+      if (r.party && !r.inLines) {
+        r.party.city = val(e, 1) || null;
+        r.party.postalCode = val(e, 3) || null;
+        r.party.country = /^[A-Za-z]{2,3}$/.test(val(e, 4)) ? val(e, 4).toUpperCase() : null;
+      }
+      return;
+    case 'PO1':
+      return readPo1(r, s, pos);
+    case 'PID': {
+      const last = r.lines[r.lines.length - 1];
+      const text = val(e, 5);
+      if (last && r.inLines && text && !last.description) last.description = text;
+      return;
+    }
+    case 'CTT': {
+      const n = ediNumber(val(e, 1));
+      if (n !== null) r.declaredLines = { count: n, seg: s };
+      return;
+    }
+    default:
   }
+}
 
-  if (!sawBeg) {
+function readBeg(r: X12Reading, s: X12Segment, pos: number): void {
+  const e = s.elements;
+  r.sawBeg = true;
+  const code = val(e, 1);
+  if (PURPOSE[code]) r.purpose = PURPOSE[code]!;
+  else elementError(r, s, pos, { position: 1, ref: '353', code: code ? '7' : '1', value: code }, `BEG01 "${code}" is not a transaction purpose code (00 original, 05 replace, 01 cancel)`);
+  if (code === '07') r.signals.push('BEG01 07: marked duplicate by the sender');
+  r.poNumber = val(e, 3) || null;
+  if (!r.poNumber) elementError(r, s, pos, { position: 3, ref: '324', code: '1' }, 'BEG03 (purchase order number) is missing', 'error');
+  r.orderDate = ediDate(val(e, 5));
+  if (val(e, 5) && !r.orderDate) elementError(r, s, pos, { position: 5, ref: '373', code: '8', value: val(e, 5) }, `BEG05 "${val(e, 5)}" is not a date (CCYYMMDD)`);
+}
+
+/** A PO1 line: quantity, unit, price, and its product ID pairs (PO106/PO107, …). */
+function readPo1(r: X12Reading, s: X12Segment, pos: number): void {
+  const e = s.elements;
+  const d = r.tx.interchange.delimiters;
+  r.inLines = true;
+  r.party = null;
+  const qty = ediNumber(val(e, 2));
+  if (val(e, 2) && qty === null) elementError(r, s, pos, { position: 2, ref: '330', code: '6', value: val(e, 2) }, `PO102 "${val(e, 2)}" is not a quantity`);
+  const price = ediNumber(val(e, 4));
+  if (val(e, 4) && price === null) elementError(r, s, pos, { position: 4, ref: '212', code: '6', value: val(e, 4) }, `PO104 "${val(e, 4)}" is not a unit price`);
+  const line: DraftLine = { lineNumber: /^\d+$/.test(val(e, 1)) ? Number(val(e, 1)) : null, quantity: qty, unitPrice: price !== null && price >= 0 ? price : null, confidence: 1, doubts: [] };
+  const unit = val(e, 3).toUpperCase();
+  if (unit) line.unit = unit in UNITS ? UNITS[unit]! : unit;
+  for (let k = 6; k + 1 <= Math.max(7, e.length - 1); k += 2) {
+    const q = val(e, k);
+    const raw = e[k + 1] ?? '';
+    const id = (d.component && raw.includes(d.component) ? components(raw, d)[0]! : raw).trim();
+    if (q && !id) elementError(r, s, pos, { position: k + 1, ref: '234', code: '2' }, `PO1${String(k + 1).padStart(2, '0')} is empty although PO1${String(k).padStart(2, '0')} qualifies it as ${q} (the pair must be complete)`);
+    else if (!q && id) elementError(r, s, pos, { position: k, ref: '235', code: '2' }, `PO1${String(k).padStart(2, '0')} is empty although PO1${String(k + 1).padStart(2, '0')} holds ${id}`);
+    if (!q || !id) continue;
+    if (OUR_SKU.has(q) && !line.sku) line.sku = id;
+    else if (BUYER_PART.has(q) && !line.customerPartNumber) line.customerPartNumber = id;
+    else if (EAN.has(q) && !line.ean && /^\d{8,14}$/.test(id)) line.ean = id;
+  }
+  r.lines.push(line);
+}
+
+/** The 850 read: its checks (BEG present, CTT01 against the lines) and the draft order, unless rejected. */
+function finishX12Order(r: X12Reading): MappedTransaction {
+  const { tx, segErrors, problems, loc, lines, parties, signals, poNumber } = r;
+  if (!r.sawBeg) {
     segErrors.push({ tag: 'BEG', position: 2, code: '3', elements: [], message: 'BEG (beginning segment) is missing' });
     problems.push(problem('EDI_SYNTAX', `${loc}: the 850 has no BEG segment, so no purchase-order number`, 'error', `segment ${tx.segments[0]!.index} (ST)`));
   }
-  const dl = declaredLines as { count: number; seg: X12Segment } | null;
+  const dl = r.declaredLines;
   if (dl && dl.count !== lines.length)
     problems.push(problem('EDI_LINE_COUNT', `${loc}: CTT01 announces ${dl.count} line items but the order has ${lines.length}`, 'warning', at(dl.seg)));
   if (tx.interchange.test) signals.push('test');
 
   const buyer = parties.find((p) => p.code === 'BY');
   const shipTo = parties.find((p) => p.code === 'ST') ?? parties.find((p) => p.code === 'DP');
-  const rejected = !sawBeg || !poNumber;
+  const rejected = !r.sawBeg || !poNumber;
   const draft: DraftOrder = {
     poNumber,
-    orderDate: orderDate ?? poDateDtm,
-    requestedDeliveryDate: delivery,
-    purpose,
-    currency,
+    orderDate: r.orderDate ?? r.poDateDtm,
+    requestedDeliveryDate: r.delivery,
+    purpose: r.purpose,
+    currency: r.currency,
     customer: { x12Id: tx.interchange.senderId || null, edifactGln: glnOf(buyer), name: buyer?.name ?? null },
     shipTo: shipTo
       ? { gln: glnOf(shipTo), name: shipTo.name, street: shipTo.street, postalCode: shipTo.postalCode, city: shipTo.city, country: shipTo.country && shipTo.country.length === 2 ? shipTo.country : null }

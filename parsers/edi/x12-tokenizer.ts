@@ -193,12 +193,7 @@ export class X12Tokenizer {
           if (!skip.found) break;
           continue;
         }
-        this.det = d;
-        this.termStr = d.term.toString('latin1');
-        this.junkReported = false;
-        for (const w of d.warnings) this.problem('EDI_SYNTAX', w, 'warning');
-        this.index++;
-        const seg: X12Segment = { tag: 'ISA', elements: d.text.split(d.delimiters.element), index: this.index, line: this.line, delimiters: d.delimiters };
+        const seg = this.startInterchange(d);
         pos = d.next;
         yield seg;
         continue;
@@ -227,29 +222,41 @@ export class X12Tokenizer {
       }
       const startLine = this.line;
       const wrapped = nextLf >= 0 && nextLf < end;
-      let text = high && HIGH_BYTES.test(str.slice(pos, end)) ? decodeGuess(b, pos, end) : str.slice(pos, end);
-      if (delimiters.segment === '\n') {
-        if (text.charCodeAt(text.length - 1) === 0x0d) text = text.replace(/(?<!\r)\r+$/, '');
-      } else if (wrapped || text.indexOf('\r') >= 0) text = stripLineBreaks(text);
+      const text = segmentText(b, str, high, pos, end, wrapped, delimiters.segment);
       pos = Math.min(b.length, end + term.length);
       linesTo(pos);
-      text = trimStart(text);
       if (text.length === 0) continue;
-      if (text.length > LIMITS.lineChars) {
-        // A segment is at most a few hundred characters (EDIFACT's longest element is 512): not read.
-        this.index++;
-        this.problems.push({ code: 'LINE_TOO_LONG', message: `segment ${this.index} "${text.slice(0, 3)}…" is ${text.length} characters long, above the ${LIMITS.lineChars} a segment may have; not read`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
-        continue;
-      }
-      const elements = text.split(delimiters.element);
-      let tag = elements[0]!;
-      if (!isTag(tag, 2, 3)) elements[0] = tag = tag.trim();
-      this.index++;
-      if (!isTag(tag, 2, 3)) this.problems.push({ code: 'EDI_SYNTAX', message: `"${tag.slice(0, 20)}" is not a segment tag`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
-      yield { tag, elements, index: this.index, line: startLine, delimiters };
+      const seg = this.segmentOf(text, startLine, delimiters);
+      if (seg) yield seg;
     }
     // A copy, so that the caller may reuse its chunk buffer for the next read.
     this.buf = pos >= b.length ? Buffer.alloc(0) : Buffer.from(b.subarray(pos));
+  }
+
+  /** An ISA read: its delimiters hold until the next one; the ISA segment itself. */
+  private startInterchange(d: Detected): X12Segment {
+    this.det = d;
+    this.termStr = d.term.toString('latin1');
+    this.junkReported = false;
+    for (const w of d.warnings) this.problem('EDI_SYNTAX', w, 'warning');
+    this.index++;
+    return { tag: 'ISA', elements: d.text.split(d.delimiters.element), index: this.index, line: this.line, delimiters: d.delimiters };
+  }
+
+  /** The segment a (trimmed, non-empty) text holds; null, with the problem, when it is too long to read. */
+  private segmentOf(text: string, startLine: number, delimiters: X12Delimiters): X12Segment | null {
+    if (text.length > LIMITS.lineChars) {
+      // A segment is at most a few hundred characters (EDIFACT's longest element is 512): not read.
+      this.index++;
+      this.problems.push({ code: 'LINE_TOO_LONG', message: `segment ${this.index} "${text.slice(0, 3)}…" is ${text.length} characters long, above the ${LIMITS.lineChars} a segment may have; not read`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
+      return null;
+    }
+    const elements = text.split(delimiters.element);
+    let tag = elements[0]!;
+    if (!isTag(tag, 2, 3)) elements[0] = tag = tag.trim();
+    this.index++;
+    if (!isTag(tag, 2, 3)) this.problems.push({ code: 'EDI_SYNTAX', message: `"${tag.slice(0, 20)}" is not a segment tag`, where: `segment ${this.index} (line ${startLine})`, severity: 'error' });
+    return { tag, elements, index: this.index, line: startLine, delimiters };
   }
 
   /** The next "ISA" at or after `from`; when there is none, where to resume once more bytes come. */
@@ -272,4 +279,13 @@ export function components(element: string | undefined, d: X12Delimiters): strin
 export function* x12Segments(bytes: Buffer, tokenizer = new X12Tokenizer()): Generator<X12Segment> {
   yield* tokenizer.push(bytes);
   yield* tokenizer.end();
+}
+
+/** A segment's text (bytes pos..end): decoded, its line breaks dropped unless they are the terminator, leading spaces trimmed. */
+function segmentText(b: Buffer, str: string, high: boolean, pos: number, end: number, wrapped: boolean, terminator: string): string {
+  let text = high && HIGH_BYTES.test(str.slice(pos, end)) ? decodeGuess(b, pos, end) : str.slice(pos, end);
+  if (terminator === '\n') {
+    if (text.charCodeAt(text.length - 1) === 0x0d) text = text.replace(/(?<!\r)\r+$/, '');
+  } else if (wrapped || text.indexOf('\r') >= 0) text = stripLineBreaks(text);
+  return trimStart(text);
 }

@@ -87,60 +87,18 @@ function tokenize(html: string): Token[] {
 
 /** HTML → plain text; table rows are lines of tab-separated cells. */
 export function htmlToText(html: string): string {
-  const out: string[] = [];
-  let line = '';
-  // The line's last character, kept aside: endsWith() on a string built by += copies it every time.
-  let last = '';
-  const put = (t: string) => {
-    if (!t) return;
-    line += t;
-    last = t[t.length - 1]!;
-  };
-  let quote = 0;
+  const w = new TextWriter();
+  const t: TableState = { tableDepth: 0, cells: [], cellsInRow: 0 };
   let skip: string | null = null;
-  let tableDepth = 0;
-  const cells: Cell[] = []; // open cells, innermost last
-  let cellsInRow = 0;
-  let pre = 0;
-
-  const inCell = () => cells.length > 0 && cells[cells.length - 1]!.table === tableDepth;
-  const flush = () => {
-    const text = line.replace(/(?<![ \u00a0])[ \u00a0]+\t/g, '\t').replace(/\t[ \u00a0]+/g, '\t').replace(/(?<! ) +$/, '');
-    out.push((quote ? '> '.repeat(quote) : '') + text.replace(/^ +/, ''));
-    line = '';
-    last = '';
-  };
-  const append = (t: string) => {
-    if (!t) return;
-    if (pre) {
-      const parts = t.split('\n');
-      parts.forEach((p, i) => {
-        if (i > 0) flush();
-        put(p);
-      });
-      return;
-    }
-    const collapsed = t.replace(/[\r\n\t ]+/g, ' ');
-    if (line === '' || last === ' ' || last === '\t') put(collapsed.replace(/^ /, ''));
-    else put(collapsed);
-  };
 
   // Tokens first, so that a cell holding a whole nested table (a layout cell) can be told apart
   // from a data cell before its content is written.
   const tokens = tokenize(html);
-  const layoutCells = new Set<number>();
-  const openCells: number[] = [];
-  tokens.forEach((t, i) => {
-    const tag = t[2]?.toLowerCase();
-    if (tag === 'td' || tag === 'th') {
-      if (t[1] !== '/') openCells.push(i);
-      else openCells.pop();
-    } else if (tag === 'table' && t[1] !== '/') for (const c of openCells) layoutCells.add(c);
-  });
+  const layoutCells = findLayoutCells(tokens);
 
   for (const [ti, m] of tokens.entries()) {
     if (m[4] !== undefined) {
-      if (!skip) append(decodeEntities(m[4]));
+      if (!skip) w.append(decodeEntities(m[4]));
       continue;
     }
     if (!m[2]) continue; // comment, doctype or conditional
@@ -154,54 +112,119 @@ export function htmlToText(html: string): string {
       skip = tag;
       continue;
     }
-    switch (tag) {
-      case 'table':
-        if (!closing) {
-          if (line.trim()) flush();
-          tableDepth++;
-        } else {
-          if (line.trim()) flush();
-          tableDepth = Math.max(0, tableDepth - 1);
-        }
-        break;
-      case 'tr':
-        if (line.trim()) flush();
-        else [line, last] = ['', ''];
-        cellsInRow = 0;
-        break;
-      case 'td':
-      case 'th':
-        if (!closing) {
-          if (layoutCells.has(ti)) {
-            if (line.trim()) flush();
-            cells.push({ table: -1 });
-            break;
-          }
-          if (cellsInRow > 0 && last !== '\t') put('\t');
-          cellsInRow++;
-          cells.push({ table: tableDepth });
-        } else if (cells.pop()?.table === -1 && line.trim()) flush();
-        break;
-      case 'blockquote':
-        if (line.trim()) flush();
-        quote = Math.max(0, quote + (closing ? -1 : 1));
-        break;
-      case 'pre':
-        if (line.trim()) flush();
-        pre = Math.max(0, pre + (closing ? -1 : 1));
-        break;
-      default:
-        if (BLOCK.has(tag)) {
-          // Paragraphs inside a cell (Outlook wraps every cell in <p class=MsoNormal>) stay in the cell.
-          if (inCell()) {
-            if (line && last !== ' ' && last !== '\t') put(' ');
-          } else if (tag === 'br') flush();
-          // An Outlook blank paragraph (<p>&nbsp;</p>) is a blank line; an opening tag only ends text before it.
-          else if (closing ? line !== '' : line.trim() !== '') flush();
-        }
-    }
+    writeTag(w, t, tag, closing, layoutCells.has(ti));
   }
-  if (line.trim()) flush();
+  if (w.line.trim()) w.flush();
   // Collapse runs of blank lines that block markup leaves behind.
-  return out.join('\n').replace(/\n(?:[> ]*\n){2,}/g, '\n\n').trim();
+  return w.out.join('\n').replace(/\n(?:[> ]*\n){2,}/g, '\n\n').trim();
+}
+
+/** The indexes of the cell tokens that hold a whole nested table (layout cells, not data cells). */
+function findLayoutCells(tokens: Token[]): Set<number> {
+  const layoutCells = new Set<number>();
+  const openCells: number[] = [];
+  tokens.forEach((t, i) => {
+    const tag = t[2]?.toLowerCase();
+    if (tag === 'td' || tag === 'th') {
+      if (t[1] !== '/') openCells.push(i);
+      else openCells.pop();
+    } else if (tag === 'table' && t[1] !== '/') for (const c of openCells) layoutCells.add(c);
+  });
+  return layoutCells;
+}
+
+interface TableState {
+  tableDepth: number;
+  /** Open cells, innermost last. */
+  cells: Cell[];
+  cellsInRow: number;
+}
+
+/** The plain text being written, line by line, with the quote and <pre> depths. */
+class TextWriter {
+  readonly out: string[] = [];
+  line = '';
+  // The line's last character, kept aside: endsWith() on a string built by += copies it every time.
+  last = '';
+  quote = 0;
+  pre = 0;
+
+  put(t: string): void {
+    if (!t) return;
+    this.line += t;
+    this.last = t[t.length - 1]!;
+  }
+
+  flush(): void {
+    const text = this.line.replace(/(?<![ \u00a0])[ \u00a0]+\t/g, '\t').replace(/\t[ \u00a0]+/g, '\t').replace(/(?<! ) +$/, '');
+    this.out.push((this.quote ? '> '.repeat(this.quote) : '') + text.replace(/^ +/, ''));
+    this.line = '';
+    this.last = '';
+  }
+
+  append(t: string): void {
+    if (!t) return;
+    if (this.pre) {
+      const parts = t.split('\n');
+      parts.forEach((p, i) => {
+        if (i > 0) this.flush();
+        this.put(p);
+      });
+      return;
+    }
+    const collapsed = t.replace(/[\r\n\t ]+/g, ' ');
+    if (this.line === '' || this.last === ' ' || this.last === '\t') this.put(collapsed.replace(/^ /, ''));
+    else this.put(collapsed);
+  }
+}
+
+/** What one tag does to the text: tables, rows and cells, quotes, <pre>, and the block tags that end a line. */
+function writeTag(w: TextWriter, t: TableState, tag: string, closing: boolean, layoutCell: boolean): void {
+  switch (tag) {
+    case 'table':
+      if (!closing) {
+        if (w.line.trim()) w.flush();
+        t.tableDepth++;
+      } else {
+        if (w.line.trim()) w.flush();
+        t.tableDepth = Math.max(0, t.tableDepth - 1);
+      }
+      break;
+    case 'tr':
+      if (w.line.trim()) w.flush();
+      else [w.line, w.last] = ['', ''];
+      t.cellsInRow = 0;
+      break;
+    case 'td':
+    case 'th':
+      if (!closing) {
+        if (layoutCell) {
+          if (w.line.trim()) w.flush();
+          t.cells.push({ table: -1 });
+          break;
+        }
+        if (t.cellsInRow > 0 && w.last !== '\t') w.put('\t');
+        t.cellsInRow++;
+        t.cells.push({ table: t.tableDepth });
+      } else if (t.cells.pop()?.table === -1 && w.line.trim()) w.flush();
+      break;
+    case 'blockquote':
+      if (w.line.trim()) w.flush();
+      w.quote = Math.max(0, w.quote + (closing ? -1 : 1));
+      break;
+    case 'pre':
+      if (w.line.trim()) w.flush();
+      w.pre = Math.max(0, w.pre + (closing ? -1 : 1));
+      break;
+    default:
+      if (BLOCK.has(tag)) {
+        const inCell = t.cells.length > 0 && t.cells[t.cells.length - 1]!.table === t.tableDepth;
+        // Paragraphs inside a cell (Outlook wraps every cell in <p class=MsoNormal>) stay in the cell.
+        if (inCell) {
+          if (w.line && w.last !== ' ' && w.last !== '\t') w.put(' ');
+        } else if (tag === 'br') w.flush();
+        // An Outlook blank paragraph (<p>&nbsp;</p>) is a blank line; an opening tag only ends text before it.
+        else if (closing ? w.line !== '' : w.line.trim() !== '') w.flush();
+      }
+  }
 }

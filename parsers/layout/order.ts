@@ -85,14 +85,13 @@ export function detectLocale(table: Table): NumberLocale {
   return english ? 'en' : 'fr';
 }
 
-/** A text PDF row → draft line. Confidence is the cells' own (1 for text) lowered by each failed check. */
-export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | null {
-  const { md, locale, where } = ctx;
-  const c = row.cells;
-  const doubts: string[] = [];
-  let confidence = Math.min(1, ...Object.values(c).map((x) => x!.confidence));
+/**
+ * The line's reference: the reference column's; else a code master data knows in an unnamed column;
+ * else, with no reference at all, a code the catalog knows in the designation, or the designation
+ * itself when it names one product (flagged, and the line's confidence lowered).
+ */
+function lineReference(c: TableRow['cells'], custText: string, md: MasterData, where: string, doubts: string[], lower: (to: number) => void): ReturnType<typeof classifyReference> | null {
   const refText = c.reference?.text.split(' ')[0] ?? '';
-  const custText = c.customerReference?.text.split(' ')[0] ?? '';
   let reading = refText ? classifyReference(refText, md) : null;
   // An unnamed column holding a code master data knows: the reference, whatever its label said.
   const otherText = c.other?.text.split(' ')[0] ?? '';
@@ -114,11 +113,25 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
         reading = { sku: byDesc.sku, known: true };
         if (!exact) {
           doubts.push(`${where}: article recognised by its designation only`);
-          confidence = Math.min(confidence, 0.6);
+          lower(0.6);
         }
       }
     }
   }
+  return reading;
+}
+
+/** A text PDF row → draft line. Confidence is the cells' own (1 for text) lowered by each failed check. */
+export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | null {
+  const { md, locale, where } = ctx;
+  const c = row.cells;
+  const doubts: string[] = [];
+  let confidence = Math.min(1, ...Object.values(c).map((x) => x!.confidence));
+  const lower = (to: number): void => {
+    confidence = Math.min(confidence, to);
+  };
+  const custText = c.customerReference?.text.split(' ')[0] ?? '';
+  const reading = lineReference(c, custText, md, where, doubts, lower);
   const custReading = custText ? classifyReference(custText, md) : null;
   if (reading?.doubt) {
     doubts.push(reading.doubt);
@@ -228,6 +241,32 @@ export function headerlessLines(lines: TextLine[], md: MasterData): { lines: Dra
   return { lines: out.map((l, i) => ({ ...l, lineNumber: i + 1 })), rows };
 }
 
+/**
+ * The lines against the order's printed total: when neither the printed amounts nor quantity × price
+ * add up to it, a line may be missing or misread, and every line is in doubt until an agent checks
+ * the total. Returns the order's confidence (0.6 then, else 1).
+ */
+function checkPrintedTotal(table: Table, locale: NumberLocale, lines: DraftLine[], problems: Problem[]): number {
+  const total = printedTotal(table, locale);
+  if (!total || !lines.length) return 1;
+  const amounts = table.rows.map((r) => parseNumber(r.cells.amount?.text, locale));
+  const printed = amounts.every((a) => a !== null) ? round2(amounts.reduce((s, a) => s + a!, 0)) : null;
+  const computed = round2(lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0));
+  // Each line's amount is rounded on its own: the sum may drift by half a cent per line.
+  const agrees = (v: number | null) => v !== null && Math.abs(v - total.value) <= 0.011 + 0.005 * lines.length;
+  // A total that matches quantity × price, but not a misprinted amount, leaves only that line in doubt (already flagged).
+  if (!agrees(printed) && !agrees(computed)) {
+    const sum = printed ?? computed;
+    problems.push(problem('TOTAL_MISMATCH', `the lines add up to ${sum} but the order's total reads ${total.value} ("${total.text}")`, 'warning', 'total'));
+    for (const l of lines) {
+      l.doubts = [...(l.doubts ?? []), `the lines add up to ${sum}, the printed total is ${total.value}`];
+      l.confidence = Math.min(l.confidence ?? 1, 0.6);
+    }
+    return 0.6;
+  }
+  return 1;
+}
+
 /** Pages of positioned words → one draft order (or none, with the reason). */
 export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOptions): OrderReading {
   const problems: Problem[] = [];
@@ -262,26 +301,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
     } else problems.push(problem('NO_TABLE', 'no order table was found (no header row with Réf./Désignation/Qté or Item/Description/Qty)', 'error', 'page 1'));
   }
 
-  let confidence = 1;
-  const total = table ? printedTotal(table, locale) : null;
-  if (table && total && lines.length) {
-    const amounts = table.rows.map((r) => parseNumber(r.cells.amount?.text, locale));
-    const printed = amounts.every((a) => a !== null) ? round2(amounts.reduce((s, a) => s + a!, 0)) : null;
-    const computed = round2(lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0));
-    // Each line's amount is rounded on its own: the sum may drift by half a cent per line.
-    const agrees = (v: number | null) => v !== null && Math.abs(v - total.value) <= 0.011 + 0.005 * lines.length;
-    // A total that matches quantity × price, but not a misprinted amount, leaves only that line in doubt (already flagged).
-    if (!agrees(printed) && !agrees(computed)) {
-      const sum = printed ?? computed;
-      // A line may be missing or misread: every line is in doubt until an agent checks the total.
-      confidence = 0.6;
-      problems.push(problem('TOTAL_MISMATCH', `the lines add up to ${sum} but the order's total reads ${total.value} ("${total.text}")`, 'warning', 'total'));
-      for (const l of lines) {
-        l.doubts = [...(l.doubts ?? []), `the lines add up to ${sum}, the printed total is ${total.value}`];
-        l.confidence = Math.min(l.confidence ?? 1, 0.6);
-      }
-    }
-  }
+  const confidence = table ? checkPrintedTotal(table, locale, lines, problems) : 1;
 
   if (!po && lines.length === 0) return { draft: null, problems, extraction, headerText, locale };
   let shipTo = shipToFromBlocks(extraction.outside, md);

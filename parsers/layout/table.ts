@@ -318,118 +318,146 @@ export interface TableExtraction {
  * later pages, with or without a repeated header; it stops at a totals line or a page footer.
  */
 export function extractTable(pages: PageWords[]): TableExtraction {
-  const all: TextLine[] = [];
-  const outside: TextLine[] = [];
-  let columns: Column[] | null = null;
-  let cuts: number[] = [];
-  const headerPages: number[] = [];
-  const totalLines: TextLine[] = [];
-  const rows: TableRow[] = [];
-  let ended = false;
+  const t: TableScan = { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0 };
 
   for (const page of pages) {
     const lines = groupLines(page);
-    all.push(...lines);
-    let inTable = false;
-    let current: RowDraft | null = null;
-    let pitch = 0;
-    const flush = () => {
-      if (current && columns) rows.push(finishRow(columns, current, rows.length + 1));
-      current = null;
-    };
+    t.all.push(...lines);
+    t.inTable = false;
+    t.current = null;
+    t.pitch = 0;
     // On a page that repeats the header, what precedes it is the page's letterhead, never rows.
     const firstHeader = lines.findIndex((l) => detectHeader(l) !== null);
     for (let li = 0; li < lines.length; li++) {
       const line = lines[li]!;
       const header = detectHeader(line);
       if (!header && li < firstHeader) {
-        outside.push(line);
+        t.outside.push(line);
         continue;
       }
-      if (header) {
-        flush();
-        // A repeated header continues the same table, with this page's column positions.
-        columns = header;
-        headerPages.push(page.page);
-        inTable = true;
-        ended = false;
-        const next = lines[li + 1];
-        if (next && !RULE_RE.test(next.text) && next.y0 - line.y1 < (line.y1 - line.y0) * 0.8 && mergeHeaderContinuation(columns, next)) li++;
-        cuts = cutColumns(columns, bodyLines(lines, li + 1));
-        continue;
-      }
-      if (!columns || ended) {
-        outside.push(line);
-        continue;
-      }
-      // Rules drawn with characters ("-----", "=====") separate, they do not belong to a row.
-      if (RULE_RE.test(line.text)) continue;
-      if (isFooterLine(line)) {
-        flush();
-        inTable = false;
-        outside.push(line);
-        continue;
-      }
-      if (isTotalLine(line)) {
-        flush();
-        totalLines.push(line);
-        // A sub-total or a carried amount ("Total page 1", "Total à reporter") may be followed by more rows; the order's total may not.
-        if (FINAL_TOTAL_RE.test(fold(line.text)) && !CARRIED_RE.test(fold(line.text))) ended = true;
-        inTable = false;
-        continue;
-      }
-      const perColumn: PositionedWord[][] = columns.map(() => []);
-      for (const w of line.words) perColumn[columnOf(cuts, w)]!.push(w);
-      const anchor = isAnchor(columns, perColumn);
-      if (!inTable) {
-        // Continuation page without repeated header: require a full-looking row.
-        const qtyIdx = columns.findIndex((c) => c.role === 'quantity');
-        if (!(anchor && qtyIdx >= 0 && perColumn[qtyIdx]!.some((w) => /\d/.test(w.text)))) {
-          outside.push(line);
-          continue;
-        }
-        inTable = true;
-      }
-      const h = line.y1 - line.y0;
-      // A quantity wrapped onto the next line: only numbers under quantity (price, amount), right
-      // below a row that has none yet, finish that row rather than start one.
-      const wrapping: RowDraft | null = current;
-      if (anchor && wrapping && wrappedQuantity(columns, perColumn, wrapping) && line.y0 - wrapping.y1 < Math.max(h * 1.2, pitch)) {
-        perColumn.forEach((ws, i) => wrapping.words[i]!.push(...ws));
-        wrapping.y1 = Math.max(wrapping.y1, line.y1);
-        wrapping.lines.push(line);
-        continue;
-      }
-      if (anchor) {
-        const prev: RowDraft | null = current;
-        if (prev) pitch = pitch ? Math.min(pitch, line.y0 - prev.y0) : line.y0 - prev.y0;
-        flush();
-        current = { page: page.page, y0: line.y0, y1: line.y1, words: perColumn, lines: [line] };
-        continue;
-      }
-      const cur: RowDraft | null = current;
-      const gap = cur ? line.y0 - cur.y1 : Infinity;
-      if (cur && gap < Math.max(h * 1.2, pitch)) {
-        perColumn.forEach((ws, i) => cur.words[i]!.push(...ws));
-        cur.y1 = Math.max(cur.y1, line.y1);
-        cur.lines.push(line);
-      } else {
-        // Text far below the last row and not a row itself: the table is over (notes, conditions).
-        flush();
-        inTable = false;
-        outside.push(line);
-      }
+      if (header) li = startTable(t, page, lines, li, header);
+      else readBodyLine(t, page, line);
     }
-    flush();
+    flushRow(t);
   }
+  const { rows, columns, headerPages, totalLines } = t;
   settlePositionColumn(rows);
   const kept = dropSplitFragments(rows);
   rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
   return {
     table: columns ? { columns, rows, headerPages, totalLines } : null,
-    outside,
-    lines: all,
+    outside: t.outside,
+    lines: t.all,
   };
+}
+
+/** The scan of a document's lines for its order table: what is found so far, and where the current page stands. */
+interface TableScan {
+  all: TextLine[];
+  outside: TextLine[];
+  columns: Column[] | null;
+  cuts: number[];
+  headerPages: number[];
+  totalLines: TextLine[];
+  rows: TableRow[];
+  /** The order's total was met: what follows is outside the table (until a header repeats). */
+  ended: boolean;
+  // This page's:
+  inTable: boolean;
+  current: RowDraft | null;
+  /** The smallest distance between two rows' tops seen on this page (0 before two rows). */
+  pitch: number;
+}
+
+function flushRow(t: TableScan): void {
+  if (t.current && t.columns) t.rows.push(finishRow(t.columns, t.current, t.rows.length + 1));
+  t.current = null;
+}
+
+/** A (repeated) header row: the same table continues, with this page's column positions. Returns the last line it used. */
+function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number, header: Column[]): number {
+  const line = lines[li]!;
+  flushRow(t);
+  // A repeated header continues the same table, with this page's column positions.
+  const columns = (t.columns = header);
+  t.headerPages.push(page.page);
+  t.inTable = true;
+  t.ended = false;
+  const next = lines[li + 1];
+  if (next && !RULE_RE.test(next.text) && next.y0 - line.y1 < (line.y1 - line.y0) * 0.8 && mergeHeaderContinuation(columns, next)) li++;
+  t.cuts = cutColumns(columns, bodyLines(lines, li + 1));
+  return li;
+}
+
+/** A line after a header: a rule, a footer, a total, a row (or part of one), or text outside the table. */
+function readBodyLine(t: TableScan, page: PageWords, line: TextLine): void {
+  const columns = t.columns;
+  if (!columns || t.ended) {
+    t.outside.push(line);
+    return;
+  }
+  // Rules drawn with characters ("-----", "=====") separate, they do not belong to a row.
+  if (RULE_RE.test(line.text)) return;
+  if (isFooterLine(line)) {
+    flushRow(t);
+    t.inTable = false;
+    t.outside.push(line);
+    return;
+  }
+  if (isTotalLine(line)) {
+    flushRow(t);
+    t.totalLines.push(line);
+    // A sub-total or a carried amount ("Total page 1", "Total à reporter") may be followed by more rows; the order's total may not.
+    if (FINAL_TOTAL_RE.test(fold(line.text)) && !CARRIED_RE.test(fold(line.text))) t.ended = true;
+    t.inTable = false;
+    return;
+  }
+  const perColumn: PositionedWord[][] = columns.map(() => []);
+  for (const w of line.words) perColumn[columnOf(t.cuts, w)]!.push(w);
+  const anchor = isAnchor(columns, perColumn);
+  if (!t.inTable) {
+    // Continuation page without repeated header: require a full-looking row.
+    const qtyIdx = columns.findIndex((c) => c.role === 'quantity');
+    if (!(anchor && qtyIdx >= 0 && perColumn[qtyIdx]!.some((w) => /\d/.test(w.text)))) {
+      t.outside.push(line);
+      return;
+    }
+    t.inTable = true;
+  }
+  placeRowLine(t, page, line, columns, perColumn, anchor);
+}
+
+/** A table line: a new row (an anchor), the end of the row above (a wrapped quantity, a wrapped text), or the table's end. */
+function placeRowLine(t: TableScan, page: PageWords, line: TextLine, columns: Column[], perColumn: PositionedWord[][], anchor: boolean): void {
+  const h = line.y1 - line.y0;
+  // A quantity wrapped onto the next line: only numbers under quantity (price, amount), right
+  // below a row that has none yet, finish that row rather than start one.
+  const wrapping: RowDraft | null = t.current;
+  if (anchor && wrapping && wrappedQuantity(columns, perColumn, wrapping) && line.y0 - wrapping.y1 < Math.max(h * 1.2, t.pitch)) {
+    perColumn.forEach((ws, i) => wrapping.words[i]!.push(...ws));
+    wrapping.y1 = Math.max(wrapping.y1, line.y1);
+    wrapping.lines.push(line);
+    return;
+  }
+  if (anchor) {
+    const prev: RowDraft | null = t.current;
+    if (prev) t.pitch = t.pitch ? Math.min(t.pitch, line.y0 - prev.y0) : line.y0 - prev.y0;
+    flushRow(t);
+    t.current = { page: page.page, y0: line.y0, y1: line.y1, words: perColumn, lines: [line] };
+    return;
+  }
+  const cur: RowDraft | null = t.current;
+  const gap = cur ? line.y0 - cur.y1 : Infinity;
+  if (cur && gap < Math.max(h * 1.2, t.pitch)) {
+    perColumn.forEach((ws, i) => cur.words[i]!.push(...ws));
+    cur.y1 = Math.max(cur.y1, line.y1);
+    cur.lines.push(line);
+  } else {
+    // Text far below the last row and not a row itself: the table is over (notes, conditions).
+    flushRow(t);
+    t.inTable = false;
+    t.outside.push(line);
+  }
 }
 
 const POSITION = /^0*\d{1,5}$/;

@@ -90,8 +90,72 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const md = ctx.masterData;
   const problems: Problem[] = [];
   const signals: string[] = [];
-  let faxHeader: FaxHeader | null = null;
+  const { cleaned, faxHeader, isMachineLine } = cleanPages(pages);
+  const { table, outside } = extractTable(cleaned);
+  const r: ImageReading = { pages, ctx, md, problems, signals, cleaned, faxHeader, textLines: () => outside.filter((l) => !isMachineLine(l)) };
+  const headerless = !table || table.rows.length === 0 ? headerlessLines(r.textLines(), md) : null;
+  if (!linesWithoutTable(r, table, headerless)) return { draft: null, problems };
+  const firstTablePage = table?.headerPages[0] ?? table?.rows[0]?.page ?? 1;
+  for (let p = 1; p < firstTablePage; p++) signals.push(`cover page ${p} skipped`);
 
+  // Header fields: every line outside the table except the machine's own header line, read column
+  // by column: the ship-to block sits beside other blocks ("Livrer à :" left, "Date cde :" right),
+  // and line by line its address would interleave with the neighbour's fields. The same lines cut
+  // at every wide gap stay as a fallback for the dates and the ship-to.
+  const headerLines = [...labelValueLines(r.textLines()), ...r.textLines().map((l) => l.text)];
+  const headerText = headerLines.flatMap((t) => t.split(/\s{3,}/)).join('\n');
+  const pageWidth = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
+  const readingHeader = [...labelValueLines(r.textLines()), readingText(r.textLines(), pageWidth)].join('\n');
+  const poNumber = poNumberByLine(headerLines);
+  const channelEvidence = faxEvidence(r);
+
+  // Evidence in the text first, then the channel's: identify the customer before reading lines,
+  // so that its own part numbers are among the candidates.
+  const ref = ctx.receivedAt ? new Date(ctx.receivedAt) : undefined;
+  const probe = readOrderText(readingHeader, md, { parser: ctx.parser ?? 'ocr', customer: channelEvidence, lines: [], ...(ref ? { ref } : {}) });
+  const { customer } = identifyCustomer(probe.draft.customer, md);
+  const lines = readLines(r, table, headerless, referenceCandidates(md, customer?.id ?? null));
+
+  const reading = readOrderText(readingHeader, md, {
+    parser: ctx.parser ?? 'ocr',
+    customer: channelEvidence,
+    lines,
+    signals,
+    location: `${pages.length} page(s)`,
+    ...(ref ? { ref } : {}),
+  });
+  const draft = reading.draft;
+  const ev = (draft.evidence ??= {});
+  if (poNumber) {
+    draft.poNumber = poNumber.value;
+    ev.poNumber = poEvidence(poNumber, headerLines.flatMap((l) => findPoCandidates(l)), headerLines.join('\n'));
+  }
+  flagDoubtfulPo(r, draft);
+  const wholeLines = readDates(r, draft, { headerText, ref });
+  flagLooseDates(draft, `${readingHeader}\n${wholeLines}`, ref);
+  readShipTo(r, draft, headerText, customer?.id ?? null);
+  const sources = headerSources(r.textLines(), cleaned, draft);
+  if (Object.keys(sources).length) draft.sources = sources;
+  finalConfidence(r, draft, lines);
+  return { draft, problems };
+}
+
+/** One image order being read: what every step shares. */
+interface ImageReading {
+  pages: OcrPage[];
+  ctx: ImageOrderContext;
+  md: MasterData;
+  problems: Problem[];
+  signals: string[];
+  cleaned: PageWords[];
+  faxHeader: FaxHeader | null;
+  /** The lines outside the table but the fax machine's own header line (a new array at each call). */
+  textLines: () => TextLine[];
+}
+
+/** The pages' words cleaned, and the fax machine's header line found (its date is the transmission's, not the order's). */
+function cleanPages(pages: OcrPage[]): { cleaned: PageWords[]; faxHeader: FaxHeader | null; isMachineLine: (l: TextLine) => boolean } {
+  let faxHeader: FaxHeader | null = null;
   const cleaned: PageWords[] = [];
   const headerLineKeys = new Set<string>();
   for (const p of pages) {
@@ -106,12 +170,18 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     cleaned.push({ page: p.page, words, ...(p.width && p.height ? { width: p.width, height: p.height } : {}) });
   }
   const isMachineLine = (l: TextLine) => headerLineKeys.has(`${l.page}:${l.words[0]?.lineId ?? ''}`);
+  return { cleaned, faxHeader, isMachineLine };
+}
 
-  const { table, outside } = extractTable(cleaned);
-  const headerless = !table || table.rows.length === 0 ? headerlessLines(outside.filter((l) => !isMachineLine(l)), md) : null;
+/**
+ * Without table rows, the lines read from the text (a list, or columns without a header row), with a
+ * problem saying so; false (and the error) when there is neither a table nor such lines.
+ */
+function linesWithoutTable(r: ImageReading, table: ReturnType<typeof extractTable>['table'], headerless: ReturnType<typeof headerlessLines> | null): boolean {
+  const { ctx, pages, problems } = r;
   // Neither a table nor aligned columns: a list written by hand or typed as text ("12 x BOU-M8",
   // "13 CAD-40 (Cadenas…)"), read as a typed e-mail's would be, every line flagged.
-  const listed = headerless && headerless.lines.length === 0 ? listLines(outside.filter((l) => !isMachineLine(l)), md) : [];
+  const listed = headerless && headerless.lines.length === 0 ? listLines(r.textLines(), r.md) : [];
   if (listed.length) {
     headerless!.lines.push(...listed);
     problems.push(problem('LINES_FROM_TEXT', `${ctx.fileName}: no table on the page: ${listed.length} line(s) read from the text as a list; check them`, 'warning', 'lines'));
@@ -130,43 +200,34 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
         ctx.fileName,
       ),
     );
-    return { draft: null, problems };
+    return false;
   }
-  const firstTablePage = table?.headerPages[0] ?? table?.rows[0]?.page ?? 1;
-  for (let p = 1; p < firstTablePage; p++) signals.push(`cover page ${p} skipped`);
+  return true;
+}
 
-  // Header fields: every line outside the table except the machine's own header line, read column
-  // by column: the ship-to block sits beside other blocks ("Livrer à :" left, "Date cde :" right),
-  // and line by line its address would interleave with the neighbour's fields. The same lines cut
-  // at every wide gap stay as a fallback for the dates and the ship-to.
-  const headerLines = [...labelValueLines(outside.filter((l) => !isMachineLine(l))), ...outside.filter((l) => !isMachineLine(l)).map((l) => l.text)];
-  const headerText = headerLines.flatMap((t) => t.split(/\s{3,}/)).join('\n');
-  const pageWidth = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
-  const readingHeader = [...labelValueLines(outside.filter((l) => !isMachineLine(l))), readingText(outside.filter((l) => !isMachineLine(l)), pageWidth)].join('\n');
-  const poNumber = poNumberByLine(headerLines);
-
+/** The calling fax number (the gateway's, else the header line's, snapped to a known one) as customer evidence. */
+function faxEvidence(r: ImageReading): CustomerEvidence {
+  const { ctx, faxHeader, signals } = r;
   const channelEvidence: CustomerEvidence = {};
   const gatewayFax = ctx.context?.fax ?? ctx.context?.callerId;
   const faxRead = gatewayFax ?? (faxHeader ? faxHeader.from : null);
   let faxDoubt: string | null = null;
   if (faxRead) {
-    const snapped = gatewayFax ? { value: gatewayFax, doubt: null } : snapPhone(faxRead, md);
+    const snapped = gatewayFax ? { value: gatewayFax, doubt: null } : snapPhone(faxRead, r.md);
     if (snapped.value) channelEvidence.fax = snapped.value;
     faxDoubt = snapped.doubt;
   }
   if (faxHeader) signals.push(`fax header: ${faxHeader.text}`);
   if (faxDoubt) signals.push(faxDoubt);
-  if (faxHeader?.pages && faxHeader.pages !== pages.length) {
-    problems.push(problem('FAX_PAGES_MISSING', `${ctx.fileName}: the fax header announces ${faxHeader.pages} page(s) but ${pages.length} arrived`, 'warning', ctx.fileName));
+  if (faxHeader?.pages && faxHeader.pages !== r.pages.length) {
+    r.problems.push(problem('FAX_PAGES_MISSING', `${ctx.fileName}: the fax header announces ${faxHeader.pages} page(s) but ${r.pages.length} arrived`, 'warning', ctx.fileName));
   }
+  return channelEvidence;
+}
 
-  // Evidence in the text first, then the channel's: identify the customer before reading lines,
-  // so that its own part numbers are among the candidates.
-  const ref = ctx.receivedAt ? new Date(ctx.receivedAt) : undefined;
-  const probe = readOrderText(readingHeader, md, { parser: ctx.parser ?? 'ocr', customer: channelEvidence, lines: [], ...(ref ? { ref } : {}) });
-  const { customer } = identifyCustomer(probe.draft.customer, md);
-  const candidates = referenceCandidates(md, customer?.id ?? null);
-
+/** The order lines: those read without a table, then each table row's, checked against the table's total. */
+function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['table'], headerless: ReturnType<typeof headerlessLines> | null, candidates: ReferenceCandidate[]): DraftLine[] {
+  const { md, problems, ctx } = r;
   const lines: DraftLine[] = (headerless?.lines ?? []).map((l, i) => {
     const row = headerless!.rows[i];
     return row ? checkHeaderlessAmount(l, row, md) : l;
@@ -180,38 +241,32 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
       problems.push(problem('OCR_ROW_UNREADABLE', `${ctx.fileName}: ${where}: neither a catalog reference nor a quantity could be read ("${row.text.slice(0, 80)}"); not taken as a line: check it on the document`, 'warning', where));
       continue;
     }
-    const source = line ? rowSource(row, cleaned) : null;
+    const source = line ? rowSource(row, r.cleaned) : null;
     if (line) lines.push(source ? { ...line, source } : line);
   }
   if (table) checkTotal(lines, table.totalLines, problems, ctx.fileName);
+  return lines;
+}
 
-  const reading = readOrderText(readingHeader, md, {
-    parser: ctx.parser ?? 'ocr',
-    customer: channelEvidence,
-    lines,
-    signals,
-    location: `${pages.length} page(s)`,
-    ...(ref ? { ref } : {}),
-  });
-  const draft = reading.draft;
+// A PO that OCR itself barely believed ("20266-00871" at 0.00) is flagged, not passed on as certain:
+// the agent checks it, and the dedup does not take it for another order's number.
+function flagDoubtfulPo(r: ImageReading, draft: DraftOrder): void {
+  const poConfidence = draft.poNumber ? valueConfidence(r.textLines(), draft.poNumber) : null;
+  if (poConfidence === null || !(poConfidence < REVIEW_THRESHOLD)) return;
+  const shown = poConfidence.toFixed(2);
+  draft.provenance.signals = [...new Set([...(draft.provenance.signals ?? []), `${PO_DOUBTFUL} (OCR ${shown})`])];
+  r.problems.push(problem('OCR_PO_DOUBTFUL', `${r.ctx.fileName}: the PO number « ${draft.poNumber} » was read with low OCR confidence (${shown}): check it on the document`, 'warning', 'poNumber'));
+  draft.confidence = Math.min(draft.confidence ?? 1, PO_DOUBT_CONFIDENCE);
+}
+
+/** The order and delivery dates, from the header (or the day it was sent); returns the header's whole lines. */
+function readDates(r: ImageReading, draft: DraftOrder, { headerText, ref }: { headerText: string; ref: Date | undefined }): string {
+  const { ctx } = r;
   const ev = (draft.evidence ??= {});
-  if (poNumber) {
-    draft.poNumber = poNumber.value;
-    ev.poNumber = poEvidence(poNumber, headerLines.flatMap((l) => findPoCandidates(l)), headerLines.join('\n'));
-  }
-  // A PO that OCR itself barely believed ("20266-00871" at 0.00) is flagged, not passed on as certain:
-  // the agent checks it, and the dedup does not take it for another order's number.
-  const poConfidence = draft.poNumber ? valueConfidence(outside.filter((l) => !isMachineLine(l)), draft.poNumber) : null;
-  if (poConfidence !== null && poConfidence < REVIEW_THRESHOLD) {
-    const shown = poConfidence.toFixed(2);
-    draft.provenance.signals = [...new Set([...(draft.provenance.signals ?? []), `${PO_DOUBTFUL} (OCR ${shown})`])];
-    problems.push(problem('OCR_PO_DOUBTFUL', `${ctx.fileName}: the PO number « ${draft.poNumber} » was read with low OCR confidence (${shown}): check it on the document`, 'warning', 'poNumber'));
-    draft.confidence = Math.min(draft.confidence ?? 1, PO_DOUBT_CONFIDENCE);
-  }
   // Column by column keeps "Date :   03/12/2026" together; a lone line holding two blocks side by
   // side ("N° de commande : …   Date : …") reads only once cut at its wide gap.
   // Then each printed line whole: a label and its value a wide gap apart ("Date   29-Oct-2026").
-  const wholeLines = outside.filter((l) => !isMachineLine(l)).map((l) => l.text).join('\n');
+  const wholeLines = r.textLines().map((l) => l.text).join('\n');
   draft.orderDate ??= findOrderDate(headerText, ref) ?? findOrderDate(wholeLines, ref);
   if (!draft.requestedDeliveryDate) {
     draft.requestedDeliveryDate = findDeliveryDate(headerText, ref) ?? findDeliveryDate(wholeLines, ref);
@@ -221,36 +276,40 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   // No order date printed: the day the fax arrived (the receiving server's clock, never the sending
   // machine's header line, which is often wrong).
   else if (ctx.receivedAt) applySentDate(draft, { at: ctx.context?.sentAt ?? ctx.receivedAt, what: ctx.context?.sentAt ? "the e-mail's Date header" : 'the day it was received' });
-  flagLooseDates(draft, `${readingHeader}\n${wholeLines}`, ref);
-  // Read column by column first; the line-split text only when that found no delivery block.
-  const shipTo = shipToFromBlocks(outside.filter((l) => !isMachineLine(l)), md) ?? draft.shipTo ?? findShipTo(headerText, md);
+  return wholeLines;
+}
+
+/** The ship-to, read column by column first (the line-split text only when that found no delivery block), then checked. */
+function readShipTo(r: ImageReading, draft: DraftOrder, headerText: string, customerId: string | null): void {
+  const ev = (draft.evidence ??= {});
+  const shipTo = shipToFromBlocks(r.textLines(), r.md) ?? draft.shipTo ?? findShipTo(headerText, r.md);
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: 'address block under its label' };
-  if (shipTo) {
-    const checked = checkShipTo(shipTo, customer?.id ?? null, md, ctx.fileName);
-    draft.shipTo = checked.shipTo;
-    if (checked.signal) draft.provenance.signals = [...(draft.provenance.signals ?? []), checked.signal];
-    if (checked.problem) {
-      problems.push(checked.problem);
-      draft.confidence = Math.min(draft.confidence ?? 1, SHIP_TO_DOUBT);
-    }
+  if (!shipTo) return;
+  const checked = checkShipTo(shipTo, customerId, r.md, r.ctx.fileName);
+  draft.shipTo = checked.shipTo;
+  if (checked.signal) draft.provenance.signals = [...(draft.provenance.signals ?? []), checked.signal];
+  if (checked.problem) {
+    r.problems.push(checked.problem);
+    draft.confidence = Math.min(draft.confidence ?? 1, SHIP_TO_DOUBT);
   }
-  const sources = headerSources(outside.filter((l) => !isMachineLine(l)), cleaned, draft);
-  if (Object.keys(sources).length) draft.sources = sources;
+}
+
+/** The order's confidence (no lines, a page OCR could barely read), and the lines to review. */
+function finalConfidence(r: ImageReading, draft: DraftOrder, lines: DraftLine[]): void {
   // A page OCR could barely read casts doubt on its header fields too, not only on its lines.
-  const pageConf = Math.min(...pages.filter((p) => p.words.length > 0).map((p) => p.meanConfidence), 1);
+  const pageConf = Math.min(...r.pages.filter((p) => p.words.length > 0).map((p) => p.meanConfidence), 1);
   draft.confidence = round2(Math.min(draft.confidence ?? 1, lines.length ? 1 : 0.3, pageConf < 0.5 ? 0.6 : 1));
   const doubtful = lines.filter((l) => (l.confidence ?? 1) < REVIEW_THRESHOLD);
   if (doubtful.length > 0) {
-    problems.push(
+    r.problems.push(
       problem(
         'OCR_NEEDS_REVIEW',
-        `${ctx.fileName}: ${doubtful.length} of ${lines.length} line(s) read with low confidence: ${doubtful.map((l) => `line ${l.lineNumber} (${(l.doubts ?? []).join('; ')})`).join(' · ')}`,
+        `${r.ctx.fileName}: ${doubtful.length} of ${lines.length} line(s) read with low confidence: ${doubtful.map((l) => `line ${l.lineNumber} (${(l.doubts ?? []).join('; ')})`).join(' · ')}`,
         'warning',
         doubtful.map((l) => `line ${l.lineNumber}`).join(', '),
       ),
     );
   }
-  return { draft, problems };
 }
 
 /** Order confidence when the PO number itself is doubtful: below the review threshold. */
@@ -295,32 +354,33 @@ function poNumberByLine(lines: string[]): Labelled | null {
   return weak;
 }
 
-function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
-  const where = `page ${row.page}, row ${row.index}`;
-  // A misread header label ("Ré£.") leaves the reference column unnamed, and a column cut in the
-  // wrong place moves the code into its neighbour ("Notre code" / "Votre réf."): every cell that may
-  // hold a code is tried, and the one closest to the catalog wins (the reference column on a tie).
+type RowCell = NonNullable<TableRow['cells']['reference']>;
+type Snapped = ReturnType<typeof snapReference>;
+
+// A misread header label ("Ré£.") leaves the reference column unnamed, and a column cut in the
+// wrong place moves the code into its neighbour ("Notre code" / "Votre réf."): every cell that may
+// hold a code is tried, and the one closest to the catalog wins (the reference column on a tie).
+function referenceCell(row: TableRow, candidates: ReferenceCandidate[]): { cell: RowCell; best: Snapped } | null {
   const codeCells = [row.cells.reference, row.cells.customerReference, row.cells.other].filter((c): c is NonNullable<typeof c> => !!c);
-  const snapCell = (cell: NonNullable<typeof row.cells.reference>) => {
+  const snapCell = (cell: RowCell) => {
     const words = cell.text.split(' ').filter(Boolean);
     return [...words, ...(words.length > 1 ? [words.join('')] : [])].map((w) => snapReference(w, cell.confidence, candidates)).reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
   };
   const snapped = codeCells.map((cell) => ({ cell, best: snapCell(cell) }));
   const refCell = snapped.reduce<(typeof snapped)[number] | null>((a, b) => (!a || (b.best.value && (!a.best.value || b.best.distance < a.best.distance)) ? b : a), null)?.cell;
-  const qtyCell = row.cells.quantity;
-  // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
-  // real line lost that way would still show in the total check.
-  if (!/\d/.test(row.text)) return null;
-  const doubts: string[] = [];
+  return refCell ? snapped.find((x) => x.cell === refCell)! : null;
+}
 
+/** The line's reference as snapped to the catalog (or kept as read), with its confidence and, when unsure, its rivals. */
+function readReference(ref: { cell: RowCell; best: Snapped } | null, doubts: string[]): { sku: string | null; customerPartNumber: string | null; refConfidence: number; ambiguous: ReferenceCandidate[] } {
   let sku: string | null = null;
   let customerPartNumber: string | null = null;
   let refConfidence = 0.3;
   let ambiguous: ReferenceCandidate[] = [];
-  if (refCell) {
+  if (ref) {
     // OCR may split a reference ("VIS- 440") or glue junk before it ("J CBF-C6"): each word and
     // the whole cell were tried, the closest to the catalog kept.
-    const best = snapped.find((x) => x.cell === refCell)!.best;
+    const { best } = ref;
     refConfidence = best.confidence;
     if (best.doubt) doubts.push(best.doubt);
     if (best.candidate?.kind === 'customerPart') customerPartNumber = best.candidate.value;
@@ -329,9 +389,36 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     if (!sku) {
       // Kept as read for the agent, never invented; resolve reports it as unknown.
       customerPartNumber = null;
-      sku = refCell.text.replace(EDGE_JUNK, '').replace(/\s+/g, '') || null;
+      sku = ref.cell.text.replace(EDGE_JUNK, '').replace(/\s+/g, '') || null;
     }
   } else doubts.push('no reference printed on this line');
+  return { sku, customerPartNumber, refConfidence, ambiguous };
+}
+
+// A reading between two codes ("VIS-4560": VIS-450 or VIS-560) is settled by the printed price
+// when it is the list price of exactly one of them; the amount check must then hold too.
+function settleByListPrice(ambiguous: ReferenceCandidate[], unitPrice: number, md: MasterData, refText: string, doubts: string[]): ReferenceCandidate | null {
+  const skus = [...new Set(ambiguous.map((c) => c.sku))];
+  const priced = skus.filter((s) => {
+    const lp = md.product(s)?.listPrice;
+    return lp !== null && lp !== undefined && Math.abs(lp - unitPrice) < 0.005;
+  });
+  if (priced.length !== 1) return null;
+  const chosen = ambiguous.find((c) => c.sku === priced[0])!;
+  doubts.push(`reference read as ${refText}: ${skus.join(' or ')}; the unit price ${unitPrice.toFixed(2).replace('.', ',')} is the list price of ${chosen.sku}`);
+  return chosen;
+}
+
+function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
+  const where = `page ${row.page}, row ${row.index}`;
+  const ref = referenceCell(row, candidates);
+  const qtyCell = row.cells.quantity;
+  // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
+  // real line lost that way would still show in the total check.
+  if (!/\d/.test(row.text)) return null;
+  const doubts: string[] = [];
+  const reference = readReference(ref, doubts);
+  let { sku, customerPartNumber, refConfidence } = reference;
 
   const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
   const qFix = { changed: qtyChanged };
@@ -339,22 +426,12 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
   const aFix = cleanNumberCell(row.cells.amount?.text ?? '');
   const unitPrice = parseNumber(pFix.text);
   const amount = parseNumber(aFix.text);
-  // A reading between two codes ("VIS-4560": VIS-450 or VIS-560) is settled by the printed price
-  // when it is the list price of exactly one of them; the amount check below must then hold too.
   let settledByPrice = false;
-  if (ambiguous.length > 1 && unitPrice !== null) {
-    const skus = [...new Set(ambiguous.map((c) => c.sku))];
-    const priced = skus.filter((s) => {
-      const lp = md.product(s)?.listPrice;
-      return lp !== null && lp !== undefined && Math.abs(lp - unitPrice) < 0.005;
-    });
-    if (priced.length === 1) {
-      const chosen = ambiguous.find((c) => c.sku === priced[0])!;
-      sku = chosen.sku;
-      customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
-      settledByPrice = true;
-      doubts.push(`reference read as ${refCell?.text ?? ''}: ${skus.join(' or ')}; the unit price ${unitPrice.toFixed(2).replace('.', ',')} is the list price of ${chosen.sku}`);
-    }
+  const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, ref?.cell.text ?? '', doubts) : null;
+  if (chosen) {
+    sku = chosen.sku;
+    customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
+    settledByPrice = true;
   }
   const product = sku ? md.product(sku) : undefined;
   const check = checkLine({
