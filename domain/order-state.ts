@@ -178,93 +178,114 @@ export function attachDocument(state: OrderState, doc: OrderDocument, now: strin
   const probable = role === 'duplicate' && doc.probable === true;
   // A probable duplicate may yet be split off: it moves the clock only once confirmed.
   const receivedAt = probable ? state.sla.receivedAt : earliest(state.sla.receivedAt, doc.document.receivedAt);
-  const ref = sourceRef(doc);
-  let documents: OrderDocumentEntry[] = [...state.documents, { ...doc.document, index: doc.index, role, ...(doc.matchEvidence ? { evidence: doc.matchEvidence } : {}), ...(probable ? { probable: true as const } : {}) }];
-  let next: OrderState = { ...state, documents, sla: { ...state.sla, receivedAt }, revision: state.revision + 1 };
-  let contentChanged = false;
-  const label = `${doc.document.fileName} (${doc.document.channel})`;
-  // Agents' corrections and an entered order are never overwritten by a copy (an amendment still applies).
-  const mayReplace = isOpen(state.status) && state.corrections.length === 0;
-  const takeContent = (why: string): void => {
-    const diff = diffOrders(next.order, doc.order).summary;
-    next = { ...next, order: doc.order, problems: doc.problems, poNumber: doc.order.poNumber ?? state.poNumber };
-    next = withEvent(next, now, why, null, diff.length ? `${label} : ${diff.slice(0, 20).join(' ; ')}` : label);
-    contentChanged = true;
-  };
+  const documents: OrderDocumentEntry[] = [...state.documents, { ...doc.document, index: doc.index, role, ...(doc.matchEvidence ? { evidence: doc.matchEvidence } : {}), ...(probable ? { probable: true as const } : {}) }];
+  const a: Attaching = { state, doc, ref: sourceRef(doc), label: `${doc.document.fileName} (${doc.document.channel})`, now };
+  const next: OrderState = { ...state, documents, sla: { ...state.sla, receivedAt }, revision: state.revision + 1 };
+  let out: Attached;
+  if (role === 'amendment') out = attachAmendment(a, next);
+  else if (role === 'cancellation') {
+    const cancelled = withEvent(next, now, 'cancellation received', null, a.label);
+    out = { next: isOpen(state.status) ? setStatus(cancelled, 'cancelled', now, null, `annulée par ${a.label}`) : cancelled, contentChanged: false };
+  } else if (role === 'original' && doc.order.purpose === 'original' && !state.source && state.amendedBy && state.order.purpose === 'original' && laterAmendment(a.ref, state.amendedBy)) out = originalAfterItsChange(a, next, state.amendedBy);
+  else if (role === 'original' || (role === 'duplicate' && !probable)) out = attachCopy(a, next, role);
+  else {
+    const how = doc.matchEvidence?.map((e) => `${e.field}: ${e.how}`).join(', ');
+    out = { next: withEvent(next, now, 'probable duplicate attached', null, how ? `${a.label} — ${how}` : a.label), contentChanged: false };
+  }
+  return { state: withRoles(out.next), role, contentChanged: out.contentChanged };
+}
 
+/** A document being attached, and what every branch of attachDocument needs of it. */
+interface Attaching {
+  state: OrderState;
+  doc: OrderDocument;
+  ref: SourceRef;
+  label: string;
+  now: string;
+}
+interface Attached {
+  next: OrderState;
+  contentChanged: boolean;
+}
+
+/** The order now reads as the attached document (an amendment applied, a better copy taking over). */
+function withContent(a: Attaching, next: OrderState, why: string): OrderState {
+  const diff = diffOrders(next.order, a.doc.order).summary;
+  const taken = { ...next, order: a.doc.order, problems: a.doc.problems, poNumber: a.doc.order.poNumber ?? a.state.poNumber };
+  return withEvent(taken, a.now, why, null, diff.length ? `${a.label} : ${diff.slice(0, 20).join(' ; ')}` : a.label);
+}
+
+const withRole = (documents: OrderDocumentEntry[], roles: [SourceRef | { sha256: string; index: number }, DocumentRole][]): OrderDocumentEntry[] =>
+  documents.map((d) => roles.find(([ref]) => sameDoc(d, ref))?.[1] ?? d.role).map((role, i) => (role === documents[i]!.role ? documents[i]! : { ...documents[i]!, role }));
+
+function attachAmendment(a: Attaching, next: OrderState): Attached {
+  const { state, doc, ref, label, now } = a;
   const source = state.source;
-  if (role === 'amendment' && doc.order.purpose === 'original' && source && Date.parse(doc.document.receivedAt) < Date.parse(source.receivedAt) && state.documents.some((d) => sameDoc(d, source) && d.role === 'original')) {
+  if (doc.order.purpose === 'original' && source && Date.parse(doc.document.receivedAt) < Date.parse(source.receivedAt) && state.documents.some((d) => sameDoc(d, source) && d.role === 'original')) {
     // An unannounced change (same PO, other content) processed before the order it changes: the earlier
     // document is the original, the later one the amendment, as if they had come in order.
-    documents = documents.map((d) => (sameDoc(d, source) ? { ...d, role: 'amendment' as const } : sameDoc(d, ref) ? { ...d, role: 'original' as const } : d));
+    const documents = withRole(next.documents, [[source, 'amendment'], [ref, 'original']]);
     const old = state.documents.find((d) => sameDoc(d, source));
     if (!state.amendedBy && source.reliability < ref.reliability && old) {
       // That "change" was read less reliably than the original: it may be a misreading, so it does not
       // replace the content; the agent is asked (the same outcome as had they come in order).
-      next = { ...next, documents, source: ref };
-      takeContent('original received');
-      next = { ...next, problems: [...next.problems, unannouncedChange(doc.order, state.order, `${old.fileName} (${old.channel})`)] };
-    } else {
-      const amendedBy = state.amendedBy && laterAmendment(state.amendedBy, source) ? state.amendedBy : source;
-      next = withEvent({ ...next, documents, source: ref, amendedBy }, now, 'original received', null, `${label} : reçue avant la modification déjà appliquée`);
+      const taken = withContent(a, { ...next, documents, source: ref }, 'original received');
+      return { next: { ...taken, problems: [...taken.problems, unannouncedChange(doc.order, state.order, `${old.fileName} (${old.channel})`)] }, contentChanged: true };
     }
-  } else if (role === 'amendment' && doc.order.purpose === 'original' && !state.amendedBy && source && ref.reliability < source.reliability) {
+    const amendedBy = state.amendedBy && laterAmendment(state.amendedBy, source) ? state.amendedBy : source;
+    return { next: withEvent({ ...next, documents, source: ref, amendedBy }, now, 'original received', null, `${label} : reçue avant la modification déjà appliquée`), contentChanged: false };
+  }
+  if (doc.order.purpose === 'original' && !state.amendedBy && source && ref.reliability < source.reliability) {
     // Same PO, other content, no mention of a change, read less reliably than the original: a
     // misreading as likely as a change. The better reading stays; the agent is asked, with the difference.
-    next = withEvent({ ...next, problems: [...next.problems, unannouncedChange(state.order, doc.order, label)] }, now, 'unannounced change attached', null, label);
+    return { next: withEvent({ ...next, problems: [...next.problems, unannouncedChange(state.order, doc.order, label)] }, now, 'unannounced change attached', null, label), contentChanged: true };
+  }
+  // Two copies of one amendment (same content): the more reliable reading holds, whichever came first.
+  const copy = state.amendedBy && diffOrders(state.order, doc.order).identical;
+  if (copy ? compareSources(ref, state.amendedBy!) < 0 : !state.amendedBy || laterAmendment(ref, state.amendedBy)) return { next: withContent(a, { ...next, amendedBy: ref }, 'amended'), contentChanged: true };
+  return { next: withEvent(next, now, 'earlier amendment attached', null, `${label} : reçue avant la modification déjà appliquée, gardée dans l'historique`), contentChanged: false };
+}
+
+/**
+ * The mirror of attachAmendment's first case: the coordinator placed the later document first (the
+ * original) and the earlier one as its unannounced change, and the earlier one reached this order
+ * first. As if they had come in order: the earlier is the original, this later one the amendment.
+ */
+function originalAfterItsChange(a: Attaching, next: OrderState, earlier: SourceRef): Attached {
+  const { amendedBy: _was, ...rest } = next;
+  const reordered: OrderState = { ...rest, documents: withRole(next.documents, [[earlier, 'original'], [a.ref, 'amendment']]), source: earlier, problems: next.problems.filter((p) => p.code !== ORPHAN) };
+  if (a.ref.reliability < earlier.reliability) {
+    // Read less reliably than the original: a misreading as likely as a change (as in attachAmendment).
+    return { next: withEvent({ ...reordered, problems: [...reordered.problems, unannouncedChange(a.state.order, a.doc.order, a.label)] }, a.now, 'unannounced change attached', null, a.label), contentChanged: true };
+  }
+  return { next: withContent(a, { ...reordered, amendedBy: a.ref }, 'amended'), contentChanged: true };
+}
+
+/** An original or a sure copy: the better document is the original; the one it replaces stays, as a duplicate. */
+function attachCopy(a: Attaching, next: OrderState, role: DocumentRole): Attached {
+  const { state, doc, ref, label, now } = a;
+  // Agents' corrections and an entered order are never overwritten by a copy (an amendment still applies).
+  const mayReplace = isOpen(state.status) && state.corrections.length === 0;
+  const better = !state.source || compareSources(ref, state.source) < 0;
+  let out = better ? { ...next, documents: next.documents.map((d) => (sameDoc(d, state.source) && d.role === 'original' ? { ...d, role: 'duplicate' as const } : sameDoc(d, ref) ? { ...d, role: 'original' as const } : d)), source: ref } : next;
+  let contentChanged = false;
+  if (better && !state.amendedBy && mayReplace) {
+    out = withContent(a, out, state.source ? 'better document' : 'original received');
     contentChanged = true;
-  } else if (role === 'amendment') {
-    // Two copies of one amendment (same content): the more reliable reading holds, whichever came first.
-    const copy = state.amendedBy && diffOrders(state.order, doc.order).identical;
-    if (copy ? compareSources(ref, state.amendedBy!) < 0 : !state.amendedBy || laterAmendment(ref, state.amendedBy)) {
-      next = { ...next, amendedBy: ref };
-      takeContent('amended');
-    } else next = withEvent(next, now, 'earlier amendment attached', null, `${label} : reçue avant la modification déjà appliquée, gardée dans l'historique`);
-  } else if (role === 'cancellation') {
-    next = withEvent(next, now, 'cancellation received', null, label);
-    if (isOpen(state.status)) next = setStatus(next, 'cancelled', now, null, `annulée par ${label}`);
-  } else if (role === 'original' && doc.order.purpose === 'original' && !state.source && state.amendedBy && state.order.purpose === 'original' && laterAmendment(ref, state.amendedBy)) {
-    // The mirror of the first case: the coordinator placed the later document first (the original) and
-    // the earlier one as its unannounced change, and the earlier one reached this order first. As if
-    // they had come in order: the earlier is the original, this later one the amendment.
-    const earlier = state.amendedBy;
-    documents = documents.map((d) => (sameDoc(d, earlier) ? { ...d, role: 'original' as const } : sameDoc(d, ref) ? { ...d, role: 'amendment' as const } : d));
-    const { amendedBy: _was, ...rest } = next;
-    next = { ...rest, documents, source: earlier, problems: next.problems.filter((p) => p.code !== ORPHAN) };
-    contentChanged = true;
-    if (ref.reliability < earlier.reliability) {
-      // Read less reliably than the original: a misreading as likely as a change (as in the branch below).
-      next = withEvent({ ...next, problems: [...next.problems, unannouncedChange(state.order, doc.order, label)] }, now, 'unannounced change attached', null, label);
-    } else {
-      next = { ...next, amendedBy: ref };
-      takeContent('amended');
-    }
-  } else if (role === 'original' || (role === 'duplicate' && !probable)) {
-    const better = !state.source || compareSources(ref, state.source) < 0;
-    if (better) {
-      // The better document is the original; the one it replaces stays, as a duplicate.
-      documents = documents.map((d) => (sameDoc(d, state.source) && d.role === 'original' ? { ...d, role: 'duplicate' as const } : sameDoc(d, ref) ? { ...d, role: 'original' as const } : d));
-      next = { ...next, documents, source: ref };
-    }
-    if (better && !state.amendedBy && mayReplace) takeContent(state.source ? 'better document' : 'original received');
-    else {
-      const how = doc.matchEvidence?.map((e) => `${e.field}: ${e.how}`).join(', ');
-      next = withEvent(next, now, role === 'original' ? 'original received' : 'duplicate attached', null, how ? `${label} — ${how}` : label);
-    }
-    if (role === 'original' || !state.source) {
-      // Its original is here: the revision that came first is no longer an orphan, and a cancellation applies.
-      const problems = next.problems.filter((p) => p.code !== ORPHAN);
-      if (problems.length !== next.problems.length) {
-        next = { ...next, problems };
-        contentChanged = true;
-      }
-      if (isOpen(next.status) && state.documents.some((d) => d.role === 'cancellation')) next = setStatus(next, 'cancelled', now, null, 'annulation reçue avant la commande');
-    }
   } else {
     const how = doc.matchEvidence?.map((e) => `${e.field}: ${e.how}`).join(', ');
-    next = withEvent(next, now, 'probable duplicate attached', null, how ? `${label} — ${how}` : label);
+    out = withEvent(out, now, role === 'original' ? 'original received' : 'duplicate attached', null, how ? `${label} — ${how}` : label);
   }
-  return { state: withRoles(next), role, contentChanged };
+  if (role === 'original' || !state.source) {
+    // Its original is here: the revision that came first is no longer an orphan, and a cancellation applies.
+    const problems = out.problems.filter((p) => p.code !== ORPHAN);
+    if (problems.length !== out.problems.length) {
+      out = { ...out, problems };
+      contentChanged = true;
+    }
+    if (isOpen(out.status) && state.documents.some((d) => d.role === 'cancellation')) out = setStatus(out, 'cancelled', now, null, 'annulation reçue avant la commande');
+  }
+  return { next: out, contentChanged };
 }
 
 /** Which document each field of the order comes from, for the order page ("source"). */
