@@ -215,8 +215,13 @@ function withContent(a: Attaching, next: OrderState, why: string): OrderState {
   return withEvent(taken, a.now, why, null, diff.length ? `${a.label} : ${diff.slice(0, 20).join(' ; ')}` : a.label);
 }
 
-const withRole = (documents: OrderDocumentEntry[], roles: [SourceRef | { sha256: string; index: number }, DocumentRole][]): OrderDocumentEntry[] =>
-  documents.map((d) => roles.find(([ref]) => sameDoc(d, ref))?.[1] ?? d.role).map((role, i) => (role === documents[i]!.role ? documents[i]! : { ...documents[i]!, role }));
+/** The documents with the given ones in new roles (the others untouched). */
+function withRole(documents: OrderDocumentEntry[], roles: [SourceRef, DocumentRole][]): OrderDocumentEntry[] {
+  return documents.map((d) => {
+    const role = roles.find(([ref]) => sameDoc(d, ref))?.[1];
+    return role && role !== d.role ? { ...d, role } : d;
+  });
+}
 
 function attachAmendment(a: Attaching, next: OrderState): Attached {
   const { state, doc, ref, label, now } = a;
