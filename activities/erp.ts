@@ -103,7 +103,7 @@ export function createErpActivities(deps: ErpDeps) {
           d = decideTouchless(policy, {
             ...facts,
             stock: stock.size > 0 ? Object.fromEntries([...stock].map(([sku, s]) => [sku, s.forecast])) : null,
-            credit: credit ? { limit: credit.limit, used: credit.used } : null,
+            credit: credit ? { limit: credit.limit, used: credit.used, blocked: credit.blocked } : null,
           });
         } catch (e) {
           deps.log.warn({ orderId: input.orderId, reason: (e as Error).message }, 'ERP not reachable for stock and credit: not touchless');

@@ -8,7 +8,7 @@ import { reviewReasons } from './order-state';
 import type { OrderState, OrderStatus } from './order-model';
 import { euros } from './format';
 import { SHIP_TO_DEFAULTED } from './signals';
-import { overCreditLimit, shortLines } from './portfolio';
+import { overCreditLimit, shortLines, type CreditFacts } from './portfolio';
 
 export interface TouchlessPolicy {
   /** Shown on each automatic entry, so that one can tell which policy let it through. */
@@ -104,8 +104,8 @@ export interface TouchlessFacts {
   listPrice: (sku: string) => number | null;
   /** Available (forecast) stock per SKU as the ERP says; null: not read (no ERP, or not asked). */
   stock: Record<string, number> | null;
-  /** The customer's credit in the ERP; null: not read; limit null: no limit. */
-  credit: { limit: number | null; used: number } | null;
+  /** The customer's credit in the ERP; null: not read; limit null: no limit; blocked: why the ERP blocks their sales. */
+  credit: CreditFacts | null;
 }
 
 export interface TouchlessCheck {
@@ -177,7 +177,8 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
     const short = shortLines(order, f.stock);
     check('stock', short.length === 0, short.length ? `rupture : ${short.map((l) => `${l.sku} ${l.quantity} demandé(s), ${l.available} disponible(s)`).join(' ; ')}` : 'stock disponible pour chaque ligne');
   } else check('stock', !policy.requireErpChecks, policy.requireErpChecks ? "stock non lu dans l'ERP" : "stock non vérifié (require_erp_checks: false)");
-  if (f.credit) {
+  if (f.credit?.blocked) check('credit', false, `blocage financier : ${f.credit.blocked}`);
+  else if (f.credit) {
     const over = overCreditLimit(f.credit, amount.value);
     check('credit', !over, f.credit.limit === null ? 'pas de limite de crédit' : over ? `limite de crédit : encours ${euros(f.credit.used)} + commande > limite ${euros(f.credit.limit)}` : `encours ${euros(f.credit.used)} + commande ≤ limite ${euros(f.credit.limit)}`);
   } else check('credit', !policy.requireErpChecks, policy.requireErpChecks ? "crédit non lu dans l'ERP" : 'crédit non vérifié (require_erp_checks: false)');

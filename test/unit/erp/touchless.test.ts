@@ -96,6 +96,8 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(explainTouchless(short)).toBe('rupture : VIS-440 20 demandé(s), 19 disponible(s)');
     expect(failed(facts({ credit: { limit: 1200, used: 1000 } }))).toEqual(['credit']);
     expect(failed(facts({ credit: { limit: null, used: 99999 } }))).toEqual([]);
+    const blocked = decideTouchless(policy(), facts({ credit: { limit: null, used: 0, blocked: 'client C001 désactivé dans Tryton' } }));
+    expect(explainTouchless(blocked)).toBe('blocage financier : client C001 désactivé dans Tryton');
     const unread = decideTouchless(policy(), facts({ stock: null, credit: null }));
     expect(unread.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['stock', 'credit']);
     expect(worthAskingErp(unread)).toBe(true);
