@@ -4,7 +4,6 @@
 // bounded (orders, customers) and an unreachable ERP only delays the next one.
 import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
-import type { OrderState } from '../domain/order-model';
 import { isOpen } from '../domain/order-state';
 import { orderAmount } from '../domain/amount';
 import { portfolioClasses, shipToDeliverable } from '../domain/portfolio';
