@@ -106,6 +106,8 @@ export interface TouchlessFacts {
   stock: Record<string, number> | null;
   /** The customer's credit in the ERP; null: not read; limit null: no limit; blocked: why the ERP blocks their sales. */
   credit: CreditFacts | null;
+  /** The ship-to as master data and the ERP know it (portfolio's shipToDeliverable); false: blocage de livraison; absent or null: not read, or none named. */
+  shipToDeliverable?: boolean | null;
 }
 
 export interface TouchlessCheck {
@@ -122,7 +124,7 @@ export interface TouchlessDecision {
 }
 
 /** The checks that need the ERP's stock and credit; decided first without them, to ask the ERP only when worth it. */
-export const ERP_CHECKS = new Set(['stock', 'credit']);
+export const ERP_CHECKS = new Set(['stock', 'credit', 'delivery']);
 
 /**
  * Every check the policy asks for, each passed or failed with its reason; touchless only when all pass.
@@ -182,6 +184,8 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
     const over = overCreditLimit(f.credit, amount.value);
     check('credit', !over, f.credit.limit === null ? 'pas de limite de crédit' : over ? `limite de crédit : encours ${euros(f.credit.used)} + commande > limite ${euros(f.credit.limit)}` : `encours ${euros(f.credit.used)} + commande ≤ limite ${euros(f.credit.limit)}`);
   } else check('credit', !policy.requireErpChecks, policy.requireErpChecks ? "crédit non lu dans l'ERP" : 'crédit non vérifié (require_erp_checks: false)');
+
+  if (f.shipToDeliverable === false) check('delivery', false, `blocage de livraison : adresse ${order.shipTo.code ?? order.shipTo.gln} inconnue ou bloquée dans l'ERP`);
 
   return { touchless: checks.every((c) => c.ok), policyVersion: policy.version, checks };
 }

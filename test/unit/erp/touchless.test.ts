@@ -98,6 +98,8 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(failed(facts({ credit: { limit: null, used: 99999 } }))).toEqual([]);
     const blocked = decideTouchless(policy(), facts({ credit: { limit: null, used: 0, blocked: 'client C001 désactivé dans Tryton' } }));
     expect(explainTouchless(blocked)).toBe('blocage financier : client C001 désactivé dans Tryton');
+    expect(explainTouchless(decideTouchless(policy(), facts({ shipToDeliverable: false })))).toBe("blocage de livraison : adresse L1 inconnue ou bloquée dans l'ERP");
+    expect(failed(facts({ shipToDeliverable: null }))).toEqual([]);
     const unread = decideTouchless(policy(), facts({ stock: null, credit: null }));
     expect(unread.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['stock', 'credit']);
     expect(worthAskingErp(unread)).toBe(true);
