@@ -15,7 +15,7 @@ import { SAMPLE_USERS } from '../../web/sample-users';
 import { ROOT } from '../../worker/config';
 import { refreshErpView } from '../../erp/watch';
 import { loadMasterData } from '../../storage/masterdata-source';
-import { createInErpUpdate, orderWorkflowId, undoTouchlessUpdate } from '../../workflows/definitions';
+import { createInErpUpdate, orderWorkflowId, undoTouchlessUpdate, type OrderState } from '../../workflows/definitions';
 
 const erp = useTrytonAndTemporal();
 
@@ -100,6 +100,47 @@ describe('touchless entry (order workflow, Tryton)', () => {
       const again = await handle.executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
       expect(again.status).toBe('entered');
       expect((await salesOf(second.orderId)).map((s) => s.state)).toEqual(['cancelled', expect.stringMatching(/^(confirmed|processing)$/)]);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('enters a text e-mail held for review by a negotiated price inside the shipped band, with the printed price in Tryton', async () => {
+    const rulesDir = mkdtempSync(join(tmpdir(), 'band-rules-'));
+    for (const f of ['rules.yaml', 'teams.yaml', 'touchless.yaml']) copyFileSync(join(ROOT, 'routing-rules', 'examples', f), join(rulesDir, f));
+    const stack = await startStack(erp.env, 'band', { cfg: { rulesDir }, activityDeps: { erp: erp.tryton.connector } });
+    // Ets Lefèvre et Fils (C010), a plain-text table; VIS-440 at 16,07 € is 15 % under its 18,90 € list price.
+    const mail = (po: string, vis440: string) => Buffer.from([
+      'From: Ets Lefevre et Fils <commandes@lefevre-fils.fr>', 'To: adv@fixations-rhone-alpes.fr', `Subject: Bon de commande ${po}`,
+      `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`, `Message-ID: <${po}@lefevre-fils.fr>`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset="utf-8"', 'Content-Transfer-Encoding: 8bit', '',
+      'Bonjour,', '', `Bon de commande n° ${po} du 03/12/2026`, '',
+      'Réf.        Désignation                               Qté     PU HT    Montant HT',
+      `VIS-440     Vis inox A2 tête fraisée 4x40 bte 200       10    ${vis440}        ${(Number(vis440.replace(',', '.')) * 10).toFixed(2).replace('.', ',')}`,
+      'CHV-8       Cheville nylon 8x40 bte 100                  8     7,20         57,60', '',
+      'Adresse de livraison : adresse habituelle (7 quai du Havre).', '', 'Salutations,', 'Marc Lefèvre', '',
+    ].join('\r\n'), 'utf8');
+    const settled = (s: OrderState | null) => Boolean(s && (s.status === 'entered' || s.history.some((h) => h.event === 'not touchless')));
+    const submit = async (po: string, price: string, done: (s: OrderState | null) => boolean) => {
+      await stack.ingestor.submit(mail(po, price), { fileName: `${po}.eml`, channel: 'email', receivedAt: new Date().toISOString() });
+      return (await eventually(() => stack.readModel.list({ query: po, limit: 1 })[0] ?? null, done, 90_000, `order ${po}`))!;
+    };
+    try {
+      const first = await submit('LF-BAND-1', '16,07', (s) => Boolean(s?.route)); // the customer's first: an agent's
+      expect(first.touchless ?? null).toBeNull();
+      const negotiated = await submit('LF-BAND-2', '16,07', settled);
+      expect(negotiated.problems.map((p) => p.code)).toEqual(['PRICE_OFF_LIST']);
+      expect(negotiated.status).toBe('entered');
+      expect(negotiated.touchless!.reasons.join(' ; ')).toContain('à vérifier pour ses prix seulement');
+      const [sale] = await salesOf(negotiated.orderId);
+      const lines = await erp.tryton.connector.client.model<{ quantity: number; unit_price: number; 'product.': { code: string } }[]>('sale.line', 'search_read', [[['sale', '=', sale!.id]], 0, null, [['id', 'ASC']], ['quantity', 'unit_price', 'product.code']], { company: 1 });
+      expect(lines.map((l) => [l['product.'].code, l.quantity, Number(l.unit_price)])).toEqual([['VIS-440', 10, 16.07], ['CHV-8', 8, 7.2]]);
+      // 40 % under list: outside the band, it stays in review for its agent, and nothing goes to Tryton.
+      await submit('LF-BAND-3', '11,34', (s) => s?.status === 'needs-review');
+      await new Promise((r) => setTimeout(r, 3_000));
+      const outside = stack.readModel.list({ query: 'LF-BAND-3', limit: 1 })[0]!;
+      expect(outside.status).toBe('needs-review');
+      expect(outside.touchless ?? null).toBeNull();
+      expect(await salesOf(outside.orderId)).toHaveLength(0);
     } finally {
       await stack.stop();
     }
