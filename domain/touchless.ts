@@ -25,8 +25,8 @@ export interface TouchlessPolicy {
   /**
    * A line without a price gets the ERP's price (the customer's price list, else the list price): true
    * on every channel, false never (every price printed), or the channels where no price is a fact and
-   * not a reading (EDI, API: a structured order without a price has none; a text order may have one
-   * the reader did not see).
+   * not a reading (EDI, API: a structured order without a price has none, also when it comes attached
+   * to an e-mail; a text order may have one the reader did not see).
    */
   catalogPrices: boolean | Channel[];
   /** The printed prices IT accepts against the list price: the negotiated band (see priceBand). */
@@ -170,7 +170,7 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
 
   const amount = orderAmount(order.lines, f.listPrice);
   if (amount.value === null) check('amount', false, amount.missing ? `montant inconnu (ligne ${amount.missing.lineNumber} sans ${amount.missing.what})` : 'montant inconnu');
-  else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix imprimé (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'})`);
+  else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel, order.provenance.parser)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix imprimé (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'})`);
   else if (policy.amountBelow !== null) check('amount', amount.value < policy.amountBelow, `montant ${euros(amount.value)} ${amount.value < policy.amountBelow ? '<' : '≥'} plafond ${euros(policy.amountBelow)}`);
   else check('amount', true, `montant ${euros(amount.value)}`);
 
@@ -190,9 +190,14 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
   return { touchless: checks.every((c) => c.ok), policyVersion: policy.version, checks };
 }
 
-/** Whether lines without a printed price may take the ERP's price (catalog_prices). */
-function catalogPricesAllowed(policy: TouchlessPolicy, channel: Channel | null): boolean {
-  return Array.isArray(policy.catalogPrices) ? channel !== null && policy.catalogPrices.includes(channel) : policy.catalogPrices;
+/** The structured readers, and the channel whose documents they read: an EDI or JSON order attached to an e-mail is as structured. */
+const STRUCTURED: Record<string, Channel> = { 'api-json': 'api', 'x12-850': 'edi', 'edifact-orders': 'edi' };
+
+/** Whether lines without a printed price may take the ERP's price (catalog_prices), by channel or by the structured reader that read it. */
+function catalogPricesAllowed(policy: TouchlessPolicy, channel: Channel | null, parser: string): boolean {
+  if (!Array.isArray(policy.catalogPrices)) return policy.catalogPrices;
+  const as = [channel, STRUCTURED[parser] ?? null];
+  return as.some((c) => c !== null && (policy.catalogPrices as Channel[]).includes(c));
 }
 
 /** True when only the ERP's checks are left to pass: then, and only then, is the ERP asked. */

@@ -86,8 +86,10 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     const shipped = parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'));
     expect(shipped.catalogPrices).toEqual(['edi', 'api']);
     expect(failed(facts({ channel: 'api' }), shipped)).toEqual([]);
-    expect(failed(facts({ channel: 'email' }), shipped)).toEqual(['amount']);
-    expect(explainTouchless(decideTouchless(shipped, facts({ channel: 'email' })))).toContain('1 ligne(s) sans prix imprimé (catalog_prices: seulement edi, api)');
+    expect(failed(facts({ channel: 'email' }), shipped)).toEqual([]); // the JSON order attached to an e-mail is still read by api-json
+    const typed = { ...order, provenance: { ...order.provenance, parser: 'email-body' } };
+    expect(failed(facts({ channel: 'email', order: typed }), shipped)).toEqual(['amount']);
+    expect(explainTouchless(decideTouchless(shipped, facts({ channel: 'email', order: typed })))).toContain('1 ligne(s) sans prix imprimé (catalog_prices: seulement edi, api)');
   });
 
   it('never passes a stock-out or an order over the credit limit, nor one the ERP could not check', () => {
