@@ -9,6 +9,7 @@ import type { ErpAnswer, ErpCancelAnswer } from '../domain/order-state';
 import { decideTouchless, explainTouchless, worthAskingErp, type TouchlessFacts, type TouchlessPolicy } from '../domain/touchless';
 import type { OrderStatus } from '../workflows/definitions';
 import { ErpRefused, type ErpConnector, type ErpStage } from '../erp/connector';
+import { shipToDeliverable } from '../domain/portfolio';
 import type { ReadModel } from '../storage/read-model';
 
 export interface ErpDeps {
@@ -99,11 +100,12 @@ export function createErpActivities(deps: ErpDeps) {
         askedErp = true;
         const skus = [...new Set(input.order.lines.map((l) => l.sku).filter((s): s is string => Boolean(s)))];
         try {
-          const [stock, credit] = await Promise.all([deps.erp.readStock(skus), deps.erp.readCredit(input.order.customer.id)]);
+          const [stock, credit, addresses] = await Promise.all([deps.erp.readStock(skus), deps.erp.readCredit(input.order.customer.id), deps.erp.readDeliveryAddresses?.(input.order.customer.id) ?? null]);
           d = decideTouchless(policy, {
             ...facts,
             stock: stock.size > 0 ? Object.fromEntries([...stock].map(([sku, s]) => [sku, s.forecast])) : null,
-            credit: credit ? { limit: credit.limit, used: credit.used } : null,
+            credit: credit ? { limit: credit.limit, used: credit.used, blocked: credit.blocked } : null,
+            shipToDeliverable: md ? shipToDeliverable(input.order.shipTo, md.addresses.filter((a) => a.customerId === input.order.customer.id), addresses) : null,
           });
         } catch (e) {
           deps.log.warn({ orderId: input.orderId, reason: (e as Error).message }, 'ERP not reachable for stock and credit: not touchless');

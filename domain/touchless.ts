@@ -8,7 +8,7 @@ import { reviewReasons } from './order-state';
 import type { OrderState, OrderStatus } from './order-model';
 import { euros } from './format';
 import { SHIP_TO_DEFAULTED } from './signals';
-import { overCreditLimit, shortLines } from './portfolio';
+import { overCreditLimit, shortLines, type CreditFacts } from './portfolio';
 
 export interface TouchlessPolicy {
   /** Shown on each automatic entry, so that one can tell which policy let it through. */
@@ -22,8 +22,15 @@ export interface TouchlessPolicy {
   customersExcept: string[];
   /** The amount must be strictly below this (null: no cap). */
   amountBelow: number | null;
-  /** A missing unit price taken from the catalogue still counts as read (false: every price printed). */
-  catalogPrices: boolean;
+  /**
+   * A line without a price gets the ERP's price (the customer's price list, else the list price): true
+   * on every channel, false never (every price printed), or the channels where no price is a fact and
+   * not a reading (EDI, API: a structured order without a price has none, also when it comes attached
+   * to an e-mail; a text order may have one the reader did not see).
+   */
+  catalogPrices: boolean | Channel[];
+  /** The printed prices IT accepts against the list price: the negotiated band (see priceBand). */
+  prices: PriceBand;
   maxLines: number | null;
   /** A customer's first order goes to an agent. */
   firstOrderToAgent: boolean;
@@ -36,6 +43,52 @@ export interface TouchlessPolicy {
   /** Where the ERP's sales order stays: a quotation (can be cancelled in Tryton) or confirmed. */
   erpStage: 'quotation' | 'confirmed';
 }
+
+/**
+ * How far a printed unit price may sit from the list price and still go in touchless, as fractions of
+ * the list price (0.35 = 35 %). The ERP's sale always carries the printed price (the customer's, the
+ * truth); the band only says when a deviation is normal (a negotiated price) and when an agent looks.
+ */
+export interface PriceBand {
+  belowList: number;
+  aboveList: number;
+  /** Per customer, the most below list their negotiated prices go (replaces belowList for them). */
+  customersBelowList: Record<string, number>;
+}
+
+/** The band an unconfigured policy keeps: the anomaly tolerance (±10 %), as before the band existed. */
+export const DEFAULT_PRICE_BAND: PriceBand = { belowList: 0.1, aboveList: 0.1, customersBelowList: {} };
+
+/** The review reason a printed price off the list price raises (domain/anomalies.ts); the band judges it here. */
+const PRICE_OFF_LIST = 'PRICE_OFF_LIST';
+
+/** Review reasons other than prices off the list (those the policy's band judges). */
+export function reasonsBesidesPrices(problems: Problem[], order: Order): Problem[] {
+  return reviewReasons(problems, order).filter((p) => p.code !== PRICE_OFF_LIST);
+}
+
+/**
+ * In review for prices off the list and for nothing else: such an order may still go in touchless
+ * when each price is inside the policy's band (the workflow asks then, and only then).
+ */
+export function heldByPricesOnly(status: OrderStatus, problems: Problem[], order: Order): boolean {
+  if (status !== 'needs-review') return false;
+  const reasons = reviewReasons(problems, order);
+  return reasons.length > 0 && reasons.every((p) => p.code === PRICE_OFF_LIST);
+}
+
+/** Lines whose printed price is outside the band (the catalogue's price known, same unit), with their gap. */
+export function pricesOutsideBand(order: Order, band: PriceBand, listPrice: (sku: string) => number | null): { lineNumber: number; gap: number }[] {
+  const below = (order.customer.id ? band.customersBelowList[order.customer.id] : undefined) ?? band.belowList;
+  return order.lines.flatMap((l) => {
+    const list = l.sku ? listPrice(l.sku) : null;
+    if (l.unitPrice === null || list === null || !(list > 0)) return [];
+    const gap = (l.unitPrice - list) / list;
+    return gap < -below - 1e-9 || gap > band.aboveList + 1e-9 ? [{ lineNumber: l.lineNumber, gap }] : [];
+  });
+}
+
+const pct = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x * 100).toFixed(1).replace('.', ',')} %`;
 
 /** What the decision looks at: the order as routed, plus what the ERP and our history say. */
 export interface TouchlessFacts {
@@ -51,8 +104,10 @@ export interface TouchlessFacts {
   listPrice: (sku: string) => number | null;
   /** Available (forecast) stock per SKU as the ERP says; null: not read (no ERP, or not asked). */
   stock: Record<string, number> | null;
-  /** The customer's credit in the ERP; null: not read; limit null: no limit. */
-  credit: { limit: number | null; used: number } | null;
+  /** The customer's credit in the ERP; null: not read; limit null: no limit; blocked: why the ERP blocks their sales. */
+  credit: CreditFacts | null;
+  /** The ship-to as master data and the ERP know it (portfolio's shipToDeliverable); false: blocage de livraison; absent or null: not read, or none named. */
+  shipToDeliverable?: boolean | null;
 }
 
 export interface TouchlessCheck {
@@ -69,7 +124,7 @@ export interface TouchlessDecision {
 }
 
 /** The checks that need the ERP's stock and credit; decided first without them, to ask the ERP only when worth it. */
-export const ERP_CHECKS = new Set(['stock', 'credit']);
+export const ERP_CHECKS = new Set(['stock', 'credit', 'delivery']);
 
 /**
  * Every check the policy asks for, each passed or failed with its reason; touchless only when all pass.
@@ -84,7 +139,6 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
   check('enabled', policy.enabled, policy.enabled ? 'saisie automatique activée' : 'saisie automatique désactivée (enabled: false)');
   check('channel', f.channel !== null && policy.channels.includes(f.channel), f.channel && policy.channels.includes(f.channel) ? `canal ${f.channel} autorisé` : `canal ${f.channel ?? 'inconnu'} non autorisé (autorisés : ${policy.channels.join(', ')})`);
   check('purpose', order.purpose === 'original', order.purpose === 'original' ? 'commande initiale' : order.purpose === 'replace' ? 'modification de commande : à traiter par un agent' : 'annulation : à traiter par un agent');
-  check('status', f.status === 'routed', f.status === 'routed' ? 'routée, rien à vérifier' : `statut ${f.status} (seules les commandes routées sans anomalie passent)`);
 
   const cid = order.customer.id;
   if (!cid) check('customer', false, 'client non identifié');
@@ -93,8 +147,13 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
   else check('customer', true, `client ${cid}${policy.customersOnly ? ' dans la liste' : ''}`);
   if (policy.firstOrderToAgent) check('first-order', f.previousOrders > 0, f.previousOrders > 0 ? `client connu (${f.previousOrders} commande(s) avant)` : 'première commande de ce client : un agent la saisit');
 
-  const reasons = reviewReasons(f.problems, order);
+  // A price off the list is judged by the policy's band (check 'prices'), every other anomaly stops.
+  const reasons = reasonsBesidesPrices(f.problems, order);
+  const byPrices = heldByPricesOnly(f.status, f.problems, order);
+  check('status', f.status === 'routed' || byPrices, f.status === 'routed' ? 'routée, rien à vérifier' : byPrices ? 'à vérifier pour ses prix seulement (jugés par la bande de prix)' : `statut ${f.status} (seules les commandes routées sans anomalie passent)`);
   check('anomalies', reasons.length === 0, reasons.length === 0 ? 'aucune anomalie' : `${reasons.length} anomalie(s) : ${reasons.slice(0, 3).map((p) => p.message).join(' ; ')}`);
+  const outside = pricesOutsideBand(order, policy.prices, f.listPrice);
+  check('prices', outside.length === 0, outside.length ? `prix hors de la bande autorisée : ${outside.map((o) => `ligne ${o.lineNumber} ${pct(o.gap)}`).join(', ')}` : 'prix imprimés dans la bande autorisée par rapport au tarif');
   check('duplicates', f.duplicatesToCheck === 0, f.duplicatesToCheck === 0 ? 'pas de doublon probable en attente' : `${f.duplicatesToCheck} doublon(s) probable(s) à décider`);
 
   const unresolved = order.lines.filter((l) => !l.sku || l.quantity === null);
@@ -111,7 +170,7 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
 
   const amount = orderAmount(order.lines, f.listPrice);
   if (amount.value === null) check('amount', false, amount.missing ? `montant inconnu (ligne ${amount.missing.lineNumber} sans ${amount.missing.what})` : 'montant inconnu');
-  else if (!policy.catalogPrices && amount.estimatedLines > 0) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix imprimé (catalog_prices: false)`);
+  else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel, order.provenance.parser)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix imprimé (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'})`);
   else if (policy.amountBelow !== null) check('amount', amount.value < policy.amountBelow, `montant ${euros(amount.value)} ${amount.value < policy.amountBelow ? '<' : '≥'} plafond ${euros(policy.amountBelow)}`);
   else check('amount', true, `montant ${euros(amount.value)}`);
 
@@ -120,12 +179,25 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
     const short = shortLines(order, f.stock);
     check('stock', short.length === 0, short.length ? `rupture : ${short.map((l) => `${l.sku} ${l.quantity} demandé(s), ${l.available} disponible(s)`).join(' ; ')}` : 'stock disponible pour chaque ligne');
   } else check('stock', !policy.requireErpChecks, policy.requireErpChecks ? "stock non lu dans l'ERP" : "stock non vérifié (require_erp_checks: false)");
-  if (f.credit) {
+  if (f.credit?.blocked) check('credit', false, `blocage financier : ${f.credit.blocked}`);
+  else if (f.credit) {
     const over = overCreditLimit(f.credit, amount.value);
     check('credit', !over, f.credit.limit === null ? 'pas de limite de crédit' : over ? `limite de crédit : encours ${euros(f.credit.used)} + commande > limite ${euros(f.credit.limit)}` : `encours ${euros(f.credit.used)} + commande ≤ limite ${euros(f.credit.limit)}`);
   } else check('credit', !policy.requireErpChecks, policy.requireErpChecks ? "crédit non lu dans l'ERP" : 'crédit non vérifié (require_erp_checks: false)');
 
+  if (f.shipToDeliverable === false) check('delivery', false, `blocage de livraison : adresse ${order.shipTo.code ?? order.shipTo.gln} inconnue ou bloquée dans l'ERP`);
+
   return { touchless: checks.every((c) => c.ok), policyVersion: policy.version, checks };
+}
+
+/** The structured readers, and the channel whose documents they read: an EDI or JSON order attached to an e-mail is as structured. */
+const STRUCTURED: Record<string, Channel> = { 'api-json': 'api', 'x12-850': 'edi', 'edifact-orders': 'edi' };
+
+/** Whether lines without a printed price may take the ERP's price (catalog_prices), by channel or by the structured reader that read it. */
+function catalogPricesAllowed(policy: TouchlessPolicy, channel: Channel | null, parser: string): boolean {
+  if (!Array.isArray(policy.catalogPrices)) return policy.catalogPrices;
+  const as = [channel, STRUCTURED[parser] ?? null];
+  return as.some((c) => c !== null && (policy.catalogPrices as Channel[]).includes(c));
 }
 
 /** True when only the ERP's checks are left to pass: then, and only then, is the ERP asked. */

@@ -47,6 +47,15 @@ export interface ErpCredit {
   limit: number | null;
   /** What the customer owes plus what is confirmed and not yet invoiced. */
   used: number;
+  /** Why the ERP blocks this customer's sales whatever the amount (blocage financier), in French; null: not blocked. */
+  blocked: string | null;
+}
+
+/** One of the customer's addresses in the ERP, by one of its codes (ours, or its GLN): can goods go there? */
+export interface ErpDeliveryAddress {
+  code: string;
+  /** Active and marked for deliveries in the ERP. */
+  deliverable: boolean;
 }
 
 export interface ErpConnector {
@@ -66,6 +75,8 @@ export interface ErpConnector {
   readOrderState(erpRef: string): Promise<ErpOrderStatus | null>;
   readStock(skus: string[]): Promise<Map<string, ErpStock>>;
   readCredit(customerId: string): Promise<ErpCredit | null>;
+  /** The customer's addresses in the ERP (blocked ones too); null: unknown customer. Absent: the ERP cannot be asked. */
+  readDeliveryAddresses?(customerId: string): Promise<ErpDeliveryAddress[] | null>;
   close?(): Promise<void>;
 }
 

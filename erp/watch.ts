@@ -1,15 +1,14 @@
-// The ERP read back, beside the workflows: for open orders, the portfolio classes (stock, credit,
-// ship-to: domain/portfolio.ts); for orders in the ERP, their sales order's state (confirmed, shipped,
-// invoiced). Written to the read model's ERP view for the inbox, search and dashboard. A pass is
+// The ERP read back, beside the workflows: for open orders, the portfolio classes (stock, credit and
+// its block, the ship-to in master data and in the ERP: domain/portfolio.ts); for orders in the ERP,
+// their sales order's state (confirmed, shipped, invoiced). Written to the read model's ERP view for the inbox, search and dashboard. A pass is
 // bounded (orders, customers) and an unreachable ERP only delays the next one.
 import type { Logger } from 'pino';
 import type { MasterData } from '../domain/masterdata';
-import type { OrderState } from '../domain/order-model';
 import { isOpen } from '../domain/order-state';
 import { orderAmount } from '../domain/amount';
-import { portfolioClasses } from '../domain/portfolio';
+import { portfolioClasses, shipToDeliverable } from '../domain/portfolio';
 import type { ReadModel } from '../storage/read-model';
-import type { ErpConnector, ErpCredit } from './connector';
+import type { ErpConnector, ErpCredit, ErpDeliveryAddress } from './connector';
 
 export interface ErpWatchDeps {
   readModel: ReadModel;
@@ -21,12 +20,11 @@ export interface ErpWatchDeps {
   maxCustomers?: number;
 }
 
-/** Ship-to known to master data: its code or GLN among the customer's delivery addresses; null when the order names none. */
-function shipToDeliverable(s: OrderState, md: MasterData): boolean | null {
-  const { code, gln } = s.order.shipTo;
-  if (!code && !gln) return null;
-  const mine = md.addresses.filter((a) => a.customerId === s.customerId);
-  return mine.some((a) => (code && a.code === code) || (gln && a.gln === gln));
+/** What the ERP says of each customer with open orders: credit (and its block), delivery addresses; bounded per pass. */
+async function readCustomers(erp: ErpConnector, ids: string[]): Promise<Map<string, { credit: ErpCredit | null; addresses: ErpDeliveryAddress[] | null }>> {
+  const out = new Map<string, { credit: ErpCredit | null; addresses: ErpDeliveryAddress[] | null }>();
+  for (const id of ids) out.set(id, { credit: await erp.readCredit(id), addresses: erp.readDeliveryAddresses ? await erp.readDeliveryAddresses(id) : null });
+  return out;
 }
 
 /** One pass; returns how many orders' views were written. */
@@ -40,14 +38,15 @@ export async function refreshErpView(deps: ErpWatchDeps): Promise<number> {
   const skus = [...new Set(open.flatMap((s) => s.order.lines.map((l) => l.sku).filter((x): x is string => Boolean(x))))];
   const stock = skus.length ? await deps.erp.readStock(skus) : new Map();
   const available = stock.size ? Object.fromEntries([...stock].map(([sku, st]) => [sku, st.forecast])) : null;
-  const credits = new Map<string, ErpCredit | null>();
-  for (const id of [...new Set(open.map((s) => s.customerId).filter((x): x is string => Boolean(x)))].slice(0, deps.maxCustomers ?? 200)) credits.set(id, await deps.erp.readCredit(id));
+  const customers = await readCustomers(deps.erp, [...new Set(open.map((s) => s.customerId).filter((x): x is string => Boolean(x)))].slice(0, deps.maxCustomers ?? 200));
 
   let written = 0;
   for (const s of open) {
-    const credit = s.customerId ? credits.get(s.customerId) : undefined;
+    const erp = s.customerId ? customers.get(s.customerId) : undefined;
+    const credit = erp?.credit;
     const amount = orderAmount(s.order.lines, (sku) => md.product(sku)?.listPrice ?? null).value;
-    const classes = portfolioClasses({ order: s.order, problems: s.problems, stock: available, credit: credit ? { limit: credit.limit, used: credit.used } : null, amount, shipToDeliverable: shipToDeliverable(s, md) });
+    const deliverable = shipToDeliverable(s.order.shipTo, md.addresses.filter((a) => a.customerId === s.customerId), erp?.addresses ?? null);
+    const classes = portfolioClasses({ order: s.order, problems: s.problems, stock: available, credit: credit ? { limit: credit.limit, used: credit.used, blocked: credit.blocked } : null, amount, shipToDeliverable: deliverable });
     deps.readModel.recordErpView(s.orderId, { classes, state: null, shipmentState: null, invoiceState: null, readAt: now });
     written++;
   }

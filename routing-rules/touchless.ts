@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isSeq } from 'yaml';
 import { z } from 'zod';
 import { CHANNELS } from '../domain/order';
-import type { TouchlessPolicy } from '../domain/touchless';
+import { DEFAULT_PRICE_BAND, type TouchlessPolicy } from '../domain/touchless';
 import { formatRuleError, type RuleError } from './errors';
 import { YamlSource } from './yaml-source';
 import { LastGood, type LastGoodStatus } from './last-good';
@@ -22,10 +22,12 @@ export class InvalidTouchlessPolicy extends Error {
   }
 }
 
-const KEYS = ['enabled', 'channels', 'customers', 'amount', 'max_lines', 'first_order', 'min_confidence', 'ship_to_from_master_data', 'require_erp_checks', 'erp_stage'];
+const KEYS = ['enabled', 'channels', 'customers', 'amount', 'prices', 'max_lines', 'first_order', 'min_confidence', 'ship_to_from_master_data', 'require_erp_checks', 'erp_stage'];
 const unknownKeys = (allowed: readonly string[]) => (iss: { code?: string; keys?: string[] }) =>
   iss.code === 'unrecognized_keys' ? `unknown key ${(iss.keys ?? []).map((k) => `"${k}"`).join(', ')}; expected one of: ${allowed.join(', ')}` : undefined;
 const ids = z.union([z.string().min(1).transform((v) => [v]), z.array(z.string().min(1)).min(1, 'expected at least one customer id')], { error: 'expected a customer id or a list of ids' });
+
+const fraction = z.number({ error: 'expected a fraction of the list price, e.g. 0.35 for 35 %' }).min(0, 'expected 0 or more').max(0.9, 'above 0.9 (90 %) no price is checked: expected 0 to 0.9');
 
 const policySchema = z.strictObject(
   {
@@ -36,9 +38,19 @@ const policySchema = z.strictObject(
       .strictObject(
         {
           below: z.number({ error: 'expected an amount in the order currency, e.g. 10000' }).positive('expected an amount above 0').optional(),
-          catalog_prices: z.boolean({ error: 'expected true or false' }).optional(),
+          catalog_prices: z.union([z.boolean(), z.array(z.enum(CHANNELS))], { error: `expected true, false or a list of channels (${CHANNELS.join(', ')})` }).optional(),
         },
         { error: unknownKeys(['below', 'catalog_prices']) },
+      )
+      .optional(),
+    prices: z
+      .strictObject(
+        {
+          below_list: fraction.optional(),
+          above_list: fraction.optional(),
+          customers: z.record(z.string().min(1), fraction, { error: 'expected customer ids, each with the most below list its prices go, e.g. C002: 0.40' }).optional(),
+        },
+        { error: unknownKeys(['below_list', 'above_list', 'customers']) },
       )
       .optional(),
     max_lines: z.number({ error: 'expected a whole number of lines' }).int('expected a whole number of lines').positive().optional(),
@@ -64,6 +76,9 @@ export function parseTouchlessPolicy(file: string, text: string, knownCustomers?
   const errors: RuleError[] = [];
   if (knownCustomers) {
     const known = new Set(knownCustomers);
+    Object.keys(p.prices?.customers ?? {}).forEach((id) => {
+      if (!known.has(id)) errors.push(src.error(['touchless', 'prices', 'customers', id], `touchless.prices.customers: unknown customer "${id}" (not in the master data)`));
+    });
     for (const key of ['only', 'except'] as const) {
       (p.customers?.[key] ?? []).forEach((id, i) => {
         if (known.has(id)) return;
@@ -82,6 +97,11 @@ export function parseTouchlessPolicy(file: string, text: string, knownCustomers?
     customersExcept: p.customers?.except ?? [],
     amountBelow: p.amount?.below ?? null,
     catalogPrices: p.amount?.catalog_prices ?? true,
+    prices: {
+      belowList: p.prices?.below_list ?? DEFAULT_PRICE_BAND.belowList,
+      aboveList: p.prices?.above_list ?? DEFAULT_PRICE_BAND.aboveList,
+      customersBelowList: p.prices?.customers ?? {},
+    },
     maxLines: p.max_lines ?? null,
     firstOrderToAgent: (p.first_order ?? 'agent') === 'agent',
     minConfidence: p.min_confidence ?? 0.95,

@@ -68,6 +68,9 @@ export class ReadModel {
     const columns = new Set((this.db.prepare('PRAGMA table_info(quarantine)').all() as { name: string }[]).map((c) => c.name));
     if (!columns.has('retries_json')) this.db.exec("ALTER TABLE quarantine ADD COLUMN retries_json TEXT NOT NULL DEFAULT '[]'");
     if (!columns.has('released_at')) this.db.exec('ALTER TABLE quarantine ADD COLUMN released_at TEXT');
+    // When the ERP view last said something new (read_at moves on every pass): the live inbox's stamp.
+    const erpColumns = new Set((this.db.prepare('PRAGMA table_info(erp_view)').all() as { name: string }[]).map((c) => c.name));
+    if (!erpColumns.has('changed_at')) this.db.exec("ALTER TABLE erp_view ADD COLUMN changed_at TEXT NOT NULL DEFAULT ''");
     this.prepareStatements();
   }
 
@@ -124,10 +127,22 @@ export class ReadModel {
     return rows.map((r) => ({ poNumber: r.po, lines: r.lines ? (JSON.parse(r.lines) as PastLines['lines']) : [] }));
   }
 
-  recordErpView(orderId: string, v: ErpView): void {
+  /** Records what the ERP says of an order; true when it says something new (then the live inbox refreshes). */
+  recordErpView(orderId: string, v: ErpView): boolean {
+    const classes = JSON.stringify(v.classes);
+    const was = this.db.prepare('SELECT classes_json, state, shipment_state, invoice_state FROM erp_view WHERE order_id = ?').get(orderId) as { classes_json: string; state: string | null; shipment_state: string | null; invoice_state: string | null } | undefined;
+    const same = was !== undefined && was.classes_json === classes && was.state === v.state && was.shipment_state === v.shipmentState && was.invoice_state === v.invoiceState;
+    if (same) {
+      this.db.prepare('UPDATE erp_view SET read_at = ? WHERE order_id = ?').run(v.readAt, orderId);
+      return false;
+    }
+    // A stamp that only grows, even if the clock does not between two passes.
+    const last = (this.db.prepare("SELECT coalesce(max(changed_at), '') AS c FROM erp_view").get() as { c: string }).c;
+    const changedAt = v.readAt > last ? v.readAt : `${last}+`;
     this.db
-      .prepare('INSERT OR REPLACE INTO erp_view (order_id, classes_json, state, shipment_state, invoice_state, read_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(orderId, JSON.stringify(v.classes), v.state, v.shipmentState, v.invoiceState, v.readAt);
+      .prepare('INSERT OR REPLACE INTO erp_view (order_id, classes_json, state, shipment_state, invoice_state, read_at, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(orderId, classes, v.state, v.shipmentState, v.invoiceState, v.readAt, changedAt);
+    return true;
   }
 
   /** Every order's ERP view (portfolio classes, sales order state), by order ID. */
@@ -199,7 +214,9 @@ export class ReadModel {
   changeStamp(): string {
     const o = this.db.prepare('SELECT count(*) AS n, coalesce(sum(revision), 0) AS r, coalesce(max(updated_at), \'\') AS u FROM orders').get() as { n: number; r: number; u: string };
     const q = this.db.prepare('SELECT count(*) AS n, coalesce(max(quarantined_at), \'\') AS at FROM quarantine WHERE released_at IS NULL').get() as { n: number; at: string };
-    return `${o.n}.${o.r}.${o.u}.${q.n}.${q.at}`;
+    // What the ERP says of orders (erp/watch.ts) changes the inbox too: a class seen only in the ERP.
+    const e = this.db.prepare("SELECT coalesce(max(changed_at), '') AS at FROM erp_view").get() as { at: string };
+    return `${o.n}.${o.r}.${o.u}.${q.n}.${q.at}.${e.at}`;
   }
 
   /** Quarantined documents whose file name or hash contains the text ("any document" search). */

@@ -88,7 +88,7 @@ export interface InboxRow {
   /** The ERP's number once "Créer dans l'ERP" succeeded; else the ERP's last refusal, if any. */
   erpNumber: string | null;
   erpRefusal: string | null;
-  /** Portfolio classes (domain/portfolio.ts): rupture, limite-credit, blocage-livraison, anomalie. */
+  /** Portfolio classes (domain/portfolio.ts): rupture, limite-credit, blocage-financier, blocage-livraison, anomalie. */
   classes: PortfolioClass[];
   /** The sales order's state in the ERP as last read back (erp/watch.ts), else as created. */
   erpState: string | null;
@@ -194,7 +194,7 @@ export interface Dashboard {
   erpStates: Record<string, number>;
 }
 
-const noClasses = (): Record<PortfolioClass, number> => ({ rupture: 0, 'limite-credit': 0, 'blocage-livraison': 0, anomalie: 0 });
+const noClasses = (): Record<PortfolioClass, number> => Object.fromEntries(PORTFOLIO_CLASSES.map((c) => [c, 0])) as Record<PortfolioClass, number>;
 
 export function dashboard(states: OrderState[], quarantine: QuarantineRecord[], user: User, now: number, cfg: SlaConfig = DEFAULT_SLA_CONFIG, days = 30, views: Map<string, ErpView> = new Map()): Dashboard {
   const today = parisDay(now, cfg);

@@ -72,7 +72,7 @@ export function inboxFragment(box: { mine: InboxRow[]; team: InboxRow[] }, now: 
     <table>${INBOX_HEAD}<tbody>${inboxRows(box.team, now, "Rien d'autre en attente dans l'équipe.")}</tbody></table>`;
 }
 
-/** Filters of the open-order portfolio: all, or one class (rupture, limite de crédit, blocage de livraison, anomalie). */
+/** Filters of the open-order portfolio: all, or one class (rupture, limite de crédit, blocage financier, blocage de livraison, anomalie). */
 function classFilter(classe: PortfolioClass | null): Html {
   const link = (c: PortfolioClass | null, label: string) => (c === classe ? html`<b>${label}</b>` : html`<a href="${c ? `/?classe=${c}` : '/'}">${label}</a>`);
   return html`<p class="small" id="classes">Filtrer : ${link(null, 'toutes')}${PORTFOLIO_CLASSES.map((c) => html` · ${link(c, PORTFOLIO_LABELS[c])}`)}</p>`;
@@ -392,7 +392,7 @@ export function dashboardPage(user: User, csrf: string, d: Dashboard, now: numbe
 
 const classTable = (title: string, rows: [string, Record<PortfolioClass, number>][], label: (k: string) => string) =>
   html`<div><h3>${title}</h3><table><thead><tr><th></th>${PORTFOLIO_CLASSES.map((c) => html`<th class="n">${PORTFOLIO_LABELS[c]}</th>`)}</tr></thead>
-  <tbody>${rows.length ? rows.map(([k, r]) => html`<tr><td>${label(k)}</td>${PORTFOLIO_CLASSES.map((c) => html`<td class="n">${r[c] || ''}</td>`)}</tr>`) : html`<tr><td colspan="5" class="muted">—</td></tr>`}</tbody></table></div>`;
+  <tbody>${rows.length ? rows.map(([k, r]) => html`<tr><td>${label(k)}</td>${PORTFOLIO_CLASSES.map((c) => html`<td class="n">${r[c] || ''}</td>`)}</tr>`) : html`<tr><td colspan="${PORTFOLIO_CLASSES.length + 1}" class="muted">—</td></tr>`}</tbody></table></div>`;
 
 // ------------------------------------------------------------------ search
 

@@ -12,6 +12,7 @@ import {
   ActionRefused, withEvent, applyTouchlessAnswer, applyUndoTouchless, checkUndoTouchless, duplicatesToCheck, TOUCHLESS_BY,
 } from '../domain/order-state';
 import { computeDue, slaConfig, type SlaConfig } from '../domain/sla';
+import { heldByPricesOnly } from '../domain/touchless';
 
 const { routeOrder, confirmOrder, startSplitOrder } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
@@ -240,7 +241,9 @@ async function extractedAndRouted(run: OrderRun): Promise<void> {
 /** Into the ERP with no agent, when the touchless policy in force says the order is certain. */
 async function touchless(run: OrderRun): Promise<void> {
   const s = current(run);
-  if (s.status !== 'routed') return;
+  // Held for review by its prices alone: the policy's negotiated-price band may still let it through.
+  const heldByPrices = heldByPricesOnly(s.status, s.problems, s.order) && patched('touchless-price-band');
+  if (s.status !== 'routed' && !heldByPrices) return;
   const verdict = await decideTouchless({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length });
   // An agent acted meanwhile (claimed, corrected, entered): the decision was about another order.
   if (current(run).revision !== s.revision || run.erpInFlight) return;
@@ -251,7 +254,7 @@ async function touchless(run: OrderRun): Promise<void> {
   try {
     const answer = await createInErp({ orderId: s.orderId, order: s.order, by: TOUCHLESS_BY, stage: verdict.erpStage }).catch(erpUnreachable);
     const at = current(run);
-    await record(run, at.status === 'routed' ? applyTouchlessAnswer(at, now(), answer, { policyVersion: verdict.policyVersion, reasons: verdict.reasons }) : applyErpAnswer(at, TOUCHLESS_BY, now(), answer));
+    await record(run, at.status === s.status ? applyTouchlessAnswer(at, now(), answer, { policyVersion: verdict.policyVersion, reasons: verdict.reasons }) : applyErpAnswer(at, TOUCHLESS_BY, now(), answer));
   } finally {
     run.erpInFlight = false;
   }

@@ -3,7 +3,7 @@
 // Exactly once: the sale carries our order key in its description; it is looked up before creating,
 // and if two attempts raced, the older sale wins and the newer, still a draft, is deleted.
 import type { Order } from '../../domain/order';
-import { ErpRefused, ErpUnavailable, erpOrderKey, type ErpConnector, type ErpCredit, type ErpOrderState, type ErpOrderStatus, type ErpSalesOrder, type ErpStage, type ErpStock } from '../connector';
+import { ErpRefused, ErpUnavailable, erpOrderKey, type ErpConnector, type ErpCredit, type ErpDeliveryAddress, type ErpOrderState, type ErpOrderStatus, type ErpSalesOrder, type ErpStage, type ErpStock } from '../connector';
 import { decimal, TrytonClient, TrytonError, type TrytonClientOptions } from './client';
 import { perKeyLimit } from '../../activities/per-key-limit';
 
@@ -223,10 +223,25 @@ export class TrytonConnector implements ErpConnector {
     return out;
   }
 
+  /**
+   * The customer's credit, and whether Tryton blocks their sales (blocage financier): a party
+   * deactivated in Tryton, or a credit limit of 0 (Tryton then refuses any sale to them).
+   */
   async readCredit(customerId: string): Promise<ErpCredit | null> {
     const { company, currency } = await this.context();
-    const [p] = await this.client.model<{ credit_limit_amount: number | null; credit_amount: number | null }[]>('party.party', 'search_read', [[['code', '=', customerId]], 0, 1, null, ['credit_limit_amount', 'credit_amount']], { company });
+    const [p] = await this.client.model<{ credit_limit_amount: number | null; credit_amount: number | null; active: boolean }[]>('party.party', 'search_read', [[['code', '=', customerId], ['active', 'in', [true, false]]], 0, 1, null, ['credit_limit_amount', 'credit_amount', 'active']], { company });
     if (!p) return null;
-    return { customerId, currency, limit: p.credit_limit_amount ?? null, used: p.credit_amount ?? 0 };
+    const limit = p.credit_limit_amount ?? null;
+    const blocked = !p.active ? `client ${customerId} désactivé dans Tryton` : limit === 0 ? `limite de crédit à 0 pour ${customerId} dans Tryton (compte bloqué)` : null;
+    return { customerId, currency, limit, used: p.credit_amount ?? 0, blocked };
+  }
+
+  /** The customer's addresses by our codes (and GLNs), deactivated ones and those not marked for deliveries included. */
+  async readDeliveryAddresses(customerId: string): Promise<ErpDeliveryAddress[] | null> {
+    const { company } = await this.context();
+    const [party] = await this.client.model<{ id: number }[]>('party.party', 'search_read', [[['code', '=', customerId], ['active', 'in', [true, false]]], 0, 1, null, ['id']], { company });
+    if (!party) return null;
+    const rows = await this.client.model<(AddressRow & { active: boolean })[]>('party.address', 'search_read', [[['party', '=', party.id], ['active', 'in', [true, false]]], 0, null, [['id', 'ASC']], ['active', 'delivery', 'identifiers.code']], { company });
+    return rows.flatMap((a) => (a['identifiers.'] ?? []).map((i) => ({ code: i.code, deliverable: Boolean(a.active && a.delivery) })));
   }
 }

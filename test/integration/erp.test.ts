@@ -1,19 +1,18 @@
 // The ERP boundary against a real Tryton (trytond + sale, stock, sale_credit_limit over JSON-RPC):
 // sales orders created exactly once, refusals with Tryton's own reason, stock and credit read back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseCsv } from '../../domain/csv';
 import { pullMasterData } from '../../erp/masterdata';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Order } from '../../domain/order';
 import { orderKey } from '../../domain/keys';
 import { ErpRefused, erpOrderKey } from '../../erp/connector';
 import { exited, freePort, spawnWorker } from '../support/crash';
-import { startTestTryton, type TestTryton } from '../support/tryton';
-import { eventually, quietLog, startStack, startTemporal, testConfig } from '../support/temporal';
+import { useTrytonAndTemporal } from '../support/erp-harness';
+import { eventually, quietLog, startStack, testConfig } from '../support/temporal';
 import { ROOT, type Config } from '../../worker/config';
 import { DocumentStore } from '../../storage/document-store';
 import { ReadModel } from '../../storage/read-model';
@@ -30,76 +29,93 @@ function order(customerId: string, poNumber: string, lines: [string, number][], 
   };
 }
 
-let t: TestTryton;
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  [t, env] = await Promise.all([startTestTryton(), startTemporal()]);
-}, 30 * 60_000);
-afterAll(async () => {
-  await t?.stop();
-  await env?.teardown();
-});
+const erp = useTrytonAndTemporal();
 
 async function salesOf(orderId: string) {
-  return t.connector.client.model<{ id: number; number: string; reference: string; state: string; 'party.': { code: string }; 'shipment_address.': { id: number } }[]>(
+  return erp.tryton.connector.client.model<{ id: number; number: string; reference: string; state: string; 'party.': { code: string }; 'shipment_address.': { id: number } }[]>(
     'sale.sale', 'search_read', [[['description', '=', erpOrderKey(orderId)]], 0, null, null, ['number', 'reference', 'state', 'party.code', 'shipment_address.id']], { company: 1 });
 }
 
 describe('Tryton connector', () => {
   it('creates a confirmed sales order with the customer, ship-to, lines and PO, and only once', async () => {
     const o = order('C001', 'PO-ERP-1', [['VIS-440', 12], ['CHV-8', 3]], 'C001-L1');
-    const first = await t.connector.createSalesOrder(o, 'C001-PO-ERP-1');
+    const first = await erp.tryton.connector.createSalesOrder(o, 'C001-PO-ERP-1');
     expect(first.created).toBe(true);
     expect(first.number).toMatch(/^\d+$/);
     expect(['confirmed', 'processing']).toContain(first.state);
-    const again = await t.connector.createSalesOrder(o, 'C001-PO-ERP-1');
+    const again = await erp.tryton.connector.createSalesOrder(o, 'C001-PO-ERP-1');
     expect(again).toMatchObject({ erpRef: first.erpRef, number: first.number, created: false });
     const sales = await salesOf('C001-PO-ERP-1');
     expect(sales).toHaveLength(1);
     expect(sales[0]).toMatchObject({ reference: 'PO-ERP-1', 'party.': { code: 'C001' } });
-    const lines = await t.connector.client.model<{ quantity: number; unit_price: number; 'product.': { code: string } }[]>('sale.line', 'search_read', [[['sale', '=', Number(first.erpRef)]], 0, null, [['id', 'ASC']], ['quantity', 'unit_price', 'product.code']], { company: 1 });
+    const lines = await erp.tryton.connector.client.model<{ quantity: number; unit_price: number; 'product.': { code: string } }[]>('sale.line', 'search_read', [[['sale', '=', Number(first.erpRef)]], 0, null, [['id', 'ASC']], ['quantity', 'unit_price', 'product.code']], { company: 1 });
     expect(lines.map((l) => [l['product.'].code, l.quantity, l.unit_price])).toEqual([['VIS-440', 12, 18.9], ['CHV-8', 3, expect.any(Number)]]);
-    const status = await t.connector.readOrderState(first.erpRef);
+    const status = await erp.tryton.connector.readOrderState(first.erpRef);
     expect(status).toMatchObject({ number: first.number, state: 'processing', shipmentState: 'waiting', invoiceState: 'pending' });
   });
 
   it('creates one sales order when the same order is sent five times at once', async () => {
     const o = order('C002', 'PO-RACE-1', [['VIS-450', 4]]);
-    const results = await Promise.allSettled(Array.from({ length: 5 }, () => t.connector.createSalesOrder(o, 'C002-PO-RACE-1')));
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => erp.tryton.connector.createSalesOrder(o, 'C002-PO-RACE-1')));
     const ok = results.filter((r) => r.status === 'fulfilled').map((r) => r.value);
     expect(ok.length).toBeGreaterThan(0);
     expect(new Set(ok.map((r) => r.erpRef)).size).toBe(1);
     // Converged: a late retry finds the one order.
-    const after = await t.connector.createSalesOrder(o, 'C002-PO-RACE-1');
+    const after = await erp.tryton.connector.createSalesOrder(o, 'C002-PO-RACE-1');
     expect(after.erpRef).toBe(ok[0]!.erpRef);
     expect(await salesOf('C002-PO-RACE-1')).toHaveLength(1);
   });
 
   it("surfaces Tryton's own reason when the customer is over their credit limit, and leaves no sale behind", async () => {
     const o = order('C003', 'PO-CREDIT-1', [['VIS-440', 100]]); // 1 890 € against a 500 € limit
-    const err = await t.connector.createSalesOrder(o, 'C003-PO-CREDIT-1').catch((e: unknown) => e);
+    const err = await erp.tryton.connector.createSalesOrder(o, 'C003-PO-CREDIT-1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ErpRefused);
     expect((err as ErpRefused).code).toBe('credit-limit');
     expect((err as ErpRefused).reason).toMatch(/credit limit/);
     expect(await salesOf('C003-PO-CREDIT-1')).toHaveLength(0);
-    const ok = await t.connector.createSalesOrder(order('C003', 'PO-CREDIT-1', [['VIS-440', 10]]), 'C003-PO-CREDIT-1');
+    const ok = await erp.tryton.connector.createSalesOrder(order('C003', 'PO-CREDIT-1', [['VIS-440', 10]]), 'C003-PO-CREDIT-1');
     expect(ok.created).toBe(true);
   });
 
   it('refuses an unknown customer, ship-to or product with a reason that names it', async () => {
-    await expect(t.connector.createSalesOrder(order('C999', 'PO-X', [['VIS-440', 1]]), 'C999-PO-X')).rejects.toThrow(/C999/);
-    await expect(t.connector.createSalesOrder(order('C001', 'PO-Y', [['VIS-440', 1]], 'NOPE-1'), 'C001-PO-Y')).rejects.toThrow(/NOPE-1/);
-    await expect(t.connector.createSalesOrder(order('C001', 'PO-Z', [['XXX-1', 1]]), 'C001-PO-Z')).rejects.toThrow(/XXX-1/);
+    await expect(erp.tryton.connector.createSalesOrder(order('C999', 'PO-X', [['VIS-440', 1]]), 'C999-PO-X')).rejects.toThrow(/C999/);
+    await expect(erp.tryton.connector.createSalesOrder(order('C001', 'PO-Y', [['VIS-440', 1]], 'NOPE-1'), 'C001-PO-Y')).rejects.toThrow(/NOPE-1/);
+    await expect(erp.tryton.connector.createSalesOrder(order('C001', 'PO-Z', [['XXX-1', 1]]), 'C001-PO-Z')).rejects.toThrow(/XXX-1/);
   });
 
   it('reads stock per SKU and the credit position', async () => {
-    const stock = await t.connector.readStock(['VIS-440', 'VIS-660', 'NOPE']);
+    const stock = await erp.tryton.connector.readStock(['VIS-440', 'VIS-660', 'NOPE']);
     expect(stock.get('VIS-440')).toMatchObject({ onHand: 500, unit: 'BTE' });
     expect(stock.get('VIS-660')?.onHand).toBe(0);
     expect(stock.has('NOPE')).toBe(false);
-    const credit = await t.connector.readCredit('C005');
-    expect(credit).toMatchObject({ customerId: 'C005', currency: 'EUR', limit: 20000, used: 0 });
-    expect(await t.connector.readCredit('C999')).toBeNull();
+    const credit = await erp.tryton.connector.readCredit('C005');
+    expect(credit).toMatchObject({ customerId: 'C005', currency: 'EUR', limit: 20000, used: 0, blocked: null });
+    expect(await erp.tryton.connector.readCredit('C999')).toBeNull();
+  });
+
+  it('reads a blocage financier (no credit at all, or the customer deactivated) and the delivery addresses, blocked ones too', async () => {
+    const c = erp.tryton.connector.client;
+    const party = async (code: string) => (await c.model<{ id: number }[]>('party.party', 'search_read', [[['code', '=', code]], 0, 1, null, ['id']], { company: 1 }))[0]!.id;
+    await c.model('party.party', 'write', [[await party('C004')], { credit_limit_amount: { __class__: 'Decimal', decimal: '0' } }], { company: 1 });
+    expect((await erp.tryton.connector.readCredit('C004'))?.blocked).toBe('limite de crédit à 0 pour C004 dans Tryton (compte bloqué)');
+    await c.model('party.party', 'write', [[await party('C006')], { active: false }], { company: 1 });
+    expect((await erp.tryton.connector.readCredit('C006'))?.blocked).toBe('client C006 désactivé dans Tryton');
+
+    const before = await erp.tryton.connector.readDeliveryAddresses('C002');
+    expect(before?.find((a) => a.code === 'C002-M01')).toEqual({ code: 'C002-M01', deliverable: true });
+    expect(before?.find((a) => a.code === 'C002-F')?.deliverable).toBe(false); // the billing address
+    const [m01] = await c.model<{ id: number }[]>('party.address', 'search_read', [[['identifiers.code', '=', 'C002-M01']], 0, 1, null, ['id']], { company: 1 });
+    await c.model('party.address', 'write', [[m01!.id], { active: false }], { company: 1 });
+    expect((await erp.tryton.connector.readDeliveryAddresses('C002'))?.find((a) => a.code === 'C002-M01')).toEqual({ code: 'C002-M01', deliverable: false });
+    expect(await erp.tryton.connector.readDeliveryAddresses('C999')).toBeNull();
+
+    // As they were, for the master-data pull below.
+    await c.model('party.address', 'write', [[m01!.id], { active: true }], { company: 1 });
+    const [c006] = await c.model<{ id: number }[]>('party.party', 'search_read', [[['code', '=', 'C006'], ['active', '=', false]], 0, 1, null, ['id']], { company: 1 });
+    await c.model('party.party', 'write', [[c006!.id], { active: true }], { company: 1 });
+    await c.model('party.party', 'write', [[await party('C004')], { credit_limit_amount: null }], { company: 1 });
+    expect((await erp.tryton.connector.readCredit('C004'))?.blocked).toBeNull();
+    expect((await erp.tryton.connector.readCredit('C006'))?.blocked).toBeNull();
   });
 });
 
@@ -107,14 +123,14 @@ const apiOrder = (customerId: string, poNumber: string, lines: [string, number][
 
 describe("Créer dans l'ERP (order workflow)", () => {
   it("creates the sales order, enters the order with the ERP's number, and records a refusal with Tryton's reason", async () => {
-    const stack = await startStack(env, 'erp-wf', { activityDeps: { erp: t.connector } });
+    const stack = await startStack(erp.env, 'erp-wf', { activityDeps: { erp: erp.tryton.connector } });
     try {
       const submit = async (c: string, po: string, lines: [string, number][]) => {
         await stack.ingestor.submit(apiOrder(c, po, lines), { fileName: `${po}.order.json`, channel: 'api', receivedAt: new Date().toISOString() });
         return eventually(() => stack.readModel.get(orderKey(c, po, '', 0)), (s) => Boolean(s?.route), 60_000, `order ${po} routed`);
       };
       const ok = (await submit('C005', 'WF-ERP-1', [['BOU-M8', 40]]))!;
-      const handle = env.client.workflow.getHandle(orderWorkflowId(ok.orderId));
+      const handle = erp.env.client.workflow.getHandle(orderWorkflowId(ok.orderId));
       const entered = await handle.executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
       expect(entered.status).toBe('entered');
       expect(entered.erp).toMatchObject({ connector: 'tryton', number: expect.stringMatching(/^\d+$/), by: 'lea' });
@@ -124,7 +140,7 @@ describe("Créer dans l'ERP (order workflow)", () => {
       expect(await salesOf(ok.orderId)).toHaveLength(1);
 
       const over = (await submit('C003', 'WF-ERP-2', [['VIS-440', 200]]))!;
-      const refused = await env.client.workflow.getHandle(orderWorkflowId(over.orderId)).executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
+      const refused = await erp.env.client.workflow.getHandle(orderWorkflowId(over.orderId)).executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
       expect(refused.status).not.toBe('entered');
       expect(refused.erp ?? null).toBeNull();
       const last = refused.history.at(-1)!;
@@ -166,23 +182,23 @@ function holdingProxy(target: string) {
 
 describe('exactly once under kill -9', () => {
   it('leaves exactly one sales order in Tryton when the worker dies between the ERP call and its acknowledgment', async () => {
-    const proxy = holdingProxy(t.tryton.url);
+    const proxy = holdingProxy(erp.tryton.tryton.url);
     const port = await freePort();
     await new Promise<void>((r) => proxy.server.listen(port, '127.0.0.1', r));
-    const cfg: Config = testConfig(env, 'erp-kill');
+    const cfg: Config = testConfig(erp.env, 'erp-kill');
     const erpFile = join(cfg.dataDir, 'erp.yaml');
     const passwordFile = join(cfg.dataDir, 'tryton.password');
-    writeFileSync(passwordFile, t.password);
-    writeFileSync(erpFile, `connector: tryton\ntryton:\n  url: http://127.0.0.1:${port}\n  database: ${t.tryton.database}\n  user: admin\n  passwordFile: ${passwordFile}\n  managed: false\n`);
+    writeFileSync(passwordFile, erp.tryton.password);
+    writeFileSync(erpFile, `connector: tryton\ntryton:\n  url: http://127.0.0.1:${port}\n  database: ${erp.tryton.tryton.database}\n  user: admin\n  passwordFile: ${passwordFile}\n  managed: false\n`);
     const startWorker = () => spawnWorker({ TEMPORAL_ADDRESS: cfg.temporalAddress, AIGUILLAGE_TASK_QUEUE: cfg.taskQueue, AIGUILLAGE_DATA: cfg.dataDir, AIGUILLAGE_ERP: erpFile, AIGUILLAGE_PARTNERS: '' });
     let worker = startWorker();
-    const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), env.client, cfg.taskQueue, quietLog);
+    const ingestor = new Ingestor(new DocumentStore(cfg.dataDir), erp.env.client, cfg.taskQueue, quietLog);
     let readModel: ReadModel | null = null;
     try {
       await ingestor.submit(apiOrder('C001', 'KILL-1', [['VIS-530', 7], ['CHV-6', 2]]), { fileName: 'kill.order.json', channel: 'api', receivedAt: new Date().toISOString() });
       readModel = await eventually(() => { try { return new ReadModel(join(cfg.dataDir, 'readmodel.sqlite')); } catch { return null; } }, (r) => r !== null, 90_000, 'read model');
       const routed = (await eventually(() => readModel!.get(orderKey('C001', 'KILL-1', '', 0)), (s) => Boolean(s?.route), 90_000, 'order routed'))!;
-      const handle = env.client.workflow.getHandle(orderWorkflowId(routed.orderId));
+      const handle = erp.env.client.workflow.getHandle(orderWorkflowId(routed.orderId));
       const click = handle.executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
       click.catch(() => undefined);
       await proxy.createdInTryton;
@@ -214,7 +230,7 @@ describe('masterdata pull', () => {
   it("writes our CSVs from Tryton's parties, addresses and products, and follows a change made in Tryton", async () => {
     const fixtures = join(ROOT, 'fixtures', 'masterdata');
     const out = mkdtempSync(join(tmpdir(), 'aiguillage-pull-'));
-    const r = await pullMasterData(t.connector.client, out);
+    const r = await pullMasterData(erp.tryton.connector.client, out);
     expect(r.files.map((f) => f.file)).toEqual(['company.csv', 'customers.csv', 'addresses.csv', 'products.csv']);
     expect(rows(out, 'products.csv')).toEqual(rows(fixtures, 'products.csv'));
     const pick = (x: Record<string, string>[], cols: string[]) => x.map((v) => Object.fromEntries(cols.map((c) => [c, v[c]])));
@@ -223,9 +239,9 @@ describe('masterdata pull', () => {
     expect(pick(rows(out, 'addresses.csv'), addressCols)).toEqual(pick(rows(fixtures, 'addresses.csv'), addressCols));
     expect(rows(out, 'company.csv')[0]).toMatchObject({ name: 'Fixations Rhône-Alpes SAS', city: 'Lyon', country: 'FR' });
 
-    const [tpl] = await t.connector.client.model<{ id: number }[]>('product.template', 'search_read', [[['code', '=', 'GAN-NIT']], 0, 1, null, ['id']], { company: 1 });
-    await t.connector.client.model('product.template', 'write', [[tpl!.id], { list_price: { __class__: 'Decimal', decimal: '7.35' }, name: 'Gants nitrile (nouvelle désignation)' }], { company: 1 });
-    await pullMasterData(t.connector.client, out);
+    const [tpl] = await erp.tryton.connector.client.model<{ id: number }[]>('product.template', 'search_read', [[['code', '=', 'GAN-NIT']], 0, 1, null, ['id']], { company: 1 });
+    await erp.tryton.connector.client.model('product.template', 'write', [[tpl!.id], { list_price: { __class__: 'Decimal', decimal: '7.35' }, name: 'Gants nitrile (nouvelle désignation)' }], { company: 1 });
+    await pullMasterData(erp.tryton.connector.client, out);
     expect(rows(out, 'products.csv').find((p) => p.sku === 'GAN-NIT')).toMatchObject({ list_price: '7.35', description: 'Gants nitrile (nouvelle désignation)' });
   });
 });

@@ -178,7 +178,7 @@ export function createWorkspaceContext(deps: HttpDeps, opts: WorkspaceOptions, s
 
 export type WorkspaceContext = ReturnType<typeof createWorkspaceContext>;
 
-/** ?classe=rupture|limite-credit|blocage-livraison|anomalie: one class of the portfolio; anything else, all. */
+/** ?classe=rupture|limite-credit|blocage-financier|blocage-livraison|anomalie: one class of the portfolio; anything else, all. */
 export function classeOf(req: { query: unknown }): PortfolioClass | null {
   const c = (req.query as { classe?: unknown } | undefined)?.classe;
   return PORTFOLIO_CLASSES.includes(c as PortfolioClass) ? (c as PortfolioClass) : null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overCreditLimit, portfolioClasses, shortLines } from '../../../domain/portfolio';
+import { overCreditLimit, portfolioClasses, shipToDeliverable, shortLines } from '../../../domain/portfolio';
 import type { Order } from '../../../domain/order';
 
 const order: Order = {
@@ -22,6 +22,25 @@ describe('portfolio classes (domain/portfolio.ts)', () => {
     expect(portfolioClasses({ ...facts, problems: [{ code: 'UNKNOWN_SHIP_TO', message: 'GLN inconnu', severity: 'warning', where: 'shipTo.gln' }] })).toEqual(['blocage-livraison', 'anomalie']);
     expect(portfolioClasses({ ...facts, problems: [{ code: 'X', message: 'info', severity: 'info', where: null }] })).toEqual([]);
   });
+  it('puts a customer the ERP blocks in blocage financier, whatever the amount', () => {
+    expect(portfolioClasses({ ...facts, credit: { limit: null, used: 0, blocked: 'client C001 désactivé dans Tryton' } })).toEqual(['blocage-financier']);
+    expect(portfolioClasses({ ...facts, credit: { limit: 0, used: 0, blocked: 'limite de crédit à 0' } })).toEqual(['limite-credit', 'blocage-financier']);
+    expect(portfolioClasses({ ...facts, credit: { limit: 1000, used: 0, blocked: null } })).toEqual([]);
+  });
+
+  it('blocks delivery to a ship-to that master data or the ERP does not know, or that the ERP blocks', () => {
+    const md = [{ code: 'C001-L1', gln: '3020000100014' }, { code: 'C001-L2', gln: null }];
+    const erp = [{ code: 'C001-L1', deliverable: true }, { code: '3020000100014', deliverable: true }, { code: 'C001-L2', deliverable: false }];
+    const to = (code: string | null, gln: string | null = null) => ({ code, gln });
+    expect(shipToDeliverable(to(null), md, erp)).toBeNull(); // none named: the ERP's default address
+    expect(shipToDeliverable(to('C001-L1'), md, erp)).toBe(true);
+    expect(shipToDeliverable(to(null, '3020000100014'), md, erp)).toBe(true);
+    expect(shipToDeliverable(to('C001-L2'), md, null)).toBe(true); // the ERP not read: master data alone
+    expect(shipToDeliverable(to('C001-L2'), md, erp)).toBe(false); // deactivated or not for deliveries in the ERP
+    expect(shipToDeliverable(to('C001-L9'), md, erp)).toBe(false); // unknown to master data
+    expect(shipToDeliverable(to('C001-L1'), md, erp.slice(1))).toBe(false); // unknown to the ERP
+  });
+
   it('counts an unknown amount against a limit as over, and lists the short lines', () => {
     expect(overCreditLimit({ limit: 100, used: 0 }, null)).toBe(true);
     expect(overCreditLimit({ limit: 100, used: 50 }, 50)).toBe(false);

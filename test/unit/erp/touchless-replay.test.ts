@@ -13,7 +13,7 @@ import { ReadModel } from '../../../storage/read-model';
 import { registerErpCommands, sinceInstant } from '../../../erp/commands';
 import { ROOT } from '../../../worker/config';
 
-const line = (n: number, sku: string, quantity: number) => ({ lineNumber: n, sku, customerPartNumber: null, ean: null, description: null, quantity, unit: null, unitPrice: 10, confidence: 1, doubts: [] });
+const line = (n: number, sku: string, quantity: number) => ({ lineNumber: n, sku, customerPartNumber: null, ean: null, description: null, quantity, unit: null, unitPrice: 18.9, confidence: 1, doubts: [] });
 const order = (customer: string, po: string, over: Partial<Order> = {}): Order => ({
   poNumber: po, orderDate: '2026-12-01', requestedDeliveryDate: null, purpose: 'original', currency: 'EUR',
   customer: { id: customer, name: null, matchedBy: 'api' }, shipTo: { code: null, gln: null, name: null, street: null, postalCode: null, city: null, country: 'FR' },

@@ -62,12 +62,46 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(failed(facts(), policy({ catalogPrices: false }))).toEqual(['amount']);
   });
 
+  it('judges printed prices against the negotiated band, not the 10 % anomaly, and nothing else it holds', () => {
+    const offList = (n: number, pct: string) => ({ code: 'PRICE_OFF_LIST', message: `prix ${pct}`, severity: 'warning' as const, where: `line ${n} / unitPrice` });
+    const at = (price: number) => ({ ...order, lines: [{ ...order.lines[0]!, unitPrice: price }, order.lines[1]!] });
+    const list = (sku: string) => (sku === 'VIS-440' ? 18.9 : sku === 'CHE-10' ? 12 : null);
+    // 30 % under list: in review for its price alone, inside the shipped band (35 %): touchless.
+    const negotiated = facts({ order: at(13.23), status: 'needs-review', problems: [offList(1, '−30 %')], listPrice: list });
+    expect(failed(negotiated)).toEqual([]);
+    expect(decideTouchless(policy(), negotiated).checks.find((c) => c.code === 'status')?.why).toContain('prix seulement');
+    // 40 % under, or 5 % over: outside the band, an agent looks.
+    expect(failed(facts({ order: at(11.34), status: 'needs-review', problems: [offList(1, '−40 %')], listPrice: list }))).toEqual(['prices']);
+    expect(failed(facts({ order: at(19.85), listPrice: list }))).toEqual(['prices']);
+    // A customer's own band replaces the global one.
+    const band = policy().prices;
+    expect(failed(facts({ order: at(11.34), status: 'needs-review', problems: [offList(1, '−40 %')], listPrice: list }), policy({ prices: { ...band, customersBelowList: { C001: 0.45 } } }))).toEqual([]);
+    // Any other reason keeps it in review, and not touchless; so does a review with no reason given.
+    const other = { code: 'SHIP_TO_MISSING', message: 'adresse', severity: 'warning' as const, where: 'shipTo' };
+    expect(failed(facts({ order: at(13.23), status: 'needs-review', problems: [offList(1, '−30 %'), other], listPrice: list }))).toEqual(['status', 'anomalies']);
+    expect(failed(facts({ status: 'needs-review', problems: [] }))).toEqual(['status']);
+  });
+
+  it('takes the ERP\'s price for a line without one only on the channels the policy names', () => {
+    const shipped = parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'));
+    expect(shipped.catalogPrices).toEqual(['edi', 'api']);
+    expect(failed(facts({ channel: 'api' }), shipped)).toEqual([]);
+    expect(failed(facts({ channel: 'email' }), shipped)).toEqual([]); // the JSON order attached to an e-mail is still read by api-json
+    const typed = { ...order, provenance: { ...order.provenance, parser: 'email-body' } };
+    expect(failed(facts({ channel: 'email', order: typed }), shipped)).toEqual(['amount']);
+    expect(explainTouchless(decideTouchless(shipped, facts({ channel: 'email', order: typed })))).toContain('1 ligne(s) sans prix imprimé (catalog_prices: seulement edi, api)');
+  });
+
   it('never passes a stock-out or an order over the credit limit, nor one the ERP could not check', () => {
     const short = decideTouchless(policy(), facts({ stock: { 'VIS-440': 19, 'CHE-10': 5 } }));
     expect(short.touchless).toBe(false);
     expect(explainTouchless(short)).toBe('rupture : VIS-440 20 demandé(s), 19 disponible(s)');
     expect(failed(facts({ credit: { limit: 1200, used: 1000 } }))).toEqual(['credit']);
     expect(failed(facts({ credit: { limit: null, used: 99999 } }))).toEqual([]);
+    const blocked = decideTouchless(policy(), facts({ credit: { limit: null, used: 0, blocked: 'client C001 désactivé dans Tryton' } }));
+    expect(explainTouchless(blocked)).toBe('blocage financier : client C001 désactivé dans Tryton');
+    expect(explainTouchless(decideTouchless(policy(), facts({ shipToDeliverable: false })))).toBe("blocage de livraison : adresse L1 inconnue ou bloquée dans l'ERP");
+    expect(failed(facts({ shipToDeliverable: null }))).toEqual([]);
     const unread = decideTouchless(policy(), facts({ stock: null, credit: null }));
     expect(unread.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['stock', 'credit']);
     expect(worthAskingErp(unread)).toBe(true);
@@ -82,7 +116,7 @@ describe('the touchless decision (domain/touchless.ts)', () => {
 
 describe('touchless.yaml (routing-rules/touchless.ts)', () => {
   it('reads the shipped example, which the routing rules leave alone', () => {
-    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 20000, catalogPrices: false, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
+    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 250000, catalogPrices: ['edi', 'api'], prices: { belowList: 0.35, aboveList: 0.02, customersBelowList: {} }, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
     expect(readRuleFiles(join(ROOT, 'routing-rules', 'examples')).map((f) => f.name)).not.toContain(EXAMPLE);
   });
 
@@ -99,6 +133,10 @@ describe('touchless.yaml (routing-rules/touchless.ts)', () => {
     ]));
     const unknown = (() => { try { parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [edi]\n  customers: { only: [C001, C404] }\n', ['C001']); } catch (e) { return e as Error; } })();
     expect(unknown?.message).toMatch(/t\.yaml:4:\d+: touchless\.customers\.only: unknown customer "C404"/);
+    const prices = (() => { try { parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [edi]\n  prices:\n    below_list: 35\n    customers: { C404: 0.4 }\n', ['C001']); } catch (e) { return e as Error; } })();
+    expect(prices?.message).toMatch(/t\.yaml:5:\d+: touchless\.prices\.below_list: above 0\.9/);
+    const who = (() => { try { parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [edi]\n  prices:\n    customers: { C404: 0.4 }\n', ['C001']); } catch (e) { return e as Error; } })();
+    expect(who?.message).toMatch(/t\.yaml:5:\d+: touchless\.prices\.customers: unknown customer "C404"/);
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless: [\n')).toThrow(/t\.yaml:\d+:\d+: YAML syntax/);
     expect(() => parseTouchlessPolicy('t.yaml', '')).toThrow(/t\.yaml:1:1: empty file/);
   });

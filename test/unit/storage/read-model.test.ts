@@ -39,6 +39,22 @@ describe('read model', () => {
     expect(rm.customerLines('C404', 200)).toEqual([]);
   });
 
+  it("changes its stamp when the ERP says something new of an order (the live inbox's cue), not on every read", () => {
+    rm = new ReadModel(':memory:');
+    rm.upsert(stateOf(order('A', 'C001', [['VIS-440', 1]]), '2026-11-23T16:00:00.000Z'));
+    const view = (classes: string[], readAt: string) => ({ classes, state: null, shipmentState: null, invoiceState: null, readAt });
+    const s0 = rm.changeStamp();
+    expect(rm.recordErpView('C001-A', view([], '2026-11-23T09:00:00.000Z'))).toBe(true);
+    const s1 = rm.changeStamp();
+    expect(s1).not.toBe(s0);
+    expect(rm.recordErpView('C001-A', view([], '2026-11-23T09:01:00.000Z'))).toBe(false); // read again, nothing new
+    expect(rm.changeStamp()).toBe(s1);
+    expect(rm.erpViews().get('C001-A')?.readAt).toBe('2026-11-23T09:01:00.000Z');
+    expect(rm.recordErpView('C001-A', view(['blocage-financier'], '2026-11-23T09:01:00.000Z'))).toBe(true); // same instant, still a new stamp
+    expect(rm.changeStamp()).not.toBe(s1);
+    expect(rm.erpViews().get('C001-A')?.classes).toEqual(['blocage-financier']);
+  });
+
   it('applies a state and its documents once, and only a newer revision', () => {
     rm = new ReadModel(':memory:');
     const s = stateOf(order('A', 'C001', [['VIS-440', 12]]), '2026-11-23T16:00:00.000Z');
