@@ -165,7 +165,7 @@ export class TrytonConnector implements ErpConnector {
     const [credit, addresses] = await Promise.all([this.readCredit(customerId), this.readDeliveryAddresses(customerId)]);
     if (credit?.blocked) throw new ErpRefused(credit.blocked, 'blocked-customer');
     const refusal = addresses ? erpShipToRefusal(order.shipTo, addresses) : null;
-    if (refusal) throw new ErpRefused(`${refusal} (client ${customerId})`, 'blocked-address');
+    if (refusal) throw new ErpRefused(refusal, 'blocked-address');
   }
 
   private async saleValues(order: Order, orderId: string, ctx: Record<string, unknown>): Promise<Record<string, unknown>> {

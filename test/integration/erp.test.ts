@@ -138,7 +138,8 @@ describe("Créer dans l'ERP (order workflow)", () => {
     const c = erp.tryton.connector.client;
     const addressOf = async (code: string) => (await c.model<{ id: number }[]>('party.address', 'search_read', [[['identifiers.code', '=', code], ['active', 'in', [true, false]]], 0, 1, null, ['id']], { company: 1 }))[0]!.id;
     const partyOf = async (code: string) => (await c.model<{ id: number }[]>('party.party', 'search_read', [[['code', '=', code], ['active', 'in', [true, false]]], 0, 1, null, ['id']], { company: 1 }))[0]!.id;
-    const stack = await startStack(erp.env, 'erp-blocked', { activityDeps: { erp: erp.tryton.connector } });
+    // Touchless off: every order here waits for the agent's click.
+    const stack = await startStack(erp.env, 'erp-blocked', { activityDeps: { erp: erp.tryton.connector, touchless: () => null } });
     const [m02, epl, c006] = [await addressOf('C002-M02'), await addressOf('C002-EPL'), await partyOf('C006')];
     try {
       const submit = async (cu: string, po: string, shipTo?: { code?: string; gln?: string }) => {
@@ -160,7 +161,7 @@ describe("Créer dans l'ERP (order workflow)", () => {
       // In Tryton only: Bron no longer takes deliveries, the Saint-Priest depot is closed, C006 deactivated.
       const notForDeliveries = await submit('C002', 'WF-BLK-1', { code: 'C002-M02' });
       await c.model('party.address', 'write', [[m02], { delivery: false }], { company: 1 });
-      await refusedWith(notForDeliveries.orderId, /^tryton : adresse de livraison C002-M02 pas ouverte aux livraisons dans Tryton/);
+      await refusedWith(notForDeliveries.orderId, /^tryton : adresse de livraison C002-M02 \/ 3020000100021 pas ouverte aux livraisons dans Tryton \(case « Livraison » non cochée\)$/);
       const closed = await submit('C002', 'WF-BLK-2', { gln: '3020000100038' });
       await c.model('party.address', 'write', [[epl], { active: false }], { company: 1 });
       await refusedWith(closed.orderId, /adresse de livraison .*3020000100038 désactivée dans Tryton/);
