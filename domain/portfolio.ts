@@ -49,17 +49,38 @@ export function portfolioClasses(f: PortfolioFacts): PortfolioClass[] {
   return out;
 }
 
+/** One of the customer's addresses in the ERP by one of its codes (ours or its GLN); `blocked`: why goods cannot go there, in the ERP's words. */
+export interface ErpAddressFacts {
+  code: string;
+  deliverable: boolean;
+  blocked?: string;
+}
+
+type ShipToNames = Pick<Order['shipTo'], 'code' | 'gln'>;
+const names = ({ code, gln }: ShipToNames) => (a: { code: string; gln?: string | null }) => (code !== null && a.code === code) || (gln !== null && (a.gln === gln || a.code === gln));
+
+/**
+ * Why the ERP will not take goods for the ship-to the order names (by our code or its GLN): unknown
+ * among the customer's addresses there, or deactivated or not for deliveries; null when it will, or
+ * when the order names none (the ERP's default address). Read by the portfolio, touchless and the
+ * creation of the sales order alike.
+ */
+export function erpShipToRefusal(shipTo: ShipToNames, erp: ErpAddressFacts[]): string | null {
+  const label = [shipTo.code, shipTo.gln].filter(Boolean).join(' / ');
+  if (!label) return null;
+  const inErp = erp.filter(names(shipTo));
+  if (inErp.length === 0) return `adresse de livraison ${label} inconnue pour ce client dans l'ERP`;
+  const blocked = inErp.find((a) => !a.deliverable);
+  return blocked ? `adresse de livraison ${label} ${blocked.blocked ?? "bloquée dans l'ERP"}` : null;
+}
+
 /**
  * Whether the order's ship-to can be delivered, from master data and the ERP: false when either does
  * not know it or blocks it; null when the order names none (the default address is then the ERP's).
  * erp: the customer's addresses in the ERP by our code (or GLN), deliverable or not; null: not read.
  */
-export function shipToDeliverable(shipTo: Pick<Order['shipTo'], 'code' | 'gln'>, masterData: { code: string; gln: string | null }[], erp: { code: string; deliverable: boolean }[] | null): boolean | null {
-  const { code, gln } = shipTo;
-  if (!code && !gln) return null;
-  const named = (a: { code: string; gln?: string | null }) => (code !== null && a.code === code) || (gln !== null && (a.gln === gln || a.code === gln));
-  if (!masterData.some(named)) return false;
-  if (!erp) return true;
-  const inErp = erp.filter(named);
-  return inErp.length > 0 && inErp.every((a) => a.deliverable);
+export function shipToDeliverable(shipTo: ShipToNames, masterData: { code: string; gln: string | null }[], erp: ErpAddressFacts[] | null): boolean | null {
+  if (!shipTo.code && !shipTo.gln) return null;
+  if (!masterData.some(names(shipTo))) return false;
+  return erp === null || erpShipToRefusal(shipTo, erp) === null;
 }

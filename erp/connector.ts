@@ -56,6 +56,8 @@ export interface ErpDeliveryAddress {
   code: string;
   /** Active and marked for deliveries in the ERP. */
   deliverable: boolean;
+  /** When not deliverable, why, in the ERP's terms ("désactivée dans Tryton"). */
+  blocked?: string;
 }
 
 export interface ErpConnector {
@@ -84,7 +86,7 @@ export interface ErpConnector {
 export class ErpRefused extends Error {
   constructor(
     readonly reason: string,
-    readonly code: 'unknown-customer' | 'unknown-address' | 'unknown-product' | 'incomplete-order' | 'credit-limit' | 'erp-rule' = 'erp-rule',
+    readonly code: 'unknown-customer' | 'blocked-customer' | 'unknown-address' | 'blocked-address' | 'unknown-product' | 'incomplete-order' | 'credit-limit' | 'erp-rule' = 'erp-rule',
   ) {
     super(reason);
     this.name = 'ErpRefused';

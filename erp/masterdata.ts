@@ -23,6 +23,12 @@ interface AddressRow { id: number; party: number; party_name: string | null; str
 interface TemplateRow { code: string | null; name: string; list_price: number | null; 'default_uom.'?: { symbol: string }; 'categories.'?: { name: string }[]; products: number[] }
 
 const idOf = (ids: Identifier[] | undefined, type: string | null) => ids?.find((i) => (i.type || null) === type)?.code ?? '';
+/** Our address code and its GLN ride on Tryton's address as untyped identifiers (Tryton 8.2 has no GLN type): the GLN is the one of 13 digits. */
+const GLN = /^\d{13}$/;
+const addressIds = (ids: Identifier[] | undefined) => {
+  const untyped = (ids ?? []).filter((i) => !i.type);
+  return { code: untyped.find((i) => !GLN.test(i.code))?.code ?? '', gln: untyped.find((i) => GLN.test(i.code))?.code ?? idOf(ids, 'gln') };
+};
 
 export interface PullResult {
   files: { file: FileName; rows: number }[];
@@ -54,9 +60,9 @@ export async function pullMasterData(client: TrytonClient, dir: string): Promise
     'addresses.csv': customers.flatMap((p) =>
       (byParty.get(p.id) ?? []).map((a, i) => ({
         customer_id: p.code!,
-        code: idOf(a['identifiers.'], null) || `${p.code}-${i + 1}`,
+        code: addressIds(a['identifiers.']).code || `${p.code}-${i + 1}`,
         type: a.delivery && !a.invoice ? 'delivery' : 'billing',
-        gln: idOf(a['identifiers.'], 'gln'),
+        gln: addressIds(a['identifiers.']).gln,
         name: a.party_name ?? p.name,
         ...addressRow(a),
       })),

@@ -6,6 +6,7 @@ import type { Order } from '../../domain/order';
 import { ErpRefused, ErpUnavailable, erpOrderKey, type ErpConnector, type ErpCredit, type ErpDeliveryAddress, type ErpOrderState, type ErpOrderStatus, type ErpSalesOrder, type ErpStage, type ErpStock } from '../connector';
 import { decimal, TrytonClient, TrytonError, type TrytonClientOptions } from './client';
 import { perKeyLimit } from '../../activities/per-key-limit';
+import { erpShipToRefusal } from '../../domain/portfolio';
 
 interface SaleRow {
   id: number;
@@ -103,6 +104,7 @@ export class TrytonConnector implements ErpConnector {
     let created = false;
     let [sale] = await this.salesFor(orderId, ctx);
     if (!sale) {
+      await this.refuseBlocked(order);
       const values = await this.saleValues(order, orderId, ctx);
       const [id] = await this.client.model<number[]>('sale.sale', 'create', [[values]], ctx);
       created = true;
@@ -150,6 +152,20 @@ export class TrytonConnector implements ErpConnector {
       current = next;
     }
     return current;
+  }
+
+  /**
+   * Before creating: a customer whose sales Tryton blocks (deactivated, no credit at all) or a ship-to
+   * Tryton will not deliver to (deactivated, not for deliveries) is refused with Tryton's reason, as the
+   * portfolio and touchless read them (readCredit, readDeliveryAddresses, domain/portfolio.ts).
+   */
+  private async refuseBlocked(order: Order): Promise<void> {
+    const customerId = order.customer.id;
+    if (!customerId) return; // saleValues says so
+    const [credit, addresses] = await Promise.all([this.readCredit(customerId), this.readDeliveryAddresses(customerId)]);
+    if (credit?.blocked) throw new ErpRefused(credit.blocked, 'blocked-customer');
+    const refusal = addresses ? erpShipToRefusal(order.shipTo, addresses) : null;
+    if (refusal) throw new ErpRefused(refusal, 'blocked-address');
   }
 
   private async saleValues(order: Order, orderId: string, ctx: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -242,6 +258,10 @@ export class TrytonConnector implements ErpConnector {
     const [party] = await this.client.model<{ id: number }[]>('party.party', 'search_read', [[['code', '=', customerId], ['active', 'in', [true, false]]], 0, 1, null, ['id']], { company });
     if (!party) return null;
     const rows = await this.client.model<(AddressRow & { active: boolean })[]>('party.address', 'search_read', [[['party', '=', party.id], ['active', 'in', [true, false]]], 0, null, [['id', 'ASC']], ['active', 'delivery', 'identifiers.code']], { company });
-    return rows.flatMap((a) => (a['identifiers.'] ?? []).map((i) => ({ code: i.code, deliverable: Boolean(a.active && a.delivery) })));
+    const blocked = (a: { active: boolean; delivery?: boolean | number }) => (!a.active ? 'désactivée dans Tryton' : !a.delivery ? "pas ouverte aux livraisons dans Tryton (case « Livraison » non cochée)" : null);
+    return rows.flatMap((a) => {
+      const why = blocked(a);
+      return (a['identifiers.'] ?? []).map((i) => (why ? { code: i.code, deliverable: false, blocked: why } : { code: i.code, deliverable: true }));
+    });
   }
 }

@@ -117,15 +117,14 @@ def load(conf, name, masterdata, today):
             addr.invoice = a['type'] == 'billing'
             addr.delivery = a['type'] == 'delivery'
         p.save()
-        # Our address codes (and GLNs) ride on the addresses as identifiers, so a ship-to code
-        # reads back from the ERP as it is in addresses.csv.
+        # Our address codes and GLNs ride on the addresses as identifiers, so a ship-to code or GLN
+        # reads back from the ERP as it is in addresses.csv. Tryton 8.2 has no GLN identifier type
+        # (its types are tax and company numbers, checked by python-stdnum): the GLN is an untyped
+        # identifier after our code, told apart by its 13 digits (erp/masterdata.ts).
         for addr, a in zip(p.addresses, addresses.get(c['id'], [])):
             Identifier(party=p, address=addr, type=None, code=a['code']).save()
             if a['gln']:
-                try:
-                    Identifier(party=p, address=addr, type='gln', code=a['gln']).save()
-                except Exception:
-                    pass
+                Identifier(party=p, address=addr, type=None, code=a['gln']).save()
 
     Uom = Model.get('product.uom')
     UomCategory = Model.get('product.uom.category')
@@ -167,10 +166,7 @@ def load(conf, name, masterdata, today):
             t.categories.append(Category(lines[line].id))
         t.save()
         if row['ean']:
-            try:
-                ProductIdentifier(product=t.products[0], type='ean', code=row['ean']).save()
-            except Exception:
-                pass
+            ProductIdentifier(product=t.products[0], type='ean', code=row['ean']).save()
 
     prices = {r['sku']: Decimal(r['list_price'] or '0') for r in read_csv(os.path.join(masterdata, 'products.csv'))}
     stock(Model, company, eur, today, prices)

@@ -17,7 +17,8 @@ import { ROOT, type Config } from '../../worker/config';
 import { DocumentStore } from '../../storage/document-store';
 import { ReadModel } from '../../storage/read-model';
 import { Ingestor } from '../../intake/submit';
-import { createInErpUpdate, orderWorkflowId, type OrderState } from '../../workflows/definitions';
+import { createInErpUpdate, orderStateQuery, orderWorkflowId, type OrderState } from '../../workflows/definitions';
+import { orderPage } from '../../web/pages';
 
 function order(customerId: string, poNumber: string, lines: [string, number][], shipTo: string | null = null): Order {
   return {
@@ -83,6 +84,16 @@ describe('Tryton connector', () => {
     await expect(erp.tryton.connector.createSalesOrder(order('C001', 'PO-Z', [['XXX-1', 1]]), 'C001-PO-Z')).rejects.toThrow(/XXX-1/);
   });
 
+  it('finds a ship-to by its GLN alone: the demo Tryton holds our GLNs on the addresses', async () => {
+    const o = order('C002', 'PO-GLN-1', [['VIS-450', 2]]);
+    o.shipTo.gln = '3020000100021'; // C002-M02, Brico Centre Bron
+    const made = await erp.tryton.connector.createSalesOrder(o, 'C002-PO-GLN-1');
+    const [m02] = await erp.tryton.connector.client.model<{ id: number }[]>('party.address', 'search_read', [[['identifiers.code', '=', 'C002-M02']], 0, 1, null, ['id']], { company: 1 });
+    expect((await salesOf('C002-PO-GLN-1'))[0]?.['shipment_address.'].id).toBe(m02!.id);
+    expect(made.created).toBe(true);
+    expect((await erp.tryton.connector.readDeliveryAddresses('C002'))?.find((a) => a.code === '3020000100021')).toEqual({ code: '3020000100021', deliverable: true });
+  });
+
   it('reads stock per SKU and the credit position', async () => {
     const stock = await erp.tryton.connector.readStock(['VIS-440', 'VIS-660', 'NOPE']);
     expect(stock.get('VIS-440')).toMatchObject({ onHand: 500, unit: 'BTE' });
@@ -106,7 +117,7 @@ describe('Tryton connector', () => {
     expect(before?.find((a) => a.code === 'C002-F')?.deliverable).toBe(false); // the billing address
     const [m01] = await c.model<{ id: number }[]>('party.address', 'search_read', [[['identifiers.code', '=', 'C002-M01']], 0, 1, null, ['id']], { company: 1 });
     await c.model('party.address', 'write', [[m01!.id], { active: false }], { company: 1 });
-    expect((await erp.tryton.connector.readDeliveryAddresses('C002'))?.find((a) => a.code === 'C002-M01')).toEqual({ code: 'C002-M01', deliverable: false });
+    expect((await erp.tryton.connector.readDeliveryAddresses('C002'))?.find((a) => a.code === 'C002-M01')).toEqual({ code: 'C002-M01', deliverable: false, blocked: 'désactivée dans Tryton' });
     expect(await erp.tryton.connector.readDeliveryAddresses('C999')).toBeNull();
 
     // As they were, for the master-data pull below.
@@ -119,9 +130,65 @@ describe('Tryton connector', () => {
   });
 });
 
-const apiOrder = (customerId: string, poNumber: string, lines: [string, number][]) => Buffer.from(JSON.stringify({ customerId, poNumber, lines: lines.map(([sku, quantity]) => ({ sku, quantity })) }));
+const apiOrder = (customerId: string, poNumber: string, lines: [string, number][], shipTo?: { code?: string; gln?: string }) =>
+  Buffer.from(JSON.stringify({ customerId, poNumber, ...(shipTo ? { shipTo } : {}), lines: lines.map(([sku, quantity]) => ({ sku, quantity })) }));
 
 describe("Créer dans l'ERP (order workflow)", () => {
+  it("refuses, before creating, a ship-to Tryton does not deliver to and a customer Tryton deactivated, with Tryton's reason on the order page; two clicks at once make one sale", async () => {
+    const c = erp.tryton.connector.client;
+    const addressOf = async (code: string) => (await c.model<{ id: number }[]>('party.address', 'search_read', [[['identifiers.code', '=', code], ['active', 'in', [true, false]]], 0, 1, null, ['id']], { company: 1 }))[0]!.id;
+    const partyOf = async (code: string) => (await c.model<{ id: number }[]>('party.party', 'search_read', [[['code', '=', code], ['active', 'in', [true, false]]], 0, 1, null, ['id']], { company: 1 }))[0]!.id;
+    // Touchless off: every order here waits for the agent's click.
+    const stack = await startStack(erp.env, 'erp-blocked', { activityDeps: { erp: erp.tryton.connector, touchless: () => null } });
+    const [m02, epl, c006] = [await addressOf('C002-M02'), await addressOf('C002-EPL'), await partyOf('C006')];
+    try {
+      const submit = async (cu: string, po: string, shipTo?: { code?: string; gln?: string }) => {
+        await stack.ingestor.submit(apiOrder(cu, po, [['VIS-450', 3]], shipTo), { fileName: `${po}.order.json`, channel: 'api', receivedAt: new Date().toISOString() });
+        return (await eventually(() => stack.readModel.get(orderKey(cu, po, '', 0)), (s) => Boolean(s?.route), 60_000, `order ${po} routed`))!;
+      };
+      const click = (orderId: string) => erp.env.client.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(createInErpUpdate, { args: [{ by: 'lea' }] });
+      const refusedWith = async (orderId: string, reason: RegExp) => {
+        const after = await click(orderId);
+        expect(after.status).not.toBe('entered');
+        expect(after.erp ?? null).toBeNull();
+        expect(after.history.at(-1)).toMatchObject({ event: 'ERP refused', by: 'lea', detail: expect.stringMatching(reason) });
+        expect(await salesOf(orderId)).toHaveLength(0);
+        const shown = await eventually(() => stack.readModel.get(orderKey(after.order.customer.id!, after.order.poNumber!, '', 0)), (s) => s?.history.at(-1)?.event === 'ERP refused', 30_000, 'refusal in the read model');
+        const page = orderPage({ user: { login: 'lea', name: 'Léa', role: 'agent', teams: [], passwordHash: '' }, csrf: 't', state: shown!, now: Date.now(), canAct: true, teams: [], document: null, diffs: [], flash: null });
+        expect(page).toContain(after.history.at(-1)!.detail!.replaceAll("'", '&#39;').slice(0, 40));
+      };
+
+      // In Tryton only: Bron no longer takes deliveries, the Saint-Priest depot is closed, C006 deactivated.
+      const notForDeliveries = await submit('C002', 'WF-BLK-1', { code: 'C002-M02' });
+      await c.model('party.address', 'write', [[m02], { delivery: false }], { company: 1 });
+      await refusedWith(notForDeliveries.orderId, /^tryton : adresse de livraison C002-M02 \/ 3020000100021 pas ouverte aux livraisons dans Tryton \(case « Livraison » non cochée\)$/);
+      const closed = await submit('C002', 'WF-BLK-2', { gln: '3020000100038' });
+      await c.model('party.address', 'write', [[epl], { active: false }], { company: 1 });
+      await refusedWith(closed.orderId, /adresse de livraison .*3020000100038 désactivée dans Tryton/);
+      const deactivated = await submit('C006', 'WF-BLK-3');
+      await c.model('party.party', 'write', [[c006], { active: false }], { company: 1 });
+      await refusedWith(deactivated.orderId, /^tryton : client C006 désactivé dans Tryton$/);
+
+      // Reopened in Tryton, the same order is created: the order stayed to enter.
+      await c.model('party.address', 'write', [[m02], { delivery: true }], { company: 1 });
+      expect((await click(notForDeliveries.orderId)).status).toBe('entered');
+
+      // Two "Créer dans l'ERP" at once on one order: one sale, one creation in the history.
+      const twice = await submit('C002', 'WF-BLK-4', { code: 'C002-M01' });
+      const both = await Promise.allSettled([click(twice.orderId), click(twice.orderId)]);
+      expect(both.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0);
+      const done = await erp.env.client.workflow.getHandle(orderWorkflowId(twice.orderId)).query(orderStateQuery);
+      expect(done.status).toBe('entered');
+      expect(done.history.filter((h) => h.event === 'created in ERP')).toHaveLength(1);
+      expect(await salesOf(twice.orderId)).toHaveLength(1);
+    } finally {
+      await c.model('party.address', 'write', [[m02], { delivery: true }], { company: 1 });
+      await c.model('party.address', 'write', [[epl], { active: true }], { company: 1 });
+      await c.model('party.party', 'write', [[c006], { active: true }], { company: 1 });
+      await stack.stop();
+    }
+  });
+
   it("creates the sales order, enters the order with the ERP's number, and records a refusal with Tryton's reason", async () => {
     const stack = await startStack(erp.env, 'erp-wf', { activityDeps: { erp: erp.tryton.connector } });
     try {
@@ -235,7 +302,7 @@ describe('masterdata pull', () => {
     expect(rows(out, 'products.csv')).toEqual(rows(fixtures, 'products.csv'));
     const pick = (x: Record<string, string>[], cols: string[]) => x.map((v) => Object.fromEntries(cols.map((c) => [c, v[c]])));
     expect(pick(rows(out, 'customers.csv'), ['id', 'name'])).toEqual(pick(rows(fixtures, 'customers.csv'), ['id', 'name']));
-    const addressCols = ['customer_id', 'code', 'type', 'street', 'postal_code', 'city', 'country'];
+    const addressCols = ['customer_id', 'code', 'type', 'gln', 'street', 'postal_code', 'city', 'country'];
     expect(pick(rows(out, 'addresses.csv'), addressCols)).toEqual(pick(rows(fixtures, 'addresses.csv'), addressCols));
     expect(rows(out, 'company.csv')[0]).toMatchObject({ name: 'Fixations Rhône-Alpes SAS', city: 'Lyon', country: 'FR' });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overCreditLimit, portfolioClasses, shipToDeliverable, shortLines } from '../../../domain/portfolio';
+import { erpShipToRefusal, overCreditLimit, portfolioClasses, shipToDeliverable, shortLines } from '../../../domain/portfolio';
 import type { Order } from '../../../domain/order';
 
 const order: Order = {
@@ -39,6 +39,17 @@ describe('portfolio classes (domain/portfolio.ts)', () => {
     expect(shipToDeliverable(to('C001-L2'), md, erp)).toBe(false); // deactivated or not for deliveries in the ERP
     expect(shipToDeliverable(to('C001-L9'), md, erp)).toBe(false); // unknown to master data
     expect(shipToDeliverable(to('C001-L1'), md, erp.slice(1))).toBe(false); // unknown to the ERP
+  });
+
+  it("says why the ERP will not deliver a ship-to, in the ERP's words, for the sales order's creation", () => {
+    const erp = [{ code: 'C001-L1', deliverable: true }, { code: '3020000100014', deliverable: true }, { code: 'C001-L2', deliverable: false, blocked: 'désactivée dans Tryton' }, { code: 'C001-F', deliverable: false }];
+    const to = (code: string | null, gln: string | null = null) => ({ code, gln });
+    expect(erpShipToRefusal(to(null), erp)).toBeNull();
+    expect(erpShipToRefusal(to('C001-L1'), erp)).toBeNull();
+    expect(erpShipToRefusal(to(null, '3020000100014'), erp)).toBeNull();
+    expect(erpShipToRefusal(to('C001-L2'), erp)).toBe('adresse de livraison C001-L2 désactivée dans Tryton');
+    expect(erpShipToRefusal(to('C001-F'), erp)).toBe("adresse de livraison C001-F bloquée dans l'ERP");
+    expect(erpShipToRefusal(to('C001-L9', '3020000999999'), erp)).toBe("adresse de livraison C001-L9 / 3020000999999 inconnue pour ce client dans l'ERP");
   });
 
   it('counts an unknown amount against a limit as over, and lists the short lines', () => {
