@@ -21,6 +21,7 @@ const MULTI: [string, string][] = [
 ];
 const CONFUSION_COST = 0.25;
 const SEPARATOR_COST = 0.3;
+const STUTTER_COST = 0.5;
 const SEPARATORS = new Set(['-', '.', ' ', '_', '/', '–', '—']);
 
 function canon(s: string): string {
@@ -53,7 +54,9 @@ export function ocrDistance(readRaw: string, truthRaw: string): number {
   for (let j = 1; j <= m; j++) d[0]![j] = d[0]![j - 1]! + indelCost(b[j - 1]!);
   for (let i = 1; i <= n; i++) {
     for (let j = 1; j <= m; j++) {
-      let best = Math.min(d[i - 1]![j]! + indelCost(a[i - 1]!), d[i]![j - 1]! + indelCost(b[j - 1]!), d[i - 1]![j - 1]! + subCost(a[i - 1]!, b[j - 1]!));
+      // A glyph read twice ("Vv1S", "NIiV": one letter cut in two) is half a real difference.
+      const extra = i >= 2 && a[i - 1] === a[i - 2] && !SEPARATORS.has(a[i - 1]!) ? STUTTER_COST : indelCost(a[i - 1]!);
+      let best = Math.min(d[i - 1]![j]! + extra, d[i]![j - 1]! + indelCost(b[j - 1]!), d[i - 1]![j - 1]! + subCost(a[i - 1]!, b[j - 1]!));
       for (const [many, one] of MULTI) {
         const k = many.length;
         if (i >= k && a.slice(i - k, i) === many && b[j - 1] === one) best = Math.min(best, d[i - k]![j - 1]! + CONFUSION_COST);

@@ -17,6 +17,12 @@ describe('ocrDistance', () => {
     expect(ocrDistance('CHV-rnET8', 'CHV-MET8')).toBe(0.25);
     expect(ocrDistance('VIS440', 'VIS-440')).toBeCloseTo(0.3);
   });
+  it('charges a letter read twice half a difference', () => {
+    expect(ocrDistance('Vv1S-8100', 'VIS-8100')).toBe(0.75);
+    expect(ocrDistance('NIiV-60', 'NIV-60')).toBe(0.5);
+    // A real extra letter still costs one.
+    expect(ocrDistance('NIAV-60', 'NIV-60')).toBe(1);
+  });
 });
 
 describe('snapReference', () => {
