@@ -172,6 +172,8 @@ export async function preparePage(bytes: Buffer, info: PageInfo): Promise<Prepar
     throw new ImageError('IMAGE_UNREADABLE', `page ${pageNo} cannot be decoded (${msg})`, pageNo);
   }
   let data: Uint8Array = raw.data;
+  // Before any treatment greys its edges.
+  const bilevel = isBilevel(data);
   const { width } = raw.info;
   let { height } = raw.info;
   // Fax treatments need the machine's resolutions: TIFF tags, or the placement a PDF gives its
@@ -199,8 +201,17 @@ export async function preparePage(bytes: Buffer, info: PageInfo): Promise<Prepar
     dpi = info.xDpi ?? Math.round(width / 8.27);
   }
   dpi = Math.max(70, Math.min(600, Math.round(dpi)));
-  if (fax) ({ data, height } = levelAndClear(data, width, height, dpi));
+  // A grey page at a fax's resolution is a scan (a PDF's 200 dpi image): its grain is no rule.
+  if (fax && bilevel) ({ data, height } = levelAndClear(data, width, height, dpi));
   return { page: pageNo, image: pgm(data, width, height), width, height, dpi, treatment: fax ? (`fax-${fax}` as PageTreatment) : 'scan', specksRemoved };
+}
+
+/** Black and white, as a fax is: under 2 % of the pixels (sampled) are grey. */
+export function isBilevel(data: Uint8Array): boolean {
+  let grey = 0;
+  let n = 0;
+  for (let i = 0; i < data.length; i += 7, n++) if (data[i]! > 40 && data[i]! < 215) grey++;
+  return grey <= n * 0.02;
 }
 
 /**
