@@ -228,8 +228,9 @@ function levelAndClear(data: Uint8Array, width: number, height: number, dpi: num
     // A rule is longer than any letter's bar (0.16 in: two capitals), and thinner than a stem.
     minRun: Math.round(dpi * 0.16),
     maxThickness: Math.max(3, Math.round(dpi / 40)),
-    dashMin: Math.round(dpi * 0.025),
+    dashMin: Math.round(dpi * 0.03),
     dashGap: Math.round(dpi * 0.06),
+    ruleDash: Math.round(dpi * 0.08),
     minRunVertical: Math.round(dpi * 0.22),
     maxThicknessVertical: Math.max(3, Math.round(dpi / 50)),
   });

@@ -81,6 +81,8 @@ export interface RuleOptions {
   /** Dashes of a printed rule ("-------"): each at least dashMin long, at most dashGap apart. */
   dashMin: number;
   dashGap: number;
+  /** A piece of a row rule a fax broke (pixels): at least this long. */
+  ruleDash: number;
   /** The same for vertical rules, in the page's vertical pixels. */
   minRunVertical: number;
   maxThicknessVertical: number;
@@ -97,6 +99,7 @@ export function removeRules(data: Uint8Array, width: number, height: number, o: 
   const vertical = longRuns(page, o.minRunVertical, false);
   markDashes(page, o, horizontal, true);
   markDashes(page, o, vertical, false);
+  markBrokenRows(page, o, horizontal);
   const clear: number[] = [];
   for (let i = 0; i < data.length; i++) {
     if (!horizontal[i] && !vertical[i]) continue;
@@ -232,5 +235,52 @@ function markDashes(page: Page, o: RuleOptions, mark: Uint8Array, horizontal: bo
       k = end;
     }
     flush();
+  }
+}
+
+/** Rows `above` and `below` are white over [x0, x1), one pixel more on each side. */
+function isolated({ data, width, height }: Page, above: number, below: number, x0: number, x1: number): boolean {
+  for (const y of [above, below]) {
+    if (y < 0 || y >= height) continue;
+    for (let x = Math.max(0, x0 - 1); x < Math.min(width, x1 + 1); x++) if (data[y * width + x]! < DARK) return false;
+  }
+  return true;
+}
+
+/**
+ * A row rule a fax broke into pieces (dashes of a fifth of an inch, a dash apart, interrupted by
+ * the cells' text): on one row (or two neighbouring ones, a staircase), six or more thin pieces
+ * that stand alone, each at least ruleDash long. Text never holds that many: a letter's bars touch
+ * its stems, and hyphens are shorter.
+ */
+function markBrokenRows(page: Page, o: RuleOptions, mark: Uint8Array): void {
+  const { data, width, height } = page;
+  const thick = page.across.v;
+  const pieces: number[] = [];
+  for (let y = 0; y + 1 < height; y++) {
+    const r0 = y * width;
+    const r1 = r0 + width;
+    pieces.length = 0;
+    let x = 0;
+    while (x < width) {
+      if (data[r0 + x]! >= DARK && data[r1 + x]! >= DARK) {
+        x++;
+        continue;
+      }
+      let end = x;
+      let thin = true;
+      for (; end < width && (data[r0 + end]! < DARK || data[r1 + end]! < DARK); end++) {
+        if ((data[r0 + end]! < DARK && thick[r0 + end]! > o.maxThickness) || (data[r1 + end]! < DARK && thick[r1 + end]! > o.maxThickness)) thin = false;
+      }
+      if (thin && end - x >= o.ruleDash && end - x < o.minRun && isolated(page, y - o.maxThickness - 1, y + o.maxThickness + 2, x, end)) pieces.push(x, end);
+      x = end;
+    }
+    if (pieces.length < 12) continue;
+    for (let i = 0; i < pieces.length; i += 2) {
+      for (let k = pieces[i]!; k < pieces[i + 1]!; k++) {
+        if (data[r0 + k]! < DARK) mark[r0 + k] = 1;
+        if (data[r1 + k]! < DARK) mark[r1 + k] = 1;
+      }
+    }
   }
 }

@@ -11,7 +11,7 @@ const fill = (img: Uint8Array, x0: number, y0: number, x1: number, y1: number) =
 };
 const dark = (img: Uint8Array, x: number, y: number) => img[y * W + x]! < 128;
 // As a 204 dpi fax page gets them.
-const OPTS: RuleOptions = { minRun: 33, maxThickness: 5, dashMin: 5, dashGap: 12, minRunVertical: 45, maxThicknessVertical: 4 };
+const OPTS: RuleOptions = { minRun: 33, maxThickness: 5, dashMin: 6, dashGap: 12, ruleDash: 16, minRunVertical: 45, maxThicknessVertical: 4 };
 
 /** A letter-like glyph: two stems and a bar, 12×20 px. */
 function glyph(img: Uint8Array, x: number, y: number) {
