@@ -107,6 +107,23 @@ describe('removeRules', () => {
     expect(dark(img, 325, 151)).toBe(true);
   });
 
+  it('clears a row rule a fax broke into pieces between the cells, and keeps the cells', () => {
+    const img = blank();
+    // Pieces of 24 px, 20 px apart, on two rows (a staircase), interrupted by a number.
+    for (let x = 20; x < 560; x += 44) if (x < 200 || x > 300) fill(img, x, x % 88 ? 150 : 151, x + 24, x % 88 ? 152 : 153);
+    glyph(img, 220, 140);
+    glyph(img, 236, 140);
+    removeRules(img, W, H, OPTS);
+    expect(dark(img, 30, 150)).toBe(false);
+    expect(dark(img, 500, 151)).toBe(false);
+    expect(dark(img, 221, 150)).toBe(true);
+    // Two dashes alone on a row are no rule.
+    const two = blank();
+    fill(two, 20, 50, 44, 52);
+    fill(two, 64, 50, 88, 52);
+    expect(removeRules(two, W, H, OPTS)).toBe(0);
+  });
+
   it('leaves a page without rules as it was', () => {
     const img = blank();
     for (let x = 40; x < 560; x += 16) glyph(img, x, 100);
