@@ -519,7 +519,8 @@ export function readQuantityCell(text: string): { qty: ReturnType<typeof parseQu
 
 /** The order total printed under the table, checked against the lines. */
 function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Problem[], fileName: string): void {
-  const ht = totalLines.find((l) => /total\s*h\.?t|total\b/i.test(l.text) && !/ttc|tva/i.test(l.text));
+  // The net total, in any language the table reader knows ("Total HT", "Summe netto", "Base imponible"), never the one with tax.
+  const ht = totalLines.find((l) => /total\s*h\.?t|total\b|totale|summe|gesamt|imponib|totaal/i.test(l.text) && !/ttc|tva|iva|mwst|vat|brutto|btw/i.test(l.text));
   if (!ht) return;
   const n = trailingNumber(ht.text, (c) => c === '.' || c === ',' || /\s/.test(c));
   const printed = n && n.length > 1 ? parseNumber(cleanNumberCell(n).text) : null;

@@ -62,6 +62,19 @@ describe('detectHeader', () => {
 });
 
 describe('extractTable', () => {
+  it('ends the table at a total in any language it reads, right under the last row ("Base imponible", "Summe")', () => {
+    for (const total of ['Base Imponible', 'Summe netto', 'Totale imponibile']) {
+      const words = [
+        ...row(50, [[20, 'Código'], [90, 'Descripción'], [300, 'Cantidad'], [390, 'Precio'], [480, 'Importe']]),
+        ...row(70, [[20, 'MAS-FFP2'], [90, 'Mascarilla FFP2'], [300, '6'], [390, '14,50'], [480, '87,00']]),
+        ...row(82, [[300, total], [480, '87,00 EUR']]),
+      ];
+      const { table } = extractTable([{ page: 1, words }]);
+      expect(table!.rows.map((r) => r.cells.quantity?.text)).toEqual(['6']);
+      expect(table!.totalLines).toHaveLength(1);
+    }
+  });
+
   it('reads rows, keeps a wrapped designation with its row and stops at the totals', () => {
     const words = [
       ...row(20, [[20, 'BON DE COMMANDE'], [300, 'N° 4500123']]),

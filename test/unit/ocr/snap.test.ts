@@ -182,6 +182,10 @@ describe('correctQuantity', () => {
 describe('cleanNumberCell', () => {
   it('joins the gap a monospace comma leaves, and nothing else', () => {
     expect(cleanNumberCell('345, 60').text).toBe('345,60');
+    // A Swiss thousands apostrophe read as a degree sign or a curly quote.
+    expect(cleanNumberCell('2°700')).toEqual({ text: "2'700", changed: true });
+    expect(cleanNumberCell('41’580.00').text).toBe("41'580.00");
+    expect(cleanNumberCell('12°5').text).toBe('12°5');
     expect(cleanNumberCell('345 ,60').text).toBe('345,60');
     expect(cleanNumberCell('1 234,50')).toEqual({ text: '1 234,50', changed: false });
   });
