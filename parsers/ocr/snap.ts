@@ -149,7 +149,8 @@ export function cleanNumberCell(cell: string): { text: string; changed: boolean 
   let t = cell.trim().replace(EDGE_JUNK, '');
   t = t.replace(/^[A-Za-z]\s+(?=\d)/, '').replace(EDGE_JUNK, '');
   // A monospace printout's wide comma leaves a gap OCR keeps: "345, 60" is 345,60, never two numbers.
-  t = t.replace(/(\d)\s*([,.])\s+(\d{2})$/, '$1$2$3').replace(/(\d)\s+([,.])(\d{2})$/, '$1$2$3');
+  // So does a three-decimal one ("36, 570": an AS/400 price or quantity).
+  t = t.replace(/(\d)\s*([,.])\s+(\d{2,3})$/, '$1$2$3').replace(/(\d)\s+([,.])(\d{2,3})$/, '$1$2$3');
   // A Swiss thousands apostrophe a fax turns into a degree sign or a curly quote: "2°700" is 2'700.
   t = t.replace(/(\d)[°’‘´`](?=\d{3}(?!\d))/g, "$1'");
   const fixed = fixDigits(t);

@@ -188,5 +188,6 @@ describe('cleanNumberCell', () => {
     expect(cleanNumberCell('12°5').text).toBe('12°5');
     expect(cleanNumberCell('345 ,60').text).toBe('345,60');
     expect(cleanNumberCell('1 234,50')).toEqual({ text: '1 234,50', changed: false });
+    expect(cleanNumberCell('36, 570').text).toBe('36,570');
   });
 });
