@@ -58,7 +58,14 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
   for (const w of words) {
     // A fax's "N°" often comes back as "N?", "n*" or "n'": the label the PO readers know.
-    const text = w.text.replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '').replace(/[“”„]/g, '"').replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2');
+    const text = w.text
+      .replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '')
+      .replace(/[“”„]/g, '"')
+      .replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2')
+      // A dotted date with a dot read as a comma ("20,11.2026", "13.11,2026"): no number is written so.
+      .replace(/^(\d{1,2})[.,](\d{1,2})[.,]((?:19|20)\d{2})([.,:;]?)$/, '$1.$2.$3$4')
+      // A printout's dotted leader with a dot read as a comma (".,....:"): still a leader.
+      .replace(/^[.,]*,[.,]*(?=[:;]?$)/, (m) => '.'.repeat(m.length));
     if (text === '') continue;
     // Lone dashes, colons and slashes are text ("Martin - Agence Beaune", "N° : 12"); the rest is noise.
     if (!/[\p{L}\p{N}€%°&+:/-]/u.test(text)) continue;

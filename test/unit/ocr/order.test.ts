@@ -70,6 +70,12 @@ describe('cleanWords', () => {
     const ws = cleanWords(line(0, [[0, '| VIS-440 [Montant TotalHT ;']]));
     expect(ws.map((w) => w.text)).toEqual(['VIS-440', 'Montant', 'Total', 'HT']);
   });
+
+  it('reads a dotted date whose dot came back as a comma, and leaves numbers alone', () => {
+    const ws = cleanWords(line(0, [[0, 'Liefertermin 20,11.2026 Datum 13.11,2026: 1.234,50 12,50']]));
+    expect(ws.map((w) => w.text)).toEqual(['Liefertermin', '20.11.2026', 'Datum', '13.11.2026:', '1.234,50', '12,50']);
+    expect(cleanWords(line(0, [[0, 'BESTELL-NR. .,....: E4455566 ,']])).map((w) => w.text)).toEqual(['BESTELL-NR.', '......:', 'E4455566']);
+  });
 });
 
 describe('readImageOrder', () => {
