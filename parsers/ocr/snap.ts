@@ -314,7 +314,10 @@ export function checkLine(i: LineCheckInput): LineCheck {
       const fix = correctQuantity(i.quantity, price, i.amount, i.listPrice);
       // A faint amount alone cannot vouch for a correction; with the list price beside it, it may
       // propose one, still below the review threshold.
-      if (fix && (amountSure || fix.listed)) {
+      // A decimal tail on a whole quantity ("118,606": a printout's ",000" misread) whose integer part
+      // the price and the amount both confirm to the cent needs no sure amount: it stays under review.
+      const tail = fix !== null && !Number.isInteger(i.quantity) && Math.trunc(i.quantity) === fix.quantity && fix.price === price;
+      if (fix && (amountSure || fix.listed || tail)) {
         const read = i.quantityText ? `"${i.quantityText}"` : fmt(i.quantity);
         q.value = fix.quantity;
         // Only two independent witnesses (the printed amount and the catalog's list price) make a

@@ -99,6 +99,14 @@ describe('checkLine', () => {
     expect(c.quantity.value).toBe(13);
     expect(c.quantity.confidence).toBe(0.72);
   });
+  it('corrects a misread decimal tail on a faint amount when price and amount agree to the cent, still under review', () => {
+    // "118,000" read as "118,606"; 118 × 3,74 = 441,32 exactly, though OCR barely believed the amount.
+    const c = checkLine({ ...base, listPrice: null, quantity: 118.606, unitPrice: 3.74, amount: 441.32, amountConfidence: 0.5, quantityText: '118,606' });
+    expect(c.quantity.value).toBe(118);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    // A whole quantity misread the same way is not corrected on a faint amount alone.
+    expect(checkLine({ ...base, listPrice: null, quantity: 128, unitPrice: 3.74, amount: 441.32, amountConfidence: 0.5 }).quantity.value).toBe(128);
+  });
   it('accepts a true fractional quantity that agrees to the cent', () => {
     const c = checkLine({ ...base, listPrice: 4.2, quantity: 2.5, unitPrice: 4.2, amount: 10.5 });
     expect(c.amountAgrees).toBe(true);
