@@ -257,6 +257,8 @@ export function correctQuantity(read: number, price: number, amount: number, lis
     const found = new Set<number>();
     if (Number.isInteger(read)) {
       for (const v of digitVariants(read)) if (fits(v)) found.add(v);
+      // A decimal separator read as a thousands one ("2,200,000" for 2.200,000): the same digits, shifted.
+      for (const k of [10, 100, 1000]) if (read % k === 0 && read / k >= 1 && fits(read / k)) found.add(read / k);
       if (whole !== null && fits(whole) && oneDigitApart(String(read), String(whole))) found.add(whole);
     } else if (whole !== null && fits(whole) && explainsFraction(read, whole)) found.add(whole);
     if (found.size === 1) {

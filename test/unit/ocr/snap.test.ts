@@ -107,6 +107,12 @@ describe('checkLine', () => {
     // A whole quantity misread the same way is not corrected on a faint amount alone.
     expect(checkLine({ ...base, listPrice: null, quantity: 128, unitPrice: 3.74, amount: 441.32, amountConfidence: 0.5 }).quantity.value).toBe(128);
   });
+  it('shifts a quantity whose decimal separator was read as a thousands one, when the amount says so', () => {
+    // "2.200,000" read as "2,200,000": 2200 × 14,67 = 32 274,00.
+    const c = checkLine({ ...base, listPrice: null, quantity: 2_200_000, unitPrice: 14.67, amount: 32_274, quantityText: '2,200,000' });
+    expect(c.quantity.value).toBe(2200);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
   it('accepts a true fractional quantity that agrees to the cent', () => {
     const c = checkLine({ ...base, listPrice: 4.2, quantity: 2.5, unitPrice: 4.2, amount: 10.5 });
     expect(c.amountAgrees).toBe(true);
