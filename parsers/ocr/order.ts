@@ -138,6 +138,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     ev.poNumber = poEvidence(poNumber, headerLines.flatMap((l) => findPoCandidates(l)), headerLines.join('\n'));
   }
   flagDoubtfulPo(r, draft);
+  fixPoDigits(r, draft);
   const wholeLines = readDates(r, draft, { headerText, ref });
   flagLooseDates(draft, `${readingHeader}\n${wholeLines}`, ref);
   readShipTo(r, draft, headerText, customer?.id ?? null);
@@ -263,6 +264,21 @@ function flagDoubtfulPo(r: ImageReading, draft: DraftOrder): void {
   const shown = poConfidence.toFixed(2);
   draft.provenance.signals = [...new Set([...(draft.provenance.signals ?? []), `${PO_DOUBTFUL} (OCR ${shown})`])];
   r.problems.push(problem('OCR_PO_DOUBTFUL', `${r.ctx.fileName}: the PO number « ${draft.poNumber} » was read with low OCR confidence (${shown}): check it on the document`, 'warning', 'poNumber'));
+  draft.confidence = Math.min(draft.confidence ?? 1, PO_DOUBT_CONFIDENCE);
+}
+
+// Letters OCR makes of digits; between two digits of a PO number they are the digit ("700B1").
+const PO_DIGIT: Record<string, string> = { B: '8', O: '0', o: '0', I: '1', l: '1' };
+
+/** A PO number of digits with a letter OCR made of one of them between two digits: the digit, flagged. */
+export function fixPoDigits(r: Pick<ImageReading, 'problems' | 'ctx'>, draft: DraftOrder): void {
+  const po = draft.poNumber;
+  if (!po || (po.match(/\d/g) ?? []).length < 5) return;
+  const fixed = po.replace(/(?<=\d)[BOoIl](?=\d)/g, (c) => PO_DIGIT[c]!);
+  if (fixed === po) return;
+  draft.poNumber = fixed;
+  draft.provenance.signals = [...new Set([...(draft.provenance.signals ?? []), `${PO_DOUBTFUL} (read as ${po})`])];
+  r.problems.push(problem('OCR_PO_DOUBTFUL', `${r.ctx.fileName}: the PO number was read as « ${po} »; a letter between digits was taken for the digit it resembles (« ${fixed} »): check it on the document`, 'warning', 'poNumber'));
   draft.confidence = Math.min(draft.confidence ?? 1, PO_DOUBT_CONFIDENCE);
 }
 
