@@ -3,6 +3,7 @@
 // header words), the header fields from parsers/text, and every cell is checked against master
 // data (snap.ts) so that a doubtful value is flagged rather than passed on as certain.
 import { problem, type Problem } from '../../domain/order';
+import { editDistance } from '../../domain/names';
 import type { CustomerAddress, MasterData } from '../../domain/masterdata';
 import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { extractTable, groupLines } from '../layout/table';
@@ -53,6 +54,28 @@ export function readFaxHeader(lines: TextLine[]): FaxHeader | null {
 // OCR glues the short words of a totals line ("TotalHT"); the table reader needs them apart.
 const GLUED = /^(total|montant|prix|net)(ht|ttc|h\.t\.?)$/i;
 
+// Long words of the header labels (PO number, dates, delivery address) in the languages the readers
+// know: a fax's one wrong letter or stray accent ("Bestelinummer", "entréga") would hide the value.
+const LABEL_WORDS = ['Bestellnummer', 'Bestelldatum', 'Bestellung', 'Liefertermin', 'Lieferdatum', 'Lieferadresse', 'Lieferanschrift', 'Auftragsnummer', 'commande', 'livraison', 'entrega', 'consegna', 'Bestelbon', 'levering', 'Leverdatum'];
+const foldWord = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const LABEL_FOLDED = LABEL_WORDS.map((l) => [foldWord(l), l] as const);
+
+/**
+ * A word one misread letter (or a stray accent) away from a long label word → the label word; its
+ * trailing punctuation ("Bestelinummer/Datum", "entréga:") is kept. Any other word as it is.
+ */
+export function labelWord(text: string): string {
+  const m = /^(\p{L}{7,})(\P{L}.*)?$/u.exec(text);
+  if (!m) return text;
+  const word = m[1]!;
+  const f = foldWord(word);
+  const label = LABEL_FOLDED.find(([folded]) => folded === f || (Math.abs(f.length - folded.length) <= 1 && editDistance(f, folded) === 1))?.[1];
+  // Only the case differs: the word as printed.
+  if (!label || word.toLowerCase() === label.toLowerCase()) return text;
+  const first = word[0] === word[0]!.toUpperCase() ? label[0]!.toUpperCase() : label[0]!.toLowerCase();
+  return `${first}${label.slice(1)}${m[2] ?? ''}`;
+}
+
 /** Pipes and brackets from ruled tables and dirty glass are not text. */
 export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
@@ -65,11 +88,18 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
       // A dotted date with a dot read as a comma ("20,11.2026", "13.11,2026"): no number is written so.
       .replace(/^(\d{1,2})[.,](\d{1,2})[.,]((?:19|20)\d{2})([.,:;]?)$/, '$1.$2.$3$4')
       // A printout's dotted leader with a dot read as a comma (".,....:"): still a leader.
-      .replace(/^[.,]*,[.,]*(?=[:;]?$)/, (m) => '.'.repeat(m.length));
+      .replace(/^[.,]+(?=[:;]?$)/, (m) => '.'.repeat(m.length));
     if (text === '') continue;
     // Lone dashes, colons and slashes are text ("Martin - Agence Beaune", "N° : 12"); the rest is noise.
     if (!/[\p{L}\p{N}€%°&+:/-]/u.test(text)) continue;
     const glued = GLUED.exec(text);
+    if (!glued) {
+      const label = labelWord(text);
+      if (label !== text) {
+        out.push({ ...w, text: label });
+        continue;
+      }
+    }
     if (glued) {
       const cut = w.x0 + ((w.x1 - w.x0) * glued[1]!.length) / text.length;
       out.push({ ...w, text: glued[1]!, x1: cut }, { ...w, text: glued[2]!, x0: cut });

@@ -316,8 +316,7 @@ export function checkLine(i: LineCheckInput): LineCheck {
       const fix = correctQuantity(i.quantity, price, i.amount, i.listPrice);
       // A faint amount alone cannot vouch for a correction; with the list price beside it, it may
       // propose one, still below the review threshold.
-      // A decimal tail on a whole quantity ("118,606": a printout's ",000" misread) whose integer part
-      // the price and the amount both confirm to the cent needs no sure amount: it stays under review.
+      // "118,606" for 118,000: price and amount confirm the integer part to the cent; no sure amount needed.
       const tail = fix !== null && !Number.isInteger(i.quantity) && Math.trunc(i.quantity) === fix.quantity && fix.price === price;
       if (fix && (amountSure || fix.listed || tail)) {
         const read = i.quantityText ? `"${i.quantityText}"` : fmt(i.quantity);

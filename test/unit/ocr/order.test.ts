@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { checkShipTo, cleanWords, fixPoDigits, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, fixPoDigits, labelWord, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 
@@ -75,6 +75,21 @@ describe('cleanWords', () => {
     const ws = cleanWords(line(0, [[0, 'Liefertermin 20,11.2026 Datum 13.11,2026: 1.234,50 12,50']]));
     expect(ws.map((w) => w.text)).toEqual(['Liefertermin', '20.11.2026', 'Datum', '13.11.2026:', '1.234,50', '12,50']);
     expect(cleanWords(line(0, [[0, 'BESTELL-NR. .,....: E4455566 ,']])).map((w) => w.text)).toEqual(['BESTELL-NR.', '......:', 'E4455566']);
+  });
+});
+
+describe('labelWord', () => {
+  it('reads a long label word with one misread letter or a stray accent as the label', () => {
+    expect(labelWord('Bestelinummer/Datum')).toBe('Bestellnummer/Datum');
+    expect(labelWord('entréga')).toBe('entrega');
+    expect(labelWord('Liefertemin:')).toBe('Liefertermin:');
+    expect(labelWord('COMMANDE')).toBe('COMMANDE');
+  });
+  it('leaves other words, short words and far ones as printed', () => {
+    expect(labelWord('Bestellungen')).toBe('Bestellungen');
+    expect(labelWord('Lieferant')).toBe('Lieferant');
+    expect(labelWord('Schraube')).toBe('Schraube');
+    expect(labelWord('VIS-440')).toBe('VIS-440');
   });
 });
 
