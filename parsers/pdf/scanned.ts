@@ -20,8 +20,8 @@ export class PdfImagesBusyError extends ReaderBusyError {}
 /**
  * The time pdfimages gets: 20 s, and 5 s more per MB of PDF (a big scan takes longer to copy out).
  * A run stopped at its limit is tried again with twice the time, at most three runs and 160 s in
- * all; only then does it throw PdfImagesBusyError, which the intake retries later (never a verdict
- * on the document). Any other failure is the PDF's, and is thrown as it is.
+ * all; only then does it throw PdfImagesBusyError, whose message says the machine was busy (never
+ * that the PDF is broken). Any other failure is the PDF's, and is thrown as it is.
  */
 export async function runPdfImages(args: string[], pdfBytes: number, run: (args: string[], timeoutMs: number) => Promise<{ stdout: string }> = defaultRun): Promise<{ stdout: string }> {
   let limit = Math.min(80_000, 20_000 + Math.ceil(pdfBytes / 1_000_000) * 5_000);
@@ -34,7 +34,7 @@ export async function runPdfImages(args: string[], pdfBytes: number, run: (args:
       if (!timedOut) throw e;
       spent += limit;
       const next = Math.min(limit * 2, 160_000 - spent);
-      if (attempt >= 3 || next < limit) throw new PdfImagesBusyError(`pdfimages was stopped at its time limit ${attempt} time(s) (${Math.round(spent / 1000)} s in all): the machine is too busy; the document will be read again`);
+      if (attempt >= 3 || next < limit) throw new PdfImagesBusyError(`pdfimages was stopped at its time limit ${attempt} time(s) (${Math.round(spent / 1000)} s in all): the machine is too busy, the PDF is not known to be broken; read it again once the load is down (aiguillage retry, or Relancer)`);
       limit = next;
     }
   }

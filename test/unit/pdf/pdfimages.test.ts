@@ -27,7 +27,7 @@ describe('runPdfImages', () => {
     expect(limits).toEqual([55_000]);
   });
 
-  it('after three runs stopped at their limit, says the machine is busy (the intake reads it again), not that the PDF is broken', async () => {
+  it('after three runs stopped at their limit, says the machine is busy, not that the PDF is broken', async () => {
     let runs = 0;
     const err = await runPdfImages([], 1000, async () => {
       runs++;
@@ -36,7 +36,7 @@ describe('runPdfImages', () => {
     expect(runs).toBe(3);
     expect(err).toBeInstanceOf(PdfImagesBusyError);
     expect(err).toBeInstanceOf(ReaderBusyError);
-    expect((err as Error).message).toMatch(/stopped at its time limit 3 time\(s\) \(1\d\d s in all\): the machine is too busy/);
+    expect((err as Error).message).toMatch(/stopped at its time limit 3 time\(s\) \(1\d\d s in all\): the machine is too busy, the PDF is not known to be broken/);
   });
 
   it('passes any other failure through at once', async () => {
