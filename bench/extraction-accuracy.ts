@@ -10,6 +10,8 @@
 // printed for dev documents only.
 //   TZ=UTC npx tsx bench/extraction-accuracy.ts [--split dev|heldout|both] [--channel c[,c]]
 //        [--layout id[,id]] [--limit N (documents per half)] [--json out.json] [--baseline file|none] [--quiet]
+//        [--ocr-cache dir (keep each page's OCR words there and reuse them: for tuning the readers on
+//         dev; times are then not comparable)]
 //   TZ=UTC npx tsx bench/extraction-accuracy.ts --docgen [args]   (the older bench on our own generator's layouts)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,8 @@ import { basename, join } from 'node:path';
 import { loadMasterData } from '../storage/masterdata-source';
 import type { DocumentResult } from '../domain/order';
 import { describeDocument, extractDocument } from '../parsers/index';
-import { closeSharedOcrPool, sharedOcrPool } from '../parsers/ocr/index';
+import { closeSharedOcrPool, sharedOcrPool, useOcrRecognizer } from '../parsers/ocr/index';
+import { cachingRecognizer } from './ocr-cache';
 import { channelForFile } from '../intake/submit';
 import type { Manifest, ManifestEntry, Split } from '../fixtures/corpus/generate';
 import { CORPUS_CHANNELS, type CorpusChannel, type CorpusTruth } from '../fixtures/corpus/model';
@@ -29,7 +32,7 @@ const BUCKETS = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001];
 /** Per document, at most this long (an extraction that hangs is a finding, not a reason to stall the bench). */
 const DOC_TIMEOUT_MS = 120_000;
 
-function args(): { split: Split | 'both'; channels: Set<string> | null; layouts: Set<string> | null; limit: number; json: string | null; baseline: string | null; quiet: boolean } {
+function args(): { split: Split | 'both'; channels: Set<string> | null; layouts: Set<string> | null; limit: number; json: string | null; baseline: string | null; quiet: boolean; ocrCache: string | null } {
   const a = process.argv;
   const val = (n: string) => (a.includes(n) ? a[a.indexOf(n) + 1] : undefined);
   const split = (val('--split') ?? 'both') as Split | 'both';
@@ -41,7 +44,7 @@ function args(): { split: Split | 'both'; channels: Set<string> | null; layouts:
   const limit = Number(val('--limit') ?? Infinity);
   if (!(limit > 0)) throw new Error('--limit: expected a positive number of documents per half');
   const b = val('--baseline');
-  return { split, channels, layouts: ly ? new Set(ly.split(',')) : null, limit, json: val('--json') ?? null, baseline: b === 'none' ? null : (b ?? (existsSync(DEFAULT_BASELINE) ? DEFAULT_BASELINE : null)), quiet: a.includes('--quiet') };
+  return { split, channels, layouts: ly ? new Set(ly.split(',')) : null, limit, json: val('--json') ?? null, baseline: b === 'none' ? null : (b ?? (existsSync(DEFAULT_BASELINE) ? DEFAULT_BASELINE : null)), quiet: a.includes('--quiet'), ocrCache: val('--ocr-cache') ?? null };
 }
 
 async function extractOne(md: ReturnType<typeof loadMasterData>, entry: ManifestEntry): Promise<{ result: DocumentResult; unreadable: boolean; seconds: number }> {
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
     selected.push(...docs.slice(0, opt.limit));
   }
   if (selected.length === 0) throw new Error('no corpus document matches the options');
+  if (opt.ocrCache) useOcrRecognizer(cachingRecognizer(sharedOcrPool(), opt.ocrCache));
   const scores: DocScore[] = [];
   const t0 = performance.now();
   for (const [i, entry] of selected.entries()) {
@@ -184,7 +188,7 @@ async function main(): Promise<void> {
   if (recorded?.ocrEngine && recorded.ocrEngine !== engine.engine) process.stdout.write(`\nNote: the baseline was measured with the ${recorded.ocrEngine} OCR engine, this run uses ${engine.engine}: compare times with AIGUILLAGE_OCR_ENGINE=${recorded.ocrEngine}.\n`);
   printTables(summaries, baseline, splits, opt.layouts || Number.isFinite(opt.limit) ? 'documents' : opt.channels ? 'channels' : 'none');
   const calibration = calibrationTable(scores, splits);
-  process.stdout.write(`\n${selected.length} documents in ${wall.toFixed(1)} s; OCR engine ${engine.engine}, model ${engine.model}\n`);
+  process.stdout.write(`\n${selected.length} documents in ${wall.toFixed(1)} s; OCR engine ${engine.engine}, model ${engine.model}${opt.ocrCache ? ` (OCR words cached in ${opt.ocrCache}: times not comparable)` : ''}\n`);
   if (opt.json) {
     const report = {
       corpus: 'fixtures/corpus/manifest.json',

@@ -6,7 +6,7 @@ import type { MasterData } from '../domain/masterdata';
 import { resolveOrder } from '../domain/resolve';
 import { sniff, type DocumentKind } from './sniff';
 import { parseApiOrder } from './api-order';
-import type { ParseContext, Parser } from './types';
+import { ReaderBusyError, type ParseContext, type Parser } from './types';
 import { LIMITS } from './limits';
 import { capDraft } from './caps';
 
@@ -105,6 +105,7 @@ export async function extractDocument(bytes: Buffer, meta: DocumentMeta, masterD
         if (nested.orders.length === 0) docProblems.push(...nested.problems);
       }
     } catch (e) {
+      if (e instanceof ReaderBusyError) throw e;
       // A parser bug must not lose the document: report it as unreadable, with the reason.
       docProblems.push(problem('PARSER_FAILED', `${meta.fileName}: could not be read (${(e as Error).message})`, 'error', meta.fileName));
     }

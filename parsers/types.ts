@@ -22,3 +22,10 @@ export interface ParseOutput {
 }
 
 export type Parser = (bytes: Buffer, ctx: ParseContext) => Promise<ParseOutput>;
+
+/**
+ * A reader could not finish because the machine was too busy (a helper program stopped at its time
+ * limit again and again): no verdict on the document. extractDocument lets it through instead of
+ * reporting the document unreadable; its message says to read it again once the load is down.
+ */
+export class ReaderBusyError extends Error {}

@@ -58,7 +58,7 @@ export function groupLines(page: PageWords): TextLine[] {
       if (g) g.push(w);
       else byId.set(w.lineId!, [w]);
     }
-    groups.push(...byId.values());
+    groups.push(...joinSideBySide([...byId.values()]));
   } else {
     const sorted = [...words].sort((a, b) => (a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2 || a.x0 - b.x0);
     let current: PositionedWord[] = [];
@@ -78,6 +78,31 @@ export function groupLines(page: PageWords): TextLine[] {
     if (current.length) groups.push(current);
   }
   return groups.map((g) => lineOf(page.page, g)).sort((a, b) => (a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2);
+}
+
+/**
+ * The engine's lines that lie side by side at one height (Tesseract cuts a row at a wide gap
+ * between columns into two lines, once the rules that held it together are gone): one line. Lines
+ * that overlap horizontally are never joined, so a skewed page's rows stay apart.
+ */
+function joinSideBySide(groups: PositionedWord[][]): PositionedWord[][] {
+  const box = (g: PositionedWord[]) => {
+    const y0 = median(g.map((w) => w.y0));
+    const y1 = median(g.map((w) => w.y1));
+    return { x0: Math.min(...g.map((w) => w.x0)), x1: Math.max(...g.map((w) => w.x1)), cy: (y0 + y1) / 2, h: Math.max(1, y1 - y0) };
+  };
+  const joined: { words: PositionedWord[]; spans: { x0: number; x1: number }[]; cy: number; h: number }[] = [];
+  for (const g of [...groups].sort((a, b) => box(a).x0 - box(b).x0)) {
+    const b = box(g);
+    const near = joined
+      .filter((j) => Math.abs(j.cy - b.cy) <= 0.4 * Math.min(j.h, b.h) && j.spans.every((s) => s.x1 < b.x0 || b.x1 < s.x0))
+      .sort((p, q) => Math.abs(p.cy - b.cy) - Math.abs(q.cy - b.cy))[0];
+    if (near) {
+      near.words.push(...g);
+      near.spans.push({ x0: b.x0, x1: b.x1 });
+    } else joined.push({ words: [...g], spans: [{ x0: b.x0, x1: b.x1 }], cy: b.cy, h: b.h });
+  }
+  return joined.map((j) => j.words);
 }
 
 // Header labels (parsers/text/labels.ts), tried on up to three consecutive words, longest first.
@@ -101,6 +126,8 @@ const FUZZY_LABELS: [ColumnRole, string][] = [
   ['unitPrice', 'prix unit'], ['unitPrice', 'prix unitaire'], ['unitPrice', 'unit price'], ['unitPrice', 'prix net'], ['unitPrice', 'net price'],
   ['unit', 'unite'], ['unit', 'uom'],
   ['amount', 'montant'], ['amount', 'montant ht'], ['amount', 'amount'], ['amount', 'total ht'], ['amount', 'line total'],
+  // Every other known label of five letters or more, in every language ("Bestelimenge", "Eantidad", "Cédigo").
+  ...COLUMN_LABELS.flatMap(([role, words]) => words.filter((w) => w.replace(/ /g, '').length >= 5).map((w): [ColumnRole, string] => [role as ColumnRole, w])),
 ];
 
 function labelRole(words: PositionedWord[]): ColumnRole | null {
@@ -190,9 +217,9 @@ function mergeHeaderContinuation(columns: Column[], line: TextLine): boolean {
 }
 
 const RULE_RE = /^[\s\-=_.*+|]+$/;
-const FINAL_TOTAL_RE = /^(total|totaux|montant total|net a payer|grand total|order total|total order)\b/;
+const FINAL_TOTAL_RE = /^(total|totaux|montant total|net a payer|grand total|order total|total order|base imponible|importe total|totale|summe|gesamtsumme|gesamtbetrag|gesamtnettowert|totaal)\b/;
 const CARRIED_RE = /\b(report|reporter|reporte|page|seite|pagina|carried|forward|suivre|transport|uebertrag|ubertrag)\b/;
-const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale)\b/;
+const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale|base imponible|importe total|imponibile|totale|summe|zwischensumme|gesamtsumme|gesamtbetrag|gesamtnettowert|nettobetrag|totaal|subtotaal)\b/;
 const FOOTER_RE = /\b(page|pg|p\.)\s*\d+\s*(\/|sur|of|de)\s*\d+\b|^\s*page\s+\d+\s*$|^\s*\d+\s*\/\s*\d+\s*$|^\s*\.\/\.\s*$/i;
 const FOOTER_WORDS_RE = /^(suite (page|au verso|page suivante)|continued|a suivre|voir page suivante)/;
 

@@ -3,6 +3,7 @@
 // header words), the header fields from parsers/text, and every cell is checked against master
 // data (snap.ts) so that a doubtful value is flagged rather than passed on as certain.
 import { problem, type Problem } from '../../domain/order';
+import { editDistance } from '../../domain/names';
 import type { CustomerAddress, MasterData } from '../../domain/masterdata';
 import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { extractTable, groupLines } from '../layout/table';
@@ -53,16 +54,52 @@ export function readFaxHeader(lines: TextLine[]): FaxHeader | null {
 // OCR glues the short words of a totals line ("TotalHT"); the table reader needs them apart.
 const GLUED = /^(total|montant|prix|net)(ht|ttc|h\.t\.?)$/i;
 
+// Long words of the header labels (PO number, dates, delivery address) in the languages the readers
+// know: a fax's one wrong letter or stray accent ("Bestelinummer", "entréga") would hide the value.
+const LABEL_WORDS = ['Bestellnummer', 'Bestelldatum', 'Bestellung', 'Liefertermin', 'Lieferdatum', 'Lieferadresse', 'Lieferanschrift', 'Auftragsnummer', 'commande', 'livraison', 'entrega', 'consegna', 'Bestelbon', 'levering', 'Leverdatum'];
+const foldWord = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const LABEL_FOLDED = LABEL_WORDS.map((l) => [foldWord(l), l] as const);
+
+/**
+ * A word one misread letter (or a stray accent) away from a long label word → the label word; its
+ * trailing punctuation ("Bestelinummer/Datum", "entréga:") is kept. Any other word as it is.
+ */
+export function labelWord(text: string): string {
+  const m = /^(\p{L}{7,})(\P{L}.*)?$/u.exec(text);
+  if (!m) return text;
+  const word = m[1]!;
+  const f = foldWord(word);
+  const label = LABEL_FOLDED.find(([folded]) => folded === f || (Math.abs(f.length - folded.length) <= 1 && editDistance(f, folded) === 1))?.[1];
+  // Only the case differs: the word as printed.
+  if (!label || word.toLowerCase() === label.toLowerCase()) return text;
+  const first = word[0] === word[0]!.toUpperCase() ? label[0]!.toUpperCase() : label[0]!.toLowerCase();
+  return `${first}${label.slice(1)}${m[2] ?? ''}`;
+}
+
 /** Pipes and brackets from ruled tables and dirty glass are not text. */
 export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
   for (const w of words) {
     // A fax's "N°" often comes back as "N?", "n*" or "n'": the label the PO readers know.
-    const text = w.text.replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '').replace(/[“”„]/g, '"').replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2');
+    const text = w.text
+      .replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '')
+      .replace(/[“”„]/g, '"')
+      .replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2')
+      // A dotted date with a dot read as a comma ("20,11.2026", "13.11,2026"): no number is written so.
+      .replace(/^(\d{1,2})[.,](\d{1,2})[.,]((?:19|20)\d{2})([.,:;]?)$/, '$1.$2.$3$4')
+      // A printout's dotted leader with a dot read as a comma (".,....:"): still a leader.
+      .replace(/^[.,]+(?=[:;]?$)/, (m) => '.'.repeat(m.length));
     if (text === '') continue;
     // Lone dashes, colons and slashes are text ("Martin - Agence Beaune", "N° : 12"); the rest is noise.
     if (!/[\p{L}\p{N}€%°&+:/-]/u.test(text)) continue;
     const glued = GLUED.exec(text);
+    if (!glued) {
+      const label = labelWord(text);
+      if (label !== text) {
+        out.push({ ...w, text: label });
+        continue;
+      }
+    }
     if (glued) {
       const cut = w.x0 + ((w.x1 - w.x0) * glued[1]!.length) / text.length;
       out.push({ ...w, text: glued[1]!, x1: cut }, { ...w, text: glued[2]!, x0: cut });
@@ -131,6 +168,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     ev.poNumber = poEvidence(poNumber, headerLines.flatMap((l) => findPoCandidates(l)), headerLines.join('\n'));
   }
   flagDoubtfulPo(r, draft);
+  fixPoDigits(r, draft);
   const wholeLines = readDates(r, draft, { headerText, ref });
   flagLooseDates(draft, `${readingHeader}\n${wholeLines}`, ref);
   readShipTo(r, draft, headerText, customer?.id ?? null);
@@ -256,6 +294,21 @@ function flagDoubtfulPo(r: ImageReading, draft: DraftOrder): void {
   const shown = poConfidence.toFixed(2);
   draft.provenance.signals = [...new Set([...(draft.provenance.signals ?? []), `${PO_DOUBTFUL} (OCR ${shown})`])];
   r.problems.push(problem('OCR_PO_DOUBTFUL', `${r.ctx.fileName}: the PO number « ${draft.poNumber} » was read with low OCR confidence (${shown}): check it on the document`, 'warning', 'poNumber'));
+  draft.confidence = Math.min(draft.confidence ?? 1, PO_DOUBT_CONFIDENCE);
+}
+
+// Letters OCR makes of digits; between two digits of a PO number they are the digit ("700B1").
+const PO_DIGIT: Record<string, string> = { B: '8', O: '0', o: '0', I: '1', l: '1' };
+
+/** A PO number of digits with a letter OCR made of one of them between two digits: the digit, flagged. */
+export function fixPoDigits(r: Pick<ImageReading, 'problems' | 'ctx'>, draft: DraftOrder): void {
+  const po = draft.poNumber;
+  if (!po || (po.match(/\d/g) ?? []).length < 5) return;
+  const fixed = po.replace(/(?<=\d)[BOoIl](?=\d)/g, (c) => PO_DIGIT[c]!);
+  if (fixed === po) return;
+  draft.poNumber = fixed;
+  draft.provenance.signals = [...new Set([...(draft.provenance.signals ?? []), `${PO_DOUBTFUL} (read as ${po})`])];
+  r.problems.push(problem('OCR_PO_DOUBTFUL', `${r.ctx.fileName}: the PO number was read as « ${po} »; a letter between digits was taken for the digit it resembles (« ${fixed} »): check it on the document`, 'warning', 'poNumber'));
   draft.confidence = Math.min(draft.confidence ?? 1, PO_DOUBT_CONFIDENCE);
 }
 
@@ -519,7 +572,8 @@ export function readQuantityCell(text: string): { qty: ReturnType<typeof parseQu
 
 /** The order total printed under the table, checked against the lines. */
 function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Problem[], fileName: string): void {
-  const ht = totalLines.find((l) => /total\s*h\.?t|total\b/i.test(l.text) && !/ttc|tva/i.test(l.text));
+  // The net total, in any language the table reader knows ("Total HT", "Summe netto", "Base imponible"), never the one with tax.
+  const ht = totalLines.find((l) => /total\s*h\.?t|total\b|totale|summe|gesamt|imponib|totaal/i.test(l.text) && !/ttc|tva|iva|mwst|vat|brutto|btw/i.test(l.text));
   if (!ht) return;
   const n = trailingNumber(ht.text, (c) => c === '.' || c === ',' || /\s/.test(c));
   const printed = n && n.length > 1 ? parseNumber(cleanNumberCell(n).text) : null;

@@ -21,6 +21,7 @@ const MULTI: [string, string][] = [
 ];
 const CONFUSION_COST = 0.25;
 const SEPARATOR_COST = 0.3;
+const STUTTER_COST = 0.5;
 const SEPARATORS = new Set(['-', '.', ' ', '_', '/', '–', '—']);
 
 function canon(s: string): string {
@@ -53,7 +54,9 @@ export function ocrDistance(readRaw: string, truthRaw: string): number {
   for (let j = 1; j <= m; j++) d[0]![j] = d[0]![j - 1]! + indelCost(b[j - 1]!);
   for (let i = 1; i <= n; i++) {
     for (let j = 1; j <= m; j++) {
-      let best = Math.min(d[i - 1]![j]! + indelCost(a[i - 1]!), d[i]![j - 1]! + indelCost(b[j - 1]!), d[i - 1]![j - 1]! + subCost(a[i - 1]!, b[j - 1]!));
+      // A glyph read twice ("Vv1S", "NIiV": one letter cut in two) is half a real difference.
+      const extra = i >= 2 && a[i - 1] === a[i - 2] && !SEPARATORS.has(a[i - 1]!) ? STUTTER_COST : indelCost(a[i - 1]!);
+      let best = Math.min(d[i - 1]![j]! + extra, d[i]![j - 1]! + indelCost(b[j - 1]!), d[i - 1]![j - 1]! + subCost(a[i - 1]!, b[j - 1]!));
       for (const [many, one] of MULTI) {
         const k = many.length;
         if (i >= k && a.slice(i - k, i) === many && b[j - 1] === one) best = Math.min(best, d[i - k]![j - 1]! + CONFUSION_COST);
@@ -146,7 +149,10 @@ export function cleanNumberCell(cell: string): { text: string; changed: boolean 
   let t = cell.trim().replace(EDGE_JUNK, '');
   t = t.replace(/^[A-Za-z]\s+(?=\d)/, '').replace(EDGE_JUNK, '');
   // A monospace printout's wide comma leaves a gap OCR keeps: "345, 60" is 345,60, never two numbers.
-  t = t.replace(/(\d)\s*([,.])\s+(\d{2})$/, '$1$2$3').replace(/(\d)\s+([,.])(\d{2})$/, '$1$2$3');
+  // So does a three-decimal one ("36, 570": an AS/400 price or quantity).
+  t = t.replace(/(\d)\s*([,.])\s+(\d{2,3})$/, '$1$2$3').replace(/(\d)\s+([,.])(\d{2,3})$/, '$1$2$3');
+  // A Swiss thousands apostrophe a fax turns into a degree sign or a curly quote: "2°700" is 2'700.
+  t = t.replace(/(\d)[°’‘´`](?=\d{3}(?!\d))/g, "$1'");
   const fixed = fixDigits(t);
   return { text: fixed.text, changed: fixed.changed || fixed.text !== cell.trim() };
 }
@@ -251,6 +257,8 @@ export function correctQuantity(read: number, price: number, amount: number, lis
     const found = new Set<number>();
     if (Number.isInteger(read)) {
       for (const v of digitVariants(read)) if (fits(v)) found.add(v);
+      // A decimal separator read as a thousands one ("2,200,000" for 2.200,000): the same digits, shifted.
+      for (const k of [10, 100, 1000]) if (read % k === 0 && read / k >= 1 && fits(read / k)) found.add(read / k);
       if (whole !== null && fits(whole) && oneDigitApart(String(read), String(whole))) found.add(whole);
     } else if (whole !== null && fits(whole) && explainsFraction(read, whole)) found.add(whole);
     if (found.size === 1) {
@@ -308,7 +316,9 @@ export function checkLine(i: LineCheckInput): LineCheck {
       const fix = correctQuantity(i.quantity, price, i.amount, i.listPrice);
       // A faint amount alone cannot vouch for a correction; with the list price beside it, it may
       // propose one, still below the review threshold.
-      if (fix && (amountSure || fix.listed)) {
+      // "118,606" for 118,000: price and amount confirm the integer part to the cent; no sure amount needed.
+      const tail = fix !== null && !Number.isInteger(i.quantity) && Math.trunc(i.quantity) === fix.quantity && fix.price === price;
+      if (fix && (amountSure || fix.listed || tail)) {
         const read = i.quantityText ? `"${i.quantityText}"` : fmt(i.quantity);
         q.value = fix.quantity;
         // Only two independent witnesses (the printed amount and the catalog's list price) make a

@@ -8,11 +8,41 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { problem, type Problem } from '../../domain/order';
 import type { DraftOrder } from '../../domain/resolve';
-import type { ParseContext } from '../types';
+import { ReaderBusyError, type ParseContext } from '../types';
 import { ocrImagePage, readImageOrder, type OcrPage } from '../ocr/index';
 import type { PdfPage } from './read';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/** pdfimages stopped at its time limit every time: the machine was too busy, not the PDF broken. */
+export class PdfImagesBusyError extends ReaderBusyError {}
+
+/**
+ * The time pdfimages gets: 20 s, and 5 s more per MB of PDF (a big scan takes longer to copy out).
+ * A run stopped at its limit is tried again with twice the time, at most three runs and 160 s in
+ * all; only then does it throw PdfImagesBusyError, whose message says the machine was busy (never
+ * that the PDF is broken). Any other failure is the PDF's, and is thrown as it is.
+ */
+export async function runPdfImages(args: string[], pdfBytes: number, run: (args: string[], timeoutMs: number) => Promise<{ stdout: string }> = defaultRun): Promise<{ stdout: string }> {
+  let limit = Math.min(80_000, 20_000 + Math.ceil(pdfBytes / 1_000_000) * 5_000);
+  let spent = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run(args, limit);
+    } catch (e) {
+      const timedOut = (e as { killed?: boolean }).killed === true || (e as { signal?: string }).signal === 'SIGTERM';
+      if (!timedOut) throw e;
+      spent += limit;
+      const next = Math.min(limit * 2, 160_000 - spent);
+      if (attempt >= 3 || next < limit) throw new PdfImagesBusyError(`pdfimages was stopped at its time limit ${attempt} time(s) (${Math.round(spent / 1000)} s in all): the machine is too busy, the PDF is not known to be broken; read it again once the load is down (aiguillage retry, or Relancer)`);
+      limit = next;
+    }
+  }
+}
+
+function defaultRun(args: string[], timeoutMs: number): Promise<{ stdout: string }> {
+  return execFileAsync('pdfimages', args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 });
+}
 
 export interface PageImage {
   page: number;
@@ -30,13 +60,13 @@ export async function extractPageImages(bytes: Buffer, pages: number[]): Promise
     await writeFile(pdf, bytes);
     const out: PageImage[] = [];
     for (const page of pages) {
-      const list = await run('pdfimages', ['-list', '-f', String(page), '-l', String(page), pdf], { timeout: 20_000 });
+      const list = await runPdfImages(['-list', '-f', String(page), '-l', String(page), pdf], bytes.length);
       // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
       const rows = list.stdout.split('\n').slice(2).map((l) => l.trim().split(/\s+/)).filter((c) => c.length >= 14 && c[2] === 'image');
       if (rows.length === 0) continue;
       const biggest = rows.reduce((a, b) => (Number(a[3]) * Number(a[4]) >= Number(b[3]) * Number(b[4]) ? a : b));
       const prefix = join(dir, `p${page}`);
-      await run('pdfimages', ['-png', '-f', String(page), '-l', String(page), pdf, prefix], { timeout: 20_000 });
+      await runPdfImages(['-png', '-f', String(page), '-l', String(page), pdf, prefix], bytes.length);
       const files = (await readdir(dir)).filter((f) => f.startsWith(`p${page}-`)).sort();
       const file = files[Number(biggest[1])] ?? files[0];
       if (!file) continue;
@@ -56,6 +86,8 @@ export async function ocrScannedPages(bytes: Buffer, pages: PdfPage[], ctx: Pars
   try {
     images = await extractPageImages(bytes, pages.map((p) => p.page));
   } catch (e) {
+    // A busy machine is no verdict on the document: the intake reads it again later.
+    if (e instanceof PdfImagesBusyError) throw e;
     const list = pages.map((p) => p.page).join(', ');
     return { drafts: [], problems: [problem('PDF_IMAGE_UNREADABLE', `${name}: the scanned image of page(s) ${list} could not be taken out of the PDF (${(e as Error).message})`, 'error', `${name} p.${list}`)] };
   }

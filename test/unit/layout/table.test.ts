@@ -31,6 +31,16 @@ describe('groupLines', () => {
     expect(lines.map((l) => l.words.map((w) => w.text).join(' '))).toEqual(['VIS-440 Vis inox 12', 'CHV-8 Cheville nylon 5']);
   });
 
+  it('joins two engine lines lying side by side at one height (a row cut at the wide gap before the numbers)', () => {
+    const words = [
+      ...row(100, [[20, 'Référence'], [90, 'Désignation']], { lineId: 'a' }),
+      ...row(97, [[300, 'Qté'], [340, 'P.U. HT']], { lineId: 'b' }),
+      ...row(130, [[20, 'FOR-COF'], [90, 'Coffret 19 forets']], { lineId: 'c' }),
+      ...row(132, [[300, '11,00'], [340, '24,30']], { lineId: 'd' }),
+    ];
+    expect(groupLines({ page: 1, words }).map((l) => l.words.map((w) => w.text).join(' '))).toEqual(['Référence Désignation Qté P.U. HT', 'FOR-COF Coffret 19 forets 11,00 24,30']);
+  });
+
   it('groups by vertical band when no line ids are given', () => {
     const words = [...row(118, [[20, 'B']]), ...row(100, [[60, 'A2'], [20, 'A1']]), ...row(101, [[100, 'A3']])];
     expect(groupLines({ page: 1, words }).map((l) => l.words.map((w) => w.text).join(' '))).toEqual(['A1 A2 A3', 'B']);
@@ -52,6 +62,19 @@ describe('detectHeader', () => {
 });
 
 describe('extractTable', () => {
+  it('ends the table at a total in any language it reads, right under the last row ("Base imponible", "Summe")', () => {
+    for (const total of ['Base Imponible', 'Summe netto', 'Totale imponibile']) {
+      const words = [
+        ...row(50, [[20, 'Código'], [90, 'Descripción'], [300, 'Cantidad'], [390, 'Precio'], [480, 'Importe']]),
+        ...row(70, [[20, 'MAS-FFP2'], [90, 'Mascarilla FFP2'], [300, '6'], [390, '14,50'], [480, '87,00']]),
+        ...row(82, [[300, total], [480, '87,00 EUR']]),
+      ];
+      const { table } = extractTable([{ page: 1, words }]);
+      expect(table!.rows.map((r) => r.cells.quantity?.text)).toEqual(['6']);
+      expect(table!.totalLines).toHaveLength(1);
+    }
+  });
+
   it('reads rows, keeps a wrapped designation with its row and stops at the totals', () => {
     const words = [
       ...row(20, [[20, 'BON DE COMMANDE'], [300, 'N° 4500123']]),
@@ -127,6 +150,13 @@ describe('header labels misread by OCR', () => {
   it('still finds the header when a label has one wrong letter', () => {
     const [l] = groupLines({ page: 1, words: row(50, [[20, 'Product code'], [90, 'Product'], [300, 'Qiy'], [340, 'UoM'], [390, 'Unit price'], [480, 'Line total']]) });
     expect(detectHeader(l!)?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unit', 'unitPrice', 'amount']);
+  });
+
+  it('knows the misread labels of every language it reads, not only French and English', () => {
+    const [de] = groupLines({ page: 1, words: row(50, [[20, 'Pos.'], [60, 'Material'], [120, 'Bezeichnung'], [300, 'Bestelimenge'], [380, 'ME'], [420, 'Preis']]) });
+    expect(detectHeader(de!)?.map((c) => c.role)).toEqual(['lineNumber', 'reference', 'description', 'quantity', 'unit', 'unitPrice']);
+    const [es] = groupLines({ page: 1, words: row(50, [[20, 'Cédigo'], [90, 'Descripciôn'], [300, 'Eantidad'], [380, 'Precio'], [460, 'Importe']]) });
+    expect(detectHeader(es!)?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unitPrice', 'amount']);
   });
 
   it('does not stretch a short word into a label', () => {

@@ -16,10 +16,10 @@ async function extract(bytes: Buffer, fileName: string) {
   return (await extractDocument(bytes, meta, md)).result;
 }
 
-/** A fax page whose rows are all white except row `mark` (so pages can be told apart). */
+/** A fax page all white but for a block from row `mark` (so pages can be told apart); thick enough not to be taken for a rule. */
 function page(height: number, mark: number) {
   const data = new Uint8Array(1728 * height).fill(255);
-  data.fill(0, mark * 1728 + 100, mark * 1728 + 300);
+  for (let y = mark; y < mark + 8; y++) data.fill(0, y * 1728 + 100, y * 1728 + 300);
   return { data, width: 1728, height };
 }
 
@@ -75,6 +75,24 @@ describe('TIFF pages', () => {
     const png = await sharp(Buffer.alloc(1728 * 1146, 255), { raw: { width: 1728, height: 1146, channels: 1 } }).png().toBuffer();
     const p = await preparePage(png, { index: 0, width: 1728, height: 1146, xDpi: 204, yDpi: 98, isTiff: false });
     expect([p.treatment, p.height]).toEqual(['fax-normal', 2292]);
+  });
+
+  it('levels and clears a fax page, but leaves a grey 200 dpi scan as it is (its grain is no rule)', async () => {
+    // A rule across the page, 3° off: a fax gets it cleared, a grey scan keeps it.
+    const rule = (grey: boolean) => {
+      const data = new Uint8Array(1728 * 2292);
+      for (let i = 0; i < data.length; i++) data[i] = grey ? 150 + (i % 90) : 255;
+      for (let x = 100; x < 1600; x++) data.fill(0, (1000 + Math.round(x * 0.05)) * 1728 + x, (1000 + Math.round(x * 0.05)) * 1728 + x + 1);
+      return sharp(Buffer.from(data), { raw: { width: 1728, height: 2292, channels: 1 } }).png().toBuffer();
+    };
+    const info = { index: 0, width: 1728, height: 2292, xDpi: 204, yDpi: 196, isTiff: false };
+    const fax = await preparePage(await rule(false), info);
+    const scan = await preparePage(await rule(true), info);
+    const dark = (img: Buffer) => [...img.subarray(img.indexOf('\n255\n') + 5)].filter((v) => v < 128).length;
+    expect(fax.treatment).toBe('fax-fine');
+    expect(dark(fax.image)).toBe(0);
+    expect(scan.height).toBe(2292);
+    expect(dark(scan.image)).toBeGreaterThan(1000);
   });
 
   it('the committed normal fax has a cover page and an order page', async () => {

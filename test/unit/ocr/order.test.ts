@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { checkShipTo, cleanWords, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, fixPoDigits, labelWord, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 
@@ -69,6 +69,45 @@ describe('cleanWords', () => {
   it('drops table rules and streaks read as pipes, and splits a glued TotalHT', () => {
     const ws = cleanWords(line(0, [[0, '| VIS-440 [Montant TotalHT ;']]));
     expect(ws.map((w) => w.text)).toEqual(['VIS-440', 'Montant', 'Total', 'HT']);
+  });
+
+  it('reads a dotted date whose dot came back as a comma, and leaves numbers alone', () => {
+    const ws = cleanWords(line(0, [[0, 'Liefertermin 20,11.2026 Datum 13.11,2026: 1.234,50 12,50']]));
+    expect(ws.map((w) => w.text)).toEqual(['Liefertermin', '20.11.2026', 'Datum', '13.11.2026:', '1.234,50', '12,50']);
+    expect(cleanWords(line(0, [[0, 'BESTELL-NR. .,....: E4455566 ,']])).map((w) => w.text)).toEqual(['BESTELL-NR.', '......:', 'E4455566']);
+  });
+});
+
+describe('labelWord', () => {
+  it('reads a long label word with one misread letter or a stray accent as the label', () => {
+    expect(labelWord('Bestelinummer/Datum')).toBe('Bestellnummer/Datum');
+    expect(labelWord('entréga')).toBe('entrega');
+    expect(labelWord('Liefertemin:')).toBe('Liefertermin:');
+    expect(labelWord('COMMANDE')).toBe('COMMANDE');
+  });
+  it('leaves other words, short words and far ones as printed', () => {
+    expect(labelWord('Bestellungen')).toBe('Bestellungen');
+    expect(labelWord('Lieferant')).toBe('Lieferant');
+    expect(labelWord('Schraube')).toBe('Schraube');
+    expect(labelWord('VIS-440')).toBe('VIS-440');
+  });
+});
+
+describe('fixPoDigits', () => {
+  const fix = (po: string) => {
+    const draft = { poNumber: po, provenance: { signals: [] as string[] }, confidence: 0.95 } as unknown as Parameters<typeof fixPoDigits>[1];
+    const r = { problems: [] as { code: string }[], ctx: { fileName: 'fax.tif' } } as unknown as Parameters<typeof fixPoDigits>[0];
+    fixPoDigits(r, draft);
+    return { po: draft.poNumber, flagged: (r.problems as { code: string }[]).map((p) => p.code), confidence: draft.confidence };
+  };
+  it('takes a letter OCR made of a digit, between two digits of a PO number, for the digit, and flags it', () => {
+    expect(fix('BC-2026-700B1')).toEqual({ po: 'BC-2026-70081', flagged: ['OCR_PO_DOUBTFUL'], confidence: 0.6 });
+    expect(fix('45O2148782')).toMatchObject({ po: '4502148782' });
+  });
+  it('leaves letters that belong to the number, and short numbers, as printed', () => {
+    expect(fix('AB26-354-C')).toEqual({ po: 'AB26-354-C', flagged: [], confidence: 0.95 });
+    expect(fix('26CM59234').po).toBe('26CM59234');
+    expect(fix('12B4').po).toBe('12B4');
   });
 });
 

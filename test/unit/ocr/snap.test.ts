@@ -17,6 +17,12 @@ describe('ocrDistance', () => {
     expect(ocrDistance('CHV-rnET8', 'CHV-MET8')).toBe(0.25);
     expect(ocrDistance('VIS440', 'VIS-440')).toBeCloseTo(0.3);
   });
+  it('charges a letter read twice half a difference', () => {
+    expect(ocrDistance('Vv1S-8100', 'VIS-8100')).toBe(0.75);
+    expect(ocrDistance('NIiV-60', 'NIV-60')).toBe(0.5);
+    // A real extra letter still costs one.
+    expect(ocrDistance('NIAV-60', 'NIV-60')).toBe(1);
+  });
 });
 
 describe('snapReference', () => {
@@ -92,6 +98,20 @@ describe('checkLine', () => {
     expect(c.amountAgrees).toBe(false);
     expect(c.quantity.value).toBe(13);
     expect(c.quantity.confidence).toBe(0.72);
+  });
+  it('corrects a misread decimal tail on a faint amount when price and amount agree to the cent, still under review', () => {
+    // "118,000" read as "118,606"; 118 × 3,74 = 441,32 exactly, though OCR barely believed the amount.
+    const c = checkLine({ ...base, listPrice: null, quantity: 118.606, unitPrice: 3.74, amount: 441.32, amountConfidence: 0.5, quantityText: '118,606' });
+    expect(c.quantity.value).toBe(118);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    // A whole quantity misread the same way is not corrected on a faint amount alone.
+    expect(checkLine({ ...base, listPrice: null, quantity: 128, unitPrice: 3.74, amount: 441.32, amountConfidence: 0.5 }).quantity.value).toBe(128);
+  });
+  it('shifts a quantity whose decimal separator was read as a thousands one, when the amount says so', () => {
+    // "2.200,000" read as "2,200,000": 2200 × 14,67 = 32 274,00.
+    const c = checkLine({ ...base, listPrice: null, quantity: 2_200_000, unitPrice: 14.67, amount: 32_274, quantityText: '2,200,000' });
+    expect(c.quantity.value).toBe(2200);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
   });
   it('accepts a true fractional quantity that agrees to the cent', () => {
     const c = checkLine({ ...base, listPrice: 4.2, quantity: 2.5, unitPrice: 4.2, amount: 10.5 });
@@ -176,7 +196,12 @@ describe('correctQuantity', () => {
 describe('cleanNumberCell', () => {
   it('joins the gap a monospace comma leaves, and nothing else', () => {
     expect(cleanNumberCell('345, 60').text).toBe('345,60');
+    // A Swiss thousands apostrophe read as a degree sign or a curly quote.
+    expect(cleanNumberCell('2°700')).toEqual({ text: "2'700", changed: true });
+    expect(cleanNumberCell('41’580.00').text).toBe("41'580.00");
+    expect(cleanNumberCell('12°5').text).toBe('12°5');
     expect(cleanNumberCell('345 ,60').text).toBe('345,60');
     expect(cleanNumberCell('1 234,50')).toEqual({ text: '1 234,50', changed: false });
+    expect(cleanNumberCell('36, 570').text).toBe('36,570');
   });
 });
