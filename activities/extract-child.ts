@@ -2,6 +2,7 @@
 // time, and sends back each Extraction. OCR pages go to the parent's pool.
 import { MasterData } from '../domain/masterdata';
 import { extractDocument } from '../parsers/index';
+import { ReaderBusyError } from '../parsers/types';
 import { OcrError, useOcrRecognizer, type OcrPageResult } from '../parsers/ocr/engine';
 import type { FromReader, ToReader } from './extract-runner';
 
@@ -45,7 +46,7 @@ process.on('message', (m: ToReader) => {
     const bytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
     const extraction = await extractDocument(bytes, m.meta, masterData.data);
     send({ type: 'done', job: current, extraction });
-  })().catch((e: unknown) => send({ type: 'failed', job: current, message: (e as Error).message ?? String(e) }));
+  })().catch((e: unknown) => send({ type: 'failed', job: current, message: (e as Error).message ?? String(e), busy: e instanceof ReaderBusyError }));
 });
 
 // The parent is gone: nothing left to read for.

@@ -38,7 +38,7 @@ export type ToReader =
 export type FromReader =
   | { type: 'started'; job: number }
   | { type: 'done'; job: number; extraction: Extraction }
-  | { type: 'failed'; job: number; message: string }
+  | { type: 'failed'; job: number; message: string; busy?: boolean }
   | { type: 'ocr'; job: number; id: number; image: Uint8Array; opts: RecognizeOptions; pixels: number };
 
 interface Job {
@@ -237,7 +237,7 @@ export class ExtractRunner {
       job.startedAt = Date.now();
       this.arm(slot, job, job.startedAt + this.o.deadlineMs);
     } else if (m.type === 'done') this.finish(slot, m.extraction);
-    else if (m.type === 'failed') this.finish(slot, failedExtraction(job.meta, problem('PARSER_FAILED', `${job.meta.fileName}: could not be read (${m.message})`, 'error', job.meta.fileName)));
+    else if (m.type === 'failed') this.finish(slot, failedExtraction(job.meta, failedReading(job.meta.fileName, m)));
     else if (m.type === 'ocr') {
       job.ocrPages++;
       this.arm(slot, job, job.deadlineAt + this.o.ocrPageMs);
@@ -278,3 +278,15 @@ export async function closeSharedExtractRunner(): Promise<void> {
   shared = null;
   if (r) await r.close();
 }
+
+/**
+ * Why a reader process gave up on a document. A reader that ran out of time because the machine was
+ * busy (READER_BUSY) says nothing about the document: the intake activity retries it later.
+ */
+export function failedReading(fileName: string, m: { message: string; busy?: boolean }) {
+  if (m.busy) return problem(READER_BUSY, `${fileName}: not read yet, the machine was too busy (${m.message}); it will be read again`, 'error', fileName);
+  return problem('PARSER_FAILED', `${fileName}: could not be read (${m.message})`, 'error', fileName);
+}
+
+/** The problem code of a reading abandoned because the machine was busy, not because of the document. */
+export const READER_BUSY = 'READER_BUSY';

@@ -15,7 +15,7 @@ import type { PastLines } from '../storage/read-model';
 import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
 // A value import, as intake/submit.ts starts intakeDocument: the workflow file is pure (no activity code).
 import { customerWorkflow } from '../workflows/customer';
-import { sharedExtractRunner } from './extract-runner';
+import { READER_BUSY, sharedExtractRunner } from './extract-runner';
 import { perKeyLimit } from './per-key-limit';
 import { heartbeat, type ActivityDeps, type StoredExtraction } from './deps';
 
@@ -143,6 +143,9 @@ async function extract(c: IntakeContext, { sha256 }: { sha256: string }): Promis
     // The runner kills a reader at the document's own deadline (EXTRACTION_TIMEOUT); the race is the last net.
     const read = c.extractDocument ?? ((b: Buffer, m: DocumentMeta, md: MasterData) => sharedExtractRunner().run(b, m, md));
     const ex = await Promise.race([read(bytes, meta, c.masterData()), deadline]);
+    const busy = ex.extracted.length === 0 ? ex.result.problems.find((p) => p.code === READER_BUSY) : undefined;
+    // Nothing learnt about the document: fail this attempt so that Temporal reads it again later.
+    if (busy) throw ApplicationFailure.create({ message: busy.message, type: 'ReaderBusy' });
     const seconds = (performance.now() - started) / 1000;
     metrics.extraction.observe({ kind }, seconds);
     if (OCR_KINDS.has(kind)) metrics.ocr.observe(seconds);

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, quietLog, startStack, startTemporal, type TestStack } from '../support/temporal';
 import { DocumentStore } from '../../storage/document-store';
-import { extractDocument } from '../../parsers/index';
+import { extractDocument, failedExtraction } from '../../parsers/index';
+import { problem } from '../../domain/order';
+import { READER_BUSY } from '../../activities/extract-runner';
 import { closeSharedOcrPool } from '../../parsers/ocr/index';
 import { ROOT } from '../../worker/config';
 import { listQuarantine, retryIntake, RetryRefused, type QuarantineDeps } from '../../intake/quarantine';
@@ -83,6 +85,28 @@ describe('an intake that cannot complete ends in the quarantine', () => {
       } finally {
         await app.close();
       }
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('a reader the busy machine stopped (READER_BUSY): read again by Temporal, delivered, never quarantined', async () => {
+    let calls = 0;
+    const stack = await startStack(env, 'fail-busy', {
+      activityDeps: {
+        extractDocument: async (bytes, meta, md) => {
+          calls++;
+          if (calls === 1) return failedExtraction(meta, problem(READER_BUSY, `${meta.fileName}: not read yet, the machine was too busy`, 'error', meta.fileName));
+          return extractDocument(bytes, meta, md);
+        },
+      },
+    });
+    try {
+      const r = await stack.ingestor.submit(order('FAIL-BUSY-1'), { fileName: 'busy.order.json', channel: 'api', receivedAt: '2026-11-23T08:00:00Z' });
+      const done = await result(r.sha256);
+      expect(done.status).toBe('delivered');
+      expect(calls).toBe(2);
+      expect((await listQuarantine(depsOf(stack))).some((q) => q.sha256 === r.sha256)).toBe(false);
     } finally {
       await stack.stop();
     }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
-import { ExtractRunner, extractRunnerOptionsFromEnv } from '../../../activities/extract-runner';
+import { ExtractRunner, extractRunnerOptionsFromEnv, failedReading, READER_BUSY } from '../../../activities/extract-runner';
 import { closeSharedOcrPool } from '../../../parsers/ocr/index';
 
 const md = loadMasterData('fixtures/masterdata');
@@ -57,6 +57,11 @@ describe('extraction under a deadline', () => {
     } finally {
       await runner.close();
     }
+  });
+
+  it('tells a reader stopped by a busy machine (retried) from a reader that failed on the document (quarantined)', () => {
+    expect(failedReading('scan.pdf', { message: 'pdfimages was stopped at its time limit 3 time(s)', busy: true })).toMatchObject({ code: READER_BUSY, where: 'scan.pdf' });
+    expect(failedReading('scan.pdf', { message: 'bad xref' })).toMatchObject({ code: 'PARSER_FAILED', message: 'scan.pdf: could not be read (bad xref)' });
   });
 
   it('reads its settings from the environment', () => {
