@@ -8,7 +8,7 @@ import { problem, type DocumentResult, type OrderLine, type Problem } from '../.
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
 import { boundText, boundTextProblems } from '../caps';
-import { findCopySignals, findCustomerEvidence, findDates, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
+import { findCopySignals, findCustomerEvidence, findDates, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, unreadLinesProblem, type SentAt } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
 import { htmlToText } from './html';
@@ -253,10 +253,10 @@ function understand(mail: ParsedMail, read: Bodies, kinds: string[], hasAttached
 }
 
 /** The order typed in the body, or a cancellation (which needs no lines); none when there is neither. */
-function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
+function bodyDraft(u: Understanding, md: MasterData, problems: Problem[]): DraftOrder | null {
   const seg = u.orderSegment;
   if (seg) {
-    const draft = readOrderText(seg.text, md, {
+    const { draft, found } = readOrderText(seg.text, md, {
       parser: 'email-body',
       location: seg.kind === 'top' ? 'body' : `body, ${seg.kind === 'forward' ? 'forwarded' : 'quoted'} message${seg.author ? ` from ${seg.author}` : ''}`,
       ref: u.ref,
@@ -266,7 +266,9 @@ function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
       ourDomains: u.domains,
       ourPhones: u.ourPhones,
       sent: segmentSent(seg, u),
-    }).draft;
+    });
+    const unread = unreadLinesProblem(found.unread, `${u.name} (${draft.provenance.location ?? 'body'})`);
+    if (unread) problems.push(unread);
     // "RE: Confirmation de commande" names the message answered, not this one.
     if (REPLY_SUBJECT.test(u.subject)) {
       const stale = findCopySignals(u.subject).filter((c) => !findCopySignals(seg.text).includes(c));
@@ -303,7 +305,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   const kinds = attachments.map((a) => sniff(a.content));
   const u = understand(mail, boundBodies(mail, name, problems), kinds, messages.length > 0, ctx);
   const drafts: DraftOrder[] = [];
-  const body = bodyDraft(u, md);
+  const body = bodyDraft(u, md, problems);
   if (body) drafts.push(body);
 
   // Attachments, recognised by their bytes; the email is their context.

@@ -155,7 +155,8 @@ const WEEKDAYS: Record<string, number> = {
   domingo: 0, lunes: 1, martes: 2, miércoles: 3, miercoles: 3, jueves: 4, viernes: 5, sábado: 6, sabado: 6,
   zondag: 0, maandag: 1, dinsdag: 2, woensdag: 3, donderdag: 4, vrijdag: 5, zaterdag: 6,
 };
-const RELATIVE_DAY = new RegExp(`(?<![\\p{L}])(?:pour|avant|d'ici|for|by|before|bis|zum|entro|per|para|antes\\s+del|hasta\\s+el|voor|uiterlijk)[ \\t]+(?:(?:le|on|am|il|el|op)[ \\t]+)?(${Object.keys(WEEKDAYS).join('|')})(?![\\p{L}])`, 'iu');
+// A preposition ("pour lundi", "by Friday") or a word of delivery right before the day ("à livrer mardi", "Lieferung Freitag").
+const RELATIVE_DAY = new RegExp(`(?<![\\p{L}])(?:pour|avant|d'ici|for|by|before|bis|zum|entro|per|para|antes\\s+del|hasta\\s+el|voor|uiterlijk|livrer|livraison|deliver|delivery|lieferung|liefern|consegna|consegnare|entrega|entregar|levering|leveren)[ \\t]+(?:(?:le|on|am|il|el|op)[ \\t]+)?(${Object.keys(WEEKDAYS).join('|')})(?![\\p{L}])`, 'iu');
 
 /**
  * "… pour lundi", "by Friday": the next such weekday after the day it was sent (never that day
@@ -298,7 +299,7 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
       }
       if (lines.length && (NEXT_FIELD.test(l) || l.includes('\t') || NOT_SHIP_TO_START.test(l))) break; // next labelled field
       lines.push(l);
-      if (lines.length >= 6 || POSTAL_CITY.test(l) || (lines.length === 1 && /,/.test(l) && postalCityIn(l))) break;
+      if (lines.length >= 6 || POSTAL_CITY.test(l) || (lines.length === 1 && postalCityIn(l))) break;
     }
     if (lines.length === 0) continue;
     if (USUAL.test(lines.join(' '))) return { usual: true };
@@ -315,6 +316,8 @@ const TRAILING_POSTAL = /(?<![\p{L}\d])(?:(?:F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU
 
 function splitOneLine(line: string): string[] {
   if (line.includes(',')) return line.split(',').map((x) => x.trim()).filter(Boolean);
+  // "Dépôt Sud - 14 rue X - 69200 Lyon - France": spaced dashes part it as commas would.
+  if (/ [-–] /.test(line)) return line.split(/ [-–] /).map((x) => x.trim()).filter(Boolean);
   const pc = TRAILING_POSTAL.exec(line);
   if (!pc || pc.index === 0) return [line];
   const head = line.slice(0, pc.index).trim();
@@ -334,8 +337,9 @@ export function countryOutOfParens(line: string): string {
   return COUNTRY_LINE.test(inside) ? `${line.slice(0, open).trimEnd()}, ${inside}` : line;
 }
 
+/** A postal code and town inside a one-line address (after a comma, a spaced dash, or a street). */
 function postalCityIn(line: string): boolean {
-  return line.split(',').some((p) => POSTAL_CITY.test(p.trim()));
+  return splitOneLine(countryOutOfParens(line)).some((p) => POSTAL_CITY.test(p.trim()));
 }
 
 /**

@@ -11,6 +11,9 @@ export const PO_LABELS: readonly string[] = [
   'bon\\s+de\\s+commande(?:\\s+n[°ºo]\\.?)?',
   'r[ée]f(?:[ée]rence|\\.)?\\s*(?:de\\s+)?(?:la\\s+|votre\\s+|notre\\s+)?commande',
   '(?:notre|votre)\\s+commande(?:\\s+n[°ºo]\\.?)?',
+  // "N/Réf. : LT/26/36", "Notre référence : …": the buyer's own reference in its order (never "V/Réf.", ours).
+  'n\\s?\\/\\s?r[ée]f(?:[ée]rence|\\.)?',
+  'notre\\s+r[ée]f[ée]rence',
   'commande\\s+(?:client\\s+|fournisseur\\s+|d[\'’]achat\\s+)?n[°ºo]\\.?',
   'n[°ºo]\\.?\\s*(?:de\\s+)?cde',
   'no\\.?\\s*cde',

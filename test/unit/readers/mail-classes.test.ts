@@ -1,0 +1,115 @@
+// Classes of reading failure the corpus's widened development half showed on typed e-mails,
+// forwards and replies (issue #13), each on a small text written here.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadMasterData } from '../../../storage/masterdata-source';
+import { describeDocument, extractDocument } from '../../../parsers/index';
+import { findPoNumber, findRelativeDeliveryDay, findShipTo, joinSpacedParts, parseOrderLines, readOrderText, unreadOrderLines } from '../../../parsers/text/index';
+
+// The corpus's master data: it holds a customer whose part numbers are printed with a space.
+const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/corpus/masterdata'));
+
+async function mail(from: string, subject: string, body: string) {
+  const bytes = Buffer.from(`From: ${from}\r\nTo: adv@fixations-rhone-alpes.fr\r\nSubject: ${subject}\r\nDate: Thu, 01 Oct 2026 08:12:00 +0200\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`);
+  const meta = describeDocument(bytes, { fileName: 'm.eml', channel: 'email', receivedAt: '2026-10-01T06:15:00Z' });
+  return (await extractDocument(bytes, meta, md)).result;
+}
+
+const read = (text: string) => parseOrderLines(text, md).map((l) => [l.sku ?? l.customerPartNumber, l.quantity]);
+
+describe('a unit word marks the quantity of a list line', () => {
+  it('reads the ERP unit codes and abbreviations normaliseUnit knows (KAR, ST, pai, Stk.)', () => {
+    expect(read('1) 12 KAR VIS-660 (Schraube 6x60)\n2) 193 ST DIS-125 (Trennscheibe 125 mm)\n3) 9 Stück SER-3P')).toEqual([
+      ['VIS-660', 12],
+      ['DIS-125', 193],
+      ['SER-3P', 9],
+    ]);
+    expect(read('GAN-NIT Gants nitrile enduits taille 9 : 79 pai\nCRO-S Crochet S acier 60 mm : 10 u')).toEqual([
+      ['GAN-NIT', 79],
+      ['CRO-S', 10],
+    ]);
+  });
+
+  it('needs no other sign than the unit, before or after the number, when master data knows the reference', () => {
+    expect(read('VIS-440  12 Stk.\nCHV-6 – Dübel 6x30 – 5 Stück\nECR-M8 Dado M8 pz 7')).toEqual([
+      ['VIS-440', 12],
+      ['CHV-6', 5],
+      ['ECR-M8', 7],
+    ]);
+    // A size is not a quantity: "Boulon M 10" holds no unit of two letters before its number.
+    expect(read('BOU-M10 Boulon M 10')).toEqual([]);
+  });
+
+  it('knows the quantity and reference words of other languages ("qty", "Q.tà", "Codice")', () => {
+    expect(read('VIS-440 - Screw 4x40 - qty 12\nCodice VIS-450 - Vite 4x50 - Q.tà 3')).toEqual([
+      ['VIS-440', 12],
+      ['VIS-450', 3],
+    ]);
+  });
+});
+
+describe("customers' part numbers printed with a space", () => {
+  it('are one reference in a list line', () => {
+    expect(joinSpacedParts('- 10 st PB 11.402 Mètre', md)).toBe('- 10 st PB11.402  Mètre');
+    expect(read('- 10 st PB 11.402 Mètre ruban 5 m\n- 3 pces PB 11.560 Niveau 60 cm')).toEqual([
+      ['PB 11.402', 10],
+      ['PB 11.560', 3],
+    ]);
+  });
+
+  it('are left alone inside a longer reference', () => {
+    expect(joinSpacedParts('APB 11.4020', md)).toBe('APB 11.4020');
+  });
+});
+
+describe('orders written in a sentence', () => {
+  it('never takes the digits of a phone number for quantities of a product', () => {
+    const lines = parseOrderLines('OK pour 248 GOU-M10, à livrer mardi.\n\nCdlt\nP. Roux\nTél. +33 4 77 21 30 30', md);
+    expect(lines.map((l) => [l.sku, l.quantity])).toEqual([['GOU-M10', 248]]);
+  });
+
+  it('reads a weekday right after a word of delivery as the next such day', () => {
+    const thursday = new Date('2026-10-01T08:00:00Z');
+    expect(findRelativeDeliveryDay('OK pour 10 VIS-440, à livrer mardi.', thursday)?.iso).toBe('2026-10-06');
+    expect(findRelativeDeliveryDay('Lieferung Freitag, danke', thursday)?.iso).toBe('2026-10-02');
+    // A weekday in an e-mail header says when it was sent, not when to deliver.
+    expect(findRelativeDeliveryDay('Envoyé : mardi 29 septembre 2026 09:12', thursday)).toBeNull();
+  });
+});
+
+describe('PO labels', () => {
+  it('reads "N/Réf." (the buyer\'s own reference) and keeps the number as printed', () => {
+    expect(findPoNumber('N/Réf. : LT/26/36')?.value).toBe('LT/26/36');
+    expect(findPoNumber('OK pour 10 LUN-PRO. N/réf : CH-554')?.value).toBe('CH-554');
+  });
+});
+
+describe('one-line delivery addresses', () => {
+  it('parts an address written with spaced dashes, and ends it at its line', () => {
+    const text = 'Leveringsadres: Peeters Magazijn Haven - Noorderlaan 130 - 2030 Antwerpen\nMet vriendelijke groet,\nK. Janssens\nBouwmaterialen Peeters NV';
+    expect(findShipTo(text, md)).toEqual({ name: 'Peeters Magazijn Haven', street: 'Noorderlaan 130', postalCode: '2030', city: 'Antwerpen', country: null });
+    expect(findShipTo('Lieu de livraison : Matériaux Wallons - Dépôt Herstal - Rue de l\'Industrie 25 - 4040 Herstal - Belgique', md)).toMatchObject({ street: "Rue de l'Industrie 25", postalCode: '4040', city: 'Herstal', country: 'BE' });
+  });
+});
+
+describe('lines nothing could read', () => {
+  it('are found: a known product beside a number that gave no order line', () => {
+    const text = '- 12 x VIS-440\nVIS-450 (il en faut 5)\nMerci';
+    const lines = parseOrderLines(text, md);
+    expect(lines.map((l) => l.sku)).toEqual(['VIS-440']);
+    expect(unreadOrderLines(text, lines, md)).toEqual(['VIS-450 (il en faut 5)']);
+    expect(readOrderText(text, md, { parser: 'email-body' }).draft.confidence).toBeLessThan(0.9);
+  });
+
+  it('are flagged on the order read from the e-mail, never passed as certain', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Commande 4512', 'Bonjour,\n- 12 x VIS-440\nVIS-450 (il en faut 5)\nN° de commande : 4512\nCordialement');
+    expect(r.orders[0]!.lines.map((l) => l.sku)).toEqual(['VIS-440']);
+    expect(r.problems.find((p) => p.code === 'LINES_UNREAD')).toMatchObject({ severity: 'warning', where: 'lines' });
+    expect(r.orders[0]!.confidence).toBeLessThan(0.9);
+  });
+
+  it('leave a complete order alone', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Commande 4513', 'Bonjour,\n- 12 x VIS-440\n- 5 x VIS-450\nN° de commande : 4513\nCordialement');
+    expect(r.problems.filter((p) => p.code === 'LINES_UNREAD')).toEqual([]);
+  });
+});
