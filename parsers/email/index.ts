@@ -266,6 +266,7 @@ function bodyDraft(u: Understanding, md: MasterData, problems: Problem[]): Draft
       ourDomains: u.domains,
       ourPhones: u.ourPhones,
       sent: segmentSent(seg, u),
+      typed: true,
     });
     const unread = unreadLinesProblem(found.unread, `${u.name} (${draft.provenance.location ?? 'body'})`);
     if (unread) problems.push(unread);

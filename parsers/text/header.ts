@@ -100,6 +100,30 @@ export function findDeliveryDate(text: string, ref?: Date): string | null {
   return dateAfter(DELIVERY_RE, text, ref) ?? findDeliveryDateInProse(text, ref);
 }
 
+// A preposition that sets a deadline, right before a date: "pour le 25/11", "avant le 3/12", "by 03/11/2026", "bis zum 3.11.".
+const DEADLINE = /(?<![\p{L}'’])(?:pour|avant|d['’]ici|by|before|bis|entro|para|antes|hasta|voor|uiterlijk)(?:[ \t]+(?:le|il|el|del|zum|dem|den|the))?[ \t]+(?=\d)/giu;
+
+// An e-mail's own header and attribution lines: the dates there say when a message was sent.
+const MAIL_HEADER_LINE = /a écrit|wrote|schrieb|ha scritto|escribi[óo]|schreef|^[ \t>*]*(?:sent|envoy[ée]|gesendet|inviato|enviado|verzonden|date|datum|data|fecha)[ \t*]*:/iu;
+
+/**
+ * "… et 29 CRO-S pour le 25/11, à livrer au …", "Pour le 13/10/2026 si possible.": in an order a
+ * person typed, a date after a preposition of deadline is when the goods are wanted, delivery word
+ * or not. Never on an e-mail's own header or quote lines ("Le 12/11/2026 à 10:42, X a écrit").
+ * Not for printed documents, whose footers set other deadlines ("à régler avant le …").
+ */
+export function findDeadline(raw: string, ref?: Date): string | null {
+  for (const line of unleader(raw).split('\n')) {
+    if (MAIL_HEADER_LINE.test(line)) continue;
+    DEADLINE.lastIndex = 0;
+    for (let m = DEADLINE.exec(line); m; m = DEADLINE.exec(line)) {
+      const d = findDates(line.slice(m.index + m[0].length), ref)[0];
+      if (d && d.index === 0) return d.iso;
+    }
+  }
+  return null;
+}
+
 // A verb or noun of delivery, then (in the same sentence) a preposition right before a date.
 const DELIVERY_WORD = /(?<![\p{L}])(?:livr(?:er|ez|ée?s?|aison)|deliver(?:y|ed)?|liefer(?:n|ung)|anliefern|consegn(?:a|are|ate|ata)|entreg(?:a|ar|ad|ada)|lever(?:en|ing))(?![\p{L}])/giu;
 const BEFORE_DATE = /(?:^|[\s,])(?:pour|avant|le|by|on|before|bis|zum|am|entro|il|para|antes|del|el|op|voor|uiterlijk)[ \t]*$/iu;
@@ -311,7 +335,8 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
   return USUAL.test(text) ? { usual: true } : null;
 }
 
-const STREET_START = /(?<![\p{L}])(?:\d{1,4}(?:[ ,]+(?:bis|ter))?[ ,]+(?=\p{L})|rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|via|viale|piazza|calle|avenida|plaza)(?![\p{L}])/iu;
+// A house number before its street word ("14 rue"), or the street word itself ("Route de Vienne").
+const STREET_START = /(?<![\p{L}])(?:\d{1,4}(?:[ ,]+(?:bis|ter))?[ ,]+(?=\p{L})|(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|via|viale|piazza|calle|avenida|plaza)(?![\p{L}]))/iu;
 const TRAILING_POSTAL = /(?<![\p{L}\d])(?:(?:F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)-)?\d{4,5}[ \t]+\p{L}/u;
 
 function splitOneLine(line: string): string[] {

@@ -3,7 +3,7 @@
 import type { MasterData } from '../../domain/masterdata';
 import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
+import { findCopySignals, findCurrency, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines, unreadOrderLines } from './lines';
 import { boundText } from '../caps';
 import { problem, type Problem } from '../../domain/order';
@@ -29,6 +29,8 @@ export interface OrderTextOptions extends EvidenceOptions {
   lines?: DraftLine[];
   /** When the customer sent it (e-mail Date header, fax reception): the order date when none is printed. */
   sent?: SentAt;
+  /** Typed by a person (an e-mail body): "pour le 25/11" in a sentence is the delivery date. */
+  typed?: boolean;
 }
 
 /** The moment a document left the customer, and what says so ("the e-mail's Date header"). */
@@ -66,7 +68,8 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   const customer: CustomerEvidence = { ...fromText, ...stripEmpty(opts.customer ?? {}) };
   const signals = [...(opts.signals ?? []), ...findCopySignals(head)];
   const orderDate = findOrderDate(text, opts.ref);
-  const requestedDeliveryDate = findDeliveryDate(head, opts.ref);
+  const labelledDelivery = findDeliveryDate(head, opts.ref);
+  const requestedDeliveryDate = labelledDelivery ?? (opts.typed ? findDeadline(text, opts.ref) : null);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
     orderDate,
@@ -85,7 +88,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   if (po) ev.poNumber = poEvidence(po, findPoCandidates(head), head);
   if (orderDate) ev.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
-  if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: labelledDelivery ? 'printed under a delivery-date label' : 'a date after a word of deadline ("pour le", "by", "bis") in a sentence' };
   else {
     const sentDay = opts.sent ? new Date(opts.sent.at) : opts.ref;
     const relative = sentDay && !Number.isNaN(sentDay.getTime()) ? findRelativeDeliveryDay(head, sentDay) : null;

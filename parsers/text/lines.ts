@@ -674,11 +674,11 @@ function score(lines: DraftLine[]): number {
 }
 
 /**
- * All the order lines in free text. The reader (delimited, aligned table, blocks, list) whose lines
- * carry the most references and quantities wins; ties go to the more structured layout.
+ * Order lines of text lines. The reader (delimited, aligned table, blocks, list) whose lines carry
+ * the most references and quantities wins; ties go to the more structured layout.
  */
-export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: NumberLocale } = {}): DraftLine[] {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+function parseLines(lines: string[], md: MasterData | undefined, opts: { locale?: NumberLocale }): DraftLine[] {
+  const text = lines.join('\n');
   const locale = opts.locale ?? guessLocale(text);
   const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale)];
   let best: DraftLine[] = [];
@@ -701,6 +701,39 @@ export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: 
   }
   // A sentence is the last resort: any table or list the text holds says more.
   return best.length ? best : readProse(lines, md);
+}
+
+/** The product a reference designates (our SKU; a part number or an EAN by what it maps to), for counting products on a line. */
+function productKey(token: string, md: MasterData): string | null {
+  const r = classifyReference(token, md);
+  if (!r.known || r.doubt) return null;
+  if (r.ean) return md.productByEan(r.ean)?.sku ?? r.ean;
+  if (r.customerPartNumber) return md.crossReferences.find((x) => x.customerPartNumber === r.customerPartNumber)?.sku ?? r.customerPartNumber;
+  return r.sku ?? null;
+}
+
+/**
+ * A line naming two products or more one after another ("2 cartons VIS-440, 5 CHV-6 et 1
+ * FOR-COF"), not a table row (no tab, no wide gap, no delimiter): a sentence of items.
+ */
+function isItemRun(line: string, md: MasterData): boolean {
+  if (line.length > 400 || /\t|[;|]| {3}/.test(line)) return false;
+  const products = new Set(joinSpacedParts(line, md).split(/[\s,;:()[\]+]+/).map((t) => (t ? productKey(t, md) : null)).filter(Boolean));
+  return products.size >= 2;
+}
+
+/**
+ * All the order lines in free text. Lines that run several items one after another are read as
+ * sentences (by the references master data knows); the rest by the reader that explains them best.
+ */
+export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: NumberLocale } = {}): DraftLine[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const runs = md && lines.length <= 400 ? lines.filter((l) => isItemRun(l, md)) : [];
+  if (!md || !runs.length) return parseLines(lines, md, opts);
+  const items = readProse(runs, md);
+  if (!items.length) return parseLines(lines, md, opts);
+  const rest = parseLines(lines.map((l) => (runs.includes(l) ? '' : l)), md, opts);
+  return numberLines([...items, ...rest].map((l) => ({ ...l, lineNumber: undefined })));
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
-import { findPoNumber, findRelativeDeliveryDay, findShipTo, joinSpacedParts, parseOrderLines, readOrderText, unreadOrderLines } from '../../../parsers/text/index';
+import { findDeadline, findDeliveryDate, findPoNumber, findRelativeDeliveryDay, findShipTo, joinSpacedParts, parseOrderLines, readOrderText, unreadOrderLines } from '../../../parsers/text/index';
 
 // The corpus's master data: it holds a customer whose part numbers are printed with a space.
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/corpus/masterdata'));
@@ -77,6 +77,44 @@ describe('orders written in a sentence', () => {
   });
 });
 
+describe('items one after another on a line', () => {
+  it('reads every item, not the first one only', () => {
+    expect(read('7 x ECR-M8, 291 bte VIS-450, 1600 cartons CHV-6 et 29 CRO-S pour le 25/11, à livrer au 7 quai du Havre 76000 Rouen. Cde C2159')).toEqual([
+      ['ECR-M8', 7],
+      ['VIS-450', 291],
+      ['CHV-6', 1600],
+      ['CRO-S', 29],
+    ]);
+  });
+
+  it('keeps the other lines of the text, read by their own reader', () => {
+    expect(read('2 VIS-440 et 3 VIS-450\n- 5 x CHV-6')).toEqual([
+      ['VIS-440', 2],
+      ['VIS-450', 3],
+      ['CHV-6', 5],
+    ]);
+  });
+
+  it('leaves a list line naming one product twice (SKU and EAN) to the list reader', () => {
+    expect(read('- 12 x VIS-440 EAN 3760123450003')).toEqual([['VIS-440', 12]]);
+  });
+});
+
+describe('a deadline in a typed sentence', () => {
+  const ref = new Date('2026-10-01T08:00:00Z');
+  it('is the delivery date for a person\'s e-mail, whatever word of delivery there is or not', () => {
+    expect(findDeadline('Pour le 13/10/2026 si possible.', ref)).toBe('2026-10-13');
+    expect(findDeadline('3 VIS-440 et 2 CHV-6 pour le 25/11, merci', ref)).toBe('2026-11-25');
+    expect(readOrderText('- 2 x VIS-440\nPour le 13/10/2026 si possible.', md, { parser: 'email-body', ref, typed: true }).draft.requestedDeliveryDate).toBe('2026-10-13');
+  });
+
+  it('is not read on an e-mail header line, nor on a printed document', () => {
+    expect(findDeadline('Envoyé : pour le 13/10/2026', ref)).toBeNull();
+    expect(findDeliveryDate('Facture à régler avant le 30/11/2026', ref)).toBeNull();
+    expect(readOrderText('- 2 x VIS-440\nPour le 13/10/2026 si possible.', md, { parser: 'pdf-text', ref }).draft.requestedDeliveryDate).toBeNull();
+  });
+});
+
 describe('PO labels', () => {
   it('reads "N/Réf." (the buyer\'s own reference) and keeps the number as printed', () => {
     expect(findPoNumber('N/Réf. : LT/26/36')?.value).toBe('LT/26/36');
@@ -88,6 +126,9 @@ describe('one-line delivery addresses', () => {
   it('parts an address written with spaced dashes, and ends it at its line', () => {
     const text = 'Leveringsadres: Peeters Magazijn Haven - Noorderlaan 130 - 2030 Antwerpen\nMet vriendelijke groet,\nK. Janssens\nBouwmaterialen Peeters NV';
     expect(findShipTo(text, md)).toEqual({ name: 'Peeters Magazijn Haven', street: 'Noorderlaan 130', postalCode: '2030', city: 'Antwerpen', country: null });
+    // A house number starts the street, not the name.
+    expect(findShipTo('Livrer à : 14 rue Jean Moulin 69200 Vénissieux', md)).toMatchObject({ street: '14 rue Jean Moulin', postalCode: '69200' });
+    expect(findShipTo('Livrer à : Dépôt Sud 14 rue Jean Moulin 69200 Vénissieux', md)).toMatchObject({ name: 'Dépôt Sud', street: '14 rue Jean Moulin' });
     expect(findShipTo('Lieu de livraison : Matériaux Wallons - Dépôt Herstal - Rue de l\'Industrie 25 - 4040 Herstal - Belgique', md)).toMatchObject({ street: "Rue de l'Industrie 25", postalCode: '4040', city: 'Herstal', country: 'BE' });
   });
 });
