@@ -340,17 +340,23 @@ const STREET_START = /(?<![\p{L}])(?:\d{1,4}(?:[ ,]+(?:bis|ter))?[ ,]+(?=\p{L})|
 const TRAILING_POSTAL = /(?<![\p{L}\d])(?:(?:F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)-)?\d{4,5}[ \t]+\p{L}/u;
 
 function splitOneLine(line: string): string[] {
-  if (line.includes(',')) return line.split(',').map((x) => x.trim()).filter(Boolean);
-  // "Dépôt Sud - 14 rue X - 69200 Lyon - France": spaced dashes part it as commas would.
-  if (/ [-–] /.test(line)) return line.split(/ [-–] /).map((x) => x.trim()).filter(Boolean);
-  const pc = TRAILING_POSTAL.exec(line);
-  if (!pc || pc.index === 0) return [line];
-  const head = line.slice(0, pc.index).trim();
+  // Commas, or spaced dashes ("Dépôt Sud - 14 rue X - 69200 Lyon - France"), part it; a part that
+  // still holds a street and its town ("Dépôt Sud 14 rue X 69200 Lyon": typed in one go, or a
+  // cell whose line breaks were lost) is cut before its street and before its postal code.
+  const parts = line.includes(',') ? line.split(',') : / [-–] /.test(line) ? line.split(/ [-–] /) : [line];
+  return parts.map((x) => x.trim()).filter(Boolean).flatMap(splitStreetTown);
+}
+
+function splitStreetTown(part: string): string[] {
+  if (POSTAL_CITY.test(part)) return [part];
+  const pc = TRAILING_POSTAL.exec(part);
+  if (!pc || pc.index === 0) return [part];
+  const head = part.slice(0, pc.index).trim();
   const out: string[] = [];
   const street = STREET_START.exec(head);
   if (street && street.index > 0) out.push(head.slice(0, street.index).trim(), head.slice(street.index).trim());
   else out.push(head);
-  out.push(line.slice(pc.index).trim());
+  out.push(part.slice(pc.index).trim());
   return out.filter(Boolean);
 }
 

@@ -62,9 +62,9 @@ function groupsOfThree(s: string, sep: string): boolean {
 /** Units as written in orders → the codes of products.csv (BTE, U, LOT, PAI) or a plain code. */
 // German, Dutch, Italian and Spanish abbreviations too (SAP and AS/400 print "12,000 ST", "7,000 KAR").
 const UNIT_ALTERNATIVES: [string, string][] = [
-  ['bte?s?|bo[iî]tes?|boxe?s?|bx|cartons?|ctn?|kar|krt|kartons?|doos|dozen|scatol[ae]|confezion[ei]|conf|caj(?:a|as)|cj', 'BTE'],
+  ['bte?s?|bo[iî]tes?|boxe?s?|bx|cartons?|ctn?|kar|krt|kartons?|doos|ds|dozen|scatol[ae]|confezion[ei]|conf|cf|caj(?:a|as)|cj', 'BTE'],
   ['u|un|unit[eé]s?|units?|pi[eè]ces?|pces?|pcs?|pc|p|ea|each|ex|exemplaires?|st|stk|stck|st[üu]ck|stuks?|pz|pezzi|ud|uds|unidad(?:es)?', 'U'],
-  ['lots?', 'LOT'],
+  ['lots?|sets?|kits?|lotes?', 'LOT'],
   ['paires?|prs?|pai|pairs?|paa|paar|paia|pares?', 'PAI'],
   ['sachets?|sacs?|bags?|sack|s[äa]cke|zak|sacch?i|sacos?', 'SAC'],
   ['rouleaux?|rlx?|rolls?|rol|rollen?|rotol[oi]|rollos?', 'RLX'],

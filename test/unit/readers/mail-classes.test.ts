@@ -24,6 +24,10 @@ describe('a unit word marks the quantity of a list line', () => {
       ['DIS-125', 193],
       ['SER-3P', 9],
     ]);
+    expect(parseOrderLines('1) 3 SET EMB-PZ2 (Bit PZ2)\n2) 4 DS CHV-6', md).map((l) => [l.sku, l.quantity, l.unit])).toEqual([
+      ['EMB-PZ2', 3, 'LOT'],
+      ['CHV-6', 4, 'BTE'],
+    ]);
     expect(read('GAN-NIT Gants nitrile enduits taille 9 : 79 pai\nCRO-S Crochet S acier 60 mm : 10 u')).toEqual([
       ['GAN-NIT', 79],
       ['CRO-S', 10],
@@ -126,6 +130,8 @@ describe('one-line delivery addresses', () => {
   it('parts an address written with spaced dashes, and ends it at its line', () => {
     const text = 'Leveringsadres: Peeters Magazijn Haven - Noorderlaan 130 - 2030 Antwerpen\nMet vriendelijke groet,\nK. Janssens\nBouwmaterialen Peeters NV';
     expect(findShipTo(text, md)).toEqual({ name: 'Peeters Magazijn Haven', street: 'Noorderlaan 130', postalCode: '2030', city: 'Antwerpen', country: null });
+    // An HTML cell whose line breaks were lost: name with a dash, street and town in one run.
+    expect(findShipTo('Adresse de livraison\tQuincaillerie Dupont - Dépôt ZI de la Mouche 14 rue Jean Moulin 69200 Vénissieux', md)).toMatchObject({ street: 'ZI de la Mouche 14 rue Jean Moulin', postalCode: '69200', city: 'Vénissieux' });
     // A house number starts the street, not the name.
     expect(findShipTo('Livrer à : 14 rue Jean Moulin 69200 Vénissieux', md)).toMatchObject({ street: '14 rue Jean Moulin', postalCode: '69200' });
     expect(findShipTo('Livrer à : Dépôt Sud 14 rue Jean Moulin 69200 Vénissieux', md)).toMatchObject({ name: 'Dépôt Sud', street: '14 rue Jean Moulin' });
