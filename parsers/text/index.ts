@@ -59,7 +59,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   const inSubject = opts.subject ? findPoNumber(opts.subject) : null;
   const inText = findPoNumber(text);
   const po = inSubject && inText && isWeakPoLabel(inSubject.label) && !isWeakPoLabel(inText.label) ? inText : (inSubject ?? inText);
-  const lines = opts.lines ?? parseOrderLines(text, md);
+  const lines = opts.lines ?? parseOrderLines(text, md, { typed: opts.typed });
   // Lines naming a known product that no reader understood: the order may be short; never certain then.
   const unread = opts.lines ? [] : unreadOrderLines(text, lines, md);
   const shipToFound: ShipToReading[] = [];

@@ -644,7 +644,17 @@ export function productByDescription(words: string, md: MasterData): { sku: stri
  * An order written as a sentence. A reference master data knows is as good as a table cell; an
  * article named by its designation only is a guess, kept below the review threshold with its doubt.
  */
-function readProse(lines: string[], md: MasterData | undefined): DraftLine[] {
+// A request to deliver, send or order, in the buyers' languages: what makes "10 sacs de ciment" an order line.
+const ORDER_REQUEST = /(?<![\p{L}])(?:livr(?:er|ez)|envoy(?:er|ez)|faire\s+parvenir|exp[ée]dier|commander|deliver|send|supply|liefern|senden|schicken|bestellen|consegnare|inviar(?:e|ci)|enviar(?:nos)?|entregar|leveren|sturen)(?![\p{L}])/iu;
+
+/** An article a person asked for that the catalog does not know: kept as written, for an agent to identify. */
+function unrecognisedItem(text: string, at: number, item: string, quantity: number, unit: string | null): DraftLine | null {
+  const sentence = text.slice(Math.max(0, at - 200), at).split(/[.!?\n]/).pop() ?? '';
+  if (!ORDER_REQUEST.test(sentence)) return null;
+  return { sku: null, customerPartNumber: null, ean: null, description: item, quantity, unit, unitPrice: null, confidence: 0.3, doubts: [`article not recognised: "${item}"`] };
+}
+
+function readProse(lines: string[], md: MasterData | undefined, opts: { typed?: boolean } = {}): DraftLine[] {
   if (!md) return [];
   const out: DraftLine[] = [];
   const text = lines.map((l) => joinSpacedParts(l.replace(/^[>\s]+/, ''), md)).join('\n');
@@ -665,6 +675,10 @@ function readProse(lines: string[], md: MasterData | undefined): DraftLine[] {
     }
     const byDesc = productByDescription(item, md);
     if (byDesc) out.push({ sku: byDesc.sku, customerPartNumber: null, ean: null, description: item, quantity, unit, unitPrice: null, confidence: 0.6, doubts: [`article recognised by its designation only ("${item}")`] });
+    else if (opts.typed) {
+      const unknown = unrecognisedItem(text, m.index, item, quantity, unit);
+      if (unknown) out.push(unknown);
+    }
   }
   return numberLines(out);
 }
@@ -677,7 +691,7 @@ function score(lines: DraftLine[]): number {
  * Order lines of text lines. The reader (delimited, aligned table, blocks, list) whose lines carry
  * the most references and quantities wins; ties go to the more structured layout.
  */
-function parseLines(lines: string[], md: MasterData | undefined, opts: { locale?: NumberLocale }): DraftLine[] {
+function parseLines(lines: string[], md: MasterData | undefined, opts: LineReadingOptions): DraftLine[] {
   const text = lines.join('\n');
   const locale = opts.locale ?? guessLocale(text);
   const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale)];
@@ -700,7 +714,7 @@ function parseLines(lines: string[], md: MasterData | undefined, opts: { locale?
     }
   }
   // A sentence is the last resort: any table or list the text holds says more.
-  return best.length ? best : readProse(lines, md);
+  return best.length ? best : readProse(lines, md, opts);
 }
 
 /** The product a reference designates (our SKU; a part number or an EAN by what it maps to), for counting products on a line. */
@@ -722,11 +736,21 @@ function isItemRun(line: string, md: MasterData): boolean {
   return products.size >= 2;
 }
 
+export interface LineReadingOptions {
+  locale?: NumberLocale;
+  /**
+   * Typed by a person (an e-mail body): an article asked for in a sentence ("merci de nous livrer
+   * 10 sacs de ciment") that the catalog does not know is still an order line, kept as written and
+   * flagged, so that the order reaches an agent instead of the quarantine.
+   */
+  typed?: boolean;
+}
+
 /**
  * All the order lines in free text. Lines that run several items one after another are read as
  * sentences (by the references master data knows); the rest by the reader that explains them best.
  */
-export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: NumberLocale } = {}): DraftLine[] {
+export function parseOrderLines(text: string, md?: MasterData, opts: LineReadingOptions = {}): DraftLine[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const runs = md && lines.length <= 400 ? lines.filter((l) => isItemRun(l, md)) : [];
   if (!md || !runs.length) return parseLines(lines, md, opts);

@@ -160,3 +160,28 @@ describe('lines nothing could read', () => {
     expect(r.problems.filter((p) => p.code === 'LINES_UNREAD')).toEqual([]);
   });
 });
+
+describe('an order written in a sentence, with articles the catalog does not know', () => {
+  it('reaches an agent as an order with its articles kept as written, never the quarantine', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'commande', 'Bonjour,\n\nmerci de nous livrer 10 sacs de ciment prompt et 4 VIS-440 pour lundi.\n\nCordialement');
+    expect(r.problems.filter((p) => p.code === 'EMAIL_NO_ORDER')).toEqual([]);
+    const o = r.orders[0]!;
+    expect(o.lines.map((l) => [l.sku, l.quantity])).toEqual([
+      [null, 10],
+      ['VIS-440', 4],
+    ]);
+    expect(o.lines.find((l) => !l.sku)).toMatchObject({ description: 'ciment prompt', unit: 'SAC' });
+    expect(o.confidence).toBeLessThan(0.9);
+  });
+
+  it('is no order when the message speaks of an attachment it does not carry: the hint says it may be forgotten', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'commande', 'Bonjour,\n\nmerci de nous livrer les 2 palettes de la commande ci-jointe.\n\nCordialement');
+    expect(r.orders).toEqual([]);
+    expect(r.problems.find((p) => p.code === 'EMAIL_NO_ORDER')!.message).toContain('forgotten');
+  });
+
+  it('never takes a confidentiality notice for a mention of an attachment', async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'bonjour', 'Bonjour, pouvez-vous me rappeler ?\n\nCe message et toutes les pièces jointes sont confidentiels et établis à l’intention exclusive de ses destinataires.');
+    expect(r.problems.find((p) => p.code === 'EMAIL_NO_ORDER')!.message).not.toContain('forgotten');
+  });
+});
