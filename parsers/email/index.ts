@@ -280,6 +280,9 @@ function bodyDraft(u: Understanding, md: MasterData, problems: Problem[]): Draft
     });
     const unread = unreadLinesProblem(found.unread, `${u.name} (${draft.provenance.location ?? 'body'})`);
     if (unread) problems.push(unread);
+    // A forward whose original's date was not found: the Date header is the day it was forwarded.
+    const ev = draft.evidence?.orderDate;
+    if (ev?.source === 'channel' && u.forwarded && (seg.kind === 'top' || !seg.date)) ev.flag = "the message was forwarded and the forwarded message's own date was not found: the e-mail's Date may be later than the customer's";
     // "RE: Confirmation de commande" names the message answered, not this one.
     if (REPLY_SUBJECT.test(u.subject)) {
       const stale = findCopySignals(u.subject).filter((c) => !findCopySignals(seg.text).includes(c));

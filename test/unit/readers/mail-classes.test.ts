@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
+import { splitSegments } from '../../../parsers/email/segments';
 import { findDeadline, findDeliveryDate, findPoNumber, findRelativeDeliveryDay, findShipTo, joinSpacedParts, parseOrderLines, readOrderText, unreadOrderLines } from '../../../parsers/text/index';
 
 // The corpus's master data: it holds a customer whose part numbers are printed with a space.
@@ -183,5 +184,19 @@ describe('an order written in a sentence, with articles the catalog does not kno
   it('never takes a confidentiality notice for a mention of an attachment', async () => {
     const r = await mail('achats@dupont-quincaillerie.fr', 'bonjour', 'Bonjour, pouvez-vous me rappeler ?\n\nCe message et toutes les pièces jointes sont confidentiels et établis à l’intention exclusive de ses destinataires.');
     expect(r.problems.find((p) => p.code === 'EMAIL_NO_ORDER')!.message).not.toContain('forgotten');
+  });
+});
+
+describe('forwards', () => {
+  it('reads a Lotus Notes forward: the original sender and date under the "Transféré par" line', () => {
+    const body = 'Commande ci-dessous.\n----- Transféré par Assistante Achats/DUPONT le 02/10/2026 08:40 -----\n\n"M. Durand" <magasin@dupont-quincaillerie.fr>\n01/10/2026 16:05\n\nA\nachats@dupont-quincaillerie.fr\ncc\n\nObjet\nDemande d\'achat DA2612345\n\n\n\nMerci de commander :\nVIS-440\tVis inox\t12\n';
+    const segs = splitSegments(body);
+    expect(segs[1]).toMatchObject({ kind: 'forward', author: 'magasin@dupont-quincaillerie.fr', date: '01/10/2026 16:05', subject: "Demande d'achat DA2612345" });
+    expect(segs[1]!.text).toContain('VIS-440');
+  });
+
+  it("flags the order date when a forward's own date was not found (the Date header is the forward's)", async () => {
+    const r = await mail('achats@dupont-quincaillerie.fr', 'TR: Commande', 'Pour info\n\nN° de commande : 4514\n- 12 x VIS-440');
+    expect(r.problems.find((p) => p.code === 'ORDER_DATE_UNCONFIRMED')).toMatchObject({ where: 'orderDate', severity: 'warning' });
   });
 });
