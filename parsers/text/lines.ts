@@ -508,6 +508,9 @@ const UNIT = String.raw`(?:\s*${UNIT_WORD}\.?)?`;
 const REF = String.raw`([A-Za-z0-9][A-Za-z0-9._/-]{1,30}[A-Za-z0-9])`;
 // What buyers write before a reference: "Réf.", "Art.-Nr.", "Code", "Codice", "Código", "Item", "Part No."
 const REF_WORD = String.raw`(?:(?:r[ée]f(?:[ée]rence)?|art(?:ikel)?(?:\.?-?\s?nr)?|code|codice|c[óo]digo|item|part\s?no|sku)\.?\s*:?\s*)?`;
+// A number after a designation: thousands grouped by threes ("1 200", "1.200") but never two numbers
+// ("pointure 42  1 Stk." is size 42, quantity 1).
+const WHOLE_QTY = String.raw`(\d{1,3}(?:[ .,'’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)`;
 // The quantity's label in each language: "qté", "qty", "Menge", "Anzahl", "cant.", "aantal", "Q.tà"
 const QTY_WORD = String.raw`(?:qt[ée]s?|qty|quantit[ée]s?|quantity|quantit[àa]|q\.?\s?t[àa]|menge|anzahl|st[üu]ckzahl|cant(?:idad|\.)|aantal)`;
 // These overlap on spaces, but readList only gives them lines of at most 160 characters:
@@ -521,9 +524,9 @@ const LIST_PATTERNS: RegExp[] = [
   // VIS-440 vis inox 4x40 : 12 · VIS-440 Vis inox — qté 12 bte · Codice VIS-440 - Vite - Q.tà 12
   new RegExp(`${BULLET}${REF_WORD}${REF}\\s+(.*?)\\s*(?:\\s[x×*]|:|=|[-–,]?\\s*${QTY_WORD}\\s*:?)\\s*${QTY}${UNIT}\\s*\\.?$`, 'i'),
   // A unit word marks the quantity, no other sign needed: VIS-440  12 Stk. · VIS-440 – Schraube 4x40 – 5 Stück
-  new RegExp(`${BULLET}${REF_WORD}${REF}(?:\\s+(.*?))?\\s*[-–:,]?\\s+${QTY}\\s*${UNIT_WORD}\\.?\\s*$`, 'i'),
+  new RegExp(`${BULLET}${REF_WORD}${REF}(?:\\s+(.*?))?\\s*[-–:,]?\\s+${WHOLE_QTY}\\s*${UNIT_WORD}\\.?\\s*$`, 'i'),
   // Or stands before it: VIS-440 Vite 4x40 pz 12
-  new RegExp(`${BULLET}${REF_WORD}${REF}(?:\\s+(.*?))?\\s*[-–:,]?\\s+${UNIT_WORD}\\.?\\s*${QTY}\\s*$`, 'i'),
+  new RegExp(`${BULLET}${REF_WORD}${REF}(?:\\s+(.*?))?\\s*[-–:,]?\\s+${UNIT_WORD}\\.?\\s*${WHOLE_QTY}\\s*$`, 'i'),
 ];
 /** Where each pattern puts quantity, unit, reference and designation. */
 const LIST_GROUPS: [number, number, number, number][] = [
@@ -553,9 +556,14 @@ function readList(lines: string[], md: MasterData | undefined, locale: NumberLoc
       if (md && !reading.known && !/[x×*]|qt[ée]|quantit/i.test(line) && !/^\s*[-*•·–]/.test(line)) continue;
       const cells: Cells = { reference: ref, quantity: `${(qtyText ?? '').trim()} ${unitText ?? ''}`.trim() };
       if (desc?.trim()) cells.description = desc.replace(/^[-–:(]\s*|\)$/g, '').trim();
-      got = draftLineFromCells(cells, md, { locale });
-      if (got && got.quantity !== null) break;
-      got = null;
+      const read = draftLineFromCells(cells, md, { locale });
+      if (!read || read.quantity === null) continue;
+      // "CHA-INOX  1 Stk." is not "CHA-INO" × 1: a reading whose reference master data knows wins.
+      if (reading.known || !md) {
+        got = read;
+        break;
+      }
+      got ??= read;
     }
     if (got) out.push(got);
   }
@@ -601,7 +609,7 @@ function readBlocks(lines: string[], md: MasterData | undefined, locale: NumberL
 // "merci de nous livrer 10 boîtes de vis inox 4x40 et 5 VIS-450 pour lundi": a quantity, maybe a
 // unit, maybe "de", then the article (a reference, or words of its designation) up to "et", a comma…
 const PROSE_QTY = new RegExp(String.raw`(?<![\p{L}\p{N}.,/:+-])(\d{1,5})(?![\d/.:,h-])[ \t]*(?:(?:x|×)[ \t]*)?(?:(${UNIT_WORD_SOURCE})(?![\p{L}]))?\.?[ \t]*(?:de[ \t]+|d['’][ \t]*|of[ \t]+|x[ \t]+|×[ \t]*)?`, 'giu');
-const PROSE_STOP_WORDS = new Set(['et', 'and', 'und', 'e', 'y', 'en', 'ainsi', 'plus', 'pour', 'for', 'für', 'fur', 'per', 'para', 'voor', 'avant', 'before', 'merci', 'svp', "s'il", '-']);
+const PROSE_STOP_WORDS = new Set(['et', 'and', 'und', 'e', 'y', 'en', 'ainsi', 'plus', 'pour', 'for', 'für', 'fur', 'per', 'para', 'voor', 'avant', 'before', 'merci', 'svp', "s'il", '-', '+', '&']);
 
 /** Where the article written after a quantity ends: a connecting word ("et", "and", "pour"…) or punctuation. */
 function proseItemEnd(rest: string): number {
@@ -663,12 +671,14 @@ function readProse(lines: string[], md: MasterData | undefined, opts: { typed?: 
   for (let m = PROSE_QTY.exec(text); m; m = PROSE_QTY.exec(text)) {
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 80).split('\n')[0]!;
     const item = rest.slice(0, proseItemEnd(rest)).trim();
-    // An article is named by letters: "4 77 21 30 30" is the rest of a phone number.
-    if (!item || item.length > 70 || !/\p{L}/u.test(item)) continue;
+    if (!item || item.length > 70) continue;
     const quantity = Number(m[1]);
     if (!(quantity > 0)) continue;
     const unit = normaliseUnit(m[2]);
-    const known = item.split(/[\s,;()]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
+    const tokens = item.split(/[\s,;()]+/).filter(Boolean);
+    // An article is named by letters or is one code master data knows ("100004711"): "4 77 21 30 30" is the rest of a phone number.
+    if (!/\p{L}/u.test(item) && !(tokens.length === 1 && classifyReference(tokens[0]!, md).known)) continue;
+    const known = tokens.map((t) => classifyReference(t, md)).find((r) => r.known);
     if (known) {
       out.push({ sku: known.sku ?? null, customerPartNumber: known.customerPartNumber ?? null, ean: known.ean ?? null, description: null, quantity, unit, unitPrice: null, confidence: known.doubt ? 0.7 : 1, doubts: known.doubt ? [known.doubt] : [] });
       continue;

@@ -41,6 +41,12 @@ describe('a unit word marks the quantity of a list line', () => {
       ['CHV-6', 5],
       ['ECR-M8', 7],
     ]);
+    // A reference ending in x is not a reference and a "x" sign; a size in the designation is not the quantity.
+    expect(read('CHA-INOX  12 Stk.\nCHA-S3  Chaussures de sécurité S3 pointure 42  1 Stk.\nFER-PORTE  Ferme-porte force 3  1 200 Stk.')).toEqual([
+      ['CHA-INOX', 12],
+      ['CHA-S3', 1],
+      ['FER-PORTE', 1200],
+    ]);
     // A size is not a quantity: "Boulon M 10" holds no unit of two letters before its number.
     expect(read('BOU-M10 Boulon M 10')).toEqual([]);
   });
@@ -89,6 +95,13 @@ describe('items one after another on a line', () => {
       ['VIS-450', 291],
       ['CHV-6', 1600],
       ['CRO-S', 29],
+    ]);
+  });
+
+  it('reads codes made of digits only, and items joined by "+"', () => {
+    expect(read('Please send 134 cartons 100005120 + 5 x CHV-6 pour lundi.\nTél. +33 4 77 21 30 30')).toEqual([
+      ['100005120', 134],
+      ['CHV-6', 5],
     ]);
   });
 
