@@ -332,7 +332,29 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
     found?.push({ label, lines });
     return out;
   }
-  return USUAL.test(text) ? { usual: true } : null;
+  return USUAL.test(text) ? { usual: true } : (shipToInSentence(text, md, found) ?? null);
+}
+
+const SHIP_TO_IN_SENTENCE = new RegExp(`(?<![\\p{L}])(${SHIP_TO_LABELS.join('|')})(?![\\p{L}])[ \\t]*:?[ \\t]*`, 'giu');
+
+/**
+ * "…, cde 886, livraison ZI Molina La Chazotte, 42650 Saint-Jean-Bonnefonds. Merci": a delivery
+ * label inside a sentence, followed in the same sentence by an address that holds a postal code
+ * and a town. Never a billing label's address, nor one with no town.
+ */
+function shipToInSentence(text: string, md: MasterData | undefined, found: ShipToReading[] | undefined): ShipToText | null {
+  SHIP_TO_IN_SENTENCE.lastIndex = 0;
+  for (let m = SHIP_TO_IN_SENTENCE.exec(text); m; m = SHIP_TO_IN_SENTENCE.exec(text)) {
+    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 160).split('\n')[0]!;
+    const end = rest.search(/\.(?:\s|$)/);
+    const sentence = (end >= 0 ? rest.slice(0, end) : rest).trim();
+    if (!sentence || !postalCityIn(sentence) || findDates(sentence).length) continue;
+    const out = addressFromLines([sentence], md);
+    if (!out?.postalCode) continue;
+    found?.push({ label: (m[1] ?? '').trim(), lines: [sentence] });
+    return out;
+  }
+  return null;
 }
 
 // A house number before its street word ("14 rue"), or the street word itself ("Route de Vienne").
