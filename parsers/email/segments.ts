@@ -16,16 +16,16 @@ export interface Segment {
 }
 
 // Separator lines and header blocks in the languages our customers' mail programs speak (FR, EN, DE, IT, ES, NL).
-const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée]|weitergeleitete\s+nachricht|urspr[üu]ngliche\s+nachricht|messaggio\s+inoltrato|messaggio\s+originale|mensaje\s+reenviado|mensaje\s+original|doorgestuurd\s+bericht|oorspronkelijk\s+bericht)\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*(?::\s*)?$|^\s*begin\s+forwarded\s+message\s*(?::\s*)?$|^\s*anfang\s+der\s+weitergeleiteten\s+nachricht\s*(?::\s*)?$/i;
+const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée]|weitergeleitete\s+nachricht|urspr[üu]ngliche\s+nachricht|messaggio\s+inoltrato|messaggio\s+originale|mensaje\s+reenviado|mensaje\s+original|doorgestuurd\s+bericht|oorspronkelijk\s+bericht)\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*(?::\s*)?$|^\s*begin\s+forwarded\s+message\s*(?::\s*)?$|^\s*anfang\s+der\s+weitergeleiteten\s+nachricht\s*(?::\s*)?$|^\s*(?:inizio\s+messaggio\s+inoltrato|inicio\s+del\s+mensaje\s+reenviado|begin\s+doorgestuurd\s+bericht)\s*(?::\s*)?$/i;
 // Lotus Notes: "----- Transféré par Jean Martin/DUPONT le 12/10/2026 09:14 -----", then the original's
 // sender and date on lines of their own ("Marc Petit" <m.petit@…> / 12/10/2026 08:55), no labels.
 const LOTUS_SEP = /^\s*-{3,}\s*(?:transf[ée]r[ée]\s+par|forwarded\s+by|weitergeleitet\s+von|inoltrato\s+da|reenviado\s+por|doorgestuurd\s+door)\s[^\n]{0,200}?-{3,}\s*$/i;
 const LONE_DATE = /^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:\s+\d{1,2}[:h]\d{2})?\s*$/;
-const HEADER_FIELD = /^\s*\*?(de|from|von|da|van|envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha|[àa]|to|an|para|aan|cc|kopie|objet|subject|betreff|oggetto|asunto|onderwerp|r[ée]pondre\s+[àa]|reply-to|antwort\s+an)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
+const HEADER_FIELD = /^\s*\*?(de|from|von|da|van|envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha|[àa]|to|an|para|aan|cc|kopie|objet|subject|betreff|oggetto|asunto|onderwerp|r[ée]pondre\s+[àa]|reply-to|antwort\s+an)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
 const FROM_FIELD = /^(?:de|from|von|da|van)$/i;
-const BELOW_FROM = /^\s*\*?(?:envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha|objet|subject|betreff|oggetto|asunto|onderwerp|[àa]|to|an|para|aan)\s*(?:\*\s*)?:/i;
+const BELOW_FROM = /^\s*\*?(?:envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha|objet|subject|betreff|oggetto|asunto|onderwerp|[àa]|to|an|para|aan)\s*(?:\*\s*)?:/i;
 const SUBJECT_FIELD = /^(?:objet|subject|betreff|oggetto|asunto|onderwerp)$/i;
-const DATE_FIELD = /^(?:envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha)$/i;
+const DATE_FIELD = /^(?:envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha)$/i;
 const ATTRIBUTION_START = /^\s*(?:le\s|on\s|el\s|am\s|il\s|op\s)/i;
 const ATTRIBUTION_END = /(?:a\s+[ée]crit|wrote|schrieb|escribió|ha\s+scritto|schreef)\s*:\s*$/i;
 const EMAIL = /(?<![A-Za-z0-9._%+=-])[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;

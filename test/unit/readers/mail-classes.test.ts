@@ -217,3 +217,16 @@ describe('forwards', () => {
     expect(r.problems.find((p) => p.code === 'ORDER_DATE_UNCONFIRMED')).toMatchObject({ where: 'orderDate', severity: 'warning' });
   });
 });
+
+describe('forward and reply headers in more mail programs', () => {
+  it('knows Apple Mail in Italian, Spanish and Dutch, and Outlook\'s "Enviado el:"', () => {
+    for (const sep of ['Inizio messaggio inoltrato:', 'Inicio del mensaje reenviado:', 'Begin doorgestuurd bericht:']) {
+      // The separator alone starts the forwarded text, whatever follows it.
+      const segs = splitSegments(`Vedi sotto.\n\n${sep}\n\nFR/44-0 pz 12\n`);
+      expect(segs.map((x) => x.kind)).toEqual(['top', 'forward']);
+      expect(segs[1]!.text).toContain('FR/44-0');
+    }
+    const es = splitSegments('Os reenvío el pedido.\n\nDe: Ana <almacen@ferreteria-garcia.es>\nEnviado el: lunes, 12 de octubre de 2026 9:14\nPara: compras@ferreteria-garcia.es\nAsunto: Pedido\n\nRef. GA-0440 - Cant. 12\n');
+    expect(es[1]).toMatchObject({ kind: 'forward', author: 'almacen@ferreteria-garcia.es', date: 'lunes, 12 de octubre de 2026 9:14', subject: 'Pedido' });
+  });
+});
