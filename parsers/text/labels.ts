@@ -14,6 +14,13 @@ export const PO_LABELS: readonly string[] = [
   // "N/Réf. : LT/26/36", "Notre référence : …": the buyer's own reference in its order (never "V/Réf.", ours).
   'n\\s?\\/\\s?r[ée]f(?:[ée]rence|\\.)?',
   'notre\\s+r[ée]f[ée]rence',
+  // The same in the other languages: "Our ref.", "Unsere Referenz", "Unser Zeichen", "Nostro riferimento", "Nuestra referencia", "Onze referentie".
+  'our\\s+ref(?:erence|\\.)?',
+  'unsere\\s+referenz',
+  'unser\\s+zeichen',
+  'nostro\\s+riferimento',
+  'nuestra\\s+referencia',
+  'onze\\s+ref(?:erentie|\\.)?',
   'commande\\s+(?:client\\s+|fournisseur\\s+|d[\'’]achat\\s+)?n[°ºo]\\.?',
   'n[°ºo]\\.?\\s*(?:de\\s+)?cde',
   'no\\.?\\s*cde',

@@ -137,6 +137,7 @@ describe('PO labels', () => {
   it('reads "N/Réf." (the buyer\'s own reference) and keeps the number as printed', () => {
     expect(findPoNumber('N/Réf. : LT/26/36')?.value).toBe('LT/26/36');
     expect(findPoNumber('OK pour 10 LUN-PRO. N/réf : CH-554')?.value).toBe('CH-554');
+    for (const label of ['Our ref.:', 'Unsere Referenz:', 'Unser Zeichen:', 'Nostro riferimento:', 'Nuestra referencia:', 'Onze referentie:']) expect(findPoNumber(`${label} AB26-354-C`)?.value).toBe('AB26-354-C');
   });
 });
 
