@@ -147,6 +147,8 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'leverdatum',
   'gewenste\\s+leverdatum',
   'levering\\s+(?:op|voor)',
+  // The bare noun before a colon: "Livraison : 13/10/2026" (a date must follow at once; "Livraison : 14 rue …" is an address).
+  '(?:livraison|delivery|lieferung|consegna|entrega|levering)(?=[ \\t]*:)',
 ];
 
 /** Labels that open the delivery address block. */

@@ -126,6 +126,11 @@ describe('a deadline in a typed sentence', () => {
     expect(readOrderText('- 2 x VIS-440\nPour le 13/10/2026 si possible.', md, { parser: 'email-body', ref, typed: true }).draft.requestedDeliveryDate).toBe('2026-10-13');
   });
 
+  it('is read after the bare noun of delivery and a colon ("Livraison : 13/10/2026"), never an address', () => {
+    for (const t of ['Livraison : 13/10/2026', 'Delivery: 13/10/2026', 'Lieferung: 13.10.2026', 'Entrega: 13/10/2026', 'Consegna: 13/10/2026', 'Levering: 13-10-2026']) expect(findDeliveryDate(t, ref)).toBe('2026-10-13');
+    expect(findDeliveryDate('Livraison : 14 rue Jean Moulin, 69200 Vénissieux', ref)).toBeNull();
+  });
+
   it('is not read on an e-mail header line, nor on a printed document', () => {
     expect(findDeadline('Envoyé : pour le 13/10/2026', ref)).toBeNull();
     expect(findDeliveryDate('Facture à régler avant le 30/11/2026', ref)).toBeNull();
