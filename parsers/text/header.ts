@@ -284,7 +284,7 @@ export function findCustomerName(text: string, md: MasterData): string | null {
 
 const SHIP_TO_LABEL = new RegExp(`^[ \\t>]*(${SHIP_TO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:[:.][ \\t]*)?(.*)$`, 'gimu');
 // A bare "Livraison" or "Entrega" opens an address only with a colon or alone on its line ("Livraison souhaitée le…" is a date).
-const BARE_SHIP_TO = /^(?:livraison|delivery|consegna|entrega)$/i;
+const BARE_SHIP_TO = /^(?:livraison|delivery|consegna|entrega|levering)$/i;
 const USUAL = USUAL_ADDRESS;
 const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)[- ])?(\d{4} ?[A-Z]{2}(?![\p{L}])|\d{4,5})\s+(\p{L}[\p{L}'’.-]*(?:\s+[\p{L}'’.-]+)*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria))?\s*$/u;
 const STREET_WORD = /^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit|via|viale|piazza|calle|avenida|plaza|pol[íi]gono|carrer|straße|strasse|weg|str\.|platz|laan|straat|plein|gracht)\b|(?:stra(?:ß|ss)e|str\.|weg|laan|straat)\s+\d/i;

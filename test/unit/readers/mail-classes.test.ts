@@ -156,6 +156,7 @@ describe('one-line delivery addresses', () => {
     expect(findShipTo('Bonjour, svp 5 CHV-PLQ, cde 886, livraison ZI Molina La Chazotte, 42650 Saint-Jean-Bonnefonds. Merci', md)).toMatchObject({ street: 'ZI Molina La Chazotte', postalCode: '42650' });
     expect(findShipTo('2 VIS-440 et 3 CHV-6, à livrer au 7 quai du Havre 76000 Rouen. Cde 4512', md)).toMatchObject({ street: '7 quai du Havre', postalCode: '76000', city: 'Rouen' });
     expect(findShipTo('Merci de livrer au plus vite, notre dépôt est fermé le 12/10.', md)).toBeNull();
+    for (const label of ['Entregar en:', 'Levering:', 'Lieferort:', 'Adresse du chantier :', 'Livraison sur chantier :']) expect(findShipTo(`${label}\nDépôt Sud\n14 rue Jean Moulin\n69200 Vénissieux\n\nMerci`, md)?.postalCode).toBe('69200');
     // A house number starts the street, not the name.
     expect(findShipTo('Livrer à : 14 rue Jean Moulin 69200 Vénissieux', md)).toMatchObject({ street: '14 rue Jean Moulin', postalCode: '69200' });
     expect(findShipTo('Livrer à : Dépôt Sud 14 rue Jean Moulin 69200 Vénissieux', md)).toMatchObject({ name: 'Dépôt Sud', street: '14 rue Jean Moulin' });
