@@ -8,7 +8,7 @@ import { problem, type DocumentResult, type OrderLine, type Problem } from '../.
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
 import { boundText, boundTextProblems } from '../caps';
-import { findCopySignals, findCustomerEvidence, findDates, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, type SentAt } from '../text/index';
+import { findCopySignals, findCustomerEvidence, findDates, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, unreadLinesProblem, type SentAt } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
 import { htmlToText } from './html';
@@ -19,6 +19,16 @@ const FREEMAIL = /^(?:gmail\.com|googlemail\.com|hotmail\.[a-z.]+|outlook\.[a-z.
 const REPLY_SUBJECT = /^\s*(?:re|r[ée]f|aw|sv|antw)\s*:/i;
 const FORWARD_SUBJECT = /^\s*(?:tr|fwd?|wg|transf|fw)\s*:/i;
 const ATTACHMENT_WORDS = /ci[- ]?joint|pi[èe]ce[s]?[- ]jointe|en\s+PJ\b|\bPJ\s*:|attached|attachment|enclosed|anbei|im\s+anhang|anlage|allegat[oa]|in\s+allegato|adjunt[oa]|bijlage|bijgevoegd/i;
+// A confidentiality notice ("Ce message et toutes les pièces jointes sont confidentiels…") names attachments of any message.
+const DISCLAIMER = /confidenti|destinataire|intended\s+recipient|vertraulich|riservat|confidencial|vertrouwelijk|disclaimer|avant\s+d['’]imprimer|before\s+printing/i;
+
+/** The text without its paragraphs of legal notice, which speak of every message, not of this one. */
+export function withoutDisclaimers(text: string): string {
+  return text
+    .split(/\n[ \t]*\n/)
+    .filter((p) => !DISCLAIMER.test(p))
+    .join('\n\n');
+}
 const NESTED_KINDS = new Set(['pdf', 'tiff', 'png', 'jpeg', 'x12', 'edifact', 'api-json', 'email']);
 const EXTENSIONS: Record<string, string> = { pdf: 'pdf', tiff: 'tif', png: 'png', jpeg: 'jpg', x12: 'x12', edifact: 'edi', 'api-json': 'json', email: 'eml', text: 'txt' };
 
@@ -69,7 +79,7 @@ function readBody(body: string, md: MasterData, isOursSegment: (s: Segment) => b
   // what we wrote earlier and the customer quotes back).
   const candidates = [...segments.filter((s) => !isOursSegment(s)), ...segments.filter((s) => isOursSegment(s) && s.kind === 'top')];
   for (const s of candidates) {
-    const lines = parseOrderLines(s.text, md);
+    const lines = parseOrderLines(s.text, md, { typed: true });
     const sc = lines.reduce((n, l) => n + (l.sku || l.customerPartNumber || l.ean ? 1 : 0) + (l.quantity !== null ? 1 : 0), 0);
     if (sc > 0) {
       orderSegment = s;
@@ -253,10 +263,10 @@ function understand(mail: ParsedMail, read: Bodies, kinds: string[], hasAttached
 }
 
 /** The order typed in the body, or a cancellation (which needs no lines); none when there is neither. */
-function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
+function bodyDraft(u: Understanding, md: MasterData, problems: Problem[]): DraftOrder | null {
   const seg = u.orderSegment;
   if (seg) {
-    const draft = readOrderText(seg.text, md, {
+    const { draft, found } = readOrderText(seg.text, md, {
       parser: 'email-body',
       location: seg.kind === 'top' ? 'body' : `body, ${seg.kind === 'forward' ? 'forwarded' : 'quoted'} message${seg.author ? ` from ${seg.author}` : ''}`,
       ref: u.ref,
@@ -266,7 +276,13 @@ function bodyDraft(u: Understanding, md: MasterData): DraftOrder | null {
       ourDomains: u.domains,
       ourPhones: u.ourPhones,
       sent: segmentSent(seg, u),
-    }).draft;
+      typed: true,
+    });
+    const unread = unreadLinesProblem(found.unread, `${u.name} (${draft.provenance.location ?? 'body'})`);
+    if (unread) problems.push(unread);
+    // A forward whose original's date was not found: the Date header is the day it was forwarded.
+    const ev = draft.evidence?.orderDate;
+    if (ev?.source === 'channel' && u.forwarded && (seg.kind === 'top' || !seg.date)) ev.flag = "the message was forwarded and the forwarded message's own date was not found: the e-mail's Date may be later than the customer's";
     // "RE: Confirmation de commande" names the message answered, not this one.
     if (REPLY_SUBJECT.test(u.subject)) {
       const stale = findCopySignals(u.subject).filter((c) => !findCopySignals(seg.text).includes(c));
@@ -303,7 +319,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   const kinds = attachments.map((a) => sniff(a.content));
   const u = understand(mail, boundBodies(mail, name, problems), kinds, messages.length > 0, ctx);
   const drafts: DraftOrder[] = [];
-  const body = bodyDraft(u, md);
+  const body = bodyDraft(u, md, problems);
   if (body) drafts.push(body);
 
   // Attachments, recognised by their bytes; the email is their context.
@@ -344,13 +360,17 @@ export const parseEmail: Parser = async (bytes, ctx) => {
 
   const attachmentOrders = resolved.flatMap((r) => r.orders);
   // The body often repeats what the attached order says ("ci-joint notre commande 4500…"): keep one.
-  const kept = drafts.filter((d) => d.provenance.parser !== 'email-body' || !attachmentOrders.some((o) => (d.poNumber && o.poNumber === d.poNumber) || sameLines(d, o.lines)));
+  // A body whose articles the catalog does not know ("merci de livrer les 2 palettes ci-jointes")
+  // speaks of an attached order (or one forgotten), it is not an order of its own.
+  const mentionsAttachment = ATTACHMENT_WORDS.test(`${u.subject}\n${withoutDisclaimers(u.customerText)}`);
+  const unrecognised = (d: DraftOrder) => d.lines.length > 0 && d.lines.every((l) => !l.sku && !l.customerPartNumber && !l.ean);
+  const kept = drafts.filter((d) => d.provenance.parser !== 'email-body' || !((unrecognised(d) && (mentionsAttachment || attachmentOrders.length > 0)) || attachmentOrders.some((o) => (d.poNumber && o.poNumber === d.poNumber) || sameLines(d, o.lines))));
   if (kept.length === 0 && attachmentOrders.length === 0) {
     const po = findPoNumber(u.subject) ?? findPoNumber(u.customerText);
     const parts = attachments.length + messages.length;
     const what = parts ? `neither the body nor its ${parts} attachment(s)` : 'the body holds no order lines and there is no attachment';
     // Only a message that says it attaches something, and attaches nothing, may have forgotten it.
-    const forgot = parts === 0 && ATTACHMENT_WORDS.test(`${u.subject}\n${u.customerText}`);
+    const forgot = parts === 0 && mentionsAttachment;
     const hint = forgot ? `; it mentions an attachment${po ? ` for order ${po.value}` : ''} but has none: perhaps it was forgotten` : po ? `; it mentions order ${po.value}` : '';
     problems.push(problem('EMAIL_NO_ORDER', `${name}: no order found in the message "${u.subject}" from ${u.fromAddress || 'an unknown sender'} (${what}${hint})`, 'error', name));
   }

@@ -16,12 +16,16 @@ export interface Segment {
 }
 
 // Separator lines and header blocks in the languages our customers' mail programs speak (FR, EN, DE, IT, ES, NL).
-const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée]|weitergeleitete\s+nachricht|urspr[üu]ngliche\s+nachricht|messaggio\s+inoltrato|messaggio\s+originale|mensaje\s+reenviado|mensaje\s+original|doorgestuurd\s+bericht|oorspronkelijk\s+bericht)\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*(?::\s*)?$|^\s*begin\s+forwarded\s+message\s*(?::\s*)?$|^\s*anfang\s+der\s+weitergeleiteten\s+nachricht\s*(?::\s*)?$/i;
-const HEADER_FIELD = /^\s*\*?(de|from|von|da|van|envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha|[àa]|to|an|para|aan|cc|kopie|objet|subject|betreff|oggetto|asunto|onderwerp|r[ée]pondre\s+[àa]|reply-to|antwort\s+an)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
+const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[ée]|original\s+message|message\s+d['’]origine|message\s+original|courriel\s+original|mail\s+transf[ée]r[ée]|weitergeleitete\s+nachricht|urspr[üu]ngliche\s+nachricht|messaggio\s+inoltrato|messaggio\s+originale|mensaje\s+reenviado|mensaje\s+original|doorgestuurd\s+bericht|oorspronkelijk\s+bericht)\s*-{2,}\s*$|^\s*d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]\s*(?::\s*)?$|^\s*begin\s+forwarded\s+message\s*(?::\s*)?$|^\s*anfang\s+der\s+weitergeleiteten\s+nachricht\s*(?::\s*)?$|^\s*(?:inizio\s+messaggio\s+inoltrato|inicio\s+del\s+mensaje\s+reenviado|begin\s+doorgestuurd\s+bericht)\s*(?::\s*)?$/i;
+// Lotus Notes: "----- Transféré par Jean Martin/DUPONT le 12/10/2026 09:14 -----", then the original's
+// sender and date on lines of their own ("Marc Petit" <m.petit@…> / 12/10/2026 08:55), no labels.
+const LOTUS_SEP = /^\s*-{3,}\s*(?:transf[ée]r[ée]\s+par|forwarded\s+by|weitergeleitet\s+von|inoltrato\s+da|reenviado\s+por|doorgestuurd\s+door)\s[^\n]{0,200}?-{3,}\s*$/i;
+const LONE_DATE = /^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:\s+\d{1,2}[:h]\d{2})?\s*$/;
+const HEADER_FIELD = /^\s*\*?(de|from|von|da|van|envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha|[àa]|to|an|para|aan|cc|kopie|objet|subject|betreff|oggetto|asunto|onderwerp|r[ée]pondre\s+[àa]|reply-to|antwort\s+an)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
 const FROM_FIELD = /^(?:de|from|von|da|van)$/i;
-const BELOW_FROM = /^\s*\*?(?:envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha|objet|subject|betreff|oggetto|asunto|onderwerp|[àa]|to|an|para|aan)\s*(?:\*\s*)?:/i;
+const BELOW_FROM = /^\s*\*?(?:envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha|objet|subject|betreff|oggetto|asunto|onderwerp|[àa]|to|an|para|aan)\s*(?:\*\s*)?:/i;
 const SUBJECT_FIELD = /^(?:objet|subject|betreff|oggetto|asunto|onderwerp)$/i;
-const DATE_FIELD = /^(?:envoy[ée]|sent|gesendet|inviato|enviado|verzonden|date|datum|data|fecha)$/i;
+const DATE_FIELD = /^(?:envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha)$/i;
 const ATTRIBUTION_START = /^\s*(?:le\s|on\s|el\s|am\s|il\s|op\s)/i;
 const ATTRIBUTION_END = /(?:a\s+[ée]crit|wrote|schrieb|escribió|ha\s+scritto|schreef)\s*:\s*$/i;
 const EMAIL = /(?<![A-Za-z0-9._%+=-])[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
@@ -37,6 +41,30 @@ function quoteDepth(line: string): { depth: number; content: string } {
   }
   const content = line[at] === ' ' || line[at] === '\t' ? line.slice(at + 1) : line.slice(at);
   return { depth, content };
+}
+
+/**
+ * The lines under a Lotus Notes separator: the first non-empty one naming an e-mail address is the
+ * author, a line holding only a date (and time) the date; the "A / cc / Objet" label lines follow,
+ * each label alone on its line with its value below. Returns the index of the last line taken.
+ */
+function lotusHeader(lines: string[], from: number, seg: Segment): number {
+  let i = from;
+  while (i < lines.length && !quoteDepth(lines[i] ?? '').content.trim()) i++;
+  const first = quoteDepth(lines[i] ?? '').content;
+  const author = EMAIL.exec(first)?.[0];
+  if (!author || HEADER_FIELD.test(first)) return from - 1;
+  seg.author = author.toLowerCase();
+  let k = i + 1;
+  for (; k < Math.min(lines.length, i + 16); k++) {
+    const l = quoteDepth(lines[k] ?? '').content.trim();
+    if (LONE_DATE.test(l) && !seg.date) seg.date = l;
+    else if (/^(?:objet|subject|betreff|oggetto|asunto|onderwerp)$/i.test(l)) {
+      seg.subject = quoteDepth(lines[k + 1] ?? '').content.trim() || null;
+      return k + 1;
+    }
+  }
+  return i;
 }
 
 export function splitSegments(body: string): Segment[] {
@@ -55,6 +83,12 @@ export function splitSegments(body: string): Segment[] {
 
     if (FORWARD_SEP.test(content)) {
       start('forward');
+      prevDepth = depth;
+      continue;
+    }
+    if (LOTUS_SEP.test(content)) {
+      start('forward');
+      i = lotusHeader(lines, i + 1, cur);
       prevDepth = depth;
       continue;
     }

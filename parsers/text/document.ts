@@ -1,7 +1,7 @@
 // A plain-text document (a .txt dropped in the folder, a pasted order): read like an email body.
 import { problem } from '../../domain/order';
 import type { Parser } from '../types';
-import { readOrderText } from './index';
+import { readOrderText, unreadLinesProblem } from './index';
 import { boundTextProblems } from '../caps';
 
 export const parseTextDocument: Parser = async (bytes, ctx) => {
@@ -13,5 +13,7 @@ export const parseTextDocument: Parser = async (bytes, ctx) => {
     return { drafts: [], problems: [problem('TEXT_NO_ORDER', `${ctx.meta.fileName}: plain text with no order lines (expected a table of references and quantities)`, 'error', ctx.meta.fileName)] };
   }
   const problems = boundTextProblems(r.found, ctx.meta.fileName);
+  const unread = unreadLinesProblem(r.found.unread, ctx.meta.fileName);
+  if (unread) problems.push(unread);
   return { drafts: [r.draft], problems };
 };

@@ -100,6 +100,30 @@ export function findDeliveryDate(text: string, ref?: Date): string | null {
   return dateAfter(DELIVERY_RE, text, ref) ?? findDeliveryDateInProse(text, ref);
 }
 
+// A preposition that sets a deadline, right before a date: "pour le 25/11", "avant le 3/12", "by 03/11/2026", "bis zum 3.11.".
+const DEADLINE = /(?<![\p{L}'’])(?:pour|avant|d['’]ici|by|before|bis|entro|para|antes|hasta|voor|uiterlijk)(?:[ \t]+(?:le|il|el|del|zum|dem|den|the))?[ \t]+(?=\d)/giu;
+
+// An e-mail's own header and attribution lines: the dates there say when a message was sent.
+const MAIL_HEADER_LINE = /a écrit|wrote|schrieb|ha scritto|escribi[óo]|schreef|^[ \t>*]*(?:sent|envoy[ée]|gesendet|inviato|enviado|verzonden|date|datum|data|fecha)[ \t*]*:/iu;
+
+/**
+ * "… et 29 CRO-S pour le 25/11, à livrer au …", "Pour le 13/10/2026 si possible.": in an order a
+ * person typed, a date after a preposition of deadline is when the goods are wanted, delivery word
+ * or not. Never on an e-mail's own header or quote lines ("Le 12/11/2026 à 10:42, X a écrit").
+ * Not for printed documents, whose footers set other deadlines ("à régler avant le …").
+ */
+export function findDeadline(raw: string, ref?: Date): string | null {
+  for (const line of unleader(raw).split('\n')) {
+    if (MAIL_HEADER_LINE.test(line)) continue;
+    DEADLINE.lastIndex = 0;
+    for (let m = DEADLINE.exec(line); m; m = DEADLINE.exec(line)) {
+      const d = findDates(line.slice(m.index + m[0].length), ref)[0];
+      if (d && d.index === 0) return d.iso;
+    }
+  }
+  return null;
+}
+
 // A verb or noun of delivery, then (in the same sentence) a preposition right before a date.
 const DELIVERY_WORD = /(?<![\p{L}])(?:livr(?:er|ez|ée?s?|aison)|deliver(?:y|ed)?|liefer(?:n|ung)|anliefern|consegn(?:a|are|ate|ata)|entreg(?:a|ar|ad|ada)|lever(?:en|ing))(?![\p{L}])/giu;
 const BEFORE_DATE = /(?:^|[\s,])(?:pour|avant|le|by|on|before|bis|zum|am|entro|il|para|antes|del|el|op|voor|uiterlijk)[ \t]*$/iu;
@@ -155,7 +179,8 @@ const WEEKDAYS: Record<string, number> = {
   domingo: 0, lunes: 1, martes: 2, miércoles: 3, miercoles: 3, jueves: 4, viernes: 5, sábado: 6, sabado: 6,
   zondag: 0, maandag: 1, dinsdag: 2, woensdag: 3, donderdag: 4, vrijdag: 5, zaterdag: 6,
 };
-const RELATIVE_DAY = new RegExp(`(?<![\\p{L}])(?:pour|avant|d'ici|for|by|before|bis|zum|entro|per|para|antes\\s+del|hasta\\s+el|voor|uiterlijk)[ \\t]+(?:(?:le|on|am|il|el|op)[ \\t]+)?(${Object.keys(WEEKDAYS).join('|')})(?![\\p{L}])`, 'iu');
+// A preposition ("pour lundi", "by Friday") or a word of delivery right before the day ("à livrer mardi", "Lieferung Freitag").
+const RELATIVE_DAY = new RegExp(`(?<![\\p{L}])(?:pour|avant|d'ici|for|by|before|bis|zum|entro|per|para|antes\\s+del|hasta\\s+el|voor|uiterlijk|livrer|livraison|deliver|delivery|lieferung|liefern|consegna|consegnare|entrega|entregar|levering|leveren)[ \\t]+(?:(?:le|on|am|il|el|op)[ \\t]+)?(${Object.keys(WEEKDAYS).join('|')})(?![\\p{L}])`, 'iu');
 
 /**
  * "… pour lundi", "by Friday": the next such weekday after the day it was sent (never that day
@@ -259,7 +284,7 @@ export function findCustomerName(text: string, md: MasterData): string | null {
 
 const SHIP_TO_LABEL = new RegExp(`^[ \\t>]*(${SHIP_TO_LABELS.join('|')})(?![\\p{L}])[ \\t]*(?:[:.][ \\t]*)?(.*)$`, 'gimu');
 // A bare "Livraison" or "Entrega" opens an address only with a colon or alone on its line ("Livraison souhaitée le…" is a date).
-const BARE_SHIP_TO = /^(?:livraison|delivery|consegna|entrega)$/i;
+const BARE_SHIP_TO = /^(?:livraison|delivery|consegna|entrega|levering)$/i;
 const USUAL = USUAL_ADDRESS;
 const POSTAL_CITY = /^(?:(F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)[- ])?(\d{4} ?[A-Z]{2}(?![\p{L}])|\d{4,5})\s+(\p{L}[\p{L}'’.-]*(?:\s+[\p{L}'’.-]+)*?)(?:\s+(?:cedex|CEDEX)(?:\s*\d+)?)?(?:\s*[,-]\s*(France|Belgique|Belgium|Allemagne|Germany|Deutschland|Suisse|Schweiz|Switzerland|Italie|Italia|Italy|Espagne|Espa[ñn]a|Spain|Pays-Bas|Nederland|Netherlands|Luxembourg|Autriche|[ÖO]sterreich|Austria))?\s*$/u;
 const STREET_WORD = /^\d|^(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|parc|lieu-dit|via|viale|piazza|calle|avenida|plaza|pol[íi]gono|carrer|straße|strasse|weg|str\.|platz|laan|straat|plein|gracht)\b|(?:stra(?:ß|ss)e|str\.|weg|laan|straat)\s+\d/i;
@@ -298,7 +323,7 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
       }
       if (lines.length && (NEXT_FIELD.test(l) || l.includes('\t') || NOT_SHIP_TO_START.test(l))) break; // next labelled field
       lines.push(l);
-      if (lines.length >= 6 || POSTAL_CITY.test(l) || (lines.length === 1 && /,/.test(l) && postalCityIn(l))) break;
+      if (lines.length >= 6 || POSTAL_CITY.test(l) || (lines.length === 1 && postalCityIn(l))) break;
     }
     if (lines.length === 0) continue;
     if (USUAL.test(lines.join(' '))) return { usual: true };
@@ -307,22 +332,53 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
     found?.push({ label, lines });
     return out;
   }
-  return USUAL.test(text) ? { usual: true } : null;
+  return USUAL.test(text) ? { usual: true } : (shipToInSentence(text, md, found) ?? null);
 }
 
-const STREET_START = /(?<![\p{L}])(?:\d{1,4}(?:[ ,]+(?:bis|ter))?[ ,]+(?=\p{L})|rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|via|viale|piazza|calle|avenida|plaza)(?![\p{L}])/iu;
+const SHIP_TO_IN_SENTENCE = new RegExp(`(?<![\\p{L}])(${SHIP_TO_LABELS.join('|')})(?![\\p{L}])[ \\t]*:?[ \\t]*`, 'giu');
+
+/**
+ * "…, cde 886, livraison ZI Molina La Chazotte, 42650 Saint-Jean-Bonnefonds. Merci": a delivery
+ * label inside a sentence, followed in the same sentence by an address that holds a postal code
+ * and a town. Never a billing label's address, nor one with no town.
+ */
+function shipToInSentence(text: string, md: MasterData | undefined, found: ShipToReading[] | undefined): ShipToText | null {
+  SHIP_TO_IN_SENTENCE.lastIndex = 0;
+  for (let m = SHIP_TO_IN_SENTENCE.exec(text); m; m = SHIP_TO_IN_SENTENCE.exec(text)) {
+    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 160).split('\n')[0]!;
+    const end = rest.search(/\.(?:\s|$)/);
+    const sentence = (end >= 0 ? rest.slice(0, end) : rest).trim();
+    if (!sentence || !postalCityIn(sentence) || findDates(sentence).length) continue;
+    const out = addressFromLines([sentence], md);
+    if (!out?.postalCode) continue;
+    found?.push({ label: (m[1] ?? '').trim(), lines: [sentence] });
+    return out;
+  }
+  return null;
+}
+
+// A house number before its street word ("14 rue"), or the street word itself ("Route de Vienne").
+const STREET_START = /(?<![\p{L}])(?:\d{1,4}(?:[ ,]+(?:bis|ter))?[ ,]+(?=\p{L})|(?:rue|avenue|av\.|bd|boulevard|chemin|route|place|quai|all[ée]e|impasse|zi|za|zac|via|viale|piazza|calle|avenida|plaza)(?![\p{L}]))/iu;
 const TRAILING_POSTAL = /(?<![\p{L}\d])(?:(?:F|FR|B|BE|D|DE|CH|I|IT|E|ES|NL|L|LU|A|AT)-)?\d{4,5}[ \t]+\p{L}/u;
 
 function splitOneLine(line: string): string[] {
-  if (line.includes(',')) return line.split(',').map((x) => x.trim()).filter(Boolean);
-  const pc = TRAILING_POSTAL.exec(line);
-  if (!pc || pc.index === 0) return [line];
-  const head = line.slice(0, pc.index).trim();
+  // Commas, or spaced dashes ("Dépôt Sud - 14 rue X - 69200 Lyon - France"), part it; a part that
+  // still holds a street and its town ("Dépôt Sud 14 rue X 69200 Lyon": typed in one go, or a
+  // cell whose line breaks were lost) is cut before its street and before its postal code.
+  const parts = line.includes(',') ? line.split(',') : / [-–] /.test(line) ? line.split(/ [-–] /) : [line];
+  return parts.map((x) => x.trim()).filter(Boolean).flatMap(splitStreetTown);
+}
+
+function splitStreetTown(part: string): string[] {
+  if (POSTAL_CITY.test(part)) return [part];
+  const pc = TRAILING_POSTAL.exec(part);
+  if (!pc || pc.index === 0) return [part];
+  const head = part.slice(0, pc.index).trim();
   const out: string[] = [];
   const street = STREET_START.exec(head);
   if (street && street.index > 0) out.push(head.slice(0, street.index).trim(), head.slice(street.index).trim());
   else out.push(head);
-  out.push(line.slice(pc.index).trim());
+  out.push(part.slice(pc.index).trim());
   return out.filter(Boolean);
 }
 
@@ -334,8 +390,9 @@ export function countryOutOfParens(line: string): string {
   return COUNTRY_LINE.test(inside) ? `${line.slice(0, open).trimEnd()}, ${inside}` : line;
 }
 
+/** A postal code and town inside a one-line address (after a comma, a spaced dash, or a street). */
 function postalCityIn(line: string): boolean {
-  return line.split(',').some((p) => POSTAL_CITY.test(p.trim()));
+  return splitOneLine(countryOutOfParens(line)).some((p) => POSTAL_CITY.test(p.trim()));
 }
 
 /**

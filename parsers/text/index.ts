@@ -3,9 +3,10 @@
 import type { MasterData } from '../../domain/masterdata';
 import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
-import { parseOrderLines } from './lines';
+import { findCopySignals, findCurrency, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
+import { parseOrderLines, unreadOrderLines } from './lines';
 import { boundText } from '../caps';
+import { problem, type Problem } from '../../domain/order';
 
 export * from './numbers';
 export * from './dates';
@@ -28,6 +29,8 @@ export interface OrderTextOptions extends EvidenceOptions {
   lines?: DraftLine[];
   /** When the customer sent it (e-mail Date header, fax reception): the order date when none is printed. */
   sent?: SentAt;
+  /** Typed by a person (an e-mail body): "pour le 25/11" in a sentence is the delivery date. */
+  typed?: boolean;
 }
 
 /** The moment a document left the customer, and what says so ("the e-mail's Date header"). */
@@ -39,8 +42,11 @@ export interface SentAt {
 export interface OrderTextReading {
   draft: DraftOrder;
   /** What was read, for review and for deciding whether this text holds an order at all. */
-  found: { poLabel: string | null; lines: number; shipTo: ShipToText | null; linesCut: number; firstCutLine: number; textCut: boolean };
+  found: { poLabel: string | null; lines: number; shipTo: ShipToText | null; linesCut: number; firstCutLine: number; textCut: boolean; unread: string[] };
 }
+
+/** An order with lines that name a product but were not read: below review, so an agent checks them. */
+export const UNREAD_LINES_CONFIDENCE = 0.6;
 
 /**
  * Text → one draft order (the caller decides, from `found`, whether it is an order at all).
@@ -53,14 +59,17 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   const inSubject = opts.subject ? findPoNumber(opts.subject) : null;
   const inText = findPoNumber(text);
   const po = inSubject && inText && isWeakPoLabel(inSubject.label) && !isWeakPoLabel(inText.label) ? inText : (inSubject ?? inText);
-  const lines = opts.lines ?? parseOrderLines(text, md);
+  const lines = opts.lines ?? parseOrderLines(text, md, { typed: opts.typed });
+  // Lines naming a known product that no reader understood: the order may be short; never certain then.
+  const unread = opts.lines ? [] : unreadOrderLines(text, lines, md);
   const shipToFound: ShipToReading[] = [];
   const shipTo = findShipTo(text, md, shipToFound);
   const fromText = findCustomerEvidence(text, md, opts);
   const customer: CustomerEvidence = { ...fromText, ...stripEmpty(opts.customer ?? {}) };
   const signals = [...(opts.signals ?? []), ...findCopySignals(head)];
   const orderDate = findOrderDate(text, opts.ref);
-  const requestedDeliveryDate = findDeliveryDate(head, opts.ref);
+  const labelledDelivery = findDeliveryDate(head, opts.ref);
+  const requestedDeliveryDate = labelledDelivery ?? (opts.typed ? findDeadline(text, opts.ref) : null);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
     orderDate,
@@ -69,7 +78,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
     currency: findCurrency(text),
     customer,
     lines,
-    confidence: lines.length ? Math.min(...lines.map((l) => l.confidence ?? 1)) : 1,
+    confidence: Math.min(lines.length ? Math.min(...lines.map((l) => l.confidence ?? 1)) : 1, unread.length ? UNREAD_LINES_CONFIDENCE : 1),
     provenance: { parser: opts.parser, location: opts.location ?? null, signals: [...new Set(signals)] },
     evidence: {},
   };
@@ -79,7 +88,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   if (po) ev.poNumber = poEvidence(po, findPoCandidates(head), head);
   if (orderDate) ev.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
-  if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: labelledDelivery ? 'printed under a delivery-date label' : 'a date after a word of deadline ("pour le", "by", "bis") in a sentence' };
   else {
     const sentDay = opts.sent ? new Date(opts.sent.at) : opts.ref;
     const relative = sentDay && !Number.isNaN(sentDay.getTime()) ? findRelativeDeliveryDay(head, sentDay) : null;
@@ -90,7 +99,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   }
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
   flagLooseDates(draft, head, opts.ref);
-  return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, firstCutLine, textCut } };
+  return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, firstCutLine, textCut, unread } };
 }
 
 /**
@@ -151,4 +160,11 @@ export function applySentDate(draft: DraftOrder, sent: SentAt | undefined): void
 
 function stripEmpty(ev: CustomerEvidence): CustomerEvidence {
   return Object.fromEntries(Object.entries(ev).filter(([, v]) => v)) as CustomerEvidence;
+}
+
+/** The problem that says which lines naming a product were not read (none when every one was). */
+export function unreadLinesProblem(unread: string[], where: string): Problem | null {
+  if (!unread.length) return null;
+  const shown = unread.slice(0, 3).map((l) => `"${l.slice(0, 80)}"`).join(', ');
+  return problem('LINES_UNREAD', `${where}: ${unread.length} line(s) name a product of the catalog but gave no order line (${shown}${unread.length > 3 ? ', …' : ''}); check the order's lines`, 'warning', 'lines');
 }

@@ -11,6 +11,16 @@ export const PO_LABELS: readonly string[] = [
   'bon\\s+de\\s+commande(?:\\s+n[°ºo]\\.?)?',
   'r[ée]f(?:[ée]rence|\\.)?\\s*(?:de\\s+)?(?:la\\s+|votre\\s+|notre\\s+)?commande',
   '(?:notre|votre)\\s+commande(?:\\s+n[°ºo]\\.?)?',
+  // "N/Réf. : LT/26/36", "Notre référence : …": the buyer's own reference in its order (never "V/Réf.", ours).
+  'n\\s?\\/\\s?r[ée]f(?:[ée]rence|\\.)?',
+  'notre\\s+r[ée]f[ée]rence',
+  // The same in the other languages: "Our ref.", "Unsere Referenz", "Unser Zeichen", "Nostro riferimento", "Nuestra referencia", "Onze referentie".
+  'our\\s+ref(?:erence|\\.)?',
+  'unsere\\s+referenz',
+  'unser\\s+zeichen',
+  'nostro\\s+riferimento',
+  'nuestra\\s+referencia',
+  'onze\\s+ref(?:erentie|\\.)?',
   'commande\\s+(?:client\\s+|fournisseur\\s+|d[\'’]achat\\s+)?n[°ºo]\\.?',
   'n[°ºo]\\.?\\s*(?:de\\s+)?cde',
   'no\\.?\\s*cde',
@@ -137,6 +147,8 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'leverdatum',
   'gewenste\\s+leverdatum',
   'levering\\s+(?:op|voor)',
+  // The bare noun before a colon: "Livraison : 13/10/2026" (a date must follow at once; "Livraison : 14 rue …" is an address).
+  '(?:livraison|delivery|lieferung|consegna|entrega|levering)(?=[ \\t]*:)',
 ];
 
 /** Labels that open the delivery address block. */
@@ -144,9 +156,11 @@ export const SHIP_TO_LABELS: readonly string[] = [
   'adresse\\s+de\\s+livraison',
   'lieu\\s+de\\s+livraison',
   'point\\s+de\\s+livraison',
-  'livrer\\s+[àa]',
-  '[àa]\\s+livrer\\s+[àa]',
-  'livraison\\s+[àa]',
+  '[àa]\\s+livrer\\s+(?:[àa]|au|aux)',
+  'livrer\\s+(?:[àa]|au|aux)',
+  'livraison\\s+(?:[àa]|au|aux)',
+  'livraison\\s+sur\\s+(?:le\\s+)?chantier',
+  'adresse\\s+(?:du|de)\\s+chantier',
   'livraison',
   'destinataire\\s+(?:marchandise|de\\s+la\\s+marchandise|livraison)',
   'ship\\s+to',
@@ -159,8 +173,11 @@ export const SHIP_TO_LABELS: readonly string[] = [
   'lieferadresse',
   'lieferanschrift',
   'lieferung\\s+an',
+  'lieferort',
   'anlieferadresse',
   'warenempf[äa]nger',
+  'entregar\\s+en',
+  'levering',
   'indirizzo\\s+(?:di\\s+)?consegna',
   'luogo\\s+(?:di\\s+)?consegna',
   'consegna',

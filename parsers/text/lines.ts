@@ -7,7 +7,7 @@ import type { DraftLine } from '../../domain/resolve';
 import type { ColumnRole } from '../layout/types';
 import { fold } from '../layout/table';
 import { COLUMN_LABELS } from './labels';
-import { guessLocale, normaliseUnit, parseNumber, parseQuantity, type NumberLocale } from './numbers';
+import { guessLocale, normaliseUnit, parseNumber, parseQuantity, UNIT_WORD_SOURCE, type NumberLocale } from './numbers';
 import { findDates } from './dates';
 
 export type { ColumnRole };
@@ -44,15 +44,41 @@ export function classifyHeader(label: string): ColumnRole | null {
 
 interface Index {
   parts: Map<string, string>;
+  /** Customers' part numbers printed with spaces ("PB 11.402"), upper-case. */
+  spaced: string[];
 }
 const indexes = new WeakMap<MasterData, Index>();
 function indexOf(md: MasterData): Index {
   let ix = indexes.get(md);
   if (!ix) {
-    ix = { parts: new Map(md.crossReferences.map((x) => [compact(x.customerPartNumber), x.customerPartNumber])) };
+    const spaced = [...new Set(md.crossReferences.map((x) => x.customerPartNumber.trim().toUpperCase()).filter((p) => /\s/.test(p)))];
+    ix = { parts: new Map(md.crossReferences.map((x) => [compact(x.customerPartNumber), x.customerPartNumber])), spaced };
     indexes.set(md, ix);
   }
   return ix;
+}
+
+/**
+ * A line with the spaces taken out of the customers' part numbers master data knows with spaces
+ * ("10 st PB 11.402" → "10 st PB11.402"), so that the word-by-word readers see one reference
+ * (classifyReference knows it either way).
+ */
+export function joinSpacedParts(line: string, md: MasterData | undefined): string {
+  if (!md) return line;
+  const { spaced } = indexOf(md);
+  if (!spaced.length) return line;
+  const up = line.toUpperCase();
+  let out = line;
+  for (const p of spaced) {
+    const at = up.indexOf(p);
+    if (at < 0) continue;
+    // Whole words only: "APB 11.4020" is another reference.
+    const before = up[at - 1] ?? ' ';
+    const after = up[at + p.length] ?? ' ';
+    if (/[A-Z0-9]/.test(before) || /[A-Z0-9]/.test(after)) continue;
+    out = out.slice(0, at) + compact(out.slice(at, at + p.length)) + ' '.repeat(p.length - compact(p).length) + out.slice(at + p.length);
+  }
+  return out;
 }
 function compact(s: string): string {
   return s.toUpperCase().replace(/\s+/g, '');
@@ -476,41 +502,68 @@ function wordsApart(cell: string): boolean {
 const BULLET = String.raw`^\s*(?:[-*•·–>+]|\d{1,3}[.)]\s)?\s*`;
 // Never cut inside a number: "2900 x PAT-ANG" is 2900 of PAT-ANG, not 2 of "900".
 const QTY = String.raw`(\d[\d\s.,]*?)(?!\d)`;
-const UNIT = String.raw`(?:\s*(bo[iî]tes?|btes?|bte|pi[eè]ces?|pcs?|unit[ée]s?|u|lots?|paires?|sachets?|cartons?|rouleaux?|ex|boxes|box|pieces?|units?|pairs?|confezion[ei]|conf|pezzi|pz|scatole|stk|st[üu]ck|karton|kartons|uds|unidades|cajas|stuks|dozen)\.?)?`;
+// Every unit word normaliseUnit knows ("boîtes", "KAR", "pai", "Stk.", "pz"), ended at a word's end ("p" never starts "pour").
+const UNIT_WORD = String.raw`(${UNIT_WORD_SOURCE})(?![A-Za-zÀ-ÿ])`;
+const UNIT = String.raw`(?:\s*${UNIT_WORD}\.?)?`;
 const REF = String.raw`([A-Za-z0-9][A-Za-z0-9._/-]{1,30}[A-Za-z0-9])`;
-// These three overlap on spaces, but readList only gives them lines of at most 160 characters:
+// What buyers write before a reference: "Réf.", "Art.-Nr.", "Code", "Codice", "Código", "Item", "Part No."
+const REF_WORD = String.raw`(?:(?:r[ée]f(?:[ée]rence)?|art(?:ikel)?(?:\.?-?\s?nr)?|code|codice|c[óo]digo|item|part\s?no|sku)\.?\s*:?\s*)?`;
+// A number after a designation: thousands grouped by threes ("1 200", "1.200") but never two numbers
+// ("pointure 42  1 Stk." is size 42, quantity 1).
+const WHOLE_QTY = String.raw`(\d{1,3}(?:[ .,'’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)`;
+// The quantity's label in each language: "qté", "qty", "Menge", "Anzahl", "cant.", "aantal", "Q.tà"
+const QTY_WORD = String.raw`(?:qt[ée]s?|qty|quantit[ée]s?|quantity|quantit[àa]|q\.?\s?t[àa]|menge|anzahl|st[üu]ckzahl|cant(?:idad|\.)|aantal)`;
+// These overlap on spaces, but readList only gives them lines of at most 160 characters:
 // the worst line we could build takes a few milliseconds (test/unit/fuzz/hostile-text.test.ts).
-/* eslint-disable regexp/no-super-linear-backtracking */
 const LIST_PATTERNS: RegExp[] = [
-  // - 12 x VIS-440 vis inox 4x40 · 12 boîtes de VIS-440 · 5 CHV-6
-  new RegExp(`${BULLET}${QTY}${UNIT}\\s*(?:[x×*]|fois|de|d'|of)?\\s*(?:r[ée]f\\.?\\s*:?\\s*)?${REF}(?:\\s*[-:–,]?\\s+(.*))?$`, 'i'),
+  // - 12 x VIS-440 vis inox 4x40 · 12 boîtes de VIS-440 · 5 CHV-6 · 12 KAR VIS-660
+  new RegExp(`${BULLET}${QTY}${UNIT}\\s*(?:[x×*]|fois|de|d'|of)?\\s*${REF_WORD}${REF}(?:\\s*[-:–,]?\\s+(.*))?$`, 'i'),
   // VIS-440 x 12 · VIS-440 : 12 boîtes · VIS-440 qté 12 — vis inox
   // VIS-440 n. 10 confezioni · VIS-440 Menge 10 · VIS-440 cant. 10 (the other languages' quantity words)
-  new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s*(?:[x×*:=]|qt[ée]\\s*:?|quantit[ée]\\s*:?|quantit[àa]\\s*:?|n\\.|nr\\.|menge\\s*:?|anzahl\\s*:?|cant(?:idad|\\.)\\s*:?|aantal\\s*:?|-\\s+)\\s*${QTY}${UNIT}(?:\\s*[-:–,(]?\\s+(.*))?$`, 'i'),
-  // VIS-440 vis inox 4x40 : 12 · VIS-440 Vis inox — qté 12 bte
-  new RegExp(`${BULLET}(?:r[ée]f\\.?\\s*:?\\s*)?${REF}\\s+(.*?)\\s*(?:\\s[x×*]|:|=|qt[ée]\\s*:?|quantit[ée]\\s*:?|[-–]\\s*qt[ée]\\s*:?)\\s*${QTY}${UNIT}\\s*\\.?$`, 'i'),
+  new RegExp(`${BULLET}${REF_WORD}${REF}\\s*(?:[x×*:=]|${QTY_WORD}\\s*:?|n\\.|nr\\.|-\\s+)\\s*${QTY}${UNIT}(?:\\s*[-:–,(]?\\s+(.*))?$`, 'i'),
+  // VIS-440 vis inox 4x40 : 12 · VIS-440 Vis inox — qté 12 bte · Codice VIS-440 - Vite - Q.tà 12
+  new RegExp(`${BULLET}${REF_WORD}${REF}\\s+(.*?)\\s*(?:\\s[x×*]|:|=|[-–,]?\\s*${QTY_WORD}\\s*:?)\\s*${QTY}${UNIT}\\s*\\.?$`, 'i'),
+  // A unit word marks the quantity, no other sign needed: VIS-440  12 Stk. · VIS-440 – Schraube 4x40 – 5 Stück
+  new RegExp(`${BULLET}${REF_WORD}${REF}(?:\\s+(.*?))?\\s*[-–:,]?\\s+${WHOLE_QTY}\\s*${UNIT_WORD}\\.?\\s*$`, 'i'),
+  // Or stands before it: VIS-440 Vite 4x40 pz 12
+  new RegExp(`${BULLET}${REF_WORD}${REF}(?:\\s+(.*?))?\\s*[-–:,]?\\s+${UNIT_WORD}\\.?\\s*${WHOLE_QTY}\\s*$`, 'i'),
 ];
-/* eslint-enable regexp/no-super-linear-backtracking */
+/** Where each pattern puts quantity, unit, reference and designation. */
+const LIST_GROUPS: [number, number, number, number][] = [
+  [1, 2, 3, 4],
+  [2, 3, 1, 4],
+  [3, 4, 1, 2],
+  [3, 4, 1, 2],
+  [4, 3, 1, 2],
+];
 
 function readList(lines: string[], md: MasterData | undefined, locale: NumberLocale): DraftLine[] {
   const out: DraftLine[] = [];
   for (const raw of lines) {
-    const line = raw.replace(/^[>\s]+/, '');
+    const line = joinSpacedParts(raw.replace(/^[>\s]+/, ''), md);
     if (!line.trim() || line.length > 160) continue;
     let got: DraftLine | null = null;
     for (const [pi, re] of LIST_PATTERNS.entries()) {
       const m = re.exec(line);
       if (!m) continue;
-      const [qtyText, unitText, ref, desc] = pi === 0 ? [m[1], m[2], m[3], m[4]] : pi === 1 ? [m[2], m[3], m[1], m[4]] : [m[3], m[4], m[1], m[2]];
+      const [qtyText, unitText, ref, desc] = LIST_GROUPS[pi]!.map((g) => m[g]);
       if (!ref || !looksLikeReference(ref)) continue;
       const reading = classifyReference(ref, md);
+      // A line marked only by its unit word needs a reference master data knows, and a unit of two
+      // letters or more before its number ("Boulon M 10" is a size).
+      if (pi >= 3 && (!reading.known || (pi === 4 && (unitText ?? '').length < 2))) continue;
       // Without master data to vouch for it, a list line needs an explicit marker (x, qté, bullet).
       if (md && !reading.known && !/[x×*]|qt[ée]|quantit/i.test(line) && !/^\s*[-*•·–]/.test(line)) continue;
       const cells: Cells = { reference: ref, quantity: `${(qtyText ?? '').trim()} ${unitText ?? ''}`.trim() };
       if (desc?.trim()) cells.description = desc.replace(/^[-–:(]\s*|\)$/g, '').trim();
-      got = draftLineFromCells(cells, md, { locale });
-      if (got && got.quantity !== null) break;
-      got = null;
+      const read = draftLineFromCells(cells, md, { locale });
+      if (!read || read.quantity === null) continue;
+      // "CHA-INOX  1 Stk." is not "CHA-INO" × 1: a reading whose reference master data knows wins.
+      if (reading.known || !md) {
+        got = read;
+        break;
+      }
+      got ??= read;
     }
     if (got) out.push(got);
   }
@@ -555,8 +608,8 @@ function readBlocks(lines: string[], md: MasterData | undefined, locale: NumberL
 
 // "merci de nous livrer 10 boîtes de vis inox 4x40 et 5 VIS-450 pour lundi": a quantity, maybe a
 // unit, maybe "de", then the article (a reference, or words of its designation) up to "et", a comma…
-const PROSE_QTY = /(?<![\p{L}\p{N}.,/:-])(\d{1,5})(?![\d/.:,h-])[ \t]*(?:(?:x|×)[ \t]*)?(bo[iî]tes?|btes?|pi[eè]ces?|pcs?|unit[ée]s?|lots?|paires?|sachets?|cartons?|rouleaux?|boxes|box|pieces?|units?|pairs?|st[üu]ck|stk|pezzi|unidades|cajas?|stuks?|dozen)?\.?[ \t]*(?:de[ \t]+|d['’][ \t]*|of[ \t]+|x[ \t]+|×[ \t]*)?/giu;
-const PROSE_STOP_WORDS = new Set(['et', 'and', 'und', 'e', 'y', 'en', 'ainsi', 'plus', 'pour', 'for', 'für', 'fur', 'per', 'para', 'voor', 'avant', 'before', 'merci', 'svp', "s'il", '-']);
+const PROSE_QTY = new RegExp(String.raw`(?<![\p{L}\p{N}.,/:+-])(\d{1,5})(?![\d/.:,h-])[ \t]*(?:(?:x|×)[ \t]*)?(?:(${UNIT_WORD_SOURCE})(?![\p{L}]))?\.?[ \t]*(?:de[ \t]+|d['’][ \t]*|of[ \t]+|x[ \t]+|×[ \t]*)?`, 'giu');
+const PROSE_STOP_WORDS = new Set(['et', 'and', 'und', 'e', 'y', 'en', 'ainsi', 'plus', 'pour', 'for', 'für', 'fur', 'per', 'para', 'voor', 'avant', 'before', 'merci', 'svp', "s'il", '-', '+', '&']);
 
 /** Where the article written after a quantity ends: a connecting word ("et", "and", "pour"…) or punctuation. */
 function proseItemEnd(rest: string): number {
@@ -588,9 +641,10 @@ export function productByDescription(words: string, md: MasterData): { sku: stri
   }
   const want = proseTokens(words);
   if (want.length < 2) return null;
-  const scored = ix.products.map((p) => ({ sku: p.sku, hits: want.filter((t) => p.tokens.has(t)).length })).sort((a, b) => b.hits - a.hits);
+  // Sizes alone ("30", "4x40") name no product: a word of the designation must agree too.
+  const scored = ix.products.map((p) => ({ sku: p.sku, hits: want.filter((t) => p.tokens.has(t)).length, words: want.some((t) => /\p{L}/u.test(t) && p.tokens.has(t)) })).sort((a, b) => b.hits - a.hits);
   const best = scored[0];
-  if (!best || best.hits < 2 || (scored[1] && scored[1].hits === best.hits)) return null;
+  if (!best || best.hits < 2 || !best.words || (scored[1] && scored[1].hits === best.hits)) return null;
   return { sku: best.sku, share: best.hits / want.length };
 }
 
@@ -598,10 +652,20 @@ export function productByDescription(words: string, md: MasterData): { sku: stri
  * An order written as a sentence. A reference master data knows is as good as a table cell; an
  * article named by its designation only is a guess, kept below the review threshold with its doubt.
  */
-function readProse(lines: string[], md: MasterData | undefined): DraftLine[] {
+// A request to deliver, send or order, in the buyers' languages: what makes "10 sacs de ciment" an order line.
+const ORDER_REQUEST = /(?<![\p{L}])(?:livr(?:er|ez)|envoy(?:er|ez)|faire\s+parvenir|exp[ée]dier|commander|deliver|send|supply|liefern|senden|schicken|bestellen|consegnare|inviar(?:e|ci)|enviar(?:nos)?|entregar|leveren|sturen)(?![\p{L}])/iu;
+
+/** An article a person asked for that the catalog does not know: kept as written, for an agent to identify. */
+function unrecognisedItem(text: string, at: number, item: string, quantity: number, unit: string | null): DraftLine | null {
+  const sentence = text.slice(Math.max(0, at - 200), at).split(/[.!?\n]/).pop() ?? '';
+  if (!ORDER_REQUEST.test(sentence)) return null;
+  return { sku: null, customerPartNumber: null, ean: null, description: item, quantity, unit, unitPrice: null, confidence: 0.3, doubts: [`article not recognised: "${item}"`] };
+}
+
+function readProse(lines: string[], md: MasterData | undefined, opts: { typed?: boolean } = {}): DraftLine[] {
   if (!md) return [];
   const out: DraftLine[] = [];
-  const text = lines.map((l) => l.replace(/^[>\s]+/, '')).join('\n');
+  const text = lines.map((l) => joinSpacedParts(l.replace(/^[>\s]+/, ''), md)).join('\n');
   if (text.length > 20_000) return [];
   PROSE_QTY.lastIndex = 0;
   for (let m = PROSE_QTY.exec(text); m; m = PROSE_QTY.exec(text)) {
@@ -611,13 +675,20 @@ function readProse(lines: string[], md: MasterData | undefined): DraftLine[] {
     const quantity = Number(m[1]);
     if (!(quantity > 0)) continue;
     const unit = normaliseUnit(m[2]);
-    const known = item.split(/[\s,;()]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
+    const tokens = item.split(/[\s,;()]+/).filter(Boolean);
+    // An article is named by letters or is one code master data knows ("100004711"): "4 77 21 30 30" is the rest of a phone number.
+    if (!/\p{L}/u.test(item) && !(tokens.length === 1 && classifyReference(tokens[0]!, md).known)) continue;
+    const known = tokens.map((t) => classifyReference(t, md)).find((r) => r.known);
     if (known) {
       out.push({ sku: known.sku ?? null, customerPartNumber: known.customerPartNumber ?? null, ean: known.ean ?? null, description: null, quantity, unit, unitPrice: null, confidence: known.doubt ? 0.7 : 1, doubts: known.doubt ? [known.doubt] : [] });
       continue;
     }
     const byDesc = productByDescription(item, md);
     if (byDesc) out.push({ sku: byDesc.sku, customerPartNumber: null, ean: null, description: item, quantity, unit, unitPrice: null, confidence: 0.6, doubts: [`article recognised by its designation only ("${item}")`] });
+    else if (opts.typed) {
+      const unknown = unrecognisedItem(text, m.index, item, quantity, unit);
+      if (unknown) out.push(unknown);
+    }
   }
   return numberLines(out);
 }
@@ -627,11 +698,11 @@ function score(lines: DraftLine[]): number {
 }
 
 /**
- * All the order lines in free text. The reader (delimited, aligned table, blocks, list) whose lines
- * carry the most references and quantities wins; ties go to the more structured layout.
+ * Order lines of text lines. The reader (delimited, aligned table, blocks, list) whose lines carry
+ * the most references and quantities wins; ties go to the more structured layout.
  */
-export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: NumberLocale } = {}): DraftLine[] {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+function parseLines(lines: string[], md: MasterData | undefined, opts: LineReadingOptions): DraftLine[] {
+  const text = lines.join('\n');
   const locale = opts.locale ?? guessLocale(text);
   const candidates = [readDelimited(lines, md, locale), readAligned(lines, md, locale), readBlocks(lines, md, locale), readList(lines, md, locale)];
   let best: DraftLine[] = [];
@@ -653,5 +724,71 @@ export function parseOrderLines(text: string, md?: MasterData, opts: { locale?: 
     }
   }
   // A sentence is the last resort: any table or list the text holds says more.
-  return best.length ? best : readProse(lines, md);
+  return best.length ? best : readProse(lines, md, opts);
+}
+
+/** The product a reference designates (our SKU; a part number or an EAN by what it maps to), for counting products on a line. */
+function productKey(token: string, md: MasterData): string | null {
+  const r = classifyReference(token, md);
+  if (!r.known || r.doubt) return null;
+  if (r.ean) return md.productByEan(r.ean)?.sku ?? r.ean;
+  if (r.customerPartNumber) return md.crossReferences.find((x) => x.customerPartNumber === r.customerPartNumber)?.sku ?? r.customerPartNumber;
+  return r.sku ?? null;
+}
+
+/**
+ * A line naming two products or more one after another ("2 cartons VIS-440, 5 CHV-6 et 1
+ * FOR-COF"), not a table row (no tab, no wide gap, no delimiter): a sentence of items.
+ */
+function isItemRun(line: string, md: MasterData): boolean {
+  if (line.length > 400 || /\t|[;|]| {3}/.test(line)) return false;
+  const products = new Set(joinSpacedParts(line, md).split(/[\s,;:()[\]+]+/).map((t) => (t ? productKey(t, md) : null)).filter(Boolean));
+  return products.size >= 2;
+}
+
+export interface LineReadingOptions {
+  locale?: NumberLocale;
+  /**
+   * Typed by a person (an e-mail body): an article asked for in a sentence ("merci de nous livrer
+   * 10 sacs de ciment") that the catalog does not know is still an order line, kept as written and
+   * flagged, so that the order reaches an agent instead of the quarantine.
+   */
+  typed?: boolean;
+}
+
+/**
+ * All the order lines in free text. Lines that run several items one after another are read as
+ * sentences (by the references master data knows); the rest by the reader that explains them best.
+ */
+export function parseOrderLines(text: string, md?: MasterData, opts: LineReadingOptions = {}): DraftLine[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const runs = md && lines.length <= 400 ? lines.filter((l) => isItemRun(l, md)) : [];
+  if (!md || !runs.length) return parseLines(lines, md, opts);
+  const items = readProse(runs, md);
+  if (!items.length) return parseLines(lines, md, opts);
+  const rest = parseLines(lines.map((l) => (runs.includes(l) ? '' : l)), md, opts);
+  return numberLines([...items, ...rest].map((l) => ({ ...l, lineNumber: undefined })));
+}
+
+/**
+ * The lines of a text that name a product master data knows beside a number, yet gave no order
+ * line: the readers' blind spot (a way of writing they do not know). The caller flags them, so an
+ * order read short never passes as complete. Lines over 200 characters are prose, not articles.
+ */
+export function unreadOrderLines(text: string, read: DraftLine[], md: MasterData): string[] {
+  const have = new Set(read.flatMap((l) => [l.sku, l.customerPartNumber, l.ean].filter((k): k is string => !!k).map(compact)));
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = joinSpacedParts(raw.replace(/^[>\s]+/, ''), md).trim();
+    if (!line || line.length > 200 || isTotalRow(line)) continue;
+    const tokens = line.split(/[\s,;:()[\]]+/).filter(Boolean);
+    const known = tokens.map((t) => ({ t, r: classifyReference(t, md) })).find((x) => x.r.known && !x.r.doubt);
+    if (!known) continue;
+    const key = known.r.sku ?? known.r.customerPartNumber ?? known.r.ean ?? '';
+    if (have.has(compact(key)) || have.has(compact(known.t))) continue;
+    // A number of its own beside the reference: a quantity may be there.
+    if (!tokens.some((t) => t !== known.t && /^\d+(?:[.,]\d+)?\.?$/.test(t))) continue;
+    out.push(line);
+  }
+  return out;
 }

@@ -61,16 +61,23 @@ function groupsOfThree(s: string, sep: string): boolean {
 
 /** Units as written in orders → the codes of products.csv (BTE, U, LOT, PAI) or a plain code. */
 // German, Dutch, Italian and Spanish abbreviations too (SAP and AS/400 print "12,000 ST", "7,000 KAR").
-const UNIT_WORDS: [RegExp, string][] = [
-  [/^(?:bte?s?|bo[iî]tes?|boxe?s?|bx|cartons?|ctn?|kar|krt|kartons?|doos|dozen|scatol[ae]|confezion[ei]|conf|caj(?:a|as)|cj)$/i, 'BTE'],
-  [/^(?:u|un|unit[eé]s?|units?|pi[eè]ces?|pces?|pcs?|pc|p|ea|each|ex|exemplaires?|st|stk|stck|st[üu]ck|stuks?|pz|pezzi|ud|uds|unidad(?:es)?)$/i, 'U'],
-  [/^(?:lots?)$/i, 'LOT'],
-  [/^(?:paires?|prs?|pai|pairs?|paa|paar|paia|pares?)$/i, 'PAI'],
-  [/^(?:sachets?|sacs?|bags?|sack|s[äa]cke|zak|sacch?i|sacos?)$/i, 'SAC'],
-  [/^(?:rouleaux?|rlx?|rolls?|rol|rollen?|rotol[oi]|rollos?)$/i, 'RLX'],
-  [/^(?:kgs?|kilos?)$/i, 'KG'],
-  [/^(?:m|m[eè]tres?|ml|meters?)$/i, 'M'],
+const UNIT_ALTERNATIVES: [string, string][] = [
+  ['bte?s?|bo[iî]tes?|boxe?s?|bx|cartons?|ctn?|kar|krt|kartons?|doos|ds|dozen|scatol[ae]|confezion[ei]|conf|cf|caj(?:a|as)|cj', 'BTE'],
+  ['u|un|unit[eé]s?|units?|pi[eè]ces?|pces?|pcs?|pc|p|ea|each|ex|exemplaires?|st|stk|stck|st[üu]ck|stuks?|pz|pezzi|ud|uds|unidad(?:es)?', 'U'],
+  ['lots?|sets?|kits?|lotes?', 'LOT'],
+  ['paires?|prs?|pai|pairs?|paa|paar|paia|pares?', 'PAI'],
+  ['sachets?|sacs?|bags?|sack|s[äa]cke|zak|sacch?i|sacos?', 'SAC'],
+  ['rouleaux?|rlx?|rolls?|rol|rollen?|rotol[oi]|rollos?', 'RLX'],
+  ['kgs?|kilos?', 'KG'],
+  ['m|m[eè]tres?|ml|meters?', 'M'],
 ];
+const UNIT_WORDS: [RegExp, string][] = UNIT_ALTERNATIVES.map(([words, code]) => [new RegExp(`^(?:${words})$`, 'i'), code]);
+
+/**
+ * Every unit word normaliseUnit knows, as one regex alternation (no anchors, match ignoring case):
+ * the text readers use it to see "12 KAR", "79 pai", "10 st." as a quantity and its unit.
+ */
+export const UNIT_WORD_SOURCE = UNIT_ALTERNATIVES.map(([words]) => words).join('|');
 
 /** "boîtes" → "BTE"; an unknown unit word → null (the caller keeps the product's own unit). */
 export function normaliseUnit(raw: string | null | undefined): string | null {
