@@ -123,6 +123,7 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'date\\s+(?:de\\s+)?livraison(?:\\s+souhait[ée]e|\\s+demand[ée]e|\\s+pr[ée]vue|\\s+imp[ée]rative)?',
   'livraison\\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\\s+plus\\s+tard|avant|pour|le)(?:\\s+(?:le|pour\\s+le|avant\\s+le))?',
   'd[ée]lai(?:\\s+de\\s+livraison)?(?:\\s+souhait[ée])?',
+  'date\\s+pr[ée]vue',
   '[àa]\\s+livrer\\s+(?:le|pour|avant)(?:\\s+le)?',
   'livrer\\s+(?:le|pour\\s+le|avant\\s+le)',
   'date\\s+(?:d[\'’]exp[ée]dition|de\\s+mise\\s+[àa]\\s+disposition|d[\'’]enl[èe]vement)\\s+souhait[ée]e',
