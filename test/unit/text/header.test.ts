@@ -52,6 +52,8 @@ describe('dates in the header', () => {
     expect(findDeliveryDate('Livraison souhaitée : 27/11/2026', ref)).toBe('2026-11-27');
     expect(findDeliveryDate('Date de livraison : 30.11.26', ref)).toBe('2026-11-30');
     expect(findDeliveryDate('Date prévue : 14/10/2026', ref)).toBe('2026-10-14');
+    expect(findDeliveryDate('Gewünschtes Wareneingangsdatum 29.10.26', ref)).toBe('2026-10-29');
+    expect(findDeliveryDate('Requested Receipt Date: 29/10/2026', ref)).toBe('2026-10-29');
     expect(findDeliveryDate('à livrer pour le lundi 30 novembre 2026', ref)).toBe('2026-11-30');
     expect(findDeliveryDate('Requested delivery date: December 7, 2026', ref)).toBe('2026-12-07');
     expect(findDeliveryDate('Délai : 04/12', ref)).toBe('2026-12-04');
