@@ -176,6 +176,7 @@ export const SHIP_TO_LABELS: readonly string[] = [
   'lieferanschrift',
   'lieferung\\s+an',
   'lieferort',
+  '(?:bitte\\s+)?liefern\\s+sie\\s+(?:bitte\\s+)?an',
   'anlieferadresse',
   'warenempf[äa]nger',
   'entregar\\s+en',

@@ -111,6 +111,7 @@ describe('findShipTo', () => {
 
   it('reads a foreign address on the same line as the label', () => {
     expect(findShipTo('Ship to: Weber Fixations Lager\nHans-Bunte-Straße 10\nD-79108 Freiburg im Breisgau')).toMatchObject({ name: 'Weber Fixations Lager', postalCode: '79108', country: 'DE' });
+    expect(findShipTo('Bitte liefern Sie an:\nSchrauben Huber - Filiale Ludwigsburg\nSchwieberdinger Straße 60\n71636 Ludwigsburg\nDeutschland')).toMatchObject({ street: 'Schwieberdinger Straße 60', postalCode: '71636', country: 'DE' });
   });
 
   it('says "usual" for "adresse habituelle" and null when nothing is said', () => {
