@@ -7,7 +7,7 @@ import type { TableRow } from '../../../parsers/layout/types';
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
 function rowOf(cells: Record<string, string>): TableRow {
-  return { page: 1, index: 1, y0: 0, y1: 10, cells: Object.fromEntries(Object.entries(cells).map(([k, text]) => [k, { text, confidence: 1 }])) };
+  return { page: 1, index: 1, y0: 0, y1: 10, lineCount: 1, text: Object.values(cells).join(' '), cells: Object.fromEntries(Object.entries(cells).map(([k, text]) => [k, { text, confidence: 1 }])) };
 }
 
 describe('textLineFromRow', () => {
