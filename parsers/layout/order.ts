@@ -6,7 +6,7 @@ import type { MasterData } from '../../domain/masterdata';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
-import { normaliseUnit, parseNumber, trailingNumber, type NumberLocale } from '../text/numbers';
+import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, flagLooseDates, poEvidence, shipToGln, type SentAt } from '../text/index';
 import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { USUAL_ADDRESS } from '../text/labels';
@@ -144,7 +144,9 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   const ean = (c.ean?.text.replace(/\s+/g, '') || reading?.ean) ?? null;
 
   const qtyText = c.quantity?.text ?? '';
-  const quantity = parseNumber(qtyText, locale);
+  // "3,00 BTE", "1 800,00 U": the unit printed in the quantity cell (Odoo, BTP orders), read with it.
+  const withUnit = parseNumber(qtyText, locale) === null ? parseQuantity(qtyText, locale) : null;
+  const quantity = withUnit?.value ?? parseNumber(qtyText, locale);
   if (qtyText && quantity === null) {
     doubts.push(`quantity "${qtyText}" could not be read`);
     confidence = Math.min(confidence, 0.3);
@@ -174,7 +176,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
     ean: ean && /^\d{8,14}$/.test(ean) ? ean : null,
     description: c.description?.text ?? null,
     quantity: quantity !== null && quantity > 0 ? quantity : null,
-    unit: normaliseUnit(c.unit?.text) ?? null,
+    unit: normaliseUnit(c.unit?.text) ?? withUnit?.unit ?? null,
     unitPrice,
     confidence: round2(confidence),
     doubts,

@@ -315,7 +315,8 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
     if (rest && findDates(rest).length > 0 && !POSTAL_CITY.test(rest.split(',').pop()!.trim())) continue; // "Livraison le 27/11"
     const start = m.index + m[0].length - (m[2] ?? '').length;
     const lines: string[] = [];
-    for (const raw of text.slice(start).split(/\r?\n/)) {
+    const rows = text.slice(start).split(/\r?\n/);
+    for (const [i, raw] of rows.entries()) {
       const l = countryOutOfParens(raw.replace(/^[>\s]+/, '').trim());
       if (!l) {
         if (lines.length) break;
@@ -323,7 +324,13 @@ export function findShipTo(text: string, md?: MasterData, found?: ShipToReading[
       }
       if (lines.length && (NEXT_FIELD.test(l) || l.includes('\t') || NOT_SHIP_TO_START.test(l))) break; // next labelled field
       lines.push(l);
-      if (lines.length >= 6 || POSTAL_CITY.test(l) || (lines.length === 1 && postalCityIn(l))) break;
+      if (POSTAL_CITY.test(l)) {
+        // "71636 Ludwigsburg" then "Deutschland": the country line under the town belongs to the address.
+        const next = (rows[i + 1] ?? '').replace(/^[>\s]+/, '').trim();
+        if (COUNTRY_LINE.test(next)) lines.push(next);
+        break;
+      }
+      if (lines.length >= 6 || (lines.length === 1 && postalCityIn(l))) break;
     }
     if (lines.length === 0) continue;
     if (USUAL.test(lines.join(' '))) return { usual: true };

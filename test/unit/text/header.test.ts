@@ -51,6 +51,9 @@ describe('dates in the header', () => {
   it('reads the requested delivery date under its labels', () => {
     expect(findDeliveryDate('Livraison souhaitée : 27/11/2026', ref)).toBe('2026-11-27');
     expect(findDeliveryDate('Date de livraison : 30.11.26', ref)).toBe('2026-11-30');
+    expect(findDeliveryDate('Date prévue : 14/10/2026', ref)).toBe('2026-10-14');
+    expect(findDeliveryDate('Gewünschtes Wareneingangsdatum 29.10.26', ref)).toBe('2026-10-29');
+    expect(findDeliveryDate('Requested Receipt Date: 29/10/2026', ref)).toBe('2026-10-29');
     expect(findDeliveryDate('à livrer pour le lundi 30 novembre 2026', ref)).toBe('2026-11-30');
     expect(findDeliveryDate('Requested delivery date: December 7, 2026', ref)).toBe('2026-12-07');
     expect(findDeliveryDate('Délai : 04/12', ref)).toBe('2026-12-04');
@@ -108,6 +111,7 @@ describe('findShipTo', () => {
 
   it('reads a foreign address on the same line as the label', () => {
     expect(findShipTo('Ship to: Weber Fixations Lager\nHans-Bunte-Straße 10\nD-79108 Freiburg im Breisgau')).toMatchObject({ name: 'Weber Fixations Lager', postalCode: '79108', country: 'DE' });
+    expect(findShipTo('Bitte liefern Sie an:\nSchrauben Huber - Filiale Ludwigsburg\nSchwieberdinger Straße 60\n71636 Ludwigsburg\nDeutschland')).toMatchObject({ street: 'Schwieberdinger Straße 60', postalCode: '71636', country: 'DE' });
   });
 
   it('says "usual" for "adresse habituelle" and null when nothing is said', () => {
