@@ -15,6 +15,8 @@ export interface CustomerWorkflowInput {
   memory?: CustomerMemory;
   /** With no document for this long, the coordinator finishes (its memory is older than any dedup window). */
   idleDays?: number;
+  /** Decisions per run before continue-as-new (default 500; tests make it small to see runs change under load). */
+  decisionsPerRun?: number;
 }
 
 /** Decisions per run before continue-as-new, besides the server's own suggestion (keeps the history short). */
@@ -23,6 +25,7 @@ const DECISIONS_PER_RUN = 500;
 export async function customerWorkflow(input: CustomerWorkflowInput): Promise<void> {
   let memory = input.memory ?? emptyMemory(input.customerId);
   let decisions = 0;
+  const perRun = input.decisionsPerRun ?? DECISIONS_PER_RUN;
   setHandler(
     placeDocumentUpdate,
     (doc) => {
@@ -45,9 +48,11 @@ export async function customerWorkflow(input: CustomerWorkflowInput): Promise<vo
       await condition(allHandlersFinished);
       return;
     }
-    if (decisions >= DECISIONS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (decisions >= perRun || workflowInfo().continueAsNewSuggested) {
+      // Updates that reach this run while it closes are refused as retryable ("workflow is closing");
+      // their callers retry them on the next run (activities/coordinator.ts).
       await condition(allHandlersFinished);
-      return continueAsNew<typeof customerWorkflow>({ customerId: input.customerId, memory, idleDays: input.idleDays });
+      return continueAsNew<typeof customerWorkflow>({ customerId: input.customerId, memory, idleDays: input.idleDays, decisionsPerRun: input.decisionsPerRun });
     }
   }
 }
