@@ -11,7 +11,7 @@ import { slimOrder, type Placement, type Revision } from '../domain/customer-ded
 import { orderProblems } from '../domain/anomalies';
 import type { OrderDocument, OrderState } from '../domain/order-model';
 import type { PastLines } from '../storage/read-model';
-import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
+import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, orderStateQuery, splitDocumentUpdate, ORDER_CODE_VERSION, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
 import { placeWithCoordinator } from './coordinator';
 import { READER_BUSY, sharedExtractRunner } from './extract-runner';
 import { perKeyLimit } from './per-key-limit';
@@ -112,7 +112,7 @@ function toOrderWorkflow(c: IntakeContext, workflowId: string, doc: OrderDocumen
   return c.client.workflow.signalWithStart<OrderWorkflow, [OrderDocument]>(ORDER_WORKFLOW, {
     workflowId,
     taskQueue: c.taskQueue,
-    args: [{ retentionDays: c.retentionDays, sla: c.sla }],
+    args: [{ retentionDays: c.retentionDays, sla: c.sla, codeVersion: ORDER_CODE_VERSION }],
     signal: documentReceived,
     signalArgs: [doc],
   });
