@@ -74,7 +74,7 @@ export const ORDER_WORKFLOW = 'orderWorkflow';
 /**
  * The order workflow code an order is begun with (set by its starter, activities/intake.ts). From 2, every
  * change made so far runs without its patched() marker (each marker costs a new order a search-attribute
- * upsert in Temporal) and touchless is decided by a local activity. Absent: an order begun before, whose
+ * upsert in Temporal), and the route and the touchless decision are local activities. Absent: an order begun before, whose
  * history decides, as patched() does.
  */
 export const ORDER_CODE_VERSION = 2;

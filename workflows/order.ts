@@ -33,8 +33,13 @@ const { publishOrder } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
 });
-// The same decision as a local activity (orders begun with code version 2): no task of its own on the server.
-const local = proxyLocalActivities<Activities>({
+// Orders begun with code version 2 route and decide touchless in local activities: short in-process
+// steps that then run within the workflow task that needs them, with no task of their own on the server.
+const { routeOrder: routeLocally } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { decideTouchless: decideTouchlessLocally } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '20 seconds', maximumAttempts: 5 },
 });
@@ -221,7 +226,7 @@ async function attachNewDocuments(run: OrderRun): Promise<void> {
     // and runs again whenever the content changed (a better document took over, an orphan was completed).
     const fixed = has(run, 'best-document-wins');
     const base = fixed ? dued : next;
-    if ((role === 'amendment' || (fixed && contentChanged)) && isOpen(base.status)) await record(run, applyRoute(base, base.route?.ruleId === 'manual' ? base.route : await route(base), now()));
+    if ((role === 'amendment' || (fixed && contentChanged)) && isOpen(base.status)) await record(run, applyRoute(base, base.route?.ruleId === 'manual' ? base.route : await route(run, base), now()));
   }
 }
 
@@ -244,7 +249,7 @@ async function awaitNextSlaMark(run: OrderRun): Promise<void> {
 
 async function extractedAndRouted(run: OrderRun): Promise<void> {
   const s = await record(run, setStatus(current(run), 'extracted', now()), { withSearchAttributes: !run.lean });
-  const routed = await record(run, applyRoute(current(run), await route(s), now()));
+  const routed = await record(run, applyRoute(current(run), await route(run, s), now()));
   // EDI partners get their 855 / ORDRSP once the order has an owner (accepted as sent, or per line).
   if (routed.documents[0]?.channel === 'edi') await confirmOrder(routed);
   if (has(run, 'touchless')) await touchless(run);
@@ -256,7 +261,7 @@ async function touchless(run: OrderRun): Promise<void> {
   // Held for review by its prices alone: the policy's negotiated-price band may still let it through.
   const heldByPrices = heldByPricesOnly(s.status, s.problems, s.order) && has(run, 'touchless-price-band');
   if (s.status !== 'routed' && !heldByPrices) return;
-  const decide = run.version >= 2 ? local.decideTouchless : decideTouchless;
+  const decide = run.version >= 2 ? decideTouchlessLocally : decideTouchless;
   const verdict = await decide({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length });
   // An agent acted meanwhile (claimed, corrected, entered): the decision was about another order.
   if (current(run).revision !== s.revision || run.erpInFlight) return;
@@ -273,8 +278,8 @@ async function touchless(run: OrderRun): Promise<void> {
   }
 }
 
-async function route(s: OrderState) {
-  return routeOrder({ orderId: s.orderId, order: s.order, channels: s.documents.map((d) => d.channel), problems: s.problems });
+async function route(run: OrderRun, s: OrderState) {
+  return (run.version >= 2 ? routeLocally : routeOrder)({ orderId: s.orderId, order: s.order, channels: s.documents.map((d) => d.channel), problems: s.problems });
 }
 
 // The signature clients start it by (definitions.ts): a change here that breaks them fails to compile.

@@ -1,7 +1,8 @@
 // The ceiling of bench/e2e.ts: bare workflows making the same Temporal calls per order as the
 // pipeline (a workflow start, two activities, an update-with-start to the customer's coordinator, a
-// signal-with-start, three local activities — two publications and the touchless decision — and one
-// or two activities in the order workflow), each doing nothing. No search attributes, no payloads.
+// signal-with-start, then in the order workflow four local activities — two publications, the route
+// and the touchless decision — and for EDI the confirmation's activity), each doing nothing. No
+// search attributes, no payloads.
 // `bench/e2e-counts.ts` compares the two histories.
 import { condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { place, received, type CeilingActivities } from './definitions';
@@ -25,7 +26,7 @@ export async function bareOrder(input: { id: string; confirm: boolean }): Promis
   setHandler(received, () => void (got = true));
   await condition(() => got);
   await publish(null);
-  await noop();
+  await publish(null); // the route
   await publish(input.id);
   if (input.confirm) await noop();
   await publish(null);
