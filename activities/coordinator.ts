@@ -8,7 +8,7 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, WithStartWorkflowOperation, type GrpcRetryOptions } from '@temporalio/client';
 import type { StatusObject } from '@grpc/grpc-js';
 import { customerWorkflowId, placeDocumentUpdate } from '../workflows/definitions';
-import { customerWorkflow } from '../workflows/customer';
+import { CUSTOMER_CODE_VERSION, customerWorkflow } from '../workflows/customer';
 import type { IncomingDocument, Placement } from '../domain/customer-dedup';
 
 const CLOSING = /workflow is closing/i;
@@ -57,7 +57,7 @@ export async function placeWithCoordinator({ client, taskQueue, customerId, doc 
     startWorkflowOperation: new WithStartWorkflowOperation(customerWorkflow, {
       workflowId: customerWorkflowId(customerId, taskQueue),
       taskQueue,
-      args: [{ customerId }],
+      args: [{ customerId, codeVersion: CUSTOMER_CODE_VERSION }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   });

@@ -18,7 +18,7 @@ const { ceilingActivities } = await import('./e2e-ceiling/activities');
 const { customerWorkflowId } = await import('../workflows/definitions');
 
 type History = temporal.api.history.v1.IHistory;
-/** `--record DIR NAME`: keep the two order histories (replay tests of the next workflow change). */
+/** `--record DIR NAME`: keep the order and coordinator histories (replay tests of the next workflow change). */
 const RECORD = process.argv.includes('--record') ? process.argv[process.argv.indexOf('--record') + 1]! : null;
 const RECORD_NAME = RECORD ? process.argv[process.argv.indexOf('--record') + 2]! : '';
 const ROOT = join(import.meta.dirname, '..');
@@ -68,33 +68,43 @@ const md = loadMasterData(join(ROOT, 'fixtures/masterdata'));
 const all = loadScenarios().flatMap((s) => [...s.existing, s.incoming]);
 const template = (parser: string, channel: string) => all.find((x) => x.order.provenance.parser === parser && x.channel === channel)!;
 
-// The pipeline: one EDI order and one text e-mail, each from a fresh customer coordinator's view
-// (the coordinator's updates are counted as the events between its update's admission and completion).
+// The pipeline: an EDI order and a text e-mail, each the second document of its customer (the first
+// started the customer's coordinator; its share is the events the second placement added).
 const stack = await startStack(env, 'e2e-counts');
 const out: string[] = [];
 const run = String(Date.now() % 10_000_000).padStart(7, '0');
 for (const [kind, t] of [['EDI', template('edi', 'edi')], ['text e-mail', template('email-body', 'email')]] as const) {
-  const po = `${run}${kind === 'EDI' ? 1 : 2}`;
-  const doc = await documentFor({ ...t, orderId: po, order: { ...t.order, poNumber: po } }, md, 1);
-  const r = await stack.ingestor.submit(doc.bytes, { fileName: doc.fileName, channel: doc.channel, receivedAt: new Date().toISOString() });
-  const intake = env.client.workflow.getHandle(`doc-${r.sha256}`);
-  const result = await intake.result();
-  const orderWf = result.orders[0]!.orderWorkflowId;
-  // Routed, then whatever follows at once (EDI confirmation, touchless decision): wait until the order workflow is idle.
-  await eventually(() => stack.readModel.get(orderWf.replace(/^order-/, '')), (s) => Boolean(s?.route), 30_000, 'routed');
-  await new Promise((res) => setTimeout(res, 1500));
-  const hIntake = await intake.fetchHistory();
-  const hOrder = await env.client.workflow.getHandle(orderWf).fetchHistory();
   const customer = t.order.customer.id!;
-  const hCustomer = await env.client.workflow.getHandle(customerWorkflowId(customer, stack.cfg.taskQueue)).fetchHistory();
-  // The coordinator's share of this order: its one update and the workflow task that answered it (start-up excluded).
-  const cCustomer = count(hCustomer, (e) => e.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
-  const parts = { intake: count(hIntake), order: count(hOrder), coordinator: cCustomer };
-  out.push(`pipeline, ${kind} (PO ${po}):`);
+  const coordinator = env.client.workflow.getHandle(customerWorkflowId(customer, stack.cfg.taskQueue));
+  // Two documents of the customer: the first starts its coordinator, the second is the one counted.
+  let counted: { po: string; intake: History; order: History; coordinatorBefore: number } | null = null;
+  for (const n of [1, 2]) {
+    const po = `${run}${kind === 'EDI' ? 1 : 2}${n}`;
+    const doc = await documentFor({ ...t, orderId: po, order: { ...t.order, poNumber: po } }, md, n);
+    const coordinatorBefore = n === 2 ? ((await coordinator.fetchHistory()).events ?? []).length : 0;
+    const r = await stack.ingestor.submit(doc.bytes, { fileName: doc.fileName, channel: doc.channel, receivedAt: new Date().toISOString() });
+    const intake = env.client.workflow.getHandle(`doc-${r.sha256}`);
+    const result = await intake.result();
+    const orderWf = result.orders[0]!.orderWorkflowId;
+    // Routed, then whatever follows at once (EDI confirmation, touchless decision): wait until the order workflow is idle.
+    await eventually(() => stack.readModel.get(orderWf.replace(/^order-/, '')), (s) => Boolean(s?.route), 30_000, 'routed');
+    await new Promise((res) => setTimeout(res, 1500));
+    counted = { po, intake: await intake.fetchHistory(), order: await env.client.workflow.getHandle(orderWf).fetchHistory(), coordinatorBefore };
+  }
+  const hCustomer = await coordinator.fetchHistory();
+  // The coordinator's share of the second document: the events its placement added.
+  const parts = { intake: count(counted!.intake), order: count(counted!.order), coordinator: count({ events: (hCustomer.events ?? []).slice(counted!.coordinatorBefore) }) };
+  out.push(`pipeline, ${kind} (PO ${counted!.po}):`);
   for (const [k, c] of Object.entries(parts)) out.push(line(k, c));
   out.push(line('total', sum(Object.values(parts))));
-  if (RECORD) writeFileSync(join(RECORD, `order-${kind === 'EDI' ? 'edi' : 'email'}-${RECORD_NAME}.json`), historyToJSON(hOrder));
-  if (process.argv.includes('--events')) out.push(`  order workflow events: ${(hOrder.events ?? []).map((e) => EventType[e.eventType!]!.replace('EVENT_TYPE_', '').toLowerCase()).join(', ')}`);
+  if (RECORD) {
+    const name = kind === 'EDI' ? 'edi' : 'email';
+    writeFileSync(join(RECORD, `order-${name}-${RECORD_NAME}.json`), historyToJSON(counted!.order));
+    writeFileSync(join(RECORD, `customer-${name}-${RECORD_NAME}.json`), historyToJSON(hCustomer));
+  }
+  if (process.argv.includes('--events')) {
+    for (const [k, h] of [['order', counted!.order], ['coordinator', { events: (hCustomer.events ?? []).slice(counted!.coordinatorBefore) }]] as const) out.push(`  ${k} events: ${(h.events ?? []).map((e) => EventType[e.eventType!]!.replace('EVENT_TYPE_', '').toLowerCase()).join(', ')}`);
+  }
 }
 await stack.stop();
 

@@ -48,6 +48,12 @@ describe('recorded order histories', () => {
     }, 120_000);
   }
 
+  it('replays a customer coordinator with two decisions, recorded when it restarted its idle timer at each', async () => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, 'customer-before-one-idle-timer.json'), 'utf8')));
+    expect(history.events!.filter((e) => e.timerCanceledEventAttributes).length).toBeGreaterThanOrEqual(1);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: 'customer-before-one-idle-timer' }, history);
+  }, 120_000);
+
   it('would not replay them if new orders were told apart without their history (the test can fail)', async () => {
     // Today's workflows, with every order taken as begun with code version 2: old histories then meet
     // no patch markers where they recorded some. Built from a copy of workflows/ beside links to the rest.
