@@ -35,13 +35,11 @@ const { publishOrder } = proxyLocalActivities<Activities>({
 });
 // Orders begun with code version 2 route and decide touchless in local activities: short in-process
 // steps that then run within the workflow task that needs them, with no task of their own on the server.
-const { routeOrder: routeLocally } = proxyLocalActivities<Activities>({
+// A few quick attempts only, then the same step as an activity: a local activity retried without end
+// would hold its worker's shutdown (the worker waits for its local activities, and retries them).
+const { routeOrder: routeLocally, decideTouchless: decideTouchlessLocally } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const { decideTouchless: decideTouchlessLocally } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '20 seconds', maximumAttempts: 5 },
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '1 second', maximumAttempts: 3 },
 });
 
 const now = (): string => new Date().toISOString();
@@ -261,8 +259,8 @@ async function touchless(run: OrderRun): Promise<void> {
   // Held for review by its prices alone: the policy's negotiated-price band may still let it through.
   const heldByPrices = heldByPricesOnly(s.status, s.problems, s.order) && has(run, 'touchless-price-band');
   if (s.status !== 'routed' && !heldByPrices) return;
-  const decide = run.version >= 2 ? decideTouchlessLocally : decideTouchless;
-  const verdict = await decide({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length });
+  const facts = { orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length };
+  const verdict = run.version >= 2 ? await decideTouchlessLocally(facts).catch(() => decideTouchless(facts)) : await decideTouchless(facts);
   // An agent acted meanwhile (claimed, corrected, entered): the decision was about another order.
   if (current(run).revision !== s.revision || run.erpInFlight) return;
   // Stopped by the ERP alone (stock-out, credit limit): the agent sees why it was not automatic.
@@ -279,7 +277,8 @@ async function touchless(run: OrderRun): Promise<void> {
 }
 
 async function route(run: OrderRun, s: OrderState) {
-  return (run.version >= 2 ? routeLocally : routeOrder)({ orderId: s.orderId, order: s.order, channels: s.documents.map((d) => d.channel), problems: s.problems });
+  const input = { orderId: s.orderId, order: s.order, channels: s.documents.map((d) => d.channel), problems: s.problems };
+  return run.version >= 2 ? routeLocally(input).catch(() => routeOrder(input)) : routeOrder(input);
 }
 
 // The signature clients start it by (definitions.ts): a change here that breaks them fails to compile.
