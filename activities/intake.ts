@@ -1,7 +1,6 @@
 // The intake's side effects: read a document (extract), hand its orders to their order workflows
 // through the customer's dedup coordinator (deliverOrders), split a document off into its own order,
 // and keep an unusable document visibly in the quarantine.
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { sniff } from '../parsers/sniff';
 import { metrics, OCR_KINDS } from '../worker/metrics';
@@ -12,9 +11,8 @@ import { slimOrder, type Placement, type Revision } from '../domain/customer-ded
 import { orderProblems } from '../domain/anomalies';
 import type { OrderDocument, OrderState } from '../domain/order-model';
 import type { PastLines } from '../storage/read-model';
-import { customerWorkflowId, documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, placeDocumentUpdate, orderStateQuery, splitDocumentUpdate, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
-// A value import, as intake/submit.ts starts intakeDocument: the workflow file is pure (no activity code).
-import { customerWorkflow } from '../workflows/customer';
+import { documentReceived, orderIdFromWorkflowId, orderWorkflowId, orderWorkflowIdFor, orderStateQuery, splitDocumentUpdate, ORDER_CODE_VERSION, ORDER_WORKFLOW, type OrderWorkflow } from '../workflows/definitions';
+import { placeWithCoordinator } from './coordinator';
 import { READER_BUSY, sharedExtractRunner } from './extract-runner';
 import { perKeyLimit } from './per-key-limit';
 import { heartbeat, type ActivityDeps, type StoredExtraction } from './deps';
@@ -75,15 +73,8 @@ async function findTarget(c: IntakeContext, order: Order, meta: DocumentMeta, sh
     const r = deduplicate({ orderId: '', order, channel: meta.channel, receivedAt: meta.receivedAt }, []);
     return { workflowId: orderWorkflowIdFor(order, sha256, index), decision: r };
   }
-  const placement = await c.toCoordinator(customerId, () => c.client.workflow.executeUpdateWithStart(placeDocumentUpdate, {
-    args: [{ sha256, index, channel: meta.channel, receivedAt: meta.receivedAt, order: slimOrder(order) }],
-    startWorkflowOperation: new WithStartWorkflowOperation(customerWorkflow, {
-      workflowId: customerWorkflowId(customerId, c.taskQueue),
-      taskQueue: c.taskQueue,
-      args: [{ customerId }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    }),
-  }));
+  const doc = { sha256, index, channel: meta.channel, receivedAt: meta.receivedAt, order: slimOrder(order) };
+  const placement = await c.toCoordinator(customerId, () => placeWithCoordinator({ client: c.client, taskQueue: c.taskQueue, customerId, doc }));
   if (placement.decision.matchOrderId) c.log.info({ sha256, orderId: placement.orderKey, role: placement.role, score: placement.decision.score }, 'document recognised as part of an existing order');
   return { workflowId: orderWorkflowId(placement.orderKey), placement, decision: placement.decision };
 }
@@ -121,7 +112,7 @@ function toOrderWorkflow(c: IntakeContext, workflowId: string, doc: OrderDocumen
   return c.client.workflow.signalWithStart<OrderWorkflow, [OrderDocument]>(ORDER_WORKFLOW, {
     workflowId,
     taskQueue: c.taskQueue,
-    args: [{ retentionDays: c.retentionDays, sla: c.sla }],
+    args: [{ retentionDays: c.retentionDays, sla: c.sla, codeVersion: ORDER_CODE_VERSION }],
     signal: documentReceived,
     signalArgs: [doc],
   });

@@ -71,7 +71,16 @@ export interface IntakeResult {
 
 /** The order workflow as its clients start it (signal-with-start by activities/), implemented by workflows/order.ts. */
 export const ORDER_WORKFLOW = 'orderWorkflow';
+/**
+ * The order workflow code an order is begun with (set by its starter, activities/intake.ts). From 2, every
+ * change made so far runs without its patched() marker (each marker costs a new order a search-attribute
+ * upsert in Temporal), and the route and the touchless decision are local activities. Absent: an order begun before, whose
+ * history decides, as patched() does.
+ */
+export const ORDER_CODE_VERSION = 2;
 export interface OrderWorkflowInput {
+  /** ORDER_CODE_VERSION when the order was begun; absent in orders begun before it existed. */
+  codeVersion?: number;
   /** State carried over by continue-as-new. */
   carried?: OrderState;
   pending?: OrderDocument[];

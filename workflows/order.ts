@@ -33,6 +33,14 @@ const { publishOrder } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
 });
+// Orders begun with code version 2 route and decide touchless in local activities: short in-process
+// steps that then run within the workflow task that needs them, with no task of their own on the server.
+// A few quick attempts only, then the same step as an activity: a local activity retried without end
+// would hold its worker's shutdown (the worker waits for its local activities, and retries them).
+const { routeOrder: routeLocally, decideTouchless: decideTouchlessLocally } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '1 second', maximumAttempts: 3 },
+});
 
 const now = (): string => new Date().toISOString();
 /**
@@ -50,10 +58,17 @@ interface OrderRun {
   lean: boolean;
   /** A call into the ERP (create, cancel) is under way. */
   erpInFlight: boolean;
+  /** The code version the order was begun with (definitions.ts ORDER_CODE_VERSION; 0: before it). */
+  readonly version: number;
+}
+
+/** A change guarded by patched(): always in force for orders begun with code version 2 (no marker written). */
+function has(run: OrderRun, patchId: string): boolean {
+  return run.version >= 2 || patched(patchId);
 }
 
 export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<OrderState> {
-  const run: OrderRun = { state: input.carried ?? null, inbox: [...(input.pending ?? [])], sla: slaConfig(input.sla), lean: false, erpInFlight: false };
+  const run: OrderRun = { state: input.carried ?? null, inbox: [...(input.pending ?? [])], sla: slaConfig(input.sla), lean: false, erpInFlight: false, version: input.codeVersion ?? 0 };
   const retention = `${input.retentionDays ?? 30} days`;
   // Every handler is registered before the first await.
   registerHandlers(run);
@@ -65,7 +80,7 @@ export async function orderWorkflow(input: OrderWorkflowInput = {}): Promise<Ord
     await attachNewDocuments(run);
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof orderWorkflow>({ carried: current(run), pending: run.inbox, retentionDays: input.retentionDays, sla: input.sla });
+      return continueAsNew<typeof orderWorkflow>({ carried: current(run), pending: run.inbox, retentionDays: input.retentionDays, sla: input.sla, codeVersion: input.codeVersion });
     }
     if (isOpen(current(run).status)) await awaitNextSlaMark(run);
     else {
@@ -115,8 +130,8 @@ function erpUnreachable(e: Error): { kind: 'refused'; reason: string } {
 // An EDI partner hears again when the ADV enters or rejects its order and that changes what it was
 // told (a corrected line, a rejection); the activity sends nothing when nothing changed. Not waited
 // for: the agent's click answers at once, the confirmation retries on its own.
-function reconfirm(s: OrderState): OrderState {
-  if (s.documents[0]?.channel === 'edi' && patched('edi-confirmation-change')) void confirmOrder(s).catch(() => undefined);
+function reconfirm(run: OrderRun, s: OrderState): OrderState {
+  if (s.documents[0]?.channel === 'edi' && has(run, 'edi-confirmation-change')) void confirmOrder(s).catch(() => undefined);
   return s;
 }
 
@@ -125,7 +140,7 @@ function registerHandlers(run: OrderRun): void {
   setHandler(documentReceived, (doc) => void run.inbox.push(doc));
   setHandler(orderStateQuery, () => current(run));
   setHandler(claimUpdate, async ({ by }) => record(run, applyClaim(current(run), by, now())), { validator: ({ by }) => checkClaim(current(run), by) });
-  setHandler(markEnteredUpdate, async ({ by, erpReference }) => reconfirm(await record(run, applyEntered(current(run), by, now(), erpReference))), {
+  setHandler(markEnteredUpdate, async ({ by, erpReference }) => reconfirm(run, await record(run, applyEntered(current(run), by, now(), erpReference))), {
     validator: ({ by }) => checkEntered(current(run), by),
   });
   setHandler(createInErpUpdate, async ({ by }) => createInErpFor(run, by), { validator: ({ by }) => checkCreateInErp(current(run), by, run.erpInFlight) });
@@ -136,7 +151,7 @@ function registerHandlers(run: OrderRun): void {
       checkUndoTouchless(current(run), by, now(), run.sla.timeZone);
     },
   });
-  setHandler(rejectUpdate, async ({ by, reason }) => reconfirm(await record(run, applyReject(current(run), by, reason, now()))), { validator: ({ reason }) => checkReject(current(run), reason) });
+  setHandler(rejectUpdate, async ({ by, reason }) => reconfirm(run, await record(run, applyReject(current(run), by, reason, now()))), { validator: ({ reason }) => checkReject(current(run), reason) });
   setHandler(reassignUpdate, async ({ by, team, agent, reason }) => record(run, applyReassign(current(run), by, team, agent ?? null, reason, now())), {
     validator: ({ team, reason }) => checkReassign(current(run), team, reason),
   });
@@ -156,10 +171,10 @@ async function createInErpFor(run: OrderRun, by: string): Promise<OrderState> {
   run.erpInFlight = true;
   try {
     // New handler: histories from before it never reach here; the marker dates those that do.
-    patched('erp-create');
+    if (run.version < 2) patched('erp-create');
     const s = current(run);
     const answer = await createInErp({ orderId: s.orderId, order: s.order, by }).catch(erpUnreachable);
-    return reconfirm(await record(run, applyErpAnswer(current(run), by, now(), answer)));
+    return reconfirm(run, await record(run, applyErpAnswer(current(run), by, now(), answer)));
   } finally {
     run.erpInFlight = false;
   }
@@ -194,7 +209,7 @@ async function receiveFirstDocument(run: OrderRun): Promise<void> {
   await condition(() => run.inbox.length > 0);
   const first = run.inbox.shift()!;
   const received = due(run, newOrderState(orderIdFromWorkflowId(workflowInfo().workflowId), first, now()));
-  run.lean = patched(FEWER_WRITES_BEFORE_ROUTE);
+  run.lean = has(run, FEWER_WRITES_BEFORE_ROUTE);
   if (run.lean) run.state = received;
   else await record(run, received);
 }
@@ -207,9 +222,9 @@ async function attachNewDocuments(run: OrderRun): Promise<void> {
     const dued = await record(run, due(run, next));
     // Routing starts from the state with its new due time (an earlier-received amendment moves it),
     // and runs again whenever the content changed (a better document took over, an orphan was completed).
-    const fixed = patched('best-document-wins');
+    const fixed = has(run, 'best-document-wins');
     const base = fixed ? dued : next;
-    if ((role === 'amendment' || (fixed && contentChanged)) && isOpen(base.status)) await record(run, applyRoute(base, base.route?.ruleId === 'manual' ? base.route : await route(base), now()));
+    if ((role === 'amendment' || (fixed && contentChanged)) && isOpen(base.status)) await record(run, applyRoute(base, base.route?.ruleId === 'manual' ? base.route : await route(run, base), now()));
   }
 }
 
@@ -224,7 +239,7 @@ async function awaitNextSlaMark(run: OrderRun): Promise<void> {
   // Sent, not waited for: each alert retries on its own (a few times), and a dead endpoint never
   // holds up the order's next mark or documents. (Orders that passed a mark before team leads
   // were alerted replay the old, awaited call.)
-  if (patched('sla-alert-team-lead')) {
+  if (has(run, 'sla-alert-team-lead')) {
     void notifySla(alert).catch(() => undefined);
     void alertTeamLead(alert).catch(() => undefined);
   } else await notifySla(alert).catch(() => undefined);
@@ -232,19 +247,20 @@ async function awaitNextSlaMark(run: OrderRun): Promise<void> {
 
 async function extractedAndRouted(run: OrderRun): Promise<void> {
   const s = await record(run, setStatus(current(run), 'extracted', now()), { withSearchAttributes: !run.lean });
-  const routed = await record(run, applyRoute(current(run), await route(s), now()));
+  const routed = await record(run, applyRoute(current(run), await route(run, s), now()));
   // EDI partners get their 855 / ORDRSP once the order has an owner (accepted as sent, or per line).
   if (routed.documents[0]?.channel === 'edi') await confirmOrder(routed);
-  if (patched('touchless')) await touchless(run);
+  if (has(run, 'touchless')) await touchless(run);
 }
 
 /** Into the ERP with no agent, when the touchless policy in force says the order is certain. */
 async function touchless(run: OrderRun): Promise<void> {
   const s = current(run);
   // Held for review by its prices alone: the policy's negotiated-price band may still let it through.
-  const heldByPrices = heldByPricesOnly(s.status, s.problems, s.order) && patched('touchless-price-band');
+  const heldByPrices = heldByPricesOnly(s.status, s.problems, s.order) && has(run, 'touchless-price-band');
   if (s.status !== 'routed' && !heldByPrices) return;
-  const verdict = await decideTouchless({ orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length });
+  const facts = { orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length };
+  const verdict = run.version >= 2 ? await decideTouchlessLocally(facts).catch(() => decideTouchless(facts)) : await decideTouchless(facts);
   // An agent acted meanwhile (claimed, corrected, entered): the decision was about another order.
   if (current(run).revision !== s.revision || run.erpInFlight) return;
   // Stopped by the ERP alone (stock-out, credit limit): the agent sees why it was not automatic.
@@ -260,8 +276,9 @@ async function touchless(run: OrderRun): Promise<void> {
   }
 }
 
-async function route(s: OrderState) {
-  return routeOrder({ orderId: s.orderId, order: s.order, channels: s.documents.map((d) => d.channel), problems: s.problems });
+async function route(run: OrderRun, s: OrderState) {
+  const input = { orderId: s.orderId, order: s.order, channels: s.documents.map((d) => d.channel), problems: s.problems };
+  return run.version >= 2 ? routeLocally(input).catch(() => routeOrder(input)) : routeOrder(input);
 }
 
 // The signature clients start it by (definitions.ts): a change here that breaks them fails to compile.

@@ -1,7 +1,9 @@
 // The ceiling of bench/e2e.ts: bare workflows making the same Temporal calls per order as the
 // pipeline (a workflow start, two activities, an update-with-start to the customer's coordinator, a
-// signal-with-start, two local activities and one or two activities in the order workflow), each
-// doing nothing. No search attributes, no payloads.
+// signal-with-start, then in the order workflow four local activities — two publications, the route
+// and the touchless decision — and for EDI the confirmation's activity), each doing nothing. No
+// search attributes, no payloads.
+// `bench/e2e-counts.ts` compares the two histories.
 import { condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { place, received, type CeilingActivities } from './definitions';
 
@@ -24,9 +26,10 @@ export async function bareOrder(input: { id: string; confirm: boolean }): Promis
   setHandler(received, () => void (got = true));
   await condition(() => got);
   await publish(null);
-  await noop();
+  await publish(null); // the route
   await publish(input.id);
   if (input.confirm) await noop();
+  await publish(null);
   // Open orders stay open (they wait for the agent), as the pipeline's do.
   await condition(() => false);
 }

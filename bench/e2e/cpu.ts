@@ -34,7 +34,7 @@ function stat(pid: string): Stat | null {
 
 /** CPU seconds used so far by this process and its descendants, by kind. */
 export function cpuNow(): CpuSample {
-  const all = readdirSync('/proc').filter((d) => d >= '0' && d <= '9' && /^\d+$/.test(d)).map(stat).filter((s): s is Stat => s !== null);
+  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(stat).filter((s): s is Stat => s !== null);
   const children = new Map<number, Stat[]>();
   for (const s of all) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const out: CpuSample = { node: 0, temporal: 0, readers: 0 };
