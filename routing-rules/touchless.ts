@@ -39,8 +39,9 @@ const policySchema = z.strictObject(
         {
           below: z.number({ error: 'expected an amount in the order currency, e.g. 10000' }).positive('expected an amount above 0').optional(),
           catalog_prices: z.union([z.boolean(), z.array(z.enum(CHANNELS))], { error: `expected true, false or a list of channels (${CHANNELS.join(', ')})` }).optional(),
+          catalog_prices_when_none_printed: z.boolean({ error: 'expected true or false' }).optional(),
         },
-        { error: unknownKeys(['below', 'catalog_prices']) },
+        { error: unknownKeys(['below', 'catalog_prices', 'catalog_prices_when_none_printed']) },
       )
       .optional(),
     prices: z
@@ -97,6 +98,7 @@ export function parseTouchlessPolicy(file: string, text: string, knownCustomers?
     customersExcept: p.customers?.except ?? [],
     amountBelow: p.amount?.below ?? null,
     catalogPrices: p.amount?.catalog_prices ?? true,
+    catalogPricesWhenNonePrinted: p.amount?.catalog_prices_when_none_printed ?? false,
     prices: {
       belowList: p.prices?.below_list ?? DEFAULT_PRICE_BAND.belowList,
       aboveList: p.prices?.above_list ?? DEFAULT_PRICE_BAND.aboveList,
