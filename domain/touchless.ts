@@ -10,6 +10,10 @@ import { euros } from './format';
 import { NO_PRICE_PRINTED, SHIP_TO_DEFAULTED } from './signals';
 import { overCreditLimit, shortLines, type CreditFacts } from './portfolio';
 
+/** The text readers that say whether a document prints prices (evidence `prices`): e-mail bodies (typed or HTML) and text PDFs. */
+export const NONE_PRINTED_READERS = ['email-body', 'pdf-text'] as const;
+export type NonePrintedReader = (typeof NONE_PRINTED_READERS)[number];
+
 export interface TouchlessPolicy {
   /** Shown on each automatic entry, so that one can tell which policy let it through. */
   version: string;
@@ -31,10 +35,12 @@ export interface TouchlessPolicy {
   catalogPrices: boolean | Channel[];
   /**
    * On the other channels (text), a line without a price may still take the ERP's price when the
-   * reader is certain the document prints no price at all (evidence `prices`: 'no-price-printed');
-   * never when it prints one, or may (a printed price not read would enter the sale wrong).
+   * reader is certain the document prints no price at all (evidence `prices`: 'no-price-printed'):
+   * true for every text reader, or the readers listed (a typed e-mail that names no price orders at
+   * our price; a purchasing system's PDF without prices may carry the customer's negotiated ones).
+   * Never when the document prints a price, or may (a printed price not read would enter the sale wrong).
    */
-  catalogPricesWhenNonePrinted: boolean;
+  catalogPricesWhenNonePrinted: boolean | NonePrintedReader[];
   /** The printed prices IT accepts against the list price: the negotiated band (see priceBand). */
   prices: PriceBand;
   maxLines: number | null;
@@ -176,7 +182,7 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
 
   const amount = orderAmount(order.lines, f.listPrice);
   if (amount.value === null) check('amount', false, amount.missing ? `montant inconnu (ligne ${amount.missing.lineNumber} sans ${amount.missing.what})` : 'montant inconnu');
-  else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel, order)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix lu (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'}${policy.catalogPricesWhenNonePrinted ? ` ; le document ${order.evidence?.prices ? 'imprime un prix ou peut en imprimer un' : 'ne dit pas s’il imprime des prix'}` : ''})`);
+  else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel, order)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix lu (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'}${policy.catalogPricesWhenNonePrinted ? ` ; ${order.evidence?.prices?.rule === NO_PRICE_PRINTED ? `document sans prix lu par ${order.provenance.parser}, hors de catalog_prices_when_none_printed` : order.evidence?.prices ? 'le document imprime un prix ou peut en imprimer un' : 'la lecture ne dit pas si le document imprime des prix'}` : ''})`);
   else if (policy.amountBelow !== null) check('amount', amount.value < policy.amountBelow, `montant ${euros(amount.value)} ${amount.value < policy.amountBelow ? '<' : '≥'} plafond ${euros(policy.amountBelow)}`);
   else check('amount', true, `montant ${euros(amount.value)}`);
 
@@ -208,7 +214,9 @@ export function catalogPricesAllowed(policy: Pick<TouchlessPolicy, 'catalogPrice
   if (policy.catalogPrices === true) return true;
   const as = [channel, STRUCTURED[order.provenance.parser] ?? null];
   if (Array.isArray(policy.catalogPrices) && as.some((c) => c !== null && (policy.catalogPrices as Channel[]).includes(c))) return true;
-  return policy.catalogPricesWhenNonePrinted && order.evidence?.prices?.rule === NO_PRICE_PRINTED;
+  const byReader = policy.catalogPricesWhenNonePrinted;
+  const reader = byReader === true || (Array.isArray(byReader) && (byReader as string[]).includes(order.provenance.parser));
+  return reader && order.evidence?.prices?.rule === NO_PRICE_PRINTED;
 }
 
 /** True when only the ERP's checks are left to pass: then, and only then, is the ERP asked. */
