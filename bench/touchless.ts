@@ -15,6 +15,7 @@ import type { Channel, Order, Problem } from '../domain/order';
 import { orderProblems } from '../domain/anomalies';
 import { needsReview } from '../domain/order-state';
 import { decideTouchless, reasonsBesidesPrices } from '../domain/touchless';
+import { NO_PRICE_PRINTED } from '../domain/signals';
 import { loadTouchlessPolicy } from '../routing-rules/touchless';
 import { describeDocument, extractDocument } from '../parsers/index';
 import { closeSharedOcrPool } from '../parsers/ocr/index';
@@ -57,9 +58,10 @@ function fineReasons(d: ReturnType<typeof decideTouchless>, problems: Problem[],
   if (amount) {
     const unpriced = o.lines.filter((l) => l.unitPrice === null).length;
     if (!unpriced) out.add('policy: amount cap (amount.below)');
-    // Catalogue prices on text channels would be right here, and wrong where a price was printed and not read:
-    // held until the readers can say that a document prints no price at all.
-    else if (t.lines.every((l) => l.unitPrice === null)) out.add('policy (reader-bound): no price printed, catalogue prices only for edi, api');
+    // Catalogue prices on text channels are right only where the document prints no price (the reader's
+    // evidence `prices` says so when certain), and wrong where a price was printed and not read.
+    else if (o.evidence?.prices?.rule === NO_PRICE_PRINTED) out.add(`policy: no price printed (certain), reader ${o.provenance.parser} not in catalog_prices_when_none_printed`);
+    else if (t.lines.every((l) => l.unitPrice === null)) out.add('reader: no price printed, but the reader is not certain of it');
     else out.add('reader: printed price(s) not read');
   }
   return [...out];

@@ -100,7 +100,7 @@ export const orderSchema = z.object({
   provenance: provenanceSchema,
   /** Where header fields were printed, by field name ('poNumber', 'orderDate'…); document readers only. */
   sources: z.record(z.string(), sourceBoxSchema).optional(),
-  /** Evidence per header field ('poNumber', 'orderDate', 'requestedDeliveryDate', 'customer', 'shipTo'); document readers only. */
+  /** Evidence per header field ('poNumber', 'orderDate', 'requestedDeliveryDate', 'customer', 'shipTo'), and 'prices' (text readers: rule 'no-price-printed' only when certain); document readers only. */
   evidence: z.record(z.string(), fieldEvidenceSchema).optional(),
 });
 export type Order = z.infer<typeof orderSchema>;

@@ -52,7 +52,7 @@ export interface DraftOrder {
   /** Where header fields were printed ('poNumber', 'orderDate'…), carried to Order.sources. */
   sources?: Record<string, SourceBox>;
   /** How the reader found each header value (document readers): resolve adds corroboration and flags. */
-  evidence?: Partial<Record<'poNumber' | 'orderDate' | 'requestedDeliveryDate' | 'shipTo', ReadEvidence>>;
+  evidence?: Partial<Record<'poNumber' | 'orderDate' | 'requestedDeliveryDate' | 'shipTo' | 'prices', ReadEvidence>>;
 }
 
 const EVIDENCE_ORDER: [keyof CustomerEvidence, string, (md: MasterData, v: string) => Customer | undefined][] = [
@@ -236,6 +236,7 @@ export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveCont
     }
     const cust = customerEvidence(draft, customer?.id ?? null, matchedBy, md, shipTo, problems);
     if (cust) fields.customer = cust;
+    if (ev.prices) fields.prices = evidence(ev.prices);
     headerFlagged = Object.values(fields).some((f) => f.flagged);
   }
   const lineConf = lines.length ? Math.min(...lines.map((l) => l.confidence)) : 1;

@@ -7,3 +7,8 @@ export const SHIP_TO_DEFAULTED = 'ship-to from master data (none in the document
 
 /** Provenance signal (prefix): OCR read the PO number with low confidence; it proves nothing either way. */
 export const PO_DOUBTFUL = 'PO number read with doubt';
+
+/** Order evidence `prices` (rule): the document prints no price at all (no price column, no money anywhere): the ERP's price is the order's. */
+export const NO_PRICE_PRINTED = 'no-price-printed';
+/** Order evidence `prices` (rule): the document prints a price, or may: a line without one was not read right. */
+export const PRICE_PRINTED = 'price-printed';

@@ -7,8 +7,12 @@ import { orderAmount } from './amount';
 import { reviewReasons } from './order-state';
 import type { OrderState, OrderStatus } from './order-model';
 import { euros } from './format';
-import { SHIP_TO_DEFAULTED } from './signals';
+import { NO_PRICE_PRINTED, SHIP_TO_DEFAULTED } from './signals';
 import { overCreditLimit, shortLines, type CreditFacts } from './portfolio';
+
+/** The text readers that say whether a document prints prices (evidence `prices`): e-mail bodies (typed or HTML) and text PDFs. */
+export const NONE_PRINTED_READERS = ['email-body', 'pdf-text'] as const;
+export type NonePrintedReader = (typeof NONE_PRINTED_READERS)[number];
 
 export interface TouchlessPolicy {
   /** Shown on each automatic entry, so that one can tell which policy let it through. */
@@ -29,6 +33,14 @@ export interface TouchlessPolicy {
    * to an e-mail; a text order may have one the reader did not see).
    */
   catalogPrices: boolean | Channel[];
+  /**
+   * On the other channels (text), a line without a price may still take the ERP's price when the
+   * reader is certain the document prints no price at all (evidence `prices`: 'no-price-printed'):
+   * true for every text reader, or the readers listed (a typed e-mail that names no price orders at
+   * our price; a purchasing system's PDF without prices may carry the customer's negotiated ones).
+   * Never when the document prints a price, or may (a printed price not read would enter the sale wrong).
+   */
+  catalogPricesWhenNonePrinted: boolean | NonePrintedReader[];
   /** The printed prices IT accepts against the list price: the negotiated band (see priceBand). */
   prices: PriceBand;
   maxLines: number | null;
@@ -170,7 +182,7 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
 
   const amount = orderAmount(order.lines, f.listPrice);
   if (amount.value === null) check('amount', false, amount.missing ? `montant inconnu (ligne ${amount.missing.lineNumber} sans ${amount.missing.what})` : 'montant inconnu');
-  else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel, order.provenance.parser)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix imprimé (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'})`);
+  else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel, order)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix lu (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'}${policy.catalogPricesWhenNonePrinted ? ` ; ${order.evidence?.prices?.rule === NO_PRICE_PRINTED ? `document sans prix lu par ${order.provenance.parser}, hors de catalog_prices_when_none_printed` : order.evidence?.prices ? 'le document imprime un prix ou peut en imprimer un' : 'la lecture ne dit pas si le document imprime des prix'}` : ''})`);
   else if (policy.amountBelow !== null) check('amount', amount.value < policy.amountBelow, `montant ${euros(amount.value)} ${amount.value < policy.amountBelow ? '<' : '≥'} plafond ${euros(policy.amountBelow)}`);
   else check('amount', true, `montant ${euros(amount.value)}`);
 
@@ -193,11 +205,18 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
 /** The structured readers, and the channel whose documents they read: an EDI or JSON order attached to an e-mail is as structured. */
 const STRUCTURED: Record<string, Channel> = { 'api-json': 'api', 'x12-850': 'edi', 'edifact-orders': 'edi' };
 
-/** Whether lines without a printed price may take the ERP's price (catalog_prices), by channel or by the structured reader that read it. */
-function catalogPricesAllowed(policy: TouchlessPolicy, channel: Channel | null, parser: string): boolean {
-  if (!Array.isArray(policy.catalogPrices)) return policy.catalogPrices;
-  const as = [channel, STRUCTURED[parser] ?? null];
-  return as.some((c) => c !== null && (policy.catalogPrices as Channel[]).includes(c));
+/**
+ * Whether lines without a printed price may take the ERP's price: by channel or by the structured reader
+ * that read it (catalog_prices), else only when the reader is certain that the document prints no
+ * price at all (catalog_prices_when_none_printed and the order's evidence `prices`).
+ */
+export function catalogPricesAllowed(policy: Pick<TouchlessPolicy, 'catalogPrices' | 'catalogPricesWhenNonePrinted'>, channel: Channel | null, order: Pick<Order, 'provenance' | 'evidence'>): boolean {
+  if (policy.catalogPrices === true) return true;
+  const as = [channel, STRUCTURED[order.provenance.parser] ?? null];
+  if (Array.isArray(policy.catalogPrices) && as.some((c) => c !== null && (policy.catalogPrices as Channel[]).includes(c))) return true;
+  const byReader = policy.catalogPricesWhenNonePrinted;
+  const reader = byReader === true || (Array.isArray(byReader) && (byReader as string[]).includes(order.provenance.parser));
+  return reader && order.evidence?.prices?.rule === NO_PRICE_PRINTED;
 }
 
 /** True when only the ERP's checks are left to pass: then, and only then, is the ERP asked. */

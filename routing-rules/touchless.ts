@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isSeq } from 'yaml';
 import { z } from 'zod';
 import { CHANNELS } from '../domain/order';
-import { DEFAULT_PRICE_BAND, type TouchlessPolicy } from '../domain/touchless';
+import { DEFAULT_PRICE_BAND, NONE_PRINTED_READERS, type TouchlessPolicy } from '../domain/touchless';
 import { formatRuleError, type RuleError } from './errors';
 import { YamlSource } from './yaml-source';
 import { LastGood, type LastGoodStatus } from './last-good';
@@ -39,8 +39,9 @@ const policySchema = z.strictObject(
         {
           below: z.number({ error: 'expected an amount in the order currency, e.g. 10000' }).positive('expected an amount above 0').optional(),
           catalog_prices: z.union([z.boolean(), z.array(z.enum(CHANNELS))], { error: `expected true, false or a list of channels (${CHANNELS.join(', ')})` }).optional(),
+          catalog_prices_when_none_printed: z.union([z.boolean(), z.array(z.enum(NONE_PRINTED_READERS))], { error: `expected true, false or a list of readers (${NONE_PRINTED_READERS.join(', ')})` }).optional(),
         },
-        { error: unknownKeys(['below', 'catalog_prices']) },
+        { error: unknownKeys(['below', 'catalog_prices', 'catalog_prices_when_none_printed']) },
       )
       .optional(),
     prices: z
@@ -97,6 +98,7 @@ export function parseTouchlessPolicy(file: string, text: string, knownCustomers?
     customersExcept: p.customers?.except ?? [],
     amountBelow: p.amount?.below ?? null,
     catalogPrices: p.amount?.catalog_prices ?? true,
+    catalogPricesWhenNonePrinted: p.amount?.catalog_prices_when_none_printed ?? false,
     prices: {
       belowList: p.prices?.below_list ?? DEFAULT_PRICE_BAND.belowList,
       aboveList: p.prices?.above_list ?? DEFAULT_PRICE_BAND.aboveList,

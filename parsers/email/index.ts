@@ -2,6 +2,7 @@
 // attachments (each extracted by its own parser, with the email as context), and those of attached
 // or forwarded messages. Who the customer is comes from the sender, or, when the sender is one of
 // us or a fax gateway, from the forwarded author or the caller's fax number.
+import { withPricesEvidence } from '../text/prices';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { foldName, type MasterData } from '../../domain/masterdata';
 import { problem, type DocumentResult, type OrderLine, type Problem } from '../../domain/order';
@@ -319,7 +320,7 @@ export const parseEmail: Parser = async (bytes, ctx) => {
   const kinds = attachments.map((a) => sniff(a.content));
   const u = understand(mail, boundBodies(mail, name, problems), kinds, messages.length > 0, ctx);
   const drafts: DraftOrder[] = [];
-  const body = bodyDraft(u, md, problems);
+  const body = withPricesEvidence(bodyDraft(u, md, problems), { text: `${u.subject}\n${u.customerText}\n${u.orderSegment?.text ?? ''}`, partial: messages.length > 0 || attachments.some((a) => !a.related && a.contentDisposition !== 'inline') || problems.some((p) => p.code === 'TEXT_TOO_LONG' || p.code === 'LINE_TOO_LONG' || p.code === 'LINES_UNREAD') });
   if (body) drafts.push(body);
 
   // Attachments, recognised by their bytes; the email is their context.

@@ -3,6 +3,7 @@
 // a careful ADV agent makes: quantity × price = amount, the lines add up to the printed total,
 // prices near the list price. Every doubt lowers the line's confidence and says why.
 import type { MasterData } from '../../domain/masterdata';
+import { withPricesEvidence } from '../text/prices';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
@@ -333,6 +334,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   else applySentDate(draft, opts.sent);
   if (requestedDeliveryDate) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
   if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
+  if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: pages.map((p) => p.words.map((w) => w.text).join(' ')).join('\n'), columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
   flagLooseDates(draft, `${headerText}\n${wholeLines}`, opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;

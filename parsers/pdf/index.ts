@@ -2,6 +2,7 @@
 // pages (no text, one image) go to OCR. A damaged, encrypted or empty PDF is a clear problem, never a crash.
 import { problem, type Problem } from '../../domain/order';
 import type { DraftOrder } from '../../domain/resolve';
+import { withPricesEvidence } from '../text/prices';
 import { readOrder } from '../layout/order';
 import type { Parser } from '../types';
 import { readPdfPages, PdfError, type PdfPage } from './read';
@@ -28,7 +29,8 @@ export const parsePdf: Parser = async (bytes, ctx) => {
     const sent = sentAt ? { at: sentAt, what: "the e-mail's Date header" } : refDate ? { at: ctx.meta.receivedAt, what: 'the day it was received' } : undefined;
     const r = readOrder(textPages, ctx.masterData, { parser: 'pdf-text', location: `${name} p.${textPages.map((p) => p.page).join(',')}`, ...(refDate ? { ref: refDate } : {}), ...(sent ? { sent } : {}) });
     problems.push(...r.problems.map((p) => ({ ...p, where: p.where ? `${name}: ${p.where}` : name })));
-    if (r.draft) drafts.push(r.draft);
+    // Scanned pages beside the text ones may print the prices: the text alone cannot say there are none.
+    if (r.draft) drafts.push(scanned.length ? (withPricesEvidence(r.draft, { text: '', partial: true }) ?? r.draft) : r.draft);
   }
   if (scanned.length) {
     const o = await ocrScannedPages(bytes, scanned, ctx);

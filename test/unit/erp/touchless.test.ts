@@ -89,7 +89,7 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(failed(facts({ channel: 'email' }), shipped)).toEqual([]); // the JSON order attached to an e-mail is still read by api-json
     const typed = { ...order, provenance: { ...order.provenance, parser: 'email-body' } };
     expect(failed(facts({ channel: 'email', order: typed }), shipped)).toEqual(['amount']);
-    expect(explainTouchless(decideTouchless(shipped, facts({ channel: 'email', order: typed })))).toContain('1 ligne(s) sans prix imprimé (catalog_prices: seulement edi, api)');
+    expect(explainTouchless(decideTouchless(shipped, facts({ channel: 'email', order: typed })))).toContain('1 ligne(s) sans prix lu (catalog_prices: seulement edi, api');
   });
 
   it('never passes a stock-out or an order over the credit limit, nor one the ERP could not check', () => {
@@ -109,6 +109,22 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(failed(facts({ stock: null, credit: null }), policy({ requireErpChecks: false }))).toEqual([]);
   });
 
+  it('prices a text order from the ERP only when its reader is certain that the document prints no price', () => {
+    const shipped = parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'));
+    const prices = (rule: string) => ({ prices: { source: 'document' as const, rule, text: null, corroboratedBy: [], flagged: false } });
+    const typed = (parser: string, evidence?: Order['evidence']) => facts({ channel: 'email', order: { ...order, provenance: { ...order.provenance, parser }, ...(evidence ? { evidence } : {}) } });
+    expect(failed(typed('email-body', prices('no-price-printed')), shipped)).toEqual([]);
+    expect(explainTouchless(decideTouchless(shipped, typed('email-body', prices('no-price-printed'))))).toContain('montant 438,00 €');
+    // A price printed (or maybe printed) and not read: never the catalogue's.
+    expect(failed(typed('email-body', prices('price-printed')), shipped)).toEqual(['amount']);
+    expect(decideTouchless(shipped, typed('email-body', prices('price-printed'))).checks.find((c) => c.code === 'amount')?.why).toContain('imprime un prix');
+    expect(failed(typed('email-body'), shipped)).toEqual(['amount']);
+    // The shipped policy trusts typed e-mails only; a PDF without prices may carry negotiated ones.
+    expect(failed(typed('pdf-text', prices('no-price-printed')), shipped)).toEqual(['amount']);
+    expect(failed(typed('pdf-text', prices('no-price-printed')), { ...shipped, catalogPricesWhenNonePrinted: true })).toEqual([]);
+    expect(failed(typed('email-body', prices('no-price-printed')), { ...shipped, catalogPricesWhenNonePrinted: false })).toEqual(['amount']);
+  });
+
   it('without a policy, nothing is touchless', () => {
     expect(decideTouchless(null, facts())).toMatchObject({ touchless: false, policyVersion: null });
   });
@@ -116,7 +132,7 @@ describe('the touchless decision (domain/touchless.ts)', () => {
 
 describe('touchless.yaml (routing-rules/touchless.ts)', () => {
   it('reads the shipped example, which the routing rules leave alone', () => {
-    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 250000, catalogPrices: ['edi', 'api'], prices: { belowList: 0.35, aboveList: 0.02, customersBelowList: {} }, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
+    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 250000, catalogPrices: ['edi', 'api'], catalogPricesWhenNonePrinted: ['email-body'], prices: { belowList: 0.35, aboveList: 0.02, customersBelowList: {} }, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
     expect(readRuleFiles(join(ROOT, 'routing-rules', 'examples')).map((f) => f.name)).not.toContain(EXAMPLE);
   });
 
@@ -139,6 +155,7 @@ describe('touchless.yaml (routing-rules/touchless.ts)', () => {
     expect(who?.message).toMatch(/t\.yaml:5:\d+: touchless\.prices\.customers: unknown customer "C404"/);
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless: [\n')).toThrow(/t\.yaml:\d+:\d+: YAML syntax/);
     expect(() => parseTouchlessPolicy('t.yaml', '')).toThrow(/t\.yaml:1:1: empty file/);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  amount:\n    catalog_prices_when_none_printed: [fax]\n')).toThrow(/t\.yaml:5:\d+: .*list of readers \(email-body, pdf-text\)/);
   });
 
   it('keeps the last good policy running when the file turns bad, and takes the fixed one', () => {
