@@ -176,3 +176,37 @@ export function checkPoNumber(value: string | null, ev: ReadEvidence | undefined
   if (ev.flag) return { evidence: evidence(ev, [], true), problems: [problem('PO_UNCONFIRMED', `the PO number « ${value} » ${ev.flag}; check it on the document`, 'warning', 'poNumber')] };
   return { evidence: evidence(ev), problems: [] };
 }
+
+/** Countries whose currency is the euro (ISO 3166 alpha-2): where a document's unprinted currency may be taken as EUR. */
+const EURO_AREA = new Set(['AT', 'BE', 'CY', 'DE', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'IE', 'IT', 'LT', 'LU', 'LV', 'MC', 'MT', 'NL', 'PT', 'SI', 'SK', 'AD', 'SM', 'VA']);
+/** The currency of a few non-euro countries our customers deliver to, to see a printed currency contradicted. */
+const NATIONAL_CURRENCY: Record<string, string> = { CH: 'CHF', LI: 'CHF', GB: 'GBP', US: 'USD' };
+
+function currencyOfCountry(country: string | null): string | null {
+  if (!country) return null;
+  return EURO_AREA.has(country) ? 'EUR' : (NATIONAL_CURRENCY[country] ?? null);
+}
+
+/**
+ * The order's currency: printed, or EUR by default. Flagged (CURRENCY_UNCERTAIN) when the document
+ * prints several currencies, when nothing is printed and the delivery country is outside the euro
+ * area, or when the printed currency is not the delivery country's: a sale in the wrong currency
+ * must never go through unseen.
+ */
+export function checkCurrency(value: string | null, ev: ReadEvidence | undefined, deliveryCountry: string | null): { value: string | null; evidence: FieldEvidence | null; problems: Problem[] } {
+  const local = currencyOfCountry(deliveryCountry);
+  const flag = (e: ReadEvidence, v: string, why: string) => ({
+    value: v,
+    evidence: evidence(e, [], true),
+    problems: [problem('CURRENCY_UNCERTAIN', `the currency « ${v} » ${why}; check it on the document`, 'warning', 'currency')],
+  });
+  if (!value) {
+    // Nothing printed: the currency of the country the order is delivered to, when that is the euro.
+    if (local === 'EUR') return { value: 'EUR', evidence: evidence({ source: 'master-data', rule: 'no currency printed: the delivery country\'s, the euro' }, [`delivery in ${deliveryCountry} (euro area)`]), problems: [] };
+    return flag({ source: 'default', rule: 'no currency printed: euro by default' }, 'EUR', deliveryCountry ? `was not printed and is taken as the euro, although the delivery is in ${deliveryCountry}` : 'was not printed and nothing says where the order is delivered');
+  }
+  const read: ReadEvidence = ev ?? { source: 'document', rule: 'currency printed' };
+  if (read.flag) return flag(read, value, read.flag);
+  if (local && local !== value) return flag(read, value, `is printed but the delivery is in ${deliveryCountry}, whose currency is ${local}`);
+  return { value, evidence: evidence(read, local ? [`delivery in ${deliveryCountry}`] : []), problems: [] };
+}

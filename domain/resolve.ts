@@ -4,7 +4,7 @@
 import type { MasterData, Customer } from './masterdata';
 import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
 import { PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
-import { checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
+import { checkCurrency, checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
 
 export type { ReadEvidence };
 
@@ -52,7 +52,7 @@ export interface DraftOrder {
   /** Where header fields were printed ('poNumber', 'orderDate'…), carried to Order.sources. */
   sources?: Record<string, SourceBox>;
   /** How the reader found each header value (document readers): resolve adds corroboration and flags. */
-  evidence?: Partial<Record<'poNumber' | 'orderDate' | 'requestedDeliveryDate' | 'shipTo' | 'prices', ReadEvidence>>;
+  evidence?: Partial<Record<'poNumber' | 'orderDate' | 'requestedDeliveryDate' | 'shipTo' | 'prices' | 'currency', ReadEvidence>>;
 }
 
 const EVIDENCE_ORDER: [keyof CustomerEvidence, string, (md: MasterData, v: string) => Customer | undefined][] = [
@@ -187,6 +187,12 @@ export function parisDay(iso: string | null | undefined): string | null {
   return /^\d{4}-\d{2}-\d{2}$/.test(parts) ? parts : null;
 }
 
+/** The one country all of a customer's addresses are in (null when none or several). */
+function customerCountry(customerId: string, md: MasterData): string | null {
+  const countries = new Set(md.addressesOf(customerId).map((a) => a.country));
+  return countries.size === 1 ? [...countries][0]! : null;
+}
+
 export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveContext = {}): { order: Order; problems: Problem[] } {
   const problems: Problem[] = [];
   const fromDocument = !!draft.evidence;
@@ -216,6 +222,7 @@ export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveCont
   let shipTo: Address;
   const fields: Record<string, FieldEvidence> = {};
   let headerFlagged = false;
+  let currency = draft.currency ?? (customer ? 'EUR' : null);
   const decided = fromDocument ? decideShipTo(draft.shipTo ?? {}, draft.evidence?.shipTo, customer?.id ?? null, md) : null;
   if (decided) {
     shipTo = decided.shipTo;
@@ -237,6 +244,12 @@ export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveCont
     const cust = customerEvidence(draft, customer?.id ?? null, matchedBy, md, shipTo, problems);
     if (cust) fields.customer = cust;
     if (ev.prices) fields.prices = evidence(ev.prices);
+    if (customer) {
+      const cur = checkCurrency(draft.currency ?? null, ev.currency, shipTo.country ?? customerCountry(customer.id, md));
+      currency = cur.value;
+      if (cur.evidence) fields.currency = cur.evidence;
+      problems.push(...cur.problems);
+    }
     headerFlagged = Object.values(fields).some((f) => f.flagged);
   }
   const lineConf = lines.length ? Math.min(...lines.map((l) => l.confidence)) : 1;
@@ -247,7 +260,7 @@ export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveCont
       orderDate: draft.orderDate ?? null,
       requestedDeliveryDate: draft.requestedDeliveryDate ?? null,
       purpose: draft.purpose ?? 'original',
-      currency: draft.currency ?? (customer ? 'EUR' : null),
+      currency,
       customer: { id: customer?.id ?? null, name: customer?.name ?? draft.customer.name ?? null, matchedBy },
       shipTo,
       lines,

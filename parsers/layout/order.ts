@@ -9,7 +9,7 @@ import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrde
 import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, flagLooseDates, poEvidence, shipToGln, type SentAt } from '../text/index';
-import { addressFromLines, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
+import { addressFromLines, currencyEvidence, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { USUAL_ADDRESS } from '../text/labels';
 import { labelValueLines, shipToBlocks } from './blocks';
 import type { TextLine } from './types';
@@ -313,6 +313,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (shipTo) shipTo = matchShipTo(shipTo, customer?.id ?? null, md);
   // Then each printed line whole: a label and its value a wide gap apart ("Requested delivery   03-Nov-2026").
   const wholeLines = extraction.outside.map((l) => l.text).join('\n');
+  const allText = pages.map((p) => p.words.map((w) => w.text).join(' ')).join('\n');
   const orderDate = findOrderDate(headerText, opts.ref) ?? findOrderDate(wholeLines, opts.ref);
   const requestedDeliveryDate = findDeliveryDate(headerText, opts.ref) ?? findDeliveryDate(wholeLines, opts.ref);
   const draft: DraftOrder = {
@@ -320,7 +321,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
     orderDate,
     requestedDeliveryDate,
     purpose: findPurpose(headerText) ?? 'original',
-    currency: findCurrency(headerText),
+    currency: findCurrency(allText),
     customer: evidence,
     lines,
     confidence,
@@ -334,7 +335,9 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   else applySentDate(draft, opts.sent);
   if (requestedDeliveryDate) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
   if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
-  if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: pages.map((p) => p.words.map((w) => w.text).join(' ')).join('\n'), columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
+  const currency = currencyEvidence(allText);
+  if (currency) draft.evidence.currency = currency;
+  if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: allText, columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
   flagLooseDates(draft, `${headerText}\n${wholeLines}`, opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;

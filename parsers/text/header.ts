@@ -5,6 +5,7 @@ import type { MasterData } from '../../domain/masterdata';
 import { normalisePhone, normaliseSiret, normaliseVat, foldName } from '../../domain/masterdata';
 import type { Address, Purpose } from '../../domain/order';
 import type { CustomerEvidence } from '../../domain/resolve';
+import type { ReadEvidence } from '../../domain/evidence';
 import { findDates } from './dates';
 import { BARE_NUMBER_LABEL, NOT_SHIP_TO_LABELS, SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
 
@@ -481,10 +482,39 @@ export function findCopySignals(text: string): string[] {
 }
 
 /** Currency written in the text (EUR is the default later, once the customer is known). */
+const CURRENCY_TOKEN = /€|£|\$|\b(?:EUR|CHF|GBP|USD)\b|\beuros?\b/giu;
+const CURRENCY_CODE: Record<string, string> = { '€': 'EUR', eur: 'EUR', euro: 'EUR', euros: 'EUR', chf: 'CHF', '£': 'GBP', gbp: 'GBP', $: 'USD', usd: 'USD' };
+const ORDER = ['EUR', 'CHF', 'GBP', 'USD'];
+
+/** Every currency the text prints, euro first; `onAmounts`: only those printed beside a number ("12,50 €", "CHF 3.02"). */
+export function findCurrencies(text: string, onAmounts = false): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(CURRENCY_TOKEN)) {
+    const code = CURRENCY_CODE[m[0].toLowerCase()];
+    // Lower-case codes ("chf") are words, not currencies; "euro(s)" is a word in any case.
+    if (!code || (/^[a-z]{3}$/u.test(m[0]) && m[0] !== 'eur')) continue;
+    if (onAmounts) {
+      const before = text.slice(Math.max(0, m.index - 2), m.index);
+      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2);
+      if (!/\d\s?$/u.test(before) && !/^\s?\d/u.test(after)) continue;
+    }
+    found.add(code);
+  }
+  return ORDER.filter((c) => found.has(c));
+}
+
 export function findCurrency(text: string): string | null {
-  if (/€|\bEUR\b|\beuros?\b/i.test(text)) return 'EUR';
-  if (/\bCHF\b/.test(text)) return 'CHF';
-  if (/£|\bGBP\b/.test(text)) return 'GBP';
-  if (/\$|\bUSD\b/.test(text)) return 'USD';
-  return null;
+  return (findCurrencies(text, true)[0] ?? findCurrencies(text)[0]) || null;
+}
+
+/**
+ * How the currency was read: the one printed beside amounts (else the one named), flagged when the
+ * amounts, or the names when no amount carries one, are in several currencies (nothing says which).
+ */
+export function currencyEvidence(text: string): ReadEvidence | undefined {
+  const onAmounts = findCurrencies(text, true);
+  const found = onAmounts.length ? onAmounts : findCurrencies(text);
+  if (found.length === 0) return undefined;
+  const where = onAmounts.length ? 'beside amounts' : 'named';
+  return { source: 'document', rule: `currency printed ${where}`, text: found.join(', '), flag: found.length > 1 ? `is one of several currencies the document prints ${where} (${found.join(', ')})` : null };
 }

@@ -3,7 +3,7 @@
 import type { MasterData } from '../../domain/masterdata';
 import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
-import { findCopySignals, findCurrency, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
+import { currencyEvidence, findCopySignals, findCurrency, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines, unreadOrderLines } from './lines';
 import { boundText } from '../caps';
 import { problem, type Problem } from '../../domain/order';
@@ -86,6 +86,8 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   shipToGln(draft, text, md);
   const ev = draft.evidence!;
   if (po) ev.poNumber = poEvidence(po, findPoCandidates(head), head);
+  const currency = currencyEvidence(text);
+  if (currency) ev.currency = currency;
   if (orderDate) ev.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
   if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: labelledDelivery ? 'printed under a delivery-date label' : 'a date after a word of deadline ("pour le", "by", "bis") in a sentence' };
