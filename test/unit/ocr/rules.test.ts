@@ -51,20 +51,6 @@ describe('estimateSkew', () => {
     fill(img, 10, 10, 20, 12);
     expect(estimateSkew(img, W, H)).toBe(0);
   });
-
-  it('levels a skewed page by shifting its columns, with a margin so that nothing falls off', async () => {
-    const img = blank();
-    for (let y = 40; y < 260; y += 30) for (let x = 40; x < 560; x += 16) glyph(img, x, y);
-    const turned = await sharp(Buffer.from(img), { raw: { width: W, height: H, channels: 1 } }).rotate(1.5, { background: '#ffffff' }).extract({ left: 0, top: 0, width: W, height: H }).toColourspace('b-w').raw().toBuffer();
-    const skewed = new Uint8Array(turned);
-    const angle = estimateSkew(skewed, W, H);
-    const level = shearLevel(skewed, W, H, angle);
-    expect(level.height).toBe(H + 2 * level.margin);
-    expect(level.margin).toBeGreaterThanOrEqual(8);
-    expect(Math.abs(estimateSkew(level.data, W, level.height))).toBeLessThanOrEqual(0.1);
-    // Every dark pixel is kept.
-    expect(level.data.filter((v) => v < 128).length).toBe(skewed.filter((v) => v < 128).length);
-  });
 });
 
 describe('removeRules', () => {
