@@ -130,7 +130,8 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'requested\\s+(?:delivery|ship|receipt)(?:\\s+date)?',
   'delivery\\s+(?:date|by|required|requested)',
   'deliver\\s+(?:by|on)',
-  'need(?:ed)?\\s+by',
+  'need(?:ed)?[\\s-]+by(?:\\s+date)?',
+  'promised(?:\\s+(?:date|delivery))?',
   'required\\s+(?:by|date|on)',
   'due\\s+date',
   'ship\\s+date',
@@ -152,6 +153,14 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   // The bare noun before a colon: "Livraison : 13/10/2026" (a date must follow at once; "Livraison : 14 rue …" is an address).
   '(?:livraison|delivery|lieferung|consegna|entrega|levering)(?=[ \\t]*:)',
 ];
+
+/**
+ * Words of an order printed in English ("Purchase Order", "Ship To", "Unit Price"): its all-numeric
+ * dates may be month first (12/05/2026), where a French, German or Italian order writes day first.
+ */
+export const ENGLISH_ORDER_WORDS = /(?<![\p{L}])(?:purchase\s+order|order\s+date|ship\s+to|bill\s+to|invoice\s+address|delivery\s+address|vendor|supplier|quantity|qty|unit\s+price|amount|payment\s+terms|buyer|description)(?![\p{L}])/giu;
+/** Words that only an order in another language prints. */
+export const NOT_ENGLISH_ORDER_WORDS = /(?<![\p{L}])(?:commande|livraison|quantit[ée]|d[ée]signation|bestellung|menge|lieferung|pedido|cantidad|ordine|quantit[àa]|bestelling|aantal)(?![\p{L}])/giu;
 
 /** Labels that open the delivery address block. */
 export const SHIP_TO_LABELS: readonly string[] = [
