@@ -343,7 +343,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (currency) draft.evidence.currency = currency;
   if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: allText, columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
   flagLooseDates(draft, `${headerText}\n${wholeLines}`, opts.ref);
-  settleDayMonth(draft, [headerText, wholeLines, ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
+  settleDayMonth(draft, [headerText, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;
   return { draft, problems, extraction, headerText, locale };

@@ -7,7 +7,7 @@ import type { Address, Purpose } from '../../domain/order';
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import type { ReadEvidence } from '../../domain/evidence';
 import { ambiguousPrints, dayMonthOrder, findDates, swapDayMonth } from './dates';
-import { ENGLISH_ORDER_WORDS, NOT_ENGLISH_ORDER_WORDS, BARE_NUMBER_LABEL, NOT_SHIP_TO_LABELS, SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
+import { NOT_PO_QUALIFIER, ENGLISH_ORDER_WORDS, NOT_ENGLISH_ORDER_WORDS, BARE_NUMBER_LABEL, NOT_SHIP_TO_LABELS, SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
 
 export interface Labelled {
   value: string;
@@ -49,6 +49,8 @@ export function findPoCandidates(raw: string): Labelled[] {
     // Three digits only when the clause ends there ("cde 238, livraison …"), never before a word ("commande de 120 vis").
     if (!/\d/.test(value) || value.length < 3 || (value.length === 3 && !/^[ \t]*(?:[,;)\n]|\.(?:\s|$)|$)/.test(text.slice(m.index + m[0].length)))) continue;
     if (findDates(value).some((d) => d.length >= value.length - 1)) continue;
+    // "Supplier Order No. 99887", "Sales Order No.": the number of another party's order, never the buyer's PO.
+    if (NOT_PO_QUALIFIER.test(text.slice(Math.max(text.lastIndexOf('\n', m.index) + 1, m.index - 30), m.index))) continue;
     if (BARE_NUMBER_LABEL.test(label)) {
       // A bare "N°" numbers many things: only a value glued in one token, and never after "Fournisseur", "TVA"…
       if (rest.length && !/\d/.test(first!)) continue;
