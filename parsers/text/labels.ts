@@ -141,6 +141,7 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'deliver\\s+(?:by|on)',
   'need(?:ed)?[\\s-]+by(?:\\s+date)?',
   'promised(?:\\s+(?:date|delivery))?',
+  'date\\s+(?:required|needed|wanted)',
   'required\\s+(?:by|date|on)',
   'due\\s+date',
   'ship\\s+date',

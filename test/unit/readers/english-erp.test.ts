@@ -7,7 +7,7 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import { readOrder } from '../../../parsers/layout/order';
 import type { PositionedWord } from '../../../parsers/layout/types';
 import { ambiguousPrints, dayMonthOrder, swapDayMonth } from '../../../parsers/text/dates';
-import { findOrderDate, findPoCandidates, findPoNumber, isEnglishOrder } from '../../../parsers/text/header';
+import { findDeliveryDate, findOrderDate, findPoCandidates, findPoNumber, isEnglishOrder } from '../../../parsers/text/header';
 import { poEvidence } from '../../../parsers/text/index';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
@@ -105,6 +105,12 @@ describe('labels of English ERPs', () => {
     expect(findOrderDate('Creation Date 05-DEC-2026')).toBe('2026-12-05');
     expect(findOrderDate('Document Date: 2026-12-05')).toBe('2026-12-05');
     expect(findOrderDate('Print Date 05-DEC-2026')).toBeNull();
+  });
+
+  it('never takes a date that "Date" qualifies as another day for the order date', () => {
+    for (const label of ['Date Printed:', 'Date Revised', 'Date of Quote:', 'Date Valid Until', 'Date Required:']) expect(findOrderDate(`${label} 05-DEC-2026`)).toBeNull();
+    expect(findDeliveryDate('Date Required: 05-DEC-2026')).toBe('2026-12-05');
+    expect(findOrderDate('Date: 05-DEC-2026')).toBe('2026-12-05');
   });
 
   it('never takes another party\'s order number for the PO', () => {
