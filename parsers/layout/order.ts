@@ -9,8 +9,9 @@ import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrde
 import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, flagLooseDates, poEvidence, shipToGln, type SentAt } from '../text/index';
-import { addressFromLines, currencyEvidence, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
-import { USUAL_ADDRESS } from '../text/labels';
+import { addressFromLines, currencyEvidence, settleDayMonth, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
+import { DELIVERY_DATE_LABELS, USUAL_ADDRESS } from '../text/labels';
+import { findDates } from '../text/dates';
 import { labelValueLines, shipToBlocks } from './blocks';
 import type { TextLine } from './types';
 import { fold, extractTable, type TableExtraction } from './table';
@@ -315,7 +316,9 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   const wholeLines = extraction.outside.map((l) => l.text).join('\n');
   const allText = pages.map((p) => p.words.map((w) => w.text).join(' ')).join('\n');
   const orderDate = findOrderDate(headerText, opts.ref) ?? findOrderDate(wholeLines, opts.ref);
-  const requestedDeliveryDate = findDeliveryDate(headerText, opts.ref) ?? findDeliveryDate(wholeLines, opts.ref);
+  const labelled = findDeliveryDate(headerText, opts.ref) ?? findDeliveryDate(wholeLines, opts.ref);
+  const perLine = labelled ? null : tableDeliveryDate(table, opts.ref);
+  const requestedDeliveryDate = labelled ?? perLine?.iso ?? null;
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
     orderDate,
@@ -333,13 +336,33 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText);
   if (orderDate) draft.evidence.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
-  if (requestedDeliveryDate) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  if (labelled) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+  else if (perLine) draft.evidence.requestedDeliveryDate = { source: 'document', rule: perLine.rule, text: perLine.text, ...(perLine.flag ? { flag: perLine.flag } : {}) };
   if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
   const currency = currencyEvidence(allText);
   if (currency) draft.evidence.currency = currency;
   if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: allText, columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
   flagLooseDates(draft, `${headerText}\n${wholeLines}`, opts.ref);
+  settleDayMonth(draft, [headerText, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;
   return { draft, problems, extraction, headerText, locale };
+}
+
+const DELIVERY_COLUMN = new RegExp(`^(?:${DELIVERY_DATE_LABELS.join('|')})`, 'iu');
+
+/**
+ * No delivery date in the header, but a delivery-date column in the table ("Need-By Date",
+ * "Liefertermin", "Delivery date"): the date the lines ask for. One date on every line is the
+ * order's; lines asking for different dates give the earliest, flagged.
+ */
+export function tableDeliveryDate(table: Table | null, ref?: Date): { iso: string; rule: string; text: string; flag?: string } | null {
+  const col = table?.columns.find((c) => DELIVERY_COLUMN.test(c.label.trim()));
+  if (!table || !col) return null;
+  const dates = table.rows.map((r) => findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null);
+  const isos = [...new Set(dates.filter((d): d is string => !!d))].sort();
+  if (!isos.length) return null;
+  const rule = `the "${col.label.trim()}" column of the lines`;
+  if (isos.length === 1 && dates.every((d) => d)) return { iso: isos[0]!, rule, text: isos[0]! };
+  return { iso: isos[0]!, rule, text: isos.join(', '), flag: `the lines ask for ${isos.length > 1 ? `different dates (${isos.join(', ')})` : `${isos[0]} on some lines only`}: the earliest was taken` };
 }

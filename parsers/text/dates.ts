@@ -147,3 +147,53 @@ function toIso([y, m, d]: [number, number, number]): string | null {
   if (t.getUTCMonth() !== m - 1) return null;
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
+
+// ------------------------------------------------------------------ day or month first
+
+// An all-numeric date with slashes or dashes ("05/12/2026", "12-05-26"): dots are only ever day first.
+const NUMERIC_SLASHED = /\b(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})\b/g;
+
+export interface DayMonthOrder {
+  order: 'dmy' | 'mdy' | null;
+  /** The date as printed that shows it ("23/11/2026" day first, "11/23/2026" month first). */
+  witness: string | null;
+}
+
+/**
+ * Which way the text writes its numeric dates, when one of them settles it: "23/11/2026" can only be
+ * day first, "11/23/2026" only month first. Null when none does, or when two of them disagree.
+ */
+export function dayMonthOrder(text: string): DayMonthOrder {
+  let dmy: string | null = null;
+  let mdy: string | null = null;
+  for (const m of text.matchAll(NUMERIC_SLASHED)) {
+    const a = num(m[1]);
+    const b = num(m[3]);
+    if (a > 12 && a <= 31 && b >= 1 && b <= 12) dmy ??= m[0];
+    else if (b > 12 && b <= 31 && a >= 1 && a <= 12) mdy ??= m[0];
+  }
+  if (dmy && !mdy) return { order: 'dmy', witness: dmy };
+  if (mdy && !dmy) return { order: 'mdy', witness: mdy };
+  return { order: null, witness: null };
+}
+
+/**
+ * The prints of `iso` in the text that were read day first but could as well be month first
+ * ("05/12/2026": 5 December or 12 May). Empty when the value was not read from such a print.
+ */
+export function ambiguousPrints(text: string, iso: string, ref?: Date): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(NUMERIC_SLASHED)) {
+    const a = num(m[1]);
+    const b = num(m[3]);
+    if (a === b || a > 12 || b > 12 || a < 1 || b < 1) continue;
+    if (findDates(m[0], ref)[0]?.iso === iso) out.push(m[0]);
+  }
+  return out;
+}
+
+/** "2026-12-05" → "2026-05-12": the other reading of an ambiguous numeric date (null if it is none). */
+export function swapDayMonth(iso: string): string | null {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return d <= 12 ? toIso([y, d, m]) : null;
+}

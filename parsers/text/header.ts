@@ -4,10 +4,10 @@
 import type { MasterData } from '../../domain/masterdata';
 import { normalisePhone, normaliseSiret, normaliseVat, foldName } from '../../domain/masterdata';
 import type { Address, Purpose } from '../../domain/order';
-import type { CustomerEvidence } from '../../domain/resolve';
+import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import type { ReadEvidence } from '../../domain/evidence';
-import { findDates } from './dates';
-import { BARE_NUMBER_LABEL, NOT_SHIP_TO_LABELS, SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
+import { ambiguousPrints, dayMonthOrder, findDates, swapDayMonth } from './dates';
+import { NOT_PO_QUALIFIER, ENGLISH_ORDER_WORDS, NOT_ENGLISH_ORDER_WORDS, BARE_NUMBER_LABEL, NOT_SHIP_TO_LABELS, SHIP_TO_LABELS, unleader, USUAL_ADDRESS, DELIVERY_DATE_LABELS, GENERIC_DATE_LABELS, NOT_PO_BEFORE_NUMBER, ORDER_DATE_LABELS, PO_LABELS, WEAK_PO_LABEL as WEAK_PO_LABEL_RE } from './labels';
 
 export interface Labelled {
   value: string;
@@ -49,6 +49,8 @@ export function findPoCandidates(raw: string): Labelled[] {
     // Three digits only when the clause ends there ("cde 238, livraison …"), never before a word ("commande de 120 vis").
     if (!/\d/.test(value) || value.length < 3 || (value.length === 3 && !/^[ \t]*(?:[,;)\n]|\.(?:\s|$)|$)/.test(text.slice(m.index + m[0].length)))) continue;
     if (findDates(value).some((d) => d.length >= value.length - 1)) continue;
+    // "Supplier Order No. 99887", "Sales Order No.": the number of another party's order, never the buyer's PO.
+    if (NOT_PO_QUALIFIER.test(text.slice(Math.max(text.lastIndexOf('\n', m.index) + 1, m.index - 30), m.index))) continue;
     if (BARE_NUMBER_LABEL.test(label)) {
       // A bare "N°" numbers many things: only a value glued in one token, and never after "Fournisseur", "TVA"…
       if (rest.length && !/\d/.test(first!)) continue;
@@ -75,7 +77,8 @@ const ORDER_DATE_RE = new RegExp(`(?:${[...ORDER_DATE_LABELS, ...GENERIC_DATE_LA
 const DELIVERY_RE = new RegExp(`(?<![\\p{L}])(?:${DELIVERY_DATE_LABELS.join('|')})[ \\t]*(?:[:.][ \\t]*)?(?:(?:le|am|il|el|op|on)[ \\t]+)?`, 'gimu');
 
 // Words between a generic "Date" and its value that make it another date than the order's.
-const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship/i;
+// "Date Printed", "Date Revised", "Date of Quote", "Date Required": another day than the order's.
+const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship|print|impression|revis|quot|valid|expir|requir|need|promis|accept|invoice|factur/i;
 
 function dateAfter(labels: RegExp, raw: string, ref?: Date, reject?: RegExp): string | null {
   const text = unleader(raw);
@@ -196,6 +199,50 @@ export function findRelativeDeliveryDay(text: string, ref: Date): { iso: string;
   do d.setUTCDate(d.getUTCDate() + 1);
   while (d.getUTCDay() !== want);
   return { iso: d.toISOString().slice(0, 10), words: m[0] };
+}
+
+// ------------------------------------------------------------------ day or month first
+
+/** An order printed in English: at least three of its words, and more of them than of another language's. */
+export function isEnglishOrder(text: string): boolean {
+  const en = new Set([...text.matchAll(ENGLISH_ORDER_WORDS)].map((m) => m[0].toLowerCase().replace(/\s+/g, ' '))).size;
+  const other = new Set([...text.matchAll(NOT_ENGLISH_ORDER_WORDS)].map((m) => m[0].toLowerCase())).size;
+  return en >= 3 && en > other;
+}
+
+const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+
+/**
+ * On an order printed in English, an all-numeric date such as "12/05/2026" is 5 December in the US
+ * and 12 May in the UK. The readers take it day first; here the document settles it: another of its
+ * dates that can only be read one way ("11/23/2026"), or an order date that fits the day the order
+ * was received one way only. Settled month first, the values are read again; not settled, the field
+ * is flagged with both readings. Orders in other languages write day first and are left alone.
+ */
+export function settleDayMonth(draft: DraftOrder, text: string, received?: Date): void {
+  const ev = (draft.evidence ??= {});
+  const fields = (['orderDate', 'requestedDeliveryDate'] as const).filter((f) => draft[f] && ev[f]?.source === 'document' && ambiguousPrints(text, draft[f]!, received).length);
+  if (!fields.length || !isEnglishOrder(text)) return;
+  const shown = dayMonthOrder(text);
+  let settled = shown.order ? { order: shown.order, why: `the document prints « ${shown.witness} »` } : null;
+  const day = received && !Number.isNaN(received.getTime()) ? received.toISOString().slice(0, 10) : null;
+  if (!settled && day && fields.includes('orderDate')) {
+    const fits = (iso: string | null) => !!iso && dayNumber(day) - dayNumber(iso) >= -1 && dayNumber(day) - dayNumber(iso) <= 31;
+    const dayFirst = fits(draft.orderDate!);
+    const monthFirst = fits(swapDayMonth(draft.orderDate!));
+    if (dayFirst !== monthFirst) settled = { order: monthFirst ? 'mdy' : 'dmy', why: `only that reading puts the order date just before the day it was received (${day})` };
+  }
+  for (const f of fields) {
+    const value = draft[f]!;
+    const printed = ambiguousPrints(text, value, received)[0]!;
+    const other = swapDayMonth(value);
+    if (!settled) {
+      ev[f] = { ...ev[f]!, text: printed, flag: `« ${printed} » reads ${value} day first or ${other} month first, and nothing on the document says which` };
+      continue;
+    }
+    if (settled.order === 'mdy' && other) draft[f] = other;
+    ev[f] = { ...ev[f]!, text: printed, corroboratedBy: [...(ev[f]!.corroboratedBy ?? []), `${settled.order === 'mdy' ? 'month' : 'day'} first: ${settled.why}`] };
+  }
 }
 
 // ------------------------------------------------------------------ customer evidence

@@ -58,6 +58,8 @@ export const PO_LABELS: readonly string[] = [
   'inkooporder(?:nummer)?(?:\\s*nr\\.?)?',
   'bestelling(?:\\s*nr\\.?)?',
   'order\\s*nr\\.?',
+  // "Document No." (Dynamics, SAP): the number of whatever document the title names, like a bare "N°".
+  'document\\s+(?:no|number|nr|#)\\.?',
   // Bare words: weaker evidence (see WEAK_PO_LABELS).
   'purchase\\s+order',
   'commande',
@@ -78,10 +80,10 @@ export const PO_LABELS: readonly string[] = [
 ];
 
 /** Labels that are only a word ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
-export const WEAK_PO_LABEL = /^(?:commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const WEAK_PO_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A bare number label ("N°", "Numéro"): the number of whatever the title above names. */
-export const BARE_NUMBER_LABEL = /^(?:n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const BARE_NUMBER_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A title naming a purchase order, which vouches for a bare number label just below it. */
 export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder)/i;
@@ -89,12 +91,19 @@ export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|ord
 /** Bare "N°": the number of something else when one of these words precedes it on the line. */
 export const NOT_PO_BEFORE_NUMBER = /(?:fournisseur|supplier|vendor|lieferant|client|customer|kunde|cliente|klant|tva|vat|ust|iva|btw|siret|siren|facture|invoice|rechnung|fattura|factura|factuur|devis|quote|page|seite|pagina|t[ée]l|fax|compte|account|lot|bl|livraison|delivery|lieferschein|article|artikel|rcs|ape|naf|iban|bic|dossier|contrat|contract|projet|chantier|affaire)\s*$/i;
 
+/** A word right before an order label that makes it another party's or another document's number: "Supplier Order No.", "Sales Order No.", "Requisition No.". */
+export const NOT_PO_QUALIFIER = /(?<![\p{L}])(?:supplier|vendor|sales|requisition|quote|quotation|lieferanten|verkaufs)[ \t]*$/iu;
+
 /** Order date, then delivery date: regex sources ending where the date may start. */
 export const ORDER_DATE_LABELS: readonly string[] = [
   'date\\s+(?:de\\s+(?:la\\s+)?)?(?:commande|cde|[ée]mission|du\\s+bon|d[\'’][ée]mission|d[\'’][ée]dition)',
   'command[ée]e?\\s+le',
   'commande\\s+(?:n[°ºo]\\.?\\s*\\S+\\s+)?du',
   'order\\s+date',
+  // Oracle's "Creation Date", SAP's and Dynamics' "Document Date": the day the order was made.
+  'creation\\s+date',
+  'date\\s+created',
+  'document\\s+date',
   'date\\s+of\\s+order',
   'po\\s+date',
   'date\\s+issued',
@@ -130,7 +139,9 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'requested\\s+(?:delivery|ship|receipt)(?:\\s+date)?',
   'delivery\\s+(?:date|by|required|requested)',
   'deliver\\s+(?:by|on)',
-  'need(?:ed)?\\s+by',
+  'need(?:ed)?[\\s-]+by(?:\\s+date)?',
+  'promised(?:\\s+(?:date|delivery))?',
+  'date\\s+(?:required|needed|wanted)',
   'required\\s+(?:by|date|on)',
   'due\\s+date',
   'ship\\s+date',
@@ -152,6 +163,14 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   // The bare noun before a colon: "Livraison : 13/10/2026" (a date must follow at once; "Livraison : 14 rue …" is an address).
   '(?:livraison|delivery|lieferung|consegna|entrega|levering)(?=[ \\t]*:)',
 ];
+
+/**
+ * Words of an order printed in English ("Purchase Order", "Ship To", "Unit Price"): its all-numeric
+ * dates may be month first (12/05/2026), where a French, German or Italian order writes day first.
+ */
+export const ENGLISH_ORDER_WORDS = /(?<![\p{L}])(?:purchase\s+order|order\s+date|ship\s+to|bill\s+to|invoice\s+address|delivery\s+address|vendor|supplier|quantity|qty|unit\s+price|amount|payment\s+terms|buyer|description)(?![\p{L}])/giu;
+/** Words that only an order in another language prints. */
+export const NOT_ENGLISH_ORDER_WORDS = /(?<![\p{L}])(?:commande|livraison|quantit[ée]|d[ée]signation|bestellung|menge|lieferung|pedido|cantidad|ordine|quantit[àa]|bestelling|aantal)(?![\p{L}])/giu;
 
 /** Labels that open the delivery address block. */
 export const SHIP_TO_LABELS: readonly string[] = [
