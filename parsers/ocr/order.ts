@@ -8,11 +8,11 @@ import type { CustomerAddress, MasterData } from '../../domain/masterdata';
 import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
-import type { PageWords, PositionedWord, TableRow, TextLine } from '../layout/types';
+import type { PageWords, PositionedWord, Table, TableRow, TextLine } from '../layout/types';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
-import { findDeliveryDate, findOrderDate, findShipTo } from '../text/header';
+import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth } from '../text/header';
 import { readingText } from '../layout/reading';
-import { HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks } from '../layout/order';
+import { HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
@@ -149,7 +149,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   // Evidence in the text first, then the channel's: identify the customer before reading lines,
   // so that its own part numbers are among the candidates.
   const ref = ctx.receivedAt ? new Date(ctx.receivedAt) : undefined;
-  const probe = readOrderText(readingHeader, md, { parser: ctx.parser ?? 'ocr', customer: channelEvidence, lines: [], ...(ref ? { ref } : {}) });
+  const probe = readOrderText(readingHeader, md, { parser: ctx.parser ?? 'ocr', customer: channelEvidence, lines: [], dayMonthLater: true, ...(ref ? { ref } : {}) });
   const { customer } = identifyCustomer(probe.draft.customer, md);
   const lines = readLines(r, table, headerless, referenceCandidates(md, customer?.id ?? null));
 
@@ -159,6 +159,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
     lines,
     signals,
     location: `${pages.length} page(s)`,
+    dayMonthLater: true,
     ...(ref ? { ref } : {}),
   });
   const draft = reading.draft;
@@ -169,8 +170,9 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   }
   flagDoubtfulPo(r, draft);
   fixPoDigits(r, draft);
-  const wholeLines = readDates(r, draft, { headerText, ref });
+  const wholeLines = readDates(r, draft, { headerText, ref, table });
   flagLooseDates(draft, `${readingHeader}\n${wholeLines}`, ref);
+  settleDayMonth(draft, [readingHeader, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((row) => row.text) ?? [])].join('\n'), ref);
   readShipTo(r, draft, headerText, customer?.id ?? null);
   const sources = headerSources(r.textLines(), cleaned, draft);
   if (Object.keys(sources).length) draft.sources = sources;
@@ -313,7 +315,7 @@ export function fixPoDigits(r: Pick<ImageReading, 'problems' | 'ctx'>, draft: Dr
 }
 
 /** The order and delivery dates, from the header (or the day it was sent); returns the header's whole lines. */
-function readDates(r: ImageReading, draft: DraftOrder, { headerText, ref }: { headerText: string; ref: Date | undefined }): string {
+function readDates(r: ImageReading, draft: DraftOrder, { headerText, ref, table }: { headerText: string; ref: Date | undefined; table: Table | null }): string {
   const { ctx } = r;
   const ev = (draft.evidence ??= {});
   // Column by column keeps "Date :   03/12/2026" together; a lone line holding two blocks side by
@@ -324,6 +326,12 @@ function readDates(r: ImageReading, draft: DraftOrder, { headerText, ref }: { he
   if (!draft.requestedDeliveryDate) {
     draft.requestedDeliveryDate = findDeliveryDate(headerText, ref) ?? findDeliveryDate(wholeLines, ref);
     if (draft.requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
+    // Only per line, in a delivery-date column: the same reading as the text PDF's.
+    const perLine = draft.requestedDeliveryDate ? null : tableDeliveryDate(table, ref);
+    if (perLine) {
+      draft.requestedDeliveryDate = perLine.iso;
+      ev.requestedDeliveryDate = { source: 'document', rule: perLine.rule, text: perLine.text, ...(perLine.flag ? { flag: perLine.flag } : {}) };
+    }
   }
   if (draft.orderDate) ev.orderDate ??= { source: 'document', rule: 'printed under an order-date label' };
   // No order date printed: the day the fax arrived (the receiving server's clock, never the sending

@@ -3,7 +3,7 @@
 import type { MasterData } from '../../domain/masterdata';
 import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
-import { currencyEvidence, findCopySignals, findCurrency, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
+import { currencyEvidence, findCopySignals, findCurrency, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, settleDayMonth, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines, unreadOrderLines } from './lines';
 import { boundText } from '../caps';
 import { problem, type Problem } from '../../domain/order';
@@ -31,6 +31,8 @@ export interface OrderTextOptions extends EvidenceOptions {
   sent?: SentAt;
   /** Typed by a person (an e-mail body): "pour le 25/11" in a sentence is the delivery date. */
   typed?: boolean;
+  /** The caller reads more dates after this (OCR) and settles day or month first itself, on the whole page. */
+  dayMonthLater?: boolean;
 }
 
 /** The moment a document left the customer, and what says so ("the e-mail's Date header"). */
@@ -101,6 +103,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   }
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
   flagLooseDates(draft, head, opts.ref);
+  if (!opts.dayMonthLater) settleDayMonth(draft, head, opts.ref);
   return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, firstCutLine, textCut, unread } };
 }
 
