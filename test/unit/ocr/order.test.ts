@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { checkShipTo, cleanWords, fixPoDigits, labelWord, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, fixPoDigits, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 
@@ -93,6 +93,31 @@ describe('labelWord', () => {
   });
 });
 
+describe('a misread "N°" label', () => {
+  it('takes "Ne:", "N9." or "Nc:" (the degree sign read as a letter or digit, punctuation after) for "N°"', () => {
+    expect(cleanWords(line(0, [[0, 'Ne: AB26-350-B N9. 12 Nc: 3']])).map((w) => w.text)).toEqual(['N°:', 'AB26-350-B', 'N°.', '12', 'N°:', '3']);
+  });
+  it('leaves the word "Ne" without punctuation as it is', () => {
+    expect(cleanWords(line(0, [[0, 'Ne pas plier']])).map((w) => w.text)).toEqual(['Ne', 'pas', 'plier']);
+  });
+});
+
+describe('a PO OCR may have misread between letters and digits', () => {
+  it('finds the look-alike character where letters and digits meet, only in a PO holding both', () => {
+    expect(poConfusable('26CMS59234')).toBe('6');
+    expect(poConfusable('CDE26/7667')).toBe('2');
+    expect(poConfusable('AB26-350-B')).toBe('B');
+    expect(poConfusable('CDE-2026-1142')).toBeNull();
+    expect(poConfusable('4502148782')).toBeNull();
+    expect(poConfusable('PO-80720')).toBeNull();
+  });
+  it('is corroborated by the same PO in the e-mail subject or file name, punctuation aside', () => {
+    expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'TR: Commande AB26 350 B' } })).toContain('subject');
+    expect(poCorroboration('AB26-350-B', { fileName: 'cde_AB26350B.pdf' })).toContain('file name');
+    expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'Commande AB26-350-8' } })).toBeNull();
+  });
+});
+
 describe('fixPoDigits', () => {
   const fix = (po: string) => {
     const draft = { poNumber: po, provenance: { signals: [] as string[] }, confidence: 0.95 } as unknown as Parameters<typeof fixPoDigits>[1];
@@ -135,6 +160,29 @@ describe('readImageOrder', () => {
     const { draft, problems } = readImageOrder([cover, page2], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
     expect(draft!.lines.map((l) => [l.sku, l.quantity])).toEqual([['VIS-440', 12]]);
     expect(problems.find((p) => p.code === 'OCR_ROW_UNREADABLE')).toMatchObject({ severity: 'warning', where: 'page 2, row 2' });
+  });
+
+  it('flags (PO_UNCONFIRMED) a PO of letters and digits read with middling OCR confidence, unless its e-mail subject prints it too', () => {
+    const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
+    const page = orderPage(2, rows);
+    page.words = page.words.map((w) => (w.text === 'CDE-2026-1142' ? { ...w, text: 'AB26-350-B', confidence: 0.8 } : w));
+    const read = (context?: Record<string, string>) => readImageOrder([cover, page], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z', ...(context ? { context } : {}) });
+    const alone = read();
+    expect(alone.draft!.poNumber).toBe('AB26-350-B');
+    const { order, problems } = resolveOrder(alone.draft!, md);
+    expect(problems.find((p) => p.code === 'PO_UNCONFIRMED')).toMatchObject({ where: 'poNumber' });
+    expect(order.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    const confirmed = read({ subject: 'Commande AB26-350-B' });
+    expect(resolveOrder(confirmed.draft!, md).problems.map((p) => p.code)).not.toContain('PO_UNCONFIRMED');
+    expect(confirmed.draft!.evidence!.poNumber!.corroboratedBy).toContain("the same PO in the e-mail's subject");
+  });
+
+  it('reads the PO after an "N°." OCR read as "Ne:"', () => {
+    const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
+    const page = orderPage(2, rows);
+    page.words = page.words.filter((w) => !['de', 'commande'].includes(w.text)).map((w) => (w.text === 'N°' ? { ...w, text: 'Ne:' } : w.text === ':' && w.y0 === 700 ? { ...w, text: '' } : w.text === 'CDE-2026-1142' ? { ...w, text: 'AB26-350-B' } : w));
+    const { draft } = readImageOrder([cover, page], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
+    expect(draft!.poNumber).toBe('AB26-350-B');
   });
 
   it('flags a PO number OCR itself barely believed, and keeps it as read', () => {
