@@ -88,11 +88,23 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
       // …and its degree sign read as a letter or a digit ("Ne:", "N9.", "Nc:"): only with the
       // punctuation after it, which no word ("Ne pas plier") carries.
       .replace(/^([Nn])[ec9°º]\.?([.:])$/, '$1°$2')
+      // A label's dot read as a comma, its colon as a semicolon, the "o" of "No." as a zero:
+      // "Bestell-Nr,", "No,", "N0.", "n°;", "n\":" are "Bestell-Nr.", "No.", "No.", "n°:", "n°:".
+      .replace(/^([Nn])["”]([.:;]?)$/, '$1°$2')
+      .replace(/^((?:\p{L}+-)?[Nn][or°º]),$/u, '$1.')
+      .replace(/^([Nn])0([.:])$/, '$1o$2')
+      .replace(/^([Nn][°º]);$/, '$1:')
       // A dotted date with a dot read as a comma ("20,11.2026", "13.11,2026"): no number is written so.
       .replace(/^(\d{1,2})[.,](\d{1,2})[.,]((?:19|20)\d{2})([.,:;]?)$/, '$1.$2.$3$4')
       // A printout's dotted leader with a dot read as a comma (".,....:"): still a leader.
       .replace(/^[.,]+(?=[:;]?$)/, (m) => '.'.repeat(m.length));
     if (text === '') continue;
+    // "N °": the degree sign read as a word of its own, glued back to its N.
+    const prev = out.at(-1);
+    if (/^[°º][.:]?$/.test(text) && prev && /^[Nn]$/.test(prev.text) && prev.lineId === w.lineId) {
+      out[out.length - 1] = { ...prev, text: `${prev.text}${text}`, x1: w.x1 };
+      continue;
+    }
     // Lone dashes, colons and slashes are text ("Martin - Agence Beaune", "N° : 12"); the rest is noise.
     if (!/[\p{L}\p{N}€%°&+:/-]/u.test(text)) continue;
     const glued = GLUED.exec(text);
@@ -170,6 +182,11 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   if (poNumber) {
     draft.poNumber = poNumber.value;
     ev.poNumber = poEvidence(poNumber, headerLines.flatMap((l) => findPoCandidates(l)), headerLines.join('\n'));
+    const joined = joinCutPo(poNumber.value, headerLines);
+    if (joined) {
+      draft.poNumber = joined.value;
+      ev.poNumber = { ...ev.poNumber, text: joined.printed, flag: `was read as « ${joined.printed} », a space OCR may have put inside it` };
+    }
   }
   flagDoubtfulPo(r, draft);
   fixPoDigits(r, draft);
@@ -344,6 +361,21 @@ export function poCorroboration(po: string, ctx: Pick<ImageOrderContext, 'fileNa
   const subject = ctx.context?.subject;
   if (subject && squash(subject).includes(want)) return "the same PO in the e-mail's subject";
   return squash(ctx.fileName).includes(want) ? 'the same PO in the file name' : null;
+}
+
+// What follows a PO cut at a space OCR put in it: "LT/26" + "/ 0815", "AB26-354" + " -C", "CDE26" + "/ 0412".
+const CUT_TAIL = /^(?:[/-] ?| ?[/-])([A-Za-z0-9][A-Za-z0-9/-]*)/;
+
+/** A PO the label readers cut at a space, joined with its tail (flagged by the caller); null when the PO was not cut. */
+export function joinCutPo(value: string, lines: string[]): { value: string; printed: string } | null {
+  for (const line of lines) {
+    const at = line.indexOf(value);
+    if (at < 0) continue;
+    const m = CUT_TAIL.exec(line.slice(at + value.length));
+    if (!m) return null;
+    return { value: `${value}${m[0].replaceAll(' ', '')}`, printed: `${value}${m[0]}` };
+  }
+  return null;
 }
 
 // Letters OCR makes of digits; between two digits of a PO number they are the digit ("700B1").

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { checkShipTo, cleanWords, fixPoDigits, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 
@@ -97,6 +97,13 @@ describe('a misread "N°" label', () => {
   it('takes "Ne:", "N9." or "Nc:" (the degree sign read as a letter or digit, punctuation after) for "N°"', () => {
     expect(cleanWords(line(0, [[0, 'Ne: AB26-350-B N9. 12 Nc: 3']])).map((w) => w.text)).toEqual(['N°:', 'AB26-350-B', 'N°.', '12', 'N°:', '3']);
   });
+  it('reads a label\'s dot read as a comma, its colon as a semicolon, the o of "No." as a zero, a split or quoted degree sign', () => {
+    const texts = (s: string) => cleanWords(line(0, [[0, s]])).map((w) => w.text);
+    expect(texts('Bestell-Nr, B-2026-5556')).toEqual(['Bestell-Nr.', 'B-2026-5556']);
+    expect(texts('Order No, 4500123 Order N0. 4500124')).toEqual(['Order', 'No.', '4500123', 'Order', 'No.', '4500124']);
+    expect(texts('n°; BC-1 n": BC-2')).toEqual(['n°:', 'BC-1', 'n°:', 'BC-2']);
+    expect(texts('N ° : AB26-354-C')).toEqual(['N°', ':', 'AB26-354-C']);
+  });
   it('leaves the word "Ne" without punctuation as it is', () => {
     expect(cleanWords(line(0, [[0, 'Ne pas plier']])).map((w) => w.text)).toEqual(['Ne', 'pas', 'plier']);
   });
@@ -115,6 +122,18 @@ describe('a PO OCR may have misread between letters and digits', () => {
     expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'TR: Commande AB26 350 B' } })).toContain('subject');
     expect(poCorroboration('AB26-350-B', { fileName: 'cde_AB26350B.pdf' })).toContain('file name');
     expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'Commande AB26-350-8' } })).toBeNull();
+  });
+});
+
+describe('joinCutPo', () => {
+  it('joins a PO the label reader cut at a space OCR put after or before a slash or dash', () => {
+    expect(joinCutPo('LT/26', ['N° : LT/26/ 0815   Date : 12/10/2026'])).toEqual({ value: 'LT/26/0815', printed: 'LT/26/ 0815' });
+    expect(joinCutPo('AB26-354', ['N° : AB26-354 -C'])).toEqual({ value: 'AB26-354-C', printed: 'AB26-354 -C' });
+  });
+  it('leaves a PO followed by a word, a date or a lone dash as it is', () => {
+    expect(joinCutPo('CDE26/7667', ['CDE26/7667 27/10/2026 F45139'])).toBeNull();
+    expect(joinCutPo('PO-80720', ['PO Number PO-80720 - Date 12/10/2026'])).toBeNull();
+    expect(joinCutPo('2026-721', ['Commande n° 2026-721 du 12/10/2026'])).toBeNull();
   });
 });
 
@@ -175,6 +194,15 @@ describe('readImageOrder', () => {
     const confirmed = read({ subject: 'Commande AB26-350-B' });
     expect(resolveOrder(confirmed.draft!, md).problems.map((p) => p.code)).not.toContain('PO_UNCONFIRMED');
     expect(confirmed.draft!.evidence!.poNumber!.corroboratedBy).toContain("the same PO in the e-mail's subject");
+  });
+
+  it('reads a PO OCR cut at a space whole, and flags it (PO_UNCONFIRMED)', () => {
+    const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
+    const page = orderPage(2, rows);
+    page.words = page.words.flatMap((w) => (w.text === 'CDE-2026-1142' ? [{ ...w, text: 'LT/26/', x1: w.x0 + 120 }, { ...w, text: '0815', x0: w.x0 + 150 }] : [w]));
+    const { draft } = readImageOrder([cover, page], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
+    expect(draft!.poNumber).toBe('LT/26/0815');
+    expect(resolveOrder(draft!, md).problems.find((p) => p.code === 'PO_UNCONFIRMED')?.message).toContain('« LT/26/ 0815 »');
   });
 
   it('reads the PO after an "N°." OCR read as "Ne:"', () => {
