@@ -641,6 +641,8 @@ export function checkHeaderlessAmount(line: DraftLine, row: TextLine, md: Master
 
 // A rule or a speck after the number, read as a letter of its own ("16 l", "5 J", "60 !"): not a unit.
 const TRAILING_JUNK_WORD = /^(.*\d)\s*[lIiJj!|\])}]$/;
+// A mark before it, read as a short word of its own ("Le 140", "_ 12", "i. 8"): the number, changed (so doubted unless the amount agrees).
+const LEADING_JUNK_WORD = /^[\p{L}_!|.,'’]{1,2}[.,:;]?\s+(\d[\d\s.,]*)$/u;
 
 /**
  * A quantity cell as OCR left it → the quantity: edge junk first ("576,", "16|", "5]", "372)"),
@@ -651,7 +653,7 @@ export function readQuantityCell(text: string): { qty: ReturnType<typeof parseQu
   const fix = cleanNumberCell(text);
   const qty = parseQuantity(fix.text);
   if (qty) return { qty, changed: fix.changed };
-  const junk = TRAILING_JUNK_WORD.exec(text.trim());
+  const junk = TRAILING_JUNK_WORD.exec(text.trim()) ?? LEADING_JUNK_WORD.exec(text.trim());
   if (!junk) return { qty: null, changed: fix.changed };
   const again = cleanNumberCell(junk[1]!);
   return { qty: parseQuantity(again.text), changed: true };

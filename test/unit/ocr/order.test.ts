@@ -277,6 +277,12 @@ describe('readQuantityCell', () => {
       expect(readQuantityCell(cell), cell).toEqual({ qty: { value, unit: null }, changed: true });
     }
   });
+  it('drops a mark before the number read as a short word ("Le 140", "_ 12"), as a change to be checked', () => {
+    for (const [cell, value] of [['Le 140', 140], ['_ 12', 12], ['i. 8', 8]] as const) {
+      expect(readQuantityCell(cell), cell).toEqual({ qty: { value, unit: null }, changed: true });
+    }
+    expect(readQuantityCell('Lot de 12').qty).toBeNull();
+  });
   it('keeps a real unit, and reads nothing from a cell without a number', () => {
     expect(readQuantityCell('12 BTE')).toEqual({ qty: { value: 12, unit: 'BTE' }, changed: false });
     expect(readQuantityCell('l')).toEqual({ qty: null, changed: false });
