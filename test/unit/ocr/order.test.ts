@@ -205,6 +205,20 @@ describe('readImageOrder', () => {
     expect(resolveOrder(draft!, md).problems.find((p) => p.code === 'PO_UNCONFIRMED')?.message).toContain('« LT/26/ 0815 »');
   });
 
+  it('takes the delivery date the lines print under a delivery-date column when the header prints none', () => {
+    const words = [
+      ...line(200, [[130, 'QUINCAILLERIE DUPONT']]),
+      ...line(700, [[130, 'Bestellnummer 4502148782'], [1000, 'Datum 13.11.2026']]),
+      ...line(1100, [[COLS.ref, 'Material'], [COLS.desc, 'Bezeichnung'], [COLS.qty - 140, 'Menge'], [COLS.qty + 40, 'Preis'], [COLS.pu + 60, 'Liefertermin'], [COLS.amount + 200, 'Nettowert']]),
+      ...line(1160, [[COLS.ref, 'VIS-440'], [COLS.desc, 'Schraube 4x40'], [COLS.qty - 140, '12'], [COLS.qty + 40, '18,90'], [COLS.pu + 60, '18.11.2026'], [COLS.amount + 200, '226,80']]),
+      ...line(1220, [[COLS.ref, 'CHV-8'], [COLS.desc, 'Dübel 8x40'], [COLS.qty - 140, '30'], [COLS.qty + 40, '7,20'], [COLS.pu + 60, '18.11.2026'], [COLS.amount + 200, '216,00']]),
+    ];
+    const { draft } = readImageOrder([{ page: 1, words }], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-13T10:45:00Z' });
+    expect(draft!.lines.map((l) => l.sku)).toEqual(['VIS-440', 'CHV-8']);
+    expect(draft!.requestedDeliveryDate).toBe('2026-11-18');
+    expect(draft!.evidence!.requestedDeliveryDate!.rule).toContain('Liefertermin');
+  });
+
   it('reads the PO after an "N°." OCR read as "Ne:"', () => {
     const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
     const page = orderPage(2, rows);
