@@ -213,7 +213,7 @@ describe('readImageOrder', () => {
       ...line(1160, [[COLS.ref, 'VIS-440'], [COLS.desc, 'Schraube 4x40'], [COLS.qty - 140, '12'], [COLS.qty + 40, '18,90'], [COLS.pu + 60, '18.11.2026'], [COLS.amount + 200, '226,80']]),
       ...line(1220, [[COLS.ref, 'CHV-8'], [COLS.desc, 'Dübel 8x40'], [COLS.qty - 140, '30'], [COLS.qty + 40, '7,20'], [COLS.pu + 60, '18.11.2026'], [COLS.amount + 200, '216,00']]),
     ];
-    const { draft } = readImageOrder([{ page: 1, words }], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-13T10:45:00Z' });
+    const { draft } = readImageOrder([{ page: 1, words, meanConfidence: 0.92 }], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-13T10:45:00Z' });
     expect(draft!.lines.map((l) => l.sku)).toEqual(['VIS-440', 'CHV-8']);
     expect(draft!.requestedDeliveryDate).toBe('2026-11-18');
     expect(draft!.evidence!.requestedDeliveryDate!.rule).toContain('Liefertermin');
