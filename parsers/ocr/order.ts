@@ -85,11 +85,26 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
       .replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '')
       .replace(/[“”„]/g, '"')
       .replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2')
+      // …and its degree sign read as a letter or a digit ("Ne:", "N9.", "Nc:"): only with the
+      // punctuation after it, which no word ("Ne pas plier") carries.
+      .replace(/^([Nn])[ec9°º]\.?([.:])$/, '$1°$2')
+      // A label's dot read as a comma, its colon as a semicolon, the "o" of "No." as a zero:
+      // "Bestell-Nr,", "No,", "N0.", "n°;", "n\":" are "Bestell-Nr.", "No.", "No.", "n°:", "n°:".
+      .replace(/^([Nn])["”]([.:;]?)$/, '$1°$2')
+      .replace(/^((?:\p{L}+-)?[Nn][or°º]),$/u, '$1.')
+      .replace(/^([Nn])0([.:])$/, '$1o$2')
+      .replace(/^([Nn][°º]);$/, '$1:')
       // A dotted date with a dot read as a comma ("20,11.2026", "13.11,2026"): no number is written so.
       .replace(/^(\d{1,2})[.,](\d{1,2})[.,]((?:19|20)\d{2})([.,:;]?)$/, '$1.$2.$3$4')
       // A printout's dotted leader with a dot read as a comma (".,....:"): still a leader.
       .replace(/^[.,]+(?=[:;]?$)/, (m) => '.'.repeat(m.length));
     if (text === '') continue;
+    // "N °": the degree sign read as a word of its own, glued back to its N.
+    const prev = out.at(-1);
+    if (/^[°º][.:]?$/.test(text) && prev && /^[Nn]$/.test(prev.text) && prev.lineId === w.lineId) {
+      out[out.length - 1] = { ...prev, text: `${prev.text}${text}`, x1: w.x1 };
+      continue;
+    }
     // Lone dashes, colons and slashes are text ("Martin - Agence Beaune", "N° : 12"); the rest is noise.
     if (!/[\p{L}\p{N}€%°&+:/-]/u.test(text)) continue;
     const glued = GLUED.exec(text);
@@ -167,6 +182,11 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   if (poNumber) {
     draft.poNumber = poNumber.value;
     ev.poNumber = poEvidence(poNumber, headerLines.flatMap((l) => findPoCandidates(l)), headerLines.join('\n'));
+    const joined = joinCutPo(poNumber.value, headerLines);
+    if (joined) {
+      draft.poNumber = joined.value;
+      ev.poNumber = { ...ev.poNumber, text: joined.printed, flag: `was read as « ${joined.printed} », a space OCR may have put inside it` };
+    }
   }
   flagDoubtfulPo(r, draft);
   fixPoDigits(r, draft);
@@ -292,11 +312,70 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
 // the agent checks it, and the dedup does not take it for another order's number.
 function flagDoubtfulPo(r: ImageReading, draft: DraftOrder): void {
   const poConfidence = draft.poNumber ? valueConfidence(r.textLines(), draft.poNumber) : null;
-  if (poConfidence === null || !(poConfidence < REVIEW_THRESHOLD)) return;
+  if (poConfidence === null || !draft.poNumber) return;
+  const corroboration = poCorroboration(draft.poNumber, r.ctx);
+  if (corroboration) {
+    const ev = draft.evidence?.poNumber;
+    if (ev) ev.corroboratedBy = [...(ev.corroboratedBy ?? []), corroboration];
+    return;
+  }
+  const confusable = poConfusable(draft.poNumber);
+  // Under review confidence the OCR doubt below says it already.
+  if (confusable && poConfidence >= REVIEW_THRESHOLD && poConfidence < CONFUSABLE_PO_CONFIDENCE) {
+    const ev = ((draft.evidence ??= {}).poNumber ??= { source: 'document', rule: 'printed under a PO label', text: draft.poNumber });
+    ev.flag ??= `may be misread: OCR (${poConfidence.toFixed(2)}) may have taken « ${confusable} », next to a ${/\d/.test(confusable) ? 'letter' : 'digit'}, for its look-alike`;
+  }
+  if (!(poConfidence < REVIEW_THRESHOLD)) return;
   const shown = poConfidence.toFixed(2);
   draft.provenance.signals = [...new Set([...(draft.provenance.signals ?? []), `${PO_DOUBTFUL} (OCR ${shown})`])];
   r.problems.push(problem('OCR_PO_DOUBTFUL', `${r.ctx.fileName}: the PO number « ${draft.poNumber} » was read with low OCR confidence (${shown}): check it on the document`, 'warning', 'poNumber'));
   draft.confidence = Math.min(draft.confidence ?? 1, PO_DOUBT_CONFIDENCE);
+}
+
+// Under this OCR confidence, a PO mixing letters and digits whose look-alike character sits where
+// letters and digits meet ("26CMS59234", "AB2G-350") may be misread: flagged (PO_UNCONFIRMED).
+// Dev faxes and scans read their right POs at 0.89–0.97.
+const CONFUSABLE_PO_CONFIDENCE = 0.86;
+const LOOK_ALIKE = /[0OQDIl1S5B8Z2G6]/;
+
+/** The first look-alike character (0/O, 1/I/l, 5/S, 8/B, 2/Z, 6/G) next to the other kind, in a PO of letters and digits; null when none. */
+export function poConfusable(po: string): string | null {
+  if (!/\p{L}/u.test(po) || !/\d/.test(po)) return null;
+  const kind = (c: string | undefined) => (c === undefined ? null : /\d/.test(c) ? 'd' : /\p{L}/u.test(c) ? 'l' : null);
+  for (let i = 0; i < po.length; i++) {
+    const c = po[i]!;
+    const k = kind(c);
+    if (!k || !LOOK_ALIKE.test(c)) continue;
+    const other = k === 'd' ? 'l' : 'd';
+    if (kind(po[i - 1]) === other || kind(po[i + 1]) === other) return c;
+  }
+  return null;
+}
+
+const squash = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+/** The same PO in what came with the fax (its e-mail's subject, its file name): what corroborates it, or null. */
+export function poCorroboration(po: string, ctx: Pick<ImageOrderContext, 'fileName' | 'context'>): string | null {
+  const want = squash(po);
+  if (want.length < 4) return null;
+  const subject = ctx.context?.subject;
+  if (subject && squash(subject).includes(want)) return "the same PO in the e-mail's subject";
+  return squash(ctx.fileName).includes(want) ? 'the same PO in the file name' : null;
+}
+
+// What follows a PO cut at a space OCR put in it: "LT/26" + "/ 0815", "AB26-354" + " -C", "CDE26" + "/ 0412".
+const CUT_TAIL = /^(?:[/-] ?| ?[/-])([A-Za-z0-9][A-Za-z0-9/-]*)/;
+
+/** A PO the label readers cut at a space, joined with its tail (flagged by the caller); null when the PO was not cut. */
+export function joinCutPo(value: string, lines: string[]): { value: string; printed: string } | null {
+  for (const line of lines) {
+    const at = line.indexOf(value);
+    if (at < 0) continue;
+    const m = CUT_TAIL.exec(line.slice(at + value.length));
+    if (!m) return null;
+    return { value: `${value}${m[0].replaceAll(' ', '')}`, printed: `${value}${m[0]}` };
+  }
+  return null;
 }
 
 // Letters OCR makes of digits; between two digits of a PO number they are the digit ("700B1").
@@ -562,6 +641,8 @@ export function checkHeaderlessAmount(line: DraftLine, row: TextLine, md: Master
 
 // A rule or a speck after the number, read as a letter of its own ("16 l", "5 J", "60 !"): not a unit.
 const TRAILING_JUNK_WORD = /^(.*\d)\s*[lIiJj!|\])}]$/;
+// A mark before it, read as a short word of its own ("Le 140", "_ 12", "i. 8"): the number, changed (so doubted unless the amount agrees).
+const LEADING_JUNK_WORD = /^[\p{L}_!|.,'’]{1,2}[.,:;]?\s+(\d[\d\s.,]*)$/u;
 
 /**
  * A quantity cell as OCR left it → the quantity: edge junk first ("576,", "16|", "5]", "372)"),
@@ -572,7 +653,7 @@ export function readQuantityCell(text: string): { qty: ReturnType<typeof parseQu
   const fix = cleanNumberCell(text);
   const qty = parseQuantity(fix.text);
   if (qty) return { qty, changed: fix.changed };
-  const junk = TRAILING_JUNK_WORD.exec(text.trim());
+  const junk = TRAILING_JUNK_WORD.exec(text.trim()) ?? LEADING_JUNK_WORD.exec(text.trim());
   if (!junk) return { qty: null, changed: fix.changed };
   const again = cleanNumberCell(junk[1]!);
   return { qty: parseQuantity(again.text), changed: true };

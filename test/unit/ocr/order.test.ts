@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { checkShipTo, cleanWords, fixPoDigits, labelWord, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 
@@ -93,6 +93,50 @@ describe('labelWord', () => {
   });
 });
 
+describe('a misread "N°" label', () => {
+  it('takes "Ne:", "N9." or "Nc:" (the degree sign read as a letter or digit, punctuation after) for "N°"', () => {
+    expect(cleanWords(line(0, [[0, 'Ne: AB26-350-B N9. 12 Nc: 3']])).map((w) => w.text)).toEqual(['N°:', 'AB26-350-B', 'N°.', '12', 'N°:', '3']);
+  });
+  it('reads a label\'s dot read as a comma, its colon as a semicolon, the o of "No." as a zero, a split or quoted degree sign', () => {
+    const texts = (s: string) => cleanWords(line(0, [[0, s]])).map((w) => w.text);
+    expect(texts('Bestell-Nr, B-2026-5556')).toEqual(['Bestell-Nr.', 'B-2026-5556']);
+    expect(texts('Order No, 4500123 Order N0. 4500124')).toEqual(['Order', 'No.', '4500123', 'Order', 'No.', '4500124']);
+    expect(texts('n°; BC-1 n": BC-2')).toEqual(['n°:', 'BC-1', 'n°:', 'BC-2']);
+    expect(texts('N ° : AB26-354-C')).toEqual(['N°', ':', 'AB26-354-C']);
+  });
+  it('leaves the word "Ne" without punctuation as it is', () => {
+    expect(cleanWords(line(0, [[0, 'Ne pas plier']])).map((w) => w.text)).toEqual(['Ne', 'pas', 'plier']);
+  });
+});
+
+describe('a PO OCR may have misread between letters and digits', () => {
+  it('finds the look-alike character where letters and digits meet, only in a PO holding both', () => {
+    expect(poConfusable('26CMS59234')).toBe('6');
+    expect(poConfusable('CDE26/7667')).toBe('2');
+    expect(poConfusable('AB26-350-B')).toBe('B');
+    expect(poConfusable('CDE-2026-1142')).toBeNull();
+    expect(poConfusable('4502148782')).toBeNull();
+    expect(poConfusable('PO-80720')).toBeNull();
+  });
+  it('is corroborated by the same PO in the e-mail subject or file name, punctuation aside', () => {
+    expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'TR: Commande AB26 350 B' } })).toContain('subject');
+    expect(poCorroboration('AB26-350-B', { fileName: 'cde_AB26350B.pdf' })).toContain('file name');
+    expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'Commande AB26-350-8' } })).toBeNull();
+  });
+});
+
+describe('joinCutPo', () => {
+  it('joins a PO the label reader cut at a space OCR put after or before a slash or dash', () => {
+    expect(joinCutPo('LT/26', ['N° : LT/26/ 0815   Date : 12/10/2026'])).toEqual({ value: 'LT/26/0815', printed: 'LT/26/ 0815' });
+    expect(joinCutPo('AB26-354', ['N° : AB26-354 -C'])).toEqual({ value: 'AB26-354-C', printed: 'AB26-354 -C' });
+  });
+  it('leaves a PO followed by a word, a date or a lone dash as it is', () => {
+    expect(joinCutPo('CDE26/7667', ['CDE26/7667 27/10/2026 F45139'])).toBeNull();
+    expect(joinCutPo('PO-80720', ['PO Number PO-80720 - Date 12/10/2026'])).toBeNull();
+    expect(joinCutPo('2026-721', ['Commande n° 2026-721 du 12/10/2026'])).toBeNull();
+  });
+});
+
 describe('fixPoDigits', () => {
   const fix = (po: string) => {
     const draft = { poNumber: po, provenance: { signals: [] as string[] }, confidence: 0.95 } as unknown as Parameters<typeof fixPoDigits>[1];
@@ -135,6 +179,52 @@ describe('readImageOrder', () => {
     const { draft, problems } = readImageOrder([cover, page2], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
     expect(draft!.lines.map((l) => [l.sku, l.quantity])).toEqual([['VIS-440', 12]]);
     expect(problems.find((p) => p.code === 'OCR_ROW_UNREADABLE')).toMatchObject({ severity: 'warning', where: 'page 2, row 2' });
+  });
+
+  it('flags (PO_UNCONFIRMED) a PO of letters and digits read with middling OCR confidence, unless its e-mail subject prints it too', () => {
+    const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
+    const page = orderPage(2, rows);
+    page.words = page.words.map((w) => (w.text === 'CDE-2026-1142' ? { ...w, text: 'AB26-350-B', confidence: 0.8 } : w));
+    const read = (context?: Record<string, string>) => readImageOrder([cover, page], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z', ...(context ? { context } : {}) });
+    const alone = read();
+    expect(alone.draft!.poNumber).toBe('AB26-350-B');
+    const { order, problems } = resolveOrder(alone.draft!, md);
+    expect(problems.find((p) => p.code === 'PO_UNCONFIRMED')).toMatchObject({ where: 'poNumber' });
+    expect(order.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    const confirmed = read({ subject: 'Commande AB26-350-B' });
+    expect(resolveOrder(confirmed.draft!, md).problems.map((p) => p.code)).not.toContain('PO_UNCONFIRMED');
+    expect(confirmed.draft!.evidence!.poNumber!.corroboratedBy).toContain("the same PO in the e-mail's subject");
+  });
+
+  it('reads a PO OCR cut at a space whole, and flags it (PO_UNCONFIRMED)', () => {
+    const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
+    const page = orderPage(2, rows);
+    page.words = page.words.flatMap((w) => (w.text === 'CDE-2026-1142' ? [{ ...w, text: 'LT/26/', x1: w.x0 + 120 }, { ...w, text: '0815', x0: w.x0 + 150 }] : [w]));
+    const { draft } = readImageOrder([cover, page], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
+    expect(draft!.poNumber).toBe('LT/26/0815');
+    expect(resolveOrder(draft!, md).problems.find((p) => p.code === 'PO_UNCONFIRMED')?.message).toContain('« LT/26/ 0815 »');
+  });
+
+  it('takes the delivery date the lines print under a delivery-date column when the header prints none', () => {
+    const words = [
+      ...line(200, [[130, 'QUINCAILLERIE DUPONT']]),
+      ...line(700, [[130, 'Bestellnummer 4502148782'], [1000, 'Datum 13.11.2026']]),
+      ...line(1100, [[COLS.ref, 'Material'], [COLS.desc, 'Bezeichnung'], [COLS.qty - 140, 'Menge'], [COLS.qty + 40, 'Preis'], [COLS.pu + 60, 'Liefertermin'], [COLS.amount + 200, 'Nettowert']]),
+      ...line(1160, [[COLS.ref, 'VIS-440'], [COLS.desc, 'Schraube 4x40'], [COLS.qty - 140, '12'], [COLS.qty + 40, '18,90'], [COLS.pu + 60, '18.11.2026'], [COLS.amount + 200, '226,80']]),
+      ...line(1220, [[COLS.ref, 'CHV-8'], [COLS.desc, 'Dübel 8x40'], [COLS.qty - 140, '30'], [COLS.qty + 40, '7,20'], [COLS.pu + 60, '18.11.2026'], [COLS.amount + 200, '216,00']]),
+    ];
+    const { draft } = readImageOrder([{ page: 1, words, meanConfidence: 0.92 }], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-13T10:45:00Z' });
+    expect(draft!.lines.map((l) => l.sku)).toEqual(['VIS-440', 'CHV-8']);
+    expect(draft!.requestedDeliveryDate).toBe('2026-11-18');
+    expect(draft!.evidence!.requestedDeliveryDate!.rule).toContain('Liefertermin');
+  });
+
+  it('reads the PO after an "N°." OCR read as "Ne:"', () => {
+    const rows = [tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80')];
+    const page = orderPage(2, rows);
+    page.words = page.words.filter((w) => !['de', 'commande'].includes(w.text)).map((w) => (w.text === 'N°' ? { ...w, text: 'Ne:' } : w.text === ':' && w.y0 === 700 ? { ...w, text: '' } : w.text === 'CDE-2026-1142' ? { ...w, text: 'AB26-350-B' } : w));
+    const { draft } = readImageOrder([cover, page], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-11-23T10:45:00Z' });
+    expect(draft!.poNumber).toBe('AB26-350-B');
   });
 
   it('flags a PO number OCR itself barely believed, and keeps it as read', () => {
@@ -200,6 +290,12 @@ describe('readQuantityCell', () => {
     for (const [cell, value] of [['576,', 576], ['16|', 16], ['5]', 5], ['372)', 372], ['16 l', 16], ['5J', 5], ['60 !', 60]] as const) {
       expect(readQuantityCell(cell), cell).toEqual({ qty: { value, unit: null }, changed: true });
     }
+  });
+  it('drops a mark before the number read as a short word ("Le 140", "_ 12"), as a change to be checked', () => {
+    for (const [cell, value] of [['Le 140', 140], ['_ 12', 12], ['i. 8', 8]] as const) {
+      expect(readQuantityCell(cell), cell).toEqual({ qty: { value, unit: null }, changed: true });
+    }
+    expect(readQuantityCell('Lot de 12').qty).toBeNull();
   });
   it('keeps a real unit, and reads nothing from a cell without a number', () => {
     expect(readQuantityCell('12 BTE')).toEqual({ qty: { value: 12, unit: 'BTE' }, changed: false });
