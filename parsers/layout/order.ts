@@ -53,7 +53,6 @@ export interface OrderReading {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-// Amounts are printed to the cent: a line may be off by a rounding, never by a unit.
 
 /** "Total HT   1 234,56 €" → 1234.56: the last amount printed on the line. */
 export function amountOnLine(text: string, locale: NumberLocale): number | null {
