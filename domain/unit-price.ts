@@ -3,7 +3,8 @@
 // is divided; a discount column ("Remise %", "Rabatt %", "Dto.") makes price × (1 − discount) the
 // net price when the line's amount says so. Never a guess: a price is certain only when the amount
 // (quantity × price = amount, to the rounding) or the column's own label says how to read it; any
-// other reading is kept with a doubt that says why, so the line stays flagged for an agent.
+// other reading is kept with a doubt that says why, so the line stays flagged for an agent (a line
+// printing only its amount gets amount ÷ quantity, flagged).
 
 export interface PrintedPrice {
   quantity: number | null;
@@ -39,7 +40,12 @@ export function perUnitsOfLabel(label: string): number {
 
 /** The net unit price of a printed line, and the doubt left when nothing corroborates the reading. */
 export function netUnitPrice(p: PrintedPrice): UnitPriceReading {
-  if (p.price === null) return { unitPrice: null, doubt: null };
+  if (p.price === null) {
+    // Only the amount printed: amount ÷ quantity is what the buyer pays per unit, but nothing else
+    // vouches that the column is the line's net amount (not with tax, not a total): kept, flagged.
+    if (p.amount === null || p.quantity === null || p.quantity <= 0 || p.amount <= 0) return { unitPrice: null, doubt: null };
+    return { unitPrice: round4(p.amount / p.quantity), doubt: `no unit price printed: amount ${p.amount} ÷ quantity ${p.quantity}, to be confirmed` };
+  }
   const discount = p.discount !== null && p.discount > 0 && p.discount < 100 ? p.discount : null;
   // The readings, most likely first: as labelled, then net of the printed discount, then per 100 unlabelled.
   const labelled = p.price / p.per;

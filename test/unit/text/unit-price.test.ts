@@ -46,6 +46,13 @@ describe('netUnitPrice: the net unit price per unit of the ordered quantity', ()
     expect(r.doubt).toMatch(/no label announces/u);
   });
 
+  it('derives a price from the amount alone, flagged, and nothing from nothing', () => {
+    const r = netUnitPrice({ quantity: 23, price: null, amount: 212.98, discount: null, per: 1 });
+    expect(r.unitPrice).toBe(9.26);
+    expect(r.doubt).toMatch(/no unit price printed/u);
+    expect(netUnitPrice({ quantity: 23, price: null, amount: null, discount: null, per: 1 })).toEqual({ unitPrice: null, doubt: null });
+  });
+
   it('reads per how many units a column label prices', () => {
     expect(perUnitsOfLabel('Prix/100')).toBe(100);
     expect(perUnitsOfLabel('Preis je 1000 ST')).toBe(1000);
