@@ -145,7 +145,7 @@ function labelRole(words: PositionedWord[]): ColumnRole | null {
   return roles.size === 1 ? [...roles][0]! : null;
 }
 
-const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|€|eur|euro|euros|chf|sfr|usd|gbp|%|cdee|commandee|livree|fourn|fournisseur|article|client|[()€.:]+)$/;
+const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|st|stk|€|eur|euro|euros|chf|sfr|usd|gbp|%|cdee|commandee|livree|fourn|fournisseur|article|client|[()€.:]+)$/;
 
 interface HeaderPhrase {
   role: ColumnRole;

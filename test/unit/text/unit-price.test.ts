@@ -80,6 +80,14 @@ describe('price and discount columns of a printed table', () => {
     }
   });
 
+  it('reads "Preis je 100 ST" as one price column per 100', () => {
+    const words = [[20, 'Artikel-Nr.'], [90, 'Bezeichnung'], [250, 'Menge'], [330, 'Preis'], [358, 'je'], [372, '100'], [390, 'ST'], [460, 'Betrag']] as [number, string][];
+    const cols = detectHeader({ words: words.map(([x, text]) => ({ text, x0: x, x1: x + text.length * 5, y0: 100, y1: 110 })), text: '', y0: 100, y1: 110, page: 1 } as never);
+    const price = cols?.find((c) => c.role === 'unitPrice');
+    expect(cols?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unitPrice', 'amount']);
+    expect(perUnitsOfLabel(price!.label)).toBe(100);
+  });
+
   it('a row of a "Prix/100" table with a discount carries the price per unit the amount confirms', () => {
     const row: TableRow = { page: 1, index: 1, y0: 0, y1: 10, lineCount: 1, text: '', cells: { reference: { text: 'VIS-440', confidence: 1 }, quantity: { text: '10,00', confidence: 1 }, unitPrice: { text: '1 890,00', confidence: 1 }, discount: { text: '10,00', confidence: 1 }, amount: { text: '170,10', confidence: 1 } } };
     const l = textLineFromRow(row, { md, locale: 'fr', customerId: null, where: 'page 1, row 1', pricePer: 100 });
