@@ -3,6 +3,7 @@
 // a careful ADV agent makes: quantity × price = amount, the lines add up to the printed total,
 // prices near the list price. Every doubt lowers the line's confidence and says why.
 import type { MasterData } from '../../domain/masterdata';
+import { netUnitPrice, perUnitsOfLabel } from '../../domain/unit-price';
 import { withPricesEvidence } from '../text/prices';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
@@ -38,6 +39,8 @@ export interface RowContext {
   locale: NumberLocale;
   customerId: string | null;
   where: string;
+  /** Per how many units the price column's label says its prices are ("Prix/100": 100); 1 or absent: per unit. */
+  pricePer?: number;
 }
 
 export interface OrderReading {
@@ -50,8 +53,6 @@ export interface OrderReading {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-// Amounts are printed to the cent: a line may be off by a rounding, never by a unit.
-const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * 0.0001);
 
 /** "Total HT   1 234,56 €" → 1234.56: the last amount printed on the line. */
 export function amountOnLine(text: string, locale: NumberLocale): number | null {
@@ -73,12 +74,14 @@ function printedTotal(table: Table, locale: NumberLocale): { value: number; text
 
 /** French or English numbers: whichever makes more rows' quantity × price = amount (ties: the labels' language). */
 export function detectLocale(table: Table): NumberLocale {
+  const per = perUnitsOfLabel(table.columns.find((c) => c.role === 'unitPrice')?.label ?? '');
   const score = (loc: NumberLocale) =>
     table.rows.filter((r) => {
       const q = parseNumber(r.cells.quantity?.text, loc);
       const p = parseNumber(r.cells.unitPrice?.text, loc);
       const a = parseNumber(r.cells.amount?.text, loc);
-      return q !== null && p !== null && a !== null && close(q * p, a);
+      const discount = parseNumber(r.cells.discount?.text.replace(/%/gu, ''), loc);
+      return q !== null && p !== null && a !== null && netUnitPrice({ quantity: q, price: p, amount: a, discount, per }).doubt === null;
     }).length;
   const fr = score('fr');
   const en = score('en');
@@ -153,12 +156,13 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
     doubts.push(`quantity "${qtyText}" could not be read`);
     confidence = Math.min(confidence, 0.3);
   }
-  const unitPrice = parseNumber(c.unitPrice?.text, locale);
   const amount = parseNumber(c.amount?.text, locale);
-  if (quantity !== null && unitPrice !== null && amount !== null && !close(quantity * unitPrice, amount)) {
-    const per100 = close((quantity * unitPrice) / 100, amount);
-    doubts.push(per100 ? `${where}: the unit price seems to be per 100` : `${where}: quantity ${quantity} × unit price ${unitPrice} = ${round2(quantity * unitPrice)}, but the amount printed is ${amount}`);
-    confidence = Math.min(confidence, per100 ? 0.8 : 0.5);
+  const discount = parseNumber(c.discount?.text.replace(/%/gu, ''), locale);
+  const read = netUnitPrice({ quantity, price: parseNumber(c.unitPrice?.text, locale), amount, discount, per: ctx.pricePer ?? 1 });
+  const unitPrice = read.unitPrice;
+  if (read.doubt) {
+    doubts.push(`${where}: ${read.doubt}`);
+    confidence = Math.min(confidence, /but the amount printed/u.test(read.doubt) ? 0.5 : 0.8);
   }
   const product = sku ? md.product(sku) : customerPartNumber && ctx.customerId ? md.product(md.skuForCustomerPart(ctx.customerId, customerPartNumber) ?? '') : undefined;
   if (product?.listPrice && unitPrice !== null) {
@@ -290,9 +294,10 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
 
   const lines: DraftLine[] = [];
   const read = opts.lineFromRow ?? textLineFromRow;
+  const pricePer = perUnitsOfLabel(table?.columns.find((col) => col.role === 'unitPrice')?.label ?? '');
   for (const row of table?.rows ?? []) {
     const where = `page ${row.page}, row ${row.index}`;
-    const line = read(row, { md, locale, customerId: customer?.id ?? null, where });
+    const line = read(row, { md, locale, customerId: customer?.id ?? null, where, pricePer });
     const source = line ? rowSource(row, pages) : null;
     if (line) lines.push(source ? { ...line, source } : line);
     else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));

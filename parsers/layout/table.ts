@@ -114,6 +114,9 @@ function labelOf(f: string): ColumnRole | null {
   // "Désignation article", "Libellé produit": a description with its qualifier.
   const stem = /^(.*) (?:article|produit|artikel|articolo|articulo)$/.exec(f)?.[1];
   if (stem && LABEL_SETS.find(([r]) => r === 'description')![1].has(stem)) return 'description';
+  // "Preis CHF", "Total EUR", "Remise %" printed as one word: the label with its currency or per cent sign.
+  const bare = /^(.*) (?:chf|eur|usd|gbp|sfr|%)$/.exec(f)?.[1];
+  if (bare) for (const [role, set] of LABEL_SETS) if (set.has(bare)) return role;
   return null;
 }
 
@@ -142,7 +145,7 @@ function labelRole(words: PositionedWord[]): ColumnRole | null {
   return roles.size === 1 ? [...roles][0]! : null;
 }
 
-const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|€|eur|euro|euros|cdee|commandee|livree|fourn|fournisseur|article|client|[()€.:]+)$/;
+const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|st|stk|€|eur|euro|euros|chf|sfr|usd|gbp|%|cdee|commandee|livree|fourn|fournisseur|article|client|[()€.:]+)$/;
 
 interface HeaderPhrase {
   role: ColumnRole;

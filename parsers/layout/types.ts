@@ -44,6 +44,7 @@ export const COLUMN_ROLES = [
   'quantity',
   'unit',
   'unitPrice',
+  'discount',
   'amount',
   'other',
 ] as const;

@@ -6,6 +6,7 @@ import type { MasterData } from '../../domain/masterdata';
 import type { DraftLine } from '../../domain/resolve';
 import type { ColumnRole } from '../layout/types';
 import { fold } from '../layout/table';
+import { netUnitPrice, perUnitsOfLabel } from '../../domain/unit-price';
 import { COLUMN_LABELS } from './labels';
 import { guessLocale, normaliseUnit, parseNumber, parseQuantity, UNIT_WORD_SOURCE, type NumberLocale } from './numbers';
 import { findDates } from './dates';
@@ -34,7 +35,8 @@ export function classifyHeader(label: string): ColumnRole | null {
   if (!l) return null;
   for (const [re, role] of HEADER_WORDS) if (re.test(l)) return role;
   // The other languages' labels (labels.ts); short ones ("me", "ud") only in a table's own header.
-  const f = fold(l);
+  // "Remise %", "Preis CHF": the label with its per cent sign or currency.
+  const f = fold(l).replace(/ (?:%|chf|eur|usd|gbp)$/u, '');
   if (f.length < 4) return null;
   for (const [role, words] of COLUMN_LABELS) if (words.includes(f)) return role as ColumnRole;
   return null;
@@ -164,7 +166,7 @@ export function isTotalRow(text: string): boolean {
  * One row's cells (by column role) → a draft line, or null when the row holds neither a reference
  * nor a quantity (a blank, a sub-heading). Quantity × price is checked against the amount.
  */
-export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNumber?: number; locale?: NumberLocale } = {}): DraftLine | null {
+export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNumber?: number; locale?: NumberLocale; pricePer?: number } = {}): DraftLine | null {
   const { lineNumber, locale = 'fr' } = opts;
   const doubts: string[] = [];
   let confidence = 1;
@@ -215,12 +217,10 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNu
     confidence = Math.min(confidence, 0.5);
   }
   const unit = normaliseUnit(cells.unit) ?? q?.unit ?? null;
-  const unitPrice = parseNumber(cells.unitPrice, locale);
-  const amount = parseNumber(cells.amount, locale);
-  if (q && unitPrice !== null && amount !== null && Math.abs(q.value * unitPrice - amount) > 0.011 * Math.max(1, amount / 100)) {
-    // A per-100 price ("PU les 100") is common for screws; say so rather than flag a false error.
-    const per100 = Math.abs((q.value * unitPrice) / 100 - amount) <= 0.011 * Math.max(1, amount / 100);
-    doubts.push(per100 ? 'unit price seems to be per 100' : `amount ${amount} is not quantity ${q.value} × price ${unitPrice}`);
+  const price = netUnitPrice({ quantity: q?.value ?? null, price: parseNumber(cells.unitPrice, locale), amount: parseNumber(cells.amount, locale), discount: parseNumber(cells.discount?.replace(/%/gu, ''), locale), per: opts.pricePer ?? 1 });
+  const unitPrice = price.unitPrice;
+  if (price.doubt) {
+    doubts.push(price.doubt);
     confidence = Math.min(confidence, 0.8);
   }
   if (!sku && !customerPartNumber && !ean && !q) return null;
@@ -254,13 +254,16 @@ export function parseRows(rows: string[][], header?: (string | null)[], md?: Mas
   const clean = rows.map((r) => r.map((c) => (c ?? '').replace(/\s+/g, ' ').trim())).filter((r) => r.some((c) => c));
   let roles: (ColumnRole | null)[] | null = header ? header.map((h) => (h ? (isRole(h) ? h : classifyHeader(h)) : null)) : null;
   let data = clean;
+  let labels = header ?? [];
   if (!roles) {
     const hi = clean.findIndex((r) => isHeaderRow(r));
     if (hi >= 0) {
       roles = clean[hi]!.map(classifyHeader);
+      labels = clean[hi]!;
       data = clean.slice(hi + 1);
     } else roles = inferRoles(clean, md);
   }
+  const pricePer = perUnitsOfLabel(labels[roles.indexOf('unitPrice')] ?? '');
   const out: DraftLine[] = [];
   for (const row of data) {
     const text = row.join(' ');
@@ -272,7 +275,7 @@ export function parseRows(rows: string[][], header?: (string | null)[], md?: Mas
       if (!role || role === 'other' || !c) return;
       cells[role] = cells[role] ? `${cells[role]} ${c}` : c;
     });
-    const line = draftLineFromCells(cells, md, { locale });
+    const line = draftLineFromCells(cells, md, { locale, pricePer });
     if (line) out.push(line);
     else if (out.length && cells.description && !cells.quantity && text.trim()) {
       // A designation that wrapped onto its own row belongs to the line above.
@@ -284,7 +287,7 @@ export function parseRows(rows: string[][], header?: (string | null)[], md?: Mas
 }
 
 function isRole(s: string): s is ColumnRole {
-  return ['lineNumber', 'reference', 'customerReference', 'ean', 'description', 'quantity', 'unit', 'unitPrice', 'amount', 'other'].includes(s);
+  return ['lineNumber', 'reference', 'customerReference', 'ean', 'description', 'quantity', 'unit', 'unitPrice', 'discount', 'amount', 'other'].includes(s);
 }
 
 function isHeaderRow(cells: string[]): boolean {

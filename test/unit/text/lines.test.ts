@@ -116,7 +116,7 @@ Rue des Martyrs`,
 
   it('flags a line whose amount is not quantity × price', () => {
     const [line] = parseRows([['Réf', 'Qté', 'PU', 'Montant'], ['VIS-440', '10', '18,90', '198,00']], undefined, md);
-    expect(line?.doubts).toEqual(['amount 198 is not quantity 10 × price 18.9']);
+    expect(line?.doubts).toEqual(['quantity 10 × unit price 18.9 = 189, but the amount printed is 198']);
     expect(line?.confidence).toBeLessThan(1);
   });
 });
