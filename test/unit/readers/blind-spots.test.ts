@@ -10,6 +10,7 @@ import type { PositionedWord, TableRow, TextLine } from '../../../parsers/layout
 import { checkHeaderlessAmount } from '../../../parsers/ocr/order';
 import { findDeliveryDate, findPoNumber, looseDates } from '../../../parsers/text/index';
 import { parseQuantity } from '../../../parsers/text/numbers';
+import { putWords } from '../../support/words';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
@@ -48,13 +49,7 @@ describe('dates no label explains', () => {
 
   it('reads a date printed a wide gap right of its label, in a column of labels beside a column of values', () => {
     const words: PositionedWord[] = [];
-    const put = (y: number, x: number, text: string) => {
-      let at = x;
-      for (const w of text.split(' ')) {
-        words.push({ text: w, x0: at, y0: y, x1: at + w.length * 5, y1: y + 10 });
-        at += (w.length + 1) * 5;
-      }
-    };
+    const put = (y: number, x: number, text: string) => putWords(words, y, x, text);
     put(40, 40, 'Quincaillerie Dupont');
     put(55, 40, 'TVA FR12345678901');
     put(100, 40, 'PO Number');

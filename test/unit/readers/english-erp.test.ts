@@ -9,19 +9,14 @@ import type { PositionedWord } from '../../../parsers/layout/types';
 import { ambiguousPrints, dayMonthOrder, swapDayMonth } from '../../../parsers/text/dates';
 import { findDeliveryDate, findOrderDate, findPoCandidates, findPoNumber, isEnglishOrder } from '../../../parsers/text/header';
 import { poEvidence } from '../../../parsers/text/index';
+import { putWords } from '../../support/words';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
 /** A one-page order: header fields (label at x 40, value at x 200), a ship-to block and a table. */
 function page(header: [string, string][], table: { cols: [string, number][]; rows: string[][] }, title = 'Purchase Order') {
   const words: PositionedWord[] = [];
-  const put = (y: number, x: number, text: string) => {
-    let at = x;
-    for (const w of text.split(' ')) {
-      words.push({ text: w, x0: at, y0: y, x1: at + w.length * 5, y1: y + 10 });
-      at += (w.length + 1) * 5;
-    }
-  };
+  const put = (y: number, x: number, text: string) => putWords(words, y, x, text);
   put(20, 40, title);
   put(40, 40, 'Quincaillerie Dupont');
   put(55, 40, 'VAT No. FR12345678901');
