@@ -10,7 +10,7 @@ import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrde
 import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, flagLooseDates, poEvidence, shipToGln, type SentAt } from '../text/index';
-import { addressFromLines, currencyEvidence, settleDayMonth, findPoCandidates, findCopySignals, findCurrency, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
+import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { DELIVERY_DATE_LABELS, USUAL_ADDRESS } from '../text/labels';
 import { findDates } from '../text/dates';
 import { labelValueLines, shipToBlocks } from './blocks';
@@ -324,12 +324,13 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   const labelled = findDeliveryDate(headerText, opts.ref) ?? findDeliveryDate(wholeLines, opts.ref);
   const perLine = labelled ? null : tableDeliveryDate(table, opts.ref);
   const requestedDeliveryDate = labelled ?? perLine?.iso ?? null;
+  const currency = readCurrency(allText);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
     orderDate,
     requestedDeliveryDate,
     purpose: findPurpose(headerText) ?? 'original',
-    currency: findCurrency(allText),
+    currency: currency.value,
     customer: evidence,
     lines,
     confidence,
@@ -344,8 +345,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (labelled) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
   else if (perLine) draft.evidence.requestedDeliveryDate = { source: 'document', rule: perLine.rule, text: perLine.text, ...(perLine.flag ? { flag: perLine.flag } : {}) };
   if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
-  const currency = currencyEvidence(allText);
-  if (currency) draft.evidence.currency = currency;
+  if (currency.evidence) draft.evidence.currency = currency.evidence;
   if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: allText, columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
   flagLooseDates(draft, `${headerText}\n${wholeLines}`, opts.ref);
   settleDayMonth(draft, [headerText, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);

@@ -533,35 +533,31 @@ const CURRENCY_TOKEN = /€|£|\$|\b(?:EUR|CHF|GBP|USD)\b|\beuros?\b/giu;
 const CURRENCY_CODE: Record<string, string> = { '€': 'EUR', eur: 'EUR', euro: 'EUR', euros: 'EUR', chf: 'CHF', '£': 'GBP', gbp: 'GBP', $: 'USD', usd: 'USD' };
 const ORDER = ['EUR', 'CHF', 'GBP', 'USD'];
 
-/** Every currency the text prints, euro first; `onAmounts`: only those printed beside a number ("12,50 €", "CHF 3.02"). */
-export function findCurrencies(text: string, onAmounts = false): string[] {
-  const found = new Set<string>();
+/** The currencies the text prints beside a number ("12,50 €", "CHF 3.02") and those it only names, euro first; one pass. */
+function findCurrencies(text: string): { onAmounts: string[]; named: string[] } {
+  const onAmounts = new Set<string>();
+  const named = new Set<string>();
   for (const m of text.matchAll(CURRENCY_TOKEN)) {
     const code = CURRENCY_CODE[m[0].toLowerCase()];
     // Lower-case codes ("chf") are words, not currencies; "euro(s)" is a word in any case.
     if (!code || (/^[a-z]{3}$/u.test(m[0]) && m[0] !== 'eur')) continue;
-    if (onAmounts) {
-      const before = text.slice(Math.max(0, m.index - 2), m.index);
-      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2);
-      if (!/\d\s?$/u.test(before) && !/^\s?\d/u.test(after)) continue;
-    }
-    found.add(code);
+    named.add(code);
+    const before = text.slice(Math.max(0, m.index - 2), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2);
+    if (/\d\s?$/u.test(before) || /^\s?\d/u.test(after)) onAmounts.add(code);
   }
-  return ORDER.filter((c) => found.has(c));
-}
-
-export function findCurrency(text: string): string | null {
-  return (findCurrencies(text, true)[0] ?? findCurrencies(text)[0]) || null;
+  return { onAmounts: ORDER.filter((c) => onAmounts.has(c)), named: ORDER.filter((c) => named.has(c)) };
 }
 
 /**
- * How the currency was read: the one printed beside amounts (else the one named), flagged when the
- * amounts, or the names when no amount carries one, are in several currencies (nothing says which).
+ * The order's currency as printed, with how it was read: the one printed beside amounts (else the one
+ * named), flagged when the amounts, or the names when no amount carries one, are in several
+ * currencies (nothing says which). Nothing printed: no value (resolve decides, with its evidence).
  */
-export function currencyEvidence(text: string): ReadEvidence | undefined {
-  const onAmounts = findCurrencies(text, true);
-  const found = onAmounts.length ? onAmounts : findCurrencies(text);
-  if (found.length === 0) return undefined;
+export function readCurrency(text: string): { value: string | null; evidence?: ReadEvidence } {
+  const { onAmounts, named } = findCurrencies(text);
+  const found = onAmounts.length ? onAmounts : named;
+  if (found.length === 0) return { value: null };
   const where = onAmounts.length ? 'beside amounts' : 'named';
-  return { source: 'document', rule: `currency printed ${where}`, text: found.join(', '), flag: found.length > 1 ? `is one of several currencies the document prints ${where} (${found.join(', ')})` : null };
+  return { value: found[0]!, evidence: { source: 'document', rule: `currency printed ${where}`, text: found.join(', '), flag: found.length > 1 ? `is one of several currencies the document prints ${where} (${found.join(', ')})` : null } };
 }

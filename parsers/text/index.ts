@@ -3,7 +3,7 @@
 import type { MasterData } from '../../domain/masterdata';
 import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
-import { currencyEvidence, findCopySignals, findCurrency, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, settleDayMonth, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
+import { readCurrency, findCopySignals, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, settleDayMonth, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines, unreadOrderLines } from './lines';
 import { boundText } from '../caps';
 import { problem, type Problem } from '../../domain/order';
@@ -72,12 +72,13 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   const orderDate = findOrderDate(text, opts.ref);
   const labelledDelivery = findDeliveryDate(head, opts.ref);
   const requestedDeliveryDate = labelledDelivery ?? (opts.typed ? findDeadline(text, opts.ref) : null);
+  const currency = readCurrency(text);
   const draft: DraftOrder = {
     poNumber: po?.value ?? null,
     orderDate,
     requestedDeliveryDate,
     purpose: findPurpose(head) ?? 'original',
-    currency: findCurrency(text),
+    currency: currency.value,
     customer,
     lines,
     confidence: Math.min(lines.length ? Math.min(...lines.map((l) => l.confidence ?? 1)) : 1, unread.length ? UNREAD_LINES_CONFIDENCE : 1),
@@ -88,8 +89,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   shipToGln(draft, text, md);
   const ev = draft.evidence!;
   if (po) ev.poNumber = poEvidence(po, findPoCandidates(head), head);
-  const currency = currencyEvidence(text);
-  if (currency) ev.currency = currency;
+  if (currency.evidence) ev.currency = currency.evidence;
   if (orderDate) ev.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
   if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: labelledDelivery ? 'printed under a delivery-date label' : 'a date after a word of deadline ("pour le", "by", "bis") in a sentence' };

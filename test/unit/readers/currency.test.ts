@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
 import { checkCurrency } from '../../../domain/evidence';
-import { currencyEvidence } from '../../../parsers/text/header';
+import { readCurrency } from '../../../parsers/text/header';
+
+const currencyEvidence = (text: string) => readCurrency(text).evidence;
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
@@ -45,7 +47,8 @@ describe('the currency of a read order', () => {
     // A currency only named in a sentence does not contradict the one the amounts carry.
     expect(currencyEvidence('Nos tarifs CHF sur demande. Total 1 200,00 €')).toMatchObject({ text: 'EUR', flag: null, rule: 'currency printed beside amounts' });
     expect(currencyEvidence("Gesamtbetrag 1'234.50 CHF")).toMatchObject({ text: 'CHF', flag: null });
-    expect(currencyEvidence('no money here')).toBeUndefined();
+    expect(readCurrency('no money here')).toEqual({ value: null });
+    expect(readCurrency("Gesamtbetrag 1'234.50 CHF").value).toBe('CHF');
   });
 
   it('through the e-mail reader: one currency and a French delivery pass; two currencies are flagged', async () => {
