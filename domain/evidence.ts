@@ -5,12 +5,12 @@
 import type { CustomerAddress, MasterData } from './masterdata';
 import { foldName } from './names';
 import { problem, type Address, type FieldEvidence, type Problem } from './order';
+import { FLAGGED_CONFIDENCE, ONLY_DELIVERY_ADDRESS } from './signals';
 
 /** What a reader says about a value: the rest (corroboration, flag) is decided here. */
 export type ReadEvidence = Pick<FieldEvidence, 'source' | 'rule'> & { text?: string | null; corroboratedBy?: string[]; flag?: string | null };
 
-/** Header confidence once a field is flagged: below review, so an agent looks at it. */
-export const FLAGGED_CONFIDENCE = 0.6;
+export { FLAGGED_CONFIDENCE, ONLY_DELIVERY_ADDRESS };
 
 export function evidence(e: ReadEvidence, extra: string[] = [], flagged = false): FieldEvidence {
   return { source: e.source, rule: e.rule, text: e.text ?? null, corroboratedBy: [...(e.corroboratedBy ?? []), ...extra], flagged: flagged || !!e.flag };
@@ -76,9 +76,6 @@ export function customersByAddress(read: Partial<Address>, md: MasterData): stri
   const m = matchAddress(read, md.addresses.filter((a) => a.type === 'delivery'));
   return m && (m.by.includes('GLN') || m.by.includes('street') || m.by.includes('name')) ? [m.address.customerId] : [];
 }
-
-/** The ship-to evidence's rule when the document prints none and the customer has one delivery address (flagged; a touchless policy may accept it). */
-export const ONLY_DELIVERY_ADDRESS = 'no delivery address in the document: the customer has only one';
 
 export interface ShipToDecision {
   shipTo: Address;

@@ -7,9 +7,8 @@ import { orderAmount } from './amount';
 import { reviewReasons } from './order-state';
 import type { OrderState, OrderStatus } from './order-model';
 import { euros } from './format';
-import { NO_PRICE_PRINTED, SHIP_TO_DEFAULTED } from './signals';
+import { FLAGGED_CONFIDENCE, NO_PRICE_PRINTED, ONLY_DELIVERY_ADDRESS, SHIP_TO_DEFAULTED } from './signals';
 import { overCreditLimit, shortLines, type CreditFacts } from './portfolio';
-import { FLAGGED_CONFIDENCE, ONLY_DELIVERY_ADDRESS } from './evidence';
 
 /** The text readers that say whether a document prints prices (evidence `prices`): e-mail bodies (typed or HTML) and text PDFs. */
 export const NONE_PRINTED_READERS = ['email-body', 'pdf-text'] as const;
