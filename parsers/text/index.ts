@@ -1,7 +1,7 @@
 // Shared understanding of order text (email bodies, PDF text, OCR'd faxes): one call that turns a
 // text into a draft order, built from the finer readers that callers may also use one by one.
 import type { MasterData } from '../../domain/masterdata';
-import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
+import { BARE_NUMBER_LABEL, NOT_PO_BEFORE_NUMBER, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
 import { readCurrency, findCopySignals, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, settleDayMonth, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines, unreadOrderLines } from './lines';
@@ -157,7 +157,9 @@ function weakLabelCorroboration(po: Labelled, candidates: Labelled[], text: stri
   // document's title names an order, and this is the only number a bare label prints.
   const title = TITLE_LINE.exec(text);
   const bare = new Set(candidates.filter((c) => BARE_NUMBER_LABEL.test(c.label)).map((c) => c.value));
-  if (title && bare.size <= 1) return `the document's title « ${title[0].trim()} » names an order, and it is the only number a bare label prints`;
+  // Not under a heading naming another party or document ("Client", "Fournisseur", "Facture"): its number, then.
+  const heading = lines.slice(0, -1).filter((l) => l.trim()).at(-1)?.trim() ?? '';
+  if (title && bare.size <= 1 && !NOT_PO_BEFORE_NUMBER.test(heading)) return `the document's title « ${title[0].trim()} » names an order, and it is the only number a bare label prints`;
   return null;
 }
 

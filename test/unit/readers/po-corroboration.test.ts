@@ -33,6 +33,8 @@ describe('PO number under a bare label', () => {
     expect(e.corroboratedBy!.join()).toContain('COMMANDE D’ACHAT');
     // No title naming an order: still flagged.
     expect(judge(reordered.replace('COMMANDE D’ACHAT', 'BON DE LIVRAISON')).flag).toContain('N°');
+    // Right under a heading naming another party: that party's number, not the order's.
+    expect(judge(reordered.replace('N° :   AB26-188-A', 'Client\nN° :   AB26-188-A')).flag).toContain('N°');
     // Two numbers under bare labels: the title does not say which is the order's.
     expect(judge(`${reordered}\nNuméro 77812`).flag).toContain('N°');
   });
