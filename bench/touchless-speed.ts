@@ -14,7 +14,7 @@ import { eventually, startStack, startTemporal } from '../test/support/temporal'
 import { startTestTryton } from '../test/support/tryton';
 import type { OrderState } from '../domain/order-model';
 import type { Channel } from '../domain/order';
-import { heldByPricesOnly } from '../domain/touchless';
+import { heldForPolicyOnly } from '../domain/touchless';
 
 const ROOT = join(import.meta.dirname, '..');
 const arg = (name: string, d: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : d);
@@ -84,7 +84,7 @@ async function wrongInTryton(tryton: Tryton, erpRef: string, po: string, truth: 
 }
 
 // Settled: entered touchless, or stopped (an ERP stop, a refusal), or in review for more than its prices.
-const settled = (x: OrderState | null) => Boolean(x && (x.touchless || x.history.some((h) => h.event === 'not touchless' || h.event === 'ERP refused') || (x.status === 'needs-review' && !heldByPricesOnly(x.status, x.problems, x.order))));
+const settled = (x: OrderState | null) => Boolean(x && (x.touchless || x.history.some((h) => h.event === 'not touchless' || h.event === 'ERP refused') || (x.status === 'needs-review' && !heldForPolicyOnly(x.status, x.problems, x.order))));
 
 async function runKind(stack: Stack, tryton: Tryton, k: Kind): Promise<void> {
   const one = async (i: number): Promise<{ s: OrderState; receivedAt: string }> => {

@@ -14,7 +14,7 @@ import type { MasterData } from '../domain/masterdata';
 import type { Channel, Order, Problem } from '../domain/order';
 import { orderProblems } from '../domain/anomalies';
 import { needsReview } from '../domain/order-state';
-import { decideTouchless, reasonsBesidesPrices } from '../domain/touchless';
+import { decideTouchless, reasonsPolicyKeeps } from '../domain/touchless';
 import { NO_PRICE_PRINTED } from '../domain/signals';
 import { loadTouchlessPolicy } from '../routing-rules/touchless';
 import { describeDocument, extractDocument } from '../parsers/index';
@@ -42,7 +42,7 @@ const fine = new Map<string, { docs: number; alone: number }>();
 function fineReasons(d: ReturnType<typeof decideTouchless>, problems: Problem[], o: Order, t: CorpusTruth, md: MasterData): string[] {
   const failed = new Set(d.checks.filter((c) => !c.ok).map((c) => c.code));
   const out = new Set<string>();
-  const review = reasonsBesidesPrices(problems, o);
+  const review = reasonsPolicyKeeps(policy, problems, o);
   for (const p of review) {
     // A document's low confidence caused by a flagged field (60 %) is that field's reason, not one of its own.
     if (p.code === 'LOW_CONFIDENCE' && review.some((q) => q.code === 'SHIP_TO_MISSING' || q.code === 'PO_UNCONFIRMED')) continue;

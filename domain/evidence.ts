@@ -5,12 +5,12 @@
 import type { CustomerAddress, MasterData } from './masterdata';
 import { foldName } from './names';
 import { problem, type Address, type FieldEvidence, type Problem } from './order';
+import { FLAGGED_CONFIDENCE, ONLY_DELIVERY_ADDRESS } from './signals';
 
 /** What a reader says about a value: the rest (corroboration, flag) is decided here. */
 export type ReadEvidence = Pick<FieldEvidence, 'source' | 'rule'> & { text?: string | null; corroboratedBy?: string[]; flag?: string | null };
 
-/** Header confidence once a field is flagged: below review, so an agent looks at it. */
-export const FLAGGED_CONFIDENCE = 0.6;
+export { FLAGGED_CONFIDENCE, ONLY_DELIVERY_ADDRESS };
 
 export function evidence(e: ReadEvidence, extra: string[] = [], flagged = false): FieldEvidence {
   return { source: e.source, rule: e.rule, text: e.text ?? null, corroboratedBy: [...(e.corroboratedBy ?? []), ...extra], flagged: flagged || !!e.flag };
@@ -104,7 +104,7 @@ export function decideShipTo(read: Partial<Address> & { usual?: boolean }, readE
     if (delivery.length === 1) {
       return {
         shipTo: known(usual),
-        evidence: evidence({ source: 'default', rule: 'no delivery address in the document: the customer has only one' }, [`addresses.csv ${usual.code}`], true),
+        evidence: evidence({ source: 'default', rule: ONLY_DELIVERY_ADDRESS }, [`addresses.csv ${usual.code}`], true),
         problems: [problem('SHIP_TO_MISSING', `no delivery address was found in the document; the customer's only delivery address ${usual.code} (${usual.postalCode} ${usual.city}) was put in until an agent checks`, 'warning', 'shipTo')],
       };
     }
@@ -187,13 +187,24 @@ function currencyOfCountry(country: string | null): string | null {
   return EURO_AREA.has(country) ? 'EUR' : (NATIONAL_CURRENCY[country] ?? null);
 }
 
+/** What else says the currency of an order: master data, and whether the document prints any price. */
+export interface CurrencyContext {
+  /** The customer's currency in master data (customers.csv `currency`, the sale price list's); null: not said. */
+  customer?: string | null;
+  /** The reader is certain the document prints no price (evidence `prices`: no-price-printed): the ERP's prices will be used. */
+  nonePrinted?: boolean;
+  /** The currency of our own list prices (products.csv, the ERP's): the euro. */
+  company?: string;
+}
+
 /**
  * The order's currency: printed, or EUR by default. Flagged (CURRENCY_UNCERTAIN) when the document
  * prints several currencies, when nothing is printed and the delivery country is outside the euro
- * area, or when the printed currency is not the delivery country's: a sale in the wrong currency
- * must never go through unseen.
+ * area (unless the customer's currency in master data says it, or no price is printed at all: the sale
+ * then takes the ERP's prices, in their currency), or when the printed currency is not the delivery
+ * country's or the customer's in master data: a sale in the wrong currency must never go through unseen.
  */
-export function checkCurrency(value: string | null, ev: ReadEvidence | undefined, deliveryCountry: string | null): { value: string | null; evidence: FieldEvidence | null; problems: Problem[] } {
+export function checkCurrency(value: string | null, ev: ReadEvidence | undefined, deliveryCountry: string | null, known: CurrencyContext = {}): { value: string | null; evidence: FieldEvidence | null; problems: Problem[] } {
   const local = currencyOfCountry(deliveryCountry);
   const flag = (e: ReadEvidence, v: string, why: string) => ({
     value: v,
@@ -201,12 +212,17 @@ export function checkCurrency(value: string | null, ev: ReadEvidence | undefined
     problems: [problem('CURRENCY_UNCERTAIN', `the currency « ${v} » ${why}; check it on the document`, 'warning', 'currency')],
   });
   if (!value) {
-    // Nothing printed: the currency of the country the order is delivered to, when that is the euro.
+    // Nothing printed: the customer's currency in master data, else the delivery country's when that is the euro.
+    if (known.customer) return { value: known.customer, evidence: evidence({ source: 'master-data', rule: "no currency printed: the customer's currency in master data" }, [`customers.csv currency ${known.customer}`]), problems: [] };
     if (local === 'EUR') return { value: 'EUR', evidence: evidence({ source: 'master-data', rule: 'no currency printed: the delivery country\'s, the euro' }, [`delivery in ${deliveryCountry} (euro area)`]), problems: [] };
+    // No price printed either: the sale is priced from our list, in its currency, whatever the country.
+    const ours = known.company ?? 'EUR';
+    if (known.nonePrinted) return { value: ours, evidence: evidence({ source: 'master-data', rule: `no currency and no price printed: the sale takes the ERP's prices, in ${ours}` }, ['no price printed (evidence prices)']), problems: [] };
     return flag({ source: 'default', rule: 'no currency printed: euro by default' }, 'EUR', deliveryCountry ? `was not printed and is taken as the euro, although the delivery is in ${deliveryCountry}` : 'was not printed and nothing says where the order is delivered');
   }
   const read: ReadEvidence = ev ?? { source: 'document', rule: 'currency printed' };
   if (read.flag) return flag(read, value, read.flag);
-  if (local && local !== value) return flag(read, value, `is printed but the delivery is in ${deliveryCountry}, whose currency is ${local}`);
-  return { value, evidence: evidence(read, local ? [`delivery in ${deliveryCountry}`] : []), problems: [] };
+  if (known.customer && known.customer !== value) return flag(read, value, `is printed but the customer's currency in master data is ${known.customer}`);
+  if (local && local !== value && known.customer !== value) return flag(read, value, `is printed but the delivery is in ${deliveryCountry}, whose currency is ${local}`);
+  return { value, evidence: evidence(read, [...(local === value ? [`delivery in ${deliveryCountry}`] : []), ...(known.customer === value ? [`customers.csv currency ${value}`] : [])]), problems: [] };
 }

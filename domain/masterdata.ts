@@ -28,6 +28,8 @@ export interface Customer {
   fax: string | null;
   x12Id: string | null;
   edifactGln: string | null;
+  /** The currency the customer is invoiced in (ISO 4217, the sale price list's); absent: not said (the company's). */
+  currency?: string | null;
 }
 
 export interface CustomerAddress {
@@ -316,6 +318,8 @@ function customersOf(cu: { file: string; rows: CsvRow[] }): Customer[] {
     }
     const gln = opt(r, 'edifact_gln');
     if (gln && !/^\d{13}$/.test(gln)) throw new CsvError(cu.file, r.line, 'edifact_gln', `"${gln}" is not a 13-digit GLN`);
+    const currency = opt(r, 'currency');
+    if (currency && !/^[A-Z]{3}$/.test(currency)) throw new CsvError(cu.file, r.line, 'currency', `"${currency}" is not an ISO 4217 currency code (EUR, CHF, GBP…)`);
     return {
       id,
       name: req(cu.file, r, 'name'),
@@ -327,6 +331,7 @@ function customersOf(cu: { file: string; rows: CsvRow[] }): Customer[] {
       fax: opt(r, 'fax'),
       x12Id: opt(r, 'x12_id'),
       edifactGln: gln,
+      currency,
     };
   });
 }

@@ -3,7 +3,7 @@
 // addresses.csv. Shared by every channel so that they all decide the same way.
 import type { MasterData, Customer } from './masterdata';
 import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
-import { PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
+import { NO_PRICE_PRINTED, PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
 import { checkCurrency, checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
 
 export type { ReadEvidence };
@@ -245,7 +245,7 @@ export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveCont
     if (cust) fields.customer = cust;
     if (ev.prices) fields.prices = evidence(ev.prices);
     if (customer) {
-      const cur = checkCurrency(draft.currency ?? null, ev.currency, shipTo.country ?? customerCountry(customer.id, md));
+      const cur = checkCurrency(draft.currency ?? null, ev.currency, shipTo.country ?? customerCountry(customer.id, md), { customer: customer.currency ?? null, nonePrinted: ev.prices?.rule === NO_PRICE_PRINTED });
       currency = cur.value;
       if (cur.evidence) fields.currency = cur.evidence;
       problems.push(...cur.problems);

@@ -12,3 +12,9 @@ export const PO_DOUBTFUL = 'PO number read with doubt';
 export const NO_PRICE_PRINTED = 'no-price-printed';
 /** Order evidence `prices` (rule): the document prints a price, or may: a line without one was not read right. */
 export const PRICE_PRINTED = 'price-printed';
+
+/** Ship-to evidence (rule): the document prints no delivery address and the customer has only one (flagged; a touchless policy may accept it). */
+export const ONLY_DELIVERY_ADDRESS = 'no delivery address in the document: the customer has only one';
+
+/** Header confidence once a field is flagged: below review, so an agent looks at it. */
+export const FLAGGED_CONFIDENCE = 0.6;

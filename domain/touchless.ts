@@ -7,7 +7,7 @@ import { orderAmount } from './amount';
 import { reviewReasons } from './order-state';
 import type { OrderState, OrderStatus } from './order-model';
 import { euros } from './format';
-import { NO_PRICE_PRINTED, SHIP_TO_DEFAULTED } from './signals';
+import { FLAGGED_CONFIDENCE, NO_PRICE_PRINTED, ONLY_DELIVERY_ADDRESS, SHIP_TO_DEFAULTED } from './signals';
 import { overCreditLimit, shortLines, type CreditFacts } from './portfolio';
 
 /** The text readers that say whether a document prints prices (evidence `prices`): e-mail bodies (typed or HTML) and text PDFs. */
@@ -50,6 +50,13 @@ export interface TouchlessPolicy {
   minConfidence: number;
   /** The ship-to may come from master data (the customer's only delivery address). */
   shipToFromMasterData: boolean;
+  /**
+   * A document that prints no delivery address, from a customer with exactly one delivery address in
+   * master data: that address may go into the ERP with no agent (true: every customer; a list: these
+   * customers; false: an agent checks it). The order keeps its flag (SHIP_TO_MISSING and the evidence);
+   * the decision says it accepted it.
+   */
+  shipToOnlyAddress: boolean | string[];
   /** Stock and credit must have been read in the ERP (an ERP that cannot tell: never touchless). */
   requireErpChecks: boolean;
   /** Where the ERP's sales order stays: a quotation (can be cancelled in Tryton) or confirmed. */
@@ -77,6 +84,49 @@ const PRICE_OFF_LIST = 'PRICE_OFF_LIST';
 /** Review reasons other than prices off the list (those the policy's band judges). */
 export function reasonsBesidesPrices(problems: Problem[], order: Order): Problem[] {
   return reviewReasons(problems, order).filter((p) => p.code !== PRICE_OFF_LIST);
+}
+
+/** The ship-to was put in from master data: the document prints none and the customer has only one delivery address. */
+export function shipToIsOnlyAddress(order: Order): boolean {
+  const e = order.evidence?.shipTo;
+  return !!e && e.source === 'default' && e.rule === ONLY_DELIVERY_ADDRESS && !!order.shipTo.code;
+}
+
+/** Flagged header fields besides a ship-to that is the customer's only delivery address. */
+function flaggedBesidesOnlyAddress(order: Order): string[] {
+  return Object.entries(order.evidence ?? {}).filter(([k, e]) => (e.flagged || e.source === 'default') && !(k === 'shipTo' && shipToIsOnlyAddress(order))).map(([k]) => k);
+}
+
+/**
+ * Review reasons that come only from a ship-to that is the customer's only delivery address: its
+ * SHIP_TO_MISSING, and the document's low confidence when that flag alone lowered it (FLAGGED_CONFIDENCE).
+ */
+function onlyAddressReason(p: Problem, order: Order): boolean {
+  if (!shipToIsOnlyAddress(order)) return false;
+  if (p.code === 'SHIP_TO_MISSING') return true;
+  return p.code === 'LOW_CONFIDENCE' && (p.where === 'lines' || p.where === null) && order.confidence >= FLAGGED_CONFIDENCE && flaggedBesidesOnlyAddress(order).length === 0;
+}
+
+/** Whether the policy accepts, for this order's customer, the only delivery address put in for one the document does not print. */
+export function acceptsOnlyAddress(policy: Pick<TouchlessPolicy, 'shipToOnlyAddress'>, order: Order): boolean {
+  const p = policy.shipToOnlyAddress;
+  return shipToIsOnlyAddress(order) && (p === true || (Array.isArray(p) && !!order.customer.id && p.includes(order.customer.id)));
+}
+
+/** The review reasons the policy keeps: besides prices off the list (the band judges them) and, when it accepts it, the only delivery address. */
+export function reasonsPolicyKeeps(policy: Pick<TouchlessPolicy, 'shipToOnlyAddress'>, problems: Problem[], order: Order): Problem[] {
+  const accepted = acceptsOnlyAddress(policy, order);
+  return reasonsBesidesPrices(problems, order).filter((p) => !(accepted && onlyAddressReason(p, order)));
+}
+
+/**
+ * In review only for reasons a policy may accept (prices off the list, the customer's only delivery
+ * address put in): the workflow asks then too; the policy decides.
+ */
+export function heldForPolicyOnly(status: OrderStatus, problems: Problem[], order: Order): boolean {
+  if (status !== 'needs-review') return false;
+  const reasons = reviewReasons(problems, order);
+  return reasons.length > 0 && reasons.every((p) => p.code === PRICE_OFF_LIST || onlyAddressReason(p, order));
 }
 
 /**
@@ -159,10 +209,16 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
   else check('customer', true, `client ${cid}${policy.customersOnly ? ' dans la liste' : ''}`);
   if (policy.firstOrderToAgent) check('first-order', f.previousOrders > 0, f.previousOrders > 0 ? `client connu (${f.previousOrders} commande(s) avant)` : 'première commande de ce client : un agent la saisit');
 
-  // A price off the list is judged by the policy's band (check 'prices'), every other anomaly stops.
-  const reasons = reasonsBesidesPrices(f.problems, order);
+  // A price off the list is judged by the policy's band (check 'prices'), the only delivery address by
+  // ship_to_only_address (check 'ship-to'); every other anomaly stops.
+  const reasons = reasonsPolicyKeeps(policy, f.problems, order);
   const byPrices = heldByPricesOnly(f.status, f.problems, order);
-  check('status', f.status === 'routed' || byPrices, f.status === 'routed' ? 'routée, rien à vérifier' : byPrices ? 'à vérifier pour ses prix seulement (jugés par la bande de prix)' : `statut ${f.status} (seules les commandes routées sans anomalie passent)`);
+  const byPolicy = !byPrices && heldForPolicyOnly(f.status, f.problems, order);
+  check('status', f.status === 'routed' || byPrices || byPolicy, f.status === 'routed' ? 'routée, rien à vérifier' : byPrices ? 'à vérifier pour ses prix seulement (jugés par la bande de prix)' : byPolicy ? 'à vérifier pour ce que la politique juge seulement (prix, adresse de livraison unique)' : `statut ${f.status} (seules les commandes routées sans anomalie passent)`);
+  if (shipToIsOnlyAddress(order)) {
+    const ok = acceptsOnlyAddress(policy, order);
+    check('ship-to', ok, ok ? `aucune adresse de livraison écrite : la seule du client au référentiel (${order.shipTo.code}), acceptée par ship_to_only_address (signalée sur la commande)` : `aucune adresse de livraison écrite : la seule du client au référentiel (${order.shipTo.code}) n'est pas acceptée sans agent (ship_to_only_address)`);
+  }
   check('anomalies', reasons.length === 0, reasons.length === 0 ? 'aucune anomalie' : `${reasons.length} anomalie(s) : ${reasons.slice(0, 3).map((p) => p.message).join(' ; ')}`);
   const outside = pricesOutsideBand(order, policy.prices, f.listPrice);
   check('prices', outside.length === 0, outside.length ? `prix hors de la bande autorisée : ${outside.map((o) => `ligne ${o.lineNumber} ${pct(o.gap)}`).join(', ')}` : 'prix imprimés dans la bande autorisée par rapport au tarif');
@@ -171,11 +227,14 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
   const unresolved = order.lines.filter((l) => !l.sku || l.quantity === null);
   const doubtful = order.lines.filter((l) => l.confidence < policy.minConfidence || l.doubts.length > 0);
   check('lines', order.lines.length > 0 && unresolved.length === 0, order.lines.length === 0 ? 'aucune ligne' : unresolved.length ? `ligne(s) ${unresolved.map((l) => l.lineNumber).join(', ')} sans article ou sans quantité` : `${order.lines.length} ligne(s), toutes avec article et quantité`);
-  const conf = Math.min(order.confidence, ...order.lines.map((l) => l.confidence));
-  check('confidence', doubtful.length === 0 && order.confidence >= policy.minConfidence, doubtful.length || order.confidence < policy.minConfidence ? `lu avec un doute (${Math.round(conf * 100)} % < ${Math.round(policy.minConfidence * 100)} %${doubtful.length ? `, ligne(s) ${doubtful.map((l) => l.lineNumber).join(', ')}` : ''})` : `lu sans doute (≥ ${Math.round(policy.minConfidence * 100)} %)`);
+  // The document's confidence lowered by the accepted only-address flag alone is the lines' confidence.
+  const accepted = acceptsOnlyAddress(policy, order) && flaggedBesidesOnlyAddress(order).length === 0 && order.confidence >= FLAGGED_CONFIDENCE;
+  const docConf = accepted ? Math.min(1, ...order.lines.map((l) => l.confidence)) : order.confidence;
+  const conf = Math.min(docConf, ...order.lines.map((l) => l.confidence));
+  check('confidence', doubtful.length === 0 && docConf >= policy.minConfidence, doubtful.length || docConf < policy.minConfidence ? `lu avec un doute (${Math.round(conf * 100)} % < ${Math.round(policy.minConfidence * 100)} %${doubtful.length ? `, ligne(s) ${doubtful.map((l) => l.lineNumber).join(', ')}` : ''})` : `lu sans doute (≥ ${Math.round(policy.minConfidence * 100)} %)`);
   if (policy.maxLines !== null) check('max-lines', order.lines.length <= policy.maxLines, `${order.lines.length} ligne(s)${order.lines.length <= policy.maxLines ? ' ≤ ' : ' > '}${policy.maxLines}`);
 
-  const flagged = Object.entries(order.evidence ?? {}).filter(([, e]) => e.flagged || e.source === 'default');
+  const flagged = acceptsOnlyAddress(policy, order) ? flaggedBesidesOnlyAddress(order).map((k) => [k]) : Object.entries(order.evidence ?? {}).filter(([, e]) => e.flagged || e.source === 'default');
   const shipFromMd = order.provenance.signals.includes(SHIP_TO_DEFAULTED) || order.evidence?.shipTo?.source === 'master-data';
   const fieldsOk = flagged.length === 0 && (policy.shipToFromMasterData || !shipFromMd);
   check('fields', fieldsOk, flagged.length ? `champ(s) non corroboré(s) : ${flagged.map(([k]) => k).join(', ')}` : !fieldsOk ? 'adresse de livraison prise du référentiel, pas lue (ship_to_from_master_data: false)' : 'chaque champ lu et corroboré');

@@ -1,6 +1,7 @@
 // `aiguillage masterdata pull`: our master-data CSVs (DESIGN.md) written from the ERP, where a real
 // company keeps its customers and products. Columns the ERP does not hold (market, e-mail domains,
-// EDI ids) keep the values already in our files; cross_references.csv is ours alone and is left as is.
+// EDI ids, the customer's currency: Tryton keeps one per party only with its sale_price_list module,
+// not installed) keep the values already in our files; cross_references.csv is ours alone and is left as is.
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../storage/atomic';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import type { TrytonClient } from './tryton/client';
 
 const COLUMNS = {
   'company.csv': ['name', 'vat_number', 'siret', 'street', 'postal_code', 'city', 'country', 'x12_id', 'edifact_gln'],
-  'customers.csv': ['id', 'name', 'market', 'vat_number', 'siret', 'email_domains', 'phone', 'fax', 'x12_id', 'edifact_gln'],
+  'customers.csv': ['id', 'name', 'market', 'vat_number', 'siret', 'email_domains', 'phone', 'fax', 'x12_id', 'edifact_gln', 'currency'],
   'addresses.csv': ['customer_id', 'code', 'type', 'gln', 'name', 'street', 'postal_code', 'city', 'country'],
   'products.csv': ['sku', 'description', 'product_line', 'unit', 'list_price', 'ean'],
 } as const;

@@ -22,7 +22,7 @@ export class InvalidTouchlessPolicy extends Error {
   }
 }
 
-const KEYS = ['enabled', 'channels', 'customers', 'amount', 'prices', 'max_lines', 'first_order', 'min_confidence', 'ship_to_from_master_data', 'require_erp_checks', 'erp_stage'];
+const KEYS = ['enabled', 'channels', 'customers', 'amount', 'prices', 'max_lines', 'first_order', 'min_confidence', 'ship_to_from_master_data', 'ship_to_only_address', 'require_erp_checks', 'erp_stage'];
 const unknownKeys = (allowed: readonly string[]) => (iss: { code?: string; keys?: string[] }) =>
   iss.code === 'unrecognized_keys' ? `unknown key ${(iss.keys ?? []).map((k) => `"${k}"`).join(', ')}; expected one of: ${allowed.join(', ')}` : undefined;
 const ids = z.union([z.string().min(1).transform((v) => [v]), z.array(z.string().min(1)).min(1, 'expected at least one customer id')], { error: 'expected a customer id or a list of ids' });
@@ -58,6 +58,7 @@ const policySchema = z.strictObject(
     first_order: z.enum(['agent', 'touchless'], { error: 'expected agent (a new customer’s first order goes to an agent) or touchless' }).optional(),
     min_confidence: z.number({ error: 'expected a confidence between 0 and 1 (0.95 = 95 %)' }).min(0.5, 'below 0.5 nothing read is certain: expected 0.5 to 1').max(1, 'expected a confidence between 0 and 1').optional(),
     ship_to_from_master_data: z.boolean({ error: 'expected true or false' }).optional(),
+    ship_to_only_address: z.union([z.boolean(), z.array(z.string().min(1)).min(1, 'expected at least one customer id')], { error: 'expected true, false or a list of customer ids' }).optional(),
     require_erp_checks: z.boolean({ error: 'expected true or false' }).optional(),
     erp_stage: z.enum(['quotation', 'confirmed'], { error: 'expected quotation (can be undone in the ERP) or confirmed' }).optional(),
   },
@@ -80,6 +81,12 @@ export function parseTouchlessPolicy(file: string, text: string, knownCustomers?
     Object.keys(p.prices?.customers ?? {}).forEach((id) => {
       if (!known.has(id)) errors.push(src.error(['touchless', 'prices', 'customers', id], `touchless.prices.customers: unknown customer "${id}" (not in the master data)`));
     });
+    const onlyAddress = p.ship_to_only_address;
+    if (Array.isArray(onlyAddress)) {
+      onlyAddress.forEach((id, i) => {
+        if (!known.has(id)) errors.push(src.error(['touchless', 'ship_to_only_address', i], `touchless.ship_to_only_address: unknown customer "${id}" (not in the master data)`));
+      });
+    }
     for (const key of ['only', 'except'] as const) {
       (p.customers?.[key] ?? []).forEach((id, i) => {
         if (known.has(id)) return;
@@ -108,6 +115,7 @@ export function parseTouchlessPolicy(file: string, text: string, knownCustomers?
     firstOrderToAgent: (p.first_order ?? 'agent') === 'agent',
     minConfidence: p.min_confidence ?? 0.95,
     shipToFromMasterData: p.ship_to_from_master_data ?? true,
+    shipToOnlyAddress: p.ship_to_only_address ?? false,
     requireErpChecks: p.require_erp_checks ?? true,
     erpStage: p.erp_stage ?? 'quotation',
   };

@@ -12,7 +12,7 @@ import {
   ActionRefused, withEvent, applyTouchlessAnswer, applyUndoTouchless, checkUndoTouchless, duplicatesToCheck, TOUCHLESS_BY,
 } from '../domain/order-state';
 import { computeDue, slaConfig, type SlaConfig } from '../domain/sla';
-import { heldByPricesOnly } from '../domain/touchless';
+import { heldByPricesOnly, heldForPolicyOnly } from '../domain/touchless';
 
 const { routeOrder, confirmOrder, startSplitOrder } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
@@ -258,7 +258,10 @@ async function touchless(run: OrderRun): Promise<void> {
   const s = current(run);
   // Held for review by its prices alone: the policy's negotiated-price band may still let it through.
   const heldByPrices = heldByPricesOnly(s.status, s.problems, s.order) && has(run, 'touchless-price-band');
-  if (s.status !== 'routed' && !heldByPrices) return;
+  // Held for what else the policy may accept (the customer's only delivery address): a marker of its own
+  // in every code version, asked only then (orders begun before this change replay as they ran).
+  const heldForPolicy = !heldByPrices && heldForPolicyOnly(s.status, s.problems, s.order) && patched('touchless-only-address');
+  if (s.status !== 'routed' && !heldByPrices && !heldForPolicy) return;
   const facts = { orderId: s.orderId, order: s.order, channel: s.documents[0]?.channel ?? null, status: s.status, problems: s.problems, receivedAt: s.sla.receivedAt, duplicatesToCheck: duplicatesToCheck(s).length };
   const verdict = run.version >= 2 ? await decideTouchlessLocally(facts).catch(() => decideTouchless(facts)) : await decideTouchless(facts);
   // An agent acted meanwhile (claimed, corrected, entered): the decision was about another order.

@@ -9,7 +9,7 @@ import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
-import { applySentDate, flagLooseDates, poEvidence, shipToGln, type SentAt } from '../text/index';
+import { applySentDate, flagLooseDates, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
 import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { DELIVERY_DATE_LABELS, USUAL_ADDRESS } from '../text/labels';
 import { findDates } from '../text/dates';
@@ -30,6 +30,8 @@ export interface ReadOrderOptions {
   customer?: CustomerEvidence;
   /** When the customer sent it: the order date when none is printed. */
   sent?: SentAt;
+  /** Names the sender gave the document apart from its text (file name, e-mail subject): they may carry the PO number. */
+  names?: DocumentName[];
   /** Reads one row into a draft line; OCR plugs its catalog snapping here. Default: text-PDF reading. */
   lineFromRow?: (row: TableRow, ctx: RowContext) => DraftLine | null;
 }
@@ -339,7 +341,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (shipTo) draft.shipTo = shipTo;
   shipToGln(draft, headerText, md);
   draft.evidence = {};
-  if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText);
+  if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText, opts.names);
   if (orderDate) draft.evidence.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
   if (labelled) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };

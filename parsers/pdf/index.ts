@@ -27,7 +27,9 @@ export const parsePdf: Parser = async (bytes, ctx) => {
   if (textPages.length) {
     const sentAt = ctx.meta.context.sentAt;
     const sent = sentAt ? { at: sentAt, what: "the e-mail's Date header" } : refDate ? { at: ctx.meta.receivedAt, what: 'the day it was received' } : undefined;
-    const r = readOrder(textPages, ctx.masterData, { parser: 'pdf-text', location: `${name} p.${textPages.map((p) => p.page).join(',')}`, ...(refDate ? { ref: refDate } : {}), ...(sent ? { sent } : {}) });
+    // The file's name and the e-mail's subject are the sender's, apart from the printed text: they may carry the PO number.
+    const names = [{ what: ctx.meta.context.subject === undefined ? 'the file name' : "the attachment's file name", text: name }, ...(ctx.meta.context.subject ? [{ what: "the e-mail's subject", text: ctx.meta.context.subject }] : [])];
+    const r = readOrder(textPages, ctx.masterData, { parser: 'pdf-text', location: `${name} p.${textPages.map((p) => p.page).join(',')}`, names, ...(refDate ? { ref: refDate } : {}), ...(sent ? { sent } : {}) });
     problems.push(...r.problems.map((p) => ({ ...p, where: p.where ? `${name}: ${p.where}` : name })));
     // Scanned pages beside the text ones may print the prices: the text alone cannot say there are none.
     if (r.draft) drafts.push(scanned.length ? (withPricesEvidence(r.draft, { text: '', partial: true }) ?? r.draft) : r.draft);

@@ -1,7 +1,7 @@
 // Shared understanding of order text (email bodies, PDF text, OCR'd faxes): one call that turns a
 // text into a draft order, built from the finer readers that callers may also use one by one.
 import type { MasterData } from '../../domain/masterdata';
-import { BARE_NUMBER_LABEL, ORDER_TITLE } from './labels';
+import { BARE_NUMBER_LABEL, NOT_PO_BEFORE_NUMBER, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
 import { readCurrency, findCopySignals, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, settleDayMonth, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines, unreadOrderLines } from './lines';
@@ -107,21 +107,76 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, firstCutLine, textCut, unread } };
 }
 
+/** A name the sender gave the document apart from its text: the e-mail's subject, the attachment's file name. */
+export interface DocumentName {
+  /** "the attachment's file name", "the e-mail's subject". */
+  what: string;
+  text: string;
+}
+
+const alnumTokens = (s: string): string[] => s.toUpperCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+/**
+ * The names that carry the PO number as a whole run of their words ("industrie_AB26_311_C.pdf" carries
+ * « AB26-311-C », "PO_807655" carries « PO-807655 »; "scan_2381.pdf" does not carry « 238 »): the
+ * sender's system named the file or the message after the number, independently of the printed label.
+ */
+export function namesCarrying(value: string, names: readonly DocumentName[]): DocumentName[] {
+  const want = alnumTokens(value);
+  if (want.join('').length < 4) return [];
+  return names.filter((n) => {
+    const have = alnumTokens(n.text);
+    for (let i = 0; i + want.length <= have.length; i++) if (want.every((w, j) => have[i + j] === w)) return true;
+    return false;
+  });
+}
+
+/** A line that is only a title naming an order ("COMMANDE D'ACHAT", "Purchase order", "Bestellung"): the document's title. */
+const TITLE_LINE = /^[ \t]*(?:bon[ \t]+de[ \t]+commande|commande(?:[ \t]+(?:d['’]achat|fournisseur))?|purchase[ \t]+order|order|bestellung|pedido|ordine|bestelbon|bestelling|inkooporder)[ \t]*$/imu;
+
+/** An order word a few characters before a bare label on its line: "Bon pour commande (notre n° 5142)". */
+const ORDER_WORD_BEFORE = /(?:commande|order|bestellung|auftrag|pedido|ordine|bestelling)[ \t(]{1,3}(?:(?:notre|votre|our|your|unsere|ihre|nuestro|nostro|onze)[ \t]+)?$/iu;
+
+/**
+ * What says a number under a weak label is the order's: a title naming an order just above it or as the
+ * document's own title (its only such number), an order word right before the label, or a name the
+ * sender gave the document apart from its text (the e-mail's subject, the attachment's file name).
+ */
+function weakLabelCorroboration(po: Labelled, candidates: Labelled[], text: string, names: readonly DocumentName[]): string | null {
+  const carried = namesCarrying(po.value, names);
+  if (carried.length) return `${carried[0]!.what} carries it (« ${carried[0]!.text} »)`;
+  if (!BARE_NUMBER_LABEL.test(po.label)) return null;
+  const at = text.indexOf(po.value);
+  const lines = text.slice(Math.max(0, at - 160), at).split('\n');
+  // "Numéro" right under "Bon de commande": the title says what the number is.
+  if (ORDER_TITLE.test(lines.slice(-4, -1).join(' '))) return 'under a title naming an order';
+  const line = lines.at(-1)!;
+  const label = line.toLowerCase().lastIndexOf(po.label.toLowerCase());
+  if (label > 0 && ORDER_WORD_BEFORE.test(line.slice(Math.max(0, label - 40), label))) return 'an order word right before its label';
+  // The header's blocks reordered ("COMMANDE D'ACHAT" centred above, "N° :" in a block of its own): the
+  // document's title names an order, and this is the only number a bare label prints.
+  const title = TITLE_LINE.exec(text);
+  const bare = new Set(candidates.filter((c) => BARE_NUMBER_LABEL.test(c.label)).map((c) => c.value));
+  // Not under a heading naming another party or document ("Client", "Fournisseur", "Facture"): its number, then.
+  const heading = lines.slice(0, -1).filter((l) => l.trim()).at(-1)?.trim() ?? '';
+  if (title && bare.size <= 1 && !NOT_PO_BEFORE_NUMBER.test(heading)) return `the document's title « ${title[0].trim()} » names an order, and it is the only number a bare label prints`;
+  return null;
+}
+
 /**
  * How far a PO number is to be believed: its label; flagged when only a bare word ("Commande",
- * "N°") labels it and it is printed once, or when another numbered label prints another number.
+ * "N°") labels it and it is printed once with nothing that says it is the order's (weakLabelCorroboration),
+ * or when another numbered label prints another number.
  */
-export function poEvidence(po: Labelled, candidates: Labelled[], text: string): ReadEvidence {
+export function poEvidence(po: Labelled, candidates: Labelled[], text: string, names: readonly DocumentName[] = []): ReadEvidence {
   const e: ReadEvidence = { source: 'document', rule: `label "${po.label}"`, text: po.value, corroboratedBy: [] };
   const times = text.split(po.value).length - 1;
   if (times > 1) e.corroboratedBy!.push(`printed ${times} times`);
   const rivals = [...new Set(candidates.filter((c) => !isWeakPoLabel(c.label) && c.value !== po.value && !c.value.includes(po.value) && !po.value.includes(c.value)).map((c) => c.value))];
   if (rivals.length) e.flag = `is printed beside another numbered order reference (${rivals.map((r) => `« ${r} »`).join(', ')})`;
   else if (isWeakPoLabel(po.label) && times < 2) {
-    // "Numéro" right under "Bon de commande": the title says what the number is.
-    const at = text.indexOf(po.value);
-    const before = text.slice(Math.max(0, at - 160), at).split('\n').slice(-4, -1).join(' ');
-    if (BARE_NUMBER_LABEL.test(po.label) && ORDER_TITLE.test(before)) e.corroboratedBy!.push('under a title naming an order');
+    const why = weakLabelCorroboration(po, candidates, text, names);
+    if (why) e.corroboratedBy!.push(why);
     else e.flag = `is labelled only by "${po.label}"`;
   }
   return e;

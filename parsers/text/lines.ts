@@ -540,11 +540,49 @@ const LIST_GROUPS: [number, number, number, number][] = [
   [4, 3, 1, 2],
 ];
 
+// A unit price typed at the end of a list line: "à 12,50 € pièce", "PU 12,50", "@ 3.02", "prix 4,20 € HT".
+// Read word by word from the end of the line (no pattern over the whole line).
+const PRICE_TAIL_WORDS = /^(?:pi[èe]ces?|pces?|pcs?|unit[ée]s?|each|ea|st[üu]ck|stk|la|le|par|per|the|\/|ht|net|€|eur|euros?|chf)\.?$/iu;
+const PRICE_NUMBER = /^(€|eur|chf)?(\d{1,6}(?:[.,]\d{1,4})?)(€|eur|chf)?$/iu;
+const PRICE_WORD = /^(?:@|p\.?u\.?|prix|price)$/iu;
+const PRICE_PREPOSITION = /^(?:à|at|zu|je)$/iu;
+
+/**
+ * The unit price typed after an article, and the line without it. A price word ("PU", "prix", "@")
+ * says it is one; after "à" or "at" it needs a currency or decimals ("à 12,50", "at €3"): "livrer à 14" is no price.
+ */
+export function typedLinePrice(line: string): { rest: string; price: string | null } {
+  const words = [...line.matchAll(/\S+/gu)];
+  let i = words.length - 1;
+  let currency = false;
+  for (; i >= 0 && PRICE_TAIL_WORDS.test(words[i]![0]); i--) if (/^(?:€|eur|euros?|chf)$/iu.test(words[i]![0])) currency = true;
+  const n = i >= 0 ? PRICE_NUMBER.exec(words[i]![0].replace(/[,;]$/u, '')) : null;
+  if (!n) return { rest: line, price: null };
+  currency ||= !!(n[1] || n[3]);
+  i--;
+  if (i >= 0 && /^(?:€|eur|chf)$/iu.test(words[i]![0])) {
+    currency = true;
+    i--;
+  }
+  if (i >= 0 && words[i]![0] === ':') i--;
+  const word = i >= 0 ? words[i]![0].replace(/:$/u, '') : '';
+  // "PU HT 12,50", "prix unitaire 12,50", "unit price 3.02": the word before names the price too.
+  const named = PRICE_WORD.test(word) || (/^(?:ht|unitaire)$/iu.test(word) && i > 0 && PRICE_WORD.test(words[i - 1]![0]));
+  const byPreposition = PRICE_PREPOSITION.test(word) && (currency || /[.,]\d{2}$/u.test(n[2]!));
+  if (!named && !byPreposition) return { rest: line, price: null };
+  const first = /^(?:ht|unitaire)$/iu.test(word) ? i - 1 : i;
+  const cutAt = words[first]!.index;
+  let end = cutAt;
+  while (end > 0 && ' \t,;–-'.includes(line[end - 1]!)) end--;
+  return { rest: line.slice(0, end), price: n[2]! };
+}
+
 function readList(lines: string[], md: MasterData | undefined, locale: NumberLocale): DraftLine[] {
   const out: DraftLine[] = [];
   for (const raw of lines) {
-    const line = joinSpacedParts(raw.replace(/^[>\s]+/, ''), md);
-    if (!line.trim() || line.length > 160) continue;
+    const whole = joinSpacedParts(raw.replace(/^[>\s]+/, ''), md);
+    if (!whole.trim() || whole.length > 160) continue;
+    const { rest: line, price } = typedLinePrice(whole);
     let got: DraftLine | null = null;
     for (const [pi, re] of LIST_PATTERNS.entries()) {
       const m = re.exec(line);
@@ -559,6 +597,7 @@ function readList(lines: string[], md: MasterData | undefined, locale: NumberLoc
       if (md && !reading.known && !/[x×*]|qt[ée]|quantit/i.test(line) && !/^\s*[-*•·–]/.test(line)) continue;
       const cells: Cells = { reference: ref, quantity: `${(qtyText ?? '').trim()} ${unitText ?? ''}`.trim() };
       if (desc?.trim()) cells.description = desc.replace(/^[-–:(]\s*|\)$/g, '').trim();
+      if (price) cells.unitPrice = price;
       const read = draftLineFromCells(cells, md, { locale });
       if (!read || read.quantity === null) continue;
       // "CHA-INOX  1 Stk." is not "CHA-INO" × 1: a reading whose reference master data knows wins.

@@ -308,7 +308,12 @@ describe('masterdata pull', () => {
 
     const [tpl] = await erp.tryton.connector.client.model<{ id: number }[]>('product.template', 'search_read', [[['code', '=', 'GAN-NIT']], 0, 1, null, ['id']], { company: 1 });
     await erp.tryton.connector.client.model('product.template', 'write', [[tpl!.id], { list_price: { __class__: 'Decimal', decimal: '7.35' }, name: 'Gants nitrile (nouvelle désignation)' }], { company: 1 });
+    // A customer's currency is ours (Tryton holds one per party only with sale_price_list): kept across a pull.
+    const ours = readFileSync(join(out, 'customers.csv'), 'utf8').replace(/^(C001,.*),$/mu, '$1,CHF');
+    writeFileSync(join(out, 'customers.csv'), ours);
+    expect(rows(out, 'customers.csv').find((c) => c.id === 'C001')?.currency).toBe('CHF');
     await pullMasterData(erp.tryton.connector.client, out);
     expect(rows(out, 'products.csv').find((p) => p.sku === 'GAN-NIT')).toMatchObject({ list_price: '7.35', description: 'Gants nitrile (nouvelle désignation)' });
+    expect(rows(out, 'customers.csv').find((c) => c.id === 'C001')).toMatchObject({ currency: 'CHF', name: 'Quincaillerie Dupont' });
   });
 });

@@ -110,18 +110,18 @@ describe('touchless entry (order workflow, Tryton)', () => {
     for (const f of ['rules.yaml', 'teams.yaml', 'touchless.yaml']) copyFileSync(join(ROOT, 'routing-rules', 'examples', f), join(rulesDir, f));
     const stack = await startStack(erp.env, 'band', { cfg: { rulesDir }, activityDeps: { erp: erp.tryton.connector } });
     // Ets Lefèvre et Fils (C010), a plain-text table; VIS-440 at 16,07 € is 15 % under its 18,90 € list price.
-    const mail = (po: string, vis440: string) => Buffer.from([
+    const mail = (po: string, vis440: string, address = true) => Buffer.from([
       'From: Ets Lefevre et Fils <commandes@lefevre-fils.fr>', 'To: adv@fixations-rhone-alpes.fr', `Subject: Bon de commande ${po}`,
       `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`, `Message-ID: <${po}@lefevre-fils.fr>`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset="utf-8"', 'Content-Transfer-Encoding: 8bit', '',
       'Bonjour,', '', `Bon de commande n° ${po} du 03/12/2026`, '',
       'Réf.        Désignation                               Qté     PU HT    Montant HT',
       `VIS-440     Vis inox A2 tête fraisée 4x40 bte 200       10    ${vis440}        ${(Number(vis440.replace(',', '.')) * 10).toFixed(2).replace('.', ',')}`,
       'CHV-8       Cheville nylon 8x40 bte 100                  8     7,20         57,60', '',
-      'Adresse de livraison : adresse habituelle (7 quai du Havre).', '', 'Salutations,', 'Marc Lefèvre', '',
+      ...(address ? ['Adresse de livraison : adresse habituelle (7 quai du Havre).', ''] : []), 'Salutations,', 'Marc Lefèvre', '',
     ].join('\r\n'), 'utf8');
     const settled = (s: OrderState | null) => Boolean(s && (s.status === 'entered' || s.history.some((h) => h.event === 'not touchless')));
-    const submit = async (po: string, price: string, done: (s: OrderState | null) => boolean) => {
-      await stack.ingestor.submit(mail(po, price), { fileName: `${po}.eml`, channel: 'email', receivedAt: new Date().toISOString() });
+    const submit = async (po: string, price: string, done: (s: OrderState | null) => boolean, address = true) => {
+      await stack.ingestor.submit(mail(po, price, address), { fileName: `${po}.eml`, channel: 'email', receivedAt: new Date().toISOString() });
       return (await eventually(() => stack.readModel.list({ query: po, limit: 1 })[0] ?? null, done, 90_000, `order ${po}`))!;
     };
     try {
@@ -134,6 +134,14 @@ describe('touchless entry (order workflow, Tryton)', () => {
       const [sale] = await salesOf(negotiated.orderId);
       const lines = await erp.tryton.connector.client.model<{ quantity: number; unit_price: number; 'product.': { code: string } }[]>('sale.line', 'search_read', [[['sale', '=', sale!.id]], 0, null, [['id', 'ASC']], ['quantity', 'unit_price', 'product.code']], { company: 1 });
       expect(lines.map((l) => [l['product.'].code, l.quantity, Number(l.unit_price)])).toEqual([['VIS-440', 10, 16.07], ['CHV-8', 8, 7.2]]);
+      // No delivery address written: the customer's only one (C010-L1) is put in, flagged on the order, and
+      // the shipped policy accepts it (ship_to_only_address), saying so.
+      const noAddress = await submit('LF-BAND-4', '16,07', settled, false);
+      expect(noAddress.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['SHIP_TO_MISSING', 'PRICE_OFF_LIST']));
+      expect(noAddress.status).toBe('entered');
+      expect(noAddress.order.shipTo.code).toBe('C010-L1');
+      expect(noAddress.touchless!.reasons.join(' ; ')).toContain('acceptée par ship_to_only_address');
+      expect(await salesOf(noAddress.orderId)).toHaveLength(1);
       // 40 % under list: outside the band, it stays in review for its agent, and nothing goes to Tryton.
       await submit('LF-BAND-3', '11,34', (s) => s?.status === 'needs-review');
       await new Promise((r) => setTimeout(r, 3_000));

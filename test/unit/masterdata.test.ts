@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalisePhone, foldName } from '../../domain/masterdata';
@@ -37,6 +37,16 @@ describe('master data', () => {
   it('names file, line and column of a bad value', () => {
     const dir = copyWith('products.csv', 'sku,description,product_line,unit,list_price,ean\nVIS-1,Vis,VISSERIE,U,12.5,3760123450003\nVIS-2,Vis,VISSERIE,U,douze,\n');
     expect(() => loadMasterData(dir)).toThrowError(/products\.csv:3 \(column list_price\): "douze" is not a price/);
+  });
+
+  it("reads a customer's currency when customers.csv has the column, and names a bad one", () => {
+    const rows = readFileSync(join(SAMPLE, 'customers.csv'), 'utf8').trim().split('\n');
+    const withColumn = (c001: string) => [`${rows[0]},currency`, ...rows.slice(1).map((r) => `${r},${r.startsWith('C001,') ? c001 : ''}`)].join('\n');
+    const md = loadMasterData(copyWith('customers.csv', withColumn('CHF')));
+    expect(md.customer('C001')?.currency).toBe('CHF');
+    expect(md.customer('C002')?.currency).toBeNull();
+    expect(loadMasterData(SAMPLE).customer('C001')?.currency ?? null).toBeNull();
+    expect(() => loadMasterData(copyWith('customers.csv', withColumn('francs')))).toThrowError(/customers\.csv:2 \(column currency\): "francs" is not an ISO 4217 currency code/);
   });
 
   it('names a missing column and an unclosed quote', () => {

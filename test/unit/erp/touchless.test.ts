@@ -125,6 +125,32 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(failed(typed('email-body', prices('no-price-printed')), { ...shipped, catalogPricesWhenNonePrinted: false })).toEqual(['amount']);
   });
 
+  it("accepts the customer's only delivery address for a document that prints none only as ship_to_only_address says, the flag kept", () => {
+    const shipped = parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'));
+    expect(shipped.shipToOnlyAddress).toBe(true);
+    const base = { ...shipped, catalogPrices: true as const };
+    const flaggedShipTo = (rule: string) => ({ source: 'default' as const, rule, text: null, corroboratedBy: ['addresses.csv L1'], flagged: true });
+    const missing = { code: 'SHIP_TO_MISSING', message: "no delivery address was found in the document; the customer's only delivery address L1 was put in", severity: 'warning' as const, where: 'shipTo' };
+    // As resolve.ts leaves it: the ship-to flagged, the document's confidence lowered to 60 %, in review.
+    const lowered = { code: 'LOW_CONFIDENCE', message: 'Document lu avec une confiance de 60 %', severity: 'warning' as const, where: null };
+    const only = (rule = 'no delivery address in the document: the customer has only one', extra: Partial<Order> = {}) => facts({
+      status: 'needs-review', problems: [lowered, missing],
+      order: { ...order, confidence: 0.6, evidence: { shipTo: flaggedShipTo(rule) }, provenance: { ...order.provenance, signals: ['ship-to from master data (none in the document)'] }, ...extra },
+    });
+    const d = decideTouchless(base, only());
+    expect(d.touchless).toBe(true);
+    expect(d.checks.find((c) => c.code === 'ship-to')?.why).toContain('la seule du client au référentiel (L1), acceptée par ship_to_only_address');
+    // Off, or not for this customer: an agent checks the address.
+    expect(failed(only(), { ...base, shipToOnlyAddress: false })).toEqual(['ship-to', 'anomalies', 'confidence', 'fields']);
+    expect(failed(only(), { ...base, shipToOnlyAddress: ['C002'] })).toContain('ship-to');
+    expect(failed(only(), { ...base, shipToOnlyAddress: ['C001'] })).toEqual([]);
+    // The first of several addresses put in is never accepted; nor is any other flag beside it.
+    expect(failed(only('no delivery address in the document'))).toEqual(expect.arrayContaining(['status', 'anomalies', 'fields']));
+    const po = { source: 'document' as const, rule: 'label "cde"', text: '238', corroboratedBy: [], flagged: true };
+    const withPo = facts({ status: 'needs-review', problems: [lowered, missing, { code: 'PO_UNCONFIRMED', message: 'po', severity: 'warning', where: 'poNumber' }], order: { ...order, confidence: 0.6, evidence: { shipTo: flaggedShipTo('no delivery address in the document: the customer has only one'), poNumber: po } } });
+    expect(failed(withPo, base)).toEqual(expect.arrayContaining(['status', 'anomalies', 'fields', 'confidence']));
+  });
+
   it('without a policy, nothing is touchless', () => {
     expect(decideTouchless(null, facts())).toMatchObject({ touchless: false, policyVersion: null });
   });
@@ -155,6 +181,9 @@ describe('touchless.yaml (routing-rules/touchless.ts)', () => {
     expect(who?.message).toMatch(/t\.yaml:5:\d+: touchless\.prices\.customers: unknown customer "C404"/);
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless: [\n')).toThrow(/t\.yaml:\d+:\d+: YAML syntax/);
     expect(() => parseTouchlessPolicy('t.yaml', '')).toThrow(/t\.yaml:1:1: empty file/);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  ship_to_only_address: [C001, C404]\n', ['C001'])).toThrow(/t\.yaml:4:\d+: touchless\.ship_to_only_address: unknown customer "C404"/);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  ship_to_only_address: sometimes\n')).toThrow(/t\.yaml:4:\d+: touchless\.ship_to_only_address: expected true, false or a list of customer ids/);
+    expect(parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n').shipToOnlyAddress).toBe(false);
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  amount:\n    catalog_prices_when_none_printed: [fax]\n')).toThrow(/t\.yaml:5:\d+: .*list of readers \(email-body, pdf-text\)/);
   });
 

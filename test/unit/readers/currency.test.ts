@@ -42,6 +42,25 @@ describe('the currency of a read order', () => {
     expect(chf.evidence).toMatchObject({ source: 'document', flagged: false, text: 'CHF' });
   });
 
+  it("nothing printed, delivered in Switzerland: the customer's currency in master data says it", () => {
+    const c = checkCurrency(null, undefined, 'CH', { customer: 'CHF' });
+    expect(c).toMatchObject({ value: 'CHF', problems: [], evidence: { source: 'master-data', flagged: false, corroboratedBy: ['customers.csv currency CHF'] } });
+    // Printed euros that master data says: believed; printed francs for a customer invoiced in euros: flagged.
+    expect(checkCurrency('EUR', currencyEvidence('Total EUR 1 234,50'), 'CH', { customer: 'EUR' }).problems).toEqual([]);
+    const contradicted = checkCurrency('CHF', currencyEvidence("Total CHF 1'234.50"), 'CH', { customer: 'EUR' });
+    expect(contradicted.problems[0]).toMatchObject({ code: 'CURRENCY_UNCERTAIN', message: expect.stringMatching(/master data is EUR/) });
+    // Several printed stay flagged whatever master data says.
+    expect(checkCurrency('EUR', currencyEvidence('Prix unitaire CHF 12,50 … total 1 200,00 €'), 'BE', { customer: 'EUR' }).problems.map((p) => p.code)).toEqual(['CURRENCY_UNCERTAIN']);
+  });
+
+  it('nothing printed and no price printed, delivered in Switzerland: the sale takes our list prices, in euros', () => {
+    const c = checkCurrency(null, undefined, 'CH', { nonePrinted: true });
+    expect(c).toMatchObject({ value: 'EUR', problems: [], evidence: { source: 'master-data', flagged: false } });
+    expect(c.evidence!.rule).toMatch(/no price printed/);
+    expect(checkCurrency(null, undefined, 'CH', { nonePrinted: true, customer: 'CHF' }).value).toBe('CHF');
+    expect(checkCurrency(null, undefined, 'CH', { nonePrinted: false }).problems.map((p) => p.code)).toEqual(['CURRENCY_UNCERTAIN']);
+  });
+
   it('several currencies printed: the evidence names them and the field is flagged', () => {
     expect(currencyEvidence('Prix unitaire CHF 12,50 … total 1 200,00 €')).toMatchObject({ text: 'EUR, CHF', flag: expect.stringMatching(/several currencies/) });
     // A currency only named in a sentence does not contradict the one the amounts carry.

@@ -1,0 +1,52 @@
+// A PO number labelled only by a bare word (issue #15, touchless): what legitimately says it is the
+// order's number — a name the sender gave the document apart from its text (the attachment's file
+// name, the e-mail's subject), the document's own title when the header's blocks were reordered, an
+// order word right before the label — and what does not (a number merely printed once after "cde").
+import { describe, expect, it } from 'vitest';
+import { findPoCandidates, findPoNumber } from '../../../parsers/text/header';
+import { namesCarrying, poEvidence } from '../../../parsers/text/index';
+
+const judge = (text: string, names: { what: string; text: string }[] = []) => poEvidence(findPoNumber(text)!, findPoCandidates(text), text, names);
+
+describe('PO number under a bare label', () => {
+  it('is corroborated by an attachment file name carrying the same number, whatever its separators', () => {
+    const text = 'Adresse de facturation\nN° : AB26-311-C\nAcheteur P. Roux';
+    expect(judge(text).flag).toContain('N°');
+    const e = judge(text, [{ what: "the attachment's file name", text: 'industrie_AB26_311_C.pdf' }]);
+    expect(e.flag).toBeUndefined();
+    expect(e.corroboratedBy).toContain("the attachment's file name carries it (« industrie_AB26_311_C.pdf »)");
+  });
+
+  it('is not corroborated by a name carrying only part of it, or a longer number', () => {
+    expect(namesCarrying('AB26-311-C', [{ what: 'f', text: 'AB26_311.pdf' }])).toEqual([]);
+    expect(namesCarrying('4512', [{ what: 'f', text: 'scan_45121.pdf' }])).toEqual([]);
+    expect(namesCarrying('238', [{ what: 'f', text: 'cde_238.pdf' }])).toEqual([]); // too short to be told from a count
+    expect(namesCarrying('PO-807655', [{ what: 'f', text: 'd365_PO_807655.pdf' }])).toHaveLength(1);
+    const text = 'Adresse de facturation\nN° : AB26-311-C';
+    expect(judge(text, [{ what: 'f', text: 'AB26_311.pdf' }]).flag).toContain('N°');
+  });
+
+  it("is corroborated by the document's title naming an order, when it is the only number a bare label prints", () => {
+    const reordered = 'Fournisseur\nFixations Rhône-Alpes SAS\n69007 Lyon\n\nCOMMANDE D’ACHAT\n\nAdresse de livraison\nSAT\nRoute de la Croisette\n73350 Champagny\n\nN° :   AB26-188-A\nDu   23.10.2026';
+    const e = judge(reordered);
+    expect(e.flag).toBeUndefined();
+    expect(e.corroboratedBy!.join()).toContain('COMMANDE D’ACHAT');
+    // No title naming an order: still flagged.
+    expect(judge(reordered.replace('COMMANDE D’ACHAT', 'BON DE LIVRAISON')).flag).toContain('N°');
+    // Right under a heading naming another party: that party's number, not the order's.
+    expect(judge(reordered.replace('N° :   AB26-188-A', 'Client\nN° :   AB26-188-A')).flag).toContain('N°');
+    // Two numbers under bare labels: the title does not say which is the order's.
+    expect(judge(`${reordered}\nNuméro 77812`).flag).toContain('N°');
+  });
+
+  it('is corroborated by an order word right before its label on the same line', () => {
+    const e = judge('Bonjour,\nBon pour commande (notre n° 5142), mais avec ces quantités :');
+    expect(e.flag).toBeUndefined();
+    expect(e.corroboratedBy).toContain('an order word right before its label');
+    expect(judge('Bonjour,\nVoir le catalogue, page 3 (n° 5142) pour les quantités').flag).toContain('n°');
+  });
+
+  it('stays flagged when only a bare word labels it in a sentence', () => {
+    expect(judge('Bonjour, svp 81 BOU-M10, 2100 LUN-PRO, cde 238, livraison ZI Molina').flag).toContain('cde');
+  });
+});
