@@ -186,6 +186,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
     quantity: quantity !== null && quantity > 0 ? quantity : null,
     unit: normaliseUnit(c.unit?.text) ?? withUnit?.unit ?? null,
     unitPrice,
+    amount,
     confidence: round2(confidence),
     doubts,
   };
