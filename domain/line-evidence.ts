@@ -36,7 +36,7 @@ export interface LineContext {
 }
 
 export interface LineConflict {
-  code: 'ITEM_CONFLICT' | 'ITEM_PRICE_CONFLICT' | 'QUANTITY_UNLIKELY' | 'LINE_UNCORROBORATED';
+  code: 'ITEM_CONFLICT' | 'ITEM_PRICE_CONFLICT' | 'QUANTITY_UNLIKELY' | 'LINE_UNCORROBORATED' | 'LINE_REPEATED';
   /** For the agent, on the line's doubts. */
   doubt: string;
   /** Words a reader's own doubt says the same thing with (not said twice). */
@@ -208,6 +208,27 @@ export function uncorroborated(lines: readonly (LineCorroboration | null)[]): Ma
     } else if (withAmount >= 2 && withAmount >= (lines.length - 1) / 2 && !c.kinds.includes('amount')) {
       out.set(i, { code: 'LINE_UNCORROBORATED', doubt: `the amounts of ${withAmount} other line(s) agree with quantity × price, not this line's` });
     }
+  }
+  return out;
+}
+
+/**
+ * Lines the order's other lines put in doubt: the same article and quantity printed again (a row
+ * repeated across a page break), or quantities that are each line's position (the position column
+ * read as the quantity). Keyed by the line's position.
+ */
+export function tableDoubts(lines: readonly { lineNumber: number; sku: string | null; quantity: number | null }[]): Map<number, LineConflict> {
+  const out = new Map<number, LineConflict>();
+  const first = new Map<string, number>();
+  for (const [i, l] of lines.entries()) {
+    if (!l.sku || l.quantity === null) continue;
+    const key = `${l.sku.toUpperCase()}|${l.quantity}`;
+    const before = first.get(key);
+    if (before === undefined) first.set(key, l.lineNumber);
+    else out.set(i, { code: 'LINE_REPEATED', doubt: `same article and quantity as line ${before}: printed twice (a page break?) or ordered twice` });
+  }
+  if (lines.length >= 3 && lines.every((l) => l.quantity === l.lineNumber)) {
+    for (const i of lines.keys()) out.set(i, { code: 'QUANTITY_UNLIKELY', doubt: "every line's quantity is its position: the position column may have been read as the quantity" });
   }
   return out;
 }

@@ -4,7 +4,7 @@
 import type { MasterData, Customer } from './masterdata';
 import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
 import { NO_PRICE_PRINTED, PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
-import { conflictProblems, corroborateLine, LINE_CONFLICT_CONFIDENCE, uncorroborated, type LineContext, type LineCorroboration } from './line-evidence';
+import { conflictProblems, corroborateLine, LINE_CONFLICT_CONFIDENCE, tableDoubts, uncorroborated, type LineContext, type LineCorroboration } from './line-evidence';
 import { checkCurrency, checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
 
 export type { ReadEvidence };
@@ -322,9 +322,10 @@ function customerEvidence(draft: DraftOrder, customerId: string | null, matchedB
   return evidence({ source: matchedBy === 'email_domain' || matchedBy === 'fax' ? 'channel' : 'document', rule }, agree);
 }
 
-/** Lines their order shows to be uncorroborated (line-evidence.ts): flagged, unless the reader already doubts them. */
+/** Lines their order shows to be uncorroborated or repeated (line-evidence.ts): flagged, unless the reader already doubts them. */
 function flagUncorroborated(resolved: ReturnType<typeof resolveLine>[]): Problem[] {
   const found = uncorroborated(resolved.map((r) => r.corroboration));
+  for (const [i, c] of tableDoubts(resolved.map((r) => r.line))) found.set(i, c);
   const out: Problem[] = [];
   for (const [i, { line }] of resolved.entries()) {
     const c = found.get(i);

@@ -147,3 +147,23 @@ describe('a quantity the product cannot be ordered in', () => {
     expect(r.order.lines[0]!.confidence).toBe(0.5);
   });
 });
+
+describe('lines the order\'s other lines put in doubt', () => {
+  it('flags the same article and quantity printed again, naming the first line', () => {
+    const r = read([
+      { sku: 'VIS-440', quantity: 10, confidence: 1 },
+      { sku: 'CHV-6', quantity: 5, confidence: 1 },
+      { sku: 'VIS-440', quantity: 10, confidence: 1 },
+      { sku: 'VIS-440', quantity: 12, confidence: 1 },
+    ]);
+    expect(r.problems.filter((p) => p.code === 'LINE_REPEATED')).toEqual([expect.objectContaining({ where: 'line 3', message: expect.stringContaining('same article and quantity as line 1') })]);
+    expect(r.order.lines.map((l) => l.confidence)).toEqual([1, 1, 0.6, 1]);
+  });
+
+  it('flags quantities that are every line\'s position', () => {
+    const r = read([10, 20, 30].map((n, i) => ({ lineNumber: n, sku: ['VIS-440', 'CHV-6', 'RON-M8'][i]!, quantity: n, confidence: 1 })));
+    expect(r.problems.filter((p) => p.code === 'QUANTITY_UNLIKELY').map((p) => p.where)).toEqual(['line 10', 'line 20', 'line 30']);
+    const ok = read([10, 20, 30].map((n, i) => ({ lineNumber: n, sku: ['VIS-440', 'CHV-6', 'RON-M8'][i]!, quantity: i === 1 ? 7 : n, confidence: 1 })));
+    expect(codes(ok)).toEqual([]);
+  });
+});
