@@ -193,17 +193,22 @@ export function corroborateLine(f: LineFacts, md: MasterData, ctx: LineContext):
 }
 
 /**
- * Lines the rest of their order shows to be uncorroborated: a line printing a price or an amount that
- * vouches for nothing (nor does its designation), or the one line whose amount does not agree when the
- * other lines' amounts do (a row cut or shifted). Lines already contradicted are left as they are.
+ * Lines the rest of their order shows to be uncorroborated: every line of a table whose lines are
+ * half contradicted, a line printing a price or an amount that vouches for nothing (nor does its
+ * designation), or the one line whose amount does not agree when the other lines' amounts do (a row
+ * cut or shifted). Lines already contradicted are left as they are.
  * Keyed by the line's position.
  */
 export function uncorroborated(lines: readonly (LineCorroboration | null)[]): Map<number, LineConflict> {
   const out = new Map<number, LineConflict>();
   const withAmount = lines.filter((c) => c?.kinds.includes('amount')).length;
+  const contradicted = lines.filter((c) => c?.conflicts.length).length;
   for (const [i, c] of lines.entries()) {
     if (!c || c.conflicts.length) continue;
-    if (c.priced && c.kinds.length === 0) {
+    if (contradicted >= 2 && contradicted * 2 >= lines.length) {
+      // A table misread as a whole: the lines nothing contradicts were read the same way.
+      out.set(i, { code: 'LINE_UNCORROBORATED', doubt: `${contradicted} of the ${lines.length} lines are contradicted by what they print: the table may be misread as a whole` });
+    } else if (c.priced && c.kinds.length === 0) {
       out.set(i, { code: 'LINE_UNCORROBORATED', doubt: 'nothing printed on the line corroborates it: no amount agrees with quantity × price, the price is not near the list price, the designation does not name the article' });
     } else if (withAmount >= 2 && withAmount >= (lines.length - 1) / 2 && !c.kinds.includes('amount')) {
       out.set(i, { code: 'LINE_UNCORROBORATED', doubt: `the amounts of ${withAmount} other line(s) agree with quantity × price, not this line's` });

@@ -115,6 +115,16 @@ describe('the price against the list price', () => {
     expect(r.order.lines.map((l) => l.confidence)).toEqual([1, 1, 0.6, 1]);
   });
 
+  it('flags every line of a table half of whose lines are contradicted (misread as a whole)', () => {
+    const r = read([
+      { sku: 'VIS-440', description: 'Cheville nylon 6x30 (boîte de 100)', quantity: 10, confidence: 1 },
+      { sku: 'CHV-6', description: 'Rondelle plate M8 (boîte de 500)', quantity: 5, confidence: 1 },
+      { sku: 'RON-M8', description: null, quantity: 3, confidence: 1 },
+    ]);
+    expect(r.problems.map((p) => `${p.code} ${p.where}`)).toEqual(['ITEM_CONFLICT line 1', 'ITEM_CONFLICT line 2', 'LINE_UNCORROBORATED line 3']);
+    expect(r.order.lines[2]!.doubts).toEqual(['2 of the 3 lines are contradicted by what they print: the table may be misread as a whole']);
+  });
+
   it('leaves a typed line without price alone (nothing could corroborate it, nothing contradicts it)', () => {
     const r = read([{ sku: 'VIS-440', quantity: 10, confidence: 1 }]);
     expect(r.order.lines[0]!.confidence).toBe(1);
