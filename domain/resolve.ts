@@ -156,6 +156,12 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
     confidence = Math.min(confidence, LINE_CONFLICT_CONFIDENCE);
   }
   if (corroboration) problems.push(...conflictProblems(lineNumber, corroboration.conflicts));
+  // Read from a document, a line without its article or quantity cannot be right as it stands: its
+  // confidence says so (calibration), the problem above says what to do.
+  if (corroboration && (!sku || quantity === null)) {
+    confidence = Math.min(confidence, LINE_CONFLICT_CONFIDENCE);
+    corroboration.evidence.flagged = true;
+  }
   const ean = line.ean && /^\d{8,14}$/.test(line.ean) ? line.ean : (product?.ean ?? null);
   return {
     line: {

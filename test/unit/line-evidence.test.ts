@@ -46,6 +46,14 @@ describe('a line read from a document carries its evidence', () => {
     expect(line.evidence).toMatchObject({ rule: 'customer part number (cross_references.csv)', text: 'BCR-100234', corroboratedBy: ['EAN printed agrees with the reference'] });
   });
 
+  it('gives a line without its article or quantity a confidence that says it cannot be right as read', () => {
+    const r = read([{ sku: 'XYZ-999', quantity: 4, confidence: 1 }, { sku: 'VIS-440', quantity: null, confidence: 1 }, { sku: 'CHV-6', quantity: 2, confidence: 1 }]);
+    expect(r.order.lines.map((l) => [l.confidence, l.evidence!.flagged])).toEqual([[0.5, true], [0.5, true], [1, false]]);
+    expect(codes(r)).toEqual(['UNKNOWN_ITEM', 'MISSING_QUANTITY']);
+    // An API order's unknown article is an anomaly, not a reading doubt.
+    expect(resolveOrder({ poNumber: 'X', customer: { id: 'C001' }, lines: [{ sku: 'XYZ-999', quantity: 4 }], provenance: { parser: 'api-json' } }, MD).order.lines[0]!.confidence).toBe(1);
+  });
+
   it('leaves EDI and API orders (no reader evidence) as they were', () => {
     const r = resolveOrder({ poNumber: 'X', customer: { id: 'C001' }, lines: [{ sku: 'VIS-440', description: 'Cheville nylon 6x30 (boîte de 100)', quantity: 2026 }], provenance: { parser: 'api-json' } }, MD);
     expect(r.order.lines[0]!.evidence).toBeUndefined();
