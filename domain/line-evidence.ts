@@ -61,7 +61,7 @@ export interface LineCorroboration {
 /** A line something contradicts: below review, so an agent checks it. */
 export const LINE_CONFLICT_CONFIDENCE = 0.5;
 
-/** Price ÷ list price beyond which the price is another product's, or a quantity read as a price (as the layout reader judges it). */
+/** Price ÷ list price beyond which the price is another product's, or a quantity read as a price (the layout reader's doubt too). */
 export const PRICE_RATIO_FAR = { below: 0.4, above: 1.6 } as const;
 /** Price ÷ list price within which the price vouches for the article: a negotiated discount, not another product. */
 const PRICE_RATIO_NEAR = { below: 0.5, above: 1.1 } as const;
