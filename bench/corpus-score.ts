@@ -10,6 +10,9 @@ export const CONFIDENT = 0.9;
 export const FIELDS = ['customer', 'poNumber', 'orderDate', 'requestedDeliveryDate', 'shipToPostalCode'] as const;
 export type Field = (typeof FIELDS)[number];
 
+/** What a calibration value is: an order line (its own confidence) or a header field. */
+export type CalibrationKind = 'line' | 'header';
+
 export interface DocScore {
   id: string;
   layout: string;
@@ -24,8 +27,8 @@ export interface DocScore {
   wrong: boolean;
   wrongUnflagged: boolean;
   quarantined: boolean;
-  /** (confidence, right) pairs: one per predicted line, one per header field. */
-  calibration: [number, boolean][];
+  /** (confidence, right, kind) triples: one per predicted line, one per header field. */
+  calibration: [number, boolean, CalibrationKind][];
   notes: string[];
 }
 
@@ -113,13 +116,13 @@ export function scoreDocument(entry: ManifestEntry, truth: CorpusTruth, result: 
   const lines = order?.lines ?? [];
   let matched = 0;
   let unflagged = false;
-  const calibration: [number, boolean][] = [];
+  const calibration: [number, boolean, CalibrationKind][] = [];
   const confidentOrder = !!order && order.confidence >= CONFIDENT;
   for (const l of lines) {
     const k = `${l.sku}|${l.quantity}`;
     const n = want.get(k) ?? 0;
     const right = n > 0;
-    calibration.push([l.confidence, right]);
+    calibration.push([l.confidence, right, 'line']);
     if (right) {
       matched++;
       want.set(k, n - 1);
@@ -152,7 +155,7 @@ export function scoreDocument(entry: ManifestEntry, truth: CorpusTruth, result: 
   for (const f of FIELDS) {
     const right = !!order && got[f] === expect[f];
     fields[f] = right;
-    if (order) calibration.push([fieldConfidence(order, f === 'shipToPostalCode' ? 'shipTo' : f), right]);
+    if (order) calibration.push([fieldConfidence(order, f === 'shipToPostalCode' ? 'shipTo' : f), right, 'header']);
     if (!right) {
       notes.push(`${f}: read ${JSON.stringify(got[f])}, expected ${JSON.stringify(expect[f])}`);
       if (order && !flaggedField(f, order, problems)) unflagged = true;

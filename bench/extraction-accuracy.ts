@@ -4,8 +4,8 @@
 // ground truth. Development and held-out layouts side by side, per channel:
 //   line F1 (a line is right when SKU and quantity are), header accuracy (customer, PO, order date,
 //   requested delivery date, ship-to postal code) and per field, documents wrong and unflagged,
-//   documents holding an order that were quarantined, a calibration table (confidence bucket →
-//   share of values actually right), seconds per page and per document.
+//   documents holding an order that were quarantined, calibration tables (confidence bucket →
+//   share of values actually right: lines and header fields together, then each apart), seconds per page and per document.
 // Tune only on the dev half; the held-out figure is the one that counts. Failure details are
 // printed for dev documents only.
 //   TZ=UTC npx tsx bench/extraction-accuracy.ts [--split dev|heldout|both] [--channel c[,c]]
@@ -116,25 +116,39 @@ function printTables(summaries: Summary[], baseline: Summary[] | null, splits: S
   }
 }
 
-function calibrationTable(scores: DocScore[], splits: Split[]): Record<string, { bucket: string; values: number; right: number }[]> {
-  const out: Record<string, { bucket: string; values: number; right: number }[]> = {};
-  process.stdout.write('\nCalibration — confidence bucket → share of values actually right (lines and header fields)\n');
-  process.stdout.write(`${'bucket'.padEnd(12)} ${splits.map((s) => `${s.padStart(8)} values  right`).join('   ')}\n`);
-  for (const s of splits) out[s] = [];
-  for (let i = 0; i < BUCKETS.length - 1; i++) {
-    const lo = BUCKETS[i]!;
-    const hi = BUCKETS[i + 1]!;
-    const label = `[${lo.toFixed(2)}, ${hi > 1 ? '1.00]' : `${hi.toFixed(2)})`}`;
-    const cells: string[] = [];
-    for (const s of splits) {
-      const vals = scores.filter((d) => d.split === s).flatMap((d) => d.calibration).filter(([c]) => c >= lo && c < hi);
-      const right = vals.filter(([, r]) => r).length;
-      out[s]!.push({ bucket: label, values: vals.length, right });
-      cells.push(`${String(vals.length).padStart(15)} ${vals.length ? (right / vals.length).toFixed(3) : '   - '}`);
+type CalibrationRow = { bucket: string; values: number; right: number };
+const KINDS = [
+  ['all', 'lines and header fields'],
+  ['line', 'order lines, each its own confidence'],
+  ['header', 'header fields, each its field confidence'],
+] as const;
+
+/**
+ * Confidence bucket → share of values actually right, for lines and header fields together and
+ * apart: a document flagged as a whole says nothing of WHICH line is wrong; the lines' own table does.
+ */
+function calibrationTable(scores: DocScore[], splits: Split[]): Record<string, Record<(typeof KINDS)[number][0], CalibrationRow[]>> {
+  const out: Record<string, Record<string, CalibrationRow[]>> = {};
+  for (const s of splits) out[s] = {};
+  for (const [kind, what] of KINDS) {
+    process.stdout.write(`\nCalibration — confidence bucket → share of values actually right (${what})\n`);
+    process.stdout.write(`${'bucket'.padEnd(12)} ${splits.map((s) => `${s.padStart(8)} values  right`).join('   ')}\n`);
+    for (const s of splits) out[s]![kind] = [];
+    for (let i = 0; i < BUCKETS.length - 1; i++) {
+      const lo = BUCKETS[i]!;
+      const hi = BUCKETS[i + 1]!;
+      const label = `[${lo.toFixed(2)}, ${hi > 1 ? '1.00]' : `${hi.toFixed(2)})`}`;
+      const cells: string[] = [];
+      for (const s of splits) {
+        const vals = scores.filter((d) => d.split === s).flatMap((d) => d.calibration).filter(([c, , k]) => c >= lo && c < hi && (kind === 'all' || k === kind));
+        const right = vals.filter(([, r]) => r).length;
+        out[s]![kind]!.push({ bucket: label, values: vals.length, right });
+        cells.push(`${String(vals.length).padStart(15)} ${vals.length ? (right / vals.length).toFixed(3) : '   - '}`);
+      }
+      process.stdout.write(`${label.padEnd(12)} ${cells.join('   ')}\n`);
     }
-    process.stdout.write(`${label.padEnd(12)} ${cells.join('   ')}\n`);
   }
-  return out;
+  return out as Record<string, Record<(typeof KINDS)[number][0], CalibrationRow[]>>;
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 // (a problem naming the field and its evidence), so that a wrong value never passes as certain.
 // Pure: applied by resolve.ts to orders read from documents (email, PDF, fax), never to EDI or API.
 import type { CustomerAddress, MasterData } from './masterdata';
-import { foldName } from './names';
+import { foldName, tokenOverlap as overlap } from './names';
 import { problem, type Address, type FieldEvidence, type Problem } from './order';
 import { FLAGGED_CONFIDENCE, ONLY_DELIVERY_ADDRESS } from './signals';
 
@@ -14,19 +14,6 @@ export { FLAGGED_CONFIDENCE, ONLY_DELIVERY_ADDRESS };
 
 export function evidence(e: ReadEvidence, extra: string[] = [], flagged = false): FieldEvidence {
   return { source: e.source, rule: e.rule, text: e.text ?? null, corroboratedBy: [...(e.corroboratedBy ?? []), ...extra], flagged: flagged || !!e.flag };
-}
-
-function tokens(s: string | null | undefined): Set<string> {
-  return new Set(foldName(s ?? '').split(' ').filter((t) => t.length >= 2));
-}
-
-function overlap(a: string | null | undefined, b: string | null | undefined): number {
-  const x = tokens(a);
-  const y = tokens(b);
-  if (x.size === 0 || y.size === 0) return 0;
-  let n = 0;
-  for (const t of x) if (y.has(t)) n++;
-  return n / Math.min(x.size, y.size);
 }
 
 export interface AddressMatch {

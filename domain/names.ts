@@ -21,3 +21,18 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+/** The words of a name or designation as foldName gives them, two characters or more. */
+export function nameTokens(s: string | null | undefined): Set<string> {
+  return new Set(foldName(s ?? '').split(' ').filter((t) => t.length >= 2));
+}
+
+/** Share of the shorter name's words the other holds (0 when either has none). */
+export function tokenOverlap(a: string | null | undefined, b: string | null | undefined): number {
+  const x = nameTokens(a);
+  const y = nameTokens(b);
+  if (x.size === 0 || y.size === 0) return 0;
+  let n = 0;
+  for (const t of x) if (y.has(t)) n++;
+  return n / Math.min(x.size, y.size);
+}

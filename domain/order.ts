@@ -28,6 +28,22 @@ export const sourceBoxSchema = z.object({
 });
 export type SourceBox = z.infer<typeof sourceBoxSchema>;
 
+/**
+ * Why a header value or an order line is believed (document readers only): where it came from
+ * ('document': printed; 'channel': the e-mail or fax transmission; 'master-data'; 'default': nothing
+ * printed), by which rule, what corroborates it, and whether it is flagged for an agent (a problem
+ * then names it).
+ */
+export const fieldEvidenceSchema = z.object({
+  source: z.enum(['document', 'channel', 'master-data', 'default']),
+  rule: z.string(),
+  /** The value or label as printed, when it was printed. */
+  text: z.string().nullable().default(null),
+  corroboratedBy: z.array(z.string()).default([]),
+  flagged: z.boolean().default(false),
+});
+export type FieldEvidence = z.infer<typeof fieldEvidenceSchema>;
+
 export const orderLineSchema = z.object({
   lineNumber: z.number().int().positive(),
   sku: z.string().min(1).nullable(),
@@ -42,6 +58,8 @@ export const orderLineSchema = z.object({
   doubts: z.array(z.string()).default([]),
   /** Where the line was printed (document readers only), for the order page's highlights. */
   source: sourceBoxSchema.nullable().optional(),
+  /** Document readers only: how the article was identified (rule, reference printed) and what corroborates the line; flagged when something contradicts it (a doubt and a problem say what). */
+  evidence: fieldEvidenceSchema.optional(),
 });
 export type OrderLine = z.infer<typeof orderLineSchema>;
 
@@ -71,21 +89,6 @@ export const provenanceSchema = z.object({
   /** Free-form signals for deduplication and review (e.g. 'marked COPIE', 'test indicator'). */
   signals: z.array(z.string()).default([]),
 });
-
-/**
- * Why a header value is believed (document readers only): where it came from ('document': printed;
- * 'channel': the e-mail or fax transmission; 'master-data'; 'default': nothing printed), by which
- * rule, what corroborates it, and whether it is flagged for an agent (a problem then names it).
- */
-export const fieldEvidenceSchema = z.object({
-  source: z.enum(['document', 'channel', 'master-data', 'default']),
-  rule: z.string(),
-  /** The value or label as printed, when it was printed. */
-  text: z.string().nullable().default(null),
-  corroboratedBy: z.array(z.string()).default([]),
-  flagged: z.boolean().default(false),
-});
-export type FieldEvidence = z.infer<typeof fieldEvidenceSchema>;
 
 export const orderSchema = z.object({
   poNumber: z.string().min(1).nullable(),

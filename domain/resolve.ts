@@ -4,6 +4,7 @@
 import type { MasterData, Customer } from './masterdata';
 import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
 import { NO_PRICE_PRINTED, PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
+import { conflictProblems, corroborateLine, LINE_CONFLICT_CONFIDENCE, tableDoubts, uncorroborated, type LineContext, type LineCorroboration } from './line-evidence';
 import { checkCurrency, checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
 
 export type { ReadEvidence };
@@ -32,6 +33,8 @@ export interface DraftLine {
   quantity: number | null;
   unit?: string | null;
   unitPrice?: number | null;
+  /** The line's amount as printed (document readers), to corroborate quantity × price. */
+  amount?: number | null;
   /** Parser's confidence in what it read (1 for EDI/API, lower for OCR). */
   confidence?: number;
   doubts?: string[];
@@ -90,31 +93,39 @@ export function identifyCustomer(ev: CustomerEvidence, md: MasterData): { custom
   return { customer: null, matchedBy: null };
 }
 
-export function resolveLine(line: DraftLine, index: number, customerId: string | null, md: MasterData): { line: OrderLine; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const lineNumber = line.lineNumber && line.lineNumber > 0 ? line.lineNumber : index + 1;
-  const where = `line ${lineNumber}`;
-  const doubts = [...(line.doubts ?? [])];
-  let confidence = line.confidence ?? 1;
-  let sku: string | null = null;
-  let description = line.description ?? null;
-
+/** Our SKU for a draft line, and how it was identified (the rule and the reference printed). */
+function identifyItem(line: DraftLine, customerId: string | null, md: MasterData): { sku: string | null; by: string | null; ref: string | null; viaEan: string | null } {
   const own = line.sku ? md.product(line.sku) : undefined;
   const viaXref = !own && line.customerPartNumber && customerId ? md.skuForCustomerPart(customerId, line.customerPartNumber) : undefined;
   // A buyer may put its own reference where our SKU belongs: try it as a cross reference too.
   const skuAsXref = !own && !viaXref && line.sku && customerId ? md.skuForCustomerPart(customerId, line.sku) : undefined;
   const partAsSku = !own && !viaXref && !skuAsXref && line.customerPartNumber ? md.product(line.customerPartNumber) : undefined;
-  const viaEan = line.ean ? md.productByEan(line.ean) : undefined;
+  const viaEan = (line.ean ? md.productByEan(line.ean)?.sku : undefined) ?? null;
+  if (own) return { sku: own.sku, by: 'our SKU as printed', ref: line.sku!, viaEan };
+  if (viaXref) return { sku: viaXref, by: 'customer part number (cross_references.csv)', ref: line.customerPartNumber!, viaEan };
+  if (skuAsXref) return { sku: skuAsXref, by: 'customer part number printed as the reference (cross_references.csv)', ref: line.sku!, viaEan };
+  if (partAsSku) return { sku: partAsSku.sku, by: 'our SKU printed as the customer reference', ref: line.customerPartNumber!, viaEan };
+  if (viaEan) return { sku: viaEan, by: 'EAN (products.csv)', ref: line.ean!, viaEan };
+  return { sku: null, by: null, ref: line.sku ?? line.customerPartNumber ?? line.ean ?? null, viaEan };
+}
 
-  if (own) sku = own.sku;
-  else if (viaXref) sku = viaXref;
-  else if (skuAsXref) sku = skuAsXref;
-  else if (partAsSku) sku = partAsSku.sku;
-  else if (viaEan) sku = viaEan.sku;
+/**
+ * A draft line → an order line in our SKUs. With a context (orders read from documents), the line
+ * also carries its evidence: what corroborates it, and a doubt and a problem for what contradicts it.
+ */
+export function resolveLine(line: DraftLine, index: number, customerId: string | null, md: MasterData, ctx?: LineContext): { line: OrderLine; problems: Problem[]; corroboration: LineCorroboration | null } {
+  const problems: Problem[] = [];
+  const lineNumber = line.lineNumber && line.lineNumber > 0 ? line.lineNumber : index + 1;
+  const where = `line ${lineNumber}`;
+  const doubts = [...(line.doubts ?? [])];
+  let confidence = line.confidence ?? 1;
+  let description = line.description ?? null;
+  const item = identifyItem(line, customerId, md);
+  const sku = item.sku;
 
-  if (sku && viaEan && viaEan.sku !== sku) {
-    problems.push(problem('ITEM_CONFLICT', `${where}: the EAN ${line.ean} is ${viaEan.sku} but the reference says ${sku}`, 'warning', where));
-    doubts.push(`EAN ${line.ean} points to ${viaEan.sku}`);
+  if (sku && item.viaEan && item.viaEan !== sku) {
+    problems.push(problem('ITEM_CONFLICT', `${where}: the EAN ${line.ean} is ${item.viaEan} but the reference says ${sku}`, 'warning', where));
+    doubts.push(`EAN ${line.ean} points to ${item.viaEan}`);
     confidence = Math.min(confidence, 0.5);
   }
   if (!sku) {
@@ -131,6 +142,26 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
     problems.push(problem('MISSING_QUANTITY', `${where}: no quantity could be read`, 'error', where));
     doubts.push('quantity missing');
   }
+  const quantity = line.quantity !== null && line.quantity > 0 ? line.quantity : null;
+  const unit = line.unit ?? product?.unit ?? null;
+  const corroboration = ctx
+    ? corroborateLine(
+        { lineNumber, sku, identifiedBy: item.by, printedRef: item.ref, description: line.description ?? null, quantity, unit: line.unit ?? null, unitPrice: line.unitPrice ?? null, amount: line.amount ?? null, eanAgrees: !!sku && item.viaEan === sku && item.by !== 'EAN (products.csv)' },
+        md,
+        ctx,
+      )
+    : null;
+  for (const c of corroboration?.conflicts ?? []) {
+    if (!c.sameAs || !doubts.some((d) => d.includes(c.sameAs!))) doubts.push(c.doubt);
+    confidence = Math.min(confidence, LINE_CONFLICT_CONFIDENCE);
+  }
+  if (corroboration) problems.push(...conflictProblems(lineNumber, corroboration.conflicts));
+  // Read from a document, a line without its article or quantity cannot be right as it stands: its
+  // confidence says so (calibration), the problem above says what to do.
+  if (corroboration && (!sku || quantity === null)) {
+    confidence = Math.min(confidence, LINE_CONFLICT_CONFIDENCE);
+    corroboration.evidence.flagged = true;
+  }
   const ean = line.ean && /^\d{8,14}$/.test(line.ean) ? line.ean : (product?.ean ?? null);
   return {
     line: {
@@ -139,14 +170,16 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
       customerPartNumber: line.customerPartNumber ?? null,
       ean,
       description,
-      quantity: line.quantity !== null && line.quantity > 0 ? line.quantity : null,
-      unit: line.unit ?? product?.unit ?? null,
+      quantity,
+      unit,
       unitPrice: line.unitPrice ?? null,
       confidence: round2(confidence),
       doubts,
       ...(line.source ? { source: line.source } : {}),
+      ...(corroboration ? { evidence: corroboration.evidence } : {}),
     },
     problems,
+    corroboration,
   };
 }
 
@@ -212,11 +245,11 @@ export function resolveOrder(draft: DraftOrder, md: MasterData, ctx: ResolveCont
   const longPo = poTooLong(draft.poNumber);
   if (longPo) problems.push(problem('PO_TOO_LONG', `the purchase-order number read is ${draft.poNumber!.trim().length} characters long (at most ${MAX_PO_LENGTH}): not taken, check the document ("${draft.poNumber!.trim().slice(0, 40)}…")`, 'error', 'poNumber'));
   else if (!draft.poNumber) problems.push(problem('MISSING_PO', 'no purchase-order number was found', 'warning', 'poNumber'));
-  const lines = draft.lines.map((l, i) => {
-    const r = resolveLine(l, i, customer?.id ?? null, md);
-    problems.push(...r.problems);
-    return r.line;
-  });
+  const lineCtx = fromDocument ? lineContext(draft) : undefined;
+  const resolved = draft.lines.map((l, i) => resolveLine(l, i, customer?.id ?? null, md, lineCtx));
+  for (const r of resolved) problems.push(...r.problems);
+  const lines = resolved.map((r) => r.line);
+  if (fromDocument) problems.push(...flagUncorroborated(resolved));
   if (lines.length === 0 && draft.purpose !== 'cancel') problems.push(problem('NO_LINES', 'the order has no lines', 'error', 'lines'));
   const signals = [...(draft.provenance.signals ?? [])];
   let shipTo: Address;
@@ -293,6 +326,31 @@ function customerEvidence(draft: DraftOrder, customerId: string | null, matchedB
     return evidence({ source: 'document', rule }, agree, true);
   }
   return evidence({ source: matchedBy === 'email_domain' || matchedBy === 'fax' ? 'channel' : 'document', rule }, agree);
+}
+
+/** Lines their order shows to be uncorroborated or repeated (line-evidence.ts): flagged, unless the reader already doubts them. */
+function flagUncorroborated(resolved: ReturnType<typeof resolveLine>[]): Problem[] {
+  const found = uncorroborated(resolved.map((r) => r.corroboration));
+  for (const [i, c] of tableDoubts(resolved.map((r) => r.line))) found.set(i, c);
+  const out: Problem[] = [];
+  for (const [i, { line }] of resolved.entries()) {
+    const c = found.get(i);
+    if (!c || line.confidence < FLAGGED_LINE) continue;
+    line.doubts.push(c.doubt);
+    line.confidence = Math.min(line.confidence, FLAGGED_CONFIDENCE);
+    if (line.evidence) line.evidence.flagged = true;
+    out.push(...conflictProblems(line.lineNumber, [c]));
+  }
+  return out;
+}
+
+/** Below this a line is already flagged by its reader: nothing more to say about it. */
+const FLAGGED_LINE = 0.9;
+
+/** The numbers of the order a line's quantity must not be a copy of: its dates' years, its ship-to's postal code. */
+function lineContext(draft: DraftOrder): LineContext {
+  const years = [draft.orderDate, draft.requestedDeliveryDate].filter((d): d is string => !!d).map((d) => Number(d.slice(0, 4)));
+  return { years: [...new Set(years)], postalCodes: draft.shipTo?.postalCode ? [draft.shipTo.postalCode] : [] };
 }
 
 function round2(n: number): number {

@@ -112,6 +112,13 @@ const FIELD_LABELS: Record<string, string> = {
   poNumber: 'N° de commande', orderDate: 'Date de commande', requestedDeliveryDate: 'Livraison souhaitée', customerId: 'Client (code)', currency: 'Devise',
   customer: 'Client', shipTo: 'Livrer à', quantity: 'quantité', unitPrice: 'prix unitaire', unit: 'unité', description: 'désignation', sku: 'référence',
 };
+/** How a line's article was identified and what corroborates it (document readers), for the confidence's tooltip. */
+function lineEvidence(l: OrderState['order']['lines'][number]): string {
+  if (!l.evidence) return '';
+  const by = l.evidence.corroboratedBy.length ? `corroborée par : ${l.evidence.corroboratedBy.join(' ; ')}` : 'rien ne la corrobore sur la ligne';
+  return `Article : ${l.evidence.rule}${l.evidence.text ? ` (${l.evidence.text})` : ''} · ${by}`;
+}
+
 /** The dedup's evidence fields (domain/dedup.ts), as an agent reads them. */
 const EVIDENCE_LABELS: Record<string, string> = {
   customer: 'client', poNumber: 'n° de commande', lines: 'lignes', shipTo: 'livraison', orderDate: 'date de commande', receivedAt: 'réception',
@@ -155,7 +162,7 @@ export function orderPage(d: OrderPageData): string {
         <td class="desc">${input(`line.${l.lineNumber}.description`, l.description)}</td>
         <td class="n">${input(`line.${l.lineNumber}.quantity`, l.quantity, low, 6)}</td><td>${input(`line.${l.lineNumber}.unit`, l.unit, false, 4)}</td>
         <td class="n">${input(`line.${l.lineNumber}.unitPrice`, l.unitPrice, false, 7)}</td>
-        <td class="n">${low ? html`<span class="warn">${Math.round(l.confidence * 100)} %</span>` : html`${Math.round(l.confidence * 100)} %`}</td></tr>
+        <td class="n" title="${lineEvidence(l)}">${low ? html`<span class="warn">${Math.round(l.confidence * 100)} %</span>` : html`${Math.round(l.confidence * 100)} %`}</td></tr>
         ${l.doubts.length ? html`<tr data-hl="line-${l.lineNumber}"><td></td><td colspan="7" class="doubt">Doute : ${l.doubts.join(' ; ')}</td></tr>` : ''}`;
     })}
     </tbody></table>

@@ -4,6 +4,7 @@
 // prices near the list price. Every doubt lowers the line's confidence and says why.
 import type { MasterData } from '../../domain/masterdata';
 import { netUnitPrice, perUnitsOfLabel } from '../../domain/unit-price';
+import { PRICE_RATIO_FAR } from '../../domain/line-evidence';
 import { withPricesEvidence } from '../text/prices';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
@@ -170,7 +171,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   if (product?.listPrice && unitPrice !== null) {
     const ratio = unitPrice / product.listPrice;
     // Far from the list price: the reference may be another product than the buyer meant.
-    if (ratio > 1.6 || ratio < 0.4) {
+    if (ratio > PRICE_RATIO_FAR.above || ratio < PRICE_RATIO_FAR.below) {
       doubts.push(`${where}: unit price ${unitPrice} is far from the list price ${product.listPrice} of ${product.sku}`);
       confidence = Math.min(confidence, 0.6);
     }
@@ -186,6 +187,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
     quantity: quantity !== null && quantity > 0 ? quantity : null,
     unit: normaliseUnit(c.unit?.text) ?? withUnit?.unit ?? null,
     unitPrice,
+    amount,
     confidence: round2(confidence),
     doubts,
   };

@@ -609,6 +609,7 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     quantity: check.quantity.value,
     unit: qty?.unit ?? null,
     unitPrice: check.unitPrice.value,
+    amount,
     confidence,
     doubts,
   };

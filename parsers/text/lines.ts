@@ -217,7 +217,8 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNu
     confidence = Math.min(confidence, 0.5);
   }
   const unit = normaliseUnit(cells.unit) ?? q?.unit ?? null;
-  const price = netUnitPrice({ quantity: q?.value ?? null, price: parseNumber(cells.unitPrice, locale), amount: parseNumber(cells.amount, locale), discount: parseNumber(cells.discount?.replace(/%/gu, ''), locale), per: opts.pricePer ?? 1 });
+  const amount = parseNumber(cells.amount, locale);
+  const price = netUnitPrice({ quantity: q?.value ?? null, price: parseNumber(cells.unitPrice, locale), amount, discount: parseNumber(cells.discount?.replace(/%/gu, ''), locale), per: opts.pricePer ?? 1 });
   const unitPrice = price.unitPrice;
   if (price.doubt) {
     doubts.push(price.doubt);
@@ -235,6 +236,7 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNu
     quantity: q?.value ?? null,
     unit,
     unitPrice,
+    amount,
     confidence,
     doubts,
   };

@@ -20,9 +20,9 @@ Jean`,
       md,
     );
     expect(lines).toEqual([
-      { lineNumber: 1, sku: 'VIS-440', customerPartNumber: null, ean: null, description: 'Vis inox A2 tête fraisée 4x40', quantity: 10, unit: null, unitPrice: 18.9, confidence: 1, doubts: [] },
-      { lineNumber: 2, sku: 'CHV-8', customerPartNumber: null, ean: null, description: 'Cheville nylon 8x40', quantity: 25, unit: null, unitPrice: 7.2, confidence: 1, doubts: [] },
-      { lineNumber: 3, sku: 'GAN-NIT', customerPartNumber: null, ean: null, description: 'Gants nitrile T9', quantity: 100, unit: null, unitPrice: 2.8, confidence: 1, doubts: [] },
+      { lineNumber: 1, sku: 'VIS-440', customerPartNumber: null, ean: null, description: 'Vis inox A2 tête fraisée 4x40', quantity: 10, unit: null, unitPrice: 18.9, amount: 189, confidence: 1, doubts: [] },
+      { lineNumber: 2, sku: 'CHV-8', customerPartNumber: null, ean: null, description: 'Cheville nylon 8x40', quantity: 25, unit: null, unitPrice: 7.2, amount: 180, confidence: 1, doubts: [] },
+      { lineNumber: 3, sku: 'GAN-NIT', customerPartNumber: null, ean: null, description: 'Gants nitrile T9', quantity: 100, unit: null, unitPrice: 2.8, amount: 280, confidence: 1, doubts: [] },
     ]);
   });
 
