@@ -1,0 +1,103 @@
+// English ERP printouts (issue #13): Dynamics Business Central / NAV and NetSuite-style purchase
+// orders. The item "No." column is the article, a two-line column title names its column as a
+// whole, a bare "No." under an order title is the PO but "Vendor Order No." is not, and the
+// receipt-date and ship-to labels those systems print are known.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadMasterData } from '../../../storage/masterdata-source';
+import { detectHeader, extractTable, groupLines, wholeTitleRole } from '../../../parsers/layout/table';
+import { shipToFromBlocks } from '../../../parsers/layout/order';
+import { findDeliveryDate, findPoNumber, findShipTo } from '../../../parsers/text/header';
+import type { PositionedWord } from '../../../parsers/layout/types';
+
+const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
+
+function line(y: number, cells: [number, string][]): PositionedWord[] {
+  return cells.flatMap(([x, text]) => {
+    let at = x;
+    return text.split(' ').map((t) => {
+      const w = { text: t, x0: at, x1: at + t.length * 5, y0: y, y1: y + 10 };
+      at = w.x1 + 3;
+      return w;
+    });
+  });
+}
+
+describe('the item "No." column of a Dynamics order', () => {
+  const head = line(50, [[20, 'No.'], [100, 'Description'], [300, 'Quantity'], [350, 'UoM'], [400, 'Unit Cost'], [480, 'Amount']]);
+
+  it('is the reference when it holds codes, not positions', () => {
+    const words = [
+      ...head,
+      ...line(70, [[20, 'VIS-440'], [100, 'Screw 4x40'], [310, '87.00'], [350, 'BOX'], [410, '6.90'], [480, '600.30']]),
+      ...line(84, [[20, '100004711'], [100, 'Wall plug 8x40'], [310, '4.00'], [350, 'BOX'], [410, '7.20'], [480, '28.80']]),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.rows.map((r) => [r.cells.reference?.text, r.cells.lineNumber?.text])).toEqual([
+      ['VIS-440', undefined],
+      ['100004711', undefined],
+    ]);
+  });
+
+  it('stays the line number when it counts the lines (1, 2 or 10, 20)', () => {
+    const words = [
+      ...head,
+      ...line(70, [[20, '1'], [100, 'Screw 4x40'], [310, '87.00'], [350, 'BOX'], [410, '6.90'], [480, '600.30']]),
+      ...line(84, [[20, '2'], [100, 'Wall plug 8x40'], [310, '4.00'], [350, 'BOX'], [410, '7.20'], [480, '28.80']]),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.rows.map((r) => [r.cells.reference?.text, r.cells.lineNumber?.text])).toEqual([
+      [undefined, '1'],
+      [undefined, '2'],
+    ]);
+  });
+});
+
+describe('column titles on two lines', () => {
+  it('names the column by the whole title: "Line / Disc. %" is the discount, "Direct Unit / Cost Excl. VAT" the price', () => {
+    expect(wholeTitleRole('Line Disc. %')).toBe('discount');
+    expect(wholeTitleRole('Direct Unit Cost Excl. VAT')).toBe('unitPrice');
+    expect(wholeTitleRole('Unit of Measure')).toBe('unit');
+    const words = [
+      ...line(50, [[20, 'Item No.'], [100, 'Description'], [300, 'Quantity'], [350, 'Unit of'], [410, 'Direct Unit'], [480, 'Line'], [520, 'Amount']]),
+      ...line(61, [[350, 'Measure'], [398, 'Cost Excl. VAT'], [480, 'Disc. %']]),
+      ...line(80, [[20, 'VIS-440'], [100, 'Screw 4x40'], [310, '87.00'], [350, 'BOX'], [440, '6.90'], [485, '5.00'], [520, '600.30']]),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.columns.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unit', 'unitPrice', 'discount', 'amount']);
+    expect(table!.rows[0]!.cells.unitPrice?.text).toBe('6.90');
+  });
+
+  it('reads "Unit of Measure Code" as one unit column, not a unit and a code', () => {
+    const [l] = groupLines({ page: 1, words: line(50, [[20, 'No.'], [100, 'Description'], [300, 'Quantity'], [350, 'Unit of Measure Code'], [470, 'Amount']]) });
+    expect(detectHeader(l!)?.map((c) => c.role)).toEqual(['lineNumber', 'description', 'quantity', 'unit', 'amount']);
+  });
+});
+
+describe('PO number beside other numbers', () => {
+  it('takes a bare "No." under an order title, never "Vendor Order No.", "Buy-from Vendor No." or "Phone No."', () => {
+    const text = ['Purchase Order', 'Phone No.   +49 761 123 456', 'Buy-from Vendor No.   73900', 'Vendor Order No.   SO857477', 'No.   104202', 'Your Reference   MME-4498'].join('\n');
+    expect(findPoNumber(text)).toEqual({ value: '104202', label: 'No.' });
+    expect(findPoNumber('Order\nVendor Order No.   SO857477\nPhone No. 0761123456')).toBeNull();
+  });
+});
+
+describe('receipt dates and shipping addresses', () => {
+  it('reads Dynamics and NetSuite receipt-date labels as the delivery date', () => {
+    expect(findDeliveryDate('Expected Receipt Date   15/11/2026')).toBe('2026-11-15');
+    expect(findDeliveryDate('Promised Receipt Date   15/11/2026')).toBe('2026-11-15');
+    expect(findDeliveryDate('Expected Receipt   15/11/2026')).toBe('2026-11-15');
+    expect(findDeliveryDate('Receive By   15/11/2026')).toBe('2026-11-15');
+  });
+
+  it('opens the delivery address at "Ship-to Address" and "Shipping Address", in text and by geometry', () => {
+    expect(findShipTo('Ship-to Address\nQuincaillerie Dupont - Dépôt\n14 rue Jean Moulin\n69200 Vénissieux', md)).toMatchObject({ postalCode: '69200', street: '14 rue Jean Moulin' });
+    const words = [
+      line(100, [[20, 'Vendor'], [300, 'Shipping Address']]),
+      line(113, [[20, 'Fixations Rhône-Alpes SAS'], [300, 'Quincaillerie Dupont - Dépôt']]),
+      line(126, [[20, '12 rue des Tanneurs'], [300, '14 rue Jean Moulin']]),
+      line(139, [[20, '69007 Lyon'], [300, '69200 Vénissieux']]),
+    ].flat();
+    expect(shipToFromBlocks(groupLines({ page: 1, words }), md)).toMatchObject({ postalCode: '69200', city: 'Vénissieux' });
+  });
+});
