@@ -246,10 +246,14 @@ export function settleDayMonth(draft: DraftOrder, text: string, received?: Date)
   let settled = shown.order ? { order: shown.order, why: `the document prints « ${shown.witness} »` } : null;
   const day = received && !Number.isNaN(received.getTime()) ? received.toISOString().slice(0, 10) : null;
   if (!settled && day && fields.includes('orderDate')) {
-    const fits = (iso: string | null) => !!iso && dayNumber(day) - dayNumber(iso) >= -1 && dayNumber(day) - dayNumber(iso) <= 31;
-    const dayFirst = fits(draft.orderDate!);
-    const monthFirst = fits(swapDayMonth(draft.orderDate!));
+    // Days from each reading to the receipt: within a month before it fits; within a week is how
+    // orders are sent. The two readings of one print lie four weeks apart at least.
+    const before = (iso: string | null, most: number) => !!iso && dayNumber(day) - dayNumber(iso) >= -1 && dayNumber(day) - dayNumber(iso) <= most;
+    const other = swapDayMonth(draft.orderDate!);
+    const [dayFirst, monthFirst] = [before(draft.orderDate!, 31), before(other, 31)];
+    const [dayWeek, monthWeek] = [before(draft.orderDate!, 7), before(other, 7)];
     if (dayFirst !== monthFirst) settled = { order: monthFirst ? 'mdy' : 'dmy', why: `only that reading puts the order date just before the day it was received (${day})` };
+    else if (dayWeek !== monthWeek) settled = { order: monthWeek ? 'mdy' : 'dmy', why: `only that reading puts the order date in the week before the day it was received (${day})` };
   }
   for (const f of fields) {
     const value = draft[f]!;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { detectHeader, extractTable, groupLines, wholeTitleRole } from '../../../parsers/layout/table';
 import { shipToFromBlocks } from '../../../parsers/layout/order';
-import { findDeliveryDate, findPoNumber, findShipTo } from '../../../parsers/text/header';
+import { findDeliveryDate, findPoNumber, findShipTo, settleDayMonth } from '../../../parsers/text/header';
+import type { DraftOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
@@ -99,5 +100,24 @@ describe('receipt dates and shipping addresses', () => {
       line(139, [[20, '69007 Lyon'], [300, '69200 Vénissieux']]),
     ].flat();
     expect(shipToFromBlocks(groupLines({ page: 1, words }), md)).toMatchObject({ postalCode: '69200', city: 'Vénissieux' });
+  });
+});
+
+describe('an English numeric date both readings of which fall in the month before receipt', () => {
+  const text = 'PURCHASE ORDER\nPurchase Order: 43490\nOrder Date: 10/09/2026\nShip To:\nQuantity UOM Description Unit Cost';
+  const draft = (): DraftOrder => ({ orderDate: '2026-09-10', evidence: { orderDate: { source: 'document', rule: 'printed under an order-date label' } } }) as DraftOrder;
+
+  it('takes the reading in the week before the day it was received, and says so', () => {
+    const d = draft();
+    settleDayMonth(d, text, new Date('2026-10-09T11:28:00Z'));
+    expect(d.orderDate).toBe('2026-10-09');
+    expect(d.evidence!.orderDate!.flag).toBeUndefined();
+    expect(d.evidence!.orderDate!.corroboratedBy!.join(' ')).toContain('week before');
+  });
+
+  it('still flags both readings when the order was received long after either', () => {
+    const d = draft();
+    settleDayMonth(d, text, new Date('2026-12-20T11:28:00Z'));
+    expect(d.evidence!.orderDate!.flag).toMatch(/2026-09-10.*2026-10-09/);
   });
 });
