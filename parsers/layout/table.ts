@@ -264,7 +264,7 @@ export function wholeTitleRole(label: string): ColumnRole | null {
 const RULE_RE = /^[\s\-=_.*+|]+$/;
 const FINAL_TOTAL_RE = /^(total|totaux|montant total|net a payer|grand total|order total|total order|base imponible|importe total|totale|summe|gesamtsumme|gesamtbetrag|gesamtnettowert|totaal)\b/;
 const CARRIED_RE = /\b(report|reporter|reporte|page|seite|pagina|carried|forward|suivre|transport|uebertrag|ubertrag)\b/;
-const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale|base imponible|importe total|imponibile|totale|summe|zwischensumme|gesamtsumme|gesamtbetrag|gesamtnettowert|nettobetrag|totaal|subtotaal)\b/;
+const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale|base imponible|importe total|imponibile|totale|summe|zwischensumme|gesamtsumme|gesamtbetrag|gesamtnettowert|nettobetrag|totaal|subtotaal|line total|lines total|sales tax|tax|misc charges|miscellaneous charges|freight|shipping and handling|shipping handling|invoice discount amount|invoice discount)\b/;
 const FOOTER_RE = /\b(page|pg|p\.)\s*\d+\s*(\/|sur|of|de)\s*\d+\b|^\s*page\s+\d+\s*$|^\s*\d+\s*\/\s*\d+\s*$|^\s*\.\/\.\s*$/i;
 const FOOTER_WORDS_RE = /^(suite (page|au verso|page suivante)|continued|a suivre|voir page suivante)/;
 

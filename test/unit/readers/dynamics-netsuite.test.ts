@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
-import { detectHeader, extractTable, groupLines, wholeTitleRole } from '../../../parsers/layout/table';
-import { shipToFromBlocks } from '../../../parsers/layout/order';
+import { detectHeader, extractTable, groupLines, isTotalLine, wholeTitleRole } from '../../../parsers/layout/table';
+import { shipToFromBlocks, textLineFromRow } from '../../../parsers/layout/order';
+import type { TableRow } from '../../../parsers/layout/types';
 import { findDeliveryDate, findPoNumber, findShipTo, settleDayMonth } from '../../../parsers/text/header';
 import type { DraftOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
@@ -119,5 +120,22 @@ describe('an English numeric date both readings of which fall in the month befor
     const d = draft();
     settleDayMonth(d, text, new Date('2026-12-20T11:28:00Z'));
     expect(d.evidence!.orderDate!.flag).toMatch(/2026-09-10.*2026-10-09/);
+  });
+});
+
+describe('a totals block under the table (Dynamics, Epicor)', () => {
+  it('knows the English totals labels: line total, sales tax, charges, the invoice discount', () => {
+    for (const t of ['Line Total   29,411.98', 'Sales Tax   0.00', 'Misc. Charges   0.00', 'Invoice Discount Amount   0.00', 'Freight   12.00']) {
+      const [l] = groupLines({ page: 1, words: line(100, [[20, t]]) });
+      expect(isTotalLine(l!), t).toBe(true);
+    }
+  });
+
+  it('makes no order line of a label and an amount in the reference column', () => {
+    const row = (cells: TableRow['cells']): TableRow => ({ page: 1, index: 19, y0: 0, y1: 10, x0: 0, x1: 500, cells, lineCount: 1, text: '' });
+    const ctx = { md, locale: 'en' as const, customerId: null, where: 'line 19' };
+    expect(textLineFromRow(row({ reference: { text: 'Handling Fee', confidence: 1 }, amount: { text: '0.00', confidence: 1 } }), ctx)).toBeNull();
+    // A code with its quantity unread is still a line (flagged), never dropped.
+    expect(textLineFromRow(row({ reference: { text: 'VIS-440', confidence: 1 }, amount: { text: '12.00', confidence: 1 } }), ctx)).not.toBeNull();
   });
 });
