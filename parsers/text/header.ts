@@ -57,6 +57,8 @@ export function findPoCandidates(raw: string): Labelled[] {
       const lineStart = text.lastIndexOf('\n', m.index) + 1;
       const before = text.slice(Math.max(lineStart, m.index - 30), m.index);
       if (NOT_PO_BEFORE_NUMBER.test(before) || (/^no\.$/i.test(label) && tailOfOtherLabel(before))) continue;
+      // A lone "#" numbers only what opens its line or column, glued to it: "#PO1045", never "Item #", "Vendor # 7412".
+      if (label === '#' && (!/(?:^[ \t]*|[ \t]{3})$/.test(text.slice(lineStart, m.index)) || /^#[ \t]/.test(m[0]))) continue;
     }
     out.push({ value, label });
     PO_RE.lastIndex = m.index + m[0].length;

@@ -75,6 +75,8 @@ export const PO_LABELS: readonly string[] = [
   'nr\\.',
   // Dynamics' "No." under an "Order" title; "Vendor Order No.", "Phone No." are other numbers (header.ts).
   'no\\.',
+  // "#PO1045" alone at a line's start, under a "Purchase Order" title (NetSuite's form): header.ts checks where it stands.
+  '#',
   'num[ée]ro',
   'number',
   'nummer',
@@ -82,10 +84,10 @@ export const PO_LABELS: readonly string[] = [
 ];
 
 /** Labels that are only a word ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
-export const WEAK_PO_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|no\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const WEAK_PO_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A bare number label ("N°", "Numéro"): the number of whatever the title above names. */
-export const BARE_NUMBER_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|n[°º]\.?|nr\.|no\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const BARE_NUMBER_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A title naming a purchase order, which vouches for a bare number label just below it. */
 export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder)/i;

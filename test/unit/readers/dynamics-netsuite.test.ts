@@ -8,8 +8,9 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import { detectHeader, extractTable, groupLines, isTotalLine, wholeTitleRole } from '../../../parsers/layout/table';
 import { shipToFromBlocks, textLineFromRow } from '../../../parsers/layout/order';
 import type { TableRow } from '../../../parsers/layout/types';
-import { findDeliveryDate, findPoNumber, findShipTo, settleDayMonth } from '../../../parsers/text/header';
+import { findDeliveryDate, findPoCandidates, findPoNumber, findShipTo, settleDayMonth } from '../../../parsers/text/header';
 import type { DraftOrder } from '../../../domain/resolve';
+import { poEvidence } from '../../../parsers/text/index';
 import type { PositionedWord } from '../../../parsers/layout/types';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
@@ -137,5 +138,18 @@ describe('a totals block under the table (Dynamics, Epicor)', () => {
     expect(textLineFromRow(row({ reference: { text: 'Handling Fee', confidence: 1 }, amount: { text: '0.00', confidence: 1 } }), ctx)).toBeNull();
     // A code with its quantity unread is still a line (flagged), never dropped.
     expect(textLineFromRow(row({ reference: { text: 'VIS-440', confidence: 1 }, amount: { text: '12.00', confidence: 1 } }), ctx)).not.toBeNull();
+  });
+});
+
+describe('a PO printed alone under the title ("#PO1045", NetSuite)', () => {
+  it('is read under a "Purchase Order" title, and the title vouches for it', () => {
+    const text = 'Schrauben Huber GmbH   Purchase Order\nPhone +49 711 456 78 0   #PO10452\n12/5/2026\nVendor # 74827';
+    const po = findPoNumber(text);
+    expect(po).toEqual({ value: 'PO10452', label: '#' });
+    expect(poEvidence(po!, findPoCandidates(text), text).corroboratedBy).toContain('under a title naming an order');
+  });
+
+  it('never reads "Item #", "Vendor # 7412" or a "#" inside a line as the PO', () => {
+    expect(findPoNumber('Purchase Order\nVendor # 74827\nItem #   Description\nLine #12 of 3')).toBeNull();
   });
 });
