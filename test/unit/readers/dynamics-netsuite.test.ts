@@ -12,6 +12,7 @@ import { findDeliveryDate, findPoCandidates, findPoNumber, findShipTo, settleDay
 import type { DraftOrder } from '../../../domain/resolve';
 import { poEvidence } from '../../../parsers/text/index';
 import type { PositionedWord } from '../../../parsers/layout/types';
+import { parseQuantity } from '../../../parsers/text/numbers';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
@@ -151,5 +152,21 @@ describe('a PO printed alone under the title ("#PO1045", NetSuite)', () => {
 
   it('never reads "Item #", "Vendor # 7412" or a "#" inside a line as the PO', () => {
     expect(findPoNumber('Purchase Order\nVendor # 74827\nItem #   Description\nLine #12 of 3')).toBeNull();
+  });
+});
+
+describe('US quantity cells and column titles (Epicor, Infor)', () => {
+  it('reads a quantity with a unit ending in x ("138 BX", "12 Box") or a kit ("2,600 KT"), and still strips "12x"', () => {
+    expect(parseQuantity('138 BX', 'en')).toEqual({ value: 138, unit: 'BTE' });
+    expect(parseQuantity('12 Box', 'en')).toEqual({ value: 12, unit: 'BTE' });
+    expect(parseQuantity('2,600 KT', 'en')).toEqual({ value: 2600, unit: 'LOT' });
+    expect(parseQuantity('12x', 'en')).toEqual({ value: 12, unit: null });
+  });
+
+  it('knows "Our Part", "Part Num" and an extended price beside the unit cost', () => {
+    const [a] = groupLines({ page: 1, words: line(50, [[20, 'Order Qty'], [100, 'Our Part'], [200, 'Description'], [400, 'Unit Cost'], [480, 'Ext Price']]) });
+    expect(detectHeader(a!)?.map((c) => c.role)).toEqual(['quantity', 'customerReference', 'description', 'unitPrice', 'amount']);
+    const [b] = groupLines({ page: 1, words: line(50, [[20, 'Qty'], [100, 'Part Num'], [200, 'Description'], [400, 'Unit Cost'], [480, 'Extended']]) });
+    expect(detectHeader(b!)?.map((c) => c.role)).toEqual(['quantity', 'reference', 'description', 'unitPrice', 'amount']);
   });
 });
