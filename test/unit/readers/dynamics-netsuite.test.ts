@@ -43,6 +43,16 @@ describe('the item "No." column of a Dynamics order', () => {
     ]);
   });
 
+  it('stays the line number when OCR misread a position ("l", "2"): no codes there', () => {
+    const words = [
+      ...head,
+      ...line(70, [[20, 'l'], [100, 'Screw 4x40'], [310, '87.00'], [350, 'BOX'], [410, '6.90'], [480, '600.30']]),
+      ...line(84, [[20, '2'], [100, 'Wall plug 8x40'], [310, '4.00'], [350, 'BOX'], [410, '7.20'], [480, '28.80']]),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.rows.map((r) => r.cells.reference?.text)).toEqual([undefined, undefined]);
+  });
+
   it('stays the line number when it counts the lines (1, 2 or 10, 20)', () => {
     const words = [
       ...head,
