@@ -568,12 +568,14 @@ export function settlePositionColumn(rows: TableRow[]): void {
  */
 export function settleNumberColumn(rows: TableRow[]): void {
   if (rows.length === 0 || rows.some((r) => r.cells.reference)) return;
-  const nos = rows.map((r) => r.cells.lineNumber?.text ?? '');
-  if (nos.some((t) => !t) || isPositionRun(nos)) return;
+  // Rows without one (a page's footer read as a row) neither count nor change.
+  const numbered = rows.filter((r) => r.cells.lineNumber);
+  const nos = numbered.map((r) => r.cells.lineNumber!.text);
+  if (numbered.length * 2 < rows.length || isPositionRun(nos)) return;
   // Codes, not misread positions ("l", "2", "3" from OCR): most cells hold letters with digits, a dash, or six digits and more.
   const codes = nos.filter((t) => /^\S+$/.test(t) && ((/\p{L}/u.test(t) && /\d/.test(t)) || /\p{L}-|-\p{L}|\d-\d/u.test(t) || /^\d{6,}$/.test(t)));
   if (codes.length * 2 < nos.length) return;
-  for (const r of rows) {
+  for (const r of numbered) {
     r.cells.reference = r.cells.lineNumber!;
     delete r.cells.lineNumber;
   }

@@ -43,6 +43,17 @@ describe('the item "No." column of a Dynamics order', () => {
     ]);
   });
 
+  it('is the reference on a long order too, whose page footer was read as a row', () => {
+    const words = [
+      ...head,
+      ...line(70, [[20, 'VIS-440'], [100, 'Screw 4x40'], [310, '87.00'], [350, 'BOX'], [410, '6.90'], [480, '600.30']]),
+      ...line(84, [[20, 'CHV-8'], [100, 'Wall plug 8x40'], [310, '4.00'], [350, 'BOX'], [410, '7.20'], [480, '28.80']]),
+      ...line(98, [[310, '1/…']]),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.rows.map((r) => r.cells.reference?.text).filter(Boolean)).toEqual(['VIS-440', 'CHV-8']);
+  });
+
   it('stays the line number when OCR misread a position ("l", "2"): no codes there', () => {
     const words = [
       ...head,
