@@ -177,6 +177,9 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
     }
   }
   if (!sku && !customerPartNumber && !ean && quantity === null) return null;
+  // "Misc. Charges   0.00" under the reference column below the last row: words and an amount,
+  // no quantity, no price, no designation, nothing the catalog knows: a totals line, not an order line.
+  if (quantity === null && unitPrice === null && !product && !c.description && !ean && !/\d/.test(c.reference?.text ?? '')) return null;
   const lineNo = parseNumber(c.lineNumber?.text, 'fr');
   return {
     lineNumber: lineNo !== null && Number.isInteger(lineNo) && lineNo > 0 ? lineNo : row.index,

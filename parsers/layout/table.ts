@@ -105,7 +105,7 @@ function joinSideBySide(groups: PositionedWord[][]): PositionedWord[][] {
   return joined.map((j) => j.words);
 }
 
-// Header labels (parsers/text/labels.ts), tried on up to three consecutive words, longest first.
+// Header labels (parsers/text/labels.ts), tried on up to four consecutive words, longest first.
 // Order matters: "Prix unit." is a price, not a unit; "Désignation article" is a description.
 const LABEL_SETS: [ColumnRole, Set<string>][] = COLUMN_LABELS.map(([role, words]) => [role as ColumnRole, new Set(words)]);
 
@@ -145,7 +145,8 @@ function labelRole(words: PositionedWord[]): ColumnRole | null {
   return roles.size === 1 ? [...roles][0]! : null;
 }
 
-const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|st|stk|€|eur|euro|euros|chf|sfr|usd|gbp|%|cdee|commandee|livree|fourn|fournisseur|article|client|[()€.:]+)$/;
+// "of" and "excl. VAT" too: "Unit of" / "Measure", "Unit Cost Excl. VAT" stay one label.
+const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|st|stk|€|eur|euro|euros|chf|sfr|usd|gbp|%|cdee|commandee|livree|fourn|fournisseur|article|client|of|excl|incl|vat|lcy|[()€.:]+)$/;
 
 interface HeaderPhrase {
   role: ColumnRole;
@@ -164,7 +165,7 @@ function headerPhrases(line: TextLine): HeaderPhrase[] {
   let i = 0;
   while (i < ws.length) {
     let matched = false;
-    for (let k = Math.min(3, ws.length - i); k >= 1; k--) {
+    for (let k = Math.min(4, ws.length - i); k >= 1; k--) {
       const slice = ws.slice(i, i + k);
       // A label never spans a column gap.
       if (slice.some((w, j) => j > 0 && w.x0 - slice[j - 1]!.x1 > sameLabel)) continue;
@@ -205,24 +206,65 @@ export function detectHeader(line: TextLine): Column[] | null {
   }));
 }
 
-/** A second header line ("Prix" / "unitaire"): no digits, every word under a header label. */
+/**
+ * A second header line ("Prix" / "unitaire"): no digits, every word under a header label. A
+ * title read whole may name another column than its first line did ("Line" / "Disc. %" is the
+ * discount, not the line number; "Direct Unit" / "Cost Excl. VAT" the price, not the unit).
+ */
 function mergeHeaderContinuation(columns: Column[], line: TextLine): boolean {
   if (/\d/.test(line.text)) return false;
-  const targets = line.words.map((w) => columns.findIndex((c) => w.x1 > c.x0 && w.x0 < c.x1));
+  // Under the column that holds the word's centre, else the first it overlaps, else one a letter's height away ("Disc. %" under "Line").
+  const h = median(line.words.map((w) => w.y1 - w.y0)) || 1;
+  const targets = line.words.map((w) => {
+    const cx = (w.x0 + w.x1) / 2;
+    const at = columns.findIndex((c) => cx >= c.x0 && cx <= c.x1);
+    const over = at >= 0 ? at : columns.findIndex((c) => w.x1 > c.x0 && w.x0 < c.x1);
+    return over >= 0 ? over : columns.findIndex((c) => w.x0 >= c.x1 && w.x0 - c.x1 < h);
+  });
   if (targets.some((t) => t < 0)) return false;
+  const firstLine = columns.map((c) => c.label);
+  const below = columns.map(() => [] as string[]);
   line.words.forEach((w, i) => {
     const c = columns[targets[i]!]!;
+    below[targets[i]!]!.push(w.text);
     c.label += ` ${w.text}`;
     c.x0 = Math.min(c.x0, w.x0);
     c.x1 = Math.max(c.x1, w.x1);
   });
+  for (const c of new Set(targets.map((t) => columns[t]!))) c.role = wholeTitleRole(c.label) ?? c.role;
+  joinSplitTitles(columns, firstLine, below, h);
   return true;
+}
+
+/**
+ * "Direct Unit" / "Cost Excl. VAT": the first line read as two labels ("Direct", "Unit") a space
+ * apart, which the whole title shows to be one column: joined when the two lines together name it.
+ */
+function joinSplitTitles(columns: Column[], firstLine: string[], below: string[][], h: number): void {
+  for (let i = columns.length - 2; i >= 0; i--) {
+    const a = columns[i]!;
+    const b = columns[i + 1]!;
+    if (b.x0 - a.x1 > h || (below[i]!.length === 0 && below[i + 1]!.length === 0)) continue;
+    const role = wholeTitleRole([firstLine[i], firstLine[i + 1], ...below[i]!, ...below[i + 1]!].join(' '));
+    if (!role) continue;
+    columns.splice(i, 2, { role, label: `${a.label} ${b.label}`, x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1) });
+    firstLine.splice(i, 2, `${firstLine[i]} ${firstLine[i + 1]}`);
+    below.splice(i, 2, [...below[i]!, ...below[i + 1]!]);
+  }
+}
+
+const TAX_QUALIFIER = / (?:excl|incl|excluding|including) (?:vat|tax)$| lcy$| (?:excl|incl) vat lcy$/;
+
+/** The role a two-line title names as a whole, with "Excl. VAT" or "(LCY)" left aside; null when it names none. */
+export function wholeTitleRole(label: string): ColumnRole | null {
+  const f = fold(label);
+  return labelOf(f) ?? labelOf(f.replace(TAX_QUALIFIER, ''));
 }
 
 const RULE_RE = /^[\s\-=_.*+|]+$/;
 const FINAL_TOTAL_RE = /^(total|totaux|montant total|net a payer|grand total|order total|total order|base imponible|importe total|totale|summe|gesamtsumme|gesamtbetrag|gesamtnettowert|totaal)\b/;
 const CARRIED_RE = /\b(report|reporter|reporte|page|seite|pagina|carried|forward|suivre|transport|uebertrag|ubertrag)\b/;
-const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale|base imponible|importe total|imponibile|totale|summe|zwischensumme|gesamtsumme|gesamtbetrag|gesamtnettowert|nettobetrag|totaal|subtotaal)\b/;
+const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale|base imponible|importe total|imponibile|totale|summe|zwischensumme|gesamtsumme|gesamtbetrag|gesamtnettowert|nettobetrag|totaal|subtotaal|line total|lines total|sales tax|tax|misc charges|miscellaneous charges|freight|shipping and handling|shipping handling|invoice discount amount|invoice discount)\b/;
 const FOOTER_RE = /\b(page|pg|p\.)\s*\d+\s*(\/|sur|of|de)\s*\d+\b|^\s*page\s+\d+\s*$|^\s*\d+\s*\/\s*\d+\s*$|^\s*\.\/\.\s*$/i;
 const FOOTER_WORDS_RE = /^(suite (page|au verso|page suivante)|continued|a suivre|voir page suivante)/;
 
@@ -372,6 +414,7 @@ export function extractTable(pages: PageWords[]): TableExtraction {
   }
   const { rows, columns, headerPages, totalLines } = t;
   settlePositionColumn(rows);
+  settleNumberColumn(rows);
   const kept = dropSplitFragments(rows);
   rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
   return {
@@ -492,18 +535,21 @@ function placeRowLine(t: TableScan, page: PageWords, line: TextLine, columns: Co
 
 const POSITION = /^0*\d{1,5}$/;
 
+/** Cells that number the lines: 1, 2, 3 or 10, 20, 30 (00010, 00020…), or 5 by 5, or 100 by 100. */
+function isPositionRun(texts: string[]): boolean {
+  if (!texts.every((t) => POSITION.test(t))) return false;
+  const ns = texts.map(Number);
+  const step = ns.length > 1 ? ns[1]! - ns[0]! : ns[0]!;
+  return (step === 1 || step === 10 || step === 5 || step === 100) && ns.every((n, k) => n === ns[0]! + k * step);
+}
+
 /**
  * "Item" or "Pos." printed over 10, 20, 30 (SAP's 00010, 00020…) is the line's position, never the
  * article: when every reference cell is such a sequence, it becomes the line number and the
  * reference is what the other column holds (or, failing one, a code inside the designation).
  */
 export function settlePositionColumn(rows: TableRow[]): void {
-  const refs = rows.map((r) => r.cells.reference?.text ?? '');
-  if (rows.length === 0 || !refs.every((t) => POSITION.test(t))) return;
-  const ns = refs.map(Number);
-  const step = ns.length > 1 ? ns[1]! - ns[0]! : ns[0]!;
-  const sequence = (step === 1 || step === 10 || step === 5 || step === 100) && ns.every((n, k) => n === ns[0]! + k * step);
-  if (!sequence) return;
+  if (rows.length === 0 || !isPositionRun(rows.map((r) => r.cells.reference?.text ?? ''))) return;
   for (const r of rows) {
     const pos = r.cells.reference!;
     if (!r.cells.lineNumber) r.cells.lineNumber = pos;
@@ -512,6 +558,26 @@ export function settlePositionColumn(rows: TableRow[]): void {
       r.cells.reference = r.cells.other;
       delete r.cells.other;
     }
+  }
+}
+
+/**
+ * "No." over codes (Dynamics prints the item's "No." first) is the article, never the line's
+ * position: when no column was taken for the reference and the number column holds anything but
+ * a run of positions (1, 2, 3 or 10, 20, 30), it is the reference.
+ */
+export function settleNumberColumn(rows: TableRow[]): void {
+  if (rows.length === 0 || rows.some((r) => r.cells.reference)) return;
+  // Rows without one (a page's footer read as a row) neither count nor change.
+  const numbered = rows.filter((r) => r.cells.lineNumber);
+  const nos = numbered.map((r) => r.cells.lineNumber!.text);
+  if (numbered.length * 2 < rows.length || isPositionRun(nos)) return;
+  // Codes, not misread positions ("l", "2", "3" from OCR): most cells hold letters with digits, a dash, or six digits and more.
+  const codes = nos.filter((t) => /^\S+$/.test(t) && ((/\p{L}/u.test(t) && /\d/.test(t)) || /\p{L}-|-\p{L}|\d-\d/u.test(t) || /^\d{6,}$/.test(t)));
+  if (codes.length * 2 < nos.length) return;
+  for (const r of numbered) {
+    r.cells.reference = r.cells.lineNumber!;
+    delete r.cells.lineNumber;
   }
 }
 

@@ -55,13 +55,34 @@ export function findPoCandidates(raw: string): Labelled[] {
       // A bare "N°" numbers many things: only a value glued in one token, and never after "Fournisseur", "TVA"…
       if (rest.length && !/\d/.test(first!)) continue;
       const lineStart = text.lastIndexOf('\n', m.index) + 1;
-      if (NOT_PO_BEFORE_NUMBER.test(text.slice(Math.max(lineStart, m.index - 30), m.index))) continue;
+      const before = text.slice(Math.max(lineStart, m.index - 30), m.index);
+      if (NOT_PO_BEFORE_NUMBER.test(before) || (/^no\.$/i.test(label) && tailOfOtherLabel(before))) continue;
+      // A lone "#" numbers only what opens its line or column, glued to it: "#PO1045", never "Item #", "Vendor # 7412".
+      if (label === '#' && (!/(?:^[ \t]*|[ \t]{3})$/.test(text.slice(lineStart, m.index)) || /^#[ \t]/.test(m[0]))) continue;
     }
     out.push({ value, label });
     PO_RE.lastIndex = m.index + m[0].length;
   }
   return out;
 }
+
+/**
+ * An English bare "No." right after a word is the end of a longer label: "Phone No.", "VAT
+ * Registration No.", and "Vendor Order No." (an order word, but another party's). Only an order
+ * word with no such qualifier before it leaves the number to the order. (A French "n°" after a
+ * word is not: "notre n° 5142", "Demande d'achat n° DA26…" number the order.)
+ */
+export function tailOfOtherLabel(before: string): boolean {
+  // The word that ends `before` (one space and a dot after it at most), read backwards without a regex.
+  let end = before.length;
+  if (end > 0 && (before[end - 1] === ' ' || before[end - 1] === '\t')) end--;
+  if (end > 0 && before[end - 1] === '.') end--;
+  let start = end;
+  while (start > 0 && /\p{L}/u.test(before[start - 1]!)) start--;
+  if (start === end) return false;
+  return !ORDER_WORD.test(before.slice(start, end)) || NOT_PO_QUALIFIER.test(before.slice(0, start));
+}
+const ORDER_WORD = /^(?:commande|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder|purchase)$/iu;
 
 /**
  * The buyer's purchase-order number: "N° de commande : 4500123456", "PO# BC-2026-118", "Cde 88172",
@@ -78,7 +99,7 @@ const DELIVERY_RE = new RegExp(`(?<![\\p{L}])(?:${DELIVERY_DATE_LABELS.join('|')
 
 // Words between a generic "Date" and its value that make it another date than the order's.
 // "Date Printed", "Date Revised", "Date of Quote", "Date Required": another day than the order's.
-const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship|print|impression|revis|quot|valid|expir|requir|need|promis|accept|invoice|factur/i;
+const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship|print|impression|revis|quot|valid|expir|requir|need|promis|expect|receipt|accept|invoice|factur/i;
 
 function dateAfter(labels: RegExp, raw: string, ref?: Date, reject?: RegExp): string | null {
   const text = unleader(raw);
@@ -227,10 +248,14 @@ export function settleDayMonth(draft: DraftOrder, text: string, received?: Date)
   let settled = shown.order ? { order: shown.order, why: `the document prints « ${shown.witness} »` } : null;
   const day = received && !Number.isNaN(received.getTime()) ? received.toISOString().slice(0, 10) : null;
   if (!settled && day && fields.includes('orderDate')) {
-    const fits = (iso: string | null) => !!iso && dayNumber(day) - dayNumber(iso) >= -1 && dayNumber(day) - dayNumber(iso) <= 31;
-    const dayFirst = fits(draft.orderDate!);
-    const monthFirst = fits(swapDayMonth(draft.orderDate!));
+    // Days from each reading to the receipt: within a month before it fits; within a week is how
+    // orders are sent. The two readings of one print lie four weeks apart at least.
+    const before = (iso: string | null, most: number) => !!iso && dayNumber(day) - dayNumber(iso) >= -1 && dayNumber(day) - dayNumber(iso) <= most;
+    const other = swapDayMonth(draft.orderDate!);
+    const [dayFirst, monthFirst] = [before(draft.orderDate!, 31), before(other, 31)];
+    const [dayWeek, monthWeek] = [before(draft.orderDate!, 7), before(other, 7)];
     if (dayFirst !== monthFirst) settled = { order: monthFirst ? 'mdy' : 'dmy', why: `only that reading puts the order date just before the day it was received (${day})` };
+    else if (dayWeek !== monthWeek) settled = { order: monthWeek ? 'mdy' : 'dmy', why: `only that reading puts the order date in the week before the day it was received (${day})` };
   }
   for (const f of fields) {
     const value = draft[f]!;

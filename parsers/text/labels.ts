@@ -73,6 +73,10 @@ export const PO_LABELS: readonly string[] = [
   // "N° : CDE26/0042", "Numéro BCF606652" under a title: the weakest of all, checked for what precedes it.
   'n[°º]\\.?',
   'nr\\.',
+  // Dynamics' "No." under an "Order" title; "Vendor Order No.", "Phone No." are other numbers (header.ts).
+  'no\\.',
+  // "#PO1045" alone at a line's start, under a "Purchase Order" title (NetSuite's form): header.ts checks where it stands.
+  '#',
   'num[ée]ro',
   'number',
   'nummer',
@@ -80,10 +84,10 @@ export const PO_LABELS: readonly string[] = [
 ];
 
 /** Labels that are only a word ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
-export const WEAK_PO_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const WEAK_PO_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A bare number label ("N°", "Numéro"): the number of whatever the title above names. */
-export const BARE_NUMBER_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|n[°º]\.?|nr\.|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const BARE_NUMBER_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A title naming a purchase order, which vouches for a bare number label just below it. */
 export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder)/i;
@@ -137,6 +141,11 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'livrer\\s+(?:le|pour\\s+le|avant\\s+le)',
   'date\\s+(?:d[\'’]exp[ée]dition|de\\s+mise\\s+[àa]\\s+disposition|d[\'’]enl[èe]vement)\\s+souhait[ée]e',
   'requested\\s+(?:delivery|ship|receipt)(?:\\s+date)?',
+  // Dynamics' "Expected / Promised Receipt Date", NetSuite's "Expected Receipt", "Receive By".
+  'expected\\s+(?:receipt|delivery|arrival)(?:\\s+date)?',
+  'expected\\s+date',
+  'promised\\s+receipt(?:\\s+date)?',
+  'receive\\s+by',
   'delivery\\s+(?:date|by|required|requested)',
   'deliver\\s+(?:by|on)',
   'need(?:ed)?[\\s-]+by(?:\\s+date)?',
@@ -184,6 +193,8 @@ export const SHIP_TO_LABELS: readonly string[] = [
   'adresse\\s+(?:du|de)\\s+chantier',
   'livraison',
   'destinataire\\s+(?:marchandise|de\\s+la\\s+marchandise|livraison)',
+  // "Ship-to Address", "Shipping Address" (Dynamics, NetSuite): before the bare "Ship to".
+  'ship(?:ping|[\\s-]+to)[\\s-]+address',
   'ship\\s+to',
   'ship-to',
   'deliver\\s+to',
@@ -264,13 +275,13 @@ export const USUAL_ADDRESS = /(?:adresse|lieu)\s+(?:de\s+livraison\s+)?habituel(
 export const COLUMN_LABELS: readonly [string, readonly string[]][] = [
   ['description', ['designation', 'designations', 'libelle', 'libelle article', 'description', 'desc', 'produit', 'product', 'article description', 'designation article', 'designation produit', 'description article', 'bezeichnung', 'artikelbezeichnung', 'beschreibung', 'descrizione', 'descripcion', 'omschrijving', 'artikelomschrijving', 'lib', 'libel']],
   ['ean', ['ean', 'ean13', 'gtin', 'code ean', 'code barre', 'code barres', 'code gtin', 'ean code']],
-  ['customerReference', ['notre ref', 'notre reference', 'ref client', 'ref interne', 'code interne', 'our ref', 'our reference', 'buyer ref', 'buyer part no', 'votre code', 'code client', 'unsere art nr', 'ihre art nr', 'notre code', 'notre article', 'code acheteur']],
-  ['reference', ['ref', 'refs', 'reference', 'references', 'article', 'articles', 'art', 'art no', 'no art', 'no article', 'code', 'code article', 'code art', 'ref article', 'ref art', 'item', 'ref fournisseur', 'ref fourn', 'ref frs', 'code fournisseur', 'code fourn', 'code frs', 'article fournisseur', 'reference fournisseur', 'votre ref', 'votre reference', 'vos ref', 'item code', 'item no', 'item number', 'part', 'part no', 'part number', 'sku', 'product code', 'product no', 'your ref', 'supplier ref', 'supplier part no', 'code produit', 'artikel', 'artikel nr', 'artikelnr', 'artikelnummer', 'art nr', 'materialnummer', 'material', 'codice', 'codice articolo', 'cod art', 'articolo', 'codigo', 'cod', 'referencia', 'articulo', 'artikelcode', 'artikelnummer leverancier']],
+  ['customerReference', ['notre ref', 'notre reference', 'ref client', 'ref interne', 'code interne', 'our ref', 'our reference', 'buyer ref', 'buyer part no', 'votre code', 'code client', 'unsere art nr', 'ihre art nr', 'notre code', 'notre article', 'code acheteur', 'our part', 'our part no', 'our part number', 'our item', 'our item no']],
+  ['reference', ['ref', 'refs', 'reference', 'references', 'article', 'articles', 'art', 'art no', 'no art', 'no article', 'code', 'code article', 'code art', 'ref article', 'ref art', 'item', 'ref fournisseur', 'ref fourn', 'ref frs', 'code fournisseur', 'code fourn', 'code frs', 'article fournisseur', 'reference fournisseur', 'votre ref', 'votre reference', 'vos ref', 'item code', 'item no', 'item number', 'part', 'part no', 'part number', 'part num', 'sku', 'product code', 'product no', 'your ref', 'supplier ref', 'supplier part no', 'code produit', 'artikel', 'artikel nr', 'artikelnr', 'artikelnummer', 'art nr', 'materialnummer', 'material', 'codice', 'codice articolo', 'cod art', 'articolo', 'codigo', 'cod', 'referencia', 'articulo', 'artikelcode', 'artikelnummer leverancier']],
   ['quantity', ['qte', 'qtes', 'qty', 'quantite', 'quantites', 'quantity', 'qt', 'qte cdee', 'qte cde', 'qte commandee', 'qte cmd', 'qte commande', 'quantite commandee', 'quant', 'qte u', 'qty ordered', 'ordered qty', 'order qty', 'nb', 'nombre', 'menge', 'bestellmenge', 'anzahl', 'quantita', 'q ta', 'qta', 'cantidad', 'cant', 'aantal', 'hoeveelheid']],
   ['unitPrice', ['pu', 'p u', 'pu ht', 'p u ht', 'prix', 'prix ht', 'prix unit', 'prix unitaire', 'prix unit ht', 'prix unitaire ht', 'prix net', 'pu net', 'p u net', 'p u net ht', 'prix unit net', 'prix brut', 'p u brut', 'unit price', 'price', 'net price', 'prix u', 'prix u ht', 'tarif', 'einzelpreis', 'preis', 'stuckpreis', 'preis me', 'preis je me', 'nettopreis', 'prezzo', 'prezzo unitario', 'prezzo unit', 'precio', 'precio unitario', 'precio unit', 'prijs', 'stukprijs', 'eenheidsprijs', 'ek preis', 'ek preis je me', 'vk preis', 'pa', 'pa ht', 'pa net', 'pa net ht', 'prix achat', 'prix d achat', 'prix 100', 'prix 100 ht', 'prix par 100', 'pu 100', 'preis je 100', 'preis je 100 st', 'preis 100', 'price per 100', 'price 100', 'prix 1000', 'preis je 1000', 'direct unit cost', 'unit cost', 'precio neto', 'prezzo netto']],
   ['discount', ['remise', 'rem', 'rabatt', 'rab', 'dto', 'descuento', 'sconto', 'disc', 'line disc', 'discount', 'korting', 'remise ligne']],
-  ['unit', ['u', 'un', 'unite', 'unites', 'unit', 'uom', 'um', 'cond', 'conditionnement', 'uv', 'me', 'einheit', 'einh', 'eh', 'unita', 'u m', 'ud', 'uds', 'unidad', 'eenheid']],
-  ['amount', ['montant', 'montant ht', 'montant net', 'montant net ht', 'total', 'total ht', 'total ligne', 'mt ht', 'mt', 'amount', 'line total', 'mont ht', 'montant ligne', 'total net', 'value', 'net amount', 'montant total', 'betrag', 'gesamtpreis', 'gesamt', 'nettowert', 'nettobetrag', 'positionswert', 'importo', 'totale', 'importe', 'bedrag', 'totaal']],
+  ['unit', ['u', 'un', 'unite', 'unites', 'unit', 'uom', 'uom code', 'unit of measure', 'unit of measure code', 'unit of meas', 'units', 'um', 'cond', 'conditionnement', 'uv', 'me', 'einheit', 'einh', 'eh', 'unita', 'u m', 'ud', 'uds', 'unidad', 'eenheid']],
+  ['amount', ['montant', 'montant ht', 'montant net', 'montant net ht', 'total', 'total ht', 'total ligne', 'mt ht', 'mt', 'amount', 'line total', 'mont ht', 'montant ligne', 'total net', 'value', 'net amount', 'montant total', 'betrag', 'gesamtpreis', 'gesamt', 'nettowert', 'nettobetrag', 'positionswert', 'importo', 'totale', 'importe', 'bedrag', 'totaal', 'ext price', 'ext cost', 'ext amount', 'extended', 'extended price', 'extended cost', 'extension', 'line amount']],
   ['lineNumber', ['no', 'n', '#', 'pos', 'position', 'ligne', 'lig', 'l', 'line', 'no ligne', 'item no ligne', 'pos nr', 'posizione', 'riga', 'linea', 'regel', 'lfd nr']],
 ];
 

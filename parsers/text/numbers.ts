@@ -64,7 +64,7 @@ function groupsOfThree(s: string, sep: string): boolean {
 const UNIT_ALTERNATIVES: [string, string][] = [
   ['bte?s?|bo[iî]tes?|boxe?s?|bx|cartons?|ctn?|kar|krt|kartons?|doos|ds|dozen|scatol[ae]|confezion[ei]|conf|cf|caj(?:a|as)|cj', 'BTE'],
   ['u|un|unit[eé]s?|units?|pi[eè]ces?|pces?|pcs?|pc|p|ea|each|ex|exemplaires?|st|stk|stck|st[üu]ck|stuks?|pz|pezzi|ud|uds|unidad(?:es)?', 'U'],
-  ['lots?|sets?|kits?|lotes?', 'LOT'],
+  ['lots?|sets?|kits?|kts?|lotes?', 'LOT'],
   ['paires?|prs?|pai|pairs?|paa|paar|paia|pares?', 'PAI'],
   ['sachets?|sacs?|bags?|sack|s[äa]cke|zak|sacch?i|sacos?', 'SAC'],
   ['rouleaux?|rlx?|rolls?|rol|rollen?|rotol[oi]|rollos?', 'RLX'],
@@ -100,7 +100,7 @@ export interface Quantity {
  */
 export function parseQuantity(raw: string | null | undefined, locale: NumberLocale = 'fr'): Quantity | null {
   if (!raw) return null;
-  const s = raw.trim().replace(/^(?:qt[eé]|qty|quantit[eé]|quantity)\s*[:.]?\s*/i, '').replace(/^[x×*]\s*|(?<!\s)\s*[x×*]$/gi, '');
+  const s = raw.trim().replace(/^(?:qt[eé]|qty|quantit[eé]|quantity)\s*[:.]?\s*/i, '').replace(/^[x×*]\s*|(?<=\d)\s*[x×*]$/gi, '');
   const m = /^(.*?\d)\s*([A-Za-zÀ-ÿ.()]*)$/.exec(s.trim());
   if (!m) return null;
   const value = parseNumber(m[1] ?? '', locale);
