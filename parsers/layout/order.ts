@@ -8,7 +8,7 @@ import { PRICE_RATIO_FAR } from '../../domain/line-evidence';
 import { withPricesEvidence } from '../text/prices';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
-import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
+import { classifyReference, isTotalRow, joinSpacedParts, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, flagLooseDates, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
 import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
@@ -93,16 +93,21 @@ export function detectLocale(table: Table): NumberLocale {
   return english ? 'en' : 'fr';
 }
 
+/** A code cell's reference: its first word, or a customer's part number master data knows with a space ("PB 11.560"). */
+function cellCode(text: string | undefined, md: MasterData): string {
+  return text ? (joinSpacedParts(text, md).split(' ')[0] ?? '') : '';
+}
+
 /**
  * The line's reference: the reference column's; else a code master data knows in an unnamed column;
  * else, with no reference at all, a code the catalog knows in the designation, or the designation
  * itself when it names one product (flagged, and the line's confidence lowered).
  */
 function lineReference(c: TableRow['cells'], custText: string, md: MasterData, where: string, doubts: string[], lower: (to: number) => void): ReturnType<typeof classifyReference> | null {
-  const refText = c.reference?.text.split(' ')[0] ?? '';
+  const refText = cellCode(c.reference?.text, md);
   let reading = refText ? classifyReference(refText, md) : null;
   // An unnamed column holding a code master data knows: the reference, whatever its label said.
-  const otherText = c.other?.text.split(' ')[0] ?? '';
+  const otherText = cellCode(c.other?.text, md);
   if (!reading?.known && !custText && otherText) {
     const other = classifyReference(otherText, md);
     if (other.known) reading = other;
@@ -138,7 +143,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   const lower = (to: number): void => {
     confidence = Math.min(confidence, to);
   };
-  const custText = c.customerReference?.text.split(' ')[0] ?? '';
+  const custText = cellCode(c.customerReference?.text, md);
   const reading = lineReference(c, custText, md, where, doubts, lower);
   const custReading = custText ? classifyReference(custText, md) : null;
   if (reading?.doubt) {

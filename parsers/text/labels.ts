@@ -134,7 +134,8 @@ export const GENERIC_DATE_LABELS: readonly string[] = ['^[ \\t]*(?:date|datum|fe
 
 export const DELIVERY_DATE_LABELS: readonly string[] = [
   'date\\s+(?:de\\s+)?livraison(?:\\s+souhait[ée]e|\\s+demand[ée]e|\\s+pr[ée]vue|\\s+imp[ée]rative)?',
-  'livraison\\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\\s+plus\\s+tard|avant|pour|le)(?:\\s+(?:le|pour\\s+le|avant\\s+le))?',
+  // "Livraison sur chantier le 13/10/26" (building trade): where, then when.
+  'livraison\\s+(?:sur\\s+(?:chantier|site)\\s+)?(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\\s+plus\\s+tard|avant|pour|le)(?:\\s+(?:le|pour\\s+le|avant\\s+le))?',
   'd[ée]lai(?:\\s+de\\s+livraison)?(?:\\s+souhait[ée])?',
   'date\\s+pr[ée]vue',
   '[àa]\\s+livrer\\s+(?:le|pour|avant)(?:\\s+le)?',
@@ -155,6 +156,10 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'due\\s+date',
   'ship\\s+date',
   'liefertermin',
+  // A delivery asked for by week: "Lieferwoche KW 42", "Leverweek 42", "Semaine de livraison 42".
+  'lieferwoche',
+  'leverweek',
+  'semaine\\s+de\\s+livraison',
   'lieferdatum',
   'wunschtermin',
   'gew[üu]nschter\\s+liefertermin',

@@ -1,0 +1,73 @@
+// Orders from Flemish, German and French building-trade buyers' systems (issue #13): a delivery asked
+// for by calendar week, a delivery label naming the site, a customer's part number printed with a space
+// in the article column.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadMasterData } from '../../../storage/masterdata-source';
+import { readOrder } from '../../../parsers/layout/order';
+import type { PositionedWord } from '../../../parsers/layout/types';
+import { findDates } from '../../../parsers/text/dates';
+import { findDeliveryDate } from '../../../parsers/text/header';
+import { putWords } from '../../support/words';
+
+const corpusMd = loadMasterData(join(import.meta.dirname, '../../../fixtures/corpus/masterdata'));
+const ref = new Date('2026-10-05T00:00:00Z');
+
+/** A one-page order: header fields (label at x 40, value at x 200), then a table. */
+function page(header: [string, string][], cols: [string, number][], rows: string[][], title: string) {
+  const words: PositionedWord[] = [];
+  const put = (y: number, x: number, text: string) => putWords(words, y, x, text);
+  put(20, 40, title);
+  put(40, 40, 'Bouwmaterialen Peeters NV');
+  put(55, 40, 'BTW BE0456789123');
+  header.forEach(([label, value], i) => {
+    put(100 + i * 15, 40, label);
+    put(100 + i * 15, 200, value);
+  });
+  put(100, 360, 'Leveradres');
+  put(115, 360, 'Peeters Magazijn Haven');
+  put(130, 360, 'Noorderlaan 130');
+  put(145, 360, '2030 Antwerpen');
+  const y0 = 120 + header.length * 15 + 60;
+  for (const [label, x] of cols) put(y0, x, label);
+  rows.forEach((row, r) => row.forEach((cell, c) => put(y0 + 15 * (r + 1), cols[c]![1], cell)));
+  return [{ page: 1, words, width: 595, height: 842 }];
+}
+
+describe('a delivery asked for by calendar week', () => {
+  it('reads a week as its Monday, with or without the year', () => {
+    expect(findDates('Liefertermin KW 42/2026', ref).map((d) => d.iso)).toEqual(['2026-10-12']);
+    expect(findDates('KW48 2026', ref).map((d) => d.iso)).toEqual(['2026-11-23']);
+    expect(findDates('Kalenderwoche 1/2027', ref).map((d) => d.iso)).toEqual(['2027-01-04']);
+    expect(findDates('Leverweek: week 45', ref)).toMatchObject([{ iso: '2026-11-02', yearInferred: true }]);
+  });
+
+  it('takes no power rating, week range or week 53 of a 52-week year for a date', () => {
+    expect(findDates('Motor 2 kW 230 V', ref)).toEqual([]);
+    expect(findDates('KW 42-43', ref).map((d) => d.iso)).toEqual(['2026-10-12']);
+    expect(findDates('KW 53/2027', ref)).toEqual([]);
+  });
+
+  it('reads it under a delivery label', () => {
+    expect(findDeliveryDate('Unser Zeichen   AG/mb\nLiefertermin    KW 48/2026', ref)).toBe('2026-11-23');
+    expect(findDeliveryDate('Gewenste leverdatum: week 45 2026', ref)).toBe('2026-11-02');
+  });
+});
+
+describe('a delivery label that names the building site', () => {
+  it('reads "Livraison sur chantier le"', () => {
+    expect(findDeliveryDate('Réf. chantier CH26-114 Montpellier\nLivraison sur chantier le 23/10/26', ref)).toBe('2026-10-23');
+    expect(findDeliveryDate('Livraison sur site le : 02/11/2026', ref)).toBe('2026-11-02');
+  });
+});
+
+describe('a customer\'s part number printed with a space in the article column', () => {
+  it('is read whole and resolved, not cut at the space', () => {
+    const r = readOrder(
+      page([['Bestelnummer', 'BB-2026-20635'], ['Datum', '20/10/2026']], [['Artikelnr.', 40], ['Omschrijving', 120], ['Aantal', 300], ['Prijs', 360]], [['PB 11.560', 'Waterpas 60 cm', '247', '16,92'], ['VIS-440', 'Schroef 4x40', '12', '0,50']], 'BESTELBON'),
+      corpusMd,
+      { parser: 'pdf-text', ref },
+    );
+    expect(r.draft!.lines.map((l) => [l.customerPartNumber ?? l.sku, l.quantity])).toEqual([['PB 11.560', 247], ['VIS-440', 12]]);
+  });
+});
