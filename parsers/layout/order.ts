@@ -11,7 +11,7 @@ import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrde
 import { classifyReference, isTotalRow, joinSpacedParts, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, flagLooseDates, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
-import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
+import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findLabelledDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { DELIVERY_DATE_LABELS, USUAL_ADDRESS } from '../text/labels';
 import { findDates } from '../text/dates';
 import { labelValueLines, shipToBlocks } from './blocks';
@@ -359,7 +359,8 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
   if (currency.evidence) draft.evidence.currency = currency.evidence;
   if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: allText, columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
-  flagLooseDates(draft, `${headerText}\n${wholeLines}`, opts.ref);
+  // The table's rows too: a date printed on the lines that no label explained is a delivery date unread.
+  flagLooseDates(draft, [headerText, wholeLines, ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
   settleDayMonth(draft, [headerText, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;
@@ -373,13 +374,23 @@ const DELIVERY_COLUMN = new RegExp(`^(?:${DELIVERY_DATE_LABELS.join('|')})`, 'iu
  * "Liefertermin", "Delivery date"): the date the lines ask for. One date on every line is the
  * order's; lines asking for different dates give the earliest, flagged.
  */
-export function tableDeliveryDate(table: Table | null, ref?: Date): { iso: string; rule: string; text: string; flag?: string } | null {
-  const col = table?.columns.find((c) => DELIVERY_COLUMN.test(c.label.trim()));
-  if (!table || !col) return null;
-  const dates = table.rows.map((r) => findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null);
+export function tableDeliveryDate(table: Table | null, ref?: Date): LineDates | null {
+  if (!table) return null;
+  const col = table.columns.find((c) => DELIVERY_COLUMN.test(c.label.trim()));
+  // No such column: a "Date de livraison : 20.11.2026" line printed under each item (SAP), read the same way.
+  if (!col) return linesAskFor(table.rows.map((r) => findLabelledDeliveryDate(r.text, ref)), 'a delivery-date line under the items');
+  return linesAskFor(
+    table.rows.map((r) => findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null),
+    `the "${col.label.trim()}" column of the lines`,
+  );
+}
+
+type LineDates = { iso: string; rule: string; text: string; flag?: string };
+
+/** The date the lines ask for: one on every line is the order's; different ones (or some lines without) give the earliest, flagged. */
+function linesAskFor(dates: (string | null)[], rule: string): LineDates | null {
   const isos = [...new Set(dates.filter((d): d is string => !!d))].sort();
   if (!isos.length) return null;
-  const rule = `the "${col.label.trim()}" column of the lines`;
   if (isos.length === 1 && dates.every((d) => d)) return { iso: isos[0]!, rule, text: isos[0]! };
   return { iso: isos[0]!, rule, text: isos.join(', '), flag: `the lines ask for ${isos.length > 1 ? `different dates (${isos.join(', ')})` : `${isos[0]} on some lines only`}: the earliest was taken` };
 }

@@ -53,6 +53,10 @@ export const PO_LABELS: readonly string[] = [
   'ref(?:\\.|erencia)\\s*(?:del\\s+)?pedido',
   // NL
   'bestelnummer',
+  // "Bestelnr.", "Bestel-nr.", "Inkoopnr.", "Ordernr." (King, Exact, AFAS).
+  'bestel[ \\t-]*(?:nr|no)\\.?',
+  'inkoop[ \\t-]*(?:nr|nummer)\\.?',
+  'order[ \\t-]*nr\\.?',
   'bestelbon(?:\\s*(?:nr|nummer)\\.?)?',
   'ordernummer',
   'inkooporder(?:nummer)?(?:\\s*nr\\.?)?',
@@ -93,7 +97,7 @@ export const BARE_NUMBER_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|n[°º]\.
 export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder)/i;
 
 /** Bare "N°": the number of something else when one of these words precedes it on the line. */
-export const NOT_PO_BEFORE_NUMBER = /(?:fournisseur|supplier|vendor|lieferant|client|customer|kunde|cliente|klant|tva|vat|ust|iva|btw|siret|siren|facture|invoice|rechnung|fattura|factura|factuur|devis|quote|page|seite|pagina|t[ée]l|fax|compte|account|lot|bl|livraison|delivery|lieferschein|article|artikel|rcs|ape|naf|iban|bic|dossier|contrat|contract|projet|chantier|affaire)\s*$/i;
+export const NOT_PO_BEFORE_NUMBER = /(?:fournisseur|supplier|vendor|lieferant|client|customer|kunden?|cliente|klant|tva|vat|ust|iva|btw|siret|siren|facture|invoice|rechnung|fattura|factura|factuur|devis|quote|page|seite|pagina|t[ée]l|fax|compte|account|lot|bl|livraison|delivery|lieferschein|article|artikel|rcs|ape|naf|iban|bic|dossier|contrat|contract|projet|chantier|affaire)[\s.-]*$/i;
 
 /** A word right before an order label that makes it another party's or another document's number: "Supplier Order No.", "Sales Order No.", "Requisition No.". */
 export const NOT_PO_QUALIFIER = /(?<![\p{L}])(?:supplier|vendor|sales|requisition|quote|quotation|lieferanten|verkaufs)[ \t]*$/iu;

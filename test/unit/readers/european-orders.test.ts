@@ -7,7 +7,7 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import { readOrder } from '../../../parsers/layout/order';
 import type { PositionedWord } from '../../../parsers/layout/types';
 import { findDates } from '../../../parsers/text/dates';
-import { findDeliveryDate } from '../../../parsers/text/header';
+import { findDeliveryDate, findPoNumber } from '../../../parsers/text/header';
 import { putWords } from '../../support/words';
 
 const corpusMd = loadMasterData(join(import.meta.dirname, '../../../fixtures/corpus/masterdata'));
@@ -69,5 +69,69 @@ describe('a customer\'s part number printed with a space in the article column',
       { parser: 'pdf-text', ref },
     );
     expect(r.draft!.lines.map((l) => [l.customerPartNumber ?? l.sku, l.quantity])).toEqual([['PB 11.560', 247], ['VIS-440', 12]]);
+  });
+});
+
+describe('Dutch PO labels and the numbers beside them', () => {
+  it('reads "Bestelnr.", "Inkoopnr." and "Ordernr." as PO labels', () => {
+    expect(findPoNumber('BTW-nr.: BE0456789123\nBestelnr.: 539339\nUw offerte: OFF26-0412')?.value).toBe('539339');
+    expect(findPoNumber('Inkoopnr. 26-0815')?.value).toBe('26-0815');
+    expect(findPoNumber('Ordernr. 77120')?.value).toBe('77120');
+  });
+
+  it('never takes a VAT or customer number after "BTW-nr." or "Kunden-Nr." for the PO', () => {
+    expect(findPoNumber('Bouwmaterialen Peeters NV\nBTW-nr. BE0456789123')).toBeNull();
+    expect(findPoNumber('Kunden-Nr. 123456')).toBeNull();
+  });
+});
+
+describe('a delivery date in a letter\'s sentence', () => {
+  it('reads "bis spätestens" and "no later than"', () => {
+    expect(findDeliveryDate('wir bestellen hiermit. Bitte liefern Sie bis spätestens 02.12.2026 an unsere Lieferanschrift.', ref)).toBe('2026-12-02');
+    expect(findDeliveryDate('Please deliver no later than 03/11/2026.', ref)).toBe('2026-11-03');
+  });
+});
+
+describe('a delivery date printed on a line under each item (SAP)', () => {
+  const COLS: [string, number][] = [['Poste', 40], ['Article', 80], ['Désignation', 150], ['Quantité', 330], ['Prix net', 400]];
+  function sapPage(sub: string[]) {
+    const words: PositionedWord[] = [];
+    const put = (y: number, x: number, text: string) => putWords(words, y, x, text);
+    put(20, 40, "Commande d'achat");
+    put(40, 40, 'Quincaillerie Dupont');
+    put(100, 40, 'N° de commande');
+    put(100, 200, '4512345678');
+    put(115, 40, 'Date commande');
+    put(115, 200, '12.10.2026');
+    put(200, 40, 'Adresse de livraison :');
+    put(215, 40, 'Quincaillerie Dupont - Dépôt');
+    put(230, 40, 'ZI de la Mouche 14 rue Jean Moulin');
+    put(245, 40, '69200 Vénissieux');
+    for (const [label, x] of COLS) put(300, x, label);
+    const rows = [['00010', 'VIS-440', 'Vis 4x40', '12,000', '0,50'], ['00020', 'CHV-6', 'Cheville 6', '100,000', '0,10']];
+    rows.forEach((row, r) => {
+      row.forEach((cell, c) => put(320 + 30 * r, COLS[c]![1], cell));
+      put(332 + 30 * r, 150, sub[r]!);
+    });
+    return [{ page: 1, words, width: 595, height: 842 }];
+  }
+
+  it('is the order\'s requested delivery date when every line asks for it', () => {
+    const r = readOrder(sapPage(['Date de livraison : 20.11.2026', 'Date de livraison : 20.11.2026']), corpusMd, { parser: 'pdf-text', ref });
+    expect(r.draft!.lines.map((l) => l.sku)).toEqual(['VIS-440', 'CHV-6']);
+    expect(r.draft!.requestedDeliveryDate).toBe('2026-11-20');
+    expect(r.draft!.evidence!.requestedDeliveryDate!.flag).toBeUndefined();
+  });
+
+  it('is the earliest, flagged, when the lines ask for different days', () => {
+    const r = readOrder(sapPage(['Date de livraison : 20.11.2026', 'Date de livraison : 27.11.2026']), corpusMd, { parser: 'pdf-text', ref });
+    expect(r.draft!.requestedDeliveryDate).toBe('2026-11-20');
+    expect(r.draft!.evidence!.requestedDeliveryDate!.flag).toMatch(/different dates/);
+  });
+
+  it('flags a later date printed on the lines under no label it knows, instead of passing as none', () => {
+    const r = readOrder(sapPage(['Jour souhaité 20.11.2026', 'Jour souhaité 20.11.2026']), corpusMd, { parser: 'pdf-text', ref });
+    expect(r.draft!.requestedDeliveryDate).toBeNull();
+    expect(r.draft!.evidence!.requestedDeliveryDate!.flag).toContain('20.11.2026');
   });
 });
