@@ -8,7 +8,7 @@ import { PRICE_RATIO_FAR } from '../../domain/line-evidence';
 import { withPricesEvidence } from '../text/prices';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
-import { classifyReference, isTotalRow, joinSpacedParts, parseRows, productByDescription } from '../text/lines';
+import { classifyReference, isChargeText, isTotalRow, joinSpacedParts, ownCodeInDesignation, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, flagLooseDates, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
 import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findLabelledDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
@@ -134,6 +134,13 @@ function lineReference(c: TableRow['cells'], custText: string, md: MasterData, w
   return reading;
 }
 
+/** A row printing a charge (freight, packing, delivery fee) and no article code: not an order line. */
+function isChargeRow(row: TableRow): boolean {
+  const c = row.cells;
+  if (c.reference?.text.trim() || c.customerReference?.text.trim() || c.ean?.text.trim()) return false;
+  return !!c.description && isChargeText(c.description.text);
+}
+
 /** A text PDF row → draft line. Confidence is the cells' own (1 for text) lowered by each failed check. */
 export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | null {
   const { md, locale, where } = ctx;
@@ -144,8 +151,21 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
     confidence = Math.min(confidence, to);
   };
   const custText = cellCode(c.customerReference?.text, md);
-  const reading = lineReference(c, custText, md, where, doubts, lower);
+  let reading = lineReference(c, custText, md, where, doubts, lower);
   const custReading = custText ? classifyReference(custText, md) : null;
+  // The article column holds the buyer's own code, unknown to us; our article number is printed in the designation.
+  let buyerCode: string | null = null;
+  if ((reading ? !reading.known : !!custText) && !custReading?.known) {
+    const own = ownCodeInDesignation(c.description?.text, md);
+    if (own) {
+      buyerCode = reading?.sku ?? null;
+      reading = own.reading;
+      if (!own.labelled) {
+        doubts.push(`${where}: the article "${buyerCode ?? custText}" is unknown; ${own.reading.sku ?? own.reading.customerPartNumber} read in the designation`);
+        lower(0.8);
+      }
+    }
+  }
   if (reading?.doubt) {
     doubts.push(reading.doubt);
     confidence = Math.min(confidence, 0.7);
@@ -153,7 +173,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   const sku = reading?.sku ?? custReading?.sku ?? null;
   // An unknown text in "Notre réf." is still the buyer's own reference: kept for the agent.
   const unknownCust = custText && !custReading?.sku && !custReading?.customerPartNumber ? custText : null;
-  const customerPartNumber = custReading?.customerPartNumber ?? unknownCust ?? reading?.customerPartNumber ?? null;
+  const customerPartNumber = custReading?.customerPartNumber ?? unknownCust ?? reading?.customerPartNumber ?? buyerCode;
   const ean = (c.ean?.text.replace(/\s+/g, '') || reading?.ean) ?? null;
 
   const qtyText = c.quantity?.text ?? '';
@@ -287,6 +307,24 @@ function checkPrintedTotal(table: Table, locale: NumberLocale, lines: DraftLine[
   return 1;
 }
 
+/** The table's rows → draft lines, each with where it was printed; charge rows and unreadable rows are reported, not made lines. */
+function tableLines(table: Table | null, pages: PageWords[], ctx: Omit<RowContext, 'where' | 'pricePer'> & { read: NonNullable<ReadOrderOptions['lineFromRow']> }, problems: Problem[]): DraftLine[] {
+  const lines: DraftLine[] = [];
+  const pricePer = perUnitsOfLabel(table?.columns.find((col) => col.role === 'unitPrice')?.label ?? '');
+  for (const row of table?.rows ?? []) {
+    const where = `page ${row.page}, row ${row.index}`;
+    if (isChargeRow(row)) {
+      problems.push(problem('CHARGE_ROW', `${where}: "${row.cells.description!.text}" is a charge, not an article: not made an order line`, 'info', where));
+      continue;
+    }
+    const line = ctx.read(row, { md: ctx.md, locale: ctx.locale, customerId: ctx.customerId, where, pricePer });
+    const source = line ? rowSource(row, pages) : null;
+    if (line) lines.push(source ? { ...line, source } : line);
+    else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));
+  }
+  return lines;
+}
+
 /** Pages of positioned words → one draft order (or none, with the reason). */
 export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOptions): OrderReading {
   const problems: Problem[] = [];
@@ -304,16 +342,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   // Then each printed line whole: a label left of the page's gutter and its value right of it.
   const po = findPoNumber(headerText) ?? headerText.split('\n').map((l) => findPoNumber(l)).find((x) => x) ?? extraction.outside.map((l) => findPoNumber(l.text)).find((x) => x) ?? null;
 
-  const lines: DraftLine[] = [];
-  const read = opts.lineFromRow ?? textLineFromRow;
-  const pricePer = perUnitsOfLabel(table?.columns.find((col) => col.role === 'unitPrice')?.label ?? '');
-  for (const row of table?.rows ?? []) {
-    const where = `page ${row.page}, row ${row.index}`;
-    const line = read(row, { md, locale, customerId: customer?.id ?? null, where, pricePer });
-    const source = line ? rowSource(row, pages) : null;
-    if (line) lines.push(source ? { ...line, source } : line);
-    else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));
-  }
+  const lines = tableLines(table, pages, { md, locale, customerId: customer?.id ?? null, read: opts.lineFromRow ?? textLineFromRow }, problems);
   if (!table) {
     const fallback = headerlessLines(extraction.outside, md);
     if (fallback.lines.length) {

@@ -63,7 +63,7 @@ export const PO_LABELS: readonly string[] = [
   'bestelling(?:\\s*nr\\.?)?',
   'order\\s*nr\\.?',
   // "Document No." (Dynamics, SAP): the number of whatever document the title names, like a bare "N°".
-  'document\\s+(?:no|number|nr|#)\\.?',
+  'document\\s*(?:no|number|nr|nummer|#)\\.?',
   // Bare words: weaker evidence (see WEAK_PO_LABELS).
   'purchase\\s+order',
   'commande',
@@ -88,10 +88,10 @@ export const PO_LABELS: readonly string[] = [
 ];
 
 /** Labels that are only a word ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
-export const WEAK_PO_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const WEAK_PO_LABEL = /^(?:document\s*(?:no|number|nr|nummer|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A bare number label ("N°", "Numéro"): the number of whatever the title above names. */
-export const BARE_NUMBER_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const BARE_NUMBER_LABEL = /^(?:document\s*(?:no|number|nr|nummer|#)\.?|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A title naming a purchase order, which vouches for a bare number label just below it. */
 export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder)/i;
@@ -179,7 +179,8 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'gewenste\\s+leverdatum',
   'levering\\s+(?:op|voor)',
   // The bare noun before a colon: "Livraison : 13/10/2026" (a date must follow at once; "Livraison : 14 rue …" is an address).
-  '(?:livraison|delivery|lieferung|consegna|entrega|levering)(?=[ \\t]*:)',
+  // Or with a date at once, as an information block prints it: "Lieferung   KW 45/2026" (a date must still follow: see dateAfter).
+  '(?:livraison|delivery|lieferung|consegna|entrega|levering)(?=[ \\t]*:|[ \\t]+(?:\\d|kw|week|semaine)(?![\\p{L}]))',
 ];
 
 /**
@@ -298,3 +299,26 @@ export const COLUMN_LABELS: readonly [string, readonly string[]][] = [
 export function unleader(text: string): string {
   return text.replace(/(?:\.[ \t]?){2,}|…+|_{3,}/g, ' ');
 }
+
+/**
+ * Words of a charge row printed among the articles ("Frais de port", "Verpackung und Fracht pauschal",
+ * "Vrachtkosten", "Shipping and handling"): folded, lower-case. A row whose designation holds only
+ * these (and at least one not in CHARGE_FILLERS) and no reference is a charge, not an article.
+ */
+export const CHARGE_WORDS: ReadonlySet<string> = new Set([
+  // FR
+  'frais', 'port', 'transport', 'livraison', 'emballage', 'emballages', 'expedition', 'manutention', 'participation', 'forfait', 'forfaitaire', 'franco',
+  // DE
+  'verpackung', 'fracht', 'frachtkosten', 'versand', 'versandkosten', 'porto', 'transportkosten', 'lieferkosten', 'mindermengenzuschlag', 'zuschlag', 'pauschal', 'pauschale', 'anlieferung',
+  // NL
+  'vracht', 'vrachtkosten', 'verzendkosten', 'verzending', 'leveringskosten', 'verpakking', 'verpakkingskosten', 'transportkosten', 'administratiekosten',
+  // EN
+  'freight', 'shipping', 'handling', 'delivery', 'carriage', 'postage', 'packing', 'packaging', 'surcharge', 'charge', 'charges', 'fee', 'flat',
+  // IT, ES
+  'spese', 'trasporto', 'spedizione', 'imballo', 'imballaggio', 'portes', 'gastos', 'envio', 'embalaje', 'transporte',
+]);
+/** Words that join charge words ("frais de port et emballage", "Verpackung und Versand") without making a charge alone. */
+export const CHARGE_FILLERS: ReadonlySet<string> = new Set(['de', 'du', 'des', 'et', 'sur', 'chantier', 'und', 'en', 'and', 'e', 'di', 'y', 'la', 'le', 'rate', 'kosten', 'costs', 'cost']);
+
+/** Right before a code in a designation: the line says it is our article number ("Uw artikelnummer:", "Ihre Materialnummer:", "Votre réf. :"). */
+export const OUR_ARTICLE_BEFORE = /(?:uw|ihre|votre|your|su|vs\.|vostro|vuestra)[ \t]+(?:art|material|r[ée]f|n[°º]|nr|item|part|cod|supplier)[^\n]{0,30}$/iu;

@@ -7,6 +7,7 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import { readOrder } from '../../../parsers/layout/order';
 import type { PositionedWord } from '../../../parsers/layout/types';
 import { findDates } from '../../../parsers/text/dates';
+import { isChargeText } from '../../../parsers/text/lines';
 import { findDeliveryDate, findPoNumber } from '../../../parsers/text/header';
 import { putWords } from '../../support/words';
 
@@ -133,5 +134,54 @@ describe('a delivery date printed on a line under each item (SAP)', () => {
     const r = readOrder(sapPage(['Jour souhaité 20.11.2026', 'Jour souhaité 20.11.2026']), corpusMd, { parser: 'pdf-text', ref });
     expect(r.draft!.requestedDeliveryDate).toBeNull();
     expect(r.draft!.evidence!.requestedDeliveryDate!.flag).toContain('20.11.2026');
+  });
+});
+
+describe('labels of ERP information blocks', () => {
+  it('reads "Documentnr." under an order title as the PO, as weak as "Document No."', () => {
+    expect(findPoNumber('Inkooporder\nDocumentnr.   21152\nBoekdatum 12.10.2026')?.value).toBe('21152');
+  });
+
+  it('reads a bare "Lieferung" followed at once by a date or a week, never by an address', () => {
+    expect(findDeliveryDate('Kunden-Nr.    F45139\nLieferung     KW 45/2026', ref)).toBe('2026-11-02');
+    expect(findDeliveryDate('Livraison 14 rue Jean Moulin 69200 Vénissieux', ref)).toBeNull();
+  });
+});
+
+describe('rows that are not articles, and articles known only by a sub-line', () => {
+  const COLS: [string, number][] = [['Artikelnr.', 40], ['Omschrijving', 120], ['Aantal', 330], ['Prijs', 400]];
+  function rows(body: [string, string, string, string, string?][]) {
+    const words: PositionedWord[] = [];
+    const put = (y: number, x: number, text: string) => putWords(words, y, x, text);
+    put(20, 40, 'Inkooporder');
+    put(40, 40, 'Bouwmaterialen Peeters NV');
+    put(100, 40, 'Bestelnummer');
+    put(100, 200, '21152');
+    for (const [label, x] of COLS) put(300, x, label);
+    body.forEach(([ref, desc, qty, price, sub], r) => {
+      [ref, desc, qty, price].forEach((cell, c) => cell && put(320 + 30 * r, COLS[c]![1], cell));
+      if (sub) put(332 + 30 * r, 120, sub);
+    });
+    return [{ page: 1, words, width: 595, height: 842 }];
+  }
+
+  it('knows a charge designation in six languages, and an article that only mentions one', () => {
+    for (const t of ['Frais de port', 'Verpackung und Fracht pauschal', 'Vrachtkosten', 'Shipping and handling', 'Spese di trasporto', 'Portes']) expect(isChargeText(t), t).toBe(true);
+    for (const t of ['Sangle de transport 5 m', 'Vis 4x40', 'Chantier', 'de et und']) expect(isChargeText(t), t).toBe(false);
+  });
+
+  it('makes no order line of a charge row, and says so without flagging the order', () => {
+    const r = readOrder(rows([['VIS-440', 'Schroef 4x40', '12', '0,50'], ['', 'Vrachtkosten', '1', '25,00']]), corpusMd, { parser: 'pdf-text', ref });
+    expect(r.draft!.lines.map((l) => l.sku)).toEqual(['VIS-440']);
+    expect(r.problems).toContainEqual(expect.objectContaining({ code: 'CHARGE_ROW', severity: 'info' }));
+  });
+
+  it('takes our article number from the sub-line when the article column holds the buyer\'s unknown code', () => {
+    const r = readOrder(rows([['100004999', 'Schroef 4x40', '12', '18,90', 'Uw artikelnummer: VIS-440'], ['100007777', 'Plug 6', '100', '5,60', 'CHV-6']]), corpusMd, { parser: 'pdf-text', ref });
+    expect(r.draft!.lines.map((l) => [l.sku, l.customerPartNumber, l.quantity])).toEqual([['VIS-440', '100004999', 12], ['CHV-6', '100007777', 100]]);
+    // Said to be ours: taken as read. Merely found in the designation: taken, doubted.
+    expect(r.draft!.lines[0]!.confidence).toBe(1);
+    expect(r.draft!.lines[1]!.confidence).toBeLessThan(0.9);
+    expect(r.draft!.lines[1]!.doubts!.join(' ')).toContain('100007777');
   });
 });
