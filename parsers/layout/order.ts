@@ -256,7 +256,8 @@ export function headerlessLines(lines: TextLine[], md: MasterData): { lines: Dra
   const blocks: { cells: string[][]; rows: TextLine[] }[] = [];
   let cur: { cells: string[][]; rows: TextLine[] } = { cells: [], rows: [] };
   for (const l of lines) {
-    const cells = l.text.split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
+    // "PB 11.402": a customer's part number printed with a space is one cell, not two.
+    const cells = joinSpacedParts(l.text, md).split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
     const known = cells.some((c) => c.split(' ').some((t) => classifyReference(t, md).known));
     const number = cells.some((c) => c.split(' ').some((t) => /^\d+(?:[.,]\d+)?$/.test(t)));
     if (cells.length >= 2 && known && number && !isTotalRow(l.text)) {

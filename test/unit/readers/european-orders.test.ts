@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
-import { readOrder } from '../../../parsers/layout/order';
+import { headerlessLines, readOrder } from '../../../parsers/layout/order';
+import { detectHeader, groupLines } from '../../../parsers/layout/table';
 import type { PositionedWord } from '../../../parsers/layout/types';
 import { findDates } from '../../../parsers/text/dates';
 import { isChargeText } from '../../../parsers/text/lines';
@@ -183,5 +184,39 @@ describe('rows that are not articles, and articles known only by a sub-line', ()
     expect(r.draft!.lines[0]!.confidence).toBe(1);
     expect(r.draft!.lines[1]!.confidence).toBeLessThan(0.9);
     expect(r.draft!.lines[1]!.doubts!.join(' ')).toContain('100007777');
+  });
+});
+
+describe('a Belgian form with every label in Dutch and French', () => {
+  /** One header line: each label one text item, as pdf.js gives a label with its slash. */
+  function headerLine(labels: [string, number][]) {
+    const words: PositionedWord[] = labels.map(([text, x]) => ({ text, x0: x, y0: 300, x1: x + text.length * 5, y1: 310 }));
+    return groupLines({ page: 1, words, width: 595, height: 842 })[0]!;
+  }
+
+  it('knows each column by either language', () => {
+    const cols = detectHeader(headerLine([['Artikel / Article', 40], ['Omschrijving / Désignation', 140], ['Aantal / Qté', 300], ['Prijs / Prix', 380], ['Totaal / Total', 470]]));
+    expect(cols?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unitPrice', 'amount']);
+  });
+
+  it('knows them when the slash is a word of its own', () => {
+    const words: PositionedWord[] = [];
+    putWords(words, 300, 40, 'Artikel / Article');
+    putWords(words, 300, 160, 'Aantal / Qté');
+    putWords(words, 300, 260, 'Prijs / Prix');
+    const cols = detectHeader(groupLines({ page: 1, words, width: 595, height: 842 })[0]!);
+    expect(cols?.map((c) => c.role)).toEqual(['reference', 'quantity', 'unitPrice']);
+  });
+
+  it('reads a spaced part number whole in a table without a header row too', () => {
+    const words: PositionedWord[] = [];
+    putWords(words, 300, 40, 'PB 11.402');
+    putWords(words, 300, 140, 'Rolmeter 5 m');
+    putWords(words, 300, 300, '395,00');
+    putWords(words, 310, 40, 'VIS-440');
+    putWords(words, 310, 140, 'Schroef 4x40');
+    putWords(words, 310, 300, '12,00');
+    const r = headerlessLines(groupLines({ page: 1, words, width: 595, height: 842 }), corpusMd);
+    expect(r.lines.map((l) => [l.customerPartNumber ?? l.sku, l.quantity])).toEqual([['PB 11.402', 395], ['VIS-440', 12]]);
   });
 });
