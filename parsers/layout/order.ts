@@ -10,7 +10,7 @@ import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
 import { classifyReference, isChargeText, isTotalRow, joinSpacedParts, ownCodeInDesignation, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
-import { applySentDate, flagLooseDates, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
+import { applySentDate, flagLooseDates, flagWeekDelivery, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
 import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findLabelledDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { DELIVERY_DATE_LABELS, USUAL_ADDRESS } from '../text/labels';
 import { findDates } from '../text/dates';
@@ -391,6 +391,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: allText, columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
   // The table's rows too: a date printed on the lines that no label explained is a delivery date unread.
   flagLooseDates(draft, [headerText, wholeLines, ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
+  flagWeekDelivery(draft, `${headerText}\n${wholeLines}`, opts.ref);
   settleDayMonth(draft, [headerText, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;

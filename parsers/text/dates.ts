@@ -222,3 +222,13 @@ export function swapDayMonth(iso: string): string | null {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   return d <= 12 ? toIso([y, d, m]) : null;
 }
+
+const WEEK_PRINT = /^(?:kw|kalenderwoche|week|wk|semaine|settimana|semana)/iu;
+
+/** The calendar-week prints in the text ("KW 45/2026", "week 45") that read as `iso` (their Monday). */
+export function weekPrintsOf(text: string, iso: string, ref?: Date): string[] {
+  return findDates(text, ref)
+    .map((d) => ({ d, print: text.slice(d.index, d.index + d.length) }))
+    .filter(({ d, print }) => d.iso === iso && WEEK_PRINT.test(print))
+    .map(({ print }) => print);
+}

@@ -220,3 +220,16 @@ describe('a Belgian form with every label in Dutch and French', () => {
     expect(r.lines.map((l) => [l.customerPartNumber ?? l.sku, l.quantity])).toEqual([['PB 11.402', 395], ['VIS-440', 12]]);
   });
 });
+
+describe('a delivery week read as a day', () => {
+  it('is flagged with the week as printed, since the document names no day', () => {
+    const r = readOrder(
+      page([['Bestelnummer', 'BB-2026-20635'], ['Datum', '20/10/2026'], ['Leverweek', 'week 45 2026']], [['Artikelnr.', 40], ['Omschrijving', 120], ['Aantal', 300], ['Prijs', 360]], [['VIS-440', 'Schroef 4x40', '12', '18,90']], 'BESTELBON'),
+      corpusMd,
+      { parser: 'pdf-text', ref },
+    );
+    expect(r.draft!.requestedDeliveryDate).toBe('2026-11-02');
+    expect(r.draft!.evidence!.requestedDeliveryDate).toMatchObject({ text: 'week 45 2026' });
+    expect(r.draft!.evidence!.requestedDeliveryDate!.flag).toContain('week');
+  });
+});
