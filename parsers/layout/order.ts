@@ -390,8 +390,9 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (currency.evidence) draft.evidence.currency = currency.evidence;
   if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: allText, columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
   // The table's rows too: a date printed on the lines that no label explained is a delivery date unread.
-  flagLooseDates(draft, [headerText, wholeLines, ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
-  flagWeekDelivery(draft, `${headerText}\n${wholeLines}`, opts.ref);
+  const printed = [headerText, wholeLines, ...(table?.rows.map((r) => r.text) ?? [])].join('\n');
+  flagLooseDates(draft, printed, opts.ref);
+  flagWeekDelivery(draft, printed, opts.ref);
   settleDayMonth(draft, [headerText, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;

@@ -232,4 +232,14 @@ describe('a delivery week read as a day', () => {
     expect(r.draft!.evidence!.requestedDeliveryDate).toMatchObject({ text: 'week 45 2026' });
     expect(r.draft!.evidence!.requestedDeliveryDate!.flag).toContain('week');
   });
+
+  it('is flagged too when the week is printed on every line', () => {
+    const r = readOrder(
+      page([['Bestellnummer', '4711'], ['Datum', '20.10.2026']], [['Artikel', 40], ['Bezeichnung', 120], ['Liefertermin', 250], ['Menge', 330], ['Preis', 400]], [['VIS-440', 'Schraube 4x40', 'KW 45/2026', '12', '18,90'], ['CHV-6', 'Dübel 6', 'KW 45/2026', '10', '5,60']], 'Bestellung'),
+      corpusMd,
+      { parser: 'pdf-text', ref },
+    );
+    expect(r.draft!.requestedDeliveryDate).toBe('2026-11-02');
+    expect(r.draft!.evidence!.requestedDeliveryDate!.flag).toContain('KW 45/2026');
+  });
 });
