@@ -160,6 +160,15 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'due\\s+date',
   'ship\\s+date',
   'liefertermin',
+  // Abbreviated, as narrow columns print them: "Date livr.", "Dt livraison", "Lief.-Termin", "Lieferdat.", "Leverdat.", "Del. date".
+  'date\\s+(?:de\\s+)?livr\\.',
+  'dt\\.?\\s+livr(?:aison|\\.)',
+  'livr\\.\\s+(?:le|pr[ée]vue|souhait[ée]e)',
+  'lief(?:\\.|er)[ \\t-]*termin',
+  'lieferdat\\.',
+  'leverdat\\.',
+  'lev\\.\\s*datum',
+  'del(?:iv)?\\.\\s+date',
   // A delivery asked for by week: "Lieferwoche KW 42", "Leverweek 42", "Semaine de livraison 42".
   'lieferwoche',
   'leverweek',

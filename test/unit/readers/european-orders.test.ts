@@ -56,6 +56,15 @@ describe('a delivery asked for by calendar week', () => {
   });
 });
 
+describe('a delivery-date label abbreviated in a narrow column', () => {
+  it('reads "Date livr.", "Lief.-Termin", "Leverdat." and "Del. date"', () => {
+    expect(findDeliveryDate('Date livr. 10.11.2026', ref)).toBe('2026-11-10');
+    expect(findDeliveryDate('Lief.-Termin: 10.11.2026', ref)).toBe('2026-11-10');
+    expect(findDeliveryDate('Leverdat. 10-11-2026', ref)).toBe('2026-11-10');
+    expect(findDeliveryDate('Del. date 10/11/2026', ref)).toBe('2026-11-10');
+  });
+});
+
 describe('a delivery label that names the building site', () => {
   it('reads "Livraison sur chantier le"', () => {
     expect(findDeliveryDate('Réf. chantier CH26-114 Montpellier\nLivraison sur chantier le 23/10/26', ref)).toBe('2026-10-23');
