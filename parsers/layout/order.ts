@@ -8,10 +8,10 @@ import { PRICE_RATIO_FAR } from '../../domain/line-evidence';
 import { withPricesEvidence } from '../text/prices';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
-import { classifyReference, isTotalRow, parseRows, productByDescription } from '../text/lines';
+import { classifyReference, isChargeText, isTotalRow, joinSpacedParts, ownCodeInDesignation, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
-import { applySentDate, flagLooseDates, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
-import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
+import { applySentDate, flagLooseDates, flagWeekDelivery, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
+import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findLabelledDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
 import { DELIVERY_DATE_LABELS, USUAL_ADDRESS } from '../text/labels';
 import { findDates } from '../text/dates';
 import { labelValueLines, shipToBlocks } from './blocks';
@@ -93,16 +93,21 @@ export function detectLocale(table: Table): NumberLocale {
   return english ? 'en' : 'fr';
 }
 
+/** A code cell's reference: its first word, or a customer's part number master data knows with a space ("PB 11.560"). */
+function cellCode(text: string | undefined, md: MasterData): string {
+  return text ? (joinSpacedParts(text, md).split(' ')[0] ?? '') : '';
+}
+
 /**
  * The line's reference: the reference column's; else a code master data knows in an unnamed column;
  * else, with no reference at all, a code the catalog knows in the designation, or the designation
  * itself when it names one product (flagged, and the line's confidence lowered).
  */
 function lineReference(c: TableRow['cells'], custText: string, md: MasterData, where: string, doubts: string[], lower: (to: number) => void): ReturnType<typeof classifyReference> | null {
-  const refText = c.reference?.text.split(' ')[0] ?? '';
+  const refText = cellCode(c.reference?.text, md);
   let reading = refText ? classifyReference(refText, md) : null;
   // An unnamed column holding a code master data knows: the reference, whatever its label said.
-  const otherText = c.other?.text.split(' ')[0] ?? '';
+  const otherText = cellCode(c.other?.text, md);
   if (!reading?.known && !custText && otherText) {
     const other = classifyReference(otherText, md);
     if (other.known) reading = other;
@@ -129,6 +134,13 @@ function lineReference(c: TableRow['cells'], custText: string, md: MasterData, w
   return reading;
 }
 
+/** A row printing a charge (freight, packing, delivery fee) and no article code: not an order line. */
+function isChargeRow(row: TableRow): boolean {
+  const c = row.cells;
+  if (c.reference?.text.trim() || c.customerReference?.text.trim() || c.ean?.text.trim()) return false;
+  return !!c.description && isChargeText(c.description.text);
+}
+
 /** A text PDF row → draft line. Confidence is the cells' own (1 for text) lowered by each failed check. */
 export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | null {
   const { md, locale, where } = ctx;
@@ -138,9 +150,22 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   const lower = (to: number): void => {
     confidence = Math.min(confidence, to);
   };
-  const custText = c.customerReference?.text.split(' ')[0] ?? '';
-  const reading = lineReference(c, custText, md, where, doubts, lower);
+  const custText = cellCode(c.customerReference?.text, md);
+  let reading = lineReference(c, custText, md, where, doubts, lower);
   const custReading = custText ? classifyReference(custText, md) : null;
+  // The article column holds the buyer's own code, unknown to us; our article number is printed in the designation.
+  let buyerCode: string | null = null;
+  if ((reading ? !reading.known : !!custText) && !custReading?.known) {
+    const own = ownCodeInDesignation(c.description?.text, md);
+    if (own) {
+      buyerCode = reading?.sku ?? null;
+      reading = own.reading;
+      if (!own.labelled) {
+        doubts.push(`${where}: the article "${buyerCode ?? custText}" is unknown; ${own.reading.sku ?? own.reading.customerPartNumber} read in the designation`);
+        lower(0.8);
+      }
+    }
+  }
   if (reading?.doubt) {
     doubts.push(reading.doubt);
     confidence = Math.min(confidence, 0.7);
@@ -148,7 +173,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
   const sku = reading?.sku ?? custReading?.sku ?? null;
   // An unknown text in "Notre réf." is still the buyer's own reference: kept for the agent.
   const unknownCust = custText && !custReading?.sku && !custReading?.customerPartNumber ? custText : null;
-  const customerPartNumber = custReading?.customerPartNumber ?? unknownCust ?? reading?.customerPartNumber ?? null;
+  const customerPartNumber = custReading?.customerPartNumber ?? unknownCust ?? reading?.customerPartNumber ?? buyerCode;
   const ean = (c.ean?.text.replace(/\s+/g, '') || reading?.ean) ?? null;
 
   const qtyText = c.quantity?.text ?? '';
@@ -231,7 +256,8 @@ export function headerlessLines(lines: TextLine[], md: MasterData): { lines: Dra
   const blocks: { cells: string[][]; rows: TextLine[] }[] = [];
   let cur: { cells: string[][]; rows: TextLine[] } = { cells: [], rows: [] };
   for (const l of lines) {
-    const cells = l.text.split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
+    // "PB 11.402": a customer's part number printed with a space is one cell, not two.
+    const cells = joinSpacedParts(l.text, md).split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
     const known = cells.some((c) => c.split(' ').some((t) => classifyReference(t, md).known));
     const number = cells.some((c) => c.split(' ').some((t) => /^\d+(?:[.,]\d+)?$/.test(t)));
     if (cells.length >= 2 && known && number && !isTotalRow(l.text)) {
@@ -282,6 +308,24 @@ function checkPrintedTotal(table: Table, locale: NumberLocale, lines: DraftLine[
   return 1;
 }
 
+/** The table's rows → draft lines, each with where it was printed; charge rows and unreadable rows are reported, not made lines. */
+function tableLines(table: Table | null, pages: PageWords[], ctx: Omit<RowContext, 'where' | 'pricePer'> & { read: NonNullable<ReadOrderOptions['lineFromRow']> }, problems: Problem[]): DraftLine[] {
+  const lines: DraftLine[] = [];
+  const pricePer = perUnitsOfLabel(table?.columns.find((col) => col.role === 'unitPrice')?.label ?? '');
+  for (const row of table?.rows ?? []) {
+    const where = `page ${row.page}, row ${row.index}`;
+    if (isChargeRow(row)) {
+      problems.push(problem('CHARGE_ROW', `${where}: "${row.cells.description!.text}" is a charge, not an article: not made an order line`, 'info', where));
+      continue;
+    }
+    const line = ctx.read(row, { md: ctx.md, locale: ctx.locale, customerId: ctx.customerId, where, pricePer });
+    const source = line ? rowSource(row, pages) : null;
+    if (line) lines.push(source ? { ...line, source } : line);
+    else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));
+  }
+  return lines;
+}
+
 /** Pages of positioned words → one draft order (or none, with the reason). */
 export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOptions): OrderReading {
   const problems: Problem[] = [];
@@ -299,16 +343,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   // Then each printed line whole: a label left of the page's gutter and its value right of it.
   const po = findPoNumber(headerText) ?? headerText.split('\n').map((l) => findPoNumber(l)).find((x) => x) ?? extraction.outside.map((l) => findPoNumber(l.text)).find((x) => x) ?? null;
 
-  const lines: DraftLine[] = [];
-  const read = opts.lineFromRow ?? textLineFromRow;
-  const pricePer = perUnitsOfLabel(table?.columns.find((col) => col.role === 'unitPrice')?.label ?? '');
-  for (const row of table?.rows ?? []) {
-    const where = `page ${row.page}, row ${row.index}`;
-    const line = read(row, { md, locale, customerId: customer?.id ?? null, where, pricePer });
-    const source = line ? rowSource(row, pages) : null;
-    if (line) lines.push(source ? { ...line, source } : line);
-    else problems.push(problem('UNREADABLE_ROW', `${where}: a row with neither a reference nor a quantity was skipped ("${row.text.slice(0, 80)}")`, 'warning', where));
-  }
+  const lines = tableLines(table, pages, { md, locale, customerId: customer?.id ?? null, read: opts.lineFromRow ?? textLineFromRow }, problems);
   if (!table) {
     const fallback = headerlessLines(extraction.outside, md);
     if (fallback.lines.length) {
@@ -354,7 +389,10 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (shipTo && !shipTo.usual) draft.evidence.shipTo = { source: 'document', rule: shipToRule };
   if (currency.evidence) draft.evidence.currency = currency.evidence;
   if (opts.parser === 'pdf-text') withPricesEvidence(draft, { text: allText, columns: table?.columns.map((c) => c.role) ?? null, totalLines: table?.totalLines.length ?? 0 });
-  flagLooseDates(draft, `${headerText}\n${wholeLines}`, opts.ref);
+  // The table's rows too: a date printed on the lines that no label explained is a delivery date unread.
+  const printed = [headerText, wholeLines, ...(table?.rows.map((r) => r.text) ?? [])].join('\n');
+  flagLooseDates(draft, printed, opts.ref);
+  flagWeekDelivery(draft, printed, opts.ref);
   settleDayMonth(draft, [headerText, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((r) => r.text) ?? [])].join('\n'), opts.ref);
   const sources = headerSources(extraction.outside, pages, draft);
   if (Object.keys(sources).length) draft.sources = sources;
@@ -368,13 +406,23 @@ const DELIVERY_COLUMN = new RegExp(`^(?:${DELIVERY_DATE_LABELS.join('|')})`, 'iu
  * "Liefertermin", "Delivery date"): the date the lines ask for. One date on every line is the
  * order's; lines asking for different dates give the earliest, flagged.
  */
-export function tableDeliveryDate(table: Table | null, ref?: Date): { iso: string; rule: string; text: string; flag?: string } | null {
-  const col = table?.columns.find((c) => DELIVERY_COLUMN.test(c.label.trim()));
-  if (!table || !col) return null;
-  const dates = table.rows.map((r) => findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null);
+export function tableDeliveryDate(table: Table | null, ref?: Date): LineDates | null {
+  if (!table) return null;
+  const col = table.columns.find((c) => DELIVERY_COLUMN.test(c.label.trim()));
+  // No such column: a "Date de livraison : 20.11.2026" line printed under each item (SAP), read the same way.
+  if (!col) return linesAskFor(table.rows.map((r) => findLabelledDeliveryDate(r.text, ref)), 'a delivery-date line under the items');
+  return linesAskFor(
+    table.rows.map((r) => findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null),
+    `the "${col.label.trim()}" column of the lines`,
+  );
+}
+
+type LineDates = { iso: string; rule: string; text: string; flag?: string };
+
+/** The date the lines ask for: one on every line is the order's; different ones (or some lines without) give the earliest, flagged. */
+function linesAskFor(dates: (string | null)[], rule: string): LineDates | null {
   const isos = [...new Set(dates.filter((d): d is string => !!d))].sort();
   if (!isos.length) return null;
-  const rule = `the "${col.label.trim()}" column of the lines`;
   if (isos.length === 1 && dates.every((d) => d)) return { iso: isos[0]!, rule, text: isos[0]! };
   return { iso: isos[0]!, rule, text: isos.join(', '), flag: `the lines ask for ${isos.length > 1 ? `different dates (${isos.join(', ')})` : `${isos[0]} on some lines only`}: the earliest was taken` };
 }

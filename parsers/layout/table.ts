@@ -120,6 +120,13 @@ function labelOf(f: string): ColumnRole | null {
   return null;
 }
 
+/** "Aantal / Qté", "Omschrijving / Désignation": a label printed in two languages, known by either. */
+function bilingualLabel(raw: string): ColumnRole | null {
+  const halves = raw.split('/').map((h) => fold(h).trim());
+  if (halves.length !== 2 || !halves[0] || !halves[1]) return null;
+  return labelOf(halves[0]) ?? labelOf(halves[1]);
+}
+
 // Plain spellings of the labels, for OCR misreads ("Qiy", "Désignatlon") that the patterns miss.
 const FUZZY_LABELS: [ColumnRole, string][] = [
   ['description', 'designation'], ['description', 'description'], ['description', 'libelle'],
@@ -134,8 +141,9 @@ const FUZZY_LABELS: [ColumnRole, string][] = [
 ];
 
 function labelRole(words: PositionedWord[]): ColumnRole | null {
-  const f = fold(words.map((w) => w.text).join(' '));
-  const exact = labelOf(f);
+  const raw = words.map((w) => w.text).join(' ');
+  const f = fold(raw);
+  const exact = labelOf(f) ?? bilingualLabel(raw);
   if (exact) return exact;
   // One misread letter in a short label, two in a long one; never for words under three letters.
   if (f.replace(/ /g, '').length < 3) return null;
@@ -146,7 +154,7 @@ function labelRole(words: PositionedWord[]): ColumnRole | null {
 }
 
 // "of" and "excl. VAT" too: "Unit of" / "Measure", "Unit Cost Excl. VAT" stay one label.
-const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|st|stk|€|eur|euro|euros|chf|sfr|usd|gbp|%|cdee|commandee|livree|fourn|fournisseur|article|client|of|excl|incl|vat|lcy|[()€.:]+)$/;
+const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|st|stk|€|eur|euro|euros|chf|sfr|usd|gbp|%|cdee|commandee|livree|fourn|fournisseur|article|client|of|excl|incl|vat|lcy|[()€.:/]+)$/;
 
 interface HeaderPhrase {
   role: ColumnRole;
@@ -171,7 +179,13 @@ function headerPhrases(line: TextLine): HeaderPhrase[] {
       if (slice.some((w, j) => j > 0 && w.x0 - slice[j - 1]!.x1 > sameLabel)) continue;
       const role = labelRole(slice);
       if (role) {
-        phrases.push({ role, words: slice });
+        // A bilingual label ("Aantal / Qté", "Eenh. / Unité"): the second language joins the first.
+        const prev = phrases[phrases.length - 1];
+        const last = prev?.words[prev.words.length - 1];
+        if (prev && last?.text === '/' && slice[0]!.x0 - last.x1 <= sameLabel) {
+          prev.words.push(...slice);
+          if (prev.role === 'other') prev.role = role;
+        } else phrases.push({ role, words: slice });
         i += k;
         matched = true;
         break;

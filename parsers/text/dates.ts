@@ -36,6 +36,8 @@ const DAY_WORD = '(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|mond
 interface Pattern {
   re: RegExp;
   read(m: RegExpExecArray, ref: Date): [number, number, number] | null;
+  /** Whether the year was not printed (default: the patterns from "23/11" on). */
+  noYear?: (m: RegExpExecArray) => boolean;
 }
 
 const PATTERNS: Pattern[] = [
@@ -76,6 +78,13 @@ const PATTERNS: Pattern[] = [
     re: new RegExp(`\\b${DAY_WORD}(\\d{1,2})(?:er)?\\s+${MONTH_WORD}(?!\\s*\\d)`, 'giu'),
     read: (m, ref) => withMonth(m[2], (mo) => nextOccurrence(mo, num(m[1]), ref)),
   },
+  // A calendar week: "KW 42/2026", "KW42", "Kalenderwoche 42", "week 42 2026", "semaine 42": its Monday.
+  {
+    re: /(?<![\p{L}])(?:kw|kalenderwoche|week|wk|semaine|settimana|semana)\.?[ \t]*(\d{1,2})(?:[ \t]*\/[ \t]*(\d{4}|\d{2})|(?:[ \t]*[.-][ \t]*|[ \t]+)(\d{4}))?(?![\d\p{L}])/giu,
+    // A two-digit year only after a slash: "KW 42-43" is a range of weeks.
+    read: (m, ref) => weekMonday(num(m[1]), m[2] ?? m[3], ref),
+    noYear: (m) => m[2] === undefined && m[3] === undefined,
+  },
 ];
 
 export interface FoundDate {
@@ -96,7 +105,7 @@ export function findDates(text: string, ref: Date = new Date()): FoundDate[] {
       if (overlaps) continue;
       const ymd = p.read(m, ref);
       const iso = ymd && toIso(ymd);
-      if (iso) found.push({ iso, index: m.index, length: m[0].length, yearInferred: pi >= 5 });
+      if (iso) found.push({ iso, index: m.index, length: m[0].length, yearInferred: p.noYear ? p.noYear(m) : pi >= 5 });
     }
   });
   return found.sort((a, b) => a.index - b.index);
@@ -139,6 +148,22 @@ function nextOccurrence(month: number, day: number, ref: Date): [number, number,
   const today = Date.UTC(y, ref.getUTCMonth(), ref.getUTCDate());
   // More than two months in the past means next year (an order in December for January).
   return [candidate < today - 60 * 86_400_000 ? y + 1 : y, month, day];
+}
+
+/** The Monday of ISO week `week` (1–53) of the printed year, or of the year that puts it nearest after `ref`. */
+function weekMonday(week: number, year: string | undefined, ref: Date): [number, number, number] | null {
+  if (week < 1 || week > 53) return null;
+  const monday = (y: number): number => {
+    const jan4 = Date.UTC(y, 0, 4);
+    return jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000 + (week - 1) * 7 * 86_400_000;
+  };
+  let y = year ? fullYear(year, ref) : ref.getUTCFullYear();
+  // No year: a week more than two months past is next year's (as for "23/11").
+  if (!year && monday(y) < ref.getTime() - 60 * 86_400_000) y++;
+  const t = new Date(monday(y));
+  // Week 53 exists only in some years.
+  if (week === 53 && t.getUTCFullYear() > y) return null;
+  return [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
 }
 
 function toIso([y, m, d]: [number, number, number]): string | null {
@@ -196,4 +221,14 @@ export function ambiguousPrints(text: string, iso: string, ref?: Date): string[]
 export function swapDayMonth(iso: string): string | null {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   return d <= 12 ? toIso([y, d, m]) : null;
+}
+
+const WEEK_PRINT = /^(?:kw|kalenderwoche|week|wk|semaine|settimana|semana)/iu;
+
+/** The calendar-week prints in the text ("KW 45/2026", "week 45") that read as `iso` (their Monday). */
+export function weekPrintsOf(text: string, iso: string, ref?: Date): string[] {
+  return findDates(text, ref)
+    .map((d) => ({ d, print: text.slice(d.index, d.index + d.length) }))
+    .filter(({ d, print }) => d.iso === iso && WEEK_PRINT.test(print))
+    .map(({ print }) => print);
 }

@@ -122,7 +122,12 @@ export function findOrderDate(text: string, ref?: Date): string | null {
 
 /** "Livraison souhaitée : 27/11/2026", "Date de livraison", "à livrer pour le", "Delivery date"; then in a sentence. */
 export function findDeliveryDate(text: string, ref?: Date): string | null {
-  return dateAfter(DELIVERY_RE, text, ref) ?? findDeliveryDateInProse(text, ref);
+  return findLabelledDeliveryDate(text, ref) ?? findDeliveryDateInProse(text, ref);
+}
+
+/** A date right after a delivery-date label only (no sentence reading): "Date de livraison : 20.11.2026". */
+export function findLabelledDeliveryDate(text: string, ref?: Date): string | null {
+  return dateAfter(DELIVERY_RE, text, ref);
 }
 
 // A preposition that sets a deadline, right before a date: "pour le 25/11", "avant le 3/12", "by 03/11/2026", "bis zum 3.11.".
@@ -151,7 +156,8 @@ export function findDeadline(raw: string, ref?: Date): string | null {
 
 // A verb or noun of delivery, then (in the same sentence) a preposition right before a date.
 const DELIVERY_WORD = /(?<![\p{L}])(?:livr(?:er|ez|ée?s?|aison)|deliver(?:y|ed)?|liefer(?:n|ung)|anliefern|consegn(?:a|are|ate|ata)|entreg(?:a|ar|ad|ada)|lever(?:en|ing))(?![\p{L}])/giu;
-const BEFORE_DATE = /(?:^|[\s,])(?:pour|avant|le|by|on|before|bis|zum|am|entro|il|para|antes|del|el|op|voor|uiterlijk)[ \t]*$/iu;
+// A deadline adverb may stand between ("bis spätestens 02.12.2026", "no later than 03/11/2026").
+const BEFORE_DATE = /(?:^|[\s,])(?:(?:pour|avant|le|by|on|before|bis|zum|am|entro|il|para|antes|del|el|op|voor|uiterlijk)(?:[ \t]+(?:sp[äa]testens|uiterlijk|at[ \t]+the[ \t]+latest))?|no[ \t]+later[ \t]+than)[ \t]*$/iu;
 
 /**
  * "Merci de nous livrer les articles suivants pour le 10/12/26", "please deliver the goods below by

@@ -6,6 +6,7 @@ import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type 
 import { readCurrency, findCopySignals, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, settleDayMonth, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
 import { parseOrderLines, unreadOrderLines } from './lines';
 import { boundText } from '../caps';
+import { weekPrintsOf } from './dates';
 import { problem, type Problem } from '../../domain/order';
 
 export * from './numbers';
@@ -103,6 +104,7 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   }
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
   flagLooseDates(draft, head, opts.ref);
+  flagWeekDelivery(draft, head, opts.ref);
   if (!opts.dayMonthLater) settleDayMonth(draft, head, opts.ref);
   return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, firstCutLine, textCut, unread } };
 }
@@ -208,6 +210,18 @@ export function flagLooseDates(draft: DraftOrder, text: string, ref?: Date): voi
     const near = loose.filter((d) => day(d.iso) <= day(draft.orderDate!) && day(draft.orderDate!) - day(d.iso) <= 31);
     if (near.length) ev.orderDate = { ...ev.orderDate, flag: `the document prints ${near.map((d) => `« ${d.text} »`).join(', ')} under no label the reader knows: is it the order date?` };
   }
+}
+
+/**
+ * A delivery asked for by calendar week ("KW 45/2026") was read as the week's Monday: a day the
+ * document does not print, so the field says so (flagged, with the week as printed).
+ */
+export function flagWeekDelivery(draft: DraftOrder, text: string, ref?: Date): void {
+  const iso = draft.requestedDeliveryDate;
+  const ev = draft.evidence?.requestedDeliveryDate;
+  if (!iso || !ev || ev.flag) return;
+  const weeks = weekPrintsOf(text, iso, ref);
+  if (weeks.length) draft.evidence!.requestedDeliveryDate = { ...ev, text: weeks[0]!, flag: `the document asks for a week (« ${weeks[0]} »), not a day: read as its Monday ${iso}` };
 }
 
 /** No order date printed: the day the customer sent the document, saying so. */

@@ -53,13 +53,17 @@ export const PO_LABELS: readonly string[] = [
   'ref(?:\\.|erencia)\\s*(?:del\\s+)?pedido',
   // NL
   'bestelnummer',
+  // "Bestelnr.", "Bestel-nr.", "Inkoopnr.", "Ordernr." (King, Exact, AFAS).
+  'bestel[ \\t-]*(?:nr|no)\\.?',
+  'inkoop[ \\t-]*(?:nr|nummer)\\.?',
+  'order[ \\t-]*nr\\.?',
   'bestelbon(?:\\s*(?:nr|nummer)\\.?)?',
   'ordernummer',
   'inkooporder(?:nummer)?(?:\\s*nr\\.?)?',
   'bestelling(?:\\s*nr\\.?)?',
   'order\\s*nr\\.?',
   // "Document No." (Dynamics, SAP): the number of whatever document the title names, like a bare "N°".
-  'document\\s+(?:no|number|nr|#)\\.?',
+  'document\\s*(?:no|number|nr|nummer|#)\\.?',
   // Bare words: weaker evidence (see WEAK_PO_LABELS).
   'purchase\\s+order',
   'commande',
@@ -84,16 +88,16 @@ export const PO_LABELS: readonly string[] = [
 ];
 
 /** Labels that are only a word ("Commande 4512"), weaker evidence than "N° de commande : 4512". */
-export const WEAK_PO_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const WEAK_PO_LABEL = /^(?:document\s*(?:no|number|nr|nummer|#)\.?|commande|order|po|cde|bc|engagement|purchase\s+order|bestellung|ordine|pedido|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A bare number label ("N°", "Numéro"): the number of whatever the title above names. */
-export const BARE_NUMBER_LABEL = /^(?:document\s+(?:no|number|nr|#)\.?|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
+export const BARE_NUMBER_LABEL = /^(?:document\s*(?:no|number|nr|nummer|#)\.?|n[°º]\.?|nr\.|no\.|#|num[ée]ro|number|nummer|n[úu]mero)$/i;
 
 /** A title naming a purchase order, which vouches for a bare number label just below it. */
 export const ORDER_TITLE = /(?:bon\s+de\s+commande|commande|purchase\s+order|order|bestellung|auftrag|pedido|ordine|bestelbon|bestelling|inkooporder)/i;
 
 /** Bare "N°": the number of something else when one of these words precedes it on the line. */
-export const NOT_PO_BEFORE_NUMBER = /(?:fournisseur|supplier|vendor|lieferant|client|customer|kunde|cliente|klant|tva|vat|ust|iva|btw|siret|siren|facture|invoice|rechnung|fattura|factura|factuur|devis|quote|page|seite|pagina|t[ée]l|fax|compte|account|lot|bl|livraison|delivery|lieferschein|article|artikel|rcs|ape|naf|iban|bic|dossier|contrat|contract|projet|chantier|affaire)\s*$/i;
+export const NOT_PO_BEFORE_NUMBER = /(?:fournisseur|supplier|vendor|lieferant|client|customer|kunden?|cliente|klant|tva|vat|ust|iva|btw|siret|siren|facture|invoice|rechnung|fattura|factura|factuur|devis|quote|page|seite|pagina|t[ée]l|fax|compte|account|lot|bl|livraison|delivery|lieferschein|article|artikel|rcs|ape|naf|iban|bic|dossier|contrat|contract|projet|chantier|affaire)[\s.-]*$/i;
 
 /** A word right before an order label that makes it another party's or another document's number: "Supplier Order No.", "Sales Order No.", "Requisition No.". */
 export const NOT_PO_QUALIFIER = /(?<![\p{L}])(?:supplier|vendor|sales|requisition|quote|quotation|lieferanten|verkaufs)[ \t]*$/iu;
@@ -134,7 +138,8 @@ export const GENERIC_DATE_LABELS: readonly string[] = ['^[ \\t]*(?:date|datum|fe
 
 export const DELIVERY_DATE_LABELS: readonly string[] = [
   'date\\s+(?:de\\s+)?livraison(?:\\s+souhait[ée]e|\\s+demand[ée]e|\\s+pr[ée]vue|\\s+imp[ée]rative)?',
-  'livraison\\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\\s+plus\\s+tard|avant|pour|le)(?:\\s+(?:le|pour\\s+le|avant\\s+le))?',
+  // "Livraison sur chantier le 13/10/26" (building trade): where, then when.
+  'livraison\\s+(?:sur\\s+(?:chantier|site)\\s+)?(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\\s+plus\\s+tard|avant|pour|le)(?:\\s+(?:le|pour\\s+le|avant\\s+le))?',
   'd[ée]lai(?:\\s+de\\s+livraison)?(?:\\s+souhait[ée])?',
   'date\\s+pr[ée]vue',
   '[àa]\\s+livrer\\s+(?:le|pour|avant)(?:\\s+le)?',
@@ -155,6 +160,19 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'due\\s+date',
   'ship\\s+date',
   'liefertermin',
+  // Abbreviated, as narrow columns print them: "Date livr.", "Dt livraison", "Lief.-Termin", "Lieferdat.", "Leverdat.", "Del. date".
+  'date\\s+(?:de\\s+)?livr\\.',
+  'dt\\.?\\s+livr(?:aison|\\.)',
+  'livr\\.\\s+(?:le|pr[ée]vue|souhait[ée]e)',
+  'lief(?:\\.|er)[ \\t-]*termin',
+  'lieferdat\\.',
+  'leverdat\\.',
+  'lev\\.\\s*datum',
+  'del(?:iv)?\\.\\s+date',
+  // A delivery asked for by week: "Lieferwoche KW 42", "Leverweek 42", "Semaine de livraison 42".
+  'lieferwoche',
+  'leverweek',
+  'semaine\\s+de\\s+livraison',
   'lieferdatum',
   'wunschtermin',
   'gew[üu]nschter\\s+liefertermin',
@@ -170,7 +188,8 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'gewenste\\s+leverdatum',
   'levering\\s+(?:op|voor)',
   // The bare noun before a colon: "Livraison : 13/10/2026" (a date must follow at once; "Livraison : 14 rue …" is an address).
-  '(?:livraison|delivery|lieferung|consegna|entrega|levering)(?=[ \\t]*:)',
+  // Or with a date at once, as an information block prints it: "Lieferung   KW 45/2026" (a date must still follow: see dateAfter).
+  '(?:livraison|delivery|lieferung|consegna|entrega|levering)(?=[ \\t]*:|[ \\t]+(?:\\d|kw|week|semaine)(?![\\p{L}]))',
 ];
 
 /**
@@ -289,3 +308,26 @@ export const COLUMN_LABELS: readonly [string, readonly string[]][] = [
 export function unleader(text: string): string {
   return text.replace(/(?:\.[ \t]?){2,}|…+|_{3,}/g, ' ');
 }
+
+/**
+ * Words of a charge row printed among the articles ("Frais de port", "Verpackung und Fracht pauschal",
+ * "Vrachtkosten", "Shipping and handling"): folded, lower-case. A row whose designation holds only
+ * these (and at least one not in CHARGE_FILLERS) and no reference is a charge, not an article.
+ */
+export const CHARGE_WORDS: ReadonlySet<string> = new Set([
+  // FR
+  'frais', 'port', 'transport', 'livraison', 'emballage', 'emballages', 'expedition', 'manutention', 'participation', 'forfait', 'forfaitaire', 'franco',
+  // DE
+  'verpackung', 'fracht', 'frachtkosten', 'versand', 'versandkosten', 'porto', 'transportkosten', 'lieferkosten', 'mindermengenzuschlag', 'zuschlag', 'pauschal', 'pauschale', 'anlieferung',
+  // NL
+  'vracht', 'vrachtkosten', 'verzendkosten', 'verzending', 'leveringskosten', 'verpakking', 'verpakkingskosten', 'transportkosten', 'administratiekosten',
+  // EN
+  'freight', 'shipping', 'handling', 'delivery', 'carriage', 'postage', 'packing', 'packaging', 'surcharge', 'charge', 'charges', 'fee', 'flat',
+  // IT, ES
+  'spese', 'trasporto', 'spedizione', 'imballo', 'imballaggio', 'portes', 'gastos', 'envio', 'embalaje', 'transporte',
+]);
+/** Words that join charge words ("frais de port et emballage", "Verpackung und Versand") without making a charge alone. */
+export const CHARGE_FILLERS: ReadonlySet<string> = new Set(['de', 'du', 'des', 'et', 'sur', 'chantier', 'und', 'en', 'and', 'e', 'di', 'y', 'la', 'le', 'rate', 'kosten', 'costs', 'cost']);
+
+/** Right before a code in a designation: the line says it is our article number ("Uw artikelnummer:", "Ihre Materialnummer:", "Votre réf. :"). */
+export const OUR_ARTICLE_BEFORE = /(?:uw|ihre|votre|your|su|vs\.|vostro|vuestra)[ \t]+(?:art|material|r[ée]f|n[°º]|nr|item|part|cod|supplier)[^\n]{0,30}$/iu;

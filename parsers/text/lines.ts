@@ -7,7 +7,7 @@ import type { DraftLine } from '../../domain/resolve';
 import type { ColumnRole } from '../layout/types';
 import { fold } from '../layout/table';
 import { netUnitPrice, perUnitsOfLabel } from '../../domain/unit-price';
-import { COLUMN_LABELS } from './labels';
+import { CHARGE_FILLERS, CHARGE_WORDS, COLUMN_LABELS, OUR_ARTICLE_BEFORE } from './labels';
 import { guessLocale, normaliseUnit, parseNumber, parseQuantity, UNIT_WORD_SOURCE, type NumberLocale } from './numbers';
 import { findDates } from './dates';
 
@@ -160,6 +160,31 @@ const TOTAL_ROW = /^\s*(?:sous[- ]?total|total|montant\s+(?:total|ht|ttc)|tva|t\
 /** True for "Total HT", "TVA 20 %", "Frais de port": rows that close or sit under a table. */
 export function isTotalRow(text: string): boolean {
   return TOTAL_ROW.test(text);
+}
+
+/** A designation that names a charge (freight, packing, delivery fee), not an article: every word a charge word or a filler, one at least a charge word. */
+export function isChargeText(description: string): boolean {
+  const words = description
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean);
+  return words.length > 0 && words.every((w) => CHARGE_WORDS.has(w) || CHARGE_FILLERS.has(w)) && words.some((w) => CHARGE_WORDS.has(w) && !CHARGE_FILLERS.has(w));
+}
+
+/**
+ * Our article number printed inside a designation, often on a sub-line under it ("Uw artikelnummer:
+ * VIS-440"), when the article column holds the buyer's own code our master data does not know.
+ * `labelled`: the words before it say it is ours.
+ */
+export function ownCodeInDesignation(description: string | undefined, md: MasterData): { reading: ReferenceReading; labelled: boolean } | null {
+  if (!description) return null;
+  for (const m of description.matchAll(/[^\s,;()[\]]+/gu)) {
+    const reading = classifyReference(m[0], md);
+    if (reading.known && !reading.doubt && (reading.sku || reading.customerPartNumber)) return { reading, labelled: OUR_ARTICLE_BEFORE.test(description.slice(Math.max(0, m.index - 40), m.index)) };
+  }
+  return null;
 }
 
 /**
