@@ -150,6 +150,19 @@ export function pricesOutsideBand(order: Order, band: PriceBand, listPrice: (sku
   });
 }
 
+/** The currency of our list prices (products.csv, the ERP's tariff): the company's, the euro. */
+export const LIST_CURRENCY = 'EUR';
+
+/**
+ * The currency of the order's printed prices when it is not the list's (null: the same, or no price
+ * printed to compare). A price in francs set against a list price in euros means nothing, in or out of
+ * the band: such prices cannot be judged here, and an agent checks them against the customer's tariff.
+ */
+export function printedPricesCurrencyOffList(order: Pick<Order, 'currency' | 'lines'>): string | null {
+  const currency = order.currency ?? LIST_CURRENCY;
+  return currency !== LIST_CURRENCY && order.lines.some((l) => l.unitPrice !== null) ? currency : null;
+}
+
 const pct = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x * 100).toFixed(1).replace('.', ',')} %`;
 
 /** What the decision looks at: the order as routed, plus what the ERP and our history say. */
@@ -220,8 +233,11 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
     check('ship-to', ok, ok ? `aucune adresse de livraison écrite : la seule du client au référentiel (${order.shipTo.code}), acceptée par ship_to_only_address (signalée sur la commande)` : `aucune adresse de livraison écrite : la seule du client au référentiel (${order.shipTo.code}) n'est pas acceptée sans agent (ship_to_only_address)`);
   }
   check('anomalies', reasons.length === 0, reasons.length === 0 ? 'aucune anomalie' : `${reasons.length} anomalie(s) : ${reasons.slice(0, 3).map((p) => p.message).join(' ; ')}`);
-  const outside = pricesOutsideBand(order, policy.prices, f.listPrice);
-  check('prices', outside.length === 0, outside.length ? `prix hors de la bande autorisée : ${outside.map((o) => `ligne ${o.lineNumber} ${pct(o.gap)}`).join(', ')}` : 'prix imprimés dans la bande autorisée par rapport au tarif');
+  // The band compares printed prices with the list only in the list's currency (never francs with euros).
+  const otherCurrency = printedPricesCurrencyOffList(order);
+  const outside = otherCurrency ? [] : pricesOutsideBand(order, policy.prices, f.listPrice);
+  if (otherCurrency) check('prices', false, `prix imprimés en ${otherCurrency}, tarif en ${LIST_CURRENCY} : pas comparables (la bande de prix ne juge que des prix en ${LIST_CURRENCY}) ; un agent les vérifie`);
+  else check('prices', outside.length === 0, outside.length ? `prix hors de la bande autorisée : ${outside.map((o) => `ligne ${o.lineNumber} ${pct(o.gap)}`).join(', ')}` : order.lines.some((l) => l.unitPrice !== null) ? `prix imprimés en ${LIST_CURRENCY}, la devise du tarif, et dans la bande autorisée par rapport au tarif` : 'aucun prix imprimé à comparer au tarif');
   check('duplicates', f.duplicatesToCheck === 0, f.duplicatesToCheck === 0 ? 'pas de doublon probable en attente' : `${f.duplicatesToCheck} doublon(s) probable(s) à décider`);
 
   const unresolved = order.lines.filter((l) => !l.sku || l.quantity === null);

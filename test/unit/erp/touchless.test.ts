@@ -82,6 +82,21 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(failed(facts({ status: 'needs-review', problems: [] }))).toEqual(['status']);
   });
 
+  it('never judges prices printed in another currency against the list in euros, in or out of the band', () => {
+    const list = (sku: string) => (sku === 'VIS-440' ? 18.9 : sku === 'CHE-10' ? 12 : null);
+    const inFrancs = (price: number) => ({ ...order, currency: 'CHF', lines: [{ ...order.lines[0]!, unitPrice: price }, order.lines[1]!] });
+    // 19,85 CHF is 5 % over the euro list (out of the band), 18,90 CHF is the list figure (in it): neither means anything.
+    for (const price of [19.85, 18.9]) {
+      const d = decideTouchless(policy(), facts({ order: inFrancs(price), listPrice: list }));
+      expect(d.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['prices']);
+      expect(d.checks.find((c) => c.code === 'prices')?.why).toContain('prix imprimés en CHF, tarif en EUR : pas comparables');
+    }
+    // In euros, the same figures are judged by the band as before.
+    expect(failed(facts({ order: { ...inFrancs(18.9), currency: 'EUR' }, listPrice: list }))).toEqual([]);
+    // A CHF order that prints no price takes the ERP's prices: nothing printed to compare.
+    expect(failed(facts({ order: { ...inFrancs(18.9), lines: order.lines.map((l) => ({ ...l, unitPrice: null })) }, listPrice: list }))).toEqual([]);
+  });
+
   it('takes the ERP\'s price for a line without one only on the channels the policy names', () => {
     const shipped = parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'));
     expect(shipped.catalogPrices).toEqual(['edi', 'api']);
