@@ -52,7 +52,7 @@ function fineReasons(d: ReturnType<typeof decideTouchless>, problems: Problem[],
   if (failed.has('fields') && out.size === 0) out.add('reader: field flagged, no review reason');
   if (failed.has('confidence') && out.size === 0) out.add('reader: line(s) read with a doubt');
   if (failed.has('lines')) out.add('reader: line without article or quantity');
-  const currency = printedPricesCurrencyOffList(o);
+  const currency = printedPricesCurrencyOffList(o, policy.prices);
   if (failed.has('prices')) out.add(currency ? `policy: printed prices in ${currency}, not comparable with the list in ${LIST_CURRENCY} (prices)` : 'policy: printed price outside the band (prices)');
   if (failed.has('max-lines')) out.add('policy: more lines than max_lines');
   const amount = d.checks.find((c) => c.code === 'amount' && !c.ok);

@@ -73,10 +73,19 @@ export interface PriceBand {
   aboveList: number;
   /** Per customer, the most below list their negotiated prices go (replaces belowList for them). */
   customersBelowList: Record<string, number>;
+  /**
+   * The company's tariff in another currency than the list's, as a coefficient of the list price
+   * (CHF: 1.05 = the tariff in francs is the euro list × 1.05): printed prices in that currency are
+   * judged against it. A currency not here cannot be compared: an agent checks its prices.
+   */
+  currencies: Record<string, number>;
 }
 
+/** The currency of our list prices (products.csv, the ERP's tariff): the company's, the euro. */
+export const LIST_CURRENCY = 'EUR';
+
 /** The band an unconfigured policy keeps: the anomaly tolerance (±10 %), as before the band existed. */
-export const DEFAULT_PRICE_BAND: PriceBand = { belowList: 0.1, aboveList: 0.1, customersBelowList: {} };
+export const DEFAULT_PRICE_BAND: PriceBand = { belowList: 0.1, aboveList: 0.1, customersBelowList: {}, currencies: {} };
 
 /** The review reason a printed price off the list price raises (domain/anomalies.ts); the band judges it here. */
 const PRICE_OFF_LIST = 'PRICE_OFF_LIST';
@@ -142,25 +151,27 @@ export function heldByPricesOnly(status: OrderStatus, problems: Problem[], order
 /** Lines whose printed price is outside the band (the catalogue's price known, same unit), with their gap. */
 export function pricesOutsideBand(order: Order, band: PriceBand, listPrice: (sku: string) => number | null): { lineNumber: number; gap: number }[] {
   const below = (order.customer.id ? band.customersBelowList[order.customer.id] : undefined) ?? band.belowList;
+  const currency = order.currency ?? LIST_CURRENCY;
+  const factor = currency === LIST_CURRENCY ? 1 : band.currencies[currency];
+  if (factor === undefined) return [];
   return order.lines.flatMap((l) => {
-    const list = l.sku ? listPrice(l.sku) : null;
+    const euroList = l.sku ? listPrice(l.sku) : null;
+    const list = euroList === null ? null : euroList * factor;
     if (l.unitPrice === null || list === null || !(list > 0)) return [];
     const gap = (l.unitPrice - list) / list;
     return gap < -below - 1e-9 || gap > band.aboveList + 1e-9 ? [{ lineNumber: l.lineNumber, gap }] : [];
   });
 }
 
-/** The currency of our list prices (products.csv, the ERP's tariff): the company's, the euro. */
-export const LIST_CURRENCY = 'EUR';
 
 /**
  * The currency of the order's printed prices when it is not the list's (null: the same, or no price
  * printed to compare). A price in francs set against a list price in euros means nothing, in or out of
  * the band: such prices cannot be judged here, and an agent checks them against the customer's tariff.
  */
-export function printedPricesCurrencyOffList(order: Pick<Order, 'currency' | 'lines'>): string | null {
+export function printedPricesCurrencyOffList(order: Pick<Order, 'currency' | 'lines'>, band: Pick<PriceBand, 'currencies'>): string | null {
   const currency = order.currency ?? LIST_CURRENCY;
-  return currency !== LIST_CURRENCY && order.lines.some((l) => l.unitPrice !== null) ? currency : null;
+  return currency !== LIST_CURRENCY && band.currencies[currency] === undefined && order.lines.some((l) => l.unitPrice !== null) ? currency : null;
 }
 
 const pct = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x * 100).toFixed(1).replace('.', ',')} %`;
@@ -234,10 +245,10 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
   }
   check('anomalies', reasons.length === 0, reasons.length === 0 ? 'aucune anomalie' : `${reasons.length} anomalie(s) : ${reasons.slice(0, 3).map((p) => p.message).join(' ; ')}`);
   // The band compares printed prices with the list only in the list's currency (never francs with euros).
-  const otherCurrency = printedPricesCurrencyOffList(order);
+  const otherCurrency = printedPricesCurrencyOffList(order, policy.prices);
   const outside = otherCurrency ? [] : pricesOutsideBand(order, policy.prices, f.listPrice);
-  if (otherCurrency) check('prices', false, `prix imprimés en ${otherCurrency}, tarif en ${LIST_CURRENCY} : pas comparables (la bande de prix ne juge que des prix en ${LIST_CURRENCY}) ; un agent les vérifie`);
-  else check('prices', outside.length === 0, outside.length ? `prix hors de la bande autorisée : ${outside.map((o) => `ligne ${o.lineNumber} ${pct(o.gap)}`).join(', ')}` : order.lines.some((l) => l.unitPrice !== null) ? `prix imprimés en ${LIST_CURRENCY}, la devise du tarif, et dans la bande autorisée par rapport au tarif` : 'aucun prix imprimé à comparer au tarif');
+  if (otherCurrency) check('prices', false, `prix imprimés en ${otherCurrency}, tarif en ${LIST_CURRENCY} : pas comparables (pas de tarif en ${otherCurrency} dans prices.currencies) ; un agent les vérifie`);
+  else check('prices', outside.length === 0, outside.length ? `prix hors de la bande autorisée : ${outside.map((o) => `ligne ${o.lineNumber} ${pct(o.gap)}`).join(', ')}` : order.lines.some((l) => l.unitPrice !== null) ? `prix imprimés en ${order.currency ?? LIST_CURRENCY}${(order.currency ?? LIST_CURRENCY) === LIST_CURRENCY ? ', la devise du tarif,' : ` (tarif en ${order.currency} : tarif en ${LIST_CURRENCY} × ${policy.prices.currencies[order.currency!]})`} et dans la bande autorisée par rapport au tarif` : 'aucun prix imprimé à comparer au tarif');
   check('duplicates', f.duplicatesToCheck === 0, f.duplicatesToCheck === 0 ? 'pas de doublon probable en attente' : `${f.duplicatesToCheck} doublon(s) probable(s) à décider`);
 
   const unresolved = order.lines.filter((l) => !l.sku || l.quantity === null);

@@ -85,16 +85,30 @@ describe('the touchless decision (domain/touchless.ts)', () => {
   it('never judges prices printed in another currency against the list in euros, in or out of the band', () => {
     const list = (sku: string) => (sku === 'VIS-440' ? 18.9 : sku === 'CHE-10' ? 12 : null);
     const inFrancs = (price: number) => ({ ...order, currency: 'CHF', lines: [{ ...order.lines[0]!, unitPrice: price }, order.lines[1]!] });
-    // 19,85 CHF is 5 % over the euro list (out of the band), 18,90 CHF is the list figure (in it): neither means anything.
+    const noTariff = policy({ prices: { ...policy().prices, currencies: {} } });
+    // Without a tariff in francs, 19,85 CHF (5 % over the euro figure) and 18,90 CHF (the euro figure) mean nothing: an agent.
     for (const price of [19.85, 18.9]) {
-      const d = decideTouchless(policy(), facts({ order: inFrancs(price), listPrice: list }));
+      const d = decideTouchless(noTariff, facts({ order: inFrancs(price), listPrice: list }));
       expect(d.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['prices']);
       expect(d.checks.find((c) => c.code === 'prices')?.why).toContain('prix imprimés en CHF, tarif en EUR : pas comparables');
     }
     // In euros, the same figures are judged by the band as before.
-    expect(failed(facts({ order: { ...inFrancs(18.9), currency: 'EUR' }, listPrice: list }))).toEqual([]);
+    expect(failed(facts({ order: { ...inFrancs(18.9), currency: 'EUR' }, listPrice: list }), noTariff)).toEqual([]);
     // A CHF order that prints no price takes the ERP's prices: nothing printed to compare.
-    expect(failed(facts({ order: { ...inFrancs(18.9), lines: order.lines.map((l) => ({ ...l, unitPrice: null })) }, listPrice: list }))).toEqual([]);
+    expect(failed(facts({ order: { ...inFrancs(18.9), lines: order.lines.map((l) => ({ ...l, unitPrice: null })) }, listPrice: list }), noTariff)).toEqual([]);
+  });
+
+  it('judges prices in another currency against the tariff in that currency (prices.currencies)', () => {
+    const list = (sku: string) => (sku === 'VIS-440' ? 18.9 : sku === 'CHE-10' ? 12 : null);
+    const inFrancs = (price: number) => ({ ...order, currency: 'CHF', lines: [{ ...order.lines[0]!, unitPrice: price }, order.lines[1]!] });
+    const chf = policy({ prices: { ...policy().prices, currencies: { CHF: 1.05 } } });
+    // The tariff in francs is 18,90 × 1,05 = 19,845: 19,85 CHF is the tariff, 21,00 CHF is 5,8 % over it, 12,00 CHF 39,5 % under.
+    expect(failed(facts({ order: inFrancs(19.85), listPrice: list }), chf)).toEqual([]);
+    expect(explainTouchless(decideTouchless(chf, facts({ order: inFrancs(19.85), listPrice: list })))).toContain('tarif en CHF : tarif en EUR × 1.05');
+    expect(failed(facts({ order: inFrancs(21), listPrice: list }), chf)).toEqual(['prices']);
+    expect(decideTouchless(chf, facts({ order: inFrancs(12), listPrice: list })).checks.find((c) => c.code === 'prices')?.why).toContain('ligne 1 −39,5 %');
+    // Another currency still cannot be compared.
+    expect(failed(facts({ order: { ...inFrancs(19.85), currency: 'GBP' }, listPrice: list }), chf)).toEqual(['prices']);
   });
 
   it('takes the ERP\'s price for a line without one only on the channels the policy names', () => {
@@ -173,7 +187,7 @@ describe('the touchless decision (domain/touchless.ts)', () => {
 
 describe('touchless.yaml (routing-rules/touchless.ts)', () => {
   it('reads the shipped example, which the routing rules leave alone', () => {
-    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 250000, catalogPrices: ['edi', 'api'], catalogPricesWhenNonePrinted: ['email-body'], prices: { belowList: 0.35, aboveList: 0.02, customersBelowList: {} }, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
+    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 250000, catalogPrices: ['edi', 'api'], catalogPricesWhenNonePrinted: ['email-body'], prices: { belowList: 0.35, aboveList: 0.02, customersBelowList: {}, currencies: { CHF: 1.05 } }, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
     expect(readRuleFiles(join(ROOT, 'routing-rules', 'examples')).map((f) => f.name)).not.toContain(EXAMPLE);
   });
 
@@ -199,6 +213,10 @@ describe('touchless.yaml (routing-rules/touchless.ts)', () => {
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  ship_to_only_address: [C001, C404]\n', ['C001'])).toThrow(/t\.yaml:4:\d+: touchless\.ship_to_only_address: unknown customer "C404"/);
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  ship_to_only_address: sometimes\n')).toThrow(/t\.yaml:4:\d+: touchless\.ship_to_only_address: expected true, false or a list of customer ids/);
     expect(parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n').shipToOnlyAddress).toBe(false);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  prices:\n    currencies: { chf: 1.05 }\n')).toThrow(/t\.yaml:5:\d+: touchless\.prices\.currencies.*ISO 4217/);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  prices:\n    currencies: { EUR: 1.05 }\n')).toThrow(/touchless\.prices\.currencies\.EUR: expected an ISO 4217 currency code other than the list's \(EUR\)/);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  prices:\n    currencies: { CHF: 105 }\n')).toThrow(/t\.yaml:5:\d+: touchless\.prices\.currencies\.CHF: expected a coefficient of the list price, 0\.1 to 10/);
+    expect(parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n').prices.currencies).toEqual({});
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  amount:\n    catalog_prices_when_none_printed: [fax]\n')).toThrow(/t\.yaml:5:\d+: .*list of readers \(email-body, pdf-text\)/);
   });
 
