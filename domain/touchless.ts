@@ -174,6 +174,22 @@ export function printedPricesCurrencyOffList(order: Pick<Order, 'currency' | 'li
   return currency !== LIST_CURRENCY && band.currencies[currency] === undefined && order.lines.some((l) => l.unitPrice !== null) ? currency : null;
 }
 
+/**
+ * The amount against the cap, which is in the list's currency: an amount in another currency is brought
+ * to it through that currency's tariff coefficient (prices.currencies); without one, it cannot be
+ * compared (never francs against a cap in euros, as never a price in francs against a list in euros).
+ */
+export function amountAgainstCap(value: number, currency: string | null, policy: Pick<TouchlessPolicy, 'amountBelow' | 'prices'>): { ok: boolean; why: string } {
+  const cur = currency ?? LIST_CURRENCY;
+  const shown = cur === LIST_CURRENCY ? euros(value) : `${euros(value).slice(0, -2)} ${cur}`;
+  if (policy.amountBelow === null) return { ok: true, why: `montant ${shown}` };
+  const factor = cur === LIST_CURRENCY ? 1 : policy.prices.currencies[cur];
+  if (factor === undefined) return { ok: false, why: `montant ${shown} : plafond en ${LIST_CURRENCY}, pas comparable (pas de tarif en ${cur} dans prices.currencies)` };
+  const inList = value / factor;
+  const ok = inList < policy.amountBelow;
+  return { ok, why: `montant ${shown}${factor === 1 ? '' : ` (${euros(inList)} au tarif en ${LIST_CURRENCY})`} ${ok ? '<' : '≥'} plafond ${euros(policy.amountBelow)}` };
+}
+
 const pct = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x * 100).toFixed(1).replace('.', ',')} %`;
 
 /** What the decision looks at: the order as routed, plus what the ERP and our history say. */
@@ -269,8 +285,11 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
   const amount = orderAmount(order.lines, f.listPrice);
   if (amount.value === null) check('amount', false, amount.missing ? `montant inconnu (ligne ${amount.missing.lineNumber} sans ${amount.missing.what})` : 'montant inconnu');
   else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel, order)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix lu (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'}${policy.catalogPricesWhenNonePrinted ? ` ; ${order.evidence?.prices?.rule === NO_PRICE_PRINTED ? `document sans prix lu par ${order.provenance.parser}, hors de catalog_prices_when_none_printed` : order.evidence?.prices ? 'le document imprime un prix ou peut en imprimer un' : 'la lecture ne dit pas si le document imprime des prix'}` : ''})`);
-  else if (policy.amountBelow !== null) check('amount', amount.value < policy.amountBelow, `montant ${euros(amount.value)} ${amount.value < policy.amountBelow ? '<' : '≥'} plafond ${euros(policy.amountBelow)}`);
-  else check('amount', true, `montant ${euros(amount.value)}`);
+  else {
+    // Lines priced from our list alone make an amount in the list's currency.
+    const cap = amountAgainstCap(amount.value, order.lines.some((l) => l.unitPrice !== null) ? order.currency : LIST_CURRENCY, policy);
+    check('amount', cap.ok, cap.why);
+  }
 
   // Stock-out and over-limit orders are never touchless, whatever the policy says.
   if (f.stock) {

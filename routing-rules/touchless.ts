@@ -37,7 +37,7 @@ const policySchema = z.strictObject(
     amount: z
       .strictObject(
         {
-          below: z.number({ error: 'expected an amount in the order currency, e.g. 10000' }).positive('expected an amount above 0').optional(),
+          below: z.number({ error: `expected an amount in ${LIST_CURRENCY} (an order in another currency is brought to it by prices.currencies), e.g. 10000` }).positive('expected an amount above 0').optional(),
           catalog_prices: z.union([z.boolean(), z.array(z.enum(CHANNELS))], { error: `expected true, false or a list of channels (${CHANNELS.join(', ')})` }).optional(),
           catalog_prices_when_none_printed: z.union([z.boolean(), z.array(z.enum(NONE_PRINTED_READERS))], { error: `expected true, false or a list of readers (${NONE_PRINTED_READERS.join(', ')})` }).optional(),
         },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionRefused, applyErpAnswer, applyRoute, applyTouchlessAnswer, applyUndoTouchless, checkUndoTouchless, newOrderState, setStatus, TOUCHLESS_BY } from '../../../domain/order-state';
-import { decideTouchless, explainTouchless, worthAskingErp, type TouchlessFacts, type TouchlessPolicy } from '../../../domain/touchless';
+import { amountAgainstCap, decideTouchless, explainTouchless, worthAskingErp, type TouchlessFacts, type TouchlessPolicy } from '../../../domain/touchless';
 import type { Order } from '../../../domain/order';
 import { InvalidTouchlessPolicy, parseTouchlessPolicy, TouchlessPolicyHolder } from '../../../routing-rules/touchless';
 import { readRuleFiles } from '../../../routing-rules/load';
@@ -89,8 +89,9 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     // Without a tariff in francs, 19,85 CHF (5 % over the euro figure) and 18,90 CHF (the euro figure) mean nothing: an agent.
     for (const price of [19.85, 18.9]) {
       const d = decideTouchless(noTariff, facts({ order: inFrancs(price), listPrice: list }));
-      expect(d.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['prices']);
+      expect(d.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['prices', 'amount']);
       expect(d.checks.find((c) => c.code === 'prices')?.why).toContain('prix imprimés en CHF, tarif en EUR : pas comparables');
+      expect(d.checks.find((c) => c.code === 'amount')?.why).toContain('plafond en EUR, pas comparable');
     }
     // In euros, the same figures are judged by the band as before.
     expect(failed(facts({ order: { ...inFrancs(18.9), currency: 'EUR' }, listPrice: list }), noTariff)).toEqual([]);
@@ -108,7 +109,25 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(failed(facts({ order: inFrancs(21), listPrice: list }), chf)).toEqual(['prices']);
     expect(decideTouchless(chf, facts({ order: inFrancs(12), listPrice: list })).checks.find((c) => c.code === 'prices')?.why).toContain('ligne 1 −39,5 %');
     // Another currency still cannot be compared.
-    expect(failed(facts({ order: { ...inFrancs(19.85), currency: 'GBP' }, listPrice: list }), chf)).toEqual(['prices']);
+    expect(failed(facts({ order: { ...inFrancs(19.85), currency: 'GBP' }, listPrice: list }), chf)).toEqual(['prices', 'amount']);
+  });
+
+  it('holds the amount cap in euros: an amount in francs through the franc tariff, one in an unlisted currency not compared', () => {
+    const band = { ...policy().prices, currencies: { CHF: 1.05 } };
+    // 262 000 CHF is 249 523,81 € at the franc tariff: under a 250 000 € cap, although 262 000 > 250 000.
+    expect(amountAgainstCap(262000, 'CHF', { amountBelow: 250000, prices: band })).toEqual({ ok: true, why: 'montant 262\u202f000,00 CHF (249\u202f523,81 € au tarif en EUR) < plafond 250\u202f000,00 €' });
+    expect(amountAgainstCap(262500.01, 'CHF', { amountBelow: 250000, prices: band }).ok).toBe(false);
+    expect(amountAgainstCap(1000, 'GBP', { amountBelow: 250000, prices: band })).toEqual({ ok: false, why: 'montant 1\u202f000,00 GBP : plafond en EUR, pas comparable (pas de tarif en GBP dans prices.currencies)' });
+    expect(amountAgainstCap(1000, null, { amountBelow: 250000, prices: band }).why).toBe('montant 1\u202f000,00 € < plafond 250\u202f000,00 €');
+    // Through the decision: a GBP order far under the cap in figures still stops at the cap (and at its prices), unless IT gives a GBP tariff.
+    const inPounds = { ...order, currency: 'GBP', lines: [order.lines[0]!, { ...order.lines[1]!, unitPrice: 12 }] };
+    expect(failed(facts({ order: inPounds, listPrice: () => null }))).toEqual(['prices', 'amount']);
+    expect(failed(facts({ order: inPounds, listPrice: () => null }), policy({ prices: { ...band, currencies: { GBP: 0.87 } } }))).toEqual([]);
+    // 262 000 CHF priced at the franc tariff: under the cap through the decision too, and the reason says so.
+    const big = { ...order, currency: 'CHF', lines: [{ ...order.lines[0]!, quantity: 13200, unitPrice: 19.85 }] };
+    const d = decideTouchless(policy({ prices: band, amountBelow: 250000 }), facts({ order: big, listPrice: (sku) => (sku === 'VIS-440' ? 18.9 : null), stock: { 'VIS-440': 20000 }, credit: { limit: null, used: 0 } }));
+    expect(d.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(d.checks.find((c) => c.code === 'amount')?.why).toBe('montant 262\u202f020,00 CHF (249\u202f542,86 € au tarif en EUR) < plafond 250\u202f000,00 €');
   });
 
   it('takes the ERP\'s price for a line without one only on the channels the policy names', () => {
