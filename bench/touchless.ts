@@ -14,7 +14,7 @@ import type { MasterData } from '../domain/masterdata';
 import type { Channel, Order, Problem } from '../domain/order';
 import { orderProblems } from '../domain/anomalies';
 import { needsReview } from '../domain/order-state';
-import { decideTouchless, reasonsPolicyKeeps } from '../domain/touchless';
+import { decideTouchless, LIST_CURRENCY, printedPricesCurrencyOffList, reasonsPolicyKeeps } from '../domain/touchless';
 import { NO_PRICE_PRINTED } from '../domain/signals';
 import { loadTouchlessPolicy } from '../routing-rules/touchless';
 import { describeDocument, extractDocument } from '../parsers/index';
@@ -52,7 +52,8 @@ function fineReasons(d: ReturnType<typeof decideTouchless>, problems: Problem[],
   if (failed.has('fields') && out.size === 0) out.add('reader: field flagged, no review reason');
   if (failed.has('confidence') && out.size === 0) out.add('reader: line(s) read with a doubt');
   if (failed.has('lines')) out.add('reader: line without article or quantity');
-  if (failed.has('prices')) out.add('policy: printed price outside the band (prices)');
+  const currency = printedPricesCurrencyOffList(o, policy.prices);
+  if (failed.has('prices')) out.add(currency ? `policy: printed prices in ${currency}, not comparable with the list in ${LIST_CURRENCY} (prices)` : 'policy: printed price outside the band (prices)');
   if (failed.has('max-lines')) out.add('policy: more lines than max_lines');
   const amount = d.checks.find((c) => c.code === 'amount' && !c.ok);
   if (amount) {
@@ -60,7 +61,7 @@ function fineReasons(d: ReturnType<typeof decideTouchless>, problems: Problem[],
     if (!unpriced) out.add('policy: amount cap (amount.below)');
     // Catalogue prices on text channels are right only where the document prints no price (the reader's
     // evidence `prices` says so when certain), and wrong where a price was printed and not read.
-    else if (o.evidence?.prices?.rule === NO_PRICE_PRINTED) out.add(`policy: no price printed (certain), reader ${o.provenance.parser} not in catalog_prices_when_none_printed`);
+    else if (o.evidence?.prices?.rule === NO_PRICE_PRINTED) out.add(`policy: no price printed (certain), reader ${o.provenance.parser} not in catalog_prices_when_none_printed${t.lines.some((l) => l.unitPrice !== null) ? ' — the truth carries prices the document does not print' : ''}`);
     else if (t.lines.every((l) => l.unitPrice === null)) out.add('reader: no price printed, but the reader is not certain of it');
     else out.add('reader: printed price(s) not read');
   }

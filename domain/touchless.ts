@@ -73,10 +73,19 @@ export interface PriceBand {
   aboveList: number;
   /** Per customer, the most below list their negotiated prices go (replaces belowList for them). */
   customersBelowList: Record<string, number>;
+  /**
+   * The company's tariff in another currency than the list's, as a coefficient of the list price
+   * (CHF: 1.05 = the tariff in francs is the euro list × 1.05): printed prices in that currency are
+   * judged against it. A currency not here cannot be compared: an agent checks its prices.
+   */
+  currencies: Record<string, number>;
 }
 
+/** The currency of our list prices (products.csv, the ERP's tariff): the company's, the euro. */
+export const LIST_CURRENCY = 'EUR';
+
 /** The band an unconfigured policy keeps: the anomaly tolerance (±10 %), as before the band existed. */
-export const DEFAULT_PRICE_BAND: PriceBand = { belowList: 0.1, aboveList: 0.1, customersBelowList: {} };
+export const DEFAULT_PRICE_BAND: PriceBand = { belowList: 0.1, aboveList: 0.1, customersBelowList: {}, currencies: {} };
 
 /** The review reason a printed price off the list price raises (domain/anomalies.ts); the band judges it here. */
 const PRICE_OFF_LIST = 'PRICE_OFF_LIST';
@@ -142,12 +151,43 @@ export function heldByPricesOnly(status: OrderStatus, problems: Problem[], order
 /** Lines whose printed price is outside the band (the catalogue's price known, same unit), with their gap. */
 export function pricesOutsideBand(order: Order, band: PriceBand, listPrice: (sku: string) => number | null): { lineNumber: number; gap: number }[] {
   const below = (order.customer.id ? band.customersBelowList[order.customer.id] : undefined) ?? band.belowList;
+  const currency = order.currency ?? LIST_CURRENCY;
+  const factor = currency === LIST_CURRENCY ? 1 : band.currencies[currency];
+  if (factor === undefined) return [];
   return order.lines.flatMap((l) => {
-    const list = l.sku ? listPrice(l.sku) : null;
+    const euroList = l.sku ? listPrice(l.sku) : null;
+    const list = euroList === null ? null : euroList * factor;
     if (l.unitPrice === null || list === null || !(list > 0)) return [];
     const gap = (l.unitPrice - list) / list;
     return gap < -below - 1e-9 || gap > band.aboveList + 1e-9 ? [{ lineNumber: l.lineNumber, gap }] : [];
   });
+}
+
+
+/**
+ * The currency of the order's printed prices when it is not the list's (null: the same, or no price
+ * printed to compare). A price in francs set against a list price in euros means nothing, in or out of
+ * the band: such prices cannot be judged here, and an agent checks them against the customer's tariff.
+ */
+export function printedPricesCurrencyOffList(order: Pick<Order, 'currency' | 'lines'>, band: Pick<PriceBand, 'currencies'>): string | null {
+  const currency = order.currency ?? LIST_CURRENCY;
+  return currency !== LIST_CURRENCY && band.currencies[currency] === undefined && order.lines.some((l) => l.unitPrice !== null) ? currency : null;
+}
+
+/**
+ * The amount against the cap, which is in the list's currency: an amount in another currency is brought
+ * to it through that currency's tariff coefficient (prices.currencies); without one, it cannot be
+ * compared (never francs against a cap in euros, as never a price in francs against a list in euros).
+ */
+export function amountAgainstCap(value: number, currency: string | null, policy: Pick<TouchlessPolicy, 'amountBelow' | 'prices'>): { ok: boolean; why: string } {
+  const cur = currency ?? LIST_CURRENCY;
+  const shown = cur === LIST_CURRENCY ? euros(value) : `${euros(value).slice(0, -2)} ${cur}`;
+  if (policy.amountBelow === null) return { ok: true, why: `montant ${shown}` };
+  const factor = cur === LIST_CURRENCY ? 1 : policy.prices.currencies[cur];
+  if (factor === undefined) return { ok: false, why: `montant ${shown} : plafond en ${LIST_CURRENCY}, pas comparable (pas de tarif en ${cur} dans prices.currencies)` };
+  const inList = value / factor;
+  const ok = inList < policy.amountBelow;
+  return { ok, why: `montant ${shown}${factor === 1 ? '' : ` (${euros(inList)} au tarif en ${LIST_CURRENCY})`} ${ok ? '<' : '≥'} plafond ${euros(policy.amountBelow)}` };
 }
 
 const pct = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x * 100).toFixed(1).replace('.', ',')} %`;
@@ -220,8 +260,11 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
     check('ship-to', ok, ok ? `aucune adresse de livraison écrite : la seule du client au référentiel (${order.shipTo.code}), acceptée par ship_to_only_address (signalée sur la commande)` : `aucune adresse de livraison écrite : la seule du client au référentiel (${order.shipTo.code}) n'est pas acceptée sans agent (ship_to_only_address)`);
   }
   check('anomalies', reasons.length === 0, reasons.length === 0 ? 'aucune anomalie' : `${reasons.length} anomalie(s) : ${reasons.slice(0, 3).map((p) => p.message).join(' ; ')}`);
-  const outside = pricesOutsideBand(order, policy.prices, f.listPrice);
-  check('prices', outside.length === 0, outside.length ? `prix hors de la bande autorisée : ${outside.map((o) => `ligne ${o.lineNumber} ${pct(o.gap)}`).join(', ')}` : 'prix imprimés dans la bande autorisée par rapport au tarif');
+  // The band compares printed prices with the list only in the list's currency (never francs with euros).
+  const otherCurrency = printedPricesCurrencyOffList(order, policy.prices);
+  const outside = otherCurrency ? [] : pricesOutsideBand(order, policy.prices, f.listPrice);
+  if (otherCurrency) check('prices', false, `prix imprimés en ${otherCurrency}, tarif en ${LIST_CURRENCY} : pas comparables (pas de tarif en ${otherCurrency} dans prices.currencies) ; un agent les vérifie`);
+  else check('prices', outside.length === 0, outside.length ? `prix hors de la bande autorisée : ${outside.map((o) => `ligne ${o.lineNumber} ${pct(o.gap)}`).join(', ')}` : order.lines.some((l) => l.unitPrice !== null) ? `prix imprimés en ${order.currency ?? LIST_CURRENCY}${(order.currency ?? LIST_CURRENCY) === LIST_CURRENCY ? ', la devise du tarif,' : ` (tarif en ${order.currency} : tarif en ${LIST_CURRENCY} × ${policy.prices.currencies[order.currency!]})`} et dans la bande autorisée par rapport au tarif` : 'aucun prix imprimé à comparer au tarif');
   check('duplicates', f.duplicatesToCheck === 0, f.duplicatesToCheck === 0 ? 'pas de doublon probable en attente' : `${f.duplicatesToCheck} doublon(s) probable(s) à décider`);
 
   const unresolved = order.lines.filter((l) => !l.sku || l.quantity === null);
@@ -242,8 +285,11 @@ export function decideTouchless(policy: TouchlessPolicy | null, f: TouchlessFact
   const amount = orderAmount(order.lines, f.listPrice);
   if (amount.value === null) check('amount', false, amount.missing ? `montant inconnu (ligne ${amount.missing.lineNumber} sans ${amount.missing.what})` : 'montant inconnu');
   else if (amount.estimatedLines > 0 && !catalogPricesAllowed(policy, f.channel, order)) check('amount', false, `${amount.estimatedLines} ligne(s) sans prix lu (catalog_prices: ${Array.isArray(policy.catalogPrices) ? `seulement ${policy.catalogPrices.join(', ')}` : 'false'}${policy.catalogPricesWhenNonePrinted ? ` ; ${order.evidence?.prices?.rule === NO_PRICE_PRINTED ? `document sans prix lu par ${order.provenance.parser}, hors de catalog_prices_when_none_printed` : order.evidence?.prices ? 'le document imprime un prix ou peut en imprimer un' : 'la lecture ne dit pas si le document imprime des prix'}` : ''})`);
-  else if (policy.amountBelow !== null) check('amount', amount.value < policy.amountBelow, `montant ${euros(amount.value)} ${amount.value < policy.amountBelow ? '<' : '≥'} plafond ${euros(policy.amountBelow)}`);
-  else check('amount', true, `montant ${euros(amount.value)}`);
+  else {
+    // Lines priced from our list alone make an amount in the list's currency.
+    const cap = amountAgainstCap(amount.value, order.lines.some((l) => l.unitPrice !== null) ? order.currency : LIST_CURRENCY, policy);
+    check('amount', cap.ok, cap.why);
+  }
 
   // Stock-out and over-limit orders are never touchless, whatever the policy says.
   if (f.stock) {

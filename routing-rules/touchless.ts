@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isSeq } from 'yaml';
 import { z } from 'zod';
 import { CHANNELS } from '../domain/order';
-import { DEFAULT_PRICE_BAND, NONE_PRINTED_READERS, type TouchlessPolicy } from '../domain/touchless';
+import { DEFAULT_PRICE_BAND, LIST_CURRENCY, NONE_PRINTED_READERS, type TouchlessPolicy } from '../domain/touchless';
 import { formatRuleError, type RuleError } from './errors';
 import { YamlSource } from './yaml-source';
 import { LastGood, type LastGoodStatus } from './last-good';
@@ -37,7 +37,7 @@ const policySchema = z.strictObject(
     amount: z
       .strictObject(
         {
-          below: z.number({ error: 'expected an amount in the order currency, e.g. 10000' }).positive('expected an amount above 0').optional(),
+          below: z.number({ error: `expected an amount in ${LIST_CURRENCY} (an order in another currency is brought to it by prices.currencies), e.g. 10000` }).positive('expected an amount above 0').optional(),
           catalog_prices: z.union([z.boolean(), z.array(z.enum(CHANNELS))], { error: `expected true, false or a list of channels (${CHANNELS.join(', ')})` }).optional(),
           catalog_prices_when_none_printed: z.union([z.boolean(), z.array(z.enum(NONE_PRINTED_READERS))], { error: `expected true, false or a list of readers (${NONE_PRINTED_READERS.join(', ')})` }).optional(),
         },
@@ -50,8 +50,13 @@ const policySchema = z.strictObject(
           below_list: fraction.optional(),
           above_list: fraction.optional(),
           customers: z.record(z.string().min(1), fraction, { error: 'expected customer ids, each with the most below list its prices go, e.g. C002: 0.40' }).optional(),
+          currencies: z
+            .record(z.string().regex(/^[A-Z]{3}$/u).refine((c) => c !== LIST_CURRENCY), z.number({ error: 'expected a coefficient of the list price, e.g. 1.05' }).min(0.1, 'expected a coefficient of the list price, 0.1 to 10').max(10, 'expected a coefficient of the list price, 0.1 to 10'), {
+              error: (iss) => (iss.code === 'invalid_key' ? `expected an ISO 4217 currency code other than the list's (${LIST_CURRENCY}), e.g. CHF` : 'expected currency codes, each with the coefficient of its tariff on the list price, e.g. CHF: 1.05'),
+            })
+            .optional(),
         },
-        { error: unknownKeys(['below_list', 'above_list', 'customers']) },
+        { error: unknownKeys(['below_list', 'above_list', 'customers', 'currencies']) },
       )
       .optional(),
     max_lines: z.number({ error: 'expected a whole number of lines' }).int('expected a whole number of lines').positive().optional(),
@@ -110,6 +115,7 @@ export function parseTouchlessPolicy(file: string, text: string, knownCustomers?
       belowList: p.prices?.below_list ?? DEFAULT_PRICE_BAND.belowList,
       aboveList: p.prices?.above_list ?? DEFAULT_PRICE_BAND.aboveList,
       customersBelowList: p.prices?.customers ?? {},
+      currencies: p.prices?.currencies ?? {},
     },
     maxLines: p.max_lines ?? null,
     firstOrderToAgent: (p.first_order ?? 'agent') === 'agent',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActionRefused, applyErpAnswer, applyRoute, applyTouchlessAnswer, applyUndoTouchless, checkUndoTouchless, newOrderState, setStatus, TOUCHLESS_BY } from '../../../domain/order-state';
-import { decideTouchless, explainTouchless, worthAskingErp, type TouchlessFacts, type TouchlessPolicy } from '../../../domain/touchless';
+import { amountAgainstCap, decideTouchless, explainTouchless, worthAskingErp, type TouchlessFacts, type TouchlessPolicy } from '../../../domain/touchless';
 import type { Order } from '../../../domain/order';
 import { InvalidTouchlessPolicy, parseTouchlessPolicy, TouchlessPolicyHolder } from '../../../routing-rules/touchless';
 import { readRuleFiles } from '../../../routing-rules/load';
@@ -82,6 +82,54 @@ describe('the touchless decision (domain/touchless.ts)', () => {
     expect(failed(facts({ status: 'needs-review', problems: [] }))).toEqual(['status']);
   });
 
+  it('never judges prices printed in another currency against the list in euros, in or out of the band', () => {
+    const list = (sku: string) => (sku === 'VIS-440' ? 18.9 : sku === 'CHE-10' ? 12 : null);
+    const inFrancs = (price: number) => ({ ...order, currency: 'CHF', lines: [{ ...order.lines[0]!, unitPrice: price }, order.lines[1]!] });
+    const noTariff = policy({ prices: { ...policy().prices, currencies: {} } });
+    // Without a tariff in francs, 19,85 CHF (5 % over the euro figure) and 18,90 CHF (the euro figure) mean nothing: an agent.
+    for (const price of [19.85, 18.9]) {
+      const d = decideTouchless(noTariff, facts({ order: inFrancs(price), listPrice: list }));
+      expect(d.checks.filter((c) => !c.ok).map((c) => c.code)).toEqual(['prices', 'amount']);
+      expect(d.checks.find((c) => c.code === 'prices')?.why).toContain('prix imprimés en CHF, tarif en EUR : pas comparables');
+      expect(d.checks.find((c) => c.code === 'amount')?.why).toContain('plafond en EUR, pas comparable');
+    }
+    // In euros, the same figures are judged by the band as before.
+    expect(failed(facts({ order: { ...inFrancs(18.9), currency: 'EUR' }, listPrice: list }), noTariff)).toEqual([]);
+    // A CHF order that prints no price takes the ERP's prices: nothing printed to compare.
+    expect(failed(facts({ order: { ...inFrancs(18.9), lines: order.lines.map((l) => ({ ...l, unitPrice: null })) }, listPrice: list }), noTariff)).toEqual([]);
+  });
+
+  it('judges prices in another currency against the tariff in that currency (prices.currencies)', () => {
+    const list = (sku: string) => (sku === 'VIS-440' ? 18.9 : sku === 'CHE-10' ? 12 : null);
+    const inFrancs = (price: number) => ({ ...order, currency: 'CHF', lines: [{ ...order.lines[0]!, unitPrice: price }, order.lines[1]!] });
+    const chf = policy({ prices: { ...policy().prices, currencies: { CHF: 1.05 } } });
+    // The tariff in francs is 18,90 × 1,05 = 19,845: 19,85 CHF is the tariff, 21,00 CHF is 5,8 % over it, 12,00 CHF 39,5 % under.
+    expect(failed(facts({ order: inFrancs(19.85), listPrice: list }), chf)).toEqual([]);
+    expect(explainTouchless(decideTouchless(chf, facts({ order: inFrancs(19.85), listPrice: list })))).toContain('tarif en CHF : tarif en EUR × 1.05');
+    expect(failed(facts({ order: inFrancs(21), listPrice: list }), chf)).toEqual(['prices']);
+    expect(decideTouchless(chf, facts({ order: inFrancs(12), listPrice: list })).checks.find((c) => c.code === 'prices')?.why).toContain('ligne 1 −39,5 %');
+    // Another currency still cannot be compared.
+    expect(failed(facts({ order: { ...inFrancs(19.85), currency: 'GBP' }, listPrice: list }), chf)).toEqual(['prices', 'amount']);
+  });
+
+  it('holds the amount cap in euros: an amount in francs through the franc tariff, one in an unlisted currency not compared', () => {
+    const band = { ...policy().prices, currencies: { CHF: 1.05 } };
+    // 262 000 CHF is 249 523,81 € at the franc tariff: under a 250 000 € cap, although 262 000 > 250 000.
+    expect(amountAgainstCap(262000, 'CHF', { amountBelow: 250000, prices: band })).toEqual({ ok: true, why: 'montant 262\u202f000,00 CHF (249\u202f523,81 € au tarif en EUR) < plafond 250\u202f000,00 €' });
+    expect(amountAgainstCap(262500.01, 'CHF', { amountBelow: 250000, prices: band }).ok).toBe(false);
+    expect(amountAgainstCap(1000, 'GBP', { amountBelow: 250000, prices: band })).toEqual({ ok: false, why: 'montant 1\u202f000,00 GBP : plafond en EUR, pas comparable (pas de tarif en GBP dans prices.currencies)' });
+    expect(amountAgainstCap(1000, null, { amountBelow: 250000, prices: band }).why).toBe('montant 1\u202f000,00 € < plafond 250\u202f000,00 €');
+    // Through the decision: a GBP order far under the cap in figures still stops at the cap (and at its prices), unless IT gives a GBP tariff.
+    const inPounds = { ...order, currency: 'GBP', lines: [order.lines[0]!, { ...order.lines[1]!, unitPrice: 12 }] };
+    expect(failed(facts({ order: inPounds, listPrice: () => null }))).toEqual(['prices', 'amount']);
+    expect(failed(facts({ order: inPounds, listPrice: () => null }), policy({ prices: { ...band, currencies: { GBP: 0.87 } } }))).toEqual([]);
+    // 262 000 CHF priced at the franc tariff: under the cap through the decision too, and the reason says so.
+    const big = { ...order, currency: 'CHF', lines: [{ ...order.lines[0]!, quantity: 13200, unitPrice: 19.85 }] };
+    const d = decideTouchless(policy({ prices: band, amountBelow: 250000 }), facts({ order: big, listPrice: (sku) => (sku === 'VIS-440' ? 18.9 : null), stock: { 'VIS-440': 20000 }, credit: { limit: null, used: 0 } }));
+    expect(d.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(d.checks.find((c) => c.code === 'amount')?.why).toBe('montant 262\u202f020,00 CHF (249\u202f542,86 € au tarif en EUR) < plafond 250\u202f000,00 €');
+  });
+
   it('takes the ERP\'s price for a line without one only on the channels the policy names', () => {
     const shipped = parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'));
     expect(shipped.catalogPrices).toEqual(['edi', 'api']);
@@ -158,7 +206,7 @@ describe('the touchless decision (domain/touchless.ts)', () => {
 
 describe('touchless.yaml (routing-rules/touchless.ts)', () => {
   it('reads the shipped example, which the routing rules leave alone', () => {
-    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 250000, catalogPrices: ['edi', 'api'], catalogPricesWhenNonePrinted: ['email-body'], prices: { belowList: 0.35, aboveList: 0.02, customersBelowList: {} }, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
+    expect(parseTouchlessPolicy(EXAMPLE, readFileSync(EXAMPLE, 'utf8'))).toMatchObject({ enabled: true, channels: ['edi', 'api', 'email', 'folder'], amountBelow: 250000, catalogPrices: ['edi', 'api'], catalogPricesWhenNonePrinted: ['email-body'], prices: { belowList: 0.35, aboveList: 0.02, customersBelowList: {}, currencies: { CHF: 1.05 } }, firstOrderToAgent: true, minConfidence: 0.95, erpStage: 'quotation' });
     expect(readRuleFiles(join(ROOT, 'routing-rules', 'examples')).map((f) => f.name)).not.toContain(EXAMPLE);
   });
 
@@ -184,6 +232,10 @@ describe('touchless.yaml (routing-rules/touchless.ts)', () => {
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  ship_to_only_address: [C001, C404]\n', ['C001'])).toThrow(/t\.yaml:4:\d+: touchless\.ship_to_only_address: unknown customer "C404"/);
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  ship_to_only_address: sometimes\n')).toThrow(/t\.yaml:4:\d+: touchless\.ship_to_only_address: expected true, false or a list of customer ids/);
     expect(parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n').shipToOnlyAddress).toBe(false);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  prices:\n    currencies: { chf: 1.05 }\n')).toThrow(/t\.yaml:5:\d+: touchless\.prices\.currencies.*ISO 4217/);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  prices:\n    currencies: { EUR: 1.05 }\n')).toThrow(/touchless\.prices\.currencies\.EUR: expected an ISO 4217 currency code other than the list's \(EUR\)/);
+    expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  prices:\n    currencies: { CHF: 105 }\n')).toThrow(/t\.yaml:5:\d+: touchless\.prices\.currencies\.CHF: expected a coefficient of the list price, 0\.1 to 10/);
+    expect(parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n').prices.currencies).toEqual({});
     expect(() => parseTouchlessPolicy('t.yaml', 'touchless:\n  enabled: true\n  channels: [email]\n  amount:\n    catalog_prices_when_none_printed: [fax]\n')).toThrow(/t\.yaml:5:\d+: .*list of readers \(email-body, pdf-text\)/);
   });
 
