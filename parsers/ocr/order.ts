@@ -16,6 +16,8 @@ import { HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks, 
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
+import { cellsToReread, type CellCrop, type CellRereads } from './reread';
+import { settleNumbers } from './settle';
 
 export interface OcrPage {
   /** 1-based. */
@@ -135,6 +137,14 @@ export interface ImageOrderContext {
   context?: Record<string, string>;
   receivedAt?: string;
   parser?: string;
+  /** Number cells read again from their own crops (reread.ts), keyed by cellKey. */
+  rereads?: CellRereads;
+}
+
+/** The number cells worth reading again from their crops (rows whose numbers fail a check), in the prepared images' pixels. */
+export function cellsToReadAgain(pages: OcrPage[]): CellCrop[] {
+  const { cleaned } = cleanPages(pages);
+  return cellsToReread(extractTable(cleaned).table, (t) => readQuantityCell(t).qty?.value ?? null);
 }
 
 /** OCR'd pages → one draft order, or problems saying why none could be read. */
@@ -293,7 +303,7 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
     return row ? checkHeaderlessAmount(l, row, md) : l;
   });
   for (const row of table?.rows ?? []) {
-    const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
+    const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads });
     // Neither a reference the catalog knows nor a quantity: no order line can be made of it. The
     // agent is told where it is (a line the document holds is then missing, never invented).
     if (line && line.quantity === null && !line.customerPartNumber && !(line.sku && md.product(line.sku))) {
@@ -549,21 +559,34 @@ function settleByListPrice(ambiguous: ReferenceCandidate[], unitPrice: number, m
   return chosen;
 }
 
-function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
+interface RowContext {
+  candidates: ReferenceCandidate[];
+  md: MasterData;
+  problems: Problem[];
+  fileName: string;
+  rereads: CellRereads | undefined;
+}
+
+function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, fileName, rereads }: RowContext): DraftLine | null {
   const where = `page ${row.page}, row ${row.index}`;
   const ref = referenceCell(row, candidates);
-  const qtyCell = row.cells.quantity;
   // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
   // real line lost that way would still show in the total check.
   if (!/\d/.test(row.text)) return null;
   const doubts: string[] = [];
   const reference = readReference(ref, doubts);
   let { sku, customerPartNumber, refConfidence } = reference;
+  // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
+  // on a row naming a known article (a re-reading never makes a line of an address or a note).
+  const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
+  const { cells, evidence, cap } = settleNumbers(row, known ? rereads : undefined, (t) => readQuantityCell(t).qty?.value ?? null);
+  if (evidence) doubts.push(evidence);
+  const qtyCell = cells.quantity;
 
   const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
   const qFix = { changed: qtyChanged };
-  const pFix = cleanNumberCell(row.cells.unitPrice?.text ?? '');
-  const aFix = cleanNumberCell(row.cells.amount?.text ?? '');
+  const pFix = cleanNumberCell(cells.unitPrice?.text ?? '');
+  const aFix = cleanNumberCell(cells.amount?.text ?? '');
   const unitPrice = parseNumber(pFix.text);
   const amount = parseNumber(aFix.text);
   let settledByPrice = false;
@@ -580,11 +603,11 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     amount,
     // A cell that needed cleaning may have lost a digit with the junk: only the amount can vouch for it.
     quantityConfidence: qFix.changed ? Math.min(0.65, qtyCell?.confidence ?? 0) : (qtyCell?.confidence ?? 0),
-    priceConfidence: (row.cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
-    amountConfidence: (row.cells.amount?.confidence ?? 0) * (aFix.changed ? 0.8 : 1),
+    priceConfidence: (cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
+    amountConfidence: (cells.amount?.confidence ?? 0) * (aFix.changed ? 0.8 : 1),
     listPrice: product?.listPrice ?? null,
     ...(qtyCell ? { quantityText: qtyCell.text } : {}),
-    ...(row.cells.unitPrice ? { priceText: row.cells.unitPrice.text } : {}),
+    ...(cells.unitPrice ? { priceText: cells.unitPrice.text } : {}),
   });
   if (qFix.changed && qty && !check.amountAgrees && !check.quantity.doubt) doubts.push(`quantity read as "${qtyCell?.text}", taken as ${qty.value}`);
   if (check.quantity.doubt) doubts.push(check.quantity.doubt);
@@ -597,7 +620,7 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
   if (settledByPrice) refConfidence = check.amountAgrees && !check.unitPrice.doubt ? 0.72 : 0.6;
   // A price the check had to derive or correct counts; a faint but consistent one does not.
   const priceConfidence = check.unitPrice.doubt ? check.unitPrice.confidence : 1;
-  const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3, priceConfidence));
+  const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3, priceConfidence, cap));
   if (check.quantity.value === null)
     problems.push(problem('OCR_QUANTITY_UNREADABLE', `${fileName}: ${where}: the quantity "${qtyCell?.text ?? ''}" could not be read`, 'warning', `${where} / quantity`));
   const printedNumber = Number(row.cells.lineNumber?.text.replace(EDGE_JUNK, ''));

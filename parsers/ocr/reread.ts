@@ -1,0 +1,163 @@
+// A number cell OCR misread on the whole page (a quantity unread, "2455" for 224, "1.106" for 1.100)
+// read again from its own crop: the cell's column band on the row, enlarged and read as one block
+// of text. The page's reading and these re-readings are alternatives; order.ts chooses among them
+// by quantity × unit price = amount, and keeps a re-reading nothing confirms flagged. Crops are
+// small (a few ms each on the native engine) and asked for only on rows whose numbers fail a check.
+import sharp from 'sharp';
+import type { Column, Table, TableRow } from '../layout/types';
+import { parseNumber } from '../text/numbers';
+import type { OcrRecognizer } from './engine';
+import { cleanNumberCell } from './snap';
+
+export type NumberRole = 'quantity' | 'unitPrice' | 'amount';
+const NUMBER_ROLES: NumberRole[] = ['quantity', 'unitPrice', 'amount'];
+
+/** One cell to read again: where it is on its page (the prepared image's pixels). */
+export interface CellCrop {
+  key: string;
+  page: number;
+  box: { x0: number; y0: number; x1: number; y1: number };
+  /** The column's header span: only words overlapping it are the cell's (a long designation may reach into the band). */
+  column: { x0: number; x1: number };
+}
+
+/** What a re-reading of a cell gave: the digits-bearing words joined, with OCR's lowest confidence among them. */
+export interface CellReading {
+  text: string;
+  confidence: number;
+}
+
+/** Key → re-readings of that cell (none when nothing with a digit came back). */
+export type CellRereads = Map<string, CellReading[]>;
+
+export const cellKey = (row: Pick<TableRow, 'page' | 'index'>, role: NumberRole) => `${row.page}/${row.index}/${role}`;
+
+/** At most this many rows of a document are read again (bounded time on a long, badly faxed table). */
+export const MAX_REREAD_ROWS = 40;
+/** A first reading under this OCR confidence is worth a second look. */
+const DOUBTFUL_CELL = 0.7;
+
+/** The number a cell gives: quantity cells may carry a unit or junk; order.ts owns that reading. */
+export type CellNumber = (text: string) => number | null;
+
+export const plainNumber: CellNumber = (text) => parseNumber(cleanNumberCell(text).text);
+
+/**
+ * The rows whose numbers fail a check (no quantity, a quantity read with low confidence, or
+ * quantity × unit price ≠ amount), and the crop of each of their number cells; at most
+ * MAX_REREAD_ROWS rows. A row without a digit is no order line.
+ */
+export function cellsToReread(table: Table | null, quantityOf: CellNumber): CellCrop[] {
+  if (!table) return [];
+  const crops: CellCrop[] = [];
+  let rows = 0;
+  for (const row of table.rows) {
+    if (rows >= MAX_REREAD_ROWS) break;
+    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf)) continue;
+    rows++;
+    for (const role of NUMBER_ROLES) {
+      const box = cellBox(table.columns, row, role);
+      const col = table.columns.find((c) => c.role === role);
+      if (box && col) crops.push({ key: cellKey(row, role), page: row.page, box, column: { x0: col.x0, x1: col.x1 } });
+    }
+  }
+  return crops;
+}
+
+function numbersDoubtful(row: TableRow, quantityOf: CellNumber): boolean {
+  const qCell = row.cells.quantity;
+  const q = qCell ? quantityOf(qCell.text) : null;
+  if (q === null || (qCell?.confidence ?? 0) < DOUBTFUL_CELL) return true;
+  const p = row.cells.unitPrice ? plainNumber(row.cells.unitPrice.text) : null;
+  const a = row.cells.amount ? plainNumber(row.cells.amount.text) : null;
+  return p !== null && a !== null && !agrees(q, p, a);
+}
+
+/** quantity × price = amount, to the cent (within the amount's rounding for a whole quantity). */
+export function agrees(q: number, p: number, a: number): boolean {
+  if (!(q > 0) || !(p > 0)) return false;
+  if (Number.isInteger(q)) return Math.abs(q * p - a) <= Math.max(0.011, Math.abs(a) * 0.002);
+  return Math.round(q * p * 100) === Math.round(a * 100);
+}
+
+/**
+ * The cell's band: the column's header span widened by three text heights each way (a
+ * right-aligned number overhangs a short label), never past halfway to the next column, over the
+ * row's height. Null when the table has no such column.
+ */
+export function cellBox(columns: Column[], row: TableRow, role: NumberRole): CellCrop['box'] | null {
+  const sorted = [...columns].sort((a, b) => a.x0 - b.x0);
+  const i = sorted.findIndex((c) => c.role === role);
+  if (i < 0) return null;
+  const col = sorted[i]!;
+  const prev = sorted[i - 1];
+  const next = sorted[i + 1];
+  const height = row.y1 - row.y0;
+  const reach = (3 * height) / Math.max(1, row.lineCount);
+  const x0 = Math.max(col.x0 - reach, prev ? (prev.x1 + col.x0) / 2 : 0);
+  const x1 = Math.min(col.x1 + reach, next ? (col.x1 + next.x0) / 2 : Infinity);
+  // Not more: a neighbouring row's digits (and the rule between) would join the cell.
+  const pad = 2;
+  return { x0: Math.max(0, Math.floor(x0)), y0: Math.max(0, Math.floor(row.y0 - pad)), x1: Math.ceil(x1), y1: Math.ceil(row.y1 + pad) };
+}
+
+/** A prepared page image (PGM, as image.ts makes them) and the resolution OCR was told. */
+export interface PageImage {
+  image: Buffer;
+  width: number;
+  height: number;
+  dpi: number;
+}
+
+// As it is, enlarged twice and three times, each read as one block (psm 6; one line, psm 7, read
+// the same as psm 6 at the same scale on dev crops, so it is no second witness): a rule or a faint
+// digit that defeats one reading seldom defeats all three.
+const READINGS: { scale: number; psm: '6' }[] = [
+  { scale: 1, psm: '6' },
+  { scale: 2, psm: '6' },
+  { scale: 3, psm: '6' },
+];
+
+/** Each crop read again (READINGS); a crop that fails to read gives no reading, never an error. */
+export async function rereadCells(crops: CellCrop[], pageImage: (page: number) => Promise<PageImage | null>, ocr: OcrRecognizer): Promise<CellRereads> {
+  const out: CellRereads = new Map();
+  const byPage = new Map<number, CellCrop[]>();
+  for (const c of crops) byPage.set(c.page, [...(byPage.get(c.page) ?? []), c]);
+  for (const [page, list] of byPage) {
+    const img = await pageImage(page);
+    if (!img) continue;
+    const pixels = img.image.subarray(img.image.length - img.width * img.height);
+    await Promise.all(list.map(async (c) => out.set(c.key, await readCrop(pixels, img, c, ocr))));
+  }
+  return out;
+}
+
+const MARGIN = 16;
+
+async function readCrop(pixels: Buffer, img: PageImage, { box, column }: CellCrop, ocr: OcrRecognizer): Promise<CellReading[]> {
+  const x0 = Math.min(box.x0, img.width - 1);
+  const y0 = Math.min(box.y0, img.height - 1);
+  const w = Math.min(box.x1, img.width) - x0;
+  const h = Math.min(box.y1, img.height) - y0;
+  if (w < 4 || h < 4) return [];
+  const readings: CellReading[] = [];
+  for (const { scale, psm } of READINGS) {
+    try {
+      const crop = await sharp(pixels, { raw: { width: img.width, height: img.height, channels: 1 } })
+        .extract({ left: x0, top: y0, width: w, height: h })
+        .resize(w * scale, h * scale, { kernel: 'cubic' })
+        .extend({ top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN, background: '#ffffff' })
+        .toColourspace('b-w')
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+      const r = await ocr.recognize(crop, { dpi: img.dpi * scale, psm }, crop.length);
+      // Back in page pixels: the words under the column's label are the cell's.
+      const onPage = (x: number) => x0 + (x - MARGIN) / scale;
+      const words = r.words.filter((wd) => /\d/.test(wd.text) && onPage(wd.x1) >= column.x0 && onPage(wd.x0) <= column.x1);
+      if (words.length) readings.push({ text: words.map((wd) => wd.text).join(' '), confidence: Math.min(...words.map((wd) => wd.confidence)) });
+    } catch {
+      // A crop the engine could not read: the page's own reading stands.
+    }
+  }
+  return readings;
+}
