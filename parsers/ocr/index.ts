@@ -2,6 +2,7 @@
 // point the PDF reader uses for image-only pages (ocrImagePage).
 import sharp from 'sharp';
 import { problem, type Problem } from '../../domain/order';
+import type { MasterData } from '../../domain/masterdata';
 import type { Parser } from '../types';
 import { OcrError, currentOcrPool, type OcrPageResult, type OcrRecognizer } from './engine';
 import { ImageError, MAX_PAGE_PIXELS, preparePage, describePages, type PreparedPage } from './image';
@@ -44,8 +45,8 @@ export const KEPT_IMAGE_BYTES = 64 * 1024 * 1024;
  * The number cells of rows whose numbers fail a check, read again from their crops (reread.ts);
  * undefined when no row needs it. Never throws: a crop that cannot be read leaves the page's reading.
  */
-export async function rereadPageCells(pages: OcrPage[], pageImage: (page: number) => Promise<PageImage | null>, pool: OcrRecognizer = currentOcrPool()): Promise<CellRereads | undefined> {
-  const crops = cellsToReadAgain(pages);
+export async function rereadPageCells(pages: OcrPage[], md: MasterData, pageImage: (page: number) => Promise<PageImage | null>, pool: OcrRecognizer = currentOcrPool()): Promise<CellRereads | undefined> {
+  const crops = cellsToReadAgain(pages, md);
   if (crops.length === 0) return undefined;
   return rereadCells(crops, async (page) => pageImage(page).catch(() => null), pool);
 }
@@ -113,6 +114,7 @@ export const parseImage: Parser = async (bytes, ctx) => {
   if (pages.length === 0) return { drafts: [], problems };
   const rereads = await rereadPageCells(
     pages,
+    ctx.masterData,
     async (page) => {
       const info = infos.find((i) => i.index + 1 === page);
       return kept.get(page) ?? (info ? preparePage(bytes, info) : null);

@@ -17,7 +17,7 @@ import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 import { cellsToReread, type CellCrop, type CellRereads } from './reread';
-import { settleNumbers } from './settle';
+import { settleNumbers, type SettledNumbers } from './settle';
 
 export interface OcrPage {
   /** 1-based. */
@@ -142,9 +142,10 @@ export interface ImageOrderContext {
 }
 
 /** The number cells worth reading again from their crops (rows whose numbers fail a check), in the prepared images' pixels. */
-export function cellsToReadAgain(pages: OcrPage[]): CellCrop[] {
-  const { cleaned } = cleanPages(pages);
-  return cellsToReread(extractTable(cleaned).table, (t) => readQuantityCell(t).qty?.value ?? null);
+export function cellsToReadAgain(pages: OcrPage[], md: MasterData): CellCrop[] {
+  // Any customer's references: the customer is not identified yet.
+  const candidates = referenceCandidates(md, null);
+  return cellsToReread(pageLayout(pages).extraction.table, (t) => readQuantityCell(t).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates));
 }
 
 /** OCR'd pages → one draft order, or problems saying why none could be read. */
@@ -152,8 +153,8 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const md = ctx.masterData;
   const problems: Problem[] = [];
   const signals: string[] = [];
-  const { cleaned, faxHeader, isMachineLine } = cleanPages(pages);
-  const { table, outside } = extractTable(cleaned);
+  const { cleaned, faxHeader, isMachineLine, extraction } = pageLayout(pages);
+  const { table, outside } = extraction;
   const r: ImageReading = { pages, ctx, md, problems, signals, cleaned, faxHeader, textLines: () => outside.filter((l) => !isMachineLine(l)) };
   const headerless = !table || table.rows.length === 0 ? headerlessLines(r.textLines(), md) : null;
   if (!linesWithoutTable(r, table, headerless)) return { draft: null, problems };
@@ -221,6 +222,20 @@ interface ImageReading {
   faxHeader: FaxHeader | null;
   /** The lines outside the table but the fax machine's own header line (a new array at each call). */
   textLines: () => TextLine[];
+}
+
+type PageLayout = ReturnType<typeof cleanPages> & { extraction: ReturnType<typeof extractTable> };
+// The same pages are laid out once: to choose the cells to read again, then to read the order.
+const layouts = new WeakMap<OcrPage[], PageLayout>();
+
+/** The pages cleaned and their table found (cleanPages, extractTable), once per pages array. */
+function pageLayout(pages: OcrPage[]): PageLayout {
+  const known = layouts.get(pages);
+  if (known) return known;
+  const cleaned = cleanPages(pages);
+  const layout = { ...cleaned, extraction: extractTable(cleaned.cleaned) };
+  layouts.set(pages, layout);
+  return layout;
 }
 
 /** The pages' words cleaned, and the fax machine's header line found (its date is the transmission's, not the order's). */
@@ -559,6 +574,59 @@ function settleByListPrice(ambiguous: ReferenceCandidate[], unitPrice: number, m
   return chosen;
 }
 
+/** The row's numbers read and checked (checkLine), the reference settled by the price when two codes are equally close. */
+function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts }: { md: MasterData; refText: string; doubts: string[] }) {
+  const qtyCell = cells.quantity;
+  const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
+  const qFix = { changed: qtyChanged };
+  const pFix = cleanNumberCell(cells.unitPrice?.text ?? '');
+  const aFix = cleanNumberCell(cells.amount?.text ?? '');
+  const unitPrice = parseNumber(pFix.text);
+  const amount = parseNumber(aFix.text);
+  let { sku, customerPartNumber } = reference;
+  const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, refText, doubts) : null;
+  if (chosen) {
+    sku = chosen.sku;
+    customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
+  }
+  const product = sku ? md.product(sku) : undefined;
+  const check = checkLine({
+    quantity: qty?.value ?? null,
+    unitPrice,
+    amount,
+    // A cell that needed cleaning may have lost a digit with the junk: only the amount can vouch for it.
+    quantityConfidence: qFix.changed ? Math.min(0.65, qtyCell?.confidence ?? 0) : (qtyCell?.confidence ?? 0),
+    priceConfidence: (cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
+    amountConfidence: (cells.amount?.confidence ?? 0) * (aFix.changed ? 0.8 : 1),
+    listPrice: product?.listPrice ?? null,
+    ...(qtyCell ? { quantityText: qtyCell.text } : {}),
+    ...(cells.unitPrice ? { priceText: cells.unitPrice.text } : {}),
+  });
+  return { qty, qFix, unitPrice, amount, check, sku, customerPartNumber, settledByPrice: chosen !== null };
+}
+
+/**
+ * Worth reading its number cells again: a row naming an article (snapped to the catalog or the
+ * cross references) whose quantity its own checks leave unread, contradicted, or (with no price
+ * and amount to check it) faint. A quantity the amount confirmed or corrected is left alone.
+ */
+export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[]): boolean {
+  const reference = readReference(referenceCell(row, candidates), []);
+  if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
+  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [] });
+  if (check.quantity.value === null) return true;
+  if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
+  return check.quantity.confidence < REVIEW_THRESHOLD;
+}
+
+/** What checkLine gives a correction only the amount vouches for (snap.ts). */
+const CORRECTED_ALONE_CONFIDENCE = 0.6;
+
+function pick<K extends 'quantity' | 'unitPrice' | 'amount'>(cells: TableRow['cells'], k: K): Partial<Record<K, NonNullable<TableRow['cells'][K]>>> {
+  const c = cells[k];
+  return c ? ({ [k]: c } as Partial<Record<K, NonNullable<TableRow['cells'][K]>>>) : {};
+}
+
 interface RowContext {
   candidates: ReferenceCandidate[];
   md: MasterData;
@@ -583,32 +651,10 @@ function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, 
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 
-  const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
-  const qFix = { changed: qtyChanged };
-  const pFix = cleanNumberCell(cells.unitPrice?.text ?? '');
-  const aFix = cleanNumberCell(cells.amount?.text ?? '');
-  const unitPrice = parseNumber(pFix.text);
-  const amount = parseNumber(aFix.text);
-  let settledByPrice = false;
-  const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, ref?.cell.text ?? '', doubts) : null;
-  if (chosen) {
-    sku = chosen.sku;
-    customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
-    settledByPrice = true;
-  }
+  const { qty, qFix, unitPrice, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts });
+  sku = checkedSku;
+  customerPartNumber = checkedPart;
   const product = sku ? md.product(sku) : undefined;
-  const check = checkLine({
-    quantity: qty?.value ?? null,
-    unitPrice,
-    amount,
-    // A cell that needed cleaning may have lost a digit with the junk: only the amount can vouch for it.
-    quantityConfidence: qFix.changed ? Math.min(0.65, qtyCell?.confidence ?? 0) : (qtyCell?.confidence ?? 0),
-    priceConfidence: (cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
-    amountConfidence: (cells.amount?.confidence ?? 0) * (aFix.changed ? 0.8 : 1),
-    listPrice: product?.listPrice ?? null,
-    ...(qtyCell ? { quantityText: qtyCell.text } : {}),
-    ...(cells.unitPrice ? { priceText: cells.unitPrice.text } : {}),
-  });
   if (qFix.changed && qty && !check.amountAgrees && !check.quantity.doubt) doubts.push(`quantity read as "${qtyCell?.text}", taken as ${qty.value}`);
   if (check.quantity.doubt) doubts.push(check.quantity.doubt);
   if (check.unitPrice.doubt) doubts.push(check.unitPrice.doubt);

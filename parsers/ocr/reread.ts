@@ -15,6 +15,7 @@ const NUMBER_ROLES: NumberRole[] = ['quantity', 'unitPrice', 'amount'];
 /** One cell to read again: where it is on its page (the prepared image's pixels). */
 export interface CellCrop {
   key: string;
+  role: NumberRole;
   page: number;
   box: { x0: number; y0: number; x1: number; y1: number };
   /** The column's header span: only words overlapping it are the cell's (a long designation may reach into the band). */
@@ -44,21 +45,22 @@ export const plainNumber: CellNumber = (text) => parseNumber(cleanNumberCell(tex
 
 /**
  * The rows whose numbers fail a check (no quantity, a quantity read with low confidence, or
- * quantity × unit price ≠ amount), and the crop of each of their number cells; at most
- * MAX_REREAD_ROWS rows. A row without a digit is no order line.
+ * quantity × unit price ≠ amount) that are worth it (the caller's say: a row naming an article
+ * whose numbers its own checks cannot settle), and the crop of each of their number cells; at
+ * most MAX_REREAD_ROWS rows. A row without a digit is no order line.
  */
-export function cellsToReread(table: Table | null, quantityOf: CellNumber): CellCrop[] {
+export function cellsToReread(table: Table | null, quantityOf: CellNumber, worthIt: (row: TableRow) => boolean = () => true): CellCrop[] {
   if (!table) return [];
   const crops: CellCrop[] = [];
   let rows = 0;
   for (const row of table.rows) {
     if (rows >= MAX_REREAD_ROWS) break;
-    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf)) continue;
+    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf) || !worthIt(row)) continue;
     rows++;
     for (const role of NUMBER_ROLES) {
       const box = cellBox(table.columns, row, role);
       const col = table.columns.find((c) => c.role === role);
-      if (box && col) crops.push({ key: cellKey(row, role), page: row.page, box, column: { x0: col.x0, x1: col.x1 } });
+      if (box && col) crops.push({ key: cellKey(row, role), role, page: row.page, box, column: { x0: col.x0, x1: col.x1 } });
     }
   }
   return crops;
@@ -67,10 +69,12 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber): Cell
 function numbersDoubtful(row: TableRow, quantityOf: CellNumber): boolean {
   const qCell = row.cells.quantity;
   const q = qCell ? quantityOf(qCell.text) : null;
-  if (q === null || (qCell?.confidence ?? 0) < DOUBTFUL_CELL) return true;
+  if (q === null) return true;
   const p = row.cells.unitPrice ? plainNumber(row.cells.unitPrice.text) : null;
   const a = row.cells.amount ? plainNumber(row.cells.amount.text) : null;
-  return p !== null && a !== null && !agrees(q, p, a);
+  // The arithmetic vouches for a faint quantity; without it, a faint one is worth a second look.
+  if (p !== null && a !== null) return !agrees(q, p, a);
+  return (qCell?.confidence ?? 0) < DOUBTFUL_CELL;
 }
 
 /** quantity × price = amount, to the cent (within the amount's rounding for a whole quantity). */
@@ -109,14 +113,21 @@ export interface PageImage {
   dpi: number;
 }
 
-// As it is, enlarged twice and three times, each read as one block (psm 6; one line, psm 7, read
-// the same as psm 6 at the same scale on dev crops, so it is no second witness): a rule or a faint
-// digit that defeats one reading seldom defeats all three.
-const READINGS: { scale: number; psm: '6' }[] = [
-  { scale: 1, psm: '6' },
-  { scale: 2, psm: '6' },
-  { scale: 3, psm: '6' },
-];
+// A quantity as it is, enlarged twice and three times, each read as one block (psm 6; one line,
+// psm 7, read the same as psm 6 at the same scale on dev crops, so it is no second witness): a rule
+// or a faint digit that defeats one reading seldom defeats all three, and two of them may agree.
+// A price or an amount only enlarged twice: the arithmetic, not agreement, settles those, and each
+// reading costs about as much as the others (dev faxes: 3 readings of every cell added 25 % to the
+// page OCR's time).
+const READINGS: Record<NumberRole, { scale: number; psm: '6' }[]> = {
+  quantity: [
+    { scale: 1, psm: '6' },
+    { scale: 2, psm: '6' },
+    { scale: 3, psm: '6' },
+  ],
+  unitPrice: [{ scale: 2, psm: '6' }],
+  amount: [{ scale: 2, psm: '6' }],
+};
 
 /** Each crop read again (READINGS); a crop that fails to read gives no reading, never an error. */
 export async function rereadCells(crops: CellCrop[], pageImage: (page: number) => Promise<PageImage | null>, ocr: OcrRecognizer): Promise<CellRereads> {
@@ -134,23 +145,21 @@ export async function rereadCells(crops: CellCrop[], pageImage: (page: number) =
 
 const MARGIN = 16;
 
-async function readCrop(pixels: Buffer, img: PageImage, { box, column }: CellCrop, ocr: OcrRecognizer): Promise<CellReading[]> {
+async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: CellCrop, ocr: OcrRecognizer): Promise<CellReading[]> {
   const x0 = Math.min(box.x0, img.width - 1);
   const y0 = Math.min(box.y0, img.height - 1);
   const w = Math.min(box.x1, img.width) - x0;
   const h = Math.min(box.y1, img.height) - y0;
   if (w < 4 || h < 4) return [];
+  const cell = cropPixels(pixels, img.width, { x0, y0, w, h });
   const readings: CellReading[] = [];
-  for (const { scale, psm } of READINGS) {
+  for (const { scale, psm } of READINGS[role]) {
     try {
-      const crop = await sharp(pixels, { raw: { width: img.width, height: img.height, channels: 1 } })
-        .extract({ left: x0, top: y0, width: w, height: h })
-        .resize(w * scale, h * scale, { kernel: 'cubic' })
-        .extend({ top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN, background: '#ffffff' })
-        .toColourspace('b-w')
-        .png({ compressionLevel: 0 })
-        .toBuffer();
-      const r = await ocr.recognize(crop, { dpi: img.dpi * scale, psm }, crop.length);
+      const W = w * scale + 2 * MARGIN;
+      const H = h * scale + 2 * MARGIN;
+      const big = scale === 1 ? cell : await sharp(cell, { raw: { width: w, height: h, channels: 1 } }).resize(w * scale, h * scale, { kernel: 'cubic' }).toColourspace('b-w').raw().toBuffer();
+      const image = pgm(framed(big, w * scale, h * scale), W, H);
+      const r = await ocr.recognize(image, { dpi: img.dpi * scale, psm }, W * H);
       // Back in page pixels: the words under the column's label are the cell's.
       const onPage = (x: number) => x0 + (x - MARGIN) / scale;
       const words = r.words.filter((wd) => /\d/.test(wd.text) && onPage(wd.x1) >= column.x0 && onPage(wd.x0) <= column.x1);
@@ -160,4 +169,23 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column }: CellCro
     }
   }
   return readings;
+}
+
+/** The crop's pixels, copied out of the page (grey, one byte each). */
+function cropPixels(pixels: Buffer, width: number, r: { x0: number; y0: number; w: number; h: number }): Buffer {
+  const out = Buffer.alloc(r.w * r.h);
+  for (let y = 0; y < r.h; y++) pixels.copy(out, y * r.w, (r.y0 + y) * width + r.x0, (r.y0 + y) * width + r.x0 + r.w);
+  return out;
+}
+
+/** The crop on a white margin (Tesseract misses glyphs that touch the image's edge). */
+function framed(data: Buffer, w: number, h: number): Buffer {
+  const W = w + 2 * MARGIN;
+  const out = Buffer.alloc(W * (h + 2 * MARGIN), 255);
+  for (let y = 0; y < h; y++) data.copy(out, (y + MARGIN) * W + MARGIN, y * w, (y + 1) * w);
+  return out;
+}
+
+function pgm(data: Buffer, width: number, height: number): Buffer {
+  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), data]);
 }

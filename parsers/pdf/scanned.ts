@@ -114,7 +114,7 @@ export async function ocrScannedPages(bytes: Buffer, pages: PdfPage[], ctx: Pars
   const ocrPages = read.filter((p): p is OcrPage => p !== null);
   if (ocrPages.length === 0) return { drafts: [], problems };
   // Numbers that fail a check are read again from their cells' crops (parsers/ocr/reread.ts).
-  const rereads = await rereadPageCells(ocrPages, async (page) => prepared.get(page) ?? null);
+  const rereads = await rereadPageCells(ocrPages, ctx.masterData, async (page) => prepared.get(page) ?? null);
   const reading = readImageOrder(ocrPages, { masterData: ctx.masterData, fileName: name, context: ctx.meta.context, receivedAt: ctx.meta.receivedAt, parser: 'pdf-ocr', ...(rereads ? { rereads } : {}) });
   return { drafts: reading.draft ? [reading.draft] : [], problems: [...problems, ...reading.problems] };
 }
