@@ -9,6 +9,7 @@ import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, t
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, Table, TableRow, TextLine } from '../layout/types';
+import { eanChecksumOk } from '../text/lines';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth } from '../text/header';
 import { readingText } from '../layout/reading';
@@ -611,7 +612,7 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  * and amount to check it) faint. A quantity the amount confirmed or corrected is left alone.
  */
 export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[]): boolean {
-  const reference = readReference(referenceCell(row, candidates), []);
+  const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
   if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
   const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [] });
   if (check.quantity.value === null) return true;
@@ -625,6 +626,48 @@ const CORRECTED_ALONE_CONFIDENCE = 0.6;
 function pick<K extends 'quantity' | 'unitPrice' | 'amount'>(cells: TableRow['cells'], k: K): Partial<Record<K, NonNullable<TableRow['cells'][K]>>> {
   const c = cells[k];
   return c ? ({ [k]: c } as Partial<Record<K, NonNullable<TableRow['cells'][K]>>>) : {};
+}
+
+/** A GTIN the catalog knows, with a valid check digit, in an EAN cell as OCR read it ("‘3760123450706", "7 3760123450492"); null when none. */
+export function eanInCell(text: string, md: MasterData): { ean: string; sku: string } | null {
+  const runs = text.split(/\s+/).map((w) => w.replace(/\D/g, ''));
+  const joined = text.replace(/\D/g, '');
+  const found = new Map<string, string>();
+  for (const run of [...runs, joined]) {
+    // A digit of junk glued to either end ("73760123450492"): every 13- and 8-digit window.
+    for (const n of [13, 8]) {
+      for (let i = 0; i + n <= run.length && run.length - n <= 2; i++) {
+        const code = run.slice(i, i + n);
+        const product = eanChecksumOk(code) ? md.productByEan(code) : undefined;
+        if (product) found.set(code, product.sku);
+      }
+    }
+  }
+  if (found.size !== 1 || new Set(found.values()).size !== 1) return null;
+  const [ean, sku] = [...found][0]!;
+  return { ean, sku };
+}
+
+/** Under this OCR confidence of the reference, an EAN of the same article confirms it (lifted to EAN_CONFIRMED). */
+const EAN_CONFIRMED = 0.9;
+/** A reference unread or unknown, given by the EAN alone (check digit valid, known to the catalog): just above review. */
+const EAN_ALONE = 0.8;
+
+/**
+ * The line's EAN as a second witness for its reference: the same article confirms it; a reference
+ * OCR could not read or snap takes the article the EAN names (the check digit and the catalog vouch
+ * for it), saying so. A different article is left to resolve (ITEM_CONFLICT).
+ */
+function withEan(reference: ReturnType<typeof readReference>, cell: RowCell | undefined, md: MasterData, doubts: string[]): ReturnType<typeof readReference> & { ean?: string } {
+  const byEan = cell ? eanInCell(cell.text, md) : null;
+  if (!byEan) return reference;
+  const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
+  if (known) {
+    const same = reference.sku === byEan.sku || md.crossReferences.some((x) => x.customerPartNumber === reference.customerPartNumber && x.sku === byEan.sku);
+    return { ...reference, ean: byEan.ean, refConfidence: same ? Math.max(reference.refConfidence, EAN_CONFIRMED) : reference.refConfidence };
+  }
+  doubts.push(`reference ${reference.sku ? `read as "${reference.sku}"` : 'unread'}; the EAN ${byEan.ean} (check digit valid) is ${byEan.sku}'s`);
+  return { ...reference, sku: byEan.sku, customerPartNumber: null, refConfidence: EAN_ALONE, ambiguous: [], ean: byEan.ean };
 }
 
 interface RowContext {
@@ -642,7 +685,7 @@ function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, 
   // real line lost that way would still show in the total check.
   if (!/\d/.test(row.text)) return null;
   const doubts: string[] = [];
-  const reference = readReference(ref, doubts);
+  const reference = withEan(readReference(ref, doubts), row.cells.ean, md, doubts);
   let { sku, customerPartNumber, refConfidence } = reference;
   // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
   // on a row naming a known article (a re-reading never makes a line of an address or a note).
@@ -674,6 +717,7 @@ function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, 
     lineNumber: Number.isInteger(printedNumber) && printedNumber > 0 ? printedNumber : lineNumber,
     sku,
     customerPartNumber,
+    ...(reference.ean ? { ean: reference.ean } : {}),
     description: row.cells.description?.text ?? null,
     quantity: check.quantity.value,
     unit: qty?.unit ?? null,

@@ -1,11 +1,11 @@
-// Number cells read again from their own crops (parsers/ocr/reread.ts) and the choice among the
+// A line's EAN as a witness for its reference; number cells read again from their own crops (parsers/ocr/reread.ts) and the choice among the
 // page's reading and the re-readings (parsers/ocr/settle.ts): by quantity × unit price = amount,
 // else by re-readings agreeing (flagged). The crop itself is read by the real OCR engine.
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
-import { cellsToReadAgain, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
+import { cellsToReadAgain, eanInCell, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
 import { cellBox, cellKey, rereadCells, type CellRereads } from '../../../parsers/ocr/reread';
 import { REREAD_ALONE, REREAD_CONFIRMED, settleNumbers } from '../../../parsers/ocr/settle';
 import { OcrPool } from '../../../parsers/ocr/engine';
@@ -159,4 +159,40 @@ describe('rereadCells: the real OCR engine on a cell crop', () => {
     expect(readings.length).toBeGreaterThan(0);
     expect(readings.every((r) => r.text === '252')).toBe(true);
   }, 60_000);
+});
+
+describe('the EAN column as a witness for the reference', () => {
+  const EAN = { ref: 140, ean: 330, desc: 640, qty: 1140, pu: 1290, amount: 1420 };
+  function eanPage(ref: string, ean: string): OcrPage {
+    const words = [
+      ...line(200, [[130, 'QUINCAILLERIE DUPONT']]),
+      ...line(700, [[130, 'N° de commande : CDE-2026-1142'], [1000, 'Date : 23/11/2026']]),
+      ...line(1100, [[EAN.ref, 'Réf.'], [EAN.ean, 'EAN'], [EAN.desc, 'Désignation'], [EAN.qty, 'Qté'], [EAN.pu - 20, 'P.U. HT'], [EAN.amount, 'Montant HT']]),
+      ...line(1160, [[EAN.ref, ref, 0.3], [EAN.ean, ean], [EAN.desc, 'Cheville'], [EAN.qty, '7'], [EAN.pu, '5,04'], [EAN.amount, '35,28']]),
+    ];
+    return { page: 1, words, meanConfidence: 0.9, width: 1700, height: 2200 };
+  }
+  const chv6 = md.products.find((p) => p.sku === 'CHV-6')!;
+
+  it('finds a known EAN whose check digit holds in a cell OCR dirtied, and nothing when the check digit fails', () => {
+    expect(eanInCell(`‘${chv6.ean}`, md)).toEqual({ ean: chv6.ean, sku: 'CHV-6' });
+    expect(eanInCell(`7 ${chv6.ean}`, md)).toEqual({ ean: chv6.ean, sku: 'CHV-6' });
+    const broken = chv6.ean!.slice(0, 12) + String((Number(chv6.ean!.at(-1)) + 1) % 10);
+    expect(eanInCell(broken, md)).toBeNull();
+  });
+
+  it('gives an unreadable reference the article its EAN names, with that evidence', () => {
+    const l = readImageOrder([eanPage('CHve', chv6.ean!)], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(l).toMatchObject({ sku: 'CHV-6', quantity: 7, ean: chv6.ean });
+    expect(l.doubts!.join(' ')).toContain(`reference read as "CHve"; the EAN ${chv6.ean} (check digit valid) is CHV-6's`);
+  });
+
+  it('lets the same article’s EAN confirm a faint reference, and keeps a reference its EAN contradicts as read', () => {
+    const same = readImageOrder([eanPage('CHV-6', chv6.ean!)], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(same.sku).toBe('CHV-6');
+    expect(same.confidence).toBeGreaterThanOrEqual(0.9);
+    const vis = md.products.find((p) => p.sku === 'VIS-440')!;
+    const other = readImageOrder([eanPage('CHV-6', vis.ean!)], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(other).toMatchObject({ sku: 'CHV-6', ean: vis.ean });
+  });
 });
