@@ -529,7 +529,8 @@ type Snapped = ReturnType<typeof snapReference>;
 function referenceCell(row: TableRow, candidates: ReferenceCandidate[]): { cell: RowCell; best: Snapped } | null {
   const codeCells = [row.cells.reference, row.cells.customerReference, row.cells.other].filter((c): c is NonNullable<typeof c> => !!c);
   const snapCell = (cell: RowCell) => {
-    const words = cell.text.split(' ').filter(Boolean);
+    // A rule's remnant between a position and the code ("T17__FER-PORTE") parts words as a space does.
+    const words = cell.text.split(/ |_{2,}/).filter(Boolean);
     return [...words, ...(words.length > 1 ? [words.join('')] : [])].map((w) => snapReference(w, cell.confidence, candidates)).reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
   };
   const snapped = codeCells.map((cell) => ({ cell, best: snapCell(cell) }));
@@ -753,8 +754,8 @@ export function checkHeaderlessAmount(line: DraftLine, row: TextLine, md: Master
   return { ...line, quantity: fix.quantity, confidence: Math.min(line.confidence ?? 1, 0.6), doubts: [...(line.doubts ?? []), `quantity read as ${quantity}, taken as ${fix.quantity}: amount ${amount} = ${fix.quantity} × ${unitPrice}`] };
 }
 
-// A rule or a speck after the number, read as a letter of its own ("16 l", "5 J", "60 !"): not a unit.
-const TRAILING_JUNK_WORD = /^(.*\d)\s*[lIiJj!|\])}]$/;
+// A rule or a speck after the number, read as a letter or two of its own ("16 l", "5 J", "60 !", "223 LL"): not a unit.
+const TRAILING_JUNK_WORD = /^(.*\d)\s*[lIiLJj!|\])}]{1,2}$/;
 // A mark before it, read as a short word of its own ("Le 140", "_ 12", "i. 8"): the number, changed (so doubted unless the amount agrees).
 const LEADING_JUNK_WORD = /^[\p{L}_!|.,'’]{1,2}[.,:;]?\s+(\d[\d\s.,]*)$/u;
 
