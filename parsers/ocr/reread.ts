@@ -20,6 +20,10 @@ export interface CellCrop {
   box: { x0: number; y0: number; x1: number; y1: number };
   /** The column's header span: only words overlapping it are the cell's (a long designation may reach into the band). */
   column: { x0: number; x1: number };
+  /** The row's key: a quantity re-read that the page's price and amount confirm settles the row. */
+  row: string;
+  /** On a quantity's crop: the unit price and amount the page read on its row (null when unread). */
+  check?: { unitPrice: number | null; amount: number | null };
 }
 
 /** What a re-reading of a cell gave: the digits-bearing words joined, with OCR's lowest confidence among them. */
@@ -35,6 +39,8 @@ export const cellKey = (row: Pick<TableRow, 'page' | 'index'>, role: NumberRole)
 
 /** At most this many rows of a document are read again (bounded time on a long, badly faxed table). */
 export const MAX_REREAD_ROWS = 40;
+/** A price or an amount read at this OCR confidence is not read again. */
+const SURE_CELL = 0.8;
 /** A first reading under this OCR confidence is worth a second look. */
 const DOUBTFUL_CELL = 0.7;
 
@@ -57,10 +63,14 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber, worth
     if (rows >= MAX_REREAD_ROWS) break;
     if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf) || !worthIt(row)) continue;
     rows++;
+    const check = { unitPrice: row.cells.unitPrice ? plainNumber(row.cells.unitPrice.text) : null, amount: row.cells.amount ? plainNumber(row.cells.amount.text) : null };
     for (const role of NUMBER_ROLES) {
       const box = cellBox(table.columns, row, role);
       const col = table.columns.find((c) => c.role === role);
-      if (box && col) crops.push({ key: cellKey(row, role), role, page: row.page, box, column: { x0: col.x0, x1: col.x1 } });
+      // A price or an amount the page read clearly is taken as read (the quantity is the doubt).
+      const cell = row.cells[role];
+      if (role !== 'quantity' && cell && cell.confidence >= SURE_CELL && plainNumber(cell.text) !== null) continue;
+      if (box && col) crops.push({ key: cellKey(row, role), role, page: row.page, box, column: { x0: col.x0, x1: col.x1 }, row: `${row.page}/${row.index}`, ...(role === 'quantity' ? { check } : {}) });
     }
   }
   return crops;
@@ -121,15 +131,18 @@ export interface PageImage {
 // page OCR's time).
 const READINGS: Record<NumberRole, { scale: number; psm: '6' }[]> = {
   quantity: [
-    { scale: 1, psm: '6' },
     { scale: 2, psm: '6' },
-    { scale: 3, psm: '6' },
+    { scale: 1, psm: '6' },
   ],
   unitPrice: [{ scale: 2, psm: '6' }],
   amount: [{ scale: 2, psm: '6' }],
 };
 
-/** Each crop read again (READINGS); a crop that fails to read gives no reading, never an error. */
+/**
+ * Each crop read again (READINGS), row by row: the quantity first, and when one of its readings
+ * makes quantity × the page's unit price = the page's amount, the row is settled and nothing more
+ * of it is read. A crop that fails to read gives no reading, never an error.
+ */
 export async function rereadCells(crops: CellCrop[], pageImage: (page: number) => Promise<PageImage | null>, ocr: OcrRecognizer): Promise<CellRereads> {
   const out: CellRereads = new Map();
   const byPage = new Map<number, CellCrop[]>();
@@ -138,14 +151,27 @@ export async function rereadCells(crops: CellCrop[], pageImage: (page: number) =
     const img = await pageImage(page);
     if (!img) continue;
     const pixels = img.image.subarray(img.image.length - img.width * img.height);
-    await Promise.all(list.map(async (c) => out.set(c.key, await readCrop(pixels, img, c, ocr))));
+    const rows = new Map<string, CellCrop[]>();
+    for (const c of list) rows.set(c.row, [...(rows.get(c.row) ?? []), c]);
+    await Promise.all([...rows.values()].map((row) => rereadRow(pixels, img, row, ocr, out)));
   }
   return out;
 }
 
+async function rereadRow(pixels: Buffer, img: PageImage, crops: CellCrop[], ocr: OcrRecognizer, out: CellRereads): Promise<void> {
+  const ordered = [...crops].sort((a, b) => NUMBER_ROLES.indexOf(a.role) - NUMBER_ROLES.indexOf(b.role));
+  for (const crop of ordered) {
+    const { unitPrice, amount } = crop.check ?? { unitPrice: null, amount: null };
+    const confirmed = (r: CellReading) => unitPrice !== null && amount !== null && agrees(plainNumber(r.text) ?? 0, unitPrice, amount);
+    const readings = await readCrop(pixels, img, crop, ocr, confirmed);
+    out.set(crop.key, readings);
+    if (readings.some(confirmed)) return;
+  }
+}
+
 const MARGIN = 16;
 
-async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: CellCrop, ocr: OcrRecognizer): Promise<CellReading[]> {
+async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: CellCrop, ocr: OcrRecognizer, enough: (r: CellReading) => boolean): Promise<CellReading[]> {
   const x0 = Math.min(box.x0, img.width - 1);
   const y0 = Math.min(box.y0, img.height - 1);
   const w = Math.min(box.x1, img.width) - x0;
@@ -164,6 +190,7 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: C
       const onPage = (x: number) => x0 + (x - MARGIN) / scale;
       const words = r.words.filter((wd) => /\d/.test(wd.text) && onPage(wd.x1) >= column.x0 && onPage(wd.x0) <= column.x1);
       if (words.length) readings.push({ text: words.map((wd) => wd.text).join(' '), confidence: Math.min(...words.map((wd) => wd.confidence)) });
+      if (readings.length && enough(readings.at(-1)!)) break;
     } catch {
       // A crop the engine could not read: the page's own reading stands.
     }

@@ -56,14 +56,16 @@ describe('cellsToReadAgain: only rows whose numbers fail a check', () => {
     const p = page([
       row(1160, 'CHV-8', ['30', 0.95], ['7,20', 0.95], ['216,00', 0.95]),
       row(1220, 'CHV-8', ['2455', 0.5], ['7,20', 0.95], ['1 612,80', 0.95]),
-      row(1280, 'CAD-40', ['co', 0.1], ['9,52', 0.95], ['85,00', 0.95]),
+      row(1280, 'CAD-40', ['co', 0.1], ['9,52', 0.95], ['85,00', 0.6]),
       // Quantity × price ≠ amount, but one zero misread explains it: the page's own check settles it (flagged).
       row(1340, 'CHV-8', ['66', 0.9], ['6,50', 0.95], ['390,00', 0.95]),
       // No article named: never worth a second look.
       row(1400, 'Adresse', ['73', 0.2], ['', 0.9], ['', 0.9]),
     ]);
     const crops = cellsToReadAgain([p], md);
-    expect(crops.map((c) => c.key)).toEqual(['1/2/quantity', '1/2/unitPrice', '1/2/amount', '1/3/quantity', '1/3/unitPrice', '1/3/amount']);
+    // A price or an amount read clearly is not read again; a faint one is.
+    expect(crops.map((c) => c.key)).toEqual(['1/2/quantity', '1/3/quantity', '1/3/amount']);
+    expect(crops[0]!.check).toEqual({ unitPrice: 7.2, amount: 1612.8 });
     // The quantity crop holds the quantity's words, within its column band and its row.
     const q = crops[0]!;
     expect(q.box.x0).toBeLessThanOrEqual(COLS.qty);
@@ -153,11 +155,17 @@ describe('rereadCells: the real OCR engine on a cell crop', () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="white"/><text x="40" y="75" font-family="DejaVu Sans" font-size="40">boîte de 200)</text><text x="560" y="75" font-family="DejaVu Sans" font-size="40">252</text></svg>`;
     const grey = await sharp(Buffer.from(svg)).toColourspace('b-w').raw().toBuffer();
     const image = Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), grey]);
-    const crop = { key: cellKey({ page: 1, index: 1 }, 'quantity'), role: 'quantity' as const, page: 1, box: { x0: 0, y0: 20, x1: width, y1: 100 }, column: { x0: 540, x1: 700 } };
-    const out = await rereadCells([crop], async () => ({ image, width, height, dpi: 200 }), pool);
+    const crop = { key: cellKey({ page: 1, index: 1 }, 'quantity'), role: 'quantity' as const, page: 1, box: { x0: 0, y0: 20, x1: width, y1: 100 }, column: { x0: 540, x1: 700 }, row: '1/1' };
+    const page = async () => ({ image, width, height, dpi: 200 });
+    const out = await rereadCells([crop], page, pool);
     const readings = out.get(crop.key)!;
-    expect(readings.length).toBeGreaterThan(0);
+    expect(readings.length).toBeGreaterThan(1);
     expect(readings.every((r) => r.text === '252')).toBe(true);
+    // A reading the page's price and amount confirm settles the row: nothing more of it is read.
+    const price = { ...crop, key: cellKey({ page: 1, index: 1 }, 'unitPrice'), role: 'unitPrice' as const };
+    const settled = await rereadCells([price, { ...crop, check: { unitPrice: 2, amount: 504 } }], page, pool);
+    expect(settled.get(crop.key)!.map((r) => r.text)).toEqual(['252']);
+    expect(settled.has(price.key)).toBe(false);
   }, 60_000);
 });
 
