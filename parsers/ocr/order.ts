@@ -695,7 +695,7 @@ function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, 
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 
-  const { qty, qFix, unitPrice, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts });
+  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts });
   sku = checkedSku;
   customerPartNumber = checkedPart;
   const product = sku ? md.product(sku) : undefined;
