@@ -576,9 +576,23 @@ function settleByListPrice(ambiguous: ReferenceCandidate[], unitPrice: number, m
   return chosen;
 }
 
+/**
+ * No quantity cell, but the unit column starts with a number ("10:67" for "10 Stk"): the quantity
+ * pushed into its neighbour by a column cut. Taken as a faint reading, so that only quantity × unit
+ * price = amount can make it sure.
+ */
+export function quantityInUnitCell(unit: RowCell | undefined): RowCell | undefined {
+  const m = unit ? /^(\d{1,6}(?:[.,]\d{1,3})?)(?!\d)/.exec(unit.text.trim()) : null;
+  return m ? { text: m[1]!, confidence: Math.min(unit!.confidence, FAINT_SHIFTED) } : undefined;
+}
+
+/** The confidence of a quantity found in the unit column: under review unless the amount confirms it. */
+const FAINT_SHIFTED = 0.5;
+
 /** The row's numbers read and checked (checkLine), the reference settled by the price when two codes are equally close. */
-function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts }: { md: MasterData; refText: string; doubts: string[] }) {
-  const qtyCell = cells.quantity;
+function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts, unit }: { md: MasterData; refText: string; doubts: string[]; unit?: RowCell | undefined }) {
+  const qtyCell = cells.quantity ?? quantityInUnitCell(unit);
+  if (!cells.quantity && qtyCell) doubts.push(`no quantity in its column; ${qtyCell.text} read at the start of the unit column ("${unit?.text}")`);
   const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
   const qFix = { changed: qtyChanged };
   const pFix = cleanNumberCell(cells.unitPrice?.text ?? '');
@@ -615,7 +629,7 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
 export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[]): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
   if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
-  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [] });
+  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
   return check.quantity.confidence < REVIEW_THRESHOLD;
@@ -695,7 +709,7 @@ function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, 
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 
-  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts });
+  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit });
   sku = checkedSku;
   customerPartNumber = checkedPart;
   const product = sku ? md.product(sku) : undefined;

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
-import { cellsToReadAgain, eanInCell, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
+import { cellsToReadAgain, eanInCell, quantityInUnitCell, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
 import { cellBox, cellKey, rereadCells, type CellRereads } from '../../../parsers/ocr/reread';
 import { REREAD_ALONE, REREAD_CONFIRMED, settleNumbers } from '../../../parsers/ocr/settle';
 import { OcrPool } from '../../../parsers/ocr/engine';
@@ -202,5 +202,35 @@ describe('the EAN column as a witness for the reference', () => {
     const vis = md.products.find((p) => p.sku === 'VIS-440')!;
     const other = readImageOrder([eanPage('CHV-6', vis.ean!)], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
     expect(other).toMatchObject({ sku: 'CHV-6', ean: vis.ean });
+  });
+});
+
+describe('a quantity pushed into the unit column', () => {
+  const U = { ref: 140, desc: 380, qty: 1000, unit: 1120, pu: 1290, amount: 1420 };
+  function unitPage(qty: string, unit: string, pu: string, amount: string): OcrPage {
+    const words = [
+      ...line(200, [[130, 'QUINCAILLERIE DUPONT']]),
+      ...line(700, [[130, 'N° de commande : CDE-2026-1142'], [1000, 'Date : 23/11/2026']]),
+      ...line(1100, [[U.ref, 'Réf.'], [U.desc, 'Désignation'], [U.qty, 'Quantité'], [U.unit, 'Unité'], [U.pu - 20, 'P.U. HT'], [U.amount, 'Montant HT']]),
+      ...line(1160, [[U.ref, 'CHV-8'], [U.desc, 'Cheville'], ...(qty ? ([[U.qty, qty]] as [number, string][]) : []), [U.unit, unit], [U.pu, pu], [U.amount, amount]]),
+    ];
+    return { page: 1, words, meanConfidence: 0.9, width: 1700, height: 2200 };
+  }
+
+  it('reads the number at the start of the unit cell, faint', () => {
+    expect(quantityInUnitCell({ text: '10:67', confidence: 0.58 })).toEqual({ text: '10', confidence: 0.5 });
+    expect(quantityInUnitCell({ text: 'BTE', confidence: 0.9 })).toBeUndefined();
+  });
+
+  it('takes it when quantity × price = amount confirms it, says where it was read, and leaves it flagged otherwise', () => {
+    const sure = readImageOrder([unitPage('', '10:67', '7,20', '72,00')], { masterData: md, fileName: 'scan.pdf' }).draft!.lines[0]!;
+    expect(sure).toMatchObject({ sku: 'CHV-8', quantity: 10 });
+    expect(sure.confidence).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+    expect(sure.doubts!.join(' ')).toContain('no quantity in its column; 10 read at the start of the unit column ("10:67")');
+    const alone = readImageOrder([unitPage('', '10:67', '7,20', '')], { masterData: md, fileName: 'scan.pdf' }).draft!.lines[0]!;
+    expect(alone.quantity).toBe(10);
+    expect(alone.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    // A quantity in its own column is never replaced by the unit's.
+    expect(readImageOrder([unitPage('12', '10:67', '7,20', '86,40')], { masterData: md, fileName: 'scan.pdf' }).draft!.lines[0]!.quantity).toBe(12);
   });
 });
