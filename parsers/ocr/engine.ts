@@ -55,8 +55,8 @@ export interface OcrPoolOptions {
 
 export interface RecognizeOptions {
   dpi: number;
-  /** 4 (single column of variable-size text) keeps ruled tables intact; 6 wrecked them (34 % CER). */
-  psm?: '3' | '4' | '6' | '11';
+  /** 4 (single column of variable-size text) keeps ruled tables intact; 6 wrecked them (34 % CER). 6 and 7 (one line) read a cell's crop (reread.ts). */
+  psm?: '3' | '4' | '6' | '7' | '11';
 }
 
 /**

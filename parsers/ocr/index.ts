@@ -2,10 +2,12 @@
 // point the PDF reader uses for image-only pages (ocrImagePage).
 import sharp from 'sharp';
 import { problem, type Problem } from '../../domain/order';
+import type { MasterData } from '../../domain/masterdata';
 import type { Parser } from '../types';
 import { OcrError, currentOcrPool, type OcrPageResult, type OcrRecognizer } from './engine';
 import { ImageError, MAX_PAGE_PIXELS, preparePage, describePages, type PreparedPage } from './image';
-import { readImageOrder, type OcrPage } from './order';
+import { cellsToReadAgain, readImageOrder, type OcrPage } from './order';
+import { rereadCells, type CellRereads, type PageImage } from './reread';
 
 export { readImageOrder } from './order';
 export type { OcrPage } from './order';
@@ -28,11 +30,25 @@ export interface OcrImageOptions {
  * line ids. Throws ImageError (too large, unreadable) or OcrError (engine failure), each with a
  * code and a message for the user.
  */
-export async function ocrImagePage(image: Buffer, opts: OcrImageOptions = {}): Promise<OcrPageResult & { width: number; height: number }> {
+export async function ocrImagePage(image: Buffer, opts: OcrImageOptions = {}): Promise<OcrPageResult & { width: number; height: number; prepared: PageImage }> {
   const prepared = await prepareAny(image, opts);
   const r = await (opts.pool ?? currentOcrPool()).recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height);
-  // The frame the word boxes refer to (the prepared image), so that values can be highlighted on the page.
-  return { ...r, width: prepared.width, height: prepared.height };
+  // The frame the word boxes refer to (the prepared image), so that values can be highlighted on the
+  // page; the prepared image itself, so that a doubtful cell can be read again (rereadPageCells).
+  return { ...r, width: prepared.width, height: prepared.height, prepared: { image: prepared.image, width: prepared.width, height: prepared.height, dpi: prepared.dpi } };
+}
+
+/** Prepared page images kept for re-reading cells: up to this many bytes; further pages are prepared again when asked for. */
+export const KEPT_IMAGE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The number cells of rows whose numbers fail a check, read again from their crops (reread.ts);
+ * undefined when no row needs it. Never throws: a crop that cannot be read leaves the page's reading.
+ */
+export async function rereadPageCells(pages: OcrPage[], md: MasterData, pageImage: (page: number) => Promise<PageImage | null>, pool: OcrRecognizer = currentOcrPool()): Promise<CellRereads | undefined> {
+  const crops = cellsToReadAgain(pages, md);
+  if (crops.length === 0) return undefined;
+  return rereadCells(crops, async (page) => pageImage(page).catch(() => null), pool);
 }
 
 async function prepareAny(image: Buffer, opts: OcrImageOptions): Promise<PreparedPage> {
@@ -65,6 +81,9 @@ export const parseImage: Parser = async (bytes, ctx) => {
   // stays at most one page ahead of the workers, so a 100-page fax does not sit in memory.
   const jobs: Promise<OcrPage | null>[] = [];
   const inFlight = new Set<Promise<unknown>>();
+  // Kept for re-reading doubtful cells, within KEPT_IMAGE_BYTES.
+  const kept = new Map<number, PageImage>();
+  let keptBytes = 0;
   for (const info of infos) {
     while (inFlight.size > pool.size) await Promise.race(inFlight);
     let prepared: PreparedPage;
@@ -74,6 +93,10 @@ export const parseImage: Parser = async (bytes, ctx) => {
       if (!(e instanceof ImageError)) throw e;
       problems.push(problem(e.code, `${file}: ${e.message}`, 'error', `${file} page ${info.index + 1}`));
       continue;
+    }
+    if (keptBytes + prepared.image.length <= KEPT_IMAGE_BYTES) {
+      kept.set(prepared.page, { image: prepared.image, width: prepared.width, height: prepared.height, dpi: prepared.dpi });
+      keptBytes += prepared.image.length;
     }
     const job = pool.recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height).then(
       (r): OcrPage => ({ page: prepared.page, words: r.words, meanConfidence: r.meanConfidence, width: prepared.width, height: prepared.height }),
@@ -89,7 +112,16 @@ export const parseImage: Parser = async (bytes, ctx) => {
   }
   const pages = (await Promise.all(jobs)).filter((p): p is OcrPage => p !== null);
   if (pages.length === 0) return { drafts: [], problems };
-  const reading = readImageOrder(pages, { masterData: ctx.masterData, fileName: file, context: ctx.meta.context, receivedAt: ctx.meta.receivedAt });
+  const rereads = await rereadPageCells(
+    pages,
+    ctx.masterData,
+    async (page) => {
+      const info = infos.find((i) => i.index + 1 === page);
+      return kept.get(page) ?? (info ? preparePage(bytes, info) : null);
+    },
+    pool,
+  );
+  const reading = readImageOrder(pages, { masterData: ctx.masterData, fileName: file, context: ctx.meta.context, receivedAt: ctx.meta.receivedAt, ...(rereads ? { rereads } : {}) });
   problems.push(...reading.problems);
   return { drafts: reading.draft ? [reading.draft] : [], problems };
 };

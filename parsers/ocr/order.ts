@@ -9,6 +9,7 @@ import { identifyCustomer, PO_DOUBTFUL, type CustomerEvidence, type DraftLine, t
 import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, Table, TableRow, TextLine } from '../layout/types';
+import { eanChecksumOk } from '../text/lines';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth } from '../text/header';
 import { readingText } from '../layout/reading';
@@ -16,6 +17,8 @@ import { HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks, 
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
+import { cellsToReread, type CellCrop, type CellRereads } from './reread';
+import { settleNumbers, type SettledNumbers } from './settle';
 
 export interface OcrPage {
   /** 1-based. */
@@ -135,6 +138,15 @@ export interface ImageOrderContext {
   context?: Record<string, string>;
   receivedAt?: string;
   parser?: string;
+  /** Number cells read again from their own crops (reread.ts), keyed by cellKey. */
+  rereads?: CellRereads;
+}
+
+/** The number cells worth reading again from their crops (rows whose numbers fail a check), in the prepared images' pixels. */
+export function cellsToReadAgain(pages: OcrPage[], md: MasterData): CellCrop[] {
+  // Any customer's references: the customer is not identified yet.
+  const candidates = referenceCandidates(md, null);
+  return cellsToReread(pageLayout(pages).extraction.table, (t) => readQuantityCell(t).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates));
 }
 
 /** OCR'd pages → one draft order, or problems saying why none could be read. */
@@ -142,8 +154,8 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const md = ctx.masterData;
   const problems: Problem[] = [];
   const signals: string[] = [];
-  const { cleaned, faxHeader, isMachineLine } = cleanPages(pages);
-  const { table, outside } = extractTable(cleaned);
+  const { cleaned, faxHeader, isMachineLine, extraction } = pageLayout(pages);
+  const { table, outside } = extraction;
   const r: ImageReading = { pages, ctx, md, problems, signals, cleaned, faxHeader, textLines: () => outside.filter((l) => !isMachineLine(l)) };
   const headerless = !table || table.rows.length === 0 ? headerlessLines(r.textLines(), md) : null;
   if (!linesWithoutTable(r, table, headerless)) return { draft: null, problems };
@@ -211,6 +223,20 @@ interface ImageReading {
   faxHeader: FaxHeader | null;
   /** The lines outside the table but the fax machine's own header line (a new array at each call). */
   textLines: () => TextLine[];
+}
+
+type PageLayout = ReturnType<typeof cleanPages> & { extraction: ReturnType<typeof extractTable> };
+// The same pages are laid out once: to choose the cells to read again, then to read the order.
+const layouts = new WeakMap<OcrPage[], PageLayout>();
+
+/** The pages cleaned and their table found (cleanPages, extractTable), once per pages array. */
+function pageLayout(pages: OcrPage[]): PageLayout {
+  const known = layouts.get(pages);
+  if (known) return known;
+  const cleaned = cleanPages(pages);
+  const layout = { ...cleaned, extraction: extractTable(cleaned.cleaned) };
+  layouts.set(pages, layout);
+  return layout;
 }
 
 /** The pages' words cleaned, and the fax machine's header line found (its date is the transmission's, not the order's). */
@@ -293,7 +319,7 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
     return row ? checkHeaderlessAmount(l, row, md) : l;
   });
   for (const row of table?.rows ?? []) {
-    const line = readRow(row, lines.length + 1, candidates, md, problems, ctx.fileName);
+    const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads });
     // Neither a reference the catalog knows nor a quantity: no order line can be made of it. The
     // agent is told where it is (a line the document holds is then missing, never invented).
     if (line && line.quantity === null && !line.customerPartNumber && !(line.sku && md.product(line.sku))) {
@@ -503,7 +529,8 @@ type Snapped = ReturnType<typeof snapReference>;
 function referenceCell(row: TableRow, candidates: ReferenceCandidate[]): { cell: RowCell; best: Snapped } | null {
   const codeCells = [row.cells.reference, row.cells.customerReference, row.cells.other].filter((c): c is NonNullable<typeof c> => !!c);
   const snapCell = (cell: RowCell) => {
-    const words = cell.text.split(' ').filter(Boolean);
+    // A rule's remnant between a position and the code ("T17__FER-PORTE") parts words as a space does.
+    const words = cell.text.split(/ |_{2,}/).filter(Boolean);
     return [...words, ...(words.length > 1 ? [words.join('')] : [])].map((w) => snapReference(w, cell.confidence, candidates)).reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
   };
   const snapped = codeCells.map((cell) => ({ cell, best: snapCell(cell) }));
@@ -549,29 +576,34 @@ function settleByListPrice(ambiguous: ReferenceCandidate[], unitPrice: number, m
   return chosen;
 }
 
-function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandidate[], md: MasterData, problems: Problem[], fileName: string): DraftLine | null {
-  const where = `page ${row.page}, row ${row.index}`;
-  const ref = referenceCell(row, candidates);
-  const qtyCell = row.cells.quantity;
-  // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
-  // real line lost that way would still show in the total check.
-  if (!/\d/.test(row.text)) return null;
-  const doubts: string[] = [];
-  const reference = readReference(ref, doubts);
-  let { sku, customerPartNumber, refConfidence } = reference;
+/**
+ * No quantity cell, but the unit column starts with a number ("10:67" for "10 Stk"): the quantity
+ * pushed into its neighbour by a column cut. Taken as a faint reading, so that only quantity × unit
+ * price = amount can make it sure.
+ */
+export function quantityInUnitCell(unit: RowCell | undefined): RowCell | undefined {
+  const m = unit ? /^(\d{1,6}(?:[.,]\d{1,3})?)(?!\d)/.exec(unit.text.trim()) : null;
+  return m ? { text: m[1]!, confidence: Math.min(unit!.confidence, FAINT_SHIFTED) } : undefined;
+}
 
+/** The confidence of a quantity found in the unit column: under review unless the amount confirms it. */
+const FAINT_SHIFTED = 0.5;
+
+/** The row's numbers read and checked (checkLine), the reference settled by the price when two codes are equally close. */
+function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts, unit }: { md: MasterData; refText: string; doubts: string[]; unit?: RowCell | undefined }) {
+  const qtyCell = cells.quantity ?? quantityInUnitCell(unit);
+  if (!cells.quantity && qtyCell) doubts.push(`no quantity in its column; ${qtyCell.text} read at the start of the unit column ("${unit?.text}")`);
   const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
   const qFix = { changed: qtyChanged };
-  const pFix = cleanNumberCell(row.cells.unitPrice?.text ?? '');
-  const aFix = cleanNumberCell(row.cells.amount?.text ?? '');
+  const pFix = cleanNumberCell(cells.unitPrice?.text ?? '');
+  const aFix = cleanNumberCell(cells.amount?.text ?? '');
   const unitPrice = parseNumber(pFix.text);
   const amount = parseNumber(aFix.text);
-  let settledByPrice = false;
-  const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, ref?.cell.text ?? '', doubts) : null;
+  let { sku, customerPartNumber } = reference;
+  const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, refText, doubts) : null;
   if (chosen) {
     sku = chosen.sku;
     customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
-    settledByPrice = true;
   }
   const product = sku ? md.product(sku) : undefined;
   const check = checkLine({
@@ -580,12 +612,107 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     amount,
     // A cell that needed cleaning may have lost a digit with the junk: only the amount can vouch for it.
     quantityConfidence: qFix.changed ? Math.min(0.65, qtyCell?.confidence ?? 0) : (qtyCell?.confidence ?? 0),
-    priceConfidence: (row.cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
-    amountConfidence: (row.cells.amount?.confidence ?? 0) * (aFix.changed ? 0.8 : 1),
+    priceConfidence: (cells.unitPrice?.confidence ?? 0) * (pFix.changed ? 0.8 : 1),
+    amountConfidence: (cells.amount?.confidence ?? 0) * (aFix.changed ? 0.8 : 1),
     listPrice: product?.listPrice ?? null,
     ...(qtyCell ? { quantityText: qtyCell.text } : {}),
-    ...(row.cells.unitPrice ? { priceText: row.cells.unitPrice.text } : {}),
+    ...(cells.unitPrice ? { priceText: cells.unitPrice.text } : {}),
   });
+  return { qty, qFix, unitPrice, amount, check, sku, customerPartNumber, settledByPrice: chosen !== null };
+}
+
+/**
+ * Worth reading its number cells again: a row naming an article (snapped to the catalog or the
+ * cross references) whose quantity its own checks leave unread, contradicted, or (with no price
+ * and amount to check it) faint. A quantity the amount confirmed or corrected is left alone.
+ */
+export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[]): boolean {
+  const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
+  if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
+  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit });
+  if (check.quantity.value === null) return true;
+  if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
+  return check.quantity.confidence < REVIEW_THRESHOLD;
+}
+
+/** What checkLine gives a correction only the amount vouches for (snap.ts). */
+const CORRECTED_ALONE_CONFIDENCE = 0.6;
+
+function pick<K extends 'quantity' | 'unitPrice' | 'amount'>(cells: TableRow['cells'], k: K): Partial<Record<K, NonNullable<TableRow['cells'][K]>>> {
+  const c = cells[k];
+  return c ? ({ [k]: c } as Partial<Record<K, NonNullable<TableRow['cells'][K]>>>) : {};
+}
+
+/** A GTIN the catalog knows, with a valid check digit, in an EAN cell as OCR read it ("‘3760123450706", "7 3760123450492"); null when none. */
+export function eanInCell(text: string, md: MasterData): { ean: string; sku: string } | null {
+  const runs = text.split(/\s+/).map((w) => w.replace(/\D/g, ''));
+  const joined = text.replace(/\D/g, '');
+  const found = new Map<string, string>();
+  for (const run of [...runs, joined]) {
+    // A digit of junk glued to either end ("73760123450492"): every 13- and 8-digit window.
+    for (const n of [13, 8]) {
+      for (let i = 0; i + n <= run.length && run.length - n <= 2; i++) {
+        const code = run.slice(i, i + n);
+        const product = eanChecksumOk(code) ? md.productByEan(code) : undefined;
+        if (product) found.set(code, product.sku);
+      }
+    }
+  }
+  if (found.size !== 1 || new Set(found.values()).size !== 1) return null;
+  const [ean, sku] = [...found][0]!;
+  return { ean, sku };
+}
+
+/** Under this OCR confidence of the reference, an EAN of the same article confirms it (lifted to EAN_CONFIRMED). */
+const EAN_CONFIRMED = 0.9;
+/** A reference unread or unknown, given by the EAN alone (check digit valid, known to the catalog): just above review. */
+const EAN_ALONE = 0.8;
+
+/**
+ * The line's EAN as a second witness for its reference: the same article confirms it; a reference
+ * OCR could not read or snap takes the article the EAN names (the check digit and the catalog vouch
+ * for it), saying so. A different article is left to resolve (ITEM_CONFLICT).
+ */
+function withEan(reference: ReturnType<typeof readReference>, cell: RowCell | undefined, md: MasterData, doubts: string[]): ReturnType<typeof readReference> & { ean?: string } {
+  const byEan = cell ? eanInCell(cell.text, md) : null;
+  if (!byEan) return reference;
+  const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
+  if (known) {
+    const same = reference.sku === byEan.sku || md.crossReferences.some((x) => x.customerPartNumber === reference.customerPartNumber && x.sku === byEan.sku);
+    return { ...reference, ean: byEan.ean, refConfidence: same ? Math.max(reference.refConfidence, EAN_CONFIRMED) : reference.refConfidence };
+  }
+  doubts.push(`reference ${reference.sku ? `read as "${reference.sku}"` : 'unread'}; the EAN ${byEan.ean} (check digit valid) is ${byEan.sku}'s`);
+  return { ...reference, sku: byEan.sku, customerPartNumber: null, refConfidence: EAN_ALONE, ambiguous: [], ean: byEan.ean };
+}
+
+interface RowContext {
+  candidates: ReferenceCandidate[];
+  md: MasterData;
+  problems: Problem[];
+  fileName: string;
+  rereads: CellRereads | undefined;
+}
+
+function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, fileName, rereads }: RowContext): DraftLine | null {
+  const where = `page ${row.page}, row ${row.index}`;
+  const ref = referenceCell(row, candidates);
+  // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
+  // real line lost that way would still show in the total check.
+  if (!/\d/.test(row.text)) return null;
+  const doubts: string[] = [];
+  const reference = withEan(readReference(ref, doubts), row.cells.ean, md, doubts);
+  let { sku, customerPartNumber, refConfidence } = reference;
+  // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
+  // on a row naming a known article (a re-reading never makes a line of an address or a note).
+  const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
+  const { cells, evidence, cap } = settleNumbers(row, known ? rereads : undefined, (t) => readQuantityCell(t).qty?.value ?? null);
+  if (evidence) doubts.push(evidence);
+  const qtyCell = cells.quantity;
+
+  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit });
+  sku = checkedSku;
+  customerPartNumber = checkedPart;
+  const product = sku ? md.product(sku) : undefined;
   if (qFix.changed && qty && !check.amountAgrees && !check.quantity.doubt) doubts.push(`quantity read as "${qtyCell?.text}", taken as ${qty.value}`);
   if (check.quantity.doubt) doubts.push(check.quantity.doubt);
   if (check.unitPrice.doubt) doubts.push(check.unitPrice.doubt);
@@ -597,7 +724,7 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
   if (settledByPrice) refConfidence = check.amountAgrees && !check.unitPrice.doubt ? 0.72 : 0.6;
   // A price the check had to derive or correct counts; a faint but consistent one does not.
   const priceConfidence = check.unitPrice.doubt ? check.unitPrice.confidence : 1;
-  const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3, priceConfidence));
+  const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3, priceConfidence, cap));
   if (check.quantity.value === null)
     problems.push(problem('OCR_QUANTITY_UNREADABLE', `${fileName}: ${where}: the quantity "${qtyCell?.text ?? ''}" could not be read`, 'warning', `${where} / quantity`));
   const printedNumber = Number(row.cells.lineNumber?.text.replace(EDGE_JUNK, ''));
@@ -605,6 +732,7 @@ function readRow(row: TableRow, lineNumber: number, candidates: ReferenceCandida
     lineNumber: Number.isInteger(printedNumber) && printedNumber > 0 ? printedNumber : lineNumber,
     sku,
     customerPartNumber,
+    ...(reference.ean ? { ean: reference.ean } : {}),
     description: row.cells.description?.text ?? null,
     quantity: check.quantity.value,
     unit: qty?.unit ?? null,
@@ -640,8 +768,8 @@ export function checkHeaderlessAmount(line: DraftLine, row: TextLine, md: Master
   return { ...line, quantity: fix.quantity, confidence: Math.min(line.confidence ?? 1, 0.6), doubts: [...(line.doubts ?? []), `quantity read as ${quantity}, taken as ${fix.quantity}: amount ${amount} = ${fix.quantity} × ${unitPrice}`] };
 }
 
-// A rule or a speck after the number, read as a letter of its own ("16 l", "5 J", "60 !"): not a unit.
-const TRAILING_JUNK_WORD = /^(.*\d)\s*[lIiJj!|\])}]$/;
+// A rule or a speck after the number, read as a letter or two of its own ("16 l", "5 J", "60 !", "223 LL"): not a unit.
+const TRAILING_JUNK_WORD = /^(.*\d)\s*[lIiLJj!|\])}]{1,2}$/;
 // A mark before it, read as a short word of its own ("Le 140", "_ 12", "i. 8"): the number, changed (so doubted unless the amount agrees).
 const LEADING_JUNK_WORD = /^[\p{L}_!|.,'’]{1,2}[.,:;]?\s+(\d[\d\s.,]*)$/u;
 

@@ -278,19 +278,8 @@ function explainsFraction(read: number, whole: number): boolean {
 
 const exactlyEqual = (a: number, b: number) => Math.round(a * 10000) === Math.round(b * 10000);
 
-/**
- * Quantity and unit price, checked against the amount and the list price. A quantity confirmed
- * by the amount is certain whatever OCR thought of it; one contradicted by it is flagged, and
- * corrected only when one confusable, lost or extra digit explains the difference. A cell OCR
- * could not read at all is taken from the other two, always with a doubt.
- */
-export function checkLine(i: LineCheckInput): LineCheck {
-  const q: Snapped<number> = { value: i.quantity, confidence: i.quantity === null ? 0 : i.quantityConfidence, doubt: null };
-  const p: Snapped<number> = { value: i.unitPrice, confidence: i.unitPrice === null ? 0 : i.priceConfidence, doubt: null };
-  const amountSure = (i.amountConfidence ?? 0.9) >= 0.8;
-  let amountAgrees = false;
-
-  // Price first: "870" for 8,70 (separator lost) or an unreadable price, given quantity and amount.
+/** A price read without its separator ("870" for 8,70) or unreadable, from amount / quantity when a witness allows; p changed in place. */
+function derivePrice(i: LineCheckInput, p: Snapped<number>, amountSure: boolean): void {
   if (i.quantity !== null && i.amount !== null && (i.unitPrice === null || !close(i.quantity * i.unitPrice, i.amount))) {
     const implied = Math.round((i.amount / i.quantity) * 100) / 100;
     const fits = implied > 0 && close(implied * i.quantity, i.amount);
@@ -304,6 +293,36 @@ export function checkLine(i: LineCheckInput): LineCheck {
       p.confidence = isListPrice ? 0.8 : sameDigits ? 0.75 : 0.6;
     }
   }
+}
+
+/** Under this OCR confidence a quantity the amount contradicts is as good as unread. */
+const BARELY_READ = 0.3;
+
+function barelyRead(i: LineCheckInput, amountSure: boolean, whole: number | null): boolean {
+  return whole !== null && amountSure && i.quantityConfidence < BARELY_READ && (i.priceConfidence ?? 0) >= 0.8;
+}
+
+/** OCR itself did not believe its reading ("7" at 0.14): as if unread, amount / price gives the quantity, flagged. */
+function fromAmount(i: LineCheckInput, read: number, price: number, amount: number): Snapped<number> {
+  const whole = wholeQuantity(amount, price)!;
+  const printed = i.quantityText ? `"${i.quantityText}"` : fmt(read);
+  return { value: whole, confidence: CORRECTED_ALONE, doubt: `quantity read as ${printed} with OCR confidence ${i.quantityConfidence.toFixed(2)}, amount ${fmt(amount)} / unit price ${fmt(price)} gives ${fmt(whole)}: taken, unconfirmed` };
+}
+
+/**
+ * Quantity and unit price, checked against the amount and the list price. A quantity confirmed
+ * by the amount is certain whatever OCR thought of it; one contradicted by it is flagged, and
+ * corrected only when one confusable, lost or extra digit explains the difference. A cell OCR
+ * could not read at all is taken from the other two, always with a doubt.
+ */
+export function checkLine(i: LineCheckInput): LineCheck {
+  const q: Snapped<number> = { value: i.quantity, confidence: i.quantity === null ? 0 : i.quantityConfidence, doubt: null };
+  const p: Snapped<number> = { value: i.unitPrice, confidence: i.unitPrice === null ? 0 : i.priceConfidence, doubt: null };
+  const amountSure = (i.amountConfidence ?? 0.9) >= 0.8;
+  let amountAgrees = false;
+
+  // Price first: "870" for 8,70 (separator lost) or an unreadable price, given quantity and amount.
+  derivePrice(i, p, amountSure);
   const price = p.value;
   if (i.quantity !== null && price !== null && i.amount !== null) {
     // A whole quantity may agree within the amount's rounding; a fractional one must agree to the
@@ -331,6 +350,8 @@ export function checkLine(i: LineCheckInput): LineCheck {
           p.value = fix.price;
           p.confidence = witnessed ? TWO_WITNESSES : CORRECTED_ALONE;
         }
+      } else if (barelyRead(i, amountSure, wholeQuantity(i.amount, price))) {
+        Object.assign(q, fromAmount(i, i.quantity, price, i.amount));
       } else {
         const whole = wholeQuantity(i.amount, price);
         q.confidence = Math.min(q.confidence, 0.4);

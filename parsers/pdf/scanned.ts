@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { problem, type Problem } from '../../domain/order';
 import type { DraftOrder } from '../../domain/resolve';
 import { ReaderBusyError, type ParseContext } from '../types';
-import { ocrImagePage, readImageOrder, type OcrPage } from '../ocr/index';
+import { KEPT_IMAGE_BYTES, ocrImagePage, readImageOrder, rereadPageCells, type OcrPage } from '../ocr/index';
+import type { PageImage as PreparedImage } from '../ocr/reread';
 import type { PdfPage } from './read';
 
 const execFileAsync = promisify(execFile);
@@ -91,10 +92,17 @@ export async function ocrScannedPages(bytes: Buffer, pages: PdfPage[], ctx: Pars
     const list = pages.map((p) => p.page).join(', ');
     return { drafts: [], problems: [problem('PDF_IMAGE_UNREADABLE', `${name}: the scanned image of page(s) ${list} could not be taken out of the PDF (${(e as Error).message})`, 'error', `${name} p.${list}`)] };
   }
+  // Kept for re-reading doubtful cells, within KEPT_IMAGE_BYTES (a page past it keeps its first reading).
+  const prepared = new Map<number, PreparedImage>();
+  let keptBytes = 0;
   const read = await Promise.all(
     images.map(async (img): Promise<OcrPage | null> => {
       try {
         const r = await ocrImagePage(img.image, { page: img.page, ...(img.xDpi ? { xDpi: img.xDpi } : {}), ...(img.yDpi ? { yDpi: img.yDpi } : {}) });
+        if (keptBytes + r.prepared.image.length <= KEPT_IMAGE_BYTES) {
+          prepared.set(img.page, r.prepared);
+          keptBytes += r.prepared.image.length;
+        }
         return { page: img.page, words: r.words, meanConfidence: r.meanConfidence, width: r.width, height: r.height };
       } catch (e) {
         const code = (e as { code?: string }).code ?? 'OCR_FAILED';
@@ -105,6 +113,8 @@ export async function ocrScannedPages(bytes: Buffer, pages: PdfPage[], ctx: Pars
   );
   const ocrPages = read.filter((p): p is OcrPage => p !== null);
   if (ocrPages.length === 0) return { drafts: [], problems };
-  const reading = readImageOrder(ocrPages, { masterData: ctx.masterData, fileName: name, context: ctx.meta.context, receivedAt: ctx.meta.receivedAt, parser: 'pdf-ocr' });
+  // Numbers that fail a check are read again from their cells' crops (parsers/ocr/reread.ts).
+  const rereads = await rereadPageCells(ocrPages, ctx.masterData, async (page) => prepared.get(page) ?? null);
+  const reading = readImageOrder(ocrPages, { masterData: ctx.masterData, fileName: name, context: ctx.meta.context, receivedAt: ctx.meta.receivedAt, parser: 'pdf-ocr', ...(rereads ? { rereads } : {}) });
   return { drafts: reading.draft ? [reading.draft] : [], problems: [...problems, ...reading.problems] };
 }

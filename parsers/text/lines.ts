@@ -144,7 +144,8 @@ function snap(t: string, md: MasterData): string | null {
   return hits.size === 1 ? [...hits][0]! : null;
 }
 
-function eanChecksumOk(code: string): boolean {
+/** A GTIN (EAN-8, EAN-13…) whose check digit holds. */
+export function eanChecksumOk(code: string): boolean {
   const digits = code.split('').map(Number);
   const check = digits.pop()!;
   const sum = digits.reverse().reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);

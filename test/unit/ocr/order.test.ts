@@ -297,6 +297,10 @@ describe('readQuantityCell', () => {
     }
     expect(readQuantityCell('Lot de 12').qty).toBeNull();
   });
+  it('drops two rule remnants after the number read as letters ("_223 LL"), as a change to be checked', () => {
+    expect(readQuantityCell('_223 LL')).toEqual({ qty: { value: 223, unit: null }, changed: true });
+    expect(readQuantityCell('16 Il')).toEqual({ qty: { value: 16, unit: null }, changed: true });
+  });
   it('keeps a real unit, and reads nothing from a cell without a number', () => {
     expect(readQuantityCell('12 BTE')).toEqual({ qty: { value: 12, unit: 'BTE' }, changed: false });
     expect(readQuantityCell('l')).toEqual({ qty: null, changed: false });
@@ -304,6 +308,11 @@ describe('readQuantityCell', () => {
 });
 
 describe('readImageOrder: quantities and references OCR garbled', () => {
+  it('finds the code behind a position glued to it by a rule\'s remnant ("T17__FER-PORTE")', () => {
+    const page = orderPage(1, [tableRow(1160, 'T17__FER-PORTE', 'Ferme-porte', '3', '64,00', '192,00')]);
+    expect(readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]).toMatchObject({ sku: 'FER-PORTE', quantity: 3 });
+  });
+
   it('reads a quantity with trailing junk, confirmed by the amount', () => {
     const page = orderPage(1, [tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '30 l', '7,20', '216,00'), tableRow(1220, 'VIS-440', 'Vis inox A2 4x40', '12)', '18,90', '226,80')]);
     const { order } = resolveOrder(readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!, md);

@@ -75,6 +75,16 @@ describe('fixDigits', () => {
 
 describe('checkLine', () => {
   const base = { quantityConfidence: 0.6, priceConfidence: 0.6, listPrice: 7.2 };
+  it('takes a quantity OCR barely believed ("7" at 0.14) as unread: amount / price gives it, flagged with that evidence', () => {
+    const faint = { quantity: 7, unitPrice: 60.8, amount: 121.6, quantityConfidence: 0.14, priceConfidence: 0.96, amountConfidence: 0.95, listPrice: null, quantityText: '7' };
+    const c = checkLine(faint);
+    expect(c.quantity.value).toBe(2);
+    expect(c.quantity.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    expect(c.quantity.doubt).toBe('quantity read as "7" with OCR confidence 0.14, amount 121,6 / unit price 60,8 gives 2: taken, unconfirmed');
+    // Read with some confidence, it is only contradicted, not replaced; nor by a faint amount.
+    expect(checkLine({ ...faint, quantityConfidence: 0.5 }).quantity.value).toBe(7);
+    expect(checkLine({ ...faint, amountConfidence: 0.5 }).quantity.value).toBe(7);
+  });
   it('confirms a quantity that the amount agrees with', () => {
     const c = checkLine({ ...base, quantity: 30, unitPrice: 7.2, amount: 216 });
     expect(c.amountAgrees).toBe(true);

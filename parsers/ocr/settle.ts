@@ -1,0 +1,100 @@
+// A row's number cells as the page's OCR read them, and as their crops read again (reread.ts):
+// which reading to believe. Quantity × unit price = amount chooses among the alternatives; a
+// re-reading only other re-readings agree with is taken, but stays flagged. Every value taken from
+// a re-reading says so, with what confirms it. Pure.
+import type { TableCell, TableRow } from '../layout/types';
+import { agrees, cellKey, plainNumber, type CellNumber, type CellRereads, type NumberRole } from './reread';
+
+export interface SettledNumbers {
+  /** The row's quantity, unit price and amount cells to read from (the page's, or a re-reading's). */
+  cells: Partial<Record<NumberRole, TableCell>>;
+  /** What was re-read and what confirms it, for the line's doubts; null when the page's reading stands. */
+  evidence: string | null;
+  /** The line's confidence at most (a re-reading nothing confirms stays under review). */
+  cap: number;
+}
+
+/** A re-read value the arithmetic confirms: sure, but it says where it came from. */
+export const REREAD_CONFIRMED = 0.9;
+/** A re-read value only other re-readings agree with: kept, under review. */
+export const REREAD_ALONE = 0.6;
+/** A re-reading this sure of itself counts as a witness. */
+const SURE_READING = 0.8;
+
+interface Alt {
+  text: string;
+  confidence: number;
+  value: number | null;
+  first: boolean;
+}
+
+function alternatives(row: TableRow, role: NumberRole, rereads: CellRereads, numberOf: CellNumber): Alt[] {
+  const cell = row.cells[role];
+  const out: Alt[] = cell ? [{ text: cell.text, confidence: cell.confidence, value: numberOf(cell.text), first: true }] : [];
+  for (const r of rereads.get(cellKey(row, role)) ?? []) out.push({ text: r.text, confidence: r.confidence, value: numberOf(r.text), first: false });
+  return out;
+}
+
+const fmt = (n: number) => String(Math.round(n * 1000) / 1000).replace('.', ',');
+
+/**
+ * The row's numbers, settled among the page's reading and the crops' re-readings: the quantity
+ * (with a price and an amount) that makes quantity × unit price = amount hold — the only one that
+ * does —, else a quantity two sure re-readings agree on when the page's was unread or doubtful
+ * (flagged), else the page's reading, with an amount that a re-reading read alike made surer.
+ */
+export function settleNumbers(row: TableRow, rereads: CellRereads | undefined, quantityOf: CellNumber): SettledNumbers {
+  const cells: SettledNumbers['cells'] = { ...(row.cells.quantity ? { quantity: row.cells.quantity } : {}), ...(row.cells.unitPrice ? { unitPrice: row.cells.unitPrice } : {}), ...(row.cells.amount ? { amount: row.cells.amount } : {}) };
+  const unchanged: SettledNumbers = { cells, evidence: null, cap: 1 };
+  if (!rereads || ![...(['quantity', 'unitPrice', 'amount'] as const)].some((r) => rereads.has(cellKey(row, r)))) return unchanged;
+  const qs = alternatives(row, 'quantity', rereads, quantityOf);
+  const ps = alternatives(row, 'unitPrice', rereads, plainNumber);
+  const as = alternatives(row, 'amount', rereads, plainNumber);
+  return byArithmetic(qs, ps, as, cells) ?? byAgreement(qs, cells) ?? surerAmount(as, cells) ?? unchanged;
+}
+
+function byArithmetic(qs: Alt[], ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
+  const combos: { q: Alt; p: Alt; a: Alt; score: number }[] = [];
+  for (const q of qs) for (const p of ps) for (const a of as) {
+    if (q.value === null || p.value === null || a.value === null || !agrees(q.value, p.value, a.value)) continue;
+    combos.push({ q, p, a, score: [q, p, a].filter((x) => x.first).length * 10 + q.confidence + p.confidence + a.confidence });
+  }
+  if (combos.length === 0) return null;
+  // Two different quantities that each make the arithmetic hold: nothing says which.
+  if (new Set(combos.map((c) => c.q.value)).size !== 1) return null;
+  const best = combos.reduce((x, y) => (y.score > x.score ? y : x));
+  if (best.q.first && best.p.first && best.a.first) return null;
+  const { q, p, a } = best;
+  const said = (x: Alt, what: string) => (x.first ? '' : `; ${what} re-read as "${x.text}"`);
+  const firstQ = qs.find((x) => x.first);
+  const evidence = `quantity ${firstQ ? `read as "${firstQ.text}"` : 'unread'} on the page; ${q.first ? 'kept' : `re-read from its cell as "${q.text}"`}${said(p, 'unit price')}${said(a, 'amount')}: ${fmt(q.value!)} × ${fmt(p.value!)} = ${fmt(a.value!)}`;
+  return {
+    cells: { ...cells, quantity: { text: q.text, confidence: Math.max(q.confidence, SURE_READING) }, unitPrice: { text: p.text, confidence: Math.max(p.confidence, SURE_READING) }, amount: { text: a.text, confidence: Math.max(a.confidence, SURE_READING) } },
+    evidence,
+    cap: REREAD_CONFIRMED,
+  };
+}
+
+function byAgreement(qs: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
+  const first = qs.find((x) => x.first);
+  // Only a cell the page read something in (a digit OCR doubted): an empty band may hold anything.
+  if (!first || !/\d/.test(first.text) || (first.value !== null && first.confidence >= 0.7)) return null;
+  const sure = qs.filter((x) => !x.first && x.value !== null && x.confidence >= SURE_READING);
+  const counts = new Map<number, Alt[]>();
+  for (const x of sure) counts.set(x.value!, [...(counts.get(x.value!) ?? []), x]);
+  const agreed = [...counts.values()].filter((l) => l.length >= 2);
+  if (agreed.length !== 1) return null;
+  const pick = agreed[0]![0]!;
+  if (first && first.value === pick.value) return null;
+  const evidence = `quantity read as "${first.text}" (OCR ${first.confidence.toFixed(2)}) on the page; re-read from its cell as "${pick.text}" ${agreed[0]!.length} times; nothing confirms it`;
+  return { cells: { ...cells, quantity: { text: pick.text, confidence: REREAD_ALONE } }, evidence, cap: REREAD_ALONE };
+}
+
+function surerAmount(as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
+  const first = as.find((x) => x.first);
+  if (!first || first.value === null || first.confidence >= SURE_READING) return null;
+  const alike = as.filter((x) => !x.first && x.value === first.value && x.confidence >= SURE_READING);
+  if (alike.length === 0) return null;
+  const confidence = Math.max(...alike.map((x) => x.confidence));
+  return { cells: { ...cells, amount: { text: first.text, confidence } }, evidence: `amount "${first.text}" read alike again from its cell (OCR ${confidence.toFixed(2)})`, cap: 1 };
+}
