@@ -6,23 +6,11 @@ import type { PositionedWord } from '../../../parsers/layout/types';
 import { checkShipTo, cleanWords, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
+import { ocrLine } from '../../support/words';
 
 const md = loadMasterData('fixtures/masterdata');
 
-let lineNo = 0;
-/** One printed line: [x, text] pieces, each split into words 20 px per character apart. */
-function line(y: number, pieces: [number, string][], confidence = 0.92): PositionedWord[] {
-  const id = `L${lineNo++}`;
-  const out: PositionedWord[] = [];
-  for (const [x0, text] of pieces) {
-    let x = x0;
-    for (const w of text.split(' ')) {
-      out.push({ text: w, x0: x, y0: y, x1: x + w.length * 20, y1: y + 30, confidence, lineId: id });
-      x += (w.length + 1) * 20;
-    }
-  }
-  return out;
-}
+const line = ocrLine;
 
 const COLS = { ref: 140, desc: 380, qty: 1140, pu: 1290, amount: 1420 };
 function tableRow(y: number, ref: string, desc: string, qty: string, pu: string, amount: string, confidence = 0.92): PositionedWord[] {

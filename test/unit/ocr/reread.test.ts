@@ -10,23 +10,11 @@ import { cellBox, cellKey, rereadCells, type CellRereads } from '../../../parser
 import { REREAD_ALONE, REREAD_CONFIRMED, settleNumbers } from '../../../parsers/ocr/settle';
 import { OcrPool } from '../../../parsers/ocr/engine';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
+import { ocrLine } from '../../support/words';
 
 const md = loadMasterData('fixtures/masterdata');
 
-let lineNo = 0;
-/** One printed line of [x, text, OCR confidence] pieces, each split into words 20 px per character apart. */
-function line(y: number, pieces: [number, string, number?][]): PositionedWord[] {
-  const id = `L${lineNo++}`;
-  const out: PositionedWord[] = [];
-  for (const [x0, text, confidence = 0.92] of pieces) {
-    let x = x0;
-    for (const w of text.split(' ')) {
-      out.push({ text: w, x0: x, y0: y, x1: x + w.length * 20, y1: y + 30, confidence, lineId: id });
-      x += (w.length + 1) * 20;
-    }
-  }
-  return out;
-}
+const line = ocrLine;
 
 const COLS = { ref: 140, desc: 380, qty: 1140, pu: 1290, amount: 1420 };
 function page(rows: PositionedWord[][]): OcrPage {

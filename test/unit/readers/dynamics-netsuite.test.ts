@@ -11,21 +11,12 @@ import type { TableRow } from '../../../parsers/layout/types';
 import { findDeliveryDate, findPoCandidates, findPoNumber, findShipTo, settleDayMonth } from '../../../parsers/text/header';
 import type { DraftOrder } from '../../../domain/resolve';
 import { poEvidence } from '../../../parsers/text/index';
-import type { PositionedWord } from '../../../parsers/layout/types';
 import { parseQuantity } from '../../../parsers/text/numbers';
+import { cellWords } from '../../support/words';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
-function line(y: number, cells: [number, string][]): PositionedWord[] {
-  return cells.flatMap(([x, text]) => {
-    let at = x;
-    return text.split(' ').map((t) => {
-      const w = { text: t, x0: at, x1: at + t.length * 5, y0: y, y1: y + 10 };
-      at = w.x1 + 3;
-      return w;
-    });
-  });
-}
+const line = cellWords;
 
 describe('the item "No." column of a Dynamics order', () => {
   const head = line(50, [[20, 'No.'], [100, 'Description'], [300, 'Quantity'], [350, 'UoM'], [400, 'Unit Cost'], [480, 'Amount']]);

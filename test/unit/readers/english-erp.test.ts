@@ -5,33 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { readOrder } from '../../../parsers/layout/order';
-import type { PositionedWord } from '../../../parsers/layout/types';
 import { ambiguousPrints, dayMonthOrder, swapDayMonth } from '../../../parsers/text/dates';
 import { findDeliveryDate, findOrderDate, findPoCandidates, findPoNumber, isEnglishOrder } from '../../../parsers/text/header';
 import { poEvidence } from '../../../parsers/text/index';
-import { putWords } from '../../support/words';
+import { onePageOrder } from '../../support/words';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
-/** A one-page order: header fields (label at x 40, value at x 200), a ship-to block and a table. */
+/** A one-page order in English: header fields, a ship-to block and a table. */
 function page(header: [string, string][], table: { cols: [string, number][]; rows: string[][] }, title = 'Purchase Order') {
-  const words: PositionedWord[] = [];
-  const put = (y: number, x: number, text: string) => putWords(words, y, x, text);
-  put(20, 40, title);
-  put(40, 40, 'Quincaillerie Dupont');
-  put(55, 40, 'VAT No. FR12345678901');
-  header.forEach(([label, value], i) => {
-    put(100 + i * 15, 40, label);
-    put(100 + i * 15, 200, value);
-  });
-  put(100, 360, 'Ship To');
-  put(115, 360, 'Dépôt de Vénissieux');
-  put(130, 360, '14 rue Jean Moulin');
-  put(145, 360, '69200 Vénissieux');
-  const y0 = 120 + header.length * 15 + 60;
-  for (const [label, x] of table.cols) put(y0, x, label);
-  table.rows.forEach((row, r) => row.forEach((cell, c) => put(y0 + 15 * (r + 1), table.cols[c]![1], cell)));
-  return [{ page: 1, words, width: 595, height: 842 }];
+  return onePageOrder({ title, letterhead: ['Quincaillerie Dupont', 'VAT No. FR12345678901'], header, shipTo: ['Ship To', 'Dépôt de Vénissieux', '14 rue Jean Moulin', '69200 Vénissieux'], ...table });
 }
 
 const COLS: [string, number][] = [['Item', 40], ['Description', 120], ['Quantity', 300], ['Unit Price', 360]];

@@ -10,30 +10,14 @@ import type { PositionedWord } from '../../../parsers/layout/types';
 import { findDates } from '../../../parsers/text/dates';
 import { isChargeText } from '../../../parsers/text/lines';
 import { findDeliveryDate, findPoNumber } from '../../../parsers/text/header';
-import { putWords } from '../../support/words';
+import { onePageOrder, putWords } from '../../support/words';
 
 const corpusMd = loadMasterData(join(import.meta.dirname, '../../../fixtures/corpus/masterdata'));
 const ref = new Date('2026-10-05T00:00:00Z');
 
-/** A one-page order: header fields (label at x 40, value at x 200), then a table. */
+/** A one-page Flemish order: header fields, a delivery block, then a table. */
 function page(header: [string, string][], cols: [string, number][], rows: string[][], title: string) {
-  const words: PositionedWord[] = [];
-  const put = (y: number, x: number, text: string) => putWords(words, y, x, text);
-  put(20, 40, title);
-  put(40, 40, 'Bouwmaterialen Peeters NV');
-  put(55, 40, 'BTW BE0456789123');
-  header.forEach(([label, value], i) => {
-    put(100 + i * 15, 40, label);
-    put(100 + i * 15, 200, value);
-  });
-  put(100, 360, 'Leveradres');
-  put(115, 360, 'Peeters Magazijn Haven');
-  put(130, 360, 'Noorderlaan 130');
-  put(145, 360, '2030 Antwerpen');
-  const y0 = 120 + header.length * 15 + 60;
-  for (const [label, x] of cols) put(y0, x, label);
-  rows.forEach((row, r) => row.forEach((cell, c) => put(y0 + 15 * (r + 1), cols[c]![1], cell)));
-  return [{ page: 1, words, width: 595, height: 842 }];
+  return onePageOrder({ title, letterhead: ['Bouwmaterialen Peeters NV', 'BTW BE0456789123'], header, shipTo: ['Leveradres', 'Peeters Magazijn Haven', 'Noorderlaan 130', '2030 Antwerpen'], cols, rows });
 }
 
 describe('a delivery asked for by calendar week', () => {

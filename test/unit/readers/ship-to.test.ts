@@ -6,20 +6,11 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import { groupLines } from '../../../parsers/layout/table';
 import { shipToFromBlocks } from '../../../parsers/layout/order';
 import { findShipTo } from '../../../parsers/text/header';
-import type { PositionedWord } from '../../../parsers/layout/types';
+import { cellWords } from '../../support/words';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
-function line(y: number, cells: [number, string][]): PositionedWord[] {
-  return cells.flatMap(([x, text]) => {
-    let at = x;
-    return text.split(' ').map((t) => {
-      const w = { text: t, x0: at, x1: at + t.length * 5, y0: y, y1: y + 10 };
-      at = w.x1 + 3;
-      return w;
-    });
-  });
-}
+const line = cellWords;
 
 describe('ship-to by geometry', () => {
   it('takes the delivery column of three address blocks side by side', () => {

@@ -6,20 +6,12 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import { extractTable } from '../../../parsers/layout/table';
 import { readOrder } from '../../../parsers/layout/order';
 import type { PageWords, PositionedWord } from '../../../parsers/layout/types';
+import { cellWords } from '../../support/words';
 
 const md = loadMasterData(join(import.meta.dirname, '../../../fixtures/masterdata'));
 
 /** Words of one printed line: [x, text] pairs at height y (each word 6 units per character). */
-function line(y: number, cells: [number, string][]): PositionedWord[] {
-  return cells.flatMap(([x, text]) => {
-    let at = x;
-    return text.split(' ').map((t) => {
-      const w = { text: t, x0: at, x1: at + t.length * 6, y0: y, y1: y + 10 };
-      at = w.x1 + 4;
-      return w;
-    });
-  });
-}
+const line = cellWords;
 
 function page(n: number, lines: PositionedWord[][]): PageWords {
   return { page: n, words: lines.flat(), width: 600, height: 840 };
