@@ -381,7 +381,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (shipTo) draft.shipTo = shipTo;
   shipToGln(draft, headerText, md);
   draft.evidence = {};
-  if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText, opts.names);
+  if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText, opts.names, wholeLines);
   if (orderDate) draft.evidence.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
   if (labelled) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };
