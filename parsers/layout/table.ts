@@ -161,6 +161,12 @@ interface HeaderPhrase {
   words: PositionedWord[];
 }
 
+/** A word of the same title right before this one: "Rate" is the price column's title only standing alone, never in "VAT Rate", "Tax Rate". */
+function wordJustBefore(phrases: readonly HeaderPhrase[], w: PositionedWord, sameLabel: number): boolean {
+  const last = phrases.at(-1)?.words.at(-1);
+  return !!last && w.x0 - last.x1 <= sameLabel;
+}
+
 /** Splits a line into header phrases: known labels (longest match) and the words that trail them. */
 function headerPhrases(line: TextLine): HeaderPhrase[] {
   const ws = line.words;
@@ -178,7 +184,7 @@ function headerPhrases(line: TextLine): HeaderPhrase[] {
       // A label never spans a column gap.
       if (slice.some((w, j) => j > 0 && w.x0 - slice[j - 1]!.x1 > sameLabel)) continue;
       const role = labelRole(slice);
-      if (role) {
+      if (role && !(fold(slice.map((w) => w.text).join(' ')) === 'rate' && wordJustBefore(phrases, slice[0]!, sameLabel))) {
         // A bilingual label ("Aantal / Qté", "Eenh. / Unité"): the second language joins the first.
         const prev = phrases[phrases.length - 1];
         const last = prev?.words[prev.words.length - 1];
