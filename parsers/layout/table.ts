@@ -520,6 +520,16 @@ function readBodyLine(t: TableScan, page: PageWords, line: TextLine): void {
   placeRowLine(t, page, line, columns, perColumn, anchor);
 }
 
+/**
+ * A line printing a number under the price or the amount of a row that already holds one: a row prints
+ * one price and one amount, so this is no wrapped text of the row but what follows the table (a total
+ * under a label the reader does not know, "Valeur totale nette HT 49 241,20").
+ */
+function secondAmount(columns: Column[], perColumn: PositionedWord[][], row: RowDraft): boolean {
+  const digits = (ws: PositionedWord[]) => ws.some((w) => /\d/.test(w.text));
+  return columns.some((c, i) => (c.role === 'unitPrice' || c.role === 'amount') && digits(perColumn[i]!) && digits(row.words[i]!));
+}
+
 /** A table line: a new row (an anchor), the end of the row above (a wrapped quantity, a wrapped text), or the table's end. */
 function placeRowLine(t: TableScan, page: PageWords, line: TextLine, columns: Column[], perColumn: PositionedWord[][], anchor: boolean): void {
   const h = line.y1 - line.y0;
@@ -541,7 +551,7 @@ function placeRowLine(t: TableScan, page: PageWords, line: TextLine, columns: Co
   }
   const cur: RowDraft | null = t.current;
   const gap = cur ? line.y0 - cur.y1 : Infinity;
-  if (cur && gap < Math.max(h * 1.2, t.pitch)) {
+  if (cur && gap < Math.max(h * 1.2, t.pitch) && !secondAmount(columns, perColumn, cur)) {
     perColumn.forEach((ws, i) => cur.words[i]!.push(...ws));
     cur.y1 = Math.max(cur.y1, line.y1);
     cur.lines.push(line);
