@@ -133,6 +133,24 @@ function designationEvidence(f: LineFacts, product: Product, md: MasterData): { 
   return { agrees: null, conflict: null };
 }
 
+/** How every reader words its doubt on an article code found inside the designation, no reference column printed. */
+export const REFERENCE_IN_DESIGNATION = 'reference found inside the designation';
+
+/**
+ * The reader's doubt on a code found inside the designation ("[VIS-450] Vis inox A2 4x50", the way some
+ * ERPs print an article's display name) answered by the line itself: the designation without the code
+ * names that very article (no other better), something else printed on the line agrees (its amount or
+ * its EAN), and nothing contradicts it. A designation that merely mentions a code ("remplace VIS-440")
+ * keeps the doubt. Returns why, or null.
+ */
+export function referenceInDesignationAnswered(f: LineFacts, c: LineCorroboration, md: MasterData): string | null {
+  if (!f.sku || !f.description || !f.printedRef || c.conflicts.length || !c.kinds.some((k) => k === 'amount' || k === 'ean')) return null;
+  const words = f.description.split(f.printedRef).join(' ');
+  const m = matchDesignation(words, f.sku, md);
+  if (m.read < NAMES_PRODUCT || (m.other && m.other.score >= m.read)) return null;
+  return `code ${f.printedRef} found inside the designation, which names that article without it (${m.shared.join(', ')})`;
+}
+
 // ------------------------------------------------------------------ price and amount
 
 function priceEvidence(f: LineFacts, product: Product): { agrees: [Corroboration, string][]; conflict: LineConflict | null } {

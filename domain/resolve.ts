@@ -4,7 +4,7 @@
 import type { MasterData, Customer } from './masterdata';
 import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
 import { NO_PRICE_PRINTED, PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
-import { conflictProblems, corroborateLine, LINE_CONFLICT_CONFIDENCE, tableDoubts, uncorroborated, type LineContext, type LineCorroboration } from './line-evidence';
+import { conflictProblems, corroborateLine, LINE_CONFLICT_CONFIDENCE, REFERENCE_IN_DESIGNATION, referenceInDesignationAnswered, tableDoubts, uncorroborated, type LineContext, type LineCorroboration, type LineFacts } from './line-evidence';
 import { checkCurrency, checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
 
 export type { ReadEvidence };
@@ -110,6 +110,19 @@ function identifyItem(line: DraftLine, customerId: string | null, md: MasterData
 }
 
 /**
+ * A reader's doubt on a code found inside the designation, answered by what the line prints
+ * (line-evidence.ts referenceInDesignationAnswered): the doubt becomes evidence saying why it is lifted.
+ */
+function answerReferenceDoubt(doubts: string[], c: LineCorroboration | null, f: Pick<LineFacts, 'sku' | 'printedRef' | 'description'>, md: MasterData): void {
+  const at = doubts.findIndex((d) => d.endsWith(REFERENCE_IN_DESIGNATION));
+  if (!c || at < 0 || doubts.length > 1) return;
+  const why = referenceInDesignationAnswered({ ...f, lineNumber: 0, identifiedBy: null, quantity: null, unit: null, unitPrice: null, amount: null, eanAgrees: false }, c, md);
+  if (!why) return;
+  doubts.splice(at, 1);
+  c.evidence.corroboratedBy = [...(c.evidence.corroboratedBy ?? []), why];
+}
+
+/**
  * A draft line → an order line in our SKUs. With a context (orders read from documents), the line
  * also carries its evidence: what corroborates it, and a doubt and a problem for what contradicts it.
  */
@@ -151,6 +164,7 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
         ctx,
       )
     : null;
+  answerReferenceDoubt(doubts, corroboration, { sku, printedRef: item.ref, description: line.description ?? null }, md);
   for (const c of corroboration?.conflicts ?? []) {
     if (!c.sameAs || !doubts.some((d) => d.includes(c.sameAs!))) doubts.push(c.doubt);
     confidence = Math.min(confidence, LINE_CONFLICT_CONFIDENCE);

@@ -4,7 +4,7 @@
 // prices near the list price. Every doubt lowers the line's confidence and says why.
 import type { MasterData } from '../../domain/masterdata';
 import { netUnitPrice, perUnitsOfLabel } from '../../domain/unit-price';
-import { PRICE_RATIO_FAR } from '../../domain/line-evidence';
+import { PRICE_RATIO_FAR, REFERENCE_IN_DESIGNATION } from '../../domain/line-evidence';
 import { withPricesEvidence } from '../text/prices';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
@@ -117,7 +117,7 @@ function lineReference(c: TableRow['cells'], custText: string, md: MasterData, w
     const inside = c.description.text.split(/[\s,;()[\]]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
     if (inside) {
       reading = inside;
-      doubts.push(`${where}: reference found inside the designation`);
+      doubts.push(`${where}: ${REFERENCE_IN_DESIGNATION}`);
     } else {
       // No code at all: the designation itself, when it names one product of the catalog.
       const byDesc = productByDescription(c.description.text, md);
@@ -381,7 +381,7 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   if (shipTo) draft.shipTo = shipTo;
   shipToGln(draft, headerText, md);
   draft.evidence = {};
-  if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText, opts.names);
+  if (po) draft.evidence.poNumber = poEvidence(po, findPoCandidates(headerText), headerText, opts.names, wholeLines);
   if (orderDate) draft.evidence.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
   if (labelled) draft.evidence.requestedDeliveryDate = { source: 'document', rule: 'printed under a delivery-date label' };

@@ -161,6 +161,12 @@ interface HeaderPhrase {
   words: PositionedWord[];
 }
 
+/** A word of the same title right before this one: "Rate" is the price column's title only standing alone, never in "VAT Rate", "Tax Rate". */
+function wordJustBefore(phrases: readonly HeaderPhrase[], w: PositionedWord, sameLabel: number): boolean {
+  const last = phrases.at(-1)?.words.at(-1);
+  return !!last && w.x0 - last.x1 <= sameLabel;
+}
+
 /** Splits a line into header phrases: known labels (longest match) and the words that trail them. */
 function headerPhrases(line: TextLine): HeaderPhrase[] {
   const ws = line.words;
@@ -178,7 +184,7 @@ function headerPhrases(line: TextLine): HeaderPhrase[] {
       // A label never spans a column gap.
       if (slice.some((w, j) => j > 0 && w.x0 - slice[j - 1]!.x1 > sameLabel)) continue;
       const role = labelRole(slice);
-      if (role) {
+      if (role && !(fold(slice.map((w) => w.text).join(' ')) === 'rate' && wordJustBefore(phrases, slice[0]!, sameLabel))) {
         // A bilingual label ("Aantal / Qté", "Eenh. / Unité"): the second language joins the first.
         const prev = phrases[phrases.length - 1];
         const last = prev?.words[prev.words.length - 1];
@@ -514,6 +520,16 @@ function readBodyLine(t: TableScan, page: PageWords, line: TextLine): void {
   placeRowLine(t, page, line, columns, perColumn, anchor);
 }
 
+/**
+ * A line printing a number under the price or the amount of a row that already holds one: a row prints
+ * one price and one amount, so this is no wrapped text of the row but what follows the table (a total
+ * under a label the reader does not know, "Valeur totale nette HT 49 241,20").
+ */
+function secondAmount(columns: Column[], perColumn: PositionedWord[][], row: RowDraft): boolean {
+  const digits = (ws: PositionedWord[]) => ws.some((w) => /\d/.test(w.text));
+  return columns.some((c, i) => (c.role === 'unitPrice' || c.role === 'amount') && digits(perColumn[i]!) && digits(row.words[i]!));
+}
+
 /** A table line: a new row (an anchor), the end of the row above (a wrapped quantity, a wrapped text), or the table's end. */
 function placeRowLine(t: TableScan, page: PageWords, line: TextLine, columns: Column[], perColumn: PositionedWord[][], anchor: boolean): void {
   const h = line.y1 - line.y0;
@@ -535,7 +551,7 @@ function placeRowLine(t: TableScan, page: PageWords, line: TextLine, columns: Co
   }
   const cur: RowDraft | null = t.current;
   const gap = cur ? line.y0 - cur.y1 : Infinity;
-  if (cur && gap < Math.max(h * 1.2, t.pitch)) {
+  if (cur && gap < Math.max(h * 1.2, t.pitch) && !secondAmount(columns, perColumn, cur)) {
     perColumn.forEach((ws, i) => cur.words[i]!.push(...ws));
     cur.y1 = Math.max(cur.y1, line.y1);
     cur.lines.push(line);

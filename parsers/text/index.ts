@@ -139,15 +139,42 @@ const TITLE_LINE = /^[ \t]*(?:bon[ \t]+de[ \t]+commande|commande(?:[ \t]+(?:d['�
 /** An order word a few characters before a bare label on its line: "Bon pour commande (notre n° 5142)". */
 const ORDER_WORD_BEFORE = /(?:commande|order|bestellung|auftrag|pedido|ordine|bestelling)[ \t(]{1,3}(?:(?:notre|votre|our|your|unsere|ihre|nuestro|nostro|onze)[ \t]+)?$/iu;
 
+const leadingSpaces = (line: string): number => line.length - line.trimStart().length;
+/** Label, a colon or a column gap (two spaces or more, or a tab), value: a row of a header's field block. */
+const FIELD_ROW = /^[ \t]*\S(?:[^ \t:]|[ \t](?=[^\s:]))*(?: {2}|\t|[ \t]?:[ \t]*\S)/u;
+
+/**
+ * An order word as the label ("Purchase order   PO-984614") is a form's field, not a sentence, when it
+ * opens a row of the header's field block — label, a column gap, the value alone after it — beside
+ * another such row starting at the same column ("Order Date   Nov 18, 2026"), under a document title
+ * naming an order, and it is the only number a weak label prints. In a sentence ("cde 238,
+ * livraison …") or with a second weak-labelled number, the doubt stays.
+ */
+function orderFieldUnderTitle(po: Labelled, candidates: Labelled[], texts: readonly string[]): string | null {
+  const title = texts.map((t) => TITLE_LINE.exec(t)).find((m) => m);
+  if (!title || new Set([...candidates, ...texts.flatMap((t) => findPoCandidates(t))].filter((c) => isWeakPoLabel(c.label)).map((c) => c.value)).size > 1) return null;
+  return texts.some((t) => isFieldRow(po, t.split('\n'))) ? `a field of the header's block under the document's title « ${title[0].trim()} »` : null;
+}
+
+function isFieldRow(po: Labelled, lines: string[]): boolean {
+  const at = lines.findIndex((l) => l.includes(po.value));
+  const line = lines[at]?.trimEnd() ?? '';
+  const label = line.trimStart();
+  const gap = label.slice(po.label.length, label.length - po.value.length);
+  if (!label.toLowerCase().startsWith(po.label.toLowerCase()) || !label.endsWith(po.value) || !/^[ \t]*(?::[ \t]*)?$/u.test(gap) || !/ {2}|\t|:/u.test(gap)) return false;
+  const column = leadingSpaces(line);
+  return [lines[at - 1], lines[at + 1]].some((l) => l !== undefined && l.trim() !== '' && leadingSpaces(l) === column && FIELD_ROW.test(l));
+}
+
 /**
  * What says a number under a weak label is the order's: a title naming an order just above it or as the
  * document's own title (its only such number), an order word right before the label, or a name the
  * sender gave the document apart from its text (the e-mail's subject, the attachment's file name).
  */
-function weakLabelCorroboration(po: Labelled, candidates: Labelled[], text: string, names: readonly DocumentName[]): string | null {
+function weakLabelCorroboration(po: Labelled, candidates: Labelled[], text: string, names: readonly DocumentName[], rows?: string): string | null {
   const carried = namesCarrying(po.value, names);
   if (carried.length) return `${carried[0]!.what} carries it (« ${carried[0]!.text} »)`;
-  if (!BARE_NUMBER_LABEL.test(po.label)) return null;
+  if (!BARE_NUMBER_LABEL.test(po.label)) return orderFieldUnderTitle(po, candidates, rows === undefined ? [text] : [text, rows]);
   const at = text.indexOf(po.value);
   const lines = text.slice(Math.max(0, at - 160), at).split('\n');
   // "Numéro" right under "Bon de commande": the title says what the number is.
@@ -170,14 +197,14 @@ function weakLabelCorroboration(po: Labelled, candidates: Labelled[], text: stri
  * "N°") labels it and it is printed once with nothing that says it is the order's (weakLabelCorroboration),
  * or when another numbered label prints another number.
  */
-export function poEvidence(po: Labelled, candidates: Labelled[], text: string, names: readonly DocumentName[] = []): ReadEvidence {
+export function poEvidence(po: Labelled, candidates: Labelled[], text: string, names: readonly DocumentName[] = [], rows?: string): ReadEvidence {
   const e: ReadEvidence = { source: 'document', rule: `label "${po.label}"`, text: po.value, corroboratedBy: [] };
   const times = text.split(po.value).length - 1;
   if (times > 1) e.corroboratedBy!.push(`printed ${times} times`);
   const rivals = [...new Set(candidates.filter((c) => !isWeakPoLabel(c.label) && c.value !== po.value && !c.value.includes(po.value) && !po.value.includes(c.value)).map((c) => c.value))];
   if (rivals.length) e.flag = `is printed beside another numbered order reference (${rivals.map((r) => `« ${r} »`).join(', ')})`;
   else if (isWeakPoLabel(po.label) && times < 2) {
-    const why = weakLabelCorroboration(po, candidates, text, names);
+    const why = weakLabelCorroboration(po, candidates, text, names, rows);
     if (why) e.corroboratedBy!.push(why);
     else e.flag = `is labelled only by "${po.label}"`;
   }

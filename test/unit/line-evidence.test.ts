@@ -185,3 +185,23 @@ describe('lines the order\'s other lines put in doubt', () => {
     expect(codes(ok)).toEqual([]);
   });
 });
+
+describe("a reader's doubt on a code found inside the designation", () => {
+  const doubt = 'page 1, row 1: reference found inside the designation';
+  const odoo = { sku: 'VIS-450', description: '[VIS-450] Vis inox A2 tête fraisée 4x50 (boîte de 200)', quantity: 3, unitPrice: 19.26, amount: 57.78, confidence: 1 };
+
+  it('is answered when the designation without the code names that article and the amount agrees', () => {
+    const line = read([{ ...odoo, doubts: [doubt] }]).order.lines[0]!;
+    expect(line.doubts).toEqual([]);
+    expect(line.evidence!.corroboratedBy).toContain('code VIS-450 found inside the designation, which names that article without it (vis, inox, a2, tete, fraisee, 4x50, boite, de, 200)');
+    expect(line.evidence!.flagged).toBe(false);
+  });
+
+  it('stays when nothing else printed on the line agrees, or the designation only mentions the code', () => {
+    expect(read([{ ...odoo, unitPrice: null, amount: null, doubts: [doubt] }]).order.lines[0]!.doubts).toEqual([doubt]);
+    expect(read([{ ...odoo, amount: 60, doubts: [doubt] }]).order.lines[0]!.doubts).toEqual([doubt]);
+    expect(read([{ ...odoo, description: 'Remplace VIS-450 par le modèle suivant', doubts: [doubt] }]).order.lines[0]!.doubts).toContain(doubt);
+    // Another doubt of the reader on the same line: not lifted by this one's answer.
+    expect(read([{ ...odoo, doubts: [doubt, 'page 1, row 1: quantity read across two cells'] }]).order.lines[0]!.doubts).toContain(doubt);
+  });
+});

@@ -191,3 +191,24 @@ describe('sub-totals inside the table', () => {
     expect(table!.totalLines).toHaveLength(2);
   });
 });
+
+describe('the line after the last row', () => {
+  it('is no part of the row when it prints a second amount under the amount column (a total under an unknown label)', () => {
+    const words = [
+      ...row(50, HEADER),
+      ...row(70, [[20, 'VIS-440'], [90, 'Vis inox A2 tête fraisée'], [300, '12'], [340, 'BTE'], [390, '18,90'], [480, '226,80']]),
+      ...row(82, [[90, 'Coloris : gris']]),
+      ...row(96, [[20, 'CHV-8'], [90, 'Cheville nylon 8x40'], [300, '5'], [340, 'BTE'], [390, '7,20'], [480, '36,00']]),
+      ...row(108, [[90, 'Coloris : noir']]),
+      ...row(122, [[330, 'Valeur cumulée nette'], [480, '262,80']]),
+      ...row(136, [[20, 'Nos conditions générales s’appliquent']]),
+    ];
+    const { table, outside } = extractTable([{ page: 1, words }]);
+    expect(table!.rows.map((r) => [r.cells.description?.text, r.cells.unitPrice?.text, r.cells.amount?.text])).toEqual([
+      ['Vis inox A2 tête fraisée Coloris : gris', '18,90', '226,80'],
+      ['Cheville nylon 8x40 Coloris : noir', '7,20', '36,00'],
+    ]);
+    expect(outside.map((l) => l.words.map((w) => w.text).join(' '))).toContain('Valeur cumulée nette 262,80');
+  });
+});
+

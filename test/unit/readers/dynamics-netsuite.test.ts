@@ -182,3 +182,21 @@ describe('US quantity cells and column titles (Epicor, Infor)', () => {
     expect(detectHeader(b!)?.map((c) => c.role)).toEqual(['quantity', 'reference', 'description', 'unitPrice', 'amount']);
   });
 });
+
+describe('a NetSuite item table', () => {
+  it('reads its "Rate" column as the unit price, printed beside the amount', () => {
+    const words = [
+      ...line(50, [[20, 'Item'], [130, 'Vendor Part #'], [230, 'Description'], [400, 'Qty'], [425, 'UOM'], [500, 'Rate'], [560, 'Amount']]),
+      ...line(70, [[20, 'PAT-ANG'], [230, 'Mirror clip'], [405, '12'], [425, 'Case of 10'], [500, '6.56'], [560, '78.72']]),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.columns.map((c) => c.role)).toContain('unitPrice');
+    expect(table!.rows[0]!.cells.unitPrice?.text).toBe('6.56');
+  });
+
+  it('never reads a tax rate as the unit price', () => {
+    const [l] = groupLines({ page: 1, words: line(50, [[20, 'Item'], [230, 'Description'], [400, 'Qty'], [460, 'VAT Rate'], [560, 'Amount']]) });
+    expect(detectHeader(l!)?.map((c) => c.role)).not.toContain('unitPrice');
+  });
+});
+

@@ -49,4 +49,32 @@ describe('PO number under a bare label', () => {
   it('stays flagged when only a bare word labels it in a sentence', () => {
     expect(judge('Bonjour, svp 81 BOU-M10, 2100 LUN-PRO, cde 238, livraison ZI Molina').flag).toContain('cde');
   });
+
+  it("is corroborated by an order word labelling a row of the header's field block, under a title naming an order", () => {
+    const block = 'Comptoir Belge de la Fixation\nPurchase order\n\nQuotation        Q870186\nPurchase order   PO-984614\nDate             10/29/2026\nOrderer   A. García';
+    const e = judge(block);
+    expect(e.flag).toBeUndefined();
+    expect(e.corroboratedBy).toContain("a field of the header's block under the document's title « Purchase order »");
+    // "Label: value" rows, as some ERPs print them.
+    const colons = 'PURCHASE ORDER\n     Requisition #: 482308\n     Purchase Order: P247309\n     Order Date: 10/31/2026';
+    expect(judge(colons).flag).toBeUndefined();
+    // No title naming an order: still flagged.
+    expect(judge(block.replace('Purchase order\n\n', 'Delivery note\n\n')).flag).toContain('Purchase order');
+    // Alone on its row, with no other field beside it at the same column: not a field block.
+    expect(judge('Purchase order\n\nPurchase order   PO-984614\n\nThank you').flag).toContain('Purchase order');
+    // In a sentence, even under the title: still flagged.
+    expect(judge('Purchase order\nQuotation   Q870186\nAs agreed, purchase order 46229 replaces the call-off.\nDate   10/29/2026').flag).toContain('purchase order');
+    // A second number under a weak label: the block does not say which is the order's.
+    expect(judge(`${block}\nOrder   77812`).flag).toContain('Purchase order');
+  });
+
+  it("reads the field block from the document's printed rows when its header text was regrouped by blocks", () => {
+    const regrouped = 'Purchase Order\n\nReq. No.\nPurchase Order\nOrder Date\n\n351136\n46229\nNov 18, 2026';
+    const rows = 'Purchase Order\nReq. No.   351136\nPurchase Order   46229\nOrder Date   Nov 18, 2026';
+    const po = { value: '46229', label: 'Purchase Order' };
+    expect(poEvidence(po, findPoCandidates(regrouped), regrouped).flag).toContain('Purchase Order');
+    const e = poEvidence(po, findPoCandidates(regrouped), regrouped, [], rows);
+    expect(e.flag).toBeUndefined();
+    expect(e.corroboratedBy).toContain("a field of the header's block under the document's title « Purchase Order »");
+  });
 });
