@@ -7,6 +7,7 @@
 // the customer is taken as known (not a first order) and stock and credit as available: this measures
 // what reading allows, not the day's stock. EDI and API: the sample interchanges (no truth: rate only).
 //   TZ=UTC npx tsx bench/touchless.ts [--split heldout|dev] [--ocr] [--policy DIR (its touchless.yaml)]
+//     [--layout id[,id] (only these layouts: e.g. the held-out layouts of an earlier round, to compare like with like)]
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMasterData } from '../storage/masterdata-source';
@@ -24,6 +25,7 @@ import type { CorpusTruth } from '../fixtures/corpus/model';
 const ROOT = join(import.meta.dirname, '..');
 const split = process.argv.includes('--split') ? process.argv[process.argv.indexOf('--split') + 1]! : 'heldout';
 const ocr = process.argv.includes('--ocr');
+const onlyLayouts = process.argv.includes('--layout') ? new Set(process.argv[process.argv.indexOf('--layout') + 1]!.split(',')) : null;
 const policyDir = process.argv.includes('--policy') ? process.argv[process.argv.indexOf('--policy') + 1]! : join(ROOT, 'routing-rules', 'examples');
 const policy = loadTouchlessPolicy(policyDir)!;
 
@@ -130,8 +132,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = join(ROOT, 'fixtures', 'corpus');
   const md = loadMasterData(join(dir, 'masterdata'));
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { documents: { id: string; file: string; truth: string; channel: string; split: string; receivedAt: string }[] };
-  const docs = manifest.documents.filter((d) => d.split === split && (ocr || (d.channel !== 'fax-tiff' && d.channel !== 'scan-pdf')));
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { documents: { id: string; file: string; truth: string; layout: string; channel: string; split: string; receivedAt: string }[] };
+  const docs = manifest.documents.filter((d) => d.split === split && (!onlyLayouts || onlyLayouts.has(d.layout)) && (ocr || (d.channel !== 'fax-tiff' && d.channel !== 'scan-pdf')));
   for (const d of docs) {
     const truth = JSON.parse(readFileSync(join(dir, d.truth), 'utf8')) as CorpusTruth;
     const channel: Channel = d.file.endsWith('.eml') ? 'email' : d.channel === 'fax-tiff' ? 'fax' : d.channel === 'scan-pdf' ? 'scan' : 'folder';
