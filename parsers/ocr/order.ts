@@ -13,11 +13,11 @@ import { eanChecksumOk } from '../text/lines';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth } from '../text/header';
 import { readingText } from '../layout/reading';
-import { HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
+import { detectLocale, HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
-import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
+import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
-import { cellsToReread, type CellCrop, type CellRereads } from './reread';
+import { cellsToReread, numberCell, type CellCrop, type CellRereads } from './reread';
 import { settleNumbers, type SettledNumbers } from './settle';
 
 export interface OcrPage {
@@ -146,7 +146,8 @@ export interface ImageOrderContext {
 export function cellsToReadAgain(pages: OcrPage[], md: MasterData): CellCrop[] {
   // Any customer's references: the customer is not identified yet.
   const candidates = referenceCandidates(md, null);
-  return cellsToReread(pageLayout(pages).extraction.table, (t) => readQuantityCell(t).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates));
+  const { extraction, locale } = pageLayout(pages);
+  return cellsToReread(extraction.table, (t) => readQuantityCell(t, locale).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates, locale), locale);
 }
 
 /** OCR'd pages → one draft order, or problems saying why none could be read. */
@@ -225,7 +226,7 @@ interface ImageReading {
   textLines: () => TextLine[];
 }
 
-type PageLayout = ReturnType<typeof cleanPages> & { extraction: ReturnType<typeof extractTable> };
+type PageLayout = ReturnType<typeof cleanPages> & { extraction: ReturnType<typeof extractTable>; locale: NumberLocale };
 // The same pages are laid out once: to choose the cells to read again, then to read the order.
 const layouts = new WeakMap<OcrPage[], PageLayout>();
 
@@ -234,7 +235,10 @@ function pageLayout(pages: OcrPage[]): PageLayout {
   const known = layouts.get(pages);
   if (known) return known;
   const cleaned = cleanPages(pages);
-  const layout = { ...cleaned, extraction: extractTable(cleaned.cleaned) };
+  const extraction = extractTable(cleaned.cleaned);
+  // How the document writes its numbers: "2,100" is 2100 in an English order, 2.1 in a French one
+  // (the text PDF reader's rule: whichever makes more rows' quantity × price = amount).
+  const layout = { ...cleaned, extraction, locale: extraction.table ? detectLocale(extraction.table) : ('fr' as const) };
   layouts.set(pages, layout);
   return layout;
 }
@@ -319,7 +323,7 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
     return row ? checkHeaderlessAmount(l, row, md) : l;
   });
   for (const row of table?.rows ?? []) {
-    const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads });
+    const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads, locale: pageLayout(r.pages).locale });
     // Neither a reference the catalog knows nor a quantity: no order line can be made of it. The
     // agent is told where it is (a line the document holds is then missing, never invented).
     if (line && line.quantity === null && !line.customerPartNumber && !(line.sku && md.product(line.sku))) {
@@ -330,7 +334,7 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
     const source = line ? rowSource(row, r.cleaned) : null;
     if (line) lines.push(source ? { ...line, source } : line);
   }
-  if (table) checkTotal(lines, table.totalLines, problems, ctx.fileName);
+  if (table) checkTotal(lines, table.totalLines, problems, ctx.fileName, pageLayout(r.pages).locale);
   return lines;
 }
 
@@ -590,15 +594,15 @@ export function quantityInUnitCell(unit: RowCell | undefined): RowCell | undefin
 const FAINT_SHIFTED = 0.5;
 
 /** The row's numbers read and checked (checkLine), the reference settled by the price when two codes are equally close. */
-function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts, unit }: { md: MasterData; refText: string; doubts: string[]; unit?: RowCell | undefined }) {
+function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts, unit, locale }: { md: MasterData; refText: string; doubts: string[]; unit?: RowCell | undefined; locale: NumberLocale }) {
   const qtyCell = cells.quantity ?? quantityInUnitCell(unit);
   if (!cells.quantity && qtyCell) doubts.push(`no quantity in its column; ${qtyCell.text} read at the start of the unit column ("${unit?.text}")`);
-  const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
+  const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '', locale);
   const qFix = { changed: qtyChanged };
   const pFix = cleanNumberCell(cells.unitPrice?.text ?? '');
   const aFix = cleanNumberCell(cells.amount?.text ?? '');
-  const unitPrice = parseNumber(pFix.text);
-  const amount = parseNumber(aFix.text);
+  const unitPrice = parseNumber(pFix.text, locale);
+  const amount = parseNumber(aFix.text, locale);
   let { sku, customerPartNumber } = reference;
   const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, refText, doubts) : null;
   if (chosen) {
@@ -626,10 +630,10 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  * cross references) whose quantity its own checks leave unread, contradicted, or (with no price
  * and amount to check it) faint. A quantity the amount confirmed or corrected is left alone.
  */
-export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[]): boolean {
+export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr'): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
   if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
-  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit });
+  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
   return check.quantity.confidence < REVIEW_THRESHOLD;
@@ -691,9 +695,10 @@ interface RowContext {
   problems: Problem[];
   fileName: string;
   rereads: CellRereads | undefined;
+  locale: NumberLocale;
 }
 
-function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, fileName, rereads }: RowContext): DraftLine | null {
+function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, fileName, rereads, locale }: RowContext): DraftLine | null {
   const where = `page ${row.page}, row ${row.index}`;
   const ref = referenceCell(row, candidates);
   // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
@@ -705,11 +710,11 @@ function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, 
   // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
   // on a row naming a known article (a re-reading never makes a line of an address or a note).
   const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
-  const { cells, evidence, cap } = settleNumbers(row, known ? rereads : undefined, (t) => readQuantityCell(t).qty?.value ?? null);
+  const { cells, evidence, cap } = settleNumbers(row, known ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 
-  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit });
+  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit, locale });
   sku = checkedSku;
   customerPartNumber = checkedPart;
   const product = sku ? md.product(sku) : undefined;
@@ -778,23 +783,23 @@ const LEADING_JUNK_WORD = /^[\p{L}_!|.,'’]{1,2}[.,:;]?\s+(\d[\d\s.,]*)$/u;
  * then, if that still does not read, a lone junk glyph after the number ("16 l", "5J").
  * `changed` says the cell needed cleaning, so that only the amount may vouch for it.
  */
-export function readQuantityCell(text: string): { qty: ReturnType<typeof parseQuantity>; changed: boolean } {
+export function readQuantityCell(text: string, locale: NumberLocale = 'fr'): { qty: ReturnType<typeof parseQuantity>; changed: boolean } {
   const fix = cleanNumberCell(text);
-  const qty = parseQuantity(fix.text);
+  const qty = parseQuantity(fix.text, locale);
   if (qty) return { qty, changed: fix.changed };
   const junk = TRAILING_JUNK_WORD.exec(text.trim()) ?? LEADING_JUNK_WORD.exec(text.trim());
   if (!junk) return { qty: null, changed: fix.changed };
   const again = cleanNumberCell(junk[1]!);
-  return { qty: parseQuantity(again.text), changed: true };
+  return { qty: parseQuantity(again.text, locale), changed: true };
 }
 
 /** The order total printed under the table, checked against the lines. */
-function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Problem[], fileName: string): void {
+function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Problem[], fileName: string, locale: NumberLocale): void {
   // The net total, in any language the table reader knows ("Total HT", "Summe netto", "Base imponible"), never the one with tax.
   const ht = totalLines.find((l) => /total\s*h\.?t|total\b|totale|summe|gesamt|imponib|totaal/i.test(l.text) && !/ttc|tva|iva|mwst|vat|brutto|btw/i.test(l.text));
   if (!ht) return;
   const n = trailingNumber(ht.text, (c) => c === '.' || c === ',' || /\s/.test(c));
-  const printed = n && n.length > 1 ? parseNumber(cleanNumberCell(n).text) : null;
+  const printed = n && n.length > 1 ? parseNumber(cleanNumberCell(n).text, locale) : null;
   if (printed === null) return;
   if (lines.some((l) => l.quantity === null || l.unitPrice === null || l.unitPrice === undefined)) return;
   const sum = Math.round(lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0) * 100) / 100;
