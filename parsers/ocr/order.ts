@@ -539,7 +539,33 @@ function referenceCell(row: TableRow, candidates: ReferenceCandidate[]): { cell:
   };
   const snapped = codeCells.map((cell) => ({ cell, best: snapCell(cell) }));
   const refCell = snapped.reduce<(typeof snapped)[number] | null>((a, b) => (!a || (b.best.value && (!a.best.value || b.best.distance < a.best.distance)) ? b : a), null)?.cell;
-  return refCell ? snapped.find((x) => x.cell === refCell)! : null;
+  const found = refCell ? snapped.find((x) => x.cell === refCell)! : null;
+  if (found?.best.value) return found;
+  // No code cell names a known article: ours printed in the designation ("[EQU-100] Équerre…", a
+  // sub-line "Ihre Materialnummer: GAN-CUI" under the buyer's own number), as the text PDF reader finds it.
+  return codeInDesignation(row.cells.description, candidates) ?? found;
+}
+
+/** A designation's word that may be a code: four characters at least, letters with digits, or a dash between two. */
+const codeLike = (t: string) => t.length >= 4 && ((/\d/.test(t) && /\p{L}/u.test(t)) || /[\p{L}\d]-[\p{L}\d]/u.test(t));
+
+/**
+ * A catalog code or a cross reference inside a designation cell, snapped as a reference cell is:
+ * the closest word naming one article (exactly, or without a rival; two articles as close: none), never surer
+ * than 0.9, flagged as found there.
+ */
+export function codeInDesignation(cell: RowCell | undefined, candidates: ReferenceCandidate[]): { cell: RowCell; best: Snapped } | null {
+  if (!cell) return null;
+  const hits = cell.text
+    .split(/[\s,;:()[\]]+/)
+    .filter(codeLike)
+    .map((t) => snapReference(t, cell.confidence, candidates))
+    .filter((b) => b.value && (b.distance === 0 || b.rivals.length === 0));
+  if (hits.length === 0) return null;
+  const closest = Math.min(...hits.map((h) => h.distance));
+  const best = hits.filter((h) => h.distance === closest);
+  if (new Set(best.map((h) => h.value)).size > 1) return null;
+  return { cell, best: { ...best[0]!, confidence: Math.min(best[0]!.confidence, 0.9), doubt: best[0]!.doubt ?? 'reference found inside the designation' } };
 }
 
 /** The line's reference as snapped to the catalog (or kept as read), with its confidence and, when unsure, its rivals. */
