@@ -322,8 +322,10 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
     const row = headerless!.rows[i];
     return row ? checkHeaderlessAmount(l, row, md) : l;
   });
+  const { locale } = pageLayout(r.pages);
+  const thousandths = table ? thousandthsColumn(table.rows.map((row) => row.cells.quantity?.text ?? ''), locale) : false;
   for (const row of table?.rows ?? []) {
-    const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads, locale: pageLayout(r.pages).locale });
+    const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads, locale, thousandths });
     // Neither a reference the catalog knows nor a quantity: no order line can be made of it. The
     // agent is told where it is (a line the document holds is then missing, never invented).
     if (line && line.quantity === null && !line.customerPartNumber && !(line.sku && md.product(line.sku))) {
@@ -722,15 +724,52 @@ interface RowContext {
   fileName: string;
   rereads: CellRereads | undefined;
   locale: NumberLocale;
+  /** The quantity column prints three decimals ("12,000 ST"): a cell that lost its mark is read as its siblings. */
+  thousandths?: boolean;
 }
 
-function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, fileName, rereads, locale }: RowContext): DraftLine | null {
-  const where = `page ${row.page}, row ${row.index}`;
+const decimalMark = (locale: NumberLocale) => (locale === 'en' ? '.' : ',');
+
+/**
+ * A quantity column printed with three decimals, as SAP prints it ("12,000", "1.400,000"): three
+ * cells at least, two thirds of those holding a number.
+ */
+export function thousandthsColumn(texts: string[], locale: NumberLocale): boolean {
+  const mark = decimalMark(locale);
+  const numbers = texts.map((t) => t.trim()).filter((t) => /^\d/.test(t));
+  const three = numbers.filter((t) => {
+    const n = (/^[\d .,']+/.exec(t)?.[0] ?? '').trim();
+    return n.length >= 5 && n[n.length - 4] === mark && /\d{3}$/.test(n);
+  }).length;
+  return three >= 3 && three >= (numbers.length * 2) / 3;
+}
+
+/** What a quantity a thousandths column printed as "n,000" becomes when OCR read its mark wrong ("50.000") or lost it ("1400000"). */
+const SIBLING_QUANTITY_CONFIDENCE = 0.6;
+
+/**
+ * A quantity cell of a thousandths column whose whole-number ",000" OCR read with the other mark
+ * ("50.000": fifty, not fifty thousand) or without one ("1400000": 1 400), read as its siblings
+ * are, below review; null when the cell reads as they do.
+ */
+export function asThousandthsSibling(cell: RowCell | undefined, locale: NumberLocale): RowCell | null {
+  if (!cell) return null;
+  const mark = decimalMark(locale);
+  const other = mark === ',' ? '.' : ',';
+  const m = /^(\d+)([.,]?)000(?![\d.,])(.*)$/.exec(cell.text.trim());
+  if (!m || (m[2] !== other && !(m[2] === '' && m[1]!.length >= 1 && m[1]!.length <= 4))) return null;
+  return { text: `${m[1]}${mark}000${m[3]}`, confidence: Math.min(cell.confidence, SIBLING_QUANTITY_CONFIDENCE) };
+}
+
+function readRow(printed: TableRow, lineNumber: number, { candidates, md, problems, fileName, rereads, locale, thousandths }: RowContext): DraftLine | null {
+  const where = `page ${printed.page}, row ${printed.index}`;
+  const sibling = thousandths ? asThousandthsSibling(printed.cells.quantity, locale) : null;
+  const row = sibling ? { ...printed, cells: { ...printed.cells, quantity: sibling } } : printed;
   const ref = referenceCell(row, candidates);
   // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
   // real line lost that way would still show in the total check.
   if (!/\d/.test(row.text)) return null;
-  const doubts: string[] = [];
+  const doubts: string[] = sibling ? [`quantity read as "${printed.cells.quantity!.text}" in a column of three-decimal quantities: taken as ${sibling.text}`] : [];
   const reference = withEan(readReference(ref, doubts), row.cells.ean, md, doubts);
   let { sku, customerPartNumber, refConfidence } = reference;
   // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
