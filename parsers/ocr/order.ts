@@ -85,6 +85,8 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   for (const w of words) {
     // A fax's "N°" often comes back as "N?", "n*" or "n'": the label the PO readers know.
     const text = w.text
+      // A rule's remnant before a bracket ("_[POI-BEQ]") goes with it.
+      .replace(/^_+(?=[|[\]{}])/, '')
       .replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '')
       .replace(/[“”„]/g, '"')
       .replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2')
