@@ -13,7 +13,7 @@ import { eanChecksumOk } from '../text/lines';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth } from '../text/header';
 import { readingText } from '../layout/reading';
-import { detectLocale, HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
+import { detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
@@ -327,6 +327,12 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
   const { locale } = pageLayout(r.pages);
   const thousandths = table ? thousandthsColumn(table.rows.map((row) => row.cells.quantity?.text ?? ''), locale) : false;
   for (const row of table?.rows ?? []) {
+    // Freight, packing, a delivery fee: a charge, not an article (as the text PDF reader says).
+    if (isChargeRow(row)) {
+      const where = `page ${row.page}, row ${row.index}`;
+      problems.push(problem('CHARGE_ROW', `${ctx.fileName}: ${where}: "${row.cells.description!.text}" is a charge, not an article: not made an order line`, 'info', where));
+      continue;
+    }
     const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads, locale, thousandths });
     // Neither a reference the catalog knows nor a quantity: no order line can be made of it. The
     // agent is told where it is (a line the document holds is then missing, never invented).

@@ -54,6 +54,17 @@ describe('OCR reader: our code inside the designation', () => {
     expect(lines.map((l) => [l.sku, l.quantity])).toEqual([['CHV-8', 30]]);
   });
 
+  it('makes no order line of a freight row, and says so', () => {
+    const p = page([
+      line(1100, [[140, 'Artikelnr.'], [400, 'Omschrijving'], [1000, 'Aantal'], [1200, 'Prijs'], [1450, 'Totaal']]),
+      line(1160, [[140, 'CHV-8'], [400, 'Plug 8x40'], [1000, '30'], [1200, '7,20'], [1450, '216,00']]),
+      line(1220, [[400, 'Vrachtkosten'], [1000, '4'], [1200, '20,00'], [1450, '80,00']]),
+    ]);
+    const reading = readImageOrder([p], { masterData: md, fileName: 'scan.pdf' });
+    expect(reading.draft!.lines.map((l) => [l.sku, l.quantity])).toEqual([['CHV-8', 30]]);
+    expect(reading.problems.map((x) => x.code)).toContain('CHARGE_ROW');
+  });
+
   it('names no article when two codes in the designation are equally close to different ones', () => {
     const cands = referenceCandidates(md, null);
     expect(codeInDesignation({ text: 'CHV-8 ou VIS-440', confidence: 0.9 }, cands)).toBeNull();
