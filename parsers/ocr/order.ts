@@ -317,6 +317,12 @@ function faxEvidence(r: ImageReading): CustomerEvidence {
   return channelEvidence;
 }
 
+/** A "#" column read as the reference holds the row's position ("6"), no code: the row without it. */
+function withoutPosition(row: TableRow): TableRow {
+  const { reference, ...rest } = row.cells;
+  return reference && /^\d{1,3}[.:;]?$/.test(reference.text.trim()) ? { ...row, cells: rest } : row;
+}
+
 /** The order lines: those read without a table, then each table row's, checked against the table's total. */
 function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['table'], headerless: ReturnType<typeof headerlessLines> | null, candidates: ReferenceCandidate[]): DraftLine[] {
   const { md, problems, ctx } = r;
@@ -328,7 +334,7 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
   const thousandths = table ? thousandthsColumn(table.rows.map((row) => row.cells.quantity?.text ?? ''), locale) : false;
   for (const row of table?.rows ?? []) {
     // Freight, packing, a delivery fee: a charge, not an article (as the text PDF reader says).
-    if (isChargeRow(row)) {
+    if (isChargeRow(withoutPosition(row))) {
       const where = `page ${row.page}, row ${row.index}`;
       problems.push(problem('CHARGE_ROW', `${ctx.fileName}: ${where}: "${row.cells.description!.text}" is a charge, not an article: not made an order line`, 'info', where));
       continue;
