@@ -135,7 +135,7 @@ function lineReference(c: TableRow['cells'], custText: string, md: MasterData, w
 }
 
 /** A row printing a charge (freight, packing, delivery fee) and no article code: not an order line. */
-function isChargeRow(row: TableRow): boolean {
+export function isChargeRow(row: TableRow): boolean {
   const c = row.cells;
   if (c.reference?.text.trim() || c.customerReference?.text.trim() || c.ean?.text.trim()) return false;
   return !!c.description && isChargeText(c.description.text);

@@ -13,11 +13,11 @@ import { eanChecksumOk } from '../text/lines';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth } from '../text/header';
 import { readingText } from '../layout/reading';
-import { HEADERLESS_CONFIDENCE, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
+import { detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
-import { parseNumber, parseQuantity, trailingNumber } from '../text/numbers';
+import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
-import { cellsToReread, type CellCrop, type CellRereads } from './reread';
+import { cellsToReread, numberCell, type CellCrop, type CellRereads } from './reread';
 import { settleNumbers, type SettledNumbers } from './settle';
 
 export interface OcrPage {
@@ -85,6 +85,8 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   for (const w of words) {
     // A fax's "N°" often comes back as "N?", "n*" or "n'": the label the PO readers know.
     const text = w.text
+      // A rule's remnant before a bracket ("_[POI-BEQ]") goes with it.
+      .replace(/^_+(?=[|[\]{}])/, '')
       .replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '')
       .replace(/[“”„]/g, '"')
       .replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2')
@@ -146,7 +148,8 @@ export interface ImageOrderContext {
 export function cellsToReadAgain(pages: OcrPage[], md: MasterData): CellCrop[] {
   // Any customer's references: the customer is not identified yet.
   const candidates = referenceCandidates(md, null);
-  return cellsToReread(pageLayout(pages).extraction.table, (t) => readQuantityCell(t).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates));
+  const { extraction, locale } = pageLayout(pages);
+  return cellsToReread(extraction.table, (t) => readQuantityCell(t, locale).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates, locale), locale);
 }
 
 /** OCR'd pages → one draft order, or problems saying why none could be read. */
@@ -225,7 +228,7 @@ interface ImageReading {
   textLines: () => TextLine[];
 }
 
-type PageLayout = ReturnType<typeof cleanPages> & { extraction: ReturnType<typeof extractTable> };
+type PageLayout = ReturnType<typeof cleanPages> & { extraction: ReturnType<typeof extractTable>; locale: NumberLocale };
 // The same pages are laid out once: to choose the cells to read again, then to read the order.
 const layouts = new WeakMap<OcrPage[], PageLayout>();
 
@@ -234,7 +237,10 @@ function pageLayout(pages: OcrPage[]): PageLayout {
   const known = layouts.get(pages);
   if (known) return known;
   const cleaned = cleanPages(pages);
-  const layout = { ...cleaned, extraction: extractTable(cleaned.cleaned) };
+  const extraction = extractTable(cleaned.cleaned);
+  // How the document writes its numbers: "2,100" is 2100 in an English order, 2.1 in a French one
+  // (the text PDF reader's rule: whichever makes more rows' quantity × price = amount).
+  const layout = { ...cleaned, extraction, locale: extraction.table ? detectLocale(extraction.table) : ('fr' as const) };
   layouts.set(pages, layout);
   return layout;
 }
@@ -311,6 +317,12 @@ function faxEvidence(r: ImageReading): CustomerEvidence {
   return channelEvidence;
 }
 
+/** A "#" column read as the reference holds the row's position ("6"), no code: the row without it. */
+function withoutPosition(row: TableRow): TableRow {
+  const { reference, ...rest } = row.cells;
+  return reference && /^\d{1,3}[.:;]?$/.test(reference.text.trim()) ? { ...row, cells: rest } : row;
+}
+
 /** The order lines: those read without a table, then each table row's, checked against the table's total. */
 function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['table'], headerless: ReturnType<typeof headerlessLines> | null, candidates: ReferenceCandidate[]): DraftLine[] {
   const { md, problems, ctx } = r;
@@ -318,8 +330,16 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
     const row = headerless!.rows[i];
     return row ? checkHeaderlessAmount(l, row, md) : l;
   });
+  const { locale } = pageLayout(r.pages);
+  const thousandths = table ? thousandthsColumn(table.rows.map((row) => row.cells.quantity?.text ?? ''), locale) : false;
   for (const row of table?.rows ?? []) {
-    const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads });
+    // Freight, packing, a delivery fee: a charge, not an article (as the text PDF reader says).
+    if (isChargeRow(withoutPosition(row))) {
+      const where = `page ${row.page}, row ${row.index}`;
+      problems.push(problem('CHARGE_ROW', `${ctx.fileName}: ${where}: "${row.cells.description!.text}" is a charge, not an article: not made an order line`, 'info', where));
+      continue;
+    }
+    const line = readRow(row, lines.length + 1, { candidates, md, problems, fileName: ctx.fileName, rereads: ctx.rereads, locale, thousandths });
     // Neither a reference the catalog knows nor a quantity: no order line can be made of it. The
     // agent is told where it is (a line the document holds is then missing, never invented).
     if (line && line.quantity === null && !line.customerPartNumber && !(line.sku && md.product(line.sku))) {
@@ -330,7 +350,7 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
     const source = line ? rowSource(row, r.cleaned) : null;
     if (line) lines.push(source ? { ...line, source } : line);
   }
-  if (table) checkTotal(lines, table.totalLines, problems, ctx.fileName);
+  if (table) checkTotal(lines, table.totalLines, problems, ctx.fileName, pageLayout(r.pages).locale);
   return lines;
 }
 
@@ -535,7 +555,33 @@ function referenceCell(row: TableRow, candidates: ReferenceCandidate[]): { cell:
   };
   const snapped = codeCells.map((cell) => ({ cell, best: snapCell(cell) }));
   const refCell = snapped.reduce<(typeof snapped)[number] | null>((a, b) => (!a || (b.best.value && (!a.best.value || b.best.distance < a.best.distance)) ? b : a), null)?.cell;
-  return refCell ? snapped.find((x) => x.cell === refCell)! : null;
+  const found = refCell ? snapped.find((x) => x.cell === refCell)! : null;
+  if (found?.best.value) return found;
+  // No code cell names a known article: ours printed in the designation ("[EQU-100] Équerre…", a
+  // sub-line "Ihre Materialnummer: GAN-CUI" under the buyer's own number), as the text PDF reader finds it.
+  return codeInDesignation(row.cells.description, candidates) ?? found;
+}
+
+/** A designation's word that may be a code: four characters at least, letters with digits, or a dash between two. */
+const codeLike = (t: string) => t.length >= 4 && ((/\d/.test(t) && /\p{L}/u.test(t)) || /[\p{L}\d]-[\p{L}\d]/u.test(t));
+
+/**
+ * A catalog code or a cross reference inside a designation cell, snapped as a reference cell is:
+ * the closest word naming one article (exactly, or without a rival; two articles as close: none), never surer
+ * than 0.9, flagged as found there.
+ */
+export function codeInDesignation(cell: RowCell | undefined, candidates: ReferenceCandidate[]): { cell: RowCell; best: Snapped } | null {
+  if (!cell) return null;
+  const hits = cell.text
+    .split(/[\s,;:()[\]]+/)
+    .filter(codeLike)
+    .map((t) => snapReference(t, cell.confidence, candidates))
+    .filter((b) => b.value && (b.distance === 0 || b.rivals.length === 0));
+  if (hits.length === 0) return null;
+  const closest = Math.min(...hits.map((h) => h.distance));
+  const best = hits.filter((h) => h.distance === closest);
+  if (new Set(best.map((h) => h.value)).size > 1) return null;
+  return { cell, best: { ...best[0]!, confidence: Math.min(best[0]!.confidence, 0.9), doubt: best[0]!.doubt ?? 'reference found inside the designation' } };
 }
 
 /** The line's reference as snapped to the catalog (or kept as read), with its confidence and, when unsure, its rivals. */
@@ -590,15 +636,15 @@ export function quantityInUnitCell(unit: RowCell | undefined): RowCell | undefin
 const FAINT_SHIFTED = 0.5;
 
 /** The row's numbers read and checked (checkLine), the reference settled by the price when two codes are equally close. */
-function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts, unit }: { md: MasterData; refText: string; doubts: string[]; unit?: RowCell | undefined }) {
+function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts, unit, locale }: { md: MasterData; refText: string; doubts: string[]; unit?: RowCell | undefined; locale: NumberLocale }) {
   const qtyCell = cells.quantity ?? quantityInUnitCell(unit);
   if (!cells.quantity && qtyCell) doubts.push(`no quantity in its column; ${qtyCell.text} read at the start of the unit column ("${unit?.text}")`);
-  const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '');
+  const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '', locale);
   const qFix = { changed: qtyChanged };
   const pFix = cleanNumberCell(cells.unitPrice?.text ?? '');
   const aFix = cleanNumberCell(cells.amount?.text ?? '');
-  const unitPrice = parseNumber(pFix.text);
-  const amount = parseNumber(aFix.text);
+  const unitPrice = parseNumber(pFix.text, locale);
+  const amount = parseNumber(aFix.text, locale);
   let { sku, customerPartNumber } = reference;
   const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, refText, doubts) : null;
   if (chosen) {
@@ -626,10 +672,10 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  * cross references) whose quantity its own checks leave unread, contradicted, or (with no price
  * and amount to check it) faint. A quantity the amount confirmed or corrected is left alone.
  */
-export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[]): boolean {
+export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr'): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
   if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
-  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit });
+  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
   return check.quantity.confidence < REVIEW_THRESHOLD;
@@ -691,25 +737,63 @@ interface RowContext {
   problems: Problem[];
   fileName: string;
   rereads: CellRereads | undefined;
+  locale: NumberLocale;
+  /** The quantity column prints three decimals ("12,000 ST"): a cell that lost its mark is read as its siblings. */
+  thousandths?: boolean;
 }
 
-function readRow(row: TableRow, lineNumber: number, { candidates, md, problems, fileName, rereads }: RowContext): DraftLine | null {
-  const where = `page ${row.page}, row ${row.index}`;
+const decimalMark = (locale: NumberLocale) => (locale === 'en' ? '.' : ',');
+
+/**
+ * A quantity column printed with three decimals, as SAP prints it ("12,000", "1.400,000"): three
+ * cells at least, two thirds of those holding a number.
+ */
+export function thousandthsColumn(texts: string[], locale: NumberLocale): boolean {
+  const mark = decimalMark(locale);
+  const numbers = texts.map((t) => t.trim()).filter((t) => /^\d/.test(t));
+  const three = numbers.filter((t) => {
+    const n = (/^[\d .,']+/.exec(t)?.[0] ?? '').trim();
+    return n.length >= 5 && n[n.length - 4] === mark && /\d{3}$/.test(n);
+  }).length;
+  return three >= 3 && three >= (numbers.length * 2) / 3;
+}
+
+/** What a quantity a thousandths column printed as "n,000" becomes when OCR read its mark wrong ("50.000") or lost it ("1400000"). */
+const SIBLING_QUANTITY_CONFIDENCE = 0.6;
+
+/**
+ * A quantity cell of a thousandths column whose whole-number ",000" OCR read with the other mark
+ * ("50.000": fifty, not fifty thousand) or without one ("1400000": 1 400), read as its siblings
+ * are, below review; null when the cell reads as they do.
+ */
+export function asThousandthsSibling(cell: RowCell | undefined, locale: NumberLocale): RowCell | null {
+  if (!cell) return null;
+  const mark = decimalMark(locale);
+  const other = mark === ',' ? '.' : ',';
+  const m = /^(\d+)([.,]?)000(?![\d.,])(.*)$/.exec(cell.text.trim());
+  if (!m || (m[2] !== other && !(m[2] === '' && m[1]!.length >= 1 && m[1]!.length <= 4))) return null;
+  return { text: `${m[1]}${mark}000${m[3]}`, confidence: Math.min(cell.confidence, SIBLING_QUANTITY_CONFIDENCE) };
+}
+
+function readRow(printed: TableRow, lineNumber: number, { candidates, md, problems, fileName, rereads, locale, thousandths }: RowContext): DraftLine | null {
+  const where = `page ${printed.page}, row ${printed.index}`;
+  const sibling = thousandths ? asThousandthsSibling(printed.cells.quantity, locale) : null;
+  const row = sibling ? { ...printed, cells: { ...printed.cells, quantity: sibling } } : printed;
   const ref = referenceCell(row, candidates);
   // A row without a single digit cannot be an order line (remarks, "Merci de confirmer…"); a
   // real line lost that way would still show in the total check.
   if (!/\d/.test(row.text)) return null;
-  const doubts: string[] = [];
+  const doubts: string[] = sibling ? [`quantity read as "${printed.cells.quantity!.text}" in a column of three-decimal quantities: taken as ${sibling.text}`] : [];
   const reference = withEan(readReference(ref, doubts), row.cells.ean, md, doubts);
   let { sku, customerPartNumber, refConfidence } = reference;
   // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
   // on a row naming a known article (a re-reading never makes a line of an address or a note).
   const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
-  const { cells, evidence, cap } = settleNumbers(row, known ? rereads : undefined, (t) => readQuantityCell(t).qty?.value ?? null);
+  const { cells, evidence, cap } = settleNumbers(row, known ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 
-  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit });
+  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit, locale });
   sku = checkedSku;
   customerPartNumber = checkedPart;
   const product = sku ? md.product(sku) : undefined;
@@ -778,23 +862,23 @@ const LEADING_JUNK_WORD = /^[\p{L}_!|.,'’]{1,2}[.,:;]?\s+(\d[\d\s.,]*)$/u;
  * then, if that still does not read, a lone junk glyph after the number ("16 l", "5J").
  * `changed` says the cell needed cleaning, so that only the amount may vouch for it.
  */
-export function readQuantityCell(text: string): { qty: ReturnType<typeof parseQuantity>; changed: boolean } {
+export function readQuantityCell(text: string, locale: NumberLocale = 'fr'): { qty: ReturnType<typeof parseQuantity>; changed: boolean } {
   const fix = cleanNumberCell(text);
-  const qty = parseQuantity(fix.text);
+  const qty = parseQuantity(fix.text, locale);
   if (qty) return { qty, changed: fix.changed };
   const junk = TRAILING_JUNK_WORD.exec(text.trim()) ?? LEADING_JUNK_WORD.exec(text.trim());
   if (!junk) return { qty: null, changed: fix.changed };
   const again = cleanNumberCell(junk[1]!);
-  return { qty: parseQuantity(again.text), changed: true };
+  return { qty: parseQuantity(again.text, locale), changed: true };
 }
 
 /** The order total printed under the table, checked against the lines. */
-function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Problem[], fileName: string): void {
+function checkTotal(lines: DraftLine[], totalLines: TextLine[], problems: Problem[], fileName: string, locale: NumberLocale): void {
   // The net total, in any language the table reader knows ("Total HT", "Summe netto", "Base imponible"), never the one with tax.
   const ht = totalLines.find((l) => /total\s*h\.?t|total\b|totale|summe|gesamt|imponib|totaal/i.test(l.text) && !/ttc|tva|iva|mwst|vat|brutto|btw/i.test(l.text));
   if (!ht) return;
   const n = trailingNumber(ht.text, (c) => c === '.' || c === ',' || /\s/.test(c));
-  const printed = n && n.length > 1 ? parseNumber(cleanNumberCell(n).text) : null;
+  const printed = n && n.length > 1 ? parseNumber(cleanNumberCell(n).text, locale) : null;
   if (printed === null) return;
   if (lines.some((l) => l.quantity === null || l.unitPrice === null || l.unitPrice === undefined)) return;
   const sum = Math.round(lines.reduce((s, l) => s + (l.quantity ?? 0) * (l.unitPrice ?? 0), 0) * 100) / 100;

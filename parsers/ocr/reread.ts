@@ -5,7 +5,7 @@
 // small (a few ms each on the native engine) and asked for only on rows whose numbers fail a check.
 import sharp from 'sharp';
 import type { Column, Table, TableRow } from '../layout/types';
-import { parseNumber } from '../text/numbers';
+import { parseNumber, type NumberLocale } from '../text/numbers';
 import type { OcrRecognizer } from './engine';
 import { cleanNumberCell } from './snap';
 
@@ -24,6 +24,8 @@ export interface CellCrop {
   row: string;
   /** On a quantity's crop: the unit price and amount the page read on its row (null when unread). */
   check?: { unitPrice: number | null; amount: number | null };
+  /** How the document writes its numbers ("2,100" is 2100 in an English order): French when absent. */
+  locale?: NumberLocale;
 }
 
 /** What a re-reading of a cell gave: the digits-bearing words joined, with OCR's lowest confidence among them. */
@@ -47,7 +49,13 @@ const DOUBTFUL_CELL = 0.7;
 /** The number a cell gives: quantity cells may carry a unit or junk; order.ts owns that reading. */
 export type CellNumber = (text: string) => number | null;
 
-export const plainNumber: CellNumber = (text) => parseNumber(cleanNumberCell(text).text);
+/** A price or amount cell's number, in the document's way of writing numbers. */
+export const numberCell =
+  (locale: NumberLocale): CellNumber =>
+  (text) =>
+    parseNumber(cleanNumberCell(text).text, locale);
+
+export const plainNumber: CellNumber = numberCell('fr');
 
 /**
  * The rows whose numbers fail a check (no quantity, a quantity read with low confidence, or
@@ -55,33 +63,34 @@ export const plainNumber: CellNumber = (text) => parseNumber(cleanNumberCell(tex
  * whose numbers its own checks cannot settle), and the crop of each of their number cells; at
  * most MAX_REREAD_ROWS rows. A row without a digit is no order line.
  */
-export function cellsToReread(table: Table | null, quantityOf: CellNumber, worthIt: (row: TableRow) => boolean = () => true): CellCrop[] {
+export function cellsToReread(table: Table | null, quantityOf: CellNumber, worthIt: (row: TableRow) => boolean = () => true, locale: NumberLocale = 'fr'): CellCrop[] {
   if (!table) return [];
+  const numberOf = numberCell(locale);
   const crops: CellCrop[] = [];
   let rows = 0;
   for (const row of table.rows) {
     if (rows >= MAX_REREAD_ROWS) break;
-    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf) || !worthIt(row)) continue;
+    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf, numberOf) || !worthIt(row)) continue;
     rows++;
-    const check = { unitPrice: row.cells.unitPrice ? plainNumber(row.cells.unitPrice.text) : null, amount: row.cells.amount ? plainNumber(row.cells.amount.text) : null };
+    const check = { unitPrice: row.cells.unitPrice ? numberOf(row.cells.unitPrice.text) : null, amount: row.cells.amount ? numberOf(row.cells.amount.text) : null };
     for (const role of NUMBER_ROLES) {
       const box = cellBox(table.columns, row, role);
       const col = table.columns.find((c) => c.role === role);
       // A price or an amount the page read clearly is taken as read (the quantity is the doubt).
       const cell = row.cells[role];
-      if (role !== 'quantity' && cell && cell.confidence >= SURE_CELL && plainNumber(cell.text) !== null) continue;
-      if (box && col) crops.push({ key: cellKey(row, role), role, page: row.page, box, column: { x0: col.x0, x1: col.x1 }, row: `${row.page}/${row.index}`, ...(role === 'quantity' ? { check } : {}) });
+      if (role !== 'quantity' && cell && cell.confidence >= SURE_CELL && numberOf(cell.text) !== null) continue;
+      if (box && col) crops.push({ key: cellKey(row, role), role, page: row.page, box, column: { x0: col.x0, x1: col.x1 }, row: `${row.page}/${row.index}`, ...(role === 'quantity' ? { check } : {}), ...(locale !== 'fr' ? { locale } : {}) });
     }
   }
   return crops;
 }
 
-function numbersDoubtful(row: TableRow, quantityOf: CellNumber): boolean {
+function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNumber): boolean {
   const qCell = row.cells.quantity;
   const q = qCell ? quantityOf(qCell.text) : null;
   if (q === null) return true;
-  const p = row.cells.unitPrice ? plainNumber(row.cells.unitPrice.text) : null;
-  const a = row.cells.amount ? plainNumber(row.cells.amount.text) : null;
+  const p = row.cells.unitPrice ? numberOf(row.cells.unitPrice.text) : null;
+  const a = row.cells.amount ? numberOf(row.cells.amount.text) : null;
   // The arithmetic vouches for a faint quantity; without it, a faint one is worth a second look.
   if (p !== null && a !== null) return !agrees(q, p, a);
   return (qCell?.confidence ?? 0) < DOUBTFUL_CELL;
@@ -161,7 +170,8 @@ async function rereadRow(pixels: Buffer, img: PageImage, crops: CellCrop[], ocr:
   const ordered = [...crops].sort((a, b) => NUMBER_ROLES.indexOf(a.role) - NUMBER_ROLES.indexOf(b.role));
   for (const crop of ordered) {
     const { unitPrice, amount } = crop.check ?? { unitPrice: null, amount: null };
-    const confirmed = (r: CellReading) => unitPrice !== null && amount !== null && agrees(plainNumber(r.text) ?? 0, unitPrice, amount);
+    const numberOf = numberCell(crop.locale ?? 'fr');
+    const confirmed = (r: CellReading) => unitPrice !== null && amount !== null && agrees(numberOf(r.text) ?? 0, unitPrice, amount);
     const readings = await readCrop(pixels, img, crop, ocr, confirmed);
     out.set(crop.key, readings);
     if (readings.some(confirmed)) return;

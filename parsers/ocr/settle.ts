@@ -43,13 +43,13 @@ const fmt = (n: number) => String(Math.round(n * 1000) / 1000).replace('.', ',')
  * does —, else a quantity two sure re-readings agree on when the page's was unread or doubtful
  * (flagged), else the page's reading, with an amount that a re-reading read alike made surer.
  */
-export function settleNumbers(row: TableRow, rereads: CellRereads | undefined, quantityOf: CellNumber): SettledNumbers {
+export function settleNumbers(row: TableRow, rereads: CellRereads | undefined, quantityOf: CellNumber, numberOf: CellNumber = plainNumber): SettledNumbers {
   const cells: SettledNumbers['cells'] = { ...(row.cells.quantity ? { quantity: row.cells.quantity } : {}), ...(row.cells.unitPrice ? { unitPrice: row.cells.unitPrice } : {}), ...(row.cells.amount ? { amount: row.cells.amount } : {}) };
   const unchanged: SettledNumbers = { cells, evidence: null, cap: 1 };
   if (!rereads || ![...(['quantity', 'unitPrice', 'amount'] as const)].some((r) => rereads.has(cellKey(row, r)))) return unchanged;
   const qs = alternatives(row, 'quantity', rereads, quantityOf);
-  const ps = alternatives(row, 'unitPrice', rereads, plainNumber);
-  const as = alternatives(row, 'amount', rereads, plainNumber);
+  const ps = alternatives(row, 'unitPrice', rereads, numberOf);
+  const as = alternatives(row, 'amount', rereads, numberOf);
   return byArithmetic(qs, ps, as, cells) ?? byAgreement(qs, cells) ?? surerAmount(as, cells) ?? unchanged;
 }
 

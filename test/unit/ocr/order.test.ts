@@ -59,6 +59,10 @@ describe('cleanWords', () => {
     expect(ws.map((w) => w.text)).toEqual(['VIS-440', 'Montant', 'Total', 'HT']);
   });
 
+  it('drops a rule’s remnant glued before a bracketed code ("_[POI-BEQ]"), and keeps underscores elsewhere', () => {
+    expect(cleanWords(line(0, [[0, '_[POI-BEQ] T17__FER-PORTE']])).map((w) => w.text)).toEqual(['POI-BEQ', 'T17__FER-PORTE']);
+  });
+
   it('reads a dotted date whose dot came back as a comma, and leaves numbers alone', () => {
     const ws = cleanWords(line(0, [[0, 'Liefertermin 20,11.2026 Datum 13.11,2026: 1.234,50 12,50']]));
     expect(ws.map((w) => w.text)).toEqual(['Liefertermin', '20.11.2026', 'Datum', '13.11.2026:', '1.234,50', '12,50']);
