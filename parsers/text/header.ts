@@ -76,7 +76,8 @@ export function tailOfOtherLabel(before: string): boolean {
   // The word that ends `before` (one space and a dot after it at most), read backwards without a regex.
   let end = before.length;
   if (end > 0 && (before[end - 1] === ' ' || before[end - 1] === '\t')) end--;
-  if (end > 0 && before[end - 1] === '.') end--;
+  // OCR reads the qualifier's dot as a comma at times ("Reg, No." for "Req. No."): either ends the word.
+  if (end > 0 && (before[end - 1] === '.' || before[end - 1] === ',')) end--;
   let start = end;
   while (start > 0 && /\p{L}/u.test(before[start - 1]!)) start--;
   if (start === end) return false;

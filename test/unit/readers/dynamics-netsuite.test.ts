@@ -96,6 +96,12 @@ describe('PO number beside other numbers', () => {
     expect(findPoNumber(text)).toEqual({ value: '104202', label: 'No.' });
     expect(findPoNumber('Order\nVendor Order No.   SO857477\nPhone No. 0761123456')).toBeNull();
   });
+
+  it('never takes a "No." whose qualifier OCR ended with a comma ("Reg, No." for "Req. No.")', () => {
+    const text = ['Purchase Order', 'Reg, No.   438379', 'PO Number   PO-2026-118'].join('\n');
+    expect(findPoCandidates(text).map((c) => c.value)).not.toContain('438379');
+    expect(findPoNumber(['Purchase Order', 'Reg, No.   438379'].join('\n'))).toBeNull();
+  });
 });
 
 describe('receipt dates and shipping addresses', () => {
