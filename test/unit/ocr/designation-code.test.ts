@@ -6,22 +6,11 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import type { PositionedWord } from '../../../parsers/layout/types';
 import { codeInDesignation, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
 import { referenceCandidates } from '../../../parsers/ocr/snap';
+import { ocrLine } from '../../support/words';
 
 const md = loadMasterData('fixtures/masterdata');
 
-let lineNo = 0;
-function line(y: number, pieces: [number, string][]): PositionedWord[] {
-  const id = `L${lineNo++}`;
-  const out: PositionedWord[] = [];
-  for (const [x0, text] of pieces) {
-    let x = x0;
-    for (const w of text.split(' ')) {
-      out.push({ text: w, x0: x, y0: y, x1: x + w.length * 20, y1: y + 30, confidence: 0.93, lineId: id });
-      x += (w.length + 1) * 20;
-    }
-  }
-  return out;
-}
+const line = (y: number, pieces: [number, string][]): PositionedWord[] => ocrLine(y, pieces, 0.93);
 
 function page(table: PositionedWord[][]): OcrPage {
   const words = [...line(200, [[130, 'QUINCAILLERIE DUPONT']]), ...line(700, [[130, 'Bon de commande N° CDE-2026-1142'], [1000, 'Date : 23/11/2026']]), ...table.flat()];

@@ -2,25 +2,12 @@
 // as the text PDF and e-mail readers, and reads a delivery date printed only per line as they do.
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
-import type { PositionedWord } from '../../../parsers/layout/types';
 import { readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
+import { ocrLine } from '../../support/words';
 
 const md = loadMasterData('fixtures/masterdata');
 
-let lineNo = 0;
-/** One printed line: [x, text] pieces, each split into words 20 px per character apart. */
-function line(y: number, pieces: [number, string][]): PositionedWord[] {
-  const id = `E${lineNo++}`;
-  const out: PositionedWord[] = [];
-  for (const [x0, text] of pieces) {
-    let x = x0;
-    for (const w of text.split(' ')) {
-      out.push({ text: w, x0: x, y0: y, x1: x + w.length * 20, y1: y + 30, confidence: 0.92, lineId: id });
-      x += (w.length + 1) * 20;
-    }
-  }
-  return out;
-}
+const line = ocrLine;
 
 const X = { ref: 140, desc: 380, qty: 1000, pu: 1150, need: 1350 };
 

@@ -5,22 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import type { PositionedWord } from '../../../parsers/layout/types';
 import { cellsToReadAgain, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
+import { ocrLine } from '../../support/words';
 
 const md = loadMasterData('fixtures/masterdata');
 
-let lineNo = 0;
-function line(y: number, pieces: [number, string][]): PositionedWord[] {
-  const id = `L${lineNo++}`;
-  const out: PositionedWord[] = [];
-  for (const [x0, text] of pieces) {
-    let x = x0;
-    for (const w of text.split(' ')) {
-      out.push({ text: w, x0: x, y0: y, x1: x + w.length * 20, y1: y + 30, confidence: 0.93, lineId: id });
-      x += (w.length + 1) * 20;
-    }
-  }
-  return out;
-}
+const line = (y: number, pieces: [number, string][]): PositionedWord[] => ocrLine(y, pieces, 0.93);
 
 const COLS = { ref: 140, desc: 380, qty: 1100, pu: 1260, amount: 1440 };
 function page(labels: [string, string, string, string, string], rows: [string, string, string, string][]): OcrPage {
