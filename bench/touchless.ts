@@ -52,7 +52,11 @@ function fineReasons(d: ReturnType<typeof decideTouchless>, problems: Problem[],
     out.add(`reader: ${p.code}${p.where ? ` (${p.where.replace(/\d+/gu, 'n')})` : ''}${shipTo}`);
   }
   if (failed.has('fields') && out.size === 0) out.add('reader: field flagged, no review reason');
-  if (failed.has('confidence') && out.size === 0) out.add('reader: line(s) read with a doubt');
+  if (failed.has('confidence') && out.size === 0) {
+    // The reader's own words for its doubt, values masked (digits and codes), so a class shows, not a document.
+    const doubt = o.lines.flatMap((l) => l.doubts)[0]?.replace(/[«"“][^»"”]{0,80}[»"”]/gu, '«…»').replace(/\d+/gu, 'n').slice(0, 90);
+    out.add(`reader: line(s) read with a doubt${doubt ? ` (${doubt})` : ''}`);
+  }
   if (failed.has('lines')) out.add('reader: line without article or quantity');
   const currency = printedPricesCurrencyOffList(o, policy.prices);
   if (failed.has('prices')) out.add(currency ? `policy: printed prices in ${currency}, not comparable with the list in ${LIST_CURRENCY} (prices)` : 'policy: printed price outside the band (prices)');
