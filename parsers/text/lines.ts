@@ -7,7 +7,7 @@ import type { DraftLine } from '../../domain/resolve';
 import type { ColumnRole } from '../layout/types';
 import { fold } from '../layout/table';
 import { netUnitPrice, perUnitsOfLabel } from '../../domain/unit-price';
-import { REFERENCE_IN_DESIGNATION } from '../../domain/line-evidence';
+import { REFERENCE_IN_DESIGNATION, REFERENCE_IN_DESIGNATION_CONFIDENCE } from '../../domain/line-evidence';
 import { CHARGE_FILLERS, CHARGE_WORDS, COLUMN_LABELS, OUR_ARTICLE_BEFORE } from './labels';
 import { guessLocale, normaliseUnit, parseNumber, parseQuantity, UNIT_WORD_SOURCE, type NumberLocale } from './numbers';
 import { findDates } from './dates';
@@ -238,7 +238,7 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNu
     const found = description.split(/[\s,;()[\]]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
     if (found) {
       reading = found;
-      confidence = Math.min(confidence, 0.9);
+      confidence = Math.min(confidence, REFERENCE_IN_DESIGNATION_CONFIDENCE);
       doubts.push(REFERENCE_IN_DESIGNATION);
     }
   }
