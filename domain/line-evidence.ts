@@ -135,20 +135,44 @@ function designationEvidence(f: LineFacts, product: Product, md: MasterData): { 
 
 /** How every reader words its doubt on an article code found inside the designation, no reference column printed. */
 export const REFERENCE_IN_DESIGNATION = 'reference found inside the designation';
+/** The confidence a reader gives a line for that doubt alone: back to whole when the line answers it. */
+export const REFERENCE_IN_DESIGNATION_CONFIDENCE = 0.9;
 
 /**
  * The reader's doubt on a code found inside the designation ("[VIS-450] Vis inox A2 4x50", the way some
  * ERPs print an article's display name) answered by the line itself: the designation without the code
- * names that very article (no other better), something else printed on the line agrees (its amount or
- * its EAN), and nothing contradicts it. A designation that merely mentions a code ("remplace VIS-440")
- * keeps the doubt. Returns why, or null.
+ * names that very article (no other better), and nothing contradicts it; besides, on a line printing a
+ * price or an amount, that amount or the EAN agrees; on a line printing neither (an e-mail without
+ * prices), the code is the only one of the catalogue in the designation. A designation that merely
+ * mentions a code ("remplace VIS-440"), names another article, or holds a second code keeps the doubt.
+ * Returns why, or null.
  */
 export function referenceInDesignationAnswered(f: LineFacts, c: LineCorroboration, md: MasterData): string | null {
-  if (!f.sku || !f.description || !f.printedRef || c.conflicts.length || !c.kinds.some((k) => k === 'amount' || k === 'ean')) return null;
+  if (!f.sku || !f.description || !f.printedRef || c.conflicts.length) return null;
+  const printed = c.kinds.some((k) => k === 'amount' || k === 'ean');
+  if (!printed && (c.priced || otherCodeIn(f.description, f.printedRef, md))) return null;
   const words = f.description.split(f.printedRef).join(' ');
   const m = matchDesignation(words, f.sku, md);
   if (m.read < NAMES_PRODUCT || (m.other && m.other.score >= m.read)) return null;
-  return `code ${f.printedRef} found inside the designation, which names that article without it (${m.shared.join(', ')})`;
+  const alone = printed ? '' : ', the only code of the catalogue in it, no price printed';
+  return `code ${f.printedRef} found inside the designation, which names that article without it (${m.shared.join(', ')})${alone}`;
+}
+
+/** A token without the full stops and colons after it ("VIS-440."). */
+function trimEndDots(t: string): string {
+  let end = t.length;
+  while (end > 0 && (t[end - 1] === '.' || t[end - 1] === ':')) end--;
+  return t.slice(0, end);
+}
+
+/** A code of the catalogue (our SKU, an EAN, a customer's part number) in the designation besides the one read. */
+function otherCodeIn(description: string, printedRef: string, md: MasterData): boolean {
+  const read = printedRef.toUpperCase();
+  const parts = new Set(md.crossReferences.map((x) => x.customerPartNumber.toUpperCase()));
+  return description
+    .split(/[\s,;()[\]]+/u)
+    .map((t) => trimEndDots(t).toUpperCase())
+    .some((t) => t.length > 1 && t !== read && (!!md.product(t) || !!md.productByEan(t) || parts.has(t)));
 }
 
 // ------------------------------------------------------------------ price and amount

@@ -4,7 +4,7 @@
 import type { MasterData, Customer } from './masterdata';
 import { emptyAddress, MAX_PO_LENGTH, poTooLong, problem, type Address, type FieldEvidence, type Order, type OrderLine, type Problem, type Purpose, type SourceBox } from './order';
 import { NO_PRICE_PRINTED, PO_DOUBTFUL, SHIP_TO_DEFAULTED } from './signals';
-import { conflictProblems, corroborateLine, LINE_CONFLICT_CONFIDENCE, REFERENCE_IN_DESIGNATION, referenceInDesignationAnswered, tableDoubts, uncorroborated, type LineContext, type LineCorroboration, type LineFacts } from './line-evidence';
+import { conflictProblems, corroborateLine, LINE_CONFLICT_CONFIDENCE, REFERENCE_IN_DESIGNATION, REFERENCE_IN_DESIGNATION_CONFIDENCE, referenceInDesignationAnswered, tableDoubts, uncorroborated, type LineContext, type LineCorroboration, type LineFacts } from './line-evidence';
 import { checkCurrency, checkDeliveryDate, checkOrderDate, checkPoNumber, customersByAddress, decideShipTo, evidence, FLAGGED_CONFIDENCE, type ReadEvidence } from './evidence';
 
 export type { ReadEvidence };
@@ -113,13 +113,14 @@ function identifyItem(line: DraftLine, customerId: string | null, md: MasterData
  * A reader's doubt on a code found inside the designation, answered by what the line prints
  * (line-evidence.ts referenceInDesignationAnswered): the doubt becomes evidence saying why it is lifted.
  */
-function answerReferenceDoubt(doubts: string[], c: LineCorroboration | null, f: Pick<LineFacts, 'sku' | 'printedRef' | 'description'>, md: MasterData): void {
+function answerReferenceDoubt(doubts: string[], c: LineCorroboration | null, f: Pick<LineFacts, 'sku' | 'printedRef' | 'description'>, md: MasterData): boolean {
   const at = doubts.findIndex((d) => d.endsWith(REFERENCE_IN_DESIGNATION));
-  if (!c || at < 0 || doubts.length > 1) return;
+  if (!c || at < 0 || doubts.length > 1) return false;
   const why = referenceInDesignationAnswered({ ...f, lineNumber: 0, identifiedBy: null, quantity: null, unit: null, unitPrice: null, amount: null, eanAgrees: false }, c, md);
-  if (!why) return;
+  if (!why) return false;
   doubts.splice(at, 1);
   c.evidence.corroboratedBy = [...(c.evidence.corroboratedBy ?? []), why];
+  return true;
 }
 
 /**
@@ -164,7 +165,8 @@ export function resolveLine(line: DraftLine, index: number, customerId: string |
         ctx,
       )
     : null;
-  answerReferenceDoubt(doubts, corroboration, { sku, printedRef: item.ref, description: line.description ?? null }, md);
+  // The doubt answered, the confidence its reader took off for it alone comes back.
+  if (answerReferenceDoubt(doubts, corroboration, { sku, printedRef: item.ref, description: line.description ?? null }, md) && confidence === REFERENCE_IN_DESIGNATION_CONFIDENCE) confidence = 1;
   for (const c of corroboration?.conflicts ?? []) {
     if (!c.sameAs || !doubts.some((d) => d.includes(c.sameAs!))) doubts.push(c.doubt);
     confidence = Math.min(confidence, LINE_CONFLICT_CONFIDENCE);

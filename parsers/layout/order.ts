@@ -8,7 +8,7 @@ import { PRICE_RATIO_FAR, REFERENCE_IN_DESIGNATION } from '../../domain/line-evi
 import { withPricesEvidence } from '../text/prices';
 import { problem, type Problem } from '../../domain/order';
 import { identifyCustomer, type CustomerEvidence, type DraftLine, type DraftOrder } from '../../domain/resolve';
-import { classifyReference, isChargeText, isTotalRow, joinSpacedParts, ownCodeInDesignation, parseRows, productByDescription } from '../text/lines';
+import { classifyReference, codeAlone, isChargeText, isTotalRow, joinSpacedParts, ownCodeInDesignation, parseRows, productByDescription } from '../text/lines';
 import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { applySentDate, flagLooseDates, flagWeekDelivery, poEvidence, shipToGln, type DocumentName, type SentAt } from '../text/index';
 import { addressFromLines, readCurrency, settleDayMonth, findPoCandidates, findCopySignals, findCustomerEvidence, findDeliveryDate, findLabelledDeliveryDate, findOrderDate, findPoNumber, findPurpose, findShipTo, type ShipToText } from '../text/header';
@@ -112,7 +112,10 @@ function lineReference(c: TableRow['cells'], custText: string, md: MasterData, w
     const other = classifyReference(otherText, md);
     if (other.known) reading = other;
   }
-  if (!reading && !custText && c.description) {
+  // No reference column, and the "designation" cell is one code the catalog knows: that column holds the codes.
+  const alone = !reading && !custText ? codeAlone(c.description?.text, md) : null;
+  if (alone) reading = alone;
+  else if (!reading && !custText && c.description) {
     // No reference column (or only a position): a code the catalog knows, printed in the designation.
     const inside = c.description.text.split(/[\s,;()[\]]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
     if (inside) {
@@ -132,6 +135,13 @@ function lineReference(c: TableRow['cells'], custText: string, md: MasterData, w
     }
   }
   return reading;
+}
+
+/** The row's designation: the description cell's, or the column beside it when that cell holds only the article's code. */
+function designationOf(c: TableRow['cells'], md: MasterData): string | null {
+  const other = c.other?.text;
+  if (other && /\p{L}{2}/u.test(other) && !c.reference && codeAlone(c.description?.text, md)) return other;
+  return c.description?.text ?? null;
 }
 
 /** A row printing a charge (freight, packing, delivery fee) and no article code: not an order line. */
@@ -211,7 +221,7 @@ export function textLineFromRow(row: TableRow, ctx: RowContext): DraftLine | nul
     sku,
     customerPartNumber,
     ean: ean && /^\d{8,14}$/.test(ean) ? ean : null,
-    description: c.description?.text ?? null,
+    description: designationOf(c, md),
     quantity: quantity !== null && quantity > 0 ? quantity : null,
     unit: normaliseUnit(c.unit?.text) ?? withUnit?.unit ?? null,
     unitPrice,

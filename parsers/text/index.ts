@@ -156,6 +156,24 @@ function orderFieldUnderTitle(po: Labelled, candidates: Labelled[], texts: reado
   return texts.some((t) => isFieldRow(po, t.split('\n'))) ? `a field of the header's block under the document's title « ${title[0].trim()} »` : null;
 }
 
+/**
+ * The order word and its number making a line of their own, a space apart (a column gap is a field
+ * row's), the first line that names an order: the document's title ("Bestellung BST-260042", "Commande CF26-0042", bexio and WinBIZ print the number
+ * nowhere else), when no other number has a weak label. In a sentence ("cde 238, livraison …") or
+ * under a second weak-labelled number, the doubt stays.
+ */
+function orderTitleOfItsOwn(po: Labelled, candidates: Labelled[], texts: readonly string[]): string | null {
+  if (!ORDER_TITLE.test(po.label) || po.value.length < 4) return null;
+  if (new Set([...candidates, ...texts.flatMap((t) => findPoCandidates(t))].filter((c) => isWeakPoLabel(c.label)).map((c) => c.value)).size > 1) return null;
+  for (const t of texts) {
+    const line = t.split('\n').find((l) => ORDER_TITLE.test(l))?.trim() ?? '';
+    if (!line.toLowerCase().startsWith(po.label.toLowerCase()) || !line.endsWith(po.value)) continue;
+    const gap = line.slice(po.label.length, line.length - po.value.length);
+    if (line.length >= po.label.length + po.value.length && /^ ?(?:(?:[:#]|n[°º]\.?) ?)?$/iu.test(gap)) return `the order word and the number make the document's title « ${line} », a line of their own`;
+  }
+  return null;
+}
+
 function isFieldRow(po: Labelled, lines: string[]): boolean {
   const at = lines.findIndex((l) => l.includes(po.value));
   const line = lines[at]?.trimEnd() ?? '';
@@ -174,7 +192,10 @@ function isFieldRow(po: Labelled, lines: string[]): boolean {
 function weakLabelCorroboration(po: Labelled, candidates: Labelled[], text: string, names: readonly DocumentName[], rows?: string): string | null {
   const carried = namesCarrying(po.value, names);
   if (carried.length) return `${carried[0]!.what} carries it (« ${carried[0]!.text} »)`;
-  if (!BARE_NUMBER_LABEL.test(po.label)) return orderFieldUnderTitle(po, candidates, rows === undefined ? [text] : [text, rows]);
+  if (!BARE_NUMBER_LABEL.test(po.label)) {
+    const texts = rows === undefined ? [text] : [text, rows];
+    return orderFieldUnderTitle(po, candidates, texts) ?? orderTitleOfItsOwn(po, candidates, texts);
+  }
   const at = text.indexOf(po.value);
   const lines = text.slice(Math.max(0, at - 160), at).split('\n');
   // "Numéro" right under "Bon de commande": the title says what the number is.

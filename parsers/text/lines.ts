@@ -7,7 +7,7 @@ import type { DraftLine } from '../../domain/resolve';
 import type { ColumnRole } from '../layout/types';
 import { fold } from '../layout/table';
 import { netUnitPrice, perUnitsOfLabel } from '../../domain/unit-price';
-import { REFERENCE_IN_DESIGNATION } from '../../domain/line-evidence';
+import { REFERENCE_IN_DESIGNATION, REFERENCE_IN_DESIGNATION_CONFIDENCE } from '../../domain/line-evidence';
 import { CHARGE_FILLERS, CHARGE_WORDS, COLUMN_LABELS, OUR_ARTICLE_BEFORE } from './labels';
 import { guessLocale, normaliseUnit, parseNumber, parseQuantity, UNIT_WORD_SOURCE, type NumberLocale } from './numbers';
 import { findDates } from './dates';
@@ -145,6 +145,19 @@ function snap(t: string, md: MasterData): string | null {
   return hits.size === 1 ? [...hits][0]! : null;
 }
 
+/**
+ * A cell holding nothing but one code master data knows, read without doubt: a column of article
+ * codes whatever its title says ("Product/Service", "Produit", "Product code" are read as designations),
+ * never a designation that mentions a code among its words.
+ */
+export function codeAlone(text: string | undefined, md: MasterData | undefined): ReferenceReading | null {
+  if (!text || !md) return null;
+  const t = joinSpacedParts(text.trim(), md).trim();
+  if (!t || /\s/u.test(t)) return null;
+  const reading = classifyReference(t, md);
+  return reading.known && !reading.doubt ? reading : null;
+}
+
 /** A GTIN (EAN-8, EAN-13…) whose check digit holds. */
 export function eanChecksumOk(code: string): boolean {
   const digits = code.split('').map(Number);
@@ -225,7 +238,7 @@ export function draftLineFromCells(cells: Cells, md?: MasterData, opts: { lineNu
     const found = description.split(/[\s,;()[\]]+/).map((t) => classifyReference(t, md)).find((r) => r.known);
     if (found) {
       reading = found;
-      confidence = Math.min(confidence, 0.9);
+      confidence = Math.min(confidence, REFERENCE_IN_DESIGNATION_CONFIDENCE);
       doubts.push(REFERENCE_IN_DESIGNATION);
     }
   }
@@ -294,6 +307,7 @@ export function parseRows(rows: string[][], header?: (string | null)[], md?: Mas
   }
   const pricePer = perUnitsOfLabel(labels[roles.indexOf('unitPrice')] ?? '');
   const out: DraftLine[] = [];
+  const codeColumn = !roles.some((r) => r === 'reference' || r === 'customerReference' || r === 'ean');
   for (const row of data) {
     const text = row.join(' ');
     if (isTotalRow(row.find((c) => c) ?? '')) break;
@@ -302,6 +316,11 @@ export function parseRows(rows: string[][], header?: (string | null)[], md?: Mas
     row.forEach((c, i) => {
       const role = roles![i];
       if (!role || role === 'other' || !c) return;
+      // No reference column: a "designation" cell that is one known code is the article's reference.
+      if (role === 'description' && codeColumn && !cells.reference && codeAlone(c, md)) {
+        cells.reference = c;
+        return;
+      }
       cells[role] = cells[role] ? `${cells[role]} ${c}` : c;
     });
     const line = draftLineFromCells(cells, md, { locale, pricePer });

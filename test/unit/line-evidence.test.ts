@@ -197,8 +197,21 @@ describe("a reader's doubt on a code found inside the designation", () => {
     expect(line.evidence!.flagged).toBe(false);
   });
 
-  it('stays when nothing else printed on the line agrees, or the designation only mentions the code', () => {
-    expect(read([{ ...odoo, unitPrice: null, amount: null, doubts: [doubt] }]).order.lines[0]!.doubts).toEqual([doubt]);
+  it('is answered on a line printing no price when the code is the only one of the catalogue in the designation, its confidence whole again', () => {
+    const line = read([{ ...odoo, unitPrice: null, amount: null, confidence: 0.9, doubts: ['reference found inside the designation'] }]).order.lines[0]!;
+    expect(line.doubts).toEqual([]);
+    expect(line.confidence).toBe(1);
+    expect(line.evidence!.corroboratedBy).toContain('code VIS-450 found inside the designation, which names that article without it (vis, inox, a2, tete, fraisee, 4x50, boite, de, 200), the only code of the catalogue in it, no price printed');
+  });
+
+  it('stays on a line printing no price when the designation holds another code, names another article, or names none', () => {
+    const unpriced = { ...odoo, unitPrice: null, amount: null, doubts: [doubt] };
+    expect(read([{ ...unpriced, description: '[VIS-450] Vis inox A2 tête fraisée 4x50 (boîte de 200) remplace VIS-440' }]).order.lines[0]!.doubts).toContain(doubt);
+    expect(read([{ ...unpriced, description: 'Cheville nylon 8x40 pour VIS-450' }]).order.lines[0]!.doubts).toContain(doubt);
+    expect(read([{ ...unpriced, description: 'VIS-450 article' }]).order.lines[0]!.doubts).toContain(doubt);
+  });
+
+  it('stays when a price printed on the line does not agree, or the designation only mentions the code', () => {
     expect(read([{ ...odoo, amount: 60, doubts: [doubt] }]).order.lines[0]!.doubts).toEqual([doubt]);
     expect(read([{ ...odoo, description: 'Remplace VIS-450 par le modèle suivant', doubts: [doubt] }]).order.lines[0]!.doubts).toContain(doubt);
     // Another doubt of the reader on the same line: not lifted by this one's answer.

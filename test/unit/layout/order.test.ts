@@ -26,3 +26,17 @@ describe('textLineFromRow', () => {
     expect(l!.confidence).toBeLessThanOrEqual(0.3);
   });
 });
+
+describe('a "designation" column holding only article codes (Product/Service, Produit)', () => {
+  const ctx = { md, locale: 'en' as const, customerId: null, where: 'page 1, row 1' };
+
+  it('reads the code as the reference, without the doubt of a code found inside a designation, and the column beside as the designation', () => {
+    const line = textLineFromRow(rowOf({ description: 'VIS-450', other: 'Stainless screw A2 4x50', quantity: '1,250', unitPrice: '19.26', amount: '24,075.00' }), ctx)!;
+    expect(line).toMatchObject({ sku: 'VIS-450', description: 'Stainless screw A2 4x50', quantity: 1250, doubts: [] });
+  });
+
+  it('keeps the doubt when the code is one word among a designation', () => {
+    const line = textLineFromRow(rowOf({ description: 'Vis inox VIS-450 4x50', quantity: '10' }), ctx)!;
+    expect(line.doubts).toEqual(['page 1, row 1: reference found inside the designation']);
+  });
+});

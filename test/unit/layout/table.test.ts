@@ -159,6 +159,11 @@ describe('header labels misread by OCR', () => {
     expect(detectHeader(es!)?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unitPrice', 'amount']);
   });
 
+  it('knows the abbreviated Dutch titles of Flemish bestelbons (Hoev., Eenh.prijs, Netto bedrag)', () => {
+    const [nl] = groupLines({ page: 1, words: row(50, [[20, 'Artikel'], [90, 'Omschrijving'], [300, 'Hoev.'], [360, 'Eenh.prijs'], [430, 'Korting'], [480, 'Netto bedrag']]) });
+    expect(detectHeader(nl!)?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unitPrice', 'discount', 'amount']);
+  });
+
   it('does not stretch a short word into a label', () => {
     const [l] = groupLines({ page: 1, words: row(50, [[20, 'Le'], [90, 'tu'], [300, 'Qiy'], [340, 'de']]) });
     expect(detectHeader(l!)).toBeNull();

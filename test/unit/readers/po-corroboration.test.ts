@@ -77,4 +77,19 @@ describe('PO number under a bare label', () => {
     expect(e.flag).toBeUndefined();
     expect(e.corroboratedBy).toContain("a field of the header's block under the document's title « Purchase Order »");
   });
+  it("is corroborated by the order word and the number making the document's title, a line of their own", () => {
+    const bexio = 'Quincaillerie Romande SA\nAvenue de la Gare 5\n1003 Lausanne\nCommande CF26-0042\nDate   22.10.2026\nDélai de livraison   05.11.2026';
+    const e = judge(bexio);
+    expect(e.flag).toBeUndefined();
+    expect(e.corroboratedBy).toContain("the order word and the number make the document's title « Commande CF26-0042 », a line of their own");
+    expect(judge('Eisenwaren Keller AG\nBestellung BST-260042\nBestelldatum 22.10.2026').flag).toBeUndefined();
+    // Anything else on the line: a sentence, not a title.
+    expect(judge('Quincaillerie Romande SA\nCommande CF26-0042 à livrer vite\nDate   22.10.2026').flag).toContain('Commande');
+    // Not the first line naming an order: the title names none, this one is a line of the text.
+    expect(judge('Bon de livraison sans commande\nCommande CF26-0042\nDate   22.10.2026').flag).toContain('Commande');
+    // A second number under a weak label: the title does not say which is the order's.
+    expect(judge(`${bexio}\nCde 77812`).flag).toContain('Commande');
+    // A short number, as a count may be: still flagged.
+    expect(judge('Quincaillerie Romande SA\nCommande 238\nDate   22.10.2026').flag).toContain('Commande');
+  });
 });

@@ -183,3 +183,15 @@ describe('building blocks', () => {
     expect(draftLineFromCells({ description: 'Total HT' }, md)).toBeNull();
   });
 });
+
+describe('a table whose code column is titled as a designation ("Produit", "Product code")', () => {
+  it('reads a cell holding only a known code as the reference, the other designation cell as the designation', () => {
+    const lines = parseRows([['10', 'Vis inox A2 tête fraisée 4x50', 'VIS-450']], ['Qté', 'Désignation', 'Produit'], md);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ sku: 'VIS-450', description: 'Vis inox A2 tête fraisée 4x50', quantity: 10, confidence: 1, doubts: [] });
+  });
+
+  it('keeps the doubt when a reference column is printed too, or the code is one word of the designation', () => {
+    expect(parseRows([['10', 'Vis inox 4x50 VIS-450']], ['Qté', 'Désignation'], md)[0]!.doubts).toContain('reference found inside the designation');
+  });
+});
