@@ -530,13 +530,30 @@ function secondAmount(columns: Column[], perColumn: PositionedWord[][], row: Row
   return columns.some((c, i) => (c.role === 'unitPrice' || c.role === 'amount') && digits(perColumn[i]!) && digits(row.words[i]!));
 }
 
+/** A word that may be an article code: letters with digits ("VIS-450", "PB11.402"), or capitals joined by a dash ("PAT-ANG"). */
+const CODE_WORD = /^(?:(?=[^\d\s]*\d)(?=\P{L}*\p{L})[\p{L}\d./-]+|\p{Lu}{2,}-[\p{Lu}\d-]+)$/u;
+
+/**
+ * A note wrapped under the article code in the code's own column ("VE: Karton à 100 Stück", "Lose Ware,
+ * ohne / Verpackung"): words in lower case and no code there, nothing under the numeric columns, right
+ * under a row that has its code and its quantity. It belongs to that row; it is no row of its own.
+ */
+function noteUnderCode(columns: Column[], perColumn: PositionedWord[][], row: RowDraft | null): boolean {
+  if (!row || columns.some((c, i) => NUMERIC_ROLES.has(c.role) && perColumn[i]!.length > 0)) return false;
+  const codeColumn = (c: Column) => c.role === 'reference' || c.role === 'customerReference';
+  const words = columns.flatMap((c, i) => (codeColumn(c) ? perColumn[i]!.map((w) => w.text) : []));
+  if (!words.length || !/\p{Ll}{3}/u.test(words.join(' ')) || words.some((w) => CODE_WORD.test(w))) return false;
+  const q = columns.findIndex((c) => c.role === 'quantity');
+  return q >= 0 && row.words[q]!.some((w) => /\d/.test(w.text)) && columns.some((c, i) => codeColumn(c) && row.words[i]!.length > 0);
+}
+
 /** A table line: a new row (an anchor), the end of the row above (a wrapped quantity, a wrapped text), or the table's end. */
 function placeRowLine(t: TableScan, page: PageWords, line: TextLine, columns: Column[], perColumn: PositionedWord[][], anchor: boolean): void {
   const h = line.y1 - line.y0;
   // A quantity wrapped onto the next line: only numbers under quantity (price, amount), right
   // below a row that has none yet, finish that row rather than start one.
   const wrapping: RowDraft | null = t.current;
-  if (anchor && wrapping && wrappedQuantity(columns, perColumn, wrapping) && line.y0 - wrapping.y1 < Math.max(h * 1.2, t.pitch)) {
+  if (anchor && wrapping && (wrappedQuantity(columns, perColumn, wrapping) || noteUnderCode(columns, perColumn, wrapping)) && line.y0 - wrapping.y1 < Math.max(h * 1.2, t.pitch)) {
     perColumn.forEach((ws, i) => wrapping.words[i]!.push(...ws));
     wrapping.y1 = Math.max(wrapping.y1, line.y1);
     wrapping.lines.push(line);

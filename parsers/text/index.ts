@@ -82,7 +82,8 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
     currency: currency.value,
     customer,
     lines,
-    confidence: Math.min(lines.length ? Math.min(...lines.map((l) => l.confidence ?? 1)) : 1, unread.length ? UNREAD_LINES_CONFIDENCE : 1),
+    // The lines' own confidences count once resolved (a doubt resolve answers gives its cost back), not here.
+    confidence: unread.length ? UNREAD_LINES_CONFIDENCE : 1,
     provenance: { parser: opts.parser, location: opts.location ?? null, signals: [...new Set(signals)] },
     evidence: {},
   };

@@ -95,6 +95,33 @@ describe('extractTable', () => {
     expect(outside.map((l) => l.words[0]!.text)).toEqual(['BON', 'Livraison']);
   });
 
+  it('keeps a packing note wrapped under the article code in its column with its row, and still starts a row at the next code', () => {
+    const words = [
+      ...row(50, [[20, 'Art.-Nr.'], [90, 'Bezeichnung'], [300, 'Anzahl'], [390, 'Preis'], [480, 'Betrag']]),
+      ...row(70, [[20, 'VIS-450'], [90, 'Schraube 4x50'], [300, '16'], [390, '21,40'], [480, '342,40']]),
+      ...row(82, [[20, 'Lose Ware, ohne']]),
+      ...row(94, [[20, 'Verpackung']]),
+      ...row(108, [[20, 'PAT-ANG'], [90, 'Spiegelhalter'], [300, '7'], [390, '6,56'], [480, '45,92']]),
+      ...row(120, [[20, 'VE: Karton à 100 Stück']]),
+      ...row(134, [[20, 'CHV-6'], [90, 'Dübel 6x30'], [300, '12'], [390, '3,92'], [480, '47,04']]),
+    ];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.rows.map((r) => [r.cells.reference?.text.split(' ')[0], r.cells.quantity?.text, r.lineCount])).toEqual([
+      ['VIS-450', '16', 3],
+      ['PAT-ANG', '7', 2],
+      ['CHV-6', '12', 1],
+    ]);
+  });
+
+  it('still starts a row at a code under a row with no quantity yet, or at words under the code column beside a quantity', () => {
+    const words = [
+      ...row(50, [[20, 'Art.-Nr.'], [90, 'Bezeichnung'], [300, 'Anzahl'], [390, 'Preis']]),
+      ...row(70, [[20, 'VIS-450'], [90, 'Schraube 4x50'], [300, '16'], [390, '21,40']]),
+      ...row(82, [[20, 'Sonderteil'], [90, 'nach Zeichnung'], [300, '3'], [390, '5,00']]),
+    ];
+    expect(extractTable([{ page: 1, words }]).table!.rows.map((r) => r.cells.reference?.text)).toEqual(['VIS-450', 'Sonderteil']);
+  });
+
   it('continues the table on the next page, skipping the footer, the carried amount and the repeated header', () => {
     const p1: PageWords = {
       page: 1,

@@ -237,3 +237,14 @@ describe('forward and reply headers in more mail programs', () => {
     expect(es[1]).toMatchObject({ kind: 'forward', author: 'almacen@ferreteria-garcia.es', date: 'lunes, 12 de octubre de 2026 9:14', subject: 'Pedido' });
   });
 });
+
+describe('a code found inside the designation of an order printing no price', () => {
+  it('is answered by the designation naming that article, and the order is read without doubt', async () => {
+    const body = 'Bonjour,\nN° de commande : 4512\nQté\tDésignation\n10\tVis inox A2 tête fraisée 4x50 VIS-450\n5\tCheville nylon 8x40 CHV-8\nLivrer à : 14 rue Jean Moulin 69200 Vénissieux\nCordialement';
+    const r = await mail('achats@dupont-quincaillerie.fr', 'Commande 4512', body);
+    const o = r.orders[0]!;
+    expect(o.lines.map((l) => [l.sku, l.quantity, l.doubts])).toEqual([['VIS-450', 10, []], ['CHV-8', 5, []]]);
+    expect(o.lines.map((l) => l.confidence)).toEqual([1, 1]);
+    expect(o.confidence).toBe(1);
+  });
+});
