@@ -112,7 +112,8 @@ export const WEEKDAY_FROM_SENT = 'a weekday named in the text, the first such da
  * "… pour lundi", "bis Freitag": the first such weekday after the day the customer sent the message.
  * Counted from the message's own Date (a fact of the channel, on the customer's day in Paris), it
  * is as certain as the lines beside it, which are flagged whenever a quantity asked for gave no
- * line; counted from the receipt, or followed by a printed date it may contradict, it stays flagged.
+ * line; counted from the receipt, beside an order date printed for another day, or followed by a
+ * printed date it may contradict, it stays flagged.
  */
 function weekdayDelivery(draft: DraftOrder, head: string, opts: OrderTextOptions): void {
   const sentDay = opts.sent ? parisDay(opts.sent.at) : null;
@@ -123,7 +124,9 @@ function weekdayDelivery(draft: DraftOrder, head: string, opts: OrderTextOptions
   const after = head.slice(head.indexOf(relative.words) + relative.words.length).slice(0, 24);
   const dated = findDates(after, from).some((d) => d.index <= 3);
   const ev = (draft.evidence ??= {});
-  if (opts.typed && opts.sent && !opts.sent.byReceipt && sentDay && !dated) ev.requestedDeliveryDate = { source: 'document', rule: `${WEEKDAY_FROM_SENT} (${opts.sent.what}, ${sentDay})`, text: relative.words, corroboratedBy: [`${opts.sent.what}: ${opts.sent.at}`] };
+  // An order date printed for another day than the message's: which one the weekday counts from is unsaid.
+  const otherDay = ev.orderDate?.source === 'document' && draft.orderDate !== sentDay;
+  if (opts.typed && opts.sent && !opts.sent.byReceipt && sentDay && !dated && !otherDay) ev.requestedDeliveryDate = { source: 'document', rule: `${WEEKDAY_FROM_SENT} (${opts.sent.what}, ${sentDay})`, text: relative.words, corroboratedBy: [`${opts.sent.what}: ${opts.sent.at}`] };
   else ev.requestedDeliveryDate = { source: 'document', rule: 'a weekday named in the text, taken as the next one', text: relative.words, flag: `"${relative.words}" names a weekday, not a date` };
 }
 

@@ -70,3 +70,27 @@ describe('a weekday asked for, counted from the message\'s Date', () => {
     expect(r.draft.evidence!.requestedDeliveryDate!.flag).toContain('weekday');
   });
 });
+
+describe('a weekday in a forwarded order', () => {
+  async function forwarded(headers: string) {
+    const { describeDocument, extractDocument } = await import('../../../parsers/index');
+    const body = `Pour saisie, merci.\nPaul\n\n-------- Message transféré --------\n${headers}De : Durand <achats@dupont-quincaillerie.fr>\nPour : Paul <p.girard@fixations-rhone-alpes.fr>\n\nBonjour,\nmerci de nous livrer 10 VIS-440 et 5 CHV-6 pour lundi.\nM. Durand\n`;
+    const bytes = Buffer.from(`From: Paul <p.girard@fixations-rhone-alpes.fr>\r\nTo: adv@fixations-rhone-alpes.fr\r\nSubject: TR: Commande\r\nDate: Thu, 08 Oct 2026 08:12:00 +0200\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`);
+    const meta = describeDocument(bytes, { fileName: 'f.eml', channel: 'email', receivedAt: '2026-10-08T06:15:00Z' });
+    return (await extractDocument(bytes, meta, md)).result;
+  }
+
+  it('stays flagged when only the forward\'s own Date can count it', async () => {
+    const r = await forwarded('Sujet : \tCommande\n');
+    expect(r.orders[0]!.evidence!.requestedDeliveryDate).toMatchObject({ flagged: true });
+    expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNCONFIRMED')?.message).toContain("forward's Date");
+  });
+
+  it('stays flagged beside an order date printed for another day than the message\'s', async () => {
+    const r = await forwarded('Sujet : \tCommande\nDate : \t01/10/2026 16:46\n');
+    expect(r.orders[0]!.orderDate).toBe('2026-10-01');
+    expect(r.orders[0]!.evidence!.requestedDeliveryDate).toMatchObject({ flagged: true });
+    const direct = readOrderText('Commande du 01/10/2026\nmerci de nous livrer 5 CHV-6 pour lundi', md, { parser: 'email-body', typed: true, sent: { at: '2026-10-08T08:00:00Z', what: DATE_HEADER } });
+    expect(direct.draft.evidence!.requestedDeliveryDate!.flag).toContain('weekday');
+  });
+});
