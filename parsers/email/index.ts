@@ -9,7 +9,7 @@ import { problem, type DocumentResult, type OrderLine, type Problem } from '../.
 import type { CustomerEvidence, DraftOrder } from '../../domain/resolve';
 import { sniff } from '../sniff';
 import { boundText, boundTextProblems } from '../caps';
-import { findCopySignals, findCustomerEvidence, findDates, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, unreadLinesProblem, type SentAt } from '../text/index';
+import { findCopySignals, findCustomerEvidence, findDates, findOrderDate, findPoNumber, findPurpose, parseOrderLines, readOrderText, unreadLinesProblem, WEEKDAY_FROM_SENT, type SentAt } from '../text/index';
 import type { ParseContext, Parser } from '../types';
 import { detectFaxGateway, type FaxGateway } from './fax';
 import { htmlToText } from './html';
@@ -283,7 +283,12 @@ function bodyDraft(u: Understanding, md: MasterData, problems: Problem[]): Draft
     if (unread) problems.push(unread);
     // A forward whose original's date was not found: the Date header is the day it was forwarded.
     const ev = draft.evidence?.orderDate;
-    if (ev?.source === 'channel' && u.forwarded && (seg.kind === 'top' || !seg.date)) ev.flag = "the message was forwarded and the forwarded message's own date was not found: the e-mail's Date may be later than the customer's";
+    if (u.forwarded && (seg.kind === 'top' || !seg.date)) {
+      if (ev?.source === 'channel') ev.flag = "the message was forwarded and the forwarded message's own date was not found: the e-mail's Date may be later than the customer's";
+      // A weekday counted from that Date may be a week late too.
+      const dd = draft.evidence?.requestedDeliveryDate;
+      if (dd?.rule.startsWith(WEEKDAY_FROM_SENT)) dd.flag = `"${dd.text}" names a weekday, counted from the forward's Date: the customer's message may be older`;
+    }
     // "RE: Confirmation de commande" names the message answered, not this one.
     if (REPLY_SUBJECT.test(u.subject)) {
       const stale = findCopySignals(u.subject).filter((c) => !findCopySignals(seg.text).includes(c));
@@ -411,7 +416,7 @@ function sentAt(mail: ParsedMail, ctx: ParseContext): SentAt | undefined {
   // A sender's clock days ahead of our receipt is wrong: the receipt time is then the better witness.
   if (date && (!received || date.getTime() <= received.getTime() + 86_400_000)) return { at: date.toISOString(), what: DATE_HEADER };
   if (ctx.meta.context.sentAt) return { at: ctx.meta.context.sentAt, what: DATE_HEADER };
-  return received ? { at: received.toISOString(), what: 'the day it was received' } : undefined;
+  return received ? { at: received.toISOString(), what: 'the day it was received', byReceipt: true } : undefined;
 }
 
 function validDate(iso: string): Date | null {

@@ -110,10 +110,24 @@ function groups(line: TextLine, gap: number): Group[] {
   return out;
 }
 
+/** A value group cut where a word starts under the next label: cells that ran together with too narrow a gap. */
+function cutAtLabels(v: Group, words: PositionedWord[], labels: Group[], slack: number): Group[] {
+  const inside = words.filter((w) => w.x0 >= v.x0 && w.x1 <= v.x1);
+  const out: Group[] = [];
+  for (const w of inside) {
+    const last = out[out.length - 1];
+    const edge = labels.some((l) => l.x0 - slack <= w.x0 && last && last.x0 < l.x0 - slack);
+    if (last && !edge) Object.assign(last, { text: `${last.text} ${w.text}`, x1: w.x1 });
+    else out.push({ text: w.text, x0: w.x0, x1: w.x1 });
+  }
+  return out.length ? out : [v];
+}
+
 /**
  * A form's boxes: a row of labels ("N° pièce   Date   Date de livraison") with the values printed
- * right below, each under its label. Returns "label : value" lines that the header readers
- * understand as if the value followed its label.
+ * right below (in a tall cell, up to two lines' height lower), each under its label; the labels'
+ * starts set the cells' edges. Returns "label : value" lines that the header readers understand as
+ * if the value followed its label.
  */
 export function labelValueLines(lines: TextLine[]): string[] {
   const out: string[] = [];
@@ -121,9 +135,9 @@ export function labelValueLines(lines: TextLine[]): string[] {
   for (let i = 0; i + 1 < lines.length; i++) {
     const top = lines[i]!;
     const below = lines[i + 1]!;
-    if (below.page !== top.page || below.y0 - top.y1 > 1.5 * lineH || /\d/.test(top.text)) continue;
+    if (below.page !== top.page || below.y0 - top.y1 > 2.5 * lineH || /\d/.test(top.text)) continue;
     const labels = groups(top, 1.5 * lineH);
-    const values = groups(below, 1.5 * lineH);
+    const values = groups(below, 1.5 * lineH).flatMap((v) => cutAtLabels(v, below.words, labels, lineH / 2));
     if (labels.length < 2 || values.length < 2) continue;
     for (const v of values) {
       // The label whose cell holds the value's start: the last label starting left of it (with some slack).

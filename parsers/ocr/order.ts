@@ -461,7 +461,7 @@ function readDates(r: ImageReading, draft: DraftOrder, { headerText, ref, table 
   if (draft.orderDate) ev.orderDate ??= { source: 'document', rule: 'printed under an order-date label' };
   // No order date printed: the day the fax arrived (the receiving server's clock, never the sending
   // machine's header line, which is often wrong).
-  else if (ctx.receivedAt) applySentDate(draft, { at: ctx.context?.sentAt ?? ctx.receivedAt, what: ctx.context?.sentAt ? "the e-mail's Date header" : 'the day it was received' });
+  else if (ctx.receivedAt) applySentDate(draft, { at: ctx.context?.sentAt ?? ctx.receivedAt, what: ctx.context?.sentAt ? "the e-mail's Date header" : 'the day it was received', ...(ctx.context?.sentAt ? {} : { byReceipt: true }) });
   return wholeLines;
 }
 

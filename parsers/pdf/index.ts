@@ -26,7 +26,7 @@ export const parsePdf: Parser = async (bytes, ctx) => {
   const scanned = pages.filter((p) => p.imageOnly);
   if (textPages.length) {
     const sentAt = ctx.meta.context.sentAt;
-    const sent = sentAt ? { at: sentAt, what: "the e-mail's Date header" } : refDate ? { at: ctx.meta.receivedAt, what: 'the day it was received' } : undefined;
+    const sent = sentAt ? { at: sentAt, what: "the e-mail's Date header" } : refDate ? { at: ctx.meta.receivedAt, what: 'the day it was received', byReceipt: true } : undefined;
     // The file's name and the e-mail's subject are the sender's, apart from the printed text: they may carry the PO number.
     const names = [{ what: ctx.meta.context.subject === undefined ? 'the file name' : "the attachment's file name", text: name }, ...(ctx.meta.context.subject ? [{ what: "the e-mail's subject", text: ctx.meta.context.subject }] : [])];
     const r = readOrder(textPages, ctx.masterData, { parser: 'pdf-text', location: `${name} p.${textPages.map((p) => p.page).join(',')}`, names, ...(refDate ? { ref: refDate } : {}), ...(sent ? { sent } : {}) });

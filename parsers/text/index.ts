@@ -4,9 +4,9 @@ import type { MasterData } from '../../domain/masterdata';
 import { BARE_NUMBER_LABEL, NOT_PO_BEFORE_NUMBER, ORDER_TITLE } from './labels';
 import { parisDay, type CustomerEvidence, type DraftLine, type DraftOrder, type ReadEvidence } from '../../domain/resolve';
 import { readCurrency, findCopySignals, findCustomerEvidence, findDeadline, findDeliveryDate, findOrderDate, findPoNumber, findPurpose, findRelativeDeliveryDay, findShipTo, findGlns, findPoCandidates, isWeakPoLabel, looseDates, settleDayMonth, type EvidenceOptions, type Labelled, type ShipToReading, type ShipToText } from './header';
-import { parseOrderLines, unreadOrderLines } from './lines';
+import { parseOrderLines, unreadOrderLines, unreadProseMentions } from './lines';
 import { boundText } from '../caps';
-import { weekPrintsOf } from './dates';
+import { findDates, weekPrintsOf } from './dates';
 import { problem, type Problem } from '../../domain/order';
 
 export * from './numbers';
@@ -40,6 +40,8 @@ export interface OrderTextOptions extends EvidenceOptions {
 export interface SentAt {
   at: string;
   what: string;
+  /** The message carried no date of its own: this is when we received it. */
+  byReceipt?: boolean;
 }
 
 export interface OrderTextReading {
@@ -64,7 +66,8 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   const po = inSubject && inText && isWeakPoLabel(inSubject.label) && !isWeakPoLabel(inText.label) ? inText : (inSubject ?? inText);
   const lines = opts.lines ?? parseOrderLines(text, md, { typed: opts.typed });
   // Lines naming a known product that no reader understood: the order may be short; never certain then.
-  const unread = opts.lines ? [] : unreadOrderLines(text, lines, md);
+  // And in a typed text, quantities asked for in a sentence that no line carries.
+  const unread = opts.lines ? [] : [...unreadOrderLines(text, lines, md), ...(opts.typed ? unreadProseMentions(text, lines, md) : [])];
   const shipToFound: ShipToReading[] = [];
   const shipTo = findShipTo(text, md, shipToFound);
   const fromText = findCustomerEvidence(text, md, opts);
@@ -95,19 +98,37 @@ export function readOrderText(whole: string, md: MasterData, opts: OrderTextOpti
   if (orderDate) ev.orderDate = { source: 'document', rule: 'printed under an order-date label' };
   else applySentDate(draft, opts.sent);
   if (requestedDeliveryDate) ev.requestedDeliveryDate = { source: 'document', rule: labelledDelivery ? 'printed under a delivery-date label' : 'a date after a word of deadline ("pour le", "by", "bis") in a sentence' };
-  else {
-    const sentDay = opts.sent ? new Date(opts.sent.at) : opts.ref;
-    const relative = sentDay && !Number.isNaN(sentDay.getTime()) ? findRelativeDeliveryDay(head, sentDay) : null;
-    if (relative) {
-      draft.requestedDeliveryDate = relative.iso;
-      ev.requestedDeliveryDate = { source: 'document', rule: 'a weekday named in the text, taken as the next one', text: relative.words, flag: `"${relative.words}" names a weekday, not a date` };
-    }
-  }
+  else weekdayDelivery(draft, head, opts);
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: `address under "${shipToFound[0]?.label ?? 'delivery'}"`, text: shipToFound[0]?.lines.join(' / ') ?? null };
   flagLooseDates(draft, head, opts.ref);
   flagWeekDelivery(draft, head, opts.ref);
   if (!opts.dayMonthLater) settleDayMonth(draft, head, opts.ref);
   return { draft, found: { poLabel: po?.label ?? null, lines: lines.length, shipTo, linesCut, firstCutLine, textCut, unread } };
+}
+
+/** The rule of a delivery date read as a weekday counted from the day the message was sent. */
+export const WEEKDAY_FROM_SENT = 'a weekday named in the text, the first such day after the message was sent';
+
+/**
+ * "… pour lundi", "bis Freitag": the first such weekday after the day the customer sent the message.
+ * Counted from the message's own Date (a fact of the channel, on the customer's day in Paris), it
+ * is as certain as the lines beside it, which are flagged whenever a quantity asked for gave no
+ * line; counted from the receipt, beside an order date printed for another day, or followed by a
+ * printed date it may contradict, it stays flagged.
+ */
+function weekdayDelivery(draft: DraftOrder, head: string, opts: OrderTextOptions): void {
+  const sentDay = opts.sent ? parisDay(opts.sent.at) : null;
+  const from = sentDay ? new Date(`${sentDay}T00:00:00Z`) : opts.ref;
+  const relative = from && !Number.isNaN(from.getTime()) ? findRelativeDeliveryDay(head, from) : null;
+  if (!relative) return;
+  draft.requestedDeliveryDate = relative.iso;
+  const after = head.slice(head.indexOf(relative.words) + relative.words.length).slice(0, 24);
+  const dated = findDates(after, from).some((d) => d.index <= 3);
+  const ev = (draft.evidence ??= {});
+  // An order date printed for another day than the message's: which one the weekday counts from is unsaid.
+  const otherDay = ev.orderDate?.source === 'document' && draft.orderDate !== sentDay;
+  if (opts.typed && opts.sent && !opts.sent.byReceipt && sentDay && !dated && !otherDay) ev.requestedDeliveryDate = { source: 'document', rule: `${WEEKDAY_FROM_SENT} (${opts.sent.what}, ${sentDay})`, text: relative.words, corroboratedBy: [`${opts.sent.what}: ${opts.sent.at}`] };
+  else ev.requestedDeliveryDate = { source: 'document', rule: 'a weekday named in the text, taken as the next one', text: relative.words, flag: `"${relative.words}" names a weekday, not a date` };
 }
 
 /** A name the sender gave the document apart from its text: the e-mail's subject, the attachment's file name. */
@@ -289,5 +310,5 @@ function stripEmpty(ev: CustomerEvidence): CustomerEvidence {
 export function unreadLinesProblem(unread: string[], where: string): Problem | null {
   if (!unread.length) return null;
   const shown = unread.slice(0, 3).map((l) => `"${l.slice(0, 80)}"`).join(', ');
-  return problem('LINES_UNREAD', `${where}: ${unread.length} line(s) name a product of the catalog but gave no order line (${shown}${unread.length > 3 ? ', …' : ''}); check the order's lines`, 'warning', 'lines');
+  return problem('LINES_UNREAD', `${where}: ${unread.length} line(s) or request(s) name a product of the catalog or a quantity but gave no order line (${shown}${unread.length > 3 ? ', …' : ''}); check the order's lines`, 'warning', 'lines');
 }

@@ -142,6 +142,9 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'livraison\\s+(?:sur\\s+(?:chantier|site)\\s+)?(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\\s+plus\\s+tard|avant|pour|le)(?:\\s+(?:le|pour\\s+le|avant\\s+le))?',
   'd[ée]lai(?:\\s+de\\s+livraison)?(?:\\s+souhait[ée])?',
   'date\\s+pr[ée]vue',
+  // The goods' arrival as the buyer's receiving dock sees it (Sage X3, Sylob): "Date de réception souhaitée", "Réception prévue".
+  'date\\s+(?:de\\s+)?r[ée]ception\\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative)',
+  'r[ée]ception\\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue)',
   '[àa]\\s+livrer\\s+(?:le|pour|avant)(?:\\s+le)?',
   'livrer\\s+(?:le|pour\\s+le|avant\\s+le)',
   'date\\s+(?:d[\'’]exp[ée]dition|de\\s+mise\\s+[àa]\\s+disposition|d[\'’]enl[èe]vement)\\s+souhait[ée]e',
@@ -175,17 +178,23 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'semaine\\s+de\\s+livraison',
   'lieferdatum',
   'wunschtermin',
+  'wunschlieferdatum',
   'gew[üu]nschter\\s+liefertermin',
   '(?:gew[üu]nschtes\\s+)?wareneingangsdatum',
   'anlieferung(?:\\s+am)?',
   'lieferung\\s+(?:bis|am)',
   'data\\s+(?:di\\s+)?consegna(?:\\s+richiesta)?',
-  'consegna\\s+(?:entro|il|richiesta)',
+  'consegna\\s+(?:entro|il|richiesta|prevista)',
   'fecha\\s+(?:de\\s+)?entrega(?:\\s+solicitada|\\s+deseada)?',
   'entrega\\s+(?:el|antes\\s+del?|prevista)',
   'plazo\\s+de\\s+entrega',
   'leverdatum',
   'gewenste\\s+leverdatum',
+  // Unit4, Exact, Mercator print the noun in full: "Leveringsdatum", "Leveringstermijn" (a date or a week), "Afleverdatum".
+  'leveringsdatum',
+  'leveringstermijn',
+  'leveringsweek',
+  'afleverdatum',
   'levering\\s+(?:op|voor)',
   // The bare noun before a colon: "Livraison : 13/10/2026" (a date must follow at once; "Livraison : 14 rue …" is an address).
   // Or with a date at once, as an information block prints it: "Lieferung   KW 45/2026" (a date must still follow: see dateAfter).
@@ -205,6 +214,8 @@ export const SHIP_TO_LABELS: readonly string[] = [
   'adresse\\s+de\\s+livraison',
   'lieu\\s+de\\s+livraison',
   'point\\s+de\\s+livraison',
+  // The buyer's receiving dock (Sage X3, Sylob): "Site de réception", "Lieu de réception".
+  '(?:site|lieu|adresse|point)\\s+de\\s+r[ée]ception',
   '[àa]\\s+livrer\\s+(?:[àa]|au|aux)',
   'livrer\\s+(?:[àa]|au|aux)',
   'livraison\\s+(?:[àa]|au|aux)',

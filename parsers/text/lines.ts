@@ -8,7 +8,7 @@ import type { ColumnRole } from '../layout/types';
 import { fold } from '../layout/table';
 import { netUnitPrice, perUnitsOfLabel } from '../../domain/unit-price';
 import { REFERENCE_IN_DESIGNATION, REFERENCE_IN_DESIGNATION_CONFIDENCE } from '../../domain/line-evidence';
-import { CHARGE_FILLERS, CHARGE_WORDS, COLUMN_LABELS, OUR_ARTICLE_BEFORE } from './labels';
+import { CHARGE_FILLERS, CHARGE_WORDS, COLUMN_LABELS, OUR_ARTICLE_BEFORE, SHIP_TO_LABELS } from './labels';
 import { guessLocale, normaliseUnit, parseNumber, parseQuantity, UNIT_WORD_SOURCE, type NumberLocale } from './numbers';
 import { findDates } from './dates';
 
@@ -872,13 +872,79 @@ export function unreadOrderLines(text: string, read: DraftLine[], md: MasterData
     const line = joinSpacedParts(raw.replace(/^[>\s]+/, ''), md).trim();
     if (!line || line.length > 200 || isTotalRow(line)) continue;
     const tokens = line.split(/[\s,;:()[\]]+/).filter(Boolean);
-    const known = tokens.map((t) => ({ t, r: classifyReference(t, md) })).find((x) => x.r.known && !x.r.doubt);
-    if (!known) continue;
-    const key = known.r.sku ?? known.r.customerPartNumber ?? known.r.ean ?? '';
-    if (have.has(compact(key)) || have.has(compact(known.t))) continue;
+    // Every product the line names, not the first only: "10 VIS-440 et 5 CHV-6" read as one line is read short.
+    const missed = tokens.map((t) => ({ t, r: classifyReference(t, md) })).filter((x) => x.r.known && !x.r.doubt && !have.has(compact(x.r.sku ?? x.r.customerPartNumber ?? x.r.ean ?? '')) && !have.has(compact(x.t)));
     // A number of its own beside the reference: a quantity may be there.
-    if (!tokens.some((t) => t !== known.t && /^\d+(?:[.,]\d+)?\.?$/.test(t))) continue;
+    if (!missed.some((m) => tokens.some((t) => t !== m.t && /^\d+(?:[.,]\d+)?\.?$/.test(t)))) continue;
     out.push(line);
+  }
+  return out;
+}
+
+// Words after a number that make it no quantity asked for: an address, an hour, a delay, a sum of money.
+const NOT_QUANTITY_AFTER = /^(?:rue|avenue|av|bd|boulevard|chemin|all[ée]e|place|impasse|route|quai|za|zi|zac|stra(?:ss|ß)e|str|weg|platz|via|viale|piazza|calle|avenida|straat|laan|plein|h|heures?|min|minutes?|jours?|semaines?|mois|days?|weeks?|hours?|months?|tage?n?|wochen?|stunden?|giorni|settimane|d[íi]as|semanas|dagen|weken|uur|ans?|years?|%|€|eur|euros?|chf|ht|ttc)(?![\p{L}])/iu;
+// A label right before a number makes it a reference, not a quantity: "Cde 4512", "commande n° 4512", "réf. 12".
+// Or a street before it makes it a house number: "Bahnhofstrasse 12", "Kerkstraat 4", "Mechelsesteenweg 120".
+const NUMBER_LABEL_BEFORE = /(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|laan|straat|plein|dreef|kade|gracht|damm),?[ \t]*$|(?<![\p{L}])(?:n[°º]|no|nr|num[ée]ro|cde|commande|order|po|bestellung|pedido|ordine|bestelling|r[ée]f(?:[ée]rence)?|ref|t[ée]l|fax|tel|bc|lot|page|case|bo[îi]te\s+postale|bp|cs|cedex)(?:[ \t]*[.:#])?[ \t]*$/iu;
+
+// Where a quantity asked for stands: at the start of a clause (the line's start, a bullet or number, a
+// comma, "et", "and", "und"), right after the request ("livrer", "send us", "liefern Sie uns") or the day
+// asked for ("pour lundi 10 boîtes"), never
+// inside an article's designation ("Crochet S acier 60 mm", "taille 9") or after a preposition ("au 14").
+const CLAUSE_START = /(?:^|[,;:+&•*–(-]|\d[.)]|(?<![\p{L}])(?:et|and|und|e|y|en|plus|ainsi[ \t]+que|as[ \t]+well[ \t]+as|sowie|also|aussi|auch|encore|ook|anche|tambi[ée]n|nous|uns|us|me|moi|mir|mij|ons|ci|nos|noi|livrer|envoyer|exp[ée]dier|commander|parvenir|deliver|send|supply|order|liefern|senden|schicken|bestellen|consegnare|inviare|enviar|entregar|leveren|sturen|please|merci|svp|bitte|demain|tomorrow|morgen|domani|ma[ñn]ana|lundi|mardi|mercredi|jeudi|vendredi|samedi|monday|tuesday|wednesday|thursday|friday|saturday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|lunes|martes|mi[ée]rcoles|jueves|viernes|maandag|dinsdag|woensdag|donderdag|vrijdag))[ \t]*$/iu;
+const ENGLISH_STREET = /^(?:\p{Lu}[\p{L}'’-]*[ \t]+){0,3}(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|close|court|ct|place|pl|boulevard|blvd|square|sq|highway|hwy|park|gardens?|terrace|crescent|grove|hill|row|walk|parkway)(?![\p{L}])/iu;
+// A line that gives the delivery address under its label ("Deliver to: …", "Livraison : …", "Lieferadresse: …").
+const ADDRESS_LINE = new RegExp(`(?<![\\p{L}])(?:${SHIP_TO_LABELS.join('|')})[ \\t]*:`, 'iu');
+
+/**
+ * In a text a person typed, the quantities asked for in a request ("merci de nous livrer 10 boîtes
+ * de vis et 5 CHV-6 pour lundi") that no line read carries, as written: a way of writing the readers
+ * missed. Looked for in the request's paragraph and the next, on lines no read line explains (a
+ * table row, a line naming a reference read, a quoted line are left out). The caller flags them, so
+ * an order read short is never certain.
+ */
+export function unreadProseMentions(text: string, read: DraftLine[], md: MasterData): string[] {
+  if (text.length > 20_000) return [];
+  const refs = new Set(read.flatMap((l) => [l.sku, l.customerPartNumber, l.ean].filter((k): k is string => !!k).map(compact)));
+  const namesRead = (words: string) => words.split(/[\s,;:()[\]]+/).some((t) => {
+    const r = classifyReference(t, md);
+    return refs.has(compact(t)) || (r.known && refs.has(compact(r.sku ?? r.customerPartNumber ?? r.ean ?? '')));
+  });
+  const paragraphs = text.split(/\n[ \t]*\n/);
+  const lines = paragraphs.flatMap((p, i) => (ORDER_REQUEST.test(p) || (i > 0 && ORDER_REQUEST.test(paragraphs[i - 1]!)) ? p.split('\n') : []));
+  // Table rows, quoted lines and address lines are the other readers' or no order's.
+  const mentions = lines.filter((l) => !/\t| {3}|[|;]|^\s*>/.test(l) && !ADDRESS_LINE.test(l)).flatMap((l) => quantityMentions(joinSpacedParts(l, md)));
+  // A read line whose reference the text names accounts for its mention; the others (an article written out in words) for one of their quantity.
+  const named = (l: DraftLine) => [l.sku, l.customerPartNumber, l.ean].some((k) => k && mentions.some((m) => compact(m.item).includes(compact(k))));
+  const left = read.filter((l) => !named(l)).map((l) => l.quantity);
+  return mentions.filter((m) => {
+    if (namesRead(m.item)) return false;
+    const at = left.indexOf(m.quantity);
+    if (at >= 0) left.splice(at, 1);
+    return at < 0;
+  }).map((m) => m.text);
+}
+
+/** The quantities a line asks for ("10 boîtes de vis", "5 CHV-6"): not a date, an address, an hour, a postal code or a labelled number. */
+function quantityMentions(raw: string): { quantity: number; item: string; text: string }[] {
+  let line = raw;
+  for (const d of findDates(raw)) line = `${line.slice(0, d.index)}${' '.repeat(d.length)}${line.slice(d.index + d.length)}`;
+  const out: { quantity: number; item: string; text: string }[] = [];
+  PROSE_QTY.lastIndex = 0;
+  for (let m = PROSE_QTY.exec(line); m; m = PROSE_QTY.exec(line)) {
+    const rest = line.slice(m.index + m[0].length, m.index + m[0].length + 80);
+    const item = rest.slice(0, proseItemEnd(rest)).trim();
+    const before = line.slice(Math.max(0, m.index - 30), m.index);
+    // "1)", "2)": a list's numbering.
+    if (line[m.index + m[1]!.length] === ')') continue;
+    if (!CLAUSE_START.test(before) || !/\p{L}.*\p{L}|\d\p{L}|\p{L}\d/u.test(item) || NOT_QUANTITY_AFTER.test(item) || NUMBER_LABEL_BEFORE.test(before)) continue;
+    // "12 High Street", "221 Baker St": an English house number before its street.
+    if (ENGLISH_STREET.test(item)) continue;
+    // "67100 Strasbourg", "4040 Herstal": a postal code before its town.
+    if (/^\d{4,5}$/.test(m[1]!) && !m[2] && /^\p{Lu}\p{Ll}/u.test(item)) continue;
+    out.push({ quantity: Number(m[1]), item, text: `${m[0].trim()} ${item}` });
+    // The article's own words ("Serrure 3 points") hold no other quantity.
+    PROSE_QTY.lastIndex = Math.max(PROSE_QTY.lastIndex, m.index + m[0].length + item.length);
   }
   return out;
 }

@@ -187,10 +187,11 @@ describe('typed e-mails in Italian and Spanish', () => {
     expect(o).toMatchObject({ poNumber: '88/2026', orderDate: '2026-09-28', requestedDeliveryDate: '2026-10-12' });
   });
 
-  it('takes a weekday named in Italian or Spanish as the next such day, flagged', async () => {
+  it('takes a weekday named in Italian or Spanish as the next such day after the message\'s Date', async () => {
     const r = await mail('achats@dupont-quincaillerie.fr', 'Pedido', 'Buenos días,\nnecesitamos 10 VIS-440 y 5 CHV-6 para el viernes.\nReferencia pedido: 2026/55\nGracias');
     expect(r.orders[0]).toMatchObject({ poNumber: '2026/55', requestedDeliveryDate: '2026-10-02' });
-    expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNCONFIRMED')).toBeDefined();
+    expect(r.orders[0]!.evidence!.requestedDeliveryDate).toMatchObject({ text: 'para el viernes' });
+    expect(r.orders[0]!.evidence!.requestedDeliveryDate!.rule).toMatch(/after the message was sent/);
   });
 });
 

@@ -50,12 +50,19 @@ describe('orders in a sentence', () => {
 });
 
 describe('"pour lundi"', () => {
-  it('is the next Monday after the day it was sent, flagged as inferred', async () => {
+  it('is the next Monday after the day the message says it was sent, with that Date as its evidence', async () => {
     const bytes = eml('achats@dupont-quincaillerie.fr', 'Commande', 'merci de nous livrer 10 VIS-440 et 5 CHV-6 pour lundi');
     const meta = describeDocument(bytes, { fileName: 'm.eml', channel: 'email', receivedAt: '2026-10-01T06:15:00Z' });
     const r = (await extractDocument(bytes, meta, md)).result;
     // Sent on Thursday 1 October 2026.
     expect(r.orders[0]!.requestedDeliveryDate).toBe('2026-10-05');
-    expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNCONFIRMED')).toMatchObject({ where: 'requestedDeliveryDate' });
+    expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNCONFIRMED')).toBeUndefined();
+    expect(r.orders[0]!.evidence!.requestedDeliveryDate).toMatchObject({ text: 'pour lundi', corroboratedBy: expect.arrayContaining([expect.stringContaining('Date header')]) });
+  });
+
+  it('stays flagged when a quantity asked for in the sentence gave no line', async () => {
+    const r = await extract(eml('achats@dupont-quincaillerie.fr', 'Commande', 'Bonjour,\nmerci de nous livrer pour lundi 10 boîtes de chevilles nylon en plus de :\n- 12 x VIS-440\n- 5 x CHV-6\nPaul'));
+    expect(r.orders[0]!.lines.map((l) => [l.sku, l.quantity])).toEqual([['VIS-440', 12], ['CHV-6', 5]]);
+    expect(r.problems.find((p) => p.code === 'LINES_UNREAD')?.message).toContain('10 boîtes de chevilles nylon');
   });
 });
