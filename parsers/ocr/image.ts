@@ -4,7 +4,7 @@
 // its rules (rules.ts). Upscaling did not help.
 import sharp from 'sharp';
 import { readTiffPages, TiffError, type TiffPage } from './tiff';
-import { estimateSkew, removeRules, shearLevel } from './rules';
+import { estimateSkew, removeRules, shearLevel, type RuleOptions } from './rules';
 
 /** 40 Mpx: an A4 page at 600 dpi is 35 Mpx; anything larger is a pixel bomb or not a page. */
 export const MAX_PAGE_PIXELS = 40_000_000;
@@ -224,16 +224,21 @@ function levelAndClear(data: Uint8Array, width: number, height: number, dpi: num
   const angle = estimateSkew(data, width, height);
   // Under 0.15° a row drifts less than 2 px across the page: left as it is.
   const level = Math.abs(angle) >= 0.15 ? shearLevel(data, width, height, angle) : { data, height };
-  removeRules(level.data, width, level.height, {
+  removeRules(level.data, width, level.height, faxRuleOptions(dpi));
+  return level;
+}
+
+/** What a rule is on a fax page of this resolution (rules.ts). */
+export function faxRuleOptions(dpi: number): RuleOptions {
+  return {
     // A rule is longer than any letter's bar (0.16 in: two capitals), and thinner than a stem.
     minRun: Math.round(dpi * 0.16),
     maxThickness: Math.max(3, Math.round(dpi / 40)),
-    dashMin: Math.round(dpi * 0.03),
+    // A normal fax leaves a printer's dash as a 4–5 px square: a fifth of a letter's width, still more than a leader dot.
+    dashMin: Math.round(dpi * 0.02),
     dashGap: Math.round(dpi * 0.06),
     ruleDash: Math.round(dpi * 0.08),
     minRunVertical: Math.round(dpi * 0.22),
     maxThicknessVertical: Math.max(3, Math.round(dpi / 50)),
-  });
-  return level;
+  };
 }
-

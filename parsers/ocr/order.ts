@@ -19,6 +19,8 @@ import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '.
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 import { cellsToReread, numberCell, type CellCrop, type CellRereads } from './reread';
 import { settleNumbers, type SettledNumbers } from './settle';
+import { rowAsPrinted, tableDecimals } from './decimals';
+import { unreadDeliveryLabel } from './delivery-label';
 
 export interface OcrPage {
   /** 1-based. */
@@ -237,12 +239,30 @@ function pageLayout(pages: OcrPage[]): PageLayout {
   const known = layouts.get(pages);
   if (known) return known;
   const cleaned = cleanPages(pages);
-  const extraction = extractTable(cleaned.cleaned);
+  const found = extractTable(cleaned.cleaned);
   // How the document writes its numbers: "2,100" is 2100 in an English order, 2.1 in a French one
   // (the text PDF reader's rule: whichever makes more rows' quantity × price = amount).
-  const layout = { ...cleaned, extraction, locale: extraction.table ? detectLocale(extraction.table) : ('fr' as const) };
+  const locale = found.table ? detectLocale(found.table) : ('fr' as const);
+  const extraction = found.table ? { ...found, table: asPrintedTable(found.table, locale) } : found;
+  const layout = { ...cleaned, extraction, locale };
   layouts.set(pages, layout);
   return layout;
+}
+
+/** What rowAsPrinted said of a row whose number cells it read as their column prints them. */
+const asPrintedDoubts = new WeakMap<TableRow, string>();
+
+/** The table's number cells read as each column prints its decimals (decimals.ts), once for the cells to re-read and the lines. */
+function asPrintedTable(table: Table, locale: NumberLocale): Table {
+  const decimals = tableDecimals(table, locale);
+  if (Object.keys(decimals).length === 0) return table;
+  const quantityOf = (t: string) => readQuantityCell(t, locale).qty?.value ?? null;
+  const rows = table.rows.map((row) => {
+    const read = rowAsPrinted(row, decimals, locale, (role) => (role === 'quantity' ? quantityOf : numberCell(locale)));
+    if (read.doubt) asPrintedDoubts.set(read.row, read.doubt);
+    return read.row;
+  });
+  return { ...table, rows };
 }
 
 /** The pages' words cleaned, and the fax machine's header line found (its date is the transmission's, not the order's). */
@@ -457,6 +477,8 @@ function readDates(r: ImageReading, draft: DraftOrder, { headerText, ref, table 
       draft.requestedDeliveryDate = perLine.iso;
       ev.requestedDeliveryDate = { source: 'document', rule: perLine.rule, text: perLine.text, ...(perLine.flag ? { flag: perLine.flag } : {}) };
     }
+    const unread = draft.requestedDeliveryDate ? null : unreadDeliveryLabel(r.textLines().map((l) => l.text), (l) => findDeliveryDate(l, ref) !== null);
+    if (unread) ev.requestedDeliveryDate = { source: 'document', rule: 'delivery-date label printed, no date read beside it', text: unread, flag: `« ${unread} » names a delivery date OCR could not read: check it on the document` };
   }
   if (draft.orderDate) ev.orderDate ??= { source: 'document', rule: 'printed under an order-date label' };
   // No order date printed: the day the fax arrived (the receiving server's clock, never the sending
@@ -784,6 +806,8 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
   // real line lost that way would still show in the total check.
   if (!/\d/.test(row.text)) return null;
   const doubts: string[] = sibling ? [`quantity read as "${printed.cells.quantity!.text}" in a column of three-decimal quantities: taken as ${sibling.text}`] : [];
+  const asPrintedDoubt = asPrintedDoubts.get(printed);
+  if (asPrintedDoubt) doubts.push(asPrintedDoubt);
   const reference = withEan(readReference(ref, doubts), row.cells.ean, md, doubts);
   let { sku, customerPartNumber, refConfidence } = reference;
   // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only

@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { estimateSkew, removeRules, shearLevel, type RuleOptions } from '../../../parsers/ocr/rules';
+import { faxRuleOptions } from '../../../parsers/ocr/image';
 
 const W = 600;
 const H = 300;
@@ -91,6 +92,19 @@ describe('removeRules', () => {
     expect(dark(img, 60, 160)).toBe(true);
     expect(dark(img, 101, 169)).toBe(true);
     expect(dark(img, 325, 151)).toBe(true);
+  });
+
+  it('clears a printer\'s rule a normal fax left as short square dashes, and keeps the header under it and leader dots', () => {
+    const img = blank();
+    // "- - - - -" at 204×98 dpi: each dash 4–5 px wide and 4 rows tall, 4–5 px apart.
+    for (let x = 20; x < 560; x += 9) fill(img, x, 60, x + (x % 2 ? 4 : 5), 64);
+    for (let x = 40; x < 200; x += 16) glyph(img, x, 80);
+    for (let x = 100; x < 300; x += 10) fill(img, x, 168, x + 3, 171); // "........" leader dots
+    removeRules(img, W, H, faxRuleOptions(204));
+    expect(dark(img, 20, 61)).toBe(false);
+    expect(dark(img, 128, 62)).toBe(false);
+    expect(dark(img, 41, 85)).toBe(true);
+    expect(dark(img, 101, 169)).toBe(true);
   });
 
   it('clears a row rule a fax broke into pieces between the cells, and keeps the cells', () => {

@@ -1,0 +1,84 @@
+// Number columns printed with two decimals in a small, dense face ("14,00", "1.400,00", "38,50"):
+// OCR of a fax or a scan loses the mark ("1400", "35100") or reads it as a space ("53 900 00"). When
+// quantity, price and amount lost it alike the arithmetic holds at a hundred times the value; the
+// column's own format says how the cells are printed, the arithmetic says whether that holds, and a
+// reading nothing confirms stays under review.
+import { describe, expect, it } from 'vitest';
+import { loadMasterData } from '../../../storage/masterdata-source';
+import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
+import { asPrinted, columnDecimals, rowAsPrinted, AS_PRINTED_ALONE } from '../../../parsers/ocr/decimals';
+import { readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
+import { numberCell } from '../../../parsers/ocr/reread';
+import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
+import { unreadDeliveryLabel } from '../../../parsers/ocr/delivery-label';
+import { ocrLine } from '../../support/words';
+
+const md = loadMasterData('fixtures/masterdata');
+const line = (y: number, pieces: [number, string][]): PositionedWord[] => ocrLine(y, pieces, 0.93);
+
+function page(rows: [string, string, string][], header: [number, string][] = []): OcrPage {
+  const words = [
+    ...line(200, [[130, 'QUINCAILLERIE DUPONT']]),
+    ...line(700, [[130, 'Bon de commande N° CDE-2026-1142'], [1000, 'Date : 23/11/2026']]),
+    ...header.flatMap(([y, text]) => line(y, [[130, text]])),
+    ...line(1100, [[140, 'Article'], [400, 'Désignation'], [1000, 'Quantité'], [1250, 'Prix'], [1500, 'Montant']]),
+    ...rows.flatMap(([q, p, a], i) => line(1160 + i * 60, [[140, 'CHV-8'], [400, 'Cheville nylon'], [1000, q], [1250, p], [1500, a]])),
+  ];
+  return { page: 1, words, meanConfidence: 0.9, width: 1800, height: 2200 };
+}
+
+const row = (q: string, p: string, a: string): TableRow => ({ page: 1, index: 1, y0: 0, y1: 10, lineCount: 1, text: `${q} ${p} ${a}`, cells: { quantity: { text: q, confidence: 0.9 }, unitPrice: { text: p, confidence: 0.9 }, amount: { text: a, confidence: 0.9 } } });
+const fr = numberCell('fr');
+
+describe('OCR reader: number columns printed with decimals', () => {
+  it('tells the decimals a column prints from the cells that show its mark', () => {
+    expect(columnDecimals(['14,00', '1400', '1.400,00', '35100', '2,50 KAR'], 'fr')).toBe(2);
+    expect(columnDecimals(['14', '1400', '2,5', '35,00'], 'fr')).toBeNull();
+    expect(columnDecimals(['14,00', '2,5', '3,25', '4,75', '1,125'], 'fr')).toBeNull();
+    expect(columnDecimals(['14.00', '1,400.00', '3.25'], 'en')).toBe(2);
+  });
+
+  it('reads a cell whose mark OCR lost or misread as its column prints it', () => {
+    expect(asPrinted('35100', 2, 'fr')).toBe('351,00');
+    expect(asPrinted('53 900 00', 2, 'fr')).toBe('53 900,00');
+    expect(asPrinted('1.400.00', 2, 'fr')).toBe('1.400,00');
+    expect(asPrinted('085', 2, 'fr')).toBe('0,85');
+    expect(asPrinted('1400 KAR', 2, 'fr')).toBe('14,00 KAR');
+    expect(asPrinted('14,00', 2, 'fr')).toBeNull();
+    expect(asPrinted('32', 2, 'fr')).toBeNull();
+  });
+
+  it('takes the reading as printed when every cell lost its mark alike, although the page reading holds too', () => {
+    const read = rowAsPrinted(row('35100', '6,90', '242190'), { quantity: 2, unitPrice: 2, amount: 2 }, 'fr', () => fr);
+    expect(fr(read.row.cells.quantity!.text)).toBe(351);
+    expect(fr(read.row.cells.amount!.text)).toBe(2421.9);
+    expect(read.doubt).toContain('351 × 6,9 = 2421,9');
+  });
+
+  it('keeps a row whose columns show no decimals, and one that already reads as printed', () => {
+    expect(rowAsPrinted(row('1400', '8,70', '12180'), {}, 'fr', () => fr).doubt).toBeNull();
+    expect(rowAsPrinted(row('14,00', '8,70', '121,80'), { quantity: 2, unitPrice: 2, amount: 2 }, 'fr', () => fr).doubt).toBeNull();
+  });
+
+  it('takes a reading as printed that nothing confirms below review', () => {
+    const read = rowAsPrinted(row('1400', '8,70', '99,99'), { quantity: 2, unitPrice: 2, amount: 2 }, 'fr', () => fr);
+    expect(read.row.cells.quantity).toEqual({ text: '14,00', confidence: AS_PRINTED_ALONE });
+    expect(read.doubt).toContain('nothing confirms it');
+  });
+
+  it('gives the order lines the quantities as printed, never a hundred times them with confidence', () => {
+    const lines = readImageOrder([page([['14,00', '8,70', '121,80'], ['35100', '6,90', '242190'], ['2,00', '3,96', '7,92'], ['24,00', '18,90', '453,60'], ['1400', '8,70', '99,99']])], { masterData: md, fileName: 'fax.tif' }).draft!.lines;
+    expect(lines.map((l) => l.quantity)).toEqual([14, 351, 2, 24, 14]);
+    expect(lines[4]!.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+
+  it('flags the delivery date when its label is printed but OCR could not read the date', () => {
+    const hasDate = (l: string) => /\d{2}\.\d{2}\.\d{2}/.test(l);
+    expect(unreadDeliveryLabel(['Bestelldatum 26.11.26', 'Gewünschtes Wareneingangäd@taàn'], hasDate)).toBe('Gewünschtes Wareneingangäd@taàn');
+    expect(unreadDeliveryLabel(['Liefertermin 07.12.26'], hasDate)).toBeNull();
+    expect(unreadDeliveryLabel(['Adresse de livraison', '12 rue des Tanneurs'], hasDate)).toBeNull();
+    const draft = readImageOrder([page([['14,00', '8,70', '121,80'], ['2,00', '3,96', '7,92'], ['24,00', '18,90', '453,60']], [[800, 'Date de livraison : l@ 1#/ll']])], { masterData: md, fileName: 'fax.tif' }).draft!;
+    expect(draft.requestedDeliveryDate ?? null).toBeNull();
+    expect(draft.evidence?.requestedDeliveryDate?.flag).toContain('could not read');
+  });
+});
