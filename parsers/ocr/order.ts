@@ -13,7 +13,7 @@ import { eanChecksumOk } from '../text/lines';
 import { unreadDeliveryLabel } from './delivery-label';
 import { matchDesignation, NAMES_PRODUCT } from '../../domain/line-evidence';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
-import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth } from '../text/header';
+import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth, type ShipToText } from '../text/header';
 import { readingText } from '../layout/reading';
 import { detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
@@ -95,6 +95,8 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
       .replace(/^_+(?=[|[\]{}])/, '')
       .replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '')
       .replace(/[“”„]/g, '"')
+      // A handwritten or faxed "l" read as "!" at a word's start ("!e 24.10.26", "!ivraison").
+      .replace(/^!(?=\p{Ll})/u, 'l')
       .replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2')
       // …and its degree sign read as a letter or a digit ("Ne:", "N9.", "Nc:"): only with the
       // punctuation after it, which no word ("Ne pas plier") carries.
@@ -500,10 +502,22 @@ function readGarbledDeliveryLabel(r: ImageReading, draft: DraftOrder, ref: Date 
   }
 }
 
+/**
+ * A delivery block read without a postal code because a fax's speck sits in its city line ("85748
+ * Garching be! Munchen"): read again with the specks off the words (label colons go too, so only
+ * when the first reading found the block), kept only when that finds the postal code.
+ */
+function withoutSpecks(first: ShipToText | null, r: ImageReading): ShipToText | null {
+  if (!first || first.usual || first.postalCode) return first;
+  const clean = r.textLines().map((l) => ({ ...l, words: l.words.map((w) => ({ ...w, text: w.text.replace(/(?<=\p{L})[!:;]+$/u, '') })) }));
+  const again = shipToFromBlocks(clean, r.md);
+  return again?.postalCode ? again : first;
+}
+
 /** The ship-to, read column by column first (the line-split text only when that found no delivery block), then checked. */
 function readShipTo(r: ImageReading, draft: DraftOrder, headerText: string, customerId: string | null): void {
   const ev = (draft.evidence ??= {});
-  const shipTo = shipToFromBlocks(r.textLines(), r.md) ?? draft.shipTo ?? findShipTo(headerText, r.md);
+  const shipTo = withoutSpecks(shipToFromBlocks(r.textLines(), r.md), r) ?? draft.shipTo ?? findShipTo(headerText, r.md);
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: 'address block under its label' };
   if (!shipTo) return;
   const checked = checkShipTo(shipTo, customerId, r.md, r.ctx.fileName);

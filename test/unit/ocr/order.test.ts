@@ -75,6 +75,10 @@ describe('cleanWords: a dotted date split where the fax lost its first dot', () 
     expect(cleanWords(line(0, [[0, 'Leverdatum O8 12.2026']])).map((w) => w.text)).toEqual(['Leverdatum', '08.12.2026']);
     expect(cleanWords(line(0, [[0, '5 12,11 21%']])).map((w) => w.text)).toEqual(['5', '12,11', '21%']);
   });
+
+  it('reads an "l" OCR made "!" at a word\'s start ("Livraison !e 24.10.26"), and leaves a lone "!" noise', () => {
+    expect(cleanWords(line(0, [[0, 'Livraison !e 24.10.26 ! Merci!']])).map((w) => w.text)).toEqual(['Livraison', 'le', '24.10.26', 'Merci!']);
+  });
 });
 
 describe('labelWord', () => {
@@ -395,6 +399,18 @@ describe('readImageOrder: ship-to', () => {
     expect(draft!.shipTo).toMatchObject({ code: 'C001-L1', street: 'ZI de la Mouche 14 rue Jean Moulin', postalCode: '69200', city: 'Vénissieux' });
     expect(draft!.provenance.signals!.join(' ')).toContain('ship-to C001-L1 from master data (postal code 69200; read as');
     expect(resolveOrder(draft!, md).order.confidence).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+  });
+
+  it('reads the postal code of a city line a fax left a speck in ("69280 Marcy be! Etoile"), the block\'s label kept', () => {
+    // A site master data does not know, so that only the printed line can give the postal code.
+    const page = orderPage(1, [tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '30', '7,20', '216,00')], [
+      line(860, [[130, 'LIVRER A :'], [900, 'DATE CDE : 23/11/26']]),
+      line(900, [[130, 'Chantier Les Prés'], [900, 'CODE CLIENT : C001']]),
+      line(940, [[130, '3 chemin des Prés']]),
+      line(980, [[130, '69280 Marcy be! Etoile']]),
+    ]);
+    const { draft } = readImageOrder([{ ...page, width: 1700, height: 2200 }], { masterData: md, fileName: 'fax.tif' });
+    expect(draft!.shipTo).toMatchObject({ postalCode: '69280' });
   });
 
   it('flags a ship-to whose postal code matches none of the customer\'s delivery addresses', () => {
