@@ -81,6 +81,8 @@ export function labelWord(text: string): string {
   return `${first}${label.slice(1)}${m[2] ?? ''}`;
 }
 
+// The three digits and decimals after a thousands space: "600,000", "440,00".
+const THOUSANDS_TAIL = /^\d{3}[.,]\d{1,3}$/;
 // The two halves of "08.12.2026" when the first dot is lost: a day (with letters OCR makes of digits), then month and year.
 const SPLIT_DAY = /^([0-3OoIl]?[0-9OoIl])[.,]?$/;
 const SPLIT_MONTH_YEAR = /^([01]?\d)[.,]((?:19|20)\d{2})([.,:;]?)$/;
@@ -114,6 +116,12 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
     if (text === '') continue;
     // "N °": the degree sign read as a word of its own, glued back to its N.
     const prev = out.at(-1);
+    // A number printed with a space between its thousands ("2 600,000", "24 440,00") that OCR cut
+    // into two words: one word, so that the table reader keeps it in one column.
+    if (prev && prev.lineId === w.lineId && /^\d{1,3}$/.test(prev.text) && THOUSANDS_TAIL.test(text) && w.x0 - prev.x1 <= 0.8 * Math.min(prev.y1 - prev.y0, w.y1 - w.y0)) {
+      out[out.length - 1] = { ...prev, text: `${prev.text} ${text}`, x1: w.x1, confidence: Math.min(prev.confidence ?? 1, w.confidence ?? 1) };
+      continue;
+    }
     // A dotted date whose first dot the fax lost, its day read with a letter ("O8 12.2026"): one date.
     const day = prev && prev.lineId === w.lineId && SPLIT_DAY.exec(prev.text);
     const rest = day && SPLIT_MONTH_YEAR.exec(text);

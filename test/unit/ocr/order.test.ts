@@ -70,6 +70,20 @@ describe('cleanWords', () => {
   });
 });
 
+describe('cleanWords: a number with a thousands space that OCR cut in two', () => {
+  it('keeps "2 600,000" and "24 440,00" whole, and leaves apart two numbers a column gap apart', () => {
+    const words = [...line(0, [[1017, '2'], [1036, '600,000'], [1130, 'BTE'], [1310, '9,40'], [1442, '24'], [1472, '440,00']])];
+    expect(cleanWords(words).map((w) => w.text)).toEqual(['2 600,000', 'BTE', '9,40', '24 440,00']);
+    expect(cleanWords(line(0, [[1000, '12'], [1200, '345,00']])).map((w) => w.text)).toEqual(['12', '345,00']);
+  });
+
+  it('reads the quantity a row prints with a thousands space, checked by the amount', () => {
+    const row = line(1160, [[COLS.ref, 'ECR-M8'], [COLS.desc, 'Écrou hexagonal M8'], [COLS.qty - 20, '2'], [COLS.qty, '600,00'], [COLS.pu, '9,40'], [COLS.amount - 40, '24'], [COLS.amount, '440,00']]);
+    const l = readImageOrder([orderPage(1, [row])], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(l).toMatchObject({ sku: 'ECR-M8', quantity: 2600 });
+  });
+});
+
 describe('cleanWords: a dotted date split where the fax lost its first dot', () => {
   it('joins "O8 12.2026" into 08.12.2026, and leaves a quantity beside a price apart', () => {
     expect(cleanWords(line(0, [[0, 'Leverdatum O8 12.2026']])).map((w) => w.text)).toEqual(['Leverdatum', '08.12.2026']);
