@@ -116,7 +116,7 @@ export function matchDesignation(description: string, sku: string, md: MasterDat
 }
 
 /** Score from which a designation names a product (about two telling words, or one rare size). */
-const NAMES_PRODUCT = 3;
+export const NAMES_PRODUCT = 3;
 
 function designationEvidence(f: LineFacts, product: Product, md: MasterData): { agrees: string | null; conflict: LineConflict | null } {
   if (!f.description || !f.sku) return { agrees: null, conflict: null };

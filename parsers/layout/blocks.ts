@@ -127,17 +127,18 @@ function cutAtLabels(v: Group, words: PositionedWord[], labels: Group[], slack: 
  * A form's boxes: a row of labels ("N° pièce   Date   Date de livraison") with the values printed
  * right below (in a tall cell, up to two lines' height lower), each under its label; the labels'
  * starts set the cells' edges. Returns "label : value" lines that the header readers understand as
- * if the value followed its label.
+ * if the value followed its label. `below`: how far under its labels (in line heights) a row of values
+ * may start.
  */
-export function labelValueLines(lines: TextLine[]): string[] {
+export function labelValueLines(lines: TextLine[], below = 2.5): string[] {
   const out: string[] = [];
   const lineH = median(lines.map((l) => l.y1 - l.y0)) || 1;
   for (let i = 0; i + 1 < lines.length; i++) {
     const top = lines[i]!;
-    const below = lines[i + 1]!;
-    if (below.page !== top.page || below.y0 - top.y1 > 2.5 * lineH || /\d/.test(top.text)) continue;
+    const next = lines[i + 1]!;
+    if (next.page !== top.page || next.y0 - top.y1 > below * lineH || /\d/.test(top.text)) continue;
     const labels = groups(top, 1.5 * lineH);
-    const values = groups(below, 1.5 * lineH).flatMap((v) => cutAtLabels(v, below.words, labels, lineH / 2));
+    const values = groups(next, 1.5 * lineH).flatMap((v) => cutAtLabels(v, next.words, labels, lineH / 2));
     if (labels.length < 2 || values.length < 2) continue;
     for (const v of values) {
       // The label whose cell holds the value's start: the last label starting left of it (with some slack).

@@ -83,7 +83,9 @@ export function groupLines(page: PageWords): TextLine[] {
 /**
  * The engine's lines that lie side by side at one height (Tesseract cuts a row at a wide gap
  * between columns into two lines, once the rules that held it together are gone): one line. Lines
- * that overlap horizontally are never joined, so a skewed page's rows stay apart.
+ * that overlap horizontally are never joined, so a skewed page's rows stay apart. On a crooked page
+ * the heights are compared where the two lines meet, along the page's slant (a row cut after its
+ * designation sits lower at its right end, by as much as a line's height on a wide table).
  */
 function joinSideBySide(groups: PositionedWord[][]): PositionedWord[][] {
   const box = (g: PositionedWord[]) => {
@@ -91,18 +93,55 @@ function joinSideBySide(groups: PositionedWord[][]): PositionedWord[][] {
     const y1 = median(g.map((w) => w.y1));
     return { x0: Math.min(...g.map((w) => w.x0)), x1: Math.max(...g.map((w) => w.x1)), cy: (y0 + y1) / 2, h: Math.max(1, y1 - y0) };
   };
+  const slant = pageSlant(groups);
+  const mid = (w: PositionedWord) => ({ x: (w.x0 + w.x1) / 2, y: (w.y0 + w.y1) / 2 });
+  // How far apart in height the two words facing each other across the gap are (the left line's
+  // last, the right line's first), once the page's slant is taken off.
+  const offset = (left: PositionedWord[], right: PositionedWord[]) => {
+    if (!left.length) return Infinity;
+    const a = mid(left.reduce((p, w) => (w.x1 > p.x1 ? w : p)));
+    const c = mid(right.reduce((p, w) => (w.x0 < p.x0 ? w : p)));
+    return Math.abs(c.y - (a.y + slant * (c.x - a.x)));
+  };
   const joined: { words: PositionedWord[]; spans: { x0: number; x1: number }[]; cy: number; h: number }[] = [];
   for (const g of [...groups].sort((a, b) => box(a).x0 - box(b).x0)) {
     const b = box(g);
+    // Level lines on a straight page; on a crooked one, lines that meet along the slant.
+    const gap = (j: (typeof joined)[number]) => (slant === 0 ? Math.abs(j.cy - b.cy) : offset(j.words.filter((w) => w.x1 <= b.x0), g));
     const near = joined
-      .filter((j) => Math.abs(j.cy - b.cy) <= 0.4 * Math.min(j.h, b.h) && j.spans.every((s) => s.x1 < b.x0 || b.x1 < s.x0))
-      .sort((p, q) => Math.abs(p.cy - b.cy) - Math.abs(q.cy - b.cy))[0];
+      .filter((j) => j.spans.every((s) => s.x1 < b.x0 || b.x1 < s.x0))
+      .map((j) => ({ j, gap: gap(j) }))
+      .filter(({ j, gap }) => gap <= 0.4 * Math.min(j.h, b.h))
+      .sort((p, q) => p.gap - q.gap)[0]?.j;
     if (near) {
       near.words.push(...g);
       near.spans.push({ x0: b.x0, x1: b.x1 });
     } else joined.push({ words: [...g], spans: [{ x0: b.x0, x1: b.x1 }], cy: b.cy, h: b.h });
   }
   return joined.map((j) => j.words);
+}
+
+/** Most slant a page is read with (about 3°): beyond it the engine's lines are not straightened. */
+const MAX_SLANT = 0.055;
+
+/**
+ * How far down a line runs per pixel across (the page's skew), as the engine's own lines show it:
+ * the median slope of the lines of four words or more; 0 when too few lines say.
+ */
+export function pageSlant(groups: PositionedWord[][]): number {
+  const slopes: number[] = [];
+  for (const g of groups) {
+    if (g.length < 4) continue;
+    const pts = g.map((w) => ({ x: (w.x0 + w.x1) / 2, y: (w.y0 + w.y1) / 2 }));
+    const mx = pts.reduce((s, p) => s + p.x, 0) / pts.length;
+    const my = pts.reduce((s, p) => s + p.y, 0) / pts.length;
+    const sxx = pts.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+    if (sxx <= 0) continue;
+    slopes.push(pts.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / sxx);
+  }
+  if (slopes.length < 3) return 0;
+  const s = median(slopes);
+  return Math.abs(s) <= MAX_SLANT ? s : 0;
 }
 
 // Header labels (parsers/text/labels.ts), tried on up to four consecutive words, longest first.

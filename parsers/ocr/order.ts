@@ -10,17 +10,18 @@ import { extractTable, groupLines } from '../layout/table';
 import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, Table, TableRow, TextLine } from '../layout/types';
 import { eanChecksumOk } from '../text/lines';
+import { unreadDeliveryLabel } from './delivery-label';
+import { matchDesignation, NAMES_PRODUCT } from '../../domain/line-evidence';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
-import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth } from '../text/header';
+import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth, type ShipToText } from '../text/header';
 import { readingText } from '../layout/reading';
 import { detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
-import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
+import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 import { cellsToReread, numberCell, type CellCrop, type CellRereads } from './reread';
 import { settleNumbers, type SettledNumbers } from './settle';
 import { rowAsPrinted, tableDecimals } from './decimals';
-import { unreadDeliveryLabel } from './delivery-label';
 
 export interface OcrPage {
   /** 1-based. */
@@ -81,6 +82,12 @@ export function labelWord(text: string): string {
   return `${first}${label.slice(1)}${m[2] ?? ''}`;
 }
 
+// The three digits and decimals after a thousands space: "600,000", "440,00".
+const THOUSANDS_TAIL = /^\d{3}[.,]\d{1,3}$/;
+// The two halves of "08.12.2026" when the first dot is lost: a day (with letters OCR makes of digits), then month and year.
+const SPLIT_DAY = /^([0-3OoIl]?[0-9OoIl])[.,]?$/;
+const SPLIT_MONTH_YEAR = /^([01]?\d)[.,]((?:19|20)\d{2})([.,:;]?)$/;
+
 /** Pipes and brackets from ruled tables and dirty glass are not text. */
 export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
@@ -91,6 +98,8 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
       .replace(/^_+(?=[|[\]{}])/, '')
       .replace(/^[|[\]{}]+|(?<![|[\]{}])[|[\]{}]+$/g, '')
       .replace(/[“”„]/g, '"')
+      // A handwritten or faxed "l" read as "!" at a word's start ("!e 24.10.26", "!ivraison").
+      .replace(/^!(?=\p{Ll})/u, 'l')
       .replace(/^([Nn])[?*'’]([.:]?)$/, '$1°$2')
       // …and its degree sign read as a letter or a digit ("Ne:", "N9.", "Nc:"): only with the
       // punctuation after it, which no word ("Ne pas plier") carries.
@@ -108,6 +117,19 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
     if (text === '') continue;
     // "N °": the degree sign read as a word of its own, glued back to its N.
     const prev = out.at(-1);
+    // A number printed with a space between its thousands ("2 600,000", "24 440,00") that OCR cut
+    // into two words: one word, so that the table reader keeps it in one column.
+    if (prev && prev.lineId === w.lineId && /^\d{1,3}$/.test(prev.text) && THOUSANDS_TAIL.test(text) && w.x0 - prev.x1 <= 0.8 * Math.min(prev.y1 - prev.y0, w.y1 - w.y0)) {
+      out[out.length - 1] = { ...prev, text: `${prev.text} ${text}`, x1: w.x1, confidence: Math.min(prev.confidence ?? 1, w.confidence ?? 1) };
+      continue;
+    }
+    // A dotted date whose first dot the fax lost, its day read with a letter ("O8 12.2026"): one date.
+    const day = prev && prev.lineId === w.lineId && SPLIT_DAY.exec(prev.text);
+    const rest = day && SPLIT_MONTH_YEAR.exec(text);
+    if (day && rest && w.x0 - prev.x1 < Math.max(1, w.y1 - w.y0)) {
+      out[out.length - 1] = { ...prev, text: `${fixDigits(day[1]!).text.padStart(2, '0')}.${rest[1]}.${rest[2]}${rest[3]}`, x1: w.x1, confidence: Math.min(prev.confidence ?? 1, w.confidence ?? 1) };
+      continue;
+    }
     if (/^[°º][.:]?$/.test(text) && prev && /^[Nn]$/.test(prev.text) && prev.lineId === w.lineId) {
       out[out.length - 1] = { ...prev, text: `${prev.text}${text}`, x1: w.x1 };
       continue;
@@ -171,10 +193,11 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   // by column: the ship-to block sits beside other blocks ("Livrer à :" left, "Date cde :" right),
   // and line by line its address would interleave with the neighbour's fields. The same lines cut
   // at every wide gap stay as a fallback for the dates and the ship-to.
-  const headerLines = [...labelValueLines(r.textLines()), ...r.textLines().map((l) => l.text)];
+  const boxes = labelValueLines(r.textLines(), OCR_BOX_GAP);
+  const headerLines = [...boxes, ...r.textLines().map((l) => l.text)];
   const headerText = headerLines.flatMap((t) => t.split(/\s{3,}/)).join('\n');
   const pageWidth = Math.max(0, ...pages.map((p) => p.width ?? 0)) || undefined;
-  const readingHeader = [...labelValueLines(r.textLines()), readingText(r.textLines(), pageWidth)].join('\n');
+  const readingHeader = [...boxes, readingText(r.textLines(), pageWidth)].join('\n');
   const poNumber = poNumberByLine(headerLines);
   const channelEvidence = faxEvidence(r);
 
@@ -208,6 +231,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   flagDoubtfulPo(r, draft);
   fixPoDigits(r, draft);
   const wholeLines = readDates(r, draft, { headerText, ref, table });
+  readGarbledDeliveryLabel(r, draft, ref);
   flagLooseDates(draft, `${readingHeader}\n${wholeLines}`, ref);
   settleDayMonth(draft, [readingHeader, wholeLines, (table?.columns ?? []).map((c) => c.label).join('  '), ...(table?.rows.map((row) => row.text) ?? [])].join('\n'), ref);
   readShipTo(r, draft, headerText, customer?.id ?? null);
@@ -216,6 +240,9 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   finalConfidence(r, draft, lines);
   return { draft, problems };
 }
+
+/** How far under a row of labels (in line heights) a faxed or scanned form's row of values may start. */
+const OCR_BOX_GAP = 2.5;
 
 /** One image order being read: what every step shares. */
 interface ImageReading {
@@ -477,8 +504,6 @@ function readDates(r: ImageReading, draft: DraftOrder, { headerText, ref, table 
       draft.requestedDeliveryDate = perLine.iso;
       ev.requestedDeliveryDate = { source: 'document', rule: perLine.rule, text: perLine.text, ...(perLine.flag ? { flag: perLine.flag } : {}) };
     }
-    const unread = draft.requestedDeliveryDate ? null : unreadDeliveryLabel(r.textLines().map((l) => l.text), (l) => findDeliveryDate(l, ref) !== null);
-    if (unread) ev.requestedDeliveryDate = { source: 'document', rule: 'delivery-date label printed, no date read beside it', text: unread, flag: `« ${unread} » names a delivery date OCR could not read: check it on the document` };
   }
   if (draft.orderDate) ev.orderDate ??= { source: 'document', rule: 'printed under an order-date label' };
   // No order date printed: the day the fax arrived (the receiving server's clock, never the sending
@@ -487,10 +512,39 @@ function readDates(r: ImageReading, draft: DraftOrder, { headerText, ref, table 
   return wholeLines;
 }
 
+/**
+ * No delivery date read, but a delivery-date label OCR garbled ("Datc Required:") or whose value it
+ * could not read: the date after it, flagged, or the field flagged as printed but unread.
+ */
+function readGarbledDeliveryLabel(r: ImageReading, draft: DraftOrder, ref: Date | undefined): void {
+  const ev = (draft.evidence ??= {});
+  if (draft.requestedDeliveryDate || ev.requestedDeliveryDate) return;
+  const found = unreadDeliveryLabel(r.textLines(), ref);
+  if (!found) return;
+  if (found.date) {
+    draft.requestedDeliveryDate = found.date.iso;
+    ev.requestedDeliveryDate = { source: 'document', rule: `after « ${found.label} », a delivery-date label as OCR read it`, text: found.date.text, flag: `the label « ${found.label} » was read with OCR errors: check the date` };
+  } else {
+    ev.requestedDeliveryDate = { source: 'document', rule: 'delivery-date label, value unreadable', text: found.label, flag: `a delivery-date label is printed (« ${found.label} ») but OCR could not read its date: check it on the document` };
+  }
+}
+
+/**
+ * A delivery block read without a postal code because a fax's speck sits in its city line ("85748
+ * Garching be! Munchen"): read again with the specks off the words (label colons go too, so only
+ * when the first reading found the block), kept only when that finds the postal code.
+ */
+function withoutSpecks(first: ShipToText | null, r: ImageReading): ShipToText | null {
+  if (!first || first.usual || first.postalCode) return first;
+  const clean = r.textLines().map((l) => ({ ...l, words: l.words.map((w) => ({ ...w, text: w.text.replace(/(?<=\p{L})[!:;]+$/u, '') })) }));
+  const again = shipToFromBlocks(clean, r.md);
+  return again?.postalCode ? again : first;
+}
+
 /** The ship-to, read column by column first (the line-split text only when that found no delivery block), then checked. */
 function readShipTo(r: ImageReading, draft: DraftOrder, headerText: string, customerId: string | null): void {
   const ev = (draft.evidence ??= {});
-  const shipTo = shipToFromBlocks(r.textLines(), r.md) ?? draft.shipTo ?? findShipTo(headerText, r.md);
+  const shipTo = withoutSpecks(shipToFromBlocks(r.textLines(), r.md), r) ?? draft.shipTo ?? findShipTo(headerText, r.md);
   if (shipTo && !shipTo.usual) ev.shipTo = { source: 'document', rule: 'address block under its label' };
   if (!shipTo) return;
   const checked = checkShipTo(shipTo, customerId, r.md, r.ctx.fileName);
@@ -645,6 +699,34 @@ function settleByListPrice(ambiguous: ReferenceCandidate[], unitPrice: number, m
 }
 
 /**
+ * A reading between two codes ("GOU-MI0": GOU-M10 or BOU-M10) settled by the designation printed
+ * on the row when it names exactly one of them (telling words, twice as well as any other
+ * candidate: "Goujon d'ancrage M10x90"); the amount check must then hold too, as for the price.
+ */
+export function settleByDesignation(ambiguous: ReferenceCandidate[], description: string, md: MasterData, refText: string, doubts: string[]): ReferenceCandidate | null {
+  const skus = [...new Set(ambiguous.map((c) => c.sku))];
+  if (skus.length < 2) return null;
+  const scored = skus.map((sku) => ({ sku, m: matchDesignation(description, sku, md) })).sort((a, b) => b.m.read - a.m.read);
+  const [best, next] = [scored[0]!, scored[1]!];
+  if (best.m.read < NAMES_PRODUCT || best.m.read < 2 * next.m.read + 1) return null;
+  const chosen = ambiguous.find((c) => c.sku === best.sku)!;
+  doubts.push(`reference read as ${refText}: ${skus.join(' or ')}; the designation names ${chosen.sku} (${best.m.shared.join(', ')})`);
+  return chosen;
+}
+
+/** The confidence of an article known by its designation alone: under review. */
+const NAMED_ONLY = 0.45;
+
+/** The one article a designation names (telling words, twice as well as any other), or null. */
+export function productNamedBy(description: string | undefined, md: MasterData): { sku: string; shared: string[] } | null {
+  if (!description) return null;
+  const best = matchDesignation(description, '', md).other;
+  if (!best || best.score < NAMES_PRODUCT) return null;
+  const second = matchDesignation(description, best.sku, md).other;
+  return !second || best.score >= 2 * second.score + 1 ? { sku: best.sku, shared: best.shared } : null;
+}
+
+/**
  * No quantity cell, but the unit column starts with a number ("10:67" for "10 Stk"): the quantity
  * pushed into its neighbour by a column cut. Taken as a faint reading, so that only quantity × unit
  * price = amount can make it sure.
@@ -657,8 +739,8 @@ export function quantityInUnitCell(unit: RowCell | undefined): RowCell | undefin
 /** The confidence of a quantity found in the unit column: under review unless the amount confirms it. */
 const FAINT_SHIFTED = 0.5;
 
-/** The row's numbers read and checked (checkLine), the reference settled by the price when two codes are equally close. */
-function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts, unit, locale }: { md: MasterData; refText: string; doubts: string[]; unit?: RowCell | undefined; locale: NumberLocale }) {
+/** The row's numbers read and checked (checkLine), the reference settled by the price or the designation when two codes are equally close. */
+function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<typeof readReference>, { md, refText, doubts, unit, locale, description }: { md: MasterData; refText: string; doubts: string[]; unit?: RowCell | undefined; locale: NumberLocale; description?: string | undefined }) {
   const qtyCell = cells.quantity ?? quantityInUnitCell(unit);
   if (!cells.quantity && qtyCell) doubts.push(`no quantity in its column; ${qtyCell.text} read at the start of the unit column ("${unit?.text}")`);
   const { qty, changed: qtyChanged } = readQuantityCell(qtyCell?.text ?? '', locale);
@@ -668,7 +750,8 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
   const unitPrice = parseNumber(pFix.text, locale);
   const amount = parseNumber(aFix.text, locale);
   let { sku, customerPartNumber } = reference;
-  const chosen = reference.ambiguous.length > 1 && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, refText, doubts) : null;
+  const ambiguous = reference.ambiguous.length > 1;
+  const chosen = (ambiguous && unitPrice !== null ? settleByListPrice(reference.ambiguous, unitPrice, md, refText, doubts) : null) ?? (ambiguous && description ? settleByDesignation(reference.ambiguous, description, md, refText, doubts) : null);
   if (chosen) {
     sku = chosen.sku;
     customerPartNumber = chosen.kind === 'customerPart' ? chosen.value : null;
@@ -686,7 +769,7 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
     ...(qtyCell ? { quantityText: qtyCell.text } : {}),
     ...(cells.unitPrice ? { priceText: cells.unitPrice.text } : {}),
   });
-  return { qty, qFix, unitPrice, amount, check, sku, customerPartNumber, settledByPrice: chosen !== null };
+  return { qty, qFix, unitPrice, amount, check, sku, customerPartNumber, settled: chosen !== null };
 }
 
 /**
@@ -697,7 +780,7 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
 export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr'): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
   if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
-  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale });
+  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description: row.cells.description?.text });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
   return check.quantity.confidence < REVIEW_THRESHOLD;
@@ -817,9 +900,16 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 
-  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settledByPrice } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit, locale });
+  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settled } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit, locale, description: row.cells.description?.text });
   sku = checkedSku;
   customerPartNumber = checkedPart;
+  // No code the catalog knows (unread, cut at the page's edge, the buyer's own unlisted number), but
+  // a designation naming one article and numbers that agree: that article, under review.
+  const named = !known && !settled && check.amountAgrees ? productNamedBy(row.cells.description?.text, md) : null;
+  if (named) {
+    doubts.push(`no known code read${sku ? ` (« ${sku} »)` : ''}; the designation names ${named.sku} (${named.shared.join(', ')}) and quantity × price = amount`);
+    [sku, customerPartNumber, refConfidence] = [named.sku, null, Math.min(refConfidence, NAMED_ONLY)];
+  }
   const product = sku ? md.product(sku) : undefined;
   if (qFix.changed && qty && !check.amountAgrees && !check.quantity.doubt) doubts.push(`quantity read as "${qtyCell?.text}", taken as ${qty.value}`);
   if (check.quantity.doubt) doubts.push(check.quantity.doubt);
@@ -828,8 +918,8 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
   if (product && unitPrice !== null && product.listPrice !== null && Math.abs(product.listPrice - unitPrice) < 0.005 && refConfidence < 0.9 && refConfidence >= 0.5) {
     refConfidence = Math.max(refConfidence, 0.85);
   }
-  // Reference, price and amount then agree: just above review; otherwise an agent checks it.
-  if (settledByPrice) refConfidence = check.amountAgrees && !check.unitPrice.doubt ? 0.72 : 0.6;
+  // Settled by the price or the designation, with the amount agreeing: just above review; otherwise an agent checks it.
+  if (settled) refConfidence = check.amountAgrees && !check.unitPrice.doubt ? 0.72 : 0.6;
   // A price the check had to derive or correct counts; a faint but consistent one does not.
   const priceConfidence = check.unitPrice.doubt ? check.unitPrice.confidence : 1;
   const confidence = round2(Math.min(refConfidence, check.quantity.confidence || 0.3, priceConfidence, cap));

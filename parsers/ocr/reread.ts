@@ -197,7 +197,7 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: C
       const r = await ocr.recognize(image, { dpi: img.dpi * scale, psm }, W * H);
       // Back in page pixels: the words under the column's label are the cell's.
       const onPage = (x: number) => x0 + (x - MARGIN) / scale;
-      const words = r.words.filter((wd) => /\d/.test(wd.text) && onPage(wd.x1) >= column.x0 && onPage(wd.x0) <= column.x1);
+      const words = wordsUnder(r.words, column, onPage);
       if (words.length) readings.push({ text: words.map((wd) => wd.text).join(' '), confidence: Math.min(...words.map((wd) => wd.confidence)) });
       if (readings.length && enough(readings.at(-1)!)) break;
     } catch {
@@ -205,6 +205,18 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: C
     }
   }
   return readings;
+}
+
+/**
+ * A crop's words with digits under the column's label (`onPage`: crop x → page x), and the group a
+ * thousands space left of them ("2" of "2 600,000": a right-aligned number overhangs its label).
+ */
+export function wordsUnder<W extends { text: string; x0: number; x1: number; y0: number; y1: number }>(words: W[], column: { x0: number; x1: number }, onPage: (x: number) => number): W[] {
+  const digits = words.filter((wd) => /\d/.test(wd.text)).sort((a, b) => a.x0 - b.x0);
+  const under = digits.filter((wd) => onPage(wd.x1) >= column.x0 && onPage(wd.x0) <= column.x1);
+  const first = under[0];
+  const group = first ? digits.filter((wd) => wd.x1 <= first.x0 && /^\d{1,3}$/.test(wd.text) && first.x0 - wd.x1 <= wd.y1 - wd.y0 && /^\d{3}(?:[.,]\d{1,3})?$/.test(first.text)).at(-1) : undefined;
+  return group ? [group, ...under] : under;
 }
 
 /** The crop's pixels, copied out of the page (grey, one byte each). */

@@ -105,7 +105,11 @@ export function referenceCandidates(md: MasterData, customerId: string | null): 
 export function snapReference(read: string, ocrConfidence: number, candidates: ReferenceCandidate[]): SnappedReference {
   const cleaned = read.trim().replace(EDGE_JUNK, '');
   if (!cleaned) return { value: null, confidence: 0, doubt: 'no reference could be read', candidate: null, distance: Infinity, rivals: [] };
-  const scored = candidates.map((c) => ({ c, d: ocrDistance(cleaned, c.value) })).sort((x, y) => x.d - y.d);
+  // Specks a fax leaves inside a code ("CHA:+S3"): no catalog code holds them; each costs a confusion.
+  const specks = cleaned.replace(SPECKS, '');
+  const speckCost = (cleaned.length - specks.length) * CONFUSION_COST;
+  const distance = (value: string) => (specks && speckCost > 0 ? Math.min(ocrDistance(cleaned, value), ocrDistance(specks, value) + speckCost) : ocrDistance(cleaned, value));
+  const scored = candidates.map((c) => ({ c, d: distance(c.value) })).sort((x, y) => x.d - y.d);
   const best = scored[0];
   if (!best) return { value: null, confidence: 0.2, doubt: `reference read as ${cleaned}: no catalog to check it against`, candidate: null, distance: Infinity, rivals: [] };
   // The same SKU reached through two entries (SKU and a cross reference) is no rivalry.
@@ -137,6 +141,9 @@ export function snapReference(read: string, ocrConfidence: number, candidates: R
   }
   return { value: null, confidence: 0.2, doubt: `reference read as ${cleaned}: nothing close in the catalog (nearest ${best.c.value})`, candidate: null, distance: best.d, rivals: [] };
 }
+
+/** Marks inside a code that only a fax's specks print there. */
+const SPECKS = /[:;+*!'"`‘’“”,]/g;
 
 /** Marks OCR leaves at the edges of a cell: rules, quotes, guillemets, stray punctuation. */
 export const EDGE_JUNK = /^[|[\]{}()'"`‘’“”«»\\.,;:_~*^°-]+|(?<![|[\]{}()'"`‘’“”«»\\.,;:_~*^°])[|[\]{}()'"`‘’“”«»\\.,;:_~*^°]+$/g;

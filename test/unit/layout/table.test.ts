@@ -41,6 +41,28 @@ describe('groupLines', () => {
     expect(groupLines({ page: 1, words }).map((l) => l.words.map((w) => w.text).join(' '))).toEqual(['Référence Désignation Qté P.U. HT', 'FOR-COF Coffret 19 forets 11,00 24,30']);
   });
 
+  it('joins a row cut at a wide gap on a crooked page, its right half lower by the page\'s slant', () => {
+    // 0.025 px down per px across (about 1.4°): the numbers' half starts 9 px lower than the
+    // designation's half's average height, most of a word's height, but level where the two meet.
+    const s = 0.025;
+    const words = [
+      ...row(100, [[20, 'Réf.'], [90, 'Désignation article'], [300, 'Unité']], { skew: s, lineId: 'a' }),
+      ...row(100, [[420, 'Qté'], [470, 'Prix unit.'], [540, 'Montant HT']], { skew: s, lineId: 'b' }),
+      ...row(130, [[20, 'FOR-COF'], [90, 'Coffret de forets'], [300, 'U']], { skew: s, lineId: 'c' }),
+      ...row(130, [[420, '11,00'], [470, '24,30'], [540, '267,30']], { skew: s, lineId: 'd' }),
+      // The designation's second line: nearer the numbers' half in average height than its own row.
+      ...row(137, [[90, 'carton de 10']], { skew: s, lineId: 'g' }),
+      ...row(160, [[20, 'VIS-440'], [90, 'Vis inox tête fraisée'], [300, 'BTE']], { skew: s, lineId: 'e' }),
+      ...row(160, [[420, '5'], [470, '12,00'], [540, '60,00']], { skew: s, lineId: 'f' }),
+    ];
+    expect(groupLines({ page: 1, words }).map((l) => l.words.map((w) => w.text).join(' '))).toEqual([
+      'Réf. Désignation article Unité Qté Prix unit. Montant HT',
+      'FOR-COF Coffret de forets U 11,00 24,30 267,30',
+      'carton de 10',
+      'VIS-440 Vis inox tête fraisée BTE 5 12,00 60,00',
+    ]);
+  });
+
   it('groups by vertical band when no line ids are given', () => {
     const words = [...row(118, [[20, 'B']]), ...row(100, [[60, 'A2'], [20, 'A1']]), ...row(101, [[100, 'A3']])];
     expect(groupLines({ page: 1, words }).map((l) => l.words.map((w) => w.text).join(' '))).toEqual(['A1 A2 A3', 'B']);

@@ -10,7 +10,6 @@ import { asPrinted, columnDecimals, rowAsPrinted, AS_PRINTED_ALONE } from '../..
 import { readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
 import { numberCell } from '../../../parsers/ocr/reread';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
-import { unreadDeliveryLabel } from '../../../parsers/ocr/delivery-label';
 import { ocrLine } from '../../support/words';
 
 const md = loadMasterData('fixtures/masterdata');
@@ -73,10 +72,6 @@ describe('OCR reader: number columns printed with decimals', () => {
   });
 
   it('flags the delivery date when its label is printed but OCR could not read the date', () => {
-    const hasDate = (l: string) => /\d{2}\.\d{2}\.\d{2}/.test(l);
-    expect(unreadDeliveryLabel(['Bestelldatum 26.11.26', 'Gewünschtes Wareneingangäd@taàn'], hasDate)).toBe('Gewünschtes Wareneingangäd@taàn');
-    expect(unreadDeliveryLabel(['Liefertermin 07.12.26'], hasDate)).toBeNull();
-    expect(unreadDeliveryLabel(['Adresse de livraison', '12 rue des Tanneurs'], hasDate)).toBeNull();
     const draft = readImageOrder([page([['14,00', '8,70', '121,80'], ['2,00', '3,96', '7,92'], ['24,00', '18,90', '453,60']], [[800, 'Date de livraison : l@ 1#/ll']])], { masterData: md, fileName: 'fax.tif' }).draft!;
     expect(draft.requestedDeliveryDate ?? null).toBeNull();
     expect(draft.evidence?.requestedDeliveryDate?.flag).toContain('could not read');

@@ -70,6 +70,31 @@ describe('cleanWords', () => {
   });
 });
 
+describe('cleanWords: a number with a thousands space that OCR cut in two', () => {
+  it('keeps "2 600,000" and "24 440,00" whole, and leaves apart two numbers a column gap apart', () => {
+    const words = [...line(0, [[1017, '2'], [1036, '600,000'], [1130, 'BTE'], [1310, '9,40'], [1442, '24'], [1472, '440,00']])];
+    expect(cleanWords(words).map((w) => w.text)).toEqual(['2 600,000', 'BTE', '9,40', '24 440,00']);
+    expect(cleanWords(line(0, [[1000, '12'], [1200, '345,00']])).map((w) => w.text)).toEqual(['12', '345,00']);
+  });
+
+  it('reads the quantity a row prints with a thousands space, checked by the amount', () => {
+    const row = line(1160, [[COLS.ref, 'ECR-M8'], [COLS.desc, 'Écrou hexagonal M8'], [COLS.qty - 20, '2'], [COLS.qty, '600,00'], [COLS.pu, '9,40'], [COLS.amount - 40, '24'], [COLS.amount, '440,00']]);
+    const l = readImageOrder([orderPage(1, [row])], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(l).toMatchObject({ sku: 'ECR-M8', quantity: 2600 });
+  });
+});
+
+describe('cleanWords: a dotted date split where the fax lost its first dot', () => {
+  it('joins "O8 12.2026" into 08.12.2026, and leaves a quantity beside a price apart', () => {
+    expect(cleanWords(line(0, [[0, 'Leverdatum O8 12.2026']])).map((w) => w.text)).toEqual(['Leverdatum', '08.12.2026']);
+    expect(cleanWords(line(0, [[0, '5 12,11 21%']])).map((w) => w.text)).toEqual(['5', '12,11', '21%']);
+  });
+
+  it('reads an "l" OCR made "!" at a word\'s start ("Livraison !e 24.10.26"), and leaves a lone "!" noise', () => {
+    expect(cleanWords(line(0, [[0, 'Livraison !e 24.10.26 ! Merci!']])).map((w) => w.text)).toEqual(['Livraison', 'le', '24.10.26', 'Merci!']);
+  });
+});
+
 describe('labelWord', () => {
   it('reads a long label word with one misread letter or a stray accent as the label', () => {
     expect(labelWord('Bestelinummer/Datum')).toBe('Bestellnummer/Datum');
@@ -338,10 +363,35 @@ describe('readImageOrder: quantities and references OCR garbled', () => {
     const a = readImageOrder([settled], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
     expect(a).toMatchObject({ sku: 'VIS-560', quantity: 4, confidence: 0.72 });
     expect(a.doubts!.join(' ')).toContain('is the list price of VIS-560');
-    const open = orderPage(1, [tableRow(1160, 'VIS-4560', 'Vis agglo 5x60', '4', '13,00', '52,00')]);
+    const open = orderPage(1, [tableRow(1160, 'VIS-4560', 'Vis boîte de 200', '4', '13,00', '52,00')]);
     const b = readImageOrder([open], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
     expect(b.sku).not.toMatch(/^VIS-(450|560)$/);
     expect(b.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+});
+
+describe('readImageOrder: a reference between two codes settled by its designation', () => {
+  it('takes the code the row\'s designation names, just above review when the amount agrees; flags it when it does not', () => {
+    // "VIS-4560": VIS-450 or VIS-560; 13,00 is this customer's price, not a list price; the designation names VIS-560.
+    const settled = orderPage(1, [tableRow(1160, 'VIS-4560', 'Vis agglo zinguée 5x60', '4', '13,00', '52,00')]);
+    const a = readImageOrder([settled], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(a).toMatchObject({ sku: 'VIS-560', quantity: 4, confidence: 0.72 });
+    expect(a.doubts!.join(' ')).toContain('the designation names VIS-560');
+    const wrongAmount = orderPage(1, [tableRow(1160, 'VIS-4560', 'Vis agglo zinguée 5x60', '4', '13,00', '58,00')]);
+    expect(readImageOrder([wrongAmount], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+});
+
+describe('readImageOrder: a row whose code is lost, its designation naming one article', () => {
+  it('takes the article the designation names when quantity × price = amount, under review; never when the numbers disagree', () => {
+    // The buyer's own number, unknown to the cross references; the designation names GOU-M10 by its size.
+    const agree = orderPage(1, [tableRow(1160, '6845567398', 'Keilbout M10x90', '206', '26,95', '5.551,70')]);
+    const a = readImageOrder([agree], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(a).toMatchObject({ sku: 'GOU-M10', quantity: 206 });
+    expect(a.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    expect(a.doubts!.join(' ')).toContain('the designation names GOU-M10');
+    const disagree = orderPage(1, [tableRow(1160, '6845567398', 'Keilbout M10x90', '206', '26,95', '5.000,00')]);
+    expect(readImageOrder([disagree], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!.sku).not.toBe('GOU-M10');
   });
 });
 
@@ -363,6 +413,18 @@ describe('readImageOrder: ship-to', () => {
     expect(draft!.shipTo).toMatchObject({ code: 'C001-L1', street: 'ZI de la Mouche 14 rue Jean Moulin', postalCode: '69200', city: 'Vénissieux' });
     expect(draft!.provenance.signals!.join(' ')).toContain('ship-to C001-L1 from master data (postal code 69200; read as');
     expect(resolveOrder(draft!, md).order.confidence).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+  });
+
+  it('reads the postal code of a city line a fax left a speck in ("69280 Marcy be! Etoile"), the block\'s label kept', () => {
+    // A site master data does not know, so that only the printed line can give the postal code.
+    const page = orderPage(1, [tableRow(1160, 'CHV-8', 'Cheville nylon 8x40', '30', '7,20', '216,00')], [
+      line(860, [[130, 'LIVRER A :'], [900, 'DATE CDE : 23/11/26']]),
+      line(900, [[130, 'Chantier Les Prés'], [900, 'CODE CLIENT : C001']]),
+      line(940, [[130, '3 chemin des Prés']]),
+      line(980, [[130, '69280 Marcy be! Etoile']]),
+    ]);
+    const { draft } = readImageOrder([{ ...page, width: 1700, height: 2200 }], { masterData: md, fileName: 'fax.tif' });
+    expect(draft!.shipTo).toMatchObject({ postalCode: '69280' });
   });
 
   it('flags a ship-to whose postal code matches none of the customer\'s delivery addresses', () => {
@@ -411,5 +473,27 @@ describe('checkShipTo', () => {
   it('takes the master address silently when OCR read it right', () => {
     const c = checkShipTo({ name: 'Matériaux Martin - Agence Beaune', street: '5 route de Seurre', postalCode: '21200', city: 'Beaune' }, 'C003', md, 'f.tif');
     expect(c).toMatchObject({ shipTo: { code: 'C003-L1', city: 'Beaune' }, signal: null, problem: null });
+  });
+});
+
+describe('readImageOrder: a form\'s row of field boxes, faxed', () => {
+  // Labels in a row of boxes, the values under them: the boxes' padding leaves about two line
+  // heights between the two rows (ocrLine lines are 30 px high; here 60 px apart).
+  function boxesPage(): OcrPage {
+    const words = [
+      ...line(10, [[30, '11/10/2026 11:50 DE: +33 4 78 12 34 57 QUINCAILLERIE DUPONT P.1/1']]),
+      ...line(200, [[130, 'QUINCAILLERIE DUPONT']]),
+      ...line(260, [[130, 'BON DE COMMANDE FOURNISSEUR']]),
+      ...line(560, [[130, 'N° BC'], [460, 'Date'], [760, 'Réf. chantier'], [1150, 'Livraison sur chantier le']]),
+      ...line(650, [[130, 'CF2665957'], [460, '11/10/26'], [760, 'CH26-118 Grenoble'], [1150, '19/10/26']]),
+      ...line(1100, [[COLS.ref, 'Réf.'], [COLS.desc, 'Désignation'], [COLS.qty, 'Qté'], [COLS.pu - 20, 'P.U. HT'], [COLS.amount, 'Montant HT']]),
+      ...tableRow(1160, 'VIS-440', 'Vis inox A2 4x40', '12', '18,90', '226,80'),
+    ];
+    return { page: 1, words, meanConfidence: 0.9 };
+  }
+
+  it('reads each value under its label: PO, order date and delivery date', () => {
+    const { draft } = readImageOrder([boxesPage()], { masterData: md, fileName: 'fax.tif', receivedAt: '2026-10-11T10:00:00Z' });
+    expect(draft).toMatchObject({ poNumber: 'CF2665957', orderDate: '2026-10-11', requestedDeliveryDate: '2026-10-19' });
   });
 });

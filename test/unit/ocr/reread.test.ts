@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
 import { cellsToReadAgain, eanInCell, quantityInUnitCell, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
-import { cellBox, cellKey, rereadCells, type CellRereads } from '../../../parsers/ocr/reread';
+import { cellBox, cellKey, rereadCells, wordsUnder, type CellRereads } from '../../../parsers/ocr/reread';
 import { REREAD_ALONE, REREAD_CONFIRMED, settleNumbers } from '../../../parsers/ocr/settle';
 import { OcrPool } from '../../../parsers/ocr/engine';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
@@ -220,5 +220,17 @@ describe('a quantity pushed into the unit column', () => {
     expect(alone.confidence).toBeLessThan(REVIEW_THRESHOLD);
     // A quantity in its own column is never replaced by the unit's.
     expect(readImageOrder([unitPage('12', '10:67', '7,20', '86,40')], { masterData: md, fileName: 'scan.pdf' }).draft!.lines[0]!.quantity).toBe(12);
+  });
+});
+
+describe('wordsUnder: the words a cell\'s crop gives back', () => {
+  const w = (text: string, x0: number) => ({ text, x0, x1: x0 + text.length * 10, y0: 0, y1: 20 });
+  const column = { x0: 100, x1: 180 };
+  it('keeps the thousands group a right-aligned number puts left of its column ("2" of "2 600,000")', () => {
+    expect(wordsUnder([w('2', 80), w('600,000', 96)], column, (x) => x).map((x) => x.text)).toEqual(['2', '600,000']);
+  });
+  it('leaves a neighbour column\'s number and a word without digits out', () => {
+    expect(wordsUnder([w('12', 20), w('BTE', 60), w('600,00', 110)], column, (x) => x).map((x) => x.text)).toEqual(['600,00']);
+    expect(wordsUnder([w('5', 60), w('12,50', 110)], column, (x) => x).map((x) => x.text)).toEqual(['12,50']);
   });
 });

@@ -51,6 +51,13 @@ describe('snapReference', () => {
     expect(s.value).toBeNull();
     expect(s.confidence).toBeLessThan(REVIEW_THRESHOLD);
   });
+  it('snaps a code with a fax\'s specks inside it ("CHA:+S3"), below review', () => {
+    const s = snapReference('CHA:+S3', 0.48, ours);
+    expect(s.value).toBe('CHA-S3');
+    expect(s.confidence).toBeLessThan(REVIEW_THRESHOLD);
+    // A speck does not make a real difference cheap: "CHV:7" is still neither CHV-6 nor CHV-8.
+    expect(snapReference('CHV:7', 0.95, ours).value).toBeNull();
+  });
   it('leaves a word that is no reference unsnapped', () => {
     expect(snapReference('Merci', 0.9, ours).value).toBeNull();
   });
