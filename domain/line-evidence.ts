@@ -118,13 +118,27 @@ export function matchDesignation(description: string, sku: string, md: MasterDat
 /** Score from which a designation names a product (about two telling words, or one rare size). */
 export const NAMES_PRODUCT = 3;
 
+/** A designation's score clearly ahead of another's: twice as well, and by more than one word's worth. */
+export function clearlyAhead(score: number, other: number): boolean {
+  return score >= 2 * other + 1;
+}
+
+/** The one article a designation names (telling words, clearly ahead of any other), or null. */
+export function productNamedBy(description: string | undefined, md: MasterData): { sku: string; shared: string[] } | null {
+  if (!description) return null;
+  const best = matchDesignation(description, '', md).other;
+  if (!best || best.score < NAMES_PRODUCT) return null;
+  const second = matchDesignation(description, best.sku, md).other;
+  return !second || clearlyAhead(best.score, second.score) ? { sku: best.sku, shared: best.shared } : null;
+}
+
 function designationEvidence(f: LineFacts, product: Product, md: MasterData): { agrees: string | null; conflict: LineConflict | null } {
   if (!f.description || !f.sku) return { agrees: null, conflict: null };
   const m = matchDesignation(f.description, f.sku, md);
   if (m.read >= NAMES_PRODUCT && (!m.other || m.read >= m.other.score)) return { agrees: `designation agrees with the catalog's (${m.shared.join(', ')})`, conflict: null };
   // Clearly another product: it names that one, twice as well as the article read or by telling words
   // the article read lacks (a size: "4x50" printed, VIS-440 read).
-  if (m.other && m.other.score >= NAMES_PRODUCT && (m.other.score >= 2 * m.read + 1 || m.other.score - m.read >= NAMES_PRODUCT)) {
+  if (m.other && m.other.score >= NAMES_PRODUCT && (clearlyAhead(m.other.score, m.read) || m.other.score - m.read >= NAMES_PRODUCT)) {
     return {
       agrees: null,
       conflict: { code: 'ITEM_CONFLICT', doubt: `the designation « ${f.description} » is that of ${m.other.sku} (${m.other.shared.join(', ')}), not of ${product.sku} « ${product.description} »` },

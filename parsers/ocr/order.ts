@@ -11,7 +11,7 @@ import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, Table, TableRow, TextLine } from '../layout/types';
 import { eanChecksumOk } from '../text/lines';
 import { unreadDeliveryLabel } from './delivery-label';
-import { matchDesignation, NAMES_PRODUCT } from '../../domain/line-evidence';
+import { clearlyAhead, matchDesignation, NAMES_PRODUCT, productNamedBy } from '../../domain/line-evidence';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth, type ShipToText } from '../text/header';
 import { readingText } from '../layout/reading';
@@ -708,7 +708,7 @@ export function settleByDesignation(ambiguous: ReferenceCandidate[], description
   if (skus.length < 2) return null;
   const scored = skus.map((sku) => ({ sku, m: matchDesignation(description, sku, md) })).sort((a, b) => b.m.read - a.m.read);
   const [best, next] = [scored[0]!, scored[1]!];
-  if (best.m.read < NAMES_PRODUCT || best.m.read < 2 * next.m.read + 1) return null;
+  if (best.m.read < NAMES_PRODUCT || !clearlyAhead(best.m.read, next.m.read)) return null;
   const chosen = ambiguous.find((c) => c.sku === best.sku)!;
   doubts.push(`reference read as ${refText}: ${skus.join(' or ')}; the designation names ${chosen.sku} (${best.m.shared.join(', ')})`);
   return chosen;
@@ -716,15 +716,6 @@ export function settleByDesignation(ambiguous: ReferenceCandidate[], description
 
 /** The confidence of an article known by its designation alone: under review. */
 const NAMED_ONLY = 0.45;
-
-/** The one article a designation names (telling words, twice as well as any other), or null. */
-export function productNamedBy(description: string | undefined, md: MasterData): { sku: string; shared: string[] } | null {
-  if (!description) return null;
-  const best = matchDesignation(description, '', md).other;
-  if (!best || best.score < NAMES_PRODUCT) return null;
-  const second = matchDesignation(description, best.sku, md).other;
-  return !second || best.score >= 2 * second.score + 1 ? { sku: best.sku, shared: best.shared } : null;
-}
 
 /**
  * No quantity cell, but the unit column starts with a number ("10:67" for "10 Stk"): the quantity
