@@ -21,10 +21,10 @@ const FORWARD_SEP = /^\s*-{2,}\s*(?:forwarded\s+message|message\s+transf[ée]r[�
 // sender and date on lines of their own ("Marc Petit" <m.petit@…> / 12/10/2026 08:55), no labels.
 const LOTUS_SEP = /^\s*-{3,}\s*(?:transf[ée]r[ée]\s+par|forwarded\s+by|weitergeleitet\s+von|inoltrato\s+da|reenviado\s+por|doorgestuurd\s+door)\s[^\n]{0,200}?-{3,}\s*$/i;
 const LONE_DATE = /^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:\s+\d{1,2}[:h]\d{2})?\s*$/;
-const HEADER_FIELD = /^\s*\*?(de|from|von|da|van|envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha|[àa]|to|an|para|aan|cc|kopie|objet|subject|betreff|oggetto|asunto|onderwerp|r[ée]pondre\s+[àa]|reply-to|antwort\s+an)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
-const FROM_FIELD = /^(?:de|from|von|da|van)$/i;
-const BELOW_FROM = /^\s*\*?(?:envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha|objet|subject|betreff|oggetto|asunto|onderwerp|[àa]|to|an|para|aan)\s*(?:\*\s*)?:/i;
-const SUBJECT_FIELD = /^(?:objet|subject|betreff|oggetto|asunto|onderwerp)$/i;
+const HEADER_FIELD = /^\s*\*?(de|from|von|da|van|mittente|envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha|[àa]|to|an|para|aan|pour|cc|kopie|copie\s+[àa]|objet|sujet|subject|betreff|oggetto|asunto|onderwerp|r[ée]pondre\s+[àa]|reply-to|antwort\s+an)\s*(?:\*\s*)?:\s*(\S.*)?$/i;
+const FROM_FIELD = /^(?:de|from|von|da|van|mittente)$/i;
+const BELOW_FROM = /^\s*\*?(?:envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha|objet|sujet|subject|betreff|oggetto|asunto|onderwerp|[àa]|to|an|para|aan|pour)\s*(?:\*\s*)?:/i;
+const SUBJECT_FIELD = /^(?:objet|sujet|subject|betreff|oggetto|asunto|onderwerp)$/i;
 const DATE_FIELD = /^(?:envoy[ée](?:\s+le)?|sent|gesendet|inviato|enviado(?:\s+el)?|verzonden|date|datum|data|fecha)$/i;
 const ATTRIBUTION_START = /^\s*(?:le\s|on\s|el\s|am\s|il\s|op\s)/i;
 const ATTRIBUTION_END = /(?:a\s+[ée]crit|wrote|schrieb|escribió|ha\s+scritto|schreef)\s*:\s*$/i;
@@ -67,6 +67,35 @@ function lotusHeader(lines: string[], from: number, seg: Segment): number {
   return i;
 }
 
+/** The header fields read from a block: its author, subject and date, as printed. */
+type HeaderFields = Pick<Segment, 'author' | 'subject' | 'date'>;
+
+/**
+ * A header block starting at line `at`: a run of consecutive "Label : value" lines (at most 12) that
+ * names a sender ("De :", "From:") and at least one of the date, subject or recipient fields. The
+ * sender's line may come first with the others within the next five lines, as Outlook prints it, or
+ * anywhere in the run. Returns the fields and the index of the first line after the run.
+ */
+function headerBlock(lines: string[], at: number): { fields: HeaderFields; end: number } | null {
+  const run: RegExpExecArray[] = [];
+  for (let k = at; k < lines.length && run.length < 12; k++) {
+    const f = HEADER_FIELD.exec(quoteDepth(lines[k] ?? '').content);
+    if (!f) break;
+    run.push(f);
+  }
+  const from = run.find((f) => FROM_FIELD.test(f[1] ?? ''));
+  if (!from) return null;
+  const others = run.filter((f) => f !== from && BELOW_FROM.test(quoteDepth(f[0]).content));
+  const outlook = run[0] === from && [1, 2, 3, 4, 5].some((k) => BELOW_FROM.test(quoteDepth(lines[at + k] ?? '').content));
+  if (!others.length && !outlook) return null;
+  const fields: HeaderFields = { author: EMAIL.exec(from[2] ?? '')?.[0]?.toLowerCase() ?? null, subject: null };
+  for (const f of run) {
+    if (SUBJECT_FIELD.test(f[1] ?? '')) fields.subject = (f[2] ?? '').trim();
+    else if (DATE_FIELD.test(f[1] ?? '')) fields.date = (f[2] ?? '').trim() || null;
+  }
+  return { fields, end: at + run.length };
+}
+
 export function splitSegments(body: string): Segment[] {
   const lines = body.replace(/\r\n?/g, '\n').split('\n');
   const segments: Segment[] = [{ author: null, subject: null, kind: 'top', text: '' }];
@@ -92,24 +121,15 @@ export function splitSegments(body: string): Segment[] {
       prevDepth = depth;
       continue;
     }
-    // An Outlook/Gmail header block: "De :" with "Objet :"/"Envoyé :" just below.
-    const field = HEADER_FIELD.exec(content);
-    if (field && FROM_FIELD.test(field[1] ?? '')) {
-      const below = [1, 2, 3, 4, 5].map(next);
-      if (below.some((l) => BELOW_FROM.test(l))) {
-        if (cur.kind === 'top' || cur.text.trim() || cur.author) start('forward');
-        cur.author = EMAIL.exec(field[2] ?? '')?.[0]?.toLowerCase() ?? null;
-        let k = i + 1;
-        for (; k < lines.length; k++) {
-          const f = HEADER_FIELD.exec(quoteDepth(lines[k] ?? '').content);
-          if (!f) break;
-          if (SUBJECT_FIELD.test(f[1] ?? '')) cur.subject = (f[2] ?? '').trim();
-          else if (DATE_FIELD.test(f[1] ?? '')) cur.date = (f[2] ?? '').trim() || null;
-        }
-        i = k - 1;
-        prevDepth = depth;
-        continue;
-      }
+    // A mail program's header block: "De :" with "Objet :"/"Envoyé :" just below (Outlook, Gmail),
+    // or fields in another order with the sender among them ("Sujet / Date / De / Pour", Thunderbird).
+    const block = headerBlock(lines, i);
+    if (block) {
+      if (cur.kind === 'top' || cur.text.trim() || cur.author) start('forward');
+      Object.assign(cur, block.fields);
+      i = block.end - 1;
+      prevDepth = depth;
+      continue;
     }
     // "Le lun. 23 nov. 2026 à 09:12, Jean Martin <j.martin@…> a écrit :" (Gmail wraps it over two lines).
     if (ATTRIBUTION_START.test(content)) {

@@ -59,6 +59,22 @@ describe('splitSegments', () => {
     expect(segs[1]!.text.trim()).toBe('- 3 x CHV-8');
   });
 
+  it('reads a header block whose fields come in another order, the sender among them (Thunderbird)', () => {
+    const segs = splitSegments(
+      'Pour saisie.\n\n-------- Message transféré --------\nSujet :\tCommande 26-118\nDate :\tVen, 4 déc. 2026 08:41\nDe :\tAchats <achats@girard-elec.fr>\nPour :\tadv@fixations-rhone-alpes.fr\n\n- 3 x CHV-8\n',
+    );
+    expect(segs.map((s) => [s.kind, s.author, s.subject, s.date ?? null])).toEqual([
+      ['top', null, null, null],
+      ['forward', 'achats@girard-elec.fr', 'Commande 26-118', 'Ven, 4 déc. 2026 08:41'],
+    ]);
+    expect(segs[1]!.text.trim()).toBe('- 3 x CHV-8');
+  });
+
+  it('does not take a body line naming a sender alone for a header block', () => {
+    const segs = splitSegments('Bonjour,\nDe : notre dépôt de Lyon\n\n- 3 x CHV-8\n');
+    expect(segs.map((s) => s.kind)).toEqual(['top']);
+  });
+
   it('joins an attribution line that Gmail wrapped over two lines', () => {
     const segs = splitSegments('Ok\n\nLe lun. 23 nov. 2026 à 09:12, Jean Martin <\nj.martin@dupont-quincaillerie.fr> a écrit :\n> texte\n');
     expect(segs[1]).toMatchObject({ kind: 'reply', author: 'j.martin@dupont-quincaillerie.fr' });

@@ -86,10 +86,15 @@ describe('a weekday in a forwarded order', () => {
     expect(r.problems.find((p) => p.code === 'DELIVERY_DATE_UNCONFIRMED')?.message).toContain("forward's Date");
   });
 
-  it('stays flagged beside an order date printed for another day than the message\'s', async () => {
+  it('counts it from the forwarded message\'s own Date, printed above its sender (Thunderbird)', async () => {
     const r = await forwarded('Sujet : \tCommande\nDate : \t01/10/2026 16:46\n');
     expect(r.orders[0]!.orderDate).toBe('2026-10-01');
-    expect(r.orders[0]!.evidence!.requestedDeliveryDate).toMatchObject({ flagged: true });
+    expect(r.orders[0]!.requestedDeliveryDate).toBe('2026-10-05');
+    expect(r.orders[0]!.evidence!.requestedDeliveryDate).toMatchObject({ flagged: false });
+    expect(r.orders[0]!.evidence!.requestedDeliveryDate!.rule).toContain('forwarded message\'s date ("01/10/2026 16:46")');
+  });
+
+  it('stays flagged beside an order date printed for another day than the message\'s', () => {
     const direct = readOrderText('Commande du 01/10/2026\nmerci de nous livrer 5 CHV-6 pour lundi', md, { parser: 'email-body', typed: true, sent: { at: '2026-10-08T08:00:00Z', what: DATE_HEADER } });
     expect(direct.draft.evidence!.requestedDeliveryDate!.flag).toContain('weekday');
   });
