@@ -4,6 +4,7 @@
 // carried-forward amounts and totals left out. Pure: the PDF reader and OCR both call it.
 import { editDistance } from '../../domain/names';
 import { COLUMN_LABELS } from '../text/labels';
+import { alignedColumns, CODE_WORD, DECIMAL_CELL, INTEGER_CELL, looksLikeRow, productAgrees } from './content-columns';
 import type { Column, ColumnRole, PageWords, PositionedWord, Table, TableCell, TableRow, TextLine } from './types';
 
 /** Lower case, no accents, punctuation as spaces: "Qté cdée." → "qte cdee". */
@@ -451,11 +452,35 @@ export interface TableExtraction {
  * Pages of positioned words → the order table and the lines outside it. The table may continue on
  * later pages, with or without a repeated header; it stops at a totals line or a page footer.
  */
-export function extractTable(pages: PageWords[]): TableExtraction {
-  const t: TableScan = { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0, rightEdges: [], lastRightEdge: null, inferred: [] };
+export function extractTable(pages: PageWords[], opts: { alignRows?: boolean } = {}): TableExtraction {
+  const lines = pages.map((p) => groupLines(p));
+  let t = scanPages(pages, lines, newScan());
+  // No title row on any page (lost or garbled by OCR): the rows' alignment and content make the columns.
+  if (!t.columns && opts.alignRows) {
+    // The first page whose rows show their columns (OCR may have lost a page's numbers).
+    const aligned = lines.map((ls) => ls.filter(looksLikeRow)).reduce<ReturnType<typeof alignedColumns>>((found, rows) => found ?? alignedColumns(rows), null);
+    if (aligned) t = scanPages(pages, lines, { ...newScan(), columns: aligned.columns, cuts: aligned.cuts, inferred: [aligned.note] });
+  }
+  const { rows, columns, headerPages, totalLines } = t;
+  settlePositionColumn(rows);
+  settleNumberColumn(rows);
+  const kept = dropSplitFragments(rows);
+  rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
+  return {
+    table: columns ? { columns, rows, headerPages, totalLines, ...(t.inferred.length ? { inferred: [...new Set(t.inferred)] } : {}) } : null,
+    outside: t.outside,
+    lines: t.all,
+  };
+}
 
-  for (const page of pages) {
-    const lines = groupLines(page);
+function newScan(): TableScan {
+  return { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0, rightEdges: [], lastRightEdge: null, inferred: [] };
+}
+
+/** Every page's lines through the table scan: headers start (or continue) the table, the lines after them are its rows. */
+function scanPages(pages: PageWords[], pageLines: TextLine[][], t: TableScan): TableScan {
+  pages.forEach((page, pi) => {
+    const lines = pageLines[pi]!;
     t.all.push(...lines);
     t.inTable = false;
     t.current = null;
@@ -477,17 +502,8 @@ export function extractTable(pages: PageWords[]): TableExtraction {
     flushRow(t);
     if (t.rightEdges.length) t.lastRightEdge = median(t.rightEdges);
     t.rightEdges = [];
-  }
-  const { rows, columns, headerPages, totalLines } = t;
-  settlePositionColumn(rows);
-  settleNumberColumn(rows);
-  const kept = dropSplitFragments(rows);
-  rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
-  return {
-    table: columns ? { columns, rows, headerPages, totalLines, ...(t.inferred.length ? { inferred: [...new Set(t.inferred)] } : {}) } : null,
-    outside: t.outside,
-    lines: t.all,
-  };
+  });
+  return t;
 }
 
 /** The scan of a document's lines for its order table: what is found so far, and where the current page stands. */
@@ -538,27 +554,6 @@ function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number
     t.inferred.push(inferred.note);
   }
   return li;
-}
-
-/** Right-aligned number cells: integers ("17", "1.250", "1 250") and decimals ("22,050", "1.527,66"). */
-const INTEGER_CELL = /^\d{1,3}(?:[.,' \u00a0]\d{3})+$|^\d{1,6}$/;
-const DECIMAL_CELL = /^\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{1,4}$/;
-
-/** The values a printed number may stand for: "1.250" is 1250 or 1.25, "22,050" 22.05 or 22050. */
-function readings(text: string): number[] {
-  const t = text.replace(/[\s\u00a0']/g, '');
-  if (!/^\d[\d.,]*$/.test(t)) return [];
-  const last = Math.max(t.lastIndexOf('.'), t.lastIndexOf(','));
-  const whole = Number(t.replace(/[.,]/g, ''));
-  if (last < 0) return [whole];
-  const decimal = Number(`${t.slice(0, last).replace(/[.,]/g, '')}.${t.slice(last + 1)}`);
-  return [...new Set([whole, decimal])];
-}
-
-/** Quantity × price = amount, for some reading of each. */
-function productAgrees(q: string, p: string, a: string): boolean {
-  const as = readings(a);
-  return readings(q).some((qv) => readings(p).some((pv) => as.some((av) => av > 0 && Math.abs(qv * pv - av) <= 0.011 + av * 0.001)));
 }
 
 /** Each line's words per column, as the cuts put them: the cells' texts. */
@@ -663,8 +658,6 @@ function secondAmount(columns: Column[], perColumn: PositionedWord[][], row: Row
   return columns.some((c, i) => (c.role === 'unitPrice' || c.role === 'amount') && digits(perColumn[i]!) && digits(row.words[i]!));
 }
 
-/** A word that may be an article code: letters with digits ("VIS-450", "PB11.402"), or capitals joined by a dash ("PAT-ANG"). */
-const CODE_WORD = /^(?:(?=[^\d\s]*\d)(?=\P{L}*\p{L})[\p{L}\d./-]+|\p{Lu}{2,}-[\p{Lu}\d-]+)$/u;
 
 /**
  * A note wrapped under the article code in the code's own column ("VE: Karton à 100 Stück", "Lose Ware,

@@ -266,7 +266,7 @@ function pageLayout(pages: OcrPage[]): PageLayout {
   const known = layouts.get(pages);
   if (known) return known;
   const cleaned = cleanPages(pages);
-  const found = extractTable(cleaned.cleaned);
+  const found = extractTable(cleaned.cleaned, { alignRows: true });
   // How the document writes its numbers: "2,100" is 2100 in an English order, 2.1 in a French one
   // (the text PDF reader's rule: whichever makes more rows' quantity × price = amount).
   const locale = found.table ? detectLocale(found.table) : ('fr' as const);

@@ -78,3 +78,38 @@ describe('a continuation page that repeats no column titles', () => {
     expect(table!.rows.map((r) => r.cells.unitPrice?.text)).toEqual(['22,050', '2,800']);
   });
 });
+
+describe('a table whose title row no page shows (lost to a faint ribbon or OCR)', () => {
+  const letterhead = [...ocrLine(20, [[100, 'MOVEX'], [600, 'ORDINE DI ACQUISTO'], [1800, 'Pag. 1']]), ...ocrLine(60, [[100, 'Numero ordine........: 2561139']])];
+
+  it('finds the columns by the rows\' alignment and their roles by content, crooked rows and all, and says so', () => {
+    // Each row a few pixels further left than the one above (a crooked scan), the quantity × price = amount.
+    const words = [...letterhead, ...ITEMS.flatMap((it, i) => spoolRow(160 + i * 60, it, -4 * i)), ...ocrLine(480, [[1500, 'TOTALE ORDINE'], right(2140, '16.871,31')])];
+    const { table } = extractTable([{ page: 1, words }], { alignRows: true });
+    expect(table!.columns.map((c) => c.role)).toEqual(['lineNumber', 'reference', 'description', 'unit', 'quantity', 'unitPrice', 'amount']);
+    expect(table!.rows.map((r) => [r.cells.reference?.text, r.cells.description?.text, r.cells.quantity?.text, r.cells.unitPrice?.text])).toEqual([
+      ['CYL-EUR', 'CILINDRO EUROPEO', '17', '22,050'],
+      ['GAN-NIT', 'GUANTI 9', '20', '2,800'],
+      ['FR/81-2', 'DADO M8', '1.200', '9,400'],
+      ['RON-M8', 'RONDELLA M8', '7', '7,900'],
+      ['VIS-660', 'VITE 6X60', '348', '14,670'],
+    ]);
+    expect(table!.inferred?.[0]).toMatch(/no title row: 7 columns found by the alignment of 5 rows/);
+    // The letterhead and the total stay outside the rows.
+    expect(table!.rows.some((r) => /2561139|TOTALE/.test(r.text))).toBe(false);
+  });
+
+  it('takes the quantity to be the factor printed first when quantity and price are both decimals', () => {
+    const rows: [string, string, string, string][] = [['PAT-ANG', '35,000', '6,900', '241,50'], ['CHA-S3', '391,000', '41,650', '16.285,15'], ['GIL-HV', '15,000', '3,510', '52,65']];
+    const words = rows.flatMap(([code, q, p, a], i) => ocrLine(160 + i * 60, [[100, code], [300, 'ARTIKEL'], right(900, q), [920, 'ST'], right(1130, p), right(1330, a)]));
+    const { table } = extractTable([{ page: 1, words }], { alignRows: true });
+    expect(table!.rows.map((r) => [r.cells.quantity?.text, r.cells.unitPrice?.text])).toEqual([['35,000', '6,900'], ['391,000', '41,650'], ['15,000', '3,510']]);
+  });
+
+  it('makes no table of lines whose numbers do not multiply out, and none unless the reader asks for it', () => {
+    const notes = [['VIS-440', '12', '2026,10', '5,00'], ['CHV-8', '3', '14,50', '99,99'], ['BOU-M8', '44', '1,25', '7,77']].flatMap(([c, a, b, d], i) => ocrLine(160 + i * 60, [[100, c!], [300, 'Palette'], right(900, a!), right(1130, b!), right(1330, d!)]));
+    expect(extractTable([{ page: 1, words: notes }], { alignRows: true }).table).toBeNull();
+    const words = [...letterhead, ...ITEMS.flatMap((it, i) => spoolRow(160 + i * 60, it))];
+    expect(extractTable([{ page: 1, words }]).table).toBeNull();
+  });
+});
