@@ -581,11 +581,13 @@ export function inferQuantityColumn(columns: Column[], cuts: number[], body: Tex
   const amount = columns.findIndex((c) => c.role === 'amount');
   for (const k of [q + 1, q - 1]) {
     const c = columns[k];
-    if (!c || c.role !== 'other' || numeric(k, INTEGER_CELL) * 3 < body.length * 2) continue;
+    const filled = numeric(k, /\S/);
+    if (!c || c.role !== 'other' || filled < 2 || numeric(k, INTEGER_CELL) * 3 < filled * 2) continue;
     const priced = price >= 0 && amount >= 0 ? cells.filter((row) => INTEGER_CELL.test(row[k]!) && DECIMAL_CELL.test(row[price]!) && DECIMAL_CELL.test(row[amount]!)) : [];
     const agree = priced.filter((row) => productAgrees(row[k]!, row[price]!, row[amount]!)).length;
-    // With prices: most priced rows must multiply out; without, integers alone say little more than the title's place.
-    if (priced.length ? agree * 2 < priced.length : price >= 0) continue;
+    // With prices: most priced rows must multiply out (OCR may have lost some rows' numbers); without,
+    // integers on most rows, and they say little more than the title's place.
+    if (priced.length ? agree < 2 || agree * 2 < priced.length : price >= 0 || numeric(k, INTEGER_CELL) * 3 < body.length * 2) continue;
     const [a, b] = [columns[Math.min(q, k)]!, columns[Math.max(q, k)]!];
     const merged: Column = { role: 'quantity', label: `${a.label} ${b.label}`, x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1) };
     const out = [...columns];

@@ -34,6 +34,15 @@ describe('a quantity title whose numbers sit beside it (roles from content)', ()
     expect(table!.inferred?.[0]).toMatch(/5 of 5 rows/);
   });
 
+  it('still finds the quantities beside the title when OCR lost them on most rows, from the rows that kept theirs', () => {
+    const lost = ITEMS.map((it, i): Item => (i < 2 ? it : [it[0], it[1], it[2], '', it[4], it[5]]));
+    const words = [...TITLES, ...lost.flatMap((it, i) => spoolRow(160 + i * 60, it).filter((w) => w.text !== ''))];
+    const { table } = extractTable([{ page: 1, words }]);
+    expect(table!.columns.find((c) => c.role === 'quantity')!.label).toBe("Q.ta' ordinata");
+    expect(table!.rows.map((r) => r.cells.quantity?.text)).toEqual(['17', '20', undefined, undefined, undefined]);
+    expect(table!.inferred?.[0]).toMatch(/2 of 2 rows/);
+  });
+
   it('leaves the titles alone when the quantity column holds the numbers, or when the neighbour\'s integers do not multiply out', () => {
     const titled = ocrLine(100, [[100, 'Riga'], [260, 'Articolo'], [600, 'Descrizione'], [1200, 'UM'], [1500, 'Qta'], [1700, 'Prezzo'], [1980, 'Importo']]);
     const { table } = extractTable([{ page: 1, words: [...titled, ...ITEMS.flatMap((it, i) => spoolRow(160 + i * 60, it))] }]);
