@@ -4,6 +4,7 @@
 // carried-forward amounts and totals left out. Pure: the PDF reader and OCR both call it.
 import { editDistance } from '../../domain/names';
 import { COLUMN_LABELS } from '../text/labels';
+import { alignedColumns, CODE_WORD, DECIMAL_CELL, INTEGER_CELL, looksLikeRow, productAgrees } from './content-columns';
 import type { Column, ColumnRole, PageWords, PositionedWord, Table, TableCell, TableRow, TextLine } from './types';
 
 /** Lower case, no accents, punctuation as spaces: "Qté cdée." → "qte cdee". */
@@ -326,12 +327,15 @@ const CARRIED_RE = /\b(report|reporter|reporte|page|seite|pagina|carried|forward
 const TOTAL_RE = /^(sous total|total|totaux|vat|montant total|net a payer|net a payer ht|total ht|total ttc|tva|base ht|report|a reporter|reporte|carried forward|brought forward|subtotal|sub total|grand total|order total|total order|frais de port|port|eco participation|remise globale|base imponible|importe total|imponibile|totale|summe|zwischensumme|gesamtsumme|gesamtbetrag|gesamtnettowert|nettobetrag|totaal|subtotaal|line total|lines total|sales tax|tax|misc charges|miscellaneous charges|freight|shipping and handling|shipping handling|invoice discount amount|invoice discount)\b/;
 const FOOTER_RE = /\b(page|pg|p\.)\s*\d+\s*(\/|sur|of|de)\s*\d+\b|^\s*page\s+\d+\s*$|^\s*\d+\s*\/\s*\d+\s*$|^\s*\.\/\.\s*$/i;
 const FOOTER_WORDS_RE = /^(suite (page|au verso|page suivante)|continued|a suivre|voir page suivante)/;
+// A spool's "*** SEGUE ***" (continues) alone on its line, a speck or two read beside it.
+const CONTINUES_RE = /^(?:[a-z0-9]{1,2} )?(?:segue|continua|fortsetzung|folgt|vervolg|sigue|continua en la pagina siguiente)(?: [a-z0-9]{1,2})?$/;
 
 export function isTotalLine(line: TextLine): boolean {
   return TOTAL_RE.test(fold(line.text));
 }
 export function isFooterLine(line: TextLine): boolean {
-  return FOOTER_RE.test(line.text) || FOOTER_WORDS_RE.test(fold(line.text));
+  const f = fold(line.text);
+  return FOOTER_RE.test(line.text) || FOOTER_WORDS_RE.test(f) || CONTINUES_RE.test(f);
 }
 
 /**
@@ -448,17 +452,43 @@ export interface TableExtraction {
  * Pages of positioned words → the order table and the lines outside it. The table may continue on
  * later pages, with or without a repeated header; it stops at a totals line or a page footer.
  */
-export function extractTable(pages: PageWords[]): TableExtraction {
-  const t: TableScan = { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0 };
+export function extractTable(pages: PageWords[], opts: { alignRows?: boolean } = {}): TableExtraction {
+  const lines = pages.map((p) => groupLines(p));
+  let t = scanPages(pages, lines, newScan());
+  // No title row on any page (lost or garbled by OCR): the rows' alignment and content make the columns.
+  if (!t.columns && opts.alignRows) {
+    // The first page whose rows show their columns (OCR may have lost a page's numbers).
+    const aligned = lines.map((ls) => ls.filter(looksLikeRow)).reduce<ReturnType<typeof alignedColumns>>((found, rows) => found ?? alignedColumns(rows), null);
+    if (aligned) t = scanPages(pages, lines, { ...newScan(), columns: aligned.columns, cuts: aligned.cuts, inferred: [aligned.note] });
+  }
+  const { rows, columns, headerPages, totalLines } = t;
+  settlePositionColumn(rows);
+  settleNumberColumn(rows);
+  const kept = dropSplitFragments(rows);
+  rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
+  return {
+    table: columns ? { columns, rows, headerPages, totalLines, ...(t.inferred.length ? { inferred: [...new Set(t.inferred)] } : {}) } : null,
+    outside: t.outside,
+    lines: t.all,
+  };
+}
 
-  for (const page of pages) {
-    const lines = groupLines(page);
+function newScan(): TableScan {
+  return { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0, rightEdges: [], lastRightEdge: null, inferred: [] };
+}
+
+/** Every page's lines through the table scan: headers start (or continue) the table, the lines after them are its rows. */
+function scanPages(pages: PageWords[], pageLines: TextLine[][], t: TableScan): TableScan {
+  pages.forEach((page, pi) => {
+    const lines = pageLines[pi]!;
     t.all.push(...lines);
     t.inTable = false;
     t.current = null;
     t.pitch = 0;
     // On a page that repeats the header, what precedes it is the page's letterhead, never rows.
     const firstHeader = lines.findIndex((l) => detectHeader(l) !== null);
+    // A continuation page that repeats no titles (or garbled ones): the last page's columns, moved as its rows are.
+    if (firstHeader < 0) alignContinuation(t, lines);
     for (let li = 0; li < lines.length; li++) {
       const line = lines[li]!;
       const header = detectHeader(line);
@@ -470,17 +500,10 @@ export function extractTable(pages: PageWords[]): TableExtraction {
       else readBodyLine(t, page, line);
     }
     flushRow(t);
-  }
-  const { rows, columns, headerPages, totalLines } = t;
-  settlePositionColumn(rows);
-  settleNumberColumn(rows);
-  const kept = dropSplitFragments(rows);
-  rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
-  return {
-    table: columns ? { columns, rows, headerPages, totalLines } : null,
-    outside: t.outside,
-    lines: t.all,
-  };
+    if (t.rightEdges.length) t.lastRightEdge = median(t.rightEdges);
+    t.rightEdges = [];
+  });
+  return t;
 }
 
 /** The scan of a document's lines for its order table: what is found so far, and where the current page stands. */
@@ -499,6 +522,11 @@ interface TableScan {
   current: RowDraft | null;
   /** The smallest distance between two rows' tops seen on this page (0 before two rows). */
   pitch: number;
+  /** Where this page's rows end on the right (their last number, right-aligned), and the last page's median of them. */
+  rightEdges: number[];
+  lastRightEdge: number | null;
+  /** Roles taken from the cells' content (inferColumnRoles). */
+  inferred: string[];
 }
 
 function flushRow(t: TableScan): void {
@@ -517,8 +545,71 @@ function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number
   t.ended = false;
   const next = lines[li + 1];
   if (next && !RULE_RE.test(next.text) && next.y0 - line.y1 < (line.y1 - line.y0) * 0.8 && mergeHeaderContinuation(columns, next)) li++;
-  t.cuts = cutColumns(columns, bodyLines(lines, li + 1));
+  const body = bodyLines(lines, li + 1);
+  t.cuts = cutColumns(columns, body);
+  const inferred = inferQuantityColumn(columns, t.cuts, body);
+  if (inferred) {
+    t.columns = inferred.columns;
+    t.cuts = cutColumns(inferred.columns, body);
+    t.inferred.push(inferred.note);
+  }
   return li;
+}
+
+/** Each line's words per column, as the cuts put them: the cells' texts. */
+function cellTexts(columns: Column[], cuts: number[], lines: TextLine[]): string[][] {
+  return lines.map((l) => {
+    const cells = columns.map(() => [] as string[]);
+    for (const w of l.words) cells[columnOf(cuts, w)]!.push(w.text);
+    return cells.map((c) => c.join(' ').trim());
+  });
+}
+
+/**
+ * A quantity column with hardly a number under it while a column beside it, under no title the reader
+ * knows (the second half of "Q.ta' ordinata", a garbled title), holds integers that with the price
+ * give the amount: the quantities are printed there. The two become one quantity column, and the
+ * table says its role was inferred from content. Null when the titles hold.
+ */
+export function inferQuantityColumn(columns: Column[], cuts: number[], body: TextLine[]): { columns: Column[]; note: string } | null {
+  const q = columns.findIndex((c) => c.role === 'quantity');
+  if (q < 0 || body.length < 2) return null;
+  const cells = cellTexts(columns, cuts, body);
+  const numeric = (k: number, re: RegExp) => cells.filter((c) => re.test(c[k]!)).length;
+  if (numeric(q, /\d/) * 3 > body.length) return null;
+  const price = columns.findIndex((c) => c.role === 'unitPrice');
+  const amount = columns.findIndex((c) => c.role === 'amount');
+  for (const k of [q + 1, q - 1]) {
+    const c = columns[k];
+    const filled = numeric(k, /\S/);
+    if (!c || c.role !== 'other' || filled < 2 || numeric(k, INTEGER_CELL) * 3 < filled * 2) continue;
+    const priced = price >= 0 && amount >= 0 ? cells.filter((row) => INTEGER_CELL.test(row[k]!) && DECIMAL_CELL.test(row[price]!) && DECIMAL_CELL.test(row[amount]!)) : [];
+    const agree = priced.filter((row) => productAgrees(row[k]!, row[price]!, row[amount]!)).length;
+    // With prices: most priced rows must multiply out (OCR may have lost some rows' numbers); without,
+    // integers on most rows, and they say little more than the title's place.
+    if (priced.length ? agree < 2 || agree * 2 < priced.length : price >= 0 || numeric(k, INTEGER_CELL) * 3 < body.length * 2) continue;
+    const [a, b] = [columns[Math.min(q, k)]!, columns[Math.max(q, k)]!];
+    const merged: Column = { role: 'quantity', label: `${a.label} ${b.label}`, x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1) };
+    const out = [...columns];
+    out.splice(Math.min(q, k), 2, merged);
+    return { columns: out, note: `the quantities sit under "${c.label}", beside the title "${columns[q]!.label}": ${priced.length ? `${agree} of ${priced.length} rows' integers × price = amount` : 'integers on most rows'}` };
+  }
+  return null;
+}
+
+/**
+ * A page that prints no column titles continues the table: its rows are the last page's columns,
+ * moved by as much as the page itself moved on the glass (a fax or scan is never placed twice alike).
+ * The move is read off the rows' right edges (their last number, right-aligned, lines up page after page).
+ */
+function alignContinuation(t: TableScan, lines: TextLine[]): void {
+  if (!t.columns || t.lastRightEdge === null || t.ended) return;
+  const edges = lines.filter((l) => l.words.length >= 4 && DECIMAL_CELL.test(l.words.at(-1)!.text) && l.words.some((w) => CODE_WORD.test(w.text))).map((l) => l.x1);
+  if (edges.length < 2) return;
+  const dx = median(edges) - t.lastRightEdge;
+  if (Math.abs(dx) < 1) return;
+  t.columns = t.columns.map((c) => ({ ...c, x0: c.x0 + dx, x1: c.x1 + dx }));
+  t.cuts = t.cuts.map((x) => x + dx);
 }
 
 /** A line after a header: a rule, a footer, a total, a row (or part of one), or text outside the table. */
@@ -569,8 +660,6 @@ function secondAmount(columns: Column[], perColumn: PositionedWord[][], row: Row
   return columns.some((c, i) => (c.role === 'unitPrice' || c.role === 'amount') && digits(perColumn[i]!) && digits(row.words[i]!));
 }
 
-/** A word that may be an article code: letters with digits ("VIS-450", "PB11.402"), or capitals joined by a dash ("PAT-ANG"). */
-const CODE_WORD = /^(?:(?=[^\d\s]*\d)(?=\P{L}*\p{L})[\p{L}\d./-]+|\p{Lu}{2,}-[\p{Lu}\d-]+)$/u;
 
 /**
  * A note wrapped under the article code in the code's own column ("VE: Karton à 100 Stück", "Lose Ware,
@@ -600,6 +689,7 @@ function placeRowLine(t: TableScan, page: PageWords, line: TextLine, columns: Co
   }
   if (anchor) {
     const prev: RowDraft | null = t.current;
+    t.rightEdges.push(line.x1);
     if (prev) t.pitch = t.pitch ? Math.min(t.pitch, line.y0 - prev.y0) : line.y0 - prev.y0;
     flushRow(t);
     t.current = { page: page.page, y0: line.y0, y1: line.y1, words: perColumn, lines: [line] };

@@ -88,4 +88,6 @@ export interface Table {
   headerPages: number[];
   /** Lines that closed the table: totals ("Total HT 1 234,00"), kept for the total check. */
   totalLines: TextLine[];
+  /** Column roles taken from the cells' content rather than from a title read (why, one note each); absent when every role was read. */
+  inferred?: string[];
 }

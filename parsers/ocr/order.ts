@@ -266,7 +266,7 @@ function pageLayout(pages: OcrPage[]): PageLayout {
   const known = layouts.get(pages);
   if (known) return known;
   const cleaned = cleanPages(pages);
-  const found = extractTable(cleaned.cleaned);
+  const found = extractTable(cleaned.cleaned, { alignRows: true });
   // How the document writes its numbers: "2,100" is 2100 in an English order, 2.1 in a French one
   // (the text PDF reader's rule: whichever makes more rows' quantity × price = amount).
   const locale = found.table ? detectLocale(found.table) : ('fr' as const);
@@ -398,7 +398,18 @@ function readLines(r: ImageReading, table: ReturnType<typeof extractTable>['tabl
     if (line) lines.push(source ? { ...line, source } : line);
   }
   if (table) checkTotal(lines, table.totalLines, problems, ctx.fileName, pageLayout(r.pages).locale);
+  if (table?.inferred) flagInferredColumns(lines.slice(headerless?.lines.length ?? 0), table.inferred, problems, ctx.fileName);
   return lines;
+}
+
+/** Columns whose role came from their content, not a title read: every table line says so and goes to review. */
+function flagInferredColumns(lines: DraftLine[], notes: string[], problems: Problem[], fileName: string): void {
+  if (!lines.length) return;
+  problems.push(problem('COLUMNS_INFERRED', `${fileName}: a column's role was inferred from its content, not read from its title (${notes.join('; ')}); check the lines`, 'warning', 'lines'));
+  for (const l of lines) {
+    l.doubts = [...(l.doubts ?? []), `column role inferred from content: ${notes.join('; ')}`];
+    l.confidence = Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE);
+  }
 }
 
 // A PO that OCR itself barely believed ("20266-00871" at 0.00) is flagged, not passed on as certain:
