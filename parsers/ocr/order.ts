@@ -770,11 +770,24 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  */
 export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr'): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
-  if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
+  if (!namesArticle(reference, row.cells.description?.text, md)) return false;
   const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description: row.cells.description?.text });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
   return check.quantity.confidence < REVIEW_THRESHOLD;
+}
+
+/**
+ * The row names an article of the catalog: its code snapped to one (or to a cross reference), or,
+ * code unread or between two, a designation naming one clearly (the same rule as for the line
+ * itself: domain/line-evidence.ts). Only such a row has its cells read again and their
+ * re-readings believed: a re-reading never makes a line of an address or a note.
+ */
+export function namesArticle(reference: Pick<ReturnType<typeof readReference>, 'sku' | 'customerPartNumber' | 'ambiguous'>, description: string | undefined, md: MasterData): boolean {
+  if (reference.customerPartNumber || (reference.sku && md.product(reference.sku))) return true;
+  if (!description) return false;
+  if (reference.ambiguous.length > 1) return settleByDesignation(reference.ambiguous, description, md, '', []) !== null;
+  return productNamedBy(description, md) !== null;
 }
 
 /** What checkLine gives a correction only the amount vouches for (snap.ts). */
@@ -887,7 +900,7 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
   // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
   // on a row naming a known article (a re-reading never makes a line of an address or a note).
   const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
-  const { cells, evidence, cap } = settleNumbers(row, known ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
+  const { cells, evidence, cap } = settleNumbers(row, namesArticle(reference, row.cells.description?.text, md) ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 

@@ -137,13 +137,23 @@ export interface PageImage {
 // digit that defeats one reading seldom defeats both, and when both agree that is a witness. A
 // price or an amount only enlarged twice: the arithmetic, not agreement, settles those. Each
 // reading of a crop costs a few ms (dev faxes: 69 readings, under 0.03 s per document).
+// Then, when neither settled the row, all three enlarged three times: a fax's thin glyphs ("0"
+// read as "6" in a dotted monospace font, a "9" as "8") that both scales misread alike often read
+// right larger, and quantity × price = amount says which reading to believe.
 const READINGS: Record<NumberRole, { scale: number; psm: '6' }[]> = {
   quantity: [
     { scale: 2, psm: '6' },
     { scale: 1, psm: '6' },
+    { scale: 3, psm: '6' },
   ],
-  unitPrice: [{ scale: 2, psm: '6' }],
-  amount: [{ scale: 2, psm: '6' }],
+  unitPrice: [
+    { scale: 2, psm: '6' },
+    { scale: 3, psm: '6' },
+  ],
+  amount: [
+    { scale: 2, psm: '6' },
+    { scale: 3, psm: '6' },
+  ],
 };
 
 /**
@@ -212,7 +222,8 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: C
  * thousands space left of them ("2" of "2 600,000": a right-aligned number overhangs its label).
  */
 export function wordsUnder<W extends { text: string; x0: number; x1: number; y0: number; y1: number }>(words: W[], column: { x0: number; x1: number }, onPage: (x: number) => number): W[] {
-  const digits = words.filter((wd) => /\d/.test(wd.text)).sort((a, b) => a.x0 - b.x0);
+  // A zero OCR read as "©" or "®" ("©," before "600") is a digit too (snap.ts fixDigits reads it).
+  const digits = words.filter((wd) => /[\d©®]/.test(wd.text)).sort((a, b) => a.x0 - b.x0);
   const under = digits.filter((wd) => onPage(wd.x1) >= column.x0 && onPage(wd.x0) <= column.x1);
   const first = under[0];
   const group = first ? digits.filter((wd) => wd.x1 <= first.x0 && /^\d{1,3}$/.test(wd.text) && first.x0 - wd.x1 <= wd.y1 - wd.y0 && /^\d{3}(?:[.,]\d{1,3})?$/.test(first.text)).at(-1) : undefined;

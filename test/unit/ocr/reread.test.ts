@@ -155,6 +155,21 @@ describe('rereadCells: the real OCR engine on a cell crop', () => {
     expect(settled.get(crop.key)!.map((r) => r.text)).toEqual(['252']);
     expect(settled.has(price.key)).toBe(false);
   }, 60_000);
+
+  it('reads a quantity nothing confirms a third time, enlarged three times, and its price and amount at two scales', async () => {
+    const width = 800;
+    const height = 120;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="white"/><text x="560" y="75" font-family="DejaVu Mono" font-size="40">301</text></svg>`;
+    const grey = await sharp(Buffer.from(svg)).toColourspace('b-w').raw().toBuffer();
+    const image = Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), grey]);
+    const box = { x0: 0, y0: 20, x1: width, y1: 100 };
+    const column = { x0: 540, x1: 700 };
+    const crops = (['quantity', 'unitPrice', 'amount'] as const).map((role) => ({ key: cellKey({ page: 1, index: 1 }, role), role, page: 1, box, column, row: '1/1', ...(role === 'quantity' ? { check: { unitPrice: 0.6, amount: 999 } } : {}) }));
+    const dpis: number[] = [];
+    const recording = { size: pool.size, recognize: (img: Buffer, opts: { dpi: number; psm?: '6' }, px?: number) => (dpis.push(opts.dpi), pool.recognize(img, opts, px)) };
+    await rereadCells(crops, async () => ({ image, width, height, dpi: 200 }), recording);
+    expect(dpis).toEqual([400, 200, 600, 400, 600, 400, 600]);
+  }, 60_000);
 });
 
 describe('the EAN column as a witness for the reference', () => {
@@ -232,5 +247,29 @@ describe('wordsUnder: the words a cell\'s crop gives back', () => {
   it('leaves a neighbour column\'s number and a word without digits out', () => {
     expect(wordsUnder([w('12', 20), w('BTE', 60), w('600,00', 110)], column, (x) => x).map((x) => x.text)).toEqual(['600,00']);
     expect(wordsUnder([w('5', 60), w('12,50', 110)], column, (x) => x).map((x) => x.text)).toEqual(['12,50']);
+  });
+});
+
+describe('a zero OCR read as "©" in a number cell', () => {
+  const w = (text: string, x0: number) => ({ text, x0, x1: x0 + text.length * 10, y0: 0, y1: 20 });
+  it('stays with the cell\'s words ("©," before "600": 0,600)', () => {
+    expect(wordsUnder([w('©,', 100), w('600', 125)], { x0: 100, x1: 180 }, (x) => x).map((x) => x.text)).toEqual(['©,', '600']);
+  });
+});
+
+describe('cellsToReadAgain: a row whose code OCR read between two articles', () => {
+  it('is read again when its designation names one of them, never when nothing names an article', () => {
+    const named = page([line(1160, [[COLS.ref, 'BOU-MI6'], [COLS.desc, 'Boulon TH M10x50 classe 8.8'], [COLS.qty, '(T7', 0.3], [COLS.pu, '21,00'], [COLS.amount, '1,99', 0.5]])]);
+    expect(cellsToReadAgain([named], md).map((c) => c.key)).toContain('1/1/quantity');
+    const unnamed = page([line(1160, [[COLS.ref, 'BOU-MI6'], [COLS.desc, 'Article'], [COLS.qty, '(T7', 0.3], [COLS.pu, '21,00'], [COLS.amount, '1,99', 0.5]])]);
+    expect(cellsToReadAgain([unnamed], md)).toEqual([]);
+  });
+
+  it('takes the re-read quantity the arithmetic confirms, under the article its designation names', () => {
+    const p = page([line(1160, [[COLS.ref, 'BOU-MI6'], [COLS.desc, 'Boulon TH M10x50 classe 8.8'], [COLS.qty, '(T7', 0.3], [COLS.pu, '21,00'], [COLS.amount, '1,99', 0.5]])]);
+    const again = rereads([['1/1/quantity', [['307', 0.56]]], ['1/1/amount', [['6447,00', 0.6]]]]);
+    const l = readImageOrder([p], { masterData: md, fileName: 'fax.tif', rereads: again }).draft!.lines[0]!;
+    expect(l).toMatchObject({ sku: 'BOU-M10', quantity: 307 });
+    expect(l.doubts!.join(' ')).toContain('re-read from its cell as "307"');
   });
 });
