@@ -981,6 +981,10 @@ const LEADING_JUNK_WORD = /^[\p{L}_!|.,'’]{1,2}[.,:;]?\s+(\d[\d\s.,]*)$/u;
  * `changed` says the cell needed cleaning, so that only the amount may vouch for it.
  */
 export function readQuantityCell(text: string, locale: NumberLocale = 'fr'): { qty: ReturnType<typeof parseQuantity>; changed: boolean } {
+  // A number and a unit word glued together ("1DS", "12ST"), as printed: before the letters
+  // beside digits are taken for digits ("1DS" would become "10S", no unit at all).
+  const asPrinted = parseQuantity(text.trim().replace(EDGE_JUNK, ''), locale);
+  if (asPrinted?.unit && /^[\d.,\s']+\p{L}+$/u.test(text.trim())) return { qty: asPrinted, changed: false };
   const fix = cleanNumberCell(text);
   const qty = parseQuantity(fix.text, locale);
   if (qty) return { qty, changed: fix.changed };

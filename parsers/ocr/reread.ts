@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { Column, Table, TableRow } from '../layout/types';
 import { parseNumber, type NumberLocale } from '../text/numbers';
 import type { OcrRecognizer } from './engine';
+import { clearFlatMarks } from './rules';
 import { cleanNumberCell } from './snap';
 
 export type NumberRole = 'quantity' | 'unitPrice' | 'amount';
@@ -140,21 +141,42 @@ export interface PageImage {
 // Then, when neither settled the row, all three enlarged three times: a fax's thin glyphs ("0"
 // read as "6" in a dotted monospace font, a "9" as "8") that both scales misread alike often read
 // right larger, and quantity × price = amount says which reading to believe.
-const READINGS: Record<NumberRole, { scale: number; psm: '6' }[]> = {
+// Last, when the crop holds flat marks (a rule's dashes the page's rule removal left inside the
+// cell: "(TT 7 307"), the crop without them (rules.ts clearFlatMarks), enlarged; never read when
+// there were none to clear (it would be the first reading again).
+const READINGS: Record<NumberRole, Reading[]> = {
   quantity: [
     { scale: 2, psm: '6' },
     { scale: 1, psm: '6' },
     { scale: 3, psm: '6' },
+    { scale: 2, psm: '6', cleared: true },
+    { scale: 3, psm: '6', cleared: true },
   ],
   unitPrice: [
     { scale: 2, psm: '6' },
     { scale: 3, psm: '6' },
+    { scale: 2, psm: '6', cleared: true },
   ],
   amount: [
     { scale: 2, psm: '6' },
     { scale: 3, psm: '6' },
+    { scale: 2, psm: '6', cleared: true },
   ],
 };
+
+interface Reading {
+  scale: number;
+  psm: '6';
+  /** Read from the crop cleared of its flat marks. */
+  cleared?: true;
+}
+
+/** The crop without its flat marks (rules.ts) at the page's resolution, or null when it held none. */
+function withoutFlatMarks(cell: Buffer, w: number, h: number, dpi: number): Buffer | null {
+  const copy = Buffer.from(cell);
+  const n = clearFlatMarks(copy, w, h, { maxThickness: Math.max(3, Math.round(dpi / 40)), minWidth: Math.max(6, Math.round(dpi * 0.03)) });
+  return n > 0 ? copy : null;
+}
 
 /**
  * Each crop read again (READINGS), row by row: the quantity first, and when one of its readings
@@ -196,9 +218,13 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: C
   const w = Math.min(box.x1, img.width) - x0;
   const h = Math.min(box.y1, img.height) - y0;
   if (w < 4 || h < 4) return [];
-  const cell = cropPixels(pixels, img.width, { x0, y0, w, h });
+  const plain = cropPixels(pixels, img.width, { x0, y0, w, h });
+  let cleared: Buffer | null | undefined;
   const readings: CellReading[] = [];
-  for (const { scale, psm } of READINGS[role]) {
+  for (const { scale, psm, cleared: clear } of READINGS[role]) {
+    if (clear) cleared ??= withoutFlatMarks(plain, w, h, img.dpi);
+    const cell = clear ? cleared : plain;
+    if (!cell) continue;
     try {
       const W = w * scale + 2 * MARGIN;
       const H = h * scale + 2 * MARGIN;

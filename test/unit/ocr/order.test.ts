@@ -322,6 +322,12 @@ describe('readQuantityCell', () => {
     expect(readQuantityCell('12 BTE')).toEqual({ qty: { value: 12, unit: 'BTE' }, changed: false });
     expect(readQuantityCell('l')).toEqual({ qty: null, changed: false });
   });
+  it('reads a unit word glued to its number as printed, before taking its letters for digits ("1DS" is 1 box, not "10S")', () => {
+    expect(readQuantityCell('1DS')).toEqual({ qty: { value: 1, unit: 'BTE' }, changed: false });
+    expect(readQuantityCell('12ST')).toEqual({ qty: { value: 12, unit: 'U' }, changed: false });
+    // Letters that are no unit are still digits: "1O" is 10.
+    expect(readQuantityCell('1O').qty).toEqual({ value: 10, unit: null });
+  });
 });
 
 describe('readImageOrder: quantities and references OCR garbled', () => {

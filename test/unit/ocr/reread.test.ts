@@ -7,7 +7,7 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
 import { cellsToReadAgain, eanInCell, quantityInUnitCell, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
 import { cellBox, cellKey, rereadCells, wordsUnder, type CellRereads } from '../../../parsers/ocr/reread';
-import { REREAD_ALONE, REREAD_CONFIRMED, settleNumbers } from '../../../parsers/ocr/settle';
+import { REREAD_ALONE, REREAD_CONFIRMED, REREAD_FAINT, settleNumbers } from '../../../parsers/ocr/settle';
 import { OcrPool } from '../../../parsers/ocr/engine';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 import { ocrLine } from '../../support/words';
@@ -109,6 +109,23 @@ describe('settleNumbers: which reading of a row’s numbers to believe', () => {
     const s = settleNumbers(tableRow(faint), rereads([['1/1/amount', [['4070,00', 0.95]]]]), num);
     expect(s.cells.amount).toEqual({ text: '4070,00', confidence: 0.95 });
     expect(s.evidence).toContain('read alike again from its cell');
+  });
+});
+
+describe('settleNumbers: a quantity the page could not read at all', () => {
+  it('takes two faint re-readings that agree, well under review, saying how faint', () => {
+    const cells = { quantity: { text: 'co a00-', confidence: 0 }, unitPrice: { text: '4,18', confidence: 0.6 } };
+    const s = settleNumbers(tableRow(cells), rereads([['1/1/quantity', [['1400', 0.18], ['1400', 0.02]]]]), num);
+    expect(s.cells.quantity).toEqual({ text: '1400', confidence: REREAD_FAINT });
+    expect(s.cap).toBe(REREAD_FAINT);
+    expect(s.evidence).toContain('2 times (OCR 0.02); nothing confirms it');
+    // One faint re-reading alone, or two that disagree: the page's reading stands.
+    expect(settleNumbers(tableRow(cells), rereads([['1/1/quantity', [['1400', 0.18]]]]), num).evidence).toBeNull();
+    expect(settleNumbers(tableRow(cells), rereads([['1/1/quantity', [['1400', 0.18], ['1460', 0.2]]]]), num).evidence).toBeNull();
+  });
+  it('still wants sure re-readings against a number the page did read', () => {
+    const cells = { quantity: { text: '7', confidence: 0.08 }, unitPrice: { text: '4,88', confidence: 0.6 } };
+    expect(settleNumbers(tableRow(cells), rereads([['1/1/quantity', [['29', 0.5], ['29', 0.4]]]]), num).evidence).toBeNull();
   });
 });
 
