@@ -770,8 +770,9 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  */
 export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr'): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
-  if (!namesArticle(reference, row.cells.description?.text, md)) return false;
-  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description: row.cells.description?.text });
+  const description = designationRead(row.cells.description?.text);
+  if (!namesArticle(reference, description, md)) return false;
+  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
   return check.quantity.confidence < REVIEW_THRESHOLD;
@@ -788,6 +789,23 @@ export function namesArticle(reference: Pick<ReturnType<typeof readReference>, '
   if (!description) return false;
   if (reference.ambiguous.length > 1) return settleByDesignation(reference.ambiguous, description, md, '', []) !== null;
   return productNamedBy(description, md) !== null;
+}
+
+// A size in a designation ("M10x50", "6x30", "4x40") with a digit OCR read as its look-alike
+// letter ("Mi0x50", "4xA0" is not one: only I, i, l, O, o, each beside a digit of the size).
+const GARBLED_SIZE = /(?<![\p{L}\d])([A-Za-z]?)([\dIilOo]{1,4})([x×])([\dIilOo]{1,4})(?![\p{L}\d])/gu;
+const SIZE_DIGIT: Record<string, string> = { I: '1', i: '1', l: '1', O: '0', o: '0' };
+
+/**
+ * The designation as the catalog's matching should see it: sizes OCR garbled read as the digits
+ * they are ("Sechskantschraube Mi0x50" names M10x50). Only for matching; the line keeps the text as read.
+ */
+export function designationRead(text: string | undefined): string | undefined {
+  return text?.replace(GARBLED_SIZE, (whole, prefix: string, a: string, x: string, b: string) => {
+    if (!/\d/.test(a) || !/\d/.test(b)) return whole;
+    const digits = (g: string) => g.replace(/[IilOo]/g, (c) => SIZE_DIGIT[c]!);
+    return `${prefix}${digits(a)}${x}${digits(b)}`;
+  });
 }
 
 /** What checkLine gives a correction only the amount vouches for (snap.ts). */
@@ -900,16 +918,17 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
   // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
   // on a row naming a known article (a re-reading never makes a line of an address or a note).
   const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
-  const { cells, evidence, cap } = settleNumbers(row, namesArticle(reference, row.cells.description?.text, md) ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
+  const description = designationRead(row.cells.description?.text);
+  const { cells, evidence, cap } = settleNumbers(row, namesArticle(reference, description, md) ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 
-  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settled } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit, locale, description: row.cells.description?.text });
+  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settled } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit, locale, description });
   sku = checkedSku;
   customerPartNumber = checkedPart;
   // No code the catalog knows (unread, cut at the page's edge, the buyer's own unlisted number), but
   // a designation naming one article and numbers that agree: that article, under review.
-  const named = !known && !settled && check.amountAgrees ? productNamedBy(row.cells.description?.text, md) : null;
+  const named = !known && !settled && check.amountAgrees ? productNamedBy(description, md) : null;
   if (named) {
     doubts.push(`no known code read${sku ? ` (« ${sku} »)` : ''}; the designation names ${named.sku} (${named.shared.join(', ')}) and quantity × price = amount`);
     [sku, customerPartNumber, refConfidence] = [named.sku, null, Math.min(refConfidence, NAMED_ONLY)];

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { Column, Table, TableRow } from '../layout/types';
 import { parseNumber, type NumberLocale } from '../text/numbers';
 import type { OcrRecognizer } from './engine';
+import { isBilevel } from './image';
 import { clearFlatMarks } from './rules';
 import { cleanNumberCell } from './snap';
 
@@ -141,38 +142,49 @@ export interface PageImage {
 // Then, when neither settled the row, all three enlarged three times: a fax's thin glyphs ("0"
 // read as "6" in a dotted monospace font, a "9" as "8") that both scales misread alike often read
 // right larger, and quantity × price = amount says which reading to believe.
-// Last, when the crop holds flat marks (a rule's dashes the page's rule removal left inside the
-// cell: "(TT 7 307"), the crop without them (rules.ts clearFlatMarks), enlarged; never read when
-// there were none to clear (it would be the first reading again).
+// Then, when the crop holds flat marks (a rule's dashes the page's rule removal left inside the
+// cell: "(TT 7 307"), the crop without them (rules.ts clearFlatMarks), enlarged; and on a grey
+// scan, the crop keeping only its darkest pixels (DARK_ONLY): a scanner's grey rule dashes and
+// grain, lighter than the print, made "224" into "7". Neither is read when it would be the
+// plain crop again (no marks to clear, a black-and-white fax): a copy is no second witness.
 const READINGS: Record<NumberRole, Reading[]> = {
   quantity: [
     { scale: 2, psm: '6' },
     { scale: 1, psm: '6' },
     { scale: 3, psm: '6' },
-    { scale: 2, psm: '6', cleared: true },
-    { scale: 3, psm: '6', cleared: true },
+    { scale: 2, psm: '6', pre: 'cleared' },
+    { scale: 3, psm: '6', pre: 'cleared' },
+    { scale: 2, psm: '6', pre: 'dark' },
+    { scale: 1, psm: '6', pre: 'dark' },
   ],
   unitPrice: [
     { scale: 2, psm: '6' },
     { scale: 3, psm: '6' },
-    { scale: 2, psm: '6', cleared: true },
+    { scale: 2, psm: '6', pre: 'cleared' },
+    { scale: 2, psm: '6', pre: 'dark' },
   ],
   amount: [
     { scale: 2, psm: '6' },
     { scale: 3, psm: '6' },
-    { scale: 2, psm: '6', cleared: true },
+    { scale: 2, psm: '6', pre: 'cleared' },
+    { scale: 2, psm: '6', pre: 'dark' },
   ],
 };
 
 interface Reading {
   scale: number;
   psm: '6';
-  /** Read from the crop cleared of its flat marks. */
-  cleared?: true;
+  /** Read from the crop cleared of its flat marks, or keeping only its darkest pixels. */
+  pre?: 'cleared' | 'dark';
 }
 
-/** The crop without its flat marks (rules.ts) at the page's resolution, or null when it held none. */
-function withoutFlatMarks(cell: Buffer, w: number, h: number, dpi: number): Buffer | null {
+/** On a grey scan, the print is darker than this; the grain, a scanned rule's dashes and the background lighter. */
+const DARK_ONLY = 100;
+
+/** The crop as a reading's `pre` asks for it, or null when that is the plain crop again. */
+function prepared(cell: Buffer, w: number, h: number, dpi: number, pre: Reading['pre']): Buffer | null {
+  if (!pre) return cell;
+  if (pre === 'dark') return isBilevel(cell) ? null : Buffer.from(cell.map((v) => (v < DARK_ONLY ? 0 : 255)));
   const copy = Buffer.from(cell);
   const n = clearFlatMarks(copy, w, h, { maxThickness: Math.max(3, Math.round(dpi / 40)), minWidth: Math.max(6, Math.round(dpi * 0.03)) });
   return n > 0 ? copy : null;
@@ -219,11 +231,11 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: C
   const h = Math.min(box.y1, img.height) - y0;
   if (w < 4 || h < 4) return [];
   const plain = cropPixels(pixels, img.width, { x0, y0, w, h });
-  let cleared: Buffer | null | undefined;
+  const crops = new Map<Reading['pre'], Buffer | null>();
   const readings: CellReading[] = [];
-  for (const { scale, psm, cleared: clear } of READINGS[role]) {
-    if (clear) cleared ??= withoutFlatMarks(plain, w, h, img.dpi);
-    const cell = clear ? cleared : plain;
+  for (const { scale, psm, pre } of READINGS[role]) {
+    if (!crops.has(pre)) crops.set(pre, prepared(plain, w, h, img.dpi, pre));
+    const cell = crops.get(pre);
     if (!cell) continue;
     try {
       const W = w * scale + 2 * MARGIN;

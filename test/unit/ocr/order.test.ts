@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { checkShipTo, cleanWords, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, designationRead, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 import { ocrLine } from '../../support/words';
@@ -331,6 +331,19 @@ describe('readQuantityCell', () => {
 });
 
 describe('readImageOrder: quantities and references OCR garbled', () => {
+  it('settles a code between two articles by a designation whose size OCR garbled ("Mi0x50" is M10x50), keeping the text as read', () => {
+    const page = orderPage(1, [tableRow(1160, 'BOU-M1D', 'Sechskantschraube Mi0x50', '13', '21,00', '273,00')]);
+    const l = readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(l).toMatchObject({ sku: 'BOU-M10', quantity: 13, description: 'Sechskantschraube Mi0x50' });
+    expect(l.doubts!.join(' ')).toContain('the designation names BOU-M10 (m10x50)');
+  });
+
+  it('reads only a size\'s look-alike letters as digits in a designation', () => {
+    expect(designationRead('Sechskantschraube Mi0x50')).toBe('Sechskantschraube M10x50');
+    expect(designationRead('Cheville 6xl0 lot')).toBe('Cheville 6x10 lot');
+    for (const kept of ['Plug 6x30', 'Boîte de 50', 'Lot 4xA0', 'Oxo lIx', 'Vis 4x40 inox']) expect(designationRead(kept)).toBe(kept);
+  });
+
   it('finds the code behind a position glued to it by a rule\'s remnant ("T17__FER-PORTE")', () => {
     const page = orderPage(1, [tableRow(1160, 'T17__FER-PORTE', 'Ferme-porte', '3', '64,00', '192,00')]);
     expect(readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]).toMatchObject({ sku: 'FER-PORTE', quantity: 3 });

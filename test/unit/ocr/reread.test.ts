@@ -187,6 +187,28 @@ describe('rereadCells: the real OCR engine on a cell crop', () => {
     await rereadCells(crops, async () => ({ image, width, height, dpi: 200 }), recording);
     expect(dpis).toEqual([400, 200, 600, 400, 600, 400, 600]);
   }, 60_000);
+
+  it('reads a grey scan\'s crop again keeping only its darkest pixels, and a black-and-white crop never twice alike', async () => {
+    const width = 400;
+    const height = 100;
+    const render = async (background: string, ink: string) => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="${background}"/><text x="200" y="65" font-family="DejaVu Sans" font-size="36" fill="${ink}">224</text></svg>`;
+      const grey = await sharp(Buffer.from(svg)).toColourspace('b-w').raw().toBuffer();
+      return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), grey]);
+    };
+    const crop = { key: cellKey({ page: 1, index: 1 }, 'quantity'), role: 'quantity' as const, page: 1, box: { x0: 100, y0: 10, x1: 320, y1: 90 }, column: { x0: 190, x1: 280 }, row: '1/1', check: { unitPrice: 5.9, amount: 999 } };
+    const readAt = async (image: Buffer) => {
+      const dpis: number[] = [];
+      const recording = { size: pool.size, recognize: (img: Buffer, opts: { dpi: number; psm?: '6' }, px?: number) => (dpis.push(opts.dpi), pool.recognize(img, opts, px)) };
+      const out = await rereadCells([crop], async () => ({ image, width, height, dpi: 200 }), recording);
+      return { dpis, texts: out.get(crop.key)!.map((r) => r.text) };
+    };
+    const bw = await readAt(await render('white', 'black'));
+    expect(bw.dpis).toEqual([400, 200, 600]);
+    const grey = await readAt(await render('#c8c8c8', '#303030'));
+    expect(grey.dpis).toEqual([400, 200, 600, 400, 200]);
+    expect(grey.texts.at(-1)).toBe('224');
+  }, 60_000);
 });
 
 describe('the EAN column as a witness for the reference', () => {
