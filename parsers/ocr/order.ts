@@ -967,9 +967,33 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
 /** Lines of a page holding no table, read as free text (a list of "quantity × reference"), flagged. */
 export function listLines(lines: TextLine[], md: MasterData): DraftLine[] {
   // A designation glued to its code by OCR ("CAD-40(Cadenas"): the bracket opens a word of its own.
-  const texts = lines.map((l) => l.text.replace(/(?<=[^\s(])\(/g, ' ('));
+  const snapped = new Map<string, string>();
+  const texts = lines.map((l) => snapCodeWords(l.text, md, snapped).replace(/(?<=[^\s(])\(/g, ' ('));
   const read = parseOrderLines(texts.join('\n'), md);
-  return read.map((l, i) => ({ ...l, lineNumber: i + 1, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts: [...(l.doubts ?? []), 'read from the text of a page without a table'] }));
+  return read.map((l, i) => {
+    const was = l.sku ? snapped.get(l.sku) : undefined;
+    const doubts = [...(l.doubts ?? []), ...(was ? [`SKU read as ${was}, snapped to ${l.sku}`] : []), 'read from the text of a page without a table'];
+    return { ...l, lineNumber: i + 1, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts };
+  });
+}
+
+// A word shaped like an article code: letters and digits joined by a dash ("CHV-METS", "BOU-M8").
+const CODE_WORD = /(?<![A-Za-z0-9-])[A-Z][A-Z0-9]{1,7}-[A-Z0-9]{1,8}(?![A-Za-z0-9-])/g;
+
+/**
+ * A line's text with each code-shaped word OCR misread ("CHV-METS" for CHV-MET8) snapped to the one
+ * catalog SKU it is close to (snap.ts, no rival as close), so that the list reader knows it;
+ * `snapped` records SKU → the word as read, for the line's doubt.
+ */
+function snapCodeWords(text: string, md: MasterData, snapped: Map<string, string>): string {
+  const skus = md.products.map((p) => ({ value: p.sku, sku: p.sku, kind: 'sku' as const }));
+  return text.replace(CODE_WORD, (word) => {
+    if (md.product(word)) return word;
+    const s = snapReference(word, 0.5, skus);
+    if (!s.value || s.rivals.length > 0 || s.distance === 0) return word;
+    snapped.set(s.value, word);
+    return s.value;
+  });
 }
 
 /**
