@@ -88,6 +88,22 @@ const THOUSANDS_TAIL = /^\d{3}[.,]\d{1,3}$/;
 const SPLIT_DAY = /^([0-3OoIl]?[0-9OoIl])[.,]?$/;
 const SPLIT_MONTH_YEAR = /^([01]?\d)[.,]((?:19|20)\d{2})([.,:;]?)$/;
 
+/**
+ * Day, month and year as three words of one line, each at most a letter's width from the next
+ * ("26" "10" "2026": a fax dropped the dots of "26.10.2026") → that date as one word; null when
+ * they are not (a day over 31, a month over 12, a wide gap: columns of a table).
+ */
+function datePartsLostDots(d: PositionedWord | undefined, m: PositionedWord, y: PositionedWord): PositionedWord | null {
+  if (!d || d.lineId !== m.lineId || m.lineId !== y.lineId) return null;
+  const year = /^((?:19|20)\d{2})([.,:;]?)$/.exec(y.text);
+  if (!year || !/^\d{1,2}$/.test(d.text) || !/^\d{1,2}$/.test(m.text)) return null;
+  const [day, month] = [Number(d.text), Number(m.text)];
+  if (day < 1 || day > 31 || month < 1 || month > 12) return null;
+  const h = Math.min(d.y1 - d.y0, m.y1 - m.y0, y.y1 - y.y0);
+  if (m.x0 - d.x1 > 0.8 * h || y.x0 - m.x1 > 0.8 * h || m.x0 < d.x1 || y.x0 < m.x1) return null;
+  return { ...d, text: `${d.text.padStart(2, '0')}.${m.text.padStart(2, '0')}.${year[1]}${year[2]}`, x1: y.x1, confidence: Math.min(d.confidence ?? 1, m.confidence ?? 1, y.confidence ?? 1) };
+}
+
 /** Pipes and brackets from ruled tables and dirty glass are not text. */
 export function cleanWords(words: PositionedWord[]): PositionedWord[] {
   const out: PositionedWord[] = [];
@@ -128,6 +144,12 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
     const rest = day && SPLIT_MONTH_YEAR.exec(text);
     if (day && rest && w.x0 - prev.x1 < Math.max(1, w.y1 - w.y0)) {
       out[out.length - 1] = { ...prev, text: `${fixDigits(day[1]!).text.padStart(2, '0')}.${rest[1]}.${rest[2]}${rest[3]}`, x1: w.x1, confidence: Math.min(prev.confidence ?? 1, w.confidence ?? 1) };
+      continue;
+    }
+    // A dotted date both of whose dots the fax lost ("26 10 2026"): three words a letter apart, one date.
+    const lost = prev && datePartsLostDots(out.at(-2), prev, { ...w, text });
+    if (lost) {
+      out.splice(-2, 2, lost);
       continue;
     }
     if (/^[°º][.:]?$/.test(text) && prev && /^[Nn]$/.test(prev.text) && prev.lineId === w.lineId) {

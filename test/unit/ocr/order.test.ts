@@ -70,6 +70,16 @@ describe('cleanWords', () => {
   });
 });
 
+describe('cleanWords: a dotted date both of whose dots a fax lost', () => {
+  it('reads "26 10 2026", three words a letter apart, as 26.10.2026; not a day over 31, a month over 12, nor numbers a column apart', () => {
+    expect(cleanWords(line(0, [[0, 'Liefertermin'], [400, '26 10 2026']])).map((w) => w.text)).toEqual(['Liefertermin', '26.10.2026']);
+    expect(cleanWords(line(0, [[0, 'Datum'], [400, '3 9 2026:']])).map((w) => w.text)).toEqual(['Datum', '03.09.2026:']);
+    expect(cleanWords(line(0, [[0, '32 10 2026']])).map((w) => w.text)).toEqual(['32', '10', '2026']);
+    expect(cleanWords(line(0, [[0, '26 13 2026']])).map((w) => w.text)).toEqual(['26', '13', '2026']);
+    expect(cleanWords(line(0, [[0, '12'], [200, '10'], [400, '2026']])).map((w) => w.text)).toEqual(['12', '10', '2026']);
+  });
+});
+
 describe('cleanWords: a number with a thousands space that OCR cut in two', () => {
   it('keeps "2 600,000" and "24 440,00" whole, and leaves apart two numbers a column gap apart', () => {
     const words = [...line(0, [[1017, '2'], [1036, '600,000'], [1130, 'BTE'], [1310, '9,40'], [1442, '24'], [1472, '440,00']])];
