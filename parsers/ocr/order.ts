@@ -545,7 +545,8 @@ function readGarbledDeliveryLabel(r: ImageReading, draft: DraftOrder, ref: Date 
   if (!found) return;
   if (found.date) {
     draft.requestedDeliveryDate = found.date.iso;
-    ev.requestedDeliveryDate = { source: 'document', rule: `after « ${found.label} », a delivery-date label as OCR read it`, text: found.date.text, flag: `the label « ${found.label} » was read with OCR errors: check the date` };
+    const flag = found.date.garbled ? `the date after « ${found.label} » was read as « ${found.date.text} », ${found.date.garbled}: check it` : `the label « ${found.label} » was read with OCR errors: check the date`;
+    ev.requestedDeliveryDate = { source: 'document', rule: `after « ${found.label} », a delivery-date label as OCR read it`, text: found.date.text, flag };
   } else {
     ev.requestedDeliveryDate = { source: 'document', rule: 'delivery-date label, value unreadable', text: found.label, flag: `a delivery-date label is printed (« ${found.label} ») but OCR could not read its date: check it on the document` };
   }
