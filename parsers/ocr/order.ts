@@ -432,6 +432,9 @@ function flagDoubtfulPo(r: ImageReading, draft: DraftOrder): void {
   if (corroboration) {
     const ev = draft.evidence?.poNumber;
     if (ev) ev.corroboratedBy = [...(ev.corroboratedBy ?? []), corroboration];
+    // Its dash read as a space ("M3 434098"): the subject or file name prints the number whole.
+    const printed = / /.test(draft.poNumber) ? poPrintedWith(draft.poNumber, r.ctx) : null;
+    if (printed && ev) [ev.text, draft.poNumber] = [draft.poNumber, printed];
     return;
   }
   const confusable = poConfusable(draft.poNumber);
@@ -476,6 +479,20 @@ export function poCorroboration(po: string, ctx: Pick<ImageOrderContext, 'fileNa
   const subject = ctx.context?.subject;
   if (subject && squash(subject).includes(want)) return "the same PO in the e-mail's subject";
   return squash(ctx.fileName).includes(want) ? 'the same PO in the file name' : null;
+}
+
+/**
+ * The PO as the e-mail's subject or the file name prints it, when it is the one read with a
+ * space where those print a dash, a slash or a dot ("M3 434098" read, "M3-434098" sent); null otherwise.
+ */
+export function poPrintedWith(po: string, ctx: Pick<ImageOrderContext, 'fileName' | 'context'>): string | null {
+  const parts = po.split(' ');
+  const tokens = [ctx.context?.subject ?? '', ctx.fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '')].flatMap((t) => t.split(/[\s_]+/));
+  for (const t of tokens) {
+    const seps = /^([A-Za-z0-9]+)((?:[-/.][A-Za-z0-9]+)+)$/.exec(t) ? t.split(/[-/.]/) : null;
+    if (seps && seps.length === parts.length && seps.every((s, i) => s === parts[i])) return t;
+  }
+  return null;
 }
 
 // What follows a PO cut at a space OCR put in it: "LT/26" + "/ 0815", "AB26-354" + " -C", "CDE26" + "/ 0412".

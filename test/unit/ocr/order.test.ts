@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { checkShipTo, cleanWords, designationRead, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, designationRead, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, poPrintedWith, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 import { ocrLine } from '../../support/words';
@@ -149,6 +149,22 @@ describe('a PO OCR may have misread between letters and digits', () => {
     expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'TR: Commande AB26 350 B' } })).toContain('subject');
     expect(poCorroboration('AB26-350-B', { fileName: 'cde_AB26350B.pdf' })).toContain('file name');
     expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'Commande AB26-350-8' } })).toBeNull();
+  });
+});
+
+describe('a PO whose dash OCR read as a space', () => {
+  it('is taken as the e-mail subject or the file name prints it, only when the parts are the same', () => {
+    expect(poPrintedWith('M3 434098', { fileName: 'fax.tif', context: { subject: 'Bestellung M3-434098' } })).toBe('M3-434098');
+    expect(poPrintedWith('LT 26 0815', { fileName: 'fax.tif', context: { subject: 'Commande LT/26/0815' } })).toBe('LT/26/0815');
+    expect(poPrintedWith('M3 434098', { fileName: 'fax.tif', context: { subject: 'Bestellung M3-434099' } })).toBeNull();
+    expect(poPrintedWith('M3 434098', { fileName: 'M3-434098.tif' })).toBe('M3-434098');
+  });
+  it('keeps the number as printed on a fax whose subject prints it whole, saying how OCR read it', () => {
+    const page = orderPage(1, [tableRow(1160, 'VIS-440', 'Vis inox', '12', '0,50', '6,00')], [line(500, [[130, 'Bestellnr.'], [700, 'M3 434098']])]);
+    const draft = readImageOrder([page], { masterData: md, fileName: 'fax.tif', context: { subject: 'Bestellung M3-434098' } }).draft!;
+    expect(draft.poNumber).toBe('M3-434098');
+    expect(draft.evidence?.poNumber?.text).toBe('M3 434098');
+    expect(draft.evidence?.poNumber?.corroboratedBy?.join(' ')).toContain('subject');
   });
 });
 
