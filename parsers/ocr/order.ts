@@ -87,6 +87,9 @@ const THOUSANDS_TAIL = /^\d{3}[.,]\d{1,3}$/;
 // The two halves of "08.12.2026" when the first dot is lost: a day (with letters OCR makes of digits), then month and year.
 const SPLIT_DAY = /^([0-3OoIl]?[0-9OoIl])[.,]?$/;
 const SPLIT_MONTH_YEAR = /^([01]?\d)[.,]((?:19|20)\d{2})([.,:;]?)$/;
+// The two halves of "24.11.2026" when the second dot is lost: day and month, then the year.
+const DAY_MONTH = /^(?:0?[1-9]|[12]\d|3[01])[.,](?:0?[1-9]|1[0-2])[.,]?$/;
+const YEAR = /^((?:19|20)\d{2})([.,:;]?)$/;
 
 /**
  * Day, month and year as three words of one line, each at most a letter's width from the next
@@ -95,7 +98,7 @@ const SPLIT_MONTH_YEAR = /^([01]?\d)[.,]((?:19|20)\d{2})([.,:;]?)$/;
  */
 function datePartsLostDots(d: PositionedWord | undefined, m: PositionedWord, y: PositionedWord): PositionedWord | null {
   if (!d || d.lineId !== m.lineId || m.lineId !== y.lineId) return null;
-  const year = /^((?:19|20)\d{2})([.,:;]?)$/.exec(y.text);
+  const year = YEAR.exec(y.text);
   if (!year || !/^\d{1,2}$/.test(d.text) || !/^\d{1,2}$/.test(m.text)) return null;
   const [day, month] = [Number(d.text), Number(m.text)];
   if (day < 1 || day > 31 || month < 1 || month > 12) return null;
@@ -150,6 +153,12 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
     const lost = prev && datePartsLostDots(out.at(-2), prev, { ...w, text });
     if (lost) {
       out.splice(-2, 2, lost);
+      continue;
+    }
+    // …or only its second ("24.11 2026").
+    const year = prev && prev.lineId === w.lineId && DAY_MONTH.exec(prev.text) && YEAR.exec(text);
+    if (year && w.x0 >= prev.x1 && w.x0 - prev.x1 <= 0.8 * Math.min(prev.y1 - prev.y0, w.y1 - w.y0)) {
+      out[out.length - 1] = { ...prev, text: `${prev.text.replace(/[.,]$/, '').replace(',', '.')}.${year[1]}${year[2]}`, x1: w.x1, confidence: Math.min(prev.confidence ?? 1, w.confidence ?? 1) };
       continue;
     }
     if (/^[°º][.:]?$/.test(text) && prev && /^[Nn]$/.test(prev.text) && prev.lineId === w.lineId) {

@@ -78,6 +78,11 @@ describe('cleanWords: a dotted date both of whose dots a fax lost', () => {
     expect(cleanWords(line(0, [[0, '26 13 2026']])).map((w) => w.text)).toEqual(['26', '13', '2026']);
     expect(cleanWords(line(0, [[0, '12'], [200, '10'], [400, '2026']])).map((w) => w.text)).toEqual(['12', '10', '2026']);
   });
+  it('reads "24.11 2026", whose second dot the fax lost, as 24.11.2026; not "24,11" a column before "2026"', () => {
+    expect(cleanWords(line(0, [[0, 'Liefertermin'], [400, '24.11 2026']])).map((w) => w.text)).toEqual(['Liefertermin', '24.11.2026']);
+    expect(cleanWords(line(0, [[0, '24,11'], [300, '2026']])).map((w) => w.text)).toEqual(['24,11', '2026']);
+    expect(cleanWords(line(0, [[0, '24.13 2026']])).map((w) => w.text)).toEqual(['24.13', '2026']);
+  });
 });
 
 describe('cleanWords: a number with a thousands space that OCR cut in two', () => {
