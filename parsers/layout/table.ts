@@ -187,11 +187,16 @@ function labelRole(words: PositionedWord[]): ColumnRole | null {
   if (exact) return exact;
   // One misread letter in a short label, two in a long one; never for words under three letters.
   if (f.replace(/ /g, '').length < 3) return null;
+  // A title naming a date ("Date commande", "Datum Lieferung") is a date, never a misread
+  // quantity ("Qté commandée") or price: two letters off is all a whole word can be from another.
+  if (DATE_TITLE_RE.test(f)) return null;
   const allowed = f.length >= 8 ? 2 : 1;
   const near = FUZZY_LABELS.filter(([, l]) => Math.abs(l.length - f.length) <= allowed && editDistance(f, l) <= allowed);
   const roles = new Set(near.map(([r]) => r));
   return roles.size === 1 ? [...roles][0]! : null;
 }
+
+const DATE_TITLE_RE = /^(?:date|datum|data|fecha) /;
 
 // "of" and "excl. VAT" too: "Unit of" / "Measure", "Unit Cost Excl. VAT" stay one label.
 const QUALIFIER_RE = /^(ht|ttc|net|nette|hors|taxe|taxes|unit|unitaire|u|st|stk|€|eur|euro|euros|chf|sfr|usd|gbp|%|cdee|commandee|livree|fourn|fournisseur|article|client|of|excl|incl|vat|lcy|[()€.:/]+)$/;

@@ -23,8 +23,28 @@ const starts = (w: string, stems: readonly string[]) => stems.some((s) => w.star
 export interface DeliveryLabel {
   /** The label's words as OCR read them. */
   label: string;
-  /** The date read after it, when one was. */
-  date: { iso: string; text: string } | null;
+  /** The date read after it, when one was; `garbled` says how OCR misread it (lost dots, a year's digit). */
+  date: { iso: string; text: string; garbled?: string } | null;
+}
+
+/**
+ * A date OCR read as one run of digits, its dots lost ("23107026": 23.10.7026), its year maybe off
+ * by one misread digit (a fax's "2" read as "7"): day and month must be valid, and the year the
+ * reference's year or the next, as printed or one digit away. Null otherwise (another number).
+ */
+export function dateWithoutDots(text: string, ref: Date | undefined): { iso: string; garbled: string } | null {
+  const m = /^(\d{2})(\d{2})(\d{4})$/.exec(text.replace(/[.,:;]$/, ''));
+  if (!m || !ref) return null;
+  const [day, month, year] = [Number(m[1]), Number(m[2]), m[3]!];
+  if (day < 1 || day > 31 || month < 1 || month > 12) return null;
+  const years = [ref.getUTCFullYear(), ref.getUTCFullYear() + 1].map(String);
+  const same = years.find((y) => y === year);
+  const near = years.filter((y) => [...y].filter((c, i) => c !== year[i]).length === 1);
+  const taken = same ?? (near.length === 1 ? near[0] : undefined);
+  if (!taken) return null;
+  const iso = `${taken}-${m[2]}-${m[1]}`;
+  if (Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) || new Date(`${iso}T00:00:00Z`).getUTCDate() !== day) return null;
+  return { iso, garbled: same ? 'its dots lost' : `its dots lost and its year read as ${year}` };
 }
 
 /** The label a line's word starts, or -1: the word's index and its window of label words. */
@@ -57,6 +77,8 @@ export function unreadDeliveryLabel(lines: TextLine[], ref?: Date): DeliveryLabe
     const value = after.map((w) => w.text).join(' ');
     const date = findDates(value, ref).find((d) => d.index <= 12);
     if (date) return { label, date: { iso: date.iso, text: value.slice(date.index, date.index + date.length) } };
+    const glued = after[0] ? dateWithoutDots(after[0].text, ref) : null;
+    if (glued) return { label, date: { iso: glued.iso, text: after[0]!.text, garbled: glued.garbled } };
     const own = fold(words[i]!.text);
     if (after.length > 0 || !WHOLE.has(own)) return { label: after.length ? `${label} ${value}` : label, date: null };
   }

@@ -87,6 +87,25 @@ const THOUSANDS_TAIL = /^\d{3}[.,]\d{1,3}$/;
 // The two halves of "08.12.2026" when the first dot is lost: a day (with letters OCR makes of digits), then month and year.
 const SPLIT_DAY = /^([0-3OoIl]?[0-9OoIl])[.,]?$/;
 const SPLIT_MONTH_YEAR = /^([01]?\d)[.,]((?:19|20)\d{2})([.,:;]?)$/;
+// The two halves of "24.11.2026" when the second dot is lost: day and month, then the year.
+const DAY_MONTH = /^(?:0?[1-9]|[12]\d|3[01])[.,](?:0?[1-9]|1[0-2])[.,]?$/;
+const YEAR = /^((?:19|20)\d{2})([.,:;]?)$/;
+
+/**
+ * Day, month and year as three words of one line, each at most a letter's width from the next
+ * ("26" "10" "2026": a fax dropped the dots of "26.10.2026") → that date as one word; null when
+ * they are not (a day over 31, a month over 12, a wide gap: columns of a table).
+ */
+function datePartsLostDots(d: PositionedWord | undefined, m: PositionedWord, y: PositionedWord): PositionedWord | null {
+  if (!d || d.lineId !== m.lineId || m.lineId !== y.lineId) return null;
+  const year = YEAR.exec(y.text);
+  if (!year || !/^\d{1,2}$/.test(d.text) || !/^\d{1,2}$/.test(m.text)) return null;
+  const [day, month] = [Number(d.text), Number(m.text)];
+  if (day < 1 || day > 31 || month < 1 || month > 12) return null;
+  const h = Math.min(d.y1 - d.y0, m.y1 - m.y0, y.y1 - y.y0);
+  if (m.x0 - d.x1 > 0.8 * h || y.x0 - m.x1 > 0.8 * h || m.x0 < d.x1 || y.x0 < m.x1) return null;
+  return { ...d, text: `${d.text.padStart(2, '0')}.${m.text.padStart(2, '0')}.${year[1]}${year[2]}`, x1: y.x1, confidence: Math.min(d.confidence ?? 1, m.confidence ?? 1, y.confidence ?? 1) };
+}
 
 /** Pipes and brackets from ruled tables and dirty glass are not text. */
 export function cleanWords(words: PositionedWord[]): PositionedWord[] {
@@ -128,6 +147,18 @@ export function cleanWords(words: PositionedWord[]): PositionedWord[] {
     const rest = day && SPLIT_MONTH_YEAR.exec(text);
     if (day && rest && w.x0 - prev.x1 < Math.max(1, w.y1 - w.y0)) {
       out[out.length - 1] = { ...prev, text: `${fixDigits(day[1]!).text.padStart(2, '0')}.${rest[1]}.${rest[2]}${rest[3]}`, x1: w.x1, confidence: Math.min(prev.confidence ?? 1, w.confidence ?? 1) };
+      continue;
+    }
+    // A dotted date both of whose dots the fax lost ("26 10 2026"): three words a letter apart, one date.
+    const lost = prev && datePartsLostDots(out.at(-2), prev, { ...w, text });
+    if (lost) {
+      out.splice(-2, 2, lost);
+      continue;
+    }
+    // …or only its second ("24.11 2026").
+    const year = prev && prev.lineId === w.lineId && DAY_MONTH.exec(prev.text) && YEAR.exec(text);
+    if (year && w.x0 >= prev.x1 && w.x0 - prev.x1 <= 0.8 * Math.min(prev.y1 - prev.y0, w.y1 - w.y0)) {
+      out[out.length - 1] = { ...prev, text: `${prev.text.replace(/[.,]$/, '').replace(',', '.')}.${year[1]}${year[2]}`, x1: w.x1, confidence: Math.min(prev.confidence ?? 1, w.confidence ?? 1) };
       continue;
     }
     if (/^[°º][.:]?$/.test(text) && prev && /^[Nn]$/.test(prev.text) && prev.lineId === w.lineId) {
@@ -421,6 +452,9 @@ function flagDoubtfulPo(r: ImageReading, draft: DraftOrder): void {
   if (corroboration) {
     const ev = draft.evidence?.poNumber;
     if (ev) ev.corroboratedBy = [...(ev.corroboratedBy ?? []), corroboration];
+    // Its dash read as a space ("M3 434098"): the subject or file name prints the number whole.
+    const printed = / /.test(draft.poNumber) ? poPrintedWith(draft.poNumber, r.ctx) : null;
+    if (printed && ev) [ev.text, draft.poNumber] = [draft.poNumber, printed];
     return;
   }
   const confusable = poConfusable(draft.poNumber);
@@ -465,6 +499,20 @@ export function poCorroboration(po: string, ctx: Pick<ImageOrderContext, 'fileNa
   const subject = ctx.context?.subject;
   if (subject && squash(subject).includes(want)) return "the same PO in the e-mail's subject";
   return squash(ctx.fileName).includes(want) ? 'the same PO in the file name' : null;
+}
+
+/**
+ * The PO as the e-mail's subject or the file name prints it, when it is the one read with a
+ * space where those print a dash, a slash or a dot ("M3 434098" read, "M3-434098" sent); null otherwise.
+ */
+export function poPrintedWith(po: string, ctx: Pick<ImageOrderContext, 'fileName' | 'context'>): string | null {
+  const parts = po.split(' ');
+  const tokens = [ctx.context?.subject ?? '', ctx.fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '')].flatMap((t) => t.split(/[\s_]+/));
+  for (const t of tokens) {
+    const seps = /^([A-Za-z0-9]+)((?:[-/.][A-Za-z0-9]+)+)$/.exec(t) ? t.split(/[-/.]/) : null;
+    if (seps && seps.length === parts.length && seps.every((s, i) => s === parts[i])) return t;
+  }
+  return null;
 }
 
 // What follows a PO cut at a space OCR put in it: "LT/26" + "/ 0815", "AB26-354" + " -C", "CDE26" + "/ 0412".
@@ -534,7 +582,8 @@ function readGarbledDeliveryLabel(r: ImageReading, draft: DraftOrder, ref: Date 
   if (!found) return;
   if (found.date) {
     draft.requestedDeliveryDate = found.date.iso;
-    ev.requestedDeliveryDate = { source: 'document', rule: `after « ${found.label} », a delivery-date label as OCR read it`, text: found.date.text, flag: `the label « ${found.label} » was read with OCR errors: check the date` };
+    const flag = found.date.garbled ? `the date after « ${found.label} » was read as « ${found.date.text} », ${found.date.garbled}: check it` : `the label « ${found.label} » was read with OCR errors: check the date`;
+    ev.requestedDeliveryDate = { source: 'document', rule: `after « ${found.label} », a delivery-date label as OCR read it`, text: found.date.text, flag };
   } else {
     ev.requestedDeliveryDate = { source: 'document', rule: 'delivery-date label, value unreadable', text: found.label, flag: `a delivery-date label is printed (« ${found.label} ») but OCR could not read its date: check it on the document` };
   }
@@ -781,11 +830,42 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  */
 export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr'): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
-  if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
-  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description: row.cells.description?.text });
+  const description = designationRead(row.cells.description?.text);
+  if (!namesArticle(reference, description, md)) return false;
+  const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
   return check.quantity.confidence < REVIEW_THRESHOLD;
+}
+
+/**
+ * The row names an article of the catalog: its code snapped to one (or to a cross reference), or,
+ * code unread or between two, a designation naming one clearly (the same rule as for the line
+ * itself: domain/line-evidence.ts). Only such a row has its cells read again and their
+ * re-readings believed: a re-reading never makes a line of an address or a note.
+ */
+export function namesArticle(reference: Pick<ReturnType<typeof readReference>, 'sku' | 'customerPartNumber' | 'ambiguous'>, description: string | undefined, md: MasterData): boolean {
+  if (reference.customerPartNumber || (reference.sku && md.product(reference.sku))) return true;
+  if (!description) return false;
+  if (reference.ambiguous.length > 1) return settleByDesignation(reference.ambiguous, description, md, '', []) !== null;
+  return productNamedBy(description, md) !== null;
+}
+
+// A size in a designation ("M10x50", "6x30", "4x40") with a digit OCR read as its look-alike
+// letter ("Mi0x50", "4xA0" is not one: only I, i, l, O, o, each beside a digit of the size).
+const GARBLED_SIZE = /(?<![\p{L}\d])([A-Za-z]?)([\dIilOo]{1,4})([x×])([\dIilOo]{1,4})(?![\p{L}\d])/gu;
+const SIZE_DIGIT: Record<string, string> = { I: '1', i: '1', l: '1', O: '0', o: '0' };
+
+/**
+ * The designation as the catalog's matching should see it: sizes OCR garbled read as the digits
+ * they are ("Sechskantschraube Mi0x50" names M10x50). Only for matching; the line keeps the text as read.
+ */
+export function designationRead(text: string | undefined): string | undefined {
+  return text?.replace(GARBLED_SIZE, (whole, prefix: string, a: string, x: string, b: string) => {
+    if (!/\d/.test(a) || !/\d/.test(b)) return whole;
+    const digits = (g: string) => g.replace(/[IilOo]/g, (c) => SIZE_DIGIT[c]!);
+    return `${prefix}${digits(a)}${x}${digits(b)}`;
+  });
 }
 
 /** What checkLine gives a correction only the amount vouches for (snap.ts). */
@@ -898,16 +978,17 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
   // The page's numbers, or its cells' re-readings where the page's fail a check (settle.ts); only
   // on a row naming a known article (a re-reading never makes a line of an address or a note).
   const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
-  const { cells, evidence, cap } = settleNumbers(row, known ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
+  const description = designationRead(row.cells.description?.text);
+  const { cells, evidence, cap } = settleNumbers(row, namesArticle(reference, description, md) ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 
-  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settled } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit, locale, description: row.cells.description?.text });
+  const { qty, qFix, unitPrice, amount, check, sku: checkedSku, customerPartNumber: checkedPart, settled } = checkRowNumbers(cells, reference, { md, refText: ref?.cell.text ?? '', doubts, unit: row.cells.unit, locale, description });
   sku = checkedSku;
   customerPartNumber = checkedPart;
   // No code the catalog knows (unread, cut at the page's edge, the buyer's own unlisted number), but
   // a designation naming one article and numbers that agree: that article, under review.
-  const named = !known && !settled && check.amountAgrees ? productNamedBy(row.cells.description?.text, md) : null;
+  const named = !known && !settled && check.amountAgrees ? productNamedBy(description, md) : null;
   if (named) {
     doubts.push(`no known code read${sku ? ` (« ${sku} »)` : ''}; the designation names ${named.sku} (${named.shared.join(', ')}) and quantity × price = amount`);
     [sku, customerPartNumber, refConfidence] = [named.sku, null, Math.min(refConfidence, NAMED_ONLY)];
@@ -946,9 +1027,33 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
 /** Lines of a page holding no table, read as free text (a list of "quantity × reference"), flagged. */
 export function listLines(lines: TextLine[], md: MasterData): DraftLine[] {
   // A designation glued to its code by OCR ("CAD-40(Cadenas"): the bracket opens a word of its own.
-  const texts = lines.map((l) => l.text.replace(/(?<=[^\s(])\(/g, ' ('));
+  const snapped = new Map<string, string>();
+  const texts = lines.map((l) => snapCodeWords(l.text, md, snapped).replace(/(?<=[^\s(])\(/g, ' ('));
   const read = parseOrderLines(texts.join('\n'), md);
-  return read.map((l, i) => ({ ...l, lineNumber: i + 1, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts: [...(l.doubts ?? []), 'read from the text of a page without a table'] }));
+  return read.map((l, i) => {
+    const was = l.sku ? snapped.get(l.sku) : undefined;
+    const doubts = [...(l.doubts ?? []), ...(was ? [`SKU read as ${was}, snapped to ${l.sku}`] : []), 'read from the text of a page without a table'];
+    return { ...l, lineNumber: i + 1, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts };
+  });
+}
+
+// A word shaped like an article code: letters and digits joined by a dash ("CHV-METS", "BOU-M8").
+const CODE_WORD = /(?<![A-Za-z0-9-])[A-Z][A-Z0-9]{1,7}-[A-Z0-9]{1,8}(?![A-Za-z0-9-])/g;
+
+/**
+ * A line's text with each code-shaped word OCR misread ("CHV-METS" for CHV-MET8) snapped to the one
+ * catalog SKU it is close to (snap.ts, no rival as close), so that the list reader knows it;
+ * `snapped` records SKU → the word as read, for the line's doubt.
+ */
+function snapCodeWords(text: string, md: MasterData, snapped: Map<string, string>): string {
+  const skus = md.products.map((p) => ({ value: p.sku, sku: p.sku, kind: 'sku' as const }));
+  return text.replace(CODE_WORD, (word) => {
+    if (md.product(word)) return word;
+    const s = snapReference(word, 0.5, skus);
+    if (!s.value || s.rivals.length > 0 || s.distance === 0) return word;
+    snapped.set(s.value, word);
+    return s.value;
+  });
 }
 
 /**
@@ -979,6 +1084,10 @@ const LEADING_JUNK_WORD = /^[\p{L}_!|.,'’]{1,2}[.,:;]?\s+(\d[\d\s.,]*)$/u;
  * `changed` says the cell needed cleaning, so that only the amount may vouch for it.
  */
 export function readQuantityCell(text: string, locale: NumberLocale = 'fr'): { qty: ReturnType<typeof parseQuantity>; changed: boolean } {
+  // A number and a unit word glued together ("1DS", "12ST"), as printed: before the letters
+  // beside digits are taken for digits ("1DS" would become "10S", no unit at all).
+  const asPrinted = parseQuantity(text.trim().replace(EDGE_JUNK, ''), locale);
+  if (asPrinted?.unit && /^[\d.,\s']+\p{L}+$/u.test(text.trim())) return { qty: asPrinted, changed: false };
   const fix = cleanNumberCell(text);
   const qty = parseQuantity(fix.text, locale);
   if (qty) return { qty, changed: fix.changed };

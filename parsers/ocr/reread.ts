@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import type { Column, Table, TableRow } from '../layout/types';
 import { parseNumber, type NumberLocale } from '../text/numbers';
 import type { OcrRecognizer } from './engine';
+import { isBilevel } from './image';
+import { clearFlatMarks } from './rules';
 import { cleanNumberCell } from './snap';
 
 export type NumberRole = 'quantity' | 'unitPrice' | 'amount';
@@ -137,14 +139,56 @@ export interface PageImage {
 // digit that defeats one reading seldom defeats both, and when both agree that is a witness. A
 // price or an amount only enlarged twice: the arithmetic, not agreement, settles those. Each
 // reading of a crop costs a few ms (dev faxes: 69 readings, under 0.03 s per document).
-const READINGS: Record<NumberRole, { scale: number; psm: '6' }[]> = {
+// Then, when neither settled the row, all three enlarged three times: a fax's thin glyphs ("0"
+// read as "6" in a dotted monospace font, a "9" as "8") that both scales misread alike often read
+// right larger, and quantity × price = amount says which reading to believe.
+// Then, when the crop holds flat marks (a rule's dashes the page's rule removal left inside the
+// cell: "(TT 7 307"), the crop without them (rules.ts clearFlatMarks), enlarged; and on a grey
+// scan, the crop keeping only its darkest pixels (DARK_ONLY): a scanner's grey rule dashes and
+// grain, lighter than the print, made "224" into "7". Neither is read when it would be the
+// plain crop again (no marks to clear, a black-and-white fax): a copy is no second witness.
+const READINGS: Record<NumberRole, Reading[]> = {
   quantity: [
     { scale: 2, psm: '6' },
     { scale: 1, psm: '6' },
+    { scale: 3, psm: '6' },
+    { scale: 2, psm: '6', pre: 'cleared' },
+    { scale: 3, psm: '6', pre: 'cleared' },
+    { scale: 2, psm: '6', pre: 'dark' },
+    { scale: 1, psm: '6', pre: 'dark' },
   ],
-  unitPrice: [{ scale: 2, psm: '6' }],
-  amount: [{ scale: 2, psm: '6' }],
+  unitPrice: [
+    { scale: 2, psm: '6' },
+    { scale: 3, psm: '6' },
+    { scale: 2, psm: '6', pre: 'cleared' },
+    { scale: 2, psm: '6', pre: 'dark' },
+  ],
+  amount: [
+    { scale: 2, psm: '6' },
+    { scale: 3, psm: '6' },
+    { scale: 2, psm: '6', pre: 'cleared' },
+    { scale: 2, psm: '6', pre: 'dark' },
+  ],
 };
+
+interface Reading {
+  scale: number;
+  psm: '6';
+  /** Read from the crop cleared of its flat marks, or keeping only its darkest pixels. */
+  pre?: 'cleared' | 'dark';
+}
+
+/** On a grey scan, the print is darker than this; the grain, a scanned rule's dashes and the background lighter. */
+const DARK_ONLY = 100;
+
+/** The crop as a reading's `pre` asks for it, or null when that is the plain crop again. */
+function prepared(cell: Buffer, w: number, h: number, dpi: number, pre: Reading['pre']): Buffer | null {
+  if (!pre) return cell;
+  if (pre === 'dark') return isBilevel(cell) ? null : Buffer.from(cell.map((v) => (v < DARK_ONLY ? 0 : 255)));
+  const copy = Buffer.from(cell);
+  const n = clearFlatMarks(copy, w, h, { maxThickness: Math.max(3, Math.round(dpi / 40)), minWidth: Math.max(6, Math.round(dpi * 0.03)) });
+  return n > 0 ? copy : null;
+}
 
 /**
  * Each crop read again (READINGS), row by row: the quantity first, and when one of its readings
@@ -186,9 +230,13 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: C
   const w = Math.min(box.x1, img.width) - x0;
   const h = Math.min(box.y1, img.height) - y0;
   if (w < 4 || h < 4) return [];
-  const cell = cropPixels(pixels, img.width, { x0, y0, w, h });
+  const plain = cropPixels(pixels, img.width, { x0, y0, w, h });
+  const crops = new Map<Reading['pre'], Buffer | null>();
   const readings: CellReading[] = [];
-  for (const { scale, psm } of READINGS[role]) {
+  for (const { scale, psm, pre } of READINGS[role]) {
+    if (!crops.has(pre)) crops.set(pre, prepared(plain, w, h, img.dpi, pre));
+    const cell = crops.get(pre);
+    if (!cell) continue;
     try {
       const W = w * scale + 2 * MARGIN;
       const H = h * scale + 2 * MARGIN;
@@ -212,7 +260,8 @@ async function readCrop(pixels: Buffer, img: PageImage, { box, column, role }: C
  * thousands space left of them ("2" of "2 600,000": a right-aligned number overhangs its label).
  */
 export function wordsUnder<W extends { text: string; x0: number; x1: number; y0: number; y1: number }>(words: W[], column: { x0: number; x1: number }, onPage: (x: number) => number): W[] {
-  const digits = words.filter((wd) => /\d/.test(wd.text)).sort((a, b) => a.x0 - b.x0);
+  // A zero OCR read as "©" or "®" ("©," before "600") is a digit too (snap.ts fixDigits reads it).
+  const digits = words.filter((wd) => /[\d©®]/.test(wd.text)).sort((a, b) => a.x0 - b.x0);
   const under = digits.filter((wd) => onPage(wd.x1) >= column.x0 && onPage(wd.x0) <= column.x1);
   const first = under[0];
   const group = first ? digits.filter((wd) => wd.x1 <= first.x0 && /^\d{1,3}$/.test(wd.text) && first.x0 - wd.x1 <= wd.y1 - wd.y0 && /^\d{3}(?:[.,]\d{1,3})?$/.test(first.text)).at(-1) : undefined;

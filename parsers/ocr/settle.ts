@@ -18,6 +18,8 @@ export interface SettledNumbers {
 export const REREAD_CONFIRMED = 0.9;
 /** A re-read value only other re-readings agree with: kept, under review. */
 export const REREAD_ALONE = 0.6;
+/** A re-read value of an unread cell only other faint re-readings agree with: kept, well under review. */
+export const REREAD_FAINT = 0.45;
 /** A re-reading this sure of itself counts as a witness. */
 const SURE_READING = 0.8;
 
@@ -79,15 +81,20 @@ function byAgreement(qs: Alt[], cells: SettledNumbers['cells']): SettledNumbers 
   const first = qs.find((x) => x.first);
   // Only a cell the page read something in (a digit OCR doubted): an empty band may hold anything.
   if (!first || !/\d/.test(first.text) || (first.value !== null && first.confidence >= 0.7)) return null;
-  const sure = qs.filter((x) => !x.first && x.value !== null && x.confidence >= SURE_READING);
+  // A page reading that gave no number at all: any two re-readings that agree are better than
+  // nothing, kept below review (REREAD_FAINT) when OCR doubted them.
+  const unread = first.value === null;
+  const sure = qs.filter((x) => !x.first && x.value !== null && (unread || x.confidence >= SURE_READING));
   const counts = new Map<number, Alt[]>();
   for (const x of sure) counts.set(x.value!, [...(counts.get(x.value!) ?? []), x]);
   const agreed = [...counts.values()].filter((l) => l.length >= 2);
   if (agreed.length !== 1) return null;
   const pick = agreed[0]![0]!;
   if (first && first.value === pick.value) return null;
-  const evidence = `quantity read as "${first.text}" (OCR ${first.confidence.toFixed(2)}) on the page; re-read from its cell as "${pick.text}" ${agreed[0]!.length} times; nothing confirms it`;
-  return { cells: { ...cells, quantity: { text: pick.text, confidence: REREAD_ALONE } }, evidence, cap: REREAD_ALONE };
+  const faint = agreed[0]!.some((x) => x.confidence < SURE_READING);
+  const cap = faint ? REREAD_FAINT : REREAD_ALONE;
+  const evidence = `quantity read as "${first.text}" (OCR ${first.confidence.toFixed(2)}) on the page; re-read from its cell as "${pick.text}" ${agreed[0]!.length} times${faint ? ` (OCR ${Math.min(...agreed[0]!.map((x) => x.confidence)).toFixed(2)})` : ''}; nothing confirms it`;
+  return { cells: { ...cells, quantity: { text: pick.text, confidence: cap } }, evidence, cap };
 }
 
 function surerAmount(as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {

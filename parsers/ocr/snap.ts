@@ -155,22 +155,25 @@ export const EDGE_JUNK = /^[|[\]{}()'"`‘’“”«»\\.,;:_~*^°-]+|(?<![|[\]
 export function cleanNumberCell(cell: string): { text: string; changed: boolean } {
   let t = cell.trim().replace(EDGE_JUNK, '');
   t = t.replace(/^[A-Za-z]\s+(?=\d)/, '').replace(EDGE_JUNK, '');
+  // Letters that can only be digits first, so that the gaps below are seen beside them ("©, 600").
+  const fixed = fixDigits(t);
+  t = fixed.text;
   // A monospace printout's wide comma leaves a gap OCR keeps: "345, 60" is 345,60, never two numbers.
   // So does a three-decimal one ("36, 570": an AS/400 price or quantity).
   t = t.replace(/(\d)\s*([,.])\s+(\d{2,3})$/, '$1$2$3').replace(/(\d)\s+([,.])(\d{2,3})$/, '$1$2$3');
   // A Swiss thousands apostrophe a fax turns into a degree sign or a curly quote: "2°700" is 2'700.
   t = t.replace(/(\d)[°’‘´`](?=\d{3}(?!\d))/g, "$1'");
-  const fixed = fixDigits(t);
-  return { text: fixed.text, changed: fixed.changed || fixed.text !== cell.trim() };
+  return { text: t, changed: fixed.changed || t !== cell.trim() };
 }
 
 /** Digits OCR reads as letters in a number cell. */
-const DIGIT_FIX: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', L: '1', '|': '1', '!': '1', S: '5', s: '5', B: '8', Z: '2', z: '2', G: '6' };
+// A bold or monospace fax zero, dotted inside, comes back as a copyright or registered sign ("©,600").
+const DIGIT_FIX: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', '©': '0', '®': '0', I: '1', l: '1', L: '1', '|': '1', '!': '1', S: '5', s: '5', B: '8', Z: '2', z: '2', G: '6' };
 
 /** "3O" → "30", "l2" → "12": letters that can only be digits in a number cell. */
 export function fixDigits(cell: string): { text: string; changed: boolean } {
   let changed = false;
-  const text = cell.replace(/[OoDQIlL|!SsBZzG]/g, (c, i: number, s: string) => {
+  const text = cell.replace(/[OoDQ©®IlL|!SsBZzG]/g, (c, i: number, s: string) => {
     // Only between or beside digits, so that a unit word ("BTE", "U") stays a word.
     const near = /[\d,.]/.test(s[i - 1] ?? '') || /[\d,.]/.test(s[i + 1] ?? '');
     if (!near) return c;

@@ -77,6 +77,13 @@ describe('detectHeader', () => {
     expect(detectHeader(en!)?.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unit', 'unitPrice', 'amount']);
   });
 
+  it('does not take a grid of header fields for a table header: "Date commande" is a date, not a misread "Qté commande"', () => {
+    const [grid] = groupLines({ page: 1, words: row(50, [[20, 'N° commande'], [120, 'Date commande'], [220, 'Date livraison'], [320, 'Code fournisseur']]) });
+    expect(detectHeader(grid!)).toBeNull();
+    const [table] = groupLines({ page: 1, words: row(50, [[20, 'Code'], [90, 'Libellé'], [300, 'Qte commande'], [390, 'Prix'], [480, 'Montant']]) });
+    expect(detectHeader(table!)?.map((c) => c.role)).toContain('quantity');
+  });
+
   it('does not take a sentence for a header', () => {
     const [l] = groupLines({ page: 1, words: row(50, [[20, 'Merci de respecter la quantité et la référence indiquées sur la désignation du bon']]) });
     expect(detectHeader(l!)).toBeNull();

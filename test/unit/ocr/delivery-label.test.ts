@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
-import { unreadDeliveryLabel } from '../../../parsers/ocr/delivery-label';
+import { dateWithoutDots, unreadDeliveryLabel } from '../../../parsers/ocr/delivery-label';
 import { groupLines } from '../../../parsers/layout/table';
 import { ocrLine } from '../../support/words';
 
@@ -57,5 +57,19 @@ describe('unreadDeliveryLabel', () => {
 
   it('reads a delivery word beside a word of date with its value garbled as unread', () => {
     expect(unreadDeliveryLabel(lines([[130, 'Date de livraison : 3O/1l/2O26x']]), REF)).toMatchObject({ date: null });
+  });
+});
+
+describe('a delivery date OCR read as one run of digits, its dots lost', () => {
+  it('reads it after its label, with a year one misread digit off taken as the order\'s year, flagged', () => {
+    const d = read(faxPage([[130, 'Liefertermin'], [500, '23117026']]));
+    expect(d.requestedDeliveryDate).toBe('2026-11-23');
+    expect(d.evidence?.requestedDeliveryDate?.flag).toContain('its dots lost and its year read as 7026');
+  });
+
+  it('reads only a valid day and month, and a year that is the reference\'s, or one digit from it', () => {
+    expect(dateWithoutDots('23112026', REF)).toEqual({ iso: '2026-11-23', garbled: 'its dots lost' });
+    expect(dateWithoutDots('05012027', REF)?.iso).toBe('2027-01-05');
+    for (const no of ['23117046', '32112026', '23132026', '31022026', '1234567', '23112026x']) expect(dateWithoutDots(no, REF), no).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { PO_DOUBTFUL, resolveOrder } from '../../../domain/resolve';
 import type { PositionedWord } from '../../../parsers/layout/types';
-import { checkShipTo, cleanWords, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
+import { checkShipTo, cleanWords, designationRead, fixPoDigits, joinCutPo, labelWord, poConfusable, poCorroboration, poPrintedWith, readFaxHeader, readImageOrder, readQuantityCell, type OcrPage } from '../../../parsers/ocr/order';
 import { groupLines } from '../../../parsers/layout/table';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 import { ocrLine } from '../../support/words';
@@ -67,6 +67,21 @@ describe('cleanWords', () => {
     const ws = cleanWords(line(0, [[0, 'Liefertermin 20,11.2026 Datum 13.11,2026: 1.234,50 12,50']]));
     expect(ws.map((w) => w.text)).toEqual(['Liefertermin', '20.11.2026', 'Datum', '13.11.2026:', '1.234,50', '12,50']);
     expect(cleanWords(line(0, [[0, 'BESTELL-NR. .,....: E4455566 ,']])).map((w) => w.text)).toEqual(['BESTELL-NR.', '......:', 'E4455566']);
+  });
+});
+
+describe('cleanWords: a dotted date both of whose dots a fax lost', () => {
+  it('reads "26 10 2026", three words a letter apart, as 26.10.2026; not a day over 31, a month over 12, nor numbers a column apart', () => {
+    expect(cleanWords(line(0, [[0, 'Liefertermin'], [400, '26 10 2026']])).map((w) => w.text)).toEqual(['Liefertermin', '26.10.2026']);
+    expect(cleanWords(line(0, [[0, 'Datum'], [400, '3 9 2026:']])).map((w) => w.text)).toEqual(['Datum', '03.09.2026:']);
+    expect(cleanWords(line(0, [[0, '32 10 2026']])).map((w) => w.text)).toEqual(['32', '10', '2026']);
+    expect(cleanWords(line(0, [[0, '26 13 2026']])).map((w) => w.text)).toEqual(['26', '13', '2026']);
+    expect(cleanWords(line(0, [[0, '12'], [200, '10'], [400, '2026']])).map((w) => w.text)).toEqual(['12', '10', '2026']);
+  });
+  it('reads "24.11 2026", whose second dot the fax lost, as 24.11.2026; not "24,11" a column before "2026"', () => {
+    expect(cleanWords(line(0, [[0, 'Liefertermin'], [400, '24.11 2026']])).map((w) => w.text)).toEqual(['Liefertermin', '24.11.2026']);
+    expect(cleanWords(line(0, [[0, '24,11'], [300, '2026']])).map((w) => w.text)).toEqual(['24,11', '2026']);
+    expect(cleanWords(line(0, [[0, '24.13 2026']])).map((w) => w.text)).toEqual(['24.13', '2026']);
   });
 });
 
@@ -139,6 +154,22 @@ describe('a PO OCR may have misread between letters and digits', () => {
     expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'TR: Commande AB26 350 B' } })).toContain('subject');
     expect(poCorroboration('AB26-350-B', { fileName: 'cde_AB26350B.pdf' })).toContain('file name');
     expect(poCorroboration('AB26-350-B', { fileName: 'fax.tif', context: { subject: 'Commande AB26-350-8' } })).toBeNull();
+  });
+});
+
+describe('a PO whose dash OCR read as a space', () => {
+  it('is taken as the e-mail subject or the file name prints it, only when the parts are the same', () => {
+    expect(poPrintedWith('M3 434098', { fileName: 'fax.tif', context: { subject: 'Bestellung M3-434098' } })).toBe('M3-434098');
+    expect(poPrintedWith('LT 26 0815', { fileName: 'fax.tif', context: { subject: 'Commande LT/26/0815' } })).toBe('LT/26/0815');
+    expect(poPrintedWith('M3 434098', { fileName: 'fax.tif', context: { subject: 'Bestellung M3-434099' } })).toBeNull();
+    expect(poPrintedWith('M3 434098', { fileName: 'M3-434098.tif' })).toBe('M3-434098');
+  });
+  it('keeps the number as printed on a fax whose subject prints it whole, saying how OCR read it', () => {
+    const page = orderPage(1, [tableRow(1160, 'VIS-440', 'Vis inox', '12', '0,50', '6,00')], [line(500, [[130, 'Bestellnr.'], [700, 'M3 434098']])]);
+    const draft = readImageOrder([page], { masterData: md, fileName: 'fax.tif', context: { subject: 'Bestellung M3-434098' } }).draft!;
+    expect(draft.poNumber).toBe('M3-434098');
+    expect(draft.evidence?.poNumber?.text).toBe('M3 434098');
+    expect(draft.evidence?.poNumber?.corroboratedBy?.join(' ')).toContain('subject');
   });
 });
 
@@ -322,9 +353,28 @@ describe('readQuantityCell', () => {
     expect(readQuantityCell('12 BTE')).toEqual({ qty: { value: 12, unit: 'BTE' }, changed: false });
     expect(readQuantityCell('l')).toEqual({ qty: null, changed: false });
   });
+  it('reads a unit word glued to its number as printed, before taking its letters for digits ("1DS" is 1 box, not "10S")', () => {
+    expect(readQuantityCell('1DS')).toEqual({ qty: { value: 1, unit: 'BTE' }, changed: false });
+    expect(readQuantityCell('12ST')).toEqual({ qty: { value: 12, unit: 'U' }, changed: false });
+    // Letters that are no unit are still digits: "1O" is 10.
+    expect(readQuantityCell('1O').qty).toEqual({ value: 10, unit: null });
+  });
 });
 
 describe('readImageOrder: quantities and references OCR garbled', () => {
+  it('settles a code between two articles by a designation whose size OCR garbled ("Mi0x50" is M10x50), keeping the text as read', () => {
+    const page = orderPage(1, [tableRow(1160, 'BOU-M1D', 'Sechskantschraube Mi0x50', '13', '21,00', '273,00')]);
+    const l = readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!;
+    expect(l).toMatchObject({ sku: 'BOU-M10', quantity: 13, description: 'Sechskantschraube Mi0x50' });
+    expect(l.doubts!.join(' ')).toContain('the designation names BOU-M10 (m10x50)');
+  });
+
+  it('reads only a size\'s look-alike letters as digits in a designation', () => {
+    expect(designationRead('Sechskantschraube Mi0x50')).toBe('Sechskantschraube M10x50');
+    expect(designationRead('Cheville 6xl0 lot')).toBe('Cheville 6x10 lot');
+    for (const kept of ['Plug 6x30', 'Boîte de 50', 'Lot 4xA0', 'Oxo lIx', 'Vis 4x40 inox']) expect(designationRead(kept)).toBe(kept);
+  });
+
   it('finds the code behind a position glued to it by a rule\'s remnant ("T17__FER-PORTE")', () => {
     const page = orderPage(1, [tableRow(1160, 'T17__FER-PORTE', 'Ferme-porte', '3', '64,00', '192,00')]);
     expect(readImageOrder([page], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]).toMatchObject({ sku: 'FER-PORTE', quantity: 3 });

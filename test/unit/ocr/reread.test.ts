@@ -7,7 +7,7 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
 import { cellsToReadAgain, eanInCell, quantityInUnitCell, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
 import { cellBox, cellKey, rereadCells, wordsUnder, type CellRereads } from '../../../parsers/ocr/reread';
-import { REREAD_ALONE, REREAD_CONFIRMED, settleNumbers } from '../../../parsers/ocr/settle';
+import { REREAD_ALONE, REREAD_CONFIRMED, REREAD_FAINT, settleNumbers } from '../../../parsers/ocr/settle';
 import { OcrPool } from '../../../parsers/ocr/engine';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 import { ocrLine } from '../../support/words';
@@ -112,6 +112,23 @@ describe('settleNumbers: which reading of a row’s numbers to believe', () => {
   });
 });
 
+describe('settleNumbers: a quantity the page could not read at all', () => {
+  it('takes two faint re-readings that agree, well under review, saying how faint', () => {
+    const cells = { quantity: { text: 'co a00-', confidence: 0 }, unitPrice: { text: '4,18', confidence: 0.6 } };
+    const s = settleNumbers(tableRow(cells), rereads([['1/1/quantity', [['1400', 0.18], ['1400', 0.02]]]]), num);
+    expect(s.cells.quantity).toEqual({ text: '1400', confidence: REREAD_FAINT });
+    expect(s.cap).toBe(REREAD_FAINT);
+    expect(s.evidence).toContain('2 times (OCR 0.02); nothing confirms it');
+    // One faint re-reading alone, or two that disagree: the page's reading stands.
+    expect(settleNumbers(tableRow(cells), rereads([['1/1/quantity', [['1400', 0.18]]]]), num).evidence).toBeNull();
+    expect(settleNumbers(tableRow(cells), rereads([['1/1/quantity', [['1400', 0.18], ['1460', 0.2]]]]), num).evidence).toBeNull();
+  });
+  it('still wants sure re-readings against a number the page did read', () => {
+    const cells = { quantity: { text: '7', confidence: 0.08 }, unitPrice: { text: '4,88', confidence: 0.6 } };
+    expect(settleNumbers(tableRow(cells), rereads([['1/1/quantity', [['29', 0.5], ['29', 0.4]]]]), num).evidence).toBeNull();
+  });
+});
+
 describe('readImageOrder with re-read cells', () => {
   // Read at 0.5: not so faint that the amount alone would replace it (snap.ts, barely read).
   const p = page([row(1160, 'CHV-8', ['2455', 0.5], ['7,20', 0.95], ['1 612,80', 0.95])]);
@@ -154,6 +171,43 @@ describe('rereadCells: the real OCR engine on a cell crop', () => {
     const settled = await rereadCells([price, { ...crop, check: { unitPrice: 2, amount: 504 } }], page, pool);
     expect(settled.get(crop.key)!.map((r) => r.text)).toEqual(['252']);
     expect(settled.has(price.key)).toBe(false);
+  }, 60_000);
+
+  it('reads a quantity nothing confirms a third time, enlarged three times, and its price and amount at two scales', async () => {
+    const width = 800;
+    const height = 120;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="white"/><text x="560" y="75" font-family="DejaVu Mono" font-size="40">301</text></svg>`;
+    const grey = await sharp(Buffer.from(svg)).toColourspace('b-w').raw().toBuffer();
+    const image = Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), grey]);
+    const box = { x0: 0, y0: 20, x1: width, y1: 100 };
+    const column = { x0: 540, x1: 700 };
+    const crops = (['quantity', 'unitPrice', 'amount'] as const).map((role) => ({ key: cellKey({ page: 1, index: 1 }, role), role, page: 1, box, column, row: '1/1', ...(role === 'quantity' ? { check: { unitPrice: 0.6, amount: 999 } } : {}) }));
+    const dpis: number[] = [];
+    const recording = { size: pool.size, recognize: (img: Buffer, opts: { dpi: number; psm?: '6' }, px?: number) => (dpis.push(opts.dpi), pool.recognize(img, opts, px)) };
+    await rereadCells(crops, async () => ({ image, width, height, dpi: 200 }), recording);
+    expect(dpis).toEqual([400, 200, 600, 400, 600, 400, 600]);
+  }, 60_000);
+
+  it('reads a grey scan\'s crop again keeping only its darkest pixels, and a black-and-white crop never twice alike', async () => {
+    const width = 400;
+    const height = 100;
+    const render = async (background: string, ink: string) => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="${background}"/><text x="200" y="65" font-family="DejaVu Sans" font-size="36" fill="${ink}">224</text></svg>`;
+      const grey = await sharp(Buffer.from(svg)).toColourspace('b-w').raw().toBuffer();
+      return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), grey]);
+    };
+    const crop = { key: cellKey({ page: 1, index: 1 }, 'quantity'), role: 'quantity' as const, page: 1, box: { x0: 100, y0: 10, x1: 320, y1: 90 }, column: { x0: 190, x1: 280 }, row: '1/1', check: { unitPrice: 5.9, amount: 999 } };
+    const readAt = async (image: Buffer) => {
+      const dpis: number[] = [];
+      const recording = { size: pool.size, recognize: (img: Buffer, opts: { dpi: number; psm?: '6' }, px?: number) => (dpis.push(opts.dpi), pool.recognize(img, opts, px)) };
+      const out = await rereadCells([crop], async () => ({ image, width, height, dpi: 200 }), recording);
+      return { dpis, texts: out.get(crop.key)!.map((r) => r.text) };
+    };
+    const bw = await readAt(await render('white', 'black'));
+    expect(bw.dpis).toEqual([400, 200, 600]);
+    const grey = await readAt(await render('#c8c8c8', '#303030'));
+    expect(grey.dpis).toEqual([400, 200, 600, 400, 200]);
+    expect(grey.texts.at(-1)).toBe('224');
   }, 60_000);
 });
 
@@ -232,5 +286,29 @@ describe('wordsUnder: the words a cell\'s crop gives back', () => {
   it('leaves a neighbour column\'s number and a word without digits out', () => {
     expect(wordsUnder([w('12', 20), w('BTE', 60), w('600,00', 110)], column, (x) => x).map((x) => x.text)).toEqual(['600,00']);
     expect(wordsUnder([w('5', 60), w('12,50', 110)], column, (x) => x).map((x) => x.text)).toEqual(['12,50']);
+  });
+});
+
+describe('a zero OCR read as "©" in a number cell', () => {
+  const w = (text: string, x0: number) => ({ text, x0, x1: x0 + text.length * 10, y0: 0, y1: 20 });
+  it('stays with the cell\'s words ("©," before "600": 0,600)', () => {
+    expect(wordsUnder([w('©,', 100), w('600', 125)], { x0: 100, x1: 180 }, (x) => x).map((x) => x.text)).toEqual(['©,', '600']);
+  });
+});
+
+describe('cellsToReadAgain: a row whose code OCR read between two articles', () => {
+  it('is read again when its designation names one of them, never when nothing names an article', () => {
+    const named = page([line(1160, [[COLS.ref, 'BOU-MI6'], [COLS.desc, 'Boulon TH M10x50 classe 8.8'], [COLS.qty, '(T7', 0.3], [COLS.pu, '21,00'], [COLS.amount, '1,99', 0.5]])]);
+    expect(cellsToReadAgain([named], md).map((c) => c.key)).toContain('1/1/quantity');
+    const unnamed = page([line(1160, [[COLS.ref, 'BOU-MI6'], [COLS.desc, 'Article'], [COLS.qty, '(T7', 0.3], [COLS.pu, '21,00'], [COLS.amount, '1,99', 0.5]])]);
+    expect(cellsToReadAgain([unnamed], md)).toEqual([]);
+  });
+
+  it('takes the re-read quantity the arithmetic confirms, under the article its designation names', () => {
+    const p = page([line(1160, [[COLS.ref, 'BOU-MI6'], [COLS.desc, 'Boulon TH M10x50 classe 8.8'], [COLS.qty, '(T7', 0.3], [COLS.pu, '21,00'], [COLS.amount, '1,99', 0.5]])]);
+    const again = rereads([['1/1/quantity', [['307', 0.56]]], ['1/1/amount', [['6447,00', 0.6]]]]);
+    const l = readImageOrder([p], { masterData: md, fileName: 'fax.tif', rereads: again }).draft!.lines[0]!;
+    expect(l).toMatchObject({ sku: 'BOU-M10', quantity: 307 });
+    expect(l.doubts!.join(' ')).toContain('re-read from its cell as "307"');
   });
 });

@@ -1,7 +1,7 @@
 // Fax pages turned level and cleared of their rules before OCR (parsers/ocr/rules.ts).
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { estimateSkew, removeRules, shearLevel, type RuleOptions } from '../../../parsers/ocr/rules';
+import { clearFlatMarks, estimateSkew, removeRules, shearLevel, type RuleOptions } from '../../../parsers/ocr/rules';
 import { faxRuleOptions } from '../../../parsers/ocr/image';
 
 const W = 600;
@@ -130,5 +130,39 @@ describe('removeRules', () => {
     const before = Buffer.from(img);
     expect(removeRules(img, W, H, OPTS)).toBe(0);
     expect(Buffer.from(img).equals(before)).toBe(true);
+  });
+});
+
+describe('clearFlatMarks: a rule\'s dashes left inside a cell\'s crop', () => {
+  // A 60 × 30 crop: two dashes of a doubled rule above a "7" (its bar touches its stem).
+  function crop(): Uint8Array {
+    const width = 60;
+    const data = new Uint8Array(width * 30).fill(255);
+    const dark = (x0: number, x1: number, y0: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) data[y * width + x] = 0;
+    };
+    dark(5, 25, 2, 4); // a dash, 20 × 2
+    dark(5, 25, 6, 8); // its twin below
+    dark(35, 47, 12, 14); // the 7's bar…
+    dark(44, 47, 14, 26); // …and its stem
+    dark(30, 32, 20, 22); // a decimal point: small, not flat
+    return data;
+  }
+
+  it('clears the flat marks, and leaves the digit and the point whole', () => {
+    const data = crop();
+    const dark = (d: Uint8Array) => d.reduce((n, v) => n + (v < 128 ? 1 : 0), 0);
+    const before = dark(data);
+    const cleared = clearFlatMarks(data, 60, 30, { maxThickness: 5, minWidth: 6 });
+    expect(cleared).toBe(80);
+    expect(dark(data)).toBe(before - 80);
+    expect(data[12 * 60 + 36]).toBe(0);
+    expect(data[20 * 60 + 30]).toBe(0);
+    expect(data[2 * 60 + 10]).toBe(255);
+  });
+
+  it('keeps a mark shorter than minWidth', () => {
+    const data = crop();
+    expect(clearFlatMarks(data, 60, 30, { maxThickness: 5, minWidth: 21 })).toBe(0);
   });
 });

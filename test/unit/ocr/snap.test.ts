@@ -213,6 +213,8 @@ describe('correctQuantity', () => {
 describe('cleanNumberCell', () => {
   it('joins the gap a monospace comma leaves, and nothing else', () => {
     expect(cleanNumberCell('345, 60').text).toBe('345,60');
+    // A monospace fax zero read as a copyright sign, before the wide comma's gap.
+    expect(cleanNumberCell('©, 600')).toEqual({ text: '0,600', changed: true });
     // A Swiss thousands apostrophe read as a degree sign or a curly quote.
     expect(cleanNumberCell('2°700')).toEqual({ text: "2'700", changed: true });
     expect(cleanNumberCell('41’580.00').text).toBe("41'580.00");

@@ -177,6 +177,15 @@ describe('a faxed page with a written list and no table', () => {
     expect(lines.map((l) => [l.sku, l.quantity])).toEqual([['VIS-440', 1900], ['CHV-6', 10]]);
     expect(lines.every((l) => (l.confidence ?? 1) < 0.7)).toBe(true);
   });
+
+  it('snaps a code OCR misread in the list ("CHV-METS" for CHV-MET8) to the one SKU it is close to, saying so', async () => {
+    const { listLines } = await import('../../../parsers/ocr/order');
+    const at = (text: string, y: number): TextLine => ({ page: 1, words: [], x0: 0, y0: y, x1: 100, y1: y + 10, text, confidence: 0.9 });
+    const lines = listLines([at('Commande', 0), at('25 CHV-METS (Cheville métallique à )', 20), at('11 x PAT-ANG', 40)], md);
+    expect(lines.map((l) => [l.sku, l.quantity])).toEqual([['CHV-MET8', 25], ['PAT-ANG', 11]]);
+    expect(lines[0]!.doubts).toContain('SKU read as CHV-METS, snapped to CHV-MET8');
+    expect(lines[0]!.confidence).toBeLessThan(0.7);
+  });
 });
 
 describe('typed e-mails in Italian and Spanish', () => {
