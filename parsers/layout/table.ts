@@ -447,9 +447,11 @@ export interface TableExtraction {
 /**
  * Pages of positioned words → the order table and the lines outside it. The table may continue on
  * later pages, with or without a repeated header; it stops at a totals line or a page footer.
+ * titlesMayBeLost (OCR): price and amount columns whose titles were not read are found by where
+ * their numbers align (alignedNumberColumns).
  */
-export function extractTable(pages: PageWords[]): TableExtraction {
-  const t: TableScan = { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0 };
+export function extractTable(pages: PageWords[], opts: { titlesMayBeLost?: boolean } = {}): TableExtraction {
+  const t: TableScan = { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0, titlesMayBeLost: !!opts.titlesMayBeLost };
 
   for (const page of pages) {
     const lines = groupLines(page);
@@ -477,7 +479,7 @@ export function extractTable(pages: PageWords[]): TableExtraction {
   const kept = dropSplitFragments(rows);
   rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
   return {
-    table: columns ? { columns, rows, headerPages, totalLines } : null,
+    table: columns ? { columns, rows, headerPages, totalLines, ...(t.pageColumns ? { pageColumns: t.pageColumns } : {}) } : null,
     outside: t.outside,
     lines: t.all,
   };
@@ -499,11 +501,69 @@ interface TableScan {
   current: RowDraft | null;
   /** The smallest distance between two rows' tops seen on this page (0 before two rows). */
   pitch: number;
+  /** Each page's columns, as its own header row places them. */
+  pageColumns?: Record<number, Column[]>;
+  /** OCR may lose a column title: price and amount columns are then found by their numbers' alignment. */
+  titlesMayBeLost: boolean;
 }
 
 function flushRow(t: TableScan): void {
   if (t.current && t.columns) t.rows.push(finishRow(t.columns, t.current, t.rows.length + 1));
   t.current = null;
+}
+
+/** A word that is a number and nothing else: digits with their separators, no letter ("1.084,", "00", "12,50"). */
+function numberWord(text: string): boolean {
+  return /\d/.test(text) && !/\p{L}/u.test(text);
+}
+
+/**
+ * The price and amount columns whose titles OCR lost ("PREIS" and "BETRAG" unread on a faxed
+ * header): right of the last title read, the numbers of many rows end at the same x (numbers are
+ * right-aligned), so each such alignment is a column. The rightmost alignments take the roles the
+ * header lacks, the unit price before the amount; a lone alignment when both are missing is kept
+ * as a column of its own ('other') so that its numbers fill no other cell. None when the header
+ * names both, or when the rows do not line up.
+ */
+export function alignedNumberColumns(columns: Column[], rows: TextLine[]): Column[] {
+  // A price whose title is lost left of a read amount title is no column past the last title.
+  if (columns.length === 0 || rows.length === 0 || columns.some((c) => c.role === 'amount')) return [];
+  const missing: ColumnRole[] = columns.some((c) => c.role === 'unitPrice') ? ['amount'] : ['unitPrice', 'amount'];
+  const lastX = Math.max(...columns.map((c) => c.x1));
+  const h = median(rows.flatMap((l) => l.words.map((w) => w.y1 - w.y0))) || 1;
+  const spans: { x0: number; x1: number }[] = [];
+  let withNumbers = 0;
+  for (const l of rows) {
+    let prev: { x0: number; x1: number } | null = null;
+    for (const w of l.words) {
+      if (w.x1 <= lastX + h || !numberWord(w.text)) {
+        prev = null;
+        continue;
+      }
+      // A number OCR split in two ("7.084," "00") is one.
+      if (prev && w.x0 - prev.x1 < h) prev.x1 = Math.max(prev.x1, w.x1);
+      else spans.push((prev = { x0: w.x0, x1: w.x1 }));
+    }
+    if (l.words.some((w) => w.x1 > lastX + h && numberWord(w.text))) withNumbers++;
+  }
+  const clusters: { x0: number; x1: number; n: number; under: boolean }[] = [];
+  for (const s of [...spans].sort((p, q) => p.x1 - q.x1)) {
+    const c = clusters.at(-1);
+    if (c && s.x1 - c.x1 <= 2 * h) {
+      c.x0 = Math.min(c.x0, s.x0);
+      c.x1 = s.x1;
+      c.n++;
+      c.under ||= s.x0 <= lastX + h;
+    } else clusters.push({ ...s, n: 1, under: s.x0 <= lastX + h });
+  }
+  // Numbers some of which start under the last title are that column's own (right-aligned under a short title).
+  const kept = clusters.filter((c) => !c.under && c.n >= Math.max(3, 0.3 * withNumbers));
+  // Roles from the right (the amount is printed last); too few alignments for the roles missing name none.
+  return kept.map((c, i) => {
+    const fromRight = kept.length - 1 - i;
+    const role = kept.length >= missing.length ? missing[missing.length - 1 - fromRight] : undefined;
+    return { role: role ?? 'other', label: '', x0: c.x0, x1: c.x1 };
+  });
 }
 
 /** A (repeated) header row: the same table continues, with this page's column positions. Returns the last line it used. */
@@ -517,7 +577,10 @@ function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number
   t.ended = false;
   const next = lines[li + 1];
   if (next && !RULE_RE.test(next.text) && next.y0 - line.y1 < (line.y1 - line.y0) * 0.8 && mergeHeaderContinuation(columns, next)) li++;
-  t.cuts = cutColumns(columns, bodyLines(lines, li + 1));
+  const body = bodyLines(lines, li + 1);
+  if (t.titlesMayBeLost) columns.push(...alignedNumberColumns(columns, body));
+  t.cuts = cutColumns(columns, body);
+  (t.pageColumns ??= {})[page.page] = columns;
   return li;
 }
 

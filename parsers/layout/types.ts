@@ -88,4 +88,6 @@ export interface Table {
   headerPages: number[];
   /** Lines that closed the table: totals ("Total HT 1 234,00"), kept for the total check. */
   totalLines: TextLine[];
+  /** Each page's columns as its own header row placed them (a repeated header sits elsewhere on the next page); `columns` is the last page's. */
+  pageColumns?: Record<number, Column[]>;
 }

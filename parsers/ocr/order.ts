@@ -173,7 +173,8 @@ export function cellsToReadAgain(pages: OcrPage[], md: MasterData): CellCrop[] {
   // Any customer's references: the customer is not identified yet.
   const candidates = referenceCandidates(md, null);
   const { extraction, locale } = pageLayout(pages);
-  return cellsToReread(extraction.table, (t) => readQuantityCell(t, locale).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates, locale), locale);
+  const amountColumn = !!extraction.table?.columns.some((c) => c.role === 'amount');
+  return cellsToReread(extraction.table, (t) => readQuantityCell(t, locale).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates, locale, amountColumn), locale);
 }
 
 /** OCR'd pages → one draft order, or problems saying why none could be read. */
@@ -266,7 +267,7 @@ function pageLayout(pages: OcrPage[]): PageLayout {
   const known = layouts.get(pages);
   if (known) return known;
   const cleaned = cleanPages(pages);
-  const found = extractTable(cleaned.cleaned);
+  const found = extractTable(cleaned.cleaned, { titlesMayBeLost: true });
   // How the document writes its numbers: "2,100" is 2100 in an English order, 2.1 in a French one
   // (the text PDF reader's rule: whichever makes more rows' quantity × price = amount).
   const locale = found.table ? detectLocale(found.table) : ('fr' as const);
@@ -768,12 +769,14 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  * cross references) whose quantity its own checks leave unread, contradicted, or (with no price
  * and amount to check it) faint. A quantity the amount confirmed or corrected is left alone.
  */
-export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr'): boolean {
+export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr', amountColumn = false): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
   if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
   const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description: row.cells.description?.text });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
+  // A price but no amount under the table's amount column: the amount's crop may give the check back.
+  if (amountColumn && unitPrice !== null) return true;
   return check.quantity.confidence < REVIEW_THRESHOLD;
 }
 

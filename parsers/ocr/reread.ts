@@ -70,12 +70,14 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber, worth
   let rows = 0;
   for (const row of table.rows) {
     if (rows >= MAX_REREAD_ROWS) break;
-    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf, numberOf) || !worthIt(row)) continue;
+    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf, numberOf, table.columns.some((c) => c.role === 'amount')) || !worthIt(row)) continue;
     rows++;
     const check = { unitPrice: row.cells.unitPrice ? numberOf(row.cells.unitPrice.text) : null, amount: row.cells.amount ? numberOf(row.cells.amount.text) : null };
     for (const role of NUMBER_ROLES) {
-      const box = cellBox(table.columns, row, role);
-      const col = table.columns.find((c) => c.role === role);
+      // The bands of the row's own page: a header repeated on the next page sits elsewhere.
+      const columns = table.pageColumns?.[row.page] ?? table.columns;
+      const box = cellBox(columns, row, role);
+      const col = columns.find((c) => c.role === role);
       // A price or an amount the page read clearly is taken as read (the quantity is the doubt).
       const cell = row.cells[role];
       if (role !== 'quantity' && cell && cell.confidence >= SURE_CELL && numberOf(cell.text) !== null) continue;
@@ -85,7 +87,7 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber, worth
   return crops;
 }
 
-function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNumber): boolean {
+function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNumber, amountColumn: boolean): boolean {
   const qCell = row.cells.quantity;
   const q = qCell ? quantityOf(qCell.text) : null;
   if (q === null) return true;
@@ -93,6 +95,8 @@ function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNu
   const a = row.cells.amount ? numberOf(row.cells.amount.text) : null;
   // The arithmetic vouches for a faint quantity; without it, a faint one is worth a second look.
   if (p !== null && a !== null) return !agrees(q, p, a);
+  // A price with no amount under a table's amount column: OCR lost the amount, the check with it.
+  if (p !== null && amountColumn) return true;
   return (qCell?.confidence ?? 0) < DOUBTFUL_CELL;
 }
 
