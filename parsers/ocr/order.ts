@@ -19,7 +19,7 @@ import { detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matc
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
-import { cellsToReread, numberCell, type CellCrop, type CellRereads } from './reread';
+import { cellsToReread, checkColumns, numberCell, type CellCrop, type CellRereads } from './reread';
 import { settleNumbers, type SettledNumbers } from './settle';
 import { rowAsPrinted, tableDecimals } from './decimals';
 
@@ -173,8 +173,8 @@ export function cellsToReadAgain(pages: OcrPage[], md: MasterData): CellCrop[] {
   // Any customer's references: the customer is not identified yet.
   const candidates = referenceCandidates(md, null);
   const { extraction, locale } = pageLayout(pages);
-  const amountColumn = !!extraction.table?.columns.some((c) => c.role === 'amount');
-  return cellsToReread(extraction.table, (t) => readQuantityCell(t, locale).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates, locale, amountColumn), locale);
+  const table = extraction.table;
+  return cellsToReread(table, (t) => readQuantityCell(t, locale).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates, locale, checkColumns(table, row.page)), locale);
 }
 
 /** OCR'd pages → one draft order, or problems saying why none could be read. */
@@ -769,14 +769,14 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  * cross references) whose quantity its own checks leave unread, contradicted, or (with no price
  * and amount to check it) faint. A quantity the amount confirmed or corrected is left alone.
  */
-export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr', amountColumn = false): boolean {
+export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr', checkable = false): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
   if (!reference.customerPartNumber && !(reference.sku && md.product(reference.sku))) return false;
   const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description: row.cells.description?.text });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
-  // A price but no amount under the table's amount column: the amount's crop may give the check back.
-  if (amountColumn && unitPrice !== null) return true;
+  // A price without its amount (or the reverse) under columns printing both: the lost cell's crop may give the check back.
+  if (checkable && (unitPrice !== null || amount !== null)) return true;
   return check.quantity.confidence < REVIEW_THRESHOLD;
 }
 

@@ -70,7 +70,7 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber, worth
   let rows = 0;
   for (const row of table.rows) {
     if (rows >= MAX_REREAD_ROWS) break;
-    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf, numberOf, table.columns.some((c) => c.role === 'amount')) || !worthIt(row)) continue;
+    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf, numberOf, checkColumns(table, row.page)) || !worthIt(row)) continue;
     rows++;
     const check = { unitPrice: row.cells.unitPrice ? numberOf(row.cells.unitPrice.text) : null, amount: row.cells.amount ? numberOf(row.cells.amount.text) : null };
     for (const role of NUMBER_ROLES) {
@@ -87,7 +87,13 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber, worth
   return crops;
 }
 
-function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNumber, amountColumn: boolean): boolean {
+/** The table prints both a unit price and an amount column on the row's page: each row can be checked. */
+export function checkColumns(table: Table | null, page: number): boolean {
+  const columns = table ? (table.pageColumns?.[page] ?? table.columns) : [];
+  return columns.some((c) => c.role === 'unitPrice') && columns.some((c) => c.role === 'amount');
+}
+
+function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNumber, checkable: boolean): boolean {
   const qCell = row.cells.quantity;
   const q = qCell ? quantityOf(qCell.text) : null;
   if (q === null) return true;
@@ -95,8 +101,8 @@ function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNu
   const a = row.cells.amount ? numberOf(row.cells.amount.text) : null;
   // The arithmetic vouches for a faint quantity; without it, a faint one is worth a second look.
   if (p !== null && a !== null) return !agrees(q, p, a);
-  // A price with no amount under a table's amount column: OCR lost the amount, the check with it.
-  if (p !== null && amountColumn) return true;
+  // A price without its amount, or an amount without its price, under columns that print both: OCR lost one, and the check with it.
+  if ((p !== null || a !== null) && checkable) return true;
   return (qCell?.confidence ?? 0) < DOUBTFUL_CELL;
 }
 

@@ -50,19 +50,26 @@ export function settleNumbers(row: TableRow, rereads: CellRereads | undefined, q
   const qs = alternatives(row, 'quantity', rereads, quantityOf);
   const ps = alternatives(row, 'unitPrice', rereads, numberOf);
   const as = alternatives(row, 'amount', rereads, numberOf);
-  return byArithmetic(qs, ps, as, cells) ?? byAgreement(qs, cells) ?? surerAmount(as, cells) ?? lostAmount(as, cells) ?? unchanged;
+  return byArithmetic(qs, ps, as, cells) ?? byAgreement(qs, cells) ?? surerAmount(as, cells) ?? lostCells(ps, as, cells) ?? unchanged;
 }
 
 /**
- * An amount the page did not read at all (OCR dropped the word) but its cell's crop read surely:
- * taken, so that the line's check (quantity × price = amount) can vouch for or correct the quantity.
+ * A price or an amount the page did not read at all (OCR dropped the word) but its cell's crop read
+ * surely: taken, under review, so that the line's check (quantity × price = amount) can vouch for
+ * or correct the quantity.
  */
-function lostAmount(as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
-  if (as.some((x) => x.first)) return null;
-  const sure = as.filter((x) => x.value !== null && x.confidence >= SURE_READING);
-  if (sure.length === 0 || new Set(sure.map((x) => x.value)).size > 1) return null;
-  const best = sure.reduce((x, y) => (y.confidence > x.confidence ? y : x));
-  return { cells: { ...cells, amount: { text: best.text, confidence: best.confidence } }, evidence: `amount unread on the page; read from its cell as "${best.text}" (OCR ${best.confidence.toFixed(2)})`, cap: REREAD_ALONE };
+function lostCells(ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
+  const out = { ...cells };
+  const said: string[] = [];
+  for (const [role, alts, what] of [['unitPrice', ps, 'unit price'], ['amount', as, 'amount']] as const) {
+    if (alts.some((x) => x.first)) continue;
+    const sure = alts.filter((x) => x.value !== null && x.confidence >= SURE_READING);
+    if (sure.length === 0 || new Set(sure.map((x) => x.value)).size > 1) continue;
+    const best = sure.reduce((x, y) => (y.confidence > x.confidence ? y : x));
+    out[role] = { text: best.text, confidence: best.confidence };
+    said.push(`${what} unread on the page; read from its cell as "${best.text}" (OCR ${best.confidence.toFixed(2)})`);
+  }
+  return said.length ? { cells: out, evidence: said.join('; '), cap: REREAD_ALONE } : null;
 }
 
 function byArithmetic(qs: Alt[], ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {

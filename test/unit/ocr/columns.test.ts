@@ -1,0 +1,110 @@
+// Wide faxed tables whose columns OCR cuts wrong: price and amount columns whose titles were lost
+// (found where the rows' numbers align), each page's cells cropped in its own page's bands, and a
+// price or an amount the page lost read again from its crop so that the line's check holds.
+import { describe, expect, it } from 'vitest';
+import { loadMasterData } from '../../../storage/masterdata-source';
+import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
+import { extractTable } from '../../../parsers/layout/table';
+import { cellsToReadAgain, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
+import { type CellRereads } from '../../../parsers/ocr/reread';
+import { REREAD_ALONE, settleNumbers } from '../../../parsers/ocr/settle';
+import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
+import { ocrLine } from '../../support/words';
+
+const md = loadMasterData('fixtures/masterdata');
+const rereads = (entries: [string, [string, number][]][]): CellRereads => new Map(entries.map(([k, v]) => [k, v.map(([text, confidence]) => ({ text, confidence }))]));
+/** A number right-aligned on `right` (ocrLine: 20 px a character). */
+const right = (x1: number, text: string): [number, string] => [x1 - text.length * 20, text];
+
+describe('price and amount columns whose titles OCR lost', () => {
+  // "ARTIKEL BEZEICHNUNG MENGE ME" read, "PREIS" and "BETRAG" lost: the rows' numbers still align.
+  const header = ocrLine(100, [[100, 'ARTIKEL'], [300, 'BEZEICHNUNG'], [860, 'MENGE'], [960, 'ME']]);
+  const rows: [string, string, string, string | null, string][] = [
+    ['GIL-HV', 'WARNWESTE', '295,000', null, '979,40'],
+    ['CHV-6', 'DUBEL 6X30', '12,000', '5,600', '67,20'],
+    ['VIS-450', 'SCHRAUBE 4X50', '24,000', '20,330', '487,92'],
+    ['LUN-PRO', 'SCHUTZBRILLE', '17,000', '4,180', '71,06'],
+    ['EQU-100', 'WINKELVERBINDER', '24,000', '1,380', '33,12'],
+  ];
+  const words = (): PositionedWord[] => [
+    ...header,
+    ...rows.flatMap(([ref, desc, qty, price, amount], i) => ocrLine(160 + i * 40, [[100, ref], [300, desc], right(960, qty), [980, 'ST'], ...(price ? [right(1160, price)] : []), right(1360, amount)])),
+  ];
+
+  it('finds them where many rows’ numbers end at one x, the amount rightmost, and keeps their numbers out of the unit cell', () => {
+    const { table } = extractTable([{ page: 1, words: words() }], { titlesMayBeLost: true });
+    expect(table!.columns.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unit', 'unitPrice', 'amount']);
+    expect(table!.rows.map((r) => [r.cells.unit?.text, r.cells.unitPrice?.text, r.cells.amount?.text])).toEqual([
+      ['ST', undefined, '979,40'],
+      ['ST', '5,600', '67,20'],
+      ['ST', '20,330', '487,92'],
+      ['ST', '4,180', '71,06'],
+      ['ST', '1,380', '33,12'],
+    ]);
+  });
+
+  it('adds nothing to a text PDF’s header, nor for numbers right-aligned under the last title read', () => {
+    expect(extractTable([{ page: 1, words: words() }]).table!.columns).toHaveLength(4);
+    // "P.U." read and left-aligned over its numbers, which start under it: its own column, no new one.
+    const priced = [
+      ...ocrLine(100, [[100, 'ARTIKEL'], [300, 'BEZEICHNUNG'], [860, 'MENGE'], [1000, 'P.U.']]),
+      ...['12,50', '1.234,50', '7,00', '112,40'].flatMap((p, i) => ocrLine(160 + i * 40, [[100, `VIS-45${i}`], [300, 'SCHRAUBE'], right(960, '4'), right(1180, p)])),
+    ];
+    const { table } = extractTable([{ page: 1, words: priced }], { titlesMayBeLost: true });
+    expect(table!.columns.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unitPrice']);
+  });
+
+  it('keeps a lone alignment a column of its own when both titles are lost (price or amount, nothing says which)', () => {
+    const lone = [...header, ...rows.flatMap(([ref, desc, qty, , amount], i) => ocrLine(160 + i * 40, [[100, ref], [300, desc], right(960, qty), [980, 'ST'], right(1360, amount)]))];
+    const { table } = extractTable([{ page: 1, words: lone }], { titlesMayBeLost: true });
+    expect(table!.columns.at(-1)!.role).toBe('other');
+    expect(table!.rows[0]!.cells.unit?.text).toBe('ST');
+  });
+});
+
+const COLS = { ref: 140, desc: 380, qty: 1140, pu: 1290, amount: 1420 };
+function page(n: number, shift: number, rows: PositionedWord[][]): OcrPage {
+  const words = [
+    ...ocrLine(200, [[130, 'QUINCAILLERIE DUPONT']]),
+    ...ocrLine(1100, [[COLS.ref + shift, 'Réf.'], [COLS.desc + shift, 'Désignation'], [COLS.qty + shift, 'Qté'], [COLS.pu - 20 + shift, 'P.U. HT'], [COLS.amount + shift, 'Montant HT']]),
+    ...rows.flat(),
+  ];
+  return { page: n, words, meanConfidence: 0.9, width: 1700, height: 2200 };
+}
+const row = (y: number, shift: number, ref: string, qty: string, pu: string, amount: string | null) =>
+  ocrLine(y, [[COLS.ref + shift, ref], [COLS.desc + shift, 'Article'], [COLS.qty + shift, qty], [COLS.pu + shift, pu], ...(amount ? [[COLS.amount + shift, amount] as [number, string]] : [])], 0.95);
+
+describe('cells read again when OCR lost a price or an amount', () => {
+  it('crops the number cells of a row whose amount the page lost, though its quantity was read clearly', () => {
+    const crops = cellsToReadAgain([page(1, 0, [row(1160, 0, 'CHV-8', '36', '7,20', null), row(1220, 0, 'CHV-8', '30', '7,20', '216,00')])], md);
+    expect(crops.map((c) => c.key)).toEqual(['1/1/quantity', '1/1/amount']);
+  });
+
+  it('crops each page’s cells in that page’s own column bands (a repeated header sits elsewhere on the next page)', () => {
+    const p1 = page(1, 0, [row(1160, 0, 'CHV-8', '2455', '7,20', '1 612,80')]);
+    const p2 = page(2, -250, [row(1160, -250, 'CAD-40', '10', '9,52', '95,20')]);
+    const q = cellsToReadAgain([p1, p2], md).find((c) => c.key === '1/1/quantity')!;
+    expect(q.box.x0).toBeLessThanOrEqual(COLS.qty);
+    expect(q.box.x1).toBeGreaterThanOrEqual(COLS.qty + 4 * 20);
+  });
+
+  it('takes a price the page lost from its crop, under review, so the check can settle the quantity', () => {
+    const r: TableRow = { page: 1, index: 1, y0: 1160, y1: 1190, cells: { quantity: { text: '351,600', confidence: 0.9 }, amount: { text: '954,72', confidence: 0.95 } }, lineCount: 1, text: '' };
+    const num = (t: string) => (Number.isFinite(Number(t.replace(',', '.'))) ? Number(t.replace(',', '.')) : null);
+    const s = settleNumbers(r, rereads([['1/1/unitPrice', [['2,720', 0.94]]]]), num, num);
+    expect(s.cells.unitPrice).toEqual({ text: '2,720', confidence: 0.94 });
+    expect(s.cap).toBe(REREAD_ALONE);
+    expect(s.evidence).toContain('unit price unread on the page; read from its cell as "2,720"');
+    // A faint re-reading, or two that disagree, give nothing.
+    expect(settleNumbers(r, rereads([['1/1/unitPrice', [['2,720', 0.5]]]]), num, num).cells.unitPrice).toBeUndefined();
+    expect(settleNumbers(r, rereads([['1/1/unitPrice', [['2,720', 0.94], ['2,120', 0.9]]]]), num, num).cells.unitPrice).toBeUndefined();
+  });
+
+  it('corrects the quantity by the amount re-read from its crop, flagged', () => {
+    const p = page(1, 0, [row(1160, 0, 'CHV-8', '36', '7,20', null)]);
+    expect(readImageOrder([p], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!.quantity).toBe(36);
+    const line = readImageOrder([p], { masterData: md, fileName: 'fax.tif', rereads: rereads([['1/1/amount', [['216,00', 0.95]]]]) }).draft!.lines[0]!;
+    expect(line).toMatchObject({ sku: 'CHV-8', quantity: 30, unitPrice: 7.2 });
+    expect(line.confidence).toBeLessThan(REVIEW_THRESHOLD);
+  });
+});
