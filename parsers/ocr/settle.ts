@@ -26,12 +26,19 @@ interface Alt {
   confidence: number;
   value: number | null;
   first: boolean;
+  /** One number of a re-reading that read several: only the arithmetic may pick it. */
+  part?: true;
 }
 
 function alternatives(row: TableRow, role: NumberRole, rereads: CellRereads, numberOf: CellNumber): Alt[] {
   const cell = row.cells[role];
   const out: Alt[] = cell ? [{ text: cell.text, confidence: cell.confidence, value: numberOf(cell.text), first: true }] : [];
-  for (const r of rereads.get(cellKey(row, role)) ?? []) out.push({ text: r.text, confidence: r.confidence, value: numberOf(r.text), first: false });
+  for (const r of rereads.get(cellKey(row, role)) ?? []) {
+    out.push({ text: r.text, confidence: r.confidence, value: numberOf(r.text), first: false });
+    // A crop that caught a neighbour's word ("1,000 51": the unit's "ST" on a skewed page) offers each number it read; the arithmetic picks.
+    const parts = r.text.split(/\s+/).filter((t) => /\d/.test(t));
+    if (parts.length > 1) for (const t of parts) out.push({ text: t, confidence: r.confidence, value: numberOf(t), first: false, part: true });
+  }
   return out;
 }
 
@@ -63,7 +70,7 @@ function lostCells(ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): Settle
   const said: string[] = [];
   for (const [role, alts, what] of [['unitPrice', ps, 'unit price'], ['amount', as, 'amount']] as const) {
     if (alts.some((x) => x.first)) continue;
-    const sure = alts.filter((x) => x.value !== null && x.confidence >= SURE_READING);
+    const sure = alts.filter((x) => !x.part && x.value !== null && x.confidence >= SURE_READING);
     if (sure.length === 0 || new Set(sure.map((x) => x.value)).size > 1) continue;
     const best = sure.reduce((x, y) => (y.confidence > x.confidence ? y : x));
     out[role] = { text: best.text, confidence: best.confidence };
@@ -98,7 +105,7 @@ function byAgreement(qs: Alt[], cells: SettledNumbers['cells']): SettledNumbers 
   const first = qs.find((x) => x.first);
   // Only a cell the page read something in (a digit OCR doubted): an empty band may hold anything.
   if (!first || !/\d/.test(first.text) || (first.value !== null && first.confidence >= 0.7)) return null;
-  const sure = qs.filter((x) => !x.first && x.value !== null && x.confidence >= SURE_READING);
+  const sure = qs.filter((x) => !x.first && !x.part && x.value !== null && x.confidence >= SURE_READING);
   const counts = new Map<number, Alt[]>();
   for (const x of sure) counts.set(x.value!, [...(counts.get(x.value!) ?? []), x]);
   const agreed = [...counts.values()].filter((l) => l.length >= 2);
@@ -112,7 +119,7 @@ function byAgreement(qs: Alt[], cells: SettledNumbers['cells']): SettledNumbers 
 function surerAmount(as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
   const first = as.find((x) => x.first);
   if (!first || first.value === null || first.confidence >= SURE_READING) return null;
-  const alike = as.filter((x) => !x.first && x.value === first.value && x.confidence >= SURE_READING);
+  const alike = as.filter((x) => !x.first && !x.part && x.value === first.value && x.confidence >= SURE_READING);
   if (alike.length === 0) return null;
   const confidence = Math.max(...alike.map((x) => x.confidence));
   return { cells: { ...cells, amount: { text: first.text, confidence } }, evidence: `amount "${first.text}" read alike again from its cell (OCR ${confidence.toFixed(2)})`, cap: 1 };

@@ -100,6 +100,15 @@ describe('cells read again when OCR lost a price or an amount', () => {
     expect(settleNumbers(r, rereads([['1/1/unitPrice', [['2,720', 0.94], ['2,120', 0.9]]]]), num, num).cells.unitPrice).toBeUndefined();
   });
 
+  it('offers each number of a crop that caught a neighbour’s word ("1,000 51": the unit beside it on a skewed page), the arithmetic picking one', () => {
+    const num = (t: string) => (/^\d+(?:,\d+)?$/.test(t) ? Number(t.replace(',', '.')) : null);
+    const r: TableRow = { page: 1, index: 1, y0: 1160, y1: 1190, cells: { quantity: { text: '1,006', confidence: 0.6 }, unitPrice: { text: '1,950', confidence: 0.95 }, amount: { text: '1,95', confidence: 0.95 } }, lineCount: 1, text: '' };
+    expect(settleNumbers(r, rereads([['1/1/quantity', [['1,000 51', 0.8]]]]), num, num).cells.quantity!.text).toBe('1,000');
+    // Two such numbers are never an agreement by themselves.
+    const noCheck: TableRow = { ...r, cells: { quantity: { text: '25', confidence: 0.45 } } };
+    expect(settleNumbers(noCheck, rereads([['1/1/quantity', [['22 6', 0.9], ['22', 0.9]]]]), num, num).cells.quantity!.text).toBe('25');
+  });
+
   it('corrects the quantity by the amount re-read from its crop, flagged', () => {
     const p = page(1, 0, [row(1160, 0, 'CHV-8', '36', '7,20', null)]);
     expect(readImageOrder([p], { masterData: md, fileName: 'fax.tif' }).draft!.lines[0]!.quantity).toBe(36);
