@@ -479,7 +479,7 @@ export function extractTable(pages: PageWords[], opts: { titlesMayBeLost?: boole
   const kept = dropSplitFragments(rows);
   rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
   return {
-    table: columns ? { columns, rows, headerPages, totalLines, ...(t.pageColumns ? { pageColumns: t.pageColumns } : {}) } : null,
+    table: columns ? { columns, rows, headerPages, totalLines, ...(t.pageColumns ? { pageColumns: t.pageColumns } : {}), ...(t.pageCuts ? { pageCuts: t.pageCuts } : {}) } : null,
     outside: t.outside,
     lines: t.all,
   };
@@ -503,6 +503,7 @@ interface TableScan {
   pitch: number;
   /** Each page's columns, as its own header row places them. */
   pageColumns?: Record<number, Column[]>;
+  pageCuts?: Record<number, number[]>;
   /** OCR may lose a column title: price and amount columns are then found by their numbers' alignment. */
   titlesMayBeLost: boolean;
 }
@@ -581,6 +582,7 @@ function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number
   if (t.titlesMayBeLost) columns.push(...alignedNumberColumns(columns, body));
   t.cuts = cutColumns(columns, body);
   (t.pageColumns ??= {})[page.page] = columns;
+  (t.pageCuts ??= {})[page.page] = t.cuts;
   return li;
 }
 

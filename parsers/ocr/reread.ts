@@ -76,7 +76,7 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber, worth
     for (const role of NUMBER_ROLES) {
       // The bands of the row's own page: a header repeated on the next page sits elsewhere.
       const columns = table.pageColumns?.[row.page] ?? table.columns;
-      const box = cellBox(columns, row, role);
+      const box = cellBox(columns, row, role, table.pageCuts?.[row.page]);
       const col = columns.find((c) => c.role === role);
       // A price or an amount the page read clearly is taken as read (the quantity is the doubt).
       const cell = row.cells[role];
@@ -116,9 +116,13 @@ export function agrees(q: number, p: number, a: number): boolean {
 /**
  * The cell's band: the column's header span widened by three text heights each way (a
  * right-aligned number overhangs a short label), never past halfway to the next column, over the
- * row's height. Null when the table has no such column.
+ * row's height; on the left, as far as the gutter the page's rows leave before the column (`cuts`,
+ * in `columns`' order: a long quantity, "2.600,000", overhangs its title by more). Null when the
+ * table has no such column.
  */
-export function cellBox(columns: Column[], row: TableRow, role: NumberRole): CellCrop['box'] | null {
+export function cellBox(columns: Column[], row: TableRow, role: NumberRole, cuts?: number[]): CellCrop['box'] | null {
+  const at = columns.findIndex((c) => c.role === role);
+  const gutter = at > 0 ? cuts?.[at - 1] : undefined;
   const sorted = [...columns].sort((a, b) => a.x0 - b.x0);
   const i = sorted.findIndex((c) => c.role === role);
   if (i < 0) return null;
@@ -127,7 +131,7 @@ export function cellBox(columns: Column[], row: TableRow, role: NumberRole): Cel
   const next = sorted[i + 1];
   const height = row.y1 - row.y0;
   const reach = (3 * height) / Math.max(1, row.lineCount);
-  const x0 = Math.max(col.x0 - reach, prev ? (prev.x1 + col.x0) / 2 : 0);
+  const x0 = Math.min(Math.max(col.x0 - reach, prev ? (prev.x1 + col.x0) / 2 : 0), gutter !== undefined && prev && gutter > prev.x1 ? gutter : Infinity);
   const x1 = Math.min(col.x1 + reach, next ? (col.x1 + next.x0) / 2 : Infinity);
   // Not more: a neighbouring row's digits (and the rule between) would join the cell.
   const pad = 2;

@@ -3,10 +3,10 @@
 // price or an amount the page lost read again from its crop so that the line's check holds.
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
-import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
+import type { Column, PositionedWord, TableRow } from '../../../parsers/layout/types';
 import { extractTable } from '../../../parsers/layout/table';
 import { cellsToReadAgain, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
-import { type CellRereads } from '../../../parsers/ocr/reread';
+import { cellBox, type CellRereads } from '../../../parsers/ocr/reread';
 import { REREAD_ALONE, settleNumbers } from '../../../parsers/ocr/settle';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 import { ocrLine } from '../../support/words';
@@ -86,6 +86,19 @@ describe('cells read again when OCR lost a price or an amount', () => {
     const q = cellsToReadAgain([p1, p2], md).find((c) => c.key === '1/1/quantity')!;
     expect(q.box.x0).toBeLessThanOrEqual(COLS.qty);
     expect(q.box.x1).toBeGreaterThanOrEqual(COLS.qty + 4 * 20);
+  });
+
+  it('reaches left to the gutter the rows leave before the column, for a long quantity overhanging its title ("2.600,000" under "MENGE")', () => {
+    const columns: Column[] = [
+      { role: 'description', label: 'BEZEICHNUNG', x0: 300, x1: 450 },
+      { role: 'quantity', label: 'MENGE', x0: 860, x1: 930 },
+      { role: 'unit', label: 'ME', x0: 945, x1: 970 },
+    ];
+    const r: TableRow = { page: 1, index: 1, y0: 1116, y1: 1140, cells: {}, lineCount: 1, text: '' };
+    expect(cellBox(columns, r, 'quantity')!.x0).toBeGreaterThan(780);
+    expect(cellBox(columns, r, 'quantity', [700, 937])!.x0).toBe(700);
+    // A cut no further left than the usual reach changes nothing.
+    expect(cellBox(columns, r, 'quantity', [850, 937])).toEqual(cellBox(columns, r, 'quantity'));
   });
 
   it('takes a price the page lost from its crop, under review, so the check can settle the quantity', () => {
