@@ -57,7 +57,11 @@ export function settleNumbers(row: TableRow, rereads: CellRereads | undefined, q
   const qs = alternatives(row, 'quantity', rereads, quantityOf);
   const ps = alternatives(row, 'unitPrice', rereads, numberOf);
   const as = alternatives(row, 'amount', rereads, numberOf);
-  return byArithmetic(qs, ps, as, cells) ?? byAgreement(qs, cells) ?? surerAmount(as, cells) ?? lostCells(ps, as, cells) ?? unchanged;
+  const settled = byArithmetic(qs, ps, as, cells) ?? byAgreement(qs, cells) ?? surerAmount(as, cells);
+  // A price or an amount the page lost, from its crop, whatever else was settled.
+  const lost = lostCells(ps, as, (settled ?? unchanged).cells);
+  if (!lost) return settled ?? unchanged;
+  return { cells: lost.cells, evidence: [settled?.evidence, lost.evidence].filter(Boolean).join('; '), cap: Math.min(settled?.cap ?? 1, lost.cap) };
 }
 
 /**

@@ -108,6 +108,11 @@ describe('cells read again when OCR lost a price or an amount', () => {
     expect(s.cells.unitPrice).toEqual({ text: '2,720', confidence: 0.94 });
     expect(s.cap).toBe(REREAD_ALONE);
     expect(s.evidence).toContain('unit price unread on the page; read from its cell as "2,720"');
+    // With a faint amount its own re-reading makes surer, the lost price is still taken.
+    const faint: TableRow = { ...r, cells: { ...r.cells, amount: { text: '954,72', confidence: 0.7 } } };
+    const both = settleNumbers(faint, rereads([['1/1/unitPrice', [['2,720', 0.94]]], ['1/1/amount', [['954,72', 0.92]]]]), num, num);
+    expect(both.cells).toMatchObject({ unitPrice: { text: '2,720' }, amount: { text: '954,72', confidence: 0.92 } });
+    expect(both.evidence).toContain('read alike again from its cell');
     // A faint re-reading, or two that disagree, give nothing.
     expect(settleNumbers(r, rereads([['1/1/unitPrice', [['2,720', 0.5]]]]), num, num).cells.unitPrice).toBeUndefined();
     expect(settleNumbers(r, rereads([['1/1/unitPrice', [['2,720', 0.94], ['2,120', 0.9]]]]), num, num).cells.unitPrice).toBeUndefined();
