@@ -567,6 +567,29 @@ export function alignedNumberColumns(columns: Column[], rows: TextLine[]): Colum
   });
 }
 
+/**
+ * The quantity cell keeps only words that can be part of a quantity: a word without a digit lying
+ * wholly left of the quantity's title is the end of a long designation reaching into the band (it
+ * goes back to the text column on the left); one wholly right of it, before a unit column, is the
+ * unit. A word with a digit stays: a right-aligned number overhangs its title.
+ */
+export function wordsThatFitTheQuantity(columns: Column[], perColumn: PositionedWord[][]): void {
+  const q = columns.findIndex((c) => c.role === 'quantity');
+  if (q < 0) return;
+  const title = columns[q]!;
+  const left = columns[q - 1];
+  const right = columns[q + 1];
+  const textLeft = !!left && !NUMERIC_ROLES.has(left.role) && left.role !== 'lineNumber';
+  const keep: PositionedWord[] = [];
+  for (const w of perColumn[q]!) {
+    if (/\d/.test(w.text)) keep.push(w);
+    else if (textLeft && w.x1 < title.x0) perColumn[q - 1]!.push(w);
+    else if (right?.role === 'unit' && w.x0 > title.x1) perColumn[q + 1]!.push(w);
+    else keep.push(w);
+  }
+  perColumn[q] = keep;
+}
+
 /** A (repeated) header row: the same table continues, with this page's column positions. Returns the last line it used. */
 function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number, header: Column[]): number {
   const line = lines[li]!;
@@ -611,6 +634,7 @@ function readBodyLine(t: TableScan, page: PageWords, line: TextLine): void {
   }
   const perColumn: PositionedWord[][] = columns.map(() => []);
   for (const w of line.words) perColumn[columnOf(t.cuts, w)]!.push(w);
+  wordsThatFitTheQuantity(columns, perColumn);
   const anchor = isAnchor(columns, perColumn);
   if (!t.inTable) {
     // Continuation page without repeated header: require a full-looking row.

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import type { Column, PositionedWord, TableRow } from '../../../parsers/layout/types';
-import { extractTable } from '../../../parsers/layout/table';
+import { extractTable, wordsThatFitTheQuantity } from '../../../parsers/layout/table';
 import { cellsToReadAgain, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
 import { cellBox, type CellRereads } from '../../../parsers/ocr/reread';
 import { REREAD_ALONE, settleNumbers } from '../../../parsers/ocr/settle';
@@ -59,6 +59,32 @@ describe('price and amount columns whose titles OCR lost', () => {
     const { table } = extractTable([{ page: 1, words: lone }], { titlesMayBeLost: true });
     expect(table!.columns.at(-1)!.role).toBe('other');
     expect(table!.rows[0]!.cells.unit?.text).toBe('ST');
+  });
+});
+
+describe('a quantity cell holds only words that fit a quantity', () => {
+  const columns: Column[] = [
+    { role: 'reference', label: 'Article', x0: 100, x1: 180 },
+    { role: 'description', label: 'Désignation', x0: 300, x1: 440 },
+    { role: 'quantity', label: 'Qté', x0: 900, x1: 960 },
+    { role: 'unit', label: 'UM', x0: 990, x1: 1030 },
+  ];
+  const w = (text: string, x0: number, x1: number): PositionedWord => ({ text, x0, x1, y0: 100, y1: 124 });
+
+  it('gives a long designation’s last words back to the designation, and a unit read inside the band to the unit column', () => {
+    const perColumn: PositionedWord[][] = [[w('VIS-450', 100, 200)], [w('Vis', 300, 350)], [w('zinguée', 800, 880), w('1.250,00', 850, 955), w('BTE', 965, 985)], []];
+    wordsThatFitTheQuantity(columns, perColumn);
+    expect(perColumn.map((ws) => ws.map((x) => x.text))).toEqual([['VIS-450'], ['Vis', 'zinguée'], ['1.250,00'], ['BTE']]);
+  });
+
+  it('keeps a number overhanging the title, a word under the title, and everything when no text column is on its left', () => {
+    const perColumn: PositionedWord[][] = [[], [], [w('12', 860, 890), w('lO', 910, 940)], []];
+    wordsThatFitTheQuantity(columns, perColumn);
+    expect(perColumn[2]!.map((x) => x.text)).toEqual(['12', 'lO']);
+    const first: Column[] = [columns[2]!, columns[0]!];
+    const alone: PositionedWord[][] = [[w('douze', 800, 880)], []];
+    wordsThatFitTheQuantity(first, alone);
+    expect(alone[0]!.map((x) => x.text)).toEqual(['douze']);
   });
 });
 
