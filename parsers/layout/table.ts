@@ -590,6 +590,30 @@ export function wordsThatFitTheQuantity(columns: Column[], perColumn: Positioned
   perColumn[q] = keep;
 }
 
+/**
+ * Two titles the rows' words do not keep apart: where the cut between a number column's title and
+ * a title no role was found for runs through the cells of many rows (no gutter: "Totaal" and "(LV)"
+ * over one column of amounts), the second is part of the first ("Totaal (LV)"). Returns whether
+ * any was joined.
+ */
+export function joinTitlesTheRowsCross(columns: Column[], rows: TextLine[], cuts: number[]): boolean {
+  const words = rows.flatMap((l) => l.words);
+  const many = Math.max(2, 0.3 * rows.length);
+  let joined = false;
+  for (let i = cuts.length - 1; i >= 0; i--) {
+    const a = columns[i]!;
+    const b = columns[i + 1]!;
+    // Only a number column's title and its qualifier: text columns' cells may run past their title.
+    if ((a.role === 'other') === (b.role === 'other') || !NUMERIC_ROLES.has(a.role === 'other' ? b.role : a.role)) continue;
+    const crossing = words.filter((w) => w.x0 < cuts[i]! && w.x1 > cuts[i]!).length;
+    if (crossing < many) continue;
+    const known = a.role === 'other' ? b : a;
+    columns.splice(i, 2, { role: known.role, label: `${a.label} ${b.label}`, x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1) });
+    joined = true;
+  }
+  return joined;
+}
+
 /** A (repeated) header row: the same table continues, with this page's column positions. Returns the last line it used. */
 function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number, header: Column[]): number {
   const line = lines[li]!;
@@ -604,6 +628,7 @@ function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number
   const body = bodyLines(lines, li + 1);
   if (t.titlesMayBeLost) columns.push(...alignedNumberColumns(columns, body));
   t.cuts = cutColumns(columns, body);
+  if (joinTitlesTheRowsCross(columns, body, t.cuts)) t.cuts = cutColumns(columns, body);
   (t.pageColumns ??= {})[page.page] = columns;
   (t.pageCuts ??= {})[page.page] = t.cuts;
   return li;

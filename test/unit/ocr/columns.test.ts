@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import type { Column, PositionedWord, TableRow } from '../../../parsers/layout/types';
-import { extractTable, wordsThatFitTheQuantity } from '../../../parsers/layout/table';
+import { extractTable, joinTitlesTheRowsCross, wordsThatFitTheQuantity } from '../../../parsers/layout/table';
 import { cellsToReadAgain, readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
 import { cellBox, type CellRereads } from '../../../parsers/ocr/reread';
 import { REREAD_ALONE, settleNumbers } from '../../../parsers/ocr/settle';
@@ -59,6 +59,34 @@ describe('price and amount columns whose titles OCR lost', () => {
     const { table } = extractTable([{ page: 1, words: lone }], { titlesMayBeLost: true });
     expect(table!.columns.at(-1)!.role).toBe('other');
     expect(table!.rows[0]!.cells.unit?.text).toBe('ST');
+  });
+});
+
+describe('titles the rows’ words do not keep apart', () => {
+  // "Totaal" and "(LV)" read a gap apart: two titles, the second of no known role, over one column of amounts.
+  const words = (): PositionedWord[] => [
+    ...ocrLine(100, [[100, 'Artikelnr.'], [400, 'Omschrijving'], [1000, 'Aantal'], [1200, 'Prijs'], [1440, 'Totaal'], [1600, '(LV)']]),
+    ...['1.360,80', '182,70', '55,08', '2.458,33'].flatMap((a, i) => ocrLine(160 + i * 40, [[100, `VIS-45${i}`], [400, 'Schroef'], right(1120, '12'), right(1300, '8,70'), right(1680, a)])),
+  ];
+
+  it('makes them one column when the cut between them runs through many rows’ numbers', () => {
+    const { table } = extractTable([{ page: 1, words: words() }]);
+    expect(table!.columns.map((c) => [c.role, c.label])).toEqual([['reference', 'Artikelnr.'], ['description', 'Omschrijving'], ['quantity', 'Aantal'], ['unitPrice', 'Prijs'], ['amount', 'Totaal (LV)']]);
+    expect(table!.rows.map((r) => r.cells.amount?.text)).toEqual(['1.360,80', '182,70', '55,08', '2.458,33']);
+  });
+
+  it('leaves titles apart when a gutter separates their cells, and text columns alone', () => {
+    const columns: Column[] = [
+      { role: 'amount', label: 'Totaal', x0: 1440, x1: 1560 },
+      { role: 'other', label: 'BTW', x0: 1600, x1: 1660 },
+    ];
+    const line = (x0: number, x1: number) => ({ page: 1, words: [{ text: '21%', x0, x1, y0: 0, y1: 30 }], x0, x1, y0: 0, y1: 30, text: '21%', confidence: 1 });
+    expect(joinTitlesTheRowsCross(columns, [line(1610, 1670), line(1612, 1672)], [1580])).toBe(false);
+    const text: Column[] = [
+      { role: 'reference', label: 'Code', x0: 100, x1: 180 },
+      { role: 'other', label: 'Libené', x0: 200, x1: 300 },
+    ];
+    expect(joinTitlesTheRowsCross(text, [line(150, 260), line(150, 260)], [190])).toBe(false);
   });
 });
 
