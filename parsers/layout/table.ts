@@ -513,9 +513,9 @@ function flushRow(t: TableScan): void {
   t.current = null;
 }
 
-/** A word that is a number and nothing else: digits with their separators, no letter ("1.084,", "00", "12,50"). */
+/** A word that is a number and nothing else: digits with their separators, no letter, no date or time ("1.084,", "00", "12,50"; not "13/10/2026"). */
 function numberWord(text: string): boolean {
-  return /\d/.test(text) && !/\p{L}/u.test(text);
+  return /\d/.test(text) && !/[\p{L}/:]/u.test(text);
 }
 
 /**

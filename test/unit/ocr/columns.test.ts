@@ -54,6 +54,11 @@ describe('price and amount columns whose titles OCR lost', () => {
     expect(table!.columns.map((c) => c.role)).toEqual(['reference', 'description', 'quantity', 'unitPrice']);
   });
 
+  it('takes no column of dates for a price or an amount', () => {
+    const dated = [...header, ...rows.flatMap(([ref, desc, qty], i) => ocrLine(160 + i * 40, [[100, ref], [300, desc], right(960, qty), [980, 'ST'], right(1360, `1${i}/10/2026`)]))];
+    expect(extractTable([{ page: 1, words: dated }], { titlesMayBeLost: true }).table!.columns).toHaveLength(4);
+  });
+
   it('keeps a lone alignment a column of its own when both titles are lost (price or amount, nothing says which)', () => {
     const lone = [...header, ...rows.flatMap(([ref, desc, qty, , amount], i) => ocrLine(160 + i * 40, [[100, ref], [300, desc], right(960, qty), [980, 'ST'], right(1360, amount)]))];
     const { table } = extractTable([{ page: 1, words: lone }], { titlesMayBeLost: true });
