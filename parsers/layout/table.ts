@@ -456,15 +456,17 @@ export interface TableExtraction {
 /**
  * Pages of positioned words → the order table and the lines outside it. The table may continue on
  * later pages, with or without a repeated header; it stops at a totals line or a page footer.
+ * titlesMayBeLost (OCR): price and amount columns whose titles were not read are found by where
+ * their numbers align (alignedNumberColumns).
  */
-export function extractTable(pages: PageWords[], opts: { alignRows?: boolean } = {}): TableExtraction {
+export function extractTable(pages: PageWords[], opts: { alignRows?: boolean; titlesMayBeLost?: boolean } = {}): TableExtraction {
   const lines = pages.map((p) => groupLines(p));
-  let t = scanPages(pages, lines, newScan());
+  let t = scanPages(pages, lines, newScan(!!opts.titlesMayBeLost));
   // No title row on any page (lost or garbled by OCR): the rows' alignment and content make the columns.
   if (!t.columns && opts.alignRows) {
     // The first page whose rows show their columns (OCR may have lost a page's numbers).
     const aligned = lines.map((ls) => ls.filter(looksLikeRow)).reduce<ReturnType<typeof alignedColumns>>((found, rows) => found ?? alignedColumns(rows), null);
-    if (aligned) t = scanPages(pages, lines, { ...newScan(), columns: aligned.columns, cuts: aligned.cuts, inferred: [aligned.note] });
+    if (aligned) t = scanPages(pages, lines, { ...newScan(!!opts.titlesMayBeLost), columns: aligned.columns, cuts: aligned.cuts, inferred: [aligned.note] });
   }
   const { rows, columns, headerPages, totalLines } = t;
   settlePositionColumn(rows);
@@ -472,14 +474,21 @@ export function extractTable(pages: PageWords[], opts: { alignRows?: boolean } =
   const kept = dropSplitFragments(rows);
   rows.splice(0, rows.length, ...kept.map((r, i) => ({ ...r, index: i + 1 })));
   return {
-    table: columns ? { columns, rows, headerPages, totalLines, ...(t.inferred.length ? { inferred: [...new Set(t.inferred)] } : {}) } : null,
+    table: columns ? { columns, rows, headerPages, totalLines, ...(t.inferred.length ? { inferred: [...new Set(t.inferred)] } : {}), ...(t.pageColumns ? { pageColumns: t.pageColumns } : {}), ...(t.pageCuts ? { pageCuts: t.pageCuts } : {}) } : null,
     outside: t.outside,
     lines: t.all,
   };
 }
 
-function newScan(): TableScan {
-  return { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0, rightEdges: [], lastRightEdge: null, inferred: [] };
+function newScan(titlesMayBeLost: boolean): TableScan {
+  return { all: [], outside: [], columns: null, cuts: [], headerPages: [], totalLines: [], rows: [], ended: false, inTable: false, current: null, pitch: 0, rightEdges: [], lastRightEdge: null, inferred: [], titlesMayBeLost };
+}
+
+/** The columns and cuts this page's rows are read with (a re-read cell is cropped in its own page's bands). */
+function keepPageColumns(t: TableScan, page: number): void {
+  if (!t.columns) return;
+  (t.pageColumns ??= {})[page] = t.columns;
+  (t.pageCuts ??= {})[page] = t.cuts;
 }
 
 /** Every page's lines through the table scan: headers start (or continue) the table, the lines after them are its rows. */
@@ -493,7 +502,10 @@ function scanPages(pages: PageWords[], pageLines: TextLine[][], t: TableScan): T
     // On a page that repeats the header, what precedes it is the page's letterhead, never rows.
     const firstHeader = lines.findIndex((l) => detectHeader(l) !== null);
     // A continuation page that repeats no titles (or garbled ones): the last page's columns, moved as its rows are.
-    if (firstHeader < 0) alignContinuation(t, lines);
+    if (firstHeader < 0) {
+      alignContinuation(t, lines);
+      keepPageColumns(t, page.page);
+    }
     for (let li = 0; li < lines.length; li++) {
       const line = lines[li]!;
       const header = detectHeader(line);
@@ -532,11 +544,117 @@ interface TableScan {
   lastRightEdge: number | null;
   /** Roles taken from the cells' content (inferColumnRoles). */
   inferred: string[];
+  /** Each page's columns, as its own header row places them. */
+  pageColumns?: Record<number, Column[]>;
+  pageCuts?: Record<number, number[]>;
+  /** OCR may lose a column title: price and amount columns are then found by their numbers' alignment. */
+  titlesMayBeLost: boolean;
 }
 
 function flushRow(t: TableScan): void {
   if (t.current && t.columns) t.rows.push(finishRow(t.columns, t.current, t.rows.length + 1));
   t.current = null;
+}
+
+/** A word that is a number and nothing else: digits with their separators, no letter, no date or time ("1.084,", "00", "12,50"; not "13/10/2026"). */
+function numberWord(text: string): boolean {
+  return /\d/.test(text) && !/[\p{L}/:]/u.test(text);
+}
+
+/**
+ * The price and amount columns whose titles OCR lost ("PREIS" and "BETRAG" unread on a faxed
+ * header): right of the last title read, the numbers of many rows end at the same x (numbers are
+ * right-aligned), so each such alignment is a column. The rightmost alignments take the roles the
+ * header lacks, the unit price before the amount; a lone alignment when both are missing is kept
+ * as a column of its own ('other') so that its numbers fill no other cell. None when the header
+ * names both, or when the rows do not line up.
+ */
+export function alignedNumberColumns(columns: Column[], rows: TextLine[]): Column[] {
+  // A price whose title is lost left of a read amount title is no column past the last title.
+  if (columns.length === 0 || rows.length === 0 || columns.some((c) => c.role === 'amount')) return [];
+  const missing: ColumnRole[] = columns.some((c) => c.role === 'unitPrice') ? ['amount'] : ['unitPrice', 'amount'];
+  const lastX = Math.max(...columns.map((c) => c.x1));
+  const h = median(rows.flatMap((l) => l.words.map((w) => w.y1 - w.y0))) || 1;
+  const spans: { x0: number; x1: number }[] = [];
+  let withNumbers = 0;
+  for (const l of rows) {
+    let prev: { x0: number; x1: number } | null = null;
+    for (const w of l.words) {
+      if (w.x1 <= lastX + h || !numberWord(w.text)) {
+        prev = null;
+        continue;
+      }
+      // A number OCR split in two ("7.084," "00") is one.
+      if (prev && w.x0 - prev.x1 < h) prev.x1 = Math.max(prev.x1, w.x1);
+      else spans.push((prev = { x0: w.x0, x1: w.x1 }));
+    }
+    if (l.words.some((w) => w.x1 > lastX + h && numberWord(w.text))) withNumbers++;
+  }
+  const clusters: { x0: number; x1: number; n: number; under: boolean }[] = [];
+  for (const s of [...spans].sort((p, q) => p.x1 - q.x1)) {
+    const c = clusters.at(-1);
+    if (c && s.x1 - c.x1 <= 2 * h) {
+      c.x0 = Math.min(c.x0, s.x0);
+      c.x1 = s.x1;
+      c.n++;
+      c.under ||= s.x0 <= lastX + h;
+    } else clusters.push({ ...s, n: 1, under: s.x0 <= lastX + h });
+  }
+  // Numbers some of which start under the last title are that column's own (right-aligned under a short title).
+  const kept = clusters.filter((c) => !c.under && c.n >= Math.max(3, 0.3 * withNumbers));
+  // Roles from the right (the amount is printed last); too few alignments for the roles missing name none.
+  return kept.map((c, i) => {
+    const fromRight = kept.length - 1 - i;
+    const role = kept.length >= missing.length ? missing[missing.length - 1 - fromRight] : undefined;
+    return { role: role ?? 'other', label: '', x0: c.x0, x1: c.x1 };
+  });
+}
+
+/**
+ * The quantity cell keeps only words that can be part of a quantity: a word without a digit lying
+ * wholly left of the quantity's title is the end of a long designation reaching into the band (it
+ * goes back to the text column on the left); one wholly right of it, before a unit column, is the
+ * unit. A word with a digit stays: a right-aligned number overhangs its title.
+ */
+export function wordsThatFitTheQuantity(columns: Column[], perColumn: PositionedWord[][]): void {
+  const q = columns.findIndex((c) => c.role === 'quantity');
+  if (q < 0) return;
+  const title = columns[q]!;
+  const left = columns[q - 1];
+  const right = columns[q + 1];
+  const textLeft = !!left && !NUMERIC_ROLES.has(left.role) && left.role !== 'lineNumber';
+  const keep: PositionedWord[] = [];
+  for (const w of perColumn[q]!) {
+    if (/\d/.test(w.text)) keep.push(w);
+    else if (textLeft && w.x1 < title.x0) perColumn[q - 1]!.push(w);
+    else if (right?.role === 'unit' && w.x0 > title.x1) perColumn[q + 1]!.push(w);
+    else keep.push(w);
+  }
+  perColumn[q] = keep;
+}
+
+/**
+ * Two titles the rows' words do not keep apart: where the cut between a number column's title and
+ * a title no role was found for runs through the cells of many rows (no gutter: "Totaal" and "(LV)"
+ * over one column of amounts), the second is part of the first ("Totaal (LV)"). Returns whether
+ * any was joined.
+ */
+export function joinTitlesTheRowsCross(columns: Column[], rows: TextLine[], cuts: number[]): boolean {
+  const words = rows.flatMap((l) => l.words);
+  const many = Math.max(2, 0.3 * rows.length);
+  let joined = false;
+  for (let i = cuts.length - 1; i >= 0; i--) {
+    const a = columns[i]!;
+    const b = columns[i + 1]!;
+    // Only a number column's title and its qualifier: text columns' cells may run past their title.
+    if ((a.role === 'other') === (b.role === 'other') || !NUMERIC_ROLES.has(a.role === 'other' ? b.role : a.role)) continue;
+    const crossing = words.filter((w) => w.x0 < cuts[i]! && w.x1 > cuts[i]!).length;
+    if (crossing < many) continue;
+    const known = a.role === 'other' ? b : a;
+    columns.splice(i, 2, { role: known.role, label: `${a.label} ${b.label}`, x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1) });
+    joined = true;
+  }
+  return joined;
 }
 
 /** A (repeated) header row: the same table continues, with this page's column positions. Returns the last line it used. */
@@ -551,13 +669,16 @@ function startTable(t: TableScan, page: PageWords, lines: TextLine[], li: number
   const next = lines[li + 1];
   if (next && !RULE_RE.test(next.text) && next.y0 - line.y1 < (line.y1 - line.y0) * 0.8 && mergeHeaderContinuation(columns, next)) li++;
   const body = bodyLines(lines, li + 1);
+  if (t.titlesMayBeLost) columns.push(...alignedNumberColumns(columns, body));
   t.cuts = cutColumns(columns, body);
+  if (joinTitlesTheRowsCross(columns, body, t.cuts)) t.cuts = cutColumns(columns, body);
   const inferred = inferQuantityColumn(columns, t.cuts, body);
   if (inferred) {
     t.columns = inferred.columns;
     t.cuts = cutColumns(inferred.columns, body);
     t.inferred.push(inferred.note);
   }
+  keepPageColumns(t, page.page);
   return li;
 }
 
@@ -642,6 +763,7 @@ function readBodyLine(t: TableScan, page: PageWords, line: TextLine): void {
   }
   const perColumn: PositionedWord[][] = columns.map(() => []);
   for (const w of line.words) perColumn[columnOf(t.cuts, w)]!.push(w);
+  wordsThatFitTheQuantity(columns, perColumn);
   const anchor = isAnchor(columns, perColumn);
   if (!t.inTable) {
     // Continuation page without repeated header: require a full-looking row.

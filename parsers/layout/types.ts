@@ -90,4 +90,8 @@ export interface Table {
   totalLines: TextLine[];
   /** Column roles taken from the cells' content rather than from a title read (why, one note each); absent when every role was read. */
   inferred?: string[];
+  /** Each page's columns as its own header row placed them (a repeated header sits elsewhere on the next page); `columns` is the last page's. */
+  pageColumns?: Record<number, Column[]>;
+  /** Each page's cuts between its columns (cuts[i] between pageColumns[i] and [i + 1]), where the rows' words leave a gutter. */
+  pageCuts?: Record<number, number[]>;
 }

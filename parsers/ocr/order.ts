@@ -19,7 +19,7 @@ import { detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matc
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
-import { cellsToReread, numberCell, type CellCrop, type CellRereads } from './reread';
+import { cellsToReread, checkColumns, numberCell, type CellCrop, type CellRereads } from './reread';
 import { settleNumbers, type SettledNumbers } from './settle';
 import { rowAsPrinted, tableDecimals } from './decimals';
 
@@ -204,7 +204,8 @@ export function cellsToReadAgain(pages: OcrPage[], md: MasterData): CellCrop[] {
   // Any customer's references: the customer is not identified yet.
   const candidates = referenceCandidates(md, null);
   const { extraction, locale } = pageLayout(pages);
-  return cellsToReread(extraction.table, (t) => readQuantityCell(t, locale).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates, locale), locale);
+  const table = extraction.table;
+  return cellsToReread(table, (t) => readQuantityCell(t, locale).qty?.value ?? null, (row) => rowWorthRereading(row, md, candidates, locale, checkColumns(table, row.page)), locale);
 }
 
 /** OCR'd pages → one draft order, or problems saying why none could be read. */
@@ -297,7 +298,7 @@ function pageLayout(pages: OcrPage[]): PageLayout {
   const known = layouts.get(pages);
   if (known) return known;
   const cleaned = cleanPages(pages);
-  const found = extractTable(cleaned.cleaned, { alignRows: true });
+  const found = extractTable(cleaned.cleaned, { alignRows: true, titlesMayBeLost: true });
   // How the document writes its numbers: "2,100" is 2100 in an English order, 2.1 in a French one
   // (the text PDF reader's rule: whichever makes more rows' quantity × price = amount).
   const locale = found.table ? detectLocale(found.table) : ('fr' as const);
@@ -828,13 +829,15 @@ function checkRowNumbers(cells: SettledNumbers['cells'], reference: ReturnType<t
  * cross references) whose quantity its own checks leave unread, contradicted, or (with no price
  * and amount to check it) faint. A quantity the amount confirmed or corrected is left alone.
  */
-export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr'): boolean {
+export function rowWorthRereading(row: TableRow, md: MasterData, candidates: ReferenceCandidate[], locale: NumberLocale = 'fr', checkable = false): boolean {
   const reference = withEan(readReference(referenceCell(row, candidates), []), row.cells.ean, md, []);
   const description = designationRead(row.cells.description?.text);
   if (!namesArticle(reference, description, md)) return false;
   const { check, amount, unitPrice } = checkRowNumbers({ ...pick(row.cells, 'quantity'), ...pick(row.cells, 'unitPrice'), ...pick(row.cells, 'amount') }, reference, { md, refText: '', doubts: [], unit: row.cells.unit, locale, description });
   if (check.quantity.value === null) return true;
   if (amount !== null && unitPrice !== null) return check.quantity.confidence < CORRECTED_ALONE_CONFIDENCE;
+  // A price without its amount (or the reverse) under columns printing both: the lost cell's crop may give the check back.
+  if (checkable && (unitPrice !== null || amount !== null)) return true;
   return check.quantity.confidence < REVIEW_THRESHOLD;
 }
 

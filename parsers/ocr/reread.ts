@@ -72,12 +72,14 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber, worth
   let rows = 0;
   for (const row of table.rows) {
     if (rows >= MAX_REREAD_ROWS) break;
-    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf, numberOf) || !worthIt(row)) continue;
+    if (!/\d/.test(row.text) || !numbersDoubtful(row, quantityOf, numberOf, checkColumns(table, row.page)) || !worthIt(row)) continue;
     rows++;
     const check = { unitPrice: row.cells.unitPrice ? numberOf(row.cells.unitPrice.text) : null, amount: row.cells.amount ? numberOf(row.cells.amount.text) : null };
     for (const role of NUMBER_ROLES) {
-      const box = cellBox(table.columns, row, role);
-      const col = table.columns.find((c) => c.role === role);
+      // The bands of the row's own page: a header repeated on the next page sits elsewhere.
+      const columns = table.pageColumns?.[row.page] ?? table.columns;
+      const box = cellBox(columns, row, role, table.pageCuts?.[row.page]);
+      const col = columns.find((c) => c.role === role);
       // A price or an amount the page read clearly is taken as read (the quantity is the doubt).
       const cell = row.cells[role];
       if (role !== 'quantity' && cell && cell.confidence >= SURE_CELL && numberOf(cell.text) !== null) continue;
@@ -87,7 +89,13 @@ export function cellsToReread(table: Table | null, quantityOf: CellNumber, worth
   return crops;
 }
 
-function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNumber): boolean {
+/** The table prints both a unit price and an amount column on the row's page: each row can be checked. */
+export function checkColumns(table: Table | null, page: number): boolean {
+  const columns = table ? (table.pageColumns?.[page] ?? table.columns) : [];
+  return columns.some((c) => c.role === 'unitPrice') && columns.some((c) => c.role === 'amount');
+}
+
+function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNumber, checkable: boolean): boolean {
   const qCell = row.cells.quantity;
   const q = qCell ? quantityOf(qCell.text) : null;
   if (q === null) return true;
@@ -95,6 +103,8 @@ function numbersDoubtful(row: TableRow, quantityOf: CellNumber, numberOf: CellNu
   const a = row.cells.amount ? numberOf(row.cells.amount.text) : null;
   // The arithmetic vouches for a faint quantity; without it, a faint one is worth a second look.
   if (p !== null && a !== null) return !agrees(q, p, a);
+  // A price without its amount, or an amount without its price, under columns that print both: OCR lost one, and the check with it.
+  if ((p !== null || a !== null) && checkable) return true;
   return (qCell?.confidence ?? 0) < DOUBTFUL_CELL;
 }
 
@@ -108,9 +118,13 @@ export function agrees(q: number, p: number, a: number): boolean {
 /**
  * The cell's band: the column's header span widened by three text heights each way (a
  * right-aligned number overhangs a short label), never past halfway to the next column, over the
- * row's height. Null when the table has no such column.
+ * row's height; on the left, as far as the gutter the page's rows leave before the column (`cuts`,
+ * in `columns`' order: a long quantity, "2.600,000", overhangs its title by more). Null when the
+ * table has no such column.
  */
-export function cellBox(columns: Column[], row: TableRow, role: NumberRole): CellCrop['box'] | null {
+export function cellBox(columns: Column[], row: TableRow, role: NumberRole, cuts?: number[]): CellCrop['box'] | null {
+  const at = columns.findIndex((c) => c.role === role);
+  const gutter = at > 0 ? cuts?.[at - 1] : undefined;
   const sorted = [...columns].sort((a, b) => a.x0 - b.x0);
   const i = sorted.findIndex((c) => c.role === role);
   if (i < 0) return null;
@@ -119,7 +133,7 @@ export function cellBox(columns: Column[], row: TableRow, role: NumberRole): Cel
   const next = sorted[i + 1];
   const height = row.y1 - row.y0;
   const reach = (3 * height) / Math.max(1, row.lineCount);
-  const x0 = Math.max(col.x0 - reach, prev ? (prev.x1 + col.x0) / 2 : 0);
+  const x0 = Math.min(Math.max(col.x0 - reach, prev ? (prev.x1 + col.x0) / 2 : 0), gutter !== undefined && prev && gutter > prev.x1 ? gutter : Infinity);
   const x1 = Math.min(col.x1 + reach, next ? (col.x1 + next.x0) / 2 : Infinity);
   // Not more: a neighbouring row's digits (and the rule between) would join the cell.
   const pad = 2;

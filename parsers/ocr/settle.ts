@@ -28,12 +28,19 @@ interface Alt {
   confidence: number;
   value: number | null;
   first: boolean;
+  /** One number of a re-reading that read several: only the arithmetic may pick it. */
+  part?: true;
 }
 
 function alternatives(row: TableRow, role: NumberRole, rereads: CellRereads, numberOf: CellNumber): Alt[] {
   const cell = row.cells[role];
   const out: Alt[] = cell ? [{ text: cell.text, confidence: cell.confidence, value: numberOf(cell.text), first: true }] : [];
-  for (const r of rereads.get(cellKey(row, role)) ?? []) out.push({ text: r.text, confidence: r.confidence, value: numberOf(r.text), first: false });
+  for (const r of rereads.get(cellKey(row, role)) ?? []) {
+    out.push({ text: r.text, confidence: r.confidence, value: numberOf(r.text), first: false });
+    // A crop that caught a neighbour's word ("1,000 51": the unit's "ST" on a skewed page) offers each number it read; the arithmetic picks.
+    const parts = r.text.split(/\s+/).filter((t) => /\d/.test(t));
+    if (parts.length > 1) for (const t of parts) out.push({ text: t, confidence: r.confidence, value: numberOf(t), first: false, part: true });
+  }
   return out;
 }
 
@@ -52,7 +59,30 @@ export function settleNumbers(row: TableRow, rereads: CellRereads | undefined, q
   const qs = alternatives(row, 'quantity', rereads, quantityOf);
   const ps = alternatives(row, 'unitPrice', rereads, numberOf);
   const as = alternatives(row, 'amount', rereads, numberOf);
-  return byArithmetic(qs, ps, as, cells) ?? byAgreement(qs, cells) ?? surerAmount(as, cells) ?? unchanged;
+  const settled = byArithmetic(qs, ps, as, cells) ?? byAgreement(qs, cells) ?? surerAmount(as, cells);
+  // A price or an amount the page lost, from its crop, whatever else was settled.
+  const lost = lostCells(ps, as, (settled ?? unchanged).cells);
+  if (!lost) return settled ?? unchanged;
+  return { cells: lost.cells, evidence: [settled?.evidence, lost.evidence].filter(Boolean).join('; '), cap: Math.min(settled?.cap ?? 1, lost.cap) };
+}
+
+/**
+ * A price or an amount the page did not read at all (OCR dropped the word) but its cell's crop read
+ * surely: taken, under review, so that the line's check (quantity × price = amount) can vouch for
+ * or correct the quantity.
+ */
+function lostCells(ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
+  const out = { ...cells };
+  const said: string[] = [];
+  for (const [role, alts, what] of [['unitPrice', ps, 'unit price'], ['amount', as, 'amount']] as const) {
+    if (alts.some((x) => x.first)) continue;
+    const sure = alts.filter((x) => !x.part && x.value !== null && x.confidence >= SURE_READING);
+    if (sure.length === 0 || new Set(sure.map((x) => x.value)).size > 1) continue;
+    const best = sure.reduce((x, y) => (y.confidence > x.confidence ? y : x));
+    out[role] = { text: best.text, confidence: best.confidence };
+    said.push(`${what} unread on the page; read from its cell as "${best.text}" (OCR ${best.confidence.toFixed(2)})`);
+  }
+  return said.length ? { cells: out, evidence: said.join('; '), cap: REREAD_ALONE } : null;
 }
 
 function byArithmetic(qs: Alt[], ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
@@ -84,7 +114,7 @@ function byAgreement(qs: Alt[], cells: SettledNumbers['cells']): SettledNumbers 
   // A page reading that gave no number at all: any two re-readings that agree are better than
   // nothing, kept below review (REREAD_FAINT) when OCR doubted them.
   const unread = first.value === null;
-  const sure = qs.filter((x) => !x.first && x.value !== null && (unread || x.confidence >= SURE_READING));
+  const sure = qs.filter((x) => !x.first && !x.part && x.value !== null && (unread || x.confidence >= SURE_READING));
   const counts = new Map<number, Alt[]>();
   for (const x of sure) counts.set(x.value!, [...(counts.get(x.value!) ?? []), x]);
   const agreed = [...counts.values()].filter((l) => l.length >= 2);
@@ -100,7 +130,7 @@ function byAgreement(qs: Alt[], cells: SettledNumbers['cells']): SettledNumbers 
 function surerAmount(as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
   const first = as.find((x) => x.first);
   if (!first || first.value === null || first.confidence >= SURE_READING) return null;
-  const alike = as.filter((x) => !x.first && x.value === first.value && x.confidence >= SURE_READING);
+  const alike = as.filter((x) => !x.first && !x.part && x.value === first.value && x.confidence >= SURE_READING);
   if (alike.length === 0) return null;
   const confidence = Math.max(...alike.map((x) => x.confidence));
   return { cells: { ...cells, amount: { text: first.text, confidence } }, evidence: `amount "${first.text}" read alike again from its cell (OCR ${confidence.toFixed(2)})`, cap: 1 };

@@ -142,6 +142,8 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'livraison\\s+(?:sur\\s+(?:chantier|site)\\s+)?(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative|au\\s+plus\\s+tard|avant|pour|le)(?:\\s+(?:le|pour\\s+le|avant\\s+le))?',
   'd[ée]lai(?:\\s+de\\s+livraison)?(?:\\s+souhait[ée])?',
   'date\\s+pr[ée]vue',
+  // The French need-by date, as manufacturing ERPs print it per line: "Date besoin", "Date de besoin".
+  'date\\s+(?:de\\s+)?besoin',
   // The goods' arrival as the buyer's receiving dock sees it (Sage X3, Sylob): "Date de réception souhaitée", "Réception prévue".
   'date\\s+(?:de\\s+)?r[ée]ception\\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue|imp[ée]rative)',
   'r[ée]ception\\s+(?:souhait[ée]e|demand[ée]e|pr[ée]vue)',

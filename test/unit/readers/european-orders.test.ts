@@ -49,6 +49,13 @@ describe('a delivery-date label abbreviated in a narrow column', () => {
   });
 });
 
+describe('the French need-by date', () => {
+  it('reads "Date besoin" and "Date de besoin" as the delivery date', () => {
+    expect(findDeliveryDate('Date besoin : 02/12/2026', ref)).toBe('2026-12-02');
+    expect(findDeliveryDate('Date de besoin 13.10.2026', ref)).toBe('2026-10-13');
+  });
+});
+
 describe('a delivery label that names the building site', () => {
   it('reads "Livraison sur chantier le"', () => {
     expect(findDeliveryDate('Réf. chantier CH26-114 Montpellier\nLivraison sur chantier le 23/10/26', ref)).toBe('2026-10-23');
