@@ -10,6 +10,7 @@
 // printed for dev documents only.
 //   TZ=UTC npx tsx bench/extraction-accuracy.ts [--split dev|heldout|both] [--channel c[,c]]
 //        [--layout id[,id]] [--limit N (documents per half)] [--json out.json] [--baseline file|none] [--quiet]
+//        [--corpus dir (another manifest, docs and truth: the dev-only stress set of generate.ts --stress)]
 //        [--ocr-cache dir (keep each page's OCR words there and reuse them: for tuning the readers on
 //         dev; times are then not comparable)]
 //   TZ=UTC npx tsx bench/extraction-accuracy.ts --docgen [args]   (the older bench on our own generator's layouts)
@@ -26,7 +27,9 @@ import type { Manifest, ManifestEntry, Split } from '../fixtures/corpus/generate
 import { CORPUS_CHANNELS, type CorpusChannel, type CorpusTruth } from '../fixtures/corpus/model';
 import { add, CONFIDENT, f1, FIELDS, headerAccuracy, newAgg, scoreDocument, type Agg, type DocScore, type Field } from './corpus-score';
 
-const CORPUS = join(import.meta.dirname, '../fixtures/corpus');
+const CORPUS_DIR = join(import.meta.dirname, '../fixtures/corpus');
+const corpusArg = process.argv.indexOf('--corpus');
+const CORPUS = corpusArg >= 0 ? process.argv[corpusArg + 1]! : CORPUS_DIR;
 const DEFAULT_BASELINE = join(import.meta.dirname, 'extraction-accuracy.baseline.json');
 const BUCKETS = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001];
 /** Per document, at most this long (an extraction that hangs is a finding, not a reason to stall the bench). */
@@ -159,7 +162,7 @@ async function main(): Promise<void> {
   }
   const opt = args();
   const manifest = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as Manifest;
-  const md = loadMasterData(join(CORPUS, 'masterdata'));
+  const md = loadMasterData(join(CORPUS_DIR, 'masterdata'));
   const splits: Split[] = opt.split === 'both' ? ['dev', 'heldout'] : [opt.split];
   const selected: ManifestEntry[] = [];
   for (const s of splits) {
@@ -205,7 +208,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${selected.length} documents in ${wall.toFixed(1)} s; OCR engine ${engine.engine}, model ${engine.model}${opt.ocrCache ? ` (OCR words cached in ${opt.ocrCache}: times not comparable)` : ''}\n`);
   if (opt.json) {
     const report = {
-      corpus: 'fixtures/corpus/manifest.json',
+      corpus: CORPUS === CORPUS_DIR ? 'fixtures/corpus/manifest.json' : join(CORPUS, 'manifest.json'),
       options: { split: opt.split, channels: opt.channels ? [...opt.channels] : null, layouts: opt.layouts ? [...opt.layouts] : null, limit: Number.isFinite(opt.limit) ? opt.limit : null },
       confidentThreshold: CONFIDENT,
       ocrEngine: engine.engine,
