@@ -85,10 +85,26 @@ function lostCells(ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): Settle
   return said.length ? { cells: out, evidence: said.join('; '), cap: REREAD_ALONE } : null;
 }
 
+/**
+ * A re-reading of a cell the page read with its decimal mark ("1059,39"), the same number with the
+ * mark lost ("105938": a hundred times it, give or take its last digit). It is no witness: any
+ * quantity whose mark was lost as well (14900 for 149) would agree with it.
+ */
+function lostMarkOf(alt: Alt, alts: Alt[]): boolean {
+  const page = alts.find((x) => x.first);
+  if (alt.first || alt.value === null || !page || page.value === null || /[.,]/.test(alt.text) || !/\d[.,]\d/.test(page.text)) return false;
+  for (let k = 1; k <= 3; k++) {
+    const scale = 10 ** k;
+    if (Math.abs(alt.value - page.value * scale) <= scale * 0.011) return true;
+  }
+  return false;
+}
+
 function byArithmetic(qs: Alt[], ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
   const combos: { q: Alt; p: Alt; a: Alt; score: number }[] = [];
   for (const q of qs) for (const p of ps) for (const a of as) {
     if (q.value === null || p.value === null || a.value === null || !agrees(q.value, p.value, a.value)) continue;
+    if (lostMarkOf(p, ps) || lostMarkOf(a, as)) continue;
     combos.push({ q, p, a, score: [q, p, a].filter((x) => x.first).length * 10 + q.confidence + p.confidence + a.confidence });
   }
   if (combos.length === 0) return null;
