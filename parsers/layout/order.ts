@@ -75,12 +75,24 @@ function printedTotal(table: Table, locale: NumberLocale): { value: number; text
   return null;
 }
 
-/** French or English numbers: whichever makes more rows' quantity × price = amount (ties: the labels' language). */
+/** How many number cells end in a comma and two digits ("9,40"), and how many in a point ("9.40"). */
+function printedDecimalMarks(table: Table): { comma: number; point: number } {
+  const out = { comma: 0, point: 0 };
+  for (const r of table.rows)
+    for (const cell of [r.cells.quantity, r.cells.unitPrice, r.cells.amount]) {
+      const m = /\d([.,])\d\d(?!\d)/.exec(cell?.text ?? '');
+      if (m) out[m[1] === ',' ? 'comma' : 'point']++;
+    }
+  return out;
+}
+
+/** French or English numbers: whichever makes more rows' quantity (with or without its unit) × price = amount (ties: the labels' language). */
 export function detectLocale(table: Table): NumberLocale {
   const per = perUnitsOfLabel(table.columns.find((c) => c.role === 'unitPrice')?.label ?? '');
   const score = (loc: NumberLocale) =>
     table.rows.filter((r) => {
-      const q = parseNumber(r.cells.quantity?.text, loc);
+      // A quantity printed with its unit ("14,00 BTE", "4,00U") counts as the number it holds.
+      const q = parseQuantity(r.cells.quantity?.text, loc)?.value ?? parseNumber(r.cells.quantity?.text, loc);
       const p = parseNumber(r.cells.unitPrice?.text, loc);
       const a = parseNumber(r.cells.amount?.text, loc);
       const discount = parseNumber(r.cells.discount?.text.replace(/%/gu, ''), loc);
@@ -89,6 +101,9 @@ export function detectLocale(table: Table): NumberLocale {
   const fr = score('fr');
   const en = score('en');
   if (fr !== en) return fr > en ? 'fr' : 'en';
+  // Both read alike ("14,00" is fourteen either way): the mark the number cells print cents behind.
+  const marks = printedDecimalMarks(table);
+  if (marks.comma !== marks.point) return marks.comma > marks.point ? 'fr' : 'en';
   const english = table.columns.some((c) => /^(qty|quantity|unit price|price|amount|description|item|uom)/.test(fold(c.label)));
   return english ? 'en' : 'fr';
 }

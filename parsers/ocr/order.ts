@@ -982,7 +982,12 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
   // on a row naming a known article (a re-reading never makes a line of an address or a note).
   const known = !!reference.customerPartNumber || !!(reference.sku && md.product(reference.sku));
   const description = designationRead(row.cells.description?.text);
-  const { cells, evidence, cap } = settleNumbers(row, namesArticle(reference, description, md) ? rereads : undefined, (t) => readQuantityCell(t, locale).qty?.value ?? null, numberCell(locale));
+  // A re-read quantity of a thousandths column is read as its siblings are too ("319,000": 319).
+  const quantityOf = (t: string) => readQuantityCell((thousandths ? asThousandthsSibling({ text: t, confidence: 1 }, locale)?.text : null) ?? t, locale).qty?.value ?? null;
+  const settledNumbers = settleNumbers(row, namesArticle(reference, description, md) ? rereads : undefined, quantityOf, numberCell(locale));
+  const { evidence, cap } = settledNumbers;
+  const reread = thousandths && evidence && settledNumbers.cells.quantity ? asThousandthsSibling(settledNumbers.cells.quantity, locale) : null;
+  const cells = reread ? { ...settledNumbers.cells, quantity: { text: reread.text, confidence: settledNumbers.cells.quantity!.confidence } } : settledNumbers.cells;
   if (evidence) doubts.push(evidence);
   const qtyCell = cells.quantity;
 

@@ -35,13 +35,23 @@ interface Alt {
 function alternatives(row: TableRow, role: NumberRole, rereads: CellRereads, numberOf: CellNumber): Alt[] {
   const cell = row.cells[role];
   const out: Alt[] = cell ? [{ text: cell.text, confidence: cell.confidence, value: numberOf(cell.text), first: true }] : [];
+  if (cell) offerJoined(cell, numberOf, out);
   for (const r of rereads.get(cellKey(row, role)) ?? []) {
     out.push({ text: r.text, confidence: r.confidence, value: numberOf(r.text), first: false });
     // A crop that caught a neighbour's word ("1,000 51": the unit's "ST" on a skewed page) offers each number it read; the arithmetic picks.
+    offerJoined(r, numberOf, out);
     const parts = r.text.split(/\s+/).filter((t) => /\d/.test(t));
     if (parts.length > 1) for (const t of parts) out.push({ text: t, confidence: r.confidence, value: numberOf(t), first: false, part: true });
   }
   return out;
+}
+
+/** A number whose mark OCR read with a space after it ("1, 783.04"): offered joined ("1,783.04"); only the arithmetic may pick it. */
+function offerJoined(r: { text: string; confidence: number }, numberOf: CellNumber, out: Alt[]): void {
+  if (!/\d[.,] \d/.test(r.text)) return;
+  const text = r.text.replace(/(?<=\d[.,]) (?=\d)/g, '');
+  const value = numberOf(text);
+  if (value !== null) out.push({ text, confidence: r.confidence, value, first: false, part: true });
 }
 
 const fmt = (n: number) => String(Math.round(n * 1000) / 1000).replace('.', ',');
@@ -85,10 +95,26 @@ function lostCells(ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): Settle
   return said.length ? { cells: out, evidence: said.join('; '), cap: REREAD_ALONE } : null;
 }
 
+/**
+ * A re-reading of a cell the page read with its decimal mark ("1059,39"), the same number with the
+ * mark lost ("105938": a hundred times it, give or take its last digit). It is no witness: any
+ * quantity whose mark was lost as well (14900 for 149) would agree with it.
+ */
+function lostMarkOf(alt: Alt, alts: Alt[]): boolean {
+  const page = alts.find((x) => x.first);
+  if (alt.first || alt.value === null || !page || page.value === null || /[.,]/.test(alt.text) || !/\d[.,]\d/.test(page.text)) return false;
+  for (let k = 1; k <= 3; k++) {
+    const scale = 10 ** k;
+    if (Math.abs(alt.value - page.value * scale) <= scale * 0.011) return true;
+  }
+  return false;
+}
+
 function byArithmetic(qs: Alt[], ps: Alt[], as: Alt[], cells: SettledNumbers['cells']): SettledNumbers | null {
   const combos: { q: Alt; p: Alt; a: Alt; score: number }[] = [];
   for (const q of qs) for (const p of ps) for (const a of as) {
     if (q.value === null || p.value === null || a.value === null || !agrees(q.value, p.value, a.value)) continue;
+    if (lostMarkOf(p, ps) || lostMarkOf(a, as)) continue;
     combos.push({ q, p, a, score: [q, p, a].filter((x) => x.first).length * 10 + q.confidence + p.confidence + a.confidence });
   }
   if (combos.length === 0) return null;
@@ -114,7 +140,7 @@ function byAgreement(qs: Alt[], cells: SettledNumbers['cells']): SettledNumbers 
   // A page reading that gave no number at all: any two re-readings that agree are better than
   // nothing, kept below review (REREAD_FAINT) when OCR doubted them.
   const unread = first.value === null;
-  const sure = qs.filter((x) => !x.first && !x.part && x.value !== null && (unread || x.confidence >= SURE_READING));
+  const sure = qs.filter((x) => !x.first && !x.part && x.value !== null && (unread || x.confidence >= SURE_READING) && !lostMarkOf(x, qs));
   const counts = new Map<number, Alt[]>();
   for (const x of sure) counts.set(x.value!, [...(counts.get(x.value!) ?? []), x]);
   const agreed = [...counts.values()].filter((l) => l.length >= 2);

@@ -8,7 +8,8 @@ import { loadMasterData } from '../../../storage/masterdata-source';
 import type { PositionedWord, TableRow } from '../../../parsers/layout/types';
 import { asPrinted, columnDecimals, rowAsPrinted, AS_PRINTED_ALONE } from '../../../parsers/ocr/decimals';
 import { readImageOrder, type OcrPage } from '../../../parsers/ocr/order';
-import { numberCell } from '../../../parsers/ocr/reread';
+import { cellKey, numberCell, type CellRereads } from '../../../parsers/ocr/reread';
+import { settleNumbers } from '../../../parsers/ocr/settle';
 import { REVIEW_THRESHOLD } from '../../../parsers/ocr/snap';
 import { ocrLine } from '../../support/words';
 
@@ -75,5 +76,29 @@ describe('OCR reader: number columns printed with decimals', () => {
     const draft = readImageOrder([page([['14,00', '8,70', '121,80'], ['2,00', '3,96', '7,92'], ['24,00', '18,90', '453,60']], [[800, 'Date de livraison : l@ 1#/ll']])], { masterData: md, fileName: 'fax.tif' }).draft!;
     expect(draft.requestedDeliveryDate ?? null).toBeNull();
     expect(draft.evidence?.requestedDeliveryDate?.flag).toContain('could not read');
+  });
+
+  it('reads a table whose quantities carry their unit ("14,00 BTE") and whose titles are English words as printing decimal commas', () => {
+    // "Description" reads English, every number reads alike both ways ("14,00" is fourteen): the commas the cells print decide.
+    const words = [
+      ...line(200, [[130, 'QUINCAILLERIE DUPONT']]),
+      ...line(700, [[130, 'Bon de commande N° CDE-2026-1142'], [1000, 'Date : 23/11/2026']]),
+      ...line(1100, [[140, 'Article'], [400, 'Description'], [1000, 'Quantité'], [1250, 'Prix'], [1500, 'Montant']]),
+      ...[['14,00 BTE', '8,70', '121,80'], ['14900 BTE', '7,11', '1059,39'], ['2,00 BTE', '3,96', '7,92'], ['24,00 BTE', '18,90', '453,60']].flatMap(([q, p, a], i) =>
+        line(1160 + i * 60, [[140, 'CHV-8'], [400, 'Cheville nylon'], [1000, q!], [1250, p!], [1500, a!]]),
+      ),
+    ];
+    const lines = readImageOrder([{ page: 1, words, meanConfidence: 0.9, width: 1800, height: 2200 }], { masterData: md, fileName: 'fax.tif' }).draft!.lines;
+    expect(lines.map((l) => l.quantity)).toEqual([14, 149, 2, 24]);
+    expect(lines[1]!.doubts!.join(' ')).toContain('taken as 149,00 BTE');
+  });
+
+  it('never takes a re-read amount that lost the mark the page read as confirming a quantity that lost it too', () => {
+    // 14900 × 7,11 = 105938 holds as 149 × 7,11 = 1059,39 does: the crop's "105938" is the page's 1059,39 without its comma.
+    const r = row('14900 BTE', '7,11', '1059,39');
+    const rereads: CellRereads = new Map([[cellKey(r, 'amount'), [{ text: '105938', confidence: 0.67 }, { text: '105939', confidence: 0.1 }]]]);
+    const settled = settleNumbers(r, rereads, (t) => fr(t.replace(' BTE', '')), fr);
+    expect(settled.cells.quantity?.text).toBe('14900 BTE');
+    expect(settled.evidence).toBeNull();
   });
 });
