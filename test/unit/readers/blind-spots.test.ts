@@ -186,6 +186,37 @@ describe('a faxed page with a written list and no table', () => {
     expect(lines[0]!.doubts).toContain('SKU read as CHV-METS, snapped to CHV-MET8');
     expect(lines[0]!.confidence).toBeLessThan(0.7);
   });
+
+  it('reads a handwritten "code, a speck, count" line ("GIL-HV ! 140") as that many of the code, flagged', async () => {
+    const { listLines } = await import('../../../parsers/ocr/order');
+    const at = (text: string, y: number): TextLine => ({ page: 1, words: [], x0: 0, y0: y, x1: 100, y1: y + 10, text, confidence: 0.9 });
+    const lines = listLines([at('Commande N° 915', 0), at('GIL-HV ! 140', 20), at('Livrer : Rue de la Méditerranée, 34000 Montpellier', 40)], md);
+    expect(lines.map((l) => [l.sku, l.quantity])).toEqual([['GIL-HV', 140]]);
+    expect(lines[0]!.confidence).toBeLessThan(0.7);
+    // A code the catalog does not know, or words between code and number: not read so.
+    const none = listLines([at('ZZZ-99 ! 140', 0), at('GIL-HV taille 140', 20)], md);
+    expect(none.map((l) => [l.sku, l.quantity])).not.toContainEqual(['GIL-HV', 140]);
+  });
+
+  it('keeps a printout row without header whose code OCR misread ("MAR-506"), snapped and doubted, inside its run', async () => {
+    const { headerlessLines } = await import('../../../parsers/layout/order');
+    const { referenceCandidates, snapReference } = await import('../../../parsers/ocr/snap');
+    const candidates = referenceCandidates(md, null);
+    const snap = (t: string) => {
+      const s = snapReference(t, 0.5, candidates);
+      return s.value && s.candidate && s.distance > 0 && !s.rivals.length ? s.candidate.value : null;
+    };
+    const at = (text: string, y: number): TextLine => ({ page: 1, words: [], x0: 0, y0: y, x1: 100, y1: y + 10, text, confidence: 0.9 });
+    const page = [at('BESTELLUNG    24/10/26', 0), at('CRO-S    S-HAKEN 60 MM    243,000 ST    0,850    206,55', 20), at('MAR-506    HAMMER 500 G    358,000 ST    14,630    5.237,54', 40), at('POI-BEQ    DRÜCKERGARNITUR    11,000 ST    28,800    316,80', 60)];
+    const read = headerlessLines(page, md, snap);
+    expect(read.lines.map((l) => [l.sku, l.quantity])).toEqual([['CRO-S', 243], ['MAR-500', 358], ['POI-BEQ', 11]]);
+    expect(read.lines[1]!.doubts).toContain('reference read as MAR-506, snapped to MAR-500');
+    expect(read.lines[1]!.confidence).toBeLessThan(0.7);
+    // Without a snapper (the text readers), the misread row is not taken.
+    expect(headerlessLines(page, md).lines.map((l) => l.sku)).toEqual(['CRO-S', 'POI-BEQ']);
+    // A run of misread codes alone is no table: nothing the catalog knows as read vouches for it.
+    expect(headerlessLines([at('MAR-506    HAMMER 500 G    358,000 ST    14,630    5.237,54', 0)], md, snap).lines).toEqual([]);
+  });
 });
 
 describe('typed e-mails in Italian and Spanish', () => {
