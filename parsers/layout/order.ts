@@ -456,7 +456,8 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   return { draft, problems, extraction, headerText, locale };
 }
 
-const DELIVERY_COLUMN = new RegExp(`^(?:${DELIVERY_DATE_LABELS.join('|')})`, 'iu');
+// At the title's start, or after a word of the neighbour's title OCR glued to it ("Montant Date besoin").
+const DELIVERY_COLUMN = new RegExp(`(?:^|\\s)(?:${DELIVERY_DATE_LABELS.join('|')})`, 'iu');
 
 /**
  * No delivery date in the header, but a delivery-date column in the table ("Need-By Date",
@@ -469,9 +470,27 @@ export function tableDeliveryDate(table: Table | null, ref?: Date): LineDates | 
   // No such column: a "Date de livraison : 20.11.2026" line printed under each item (SAP), read the same way.
   if (!col) return linesAskFor(table.rows.map((r) => findLabelledDeliveryDate(r.text, ref)), 'a delivery-date line under the items');
   return linesAskFor(
-    table.rows.map((r) => findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null),
+    // A year wrapped to the next line first: the first line alone may read as another date ("closer 3   Dec 16,").
+    table.rows.map((r) => wrappedYearDate(r.text, ref) ?? findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null),
     `the "${col.label.trim()}" column of the lines`,
   );
+}
+
+/**
+ * A row's date whose year wrapped onto the row's next line ("Dec 16," above "2026"): the row's
+ * text is its lines joined by " / "; a line holding the year alone completes the one cell of the
+ * first line that reads as a whole date with it. Null when none does.
+ */
+export function wrappedYearDate(rowText: string, ref?: Date): string | null {
+  const [first, ...more] = rowText.split(' / ');
+  const year = more.map((l) => l.trim()).find((l) => /^(?:19|20)\d\d$/.test(l));
+  if (!year || !first) return null;
+  for (const cell of first.split(/\s{3,}/)) {
+    const whole = `${cell.trim()} ${year}`;
+    const d = findDates(whole, ref)[0];
+    if (d && !d.yearInferred && d.index === 0 && d.length === whole.length) return d.iso;
+  }
+  return null;
 }
 
 type LineDates = { iso: string; rule: string; text: string; flag?: string };

@@ -161,6 +161,8 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'deliver\\s+(?:by|on)',
   'need(?:ed)?[\\s-]+by(?:\\s+date)?',
   'promised(?:\\s+(?:date|delivery))?',
+  // Epicor's per-line "Promise Date": the day the goods are promised for.
+  'promise\\s+date',
   'date\\s+(?:required|needed|wanted)',
   'required\\s+(?:by|date|on)',
   'due\\s+date',

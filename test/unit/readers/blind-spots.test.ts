@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
-import { readOrder } from '../../../parsers/layout/order';
+import { readOrder, tableDeliveryDate, wrappedYearDate } from '../../../parsers/layout/order';
 import { dropSplitFragments } from '../../../parsers/layout/table';
-import type { PositionedWord, TableRow, TextLine } from '../../../parsers/layout/types';
+import type { PositionedWord, Table, TableRow, TextLine } from '../../../parsers/layout/types';
 import { checkHeaderlessAmount } from '../../../parsers/ocr/order';
 import { findDeliveryDate, findPoNumber, looseDates } from '../../../parsers/text/index';
 import { parseQuantity } from '../../../parsers/text/numbers';
@@ -242,5 +242,27 @@ describe('OCR label glyphs', () => {
     expect(cleanWords([w('Pedido'), w('n?'), w(':'), w('PC-26/2750')]).map((x) => x.text).join(' ')).toBe('Pedido n° : PC-26/2750');
     expect(cleanWords([w('N*.'), w('Nom')]).map((x) => x.text)).toEqual(['N°.', 'Nom']);
     expect(findPoNumber('Pedido n° : PC-26/2750')?.value).toBe('PC-26/2750');
+  });
+});
+
+describe('a delivery-date column on the lines, as a fax prints it', () => {
+  const ref = new Date('2026-11-25T00:00:00Z');
+  const table = (label: string, texts: string[]): Table => ({
+    columns: [{ role: 'description', label: 'Description', x0: 0, x1: 100 }, { role: 'other', label, x0: 100, x1: 200 }],
+    rows: texts.map((text, i) => ({ page: 1, index: i + 1, y0: i * 20, y1: i * 20 + 10, x0: 0, x1: 200, cells: {}, lineCount: text.split(' / ').length, text }) as TableRow),
+    headerPages: [1],
+    totalLines: [],
+  });
+
+  it('reads a date whose year wrapped onto the row\'s next line ("Dec 16," above "2026"), not a number before it taken for a day', () => {
+    expect(wrappedYearDate('12.000 EA FER-PORTE   Door closer 3   Dec 16,   64.0000   768.00 / 2026', ref)).toBe('2026-12-16');
+    expect(wrappedYearDate('12.000 EA FER-PORTE   Door closer 3   64.0000   768.00', ref)).toBeNull();
+    const t = table('Promise Date', ['319.000 KT EMB-PZ2   Screwdriver bit 25 mm   Dec 16,   6.1800   1,971.42 / 2026', '12.000 EA FER-PORTE   Door closer 3   Dec 16,   64.0000   768.00 / 2026']);
+    expect(tableDeliveryDate(t, ref)?.iso).toBe('2026-12-16');
+  });
+
+  it('finds the column when OCR glued its title to the neighbour\'s ("Montant Date besoin")', () => {
+    const t = table('Montant Date besoin', ['Gants cuir fleur taille 10   CAS-MAG-00417   2700,00 PAI   5,31   14 337,00 30/10/2026', 'Casque antibruit 30 dB   CAS-ANT   8,00 U   11,97   95,76 30/10/2026']);
+    expect(tableDeliveryDate(t, ref)?.iso).toBe('2026-10-30');
   });
 });
