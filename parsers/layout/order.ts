@@ -273,39 +273,71 @@ export function shipToFromBlocks(lines: TextLine[], md: MasterData): ShipToText 
 export const HEADERLESS_CONFIDENCE = 0.65;
 
 /**
+ * A row's code as OCR misread it ("MAR-506", "1000064711") → the catalog's value it is close to
+ * (a SKU or a customer's part number), or null: the OCR reader passes one (snap.ts), text readers none.
+ */
+export type CodeSnapper = (token: string) => string | null;
+
+/** The row's cells, its leading code replaced by the catalog value it snaps to (a position number before it skipped), or null. */
+function snappedCells(cells: string[], snap: CodeSnapper): { cells: string[]; read: string; value: string } | null {
+  const tokens = cells[0]!.split(' ');
+  const at = /^\d{1,3}$/.test(tokens[0]!) && tokens.length > 1 ? 1 : 0;
+  const read = tokens[at]!;
+  // Shaped like a code: a digit in it, or letters joined by a dash; words of a designation are not.
+  if (read.length < 4 || !/\d|\p{L}-\p{L}/u.test(read)) return null;
+  const value = snap(read);
+  if (!value) return null;
+  tokens[at] = value;
+  return { cells: [tokens.join(' '), ...cells.slice(1)], read, value };
+}
+
+type HeaderlessBlock = { cells: string[][]; rows: TextLine[]; snapped: (string | null)[] };
+
+/**
  * Lines of an order printed without a header row (AS/400 printouts, plain faxed lists): runs of
  * lines cut at wide gaps, each holding a reference master data knows and a number, read by the
- * columns' content (parseRows). Every line is flagged: nothing named the columns.
+ * columns' content (parseRows). Every line is flagged: nothing named the columns. With `snap` (OCR),
+ * a row whose code OCR misread joins the run it sits in, its code snapped and doubted; a run of
+ * such rows alone is no table.
  */
-export function headerlessLines(lines: TextLine[], md: MasterData): { lines: DraftLine[]; rows: TextLine[] } {
-  const blocks: { cells: string[][]; rows: TextLine[] }[] = [];
-  let cur: { cells: string[][]; rows: TextLine[] } = { cells: [], rows: [] };
+export function headerlessLines(lines: TextLine[], md: MasterData, snap?: CodeSnapper): { lines: DraftLine[]; rows: TextLine[] } {
+  const blocks: HeaderlessBlock[] = [];
+  let cur: HeaderlessBlock = { cells: [], rows: [], snapped: [] };
   for (const l of lines) {
     // "PB 11.402": a customer's part number printed with a space is one cell, not two.
-    const cells = joinSpacedParts(l.text, md).split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
+    let cells = joinSpacedParts(l.text, md).split(/\s{3,}/).map((c) => c.trim()).filter(Boolean);
     const known = cells.some((c) => c.split(' ').some((t) => classifyReference(t, md).known));
     const number = cells.some((c) => c.split(' ').some((t) => /^\d+(?:[.,]\d+)?$/.test(t)));
-    if (cells.length >= 2 && known && number && !isTotalRow(l.text)) {
+    const fixed = !known && number && cells.length >= 2 && snap && !isTotalRow(l.text) ? snappedCells(cells, snap) : null;
+    if (fixed) cells = fixed.cells;
+    if (cells.length >= 2 && (known || fixed) && number && !isTotalRow(l.text)) {
       cur.cells.push(cells);
       cur.rows.push(l);
+      cur.snapped.push(fixed ? `reference read as ${fixed.read}, snapped to ${fixed.value}` : null);
     } else if (cur.cells.length) {
       blocks.push(cur);
-      cur = { cells: [], rows: [] };
+      cur = { cells: [], rows: [], snapped: [] };
     }
   }
   if (cur.cells.length) blocks.push(cur);
   const out: DraftLine[] = [];
   const rows: TextLine[] = [];
   for (const b of blocks) {
+    if (b.snapped.every((x) => x !== null)) continue; // no row the catalog knows as read: nothing vouches for the run
     const read = parseRows(b.cells, undefined, md);
     if (read.length !== b.cells.length) continue; // columns that do not line up: not a table
     read.forEach((l, i) => {
-      out.push({ ...l, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts: [...(l.doubts ?? []), 'table read without a header row: columns guessed from their content'] });
+      const snapped = b.snapped[i];
+      const doubts = [...(l.doubts ?? []), 'table read without a header row: columns guessed from their content', ...(snapped ? [snapped] : [])];
+      out.push({ ...l, confidence: Math.min(l.confidence ?? 1, snapped ? SNAPPED_HEADERLESS_CONFIDENCE : HEADERLESS_CONFIDENCE), doubts });
       rows.push(b.rows[i]!);
     });
   }
   return { lines: out.map((l, i) => ({ ...l, lineNumber: i + 1 })), rows };
 }
+
+/** A headerless row whose code was snapped to the catalog: below the other headerless rows. */
+const SNAPPED_HEADERLESS_CONFIDENCE = 0.5;
 
 /**
  * The lines against the order's printed total: when neither the printed amounts nor quantity × price
@@ -424,7 +456,8 @@ export function readOrder(pages: PageWords[], md: MasterData, opts: ReadOrderOpt
   return { draft, problems, extraction, headerText, locale };
 }
 
-const DELIVERY_COLUMN = new RegExp(`^(?:${DELIVERY_DATE_LABELS.join('|')})`, 'iu');
+// At the title's start, or after a word of the neighbour's title OCR glued to it ("Montant Date besoin").
+const DELIVERY_COLUMN = new RegExp(`(?:^|\\s)(?:${DELIVERY_DATE_LABELS.join('|')})`, 'iu');
 
 /**
  * No delivery date in the header, but a delivery-date column in the table ("Need-By Date",
@@ -437,9 +470,27 @@ export function tableDeliveryDate(table: Table | null, ref?: Date): LineDates | 
   // No such column: a "Date de livraison : 20.11.2026" line printed under each item (SAP), read the same way.
   if (!col) return linesAskFor(table.rows.map((r) => findLabelledDeliveryDate(r.text, ref)), 'a delivery-date line under the items');
   return linesAskFor(
-    table.rows.map((r) => findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null),
+    // A year wrapped to the next line first: the first line alone may read as another date ("closer 3   Dec 16,").
+    table.rows.map((r) => wrappedYearDate(r.text, ref) ?? findDates(r.text, ref).find((d) => !d.yearInferred)?.iso ?? null),
     `the "${col.label.trim()}" column of the lines`,
   );
+}
+
+/**
+ * A row's date whose year wrapped onto the row's next line ("Dec 16," above "2026"): the row's
+ * text is its lines joined by " / "; a line holding the year alone completes the one cell of the
+ * first line that reads as a whole date with it. Null when none does.
+ */
+export function wrappedYearDate(rowText: string, ref?: Date): string | null {
+  const [first, ...more] = rowText.split(' / ');
+  const year = more.map((l) => l.trim()).find((l) => /^(?:19|20)\d\d$/.test(l));
+  if (!year || !first) return null;
+  for (const cell of first.split(/\s{3,}/)) {
+    const whole = `${cell.trim()} ${year}`;
+    const d = findDates(whole, ref)[0];
+    if (d && !d.yearInferred && d.index === 0 && d.length === whole.length) return d.iso;
+  }
+  return null;
 }
 
 type LineDates = { iso: string; rule: string; text: string; flag?: string };

@@ -101,6 +101,27 @@ export function faxResolution(p: Pick<PageInfo, 'width' | 'height' | 'xDpi' | 'y
   return null;
 }
 
+/**
+ * A prepared page (PGM) in pure black and white, for a second reading when OCR found no word on it:
+ * a scan's grey paper noise over a nearly empty page (the last row and the total of a long order)
+ * can hide faint print from the engine entirely. Black below 70 % of the paper's grey (its commonest
+ * value), so that the noise, lighter than that, turns white. Null when the page is not a PGM.
+ */
+export function blackAndWhite(prepared: { image: Buffer; width: number; height: number }): Buffer | null {
+  const n = prepared.width * prepared.height;
+  const start = prepared.image.length - n;
+  if (n <= 0 || start <= 0 || prepared.image.subarray(0, 2).toString('latin1') !== 'P5') return null;
+  const hist = new Array<number>(256).fill(0);
+  for (let i = start; i < prepared.image.length; i++) hist[prepared.image[i]!]!++;
+  // The paper: the commonest grey, pure white aside (a margin the preparation cleared).
+  let paper = 0;
+  for (let v = 1; v < 255; v++) if (hist[v]! > hist[paper]!) paper = v;
+  const cut = Math.round((paper > 0 ? paper : 255) * 0.7);
+  const out = Buffer.from(prepared.image);
+  for (let i = start; i < out.length; i++) out[i] = out[i]! < cut ? 0 : 255;
+  return out;
+}
+
 function pgm(data: Uint8Array | Buffer, width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), Buffer.from(data.buffer, data.byteOffset, width * height)]);
 }

@@ -5,7 +5,7 @@ import { problem, type Problem } from '../../domain/order';
 import type { MasterData } from '../../domain/masterdata';
 import type { Parser } from '../types';
 import { OcrError, currentOcrPool, type OcrPageResult, type OcrRecognizer } from './engine';
-import { ImageError, MAX_PAGE_PIXELS, preparePage, describePages, type PreparedPage } from './image';
+import { blackAndWhite, ImageError, MAX_PAGE_PIXELS, preparePage, describePages, type PreparedPage } from './image';
 import { cellsToReadAgain, readImageOrder, type OcrPage } from './order';
 import { rereadCells, type CellRereads, type PageImage } from './reread';
 
@@ -32,7 +32,11 @@ export interface OcrImageOptions {
  */
 export async function ocrImagePage(image: Buffer, opts: OcrImageOptions = {}): Promise<OcrPageResult & { width: number; height: number; prepared: PageImage }> {
   const prepared = await prepareAny(image, opts);
-  const r = await (opts.pool ?? currentOcrPool()).recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height);
+  const pool = opts.pool ?? currentOcrPool();
+  let r = await pool.recognize(prepared.image, { dpi: prepared.dpi }, prepared.width * prepared.height);
+  // No word at all: read once more in black and white (grey scan noise can hide a page's few faint lines).
+  const bw = r.words.length === 0 ? blackAndWhite(prepared) : null;
+  if (bw) r = await pool.recognize(bw, { dpi: prepared.dpi }, prepared.width * prepared.height);
   // The frame the word boxes refer to (the prepared image), so that values can be highlighted on the
   // page; the prepared image itself, so that a doubtful cell can be read again (rereadPageCells).
   return { ...r, width: prepared.width, height: prepared.height, prepared: { image: prepared.image, width: prepared.width, height: prepared.height, dpi: prepared.dpi } };

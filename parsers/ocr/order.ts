@@ -15,7 +15,7 @@ import { clearlyAhead, matchDesignation, NAMES_PRODUCT, productNamedBy } from '.
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth, type ShipToText } from '../text/header';
 import { readingText } from '../layout/reading';
-import { detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
+import { type CodeSnapper, detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
 import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
@@ -216,7 +216,7 @@ export function readImageOrder(pages: OcrPage[], ctx: ImageOrderContext): ImageO
   const { cleaned, faxHeader, isMachineLine, extraction } = pageLayout(pages);
   const { table, outside } = extraction;
   const r: ImageReading = { pages, ctx, md, problems, signals, cleaned, faxHeader, textLines: () => outside.filter((l) => !isMachineLine(l)) };
-  const headerless = !table || table.rows.length === 0 ? headerlessLines(r.textLines(), md) : null;
+  const headerless = !table || table.rows.length === 0 ? headerlessLines(r.textLines(), md, ocrCodeSnapper(md)) : null;
   if (!linesWithoutTable(r, table, headerless)) return { draft: null, problems };
   const firstTablePage = table?.headerPages[0] ?? table?.rows[0]?.page ?? 1;
   for (let p = 1; p < firstTablePage; p++) signals.push(`cover page ${p} skipped`);
@@ -322,6 +322,15 @@ function asPrintedTable(table: Table, locale: NumberLocale): Table {
     return read.row;
   });
   return { ...table, rows };
+}
+
+/** A code OCR misread in a row without a header → the catalog value it is close to (any customer's: none identified yet), no rival as close. */
+function ocrCodeSnapper(md: MasterData): CodeSnapper {
+  const candidates = referenceCandidates(md, null);
+  return (token) => {
+    const s = snapReference(token, 0.5, candidates);
+    return s.value && s.candidate && s.distance > 0 && s.rivals.length === 0 ? s.candidate.value : null;
+  };
 }
 
 /** The pages' words cleaned, and the fax machine's header line found (its date is the transmission's, not the order's). */
@@ -1036,13 +1045,27 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
 export function listLines(lines: TextLine[], md: MasterData): DraftLine[] {
   // A designation glued to its code by OCR ("CAD-40(Cadenas"): the bracket opens a word of its own.
   const snapped = new Map<string, string>();
-  const texts = lines.map((l) => snapCodeWords(l.text, md, snapped).replace(/(?<=[^\s(])\(/g, ' ('));
+  const texts = lines.map((l) => codeThenCount(snapCodeWords(l.text, md, snapped).replace(/(?<=[^\s(])\(/g, ' ('), md));
   const read = parseOrderLines(texts.join('\n'), md);
   return read.map((l, i) => {
     const was = l.sku ? snapped.get(l.sku) : undefined;
     const doubts = [...(l.doubts ?? []), ...(was ? [`SKU read as ${was}, snapped to ${l.sku}`] : []), 'read from the text of a page without a table'];
     return { ...l, lineNumber: i + 1, confidence: Math.min(l.confidence ?? 1, HEADERLESS_CONFIDENCE), doubts };
   });
+}
+
+// A line holding only a code, maybe a speck or rule OCR read as a mark ("!", "|", "—"), then a whole number.
+const CODE_THEN_COUNT = /^([A-Z][A-Z0-9]{1,7}-[A-Z0-9]{1,8})\s+(?:[^\p{L}\p{N}\s]{1,2}\s+)?(\d{1,5})$/u;
+
+/**
+ * A handwritten list line giving a catalog code and then how many ("GIL-HV ! 140"): written as
+ * "code x count" so that the list reader takes the number for the quantity. Only when the code is
+ * one the catalog knows and nothing else stands on the line; the line stays flagged as read from text.
+ */
+export function codeThenCount(text: string, md: MasterData): string {
+  const m = CODE_THEN_COUNT.exec(text.trim());
+  if (!m || !md.product(m[1]!)) return text;
+  return `${m[1]} x ${m[2]}`;
 }
 
 // A word shaped like an article code: letters and digits joined by a dash ("CHV-METS", "BOU-M8").

@@ -99,8 +99,8 @@ const ORDER_DATE_RE = new RegExp(`(?:${[...ORDER_DATE_LABELS, ...GENERIC_DATE_LA
 const DELIVERY_RE = new RegExp(`(?<![\\p{L}])(?:${DELIVERY_DATE_LABELS.join('|')})[ \\t]*(?:[:.][ \\t]*)?(?:(?:le|am|il|el|op|on)[ \\t]+)?`, 'gimu');
 
 // Words between a generic "Date" and its value that make it another date than the order's.
-// "Date Printed", "Date Revised", "Date of Quote", "Date Required": another day than the order's.
-const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship|print|impression|revis|quot|valid|expir|requir|need|promis|expect|receipt|accept|invoice|factur/i;
+// "Date Printed", "Date Revised", "Date of Quote", "Date Required", "Date prévue": another day than the order's.
+const NOT_ORDER_DATE = /livr|deliver|liefer|consegn|entreg|lever|d[ée]lai|echeance|[ée]ch[ée]ance|due|termin|plazo|expedi|ship|print|impression|revis|quot|valid|expir|requir|need|promis|expect|pr[ée]vu|receipt|accept|invoice|factur/i;
 
 function dateAfter(labels: RegExp, raw: string, ref?: Date, reject?: RegExp): string | null {
   const text = unleader(raw);

@@ -104,7 +104,8 @@ export const NOT_PO_QUALIFIER = /(?<![\p{L}])(?:supplier|vendor|sales|requisitio
 
 /** Order date, then delivery date: regex sources ending where the date may start. */
 export const ORDER_DATE_LABELS: readonly string[] = [
-  'date\\s+(?:de\\s+(?:la\\s+)?)?(?:commande|cde|[ée]mission|du\\s+bon|d[\'’][ée]mission|d[\'’][ée]dition)',
+  // OCR reads a faxed "Date" as "Data" at times: before a French order word, no other language's label.
+  'dat[ea]\\s+(?:de\\s+(?:la\\s+)?)?(?:commande|cde|[ée]mission|du\\s+bon|d[\'’][ée]mission|d[\'’][ée]dition)',
   'command[ée]e?\\s+le',
   'commande\\s+(?:n[°ºo]\\.?\\s*\\S+\\s+)?du',
   'order\\s+date',
@@ -160,6 +161,8 @@ export const DELIVERY_DATE_LABELS: readonly string[] = [
   'deliver\\s+(?:by|on)',
   'need(?:ed)?[\\s-]+by(?:\\s+date)?',
   'promised(?:\\s+(?:date|delivery))?',
+  // Epicor's per-line "Promise Date": the day the goods are promised for.
+  'promise\\s+date',
   'date\\s+(?:required|needed|wanted)',
   'required\\s+(?:by|date|on)',
   'due\\s+date',

@@ -171,3 +171,25 @@ describe('hostile and broken images give a clear problem, not a crash', () => {
     expect(p).toMatchObject({ treatment: 'scan', width: 1654, height: 2339, dpi: 200 });
   });
 });
+
+describe('a page OCR found no word on, read again in black and white', () => {
+  it('turns the paper\'s grey noise white and the print black, whatever the paper\'s grey', async () => {
+    const { blackAndWhite } = await import('../../../parsers/ocr/image');
+    for (const paperGrey of [242, 200]) {
+      const width = 40;
+      const height = 10;
+      const data = new Uint8Array(width * height);
+      // Paper noise a few greys around its commonest value, a white margin, and one faint dark stroke.
+      for (let i = 0; i < data.length; i++) data[i] = paperGrey + ((i * 7) % 9) - 4;
+      data.fill(255, 0, width);
+      data.fill(Math.round(paperGrey * 0.5), 5 * width + 10, 5 * width + 30);
+      const pgmImage = Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), Buffer.from(data)]);
+      const bw = blackAndWhite({ image: pgmImage, width, height })!;
+      const pixels = bw.subarray(bw.length - width * height);
+      expect(bw.subarray(0, bw.length - width * height).toString('latin1')).toBe(`P5\n${width} ${height}\n255\n`);
+      expect([...pixels.subarray(5 * width + 10, 5 * width + 30)].every((v) => v === 0)).toBe(true);
+      expect(pixels.filter((v) => v === 0).length).toBe(20);
+    }
+    expect(blackAndWhite({ image: Buffer.from('not a pgm at all, no'), width: 2, height: 2 })).toBeNull();
+  });
+});

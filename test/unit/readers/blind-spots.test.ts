@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadMasterData } from '../../../storage/masterdata-source';
 import { describeDocument, extractDocument } from '../../../parsers/index';
-import { readOrder } from '../../../parsers/layout/order';
+import { readOrder, tableDeliveryDate, wrappedYearDate } from '../../../parsers/layout/order';
 import { dropSplitFragments } from '../../../parsers/layout/table';
-import type { PositionedWord, TableRow, TextLine } from '../../../parsers/layout/types';
+import type { PositionedWord, Table, TableRow, TextLine } from '../../../parsers/layout/types';
 import { checkHeaderlessAmount } from '../../../parsers/ocr/order';
 import { findDeliveryDate, findPoNumber, looseDates } from '../../../parsers/text/index';
 import { parseQuantity } from '../../../parsers/text/numbers';
@@ -186,6 +186,37 @@ describe('a faxed page with a written list and no table', () => {
     expect(lines[0]!.doubts).toContain('SKU read as CHV-METS, snapped to CHV-MET8');
     expect(lines[0]!.confidence).toBeLessThan(0.7);
   });
+
+  it('reads a handwritten "code, a speck, count" line ("GIL-HV ! 140") as that many of the code, flagged', async () => {
+    const { listLines } = await import('../../../parsers/ocr/order');
+    const at = (text: string, y: number): TextLine => ({ page: 1, words: [], x0: 0, y0: y, x1: 100, y1: y + 10, text, confidence: 0.9 });
+    const lines = listLines([at('Commande N° 915', 0), at('GIL-HV ! 140', 20), at('Livrer : Rue de la Méditerranée, 34000 Montpellier', 40)], md);
+    expect(lines.map((l) => [l.sku, l.quantity])).toEqual([['GIL-HV', 140]]);
+    expect(lines[0]!.confidence).toBeLessThan(0.7);
+    // A code the catalog does not know, or words between code and number: not read so.
+    const none = listLines([at('ZZZ-99 ! 140', 0), at('GIL-HV taille 140', 20)], md);
+    expect(none.map((l) => [l.sku, l.quantity])).not.toContainEqual(['GIL-HV', 140]);
+  });
+
+  it('keeps a printout row without header whose code OCR misread ("MAR-506"), snapped and doubted, inside its run', async () => {
+    const { headerlessLines } = await import('../../../parsers/layout/order');
+    const { referenceCandidates, snapReference } = await import('../../../parsers/ocr/snap');
+    const candidates = referenceCandidates(md, null);
+    const snap = (t: string) => {
+      const s = snapReference(t, 0.5, candidates);
+      return s.value && s.candidate && s.distance > 0 && !s.rivals.length ? s.candidate.value : null;
+    };
+    const at = (text: string, y: number): TextLine => ({ page: 1, words: [], x0: 0, y0: y, x1: 100, y1: y + 10, text, confidence: 0.9 });
+    const page = [at('BESTELLUNG    24/10/26', 0), at('CRO-S    S-HAKEN 60 MM    243,000 ST    0,850    206,55', 20), at('MAR-506    HAMMER 500 G    358,000 ST    14,630    5.237,54', 40), at('POI-BEQ    DRÜCKERGARNITUR    11,000 ST    28,800    316,80', 60)];
+    const read = headerlessLines(page, md, snap);
+    expect(read.lines.map((l) => [l.sku, l.quantity])).toEqual([['CRO-S', 243], ['MAR-500', 358], ['POI-BEQ', 11]]);
+    expect(read.lines[1]!.doubts).toContain('reference read as MAR-506, snapped to MAR-500');
+    expect(read.lines[1]!.confidence).toBeLessThan(0.7);
+    // Without a snapper (the text readers), the misread row is not taken.
+    expect(headerlessLines(page, md).lines.map((l) => l.sku)).toEqual(['CRO-S', 'POI-BEQ']);
+    // A run of misread codes alone is no table: nothing the catalog knows as read vouches for it.
+    expect(headerlessLines([at('MAR-506    HAMMER 500 G    358,000 ST    14,630    5.237,54', 0)], md, snap).lines).toEqual([]);
+  });
 });
 
 describe('typed e-mails in Italian and Spanish', () => {
@@ -211,5 +242,27 @@ describe('OCR label glyphs', () => {
     expect(cleanWords([w('Pedido'), w('n?'), w(':'), w('PC-26/2750')]).map((x) => x.text).join(' ')).toBe('Pedido n° : PC-26/2750');
     expect(cleanWords([w('N*.'), w('Nom')]).map((x) => x.text)).toEqual(['N°.', 'Nom']);
     expect(findPoNumber('Pedido n° : PC-26/2750')?.value).toBe('PC-26/2750');
+  });
+});
+
+describe('a delivery-date column on the lines, as a fax prints it', () => {
+  const ref = new Date('2026-11-25T00:00:00Z');
+  const table = (label: string, texts: string[]): Table => ({
+    columns: [{ role: 'description', label: 'Description', x0: 0, x1: 100 }, { role: 'other', label, x0: 100, x1: 200 }],
+    rows: texts.map((text, i) => ({ page: 1, index: i + 1, y0: i * 20, y1: i * 20 + 10, x0: 0, x1: 200, cells: {}, lineCount: text.split(' / ').length, text }) as TableRow),
+    headerPages: [1],
+    totalLines: [],
+  });
+
+  it('reads a date whose year wrapped onto the row\'s next line ("Dec 16," above "2026"), not a number before it taken for a day', () => {
+    expect(wrappedYearDate('12.000 EA FER-PORTE   Door closer 3   Dec 16,   64.0000   768.00 / 2026', ref)).toBe('2026-12-16');
+    expect(wrappedYearDate('12.000 EA FER-PORTE   Door closer 3   64.0000   768.00', ref)).toBeNull();
+    const t = table('Promise Date', ['319.000 KT EMB-PZ2   Screwdriver bit 25 mm   Dec 16,   6.1800   1,971.42 / 2026', '12.000 EA FER-PORTE   Door closer 3   Dec 16,   64.0000   768.00 / 2026']);
+    expect(tableDeliveryDate(t, ref)?.iso).toBe('2026-12-16');
+  });
+
+  it('finds the column when OCR glued its title to the neighbour\'s ("Montant Date besoin")', () => {
+    const t = table('Montant Date besoin', ['Gants cuir fleur taille 10   CAS-MAG-00417   2700,00 PAI   5,31   14 337,00 30/10/2026', 'Casque antibruit 30 dB   CAS-ANT   8,00 U   11,97   95,76 30/10/2026']);
+    expect(tableDeliveryDate(t, ref)?.iso).toBe('2026-10-30');
   });
 });

@@ -48,6 +48,12 @@ describe('dates in the header', () => {
     expect(findOrderDate('Livraison pour le 26/11/2026', ref)).toBeNull();
   });
 
+  it('reads a faxed "Data de commande" (OCR\'s a for e) as the order date, and never a "Date prévue"', () => {
+    expect(findOrderDate('Data de commande : 09/10/2026', ref)).toBe('2026-10-09');
+    expect(findOrderDate('Date prévue : 26/10/2026\nData de commande : 09/10/2026', ref)).toBe('2026-10-09');
+    expect(findOrderDate('Date prévue : 26/10/2026', ref)).toBeNull();
+  });
+
   it('reads the requested delivery date under its labels', () => {
     expect(findDeliveryDate('Livraison souhaitée : 27/11/2026', ref)).toBe('2026-11-27');
     expect(findDeliveryDate('Date de livraison : 30.11.26', ref)).toBe('2026-11-30');
