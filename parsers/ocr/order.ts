@@ -17,7 +17,7 @@ import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth, type ShipT
 import { readingText } from '../layout/reading';
 import { type CodeSnapper, detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
-import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
+import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
 import { nearestVouched, NEAR_CODE_CONFIDENCE, rivalByNearPrice, type NearCode, type NearCodeLine } from './near-code';
 import { cellsToReread, checkColumns, numberCell, type CellCrop, type CellRereads } from './reread';
@@ -1149,14 +1149,28 @@ export function readQuantityCell(text: string, locale: NumberLocale = 'fr'): { q
 }
 
 /**
- * A number then one word of letters no unit list knows ("264 Kaiton" for 264 Karton): the number,
- * the unit dropped. The caller counts it as cleaned, so only the amount can make it sure.
+ * A number then a unit word with one letter misread ("264 Kaiton" for 264 Karton): that unit. Never
+ * any other word ("21200 Beaune" is an address). The caller counts it as cleaned, so only the amount can make it sure.
  */
 function garbledUnit(text: string, locale: NumberLocale): ReturnType<typeof parseQuantity> {
   const words = text.trim().split(/\s+/);
-  if (words.length < 2 || !/^\p{L}{2,12}\.?$/u.test(words[words.length - 1]!)) return null;
-  const q = parseQuantity(cleanNumberCell(words.slice(0, -1).join(' ')).text, locale);
-  return q && q.unit === null ? q : null;
+  const word = words[words.length - 1]!;
+  if (words.length < 2 || !/^\p{L}{3,12}$/u.test(word)) return null;
+  const unit = unitOneLetterOff(word);
+  const q = unit ? parseQuantity(cleanNumberCell(words.slice(0, -1).join(' ')).text, locale) : null;
+  return q && q.unit === null ? { value: q.value, unit } : null;
+}
+
+const LETTERS = [...'abcdefghijklmnopqrstuvwxyzäöüé'];
+
+/** The unit a word names with one letter changed, when exactly that gives one. */
+function unitOneLetterOff(word: string): string | null {
+  const found = new Set<string>();
+  for (let i = 0; i < word.length; i++) for (const c of LETTERS) {
+    const unit = normaliseUnit(word.slice(0, i) + c + word.slice(i + 1));
+    if (unit) found.add(unit);
+  }
+  return found.size === 1 ? [...found][0]! : null;
 }
 
 /** The order total printed under the table, checked against the lines. */

@@ -89,8 +89,11 @@ describe('OCR reader: codes glued or cut', () => {
 });
 
 describe('OCR reader: a quantity whose unit OCR misspelt', () => {
-  it('reads the number, the unit dropped, as a cleaned cell', () => {
-    expect(readQuantityCell('264 Kaiton')).toEqual({ qty: { value: 264, unit: null }, changed: true });
+  it('reads the number and the unit one letter off, as a cleaned cell', () => {
+    expect(readQuantityCell('264 Kaiton')).toEqual({ qty: { value: 264, unit: 'BTE' }, changed: true });
+    // An address's postal code and town is no quantity.
+    expect(readQuantityCell('21200 Beaune').qty).toBeNull();
+    expect(readQuantityCell('5 route').qty).toBeNull();
     expect(readQuantityCell('Kaiton').qty).toBeNull();
     expect(readQuantityCell('OZ OL').qty).toBeNull();
   });
