@@ -64,7 +64,7 @@ export const LINE_CONFLICT_CONFIDENCE = 0.5;
 /** Price ÷ list price beyond which the price is another product's, or a quantity read as a price (the layout reader's doubt too). */
 export const PRICE_RATIO_FAR = { below: 0.4, above: 1.6 } as const;
 /** Price ÷ list price within which the price vouches for the article: a negotiated discount, not another product. */
-const PRICE_RATIO_NEAR = { below: 0.5, above: 1.1 } as const;
+export const PRICE_RATIO_NEAR = { below: 0.5, above: 1.1 } as const;
 
 /** Units counted in whole items: a fraction of one is a misreading (a price, a decimal comma read as a quantity). */
 const COUNTED_UNITS = new Set(['U', 'UN', 'UNITE', 'PCE', 'PC', 'PCS', 'PIECE', 'EA', 'ST', 'STK', 'STÜCK', 'BTE', 'BOX', 'BX', 'CAR', 'CARTON', 'KAR', 'LOT', 'PAI', 'PR', 'PAIRE', 'PAQ', 'PK', 'SET']);
@@ -121,6 +121,14 @@ export const NAMES_PRODUCT = 3;
 /** A designation's score clearly ahead of another's: twice as well, and by more than one word's worth. */
 export function clearlyAhead(score: number, other: number): boolean {
   return score >= 2 * other + 1;
+}
+
+/**
+ * A designation naming one article better than another: clearly ahead, or ahead by telling words
+ * the other lacks (a size: "8x40" beside the "Cheville nylon" both share).
+ */
+export function namesBetter(score: number, other: number): boolean {
+  return score >= NAMES_PRODUCT && (clearlyAhead(score, other) || score - other >= NAMES_PRODUCT);
 }
 
 /** The one article a designation names (telling words, clearly ahead of any other), or null. */

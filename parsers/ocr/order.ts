@@ -11,14 +11,15 @@ import { headerSources, rowSource } from '../layout/source';
 import type { PageWords, PositionedWord, Table, TableRow, TextLine } from '../layout/types';
 import { eanChecksumOk } from '../text/lines';
 import { unreadDeliveryLabel } from './delivery-label';
-import { clearlyAhead, matchDesignation, NAMES_PRODUCT, productNamedBy } from '../../domain/line-evidence';
+import { matchDesignation, namesBetter, productNamedBy } from '../../domain/line-evidence';
 import { applySentDate, findPoCandidates, flagLooseDates, parseOrderLines, findPoNumber, isWeakPoLabel, poEvidence, readOrderText, type Labelled } from '../text/index';
 import { findDeliveryDate, findOrderDate, findShipTo, settleDayMonth, type ShipToText } from '../text/header';
 import { readingText } from '../layout/reading';
 import { type CodeSnapper, detectLocale, HEADERLESS_CONFIDENCE, isChargeRow, headerlessLines, matchShipTo, shipToFromBlocks, tableDeliveryDate } from '../layout/order';
 import { labelValueLines } from '../layout/blocks';
-import { parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
+import { normaliseUnit, parseNumber, parseQuantity, trailingNumber, type NumberLocale } from '../text/numbers';
 import { checkLine, cleanNumberCell, correctQuantity, EDGE_JUNK, fixDigits, referenceCandidates, REVIEW_THRESHOLD, snapPhone, snapReference, type ReferenceCandidate } from './snap';
+import { nearestVouched, NEAR_CODE_CONFIDENCE, rivalByNearPrice, type NearCode, type NearCodeLine } from './near-code';
 import { cellsToReread, checkColumns, numberCell, type CellCrop, type CellRereads } from './reread';
 import { settleNumbers, type SettledNumbers } from './settle';
 import { rowAsPrinted, tableDecimals } from './decimals';
@@ -697,7 +698,9 @@ function referenceCell(row: TableRow, candidates: ReferenceCandidate[]): { cell:
   const snapCell = (cell: RowCell) => {
     // A rule's remnant between a position and the code ("T17__FER-PORTE") parts words as a space does.
     const words = cell.text.split(/ |_{2,}/).filter(Boolean);
-    return [...words, ...(words.length > 1 ? [words.join('')] : [])].map((w) => snapReference(w, cell.confidence, candidates)).reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
+    // So does a single one after a position ("13_FOR-HSs6"); the word as read is tried too.
+    const parts = words.flatMap((w) => (w.includes('_') ? w.split('_').filter(Boolean) : []));
+    return [...new Set([...words, ...parts, ...(words.length > 1 ? [words.join('')] : [])])].map((w) => snapReference(w, cell.confidence, candidates)).reduce((a, b) => (b.distance < a.distance || (b.distance === a.distance && b.value && !a.value) ? b : a));
   };
   const snapped = codeCells.map((cell) => ({ cell, best: snapCell(cell) }));
   const refCell = snapped.reduce<(typeof snapped)[number] | null>((a, b) => (!a || (b.best.value && (!a.best.value || b.best.distance < a.best.distance)) ? b : a), null)?.cell;
@@ -708,8 +711,9 @@ function referenceCell(row: TableRow, candidates: ReferenceCandidate[]): { cell:
   return codeInDesignation(row.cells.description, candidates) ?? found;
 }
 
-/** A designation's word that may be a code: four characters at least, letters with digits, or a dash between two. */
-const codeLike = (t: string) => t.length >= 4 && ((/\d/.test(t) && /\p{L}/u.test(t)) || /[\p{L}\d]-[\p{L}\d]/u.test(t));
+/** A designation's word that may be a code: four characters at least, letters with digits, a dash between two, or capitals only. */
+// A code whose dash OCR lost ("Uw artikelnummer: PATANG") is a capitalised word of five letters or more.
+const codeLike = (t: string) => t.length >= 4 && ((/\d/.test(t) && /\p{L}/u.test(t)) || /[\p{L}\d]-[\p{L}\d]/u.test(t) || /^\p{Lu}{5,}$/u.test(t));
 
 /**
  * A catalog code or a cross reference inside a designation cell, snapped as a reference cell is:
@@ -771,17 +775,25 @@ function settleByListPrice(ambiguous: ReferenceCandidate[], unitPrice: number, m
 /**
  * A reading between two codes ("GOU-MI0": GOU-M10 or BOU-M10) settled by the designation printed
  * on the row when it names exactly one of them (telling words, twice as well as any other
- * candidate: "Goujon d'ancrage M10x90"); the amount check must then hold too, as for the price.
+ * candidate, or ahead by a telling word the other lacks: "8x40" in "Cheville nylon 8x40" between
+ * CHV-6 and CHV-8); the amount check must then hold too, as for the price.
  */
 export function settleByDesignation(ambiguous: ReferenceCandidate[], description: string, md: MasterData, refText: string, doubts: string[]): ReferenceCandidate | null {
   const skus = [...new Set(ambiguous.map((c) => c.sku))];
   if (skus.length < 2) return null;
   const scored = skus.map((sku) => ({ sku, m: matchDesignation(description, sku, md) })).sort((a, b) => b.m.read - a.m.read);
   const [best, next] = [scored[0]!, scored[1]!];
-  if (best.m.read < NAMES_PRODUCT || !clearlyAhead(best.m.read, next.m.read)) return null;
+  if (!namesBetter(best.m.read, next.m.read)) return null;
   const chosen = ambiguous.find((c) => c.sku === best.sku)!;
   doubts.push(`reference read as ${refText}: ${skus.join(' or ')}; the designation names ${chosen.sku} (${best.m.shared.join(', ')})`);
   return chosen;
+}
+
+/** A code no entry is close enough to, or between two, settled by the line's designation or price (near-code.ts). */
+function nearArticle(ref: { cell: RowCell; best: Snapped } | null, ambiguous: ReferenceCandidate[], line: NearCodeLine, md: MasterData): NearCode | null {
+  const read = ref?.cell.text.replace(EDGE_JUNK, '').trim() ?? '';
+  if (!ref || !read) return null;
+  return ambiguous.length > 1 ? rivalByNearPrice(ambiguous, read, line, md) : nearestVouched(ref.best, read, line, md);
 }
 
 /** The confidence of an article known by its designation alone: under review. */
@@ -1010,12 +1022,17 @@ function readRow(printed: TableRow, lineNumber: number, { candidates, md, proble
     doubts.push(`no known code read${sku ? ` (« ${sku} »)` : ''}; the designation names ${named.sku} (${named.shared.join(', ')}) and quantity × price = amount`);
     [sku, customerPartNumber, refConfidence] = [named.sku, null, Math.min(refConfidence, NAMED_ONLY)];
   }
+  const near = !known && !settled && !named ? nearArticle(ref, reference.ambiguous, { description, unitPrice, amountAgrees: check.amountAgrees }, md) : null;
+  if (near) {
+    doubts.push(near.doubt);
+    [sku, customerPartNumber, refConfidence] = [near.candidate.sku, near.candidate.kind === 'customerPart' ? near.candidate.value : null, NEAR_CODE_CONFIDENCE];
+  }
   const product = sku ? md.product(sku) : undefined;
   if (qFix.changed && qty && !check.amountAgrees && !check.quantity.doubt) doubts.push(`quantity read as "${qtyCell?.text}", taken as ${qty.value}`);
   if (check.quantity.doubt) doubts.push(check.quantity.doubt);
   if (check.unitPrice.doubt) doubts.push(check.unitPrice.doubt);
-  // A snapped reference whose list price matches the printed price is confirmed by it.
-  if (product && unitPrice !== null && product.listPrice !== null && Math.abs(product.listPrice - unitPrice) < 0.005 && refConfidence < 0.9 && refConfidence >= 0.5) {
+  // A snapped reference whose list price matches the printed price is confirmed by it (a code only near one stays under review).
+  if (!near && product && unitPrice !== null && product.listPrice !== null && Math.abs(product.listPrice - unitPrice) < 0.005 && refConfidence < 0.9 && refConfidence >= 0.5) {
     refConfidence = Math.max(refConfidence, 0.85);
   }
   // Settled by the price or the designation, with the amount agreeing: just above review; otherwise an agent checks it.
@@ -1123,9 +1140,37 @@ export function readQuantityCell(text: string, locale: NumberLocale = 'fr'): { q
   const qty = parseQuantity(fix.text, locale);
   if (qty) return { qty, changed: fix.changed };
   const junk = TRAILING_JUNK_WORD.exec(text.trim()) ?? LEADING_JUNK_WORD.exec(text.trim());
-  if (!junk) return { qty: null, changed: fix.changed };
+  if (!junk) {
+    const garbled = garbledUnit(text, locale);
+    return { qty: garbled, changed: garbled !== null || fix.changed };
+  }
   const again = cleanNumberCell(junk[1]!);
   return { qty: parseQuantity(again.text, locale), changed: true };
+}
+
+/**
+ * A number then a unit word with one letter misread ("264 Kaiton" for 264 Karton): that unit. Never
+ * any other word ("21200 Beaune" is an address). The caller counts it as cleaned, so only the amount can make it sure.
+ */
+function garbledUnit(text: string, locale: NumberLocale): ReturnType<typeof parseQuantity> {
+  const words = text.trim().split(/\s+/);
+  const word = words[words.length - 1]!;
+  if (words.length < 2 || !/^\p{L}{3,12}$/u.test(word)) return null;
+  const unit = unitOneLetterOff(word);
+  const q = unit ? parseQuantity(cleanNumberCell(words.slice(0, -1).join(' ')).text, locale) : null;
+  return q && q.unit === null ? { value: q.value, unit } : null;
+}
+
+const LETTERS = [...'abcdefghijklmnopqrstuvwxyzäöüé'];
+
+/** The unit a word names with one letter changed, when exactly that gives one. */
+function unitOneLetterOff(word: string): string | null {
+  const found = new Set<string>();
+  for (let i = 0; i < word.length; i++) for (const c of LETTERS) {
+    const unit = normaliseUnit(word.slice(0, i) + c + word.slice(i + 1));
+    if (unit) found.add(unit);
+  }
+  return found.size === 1 ? [...found][0]! : null;
 }
 
 /** The order total printed under the table, checked against the lines. */

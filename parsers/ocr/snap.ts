@@ -88,6 +88,8 @@ export interface SnappedReference extends Snapped<string> {
   distance: number;
   /** Other entries almost as close, which a price may settle. */
   rivals: ReferenceCandidate[];
+  /** When nothing was snapped: the closest entry and how far the next other article is (near-code.ts weighs it). */
+  nearest?: { candidate: ReferenceCandidate; distance: number; next: number };
 }
 
 /** Our SKUs, plus the customer's own part numbers when the customer is known (all of them if not). */
@@ -139,7 +141,8 @@ export function snapReference(read: string, ocrConfidence: number, candidates: R
       rivals,
     };
   }
-  return { value: null, confidence: 0.2, doubt: `reference read as ${cleaned}: nothing close in the catalog (nearest ${best.c.value})`, candidate: null, distance: best.d, rivals: [] };
+  const next = scored.find((s) => s.c.sku !== best.c.sku)?.d ?? Infinity;
+  return { value: null, confidence: 0.2, doubt: `reference read as ${cleaned}: nothing close in the catalog (nearest ${best.c.value})`, candidate: null, distance: best.d, rivals: [], nearest: { candidate: best.c, distance: best.d, next } };
 }
 
 /** Marks inside a code that only a fax's specks print there. */
