@@ -3,6 +3,7 @@
 // or a label glued to its date ("Wareneingangàdétam") hid the field, and nothing said a delivery
 // date was printed. Here the label is known by its words alone: its date is read when one follows
 // (flagged, the label being unsure), otherwise the field is flagged as printed but unread.
+import { editDistance } from '../../domain/names';
 import { findDates } from '../text/dates';
 import type { TextLine } from '../layout/types';
 
@@ -19,6 +20,10 @@ const NOT_DATE = ['adress', 'adres', 'anschrift', 'lieu', 'indirizzo', 'direccio
 const WHOLE = new Set([...DATE_LABELS, ...DELIVERY_WORDS, 'livraisonsouhaitee', 'lieferung']);
 
 const starts = (w: string, stems: readonly string[]) => stems.some((s) => w.startsWith(s));
+// A long delivery word with one letter OCR misread ("Wareneingant" for "Wareneingang…"): eight
+// letters and more, one substitution within the stem. Short stems stay exact (too many words are one
+// letter from them).
+const startsLoosely = (w: string, stems: readonly string[]) => starts(w, stems) || stems.some((s) => s.length >= 8 && w.length >= s.length && editDistance(w.slice(0, s.length), s) <= 1);
 
 export interface DeliveryLabel {
   /** The label's words as OCR read them. */
@@ -54,7 +59,7 @@ function labelAt(folded: string[]): number {
     const window = folded.slice(Math.max(0, i - 2), i + 2);
     if (window.some((x) => starts(x, NOT_DATE) && !starts(x, DATE_LABELS))) continue;
     if (starts(w, DATE_LABELS)) return i;
-    if (starts(w, DELIVERY_WORDS) && window.some((x) => x !== w && starts(x, DATE_WORDS))) return i;
+    if (startsLoosely(w, DELIVERY_WORDS) && window.some((x) => x !== w && starts(x, DATE_WORDS))) return i;
   }
   return -1;
 }

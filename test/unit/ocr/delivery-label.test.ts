@@ -55,6 +55,12 @@ describe('unreadDeliveryLabel', () => {
     expect(unreadDeliveryLabel(lines([[130, 'Adresse de livraison : 12 rue des Tanneurs']], [[130, 'Conditions de livraison : franco']], [[130, 'Date de livraison']]), REF)).toBeNull();
   });
 
+  it('knows a long delivery word with one letter misread, glued to its garbled date, beside a word of wish', () => {
+    expect(unreadDeliveryLabel(lines([[130, 'Gewünschtes Wareneingant@&däta&n']]), REF)).toMatchObject({ date: null });
+    // Short stems stay exact: "Lieder" is no "Liefer…".
+    expect(unreadDeliveryLabel(lines([[130, 'Gewünschte Lieder 12']]), REF)).toBeNull();
+  });
+
   it('reads a delivery word beside a word of date with its value garbled as unread', () => {
     expect(unreadDeliveryLabel(lines([[130, 'Date de livraison : 3O/1l/2O26x']]), REF)).toMatchObject({ date: null });
   });
