@@ -91,6 +91,7 @@ export function rowAsPrinted(row: TableRow, decimals: ColumnDecimals, locale: Nu
     const text = cell && d ? asPrinted(cell.text, d, locale) : null;
     if (cell && text !== null && valueOf(role)(text) !== null) alts.set(role, { text, confidence: cell.confidence });
   }
+  lostQuantityMark(row, decimals, locale, valueOf, alts);
   if (alts.size === 0) return { row, doubt: null };
   const changed = [...alts.keys()];
   let best: { take: NumberRole[]; n: number } | null = null;
@@ -117,6 +118,22 @@ export function rowAsPrinted(row: TableRow, decimals: ColumnDecimals, locale: Nu
   const cells = { ...row.cells };
   for (const r of changed) cells[r] = { ...alts.get(r)!, confidence: Math.min(alts.get(r)!.confidence, AS_PRINTED_ALONE) };
   return { row: { ...row, cells }, doubt: `${said(changed)} (the column prints decimals), nothing confirms it` };
+}
+
+/**
+ * A quantity column too few of whose cells kept their mark to show its decimals, on a row whose
+ * amount lost its mark: the quantity may have lost it too ("1000" for 10,00 beside "13050" for
+ * 130,50, which agree with each other a hundred times too large). A whole quantity of three digits
+ * or more ending in as many zeros as the amount prints decimals is offered as printed with them.
+ */
+function lostQuantityMark(row: TableRow, decimals: ColumnDecimals, locale: NumberLocale, valueOf: (role: NumberRole) => CellNumber, alts: Map<NumberRole, TableCell>): void {
+  const q = row.cells.quantity;
+  const d = decimals.amount;
+  if (decimals.quantity || !d || !alts.has('amount') || !q) return;
+  const digits = q.text.trim();
+  if (!/^\d{3,7}$/.test(digits) || !digits.endsWith('0'.repeat(d))) return;
+  const text = asPrinted(digits, d, locale);
+  if (text !== null && valueOf('quantity')(text) !== null) alts.set('quantity', { text, confidence: q.confidence });
 }
 
 /**

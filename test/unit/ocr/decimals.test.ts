@@ -55,6 +55,16 @@ describe('OCR reader: number columns printed with decimals', () => {
     expect(read.doubt).toContain('351 × 6,9 = 2421,9');
   });
 
+  it('reads a quantity that lost its mark with its amount as printed, though its own column shows no decimals', () => {
+    // "1000" × 13,05 = "13050" agrees a hundred times too large; the amount column prints two decimals.
+    const read = rowAsPrinted(row('1000', '13,05', '13050'), { unitPrice: 2, amount: 2 }, 'fr', () => fr);
+    expect(fr(read.row.cells.quantity!.text)).toBe(10);
+    expect(fr(read.row.cells.amount!.text)).toBe(130.5);
+    expect(read.doubt).toContain('10 × 13,05 = 130,5');
+    // A quantity not ending in the amount's decimals' zeros is no such reading.
+    expect(fr(rowAsPrinted(row('1012', '13,05', '13206,60'), { unitPrice: 2, amount: 2 }, 'fr', () => fr).row.cells.quantity!.text)).toBe(1012);
+  });
+
   it('keeps a row whose columns show no decimals, and one that already reads as printed', () => {
     expect(rowAsPrinted(row('1400', '8,70', '12180'), {}, 'fr', () => fr).doubt).toBeNull();
     expect(rowAsPrinted(row('14,00', '8,70', '121,80'), { quantity: 2, unitPrice: 2, amount: 2 }, 'fr', () => fr).doubt).toBeNull();
