@@ -66,6 +66,14 @@ export const PRICE_RATIO_FAR = { below: 0.4, above: 1.6 } as const;
 /** Price ÷ list price within which the price vouches for the article: a negotiated discount, not another product. */
 export const PRICE_RATIO_NEAR = { below: 0.5, above: 1.1 } as const;
 
+/** Where a unit price stands against a list price: near it (vouches for the article), far from it (another article's), or between; null without a list price. */
+export function priceAgainstList(price: number, list: number | null | undefined): 'near' | 'far' | 'between' | null {
+  if (list === null || list === undefined || !(list > 0) || !(price > 0)) return null;
+  const ratio = price / list;
+  if (ratio >= PRICE_RATIO_NEAR.below && ratio <= PRICE_RATIO_NEAR.above) return 'near';
+  return ratio < PRICE_RATIO_FAR.below || ratio > PRICE_RATIO_FAR.above ? 'far' : 'between';
+}
+
 /** Units counted in whole items: a fraction of one is a misreading (a price, a decimal comma read as a quantity). */
 const COUNTED_UNITS = new Set(['U', 'UN', 'UNITE', 'PCE', 'PC', 'PCS', 'PIECE', 'EA', 'ST', 'STK', 'STÜCK', 'BTE', 'BOX', 'BX', 'CAR', 'CARTON', 'KAR', 'LOT', 'PAI', 'PR', 'PAIRE', 'PAQ', 'PK', 'SET']);
 
@@ -206,9 +214,9 @@ function priceEvidence(f: LineFacts, product: Product): { agrees: [Corroboration
   if (f.unitPrice === null || list === null || !(list > 0) || !(f.unitPrice > 0)) return { agrees, conflict: null };
   // A price per another unit (a box priced against a piece) is not compared.
   if (f.unit && f.unit.toUpperCase() !== product.unit.toUpperCase()) return { agrees, conflict: null };
-  const ratio = f.unitPrice / list;
-  if (ratio >= PRICE_RATIO_NEAR.below && ratio <= PRICE_RATIO_NEAR.above) agrees.push(['price', `unit price ${f.unitPrice} near the list price ${list}`]);
-  else if (ratio < PRICE_RATIO_FAR.below || ratio > PRICE_RATIO_FAR.above) {
+  const stands = priceAgainstList(f.unitPrice, list);
+  if (stands === 'near') agrees.push(['price', `unit price ${f.unitPrice} near the list price ${list}`]);
+  else if (stands === 'far') {
     return { agrees, conflict: { code: 'ITEM_PRICE_CONFLICT', doubt: `unit price ${f.unitPrice} is ${PRICE_FAR} ${list} of ${product.sku}: another article, or quantity and price mixed up`, sameAs: PRICE_FAR } };
   }
   return { agrees, conflict: null };

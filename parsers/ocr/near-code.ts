@@ -3,7 +3,7 @@
 // the closest catalog entry, well ahead of any other, is taken when its designation names it or
 // its price is that article's. Always below review: the code alone did not say it. Pure.
 import type { MasterData } from '../../domain/masterdata';
-import { matchDesignation, namesBetter, PRICE_RATIO_FAR, PRICE_RATIO_NEAR } from '../../domain/line-evidence';
+import { matchDesignation, namesBetter, priceAgainstList } from '../../domain/line-evidence';
 import type { ReferenceCandidate, SnappedReference } from './snap';
 
 /** An article the code only came near to: an agent checks it. */
@@ -41,8 +41,7 @@ export function lineVouchesFor(sku: string, line: NearCodeLine, md: MasterData):
   const list = product.listPrice;
   if (line.unitPrice === null || list === null || !(list > 0)) return null;
   if (Math.round(line.unitPrice * 100) === Math.round(list * 100)) return `the unit price ${fmt(line.unitPrice)} is its list price`;
-  const ratio = line.unitPrice / list;
-  if (line.amountAgrees && ratio >= PRICE_RATIO_NEAR.below && ratio <= PRICE_RATIO_NEAR.above) return `the unit price ${fmt(line.unitPrice)} is near its list price ${fmt(list)} and quantity × price = amount`;
+  if (line.amountAgrees && priceAgainstList(line.unitPrice, list) === 'near') return `the unit price ${fmt(line.unitPrice)} is near its list price ${fmt(list)} and quantity × price = amount`;
   return null;
 }
 
@@ -66,18 +65,9 @@ export function rivalByNearPrice(rivals: ReferenceCandidate[], read: string, lin
   const price = line.unitPrice;
   const skus = [...new Set(rivals.map((c) => c.sku))];
   if (price === null || !(price > 0) || skus.length < 2) return null;
-  const ratio = (sku: string) => {
-    const list = md.product(sku)?.listPrice;
-    return list !== null && list !== undefined && list > 0 ? price / list : null;
-  };
-  const near = skus.filter((s) => {
-    const r = ratio(s);
-    return r !== null && r >= PRICE_RATIO_NEAR.below && r <= PRICE_RATIO_NEAR.above;
-  });
-  const far = skus.filter((s) => {
-    const r = ratio(s);
-    return r !== null && (r < PRICE_RATIO_FAR.below || r > PRICE_RATIO_FAR.above);
-  });
+  const stands = (sku: string) => priceAgainstList(price, md.product(sku)?.listPrice);
+  const near = skus.filter((s) => stands(s) === 'near');
+  const far = skus.filter((s) => stands(s) === 'far');
   if (near.length !== 1 || far.length !== skus.length - 1) return null;
   const chosen = rivals.find((c) => c.sku === near[0])!;
   return { candidate: chosen, doubt: `reference read as ${read}: ${skus.join(' or ')}; the unit price ${fmt(price)} is near the list price of ${chosen.sku} only: taken, unconfirmed` };
